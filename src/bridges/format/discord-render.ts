@@ -1,0 +1,113 @@
+/**
+ * Rich text -> Discord markdown. Plain text is escaped with backslashes (Discord honours `\` before
+ * any punctuation) except inside bare URLs, which Discord links before reading markup. Mentions
+ * become `<@id>`; `@everyone`/`@here` are left to the adapter's `allowed_mentions`.
+ */
+import { italicMarker, joinWithNeighbours, wrapTrimmed } from './emphasis.js';
+import type { Block, Inline, RichText } from './model.js';
+import type { FormatOptions } from './types.js';
+
+/** Renders rich text as Discord message content. */
+export function renderDiscord(text: RichText, options: FormatOptions = {}): string {
+  return blocks(text.blocks, options);
+}
+
+function blocks(list: readonly Block[], options: FormatOptions): string {
+  return list.map((b) => block(b, options)).join('\n\n');
+}
+
+function block(b: Block, options: FormatOptions): string {
+  switch (b.type) {
+    case 'paragraph':
+      return inlines(b.children, options)
+        .split('\n')
+        .map((line) => escapeLineStart(line))
+        .join('\n');
+    case 'codeBlock': {
+      // Discord has no way to escape a fence inside a block: break it with a zero-width space.
+      const body = b.text.replace(/```/g, '`\u200b``');
+      const lang = b.lang !== undefined && /^[\w+#.-]+$/.test(b.lang) ? b.lang : '';
+      return `\`\`\`${lang}\n${body}\n\`\`\``;
+    }
+    case 'quote':
+      return blocks(b.children, options)
+        .split('\n')
+        .map((l) => (l === '' ? '>' : `> ${l}`))
+        .join('\n');
+    case 'list':
+      return b.items
+        .map((item, i) => {
+          const marker = b.ordered ? `${(b.start ?? 1) + i}.` : '-';
+          const lines = blocks(item, options).split('\n');
+          return lines.map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`)).join('\n');
+        })
+        .join('\n');
+  }
+}
+
+function escapeLineStart(line: string): string {
+  if (/^(#{1,3} |-# |>|[-*] )/.test(line)) return `\\${line}`;
+  return line.replace(/^(\d{1,9})\. /, '$1\\. ');
+}
+
+function inlines(nodes: readonly Inline[], options: FormatOptions): string {
+  return joinWithNeighbours(
+    nodes.length,
+    (i) => {
+      const n = nodes[i];
+      return n === undefined || n.type === 'italic' ? undefined : inline(n, options);
+    },
+    (i, before, after) => {
+      const n = nodes[i];
+      return n?.type === 'italic' ? wrapTrimmed(inlines(n.children, options), italicMarker(before, after)) : '';
+    },
+  );
+}
+
+function inline(n: Exclude<Inline, { type: 'italic' }>, options: FormatOptions): string {
+  switch (n.type) {
+    case 'text':
+      return escapeDiscord(n.text);
+    case 'lineBreak':
+      return '\n';
+    case 'bold':
+      return wrapTrimmed(inlines(n.children, options), '**');
+    case 'strike':
+      return wrapTrimmed(inlines(n.children, options), '~~');
+    case 'spoiler':
+      return `||${inlines(n.children, options)}||`;
+    case 'code': {
+      const text = n.text.replace(/\n/g, ' ');
+      if (text === '') return '';
+      return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+    }
+    case 'mention': {
+      const id = options.resolver?.toNetwork(n.user);
+      return id !== undefined ? `<@${id}>` : escapeDiscord(`@${n.user.name}`);
+    }
+    case 'link': {
+      const label = inlines(n.children, options);
+      if (!/^https?:\/\/\S+$/.test(n.href)) return `${label} (${n.href})`;
+      const only = n.children.length === 1 ? n.children[0] : undefined;
+      if (only?.type === 'text' && only.text === n.href) return `<${n.href}>`;
+      return `[${label}](<${n.href}>)`;
+    }
+  }
+}
+
+const URL_IN_TEXT = /https?:\/\/[^\s<]*[^\s<.,:;"')\]]/g;
+
+/** Escapes markup characters in plain text, leaving bare URLs intact. */
+export function escapeDiscord(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    out += escapeChars(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escapeChars(text.slice(last));
+}
+
+function escapeChars(text: string): string {
+  return text.replace(/[\\*_~`|<[\]]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,47 @@
+/**
+ * Canonical encoding: deterministic CBOR (cborg sorts map keys, uses the shortest integer and
+ * float forms). Every hash and signature in Multichat is taken over these bytes, never over
+ * re-serialised JSON, so two implementations that agree on the data agree on the bytes.
+ */
+import { decode, encode } from 'cborg';
+import { createHash } from 'node:crypto';
+
+/** Drops `undefined` members recursively: an absent field and an undefined one encode alike. */
+export function canonicalize<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => canonicalize(v)) as T;
+  if (value instanceof Uint8Array || value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== undefined) out[key] = canonicalize(member);
+  }
+  return out as T;
+}
+
+export function encodeCanonical(value: unknown): Uint8Array {
+  return encode(canonicalize(value));
+}
+
+export function decodeCanonical<T>(bytes: Uint8Array): T {
+  return decode(bytes) as T;
+}
+
+export function sha256(bytes: Uint8Array): Buffer {
+  return createHash('sha256').update(bytes).digest();
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+}
+
+export function fromBase64Url(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'base64url'));
+}
+
+/** base64url SHA-256 of the canonical encoding of `value`. */
+export function hashOf(value: unknown): string {
+  return toBase64Url(sha256(encodeCanonical(value)));
+}
+
+export function hashBytes(bytes: Uint8Array): string {
+  return toBase64Url(sha256(bytes));
+}

@@ -1,0 +1,109 @@
+/**
+ * One named error per condition the core reports. The HTTP layer maps them to status codes in a
+ * single place (400 ValidationError, 403 IntentRejectedError, 404 NotFoundError, 409
+ * ConflictError, 413 PayloadTooLargeError); log-chain errors are what peers get refused for.
+ */
+
+export abstract class CoreError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A field of an intent is malformed (empty text, unknown role…). `field` names it. */
+export class ValidationError extends CoreError {
+  readonly code = 'invalid_request';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A resource logic refused the transaction. `rule` names the logic rule that refused. */
+export class IntentRejectedError extends CoreError {
+  readonly code = 'forbidden';
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends CoreError {
+  readonly code = 'not_found';
+  constructor(
+    readonly what: string,
+    readonly id: string,
+  ) {
+    super(`${what} ${id} not found`);
+  }
+}
+
+/** The state changed under the intent (the resource it would consume is already consumed). */
+export class ConflictError extends CoreError {
+  readonly code = 'conflict';
+}
+
+export class PayloadTooLargeError extends CoreError {
+  readonly code = 'payload_too_large';
+  constructor(
+    readonly field: string,
+    readonly limit: number,
+    readonly actual: number,
+  ) {
+    super(`${field} is ${actual} bytes; the limit is ${limit} bytes`);
+  }
+}
+
+/** Base of the errors a log entry from a peer is refused for. */
+export abstract class LogError extends CoreError {}
+
+export class SignatureError extends LogError {
+  readonly code = 'bad_signature';
+}
+
+/** An entry's seq is beyond the next expected one: earlier entries are missing. */
+export class GapError extends LogError {
+  readonly code = 'log_gap';
+  constructor(
+    readonly author: string,
+    readonly expectedSeq: number,
+    readonly gotSeq: number,
+  ) {
+    super(`log of ${author} has a gap: expected seq ${expectedSeq}, got ${gotSeq}`);
+  }
+}
+
+/** Two different entries claim the same seq of one author's log. */
+export class ForkError extends LogError {
+  readonly code = 'log_fork';
+  constructor(
+    readonly author: string,
+    readonly seq: number,
+    readonly existing: string,
+    readonly conflicting: string,
+  ) {
+    super(`log of ${author} forks at seq ${seq}: ${existing} vs ${conflicting}`);
+  }
+}
+
+/** An entry's `prev` does not name the entry before it, or a stored entry no longer hashes. */
+export class ChainError extends LogError {
+  readonly code = 'log_chain';
+}
+
+/** The transaction in a peer's entry fails a resource logic. */
+export class InvalidTransactionError extends LogError {
+  readonly code = 'invalid_transaction';
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

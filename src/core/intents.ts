@@ -1,0 +1,268 @@
+/**
+ * The solver: completes an intent (a partial transaction) into a full one against the current
+ * state, or refuses it with an error a user can read. Validation by the logics happens after,
+ * in node.ts, exactly as for transactions that arrive from peers.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.js';
+import type { StateView } from './logics/types.js';
+import type { CoreLimits } from './options.js';
+import { makeContent, resourceIdOf, slotOf, utf8Length } from './resources.js';
+import type {
+  ChannelId,
+  ContentHash,
+  Intent,
+  IntentOf,
+  MessageId,
+  Resource,
+  ResourceId,
+  Transaction,
+  UserId,
+} from './types.js';
+
+export interface Completion {
+  readonly tx: Omit<Transaction, 'deps'>;
+  readonly contents: Map<ContentHash, Uint8Array>;
+  /** The resource the caller cares about (the message, the channel…). */
+  readonly principal?: ResourceId;
+}
+
+export interface SolverContext {
+  readonly state: StateView;
+  readonly limits: CoreLimits;
+  readonly now: number;
+}
+
+const nonce = () => randomBytes(12).toString('base64url');
+
+function tx(
+  intent: Intent['kind'],
+  actor: UserId,
+  creates: Resource[],
+  consumes: ResourceId[] = [],
+  channel?: ChannelId,
+): Omit<Transaction, 'deps'> {
+  return { intent, actor, creates, consumes, ...(channel && { channel }) };
+}
+
+function requireChannel(ctx: SolverContext, channel: ChannelId) {
+  const data = ctx.state.channel(channel);
+  if (!data) throw new NotFoundError('channel', channel);
+  return data;
+}
+
+function requireMessage(ctx: SolverContext, id: MessageId) {
+  const message = ctx.state.message(id);
+  if (!message || message.deleted) throw new NotFoundError('message', id);
+  return message.data;
+}
+
+function checkText(ctx: SolverContext, text: unknown): string {
+  if (typeof text !== 'string' || text.trim() === '') {
+    throw new ValidationError('text', 'text must be a non-empty string');
+  }
+  const bytes = utf8Length(text);
+  if (bytes > ctx.limits.maxMessageBytes) {
+    throw new PayloadTooLargeError('text', ctx.limits.maxMessageBytes, bytes);
+  }
+  return text;
+}
+
+function liveOne(ctx: SolverContext, resource: Resource): ResourceId | undefined {
+  return ctx.state.live(slotOf(resource))[0];
+}
+
+type Solver<K extends Intent['kind']> = (actor: UserId, intent: IntentOf<K>, ctx: SolverContext) => Completion;
+
+const solvers: { [K in Intent['kind']]: Solver<K> } = {
+  createChannel(actor, intent) {
+    const channelId = `c_${randomBytes(16).toString('base64url')}` as ChannelId;
+    const channel: Resource<'channel'> = {
+      kind: 'channel',
+      data: {
+        channelId,
+        name: intent.name,
+        ...(intent.topic !== undefined && { topic: intent.topic }),
+        creator: actor,
+        settings: {
+          encrypted: intent.encrypted ?? false,
+          visibility: intent.visibility ?? 'public',
+          ...(intent.retentionSeconds !== undefined && { retentionSeconds: intent.retentionSeconds }),
+        },
+      },
+    };
+    const access: Resource = {
+      kind: 'channelAccess',
+      data: { channel: channelId, user: actor, role: 'admin', grantedBy: actor },
+    };
+    return {
+      tx: tx('createChannel', actor, [channel, access], [], channelId),
+      contents: new Map(),
+      principal: resourceIdOf(channel),
+    };
+  },
+  joinChannel(actor, intent, ctx) {
+    requireChannel(ctx, intent.channel);
+    const access: Resource = {
+      kind: 'channelAccess',
+      data: { channel: intent.channel, user: actor, role: 'member', grantedBy: actor },
+    };
+    const role = ctx.state.role(intent.channel, actor);
+    if (role && role !== 'banned') throw new ConflictError(`already a ${role} of this channel`);
+    const current = liveOne(ctx, access);
+    return { tx: tx('joinChannel', actor, [access], current ? [current] : [], intent.channel), contents: new Map() };
+  },
+  leaveChannel(actor, intent, ctx) {
+    requireChannel(ctx, intent.channel);
+    const current = liveOne(ctx, {
+      kind: 'channelAccess',
+      data: { channel: intent.channel, user: actor, role: 'member', grantedBy: actor },
+    });
+    if (!current) throw new NotFoundError('membership of channel', intent.channel);
+    return { tx: tx('leaveChannel', actor, [], [current], intent.channel), contents: new Map() };
+  },
+  setRole(actor, intent, ctx) {
+    requireChannel(ctx, intent.channel);
+    if (!ctx.state.profile(intent.user)) throw new NotFoundError('user', intent.user);
+    const access: Resource = {
+      kind: 'channelAccess',
+      data: { channel: intent.channel, user: intent.user, role: intent.role, grantedBy: actor },
+    };
+    const current = liveOne(ctx, access);
+    return { tx: tx('setRole', actor, [access], current ? [current] : [], intent.channel), contents: new Map() };
+  },
+  sendMessage(actor, intent, ctx) {
+    requireChannel(ctx, intent.channel);
+    const text = checkText(ctx, intent.text);
+    for (const [field, id] of [['replyTo', intent.replyTo], ['threadRoot', intent.threadRoot]] as const) {
+      if (id !== undefined && ctx.state.message(id)?.data.channel !== intent.channel) {
+        throw new ValidationError(field, `${field} names no message of this channel`);
+      }
+    }
+    if (intent.expiresInSeconds !== undefined) {
+      const seconds = intent.expiresInSeconds;
+      if (!Number.isFinite(seconds) || seconds <= 0 || seconds > ctx.limits.maxExpirySeconds) {
+        throw new ValidationError(
+          'expiresInSeconds',
+          `expiresInSeconds must be between 1 and ${ctx.limits.maxExpirySeconds}`,
+        );
+      }
+    }
+    const n = nonce();
+    const content = makeContent(n, text);
+    const message: Resource<'message'> = {
+      kind: 'message',
+      data: {
+        channel: intent.channel,
+        sender: actor,
+        contentHash: content.hash,
+        contentLength: utf8Length(text),
+        format: 'markdown',
+        createdAt: ctx.now,
+        ...(intent.expiresInSeconds !== undefined && {
+          expiresAt: ctx.now + Math.round(intent.expiresInSeconds * 1000),
+        }),
+        ...(intent.replyTo !== undefined && { replyTo: intent.replyTo }),
+        ...(intent.threadRoot !== undefined && { threadRoot: intent.threadRoot }),
+        ...(intent.attachments?.length && { attachments: intent.attachments }),
+        ...(intent.origin && { origin: intent.origin }),
+        nonce: n,
+      },
+    };
+    return {
+      tx: tx('sendMessage', actor, [message], [], intent.channel),
+      contents: new Map([[content.hash, content.bytes]]),
+      principal: resourceIdOf(message),
+    };
+  },
+  editMessage(actor, intent, ctx) {
+    const target = requireMessage(ctx, intent.message);
+    const text = checkText(ctx, intent.text);
+    const n = nonce();
+    const content = makeContent(n, text);
+    const edit: Resource = {
+      kind: 'edit',
+      data: {
+        message: intent.message,
+        channel: target.channel,
+        editor: actor,
+        contentHash: content.hash,
+        contentLength: utf8Length(text),
+        editedAt: ctx.now,
+        nonce: n,
+      },
+    };
+    const previous = liveOne(ctx, edit);
+    return {
+      tx: tx('editMessage', actor, [edit], previous ? [previous] : [], target.channel),
+      contents: new Map([[content.hash, content.bytes]]),
+      principal: intent.message,
+    };
+  },
+  redactMessage(actor, intent, ctx) {
+    const target = requireMessage(ctx, intent.message);
+    const redaction: Resource = {
+      kind: 'redaction',
+      data: {
+        message: intent.message,
+        channel: target.channel,
+        redactor: actor,
+        cause: 'user',
+        ...(intent.reason !== undefined && { reason: intent.reason }),
+      },
+    };
+    return {
+      tx: tx('redactMessage', actor, [redaction], [intent.message], target.channel),
+      contents: new Map(),
+      principal: intent.message,
+    };
+  },
+  react(actor, intent, ctx) {
+    const target = requireMessage(ctx, intent.message);
+    if (typeof intent.emoji !== 'string' || intent.emoji.length === 0) {
+      throw new ValidationError('emoji', 'emoji must be a non-empty string');
+    }
+    const reaction: Resource = {
+      kind: 'reaction',
+      data: { message: intent.message, channel: target.channel, user: actor, emoji: intent.emoji },
+    };
+    if (liveOne(ctx, reaction)) throw new ConflictError('you already reacted with this emoji');
+    return {
+      tx: tx('react', actor, [reaction], [], target.channel),
+      contents: new Map(),
+      principal: resourceIdOf(reaction),
+    };
+  },
+  unreact(actor, intent, ctx) {
+    const target = requireMessage(ctx, intent.message);
+    const current = liveOne(ctx, {
+      kind: 'reaction',
+      data: { message: intent.message, channel: target.channel, user: actor, emoji: intent.emoji },
+    });
+    if (!current) throw new NotFoundError('reaction', intent.emoji);
+    return { tx: tx('unreact', actor, [], [current], target.channel), contents: new Map() };
+  },
+  updateProfile(actor, intent, ctx) {
+    const current = ctx.state.profile(actor);
+    if (!current) throw new NotFoundError('user', actor);
+    const next: Resource = {
+      kind: 'userProfile',
+      data: {
+        ...current,
+        ...(intent.username !== undefined && { username: intent.username }),
+        ...(intent.avatar !== undefined && { avatar: intent.avatar }),
+      },
+    };
+    const live = liveOne(ctx, next);
+    return { tx: tx('updateProfile', actor, [next], live ? [live] : []), contents: new Map() };
+  },
+  setPresence() {
+    throw new ValidationError('kind', 'presence is not a transaction; use the presence service');
+  },
+};
+
+export function completeIntent(actor: UserId, intent: Intent, ctx: SolverContext): Completion {
+  const solver = solvers[intent.kind] as Solver<Intent['kind']> | undefined;
+  if (!solver) throw new ValidationError('kind', `unknown intent ${String(intent.kind)}`);
+  return solver(actor, intent as never, ctx);
+}

@@ -1,0 +1,61 @@
+/**
+ * A transaction is valid only if the signer may act for its actor and the logic of every
+ * consumed and every created resource accepts it (DESIGN §3).
+ */
+import type { ResourceKind } from '../types.js';
+import { channelAccessLogic } from './access.js';
+import { maySignFor, profileSigner } from './authority.js';
+import { channelLogic } from './channel.js';
+import { editLogic, messageLogic, reactionLogic, redactionLogic } from './message.js';
+import { permissionsLogic, presenceLogic } from './permissions.js';
+import { userProfileLogic } from './profile.js';
+import { refuse, type ResourceLogic, type StateView, type TxContext, type Verdict } from './types.js';
+
+const logics: { [K in ResourceKind]: ResourceLogic<K> } = {
+  userProfile: userProfileLogic,
+  channel: channelLogic,
+  channelAccess: channelAccessLogic,
+  permissions: permissionsLogic,
+  message: messageLogic,
+  edit: editLogic,
+  redaction: redactionLogic,
+  reaction: reactionLogic,
+  presence: presenceLogic,
+};
+
+function signerMayAct(ctx: TxContext, state: StateView): boolean {
+  if (maySignFor(ctx.author, ctx.tx.actor, state)) return true;
+  // The transaction that creates a bridged user's first profile establishes its controller.
+  return (
+    state.profile(ctx.tx.actor) === undefined &&
+    ctx.tx.creates.some(
+      (r) =>
+        r.kind === 'userProfile' &&
+        r.data.userId === ctx.tx.actor &&
+        profileSigner(r.data) === ctx.author,
+    )
+  );
+}
+
+export function checkTransaction(ctx: TxContext, state: StateView): Verdict {
+  if (!signerMayAct(ctx, state)) {
+    return refuse('tx.signer', 'the signer may not act for this user');
+  }
+  if (ctx.tx.consumes.length === 0 && ctx.tx.creates.length === 0) {
+    return refuse('tx.empty', 'a transaction must consume or create something');
+  }
+  for (const { resource } of ctx.consumed) {
+    const logic = logics[resource.kind] as ResourceLogic<ResourceKind>;
+    const verdict = logic.onConsume(resource.data as never, ctx, state);
+    if (verdict) return verdict;
+  }
+  for (const resource of ctx.tx.creates) {
+    const logic = logics[resource.kind] as ResourceLogic<ResourceKind>;
+    const verdict = logic.onCreate(resource.data as never, ctx, state);
+    if (verdict) return verdict;
+  }
+  return undefined;
+}
+
+export type { StateView, TxContext, Verdict, Refusal } from './types.js';
+export { bridgedUserId } from './authority.js';

@@ -1,0 +1,128 @@
+/**
+ * messageLogic, editLogic, redactionLogic, reactionLogic: who may send, edit, delete and react,
+ * and the limits on what they send.
+ */
+import { roleRank } from '../resources.js';
+import type { ChannelId, MessageId, UserId } from '../types.js';
+import { firstRefusal, refuse, type ResourceLogic, type StateView, type Verdict } from './types.js';
+
+function mustBeMember(channel: ChannelId, user: UserId, state: StateView, rule: string): Verdict {
+  const role = state.role(channel, user);
+  if (role === 'banned') return refuse(`${rule}.banned`, 'you are banned from this channel');
+  return role ? undefined : refuse(`${rule}.member`, 'only members of the channel may do this');
+}
+
+function mustExistIn(channel: ChannelId, id: MessageId | undefined, state: StateView, rule: string) {
+  if (id === undefined) return undefined;
+  const target = state.message(id);
+  return target && target.data.channel === channel
+    ? undefined
+    : refuse(rule, `message ${id} is not in this channel`);
+}
+
+export const messageLogic: ResourceLogic<'message'> = {
+  onCreate(data, ctx, state) {
+    return firstRefusal(
+      () =>
+        data.sender === ctx.tx.actor
+          ? undefined
+          : refuse('message.sender', 'the sender of a message is the acting user'),
+      () =>
+        state.channel(data.channel)
+          ? undefined
+          : refuse('message.channel', `channel ${data.channel} does not exist`),
+      () => mustBeMember(data.channel, data.sender, state, 'message'),
+      () => {
+        const flags = state.permissions(data.sender);
+        return flags && !flags.includes('sendMessage')
+          ? refuse('permissions.sendMessage', 'this user may not send messages')
+          : undefined;
+      },
+      () =>
+        data.contentLength <= ctx.limits.maxMessageBytes
+          ? undefined
+          : refuse('message.size', `a message has at most ${ctx.limits.maxMessageBytes} bytes`),
+      () => {
+        if (data.expiresAt === undefined) return undefined;
+        const ok =
+          data.expiresAt > data.createdAt &&
+          data.expiresAt - data.createdAt <= ctx.limits.maxExpirySeconds * 1000;
+        return ok
+          ? undefined
+          : refuse('message.expiry', 'expiry must be after sending and within the maximum');
+      },
+      () => mustExistIn(data.channel, data.replyTo, state, 'message.reply'),
+      () => mustExistIn(data.channel, data.threadRoot, state, 'message.thread'),
+    );
+  },
+  onConsume(data, ctx, state) {
+    if (data.sender === ctx.tx.actor) return undefined;
+    const role = state.role(data.channel, ctx.tx.actor);
+    return role && roleRank[role] >= roleRank.moderator
+      ? undefined
+      : refuse('redaction.rights', 'only the sender or a moderator may delete a message');
+  },
+};
+
+export const editLogic: ResourceLogic<'edit'> = {
+  onCreate(data, ctx, state) {
+    const target = state.message(data.message);
+    return firstRefusal(
+      () => (target ? undefined : refuse('edit.message', `message ${data.message} not found`)),
+      () =>
+        target && target.data.sender === ctx.tx.actor && data.editor === ctx.tx.actor
+          ? undefined
+          : refuse('edit.sender', 'only the sender may edit a message'),
+      () => (target?.deleted ? refuse('edit.deleted', 'a deleted message cannot be edited') : undefined),
+      () =>
+        data.contentLength <= ctx.limits.maxMessageBytes
+          ? undefined
+          : refuse('message.size', `a message has at most ${ctx.limits.maxMessageBytes} bytes`),
+    );
+  },
+  onConsume(data, ctx) {
+    return data.editor === ctx.tx.actor
+      ? undefined
+      : refuse('edit.sender', 'only the sender may edit a message');
+  },
+};
+
+export const redactionLogic: ResourceLogic<'redaction'> = {
+  onCreate(data, ctx) {
+    return data.redactor === ctx.tx.actor &&
+      ctx.consumed.some((c) => c.id === data.message && c.resource.kind === 'message')
+      ? undefined
+      : refuse('redaction.consume', 'a redaction consumes the message it deletes');
+  },
+  onConsume() {
+    return refuse('redaction.final', 'a redaction cannot be undone');
+  },
+};
+
+export const MAX_EMOJI_LENGTH = 64;
+
+export const reactionLogic: ResourceLogic<'reaction'> = {
+  onCreate(data, ctx, state) {
+    const target = state.message(data.message);
+    return firstRefusal(
+      () =>
+        data.user === ctx.tx.actor
+          ? undefined
+          : refuse('reaction.user', 'a reaction belongs to the acting user'),
+      () =>
+        target && !target.deleted && target.data.channel === data.channel
+          ? undefined
+          : refuse('reaction.message', `message ${data.message} cannot be reacted to`),
+      () => mustBeMember(data.channel, data.user, state, 'reaction'),
+      () =>
+        data.emoji.length >= 1 && data.emoji.length <= MAX_EMOJI_LENGTH
+          ? undefined
+          : refuse('reaction.emoji', `an emoji has 1 to ${MAX_EMOJI_LENGTH} characters`),
+    );
+  },
+  onConsume(data, ctx) {
+    return data.user === ctx.tx.actor
+      ? undefined
+      : refuse('reaction.owner', 'only the user who reacted may remove the reaction');
+  },
+};

@@ -1,0 +1,344 @@
+/**
+ * The Multichat node: ties the store, the solver, the logics and the logs together behind the
+ * MultichatNode facade. Local intents and remote entries go through the same validation and the
+ * same applyEntry, so a node never holds state its peers would refuse.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConflictError, IntentRejectedError, NotFoundError, ValidationError } from './errors.js';
+import { EventHub } from './events.js';
+import { HybridClock } from './hlc.js';
+import { keyPairFromSeed, loadOrCreateNodeKey, generateKeyPair, type KeyPair } from './identity.js';
+import { completeIntent } from './intents.js';
+import { createEntry, type SealedEntry } from './log.js';
+import { bridgedUserId, checkTransaction } from './logics/index.js';
+import { profileSigner } from './logics/authority.js';
+import { validUsername } from './logics/profile.js';
+import { defaultLimits, silentLogger, type CoreLimits, type CoreLogger, type NodeOptions } from './options.js';
+import { PresenceTable, signPresence } from './presence.js';
+import { applyEntry, type Change } from './state/apply.js';
+import { createStateView } from './state/view.js';
+import { Views } from './state/views.js';
+import { openCoreDatabase, GroupCommit, type Db } from './store/database.js';
+import { LocalStore } from './store/local-store.js';
+import { LogStore } from './store/log-store.js';
+import { prepareProjections, type ProfileRow, type Projections } from './store/projections.js';
+import { ResourceStore } from './store/state-store.js';
+import { Ingestor } from './ingest.js';
+import { EventPublisher } from './publish.js';
+import { ExpirySweeper } from './expiry.js';
+import type {
+  Address,
+  ContentHash,
+  EntryEnvelope,
+  EntryId,
+  Intent,
+  MultichatNode,
+  NodeEventOf,
+  NodeEventType,
+  Origin,
+  Resource,
+  SignedPresence,
+  SubmitResult,
+  Transaction,
+  UserId,
+  UserView,
+} from './types.js';
+import type { StateView, TxContext } from './logics/types.js';
+import { CoreQueries } from './queries.js';
+
+/** Opens (or creates) the node's store in `options.dataDir`. Call start() to run its timers. */
+export async function createNode(options: NodeOptions): Promise<MultichatNode> {
+  return new CoreNode(options);
+}
+
+/** Internals shared with ingest.ts, expiry.ts and publish.ts. */
+export interface NodeInternals {
+  readonly db: Db;
+  readonly commit: GroupCommit;
+  readonly log: LogStore;
+  readonly resources: ResourceStore;
+  readonly projections: Projections;
+  readonly state: StateView;
+  readonly views: Views;
+  readonly clock: HybridClock;
+  readonly limits: CoreLimits;
+  readonly logger: CoreLogger;
+  readonly now: () => number;
+  readonly counters: { transactions: Map<string, number>; rejections: Map<string, number> };
+}
+
+class CoreNode extends CoreQueries implements MultichatNode {
+  readonly address: Address;
+  private readonly key: KeyPair;
+  private readonly keyring = new Map<Address, KeyPair>();
+  private readonly local: LocalStore;
+  private readonly hub: EventHub;
+  private readonly presence = new PresenceTable();
+  private readonly ingestor: Ingestor;
+  private readonly publisher: EventPublisher;
+  private readonly sweeper: ExpirySweeper;
+  private readonly presenceTtlMs: number;
+  private readonly internals: NodeInternals;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: NodeOptions) {
+    const db = openCoreDatabase(options.dataDir);
+    const log = new LogStore(db);
+    const resources = new ResourceStore(db);
+    const projections = prepareProjections(db);
+    const now = options.clock ?? Date.now;
+    const key = loadOrCreateNodeKey(options.dataDir);
+    const views = new Views(projections, log, (row: ProfileRow) => this.isLocalProfile(row));
+    const internals: NodeInternals = {
+      db,
+      commit: new GroupCommit(db),
+      log,
+      resources,
+      projections,
+      state: createStateView(projections, resources),
+      views,
+      clock: new HybridClock(now),
+      limits: { ...defaultLimits, ...options.limits },
+      logger: options.logger ?? silentLogger,
+      now,
+      counters: { transactions: new Map(), rejections: new Map() },
+    };
+    super(internals);
+    this.internals = internals;
+    this.key = key;
+    this.address = key.address;
+    this.keyring.set(key.address, key);
+    this.local = new LocalStore(db);
+    for (const seed of this.local.seeds()) {
+      const pair = keyPairFromSeed(seed);
+      this.keyring.set(pair.address, pair);
+    }
+    this.hub = new EventHub(internals.logger);
+    this.publisher = new EventPublisher(internals, this.hub);
+    this.ingestor = new Ingestor(internals, this.publisher);
+    this.sweeper = new ExpirySweeper(internals, this.publisher);
+    this.presenceTtlMs = options.presenceTtlMs ?? 90_000;
+    const newest = db
+      .prepare('SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1')
+      .get() as { wall: number; counter: number } | undefined;
+    if (newest) internals.clock.observe(newest);
+  }
+
+  async start(): Promise<void> {
+    const interval = this.options.sweepIntervalMs ?? 1000;
+    this.sweeper.sweep();
+    if (interval > 0 && !this.timer) {
+      this.timer = setInterval(() => this.tick(), interval);
+      this.timer.unref();
+    }
+  }
+
+  /** Periodic work: expiry, presence expiry and renewal. */
+  tick(): void {
+    if (this.stopped) return;
+    this.sweeper.sweep();
+    const now = this.internals.now();
+    for (const gone of this.presence.expire(now)) {
+      this.publisher.presence({ ...gone, status: 'offline', expiresAt: now }, false);
+    }
+    for (const due of this.presence.dueForRenewal(now, this.presenceTtlMs / 3)) {
+      this.announcePresence(due.user, due.status, due.text);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.internals.commit.commit();
+    this.internals.db.close();
+  }
+
+  // --- users -------------------------------------------------------------------------------
+
+  async createLocalUser(username: string): Promise<{ user: UserView; token: string }> {
+    if (typeof username !== 'string' || !validUsername(username)) {
+      throw new ValidationError('username', 'username must have 1 to 64 characters and no control characters');
+    }
+    const taken = this.findUserByName(username);
+    if (taken?.local && !taken.origin) throw new ConflictError(`username ${username} is taken`);
+    const pair = generateKeyPair();
+    const userId = pair.address as string as UserId;
+    const profile: Resource = { kind: 'userProfile', data: { userId, username, publicKey: pair.address } };
+    const token = randomBytes(32).toString('base64url');
+    await this.appendLocal(pair, { intent: 'updateProfile', actor: userId, creates: [profile], consumes: [] }, new Map(), () => {
+      this.local.addKey(pair.address, pair.seed, userId);
+      this.local.addToken(token, userId, this.internals.now());
+      this.keyring.set(pair.address, pair);
+    });
+    return { user: this.getUser(userId) as UserView, token };
+  }
+
+  userForToken(token: string): UserView | undefined {
+    const id = this.local.userForToken(token);
+    return id ? this.getUser(id) : undefined;
+  }
+
+  async ensureBridgedUser(origin: Origin, profile: { username: string; avatar?: string }): Promise<UserView> {
+    const userId = bridgedUserId(this.address, origin);
+    const username = sanitizeUsername(profile.username, origin);
+    const current = this.internals.state.profile(userId);
+    if (current && current.username === username && current.avatar === profile.avatar) {
+      return this.getUser(userId) as UserView;
+    }
+    const data = {
+      userId,
+      username,
+      controller: this.address,
+      origin: { network: origin.network, externalId: origin.externalId },
+      ...(profile.avatar !== undefined && { avatar: profile.avatar }),
+    };
+    const live = this.internals.state.live(`profile:${userId}`);
+    await this.appendLocal(this.key, {
+      intent: 'updateProfile',
+      actor: userId,
+      creates: [{ kind: 'userProfile', data }],
+      consumes: [...live],
+    }, new Map());
+    return this.getUser(userId) as UserView;
+  }
+
+  // --- writes ------------------------------------------------------------------------------
+
+  async submit(actor: UserId, intent: Intent): Promise<SubmitResult> {
+    if (this.stopped) throw new ConflictError('the node is stopping');
+    if (intent.kind === 'setPresence') {
+      this.announcePresence(actor, intent.status, intent.text);
+      return { entry: '' as EntryId };
+    }
+    const signer = this.signerFor(actor);
+    const completion = completeIntent(actor, intent, {
+      state: this.internals.state,
+      limits: this.internals.limits,
+      now: this.internals.now(),
+    });
+    const entry = await this.appendLocal(signer, completion.tx, completion.contents);
+    const principal = completion.principal;
+    const result: SubmitResult = { entry, ...(principal && { created: principal }) };
+    if (intent.kind === 'createChannel') {
+      const id = (completion.tx.creates[0] as Resource<'channel'>).data.channelId;
+      return { ...result, channel: this.getChannel(id) };
+    }
+    if (principal && (intent.kind === 'sendMessage' || intent.kind === 'editMessage' || intent.kind === 'redactMessage')) {
+      return { ...result, message: this.getMessage(principal) };
+    }
+    return result;
+  }
+
+  private signerFor(actor: UserId): KeyPair {
+    const profile = this.internals.state.profile(actor);
+    if (!profile) throw new NotFoundError('user', actor);
+    const signer = profileSigner(profile);
+    const pair = signer && this.keyring.get(signer);
+    if (!pair) throw new IntentRejectedError('tx.signer', `this node holds no key for user ${actor}`);
+    return pair;
+  }
+
+  /** Signs, validates, appends and applies one transaction of a key this node holds. */
+  private async appendLocal(
+    pair: KeyPair,
+    partial: Omit<Transaction, 'deps'>,
+    contents: Map<ContentHash, Uint8Array>,
+    alsoWrite?: () => void,
+  ): Promise<EntryId> {
+    const { log, clock, limits, state, commit, counters } = this.internals;
+    const deps = partial.channel ? log.channelHeads(partial.channel) : [];
+    const tx: Transaction = { ...partial, deps };
+    const head = log.head(pair.address);
+    const hlc = clock.tick();
+    const consumed = tx.consumes.map((id) => {
+      const row = this.internals.resources.get(id);
+      if (!row || row.consumedBy) throw new ConflictError(`resource ${id} changed; try again`);
+      return { id, resource: row.resource };
+    });
+    const ctx: TxContext = { tx, author: pair.address, hlc, limits, consumed };
+    const refusal = checkTransaction(ctx, state);
+    if (refusal) {
+      counters.rejections.set(refusal.rule, (counters.rejections.get(refusal.rule) ?? 0) + 1);
+      throw new IntentRejectedError(refusal.rule, refusal.message);
+    }
+    const sealed = createEntry(pair, { seq: (head?.seq ?? 0) + 1, prev: head?.id ?? null, hlc, tx });
+    const { committed } = commit.run(
+      () => {
+        const changes = this.writeEntry(sealed, contents);
+        alsoWrite?.();
+        return changes;
+      },
+      (changes) => this.publisher.publish(sealed, contents, changes, true),
+    );
+    await committed;
+    return sealed.id;
+  }
+
+  /** Inserts a validated entry and applies it. Runs inside a GroupCommit write. */
+  writeEntry(sealed: SealedEntry, contents: ReadonlyMap<ContentHash, Uint8Array>): Change[] {
+    const { log, counters } = this.internals;
+    const { entry, id } = sealed;
+    log.insert(id, entry.author, entry.seq, entry.tx.channel, entry.tx.intent, entry.hlc, sealed.bytes);
+    if (entry.tx.channel) log.advanceHeads(entry.tx.channel, id, entry.tx.deps);
+    counters.transactions.set(entry.tx.intent, (counters.transactions.get(entry.tx.intent) ?? 0) + 1);
+    return applyEntry(this.internals, id, entry, contents);
+  }
+
+  async ingest(envelopes: readonly EntryEnvelope[]) {
+    return this.ingestor.ingest(envelopes, (sealed, contents) => this.writeEntry(sealed, contents));
+  }
+
+  // --- presence ----------------------------------------------------------------------------
+
+  private announcePresence(actor: UserId, status: 'online' | 'away' | 'offline', text?: string): void {
+    const pair = this.signerFor(actor);
+    if (text !== undefined && (typeof text !== 'string' || text.length > 256)) {
+      throw new ValidationError('text', 'status text has at most 256 characters');
+    }
+    const signed = signPresence(pair, {
+      user: actor,
+      status,
+      ...(text !== undefined && { text }),
+      expiresAt: this.internals.now() + this.presenceTtlMs,
+    });
+    this.presence.set(signed, true);
+    this.publisher.presence(signed.presence, true, signed);
+  }
+
+  ingestPresence(signed: SignedPresence): boolean {
+    if (!this.publisher.acceptablePresence(signed)) return false;
+    if (!this.presence.set(signed, false)) return false;
+    this.publisher.presence(signed.presence, false, signed);
+    return true;
+  }
+
+  listPresence() {
+    return this.presence.list(this.internals.now());
+  }
+
+  // --- misc --------------------------------------------------------------------------------
+
+  on<T extends NodeEventType>(type: T, listener: (event: NodeEventOf<T>) => void) {
+    return this.hub.on(type, listener);
+  }
+
+  metrics() {
+    return {
+      ...this.baseMetrics(),
+      pending: this.ingestor.pendingCount(),
+    };
+  }
+
+  private isLocalProfile(row: ProfileRow): boolean {
+    return (row.public_key !== null && this.keyring.has(row.public_key as Address)) || row.controller === this.address;
+  }
+}
+
+function sanitizeUsername(name: string, origin: Origin): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = [...name.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, 64).join('').trim();
+  return cleaned.length > 0 ? cleaned : `${origin.network}-${origin.externalId}`.slice(0, 64);
+}
+

@@ -1,0 +1,41 @@
+/** Options of a Multichat node; only `dataDir` is required. */
+
+/** The subset of pino's logger the core uses, so the core does not depend on pino. */
+export interface CoreLogger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export interface CoreLimits {
+  /** Largest message text in bytes (UTF-8). Default 64 KiB. */
+  readonly maxMessageBytes: number;
+  /** Longest allowed expiry. Default one year. */
+  readonly maxExpirySeconds: number;
+}
+
+export interface NodeOptions {
+  /** Folder for `node.key` (0600) and `multichat.db`. Created when missing. */
+  readonly dataDir: string;
+  readonly logger?: CoreLogger;
+  /** ms since epoch; injectable for tests of expiry. Default Date.now. */
+  readonly clock?: () => number;
+  /** How often the expiry sweeper runs. Default 1000 ms. 0 disables the timer. */
+  readonly sweepIntervalMs?: number;
+  /** How long a presence announcement is believed. Default 90 s. */
+  readonly presenceTtlMs?: number;
+  readonly limits?: Partial<CoreLimits>;
+}
+
+export const defaultLimits: CoreLimits = {
+  maxMessageBytes: 64 * 1024,
+  maxExpirySeconds: 365 * 24 * 3600,
+};
+
+export const silentLogger: CoreLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};

@@ -1,0 +1,45 @@
+/**
+ * Named errors of the P2P layer. Sync errors end one exchange with one peer and are logged; they
+ * never stop the node. Callers of `fetchChannel` see `ChannelUnavailableError`.
+ */
+import { CoreError } from '../errors.js';
+
+/** Base of every P2P error. */
+export abstract class P2PError extends CoreError {}
+
+/** A peer sent a sync frame that breaks the protocol (bad CBOR, unknown type, wrong order). */
+export class SyncProtocolError extends P2PError {
+  readonly code = 'sync_protocol';
+}
+
+/** A length prefix announced more bytes than a frame may hold. */
+export class FrameTooLargeError extends P2PError {
+  readonly code = 'sync_frame_too_large';
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`sync frame of ${size} bytes exceeds the limit of ${limit} bytes`);
+  }
+}
+
+/** The stream ended in the middle of a frame or before an expected answer. */
+export class StreamEndedError extends P2PError {
+  readonly code = 'sync_stream_ended';
+}
+
+/** No connected peer could supply a channel that `fetchChannel` was asked for. */
+export class ChannelUnavailableError extends P2PError {
+  readonly code = 'channel_unavailable';
+  constructor(readonly channel: string) {
+    super(`no connected peer knows channel ${channel}; connect to a peer that follows it and retry`);
+  }
+}
+
+/** A P2P method was called before `start()` or after `stop()`. */
+export class P2PNotStartedError extends P2PError {
+  readonly code = 'p2p_not_started';
+  constructor() {
+    super('the P2P host is not running');
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Builds the libp2p host: TCP, Noise, Yamux, Identify and gossipsub without its own signatures
+ * (entries are signed by their authors; the message id is the entry id). The peer id is derived
+ * from the node key, so peers know a node by the same key that signs its log.
+ */
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { bootstrap } from '@libp2p/bootstrap';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
+import { identify, type Identify } from '@libp2p/identify';
+import type { PeerId } from '@libp2p/interface';
+import { mdns } from '@libp2p/mdns';
+import { tcp } from '@libp2p/tcp';
+import { createLibp2p, type Libp2p } from 'libp2p';
+
+export type Host = Libp2p<{ identify: Identify; pubsub: GossipSub }>;
+
+export interface HostInit {
+  readonly seed: Uint8Array;
+  readonly listen: readonly string[];
+  readonly announce?: readonly string[];
+  readonly bootstrap?: readonly string[];
+  readonly mdns: boolean;
+  /** Gossipsub message id of a payload on a topic. */
+  readonly messageId: (topic: string, data: Uint8Array) => Uint8Array;
+  /** Gossipsub application-specific score of a peer (<= 0). */
+  readonly appScore: (peerId: string) => number;
+  /** True when connections with this peer must be refused. */
+  readonly denied: (peerId: PeerId) => boolean;
+}
+
+/** Creates (does not start) the host. */
+export async function createHost(init: HostInit): Promise<Host> {
+  const privateKey = await generateKeyPairFromSeed('Ed25519', init.seed);
+  const peerDiscovery = [
+    ...(init.bootstrap && init.bootstrap.length > 0
+      ? [bootstrap({ list: [...init.bootstrap], timeout: 100 })]
+      : []),
+    ...(init.mdns ? [mdns()] : []),
+  ];
+  return createLibp2p({
+    privateKey,
+    start: false,
+    addresses: {
+      listen: [...init.listen],
+      ...(init.announce && init.announce.length > 0 ? { announce: [...init.announce] } : {}),
+    },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: {
+      denyDialPeer: (peer) => init.denied(peer),
+      denyInboundEncryptedConnection: (peer) => init.denied(peer),
+      denyOutboundEncryptedConnection: (peer) => init.denied(peer),
+    },
+    peerDiscovery,
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictNoSign',
+        msgIdFn: (message) => init.messageId(message.topic, message.data),
+        // A node alone in a channel still writes; peers get the entries by sync later.
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        // Our own entries go to every subscribed peer at once, not only the mesh: lower latency
+        // for the common case of a small set of nodes.
+        floodPublish: true,
+        scoreParams: {
+          appSpecificScore: (peer) => init.appScore(peer),
+          // Loopback and LAN tests put every node on one IP.
+          IPColocationFactorWeight: 0,
+        },
+      }),
+    },
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * The P2P layer of a Multichat node (DESIGN §4): a libp2p host, gossipsub topics per channel and
+ * for presence, the log sync protocol and discovery. `createP2P(options)(components)` builds it
+ * without I/O; `start()` listens and joins the network, `stop()` leaves it.
+ */
+import type { PeerId } from '@libp2p/interface';
+import { multiaddr } from '@multiformats/multiaddr';
+import { hashBytes } from '../encoding.js';
+import { silentLogger } from '../options.js';
+import type { ChannelId } from '../types.js';
+import { ConnectionKeeper } from './connections.js';
+import { ChannelUnavailableError, P2PNotStartedError } from './errors.js';
+import { Gossip } from './gossip.js';
+import { createHost, type Host } from './host.js';
+import { DenyList, Penalties } from './peer-policy.js';
+import { PresenceGossip } from './presence.js';
+import { SyncManager } from './sync-manager.js';
+import { DEFAULT_BATCH } from './sync-server.js';
+import { isEntryTopic } from './topics.js';
+import type { P2P, P2PComponents, P2POptions, P2PStatus, SyncState } from './types.js';
+import { createEntryValidation } from './validator.js';
+
+export type * from './types.js';
+export * from './errors.js';
+export { SYNC_PROTOCOL } from './sync-messages.js';
+export { channelTopic, LOG_TOPIC, PRESENCE_TOPIC } from './topics.js';
+
+class P2PHost implements P2P {
+  private host: Host | undefined;
+  private sync: SyncManager | undefined;
+  private gossip: Gossip | undefined;
+  private presence: PresenceGossip | undefined;
+  private keeper: ConnectionKeeper | undefined;
+  private readonly penalties = new Penalties();
+  private readonly denyList: DenyList;
+  private readonly log;
+  private readonly onConnect = (event: CustomEvent<PeerId>) => {
+    void this.sync?.syncWith(event.detail);
+    this.presence?.announceSoon();
+  };
+
+  constructor(
+    private readonly options: P2POptions,
+    private readonly components: P2PComponents,
+  ) {
+    this.log = components.logger ?? silentLogger;
+    this.denyList = new DenyList(options.deniedPeersFile, () => {
+      this.keeper?.resetBackoff();
+      void this.keeper?.enforceDenied();
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.host) return;
+    const { node } = this.components;
+    const validation = createEntryValidation(node, {
+      onPending: (peer) => this.sync?.requestRepair(peer),
+      onRejected: (peer, reason) => {
+        this.penalties.penalize(peer.toString());
+        this.log.warn({ peer: peer.toString(), reason }, 'gossip: refused an entry');
+      },
+    });
+    this.denyList.start();
+    const host = await createHost({
+      seed: this.options.seed,
+      listen: this.options.listen,
+      announce: this.options.announce,
+      bootstrap: this.options.bootstrap,
+      mdns: this.options.mdns ?? true,
+      messageId: (topic, data) =>
+        isEntryTopic(topic) ? validation.messageId(data) : new TextEncoder().encode(hashBytes(data)),
+      appScore: (peer) => this.penalties.score(peer),
+      denied: (peer) => this.denyList.has(peer.toString()),
+    });
+    this.host = host;
+    this.sync = new SyncManager(host, node, this.log, {
+      intervalMs: this.options.syncIntervalMs ?? 30_000,
+      batch: {
+        entries: this.options.batchEntries ?? DEFAULT_BATCH.entries,
+        bytes: this.options.batchBytes ?? DEFAULT_BATCH.bytes,
+      },
+    });
+    this.gossip = new Gossip(host, node, validation.validate, this.log);
+    this.presence = new PresenceGossip(
+      host,
+      node,
+      this.log,
+      this.options.presenceIntervalMs ?? 30_000,
+      (peer) => this.penalties.penalize(peer.toString()),
+    );
+    this.keeper = new ConnectionKeeper(
+      host,
+      this.options.bootstrap ?? [],
+      this.options.redialIntervalMs ?? 5_000,
+      (peer) => this.denyList.has(peer),
+      this.log,
+    );
+    await host.start();
+    await this.sync.start();
+    this.gossip.start();
+    this.presence.start();
+    this.keeper.start();
+    host.addEventListener('peer:connect', this.onConnect);
+    this.log.info({ peerId: this.peerId(), addresses: this.addresses() }, 'p2p: started');
+  }
+
+  async stop(): Promise<void> {
+    const host = this.host;
+    if (!host) return;
+    host.removeEventListener('peer:connect', this.onConnect);
+    this.keeper?.stop();
+    this.presence?.stop();
+    this.denyList.stop();
+    await this.gossip?.stop();
+    await this.sync?.stop();
+    await host.stop();
+    this.host = undefined;
+    this.log.info({}, 'p2p: stopped');
+  }
+
+  private running(): Host {
+    if (!this.host) throw new P2PNotStartedError();
+    return this.host;
+  }
+
+  peerId(): string {
+    return this.running().peerId.toString();
+  }
+
+  peers(): readonly string[] {
+    return this.host ? this.host.getPeers().map((p) => p.toString()) : [];
+  }
+
+  addresses(): readonly string[] {
+    return this.host ? this.host.getMultiaddrs().map((a) => a.toString()) : [];
+  }
+
+  syncState(): SyncState {
+    return this.sync
+      ? this.sync.state()
+      : { running: 0, completed: 0, failed: 0, entriesReceived: 0, pending: 0, peers: {} };
+  }
+
+  status(): P2PStatus {
+    return {
+      peerId: this.host ? this.peerId() : '',
+      addresses: this.addresses(),
+      peers: this.peers(),
+      topics: this.gossip?.topics() ?? [],
+      sync: this.syncState(),
+    };
+  }
+
+  async fetchChannel(channel: string): Promise<void> {
+    const host = this.running();
+    const { node } = this.components;
+    if (node.getChannel(channel as ChannelId)) return;
+    for (const peer of host.getPeers()) {
+      await this.sync?.syncWith(peer, { channels: [channel] });
+      if (node.getChannel(channel as ChannelId)) {
+        this.gossip?.refreshTopics();
+        return;
+      }
+    }
+    throw new ChannelUnavailableError(channel);
+  }
+
+  async syncNow(): Promise<void> {
+    this.running();
+    await this.sync?.syncAll();
+  }
+
+  async dial(address: string): Promise<void> {
+    await this.running().dial(multiaddr(address));
+  }
+}
+
+/** Builds the P2P layer; no I/O until `start()`. */
+export function createP2P(options: P2POptions): (components: P2PComponents) => P2P {
+  return (components) => new P2PHost(options, components);
+}

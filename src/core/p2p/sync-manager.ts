@@ -1,0 +1,153 @@
+/**
+ * Runs the sync protocol with peers: answers incoming streams, and syncs with a peer when it
+ * connects, periodically, and when gossip delivered an entry whose dependencies are missing.
+ * At most one exchange per peer runs at a time; a request that arrives meanwhile runs after it.
+ */
+import type { PeerId } from '@libp2p/interface';
+import type { CoreLogger } from '../options.js';
+import type { Host } from './host.js';
+import { runSync, type SyncOutcome, type SyncScope } from './sync-client.js';
+import { SYNC_PROTOCOL } from './sync-messages.js';
+import { serveSyncStream, type BatchLimits } from './sync-server.js';
+import type { SyncNode, SyncState } from './types.js';
+
+interface PeerRun {
+  running: Promise<SyncOutcome | undefined>;
+  again: boolean;
+}
+
+export class SyncManager {
+  private readonly runs = new Map<string, PeerRun>();
+  private readonly lastSync = new Map<string, string>();
+  private readonly repairTimers = new Map<string, NodeJS.Timeout>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private completed = 0;
+  private failed = 0;
+  private entriesReceived = 0;
+  private lastSyncAt: string | undefined;
+
+  constructor(
+    private readonly host: Host,
+    private readonly node: SyncNode,
+    private readonly log: CoreLogger,
+    private readonly options: { intervalMs: number; batch: BatchLimits },
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.host.handle(
+      SYNC_PROTOCOL,
+      (stream) => {
+        serveSyncStream(stream, this.node, this.options.batch).catch((err: Error) => {
+          this.log.debug({ err: err.message }, 'sync: serving a peer ended with an error');
+          stream.abort(err);
+        });
+      },
+      { maxInboundStreams: 8 },
+    );
+    if (this.options.intervalMs > 0) {
+      this.timer = setInterval(() => void this.syncAll().catch(() => {}), this.options.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const t of this.repairTimers.values()) clearTimeout(t);
+    this.repairTimers.clear();
+    await this.host.unhandle(SYNC_PROTOCOL).catch(() => {});
+    await Promise.allSettled([...this.runs.values()].map((r) => r.running));
+  }
+
+  /** Syncs with every connected peer; resolves when all exchanges finished. */
+  async syncAll(scope?: SyncScope): Promise<SyncOutcome[]> {
+    const peers = this.host.getPeers();
+    const results = await Promise.all(peers.map((peer) => this.syncWith(peer, scope)));
+    return results.filter((r): r is SyncOutcome => r !== undefined);
+  }
+
+  /** Syncs with one peer (queued behind a running exchange with it). */
+  syncWith(peer: PeerId, scope?: SyncScope): Promise<SyncOutcome | undefined> {
+    const key = peer.toString();
+    const current = this.runs.get(key);
+    if (current && scope === undefined) {
+      // One more full exchange after the running one covers everything asked meanwhile.
+      current.again = true;
+      return current.running;
+    }
+    const previous = current?.running ?? Promise.resolve(undefined);
+    const run: PeerRun = { running: Promise.resolve(undefined), again: false };
+    run.running = previous
+      .catch(() => undefined)
+      .then(async () => {
+        let outcome = await this.exchange(peer, scope);
+        while (run.again && !this.stopped) {
+          run.again = false;
+          outcome = await this.exchange(peer, undefined);
+        }
+        return outcome;
+      })
+      .finally(() => {
+        if (this.runs.get(key) === run) this.runs.delete(key);
+      });
+    this.runs.set(key, run);
+    return run.running;
+  }
+
+  /** Debounced sync with a peer that sent an entry we could not place yet. */
+  requestRepair(peer: PeerId): void {
+    const key = peer.toString();
+    if (this.stopped || this.repairTimers.has(key)) return;
+    const t = setTimeout(() => {
+      this.repairTimers.delete(key);
+      void this.syncWith(peer);
+    }, 100);
+    t.unref();
+    this.repairTimers.set(key, t);
+  }
+
+  state(): SyncState {
+    return {
+      running: this.runs.size,
+      completed: this.completed,
+      failed: this.failed,
+      entriesReceived: this.entriesReceived,
+      pending: this.node.metrics().pending,
+      ...(this.lastSyncAt ? { lastSyncAt: this.lastSyncAt } : {}),
+      peers: Object.fromEntries(this.lastSync),
+    };
+  }
+
+  private scopeOf(): SyncScope {
+    return { channels: this.node.followedChannels() };
+  }
+
+  private async exchange(peer: PeerId, scope: SyncScope | undefined): Promise<SyncOutcome | undefined> {
+    if (this.stopped) return undefined;
+    let stream;
+    try {
+      stream = await this.host.dialProtocol(peer, SYNC_PROTOCOL);
+    } catch (err) {
+      this.log.debug({ peer: peer.toString(), err: (err as Error).message }, 'sync: cannot open a stream');
+      return undefined;
+    }
+    try {
+      const outcome = await runSync(stream, this.node, scope ?? this.scopeOf());
+      this.completed += 1;
+      this.entriesReceived += outcome.accepted;
+      this.lastSyncAt = new Date().toISOString();
+      this.lastSync.set(peer.toString(), this.lastSyncAt);
+      if (outcome.accepted > 0 || outcome.rejected > 0) {
+        this.log.info({ peer: peer.toString(), ...outcome }, 'sync: exchange finished');
+      }
+      return outcome;
+    } catch (err) {
+      this.failed += 1;
+      this.log.warn({ peer: peer.toString(), err: (err as Error).message }, 'sync: exchange failed');
+      stream.abort(err as Error);
+      return undefined;
+    }
+  }
+}

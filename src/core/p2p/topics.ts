@@ -1,0 +1,25 @@
+/**
+ * Gossipsub topic names. One topic per channel carries its entries; entries that touch no
+ * channel (profile updates) go on the log topic, which every node follows so that authors'
+ * chains have no gaps; presence has its own topic.
+ */
+import type { LogEntry } from '../types.js';
+
+const PREFIX = '/multichat/1';
+
+export const PRESENCE_TOPIC = `${PREFIX}/presence`;
+export const LOG_TOPIC = `${PREFIX}/log`;
+
+export function channelTopic(channel: string): string {
+  return `${PREFIX}/channel/${channel}`;
+}
+
+/** The topic an entry is published on. */
+export function topicOfEntry(entry: LogEntry): string {
+  return entry.tx.channel === undefined ? LOG_TOPIC : channelTopic(entry.tx.channel);
+}
+
+/** True for topics that carry log entries (not presence). */
+export function isEntryTopic(topic: string): boolean {
+  return topic === LOG_TOPIC || topic.startsWith(`${PREFIX}/channel/`);
+}

@@ -1,0 +1,83 @@
+/**
+ * Gossipsub validation of log entries. The message id is the entry id, so the seen-cache drops a
+ * replay before it is decoded twice; the validator hands the entry to the node, which checks the
+ * signature, the author's chain (seq/prev) and every resource logic, and stores it if it holds.
+ * Refused entries are rejected (gossipsub scores the sender down and does not forward them);
+ * entries held back for missing dependencies are not forwarded and trigger a fetch from the
+ * peer that sent them.
+ */
+import type { PeerId } from '@libp2p/interface';
+import type { EntryEnvelope } from '../types.js';
+import { hashBytes } from '../encoding.js';
+import { decodeSealedEnvelope } from '../wire.js';
+import { topicOfEntry } from './topics.js';
+import type { SyncNode } from './types.js';
+
+/** Mirrors gossipsub's TopicValidatorResult (string enum) without importing its runtime. */
+export type Verdict = 'accept' | 'ignore' | 'reject';
+
+/** A decoded message, cached between the message-id function and the validator. */
+interface Decoded {
+  readonly id: string;
+  readonly envelope: EntryEnvelope;
+}
+
+export interface EntryValidatorHooks {
+  /** The sender of an entry that the node holds back for missing dependencies. */
+  onPending(peer: PeerId): void;
+  /** The sender of an entry the node refused. */
+  onRejected(peer: PeerId, reason: string): void;
+  /** An entry was accepted from gossip. */
+  onAccepted?(): void;
+}
+
+/** Creates the msgIdFn and the topic validator; they share a decode cache keyed by the bytes. */
+export function createEntryValidation(node: Pick<SyncNode, 'ingest'>, hooks: EntryValidatorHooks) {
+  const decoded = new WeakMap<Uint8Array, Decoded | null>();
+
+  function decode(data: Uint8Array): Decoded | null {
+    let value = decoded.get(data);
+    if (value !== undefined) return value;
+    try {
+      const { sealed, contents } = decodeSealedEnvelope(data);
+      value = { id: sealed.id, envelope: { entry: sealed.entry, contents } };
+    } catch {
+      value = null;
+    }
+    decoded.set(data, value);
+    return value;
+  }
+
+  /** Message id: the entry id; undecodable bytes get a distinct id so they reach the validator. */
+  function messageId(data: Uint8Array): Uint8Array {
+    const value = decode(data);
+    const text = value ? value.id : `malformed:${hashBytes(data)}`;
+    return new TextEncoder().encode(text);
+  }
+
+  async function validate(peer: PeerId, topic: string, data: Uint8Array): Promise<Verdict> {
+    const value = decode(data);
+    if (!value) {
+      hooks.onRejected(peer, 'malformed envelope');
+      return 'reject';
+    }
+    if (topicOfEntry(value.envelope.entry) !== topic) {
+      hooks.onRejected(peer, 'entry published on the wrong topic');
+      return 'reject';
+    }
+    const result = await node.ingest([value.envelope]);
+    const refused = result.rejected[0];
+    if (refused) {
+      hooks.onRejected(peer, refused.reason);
+      return 'reject';
+    }
+    if (result.accepted > 0) {
+      hooks.onAccepted?.();
+      return 'accept';
+    }
+    if (result.pending > 0) hooks.onPending(peer);
+    return 'ignore';
+  }
+
+  return { messageId, validate };
+}

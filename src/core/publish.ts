@@ -1,0 +1,112 @@
+/**
+ * Turns applied changes into NodeEvents, after the commit that made them durable: the SSE
+ * stream, the bridge router and the P2P layer never hear of state that a crash could undo.
+ */
+import type { EventHub } from './events.js';
+import type { SealedEntry } from './log.js';
+import { maySignFor } from './logics/authority.js';
+import type { NodeInternals } from './node.js';
+import { notificationsFor } from './notifications.js';
+import { presenceSignatureValid, toPresenceView, validPresenceData } from './presence.js';
+import type { Change } from './state/apply.js';
+import type { ContentHash, MessageId, PresenceData, SignedPresence, UserId } from './types.js';
+
+export class EventPublisher {
+  constructor(
+    private readonly q: NodeInternals,
+    private readonly hub: EventHub,
+  ) {}
+
+  publish(
+    sealed: SealedEntry,
+    contents: ReadonlyMap<ContentHash, Uint8Array>,
+    changes: readonly Change[],
+    local: boolean,
+  ): void {
+    this.hub.emit({ type: 'entry', envelope: { entry: sealed.entry, contents }, local });
+    this.changes(changes, local);
+  }
+
+  changes(changes: readonly Change[], local: boolean): void {
+    const { views, projections } = this.q;
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'message': {
+          const message = this.message(change.message);
+          if (!message) break;
+          this.hub.emit({ type: 'message', message, local });
+          this.notify(message.id);
+          break;
+        }
+        case 'edit': {
+          const message = this.message(change.message);
+          if (message) this.hub.emit({ type: 'edit', message, local });
+          break;
+        }
+        case 'delete':
+          this.hub.emit({ type: 'delete', channel: change.channel, message: change.message, cause: 'user', by: change.by, local });
+          break;
+        case 'reaction':
+          this.hub.emit({ type: 'reaction', ...change, local });
+          break;
+        case 'membership':
+          this.hub.emit({ type: 'membership', channel: change.channel, user: change.user, role: change.role, local });
+          break;
+        case 'channel': {
+          const row = projections.channel.get(change.channel);
+          if (row) this.hub.emit({ type: 'channel', channel: views.channel(row as never), local });
+          break;
+        }
+        case 'profile': {
+          const user = views.userById(change.user);
+          if (user) this.hub.emit({ type: 'profile', user, local });
+          break;
+        }
+      }
+    }
+  }
+
+  expired(channel: string, message: MessageId, by: UserId): void {
+    this.hub.emit({ type: 'delete', channel: channel as never, message, cause: 'expiry', by, local: true });
+  }
+
+  presence(data: PresenceData, local: boolean, signed?: SignedPresence): void {
+    this.hub.emit({ type: 'presence', presence: toPresenceView(data), local, ...(signed && { signed }) });
+  }
+
+  acceptablePresence(signed: SignedPresence): boolean {
+    return (
+      validPresenceData(signed.presence) &&
+      signed.presence.expiresAt > this.q.now() &&
+      maySignFor(signed.author, signed.presence.user, this.q.state) &&
+      presenceSignatureValid(signed)
+    );
+  }
+
+  private message(id: MessageId) {
+    const row = this.q.projections.message.get(id);
+    return row ? this.q.views.message(row as never) : undefined;
+  }
+
+  private notify(id: MessageId): void {
+    const message = this.message(id);
+    if (!message) return;
+    const { projections, state, views } = this.q;
+    const channelRow = projections.channel.get(message.channel);
+    const channel = channelRow ? views.channel(channelRow as never) : undefined;
+    const targets = notificationsFor(message, channel, {
+      userIdByName: (name) => (projections.profileByName.get(name) as { user_id: UserId } | undefined)?.user_id,
+      isMember: (user) => {
+        const role = state.role(message.channel, user);
+        return role !== undefined && role !== 'banned';
+      },
+      senderOf: (replied) => state.message(replied as MessageId)?.data.sender,
+      members: () => (projections.members.all(message.channel) as { user_id: UserId; role: string }[])
+        .filter((m) => m.role !== 'banned')
+        .map((m) => m.user_id),
+    });
+    for (const { user, reason } of targets) {
+      this.hub.emit({ type: 'notification', user, reason, message });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+/** The read side of the node facade: views of users, channels, members, messages and logs. */
+import { unseal } from './log.js';
+import type { NodeInternals } from './node.js';
+import type { ChannelRow, MemberRow, MessageRow, ProfileRow } from './store/projections.js';
+import type {
+  Address,
+  ChannelId,
+  ChannelView,
+  ContentHash,
+  EntryEnvelope,
+  EntryId,
+  Frontier,
+  ListMessagesQuery,
+  MemberView,
+  MessageId,
+  MessageView,
+  NodeMetrics,
+  Role,
+  UserId,
+  UserView,
+} from './types.js';
+
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 500;
+
+export abstract class CoreQueries {
+  constructor(private readonly q: NodeInternals) {}
+
+  getUser(id: UserId): UserView | undefined {
+    return this.q.views.userById(id);
+  }
+
+  findUserByName(username: string): UserView | undefined {
+    const row = this.q.projections.profileByName.get(username) as ProfileRow | undefined;
+    return row && this.q.views.user(row);
+  }
+
+  getChannel(id: ChannelId): ChannelView | undefined {
+    const row = this.q.projections.channel.get(id) as ChannelRow | undefined;
+    return row && this.q.views.channel(row);
+  }
+
+  findChannelByName(name: string): ChannelView | undefined {
+    const row = this.q.projections.channelByName.get(name) as ChannelRow | undefined;
+    return row && this.q.views.channel(row);
+  }
+
+  listChannels(): ChannelView[] {
+    return (this.q.projections.channels.all() as ChannelRow[]).map((row) => this.q.views.channel(row));
+  }
+
+  listMembers(channel: ChannelId): MemberView[] {
+    return (this.q.projections.members.all(channel) as MemberRow[]).flatMap((row) => {
+      const user = this.q.views.userById(row.user_id);
+      return user ? [{ user, role: row.role }] : [];
+    });
+  }
+
+  roleOf(channel: ChannelId, user: UserId): Role | undefined {
+    return this.q.state.role(channel, user);
+  }
+
+  getMessage(id: MessageId): MessageView | undefined {
+    const row = this.q.projections.message.get(id) as MessageRow | undefined;
+    return row && this.q.views.message(row);
+  }
+
+  /** Oldest first. Without anchors, the newest `limit` messages. */
+  listMessages(channel: ChannelId, query: ListMessagesQuery = {}): MessageView[] {
+    const limit = Math.min(Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE)), MAX_PAGE);
+    const p = this.q.projections;
+    const anchorOf = (id: MessageId) => {
+      const row = p.message.get(id) as MessageRow | undefined;
+      if (!row || row.channel !== channel) return undefined;
+      return [row.hlc_wall, row.hlc_counter, row.entry] as const;
+    };
+    let rows: MessageRow[];
+    if (query.after !== undefined) {
+      const anchor = anchorOf(query.after);
+      rows = anchor ? (p.messagesAfter.all(channel, ...anchor, limit) as MessageRow[]) : [];
+      if (query.before !== undefined) {
+        const end = anchorOf(query.before);
+        rows = end ? rows.filter((r) => compareRow(r, end) < 0) : [];
+      }
+    } else if (query.before !== undefined) {
+      const anchor = anchorOf(query.before);
+      rows = anchor ? (p.messagesBefore.all(channel, ...anchor, limit) as MessageRow[]).reverse() : [];
+    } else {
+      rows = (p.messagesLast.all(channel, limit) as MessageRow[]).reverse();
+    }
+    return rows.map((row) => this.q.views.message(row));
+  }
+
+  followedChannels(): ChannelId[] {
+    return this.q.projections.channelIds.all() as ChannelId[];
+  }
+
+  frontier(channels?: readonly ChannelId[]): Frontier {
+    const all = this.q.log.frontier();
+    if (!channels) return all;
+    const authors = new Set(channels.flatMap((c) => this.q.log.authorsIn(c)));
+    return new Map([...all].filter(([author]) => authors.has(author)));
+  }
+
+  entriesAfter(author: Address, afterSeq: number, limit: number): EntryEnvelope[] {
+    return this.q.log.after(author, afterSeq, limit).map((row) => this.envelope(row.body));
+  }
+
+  getEntries(ids: readonly EntryId[]): EntryEnvelope[] {
+    return ids.flatMap((id) => {
+      const body = this.q.log.body(id);
+      return body ? [this.envelope(body)] : [];
+    });
+  }
+
+  channelHeads(channel: ChannelId): EntryId[] {
+    return this.q.log.channelHeads(channel);
+  }
+
+  /** An entry with the content its resources point to, where that content still exists. */
+  private envelope(body: Uint8Array): EntryEnvelope {
+    const { entry } = unseal(body);
+    const contents = new Map<ContentHash, Uint8Array>();
+    for (const r of entry.tx.creates) {
+      if (r.kind === 'message' || r.kind === 'edit') {
+        const content = this.q.log.content(r.data.contentHash);
+        if (content) contents.set(r.data.contentHash, content);
+      }
+    }
+    return { entry, contents };
+  }
+
+  protected baseMetrics(): Omit<NodeMetrics, 'pending'> {
+    const frontier = this.q.log.frontier();
+    return {
+      transactions: Object.fromEntries(this.q.counters.transactions),
+      rejections: Object.fromEntries(this.q.counters.rejections),
+      logSizes: Object.fromEntries(frontier),
+      entries: [...frontier.values()].reduce((a, b) => a + b, 0),
+    };
+  }
+}
+
+function compareRow(row: MessageRow, anchor: readonly [number, number, string]): number {
+  return (
+    row.hlc_wall - anchor[0] ||
+    row.hlc_counter - anchor[1] ||
+    (row.entry < anchor[2] ? -1 : row.entry > anchor[2] ? 1 : 0)
+  );
+}
+

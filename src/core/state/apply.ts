@@ -1,0 +1,174 @@
+/**
+ * Applies a validated transaction: consumes, creates, and keeps the projections in step.
+ * Returns what changed, as core events, for the node to emit after the commit.
+ */
+import { compareHlc } from '../hlc.js';
+import { resourceIdOf, roleRank, slotOf } from '../resources.js';
+import type { LogStore } from '../store/log-store.js';
+import {
+  channelParams,
+  messageParams,
+  profileParams,
+  type MemberRow,
+  type Projections,
+} from '../store/projections.js';
+import type { ResourceStore } from '../store/state-store.js';
+import type {
+  ChannelAccessData,
+  ChannelId,
+  ContentHash,
+  EntryId,
+  Hlc,
+  LogEntry,
+  MessageId,
+  Role,
+  UserId,
+} from '../types.js';
+
+/** What apply() reports; node.ts turns these into NodeEvents once committed. */
+export type Change =
+  | { kind: 'profile'; user: UserId }
+  | { kind: 'channel'; channel: ChannelId }
+  | { kind: 'membership'; channel: ChannelId; user: UserId; role: Role | null }
+  | { kind: 'message'; message: MessageId }
+  | { kind: 'edit'; message: MessageId }
+  | { kind: 'delete'; channel: ChannelId; message: MessageId; by: UserId }
+  | { kind: 'reaction'; channel: ChannelId; message: MessageId; user: UserId; emoji: string; added: boolean };
+
+export interface ApplyDeps {
+  readonly log: LogStore;
+  readonly resources: ResourceStore;
+  readonly projections: Projections;
+}
+
+export function applyEntry(
+  deps: ApplyDeps,
+  id: EntryId,
+  entry: LogEntry,
+  contents: ReadonlyMap<ContentHash, Uint8Array>,
+): Change[] {
+  const { tx } = entry;
+  const { resources, projections, log } = deps;
+  const changes: Change[] = [];
+  const accessSlots = new Map<string, ChannelAccessData>();
+
+  for (const consumedId of tx.consumes) {
+    const row = resources.get(consumedId);
+    resources.consume(consumedId, id);
+    if (!row) continue;
+    const { resource } = row;
+    if (resource.kind === 'channelAccess') accessSlots.set(slotOf(resource), resource.data);
+    if (resource.kind === 'reaction') {
+      projections.dropReaction.run(resource.data.message, resource.data.user, resource.data.emoji);
+      changes.push({ kind: 'reaction', ...resource.data, added: false });
+    }
+    if (resource.kind === 'message') {
+      deleteMessageContent(deps, consumedId);
+      if (projections.markDeleted.run(consumedId).changes > 0) {
+        changes.push({ kind: 'delete', channel: resource.data.channel, message: consumedId, by: tx.actor });
+      }
+    }
+  }
+
+  for (const resource of tx.creates) {
+    const rid = resourceIdOf(resource);
+    resources.insert(rid, resource, slotOf(resource), id);
+    switch (resource.kind) {
+      case 'userProfile':
+        projections.upsertProfile.run(profileParams(resource.data, rid));
+        changes.push({ kind: 'profile', user: resource.data.userId });
+        break;
+      case 'channel':
+        projections.upsertChannel.run(channelParams(resource.data, rid));
+        changes.push({ kind: 'channel', channel: resource.data.channelId });
+        break;
+      case 'channelAccess':
+        accessSlots.set(slotOf(resource), resource.data);
+        break;
+      case 'message': {
+        const hash = resource.data.contentHash;
+        const body = contents.get(hash);
+        if (body) log.putContent(hash, body);
+        projections.insertMessage.run(messageParams(rid, resource.data, entry.author, id, entry.hlc));
+        changes.push({ kind: 'message', message: rid });
+        break;
+      }
+      case 'edit': {
+        const body = contents.get(resource.data.contentHash);
+        const target = projections.message.get(resource.data.message) as { deleted: number } | undefined;
+        if (target && target.deleted === 0) {
+          if (body) log.putContent(resource.data.contentHash, body);
+          projections.addEditContent.run(resource.data.message, resource.data.contentHash);
+          projections.setEdit.run(resource.data.contentHash, rid, resource.data.editedAt, resource.data.message);
+          changes.push({ kind: 'edit', message: resource.data.message });
+        }
+        break;
+      }
+      case 'reaction':
+        projections.setReaction.run(resource.data.message, resource.data.user, resource.data.emoji, resource.data.channel, rid);
+        changes.push({ kind: 'reaction', ...resource.data, added: true });
+        break;
+      case 'redaction':
+      case 'permissions':
+      case 'presence':
+        break;
+    }
+  }
+
+  for (const [slot, data] of accessSlots) {
+    const change = resolveMembership(deps, slot, data, entry.hlc, id);
+    if (change) changes.push(change);
+  }
+  return changes;
+}
+
+/**
+ * The role a user holds is the live channelAccess in its slot. Two peers replacing it at once
+ * leave two live resources: the higher role wins, then the earlier in channel order.
+ */
+function resolveMembership(
+  deps: ApplyDeps,
+  slot: string,
+  data: ChannelAccessData,
+  hlc: Hlc,
+  entry: EntryId,
+): Change | undefined {
+  const { projections, resources, log } = deps;
+  const before = projections.member.get(data.channel, data.user) as MemberRow | undefined;
+  const live = resources.live(slot).map((row) => {
+    const access = row.resource.data as ChannelAccessData;
+    const at = row.entry === entry ? hlc : (log.hlcOf(row.entry as EntryId) ?? hlc);
+    return { id: row.id, role: access.role, hlc: at, entry: row.entry as EntryId };
+  });
+  live.sort(
+    (a, b) =>
+      roleRank[b.role] - roleRank[a.role] || compareHlc(a.hlc, b.hlc) || a.entry.localeCompare(b.entry),
+  );
+  const winner = live[0];
+  if (!winner) {
+    projections.dropMember.run(data.channel, data.user);
+    return before ? { kind: 'membership', channel: data.channel, user: data.user, role: null } : undefined;
+  }
+  projections.setMember.run(
+    data.channel,
+    data.user,
+    winner.role,
+    winner.id,
+    winner.hlc.wall,
+    winner.hlc.counter,
+    winner.entry,
+  );
+  return before?.role === winner.role
+    ? undefined
+    : { kind: 'membership', channel: data.channel, user: data.user, role: winner.role };
+}
+
+/** Deletes a message's text and every edit's text from the store (the tombstone row stays). */
+export function deleteMessageContent(deps: ApplyDeps, message: MessageId): void {
+  const row = deps.projections.message.get(message) as { content_hash: ContentHash } | undefined;
+  if (!row) return;
+  deps.log.deleteContent(row.content_hash);
+  for (const hash of deps.projections.editContents.all(message) as ContentHash[]) {
+    deps.log.deleteContent(hash);
+  }
+}

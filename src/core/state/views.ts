@@ -1,0 +1,86 @@
+/** Builds the read models (UserView, ChannelView, MessageView) from projection rows. */
+import { contentText } from '../resources.js';
+import type { LogStore } from '../store/log-store.js';
+import type { ChannelRow, MessageRow, ProfileRow, Projections } from '../store/projections.js';
+import type {
+  Address,
+  Attachment,
+  ChannelView,
+  ChannelVisibility,
+  ContentHash,
+  MessageView,
+  UserId,
+  UserView,
+} from '../types.js';
+
+export class Views {
+  constructor(
+    private readonly projections: Projections,
+    private readonly log: LogStore,
+    /** True when this node holds the key of, or controls, the profile. */
+    private readonly isLocal: (profile: ProfileRow) => boolean,
+  ) {}
+
+  user(row: ProfileRow): UserView {
+    return {
+      id: row.user_id,
+      username: row.username,
+      ...(row.avatar !== null && { avatar: row.avatar }),
+      ...(row.origin_network !== null && {
+        origin: { network: row.origin_network, externalId: row.origin_external ?? '' },
+      }),
+      local: this.isLocal(row),
+    };
+  }
+
+  userById(id: UserId): UserView | undefined {
+    const row = this.projections.profile.get(id) as ProfileRow | undefined;
+    return row && this.user(row);
+  }
+
+  channel(row: ChannelRow): ChannelView {
+    return {
+      id: row.channel_id,
+      name: row.name,
+      ...(row.topic !== null && { topic: row.topic }),
+      encrypted: row.encrypted === 1,
+      ...(row.retention_seconds !== null && { retentionSeconds: row.retention_seconds }),
+      visibility: row.visibility as ChannelVisibility,
+      creator: row.creator,
+      memberCount: row.members,
+    };
+  }
+
+  message(row: MessageRow): MessageView {
+    const sender = this.userById(row.sender);
+    const hash = (row.edit_hash ?? row.content_hash) as ContentHash;
+    const body = row.deleted === 1 ? undefined : this.log.content(hash);
+    const reactions: Record<string, UserId[]> = {};
+    for (const r of this.projections.reactions.all(row.id) as { emoji: string; user_id: UserId }[]) {
+      (reactions[r.emoji] ??= []).push(r.user_id);
+    }
+    return {
+      id: row.id,
+      channel: row.channel,
+      sender: {
+        id: row.sender,
+        username: sender?.username ?? row.sender,
+        ...(sender?.origin && { origin: sender.origin }),
+      },
+      text: body ? (contentText(body) ?? null) : null,
+      createdAt: new Date(row.created_at).toISOString(),
+      ...(row.edited_at !== null && { editedAt: new Date(row.edited_at).toISOString() }),
+      ...(row.reply_to !== null && { replyTo: row.reply_to }),
+      ...(row.thread_root !== null && { threadRoot: row.thread_root }),
+      ...(row.expires_at !== null && { expiresAt: new Date(row.expires_at).toISOString() }),
+      deleted: row.deleted === 1,
+      reactions,
+      ...(row.attachments !== null && { attachments: JSON.parse(row.attachments) as Attachment[] }),
+      ...(row.origin_network !== null && {
+        origin: { network: row.origin_network, externalId: row.origin_external ?? '' },
+      }),
+      entry: row.entry,
+      author: row.author as Address,
+    };
+  }
+}

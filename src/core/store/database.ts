@@ -1,0 +1,92 @@
+/**
+ * Opens the core SQLite database and provides group commit.
+ *
+ * Writes run inside one open transaction that is committed on the next turn of the event loop,
+ * so a burst of intents costs one fsync-free WAL commit instead of one each. A caller's promise
+ * resolves only after the commit that holds its write: nothing acknowledged is ever lost.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { coreMigrations } from './migrations.js';
+
+export type Db = Database.Database;
+
+export function openCoreDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'multichat.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  // Deleted message content must be gone from the file, not only unlinked from the b-tree.
+  db.pragma('secure_delete = ON');
+  db.pragma('foreign_keys = ON');
+  ensureSchema(db);
+  return db;
+}
+
+function ensureSchema(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let index = version; index < coreMigrations.length; index += 1) {
+    db.transaction(() => {
+      db.exec(coreMigrations[index] as string);
+      db.pragma(`user_version = ${index + 1}`);
+    })();
+  }
+}
+
+/** Batches writes into one transaction per event-loop turn. */
+export class GroupCommit {
+  private open = false;
+  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private afterCommit: Array<() => void> = [];
+  private savepoint = 0;
+
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Runs `write` inside the open transaction (under a savepoint, so a throwing write leaves no
+   * trace) and returns a promise that settles when that transaction commits. `onCommitted` runs
+   * after the commit, in order: the place for events that must not announce unsaved state.
+   */
+  run<T>(write: () => T, onCommitted?: (value: T) => void): { value: T; committed: Promise<void> } {
+    if (!this.open) {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.open = true;
+      setImmediate(() => this.commit());
+    }
+    const name = `w${(this.savepoint += 1)}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    let value: T;
+    try {
+      value = write();
+      this.db.exec(`RELEASE ${name}`);
+    } catch (error) {
+      this.db.exec(`ROLLBACK TO ${name}`);
+      this.db.exec(`RELEASE ${name}`);
+      throw error;
+    }
+    if (onCommitted) this.afterCommit.push(() => onCommitted(value));
+    const committed = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return { value, committed };
+  }
+
+  /** Commits now (also used by stop()). */
+  commit(): void {
+    if (!this.open) return;
+    const waiters = this.waiters;
+    const after = this.afterCommit;
+    this.waiters = [];
+    this.afterCommit = [];
+    this.open = false;
+    this.savepoint = 0;
+    try {
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const waiter of waiters) waiter.reject(error);
+      return;
+    }
+    for (const waiter of waiters) waiter.resolve();
+    for (const callback of after) callback();
+  }
+}

@@ -1,0 +1,121 @@
+/** Entries, channel heads and content blobs in SQLite. Heads of author logs are cached. */
+import type { LogHead } from '../log.js';
+import type { Address, ChannelId, ContentHash, EntryId, Hlc } from '../types.js';
+import type { Db } from './database.js';
+
+export interface StoredEntryRow {
+  readonly id: EntryId;
+  readonly body: Uint8Array;
+}
+
+export class LogStore {
+  private readonly heads = new Map<string, LogHead>();
+  private readonly stmt;
+
+  constructor(private readonly db: Db) {
+    this.stmt = {
+      head: db.prepare('SELECT seq, id FROM entries WHERE author = ? ORDER BY seq DESC LIMIT 1'),
+      idAt: db.prepare('SELECT id FROM entries WHERE author = ? AND seq = ?').pluck(),
+      has: db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck(),
+      insert: db.prepare(
+        `INSERT INTO entries (id, author, seq, channel, intent, hlc_wall, hlc_counter, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      body: db.prepare('SELECT body FROM entries WHERE id = ?').pluck(),
+      hlc: db.prepare('SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries WHERE id = ?'),
+      after: db.prepare(
+        'SELECT id, body FROM entries WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      frontier: db.prepare('SELECT author, MAX(seq) AS seq FROM entries GROUP BY author'),
+      authorsIn: db.prepare('SELECT DISTINCT author FROM entries WHERE channel = ?').pluck(),
+      count: db.prepare('SELECT COUNT(*) FROM entries').pluck(),
+      channelHeads: db.prepare('SELECT entry FROM heads WHERE channel = ? ORDER BY entry').pluck(),
+      addHead: db.prepare('INSERT OR IGNORE INTO heads (channel, entry) VALUES (?, ?)'),
+      dropHead: db.prepare('DELETE FROM heads WHERE channel = ? AND entry = ?'),
+      putContent: db.prepare('INSERT OR IGNORE INTO content (hash, body) VALUES (?, ?)'),
+      getContent: db.prepare('SELECT body FROM content WHERE hash = ?').pluck(),
+      dropContent: db.prepare('DELETE FROM content WHERE hash = ?'),
+    };
+  }
+
+  head(author: Address): LogHead | undefined {
+    const cached = this.heads.get(author);
+    if (cached) return cached;
+    const row = this.stmt.head.get(author) as { seq: number; id: EntryId } | undefined;
+    if (row) this.heads.set(author, row);
+    return row;
+  }
+
+  idAt(author: Address, seq: number): EntryId | undefined {
+    return this.stmt.idAt.get(author, seq) as EntryId | undefined;
+  }
+
+  has(id: EntryId): boolean {
+    return this.stmt.has.get(id) !== undefined;
+  }
+
+  insert(
+    id: EntryId,
+    author: Address,
+    seq: number,
+    channel: ChannelId | undefined,
+    intent: string,
+    hlc: Hlc,
+    body: Uint8Array,
+  ): void {
+    this.stmt.insert.run(id, author, seq, channel ?? null, intent, hlc.wall, hlc.counter, body);
+    this.heads.set(author, { seq, id });
+  }
+
+  /** Forget cached heads (after a rolled-back write). */
+  resetCache(): void {
+    this.heads.clear();
+  }
+
+  body(id: EntryId): Uint8Array | undefined {
+    return this.stmt.body.get(id) as Uint8Array | undefined;
+  }
+
+  hlcOf(id: EntryId): Hlc | undefined {
+    return this.stmt.hlc.get(id) as Hlc | undefined;
+  }
+
+  after(author: Address, afterSeq: number, limit: number): StoredEntryRow[] {
+    return this.stmt.after.all(author, afterSeq, limit) as StoredEntryRow[];
+  }
+
+  frontier(): Map<Address, number> {
+    const rows = this.stmt.frontier.all() as { author: Address; seq: number }[];
+    return new Map(rows.map((row) => [row.author, row.seq]));
+  }
+
+  authorsIn(channel: ChannelId): Address[] {
+    return this.stmt.authorsIn.all(channel) as Address[];
+  }
+
+  count(): number {
+    return this.stmt.count.get() as number;
+  }
+
+  channelHeads(channel: ChannelId): EntryId[] {
+    return this.stmt.channelHeads.all(channel) as EntryId[];
+  }
+
+  /** The new entry becomes a head; the heads it depends on stop being heads. */
+  advanceHeads(channel: ChannelId, entry: EntryId, deps: readonly EntryId[]): void {
+    for (const dep of deps) this.stmt.dropHead.run(channel, dep);
+    this.stmt.addHead.run(channel, entry);
+  }
+
+  putContent(hash: ContentHash, body: Uint8Array): void {
+    this.stmt.putContent.run(hash, body);
+  }
+
+  content(hash: ContentHash): Uint8Array | undefined {
+    return this.stmt.getContent.get(hash) as Uint8Array | undefined;
+  }
+
+  deleteContent(hash: ContentHash): void {
+    this.stmt.dropContent.run(hash);
+  }
+}

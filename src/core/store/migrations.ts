@@ -1,0 +1,110 @@
+/**
+ * Numbered schema migrations of the core SQLite store. A migration is never edited once released:
+ * add a new one. `user_version` records how far a database has come.
+ */
+export const coreMigrations: readonly string[] = [
+  /* 1 */ `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE local_keys (address TEXT PRIMARY KEY, seed BLOB NOT NULL, user_id TEXT NOT NULL);
+  CREATE TABLE tokens (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+
+  CREATE TABLE entries (
+    id TEXT PRIMARY KEY,
+    author TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    channel TEXT,
+    intent TEXT NOT NULL,
+    hlc_wall INTEGER NOT NULL,
+    hlc_counter INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    UNIQUE (author, seq)
+  );
+  CREATE INDEX entries_channel ON entries (channel, hlc_wall, hlc_counter, id);
+  CREATE TABLE heads (channel TEXT NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (channel, entry));
+
+  CREATE TABLE content (hash TEXT PRIMARY KEY, body BLOB NOT NULL);
+
+  CREATE TABLE resources (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    slot TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    data BLOB NOT NULL,
+    consumed_by TEXT
+  );
+  CREATE INDEX resources_live ON resources (slot) WHERE consumed_by IS NULL;
+
+  CREATE TABLE profiles (
+    user_id TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    avatar TEXT,
+    public_key TEXT,
+    controller TEXT,
+    origin_network TEXT,
+    origin_external TEXT,
+    resource TEXT NOT NULL
+  );
+  CREATE INDEX profiles_username ON profiles (username);
+  CREATE UNIQUE INDEX profiles_origin ON profiles (controller, origin_network, origin_external)
+    WHERE origin_network IS NOT NULL;
+
+  CREATE TABLE channels (
+    channel_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    topic TEXT,
+    creator TEXT NOT NULL,
+    encrypted INTEGER NOT NULL,
+    retention_seconds INTEGER,
+    visibility TEXT NOT NULL,
+    resource TEXT NOT NULL
+  );
+  CREATE INDEX channels_name ON channels (name);
+
+  CREATE TABLE members (
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    hlc_wall INTEGER NOT NULL,
+    hlc_counter INTEGER NOT NULL,
+    entry TEXT NOT NULL,
+    PRIMARY KEY (channel, user_id)
+  );
+
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    author TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    hlc_wall INTEGER NOT NULL,
+    hlc_counter INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    reply_to TEXT,
+    thread_root TEXT,
+    content_hash TEXT NOT NULL,
+    edit_hash TEXT,
+    edit_resource TEXT,
+    edited_at INTEGER,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    origin_network TEXT,
+    origin_external TEXT,
+    attachments TEXT
+  );
+  CREATE INDEX messages_order ON messages (channel, hlc_wall, hlc_counter, entry);
+  CREATE INDEX messages_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL AND deleted = 0;
+  CREATE INDEX messages_created ON messages (channel, created_at) WHERE deleted = 0;
+
+  CREATE TABLE edit_contents (message TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (message, hash));
+
+  CREATE TABLE reactions (
+    message TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    emoji TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    PRIMARY KEY (message, user_id, emoji)
+  );
+  `,
+];

@@ -1,0 +1,218 @@
+/**
+ * Read projections of the live state, kept in step with the resources by state/apply.ts.
+ * Rows here are plain snake_case records; state/views.ts turns them into API views.
+ */
+import type {
+  ChannelData,
+  ChannelId,
+  EntryId,
+  Hlc,
+  MessageData,
+  MessageId,
+  ResourceId,
+  Role,
+  UserId,
+  UserProfileData,
+} from '../types.js';
+import type { Db } from './database.js';
+
+export interface ProfileRow {
+  user_id: UserId;
+  username: string;
+  avatar: string | null;
+  public_key: string | null;
+  controller: string | null;
+  origin_network: string | null;
+  origin_external: string | null;
+}
+
+export interface ChannelRow {
+  channel_id: ChannelId;
+  name: string;
+  topic: string | null;
+  creator: UserId;
+  encrypted: number;
+  retention_seconds: number | null;
+  visibility: string;
+  members: number;
+}
+
+export interface MessageRow {
+  id: MessageId;
+  channel: ChannelId;
+  sender: UserId;
+  author: string;
+  entry: EntryId;
+  hlc_wall: number;
+  hlc_counter: number;
+  created_at: number;
+  expires_at: number | null;
+  reply_to: MessageId | null;
+  thread_root: MessageId | null;
+  content_hash: string;
+  edit_hash: string | null;
+  edit_resource: string | null;
+  edited_at: number | null;
+  deleted: number;
+  origin_network: string | null;
+  origin_external: string | null;
+  attachments: string | null;
+}
+
+export interface MemberRow {
+  user_id: UserId;
+  role: Role;
+  resource: ResourceId;
+  hlc_wall: number;
+  hlc_counter: number;
+  entry: EntryId;
+}
+
+const CHANNEL_COLUMNS = `c.channel_id, c.name, c.topic, c.creator, c.encrypted, c.retention_seconds,
+  c.visibility, (SELECT COUNT(*) FROM members m WHERE m.channel = c.channel_id AND m.role != 'banned') AS members`;
+
+export function prepareProjections(db: Db) {
+  return {
+    upsertProfile: db.prepare(
+      `INSERT INTO profiles (user_id, username, avatar, public_key, controller, origin_network, origin_external, resource)
+       VALUES (@userId, @username, @avatar, @publicKey, @controller, @originNetwork, @originExternal, @resource)
+       ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, avatar = excluded.avatar,
+         public_key = excluded.public_key, controller = excluded.controller, resource = excluded.resource`,
+    ),
+    profile: db.prepare('SELECT * FROM profiles WHERE user_id = ?'),
+    profileByName: db.prepare(
+      'SELECT * FROM profiles WHERE username = ? ORDER BY (origin_network IS NOT NULL), user_id LIMIT 1',
+    ),
+    profileByOrigin: db.prepare(
+      'SELECT * FROM profiles WHERE controller = ? AND origin_network = ? AND origin_external = ?',
+    ),
+    upsertChannel: db.prepare(
+      `INSERT INTO channels (channel_id, name, topic, creator, encrypted, retention_seconds, visibility, resource)
+       VALUES (@channelId, @name, @topic, @creator, @encrypted, @retention, @visibility, @resource)
+       ON CONFLICT (channel_id) DO UPDATE SET name = excluded.name, topic = excluded.topic,
+         encrypted = excluded.encrypted, retention_seconds = excluded.retention_seconds,
+         visibility = excluded.visibility, resource = excluded.resource`,
+    ),
+    channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.channel_id = ?`),
+    channelByName: db.prepare(
+      `SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.name = ? ORDER BY c.channel_id LIMIT 1`,
+    ),
+    channels: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels c ORDER BY c.name, c.channel_id`),
+    channelIds: db.prepare('SELECT channel_id FROM channels').pluck(),
+    retentionChannels: db.prepare(
+      'SELECT channel_id, retention_seconds FROM channels WHERE retention_seconds IS NOT NULL',
+    ),
+    setMember: db.prepare(
+      `INSERT INTO members (channel, user_id, role, resource, hlc_wall, hlc_counter, entry)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (channel, user_id) DO UPDATE SET role = excluded.role, resource = excluded.resource,
+         hlc_wall = excluded.hlc_wall, hlc_counter = excluded.hlc_counter, entry = excluded.entry`,
+    ),
+    dropMember: db.prepare('DELETE FROM members WHERE channel = ? AND user_id = ?'),
+    member: db.prepare(
+      'SELECT user_id, role, resource, hlc_wall, hlc_counter, entry FROM members WHERE channel = ? AND user_id = ?',
+    ),
+    members: db.prepare(
+      'SELECT user_id, role, resource, hlc_wall, hlc_counter, entry FROM members WHERE channel = ? ORDER BY user_id',
+    ),
+    insertMessage: db.prepare(
+      `INSERT OR IGNORE INTO messages (id, channel, sender, author, entry, hlc_wall, hlc_counter, created_at,
+         expires_at, reply_to, thread_root, content_hash, origin_network, origin_external, attachments)
+       VALUES (@id, @channel, @sender, @author, @entry, @hlcWall, @hlcCounter, @createdAt, @expiresAt,
+         @replyTo, @threadRoot, @contentHash, @originNetwork, @originExternal, @attachments)`,
+    ),
+    message: db.prepare('SELECT * FROM messages WHERE id = ?'),
+    setEdit: db.prepare(
+      'UPDATE messages SET edit_hash = ?, edit_resource = ?, edited_at = ? WHERE id = ?',
+    ),
+    addEditContent: db.prepare(
+      'INSERT OR IGNORE INTO edit_contents (message, hash) VALUES (?, ?)',
+    ),
+    editContents: db.prepare('SELECT hash FROM edit_contents WHERE message = ?').pluck(),
+    markDeleted: db.prepare('UPDATE messages SET deleted = 1 WHERE id = ? AND deleted = 0'),
+    messagesFirst: db.prepare(
+      `SELECT * FROM messages WHERE channel = ? ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
+    ),
+    messagesLast: db.prepare(
+      `SELECT * FROM messages WHERE channel = ? ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
+    ),
+    messagesAfter: db.prepare(
+      `SELECT * FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) > (?, ?, ?)
+       ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
+    ),
+    messagesBefore: db.prepare(
+      `SELECT * FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) < (?, ?, ?)
+       ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
+    ),
+    expired: db.prepare(
+      'SELECT id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND deleted = 0 LIMIT 500',
+    ).pluck(),
+    retired: db.prepare(
+      'SELECT id FROM messages WHERE channel = ? AND created_at <= ? AND deleted = 0 LIMIT 500',
+    ).pluck(),
+    setReaction: db.prepare(
+      'INSERT OR REPLACE INTO reactions (message, user_id, emoji, channel, resource) VALUES (?, ?, ?, ?, ?)',
+    ),
+    dropReaction: db.prepare('DELETE FROM reactions WHERE message = ? AND user_id = ? AND emoji = ?'),
+    reaction: db.prepare(
+      'SELECT resource FROM reactions WHERE message = ? AND user_id = ? AND emoji = ?',
+    ).pluck(),
+    reactions: db.prepare(
+      'SELECT emoji, user_id FROM reactions WHERE message = ? ORDER BY emoji, user_id',
+    ),
+  };
+}
+
+export type Projections = ReturnType<typeof prepareProjections>;
+
+export function profileParams(data: UserProfileData, resource: ResourceId) {
+  return {
+    userId: data.userId,
+    username: data.username,
+    avatar: data.avatar ?? null,
+    publicKey: data.publicKey ?? null,
+    controller: data.controller ?? null,
+    originNetwork: data.origin?.network ?? null,
+    originExternal: data.origin?.externalId ?? null,
+    resource,
+  };
+}
+
+export function channelParams(data: ChannelData, resource: ResourceId) {
+  return {
+    channelId: data.channelId,
+    name: data.name,
+    topic: data.topic ?? null,
+    creator: data.creator,
+    encrypted: data.settings.encrypted ? 1 : 0,
+    retention: data.settings.retentionSeconds ?? null,
+    visibility: data.settings.visibility,
+    resource,
+  };
+}
+
+export function messageParams(
+  id: MessageId,
+  data: MessageData,
+  author: string,
+  entry: EntryId,
+  hlc: Hlc,
+) {
+  return {
+    id,
+    channel: data.channel,
+    sender: data.sender,
+    author,
+    entry,
+    hlcWall: hlc.wall,
+    hlcCounter: hlc.counter,
+    createdAt: data.createdAt,
+    expiresAt: data.expiresAt ?? null,
+    replyTo: data.replyTo ?? null,
+    threadRoot: data.threadRoot ?? null,
+    contentHash: data.contentHash,
+    originNetwork: data.origin?.network ?? null,
+    originExternal: data.origin?.externalId ?? null,
+    attachments: data.attachments ? JSON.stringify(data.attachments) : null,
+  };
+}

@@ -1,0 +1,454 @@
+/**
+ * The Multichat core contract: ids, resources, transactions, log entries, intents and the node
+ * facade that the gateway, the P2P layer and the bridge router use. Type-only: no runtime code.
+ *
+ * Model (DESIGN §3): every change of state is a signed transaction that consumes resources (by
+ * id, the nullifier) and creates immutable, content-addressed resources. Each signing key appends
+ * only to its own hash-chained log. Message text lives beside the log, addressed by its hash, so
+ * it can be deleted (expiry, redaction) while every chain still verifies.
+ */
+
+declare const brand: unique symbol;
+/** A nominal string type: same runtime value, not interchangeable at compile time. */
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+/** Text form of an Ed25519 public key (base64url of the 32 raw bytes). One log per address. */
+export type Address = Brand<string, 'Address'>;
+/** base64url SHA-256 of a resource's canonical CBOR encoding. */
+export type ResourceId = Brand<string, 'ResourceId'>;
+/** base64url SHA-256 of a signed log entry's canonical CBOR encoding. */
+export type EntryId = Brand<string, 'EntryId'>;
+/** base64url SHA-256 of message content bytes. */
+export type ContentHash = Brand<string, 'ContentHash'>;
+/** Stable id of a person: the address of a native user, or a derived id for a bridged one. */
+export type UserId = Brand<string, 'UserId'>;
+/** Stable id of a channel, fixed at creation. */
+export type ChannelId = Brand<string, 'ChannelId'>;
+/** A message is addressed by the id of the resource that created it. */
+export type MessageId = ResourceId;
+
+export type Role = 'banned' | 'member' | 'moderator' | 'admin';
+export type PresenceStatus = 'online' | 'away' | 'offline';
+export type ChannelVisibility = 'public' | 'private' | 'direct';
+
+/** Where a bridged person or message came from. */
+export interface Origin {
+  readonly network: string;
+  readonly externalId: string;
+}
+
+/** Hybrid logical clock: wall milliseconds plus a counter for events in the same millisecond. */
+export interface Hlc {
+  readonly wall: number;
+  readonly counter: number;
+}
+
+export interface Attachment {
+  readonly url: string;
+  readonly name: string;
+  readonly mimeType?: string;
+  readonly size?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources. Each `data` shape is encoded canonically; `undefined` fields are omitted.
+// ---------------------------------------------------------------------------------------------
+
+export interface UserProfileData {
+  readonly userId: UserId;
+  readonly username: string;
+  /** Present for native users: the key that may update this profile. */
+  readonly publicKey?: Address;
+  /** Present for bridged users: the gateway address that signs for them. */
+  readonly controller?: Address;
+  readonly origin?: Origin;
+  readonly avatar?: string;
+}
+
+export interface ChannelSettings {
+  readonly encrypted: boolean;
+  readonly retentionSeconds?: number;
+  readonly visibility: ChannelVisibility;
+}
+
+export interface ChannelData {
+  readonly channelId: ChannelId;
+  readonly name: string;
+  readonly topic?: string;
+  readonly creator: UserId;
+  readonly settings: ChannelSettings;
+}
+
+export interface ChannelAccessData {
+  readonly channel: ChannelId;
+  readonly user: UserId;
+  readonly role: Role;
+  /** Who granted it (the user themself for a join). */
+  readonly grantedBy: UserId;
+}
+
+export interface PermissionsData {
+  readonly user: UserId;
+  readonly flags: readonly PermissionFlag[];
+}
+export type PermissionFlag = 'sendMessage' | 'createChannel' | 'manageProfile' | 'manageChannel';
+
+export interface MessageData {
+  readonly channel: ChannelId;
+  readonly sender: UserId;
+  readonly contentHash: ContentHash;
+  /** Byte length of the content, so size rules hold even after the content is deleted. */
+  readonly contentLength: number;
+  readonly format: 'markdown';
+  /** Author's clock, ms since epoch. */
+  readonly createdAt: number;
+  readonly expiresAt?: number;
+  readonly replyTo?: MessageId;
+  readonly threadRoot?: MessageId;
+  readonly attachments?: readonly Attachment[];
+  readonly origin?: Origin;
+  /** Makes two identical texts sent in the same millisecond distinct resources. */
+  readonly nonce: string;
+}
+
+export interface EditData {
+  readonly message: MessageId;
+  readonly channel: ChannelId;
+  readonly editor: UserId;
+  readonly contentHash: ContentHash;
+  readonly contentLength: number;
+  readonly editedAt: number;
+  readonly nonce: string;
+}
+
+export interface RedactionData {
+  readonly message: MessageId;
+  readonly channel: ChannelId;
+  readonly redactor: UserId;
+  readonly reason?: string;
+  /** 'expiry' when a sweeper retires an expired message; 'user' for a delete. */
+  readonly cause: 'user' | 'expiry';
+}
+
+export interface ReactionData {
+  readonly message: MessageId;
+  readonly channel: ChannelId;
+  readonly user: UserId;
+  readonly emoji: string;
+}
+
+export interface PresenceData {
+  readonly user: UserId;
+  readonly status: PresenceStatus;
+  readonly text?: string;
+  /** ms since epoch after which the presence is no longer believed. */
+  readonly expiresAt: number;
+}
+
+export interface ResourceDataByKind {
+  userProfile: UserProfileData;
+  channel: ChannelData;
+  channelAccess: ChannelAccessData;
+  permissions: PermissionsData;
+  message: MessageData;
+  edit: EditData;
+  redaction: RedactionData;
+  reaction: ReactionData;
+  presence: PresenceData;
+}
+export type ResourceKind = keyof ResourceDataByKind;
+
+export type Resource<K extends ResourceKind = ResourceKind> = {
+  [P in K]: { readonly kind: P; readonly data: ResourceDataByKind[P] };
+}[K];
+
+// ---------------------------------------------------------------------------------------------
+// Transactions and log entries
+// ---------------------------------------------------------------------------------------------
+
+export type IntentKind = Intent['kind'];
+
+export interface Transaction {
+  /** The intent this transaction completes (for metrics and readable history). */
+  readonly intent: IntentKind;
+  /** The user on whose behalf it is made (the signer itself, or a profile it controls). */
+  readonly actor: UserId;
+  /** Resource ids consumed (nullifiers). */
+  readonly consumes: readonly ResourceId[];
+  readonly creates: readonly Resource[];
+  /** The channel this transaction touches, if any. */
+  readonly channel?: ChannelId;
+  /** Channel heads the author had seen: the causal dependencies of this entry. */
+  readonly deps: readonly EntryId[];
+}
+
+/** The signed part of an entry. */
+export interface UnsignedEntry {
+  readonly author: Address;
+  readonly seq: number;
+  readonly prev: EntryId | null;
+  readonly hlc: Hlc;
+  readonly tx: Transaction;
+}
+
+export interface LogEntry extends UnsignedEntry {
+  /** Ed25519 signature over the canonical encoding of the unsigned entry. */
+  readonly sig: Uint8Array;
+}
+
+/** An entry as it travels between peers: the entry plus the content its resources point to. */
+export interface EntryEnvelope {
+  readonly entry: LogEntry;
+  /** content hash -> bytes; omitted for content that was deleted (expired or redacted). */
+  readonly contents: ReadonlyMap<ContentHash, Uint8Array>;
+}
+
+/** Highest seq known per author. */
+export type Frontier = ReadonlyMap<Address, number>;
+
+// ---------------------------------------------------------------------------------------------
+// Intents: partial transactions the node completes or refuses with a reason.
+// ---------------------------------------------------------------------------------------------
+
+export type Intent =
+  | {
+      kind: 'createChannel';
+      name: string;
+      topic?: string;
+      encrypted?: boolean;
+      retentionSeconds?: number;
+      visibility?: ChannelVisibility;
+    }
+  | { kind: 'joinChannel'; channel: ChannelId }
+  | { kind: 'leaveChannel'; channel: ChannelId }
+  | { kind: 'setRole'; channel: ChannelId; user: UserId; role: Role }
+  | {
+      kind: 'sendMessage';
+      channel: ChannelId;
+      text: string;
+      replyTo?: MessageId;
+      threadRoot?: MessageId;
+      expiresInSeconds?: number;
+      attachments?: Attachment[];
+      origin?: Origin;
+    }
+  | { kind: 'editMessage'; message: MessageId; text: string }
+  | { kind: 'redactMessage'; message: MessageId; reason?: string }
+  | { kind: 'react'; message: MessageId; emoji: string }
+  | { kind: 'unreact'; message: MessageId; emoji: string }
+  | { kind: 'updateProfile'; username?: string; avatar?: string }
+  | { kind: 'setPresence'; status: PresenceStatus; text?: string };
+
+export type IntentOf<K extends IntentKind> = Extract<Intent, { kind: K }>;
+
+// ---------------------------------------------------------------------------------------------
+// Read models (what the HTTP API and bridges show)
+// ---------------------------------------------------------------------------------------------
+
+export interface UserView {
+  readonly id: UserId;
+  readonly username: string;
+  readonly avatar?: string;
+  readonly origin?: Origin;
+  /** True when this node holds the user's key or controls the profile. */
+  readonly local: boolean;
+}
+
+export interface ChannelView {
+  readonly id: ChannelId;
+  readonly name: string;
+  readonly topic?: string;
+  readonly encrypted: boolean;
+  readonly retentionSeconds?: number;
+  readonly visibility: ChannelVisibility;
+  readonly creator: UserId;
+  readonly memberCount: number;
+}
+
+export interface MemberView {
+  readonly user: UserView;
+  readonly role: Role;
+}
+
+export interface MessageView {
+  readonly id: MessageId;
+  readonly channel: ChannelId;
+  readonly sender: Pick<UserView, 'id' | 'username' | 'origin'>;
+  /** Current text (after edits); null once expired or redacted. */
+  readonly text: string | null;
+  readonly createdAt: string;
+  readonly editedAt?: string;
+  readonly replyTo?: MessageId;
+  readonly threadRoot?: MessageId;
+  readonly expiresAt?: string;
+  readonly deleted: boolean;
+  readonly reactions: Readonly<Record<string, readonly UserId[]>>;
+  readonly attachments?: readonly Attachment[];
+  readonly origin?: Origin;
+  /** The log entry that created it (for bridges: idempotency and loop checks). */
+  readonly entry: EntryId;
+  readonly author: Address;
+}
+
+export interface PresenceView {
+  readonly user: UserId;
+  readonly status: PresenceStatus;
+  readonly text?: string;
+  readonly expiresAt: string;
+}
+
+export interface ListMessagesQuery {
+  /** Return messages strictly before this message in channel order. */
+  readonly before?: MessageId;
+  /** Return messages strictly after this message in channel order. */
+  readonly after?: MessageId;
+  /** Default 50, at most 500. */
+  readonly limit?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events the node emits (the SSE stream, the router and the P2P layer subscribe)
+// ---------------------------------------------------------------------------------------------
+
+export type NodeEvent =
+  | { type: 'message'; message: MessageView; local: boolean }
+  | { type: 'edit'; message: MessageView; local: boolean }
+  | {
+      type: 'delete';
+      channel: ChannelId;
+      message: MessageId;
+      cause: 'user' | 'expiry';
+      by: UserId;
+      local: boolean;
+    }
+  | {
+      type: 'reaction';
+      channel: ChannelId;
+      message: MessageId;
+      user: UserId;
+      emoji: string;
+      added: boolean;
+      local: boolean;
+    }
+  | { type: 'membership'; channel: ChannelId; user: UserId; role: Role | null; local: boolean }
+  | { type: 'channel'; channel: ChannelView; local: boolean }
+  | { type: 'profile'; user: UserView; local: boolean }
+  /** `signed` is present for announcements made or received here, for the P2P layer to gossip. */
+  | { type: 'presence'; presence: PresenceView; local: boolean; signed?: SignedPresence }
+  | {
+      type: 'notification';
+      user: UserId;
+      reason: 'mention' | 'reply' | 'direct';
+      message: MessageView;
+    }
+  /** A new entry was appended to the local store (own or remote): P2P gossips own ones. */
+  | { type: 'entry'; envelope: EntryEnvelope; local: boolean };
+
+export type NodeEventType = NodeEvent['type'];
+export type NodeEventOf<T extends NodeEventType> = Extract<NodeEvent, { type: T }>;
+
+/** Result of offering remote entries to the node. */
+export interface IngestResult {
+  readonly accepted: number;
+  readonly duplicates: number;
+  /** Held until their causal dependencies or earlier log entries arrive. */
+  readonly pending: number;
+  readonly rejected: readonly { entry: EntryId; reason: string }[];
+}
+
+/** A presence announcement as it travels: signed by its author, never appended to a log. */
+export interface SignedPresence {
+  readonly author: Address;
+  readonly presence: PresenceData;
+  readonly sig: Uint8Array;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The node facade
+// ---------------------------------------------------------------------------------------------
+
+export type Unsubscribe = () => void;
+
+/**
+ * A Multichat node: the only object outside `src/core` talks to. Every write goes through an
+ * intent; reads come from the node's materialised state. All methods are safe to call
+ * concurrently; writes are applied in call order.
+ */
+export interface MultichatNode {
+  /** The node's own address (the gateway key). */
+  readonly address: Address;
+
+  start(): Promise<void>;
+  /** Finishes in-flight writes, stops timers and closes the store. */
+  stop(): Promise<void>;
+
+  /** Creates a native user whose key the node holds; returns it with a fresh API token. */
+  createLocalUser(username: string): Promise<{ user: UserView; token: string }>;
+  /** The user a bearer token belongs to, or undefined. */
+  userForToken(token: string): UserView | undefined;
+  /**
+   * Returns the profile this node controls for a person of another network, creating or
+   * updating it (username, avatar) as needed.
+   */
+  ensureBridgedUser(
+    origin: Origin,
+    profile: { username: string; avatar?: string },
+  ): Promise<UserView>;
+
+  /**
+   * Completes the intent into a transaction signed for `actor`, validates it against every
+   * resource logic, appends it and applies it. Throws IntentRejectedError (with `rule`) when a
+   * logic refuses, NotFoundError when a referenced object does not exist.
+   */
+  submit(actor: UserId, intent: Intent): Promise<SubmitResult>;
+
+  /** Offers entries received from peers; verifies chain, signature and logics. */
+  ingest(envelopes: readonly EntryEnvelope[]): Promise<IngestResult>;
+  /** Accepts a presence announcement received from a peer (verified, expiring). */
+  ingestPresence(presence: SignedPresence): boolean;
+
+  getUser(id: UserId): UserView | undefined;
+  findUserByName(username: string): UserView | undefined;
+  getChannel(id: ChannelId): ChannelView | undefined;
+  findChannelByName(name: string): ChannelView | undefined;
+  listChannels(): ChannelView[];
+  listMembers(channel: ChannelId): MemberView[];
+  roleOf(channel: ChannelId, user: UserId): Role | undefined;
+  getMessage(id: MessageId): MessageView | undefined;
+  /** Oldest first, in channel order. */
+  listMessages(channel: ChannelId, query?: ListMessagesQuery): MessageView[];
+  listPresence(): PresenceView[];
+
+  /** Channels this node follows (has state for). */
+  followedChannels(): ChannelId[];
+  /** Highest seq stored per author (all authors, or those that wrote in these channels). */
+  frontier(channels?: readonly ChannelId[]): Frontier;
+  /** Entries of `author` with seq > `afterSeq`, in seq order, at most `limit`. */
+  entriesAfter(author: Address, afterSeq: number, limit: number): EntryEnvelope[];
+  /** Entries by id (for fetching missing causal dependencies). */
+  getEntries(ids: readonly EntryId[]): EntryEnvelope[];
+  /** Current heads per channel (entries no later entry depends on). */
+  channelHeads(channel: ChannelId): EntryId[];
+
+  on<T extends NodeEventType>(type: T, listener: (event: NodeEventOf<T>) => void): Unsubscribe;
+
+  /** Counters for /metrics. */
+  metrics(): NodeMetrics;
+}
+
+export interface SubmitResult {
+  readonly entry: EntryId;
+  /** The principal resource created (the message, the channel, the reaction…), if any. */
+  readonly created?: ResourceId;
+  readonly message?: MessageView;
+  readonly channel?: ChannelView;
+}
+
+export interface NodeMetrics {
+  readonly transactions: Readonly<Record<string, number>>;
+  readonly rejections: Readonly<Record<string, number>>;
+  /** Entries per author log. */
+  readonly logSizes: Readonly<Record<string, number>>;
+  readonly entries: number;
+  readonly pending: number;
+}

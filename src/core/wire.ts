@@ -1,0 +1,88 @@
+/**
+ * How entries and presence travel between peers: canonical CBOR around the entry's own canonical
+ * bytes (so the receiver hashes exactly what the author signed) and the content it points to.
+ */
+import { decodeCanonical, encodeCanonical } from './encoding.js';
+import { CoreError } from './errors.js';
+import { unseal, type SealedEntry } from './log.js';
+import type { ContentHash, EntryEnvelope, SignedPresence } from './types.js';
+
+export class MalformedWireError extends CoreError {
+  readonly code = 'malformed_wire';
+}
+
+interface WireEnvelope {
+  v: 1;
+  e: Uint8Array;
+  c: Record<string, Uint8Array>;
+}
+
+export function encodeSealedEnvelope(
+  sealed: SealedEntry,
+  contents: ReadonlyMap<ContentHash, Uint8Array>,
+): Uint8Array {
+  const wire: WireEnvelope = { v: 1, e: sealed.bytes, c: Object.fromEntries(contents) };
+  return encodeCanonical(wire);
+}
+
+export function encodeEnvelope(envelope: EntryEnvelope): Uint8Array {
+  return encodeCanonical({
+    v: 1,
+    e: encodeCanonical(envelope.entry),
+    c: Object.fromEntries(envelope.contents),
+  });
+}
+
+/** Decodes an envelope; throws MalformedWireError naming what is wrong. */
+export function decodeSealedEnvelope(bytes: Uint8Array): {
+  sealed: SealedEntry;
+  contents: Map<ContentHash, Uint8Array>;
+} {
+  let wire: WireEnvelope;
+  try {
+    wire = decodeCanonical<WireEnvelope>(bytes);
+  } catch (cause) {
+    throw new MalformedWireError('envelope is not valid CBOR', { cause });
+  }
+  if (typeof wire !== 'object' || wire === null || wire.v !== 1 || !(wire.e instanceof Uint8Array)) {
+    throw new MalformedWireError('envelope lacks version 1 or entry bytes');
+  }
+  const contents = new Map<ContentHash, Uint8Array>();
+  for (const [hash, body] of Object.entries(wire.c ?? {})) {
+    if (!(body instanceof Uint8Array)) throw new MalformedWireError(`content ${hash} is not bytes`);
+    contents.set(hash as ContentHash, body);
+  }
+  try {
+    return { sealed: unseal(wire.e), contents };
+  } catch (cause) {
+    throw new MalformedWireError(`envelope entry is malformed: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
+export function decodeEnvelope(bytes: Uint8Array): EntryEnvelope {
+  const { sealed, contents } = decodeSealedEnvelope(bytes);
+  return { entry: sealed.entry, contents };
+}
+
+export function encodeSignedPresence(presence: SignedPresence): Uint8Array {
+  return encodeCanonical({ v: 1, ...presence });
+}
+
+export function decodeSignedPresence(bytes: Uint8Array): SignedPresence {
+  let value: Record<string, unknown>;
+  try {
+    value = decodeCanonical<Record<string, unknown>>(bytes);
+  } catch (cause) {
+    throw new MalformedWireError('presence is not valid CBOR', { cause });
+  }
+  if (
+    typeof value?.author !== 'string' ||
+    typeof value.presence !== 'object' ||
+    !(value.sig instanceof Uint8Array)
+  ) {
+    throw new MalformedWireError('presence lacks author, presence or sig');
+  }
+  return value as unknown as SignedPresence;
+}

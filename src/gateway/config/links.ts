@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** One entry of `links`: a Multichat channel and the external channels it mirrors. */
+export const linkSchema = z
+  .object({
+    /** Multichat channel name (created if missing) or id. */
+    channel: z.string().min(1),
+    irc: z.object({ network: z.string().min(1), channel: z.string().min(1) }).strict().optional(),
+    discord: z.object({ channel: z.string().min(1) }).strict().optional(),
+    slack: z.object({ channel: z.string().min(1) }).strict().optional(),
+    matrix: z.object({ room: z.string().min(1) }).strict().optional(),
+  })
+  .strict()
+  .superRefine((link, ctx) => {
+    if (!link.irc && !link.discord && !link.slack && !link.matrix) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a link needs at least one of irc, discord, slack, matrix',
+      });
+    }
+  });
+
+export type LinkConfig = z.infer<typeof linkSchema>;

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { bridgesSchema } from './bridges/index.js';
+import { portSchema } from './bridges/common.js';
+import { linkSchema } from './links.js';
+
+/** `node`: the Multichat node and its P2P host. */
+export const nodeSectionSchema = z
+  .object({
+    /** SQLite database, node key and admin token live here. Relative to the working dir. */
+    dataDir: z.string().min(1).default('./data'),
+    /** libp2p multiaddrs; tcp/0 takes a free port. */
+    listen: z.array(z.string().startsWith('/')).default(['/ip4/0.0.0.0/tcp/0']),
+    /** Multiaddrs ending in /p2p/<peerId>. */
+    bootstrap: z.array(z.string().includes('/p2p/')).default([]),
+    mdns: z.boolean().default(true),
+  })
+  .strict();
+
+/** `http`: the API, metrics and dashboard listener. */
+export const httpSectionSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: portSchema.default(8080),
+    /** When unset, a random token is kept in `<dataDir>/admin-token` (mode 0600). */
+    adminToken: z.string().min(1).optional(),
+    /** Largest request body accepted (bytes); larger ones get 413. */
+    maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+    /** Per-token token bucket: `burst` requests at once, refilled at `perSecond`. */
+    rateLimit: z
+      .object({
+        perSecond: z.number().positive().default(50),
+        burst: z.number().int().positive().default(200),
+      })
+      .strict()
+      .default({ perSecond: 50, burst: 200 }),
+  })
+  .strict();
+
+/** `store`: where the mapping store and outbox live. */
+export const storeSectionSchema = z
+  .object({
+    kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    url: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((store, ctx) => {
+    if (store.kind === 'postgres' && !store.url) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'is required when store.kind is postgres (e.g. postgres://user:pass@host/db)',
+      });
+    }
+  });
+
+/** `log`. */
+export const logSectionSchema = z
+  .object({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    format: z.enum(['json', 'pretty']).default('json'),
+  })
+  .strict();
+
+/** The whole gateway config (shared/API.md). Every key is optional; `{}` is the embedded default. */
+export const configSchema = z
+  .object({
+    node: nodeSectionSchema.default(() => nodeSectionSchema.parse({})),
+    http: httpSectionSchema.default(() => httpSectionSchema.parse({})),
+    store: storeSectionSchema.default(() => storeSectionSchema.parse({})),
+    log: logSectionSchema.default(() => logSectionSchema.parse({})),
+    bridges: bridgesSchema.default({}),
+    links: z.array(linkSchema).default([]),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    // A link may only name networks that are configured, or it could never be carried.
+    config.links.forEach((link, i) => {
+      for (const network of ['irc', 'discord', 'slack', 'matrix'] as const) {
+        if (link[network] && !config.bridges[network]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['links', i, network],
+            message: `links to ${network} but bridges.${network} is not configured`,
+          });
+        }
+      }
+      const net = link.irc?.network;
+      if (net !== undefined && config.bridges.irc && !(net in config.bridges.irc.networks)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['links', i, 'irc', 'network'],
+          message: `names IRC network "${net}" which is not in bridges.irc.networks`,
+        });
+      }
+    });
+  });
+
+/** The validated config with every default filled in. */
+export type GatewayConfig = z.infer<typeof configSchema>;

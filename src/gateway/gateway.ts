@@ -1,0 +1,100 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { createNode } from '../core/index.js';
+import type { MultichatNode } from '../core/types.js';
+import { ensureAdminToken, type AdminTokenSource } from './admin-token.js';
+import type { GatewayConfig } from './config/index.js';
+import { createApp, type RouteModule } from './http/app.js';
+import type { StatusProviders } from './status.js';
+import { packageVersion } from './version.js';
+
+/** How long shutdown waits for in-flight requests before cutting connections. */
+const DRAIN_MS = 5_000;
+
+export interface RunningGateway {
+  /** e.g. http://127.0.0.1:8080 (the real port when the config asked for 0). */
+  readonly httpUrl: string;
+  readonly node: MultichatNode;
+  readonly adminToken: AdminTokenSource;
+  /** Slots the P2P host and bridge runtime fill in once they run. */
+  readonly status: StatusProviders;
+  /** Stops accepting requests, drains them, closes SSE streams, stops the node. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra /api/v1 route modules (the bridge runtime's links routes). */
+  readonly routes?: readonly RouteModule[];
+}
+
+/**
+ * Starts the gateway: the Multichat node, then the HTTP API. Blocks until both listen. On a
+ * failure after the node started, the node is stopped before the error is rethrown.
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningGateway> {
+  const dataDir = config.node.dataDir;
+  const node = await createNode({ dataDir, logger: logger.child({ module: 'core' }) });
+  await node.start();
+  const status: StatusProviders = {};
+  let server: ServerType | undefined;
+  try {
+    const admin = await ensureAdminToken(dataDir, config.http.adminToken);
+    // P2P: the libp2p host starts here (config.node.listen/bootstrap/mdns) and sets status.p2p.
+    // Bridges: the bridge runtime starts here (config.bridges, config.links), sets
+    // status.bridges and passes its links route module in `options.routes`.
+    const { app, sse } = createApp(
+      { node, adminToken: admin.token, logger: logger.child({ module: 'http' }), status },
+      {
+        maxBodyBytes: config.http.maxBodyBytes,
+        rateLimit: config.http.rateLimit,
+        version: packageVersion(),
+        routes: options.routes ?? [],
+      },
+    );
+    const listening = await listen(app.fetch, config.http.host, config.http.port);
+    server = listening.server;
+    const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+    const httpUrl = `http://${host}:${listening.port}`;
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        const srv = listening.server;
+        const closed = new Promise<void>((resolve) => srv.close(() => resolve()));
+        sse.closeAll();
+        if ('closeIdleConnections' in srv) srv.closeIdleConnections();
+        const timer = setTimeout(() => {
+          if ('closeAllConnections' in srv) srv.closeAllConnections();
+        }, DRAIN_MS);
+        await closed;
+        clearTimeout(timer);
+        // P2P / Bridges: stop them here, before the node, so no new writes arrive.
+        await node.stop();
+        logger.info('gateway stopped');
+      })());
+    return { httpUrl, node, adminToken: admin.source, status, stop };
+  } catch (err) {
+    server?.close();
+    await node.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Serves `fetch` on host:port; resolves once listening, rejects on EADDRINUSE and the like. */
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, (info: AddressInfo) => {
+      server.off('error', reject);
+      resolve({ server, port: info.port });
+    });
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,92 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { bearerAuth } from './auth.js';
+import type { AppDeps, AppEnv } from './context.js';
+import { toErrorResponse } from './error-response.js';
+import { BodyTooLargeError, RouteNotFoundError } from './errors.js';
+import { HttpCounters } from './metrics.js';
+import { rateLimit, type RateLimitOptions } from './rate-limit.js';
+import { channelRoutes } from './routes/channels.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { messageRoutes } from './routes/messages.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { openApiRoutes } from './routes/openapi.js';
+import { presenceRoutes } from './routes/presence.js';
+import { statusRoutes } from './routes/status.js';
+import { userRoutes } from './routes/users.js';
+import { SseHub } from './sse-hub.js';
+
+/** A module of authenticated `/api/v1` routes contributed from outside (e.g. links). */
+export type RouteModule = (deps: AppDeps) => Hono<AppEnv>;
+
+export interface AppOptions {
+  /** Largest request body in bytes (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  readonly rateLimit?: RateLimitOptions;
+  /** Reported in the OpenAPI document. */
+  readonly version?: string;
+  /** Extra authenticated route modules mounted under /api/v1. */
+  readonly routes?: readonly RouteModule[];
+}
+
+export interface GatewayApp {
+  readonly app: Hono<AppEnv>;
+  /** Open SSE streams; `closeAll()` on shutdown. */
+  readonly sse: SseHub;
+}
+
+/** Builds the HTTP API (no I/O; serve `app.fetch` or call `app.request` in tests). */
+export function createApp(deps: AppDeps, options: AppOptions = {}): GatewayApp {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const sse = new SseHub();
+  const counters = new HttpCounters();
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    await next();
+    counters.record(c.req.method, c.res.status);
+  });
+  app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps, counters, sse));
+  app.route('/', dashboardRoutes());
+
+  app.use('/api/v1/*', rateLimit(options.rateLimit ?? { perSecond: 50, burst: 200 }));
+  app.use(
+    '/api/v1/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new BodyTooLargeError(maxBodyBytes);
+      },
+    }),
+  );
+  // Registered before the auth middleware: it answers without calling next, so it stays public.
+  app.route('/api/v1', openApiRoutes(options.version ?? '0.0.0'));
+  app.use('/api/v1/*', bearerAuth(deps.node, deps.adminToken));
+  for (const routes of [
+    statusRoutes(deps),
+    userRoutes(deps),
+    channelRoutes(deps),
+    messageRoutes(deps),
+    presenceRoutes(deps),
+    eventRoutes(deps, sse),
+  ]) {
+    app.route('/api/v1', routes);
+  }
+  // Links: the bridge runtime passes its route module (GET/POST /links, DELETE /links/:id) here.
+  for (const module of options.routes ?? []) app.route('/api/v1', module(deps));
+
+  app.notFound((c) => {
+    throw new RouteNotFoundError(`no route for ${c.req.method} ${c.req.path}`);
+  });
+  app.onError((err, c) => {
+    const mapped = toErrorResponse(err);
+    if (mapped.internal) {
+      deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+    }
+    return c.json(mapped.body, mapped.status as 400, mapped.headers);
+  });
+  return { app, sse };
+}

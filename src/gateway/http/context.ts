@@ -1,0 +1,47 @@
+import type { Context } from 'hono';
+import type { MultichatNode, UserView } from '../../core/types.js';
+import type { StatusProviders } from '../status.js';
+import { ForbiddenError } from './errors.js';
+
+/** Who is calling: the admin token, or a native user's token. */
+export type Auth = { readonly kind: 'admin' } | { readonly kind: 'user'; readonly user: UserView };
+
+/** Logger subset the HTTP layer uses (pino's Logger satisfies it). */
+export interface HttpLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Everything the routes need; built once by `createApp`. */
+export interface AppDeps {
+  readonly node: MultichatNode;
+  /** Compared in constant time with the bearer token. */
+  readonly adminToken: string;
+  readonly logger: HttpLogger;
+  readonly status: StatusProviders;
+}
+
+/** hono environment of this app: the `auth` variable set by the auth middleware. */
+export interface AppEnv {
+  Variables: { auth: Auth };
+}
+
+export type AppContext = Context<AppEnv>;
+
+/**
+ * The user behind the token. The admin token is refused here: it authenticates the operator,
+ * not a person, so it cannot send, join or react as anyone.
+ */
+export function requireUser(c: AppContext): UserView {
+  const auth = c.get('auth');
+  if (auth.kind === 'user') return auth.user;
+  throw new ForbiddenError('user-token-required', 'admin token cannot act as a user');
+}
+
+/** Refuses user tokens on operator routes. */
+export function requireAdmin(c: AppContext): void {
+  if (c.get('auth').kind !== 'admin') {
+    throw new ForbiddenError('admin-only', 'this route needs the admin token');
+  }
+}

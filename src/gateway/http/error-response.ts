@@ -1,0 +1,58 @@
+import {
+  ConflictError,
+  IntentRejectedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../../core/errors.js';
+import { HttpError, RateLimitedError } from './errors.js';
+
+/** The one error shape of the API: `{"error":{"code","message"}}`. */
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+export interface ErrorResponse {
+  readonly status: number;
+  readonly body: ErrorBody;
+  readonly headers: Readonly<Record<string, string>>;
+  /** True for failures the client did not cause (logged as errors, message hidden). */
+  readonly internal: boolean;
+}
+
+function body(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/**
+ * Maps any thrown value to the API's error response: the core's named errors and the HTTP
+ * layer's own; anything else is a 500 whose details stay in the log.
+ */
+export function toErrorResponse(err: unknown): ErrorResponse {
+  const plain = (status: number, code: string, message: string): ErrorResponse => ({
+    status,
+    body: body(code, message),
+    headers: {},
+    internal: false,
+  });
+  if (err instanceof RateLimitedError) {
+    return {
+      ...plain(429, err.code, err.message),
+      headers: { 'Retry-After': String(err.retryAfterSeconds) },
+    };
+  }
+  if (err instanceof HttpError) return plain(err.status, err.code, err.message);
+  if (err instanceof ValidationError) {
+    const message = err.message.includes(err.field) ? err.message : `${err.field}: ${err.message}`;
+    return plain(400, err.code, message);
+  }
+  if (err instanceof IntentRejectedError) {
+    const tag = `rule: ${err.rule}`;
+    const message = err.message.includes(tag) ? err.message : `${err.message} (${tag})`;
+    return plain(403, err.code, message);
+  }
+  if (err instanceof NotFoundError) return plain(404, err.code, err.message);
+  if (err instanceof ConflictError) return plain(409, err.code, err.message);
+  if (err instanceof PayloadTooLargeError) return plain(413, err.code, err.message);
+  return { status: 500, body: body('internal', 'internal error'), headers: {}, internal: true };
+}

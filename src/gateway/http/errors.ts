@@ -1,0 +1,60 @@
+/**
+ * Errors the HTTP layer raises itself (the core's errors cover the rest). Each carries its
+ * status and error code; `toErrorResponse` turns any of them into the JSON error body.
+ */
+export abstract class HttpError extends Error {
+  abstract readonly status: 400 | 401 | 403 | 404 | 413 | 429;
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** No bearer token, or one that is neither the admin token nor a user's. */
+export class UnauthorizedError extends HttpError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+}
+
+/** The caller is authenticated but this route refuses it; `rule` says which rule refused. */
+export class ForbiddenError extends HttpError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(`${message} (rule: ${rule})`);
+  }
+}
+
+/** No route matches the method and path. */
+export class RouteNotFoundError extends HttpError {
+  readonly status = 404;
+  readonly code = 'not_found';
+}
+
+/** The body is not JSON, or not an object. */
+export class BadJsonError extends HttpError {
+  readonly status = 400;
+  readonly code = 'invalid_request';
+}
+
+/** The request body exceeds the configured limit. */
+export class BodyTooLargeError extends HttpError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+  constructor(readonly limit: number) {
+    super(`request body exceeds ${limit} bytes`);
+  }
+}
+
+/** The token used up its request budget; retry after `retryAfterSeconds`. */
+export class RateLimitedError extends HttpError {
+  readonly status = 429;
+  readonly code = 'rate_limited';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many requests; retry after ${retryAfterSeconds} s`);
+  }
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * Request bodies and query strings of the API. The routes validate with these and the OpenAPI
+ * document is generated from them, so the two cannot drift.
+ */
+
+export const createUserBody = z.strictObject({ username: z.string().min(1).max(64) });
+
+export const updateProfileBody = z
+  .strictObject({
+    username: z.string().min(1).max(64).optional(),
+    avatar: z.string().min(1).max(2048).optional(),
+  })
+  .refine((b) => b.username !== undefined || b.avatar !== undefined, {
+    message: 'give username or avatar',
+    path: ['username'],
+  });
+
+export const createChannelBody = z.strictObject({
+  name: z.string().min(1).max(80),
+  topic: z.string().max(1024).optional(),
+  encrypted: z.boolean().optional(),
+  retentionSeconds: z.number().int().positive().optional(),
+  visibility: z.enum(['public', 'private']).optional(),
+});
+
+export const roleBody = z.strictObject({
+  role: z.enum(['member', 'moderator', 'admin', 'banned']),
+});
+
+export const sendMessageBody = z.strictObject({
+  text: z.string().min(1),
+  replyTo: z.string().min(1).optional(),
+  threadRoot: z.string().min(1).optional(),
+  expiresInSeconds: z.number().int().positive().optional(),
+});
+
+export const editMessageBody = z.strictObject({ text: z.string().min(1) });
+
+export const presenceBody = z.strictObject({
+  status: z.enum(['online', 'away', 'offline']),
+  text: z.string().max(256).optional(),
+});
+
+export const listMessagesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  before: z.string().min(1).optional(),
+  after: z.string().min(1).optional(),
+});

@@ -1,0 +1,69 @@
+import type { ChannelView, MessageView, PresenceView, UserView } from '../../core/types.js';
+
+/**
+ * JSON shapes of the API (shared/API.md). Kept apart from the core's read models so that the
+ * wire format is stated in one place: internal fields (log entry, author key) stay out.
+ */
+
+export interface MessageJson {
+  id: string;
+  channel: string;
+  sender: { id: string; username: string; origin?: { network: string; externalId: string } };
+  /** null once the message was deleted or expired; `deleted` is then true. */
+  text: string | null;
+  deleted: boolean;
+  createdAt: string;
+  editedAt?: string;
+  replyTo?: string;
+  threadRoot?: string;
+  expiresAt?: string;
+  reactions: Record<string, string[]>;
+  attachments?: { url: string; name: string; mimeType?: string; size?: number }[];
+  origin?: { network: string; externalId: string };
+}
+
+export function messageJson(m: MessageView): MessageJson {
+  const out: MessageJson = {
+    id: m.id,
+    channel: m.channel,
+    sender: { id: m.sender.id, username: m.sender.username },
+    text: m.deleted ? null : m.text,
+    deleted: m.deleted,
+    createdAt: m.createdAt,
+    reactions: Object.fromEntries(Object.entries(m.reactions).map(([k, v]) => [k, [...v]])),
+  };
+  if (m.sender.origin) out.sender.origin = { ...m.sender.origin };
+  if (m.editedAt) out.editedAt = m.editedAt;
+  if (m.replyTo) out.replyTo = m.replyTo;
+  if (m.threadRoot) out.threadRoot = m.threadRoot;
+  if (m.expiresAt) out.expiresAt = m.expiresAt;
+  if (m.attachments?.length) out.attachments = m.attachments.map((a) => ({ ...a }));
+  if (m.origin) out.origin = { ...m.origin };
+  return out;
+}
+
+export function userJson(u: UserView): Record<string, unknown> {
+  return {
+    id: u.id,
+    username: u.username,
+    avatar: u.avatar ?? null,
+    ...(u.origin ? { origin: { ...u.origin } } : {}),
+  };
+}
+
+export function channelJson(ch: ChannelView): Record<string, unknown> {
+  return {
+    id: ch.id,
+    name: ch.name,
+    topic: ch.topic ?? null,
+    encrypted: ch.encrypted,
+    ...(ch.retentionSeconds !== undefined ? { retentionSeconds: ch.retentionSeconds } : {}),
+    visibility: ch.visibility,
+    creator: ch.creator,
+    memberCount: ch.memberCount,
+  };
+}
+
+export function presenceJson(p: PresenceView): Record<string, unknown> {
+  return { user: p.user, status: p.status, text: p.text ?? null, expiresAt: p.expiresAt };
+}

@@ -1,0 +1,36 @@
+/**
+ * What the gateway's status, readiness and dashboard show about parts started by other modules.
+ * The P2P host and the bridge runtime register themselves here once they run; until then the
+ * gateway reports no peer id, zero peers and no bridges.
+ */
+
+/** Health of one bridge adapter (DESIGN §5: connected / reconnecting / failed). */
+export interface BridgeHealth {
+  readonly state: 'starting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
+  readonly detail?: string;
+}
+
+/** Implemented by the P2P host. */
+export interface P2PStatusProvider {
+  peerId(): string;
+  /** Ids of the peers currently connected. */
+  peers(): readonly string[];
+  /** Multiaddrs the host listens on (with /p2p/<peerId>). */
+  addresses?(): readonly string[];
+}
+
+/** Implemented by the bridge runtime: one entry per configured network. */
+export interface BridgeStatusProvider {
+  health(): Readonly<Record<string, BridgeHealth>>;
+}
+
+/** Mutable slots: the gateway fills them as the parts start, the HTTP routes read them. */
+export interface StatusProviders {
+  p2p?: P2PStatusProvider;
+  bridges?: BridgeStatusProvider;
+}
+
+/** Every configured bridge's health; empty when no bridge runtime is registered. */
+export function bridgeHealth(status: StatusProviders): Readonly<Record<string, BridgeHealth>> {
+  return status.bridges?.health() ?? {};
+}

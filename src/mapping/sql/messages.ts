@@ -1,0 +1,103 @@
+import type { MessageId } from '../../core/types.js';
+import { MessageMappingConflictError } from '../errors.js';
+import type {
+  ExternalMessageId,
+  MessageMapping,
+  MessageMappingInput,
+  MessageRepo,
+  NetworkName,
+  TargetKey,
+} from '../types.js';
+import type { SqlExecutor } from './db.js';
+import { toMessageMapping } from './rows.js';
+
+/**
+ * Inserts one mapping or returns the stored one; throws when the external id is already mapped
+ * to another message. Shared with OutboxRepo.markSent, which calls it inside its transaction.
+ */
+export async function putMapping(
+  tx: SqlExecutor,
+  input: MessageMappingInput,
+  now: number,
+): Promise<MessageMapping> {
+  const inserted = await tx.all(
+    `INSERT INTO message_map
+       (network, target_key, external_id, message_id, channel, direction, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (network, target_key, external_id) DO NOTHING
+     RETURNING *`,
+    [
+      input.network,
+      input.targetKey,
+      input.externalId,
+      input.messageId,
+      input.channel,
+      input.direction,
+      now,
+    ],
+  );
+  if (inserted[0]) return toMessageMapping(inserted[0]);
+  const rows = await tx.all(
+    'SELECT * FROM message_map WHERE network = ? AND target_key = ? AND external_id = ?',
+    [input.network, input.targetKey, input.externalId],
+  );
+  const existing = toMessageMapping(rows[0]!);
+  if (existing.messageId !== input.messageId) {
+    throw new MessageMappingConflictError(
+      input.network,
+      input.targetKey,
+      input.externalId,
+      existing.messageId,
+      input.messageId,
+    );
+  }
+  return existing;
+}
+
+/** MessageRepo over SQL; `db()` throws StoreClosedError when the store is not open. */
+export class SqlMessageRepo implements MessageRepo {
+  constructor(
+    private readonly db: () => SqlExecutor,
+    private readonly now: () => number,
+  ) {}
+
+  put(input: MessageMappingInput): Promise<MessageMapping> {
+    return putMapping(this.db(), input, this.now());
+  }
+
+  async getByExternal(
+    network: NetworkName,
+    targetKey: TargetKey,
+    externalId: ExternalMessageId,
+  ): Promise<MessageMapping | undefined> {
+    const rows = await this.db().all(
+      'SELECT * FROM message_map WHERE network = ? AND target_key = ? AND external_id = ?',
+      [network, targetKey, externalId],
+    );
+    return rows[0] ? toMessageMapping(rows[0]) : undefined;
+  }
+
+  async listByMessage(
+    messageId: MessageId,
+    target?: { readonly network: NetworkName; readonly targetKey: TargetKey },
+  ): Promise<MessageMapping[]> {
+    // rowid/ctid are dialect-specific, so ties in created_at fall back to the key columns.
+    const rows =
+      target === undefined
+        ? await this.db().all(
+            `SELECT * FROM message_map WHERE message_id = ?
+             ORDER BY created_at, network, target_key, external_id`,
+            [messageId],
+          )
+        : await this.db().all(
+            `SELECT * FROM message_map WHERE message_id = ? AND network = ? AND target_key = ?
+             ORDER BY created_at, external_id`,
+            [messageId, target.network, target.targetKey],
+          );
+    return rows.map(toMessageMapping);
+  }
+
+  deleteByMessage(messageId: MessageId): Promise<number> {
+    return this.db().run('DELETE FROM message_map WHERE message_id = ?', [messageId]);
+  }
+}

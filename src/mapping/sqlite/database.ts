@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SqlDatabase, SqlExecutor, SqlParam, SqlRow } from '../sql/db.js';
+
+type Statement = Database.Statement<unknown[], SqlRow>;
+
+/** Runs statements directly on the connection, caching prepared statements by SQL text. */
+class DirectExecutor implements SqlExecutor {
+  private readonly cache = new Map<string, Statement>();
+  constructor(private readonly db: Database.Database) {}
+
+  prepare(sql: string): Statement {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[], SqlRow>(sql);
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  all(sql: string, params: readonly SqlParam[] = []): Promise<SqlRow[]> {
+    const stmt = this.prepare(sql);
+    if (stmt.reader) return Promise.resolve(stmt.all(...params));
+    stmt.run(...params);
+    return Promise.resolve([]);
+  }
+
+  run(sql: string, params: readonly SqlParam[] = []): Promise<number> {
+    return Promise.resolve(this.prepare(sql).run(...params).changes);
+  }
+
+  exec(sql: string): Promise<void> {
+    this.db.exec(sql);
+    return Promise.resolve();
+  }
+}
+
+/**
+ * better-sqlite3 behind the async SqlDatabase surface. One connection serves everything, so
+ * calls are queued: a transaction spans awaits, and a statement from another caller must not
+ * land inside it (it would commit or roll back with it).
+ */
+export class SqliteDatabase implements SqlDatabase {
+  readonly dialect = 'sqlite';
+  private readonly direct: DirectExecutor;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly db: Database.Database) {
+    this.direct = new DirectExecutor(db);
+  }
+
+  /**
+   * Opens (creating the folder if needed) with WAL and synchronous=NORMAL: a commit survives a
+   * process crash; an OS crash may lose the last commits but never corrupts the file.
+   */
+  static open(path: string): SqliteDatabase {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    return new SqliteDatabase(db);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  all(sql: string, params?: readonly SqlParam[]): Promise<SqlRow[]> {
+    return this.serial(() => this.direct.all(sql, params));
+  }
+
+  run(sql: string, params?: readonly SqlParam[]): Promise<number> {
+    return this.serial(() => this.direct.run(sql, params));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.serial(() => this.direct.exec(sql));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      // IMMEDIATE takes the write lock up front, so another process cannot make us fail midway.
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.direct);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * The mapping store contract (DESIGN §6): what the bridge router remembers about the outside
+ * world so that edits, replies, deletes and reactions keep working across restarts, and so that
+ * deliveries to other networks survive a crash. Type-only: no runtime code.
+ *
+ * Two implementations pass one shared contract suite (`test/contracts/mapping-store.ts`):
+ * SQLite (`src/mapping/sqlite/`, the embedded default) and PostgreSQL (`src/mapping/postgres/`).
+ * Every method returns a Promise, even where SQLite could answer synchronously, so callers are
+ * written once for both.
+ *
+ * Times are milliseconds since the epoch (numbers), taken from the store's clock unless a method
+ * takes `now` explicitly.
+ */
+import type { Brand, ChannelId, MessageId, UserId } from '../core/types.js';
+
+/** A link's id, chosen by the store at creation (opaque text). */
+export type LinkId = Brand<string, 'LinkId'>;
+/** An outbox delivery's id, chosen by the store at enqueue (opaque text). */
+export type DeliveryId = Brand<string, 'DeliveryId'>;
+/** A message id as the external network knows it (Discord snowflake, Matrix event id, …). */
+export type ExternalMessageId = Brand<string, 'ExternalMessageId'>;
+/**
+ * Stable text key of one external target, derived from `(network, target)` by
+ * `targetKeyOf()` in `src/mapping/target-key.ts`; unique per network. Key order inside `target`
+ * does not matter.
+ */
+export type TargetKey = Brand<string, 'TargetKey'>;
+
+/** Name of a bridge network as configured: 'irc', 'matrix', 'discord', 'slack'. */
+export type NetworkName = string;
+
+/**
+ * Where on a network a link points, as the adapter understands it: `{network:'libera',
+ * channel:'#proj'}` for IRC, `{room:'!abc:hs'}` for Matrix, `{channel:'123…'}` for Discord.
+ */
+export type LinkTarget = Readonly<Record<string, string>>;
+
+// ---------------------------------------------------------------------------------------------
+// Identities: (network, externalId) <-> Multichat user
+// ---------------------------------------------------------------------------------------------
+
+/** One person of another network and the Multichat profile that stands for them. */
+export interface Identity {
+  readonly network: NetworkName;
+  readonly externalId: string;
+  readonly userId: UserId;
+  /** Cached display name, so the router can tell when a profile update is due. */
+  readonly displayName: string | null;
+  /** Cached avatar URL. */
+  readonly avatar: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface IdentityInput {
+  readonly network: NetworkName;
+  readonly externalId: string;
+  readonly userId: UserId;
+  /** `undefined` keeps the cached value; `null` clears it. */
+  readonly displayName?: string | null;
+  readonly avatar?: string | null;
+}
+
+/** `(network, externalId)` is unique; a user may have identities on several networks. */
+export interface IdentityRepo {
+  get(network: NetworkName, externalId: string): Promise<Identity | undefined>;
+  /** Every identity of a user, oldest first; only those on `network` when given. */
+  listByUser(userId: UserId, network?: NetworkName): Promise<Identity[]>;
+  /** Creates or updates the identity of `(network, externalId)`; returns the stored row. */
+  upsert(input: IdentityInput): Promise<Identity>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links: Multichat channel <-> external targets (N-way)
+// ---------------------------------------------------------------------------------------------
+
+export interface Link {
+  readonly id: LinkId;
+  readonly channel: ChannelId;
+  readonly network: NetworkName;
+  readonly target: LinkTarget;
+  readonly targetKey: TargetKey;
+  readonly createdAt: number;
+}
+
+export interface LinkInput {
+  readonly channel: ChannelId;
+  readonly network: NetworkName;
+  readonly target: LinkTarget;
+}
+
+/**
+ * A channel may link to many networks and to several targets on one network; a target
+ * `(network, targetKey)` links to at most one channel.
+ */
+export interface LinkRepo {
+  /** Throws LinkExistsError when `(network, target)` is already linked (to any channel). */
+  create(input: LinkInput): Promise<Link>;
+  /**
+   * Removes the link. Deliveries still pending or sending for it become 'dead' with reason
+   * 'link deleted' (they would otherwise block or retry forever); message mappings stay, so a
+   * re-link finds its history. Throws LinkNotFoundError.
+   */
+  delete(id: LinkId): Promise<void>;
+  get(id: LinkId): Promise<Link | undefined>;
+  /** All links, oldest first. */
+  list(): Promise<Link[]>;
+  /** Links of one channel, oldest first. */
+  listByChannel(channel: ChannelId): Promise<Link[]>;
+  findByTarget(network: NetworkName, targetKey: TargetKey): Promise<Link | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages: external message ids <-> Multichat message
+// ---------------------------------------------------------------------------------------------
+
+/** 'inbound': the external message came first; 'outbound': we created it by bridging. */
+export type MessageDirection = 'inbound' | 'outbound';
+
+export interface MessageMapping {
+  readonly network: NetworkName;
+  readonly targetKey: TargetKey;
+  readonly externalId: ExternalMessageId;
+  readonly messageId: MessageId;
+  readonly channel: ChannelId;
+  readonly direction: MessageDirection;
+  readonly createdAt: number;
+}
+
+export type MessageMappingInput = Omit<MessageMapping, 'createdAt'>;
+
+/**
+ * `(network, targetKey, externalId)` is unique. One Multichat message maps to many external ids:
+ * one or more per target (an IRC line split yields several).
+ */
+export interface MessageRepo {
+  /**
+   * Records a mapping. Recording the same mapping again is a no-op returning the stored row;
+   * the same external id for a different message throws MessageMappingConflictError.
+   */
+  put(input: MessageMappingInput): Promise<MessageMapping>;
+  getByExternal(
+    network: NetworkName,
+    targetKey: TargetKey,
+    externalId: ExternalMessageId,
+  ): Promise<MessageMapping | undefined>;
+  /** Every external copy of a message, oldest first; only one target's when given. */
+  listByMessage(
+    messageId: MessageId,
+    target?: { readonly network: NetworkName; readonly targetKey: TargetKey },
+  ): Promise<MessageMapping[]>;
+  /** Forgets a message's mappings (retention); returns how many rows were removed. */
+  deleteByMessage(messageId: MessageId): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbox: deliveries of core events to external targets
+// ---------------------------------------------------------------------------------------------
+
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'dead';
+
+/**
+ * What to do at the target. Opaque to the store; must survive JSON.stringify/parse unchanged
+ * (plain objects, arrays, strings, finite numbers, booleans, null).
+ */
+export type DeliveryAction = unknown;
+
+export interface Delivery {
+  readonly id: DeliveryId;
+  /** Unique across the outbox: the router's de-duplication key (e.g. `${entryId}:${linkId}`). */
+  readonly idempotencyKey: string;
+  readonly linkId: LinkId;
+  readonly network: NetworkName;
+  readonly targetKey: TargetKey;
+  readonly channel: ChannelId;
+  /** Assigned at enqueue, strictly increasing per `(network, targetKey)`, starting at 1. */
+  readonly sequence: number;
+  readonly action: DeliveryAction;
+  readonly state: DeliveryState;
+  /** Number of markSending calls so far. */
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lastError: string | null;
+  /** External ids the send created; empty until 'sent'. */
+  readonly externalIds: ExternalMessageId[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface DeliveryInput {
+  readonly idempotencyKey: string;
+  readonly linkId: LinkId;
+  readonly network: NetworkName;
+  readonly targetKey: TargetKey;
+  readonly channel: ChannelId;
+  readonly action: DeliveryAction;
+  /** Default: now (due at once). */
+  readonly nextAttemptAt?: number;
+}
+
+/**
+ * The outbox keeps per-target order: a target's deliveries go out in `sequence` order, and a
+ * delivery waiting for a retry holds back the ones behind it (head-of-line blocking per target,
+ * never across targets). 'sent' and 'dead' are final states: marking them again throws
+ * DeliveryStateError. Unknown ids throw DeliveryNotFoundError.
+ */
+export interface OutboxRepo {
+  /**
+   * Enqueues deliveries in one transaction, assigning sequences in input order. A delivery whose
+   * `idempotencyKey` exists already (stored before, or earlier in this batch) is not added again:
+   * the stored row takes its place in the result. Returns one row per input, in input order.
+   */
+  enqueue(deliveries: readonly DeliveryInput[]): Promise<Delivery[]>;
+  /**
+   * For each target, its oldest deliveries that are neither 'sent' nor 'dead', in sequence
+   * order: at most `limitPerTarget` (default 1) and stopping at the first with
+   * `nextAttemptAt > now`. A target whose head is not due yields nothing. 'sending' rows are
+   * returned too — after a crash they are the ones whose fate is unknown — so a live router must
+   * skip what it has in flight (or pass `leaseUntil` to markSending). Targets come oldest head
+   * first (by the head's createdAt).
+   */
+  nextDue(now: number, limitPerTarget?: number): Promise<Delivery[]>;
+  /**
+   * Records an attempt before the network send (attempts + 1, state 'sending'). With
+   * `leaseUntil`, nextAttemptAt becomes that time so nextDue hides it while in flight; without,
+   * nextAttemptAt is unchanged.
+   */
+  markSending(id: DeliveryId, leaseUntil?: number): Promise<Delivery>;
+  /**
+   * Records success and the external ids created. `mappings` are written in the same
+   * transaction (as MessageRepo.put would), so a crash cannot keep one without the other.
+   */
+  markSent(
+    id: DeliveryId,
+    externalIds: readonly ExternalMessageId[],
+    mappings?: readonly MessageMappingInput[],
+  ): Promise<Delivery>;
+  /** Back to 'pending', due again at `nextAttemptAt`; keeps blocking the target until then. */
+  markRetry(id: DeliveryId, error: string, nextAttemptAt: number): Promise<Delivery>;
+  /** Gives up: 'dead' with `reason` as lastError. Unblocks the target. */
+  markDead(id: DeliveryId, reason: string): Promise<Delivery>;
+  get(id: DeliveryId): Promise<Delivery | undefined>;
+  getByKey(idempotencyKey: string): Promise<Delivery | undefined>;
+  /** Dead deliveries, newest first, at most `limit` (default 100). */
+  listDead(limit?: number): Promise<Delivery[]>;
+  /** Counts per state; every state present (0 when none). */
+  countByState(): Promise<Record<DeliveryState, number>>;
+  /** Deletes 'sent' deliveries last updated before `before`; returns how many. */
+  pruneSent(before: number): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cursors and the store itself
+// ---------------------------------------------------------------------------------------------
+
+/** Per-network resume points (a sync token, a last-seen id), opaque text. */
+export interface CursorRepo {
+  get(network: NetworkName, key: string): Promise<string | undefined>;
+  set(network: NetworkName, key: string, value: string): Promise<void>;
+}
+
+/**
+ * The store. Construction does no I/O; `init()` opens the database and applies pending
+ * migrations; any other call before `init()` or after `close()` throws StoreClosedError.
+ * Methods are safe to call concurrently; writes that must be atomic are single transactions.
+ */
+export interface MappingStore {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly identities: IdentityRepo;
+  readonly links: LinkRepo;
+  readonly messages: MessageRepo;
+  readonly outbox: OutboxRepo;
+  readonly cursors: CursorRepo;
+  /** Opens the database and runs migrations. Throws SchemaTooNewError if the database is ahead. */
+  init(): Promise<void>;
+  /** Waits for running statements, then closes. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options shared by both implementations. */
+export interface MappingStoreOptions {
+  /** Clock for createdAt/updatedAt and default nextAttemptAt; default Date.now. */
+  readonly now?: () => number;
+}
+
+export type MappingStoreConfig =
+  | ({ readonly kind: 'sqlite'; readonly path: string } & MappingStoreOptions)
+  | ({
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly poolSize?: number;
+    } & MappingStoreOptions);
+
+/** Builds a store (not yet initialised) from config. */
+export type MappingStoreFactory = (config: MappingStoreConfig) => Promise<MappingStore>;

@@ -1,0 +1,171 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigFileError,
+  ConfigValidationError,
+  MissingEnvVarError,
+  loadConfig,
+  parseConfig,
+} from '../../../src/gateway/config/index.js';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigValidationError) return [...err.problems];
+    throw err;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('config defaults', () => {
+  it('an empty config is the embedded default', () => {
+    const config = parseConfig({}, {});
+    expect(config.node).toEqual({
+      dataDir: './data',
+      listen: ['/ip4/0.0.0.0/tcp/0'],
+      bootstrap: [],
+      mdns: true,
+    });
+    expect(config.http.host).toBe('127.0.0.1');
+    expect(config.http.port).toBe(8080);
+    expect(config.http.adminToken).toBeUndefined();
+    expect(config.store).toEqual({ kind: 'sqlite' });
+    expect(config.log).toEqual({ level: 'info', format: 'json' });
+    expect(config.bridges).toEqual({});
+    expect(config.links).toEqual([]);
+  });
+
+  it('fills defaults inside a partly given section', () => {
+    const config = parseConfig({ http: { port: 9999 }, bridges: { discord: { token: 't' } } }, {});
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 9999 });
+    expect(config.bridges.discord).toEqual({ token: 't', apiUrl: 'https://discord.com/api' });
+  });
+
+  it('no --config and no MULTICHAT_CONFIG loads the embedded default', async () => {
+    const loaded = await loadConfig(undefined, {});
+    expect(loaded.source).toEqual({ kind: 'embedded' });
+    expect(loaded.config.http.port).toBe(8080);
+  });
+
+  it('MULTICHAT_CONFIG names the file when --config is absent, and --config wins', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mc-config-'));
+    const a = join(dir, 'a.yaml');
+    const b = join(dir, 'b.yaml');
+    await writeFile(a, 'http:\n  port: 1111\n');
+    await writeFile(b, 'http:\n  port: 2222\n');
+    expect((await loadConfig(undefined, { MULTICHAT_CONFIG: a })).config.http.port).toBe(1111);
+    expect((await loadConfig(b, { MULTICHAT_CONFIG: a })).config.http.port).toBe(2222);
+  });
+
+  it('a missing file and broken YAML are refused with the file named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mc-config-'));
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'http: [unclosed\n');
+    await expect(loadConfig(join(dir, 'nope.yaml'), {})).rejects.toThrow(ConfigFileError);
+    await expect(loadConfig(bad, {})).rejects.toThrow(/bad\.yaml: not valid YAML/);
+  });
+});
+
+describe('environment expansion', () => {
+  it('replaces ${VAR} before validation, also inside longer strings', () => {
+    const config = parseConfig(
+      {
+        http: { adminToken: '${ADMIN}' },
+        store: { kind: 'postgres', url: 'postgres://u:${PGPASS}@localhost/db' },
+      },
+      { ADMIN: 'secret-admin', PGPASS: 'pw' },
+    );
+    expect(config.http.adminToken).toBe('secret-admin');
+    expect(config.store.url).toBe('postgres://u:pw@localhost/db');
+  });
+
+  it('a missing variable is an error naming the key and the variable', () => {
+    expect(() => parseConfig({ bridges: { discord: { token: '${DISCORD_TOKEN}' } } }, {})).toThrow(
+      new MissingEnvVarError('bridges.discord.token', 'DISCORD_TOKEN'),
+    );
+    expect(() => parseConfig({ bridges: { discord: { token: '${DISCORD_TOKEN}' } } }, {})).toThrow(
+      'bridges.discord.token: environment variable DISCORD_TOKEN is not set',
+    );
+  });
+
+  it('supports ${VAR:-fallback} and the $${ escape', () => {
+    const config = parseConfig({ node: { dataDir: '${DATA:-/var/lib/mc}' }, http: { adminToken: '$${X}' } }, {});
+    expect(config.node.dataDir).toBe('/var/lib/mc');
+    expect(config.http.adminToken).toBe('${X}');
+  });
+});
+
+describe('config errors', () => {
+  it('an unknown key is refused with the closest known key as a hint', () => {
+    expect(problemsOf(() => parseConfig({ http: { prot: 80 } }, {}))).toEqual([
+      'unknown key http.prot — did you mean http.port?',
+    ]);
+    expect(problemsOf(() => parseConfig({ nodes: {} }, {}))).toEqual([
+      'unknown key nodes — did you mean node?',
+    ]);
+  });
+
+  it('hints keys inside records and arrays too', () => {
+    const problems = problemsOf(() =>
+      parseConfig(
+        {
+          bridges: { irc: { networks: { libera: { host: 'irc.example', nik: 'x' } } } },
+          links: [{ chanel: 'general', irc: { network: 'libera', channel: '#a' } }],
+        },
+        {},
+      ),
+    );
+    expect(problems).toContain(
+      'unknown key bridges.irc.networks.libera.nik — did you mean bridges.irc.networks.libera.nick?',
+    );
+    expect(problems).toContain('unknown key links[0].chanel — did you mean links[0].channel?');
+  });
+
+  it('an unknown key with no near match lists the known keys', () => {
+    expect(problemsOf(() => parseConfig({ log: { zzzzzzzz: 1 } }, {}))).toEqual([
+      'unknown key log.zzzzzzzz — known keys: level, format',
+    ]);
+  });
+
+  it('a wrong type names the key, the expected type and the value', () => {
+    expect(problemsOf(() => parseConfig({ http: { port: 'eighty' } }, {}))).toEqual([
+      'http.port: expected number, got "eighty"',
+    ]);
+    expect(problemsOf(() => parseConfig({ http: { port: 70000 } }, {}))).toEqual([
+      'http.port: expected <= 65535, got 70000',
+    ]);
+    expect(problemsOf(() => parseConfig({ log: { format: 'xml' } }, {}))).toEqual([
+      'log.format: expected one of "json" | "pretty", got "xml"',
+    ]);
+  });
+
+  it('postgres without a url is refused naming store.url', () => {
+    const problems = problemsOf(() => parseConfig({ store: { kind: 'postgres' } }, {}));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^store\.url: is required when store\.kind is postgres/);
+  });
+
+  it('a required bridge key is named when missing', () => {
+    expect(problemsOf(() => parseConfig({ bridges: { matrix: { domain: 'example.org' } } }, {}))).toEqual([
+      'bridges.matrix.homeserverUrl: is required (expected string)',
+    ]);
+  });
+
+  it('a link to an unconfigured network is refused', () => {
+    const problems = problemsOf(() =>
+      parseConfig({ links: [{ channel: 'general', slack: { channel: 'C1' } }] }, {}),
+    );
+    expect(problems).toEqual([
+      'links[0].slack: links to slack but bridges.slack is not configured, got {"channel":"C1"}',
+    ]);
+  });
+
+  it('the error message lists every problem', () => {
+    expect(() => parseConfig({ http: { port: 'x', prot: 1 } }, {})).toThrow(
+      /invalid config:\n {2}- http\.port: expected number, got "x"\n {2}- unknown key http\.prot/,
+    );
+  });
+});

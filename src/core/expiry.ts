@@ -22,8 +22,14 @@ export class ExpirySweeper {
     const now = this.q.now();
     const { projections } = this.q;
     const ids = new Set(projections.expired.all(now) as MessageId[]);
-    for (const row of projections.retentionChannels.all() as { channel_id: ChannelId; retention_seconds: number }[]) {
-      for (const id of projections.retired.all(row.channel_id, now - row.retention_seconds * 1000) as MessageId[]) {
+    for (const row of projections.retentionChannels.all() as {
+      channel_id: ChannelId;
+      retention_seconds: number;
+    }[]) {
+      for (const id of projections.retired.all(
+        row.channel_id,
+        now - row.retention_seconds * 1000,
+      ) as MessageId[]) {
         ids.add(id);
       }
     }
@@ -32,7 +38,8 @@ export class ExpirySweeper {
       () => {
         const retired: { id: MessageId; channel: ChannelId; sender: UserId }[] = [];
         for (const id of ids) {
-          const row = projections.message.get(id) as { channel: ChannelId; sender: UserId } | undefined;
+          const row = projections.message.get(id) as
+            { channel: ChannelId; sender: UserId } | undefined;
           if (!row) continue;
           deleteMessageContent(this.q, id);
           if (projections.markDeleted.run(id).changes > 0) retired.push({ id, ...row });

@@ -17,7 +17,8 @@ export class HybridClock {
   /** A timestamp for a local event, greater than any seen so far. */
   tick(): Hlc {
     const wall = Math.max(this.now(), this.last.wall);
-    this.last = wall === this.last.wall ? { wall, counter: this.last.counter + 1 } : { wall, counter: 0 };
+    this.last =
+      wall === this.last.wall ? { wall, counter: this.last.counter + 1 } : { wall, counter: 0 };
     return this.last;
   }
 

@@ -28,7 +28,8 @@ const CHUNK = 2000;
 /** Entries held waiting at most; beyond it the oldest are forgotten and re-fetched by sync. */
 const PENDING_LIMIT = 200_000;
 
-type Outcome = { kind: 'applied' } | { kind: 'wait' } | { kind: 'reject'; reason: string; rule: string };
+type Outcome =
+  { kind: 'applied' } | { kind: 'wait' } | { kind: 'reject'; reason: string; rule: string };
 
 export class Ingestor {
   private readonly pending = new Map<Address, Map<number, Pending>>();
@@ -53,7 +54,10 @@ export class Ingestor {
       try {
         sealed = seal(envelope.entry);
       } catch (error) {
-        rejected.push({ entry: '' as EntryId, reason: `malformed entry: ${(error as Error).message}` });
+        rejected.push({
+          entry: '' as EntryId,
+          reason: `malformed entry: ${(error as Error).message}`,
+        });
         continue;
       }
       const { entry, id } = sealed;
@@ -61,7 +65,11 @@ export class Ingestor {
       if (head && entry.seq <= head.seq) {
         const existing = this.q.log.idAt(entry.author, entry.seq);
         if (existing === id) duplicates += 1;
-        else rejected.push({ entry: id, reason: `log fork: seq ${entry.seq} of ${entry.author} is already ${existing}` });
+        else
+          rejected.push({
+            entry: id,
+            reason: `log fork: seq ${entry.seq} of ${entry.author} is already ${existing}`,
+          });
         continue;
       }
       this.hold(sealed, envelope.contents);
@@ -92,7 +100,11 @@ export class Ingestor {
   }
 
   /** Applies whatever has become applicable, until nothing moves. */
-  private async drain(touched: Set<Address>, write: WriteEntry, rejected: { entry: EntryId; reason: string }[]) {
+  private async drain(
+    touched: Set<Address>,
+    write: WriteEntry,
+    rejected: { entry: EntryId; reason: string }[],
+  ) {
     let accepted = 0;
     let progress = true;
     let authors: Address[] = [...touched];
@@ -109,7 +121,11 @@ export class Ingestor {
     return accepted;
   }
 
-  private async drainAuthor(author: Address, write: WriteEntry, rejected: { entry: EntryId; reason: string }[]) {
+  private async drainAuthor(
+    author: Address,
+    write: WriteEntry,
+    rejected: { entry: EntryId; reason: string }[],
+  ) {
     const byseq = this.pending.get(author);
     if (!byseq) return 0;
     let applied = 0;
@@ -179,7 +195,12 @@ export class Ingestor {
             break;
           }
           if (outcome.kind === 'reject') {
-            this.refuseFrom(p.sealed.entry.seq, byseq, rejected, `${outcome.rule}: ${outcome.reason}`);
+            this.refuseFrom(
+              p.sealed.entry.seq,
+              byseq,
+              rejected,
+              `${outcome.rule}: ${outcome.reason}`,
+            );
             stop = true;
             break;
           }
@@ -192,7 +213,8 @@ export class Ingestor {
         return published;
       },
       (published) => {
-        for (const { p, changes } of published) this.publisher.publish(p.sealed, p.contents, changes, false);
+        for (const { p, changes } of published)
+          this.publisher.publish(p.sealed, p.contents, changes, false);
       },
     );
     await committed;
@@ -204,20 +226,33 @@ export class Ingestor {
     const { entry } = p.sealed;
     const { tx } = entry;
     const { log, resources } = this.q;
-    if (!tx || !Array.isArray(tx.deps) || !Array.isArray(tx.creates) || !Array.isArray(tx.consumes)) {
+    if (
+      !tx ||
+      !Array.isArray(tx.deps) ||
+      !Array.isArray(tx.creates) ||
+      !Array.isArray(tx.consumes)
+    ) {
       return { kind: 'reject', rule: 'tx.shape', reason: 'transaction is malformed' };
     }
     for (const dep of tx.deps) {
       const hlc = log.hlcOf(dep);
       if (!hlc) return { kind: 'wait' };
       if (compareHlc(entry.hlc, hlc) <= 0) {
-        return { kind: 'reject', rule: 'hlc.causality', reason: 'entry is not later than its dependencies' };
+        return {
+          kind: 'reject',
+          rule: 'hlc.causality',
+          reason: 'entry is not later than its dependencies',
+        };
       }
     }
     if (entry.prev) {
       const prevHlc = log.hlcOf(entry.prev);
       if (prevHlc && compareHlc(entry.hlc, prevHlc) <= 0) {
-        return { kind: 'reject', rule: 'hlc.causality', reason: 'entry is not later than the previous one' };
+        return {
+          kind: 'reject',
+          rule: 'hlc.causality',
+          reason: 'entry is not later than the previous one',
+        };
       }
     }
     for (const r of tx.creates) {
@@ -225,8 +260,16 @@ export class Ingestor {
       const body = p.contents.get(r.data.contentHash);
       if (!body) continue; // deleted at the source (expired or redacted): the tombstone suffices
       const text = contentText(body);
-      if (!contentMatches(r.data.contentHash, body) || text === undefined || utf8Length(text) !== r.data.contentLength) {
-        return { kind: 'reject', rule: 'content.hash', reason: 'content does not match its hash or length' };
+      if (
+        !contentMatches(r.data.contentHash, body) ||
+        text === undefined ||
+        utf8Length(text) !== r.data.contentLength
+      ) {
+        return {
+          kind: 'reject',
+          rule: 'content.hash',
+          reason: 'content does not match its hash or length',
+        };
       }
     }
     const consumed = [];
@@ -235,14 +278,26 @@ export class Ingestor {
       if (!row) return { kind: 'wait' };
       consumed.push({ id, resource: row.resource });
     }
-    const ctx: TxContext = { tx, author: entry.author, hlc: entry.hlc, limits: this.q.limits, consumed };
+    const ctx: TxContext = {
+      tx,
+      author: entry.author,
+      hlc: entry.hlc,
+      limits: this.q.limits,
+      consumed,
+    };
     let refusal;
     try {
       refusal = checkTransaction(ctx, this.q.state);
     } catch (error) {
-      return { kind: 'reject', rule: 'tx.shape', reason: `transaction is malformed: ${(error as Error).message}` };
+      return {
+        kind: 'reject',
+        rule: 'tx.shape',
+        reason: `transaction is malformed: ${(error as Error).message}`,
+      };
     }
-    return refusal ? { kind: 'reject', rule: refusal.rule, reason: refusal.message } : { kind: 'applied' };
+    return refusal
+      ? { kind: 'reject', rule: refusal.rule, reason: refusal.message }
+      : { kind: 'applied' };
   }
 
   /** Refuses the entry at `seq` and forgets everything after it in that log (it cannot apply). */
@@ -267,6 +322,7 @@ export class Ingestor {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof LogError || error instanceof CoreError) return `${error.code}: ${error.message}`;
+  if (error instanceof LogError || error instanceof CoreError)
+    return `${error.code}: ${error.message}`;
   return `invalid: ${(error as Error).message}`;
 }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.js';
 import type { StateView } from './logics/types.js';
 import type { CoreLimits } from './options.js';
-import { makeContent, resourceIdOf, slotOf, utf8Length } from './resources.js';
+import { makeContent, resourceIdOf, slotOf, uniqueNonce, utf8Length } from './resources.js';
 import type {
   ChannelId,
   ContentHash,
@@ -32,8 +32,6 @@ export interface SolverContext {
   readonly limits: CoreLimits;
   readonly now: number;
 }
-
-const nonce = () => randomBytes(12).toString('base64url');
 
 function tx(
   intent: Intent['kind'],
@@ -72,7 +70,11 @@ function liveOne(ctx: SolverContext, resource: Resource): ResourceId | undefined
   return ctx.state.live(slotOf(resource))[0];
 }
 
-type Solver<K extends Intent['kind']> = (actor: UserId, intent: IntentOf<K>, ctx: SolverContext) => Completion;
+type Solver<K extends Intent['kind']> = (
+  actor: UserId,
+  intent: IntentOf<K>,
+  ctx: SolverContext,
+) => Completion;
 
 const solvers: { [K in Intent['kind']]: Solver<K> } = {
   createChannel(actor, intent) {
@@ -87,7 +89,9 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
         settings: {
           encrypted: intent.encrypted ?? false,
           visibility: intent.visibility ?? 'public',
-          ...(intent.retentionSeconds !== undefined && { retentionSeconds: intent.retentionSeconds }),
+          ...(intent.retentionSeconds !== undefined && {
+            retentionSeconds: intent.retentionSeconds,
+          }),
         },
       },
     };
@@ -110,7 +114,10 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     const role = ctx.state.role(intent.channel, actor);
     if (role && role !== 'banned') throw new ConflictError(`already a ${role} of this channel`);
     const current = liveOne(ctx, access);
-    return { tx: tx('joinChannel', actor, [access], current ? [current] : [], intent.channel), contents: new Map() };
+    return {
+      tx: tx('joinChannel', actor, [access], current ? [current] : [], intent.channel),
+      contents: new Map(),
+    };
   },
   leaveChannel(actor, intent, ctx) {
     requireChannel(ctx, intent.channel);
@@ -129,12 +136,18 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
       data: { channel: intent.channel, user: intent.user, role: intent.role, grantedBy: actor },
     };
     const current = liveOne(ctx, access);
-    return { tx: tx('setRole', actor, [access], current ? [current] : [], intent.channel), contents: new Map() };
+    return {
+      tx: tx('setRole', actor, [access], current ? [current] : [], intent.channel),
+      contents: new Map(),
+    };
   },
   sendMessage(actor, intent, ctx) {
     requireChannel(ctx, intent.channel);
     const text = checkText(ctx, intent.text);
-    for (const [field, id] of [['replyTo', intent.replyTo], ['threadRoot', intent.threadRoot]] as const) {
+    for (const [field, id] of [
+      ['replyTo', intent.replyTo],
+      ['threadRoot', intent.threadRoot],
+    ] as const) {
       if (id !== undefined && ctx.state.message(id)?.data.channel !== intent.channel) {
         throw new ValidationError(field, `${field} names no message of this channel`);
       }
@@ -148,8 +161,8 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
         );
       }
     }
-    const n = nonce();
-    const content = makeContent(n, text);
+    const n = uniqueNonce();
+    const content = makeContent(text);
     const message: Resource<'message'> = {
       kind: 'message',
       data: {
@@ -178,8 +191,8 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
   editMessage(actor, intent, ctx) {
     const target = requireMessage(ctx, intent.message);
     const text = checkText(ctx, intent.text);
-    const n = nonce();
-    const content = makeContent(n, text);
+    const n = uniqueNonce();
+    const content = makeContent(text);
     const edit: Resource = {
       kind: 'edit',
       data: {

@@ -1,6 +1,6 @@
 /**
  * Per-author append-only logs. An entry is `{author, seq, prev, hlc, tx, sig}`; its id is the
- * hash of its canonical encoding (signature included), and `prev` names the previous entry's id,
+ * hash of its stored form (signature included), and `prev` names the previous entry's id,
  * so the newest signature authenticates the whole chain before it (as Hypercore signs tree roots).
  */
 import { decodeCanonical, encodeCanonical, hashBytes } from './encoding.js';
@@ -8,11 +8,18 @@ import { ChainError, ForkError, GapError, SignatureError } from './errors.js';
 import { sign, verify, type KeyPair } from './identity.js';
 import type { EntryId, LogEntry, UnsignedEntry } from './types.js';
 
-/** An entry together with its canonical bytes and id, computed once. */
+/**
+ * An entry together with its bytes and id, computed once. On disk and on the wire an entry is
+ * the canonical CBOR map `{u: <signed bytes>, s: <signature>}`: the signature covers exactly `u`,
+ * so the entry is encoded once, and any re-encoding of `u` by a third party breaks the signature.
+ */
 export interface SealedEntry {
   readonly id: EntryId;
   readonly entry: LogEntry;
+  /** `{u, s}` — what the id hashes and what is stored and sent. */
   readonly bytes: Uint8Array;
+  /** The signed bytes `u`. */
+  readonly signed: Uint8Array;
 }
 
 export function signingBytes(entry: UnsignedEntry): Uint8Array {
@@ -22,39 +29,51 @@ export function signingBytes(entry: UnsignedEntry): Uint8Array {
 
 export function createEntry(pair: KeyPair, unsigned: Omit<UnsignedEntry, 'author'>): SealedEntry {
   const body: UnsignedEntry = { ...unsigned, author: pair.address };
-  const entry: LogEntry = { ...body, sig: sign(pair, signingBytes(body)) };
-  return seal(entry);
+  const signed = signingBytes(body);
+  const entry: LogEntry = { ...body, sig: sign(pair, signed) };
+  return remember(wrap(entry, signed));
 }
 
-/** Entries decoded from the wire keep their sealed form, so ingest need not encode them again. */
+function wrap(entry: LogEntry, signed: Uint8Array): SealedEntry {
+  const bytes = encodeCanonical({ u: signed, s: entry.sig });
+  return { id: hashBytes(bytes) as EntryId, entry, bytes, signed };
+}
+
+/** Entries decoded from the wire or built here keep their sealed form: no second encoding. */
 const sealedByEntry = new WeakMap<LogEntry, SealedEntry>();
 
-export function seal(entry: LogEntry): SealedEntry {
-  const known = sealedByEntry.get(entry);
-  if (known) return known;
-  const bytes = encodeCanonical(entry);
-  const sealed = { id: hashBytes(bytes) as EntryId, entry, bytes };
-  sealedByEntry.set(entry, sealed);
+function remember(sealed: SealedEntry): SealedEntry {
+  sealedByEntry.set(sealed.entry, sealed);
   return sealed;
+}
+
+export function seal(entry: LogEntry): SealedEntry {
+  return sealedByEntry.get(entry) ?? remember(wrap(entry, signingBytes(entry)));
 }
 
 /**
- * Decodes canonical entry bytes. Bytes that are not the canonical encoding of what they decode
- * to are refused: otherwise one signed entry could travel under many ids and look like a fork.
+ * Decodes stored or received entry bytes. The outer map must be canonical (else one entry could
+ * travel under many ids and look like a fork); `u` needs no such check, as the signature (or the
+ * hash chain up to a signed entry) covers those exact bytes.
  */
 export function unseal(bytes: Uint8Array): SealedEntry {
+  let outer: { u?: unknown; s?: unknown };
   let entry: LogEntry;
   try {
-    entry = decodeCanonical<LogEntry>(bytes);
+    outer = decodeCanonical<{ u?: unknown; s?: unknown }>(bytes);
+    if (!(outer?.u instanceof Uint8Array) || !(outer.s instanceof Uint8Array)) {
+      throw new Error('expected a map {u: bytes, s: bytes}');
+    }
+    entry = { ...decodeCanonical<UnsignedEntry>(outer.u), sig: outer.s };
   } catch (cause) {
-    throw new ChainError('entry bytes are not valid CBOR', { cause });
+    throw new ChainError(`entry bytes are malformed: ${(cause as Error).message}`, { cause });
   }
   if (!isEntryShape(entry)) throw new ChainError('entry bytes do not decode to a log entry');
-  const sealed = seal(entry);
+  const sealed = wrap(entry, outer.u);
   if (Buffer.compare(Buffer.from(sealed.bytes), Buffer.from(bytes)) !== 0) {
     throw new ChainError(`entry ${sealed.id} is not canonically encoded`);
   }
-  return sealed;
+  return remember(sealed);
 }
 
 function isEntryShape(value: unknown): value is LogEntry {
@@ -74,7 +93,11 @@ function isEntryShape(value: unknown): value is LogEntry {
 }
 
 export function hasValidSignature(entry: LogEntry): boolean {
-  return verify(entry.author, signingBytes(entry), entry.sig);
+  return sealedSignatureValid(seal(entry));
+}
+
+export function sealedSignatureValid(sealed: SealedEntry): boolean {
+  return verify(sealed.entry.author, sealed.signed, sealed.entry.sig);
 }
 
 /** Where an author's log stands in a store: the last seq and its entry id. */
@@ -86,14 +109,15 @@ export interface LogHead {
 /**
  * Checks that `run` (one author's entries, ascending) continues `head` without gap or fork and
  * links each entry to the one before; then checks signatures: every entry when `mode` is
- * 'each', only the newest when 'newest' (it authenticates the chain behind it).
+ * 'each', only the newest when 'newest' (it authenticates the chain behind it), none when
+ * 'each-skip' (a prefix whose newer continuation will be checked with 'newest').
  * `existingAt(seq)` answers the id already stored at a seq at or below the head (fork check).
  */
 export function verifyRun(
   run: readonly SealedEntry[],
   head: LogHead | undefined,
   existingAt: (seq: number) => EntryId | undefined,
-  mode: 'each' | 'newest',
+  mode: 'each' | 'newest' | 'each-skip',
 ): void {
   let expectedSeq = (head?.seq ?? 0) + 1;
   let expectedPrev: EntryId | null = head?.id ?? null;
@@ -112,14 +136,14 @@ export function verifyRun(
         `entry ${id} (seq ${entry.seq}) names prev ${entry.prev ?? 'none'}, expected ${expectedPrev ?? 'none'}`,
       );
     }
-    if (mode === 'each' && !hasValidSignature(entry)) {
+    if (mode === 'each' && !sealedSignatureValid(sealed)) {
       throw new SignatureError(`entry ${id} of ${entry.author} has a bad signature`);
     }
     expectedSeq += 1;
     expectedPrev = id;
   }
   const newest = run[run.length - 1];
-  if (mode === 'newest' && newest && !hasValidSignature(newest.entry)) {
+  if (mode === 'newest' && newest && !sealedSignatureValid(newest)) {
     throw new SignatureError(`entry ${newest.id} of ${newest.entry.author} has a bad signature`);
   }
 }

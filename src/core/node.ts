@@ -13,7 +13,13 @@ import { createEntry, type SealedEntry } from './log.js';
 import { bridgedUserId, checkTransaction } from './logics/index.js';
 import { profileSigner } from './logics/authority.js';
 import { validUsername } from './logics/profile.js';
-import { defaultLimits, silentLogger, type CoreLimits, type CoreLogger, type NodeOptions } from './options.js';
+import {
+  defaultLimits,
+  silentLogger,
+  type CoreLimits,
+  type CoreLogger,
+  type NodeOptions,
+} from './options.js';
 import { PresenceTable, signPresence } from './presence.js';
 import { applyEntry, type Change } from './state/apply.js';
 import { createStateView } from './state/view.js';
@@ -45,6 +51,7 @@ import type {
 } from './types.js';
 import type { StateView, TxContext } from './logics/types.js';
 import { CoreQueries } from './queries.js';
+import { verifyStoredLogs } from './store/verify-on-load.js';
 
 /** Opens (or creates) the node's store in `options.dataDir`. Call start() to run its timers. */
 export async function createNode(options: NodeOptions): Promise<MultichatNode> {
@@ -84,6 +91,14 @@ class CoreNode extends CoreQueries implements MultichatNode {
 
   constructor(private readonly options: NodeOptions) {
     const db = openCoreDatabase(options.dataDir);
+    if (options.verifyOnLoad !== false) {
+      try {
+        verifyStoredLogs(db);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    }
     const log = new LogStore(db);
     const resources = new ResourceStore(db);
     const projections = prepareProjections(db);
@@ -120,7 +135,9 @@ class CoreNode extends CoreQueries implements MultichatNode {
     this.sweeper = new ExpirySweeper(internals, this.publisher);
     this.presenceTtlMs = options.presenceTtlMs ?? 90_000;
     const newest = db
-      .prepare('SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1')
+      .prepare(
+        'SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1',
+      )
       .get() as { wall: number; counter: number } | undefined;
     if (newest) internals.clock.observe(newest);
   }
@@ -159,19 +176,30 @@ class CoreNode extends CoreQueries implements MultichatNode {
 
   async createLocalUser(username: string): Promise<{ user: UserView; token: string }> {
     if (typeof username !== 'string' || !validUsername(username)) {
-      throw new ValidationError('username', 'username must have 1 to 64 characters and no control characters');
+      throw new ValidationError(
+        'username',
+        'username must have 1 to 64 characters and no control characters',
+      );
     }
     const taken = this.findUserByName(username);
     if (taken?.local && !taken.origin) throw new ConflictError(`username ${username} is taken`);
     const pair = generateKeyPair();
     const userId = pair.address as string as UserId;
-    const profile: Resource = { kind: 'userProfile', data: { userId, username, publicKey: pair.address } };
+    const profile: Resource = {
+      kind: 'userProfile',
+      data: { userId, username, publicKey: pair.address },
+    };
     const token = randomBytes(32).toString('base64url');
-    await this.appendLocal(pair, { intent: 'updateProfile', actor: userId, creates: [profile], consumes: [] }, new Map(), () => {
-      this.local.addKey(pair.address, pair.seed, userId);
-      this.local.addToken(token, userId, this.internals.now());
-      this.keyring.set(pair.address, pair);
-    });
+    await this.appendLocal(
+      pair,
+      { intent: 'updateProfile', actor: userId, creates: [profile], consumes: [] },
+      new Map(),
+      () => {
+        this.local.addKey(pair.address, pair.seed, userId);
+        this.local.addToken(token, userId, this.internals.now());
+        this.keyring.set(pair.address, pair);
+      },
+    );
     return { user: this.getUser(userId) as UserView, token };
   }
 
@@ -180,7 +208,10 @@ class CoreNode extends CoreQueries implements MultichatNode {
     return id ? this.getUser(id) : undefined;
   }
 
-  async ensureBridgedUser(origin: Origin, profile: { username: string; avatar?: string }): Promise<UserView> {
+  async ensureBridgedUser(
+    origin: Origin,
+    profile: { username: string; avatar?: string },
+  ): Promise<UserView> {
     const userId = bridgedUserId(this.address, origin);
     const username = sanitizeUsername(profile.username, origin);
     const current = this.internals.state.profile(userId);
@@ -195,12 +226,16 @@ class CoreNode extends CoreQueries implements MultichatNode {
       ...(profile.avatar !== undefined && { avatar: profile.avatar }),
     };
     const live = this.internals.state.live(`profile:${userId}`);
-    await this.appendLocal(this.key, {
-      intent: 'updateProfile',
-      actor: userId,
-      creates: [{ kind: 'userProfile', data }],
-      consumes: [...live],
-    }, new Map());
+    await this.appendLocal(
+      this.key,
+      {
+        intent: 'updateProfile',
+        actor: userId,
+        creates: [{ kind: 'userProfile', data }],
+        consumes: [...live],
+      },
+      new Map(),
+    );
     return this.getUser(userId) as UserView;
   }
 
@@ -225,7 +260,12 @@ class CoreNode extends CoreQueries implements MultichatNode {
       const id = (completion.tx.creates[0] as Resource<'channel'>).data.channelId;
       return { ...result, channel: this.getChannel(id) };
     }
-    if (principal && (intent.kind === 'sendMessage' || intent.kind === 'editMessage' || intent.kind === 'redactMessage')) {
+    if (
+      principal &&
+      (intent.kind === 'sendMessage' ||
+        intent.kind === 'editMessage' ||
+        intent.kind === 'redactMessage')
+    ) {
       return { ...result, message: this.getMessage(principal) };
     }
     return result;
@@ -236,7 +276,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
     if (!profile) throw new NotFoundError('user', actor);
     const signer = profileSigner(profile);
     const pair = signer && this.keyring.get(signer);
-    if (!pair) throw new IntentRejectedError('tx.signer', `this node holds no key for user ${actor}`);
+    if (!pair)
+      throw new IntentRejectedError('tx.signer', `this node holds no key for user ${actor}`);
     return pair;
   }
 
@@ -263,7 +304,12 @@ class CoreNode extends CoreQueries implements MultichatNode {
       counters.rejections.set(refusal.rule, (counters.rejections.get(refusal.rule) ?? 0) + 1);
       throw new IntentRejectedError(refusal.rule, refusal.message);
     }
-    const sealed = createEntry(pair, { seq: (head?.seq ?? 0) + 1, prev: head?.id ?? null, hlc, tx });
+    const sealed = createEntry(pair, {
+      seq: (head?.seq ?? 0) + 1,
+      prev: head?.id ?? null,
+      hlc,
+      tx,
+    });
     const { committed } = commit.run(
       () => {
         const changes = this.writeEntry(sealed, contents);
@@ -280,9 +326,20 @@ class CoreNode extends CoreQueries implements MultichatNode {
   writeEntry(sealed: SealedEntry, contents: ReadonlyMap<ContentHash, Uint8Array>): Change[] {
     const { log, counters } = this.internals;
     const { entry, id } = sealed;
-    log.insert(id, entry.author, entry.seq, entry.tx.channel, entry.tx.intent, entry.hlc, sealed.bytes);
+    log.insert(
+      id,
+      entry.author,
+      entry.seq,
+      entry.tx.channel,
+      entry.tx.intent,
+      entry.hlc,
+      sealed.bytes,
+    );
     if (entry.tx.channel) log.advanceHeads(entry.tx.channel, id, entry.tx.deps);
-    counters.transactions.set(entry.tx.intent, (counters.transactions.get(entry.tx.intent) ?? 0) + 1);
+    counters.transactions.set(
+      entry.tx.intent,
+      (counters.transactions.get(entry.tx.intent) ?? 0) + 1,
+    );
     return applyEntry(this.internals, id, entry, contents);
   }
 
@@ -292,7 +349,11 @@ class CoreNode extends CoreQueries implements MultichatNode {
 
   // --- presence ----------------------------------------------------------------------------
 
-  private announcePresence(actor: UserId, status: 'online' | 'away' | 'offline', text?: string): void {
+  private announcePresence(
+    actor: UserId,
+    status: 'online' | 'away' | 'offline',
+    text?: string,
+  ): void {
     const pair = this.signerFor(actor);
     if (text !== undefined && (typeof text !== 'string' || text.length > 256)) {
       throw new ValidationError('text', 'status text has at most 256 characters');
@@ -332,13 +393,18 @@ class CoreNode extends CoreQueries implements MultichatNode {
   }
 
   private isLocalProfile(row: ProfileRow): boolean {
-    return (row.public_key !== null && this.keyring.has(row.public_key as Address)) || row.controller === this.address;
+    return (
+      (row.public_key !== null && this.keyring.has(row.public_key as Address)) ||
+      row.controller === this.address
+    );
   }
 }
 
 function sanitizeUsername(name: string, origin: Origin): string {
   // eslint-disable-next-line no-control-regex
-  const cleaned = [...name.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, 64).join('').trim();
+  const cleaned = [...name.replace(/[\u0000-\u001f\u007f]/g, '').trim()]
+    .slice(0, 64)
+    .join('')
+    .trim();
   return cleaned.length > 0 ? cleaned : `${origin.network}-${origin.externalId}`.slice(0, 64);
 }
-

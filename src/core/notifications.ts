@@ -2,7 +2,7 @@
  * Who is notified of a message: people it mentions (`@username`), the sender of the message it
  * replies to, and every other member of a direct channel. Never the sender themself.
  */
-import type { ChannelView, MessageView, UserId } from './types.js';
+import type { MessageView, UserId } from './types.js';
 
 const MENTION = /(?:^|[^\w@])@([\p{L}\p{N}_.-]{1,64})/gu;
 
@@ -21,12 +21,12 @@ export interface NotificationLookup {
 
 export function notificationsFor(
   message: MessageView,
-  channel: ChannelView | undefined,
+  direct: boolean,
   lookup: NotificationLookup,
 ): { user: UserId; reason: 'mention' | 'reply' | 'direct' }[] {
   const out = new Map<UserId, 'mention' | 'reply' | 'direct'>();
   const sender = message.sender.id;
-  if (channel?.visibility === 'direct') {
+  if (direct) {
     for (const member of lookup.members()) if (member !== sender) out.set(member, 'direct');
   }
   if (message.replyTo) {
@@ -35,7 +35,8 @@ export function notificationsFor(
   }
   for (const name of mentionedNames(message.text ?? '')) {
     const user = lookup.userIdByName(name);
-    if (user && user !== sender && lookup.isMember(user) && !out.has(user)) out.set(user, 'mention');
+    if (user && user !== sender && lookup.isMember(user) && !out.has(user))
+      out.set(user, 'mention');
   }
   return [...out].map(([user, reason]) => ({ user, reason }));
 }

@@ -26,6 +26,8 @@ export interface NodeOptions {
   /** How long a presence announcement is believed. Default 90 s. */
   readonly presenceTtlMs?: number;
   readonly limits?: Partial<CoreLimits>;
+  /** Verify every stored log's chain and newest signature on open. Default true. */
+  readonly verifyOnLoad?: boolean;
 }
 
 export const defaultLimits: CoreLimits = {

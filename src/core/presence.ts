@@ -5,7 +5,13 @@
  */
 import { encodeCanonical } from './encoding.js';
 import { sign, verify, type KeyPair } from './identity.js';
-import type { PresenceData, PresenceStatus, PresenceView, SignedPresence, UserId } from './types.js';
+import type {
+  PresenceData,
+  PresenceStatus,
+  PresenceView,
+  SignedPresence,
+  UserId,
+} from './types.js';
 
 const STATUSES: readonly PresenceStatus[] = ['online', 'away', 'offline'];
 

@@ -9,7 +9,14 @@ import type { NodeInternals } from './node.js';
 import { notificationsFor } from './notifications.js';
 import { presenceSignatureValid, toPresenceView, validPresenceData } from './presence.js';
 import type { Change } from './state/apply.js';
-import type { ContentHash, MessageId, PresenceData, SignedPresence, UserId } from './types.js';
+import type {
+  ContentHash,
+  MessageId,
+  MessageView,
+  PresenceData,
+  SignedPresence,
+  UserId,
+} from './types.js';
 
 export class EventPublisher {
   constructor(
@@ -35,7 +42,7 @@ export class EventPublisher {
           const message = this.message(change.message);
           if (!message) break;
           this.hub.emit({ type: 'message', message, local });
-          this.notify(message.id);
+          this.notify(message);
           break;
         }
         case 'edit': {
@@ -44,13 +51,26 @@ export class EventPublisher {
           break;
         }
         case 'delete':
-          this.hub.emit({ type: 'delete', channel: change.channel, message: change.message, cause: 'user', by: change.by, local });
+          this.hub.emit({
+            type: 'delete',
+            channel: change.channel,
+            message: change.message,
+            cause: 'user',
+            by: change.by,
+            local,
+          });
           break;
         case 'reaction':
           this.hub.emit({ type: 'reaction', ...change, local });
           break;
         case 'membership':
-          this.hub.emit({ type: 'membership', channel: change.channel, user: change.user, role: change.role, local });
+          this.hub.emit({
+            type: 'membership',
+            channel: change.channel,
+            user: change.user,
+            role: change.role,
+            local,
+          });
           break;
         case 'channel': {
           const row = projections.channel.get(change.channel);
@@ -67,11 +87,23 @@ export class EventPublisher {
   }
 
   expired(channel: string, message: MessageId, by: UserId): void {
-    this.hub.emit({ type: 'delete', channel: channel as never, message, cause: 'expiry', by, local: true });
+    this.hub.emit({
+      type: 'delete',
+      channel: channel as never,
+      message,
+      cause: 'expiry',
+      by,
+      local: true,
+    });
   }
 
   presence(data: PresenceData, local: boolean, signed?: SignedPresence): void {
-    this.hub.emit({ type: 'presence', presence: toPresenceView(data), local, ...(signed && { signed }) });
+    this.hub.emit({
+      type: 'presence',
+      presence: toPresenceView(data),
+      local,
+      ...(signed && { signed }),
+    });
   }
 
   acceptablePresence(signed: SignedPresence): boolean {
@@ -88,22 +120,24 @@ export class EventPublisher {
     return row ? this.q.views.message(row as never) : undefined;
   }
 
-  private notify(id: MessageId): void {
-    const message = this.message(id);
-    if (!message) return;
-    const { projections, state, views } = this.q;
-    const channelRow = projections.channel.get(message.channel);
-    const channel = channelRow ? views.channel(channelRow as never) : undefined;
-    const targets = notificationsFor(message, channel, {
-      userIdByName: (name) => (projections.profileByName.get(name) as { user_id: UserId } | undefined)?.user_id,
+  private notify(message: MessageView): void {
+    const { projections, state } = this.q;
+    const channel = state.channel(message.channel);
+    const direct = channel?.settings.visibility === 'direct';
+    // Most messages mention nobody and reply to nothing: skip the lookups for them.
+    if (!direct && !message.replyTo && !message.text?.includes('@')) return;
+    const targets = notificationsFor(message, direct, {
+      userIdByName: (name) =>
+        (projections.profileByName.get(name) as { user_id: UserId } | undefined)?.user_id,
       isMember: (user) => {
         const role = state.role(message.channel, user);
         return role !== undefined && role !== 'banned';
       },
       senderOf: (replied) => state.message(replied as MessageId)?.data.sender,
-      members: () => (projections.members.all(message.channel) as { user_id: UserId; role: string }[])
-        .filter((m) => m.role !== 'banned')
-        .map((m) => m.user_id),
+      members: () =>
+        (projections.members.all(message.channel) as { user_id: UserId; role: string }[])
+          .filter((m) => m.role !== 'banned')
+          .map((m) => m.user_id),
     });
     for (const { user, reason } of targets) {
       this.hub.emit({ type: 'notification', user, reason, message });

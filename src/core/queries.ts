@@ -46,7 +46,9 @@ export abstract class CoreQueries {
   }
 
   listChannels(): ChannelView[] {
-    return (this.q.projections.channels.all() as ChannelRow[]).map((row) => this.q.views.channel(row));
+    return (this.q.projections.channels.all() as ChannelRow[]).map((row) =>
+      this.q.views.channel(row),
+    );
   }
 
   listMembers(channel: ChannelId): MemberView[] {
@@ -84,7 +86,9 @@ export abstract class CoreQueries {
       }
     } else if (query.before !== undefined) {
       const anchor = anchorOf(query.before);
-      rows = anchor ? (p.messagesBefore.all(channel, ...anchor, limit) as MessageRow[]).reverse() : [];
+      rows = anchor
+        ? (p.messagesBefore.all(channel, ...anchor, limit) as MessageRow[]).reverse()
+        : [];
     } else {
       rows = (p.messagesLast.all(channel, limit) as MessageRow[]).reverse();
     }
@@ -148,4 +152,3 @@ function compareRow(row: MessageRow, anchor: readonly [number, number, string]):
     (row.entry < anchor[2] ? -1 : row.entry > anchor[2] ? 1 : 0)
   );
 }
-

@@ -6,11 +6,20 @@
  * consuming the live one in its slot and creating the new one; when two peers replace the same
  * resource concurrently, a deterministic rule picks the winner (see state/resolve.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { decodeCanonical, encodeCanonical, hashBytes, hashOf } from './encoding.js';
 import type { ContentHash, Resource, ResourceId, Role } from './types.js';
 
+const idByResource = new WeakMap<Resource, ResourceId>();
+
+/** Cached per object: a transaction's resources are hashed for ids, slots and storage alike. */
 export function resourceIdOf(resource: Resource): ResourceId {
-  return hashOf(resource) as ResourceId;
+  let id = idByResource.get(resource);
+  if (!id) {
+    id = hashOf(resource) as ResourceId;
+    idByResource.set(resource, id);
+  }
+  return id;
 }
 
 export function slotOf(resource: Resource): string {
@@ -44,12 +53,34 @@ export const roleRank: Readonly<Record<Role, number>> = {
 };
 
 /**
- * Message text is stored apart from the log as a blob `{n: nonce, t: text}`. The nonce makes the
- * hash unique per message, so deleting one message's content never deletes another's equal text.
+ * Message text is stored apart from the log as a blob `{n: salt, t: text}`, and the log holds only
+ * its hash. The random salt lives only in the blob: once the blob is deleted, nobody can confirm
+ * a guess of the text against the public hash. It also makes equal texts distinct blobs, so
+ * deleting one message's content never deletes another's.
  */
-export function makeContent(nonce: string, text: string): { hash: ContentHash; bytes: Uint8Array } {
-  const bytes = encodeCanonical({ n: nonce, t: text });
+export function makeContent(text: string): { hash: ContentHash; bytes: Uint8Array } {
+  const bytes = encodeCanonical({ n: randomSalt(), t: text });
   return { hash: hashBytes(bytes) as ContentHash, bytes };
+}
+
+// randomBytes() per call is slow; draw salts from a pool refilled in large blocks.
+let pool = randomBytes(4096);
+let offset = 0;
+function randomSalt(): Uint8Array {
+  if (offset + 16 > pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  offset += 16;
+  return pool.subarray(offset - 16, offset);
+}
+
+let counter = 0;
+const prefix = randomBytes(6).toString('base64url');
+/** Unique per resource created here: a random per-process prefix and a counter. */
+export function uniqueNonce(): string {
+  counter += 1;
+  return `${prefix}.${counter.toString(36)}`;
 }
 
 export function contentText(bytes: Uint8Array): string | undefined {

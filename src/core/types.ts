@@ -107,7 +107,7 @@ export interface MessageData {
   readonly threadRoot?: MessageId;
   readonly attachments?: readonly Attachment[];
   readonly origin?: Origin;
-  /** Makes two identical texts sent in the same millisecond distinct resources. */
+  /** Makes every message a distinct resource (ids are content addresses). */
   readonly nonce: string;
 }
 

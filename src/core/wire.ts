@@ -4,7 +4,7 @@
  */
 import { decodeCanonical, encodeCanonical } from './encoding.js';
 import { CoreError } from './errors.js';
-import { unseal, type SealedEntry } from './log.js';
+import { seal, unseal, type SealedEntry } from './log.js';
 import type { ContentHash, EntryEnvelope, SignedPresence } from './types.js';
 
 export class MalformedWireError extends CoreError {
@@ -26,11 +26,7 @@ export function encodeSealedEnvelope(
 }
 
 export function encodeEnvelope(envelope: EntryEnvelope): Uint8Array {
-  return encodeCanonical({
-    v: 1,
-    e: encodeCanonical(envelope.entry),
-    c: Object.fromEntries(envelope.contents),
-  });
+  return encodeSealedEnvelope(seal(envelope.entry), envelope.contents);
 }
 
 /** Decodes an envelope; throws MalformedWireError naming what is wrong. */
@@ -44,7 +40,12 @@ export function decodeSealedEnvelope(bytes: Uint8Array): {
   } catch (cause) {
     throw new MalformedWireError('envelope is not valid CBOR', { cause });
   }
-  if (typeof wire !== 'object' || wire === null || wire.v !== 1 || !(wire.e instanceof Uint8Array)) {
+  if (
+    typeof wire !== 'object' ||
+    wire === null ||
+    wire.v !== 1 ||
+    !(wire.e instanceof Uint8Array)
+  ) {
     throw new MalformedWireError('envelope lacks version 1 or entry bytes');
   }
   const contents = new Map<ContentHash, Uint8Array>();

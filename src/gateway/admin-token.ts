@@ -8,8 +8,7 @@ export function adminTokenPath(dataDir: string): string {
 }
 
 export type AdminTokenSource =
-  | { kind: 'config' }
-  | { kind: 'file'; path: string; created: boolean };
+  { kind: 'config' } | { kind: 'file'; path: string; created: boolean };
 
 /**
  * The admin token: `configured` if given, else the one in `<dataDir>/admin-token`, created on
@@ -22,7 +21,8 @@ export async function ensureAdminToken(
   if (configured !== undefined) return { token: configured, source: { kind: 'config' } };
   const path = adminTokenPath(dataDir);
   const existing = await readToken(path);
-  if (existing !== undefined) return { token: existing, source: { kind: 'file', path, created: false } };
+  if (existing !== undefined)
+    return { token: existing, source: { kind: 'file', path, created: false } };
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const token = randomBytes(32).toString('base64url');
   try {
@@ -31,7 +31,8 @@ export async function ensureAdminToken(
     // Another process created it between our read and write: use theirs.
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const raced = await readToken(path);
-    if (raced !== undefined) return { token: raced, source: { kind: 'file', path, created: false } };
+    if (raced !== undefined)
+      return { token: raced, source: { kind: 'file', path, created: false } };
     throw err;
   }
   return { token, source: { kind: 'file', path, created: true } };

@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
+import { join } from 'node:path';
 import { createNode } from '../core/index.js';
+import { loadOrCreateNodeKey } from '../core/identity.js';
+import { createP2P, type P2P } from '../core/p2p/index.js';
 import type { MultichatNode } from '../core/types.js';
 import { ensureAdminToken, type AdminTokenSource } from './admin-token.js';
 import type { GatewayConfig } from './config/index.js';
@@ -26,6 +29,8 @@ export interface RunningGateway {
 export interface StartOptions {
   /** Extra /api/v1 route modules (the bridge runtime's links routes). */
   readonly routes?: readonly RouteModule[];
+  /** Their OpenAPI path items, keyed by full path. */
+  readonly openApiPaths?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 /**
@@ -42,9 +47,19 @@ export async function startGateway(
   await node.start();
   const status: StatusProviders = {};
   let server: ServerType | undefined;
+  let p2p: P2P | undefined;
   try {
     const admin = await ensureAdminToken(dataDir, config.http.adminToken);
     // P2P: the libp2p host starts here (config.node.listen/bootstrap/mdns) and sets status.p2p.
+    p2p = createP2P({
+      seed: loadOrCreateNodeKey(dataDir).seed,
+      listen: config.node.listen,
+      bootstrap: config.node.bootstrap,
+      mdns: config.node.mdns,
+      deniedPeersFile: join(dataDir, 'denied-peers'),
+    })({ node, logger: logger.child({ module: 'p2p' }) });
+    await p2p.start();
+    status.p2p = p2p;
     // Bridges: the bridge runtime starts here (config.bridges, config.links), sets
     // status.bridges and passes its links route module in `options.routes`.
     const { app, sse } = createApp(
@@ -54,6 +69,7 @@ export async function startGateway(
         rateLimit: config.http.rateLimit,
         version: packageVersion(),
         routes: options.routes ?? [],
+        openApiPaths: options.openApiPaths ?? {},
       },
     );
     const listening = await listen(app.fetch, config.http.host, config.http.port);
@@ -73,12 +89,14 @@ export async function startGateway(
         await closed;
         clearTimeout(timer);
         // P2P / Bridges: stop them here, before the node, so no new writes arrive.
+        await p2p?.stop();
         await node.stop();
         logger.info('gateway stopped');
       })());
     return { httpUrl, node, adminToken: admin.source, status, stop };
   } catch (err) {
     server?.close();
+    await p2p?.stop().catch(() => undefined);
     await node.stop().catch(() => undefined);
     throw err;
   }

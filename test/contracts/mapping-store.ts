@@ -20,8 +20,11 @@ import type {
   DeliveryInput,
   ExternalMessageId,
   LinkId,
+  LinkTarget,
   MappingStore,
   MappingStoreOptions,
+  MessageDirection,
+  MessageMappingInput,
   TargetKey,
 } from '../../src/mapping/index.js';
 
@@ -56,9 +59,27 @@ export function describeMappingStoreContract(
     const user = (s: string) => s as UserId;
     const msg = (s: string) => s as MessageId;
     const ext = (s: string) => s as ExternalMessageId;
-    const IRC = targetKeyOf('irc', { network: 'libera', channel: '#proj' });
+    const LIBERA = { network: 'libera', channel: '#proj' };
+    const IRC = targetKeyOf('irc', LIBERA);
     const MX = targetKeyOf('matrix', { room: '!abc:hs' });
     const DC = targetKeyOf('discord', { channel: '123' });
+    const link = (s: MappingStore, channel: string, network: string, target: LinkTarget) =>
+      s.links.create({ channel: ch(channel), network, target });
+    /** A mapping in channel c1; outbound unless told. */
+    const mapping = (
+      network: string,
+      targetKey: TargetKey,
+      externalId: string,
+      messageId: string,
+      direction: MessageDirection = 'outbound',
+    ): MessageMappingInput => ({
+      network,
+      targetKey,
+      externalId: ext(externalId),
+      messageId: msg(messageId),
+      channel: ch('c1'),
+      direction,
+    });
     const delivery = (key: string, network: string, targetKey: TargetKey, extra = {}) =>
       ({
         idempotencyKey: key,
@@ -125,20 +146,12 @@ export function describeMappingStoreContract(
     describe('links', () => {
       it('creates N-way links per channel and finds them by target', async () => {
         const s = await store();
-        const a = await s.links.create({
-          channel: ch('c1'),
-          network: 'irc',
-          target: { network: 'libera', channel: '#proj' },
-        });
-        await s.links.create({
-          channel: ch('c1'),
-          network: 'irc',
-          target: { network: 'oftc', channel: '#proj' },
-        });
-        await s.links.create({ channel: ch('c1'), network: 'matrix', target: { room: '!abc:hs' } });
-        await s.links.create({ channel: ch('c2'), network: 'discord', target: { channel: '123' } });
+        const a = await link(s, 'c1', 'irc', LIBERA);
+        await link(s, 'c1', 'irc', { network: 'oftc', channel: '#proj' });
+        await link(s, 'c1', 'matrix', { room: '!abc:hs' });
+        await link(s, 'c2', 'discord', { channel: '123' });
         expect(a.targetKey).toBe(IRC);
-        expect(a.target).toEqual({ network: 'libera', channel: '#proj' });
+        expect(a.target).toEqual(LIBERA);
         const c1 = await s.links.listByChannel(ch('c1'));
         expect(c1.map((l) => l.network)).toEqual(['irc', 'irc', 'matrix']);
         expect(await s.links.list()).toHaveLength(4);
@@ -149,27 +162,15 @@ export function describeMappingStoreContract(
 
       it('refuses a second link to the same target, whatever the key order', async () => {
         const s = await store();
-        await s.links.create({
-          channel: ch('c1'),
-          network: 'irc',
-          target: { network: 'libera', channel: '#proj' },
-        });
-        const again = s.links.create({
-          channel: ch('c2'),
-          network: 'irc',
-          target: { channel: '#proj', network: 'libera' },
-        });
+        await link(s, 'c1', 'irc', LIBERA);
+        const again = link(s, 'c2', 'irc', { channel: '#proj', network: 'libera' });
         await expect(again).rejects.toBeInstanceOf(LinkExistsError);
         expect(await s.links.list()).toHaveLength(1);
       });
 
       it('deletes by id, kills the link’s open deliveries, and allows relinking', async () => {
         const s = await store();
-        const l = await s.links.create({
-          channel: ch('c1'),
-          network: 'matrix',
-          target: { room: '!abc:hs' },
-        });
+        const l = await link(s, 'c1', 'matrix', { room: '!abc:hs' });
         const [d] = await s.outbox.enqueue([{ ...delivery('k1', 'matrix', MX), linkId: l.id }]);
         await s.links.delete(l.id);
         expect(await s.links.get(l.id)).toBeUndefined();
@@ -179,11 +180,7 @@ export function describeMappingStoreContract(
           lastError: 'link deleted',
         });
         expect(await s.outbox.nextDue(1)).toEqual([]);
-        const again = await s.links.create({
-          channel: ch('c9'),
-          network: 'matrix',
-          target: { room: '!abc:hs' },
-        });
+        const again = await link(s, 'c9', 'matrix', { room: '!abc:hs' });
         expect(again.id).not.toBe(l.id);
       });
     });
@@ -192,46 +189,11 @@ export function describeMappingStoreContract(
       it('maps external ids to messages both ways, one message to many targets', async () => {
         const s = await store();
         const m = msg('m1');
-        await s.messages.put({
-          network: 'discord',
-          targetKey: DC,
-          externalId: ext('d1'),
-          messageId: m,
-          channel: ch('c1'),
-          direction: 'inbound',
-        });
-        await s.messages.put({
-          network: 'irc',
-          targetKey: IRC,
-          externalId: ext('i1'),
-          messageId: m,
-          channel: ch('c1'),
-          direction: 'outbound',
-        });
-        await s.messages.put({
-          network: 'irc',
-          targetKey: IRC,
-          externalId: ext('i2'),
-          messageId: m,
-          channel: ch('c1'),
-          direction: 'outbound',
-        });
-        await s.messages.put({
-          network: 'matrix',
-          targetKey: MX,
-          externalId: ext('$e'),
-          messageId: m,
-          channel: ch('c1'),
-          direction: 'outbound',
-        });
-        await s.messages.put({
-          network: 'irc',
-          targetKey: IRC,
-          externalId: ext('other'),
-          messageId: msg('m2'),
-          channel: ch('c1'),
-          direction: 'inbound',
-        });
+        await s.messages.put(mapping('discord', DC, 'd1', 'm1', 'inbound'));
+        await s.messages.put(mapping('irc', IRC, 'i1', 'm1'));
+        await s.messages.put(mapping('irc', IRC, 'i2', 'm1'));
+        await s.messages.put(mapping('matrix', MX, '$e', 'm1'));
+        await s.messages.put(mapping('irc', IRC, 'other', 'm2', 'inbound'));
         expect(await s.messages.getByExternal('discord', DC, ext('d1'))).toMatchObject({
           messageId: 'm1',
           direction: 'inbound',
@@ -247,14 +209,7 @@ export function describeMappingStoreContract(
 
       it('put is idempotent for the same message and refuses another message', async () => {
         const s = await store();
-        const row = {
-          network: 'irc',
-          targetKey: IRC,
-          externalId: ext('x'),
-          messageId: msg('m1'),
-          channel: ch('c1'),
-          direction: 'outbound' as const,
-        };
+        const row = mapping('irc', IRC, 'x', 'm1');
         const first = await s.messages.put(row);
         expect(await s.messages.put(row)).toEqual(first);
         await expect(s.messages.put({ ...row, messageId: msg('m2') })).rejects.toBeInstanceOf(
@@ -387,30 +342,17 @@ export function describeMappingStoreContract(
         const s = await store();
         const [d] = await s.outbox.enqueue([delivery('a1', 'irc', IRC)]);
         await s.outbox.markSending(d!.id);
-        const mapping = {
-          network: 'irc',
-          targetKey: IRC,
-          externalId: ext('l1'),
-          messageId: msg('m1'),
-          channel: ch('c1'),
-          direction: 'outbound' as const,
-        };
-        await s.messages.put({ ...mapping, externalId: ext('taken'), messageId: msg('m0') });
+        const l1 = mapping('irc', IRC, 'l1', 'm1');
+        await s.messages.put(mapping('irc', IRC, 'taken', 'm0'));
         // A mapping that conflicts rolls the whole markSent back.
-        await expect(
-          s.outbox.markSent(
-            d!.id,
-            [ext('l1')],
-            [mapping, { ...mapping, externalId: ext('taken') }],
-          ),
-        ).rejects.toBeInstanceOf(MessageMappingConflictError);
+        const clash = [l1, mapping('irc', IRC, 'taken', 'm1')];
+        await expect(s.outbox.markSent(d!.id, [ext('l1')], clash)).rejects.toBeInstanceOf(
+          MessageMappingConflictError,
+        );
         expect(await s.outbox.get(d!.id)).toMatchObject({ state: 'sending', externalIds: [] });
         expect(await s.messages.getByExternal('irc', IRC, ext('l1'))).toBeUndefined();
-        const sent = await s.outbox.markSent(
-          d!.id,
-          [ext('l1'), ext('l2')],
-          [mapping, { ...mapping, externalId: ext('l2') }],
-        );
+        const ids = [ext('l1'), ext('l2')];
+        const sent = await s.outbox.markSent(d!.id, ids, [l1, mapping('irc', IRC, 'l2', 'm1')]);
         expect(sent).toMatchObject({ state: 'sent', attempts: 1, externalIds: ['l1', 'l2'] });
         expect((await s.messages.listByMessage(msg('m1'))).map((m) => m.externalId).sort()).toEqual(
           ['l1', 'l2'],
@@ -492,25 +434,14 @@ export function describeMappingStoreContract(
     describe('persistence', () => {
       it('keeps everything across close and reopen; a delivery left sending is due again', async () => {
         let s = await store();
-        const link = await s.links.create({
-          channel: ch('c1'),
-          network: 'irc',
-          target: { network: 'libera', channel: '#proj' },
-        });
+        const linked = await link(s, 'c1', 'irc', LIBERA);
         await s.identities.upsert({
           network: 'irc',
           externalId: 'ada',
           userId: user('u1'),
           displayName: 'Ada',
         });
-        await s.messages.put({
-          network: 'irc',
-          targetKey: IRC,
-          externalId: ext('i1'),
-          messageId: msg('m1'),
-          channel: ch('c1'),
-          direction: 'inbound',
-        });
+        await s.messages.put(mapping('irc', IRC, 'i1', 'm1', 'inbound'));
         await s.cursors.set('irc', 'libera', 'c-7');
         const [d1] = await s.outbox.enqueue([
           delivery('a1', 'irc', IRC),
@@ -519,7 +450,7 @@ export function describeMappingStoreContract(
         const sending: Delivery = await s.outbox.markSending(d1!.id);
 
         s = await reopen(s);
-        expect(await s.links.get(link.id)).toEqual(link);
+        expect(await s.links.get(linked.id)).toEqual(linked);
         expect((await s.identities.get('irc', 'ada'))?.displayName).toBe('Ada');
         expect((await s.messages.getByExternal('irc', IRC, ext('i1')))?.messageId).toBe('m1');
         expect(await s.cursors.get('irc', 'libera')).toBe('c-7');

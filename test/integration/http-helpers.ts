@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode } from '../../src/core/index.js';
 import type { MultichatNode } from '../../src/core/types.js';
-import { createApp, type AppOptions, type GatewayApp } from '../../src/gateway/http/app.js';
+import { createApp, type AppOptions, type GatewayApp } from '../../src/gateway/http/index.js';
 import type { StatusProviders } from '../../src/gateway/status.js';
 
 /** Parsed JSON of a response; tests index into it freely. */
@@ -85,7 +85,9 @@ export async function readEvents(
     while (!until(events) && Date.now() < deadline) {
       const chunk = await Promise.race([
         reader.read(),
-        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(1, deadline - Date.now()))),
+        new Promise<'timeout'>((r) =>
+          setTimeout(() => r('timeout'), Math.max(1, deadline - Date.now())),
+        ),
       ]);
       if (chunk === 'timeout' || chunk.done) break;
       buffer += decoder.decode(chunk.value, { stream: true });

@@ -4,7 +4,7 @@
  * emphasis, not strength), `~~strike~~`, `||spoiler||`, code spans and fences, `> ` and `>>> `
  * quotes, lists, `#` headings (bold), masked links, and the `<…>` entities: `<@id>`/`<@!id>` user
  * mentions, `<@&id>` roles, `<#id>` channels, `<:name:id>` custom emoji (-> `:name:`) and
- * `<t:unix>` timestamps (-> ISO time). Bare URLs stay text so their `_` and `*` are not markup.
+ * `<t:unix>` timestamps (-> ISO time). Bare URLs become links (their `_` and `*` are not markup).
  */
 import { lineBlocks } from './line-blocks.js';
 import type { RichText } from './model.js';
@@ -75,13 +75,13 @@ function isoTime(seconds: number): string {
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
 }
 
-/** A bare URL is kept as text, whole, so that markup characters inside it stay literal. */
+/** A bare URL becomes a link, taken whole so that markup characters inside it stay literal. */
 const urlRule: Rule = {
   triggers: 'h',
   match(src, pos) {
     const m = /^https?:\/\/[^\s<]*[^\s<.,:;"')\]]/.exec(src.slice(pos, pos + 4096));
     if (!m || /[\p{L}\p{N}]/u.test(src[pos - 1] ?? '')) return undefined;
-    return { nodes: [{ type: 'text', text: m[0] }], end: pos + m[0].length };
+    return { nodes: [{ type: 'link', href: m[0], children: [{ type: 'text', text: m[0] }] }], end: pos + m[0].length };
   },
 };
 

@@ -89,7 +89,8 @@ function inline(n: Exclude<Inline, { type: 'italic' }>, options: FormatOptions):
       const label = inlines(n.children, options);
       if (!/^https?:\/\/\S+$/.test(n.href)) return `${label} (${n.href})`;
       const only = n.children.length === 1 ? n.children[0] : undefined;
-      if (only?.type === 'text' && only.text === n.href) return `<${n.href}>`;
+      // A bare URL, as a person would type it (Discord then shows its embed).
+      if (only?.type === 'text' && only.text === n.href && !/[\s<]/.test(n.href)) return n.href;
       return `[${label}](<${n.href}>)`;
     }
   }
@@ -109,5 +110,10 @@ export function escapeDiscord(text: string): string {
 }
 
 function escapeChars(text: string): string {
-  return text.replace(/[\\*_~`|<[\]]/g, (c) => `\\${c}`);
+  // `_` between two letters or digits cannot open or close italics in Discord: left as typed.
+  return text.replace(/[\\*_~`|<[\]]/g, (c, i: number) =>
+    c === '_' && WORD.test(text[i - 1] ?? '') && WORD.test(text[i + 1] ?? '') ? c : `\\${c}`,
+  );
 }
+
+const WORD = /[\p{L}\p{N}]/u;

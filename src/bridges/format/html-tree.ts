@@ -60,6 +60,9 @@ export function parseHtmlTree(html: string): HtmlElement {
         if (dropping > 0) return;
         const parent = current();
         const last = parent.children[parent.children.length - 1];
+        // `<br>` followed by a newline is one break, not two.
+        if (typeof last !== 'string' && last?.tag === 'br') text = text.replace(/^\r?\n/, '');
+        if (text === '') return;
         if (typeof last === 'string') parent.children[parent.children.length - 1] = last + text;
         else parent.children.push(text);
       },

@@ -171,3 +171,25 @@ export function mapText(nodes: readonly Inline[], fn: (text: string) => string):
     return n;
   });
 }
+
+/** http(s) URLs as people type them, without trailing punctuation. */
+export const URL_PATTERN = /https?:\/\/[^\s<>]*[^\s<>.,:;"')\]]/g;
+
+/** Turns bare URLs in text nodes into links labelled with the URL (for markups without link syntax). */
+export function linkUrls(nodes: readonly Inline[]): Inline[] {
+  const out: Inline[] = [];
+  for (const node of nodes) {
+    if (node.type !== 'text') {
+      out.push(isContainer(node) && node.type !== 'link' ? withChildren(node, linkUrls(node.children)) : node);
+      continue;
+    }
+    let last = 0;
+    for (const m of node.text.matchAll(URL_PATTERN)) {
+      out.push({ type: 'text', text: node.text.slice(last, m.index) });
+      out.push({ type: 'link', href: m[0], children: [{ type: 'text', text: m[0] }] });
+      last = m.index + m[0].length;
+    }
+    out.push({ type: 'text', text: node.text.slice(last) });
+  }
+  return tidy(out);
+}

@@ -68,7 +68,7 @@ export function lineBlocks(src: string, syntax: LineSyntax, depth = 0): Block[] 
     if (item !== undefined) {
       flush();
       const items: Block[][] = [];
-      let next = item;
+      let next: typeof item | undefined = item;
       while (next !== undefined && next.ordered === item.ordered) {
         const children = syntax.inline(next.content);
         items.push(children.length > 0 ? [{ type: 'paragraph', children }] : []);

@@ -25,9 +25,10 @@ const ESCAPED_PIPE = '\uFDD0';
 /** Parses canonical Markdown. Never throws: input micromark cannot handle becomes plain paragraphs. */
 export function parseMarkdown(markdown: string, options: FormatOptions = {}): RichText {
   const protect = !markdown.includes(ESCAPED_PIPE);
-  const source = protect
+  const escaped = protect
     ? markdown.replace(/\\([\s\S])/g, (all, c: string) => (c === '|' ? ESCAPED_PIPE : all))
     : markdown;
+  const source = limitContainerNesting(escaped);
   let root;
   try {
     root = fromMarkdown(source, {
@@ -44,6 +45,34 @@ export function parseMarkdown(markdown: string, options: FormatOptions = {}): Ri
   }
   const ctx: Ctx = { options, definitions, protect };
   return { blocks: blocksOf(root.children, ctx, 0) };
+}
+
+/** Quote and list markers at the start of one line: `> `, `- `, `* `, `+ `, `1. `, `1) `. */
+const CONTAINER_MARKER = /^[ \t]{0,3}(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?/;
+
+/**
+ * micromark takes time superlinear in container depth (3,000 nested `- ` take ~20 s), so markers
+ * past MAX_DEPTH on a line are escaped into text. The model would flatten them anyway.
+ */
+function limitContainerNesting(source: string): string {
+  if (source.length < MAX_DEPTH * 2) return source;
+  return source
+    .split('\n')
+    .map((line) => {
+      let pos = 0;
+      for (let depth = 0; depth < MAX_DEPTH; depth++) {
+        const m = CONTAINER_MARKER.exec(line.slice(pos, pos + 16));
+        if (!m) return line;
+        pos += m[0].length;
+      }
+      const rest = line.slice(pos);
+      const lead = /^[ \t]*/.exec(rest)?.[0] ?? '';
+      const body = rest.slice(lead.length);
+      // `\-`, `\>`, `\*`, `\+` are escapes; a number is made literal by escaping its `.` or `)`.
+      const literal = /^\d/.test(body) ? body.replace(/^(\d+)([.)])/, '$1\\$2') : /^[->*+]/.test(body) ? `\\${body}` : body;
+      return line.slice(0, pos) + lead + literal;
+    })
+    .join('\n');
 }
 
 interface Ctx {

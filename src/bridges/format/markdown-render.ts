@@ -30,11 +30,15 @@ function blocks(list: readonly Block[], options: FormatOptions): string[] {
 
 function renderBlock(block: Exclude<Block, ListNode>, options: FormatOptions): string {
   switch (block.type) {
-    case 'paragraph':
-      return inlines(block.children, options)
+    case 'paragraph': {
+      const lines = inlines(block.children, options)
         .split('\n')
-        .map((line) => escapeLineStart(line.trim()))
-        .join('\n');
+        .map((line) => escapeLineStart(line.trim()));
+      // A blank line would end the paragraph: an empty line inside it is a lone hard-break `\`.
+      while (lines[0] === '') lines.shift();
+      while (lines.at(-1) === '') lines.pop();
+      return lines.map((line) => (line === '' ? '\\' : line)).join('\n');
+    }
     case 'codeBlock': {
       const fence = '`'.repeat(Math.max(3, longestRun(block.text, '`') + 1));
       const lang = block.lang !== undefined && /^[^\s`]+$/.test(block.lang) ? block.lang : '';
@@ -67,8 +71,8 @@ function renderList(list: ListNode, alt: boolean, options: FormatOptions): strin
 
 /** Text at the start of a line that CommonMark would read as block syntax gets escaped. */
 function escapeLineStart(line: string): string {
-  if (/^[#+=>-]/.test(line)) return `\\${line}`;
-  return line.replace(/^(\d{1,9})([.)])/, '$1\\$2');
+  if (/^(#{1,6}(\s|$)|[+-](\s|$)|=+\s*$|-+\s*$|>)/.test(line)) return `\\${line}`;
+  return line.replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
 }
 
 function inlines(nodes: readonly Inline[], options: FormatOptions): string {

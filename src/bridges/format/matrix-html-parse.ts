@@ -18,7 +18,7 @@ export const SAFE_SCHEME = /^(https?|ftp|mailto|magnet|matrix):/i;
 
 /** `https://matrix.to/#/@alice:example.org` or `matrix:u/alice:example.org` -> `@alice:example.org`. */
 export function pillUserId(href: string): string | undefined {
-  const m = /^https:\/\/matrix\.to\/#\/(@[^/?#]+)/i.exec(href) ?? /^matrix:u\/([^/?#]+)/i.exec(href);
+  const m = /^https:\/\/matrix\.to\/#\/([^/?#]+)/i.exec(href) ?? /^matrix:u\/([^/?#]+)/i.exec(href);
   if (!m?.[1]) return undefined;
   let id = m[1];
   try {
@@ -26,7 +26,8 @@ export function pillUserId(href: string): string | undefined {
   } catch {
     // A malformed escape: keep the raw text, the resolver will not know it.
   }
-  return id.startsWith('@') ? id : `@${id}`;
+  if (href.startsWith('matrix:')) return `@${id}`;
+  return id.startsWith('@') ? id : undefined;
 }
 
 /** Parses a Matrix HTML body. Never throws. */
@@ -103,12 +104,9 @@ function blockOf(el: HtmlElement, options: FormatOptions, depth: number): Block[
 
 function inlinesOf(nodes: readonly HtmlNode[], options: FormatOptions, depth: number): Inline[] {
   const out: Inline[] = [];
-  nodes.forEach((node, i) => {
+  nodes.forEach((node) => {
     if (typeof node === 'string') {
-      // `<br>` followed by a newline is one break, not two.
-      const prev = nodes[i - 1];
-      const text = typeof prev !== 'string' && prev?.tag === 'br' ? node.replace(/^\r?\n/, '') : node;
-      out.push(...withLineBreaks(text.replace(/\r\n?/g, '\n')));
+      out.push(...withLineBreaks(node.replace(/\r\n?/g, '\n')));
     } else {
       out.push(...inlineOf(node, options, depth + 1));
     }

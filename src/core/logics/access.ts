@@ -5,9 +5,19 @@
  */
 import { roleRank, slotOf } from '../resources.js';
 import type { ChannelAccessData, ChannelData, Role } from '../types.js';
-import { refuse, type ResourceLogic, type StateView, type TxContext, type Verdict } from './types.js';
+import {
+  refuse,
+  type ResourceLogic,
+  type StateView,
+  type TxContext,
+  type Verdict,
+} from './types.js';
 
-function channelOf(data: ChannelAccessData, ctx: TxContext, state: StateView): ChannelData | undefined {
+function channelOf(
+  data: ChannelAccessData,
+  ctx: TxContext,
+  state: StateView,
+): ChannelData | undefined {
   const created = ctx.tx.creates.find(
     (r) => r.kind === 'channel' && r.data.channelId === data.channel,
   );

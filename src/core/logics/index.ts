@@ -9,7 +9,13 @@ import { channelLogic } from './channel.js';
 import { editLogic, messageLogic, reactionLogic, redactionLogic } from './message.js';
 import { permissionsLogic, presenceLogic } from './permissions.js';
 import { userProfileLogic } from './profile.js';
-import { refuse, type ResourceLogic, type StateView, type TxContext, type Verdict } from './types.js';
+import {
+  refuse,
+  type ResourceLogic,
+  type StateView,
+  type TxContext,
+  type Verdict,
+} from './types.js';
 
 const logics: { [K in ResourceKind]: ResourceLogic<K> } = {
   userProfile: userProfileLogic,
@@ -44,14 +50,15 @@ export function checkTransaction(ctx: TxContext, state: StateView): Verdict {
   if (ctx.tx.consumes.length === 0 && ctx.tx.creates.length === 0) {
     return refuse('tx.empty', 'a transaction must consume or create something');
   }
-  for (const { resource } of ctx.consumed) {
-    const logic = logics[resource.kind] as ResourceLogic<ResourceKind>;
-    const verdict = logic.onConsume(resource.data as never, ctx, state);
-    if (verdict) return verdict;
-  }
+  // Created resources first: their refusals name the more specific rule (a grant, not a removal).
   for (const resource of ctx.tx.creates) {
     const logic = logics[resource.kind] as ResourceLogic<ResourceKind>;
     const verdict = logic.onCreate(resource.data as never, ctx, state);
+    if (verdict) return verdict;
+  }
+  for (const { resource } of ctx.consumed) {
+    const logic = logics[resource.kind] as ResourceLogic<ResourceKind>;
+    const verdict = logic.onConsume(resource.data as never, ctx, state);
     if (verdict) return verdict;
   }
   return undefined;

@@ -12,7 +12,12 @@ function mustBeMember(channel: ChannelId, user: UserId, state: StateView, rule: 
   return role ? undefined : refuse(`${rule}.member`, 'only members of the channel may do this');
 }
 
-function mustExistIn(channel: ChannelId, id: MessageId | undefined, state: StateView, rule: string) {
+function mustExistIn(
+  channel: ChannelId,
+  id: MessageId | undefined,
+  state: StateView,
+  rule: string,
+) {
   if (id === undefined) return undefined;
   const target = state.message(id);
   return target && target.data.channel === channel
@@ -73,7 +78,8 @@ export const editLogic: ResourceLogic<'edit'> = {
         target && target.data.sender === ctx.tx.actor && data.editor === ctx.tx.actor
           ? undefined
           : refuse('edit.sender', 'only the sender may edit a message'),
-      () => (target?.deleted ? refuse('edit.deleted', 'a deleted message cannot be edited') : undefined),
+      () =>
+        target?.deleted ? refuse('edit.deleted', 'a deleted message cannot be edited') : undefined,
       () =>
         data.contentLength <= ctx.limits.maxMessageBytes
           ? undefined

@@ -53,5 +53,10 @@ export const userProfileLogic: ResourceLogic<'userProfile'> = {
 
 export function validUsername(name: string): boolean {
   // eslint-disable-next-line no-control-regex
-  return name.length >= 1 && [...name].length <= MAX_USERNAME && !/[\u0000-\u001f\u007f]/.test(name) && name.trim() === name;
+  return (
+    name.length >= 1 &&
+    [...name].length <= MAX_USERNAME &&
+    !/[\u0000-\u001f\u007f]/.test(name) &&
+    name.trim() === name
+  );
 }

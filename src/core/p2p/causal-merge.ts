@@ -97,7 +97,10 @@ export class CausalMerge {
       if (left < this.heap.length && before(this.heap[left] as Cursor, this.heap[best] as Cursor)) {
         best = left;
       }
-      if (right < this.heap.length && before(this.heap[right] as Cursor, this.heap[best] as Cursor)) {
+      if (
+        right < this.heap.length &&
+        before(this.heap[right] as Cursor, this.heap[best] as Cursor)
+      ) {
         best = right;
       }
       if (best === i) return;

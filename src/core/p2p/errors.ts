@@ -32,7 +32,9 @@ export class StreamEndedError extends P2PError {
 export class ChannelUnavailableError extends P2PError {
   readonly code = 'channel_unavailable';
   constructor(readonly channel: string) {
-    super(`no connected peer knows channel ${channel}; connect to a peer that follows it and retry`);
+    super(
+      `no connected peer knows channel ${channel}; connect to a peer that follows it and retry`,
+    );
   }
 }
 

@@ -68,7 +68,9 @@ class P2PHost implements P2P {
       bootstrap: this.options.bootstrap,
       mdns: this.options.mdns ?? true,
       messageId: (topic, data) =>
-        isEntryTopic(topic) ? validation.messageId(data) : new TextEncoder().encode(hashBytes(data)),
+        isEntryTopic(topic)
+          ? validation.messageId(data)
+          : new TextEncoder().encode(hashBytes(data)),
       appScore: (peer) => this.penalties.score(peer),
       denied: (peer) => this.denyList.has(peer.toString()),
     });
@@ -81,12 +83,8 @@ class P2PHost implements P2P {
       },
     });
     this.gossip = new Gossip(host, node, validation.validate, this.log);
-    this.presence = new PresenceGossip(
-      host,
-      node,
-      this.log,
-      this.options.presenceIntervalMs ?? 30_000,
-      (peer) => this.penalties.penalize(peer.toString()),
+    this.presence = new PresenceGossip(host, node, this.log, (peer) =>
+      this.penalties.penalize(peer.toString()),
     );
     this.keeper = new ConnectionKeeper(
       host,
@@ -148,6 +146,7 @@ class P2PHost implements P2P {
       peers: this.peers(),
       topics: this.gossip?.topics() ?? [],
       sync: this.syncState(),
+      refused: this.penalties.all(),
     };
   }
 

@@ -78,6 +78,16 @@ export class Penalties {
     return decayed;
   }
 
+  /** Every peer with a penalty, decayed. */
+  all(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const peer of [...this.counts.keys()]) {
+      const value = this.value(peer);
+      if (value > 0) out[peer] = Math.round(value * 100) / 100;
+    }
+    return out;
+  }
+
   /**
    * Gossipsub application score: -1 per refused entry (weighted x10 by gossipsub), so a few bad
    * entries fall below the gossip threshold (-10) and eight below the graylist (-80).

@@ -1,11 +1,13 @@
 /**
- * Presence over gossipsub: local users' signed announcements are published on the presence topic
- * when they change, when a peer connects and periodically. Each announcement carries its own
- * expiry, so a node that stops announcing (stopped, partitioned) fades to offline elsewhere.
+ * Presence over gossipsub. The node signs local users' announcements and renews them before they
+ * expire (emitting a local `presence` event with the signed form); this module publishes each on
+ * the presence topic, and again to a peer that connects, so a newcomer need not wait for the next
+ * renewal. Each announcement carries its own expiry: a node that stops announcing (stopped,
+ * partitioned) fades to offline elsewhere.
  */
 import type { PeerId } from '@libp2p/interface';
 import type { CoreLogger } from '../options.js';
-import type { Unsubscribe } from '../types.js';
+import type { SignedPresence, Unsubscribe } from '../types.js';
 import { decodeSignedPresence, encodeSignedPresence } from '../wire.js';
 import type { Host } from './host.js';
 import { PRESENCE_TOPIC } from './topics.js';
@@ -13,7 +15,8 @@ import type { SyncNode } from './types.js';
 import type { Verdict } from './validator.js';
 
 export class PresenceGossip {
-  private timer: NodeJS.Timeout | undefined;
+  /** Latest signed announcement per local user. */
+  private readonly latest = new Map<string, SignedPresence>();
   private pendingAnnounce: NodeJS.Timeout | undefined;
   private off: Unsubscribe | undefined;
 
@@ -21,7 +24,6 @@ export class PresenceGossip {
     private readonly host: Host,
     private readonly node: SyncNode,
     private readonly log: CoreLogger,
-    private readonly intervalMs: number,
     private readonly onRejected: (peer: PeerId) => void,
   ) {}
 
@@ -33,37 +35,38 @@ export class PresenceGossip {
     );
     pubsub.subscribe(PRESENCE_TOPIC);
     this.off = this.node.on('presence', (event) => {
-      if (event.local) this.announceSoon();
+      if (!event.local || !event.signed) return;
+      this.latest.set(event.signed.presence.user, event.signed);
+      this.publish(event.signed);
     });
-    this.timer = setInterval(() => this.announce(), this.intervalMs);
-    this.timer.unref();
   }
 
   stop(): void {
     this.off?.();
-    if (this.timer) clearInterval(this.timer);
     if (this.pendingAnnounce) clearTimeout(this.pendingAnnounce);
     this.host.services.pubsub.topicValidators.delete(PRESENCE_TOPIC);
     this.host.services.pubsub.unsubscribe(PRESENCE_TOPIC);
   }
 
-  /** Announces shortly (coalescing bursts of changes and of new peers). */
+  /** Re-publishes the current announcements shortly (coalescing bursts of new peers). */
   announceSoon(): void {
     if (this.pendingAnnounce) return;
+    // After the gossipsub heartbeat that grafts the new peer into the mesh.
     this.pendingAnnounce = setTimeout(() => {
       this.pendingAnnounce = undefined;
-      this.announce();
-    }, 50);
+      const now = Date.now();
+      for (const [user, signed] of this.latest) {
+        if (signed.presence.expiresAt <= now) this.latest.delete(user);
+        else this.publish(signed);
+      }
+    }, 1_500);
     this.pendingAnnounce.unref();
   }
 
-  private announce(): void {
-    const announcements = this.node.presenceAnnouncements?.() ?? [];
-    for (const signed of announcements) {
-      this.host.services.pubsub
-        .publish(PRESENCE_TOPIC, encodeSignedPresence(signed))
-        .catch((err: Error) => this.log.debug({ err: err.message }, 'presence: publish failed'));
-    }
+  private publish(signed: SignedPresence): void {
+    this.host.services.pubsub
+      .publish(PRESENCE_TOPIC, encodeSignedPresence(signed))
+      .catch((err: Error) => this.log.debug({ err: err.message }, 'presence: publish failed'));
   }
 
   private validate(peer: PeerId, data: Uint8Array): Verdict {
@@ -75,11 +78,8 @@ export class PresenceGossip {
       return 'reject';
     }
     if (this.node.ingestPresence(signed)) return 'accept';
-    // An expired announcement is stale, not hostile; anything else failed verification.
-    if (typeof signed.presence?.expiresAt === 'number' && signed.presence.expiresAt < Date.now()) {
-      return 'ignore';
-    }
-    this.onRejected(peer);
-    return 'reject';
+    // Stale or superseded announcements are not hostile: drop them without a penalty. (The node
+    // does not say why it refused; a forged one is not forwarded either way.)
+    return 'ignore';
   }
 }

@@ -24,7 +24,10 @@ export class RepairList {
   }
 
   /** Records the needs of the entries of `batch` that the node did not store. */
-  note(node: Pick<SyncNode, 'frontier' | 'getEntries'>, batch: readonly IdentifiedEnvelope[]): void {
+  note(
+    node: Pick<SyncNode, 'frontier' | 'getEntries'>,
+    batch: readonly IdentifiedEnvelope[],
+  ): void {
     const front = node.frontier();
     const batchIds = new Set(batch.map((b) => b.id));
     const wantedDeps = new Set<EntryId>();

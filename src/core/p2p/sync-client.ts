@@ -84,12 +84,12 @@ export class SyncSession {
 
   /** Fetches what held-back entries wait for, a bounded number of rounds. */
   async repairPending(): Promise<void> {
+    // Each round may reveal the next need (a fetched dependency lacks the start of its
+    // author's log), so rounds continue while something is missing, up to a fixed bound.
     for (let round = 0; round < REPAIR_ROUNDS && !this.repair.empty; round += 1) {
-      const before = this.outcome.accepted;
       const { ids, authors } = this.repair.take();
       if (ids.length > 0) await this.get(ids);
       if (authors.length > 0) await this.want({ authors: authors as Address[] });
-      if (this.outcome.accepted === before) break;
     }
   }
 

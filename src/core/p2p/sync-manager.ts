@@ -124,13 +124,19 @@ export class SyncManager {
     return { channels: this.node.followedChannels() };
   }
 
-  private async exchange(peer: PeerId, scope: SyncScope | undefined): Promise<SyncOutcome | undefined> {
+  private async exchange(
+    peer: PeerId,
+    scope: SyncScope | undefined,
+  ): Promise<SyncOutcome | undefined> {
     if (this.stopped) return undefined;
     let stream;
     try {
       stream = await this.host.dialProtocol(peer, SYNC_PROTOCOL);
     } catch (err) {
-      this.log.debug({ peer: peer.toString(), err: (err as Error).message }, 'sync: cannot open a stream');
+      this.log.debug(
+        { peer: peer.toString(), err: (err as Error).message },
+        'sync: cannot open a stream',
+      );
       return undefined;
     }
     try {
@@ -145,7 +151,10 @@ export class SyncManager {
       return outcome;
     } catch (err) {
       this.failed += 1;
-      this.log.warn({ peer: peer.toString(), err: (err as Error).message }, 'sync: exchange failed');
+      this.log.warn(
+        { peer: peer.toString(), err: (err as Error).message },
+        'sync: exchange failed',
+      );
       stream.abort(err as Error);
       return undefined;
     }

@@ -62,7 +62,8 @@ export function wantRanges(
   } else {
     const picked = new Map<Address, number>();
     if (request.channels !== undefined && request.channels.length > 0) {
-      for (const [author, seq] of node.frontier(request.channels as ChannelId[])) picked.set(author, seq);
+      for (const [author, seq] of node.frontier(request.channels as ChannelId[]))
+        picked.set(author, seq);
     }
     // Authors the client already replicates stay current too: a gap in their chain would hold
     // back everything they write later, in any channel.
@@ -110,7 +111,10 @@ async function serveWant(
     }
     if (batch.length === 0) break;
     if (credit === 0) credit += parseCredit(await reader.expect());
-    await writeFrame(stream, { t: 'batch', entries: groupByAuthor(batch).map((e) => encoded.get(e)) });
+    await writeFrame(stream, {
+      t: 'batch',
+      entries: groupByAuthor(batch).map((e) => encoded.get(e)),
+    });
     credit -= 1;
     sent += batch.length;
   }

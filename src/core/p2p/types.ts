@@ -3,13 +3,9 @@
  * is configured, and what it reports. Type-only.
  */
 import type { CoreLogger } from '../options.js';
-import type { MultichatNode, SignedPresence } from '../types.js';
+import type { MultichatNode } from '../types.js';
 
-/**
- * The part of the node the P2P layer uses. `presenceAnnouncements` is optional: when the node
- * offers it, local users' presence is re-signed and gossiped periodically so that it expires on
- * other nodes only when this node stops announcing.
- */
+/** The part of the node the P2P layer uses. */
 export type SyncNode = Pick<
   MultichatNode,
   | 'address'
@@ -22,10 +18,7 @@ export type SyncNode = Pick<
   | 'getChannel'
   | 'on'
   | 'metrics'
-> & {
-  /** Fresh signed announcements of local users whose status is not `offline`. */
-  presenceAnnouncements?(): SignedPresence[];
-};
+>;
 
 /** Configuration of the P2P host (config keys `node.listen`, `node.bootstrap`, `node.mdns`). */
 export interface P2POptions {
@@ -48,8 +41,6 @@ export interface P2POptions {
   readonly syncIntervalMs?: number;
   /** How often unconnected bootstrap and known peers are redialled. Default 5 s; 0 disables. */
   readonly redialIntervalMs?: number;
-  /** How often local presence is re-announced. Default 30 s. */
-  readonly presenceIntervalMs?: number;
   /** Most entries per sync batch. Default 512. */
   readonly batchEntries?: number;
   /** Most encoded bytes per sync batch (a single larger entry still travels alone). Default 1 MiB. */
@@ -87,6 +78,8 @@ export interface P2PStatus {
   readonly peers: readonly string[];
   readonly topics: readonly string[];
   readonly sync: SyncState;
+  /** Per peer: decayed count of entries or announcements it sent that were refused. */
+  readonly refused: Readonly<Record<string, number>>;
 }
 
 /** The running P2P layer (a Startable). */

@@ -33,7 +33,14 @@ export type Change =
   | { kind: 'message'; message: MessageId }
   | { kind: 'edit'; message: MessageId }
   | { kind: 'delete'; channel: ChannelId; message: MessageId; by: UserId }
-  | { kind: 'reaction'; channel: ChannelId; message: MessageId; user: UserId; emoji: string; added: boolean };
+  | {
+      kind: 'reaction';
+      channel: ChannelId;
+      message: MessageId;
+      user: UserId;
+      emoji: string;
+      added: boolean;
+    };
 
 export interface ApplyDeps {
   readonly log: LogStore;
@@ -65,7 +72,12 @@ export function applyEntry(
     if (resource.kind === 'message') {
       deleteMessageContent(deps, consumedId);
       if (projections.markDeleted.run(consumedId).changes > 0) {
-        changes.push({ kind: 'delete', channel: resource.data.channel, message: consumedId, by: tx.actor });
+        changes.push({
+          kind: 'delete',
+          channel: resource.data.channel,
+          message: consumedId,
+          by: tx.actor,
+        });
       }
     }
   }
@@ -89,23 +101,37 @@ export function applyEntry(
         const hash = resource.data.contentHash;
         const body = contents.get(hash);
         if (body) log.putContent(hash, body);
-        projections.insertMessage.run(messageParams(rid, resource.data, entry.author, id, entry.hlc));
+        projections.insertMessage.run(
+          messageParams(rid, resource.data, entry.author, id, entry.hlc),
+        );
         changes.push({ kind: 'message', message: rid });
         break;
       }
       case 'edit': {
         const body = contents.get(resource.data.contentHash);
-        const target = projections.message.get(resource.data.message) as { deleted: number } | undefined;
+        const target = projections.message.get(resource.data.message) as
+          { deleted: number } | undefined;
         if (target && target.deleted === 0) {
           if (body) log.putContent(resource.data.contentHash, body);
           projections.addEditContent.run(resource.data.message, resource.data.contentHash);
-          projections.setEdit.run(resource.data.contentHash, rid, resource.data.editedAt, resource.data.message);
+          projections.setEdit.run(
+            resource.data.contentHash,
+            rid,
+            resource.data.editedAt,
+            resource.data.message,
+          );
           changes.push({ kind: 'edit', message: resource.data.message });
         }
         break;
       }
       case 'reaction':
-        projections.setReaction.run(resource.data.message, resource.data.user, resource.data.emoji, resource.data.channel, rid);
+        projections.setReaction.run(
+          resource.data.message,
+          resource.data.user,
+          resource.data.emoji,
+          resource.data.channel,
+          rid,
+        );
         changes.push({ kind: 'reaction', ...resource.data, added: true });
         break;
       case 'redaction':
@@ -142,12 +168,16 @@ function resolveMembership(
   });
   live.sort(
     (a, b) =>
-      roleRank[b.role] - roleRank[a.role] || compareHlc(a.hlc, b.hlc) || a.entry.localeCompare(b.entry),
+      roleRank[b.role] - roleRank[a.role] ||
+      compareHlc(a.hlc, b.hlc) ||
+      a.entry.localeCompare(b.entry),
   );
   const winner = live[0];
   if (!winner) {
     projections.dropMember.run(data.channel, data.user);
-    return before ? { kind: 'membership', channel: data.channel, user: data.user, role: null } : undefined;
+    return before
+      ? { kind: 'membership', channel: data.channel, user: data.user, role: null }
+      : undefined;
   }
   projections.setMember.run(
     data.channel,

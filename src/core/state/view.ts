@@ -51,7 +51,7 @@ export function createStateView(projections: Projections, resources: ResourceSto
       return row && profileFromRow(row);
     },
     channel(channel: ChannelId) {
-      const row = projections.channel.get(channel) as ChannelRow | undefined;
+      const row = projections.channelData.get(channel) as ChannelRow | undefined;
       return row && channelFromRow(row);
     },
     role(channel: ChannelId, user: UserId) {

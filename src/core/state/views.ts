@@ -56,7 +56,10 @@ export class Views {
     const hash = (row.edit_hash ?? row.content_hash) as ContentHash;
     const body = row.deleted === 1 ? undefined : this.log.content(hash);
     const reactions: Record<string, UserId[]> = {};
-    for (const r of this.projections.reactions.all(row.id) as { emoji: string; user_id: UserId }[]) {
+    for (const r of this.projections.reactions.all(row.id) as {
+      emoji: string;
+      user_id: UserId;
+    }[]) {
       (reactions[r.emoji] ??= []).push(r.user_id);
     }
     return {

@@ -39,9 +39,16 @@ export class GroupCommit {
   private open = false;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private afterCommit: Array<() => void> = [];
-  private savepoint = 0;
+  private readonly savepoint;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    // One reusable savepoint name: a prepared statement is much cheaper than exec() per write.
+    this.savepoint = {
+      begin: db.prepare('SAVEPOINT w'),
+      release: db.prepare('RELEASE w'),
+      rollback: db.prepare('ROLLBACK TO w'),
+    };
+  }
 
   /**
    * Runs `write` inside the open transaction (under a savepoint, so a throwing write leaves no
@@ -54,19 +61,20 @@ export class GroupCommit {
       this.open = true;
       setImmediate(() => this.commit());
     }
-    const name = `w${(this.savepoint += 1)}`;
-    this.db.exec(`SAVEPOINT ${name}`);
+    this.savepoint.begin.run();
     let value: T;
     try {
       value = write();
-      this.db.exec(`RELEASE ${name}`);
+      this.savepoint.release.run();
     } catch (error) {
-      this.db.exec(`ROLLBACK TO ${name}`);
-      this.db.exec(`RELEASE ${name}`);
+      this.savepoint.rollback.run();
+      this.savepoint.release.run();
       throw error;
     }
     if (onCommitted) this.afterCommit.push(() => onCommitted(value));
-    const committed = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const committed = new Promise<void>((resolve, reject) =>
+      this.waiters.push({ resolve, reject }),
+    );
     return { value, committed };
   }
 
@@ -78,7 +86,6 @@ export class GroupCommit {
     this.waiters = [];
     this.afterCommit = [];
     this.open = false;
-    this.savepoint = 0;
     try {
       this.db.exec('COMMIT');
     } catch (error) {

@@ -29,7 +29,7 @@ export const coreMigrations: readonly string[] = [
     kind TEXT NOT NULL,
     slot TEXT NOT NULL,
     entry TEXT NOT NULL,
-    data BLOB NOT NULL,
+    data TEXT NOT NULL,
     consumed_by TEXT
   );
   CREATE INDEX resources_live ON resources (slot) WHERE consumed_by IS NULL;

@@ -94,6 +94,8 @@ export function prepareProjections(db: Db) {
          visibility = excluded.visibility, resource = excluded.resource`,
     ),
     channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.channel_id = ?`),
+    /** The channel without its member count: what logics read on every transaction. */
+    channelData: db.prepare(`SELECT c.*, 0 AS members FROM channels c WHERE c.channel_id = ?`),
     channelByName: db.prepare(
       `SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.name = ? ORDER BY c.channel_id LIMIT 1`,
     ),
@@ -125,9 +127,7 @@ export function prepareProjections(db: Db) {
     setEdit: db.prepare(
       'UPDATE messages SET edit_hash = ?, edit_resource = ?, edited_at = ? WHERE id = ?',
     ),
-    addEditContent: db.prepare(
-      'INSERT OR IGNORE INTO edit_contents (message, hash) VALUES (?, ?)',
-    ),
+    addEditContent: db.prepare('INSERT OR IGNORE INTO edit_contents (message, hash) VALUES (?, ?)'),
     editContents: db.prepare('SELECT hash FROM edit_contents WHERE message = ?').pluck(),
     markDeleted: db.prepare('UPDATE messages SET deleted = 1 WHERE id = ? AND deleted = 0'),
     messagesFirst: db.prepare(
@@ -144,19 +144,25 @@ export function prepareProjections(db: Db) {
       `SELECT * FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) < (?, ?, ?)
        ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
     ),
-    expired: db.prepare(
-      'SELECT id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND deleted = 0 LIMIT 500',
-    ).pluck(),
-    retired: db.prepare(
-      'SELECT id FROM messages WHERE channel = ? AND created_at <= ? AND deleted = 0 LIMIT 500',
-    ).pluck(),
+    expired: db
+      .prepare(
+        'SELECT id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND deleted = 0 LIMIT 500',
+      )
+      .pluck(),
+    retired: db
+      .prepare(
+        'SELECT id FROM messages WHERE channel = ? AND created_at <= ? AND deleted = 0 LIMIT 500',
+      )
+      .pluck(),
     setReaction: db.prepare(
       'INSERT OR REPLACE INTO reactions (message, user_id, emoji, channel, resource) VALUES (?, ?, ?, ?, ?)',
     ),
-    dropReaction: db.prepare('DELETE FROM reactions WHERE message = ? AND user_id = ? AND emoji = ?'),
-    reaction: db.prepare(
-      'SELECT resource FROM reactions WHERE message = ? AND user_id = ? AND emoji = ?',
-    ).pluck(),
+    dropReaction: db.prepare(
+      'DELETE FROM reactions WHERE message = ? AND user_id = ? AND emoji = ?',
+    ),
+    reaction: db
+      .prepare('SELECT resource FROM reactions WHERE message = ? AND user_id = ? AND emoji = ?')
+      .pluck(),
     reactions: db.prepare(
       'SELECT emoji, user_id FROM reactions WHERE message = ? ORDER BY emoji, user_id',
     ),

@@ -1,8 +1,7 @@
 /**
- * Resources (created minus consumed) and the read projections derived from them: profiles,
+ * Resources (created minus consumed; data kept as JSON, a query form — ids come from the CBOR) and the read projections derived from them: profiles,
  * channels, members, messages and reactions. Only core/state/apply.ts writes here.
  */
-import { decodeCanonical, encodeCanonical } from '../encoding.js';
 import type { Resource, ResourceId, ResourceKind } from '../types.js';
 import type { Db } from './database.js';
 
@@ -32,7 +31,7 @@ export class ResourceStore {
   }
 
   insert(id: ResourceId, resource: Resource, slot: string, entry: string): void {
-    this.stmt.insert.run(id, resource.kind, slot, entry, encodeCanonical(resource.data));
+    this.stmt.insert.run(id, resource.kind, slot, entry, JSON.stringify(resource.data));
   }
 
   get(id: ResourceId): ResourceRow | undefined {
@@ -53,7 +52,7 @@ export class ResourceStore {
 interface RawRow {
   id: ResourceId;
   kind: ResourceKind;
-  data: Uint8Array;
+  data: string;
   consumed_by: string | null;
   entry: string;
 }
@@ -61,7 +60,7 @@ interface RawRow {
 function toRow(row: RawRow): ResourceRow {
   return {
     id: row.id,
-    resource: { kind: row.kind, data: decodeCanonical(row.data) } as Resource,
+    resource: { kind: row.kind, data: JSON.parse(row.data) } as Resource,
     consumedBy: row.consumed_by,
     entry: row.entry,
   };

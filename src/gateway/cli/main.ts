@@ -1,9 +1,5 @@
 import { parseArgs } from 'node:util';
-import {
-  ConfigFileError,
-  ConfigValidationError,
-  MissingEnvVarError,
-} from '../config/index.js';
+import { ConfigFileError, ConfigValidationError, MissingEnvVarError } from '../config/index.js';
 import { packageVersion } from '../version.js';
 import { keygenCommand } from './commands/keygen.js';
 import { pendingCommands } from './commands/pending.js';
@@ -13,7 +9,12 @@ import { CommandFailedError, NotAvailableError, UsageError } from './errors.js';
 import type { CliIo, Command } from './types.js';
 
 /** Every command, in `--help` order. */
-export const commands: readonly Command[] = [startCommand, statusCommand, keygenCommand, ...pendingCommands];
+export const commands: readonly Command[] = [
+  startCommand,
+  statusCommand,
+  keygenCommand,
+  ...pendingCommands,
+];
 
 const stdio: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -104,7 +105,11 @@ function report(err: unknown, io: CliIo): number {
     io.err(cmd ? `usage: multichat ${cmd.usage}` : 'see: multichat --help');
     return 2;
   }
-  if (err instanceof ConfigValidationError || err instanceof MissingEnvVarError || err instanceof ConfigFileError) {
+  if (
+    err instanceof ConfigValidationError ||
+    err instanceof MissingEnvVarError ||
+    err instanceof ConfigFileError
+  ) {
     io.err(`multichat: bad config: ${err.message}`);
     return 2;
   }
@@ -116,6 +121,8 @@ function report(err: unknown, io: CliIo): number {
     io.err(`multichat: ${err.message}`);
     return 1;
   }
-  io.err(`multichat: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  io.err(
+    `multichat: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
   return 1;
 }

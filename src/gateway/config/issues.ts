@@ -37,7 +37,9 @@ export function describeIssues(
     }
     const value = valueAt(input, issue.path);
     const key = formatPath(issue.path);
-    lines.push(`${key}: ${expectation(issue, value)}${value === undefined ? '' : `, got ${show(value)}`}`);
+    lines.push(
+      `${key}: ${expectation(issue, value)}${value === undefined ? '' : `, got ${show(value)}`}`,
+    );
   }
   return lines;
 }
@@ -45,7 +47,9 @@ export function describeIssues(
 function expectation(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      return value === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}`;
+      return value === undefined
+        ? `is required (expected ${issue.expected})`
+        : `expected ${issue.expected}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
     case 'too_small':
@@ -77,10 +81,13 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 /** The keys an object schema at `path` accepts (empty when the path is not an object). */
 export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let def: SchemaDef | undefined = unwrap((schema as unknown as { _zod: { def: SchemaDef } })._zod.def);
+  let def: SchemaDef | undefined = unwrap(
+    (schema as unknown as { _zod: { def: SchemaDef } })._zod.def,
+  );
   for (const part of path) {
     if (!def) return [];
-    if (def.type === 'object' && typeof part === 'string') def = unwrap(def.shape?.[part]?._zod.def);
+    if (def.type === 'object' && typeof part === 'string')
+      def = unwrap(def.shape?.[part]?._zod.def);
     else if (def.type === 'array') def = unwrap(def.element?._zod.def);
     else if (def.type === 'record') def = unwrap(def.valueType?._zod.def);
     else return [];

@@ -5,10 +5,22 @@ export const linkSchema = z
   .object({
     /** Multichat channel name (created if missing) or id. */
     channel: z.string().min(1),
-    irc: z.object({ network: z.string().min(1), channel: z.string().min(1) }).strict().optional(),
-    discord: z.object({ channel: z.string().min(1) }).strict().optional(),
-    slack: z.object({ channel: z.string().min(1) }).strict().optional(),
-    matrix: z.object({ room: z.string().min(1) }).strict().optional(),
+    irc: z
+      .object({ network: z.string().min(1), channel: z.string().min(1) })
+      .strict()
+      .optional(),
+    discord: z
+      .object({ channel: z.string().min(1) })
+      .strict()
+      .optional(),
+    slack: z
+      .object({ channel: z.string().min(1) })
+      .strict()
+      .optional(),
+    matrix: z
+      .object({ room: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((link, ctx) => {

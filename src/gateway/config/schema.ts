@@ -24,7 +24,11 @@ export const httpSectionSchema = z
     /** When unset, a random token is kept in `<dataDir>/admin-token` (mode 0600). */
     adminToken: z.string().min(1).optional(),
     /** Largest request body accepted (bytes); larger ones get 413. */
-    maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
     /** Per-token token bucket: `burst` requests at once, refilled at `perSecond`. */
     rateLimit: z
       .object({

@@ -29,6 +29,8 @@ export interface AppOptions {
   readonly version?: string;
   /** Extra authenticated route modules mounted under /api/v1. */
   readonly routes?: readonly RouteModule[];
+  /** OpenAPI path items of those modules, keyed by full path (e.g. `/api/v1/links`). */
+  readonly openApiPaths?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export interface GatewayApp {
@@ -63,7 +65,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): GatewayApp {
     }),
   );
   // Registered before the auth middleware: it answers without calling next, so it stays public.
-  app.route('/api/v1', openApiRoutes(options.version ?? '0.0.0'));
+  app.route('/api/v1', openApiRoutes(options.version ?? '0.0.0', options.openApiPaths));
   app.use('/api/v1/*', bearerAuth(deps.node, deps.adminToken));
   for (const routes of [
     statusRoutes(deps),

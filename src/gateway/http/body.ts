@@ -15,7 +15,10 @@ export function toValidationError(issues: readonly z.core.$ZodIssue[]): Validati
 }
 
 /** Parses the JSON body and validates it; 400 for bad JSON or the first bad field. */
-export async function readBody<S extends z.ZodType>(c: AppContext, schema: S): Promise<z.output<S>> {
+export async function readBody<S extends z.ZodType>(
+  c: AppContext,
+  schema: S,
+): Promise<z.output<S>> {
   const text = await c.req.text();
   let raw: unknown;
   try {

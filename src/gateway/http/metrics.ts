@@ -45,19 +45,40 @@ export function renderMetrics(input: MetricsInput): string {
   const mem = process.memoryUsage();
   const cpu = process.cpuUsage();
   const parts = [
-    family('multichat_transactions_total', 'counter', 'Transactions applied, by intent.', byLabel('intent', input.node.transactions)),
-    family('multichat_rejections_total', 'counter', 'Intents or entries refused, by reason.', byLabel('reason', input.node.rejections)),
-    family('multichat_log_entries', 'gauge', 'Entries stored per author log.', byLabel('author', input.node.logSizes)),
+    family(
+      'multichat_transactions_total',
+      'counter',
+      'Transactions applied, by intent.',
+      byLabel('intent', input.node.transactions),
+    ),
+    family(
+      'multichat_rejections_total',
+      'counter',
+      'Intents or entries refused, by reason.',
+      byLabel('reason', input.node.rejections),
+    ),
+    family(
+      'multichat_log_entries',
+      'gauge',
+      'Entries stored per author log.',
+      byLabel('author', input.node.logSizes),
+    ),
     family('multichat_entries', 'gauge', 'Log entries stored in all.', [[{}, input.node.entries]]),
-    family('multichat_pending_entries', 'gauge', 'Entries held for missing dependencies.', [[{}, input.node.pending]]),
+    family('multichat_pending_entries', 'gauge', 'Entries held for missing dependencies.', [
+      [{}, input.node.pending],
+    ]),
     family('multichat_peers', 'gauge', 'Connected P2P peers.', [[{}, input.peers]]),
     family(
       'multichat_bridge_up',
       'gauge',
       '1 when the bridge is connected.',
-      Object.entries(input.bridges).map(([name, h]) => [{ bridge: name, state: h.state }, h.state === 'connected' ? 1 : 0] as const),
+      Object.entries(input.bridges).map(
+        ([name, h]) => [{ bridge: name, state: h.state }, h.state === 'connected' ? 1 : 0] as const,
+      ),
     ),
-    family('multichat_sse_clients', 'gauge', 'Open server-sent event streams.', [[{}, input.sseClients]]),
+    family('multichat_sse_clients', 'gauge', 'Open server-sent event streams.', [
+      [{}, input.sseClients],
+    ]),
     family(
       'multichat_http_responses_total',
       'counter',
@@ -67,10 +88,14 @@ export function renderMetrics(input: MetricsInput): string {
         return [{ method, status }, v] as const;
       }),
     ),
-    family('process_cpu_seconds_total', 'counter', 'User and system CPU time.', [[{}, (cpu.user + cpu.system) / 1e6]]),
+    family('process_cpu_seconds_total', 'counter', 'User and system CPU time.', [
+      [{}, (cpu.user + cpu.system) / 1e6],
+    ]),
     family('process_resident_memory_bytes', 'gauge', 'Resident memory.', [[{}, mem.rss]]),
     family('process_heap_used_bytes', 'gauge', 'V8 heap in use.', [[{}, mem.heapUsed]]),
-    family('process_start_time_seconds', 'gauge', 'Start time, seconds since epoch.', [[{}, Math.round(Date.now() / 1000 - process.uptime())]]),
+    family('process_start_time_seconds', 'gauge', 'Start time, seconds since epoch.', [
+      [{}, Math.round(Date.now() / 1000 - process.uptime())],
+    ]),
   ];
   return `${parts.join('\n')}\n`;
 }

@@ -58,7 +58,8 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   const buckets = new TokenBuckets(options);
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
-    const key = token === undefined ? 'anonymous' : createHash('sha256').update(token).digest('hex');
+    const key =
+      token === undefined ? 'anonymous' : createHash('sha256').update(token).digest('hex');
     const wait = buckets.take(key);
     if (wait > 0) throw new RateLimitedError(wait);
     await next();

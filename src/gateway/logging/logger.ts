@@ -53,7 +53,10 @@ export function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>
   seen.add(value);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_SET.has(k.toLowerCase()) || isExtraPath(k, value) ? CENSOR : redactDeep(v, depth + 1, seen);
+    out[k] =
+      SECRET_SET.has(k.toLowerCase()) || isExtraPath(k, value)
+        ? CENSOR
+        : redactDeep(v, depth + 1, seen);
   }
   return out;
 }
@@ -78,7 +81,9 @@ export function createLogger(options: LoggerOptions): Logger {
   const base = {
     level: options.level,
     redact: { paths: redactPaths(), censor: CENSOR },
-    formatters: { log: (obj: Record<string, unknown>) => redactDeep(obj) as Record<string, unknown> },
+    formatters: {
+      log: (obj: Record<string, unknown>) => redactDeep(obj) as Record<string, unknown>,
+    },
   };
   if (options.format === 'pretty') {
     const out = pretty({ destination: options.destination ?? 1, sync: true, colorize: false });

@@ -12,26 +12,8 @@ import type {
 import type { SqlDatabase, SqlExecutor, SqlParam } from './db.js';
 import { putMapping } from './messages.js';
 import { num, toDelivery } from './rows.js';
+import { selectDue } from './outbox-due.js';
 import { enqueueOne } from './outbox-enqueue.js';
-
-/**
- * Open deliveries of each target in sequence order, numbered, with a running flag that turns
- * on at the first one not yet due: everything from there on waits behind it (head-of-line).
- * Targets are ordered by their head's creation time so an old backlog is not starved.
- */
-const NEXT_DUE = `
-SELECT * FROM (
-  SELECT o.*,
-    ROW_NUMBER() OVER w AS rn,
-    MAX(CASE WHEN o.next_attempt_at > ? THEN 1 ELSE 0 END) OVER w AS blocked,
-    FIRST_VALUE(o.created_at) OVER w AS head_created
-  FROM outbox o
-  WHERE o.state IN ('pending', 'sending')
-  WINDOW w AS (PARTITION BY o.network, o.target_key ORDER BY o.sequence
-               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-) t
-WHERE t.rn <= ? AND t.blocked = 0
-ORDER BY t.head_created, t.network, t.target_key, t.sequence`;
 
 const OPEN = "state IN ('pending', 'sending')";
 
@@ -54,8 +36,7 @@ export class SqlOutboxRepo implements OutboxRepo {
 
   async nextDue(now: number, limitPerTarget = 1): Promise<Delivery[]> {
     const limit = Math.max(1, Math.floor(limitPerTarget));
-    const rows = await this.db().all(NEXT_DUE, [now, limit]);
-    return rows.map(toDelivery);
+    return selectDue(this.db(), now, limit);
   }
 
   markSending(id: DeliveryId, leaseUntil?: number): Promise<Delivery> {

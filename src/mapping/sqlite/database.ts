@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqlDatabase, SqlExecutor, SqlParam, SqlRow } from '../sql/db.js';
 
@@ -36,18 +36,34 @@ class DirectExecutor implements SqlExecutor {
   }
 }
 
+/** A FIFO of calls; shared by every connection of this process to one file. */
+interface Queue {
+  tail: Promise<unknown>;
+  users: number;
+}
+const queues = new Map<string, Queue>();
+
 /**
- * better-sqlite3 behind the async SqlDatabase surface. One connection serves everything, so
- * calls are queued: a transaction spans awaits, and a statement from another caller must not
- * land inside it (it would commit or roll back with it).
+ * better-sqlite3 behind the async SqlDatabase surface. Calls are queued: a transaction spans
+ * awaits, and a statement from another caller must not land inside it (it would commit or roll
+ * back with it). The queue is per FILE, not per connection: better-sqlite3 blocks the thread
+ * while it waits for a lock, so a second connection in this process waiting on the first one's
+ * open transaction would wait for ever. Other processes are handled by busy_timeout.
  */
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = 'sqlite';
   private readonly direct: DirectExecutor;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue: Queue;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly key: string | undefined,
+  ) {
     this.direct = new DirectExecutor(db);
+    const shared = key === undefined ? undefined : queues.get(key);
+    this.queue = shared ?? { tail: Promise.resolve(), users: 0 };
+    this.queue.users++;
+    if (key !== undefined && !shared) queues.set(key, this.queue);
   }
 
   /**
@@ -55,18 +71,19 @@ export class SqliteDatabase implements SqlDatabase {
    * process crash; an OS crash may lose the last commits but never corrupts the file.
    */
   static open(path: string): SqliteDatabase {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const memory = path === ':memory:';
+    if (!memory) mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    return new SqliteDatabase(db);
+    return new SqliteDatabase(db, memory ? undefined : resolve(path));
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.catch(() => undefined);
+    const result = this.queue.tail.then(fn);
+    this.queue.tail = result.catch(() => undefined);
     return result;
   }
 
@@ -97,8 +114,15 @@ export class SqliteDatabase implements SqlDatabase {
     });
   }
 
-  async close(): Promise<void> {
-    await this.tail;
-    if (this.db.open) this.db.close();
+  private closing: Promise<void> | undefined;
+
+  /** Closes after the calls queued before it; later calls fail. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.serial(() => {
+      this.db.close();
+      if (--this.queue.users === 0 && this.key !== undefined) queues.delete(this.key);
+      return Promise.resolve();
+    });
+    return this.closing;
   }
 }

@@ -92,7 +92,10 @@ describe('environment expansion', () => {
   });
 
   it('supports ${VAR:-fallback} and the $${ escape', () => {
-    const config = parseConfig({ node: { dataDir: '${DATA:-/var/lib/mc}' }, http: { adminToken: '$${X}' } }, {});
+    const config = parseConfig(
+      { node: { dataDir: '${DATA:-/var/lib/mc}' }, http: { adminToken: '$${X}' } },
+      {},
+    );
     expect(config.node.dataDir).toBe('/var/lib/mc');
     expect(config.http.adminToken).toBe('${X}');
   });
@@ -149,9 +152,9 @@ describe('config errors', () => {
   });
 
   it('a required bridge key is named when missing', () => {
-    expect(problemsOf(() => parseConfig({ bridges: { matrix: { domain: 'example.org' } } }, {}))).toEqual([
-      'bridges.matrix.homeserverUrl: is required (expected string)',
-    ]);
+    expect(
+      problemsOf(() => parseConfig({ bridges: { matrix: { domain: 'example.org' } } }, {})),
+    ).toEqual(['bridges.matrix.homeserverUrl: is required (expected string)']);
   });
 
   it('a link to an unconfigured network is refused', () => {
@@ -167,5 +170,31 @@ describe('config errors', () => {
     expect(() => parseConfig({ http: { port: 'x', prot: 1 } }, {})).toThrow(
       /invalid config:\n {2}- http\.port: expected number, got "x"\n {2}- unknown key http\.prot/,
     );
+  });
+});
+
+describe('config/example.yaml', () => {
+  it('is valid once its environment variables are set', async () => {
+    const env = {
+      MULTICHAT_ADMIN_TOKEN: 'a',
+      IRC_SASL_PASSWORD: 'b',
+      DISCORD_TOKEN: 'c',
+      SLACK_BOT_TOKEN: 'd',
+      SLACK_SIGNING_SECRET: 'e',
+      SLACK_APP_TOKEN: 'f',
+    };
+    const { config } = await loadConfig(
+      new URL('../../../config/example.yaml', import.meta.url).pathname,
+      env,
+    );
+    expect(config.bridges.irc?.networks.libera?.sasl?.password).toBe('b');
+    expect(config.links[0]?.irc).toEqual({ network: 'libera', channel: '#proj' });
+    expect(config.node.listen).toEqual(['/ip4/0.0.0.0/tcp/4747']);
+  });
+
+  it('names the first missing variable', async () => {
+    await expect(
+      loadConfig(new URL('../../../config/example.yaml', import.meta.url).pathname, {}),
+    ).rejects.toThrow('http.adminToken: environment variable MULTICHAT_ADMIN_TOKEN is not set');
   });
 });

@@ -38,17 +38,22 @@ describe('error mapping', () => {
   });
 
   it('a validation error names the field', () => {
-    expect(toErrorResponse(new ValidationError('username', 'must not be empty')).body.error.message).toBe(
-      'username: must not be empty',
+    expect(
+      toErrorResponse(new ValidationError('username', 'must not be empty')).body.error.message,
+    ).toBe('username: must not be empty');
+    expect(toErrorResponse(new ValidationError('text', 'text is empty')).body.error.message).toBe(
+      'text is empty',
     );
-    expect(toErrorResponse(new ValidationError('text', 'text is empty')).body.error.message).toBe('text is empty');
   });
 
   it('a refusal names the rule', () => {
-    expect(toErrorResponse(new IntentRejectedError('channel.role', 'only admins may do that')).body.error.message).toBe(
-      'only admins may do that (rule: channel.role)',
+    expect(
+      toErrorResponse(new IntentRejectedError('channel.role', 'only admins may do that')).body.error
+        .message,
+    ).toBe('only admins may do that (rule: channel.role)');
+    expect(toErrorResponse(new ForbiddenError('admin-only', 'nope')).body.error.message).toBe(
+      'nope (rule: admin-only)',
     );
-    expect(toErrorResponse(new ForbiddenError('admin-only', 'nope')).body.error.message).toBe('nope (rule: admin-only)');
   });
 
   it('429 carries Retry-After in seconds', () => {

@@ -23,7 +23,11 @@ describe('logger redaction', () => {
         bridges: {
           discord: { token: 'discord-SECRET-3' },
           slack: { botToken: 'xoxb-SECRET-4', appToken: 'xapp-SECRET-5' },
-          irc: { networks: { libera: { host: 'irc.example', sasl: { user: 'u', password: 'SECRET-6' } } } },
+          irc: {
+            networks: {
+              libera: { host: 'irc.example', sasl: { user: 'u', password: 'SECRET-6' } },
+            },
+          },
         },
         links: [],
       },

@@ -97,7 +97,7 @@ export class FakeNode implements SyncNode {
           const head = log[log.length - 1];
           verifyRun([sealed], head && { seq: head.entry.seq, id: head.id }, () => undefined, 'each');
         } catch (err) {
-          rejected.push({ entry: id, reason: (err as Error).message });
+          rejected.push({ entry: id as EntryId, reason: (err as Error).message });
           continue;
         }
         this.store(sealed);
@@ -124,10 +124,6 @@ export class FakeNode implements SyncNode {
     const ok = verify(presence.author, encodeCanonical(presence.presence), presence.sig) && presence.presence.expiresAt > Date.now();
     if (ok) this.presence.push(presence);
     return ok;
-  }
-
-  presenceAnnouncements(): SignedPresence[] {
-    return [];
   }
 
   frontier(channels?: readonly ChannelId[]): Frontier {

@@ -5,28 +5,36 @@ import type { Command } from '../types.js';
 
 /**
  * `keygen`: a fresh Ed25519 key. Prints its address (base64url of the raw 32-byte public key);
- * the private key is written only with `--out FILE` (PKCS#8 PEM, mode 0600, never overwriting).
+ * the private key is written only with `--out FILE` (mode 0600, never overwriting), in the
+ * format of `<dataDir>/node.key`: base64url of the 32-byte seed, so `--out data/node.key`
+ * pre-creates a gateway's identity.
  */
 export const keygenCommand: Command = {
   name: 'keygen',
   summary: 'generate an Ed25519 key and print its address',
   usage: 'keygen [--out FILE]',
-  help: [['--out FILE', 'write the private key (PKCS#8 PEM, mode 0600); refuses to overwrite']],
+  help: [
+    ['--out FILE', 'write the private key seed (node.key format, mode 0600); never overwrites'],
+  ],
   options: { out: { type: 'string', short: 'o' } },
   positionals: [0, 0],
   async run(args, io) {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const jwk = publicKey.export({ format: 'jwk' });
     const address = jwk.x;
-    if (typeof address !== 'string') throw new CommandFailedError('could not export the public key');
+    if (typeof address !== 'string')
+      throw new CommandFailedError('could not export the public key');
     const out = args.values.out;
     if (typeof out === 'string') {
-      const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      const seed = privateKey.export({ format: 'jwk' }).d;
+      if (typeof seed !== 'string')
+        throw new CommandFailedError('could not export the private key');
       try {
-        await writeFile(out, pem, { mode: 0o600, flag: 'wx' });
+        await writeFile(out, `${seed}\n`, { mode: 0o600, flag: 'wx' });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'EEXIST' ? 'file exists; not overwriting a key' : (err as Error).message;
+        const why =
+          code === 'EEXIST' ? 'file exists; not overwriting a key' : (err as Error).message;
         throw new CommandFailedError(`cannot write ${out}: ${why}`, { cause: err });
       }
       io.err(`private key written to ${out} (mode 0600)`);

@@ -27,7 +27,9 @@ export const statusCommand: Command = {
     const tokenFile = adminTokenPath(config.node.dataDir);
     const token = config.http.adminToken ?? (await readToken(tokenFile));
     if (token === undefined) {
-      throw new CommandFailedError(`no admin token: ${tokenFile} is missing (has the gateway started?)`);
+      throw new CommandFailedError(
+        `no admin token: ${tokenFile} is missing (has the gateway started?)`,
+      );
     }
     const base =
       typeof args.values.url === 'string'

@@ -11,7 +11,10 @@ export const ircNetworkSchema = z
     nick: z.string().min(1).default('multichat'),
     /** Server password (PASS), if the network wants one. */
     password: z.string().optional(),
-    sasl: z.object({ user: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+    sasl: z
+      .object({ user: z.string().min(1), password: z.string().min(1) })
+      .strict()
+      .optional(),
     /** relay: one bot with `<nick>` prefixes; puppet: one connection per bridged person. */
     mode: z.enum(['relay', 'puppet']).default('relay'),
   })

@@ -42,7 +42,12 @@ export function eventRoutes(deps: AppDeps, hub: SseHub): Hono<AppEnv> {
         });
       });
       const keepalive = setInterval(() => {
-        queue = queue.then(() => stream.write(': keepalive\n\n')).then(() => undefined, () => undefined);
+        queue = queue
+          .then(() => stream.write(': keepalive\n\n'))
+          .then(
+            () => undefined,
+            () => undefined,
+          );
       }, KEEPALIVE_MS);
       send('ready', { user: me.id });
       try {

@@ -14,7 +14,9 @@ export function presenceRoutes(deps: AppDeps): Hono<AppEnv> {
     await node.submit(me.id, { kind: 'setPresence', ...body });
     const current = node.listPresence().find((p) => p.user === me.id);
     return c.json(
-      current ? presenceJson(current) : { user: me.id, status: body.status, text: body.text ?? null },
+      current
+        ? presenceJson(current)
+        : { user: me.id, status: body.status, text: body.text ?? null },
     );
   });
   app.get('/presence', (c) => {

@@ -1,0 +1,39 @@
+/**
+ * What the runtime's parts share: the node, the store, the running adapters with their rate
+ * limiters, the clock. Built once by `createBridgeRuntime`; parts take only this.
+ */
+import type { MultichatNode } from '../../core/types.js';
+import type { MappingStore } from '../../mapping/types.js';
+import type { AdapterLogger, BridgeAdapter } from '../types.js';
+import type { BackoffOptions } from './backoff.js';
+import type { InboundOrigins } from './origins.js';
+import type { RateLimiter, Sleep } from './rate-limiter.js';
+
+export interface AdapterSlot {
+  readonly adapter: BridgeAdapter;
+  readonly limiter: RateLimiter;
+}
+
+export interface RuntimeOptions {
+  /** Failed attempts after which a delivery is dead-lettered. Default 8. */
+  readonly maxAttempts: number;
+  readonly backoff: BackoffOptions;
+  /** How often the delivery worker looks for due retries when nothing woke it. Default 1 s. */
+  readonly pollIntervalMs: number;
+  /** A send that has not settled after this long counts as a transient failure. Default 60 s. */
+  readonly sendTimeoutMs: number;
+  /** Random source for backoff jitter. */
+  readonly random: () => number;
+}
+
+export interface RuntimeContext {
+  readonly node: MultichatNode;
+  readonly store: MappingStore;
+  /** Running adapters by network name. */
+  readonly adapters: ReadonlyMap<string, AdapterSlot>;
+  readonly logger: AdapterLogger;
+  readonly now: () => number;
+  readonly sleep: Sleep;
+  readonly origins: InboundOrigins;
+  readonly options: RuntimeOptions;
+}

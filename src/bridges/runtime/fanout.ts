@@ -1,0 +1,138 @@
+/**
+ * Core event → outbox. Every message, edit, delete, reaction and membership change in a linked
+ * channel becomes one delivery per linked external target, except the target it came from
+ * (loop prevention for our own inbound traffic). Events are enqueued strictly one after
+ * another, so the outbox's per-target sequence follows the core's event order.
+ */
+import type { ChannelId, NodeEvent, UserId } from '../../core/types.js';
+import type { DeliveryInput, Link, TargetKey } from '../../mapping/types.js';
+import { describe } from '../errors.js';
+import type { RuntimeContext } from './context.js';
+import { canCarry } from './dispatch.js';
+import { originTarget, type PlannedAction } from './plan.js';
+
+type Excluded = { network: string; targetKey: TargetKey } | undefined;
+
+interface Fanned {
+  readonly channel: ChannelId;
+  readonly action: PlannedAction;
+  /** Stable per event; the link id is appended per target. */
+  readonly key: string;
+  readonly exclude: Excluded;
+}
+
+export class FanOut {
+  private chain: Promise<void> = Promise.resolve();
+  private seq = 0;
+
+  constructor(
+    private readonly ctx: RuntimeContext,
+    /** Called after deliveries were enqueued, to wake the worker. */
+    private readonly onEnqueued: () => void,
+  ) {}
+
+  /** Subscribes to the node; returns the unsubscriber. */
+  attach(): () => void {
+    const { node } = this.ctx;
+    const offs = [
+      node.on('message', (e) => this.push(e)),
+      node.on('edit', (e) => this.push(e)),
+      node.on('delete', (e) => this.push(e)),
+      node.on('reaction', (e) => this.push(e)),
+      node.on('membership', (e) => this.push(e)),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Resolves when every event heard so far is in the outbox. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private push(event: NodeEvent): void {
+    const fanned = this.plan(event);
+    if (!fanned) return;
+    this.chain = this.chain
+      .then(() => this.enqueue(fanned))
+      .catch((error: unknown) => {
+        this.ctx.logger.error({ err: describe(error), key: fanned.key }, 'fan-out failed');
+      });
+  }
+
+  /** Decides synchronously (while inbound notes are still present) what the event becomes. */
+  private plan(event: NodeEvent): Fanned | undefined {
+    const { origins } = this.ctx;
+    // Reactions and memberships carry no entry id; a counter keeps their keys unique here.
+    const unique = `${this.ctx.now()}.${++this.seq}`;
+    switch (event.type) {
+      case 'message': {
+        const m = event.message;
+        const action: PlannedAction = { kind: 'send', message: m.id };
+        return { channel: m.channel, action, key: `send:${m.entry}`, exclude: originTarget(m.origin) };
+      }
+      case 'edit': {
+        const m = event.message;
+        const exclude =
+          origins.originOf({ kind: 'edit', message: m.id, user: m.sender.id }) ??
+          originTarget(m.origin);
+        const key = `edit:${m.id}:${m.editedAt ?? unique}`;
+        return { channel: m.channel, action: { kind: 'edit', message: m.id }, key, exclude };
+      }
+      case 'delete': {
+        const exclude = origins.originOf({ kind: 'delete', message: event.message, user: event.by });
+        const action: PlannedAction = { kind: 'delete', message: event.message };
+        return { channel: event.channel, action, key: `delete:${event.message}`, exclude };
+      }
+      case 'reaction': {
+        const kind = event.added ? 'react' : 'unreact';
+        const note = { kind, message: event.message, user: event.user, emoji: event.emoji } as const;
+        const action: PlannedAction = note;
+        const key = `${kind}:${event.message}:${event.user}:${event.emoji}:${unique}`;
+        return { channel: event.channel, action, key, exclude: origins.originOf(note) };
+      }
+      case 'membership': {
+        if (event.role !== null && event.role !== 'member') return undefined;
+        const user: UserId = event.user;
+        const kind = event.role === null ? 'leave' : 'join';
+        const exclude = this.userOrigin(user);
+        return { channel: event.channel, action: { kind, user }, key: `${kind}:${user}:${unique}`, exclude };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** A bridged person's own network target is where their join already happened. */
+  private userOrigin(user: UserId): Excluded {
+    const origin = this.ctx.node.getUser(user)?.origin;
+    return origin ? { network: origin.network, targetKey: '' as TargetKey } : undefined;
+  }
+
+  private async enqueue(f: Fanned): Promise<void> {
+    const links = await this.ctx.store.links.listByChannel(f.channel);
+    const inputs: DeliveryInput[] = links
+      .filter((link) => this.wanted(link, f))
+      .map((link) => ({
+        idempotencyKey: `${f.key}@${link.id}`,
+        linkId: link.id,
+        network: link.network,
+        targetKey: link.targetKey,
+        channel: f.channel,
+        action: f.action,
+      }));
+    if (inputs.length === 0) return;
+    await this.ctx.store.outbox.enqueue(inputs);
+    this.onEnqueued();
+  }
+
+  private wanted(link: Link, f: Fanned): boolean {
+    const slot = this.ctx.adapters.get(link.network);
+    if (!slot) return false; // network not configured on this gateway
+    if (!canCarry(slot.adapter, f.action.kind)) return false;
+    if (f.exclude && f.exclude.network === link.network) {
+      // An empty target key excludes the whole network (membership of its own people).
+      if (f.exclude.targetKey === '' || f.exclude.targetKey === link.targetKey) return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Which target an inbound action came from, for actions whose core event does not say so
+ * (edits, deletes and reactions carry no origin of their own). The inbound path notes the
+ * action before submitting it; the fan-out of the resulting core event takes the note and
+ * skips that target, so a reaction made on Discord is not reflected back onto Discord.
+ */
+import type { MessageId, UserId } from '../../core/types.js';
+import type { TargetKey } from '../../mapping/types.js';
+
+export interface ActionKey {
+  readonly kind: 'edit' | 'delete' | 'react' | 'unreact';
+  readonly message: MessageId;
+  readonly user?: UserId;
+  readonly emoji?: string;
+}
+
+function keyOf(k: ActionKey): string {
+  return [k.kind, k.message, k.user ?? '', k.emoji ?? ''].join('\u0000');
+}
+
+export class InboundOrigins {
+  private readonly notes = new Map<string, { network: string; targetKey: TargetKey }[]>();
+
+  /** Notes that `action` is being submitted on behalf of `target`; returns the un-noter. */
+  note(action: ActionKey, target: { network: string; targetKey: TargetKey }): () => void {
+    const key = keyOf(action);
+    const list = this.notes.get(key) ?? [];
+    list.push(target);
+    this.notes.set(key, list);
+    return () => {
+      const current = this.notes.get(key);
+      if (!current) return;
+      const at = current.indexOf(target);
+      if (at >= 0) current.splice(at, 1);
+      if (current.length === 0) this.notes.delete(key);
+    };
+  }
+
+  /** The target a core event's action came from, if the inbound path is submitting it. */
+  originOf(action: ActionKey): { network: string; targetKey: TargetKey } | undefined {
+    return this.notes.get(keyOf(action))?.[0];
+  }
+}

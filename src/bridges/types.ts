@@ -1,0 +1,370 @@
+/**
+ * The bridge adapter contract (DESIGN §5): the only thing an adapter and the router share.
+ * Type-only: no runtime code. An adapter imports this file (and `./errors.js` for DeliveryError)
+ * and nothing else of the project; the router never branches on a network's name, only on the
+ * capabilities an adapter declares as data and the optional interfaces it implements.
+ *
+ * Shape, after mautrix bridgev2 and js-libp2p:
+ * - `createXAdapter(config)(components)` builds an adapter without I/O; `start()` connects.
+ * - A small required interface (`BridgeAdapter`: start, stop, send, capabilities, health) plus
+ *   optional ones (edits, deletes, reactions, presence, membership, backfill, target resolution)
+ *   detected at run time by the type guards in `./runtime/guards.ts`.
+ * - Inbound traffic is one union tagged by `kind` (`InboundEvent`), handed to the injected
+ *   `emit`; outbound work is one union tagged by `kind` (`OutboundAction`).
+ *
+ * Who owns what: the router owns ordering, de-duplication, retries, rate limiting, the mapping
+ * store and text conversion; an adapter owns its network connection, splitting a text it cannot
+ * send in one piece, and honouring the idempotency key where its network offers one.
+ */
+import type { Attachment, Brand, PresenceStatus } from '../core/types.js';
+import type { Markup, RichText } from './format/index.js';
+import type { ExternalMessageId, LinkTarget, TargetKey } from '../mapping/types.js';
+
+export type { Attachment, ExternalMessageId, LinkTarget, Markup, PresenceStatus, RichText, TargetKey };
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Name of a bridge as configured and as stored in links: 'irc', 'matrix', 'discord', 'slack'.
+ * One adapter per name; an adapter that serves several servers (IRC networks) tells them apart
+ * inside its `LinkTarget` (`{network: 'libera', channel: '#proj'}`).
+ */
+export type NetworkName = Brand<string, 'NetworkName'>;
+/** A person as their network knows them (Discord snowflake, Matrix user id, IRC nick…). */
+export type ExternalUserId = Brand<string, 'ExternalUserId'>;
+
+// ---------------------------------------------------------------------------------------------
+// Capabilities: data, never behaviour
+// ---------------------------------------------------------------------------------------------
+
+/** The network's documented send limit; the router's token bucket honours it per adapter. */
+export interface RateLimit {
+  /** Sustained rate of actions (sends, edits, deletes, reactions) per second. */
+  readonly messagesPerSecond: number;
+  /** How many actions may go out at once after an idle period. */
+  readonly burst: number;
+}
+
+export interface AdapterCapabilities {
+  /** The markup `send`/`edit` texts arrive in and inbound texts are written in. */
+  readonly markup: Markup;
+  /** Longest text in characters the network takes in one message (the adapter splits beyond). */
+  readonly maxMessageLength: number;
+  /** Longest text in UTF-8 bytes, where the network counts bytes (IRC). */
+  readonly maxMessageBytes?: number;
+  /** Messages can be edited in place (`EditingAdapter`); otherwise edits are not bridged. */
+  readonly edits: boolean;
+  /** Messages can be deleted (`DeletingAdapter`). */
+  readonly deletes: boolean;
+  /** Reactions can be added and removed (`ReactingAdapter`). */
+  readonly reactions: boolean;
+  /** `send` honours `threadRoot`; otherwise a thread reply goes out as a plain (reply) message. */
+  readonly threads: boolean;
+  /** `send` honours `replyTo`. */
+  readonly replies: boolean;
+  /** The network shows presence (`PresenceAdapter`). */
+  readonly presence: boolean;
+  /** Bridged people join and leave visibly (`MembershipAdapter`). */
+  readonly membership: boolean;
+  /** `send` carries attachments natively; otherwise the router appends their URLs to the text. */
+  readonly attachments: boolean;
+  readonly rateLimit: RateLimit;
+  /**
+   * True when the network de-duplicates sends by the idempotency key (Matrix txnId, Discord
+   * nonce with enforce_nonce): delivery is then exactly-once across a crash between send and
+   * ack; otherwise at-least-once, and the crash window is the send itself.
+   */
+  readonly idempotentSends: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Health
+// ---------------------------------------------------------------------------------------------
+
+export type AdapterState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
+
+/** A connection failure is a health state, never a crash (`detail` says why, for operators). */
+export interface AdapterHealth {
+  readonly state: AdapterState;
+  readonly detail?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inbound: what an adapter reports through `emit`
+// ---------------------------------------------------------------------------------------------
+
+/** A person of the network as the adapter sees them on an event. */
+export interface ExternalSender {
+  readonly externalId: ExternalUserId;
+  readonly displayName: string;
+  readonly avatarUrl?: string;
+}
+
+interface InboundBase {
+  /** Where it happened, in the same shape as the link's target (see `TargetResolvingAdapter`). */
+  readonly target: LinkTarget;
+  readonly sender: ExternalSender;
+}
+
+export interface InboundMessage extends InboundBase {
+  readonly kind: 'message';
+  readonly externalId: ExternalMessageId;
+  /** In the adapter's `capabilities.markup`; mentions in the network's own form. */
+  readonly text: string;
+  readonly isEmote?: boolean;
+  readonly replyTo?: ExternalMessageId;
+  readonly threadRoot?: ExternalMessageId;
+  readonly attachments?: readonly Attachment[];
+  /**
+   * Loop prevention: true when the adapter knows this message is its own (a webhook or ghost
+   * it controls, its own nick). The router drops such events.
+   */
+  readonly self?: boolean;
+  /** The idempotency key the network echoes back with our own send (Matrix txnId, nonce). */
+  readonly echoKey?: string;
+}
+
+export interface InboundEdit extends InboundBase {
+  readonly kind: 'edit';
+  /** The edited message (its first external id). */
+  readonly externalId: ExternalMessageId;
+  readonly text: string;
+  readonly self?: boolean;
+}
+
+export interface InboundDelete extends InboundBase {
+  readonly kind: 'delete';
+  readonly externalId: ExternalMessageId;
+  readonly self?: boolean;
+}
+
+export interface InboundReaction extends InboundBase {
+  readonly kind: 'reaction';
+  /** The message reacted to. */
+  readonly externalId: ExternalMessageId;
+  /** A Unicode emoji, or the network's `:name:` for a custom one. */
+  readonly emoji: string;
+  readonly added: boolean;
+  readonly self?: boolean;
+}
+
+export interface InboundMembership extends InboundBase {
+  readonly kind: 'join' | 'leave';
+  readonly self?: boolean;
+}
+
+export interface InboundTopic extends InboundBase {
+  readonly kind: 'topic';
+  readonly topic: string;
+}
+
+/** A person's name or avatar changed (network-wide, so no target). */
+export interface InboundProfile {
+  readonly kind: 'profile';
+  readonly sender: ExternalSender;
+}
+
+export interface InboundPresence {
+  readonly kind: 'presence';
+  readonly sender: ExternalSender;
+  readonly status: PresenceStatus;
+  readonly text?: string;
+}
+
+export type InboundEvent =
+  | InboundMessage
+  | InboundEdit
+  | InboundDelete
+  | InboundReaction
+  | InboundMembership
+  | InboundTopic
+  | InboundProfile
+  | InboundPresence;
+
+export type InboundKind = InboundEvent['kind'];
+
+// ---------------------------------------------------------------------------------------------
+// Outbound: what the router asks an adapter to do
+// ---------------------------------------------------------------------------------------------
+
+/** How the bridged person should appear (webhook name/avatar, puppet nick, `<nick>` prefix). */
+export interface SenderDisplay {
+  /** Stable opaque id of the Multichat person (a puppet connection or ghost key). */
+  readonly id: string;
+  readonly name: string;
+  readonly avatarUrl?: string;
+}
+
+interface OutboundBase {
+  readonly target: LinkTarget;
+  readonly targetKey: TargetKey;
+  /**
+   * Unique per delivery and the same on every retry of it: pass it to the network where it
+   * de-duplicates (txnId, nonce) so a retry after a crash never posts twice.
+   */
+  readonly idempotencyKey: string;
+  readonly sender: SenderDisplay;
+}
+
+export interface SendAction extends OutboundBase {
+  readonly kind: 'send';
+  /** Already converted to `capabilities.markup`, mentions included; may exceed the limit. */
+  readonly text: string;
+  /** The same text as a rich model (e.g. Matrix renders both body and formatted_body). */
+  readonly rich: RichText;
+  readonly isEmote?: boolean;
+  readonly replyTo?: ExternalMessageId;
+  readonly threadRoot?: ExternalMessageId;
+  readonly attachments?: readonly Attachment[];
+}
+
+export interface EditAction extends OutboundBase {
+  readonly kind: 'edit';
+  /** Every external id the original send created at this target, first one first. */
+  readonly externalIds: readonly ExternalMessageId[];
+  readonly text: string;
+  readonly rich: RichText;
+}
+
+export interface DeleteAction extends OutboundBase {
+  readonly kind: 'delete';
+  readonly externalIds: readonly ExternalMessageId[];
+}
+
+export interface ReactionAction extends OutboundBase {
+  readonly kind: 'react' | 'unreact';
+  /** The message's first external id at this target. */
+  readonly externalId: ExternalMessageId;
+  readonly emoji: string;
+}
+
+export interface MembershipAction extends OutboundBase {
+  readonly kind: 'join' | 'leave';
+}
+
+export type OutboundAction =
+  | SendAction
+  | EditAction
+  | DeleteAction
+  | ReactionAction
+  | MembershipAction;
+
+export type OutboundKind = OutboundAction['kind'];
+
+/**
+ * What a successful action created. `send` returns one id per message posted (several when the
+ * text was split); edits, deletes and reactions may return none.
+ * Failures throw `DeliveryError` (from `./errors.js`) with `permanent` and `retryAfterMs`.
+ */
+export interface DeliveryResult {
+  readonly externalIds: readonly ExternalMessageId[];
+}
+
+/** A presence change of a bridged person; best effort, never queued. */
+export interface PresenceUpdate {
+  readonly sender: SenderDisplay;
+  readonly status: PresenceStatus;
+  readonly text?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adapter
+// ---------------------------------------------------------------------------------------------
+
+/** The subset of pino's logger an adapter may use. */
+export interface AdapterLogger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** What the router injects into an adapter: only what it needs, nothing of the store. */
+export interface AdapterComponents {
+  readonly logger: AdapterLogger;
+  /**
+   * Hands an inbound event to the router. Resolves once the router has handled it (written to
+   * the core and the mapping store, or dropped as an echo); never rejects. Adapters that must
+   * acknowledge quickly (Slack's 3 s) need not await it; events of one target must be emitted
+   * in the network's order, since the router handles them in emit order per target.
+   */
+  emit(event: InboundEvent): Promise<void>;
+  readonly clock: { now(): number };
+}
+
+/** The required interface of every adapter. */
+export interface BridgeAdapter {
+  readonly name: NetworkName;
+  readonly capabilities: AdapterCapabilities;
+  /** Connects; resolves when connected or when the failure is a health state. No throw on I/O. */
+  start(): Promise<void>;
+  /** Disconnects and releases timers; idempotent. */
+  stop(): Promise<void>;
+  /**
+   * Posts a message. Blocks until the network acknowledged it (or refused it).
+   * @throws DeliveryError (`permanent`, `retryAfterMs`) — anything else counts as transient.
+   */
+  send(action: SendAction): Promise<DeliveryResult>;
+  health(): AdapterHealth;
+  /** Calls `listener` on every health change; returns an unsubscribe function. */
+  onHealthChange?(listener: (health: AdapterHealth) => void): () => void;
+}
+
+/** `capabilities.edits`: edits a message it posted (all parts, when it was split). */
+export interface EditingAdapter extends BridgeAdapter {
+  edit(action: EditAction): Promise<DeliveryResult>;
+}
+
+/** `capabilities.deletes`. */
+export interface DeletingAdapter extends BridgeAdapter {
+  delete(action: DeleteAction): Promise<DeliveryResult>;
+}
+
+/** `capabilities.reactions`: `action.kind` says add ('react') or remove ('unreact'). */
+export interface ReactingAdapter extends BridgeAdapter {
+  react(action: ReactionAction): Promise<DeliveryResult>;
+}
+
+/** `capabilities.membership`: a bridged person joins or leaves the target visibly (puppets). */
+export interface MembershipAdapter extends BridgeAdapter {
+  membership(action: MembershipAction): Promise<DeliveryResult>;
+}
+
+/** `capabilities.presence`. */
+export interface PresenceAdapter extends BridgeAdapter {
+  setPresence(update: PresenceUpdate): Promise<void>;
+}
+
+/** History the network kept while the gateway was down, oldest first. */
+export interface BackfillPage {
+  readonly events: readonly InboundEvent[];
+  /** Resume point for the next call (stored by the router as a cursor); absent when done. */
+  readonly cursor?: string;
+}
+
+export interface BackfillAdapter extends BridgeAdapter {
+  /** Events at `target` after `cursor` (from the start of what is kept when absent). */
+  backfill(target: LinkTarget, cursor: string | undefined, limit: number): Promise<BackfillPage>;
+}
+
+/**
+ * Turns an operator-written target into the form inbound events carry (a Matrix alias into a
+ * room id, a Slack channel name into an id), so one target has one `TargetKey`.
+ * @throws DeliveryError with `permanent` when the target does not exist.
+ */
+export interface TargetResolvingAdapter extends BridgeAdapter {
+  resolveTarget(target: LinkTarget): Promise<LinkTarget>;
+}
+
+/** `createXAdapter(config)` returns this; calling it does no I/O. */
+export type AdapterBuilder = (components: AdapterComponents) => BridgeAdapter;
+
+/**
+ * What each `src/bridges/<network>/index.ts` exports. `config` is that bridge's section of the
+ * gateway config, already validated by its schema (`src/gateway/config/bridges/<network>.ts`).
+ */
+export interface BridgeModule {
+  createAdapter(config: unknown, name: NetworkName): AdapterBuilder;
+}

@@ -1,0 +1,77 @@
+/** Shared component schemas of the OpenAPI document (responses and the error shape). */
+
+export type Json = Record<string, unknown>;
+
+export const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+export const obj = (properties: Json): Json => ({ type: 'object', properties });
+
+const origin = {
+  type: 'object',
+  properties: { network: { type: 'string' }, externalId: { type: 'string' } },
+};
+export const components: Json = {
+  securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+  schemas: {
+    Error: {
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: { code: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
+    },
+    User: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        username: { type: 'string' },
+        avatar: { type: ['string', 'null'] },
+        origin,
+      },
+    },
+    Channel: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        topic: { type: ['string', 'null'] },
+        encrypted: { type: 'boolean' },
+        retentionSeconds: { type: 'integer' },
+        visibility: { enum: ['public', 'private', 'direct'] },
+        creator: { type: 'string' },
+        memberCount: { type: 'integer' },
+        role: {
+          enum: ['member', 'moderator', 'admin', 'banned', null],
+          description: "caller's role",
+        },
+      },
+    },
+    Message: {
+      type: 'object',
+      description: 'A deleted or expired message keeps its place with text null and deleted true.',
+      properties: {
+        id: { type: 'string' },
+        channel: { type: 'string' },
+        sender: {
+          type: 'object',
+          properties: { id: { type: 'string' }, username: { type: 'string' }, origin },
+        },
+        text: { type: ['string', 'null'], description: 'Markdown; null when deleted' },
+        deleted: { type: 'boolean' },
+        createdAt: { type: 'string', format: 'date-time' },
+        editedAt: { type: 'string', format: 'date-time' },
+        replyTo: { type: 'string' },
+        threadRoot: { type: 'string' },
+        expiresAt: { type: 'string', format: 'date-time' },
+        reactions: {
+          type: 'object',
+          additionalProperties: { type: 'array', items: { type: 'string' } },
+        },
+        origin,
+      },
+    },
+  },
+};

@@ -1,0 +1,160 @@
+/**
+ * Three real gateway processes on loopback share a channel with no special participant:
+ * delivery and order, catch-up of a restarted node, a healed partition, and entries forged,
+ * replayed or posted by a non-member on the wire.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelTopic } from '../../src/core/p2p/topics.js';
+import type { EntryId } from '../../src/core/types.js';
+import { GatewayProcess, type MessageJson } from '../peers/gateway-process.js';
+import { WireInjector, forgeNext, strangerPost } from '../unit/p2p/injector.js';
+
+interface Member {
+  gw: GatewayProcess;
+  token: string;
+}
+
+let a: Member;
+let b: Member;
+let c: Member;
+let channel = '';
+
+async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const ids = (history: MessageJson[]) => history.map((m) => m.id);
+const history = (m: Member) => m.gw.history(m.token, channel);
+
+/** Waits until all members show the same history of `count` messages; returns it. */
+async function converged(count: number, members = [a, b, c]): Promise<MessageJson[]> {
+  let last: MessageJson[][] = [];
+  await until(`${count} messages everywhere`, async () => {
+    last = await Promise.all(members.map(history));
+    return last.every((h) => h.length === count);
+  });
+  return last[0]!;
+}
+
+async function peersOf(m: Member): Promise<number> {
+  return (await m.gw.status()).peers;
+}
+
+/** Posts `n` messages with a few requests in flight at once. */
+async function postMany(m: Member, n: number, prefix: string): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      await m.gw.post(m.token, channel, `${prefix}${i}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+beforeAll(async () => {
+  const ga = await GatewayProcess.start('a');
+  const gb = await GatewayProcess.start('b', [ga.address]);
+  const gc = await GatewayProcess.start('c', [ga.address, gb.address]);
+  a = { gw: ga, token: (await ga.createUser('alice')).token };
+  b = { gw: gb, token: (await gb.createUser('bob')).token };
+  c = { gw: gc, token: (await gc.createUser('carol')).token };
+  await until('full mesh', async () => (await Promise.all([a, b, c].map(peersOf))).every((n) => n === 2));
+  channel = await a.gw.createChannel(a.token, 'general');
+  await a.gw.post(a.token, channel, 'welcome');
+  // B and C have never seen the channel: joining by id fetches it from peers.
+  await b.gw.join(b.token, channel);
+  await c.gw.join(c.token, channel);
+  await converged(1);
+  await new Promise((r) => setTimeout(r, 1500)); // a gossipsub heartbeat grafts the channel mesh
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([a, b, c].filter(Boolean).map((m) => m.gw.destroy()));
+});
+
+describe('three gateway processes', () => {
+  it('a message posted on A appears on B and C, and all show the same channel order', async () => {
+    await a.gw.post(a.token, channel, 'from a');
+    await Promise.all([b.gw.post(b.token, channel, 'from b'), c.gw.post(c.token, channel, 'from c')]);
+    const h = await converged(4);
+    expect(h.map((m) => m.text).sort()).toEqual(['from a', 'from b', 'from c', 'welcome']);
+    const [ha, hb, hc] = await Promise.all([a, b, c].map(history));
+    expect(ids(hb!)).toEqual(ids(ha!));
+    expect(ids(hc!)).toEqual(ids(ha!));
+    const status = await b.gw.status();
+    expect(status.peers).toBe(2);
+  });
+
+  it('a stopped node catches up 1,000 messages after a restart; its history equals A’s', async () => {
+    const before = (await history(a)).length;
+    expect(await c.gw.stop()).toBe(0);
+    await postMany(a, 1000, 'offline-');
+    await c.gw.restart([a.gw.address, b.gw.address]);
+    const h = await converged(before + 1000);
+    const [ha, hc] = await Promise.all([history(a), history(c)]);
+    expect(ids(hc)).toEqual(ids(ha));
+    expect(h.filter((m) => m.text?.startsWith('offline-'))).toHaveLength(1000);
+  }, 240_000);
+
+  it('a partition A | B,C with writes on both sides heals to one identical history', async () => {
+    const before = (await history(a)).length;
+    a.gw.deny([b.gw.peerId, c.gw.peerId]);
+    b.gw.deny([a.gw.peerId]);
+    c.gw.deny([a.gw.peerId]);
+    await until('partition', async () => (await peersOf(a)) === 0 && (await peersOf(b)) === 1);
+    await postMany(a, 30, 'left-');
+    await postMany(b, 15, 'right-b-');
+    await postMany(c, 15, 'right-c-');
+    // Inside the B,C side gossip still flows; A sees only its own writes.
+    await converged(before + 30, [b, c]).catch(() => undefined);
+    expect((await history(a)).length).toBe(before + 30);
+    await until('B and C agree', async () => {
+      const [hb, hc] = await Promise.all([history(b), history(c)]);
+      return hb.length === before + 30 && hc.length === before + 30;
+    });
+    for (const m of [a, b, c]) m.gw.deny([]);
+    await until('healed', async () => (await Promise.all([a, b, c].map(peersOf))).every((n) => n === 2));
+    await converged(before + 60);
+    const [ha, hb, hc] = await Promise.all([a, b, c].map(history));
+    expect(ids(hb!)).toEqual(ids(ha!));
+    expect(ids(hc!)).toEqual(ids(ha!));
+  }, 240_000);
+
+  it('refuses a forged entry, a replayed entry and a post by a non-member sent on the wire', async () => {
+    const before = await Promise.all([a, b, c].map(history));
+    const injector = await WireInjector.start();
+    try {
+      const topic = channelTopic(channel);
+      await injector.join(a.gw.address, topic);
+      const entries = await injector.fetch(a.gw.peerId, channel);
+      const posts = entries.filter((e) => e.envelope.entry.tx.intent === 'sendMessage');
+      const victim = posts[0]!.envelope.entry.author;
+      const newest = entries
+        .filter((e) => e.envelope.entry.author === victim)
+        .sort((x, y) => y.envelope.entry.seq - x.envelope.entry.seq)[0]!;
+      const heads = [newest.id] as EntryId[];
+
+      await injector.publish(topic, forgeNext(newest.envelope.entry, newest.id, heads, 'forged'));
+      await injector.publish(topic, posts[0]!.envelope); // replay of a stored entry
+      await injector.publish(topic, strangerPost(channel, heads, 'intruder'));
+      await new Promise((r) => setTimeout(r, 3000));
+
+      const after = await Promise.all([a, b, c].map(history));
+      for (let i = 0; i < 3; i += 1) {
+        expect(ids(after[i]!)).toEqual(ids(before[i]!));
+        expect(after[i]!.map((m) => m.text)).not.toContain('forged');
+        expect(after[i]!.map((m) => m.text)).not.toContain('intruder');
+      }
+      // The node still accepts the real author's next entry: the forgery did not block its log.
+      await a.gw.post(a.token, channel, 'still fine');
+      await converged(before[0]!.length + 1);
+    } finally {
+      await injector.stop();
+    }
+  }, 120_000);
+});

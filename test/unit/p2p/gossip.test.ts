@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { multiaddr } from '@multiformats/multiaddr';
+import { generateKeyPair } from '../../../src/core/identity.js';
+import { createEntry } from '../../../src/core/log.js';
+import { createHost, type Host } from '../../../src/core/p2p/host.js';
+import { channelTopic } from '../../../src/core/p2p/topics.js';
+import { hashBytes } from '../../../src/core/encoding.js';
+import { encodeEnvelope } from '../../../src/core/wire.js';
+import type { ChannelId, EntryEnvelope } from '../../../src/core/types.js';
+import { connect, startPeer, waitFor, type TestPeer } from './harness.js';
+
+const started: TestPeer[] = [];
+const raw: Host[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((p) => p.p2p.stop()));
+  await Promise.all(raw.splice(0).map((h) => h.stop()));
+});
+
+async function peer(): Promise<TestPeer> {
+  const p = await startPeer();
+  started.push(p);
+  return p;
+}
+
+/** A bare gossipsub host that puts arbitrary bytes on a topic (an attacker or a buggy peer). */
+async function injector(target: TestPeer, topic: string): Promise<Host> {
+  const host = await createHost({
+    seed: new Uint8Array(randomBytes(32)),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    messageId: (_t, data) => new TextEncoder().encode(hashBytes(data)),
+    appScore: () => 0,
+    denied: () => false,
+  });
+  raw.push(host);
+  await host.start();
+  host.services.pubsub.subscribe(topic);
+  await host.dial(multiaddr(target.p2p.addresses()[0] as string));
+  await waitFor('injector in the topic mesh', () =>
+    host.services.pubsub.getSubscribers(topic).some((p) => p.toString() === target.p2p.peerId()),
+  );
+  return host;
+}
+
+const envelope = (e: { entry: EntryEnvelope['entry'] }): EntryEnvelope => ({ entry: e.entry, contents: new Map() });
+
+async function meshed(a: TestPeer, b: TestPeer, channel: string): Promise<void> {
+  await connect(b, a);
+  await b.p2p.fetchChannel(channel);
+  const topic = channelTopic(channel);
+  await waitFor('both subscribed', () => a.p2p.status().topics.includes(topic) && b.p2p.status().topics.includes(topic));
+  await new Promise((r) => setTimeout(r, 1200)); // one gossipsub heartbeat builds the mesh
+}
+
+describe('gossip of log entries', () => {
+  it('delivers a new local entry to a peer following the channel without a sync', async () => {
+    const a = await peer();
+    a.node.append('c1');
+    const b = await peer();
+    await meshed(a, b, 'c1');
+    const syncsBefore = b.p2p.syncState().completed + a.p2p.syncState().completed;
+    const sent = a.node.append('c1');
+    await waitFor('gossip delivery', () => b.node.ids().includes(sent.id));
+    expect(b.p2p.syncState().completed + a.p2p.syncState().completed).toBe(syncsBefore);
+  });
+
+  it('refuses a forged entry, a post by a non-member and a replay; scores the sender down', async () => {
+    const a = await peer();
+    a.node.append('c1');
+    a.node.members.add(a.node.address);
+    const b = await peer();
+    b.node.members.add(a.node.address);
+    await meshed(a, b, 'c1');
+    const topic = channelTopic('c1');
+    const evil = await injector(b, topic);
+    const before = b.node.ids();
+
+    // Forged: a valid entry of a's log with one changed field under the old signature.
+    const good = createEntry(a.node.key, {
+      seq: 2,
+      prev: b.node.headsOf('c1')[0] ?? null, // a's only entry so far
+      hlc: { wall: Date.now(), counter: 0 },
+      tx: { intent: 'sendMessage', actor: a.node.address as never, consumes: [], creates: [], channel: 'c1' as ChannelId, deps: b.node.headsOf('c1') },
+    });
+    const forged = { ...good.entry, hlc: { wall: good.entry.hlc.wall + 1, counter: 0 } };
+    await evil.services.pubsub.publish(topic, encodeEnvelope(envelope({ entry: forged })));
+
+    // Non-member: a correctly signed first entry of a key that is not in the channel.
+    const stranger = generateKeyPair();
+    const intruder = createEntry(stranger, {
+      seq: 1,
+      prev: null,
+      hlc: { wall: Date.now(), counter: 0 },
+      tx: { intent: 'sendMessage', actor: stranger.address as never, consumes: [], creates: [], channel: 'c1' as ChannelId, deps: b.node.headsOf('c1') },
+    });
+    await evil.services.pubsub.publish(topic, encodeEnvelope(envelope(intruder)));
+    await waitFor('two refusals', () => (b.p2p.status().refused[evil.peerId.toString()] ?? 0) >= 1.9);
+    expect(b.node.ids()).toEqual(before);
+    expect(b.node.ids()).not.toContain(intruder.id);
+    expect(b.p2p.status().refused[evil.peerId.toString()]).toBeGreaterThanOrEqual(1.9);
+    expect(b.p2p.status().refused[a.p2p.peerId()]).toBeUndefined();
+
+    // Replay: an entry b already stores, sent again, is not stored twice and is not punished.
+    const stored = b.node.getEntries(before as never)[0] as EntryEnvelope;
+    await evil.services.pubsub.publish(topic, encodeEnvelope(stored));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.node.ids()).toEqual(before);
+    expect(b.p2p.status().refused[evil.peerId.toString()]).toBeLessThan(2.1);
+  });
+});

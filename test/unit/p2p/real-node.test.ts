@@ -1,0 +1,87 @@
+/**
+ * The P2P layer around real core nodes (SQLite stores in temp dirs), in one process: a channel
+ * created on one node is fetched, joined and written on another, and both show one history.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNode } from '../../../src/core/index.js';
+import { loadOrCreateNodeKey } from '../../../src/core/identity.js';
+import { createP2P, type P2P } from '../../../src/core/p2p/index.js';
+import type { ChannelId, MultichatNode } from '../../../src/core/types.js';
+import { waitFor } from './harness.js';
+
+interface Running {
+  node: MultichatNode;
+  p2p: P2P;
+  dir: string;
+}
+const running: Running[] = [];
+
+afterEach(async () => {
+  for (const r of running.splice(0)) {
+    await r.p2p.stop();
+    await r.node.stop();
+    rmSync(r.dir, { recursive: true, force: true });
+  }
+});
+
+async function start(): Promise<Running> {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-p2p-'));
+  const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+  await node.start();
+  const p2p = createP2P({
+    seed: loadOrCreateNodeKey(dir).seed,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    syncIntervalMs: 0,
+    redialIntervalMs: 0,
+  })({ node });
+  await p2p.start();
+  const r = { node, p2p, dir };
+  running.push(r);
+  return r;
+}
+
+const texts = (node: MultichatNode, channel: ChannelId) =>
+  node.listMessages(channel, { limit: 500 }).map((m) => m.text);
+
+describe('P2P with real core nodes', () => {
+  it('fetches an unknown channel, joins it, and both nodes show the same history', async () => {
+    const a = await start();
+    const b = await start();
+    const alice = (await a.node.createLocalUser('alice')).user;
+    const created = await a.node.submit(alice.id, { kind: 'createChannel', name: 'general' });
+    const channel = created.channel!.id;
+    for (let i = 0; i < 5; i += 1) {
+      await a.node.submit(alice.id, { kind: 'sendMessage', channel, text: `a${i}` });
+    }
+    await b.p2p.dial(a.p2p.addresses()[0]!);
+    await b.p2p.fetchChannel(channel);
+    expect(b.node.getChannel(channel)?.name).toBe('general');
+    expect(texts(b.node, channel)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+
+    const bob = (await b.node.createLocalUser('bob')).user;
+    await b.node.submit(bob.id, { kind: 'joinChannel', channel });
+    await new Promise((r) => setTimeout(r, 1200)); // a heartbeat grafts the channel mesh
+    await b.node.submit(bob.id, { kind: 'sendMessage', channel, text: 'hello from b' });
+    await a.node.submit(alice.id, { kind: 'sendMessage', channel, text: 'hello from a' });
+    await waitFor('both messages on both nodes', () =>
+      texts(a.node, channel).length === 7 && texts(b.node, channel).length === 7,
+    );
+    expect(texts(b.node, channel)).toEqual(texts(a.node, channel));
+    expect(a.node.listMembers(channel).map((m) => m.user.username).sort()).toEqual(['alice', 'bob']);
+  });
+
+  it('gossips presence to the other node', async () => {
+    const a = await start();
+    const b = await start();
+    await b.p2p.dial(a.p2p.addresses()[0]!);
+    const alice = (await a.node.createLocalUser('alice')).user;
+    await new Promise((r) => setTimeout(r, 1200));
+    await a.node.submit(alice.id, { kind: 'setPresence', status: 'away', text: 'lunch' });
+    await waitFor('presence on b', () => b.node.listPresence().some((p) => p.user === alice.id));
+    expect(b.node.listPresence().find((p) => p.user === alice.id)).toMatchObject({ status: 'away', text: 'lunch' });
+  });
+});

@@ -150,10 +150,18 @@ export interface InboundReaction extends InboundBase {
   readonly self?: boolean;
 }
 
-export interface InboundMembership extends InboundBase {
-  readonly kind: 'join' | 'leave';
+/** A person joined the target (kind 'join') or left it ('leave'). */
+export interface InboundJoin extends InboundBase {
+  readonly kind: 'join';
   readonly self?: boolean;
 }
+
+export interface InboundLeave extends InboundBase {
+  readonly kind: 'leave';
+  readonly self?: boolean;
+}
+
+export type InboundMembership = InboundJoin | InboundLeave;
 
 export interface InboundTopic extends InboundBase {
   readonly kind: 'topic';

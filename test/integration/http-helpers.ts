@@ -24,7 +24,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-const quiet = { info() {}, warn() {}, error() {} };
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A real node in a temp dir behind the hono app (no port: app.request). */
 export async function startApi(options: AppOptions = {}): Promise<TestApi> {

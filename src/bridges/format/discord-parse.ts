@@ -8,7 +8,16 @@
  */
 import { lineBlocks } from './line-blocks.js';
 import type { RichText } from './model.js';
-import { ANYWHERE, NON_SPACE, WORD_BOUNDARY, type Rule, codeSpanRule, delimited, escapeRule, scanInlines } from './scanner.js';
+import {
+  ANYWHERE,
+  NON_SPACE,
+  WORD_BOUNDARY,
+  type Rule,
+  codeSpanRule,
+  delimited,
+  escapeRule,
+  scanInlines,
+} from './scanner.js';
 import type { FormatOptions, MentionResolver } from './types.js';
 
 /** Parses Discord message content. Never throws. */
@@ -37,28 +46,46 @@ function discordRules(resolver: MentionResolver | undefined): Rule[] {
     entityRule(resolver),
     urlRule,
     maskedLinkRule,
-    delimited('||', (children) => ({ type: 'spoiler', children }), ANYWHERE),
-    delimited('**', (children) => ({ type: 'bold', children }), NON_SPACE),
-    delimited('__', (children) => ({ type: 'italic', children }), ANYWHERE),
-    delimited('~~', (children) => ({ type: 'strike', children }), NON_SPACE),
-    delimited('*', (children) => ({ type: 'italic', children }), NON_SPACE, '*'),
-    delimited('_', (children) => ({ type: 'italic', children }), WORD_BOUNDARY, '_'),
+    delimited('||', (children) => ({ type: 'spoiler', children }), ANYWHERE, { escapes: true }),
+    delimited('**', (children) => ({ type: 'bold', children }), NON_SPACE, { escapes: true }),
+    delimited('__', (children) => ({ type: 'italic', children }), ANYWHERE, { escapes: true }),
+    delimited('~~', (children) => ({ type: 'strike', children }), NON_SPACE, { escapes: true }),
+    delimited('*', (children) => ({ type: 'italic', children }), NON_SPACE, {
+      notFollowedBy: '*',
+      escapes: true,
+    }),
+    delimited('_', (children) => ({ type: 'italic', children }), WORD_BOUNDARY, {
+      notFollowedBy: '_',
+      escapes: true,
+    }),
   ];
 }
 
-const ENTITY = /^<(?:@!?(\d+)|@&(\d+)|#(\d+)|a?:(\w{1,32}):\d+|t:(-?\d{1,13})(?::[tTdDfFR])?)>/;
+// Sticky regexes: matched at a position without copying the rest of the text.
+const ENTITY = /<(?:@!?(\d+)|@&(\d+)|#(\d+)|a?:(\w{1,32}):\d+|t:(-?\d{1,13})(?::[tTdDfFR])?)>/y;
+const BARE_URL = /https?:\/\/[^\s<\\]*[^\s<\\.,:;"')\]]/y;
+const ANGLE_URL = /<(https?:\/\/[^\s>]+)>/y;
+const MASKED_LINK = /\[((?:\\.|[^[\]\n\\])+)\]\(<?(https?:\/\/[^\s()<>]+)>?\)/y;
+
+function stickyAt(re: RegExp, src: string, pos: number): RegExpExecArray | null {
+  re.lastIndex = pos;
+  return re.exec(src);
+}
 
 function entityRule(resolver: MentionResolver | undefined): Rule {
   return {
     triggers: '<',
     match(src, pos) {
-      const m = ENTITY.exec(src.slice(pos, pos + 80));
+      const m = stickyAt(ENTITY, src, pos);
       if (!m) return undefined;
       const end = pos + m[0].length;
       const [, user, role, channel, emoji, time] = m;
       if (user !== undefined) {
         const found = resolver?.toUser(user);
-        return { nodes: [found ? { type: 'mention', user: found } : { type: 'text', text: `@${user}` }], end };
+        return {
+          nodes: [found ? { type: 'mention', user: found } : { type: 'text', text: `@${user}` }],
+          end,
+        };
       }
       let text: string;
       if (role !== undefined) text = `@${resolver?.roleName?.(role) ?? role}`;
@@ -79,9 +106,12 @@ function isoTime(seconds: number): string {
 const urlRule: Rule = {
   triggers: 'h',
   match(src, pos) {
-    const m = /^https?:\/\/[^\s<]*[^\s<.,:;"')\]]/.exec(src.slice(pos, pos + 4096));
+    const m = stickyAt(BARE_URL, src, pos);
     if (!m || /[\p{L}\p{N}]/u.test(src[pos - 1] ?? '')) return undefined;
-    return { nodes: [{ type: 'link', href: m[0], children: [{ type: 'text', text: m[0] }] }], end: pos + m[0].length };
+    return {
+      nodes: [{ type: 'link', href: m[0], children: [{ type: 'text', text: m[0] }] }],
+      end: pos + m[0].length,
+    };
   },
 };
 
@@ -89,11 +119,17 @@ const urlRule: Rule = {
 const maskedLinkRule: Rule = {
   triggers: '[<',
   match(src, pos, scan) {
-    const slice = src.slice(pos, pos + 4096);
-    const angle = /^<(https?:\/\/[^\s>]+)>/.exec(slice);
-    if (angle?.[1]) return { nodes: [{ type: 'link', href: angle[1], children: [{ type: 'text', text: angle[1] }] }], end: pos + angle[0].length };
-    const m = /^\[((?:\\.|[^[\]\n\\])+)\]\(<?(https?:\/\/[^\s()<>]+)>?\)/.exec(slice);
+    const angle = stickyAt(ANGLE_URL, src, pos);
+    if (angle?.[1])
+      return {
+        nodes: [{ type: 'link', href: angle[1], children: [{ type: 'text', text: angle[1] }] }],
+        end: pos + angle[0].length,
+      };
+    const m = stickyAt(MASKED_LINK, src, pos);
     if (!m?.[1] || !m[2]) return undefined;
-    return { nodes: [{ type: 'link', href: m[2], children: scan.inner(m[1]) }], end: pos + m[0].length };
+    return {
+      nodes: [{ type: 'link', href: m[2], children: scan.inner(m[1]) }],
+      end: pos + m[0].length,
+    };
   },
 };

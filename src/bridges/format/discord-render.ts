@@ -39,7 +39,9 @@ function block(b: Block, options: FormatOptions): string {
         .map((item, i) => {
           const marker = b.ordered ? `${(b.start ?? 1) + i}.` : '-';
           const lines = blocks(item, options).split('\n');
-          return lines.map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`)).join('\n');
+          return lines
+            .map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`))
+            .join('\n');
         })
         .join('\n');
   }
@@ -59,7 +61,9 @@ function inlines(nodes: readonly Inline[], options: FormatOptions): string {
     },
     (i, before, after) => {
       const n = nodes[i];
-      return n?.type === 'italic' ? wrapTrimmed(inlines(n.children, options), italicMarker(before, after)) : '';
+      return n?.type === 'italic'
+        ? wrapTrimmed(inlines(n.children, options), italicMarker(before, after))
+        : '';
     },
   );
 }
@@ -96,7 +100,8 @@ function inline(n: Exclude<Inline, { type: 'italic' }>, options: FormatOptions):
   }
 }
 
-const URL_IN_TEXT = /https?:\/\/[^\s<]*[^\s<.,:;"')\]]/g;
+/** The same URL shape as the parser's: a backslash ends it, so an escape after a URL stays one. */
+const URL_IN_TEXT = /https?:\/\/[^\s<\\]*[^\s<\\.,:;"')\]]/g;
 
 /** Escapes markup characters in plain text, leaving bare URLs intact. */
 export function escapeDiscord(text: string): string {

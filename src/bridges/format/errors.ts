@@ -15,7 +15,9 @@ export class SplitLimitError extends FormatError {
     readonly limit: number,
     readonly unit: string,
   ) {
-    super(`split limit ${limit} ${unit} is too small: use at least ${unit === 'bytes' ? 4 : 2} so a whole character fits`);
+    super(
+      `split limit ${limit} ${unit} is too small: use at least ${unit === 'bytes' ? 4 : 2} so a whole character fits`,
+    );
   }
 }
 

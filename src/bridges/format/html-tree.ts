@@ -15,8 +15,20 @@ export type HtmlNode = HtmlElement | string;
 
 /** Dropped with everything inside them. `mx-reply` is the reply fallback Matrix asks bridges to strip. */
 const DROPPED = new Set([
-  'script', 'style', 'mx-reply', 'head', 'title', 'template', 'noscript', 'iframe', 'object',
-  'embed', 'textarea', 'select', 'svg', 'math',
+  'script',
+  'style',
+  'mx-reply',
+  'head',
+  'title',
+  'template',
+  'noscript',
+  'iframe',
+  'object',
+  'embed',
+  'textarea',
+  'select',
+  'svg',
+  'math',
 ]);
 
 /** Elements nested deeper than this are unwrapped, so the later recursive walk stays shallow. */
@@ -67,7 +79,12 @@ export function parseHtmlTree(html: string): HtmlElement {
         else parent.children.push(text);
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
+    {
+      decodeEntities: true,
+      lowerCaseTags: true,
+      lowerCaseAttributeNames: true,
+      recognizeSelfClosing: true,
+    },
   );
   parser.write(html);
   parser.end();

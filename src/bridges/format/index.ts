@@ -14,7 +14,12 @@ export type * from './model.js';
 export type { Converter, FormatOptions, Markup, MentionResolver } from './types.js';
 export { FormatError, SplitLimitError, UnknownMarkupError } from './errors.js';
 export { parseMarkdown, renderMarkdown } from './markdown.js';
-export { parseMatrixHtml, renderMatrixBody, renderMatrixContent, renderMatrixHtml } from './matrix-html.js';
+export {
+  parseMatrixHtml,
+  renderMatrixBody,
+  renderMatrixContent,
+  renderMatrixHtml,
+} from './matrix-html.js';
 export { escapeDiscord, parseDiscord, renderDiscord } from './discord.js';
 export { parseSlack, renderSlack } from './slack.js';
 export { type IrcOptions, parseIrc, renderIrc, stripControls } from './irc.js';

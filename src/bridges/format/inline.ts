@@ -9,7 +9,8 @@ import type { MentionResolver } from './types.js';
 export const MAX_DEPTH = 32;
 
 /** `@name` where name is letters, digits, `_`, and inner `.`/`-`; not inside words or e-mail addresses. */
-export const MENTION_PATTERN = /(?<![\p{L}\p{N}_@.])@([\p{L}\p{N}_](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}_])?)/gu;
+export const MENTION_PATTERN =
+  /(?<![\p{L}\p{N}_@.])@([\p{L}\p{N}_](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}_])?)/gu;
 
 export function isContainer(node: Inline): node is InlineContainer {
   return (
@@ -62,7 +63,9 @@ export function tidy(nodes: readonly Inline[]): Inline[] {
  * containers pair only among themselves, so crossing markup stays text.
  */
 export function pairSpoilers(nodes: readonly Inline[], marker = '||'): Inline[] {
-  const withNested = nodes.map((n) => (isContainer(n) ? withChildren(n, pairSpoilers(n.children, marker)) : n));
+  const withNested = nodes.map((n) =>
+    isContainer(n) ? withChildren(n, pairSpoilers(n.children, marker)) : n,
+  );
   type Piece = Inline | 'delim';
   const pieces: Piece[] = [];
   for (const node of withNested) {
@@ -180,7 +183,11 @@ export function linkUrls(nodes: readonly Inline[]): Inline[] {
   const out: Inline[] = [];
   for (const node of nodes) {
     if (node.type !== 'text') {
-      out.push(isContainer(node) && node.type !== 'link' ? withChildren(node, linkUrls(node.children)) : node);
+      out.push(
+        isContainer(node) && node.type !== 'link'
+          ? withChildren(node, linkUrls(node.children))
+          : node,
+      );
       continue;
     }
     let last = 0;
@@ -192,4 +199,13 @@ export function linkUrls(nodes: readonly Inline[]): Inline[] {
     out.push({ type: 'text', text: node.text.slice(last) });
   }
   return tidy(out);
+}
+
+/** Drops line breaks at both ends of a paragraph: no markup can write them there. */
+export function trimBreaks(nodes: readonly Inline[]): Inline[] {
+  let start = 0;
+  let end = nodes.length;
+  while (start < end && nodes[start]?.type === 'lineBreak') start++;
+  while (end > start && nodes[end - 1]?.type === 'lineBreak') end--;
+  return nodes.slice(start, end);
 }

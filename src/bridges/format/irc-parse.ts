@@ -6,7 +6,7 @@
  * Bare URLs become links; `@nick` and a leading `nick:` become mentions when the resolver knows
  * the nick. Each line is a paragraph.
  */
-import { linkMentions, linkUrls, pairSpoilers, tidy } from './inline.js';
+import { inlineText, linkMentions, linkUrls, pairSpoilers, tidy } from './inline.js';
 import type { Block, Inline, RichText } from './model.js';
 import type { FormatOptions } from './types.js';
 
@@ -39,7 +39,8 @@ export function parseIrc(text: string, options: IrcOptions = {}): RichText {
     children = pairSpoilers(children, options.spoilerMarker ?? '||');
     children = linkUrls(children);
     children = leadingNick(linkMentions(children, options.resolver, NICK_MENTION), options);
-    if (children.length > 0) blocks.push({ type: 'paragraph', children });
+    // A line of only spaces is not sent by the renderer either.
+    if (inlineText(children).trim() !== '') blocks.push({ type: 'paragraph', children });
   }
   return { blocks };
 }
@@ -47,7 +48,11 @@ export function parseIrc(text: string, options: IrcOptions = {}): RichText {
 /** Splits a line at every style change, dropping control codes. */
 function styledRuns(line: string): Run[] {
   const runs: Run[] = [];
-  let bold = false, italic = false, underline = false, strike = false, code = false;
+  let bold = false,
+    italic = false,
+    underline = false,
+    strike = false,
+    code = false;
   let fg: string | undefined, bg: string | undefined;
   let text = '';
   const cut = (): void => {
@@ -100,7 +105,9 @@ function styledRuns(line: string): Run[] {
 function build(runs: readonly Run[], level: number): Inline[] {
   const style = STYLES[level];
   if (style === undefined) {
-    return runs.map((r) => (r.code ? { type: 'code', text: r.text } : { type: 'text', text: r.text }));
+    return runs.map((r) =>
+      r.code ? { type: 'code', text: r.text } : { type: 'text', text: r.text },
+    );
   }
   const out: Inline[] = [];
   let i = 0;
@@ -122,5 +129,9 @@ function leadingNick(children: Inline[], options: IrcOptions): Inline[] {
   const m = /^([A-Za-z[\]\\`_^{|}][\w[\]\\`^{|}-]*)([:,] )/.exec(first.text);
   const user = m?.[1] ? options.resolver.toUser(m[1]) : undefined;
   if (!m || user === undefined) return children;
-  return tidy([{ type: 'mention', user }, { type: 'text', text: first.text.slice((m[1] as string).length) }, ...children.slice(1)]);
+  return tidy([
+    { type: 'mention', user },
+    { type: 'text', text: first.text.slice((m[1] as string).length) },
+    ...children.slice(1),
+  ]);
 }

@@ -43,7 +43,9 @@ function block(b: Block, options: IrcOptions): string {
         .map((item, i) => {
           const marker = b.ordered ? `${(b.start ?? 1) + i}.` : '-';
           const lines = blocks(item, options).split('\n');
-          return lines.map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`)).join('\n');
+          return lines
+            .map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`))
+            .join('\n');
         })
         .join('\n');
   }

@@ -54,13 +54,17 @@ export function lineBlocks(src: string, syntax: LineSyntax, depth = 0): Block[] 
     if (rest !== undefined) {
       flush();
       const inner = [rest, ...lines.slice(i + 1)].join('\n');
-      out.push({ type: 'quote', children: lineBlocks(inner, { ...syntax, quoteRest: undefined }, depth + 1) });
+      out.push({
+        type: 'quote',
+        children: lineBlocks(inner, { ...syntax, quoteRest: undefined }, depth + 1),
+      });
       break;
     }
     if (nested && syntax.quote(line) !== undefined) {
       flush();
       const quoted: string[] = [];
-      while (i < lines.length && syntax.quote(lines[i] as string) !== undefined) quoted.push(syntax.quote(lines[i++] as string) as string);
+      while (i < lines.length && syntax.quote(lines[i] as string) !== undefined)
+        quoted.push(syntax.quote(lines[i++] as string) as string);
       out.push({ type: 'quote', children: lineBlocks(quoted.join('\n'), syntax, depth + 1) });
       continue;
     }
@@ -106,7 +110,11 @@ function closeFence(
   const first = (lines[i] as string).slice(3);
   const sameLine = first.indexOf('```');
   if (sameLine > 0) {
-    return { block: { type: 'codeBlock', text: first.slice(0, sameLine) }, next: i + 1, rest: first.slice(sameLine + 3) };
+    return {
+      block: { type: 'codeBlock', text: first.slice(0, sameLine) },
+      next: i + 1,
+      rest: first.slice(sameLine + 3),
+    };
   }
   for (let j = i + 1; j < lines.length; j++) {
     const line = lines[j] as string;
@@ -123,7 +131,11 @@ function closeFence(
     }
     if (body.at(-1) === '') body.pop();
     const text = body.join('\n');
-    return { block: lang ? { type: 'codeBlock', lang, text } : { type: 'codeBlock', text }, next: j + 1, rest: line.slice(at + 3) };
+    return {
+      block: lang ? { type: 'codeBlock', lang, text } : { type: 'codeBlock', text },
+      next: j + 1,
+      rest: line.slice(at + 3),
+    };
   }
   return undefined;
 }

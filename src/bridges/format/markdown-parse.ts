@@ -11,7 +11,16 @@ import type { Nodes, PhrasingContent, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
-import { MAX_DEPTH, linkMentions, mapText, pairSpoilers, plainBlocks, tidy, withLineBreaks } from './inline.js';
+import {
+  MAX_DEPTH,
+  linkMentions,
+  trimBreaks,
+  mapText,
+  pairSpoilers,
+  plainBlocks,
+  tidy,
+  withLineBreaks,
+} from './inline.js';
 import type { Block, Inline, RichText } from './model.js';
 import type { FormatOptions } from './types.js';
 
@@ -32,7 +41,7 @@ export function parseMarkdown(markdown: string, options: FormatOptions = {}): Ri
   let root;
   try {
     root = fromMarkdown(source, {
-      extensions: [gfmStrikethrough()],
+      extensions: [gfmStrikethrough(), { disable: { null: overBudget(source) } }],
       mdastExtensions: [gfmStrikethroughFromMarkdown()],
     });
   } catch {
@@ -69,10 +78,37 @@ function limitContainerNesting(source: string): string {
       const lead = /^[ \t]*/.exec(rest)?.[0] ?? '';
       const body = rest.slice(lead.length);
       // `\-`, `\>`, `\*`, `\+` are escapes; a number is made literal by escaping its `.` or `)`.
-      const literal = /^\d/.test(body) ? body.replace(/^(\d+)([.)])/, '$1\\$2') : /^[->*+]/.test(body) ? `\\${body}` : body;
+      const literal = /^\d/.test(body)
+        ? body.replace(/^(\d+)([.)])/, '$1\\$2')
+        : /^[->*+]/.test(body)
+          ? `\\${body}`
+          : body;
       return line.slice(0, pos) + lead + literal;
     })
     .join('\n');
+}
+
+/**
+ * micromark resolves emphasis, strikethrough, labels, inline HTML and code spans in time quadratic
+ * in the number of their markers (16 KiB of `*a` takes ~2 s, 64 KiB of `~~a` ~3 s). Past a budget of markers, which no human-written
+ * message reaches, the construct is turned off and its characters read as text.
+ */
+const MARKER_BUDGET = 1000;
+const BUDGETED: readonly (readonly [RegExp, readonly string[]])[] = [
+  [/[*_]/g, ['attention']],
+  [/[[\]]/g, ['labelStartLink', 'labelStartImage', 'labelEnd']],
+  [/</g, ['htmlText', 'autolink']],
+  [/`/g, ['codeText']],
+  [/~/g, ['strikethrough']],
+];
+
+function overBudget(source: string): string[] {
+  const off: string[] = [];
+  if (source.length <= MARKER_BUDGET) return off;
+  for (const [marker, constructs] of BUDGETED) {
+    if ((source.match(marker)?.length ?? 0) > MARKER_BUDGET) off.push(...constructs);
+  }
+  return off;
 }
 
 interface Ctx {
@@ -89,7 +125,9 @@ function blocksOf(nodes: readonly RootContent[], ctx: Ctx, depth: number): Block
   const out: Block[] = [];
   for (const node of nodes) {
     const block = blockOf(node, ctx, depth);
-    if (block !== undefined) out.push(block);
+    // An empty heading or paragraph renders to nothing: not kept, so parse∘render is stable.
+    if (block !== undefined && !(block.type === 'paragraph' && block.children.length === 0))
+      out.push(block);
   }
   return out;
 }
@@ -100,16 +138,21 @@ function blockOf(node: RootContent, ctx: Ctx, depth: number): Block | undefined 
   }
   switch (node.type) {
     case 'paragraph':
-      return { type: 'paragraph', children: phrasing(node.children, ctx, depth) };
+      return { type: 'paragraph', children: trimBreaks(phrasing(node.children, ctx, depth)) };
     case 'heading':
-      return { type: 'paragraph', children: tidy([{ type: 'bold', children: phrasing(node.children, ctx, depth) }]) };
+      return {
+        type: 'paragraph',
+        children: tidy([{ type: 'bold', children: phrasing(node.children, ctx, depth) }]),
+      };
     case 'blockquote':
       return { type: 'quote', children: blocksOf(node.children, ctx, depth + 1) };
     case 'list': {
       const ordered = node.ordered === true;
       const items = node.children.map((item) => blocksOf(item.children, ctx, depth + 1));
       const start = node.start ?? 1;
-      return ordered && start !== 1 ? { type: 'list', ordered, start, items } : { type: 'list', ordered, items };
+      return ordered && start !== 1
+        ? { type: 'list', ordered, start, items }
+        : { type: 'list', ordered, items };
     }
     case 'code': {
       const text = restorePipes(node.value, ctx, '\\|');
@@ -153,9 +196,17 @@ function inlineOf(node: PhrasingContent, ctx: Ctx, depth: number): Inline[] {
     case 'break':
       return [{ type: 'lineBreak' }];
     case 'link':
-      return [{ type: 'link', href: restorePipes(node.url, ctx, '|'), children: inner(node.children) }];
+      return [
+        { type: 'link', href: restorePipes(node.url, ctx, '|'), children: inner(node.children) },
+      ];
     case 'image':
-      return [{ type: 'link', href: restorePipes(node.url, ctx, '|'), children: [{ type: 'text', text: node.alt || node.url }] }];
+      return [
+        {
+          type: 'link',
+          href: restorePipes(node.url, ctx, '|'),
+          children: [{ type: 'text', text: node.alt || node.url }],
+        },
+      ];
     case 'linkReference': {
       const href = ctx.definitions.get(node.identifier);
       const children = inner(node.children);

@@ -108,7 +108,11 @@ function inline(node: Exclude<Inline, { type: 'italic' }>, options: FormatOption
       return `@${options.resolver?.toNetwork(node.user) ?? node.user.name}`;
     case 'link': {
       const only = node.children.length === 1 ? node.children[0] : undefined;
-      if (only?.type === 'text' && only.text === node.href && /^[a-z][a-z0-9+.-]{1,31}:[^\s<>`\\]*$/i.test(node.href)) {
+      if (
+        only?.type === 'text' &&
+        only.text === node.href &&
+        /^[a-z][a-z0-9+.-]{1,31}:[^\s<>`\\]*$/i.test(node.href)
+      ) {
         return `<${node.href}>`;
       }
       return `[${inlines(node.children, options)}](${destination(node.href)})`;
@@ -125,7 +129,7 @@ function codeSpan(text: string): string {
   const flat = text.replace(/\r?\n/g, ' ');
   if (flat === '') return '';
   const fence = '`'.repeat(longestRun(flat, '`') + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') || (/^ .*[^ ].* $/s.test(flat)) ? ' ' : '';
+  const pad = flat.startsWith('`') || flat.endsWith('`') || /^ .*[^ ].* $/s.test(flat) ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
@@ -139,7 +143,8 @@ export function escapeText(text: string): string {
     if ('\\`*[]<~'.includes(c)) out += `\\${c}`;
     else if (c === '_' && !(/[\p{L}\p{N}]/u.test(prev) && /[\p{L}\p{N}]/u.test(next))) out += '\\_';
     // A lone pipe inside text is harmless; one that could pair into `||` is escaped.
-    else if (c === '|' && (prev === '|' || next === '|' || i === 0 || i === text.length - 1)) out += '\\|';
+    else if (c === '|' && (prev === '|' || next === '|' || i === 0 || i === text.length - 1))
+      out += '\\|';
     else if (c === '&' && /^&(#?[a-z0-9]+);/i.test(text.slice(i))) out += '\\&';
     else if (c === '!' && next === '[') out += '\\!';
     else if (c === '\n') out += '\n';

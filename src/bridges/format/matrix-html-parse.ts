@@ -9,8 +9,28 @@ import type { Block, Inline, RichText } from './model.js';
 import type { FormatOptions } from './types.js';
 
 const BLOCK_TAGS = new Set([
-  'p', 'div', 'blockquote', 'pre', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr',
-  'table', 'thead', 'tbody', 'tfoot', 'tr', 'caption', 'details', 'summary',
+  'p',
+  'div',
+  'blockquote',
+  'pre',
+  'ul',
+  'ol',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'caption',
+  'details',
+  'summary',
 ]);
 
 /** Link schemes the Matrix spec allows in `<a href>`; anything else (javascript:…) is unwrapped. */
@@ -61,7 +81,9 @@ function blockOf(el: HtmlElement, options: FormatOptions, depth: number): Block[
     case 'blockquote':
       return [{ type: 'quote', children: blocksOf(el.children, options, depth) }];
     case 'pre': {
-      const code = el.children.find((c): c is HtmlElement => typeof c !== 'string' && c.tag === 'code');
+      const code = el.children.find(
+        (c): c is HtmlElement => typeof c !== 'string' && c.tag === 'code',
+      );
       const lang = /(?:^|\s)language-(\S+)/.exec(code?.attrs['class'] ?? '')?.[1];
       const text = htmlText(el).replace(/\n$/, '');
       return [lang ? { type: 'codeBlock', lang, text } : { type: 'codeBlock', text }];
@@ -70,7 +92,9 @@ function blockOf(el: HtmlElement, options: FormatOptions, depth: number): Block[
     case 'ol': {
       const items = el.children
         .filter((c) => typeof c !== 'string' || c.trim() !== '')
-        .map((c) => blocksOf(typeof c !== 'string' && c.tag === 'li' ? c.children : [c], options, depth));
+        .map((c) =>
+          blocksOf(typeof c !== 'string' && c.tag === 'li' ? c.children : [c], options, depth),
+        );
       const start = Number.parseInt(el.attrs['start'] ?? '1', 10);
       const ordered = el.tag === 'ol';
       return ordered && Number.isSafeInteger(start) && start !== 1
@@ -84,7 +108,9 @@ function blockOf(el: HtmlElement, options: FormatOptions, depth: number): Block[
     case 'h5':
     case 'h6': {
       const children = trimInlines(tidy(inlinesOf(el.children, options, depth)));
-      return children.length > 0 ? [{ type: 'paragraph', children: [{ type: 'bold', children }] }] : [];
+      return children.length > 0
+        ? [{ type: 'paragraph', children: [{ type: 'bold', children }] }]
+        : [];
     }
     case 'hr':
       return [{ type: 'paragraph', children: [{ type: 'text', text: '---' }] }];
@@ -162,8 +188,13 @@ function anchor(el: HtmlElement, children: Inline[], options: FormatOptions): In
 /** Drops whitespace and line breaks at both ends of a paragraph (HTML layout, not content). */
 function trimInlines(nodes: Inline[]): Inline[] {
   const out = [...nodes];
-  while (out[0]?.type === 'lineBreak' || (out[0]?.type === 'text' && out[0].text.trim() === '')) out.shift();
-  while (out.at(-1)?.type === 'lineBreak' || (out.at(-1)?.type === 'text' && (out.at(-1) as { text: string }).text.trim() === '')) out.pop();
+  while (out[0]?.type === 'lineBreak' || (out[0]?.type === 'text' && out[0].text.trim() === ''))
+    out.shift();
+  while (
+    out.at(-1)?.type === 'lineBreak' ||
+    (out.at(-1)?.type === 'text' && (out.at(-1) as { text: string }).text.trim() === '')
+  )
+    out.pop();
   const first = out[0];
   if (first?.type === 'text') out[0] = { type: 'text', text: first.text.trimStart() };
   const last = out.at(-1);

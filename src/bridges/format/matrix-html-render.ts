@@ -17,7 +17,11 @@ export function renderMatrixContent(
   text: RichText,
   options: FormatOptions = {},
 ): { body: string; format: 'org.matrix.custom.html'; formatted_body: string } {
-  return { body: renderMatrixBody(text, options), format: 'org.matrix.custom.html', formatted_body: renderMatrixHtml(text, options) };
+  return {
+    body: renderMatrixBody(text, options),
+    format: 'org.matrix.custom.html',
+    formatted_body: renderMatrixHtml(text, options),
+  };
 }
 
 /**
@@ -46,7 +50,8 @@ function block(b: Block, options: FormatOptions): string {
       return `<blockquote>${blocks(b.children, options)}</blockquote>`;
     case 'list': {
       const tag = b.ordered ? 'ol' : 'ul';
-      const start = b.ordered && b.start !== undefined && b.start !== 1 ? ` start="${b.start}"` : '';
+      const start =
+        b.ordered && b.start !== undefined && b.start !== 1 ? ` start="${b.start}"` : '';
       const items = b.items.map((item) => `<li>${blocks(item, options)}</li>`).join('');
       return `<${tag}${start}>${items}</${tag}>`;
     }

@@ -33,7 +33,9 @@ function block(b: Block, options: PlainOptions): string {
         .map((item, i) => {
           const marker = b.ordered ? `${(b.start ?? 1) + i}. ` : '- ';
           const body = blocks(item, options).split('\n');
-          return body.map((l, j) => (j === 0 ? marker + l : ' '.repeat(marker.length) + l)).join('\n');
+          return body
+            .map((l, j) => (j === 0 ? marker + l : ' '.repeat(marker.length) + l))
+            .join('\n');
         })
         .join('\n');
   }

@@ -1,7 +1,7 @@
 /**
  * A small rule-driven inline scanner for the chat markups (Discord, Slack): at each position the
  * rules are tried in order; the first that matches produces nodes and says where it ended,
- * otherwise the character is plain text. Delimited spans (`*x*`) find their closer by search and
+ * otherwise the character is plain text. Delimited spans (`*x*`) take the first valid closer and
  * scan their content recursively, up to MAX_DEPTH.
  */
 import { MAX_DEPTH, tidy, withLineBreaks } from './inline.js';
@@ -18,27 +18,43 @@ export interface Rule {
   match(src: string, pos: number, scan: Scan): Match | undefined;
 }
 
-/** Scans a nested span at the next depth, and remembers failed closer searches for this source. */
+/** What a rule may ask of the scan in progress: nested scanning and per-source position caches. */
 export interface Scan {
   readonly depth: number;
   inner(text: string): Inline[];
-  /** Index of `marker` at or after `from`, or -1; a miss is remembered so later searches are O(1). */
-  find(marker: string, from: number): number;
+  /**
+   * Sorted positions computed once per source under `key` (e.g. every valid closer of a rule), so
+   * that each opener finds its closer by binary search: linear time on hostile input.
+   */
+  positions(key: unknown, compute: () => number[]): readonly number[];
 }
 
-/** Scans `src` with `rules`. Never throws; worst case on hostile input is quadratic in its length. */
+/** First element of sorted `list` that is >= `min`, or undefined. */
+export function firstAtLeast(list: readonly number[], min: number): number | undefined {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as number) < min) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo];
+}
+
+/** Scans `src` with `rules`. Never throws; time is linear in `src` per nesting level (at most MAX_DEPTH). */
 export function scanInlines(src: string, rules: readonly Rule[], depth = 0): Inline[] {
-  const misses = new Map<string, number>();
+  const cache = new Map<unknown, number[]>();
   const scan: Scan = {
+    positions(key, compute) {
+      let list = cache.get(key);
+      if (list === undefined) {
+        list = compute();
+        cache.set(key, list);
+      }
+      return list;
+    },
     depth,
     inner: (text) => scanInlines(text, rules, depth + 1),
-    find(marker, from) {
-      const missFrom = misses.get(marker);
-      if (missFrom !== undefined && from >= missFrom) return -1;
-      const at = src.indexOf(marker, from);
-      if (at < 0) misses.set(marker, Math.min(from, missFrom ?? from));
-      return at;
-    },
   };
   const triggers = new Set(rules.flatMap((r) => [...r.triggers]));
   const out: Inline[] = [];
@@ -91,34 +107,50 @@ export const NON_SPACE: Flanking = {
 /** Anything goes (Discord `||`, `__`). */
 export const ANYWHERE: Flanking = { canOpen: () => true, canClose: () => true };
 
-/**
- * A span between two `marker`s wrapped by `wrap`. `notFollowedBy` rejects a closer directly
- * followed by that character (so `*a**` does not close italics on the first star of `**`).
- */
+export interface DelimitedOptions {
+  /** Rejects a closer directly followed by this character (`*a**` does not close on the first `*`). */
+  readonly notFollowedBy?: string;
+  /** Whether a backslash escapes a marker character (Discord yes, Slack has no escapes). */
+  readonly escapes?: boolean;
+}
+
+/** A span between two `marker`s wrapped by `wrap`. */
 export function delimited(
   marker: string,
   wrap: (children: Inline[]) => Inline,
   flanking: Flanking,
-  notFollowedBy = '',
+  { notFollowedBy = '', escapes = false }: DelimitedOptions = {},
 ): Rule {
-  return {
+  const rule: Rule = {
     triggers: marker[0] as string,
     match(src, pos, scan) {
       if (scan.depth >= MAX_DEPTH || !src.startsWith(marker, pos)) return undefined;
       if (!flanking.canOpen(src, pos, marker.length)) return undefined;
-      let from = pos + marker.length + 1;
-      for (;;) {
-        const at = scan.find(marker, from);
-        if (at < 0) return undefined;
-        const follows = src[at + marker.length] ?? '';
-        if (flanking.canClose(src, at, marker.length) && (notFollowedBy === '' || follows !== notFollowedBy)) {
-          const children = scan.inner(src.slice(pos + marker.length, at));
-          return { nodes: [wrap(children)], end: at + marker.length };
+      // Whether a position closes depends only on the source, so all closers are found once.
+      const closers = scan.positions(rule, () => {
+        const found: number[] = [];
+        for (let at = src.indexOf(marker); at >= 0; at = src.indexOf(marker, at + 1)) {
+          const follows = src[at + marker.length] ?? '';
+          const ok = notFollowedBy === '' || follows !== notFollowedBy;
+          if (ok && flanking.canClose(src, at, marker.length) && !(escapes && isEscaped(src, at)))
+            found.push(at);
         }
-        from = at + 1;
-      }
+        return found;
+      });
+      const at = firstAtLeast(closers, pos + marker.length + 1);
+      if (at === undefined) return undefined;
+      const children = scan.inner(src.slice(pos + marker.length, at));
+      return { nodes: [wrap(children)], end: at + marker.length };
     },
   };
+  return rule;
+}
+
+/** Whether the character at `pos` follows an odd number of backslashes. */
+function isEscaped(src: string, pos: number): boolean {
+  let n = 0;
+  while (src[pos - 1 - n] === '\\') n++;
+  return n % 2 === 1;
 }
 
 /** A backslash before ASCII punctuation makes that character literal (Discord). */
@@ -131,25 +163,29 @@ export const escapeRule: Rule = {
   },
 };
 
-/** A code span between runs of the same number of backticks. */
+/** A code span between runs of the same number of backticks; an unmatched run is literal text. */
 export const codeSpanRule: Rule = {
   triggers: '`',
   match(src, pos, scan) {
     let n = 0;
     while (src[pos + n] === '`') n++;
-    const fence = '`'.repeat(n);
-    let from = pos + n;
-    for (;;) {
-      const at = scan.find(fence, from);
-      if (at < 0) return undefined;
-      let end = at + n;
-      while (src[end] === '`') end++;
-      if (end - at === n && at > pos + n) {
-        let text = src.slice(pos + n, at);
-        if (n >= 3) text = text.replace(/^\n/, '').replace(/\n$/, '');
-        return { nodes: [{ type: 'code', text }], end };
+    const runs = scan.positions(`code-span:${n}`, () => {
+      const found: number[] = [];
+      for (let at = src.indexOf('`'); at >= 0;) {
+        let end = at;
+        while (src[end] === '`') end++;
+        if (end - at === n) found.push(at);
+        at = src.indexOf('`', end);
       }
-      from = end;
-    }
+      return found;
+    });
+    const at = firstAtLeast(runs, pos + n + 1);
+    const fence = src.slice(pos, pos + n);
+    if (at === undefined) return { nodes: [{ type: 'text', text: fence }], end: pos + n };
+    let text = src.slice(pos + n, at);
+    if (n >= 3) text = text.replace(/^\n/, '').replace(/\n$/, '');
+    // Inline code is one line in the model; renderers write a newline in it as a space too.
+    text = text.replace(/\r?\n/g, ' ');
+    return { nodes: [{ type: 'code', text }], end: at + n };
   },
 };

@@ -26,14 +26,16 @@ function block(b: Block, options: FormatOptions): string {
     case 'quote':
       return blocks(b.children, options)
         .split('\n')
-        .map((l) => `> ${l}`.trimEnd())
+        .map((l) => (l === '' ? '>' : `> ${l}`))
         .join('\n');
     case 'list':
       return b.items
         .map((item, i) => {
           const marker = b.ordered ? `${(b.start ?? 1) + i}.` : '•';
           const lines = blocks(item, options).split('\n');
-          return lines.map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`)).join('\n');
+          return lines
+            .map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`))
+            .join('\n');
         })
         .join('\n');
   }

@@ -16,7 +16,9 @@ export { renderSlack };
 export function parseSlack(text: string, options: FormatOptions = {}): RichText {
   const rules = slackRules(options.resolver);
   const inline = (t: string): Inline[] =>
-    mapText(scanInlines(t, rules), decodeEntities).map((n) => (n.type === 'code' ? { ...n, text: decodeEntities(n.text) } : n));
+    mapText(scanInlines(t, rules), decodeEntities).map((n) =>
+      n.type === 'code' ? { ...n, text: decodeEntities(n.text) } : n,
+    );
   const blocks = lineBlocks(text, {
     quote: (line) => /^(?:&gt;|>) ?(.*)$/.exec(line)?.[1],
     listItem(line) {
@@ -27,13 +29,19 @@ export function parseSlack(text: string, options: FormatOptions = {}): RichText 
     fenceLanguage: false,
     inline,
   });
-  return { blocks: blocks.map((b) => (b.type === 'codeBlock' ? { ...b, text: decodeEntities(b.text) } : b)) };
+  return {
+    blocks: blocks.map((b) =>
+      b.type === 'codeBlock' ? { ...b, text: decodeEntities(b.text) } : b,
+    ),
+  };
 }
 
 export const slack: Converter = { parse: parseSlack, render: renderSlack };
 
 function decodeEntities(text: string): string {
-  return text.replace(/&(amp|lt|gt);/g, (_all, name: string) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>'));
+  return text.replace(/&(amp|lt|gt);/g, (_all, name: string) =>
+    name === 'amp' ? '&' : name === 'lt' ? '<' : '>',
+  );
 }
 
 function slackRules(resolver: MentionResolver | undefined): Rule[] {
@@ -46,16 +54,23 @@ function slackRules(resolver: MentionResolver | undefined): Rule[] {
   ];
 }
 
+/** Sticky: matched at a position without copying the rest of the text. */
+const ANGLE = /<([^<>|\n]+)(?:\|([^<>\n]*))?>/y;
+
 /** `<@U1>`, `<#C1|name>`, `<!here>`, `<!subteam^S1|@team>`, `<!date^…|fallback>`, `<url|label>`. */
 function angleRule(resolver: MentionResolver | undefined): Rule {
   return {
     triggers: '<',
     match(src, pos) {
-      const m = /^<([^<>|\n]+)(?:\|([^<>\n]*))?>/.exec(src.slice(pos, pos + 8192));
+      ANGLE.lastIndex = pos;
+      const m = ANGLE.exec(src);
       if (!m?.[1]) return undefined;
       const [whole, target, label] = [m[0], m[1], m[2]];
       const end = pos + whole.length;
-      const text = (t: string): { nodes: Inline[]; end: number } => ({ nodes: [{ type: 'text', text: t }], end });
+      const text = (t: string): { nodes: Inline[]; end: number } => ({
+        nodes: [{ type: 'text', text: t }],
+        end,
+      });
       if (target.startsWith('@')) {
         const user = resolver?.toUser(target.slice(1));
         if (user) return { nodes: [{ type: 'mention', user }], end };

@@ -22,7 +22,7 @@ function charAt(text: string, i: number, unit: SplitUnit): { size: number; units
 export function measure(text: string, unit: SplitUnit = 'bytes'): number {
   if (unit === 'chars') return text.length;
   let size = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = charAt(text, i, unit);
     size += c.size;
     i += c.units;
@@ -90,7 +90,8 @@ function openStyles(line: string): string {
  * @throws SplitLimitError when `maxBytes` is below 16.
  */
 export function splitIrcLines(text: string, maxBytes: number): string[] {
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 16) throw new SplitLimitError(maxBytes, 'bytes');
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 16)
+    throw new SplitLimitError(maxBytes, 'bytes');
   const out: string[] = [];
   for (const line of text.split(/\r?\n|\r/)) {
     if (line.trim() === '') continue;

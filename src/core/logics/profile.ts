@@ -51,12 +51,14 @@ export const userProfileLogic: ResourceLogic<'userProfile'> = {
   },
 };
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 export function validUsername(name: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return (
     name.length >= 1 &&
     [...name].length <= MAX_USERNAME &&
-    !/[\u0000-\u001f\u007f]/.test(name) &&
+    !CONTROL_CHARACTERS.test(name) &&
     name.trim() === name
   );
 }

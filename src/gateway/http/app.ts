@@ -47,8 +47,19 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): GatewayApp {
   const app = new Hono<AppEnv>();
 
   app.use('*', async (c, next) => {
+    const started = performance.now();
     await next();
     counters.record(c.req.method, c.res.status);
+    // The path only: query strings may carry cursors, and tokens never travel in URLs here.
+    deps.logger.debug(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
   });
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps, counters, sse));

@@ -8,6 +8,7 @@ export type Auth = { readonly kind: 'admin' } | { readonly kind: 'user'; readonl
 
 /** Logger subset the HTTP layer uses (pino's Logger satisfies it). */
 export interface HttpLogger {
+  debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;

@@ -5,6 +5,7 @@ import {
   PayloadTooLargeError,
   ValidationError,
 } from '../../core/errors.js';
+import { HTTPException } from 'hono/http-exception';
 import { HttpError, RateLimitedError } from './errors.js';
 
 /** The one error shape of the API: `{"error":{"code","message"}}`. */
@@ -54,5 +55,9 @@ export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof NotFoundError) return plain(404, err.code, err.message);
   if (err instanceof ConflictError) return plain(409, err.code, err.message);
   if (err instanceof PayloadTooLargeError) return plain(413, err.code, err.message);
+  // hono's own middleware signals client errors this way; keep their status, in our shape.
+  if (err instanceof HTTPException && err.status < 500) {
+    return plain(err.status, 'invalid_request', err.message || 'bad request');
+  }
   return { status: 500, body: body('internal', 'internal error'), headers: {}, internal: true };
 }

@@ -1,3 +1,4 @@
+import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import {
   ConflictError,
@@ -58,6 +59,12 @@ describe('error mapping', () => {
 
   it('429 carries Retry-After in seconds', () => {
     expect(toErrorResponse(new RateLimitedError(7)).headers).toEqual({ 'Retry-After': '7' });
+  });
+
+  it("hono's HTTPException keeps its 4xx status in the API's shape", () => {
+    const res = toErrorResponse(new HTTPException(405, { message: 'method not allowed' }));
+    expect(res.status).toBe(405);
+    expect(res.body).toEqual({ error: { code: 'invalid_request', message: 'method not allowed' } });
   });
 
   it('an unknown error is a 500 that hides its message', () => {

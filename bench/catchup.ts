@@ -1,0 +1,125 @@
+/**
+ * Offline catch-up: a node that has never seen a channel fetches its whole log (100k entries by
+ * default, `BENCH_CATCHUP`) from one peer over the sync protocol on loopback. The peer runs in a
+ * child process that builds the log directly through the core first; only the catch-up is timed.
+ * Reports entries/s, the time for all of them, and the catching-up process's peak RSS (sampled)
+ * against its RSS before the sync, to show that memory stays flat whatever the backlog.
+ */
+import '../bin/polyfill.mjs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { createNode } from '../src/core/index.js';
+import { loadOrCreateNodeKey } from '../src/core/identity.js';
+import { createP2P } from '../src/core/p2p/index.js';
+import type { ChannelId } from '../src/core/types.js';
+import { environment } from './environment.js';
+
+const total = Number(process.env.BENCH_CATCHUP ?? 100_000);
+
+async function startNodeWithP2P(dir: string) {
+  const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+  await node.start();
+  const p2p = createP2P({
+    seed: loadOrCreateNodeKey(dir).seed,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    syncIntervalMs: 0,
+    redialIntervalMs: 0,
+  })({ node });
+  return { node, p2p };
+}
+
+/** Child: builds the log, serves it, prints one line with its address; stops on stdin EOF. */
+async function serve(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-bench-catchup-src-'));
+  const { node, p2p } = await startNodeWithP2P(dir);
+  const { user } = await node.createLocalUser('source');
+  const { channel } = await node.submit(user.id, { kind: 'createChannel', name: 'backlog' });
+  const built = performance.now();
+  for (let sent = 0; sent < total; sent += 500) {
+    const batch = [];
+    for (let i = 0; i < 500 && sent + i < total; i += 1) {
+      batch.push(
+        node.submit(user.id, {
+          kind: 'sendMessage',
+          channel: channel!.id,
+          text: `backlog message ${sent + i}: the quick brown fox jumps over the lazy dog`,
+        }),
+      );
+    }
+    await Promise.all(batch);
+  }
+  const buildMs = performance.now() - built;
+  await p2p.start();
+  const entries = node.metrics().entries;
+  process.stdout.write(
+    `${JSON.stringify({ address: p2p.addresses()[0], channel: channel!.id, entries, buildMs })}\n`,
+  );
+  process.stdin.resume();
+  await new Promise((done) => process.stdin.once('end', done));
+  await p2p.stop();
+  await node.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function measure(): Promise<void> {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, '--serve'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((ok) => lines.once('line', ok));
+  const source = JSON.parse(first) as { address: string; channel: string; entries: number; buildMs: number };
+
+  const dir = mkdtempSync(join(tmpdir(), 'mc-bench-catchup-dst-'));
+  const { node, p2p } = await startNodeWithP2P(dir);
+  await p2p.start();
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 25);
+
+  const started = performance.now();
+  await p2p.dial(source.address);
+  await p2p.fetchChannel(source.channel);
+  const elapsedMs = performance.now() - started;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+  const received = node.metrics().entries;
+  const messages = node.listMessages(source.channel as ChannelId, { limit: 1 }).length;
+  const complete = received === source.entries && node.metrics().pending === 0 && messages === 1;
+  child.stdin!.end();
+  await new Promise((done) => child.once('exit', done));
+  await p2p.stop();
+  await node.stop();
+  rmSync(dir, { recursive: true, force: true });
+
+  const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  console.log(
+    JSON.stringify({
+      name: 'p2p_catchup',
+      unit: 'entries/s',
+      value: Math.round(received / (elapsedMs / 1000)),
+      entries: received,
+      expectedEntries: source.entries,
+      complete,
+      seconds: Math.round(elapsedMs) / 1000,
+      targets: { entriesPerSecond: 20_000, seconds: 10 },
+      rssBeforeMb: mb(rssBefore),
+      peakRssMb: mb(peakRss),
+      rssGrowthMb: mb(peakRss - rssBefore),
+      sourceBuildSeconds: Math.round(source.buildMs) / 1000,
+      environment: environment(),
+    }),
+  );
+  if (!complete) process.exitCode = 1;
+}
+
+if (process.argv.includes('--serve')) await serve();
+else await measure();

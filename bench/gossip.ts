@@ -1,0 +1,174 @@
+/**
+ * Gossip propagation latency: 10 nodes (core + P2P, one worker thread each, loopback TCP, a
+ * sparse topology so most messages cross more than one hop) follow one channel; one node posts
+ * at 200 msg/s and every other node records when the message is applied locally. Latency runs
+ * from just before `submit` on the sender to the `message` event on a receiver (sign, store,
+ * gossip, validate, ingest). Prints one JSON object with p50/p99. `BENCH_GOSSIP_MESSAGES`,
+ * `BENCH_GOSSIP_NODES` and `BENCH_GOSSIP_RATE` override the defaults (2000, 10, 200).
+ */
+import '../bin/polyfill.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { createNode } from '../src/core/index.js';
+import { loadOrCreateNodeKey } from '../src/core/identity.js';
+import type { ChannelId } from '../src/core/types.js';
+import { createP2P } from '../src/core/p2p/index.js';
+import { environment } from './environment.js';
+
+const NODES = Number(process.env.BENCH_GOSSIP_NODES ?? 10);
+const MESSAGES = Number(process.env.BENCH_GOSSIP_MESSAGES ?? 2000);
+const RATE = Number(process.env.BENCH_GOSSIP_RATE ?? 200);
+const WARMUP = 200;
+
+/** One clock for every thread of the process, in ms with sub-ms precision. */
+const now = () => performance.timeOrigin + performance.now();
+
+type ToWorker = { cmd: 'follow'; channel: string } | { cmd: 'send'; count: number; rate: number } | { cmd: 'stop' };
+type FromWorker =
+  | { kind: 'started'; address: string; channel?: string }
+  | { kind: 'following' }
+  | { kind: 'sent'; id: string; at: number }
+  | { kind: 'received'; id: string; at: number }
+  | { kind: 'done' }
+  | { kind: 'stopped' };
+
+async function worker(): Promise<void> {
+  const { index, peers } = workerData as { index: number; peers: string[] };
+  const port = parentPort!;
+  const post = (m: FromWorker) => port.postMessage(m);
+  const dir = mkdtempSync(join(tmpdir(), `mc-bench-gossip-${index}-`));
+  const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+  await node.start();
+  const p2p = createP2P({
+    seed: loadOrCreateNodeKey(dir).seed,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    syncIntervalMs: 0,
+    redialIntervalMs: 0,
+  })({ node });
+  await p2p.start();
+  for (const peer of peers) await p2p.dial(peer);
+  node.on('message', (event) => {
+    if (!event.local) post({ kind: 'received', id: event.message.id, at: now() });
+  });
+  let sender: { user: string; channel: string } | undefined;
+  if (index === 0) {
+    const { user } = await node.createLocalUser('sender');
+    const { channel } = await node.submit(user.id, { kind: 'createChannel', name: 'bench' });
+    sender = { user: user.id, channel: channel!.id };
+  }
+  post({ kind: 'started', address: p2p.addresses()[0]!, ...(sender && { channel: sender.channel }) });
+  port.on('message', async (message: ToWorker) => {
+    if (message.cmd === 'follow') {
+      await p2p.fetchChannel(message.channel);
+      post({ kind: 'following' });
+    } else if (message.cmd === 'send' && sender) {
+      const started = now();
+      const sends: Promise<void>[] = [];
+      for (let i = 0; i < message.count; i += 1) {
+        const due = started + (i * 1000) / message.rate;
+        const wait = due - now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const at = now();
+        sends.push(
+          node
+            .submit(sender.user as never, { kind: 'sendMessage', channel: sender.channel as ChannelId, text: `m${i}` })
+            .then((r) => post({ kind: 'sent', id: r.created!, at })),
+        );
+      }
+      await Promise.all(sends);
+      post({ kind: 'done' });
+    } else if (message.cmd === 'stop') {
+      await p2p.stop();
+      await node.stop();
+      rmSync(dir, { recursive: true, force: true });
+      post({ kind: 'stopped' });
+    }
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const workers: Worker[] = [];
+  const addresses: string[] = [];
+  const sentAt = new Map<string, number>();
+  const receivedAt = new Map<string, number[]>();
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const next = (w: Worker, kind: FromWorker['kind']) =>
+    new Promise<FromWorker>((ok) => {
+      const on = (m: FromWorker) => {
+        if (m.kind !== kind) return;
+        w.off('message', on);
+        ok(m);
+      };
+      w.on('message', on);
+    });
+  let channel = '';
+  for (let i = 0; i < NODES; i += 1) {
+    // A sparse graph: each node dials the previous one and the one three before it.
+    const peers = [addresses[i - 1], addresses[i - 3]].filter((a): a is string => a !== undefined);
+    const w = new Worker(new URL(import.meta.url), { workerData: { index: i, peers }, execArgv: process.execArgv });
+    w.on('message', (m: FromWorker) => {
+      if (m.kind === 'sent') sentAt.set(m.id, m.at);
+      if (m.kind === 'received') receivedAt.set(m.id, [...(receivedAt.get(m.id) ?? []), m.at]);
+    });
+    const started = (await next(w, 'started')) as Extract<FromWorker, { kind: 'started' }>;
+    addresses.push(started.address);
+    if (started.channel) channel = started.channel;
+    workers.push(w);
+  }
+  for (const w of workers.slice(1)) {
+    w.postMessage({ cmd: 'follow', channel } satisfies ToWorker);
+    await next(w, 'following');
+  }
+  await new Promise((r) => setTimeout(r, 3000)); // heartbeats build the channel mesh
+  const sender = workers[0]!;
+  sender.postMessage({ cmd: 'send', count: WARMUP + MESSAGES, rate: RATE } satisfies ToWorker);
+  await next(sender, 'done');
+  await new Promise((r) => setTimeout(r, 3000)); // stragglers
+  clearInterval(sampler);
+
+  const ordered = [...sentAt.entries()].sort((a, b) => a[1] - b[1]).slice(WARMUP);
+  const latencies: number[] = [];
+  for (const [id, at] of ordered) for (const t of receivedAt.get(id) ?? []) latencies.push(t - at);
+  latencies.sort((a, b) => a - b);
+  const expected = ordered.length * (NODES - 1);
+  for (const w of workers) {
+    w.postMessage({ cmd: 'stop' } satisfies ToWorker);
+    await next(w, 'stopped');
+    await w.terminate();
+  }
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const p99 = round(percentile(latencies, 99));
+  console.log(
+    JSON.stringify({
+      name: 'gossip_propagation_latency',
+      unit: 'ms',
+      value: p99,
+      p50: round(percentile(latencies, 50)),
+      p90: round(percentile(latencies, 90)),
+      p99,
+      max: round(latencies[latencies.length - 1] ?? NaN),
+      target: { p99: 50 },
+      nodes: NODES,
+      ratePerSecond: RATE,
+      messages: ordered.length,
+      deliveries: latencies.length,
+      deliveredFraction: round(latencies.length / expected),
+      peakRssMb: Math.round(peakRss / 2 ** 20),
+      note: 'all nodes are worker threads of one process; peak RSS is for all of them',
+      environment: environment(),
+    }),
+  );
+  if (latencies.length < expected) process.exitCode = 1;
+}
+
+if (isMainThread) await main();
+else await worker();

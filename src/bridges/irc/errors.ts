@@ -1,0 +1,51 @@
+/**
+ * Errors of the IRC adapter, one class per condition. Delivery failures extend the contract's
+ * `DeliveryError` so the router reads `permanent` / `retryAfterMs` without knowing IRC.
+ */
+import { DeliveryError } from '../errors.js';
+
+/** The bridge config names no network by this name (a link with a typo in `network`). */
+export class UnknownIrcNetworkError extends DeliveryError {
+  constructor(readonly network: string, known: readonly string[]) {
+    super(`no IRC network "${network}" is configured; configured: ${known.join(', ') || 'none'}`, {
+      permanent: true,
+    });
+  }
+}
+
+/** A link target that is not `{network, channel: '#…'}`. */
+export class InvalidIrcTargetError extends DeliveryError {
+  constructor(detail: string) {
+    super(`invalid IRC link target: ${detail}`, { permanent: true });
+  }
+}
+
+/** The connection is down and did not come back within the wait a send may take. */
+export class IrcDisconnectedError extends DeliveryError {
+  constructor(network: string, retryAfterMs: number, cause?: unknown) {
+    super(`IRC network ${network} is not connected`, { retryAfterMs, cause });
+  }
+}
+
+/** The server refused a line (cannot send to channel, banned, no such channel). */
+export class IrcRefusedError extends DeliveryError {
+  constructor(target: string, reason: string) {
+    super(`IRC server refused the message to ${target}: ${reason}`, { permanent: true });
+  }
+}
+
+/** The connection closed before the server confirmed our lines; they are sent again. */
+export class IrcConnectionLostError extends Error {
+  constructor(network: string) {
+    super(`connection to ${network} lost`);
+    this.name = 'IrcConnectionLostError';
+  }
+}
+
+/** The bridge section is not usable (should have been caught by the gateway's schema). */
+export class IrcConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IrcConfigError';
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Links between Multichat channels and external targets, for the HTTP API, the CLI and the
+ * `links:` config section. A link names a channel by id or name; a name that does not exist yet
+ * becomes a new public channel created by the gateway's own bridged profile ("gateway", origin
+ * `multichat/gateway`), so no native user has to exist before bridging starts.
+ */
+import type { ChannelView, UserView } from '../../core/types.js';
+import { LinkExistsError } from '../../mapping/index.js';
+import type { Link, LinkId, LinkTarget } from '../../mapping/types.js';
+import { InvalidLinkError, NetworkNotConfiguredError } from '../errors.js';
+import type { NetworkName } from '../types.js';
+import type { RuntimeContext } from './context.js';
+import { supportsTargetResolution } from './guards.js';
+
+/** A link as the API shows it. */
+export interface LinkView {
+  readonly id: LinkId;
+  readonly channel: string;
+  readonly channelName?: string;
+  readonly network: string;
+  readonly target: LinkTarget;
+  readonly createdAt: string;
+}
+
+export interface LinkRequest {
+  /** Channel id or name. */
+  readonly channel: string;
+  readonly network: string;
+  readonly target: LinkTarget;
+  /** Create the channel when no channel has this id or name (default true). */
+  readonly createChannel?: boolean;
+}
+
+/** The origin of the profile that owns channels the gateway creates for links. */
+export const GATEWAY_ORIGIN = { network: 'multichat', externalId: 'gateway' } as const;
+
+export class LinkManager {
+  constructor(private readonly ctx: RuntimeContext) {}
+
+  async list(): Promise<LinkView[]> {
+    return (await this.ctx.store.links.list()).map((l) => this.view(l));
+  }
+
+  async get(id: LinkId): Promise<LinkView | undefined> {
+    const link = await this.ctx.store.links.get(id);
+    return link && this.view(link);
+  }
+
+  /**
+   * Creates a link. Throws NetworkNotConfiguredError, InvalidLinkError (bad target or channel),
+   * or the store's LinkExistsError when the target is linked already.
+   */
+  async create(request: LinkRequest): Promise<LinkView> {
+    const target = await this.canonicalTarget(request.network, request.target);
+    const channel = await this.channel(request.channel, request.createChannel ?? true);
+    const link = await this.ctx.store.links.create({ channel: channel.id, network: request.network, target });
+    this.ctx.logger.info({ link: link.id, channel: channel.name, network: link.network }, 'link created');
+    return this.view(link);
+  }
+
+  /** Throws the store's LinkNotFoundError. */
+  async remove(id: LinkId): Promise<void> {
+    await this.ctx.store.links.delete(id);
+    this.ctx.logger.info({ link: id }, 'link removed');
+  }
+
+  /**
+   * Makes sure every configured link exists; links already present are left alone, and links
+   * made through the API are never removed here. A bad entry is logged and skipped, so one typo
+   * does not keep the other links down.
+   */
+  async applyConfig(entries: readonly LinkRequest[]): Promise<void> {
+    for (const entry of entries) {
+      try {
+        await this.create(entry);
+      } catch (error) {
+        if (error instanceof LinkExistsError) continue;
+        this.ctx.logger.error({ err: (error as Error).message, channel: entry.channel, network: entry.network }, 'configured link not applied');
+      }
+    }
+  }
+
+  private async canonicalTarget(network: string, target: LinkTarget): Promise<LinkTarget> {
+    const slot = this.ctx.adapters.get(network);
+    if (!slot) throw new NetworkNotConfiguredError(network);
+    if (typeof target !== 'object' || target === null || Object.keys(target).length === 0) {
+      throw new InvalidLinkError('target', `target for ${network} needs at least one field`);
+    }
+    for (const [key, value] of Object.entries(target)) {
+      if (typeof value !== 'string' || value.length === 0) {
+        throw new InvalidLinkError(`target.${key}`, `target.${key} must be a non-empty string`);
+      }
+    }
+    return supportsTargetResolution(slot.adapter) ? slot.adapter.resolveTarget(target) : target;
+  }
+
+  private async channel(ref: string, create: boolean): Promise<ChannelView> {
+    const { node } = this.ctx;
+    if (typeof ref !== 'string' || ref.length === 0) {
+      throw new InvalidLinkError('channel', 'channel must be a channel id or name');
+    }
+    const found = node.getChannel(ref as ChannelView['id']) ?? node.findChannelByName(ref);
+    if (found) return found;
+    if (!create) throw new InvalidLinkError('channel', `no channel has the id or name "${ref}"`);
+    const owner = await this.gatewayUser();
+    const result = await node.submit(owner.id, { kind: 'createChannel', name: ref, visibility: 'public' });
+    if (!result.channel) throw new InvalidLinkError('channel', `channel "${ref}" could not be created`);
+    return result.channel;
+  }
+
+  private gatewayUser(): Promise<UserView> {
+    return this.ctx.node.ensureBridgedUser(GATEWAY_ORIGIN, { username: 'gateway' });
+  }
+
+  private view(link: Link): LinkView {
+    const name = this.ctx.node.getChannel(link.channel)?.name;
+    return {
+      id: link.id,
+      channel: link.channel,
+      ...(name !== undefined && { channelName: name }),
+      network: link.network,
+      target: link.target,
+      createdAt: new Date(link.createdAt).toISOString(),
+    };
+  }
+}
+
+/** `links:` config entries (`{channel, irc: {...}, discord: {...}}`) as one request per network. */
+export function linkRequestsFromConfig(
+  entries: readonly Readonly<Record<string, unknown>>[],
+): LinkRequest[] {
+  const out: LinkRequest[] = [];
+  for (const entry of entries) {
+    const channel = entry['channel'];
+    if (typeof channel !== 'string') continue;
+    for (const [network, target] of Object.entries(entry)) {
+      if (network === 'channel' || typeof target !== 'object' || target === null) continue;
+      out.push({ channel, network: network as NetworkName, target: target as LinkTarget });
+    }
+  }
+  return out;
+}

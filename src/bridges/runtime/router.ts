@@ -1,0 +1,129 @@
+/**
+ * The bridge runtime: builds the adapters with injected components, routes inbound events into
+ * the core, fans core events out to the outbox, and runs the delivery worker. It knows adapters
+ * only through the contract in `../types.ts` and never looks at a network's name to decide
+ * anything.
+ */
+import type { MultichatNode } from '../../core/types.js';
+import type { MappingStore, TargetKey } from '../../mapping/types.js';
+import { describe } from '../errors.js';
+import type { AdapterBuilder, AdapterHealth, AdapterLogger, BridgeAdapter, NetworkName } from '../types.js';
+import { defaultBackoff } from './backoff.js';
+import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
+import { FanOut } from './fanout.js';
+import { InboundHandler } from './inbound.js';
+import { LinkManager } from './links.js';
+import { InboundOrigins } from './origins.js';
+import { RateLimiter, type Sleep } from './rate-limiter.js';
+import { DeliveryWorker } from './worker.js';
+
+export interface BridgeRuntimeDeps {
+  readonly node: MultichatNode;
+  /** An initialised mapping store; the runtime does not close it. */
+  readonly store: MappingStore;
+  /** One builder per configured network (`createXAdapter(config)`). */
+  readonly adapters: readonly AdapterBuilder[];
+  readonly logger: AdapterLogger & { child?(bindings: object): AdapterLogger };
+  /** Default Date.now. */
+  readonly now?: () => number;
+  /** Waits for rate limits; default a real timer. Tests pass one that moves a virtual clock. */
+  readonly sleep?: Sleep;
+  readonly options?: Partial<RuntimeOptions>;
+}
+
+export interface BridgeRuntime {
+  readonly links: LinkManager;
+  /** Starts every adapter (failures become health states), then routing and delivery. */
+  start(): Promise<void>;
+  /** Stops delivery (waiting `graceMs` for in-flight sends), routing, then the adapters. */
+  stop(graceMs?: number): Promise<void>;
+  health(): Record<string, AdapterHealth>;
+  adapter(network: string): BridgeAdapter | undefined;
+  /** Wakes the worker (after a clock change in tests, or new links). */
+  kick(): void;
+  /** Resolves once every heard core event is enqueued and nothing due is left or in flight. */
+  settle(): Promise<void>;
+}
+
+const defaults: RuntimeOptions = {
+  maxAttempts: 8,
+  backoff: defaultBackoff,
+  pollIntervalMs: 1_000,
+  sendTimeoutMs: 60_000,
+  random: Math.random,
+};
+
+export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
+  const now = deps.now ?? Date.now;
+  const sleep: Sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const slots = new Map<string, AdapterSlot>();
+  const ctx: RuntimeContext = {
+    node: deps.node,
+    store: deps.store,
+    adapters: slots,
+    logger: deps.logger,
+    now,
+    sleep,
+    origins: new InboundOrigins(),
+    options: { ...defaults, ...deps.options },
+  };
+  const worker = new DeliveryWorker(ctx);
+  const inbound = new InboundHandler(ctx, (network: string, key: TargetKey) => worker.pending(network, key));
+  const fanout = new FanOut(ctx, () => worker.kick());
+  const startFailures = new Map<string, string>();
+
+  for (const build of deps.adapters) {
+    let name: NetworkName | undefined;
+    const emit = inbound.emitterFor.bind(inbound);
+    const adapter = build({
+      logger: deps.logger.child?.({ bridge: 'adapter' }) ?? deps.logger,
+      emit: (event) => (name ? emit(name)(event) : Promise.resolve()),
+      clock: { now },
+    });
+    name = adapter.name;
+    if (slots.has(name)) throw new Error(`two adapters are named ${name}`);
+    slots.set(name, { adapter, limiter: new RateLimiter(adapter.capabilities.rateLimit, now, sleep) });
+  }
+
+  let detach: (() => void) | undefined;
+  return {
+    links: new LinkManager(ctx),
+    async start() {
+      await Promise.all(
+        [...slots.values()].map(async ({ adapter }) => {
+          try {
+            await adapter.start();
+          } catch (error) {
+            // A connection failure is a health state, not a reason to keep the gateway down.
+            startFailures.set(adapter.name, describe(error));
+            deps.logger.error({ bridge: adapter.name, err: describe(error) }, 'bridge failed to start');
+          }
+        }),
+      );
+      detach ??= fanout.attach();
+      worker.start();
+    },
+    async stop(graceMs) {
+      detach?.();
+      detach = undefined;
+      await fanout.idle();
+      await worker.stop(graceMs);
+      await Promise.all([...slots.values()].map(({ adapter }) => adapter.stop().catch(() => undefined)));
+    },
+    health() {
+      const out: Record<string, AdapterHealth> = {};
+      for (const [name, { adapter }] of slots) {
+        const failure = startFailures.get(name);
+        const health = adapter.health();
+        out[name] = failure && health.state !== 'connected' ? { state: 'failed', detail: failure } : health;
+      }
+      return out;
+    },
+    adapter: (network) => slots.get(network)?.adapter,
+    kick: () => worker.kick(),
+    async settle() {
+      await fanout.idle();
+      await worker.drain();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { ExternalMessageId, ExternalUserId } from '../../../src/bridges/types.js';
+import { targetKeyOf } from '../../../src/mapping/index.js';
+import { startHarness } from './harness.js';
+
+const main = { channel: 'main' };
+const at = (name: string) => targetKeyOf(name, main);
+const bot = { externalId: 'bot' as ExternalUserId, displayName: 'bot' };
+
+describe('router loop prevention', () => {
+  it('never bridges back an unmarked echo of its own send', async () => {
+    // Network b reports every post it receives, ours included, like Matrix and Discord do.
+    const h = await startHarness([{ name: 'a' }, { name: 'b', echo: true }]);
+    await h.say('native');
+    await h.adapter('a').receive(main, 'bob', 'from a');
+    await h.settle();
+    expect(h.node.listMessages(h.general).map((m) => m.text)).toEqual(['native', 'from a']);
+    expect(h.networks.get('a')?.posts.map((p) => p.text)).toEqual(['native', 'from a']);
+    expect(h.networks.get('b')?.posts.map((p) => p.text)).toEqual(['native', 'from a']);
+  });
+
+  it('drops events the adapter marks as its own', async () => {
+    const h = await startHarness([{ name: 'a' }, { name: 'b' }]);
+    await h.adapter('a').inject({
+      kind: 'message',
+      target: main,
+      externalId: 'own-1' as ExternalMessageId,
+      sender: bot,
+      text: 'mine',
+      self: true,
+    });
+    await h.settle();
+    expect(h.node.listMessages(h.general)).toEqual([]);
+    expect(h.networks.get('b')?.posts).toEqual([]);
+  });
+
+  it('drops a message that echoes an idempotency key of our outbox', async () => {
+    const h = await startHarness([{ name: 'a' }, { name: 'b' }]);
+    await h.say('hello');
+    const [delivery] = await h.store.outbox.nextDue(h.clock.now() + 1);
+    expect(delivery).toBeUndefined();
+    const sent = h.networks.get('a')?.at(at('a'))[0];
+    await h.adapter('a').inject({
+      kind: 'message',
+      target: main,
+      externalId: 'other-id' as ExternalMessageId,
+      sender: bot,
+      text: 'hello',
+      echoKey: sent?.idempotencyKey as string,
+    });
+    await h.settle();
+    expect(h.node.listMessages(h.general)).toHaveLength(1);
+  });
+
+  it('ignores a replayed inbound message (same external id twice)', async () => {
+    const h = await startHarness([{ name: 'a' }, { name: 'b' }]);
+    const event = {
+      kind: 'message' as const,
+      target: main,
+      externalId: 'm1' as ExternalMessageId,
+      sender: { externalId: 'bob' as ExternalUserId, displayName: 'bob' },
+      text: 'once',
+    };
+    await h.adapter('a').inject(event);
+    await h.adapter('a').inject(event);
+    await h.settle();
+    expect(h.node.listMessages(h.general)).toHaveLength(1);
+    expect(h.networks.get('b')?.at(at('b'))).toHaveLength(1);
+  });
+
+  it('ignores events from targets that are not linked', async () => {
+    const h = await startHarness([{ name: 'a' }, { name: 'b' }]);
+    await h.adapter('a').receive({ channel: 'elsewhere' }, 'bob', 'not linked');
+    await h.settle();
+    expect(h.node.listMessages(h.general)).toEqual([]);
+    expect(h.networks.get('b')?.posts).toEqual([]);
+  });
+});

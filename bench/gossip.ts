@@ -114,7 +114,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < NODES; i += 1) {
     // A sparse graph: each node dials the previous one and the one three before it.
     const peers = [addresses[i - 1], addresses[i - 3]].filter((a): a is string => a !== undefined);
-    const w = new Worker(new URL(import.meta.url), { workerData: { index: i, peers }, execArgv: process.execArgv });
+    // Node 20 does not run --import hooks for a worker's entry: register tsx inside it first.
+    const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+    const w = new Worker(boot, { eval: true, workerData: { index: i, peers } });
     w.on('message', (m: FromWorker) => {
       if (m.kind === 'sent') sentAt.set(m.id, m.at);
       if (m.kind === 'received') receivedAt.set(m.id, [...(receivedAt.get(m.id) ?? []), m.at]);

@@ -10,7 +10,8 @@ export type * from './types.js';
 export * from './errors.js';
 export * from './runtime/guards.js';
 
-type Loader = () => Promise<BridgeModule>;
+/** Imports one adapter module. */
+export type BridgeLoader = () => Promise<unknown>;
 
 /**
  * Module paths are held in variables typed as string so the type checker does not require
@@ -23,39 +24,51 @@ const modules: Readonly<Record<string, string>> = {
   slack: './slack/index.js',
 };
 
-const loaders: Readonly<Record<string, Loader>> = Object.fromEntries(
-  Object.entries(modules).map(([name, path]) => [
-    name,
-    () => import(path) as Promise<BridgeModule>,
-  ]),
+export interface BridgeRegistry {
+  /** Every network the registry knows, whether or not its adapter is built. */
+  knownNetworks(): NetworkName[];
+  isKnownNetwork(name: string): name is NetworkName;
+  /**
+   * Imports the adapter module of `name`.
+   * @throws UnknownNetworkError for a name the registry does not know.
+   * @throws AdapterLoadError when the module is missing (not built yet) or fails to load.
+   */
+  load(name: string): Promise<BridgeModule>;
+}
+
+/** A registry over `loaders`; the gateway uses `bridgeRegistry`, tests pass their own. */
+export function createBridgeRegistry(
+  loaders: Readonly<Record<string, BridgeLoader>>,
+): BridgeRegistry {
+  const isKnownNetwork = (name: string): name is NetworkName => Object.hasOwn(loaders, name);
+  const knownNetworks = () => Object.keys(loaders) as NetworkName[];
+  return {
+    knownNetworks,
+    isKnownNetwork,
+    async load(name) {
+      const loader = isKnownNetwork(name) ? loaders[name] : undefined;
+      if (!loader) throw new UnknownNetworkError(name, knownNetworks());
+      let loaded: unknown;
+      try {
+        loaded = await loader();
+      } catch (error) {
+        throw new AdapterLoadError(name, error);
+      }
+      const module = loaded as Partial<BridgeModule> | undefined;
+      if (typeof module?.createAdapter !== 'function') {
+        throw new AdapterLoadError(name, new Error('the module does not export createAdapter'));
+      }
+      return module as BridgeModule;
+    },
+  };
+}
+
+/** The built-in networks, each loaded only when configured. */
+export const bridgeRegistry: BridgeRegistry = createBridgeRegistry(
+  Object.fromEntries(Object.entries(modules).map(([name, path]) => [name, () => import(path)])),
 );
 
-/** Every network the registry knows, whether or not its adapter is built. */
-export function knownNetworks(): NetworkName[] {
-  return Object.keys(loaders) as NetworkName[];
-}
-
-export function isKnownNetwork(name: string): name is NetworkName {
-  return Object.hasOwn(loaders, name);
-}
-
-/**
- * Imports the adapter module of `name`.
- * @throws UnknownNetworkError for a name the registry does not know.
- * @throws AdapterLoadError when the module is missing (not built yet) or fails to load.
- */
-export async function loadBridge(name: string): Promise<BridgeModule> {
-  const loader = isKnownNetwork(name) ? loaders[name] : undefined;
-  if (!loader) throw new UnknownNetworkError(name, knownNetworks());
-  let loaded: unknown;
-  try {
-    loaded = await loader();
-  } catch (error) {
-    throw new AdapterLoadError(name, error);
-  }
-  const module = loaded as Partial<BridgeModule> | undefined;
-  if (typeof module?.createAdapter !== 'function') {
-    throw new AdapterLoadError(name, new Error('the module does not export createAdapter'));
-  }
-  return module as BridgeModule;
+/** `bridgeRegistry.load`. */
+export function loadBridge(name: string): Promise<BridgeModule> {
+  return bridgeRegistry.load(name);
 }

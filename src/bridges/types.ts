@@ -20,7 +20,15 @@ import type { Attachment, Brand, PresenceStatus } from '../core/types.js';
 import type { Markup, RichText } from './format/index.js';
 import type { ExternalMessageId, LinkTarget, TargetKey } from '../mapping/types.js';
 
-export type { Attachment, ExternalMessageId, LinkTarget, Markup, PresenceStatus, RichText, TargetKey };
+export type {
+  Attachment,
+  ExternalMessageId,
+  LinkTarget,
+  Markup,
+  PresenceStatus,
+  RichText,
+  TargetKey,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Ids
@@ -253,11 +261,7 @@ export interface MembershipAction extends OutboundBase {
 }
 
 export type OutboundAction =
-  | SendAction
-  | EditAction
-  | DeleteAction
-  | ReactionAction
-  | MembershipAction;
+  SendAction | EditAction | DeleteAction | ReactionAction | MembershipAction;
 
 export type OutboundKind = OutboundAction['kind'];
 

@@ -22,7 +22,7 @@ import {
 } from './options.js';
 import { PresenceTable, signPresence } from './presence.js';
 import { applyEntry, type Change } from './state/apply.js';
-import { createStateView } from './state/view.js';
+import { createStateView, type CachedStateView } from './state/view.js';
 import { Views } from './state/views.js';
 import { openCoreDatabase, GroupCommit, type Db } from './store/database.js';
 import { LocalStore } from './store/local-store.js';
@@ -49,7 +49,7 @@ import type {
   UserId,
   UserView,
 } from './types.js';
-import type { StateView, TxContext } from './logics/types.js';
+import type { TxContext } from './logics/types.js';
 import { CoreQueries } from './queries.js';
 import { verifyStoredLogs } from './store/verify-on-load.js';
 
@@ -65,7 +65,7 @@ export interface NodeInternals {
   readonly log: LogStore;
   readonly resources: ResourceStore;
   readonly projections: Projections;
-  readonly state: StateView;
+  readonly state: CachedStateView;
   readonly views: Views;
   readonly clock: HybridClock;
   readonly limits: CoreLimits;
@@ -105,13 +105,17 @@ class CoreNode extends CoreQueries implements MultichatNode {
     const now = options.clock ?? Date.now;
     const key = loadOrCreateNodeKey(options.dataDir);
     const views = new Views(projections, log, (row: ProfileRow) => this.isLocalProfile(row));
+    const state = createStateView(projections, resources);
     const internals: NodeInternals = {
       db,
-      commit: new GroupCommit(db),
+      commit: new GroupCommit(db, () => {
+        state.clear();
+        log.resetCache();
+      }),
       log,
       resources,
       projections,
-      state: createStateView(projections, resources),
+      state,
       views,
       clock: new HybridClock(now),
       limits: { ...defaultLimits, ...options.limits },

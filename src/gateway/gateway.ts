@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { join } from 'node:path';
+import { startBridges, type RunningBridges } from '../bridges/runtime/start.js';
 import { createNode } from '../core/index.js';
 import { loadOrCreateNodeKey } from '../core/identity.js';
 import { createP2P, type P2P } from '../core/p2p/index.js';
@@ -9,6 +10,7 @@ import type { MultichatNode } from '../core/types.js';
 import { ensureAdminToken, type AdminTokenSource } from './admin-token.js';
 import type { GatewayConfig } from './config/index.js';
 import { createApp, type RouteModule } from './http/app.js';
+import { linkOpenApiPaths, linkRoutes } from './http/routes/links.js';
 import type { StatusProviders } from './status.js';
 import { packageVersion } from './version.js';
 
@@ -48,6 +50,7 @@ export async function startGateway(
   const status: StatusProviders = {};
   let server: ServerType | undefined;
   let p2p: P2P | undefined;
+  let bridges: RunningBridges | undefined;
   try {
     const admin = await ensureAdminToken(dataDir, config.http.adminToken);
     // P2P: the libp2p host starts here (config.node.listen/bootstrap/mdns) and sets status.p2p.
@@ -62,14 +65,25 @@ export async function startGateway(
     status.p2p = p2p;
     // Bridges: the bridge runtime starts here (config.bridges, config.links), sets
     // status.bridges and passes its links route module in `options.routes`.
+    const running = await startBridges({
+      node,
+      logger,
+      dataDir,
+      store: config.store,
+      bridges: config.bridges,
+      links: config.links,
+    });
+    bridges = running;
+    status.bridges = { health: () => running.health() };
+    const routes = [...(options.routes ?? []), linkRoutes(running.runtime.links)];
     const { app, sse } = createApp(
       { node, adminToken: admin.token, logger: logger.child({ module: 'http' }), status },
       {
         maxBodyBytes: config.http.maxBodyBytes,
         rateLimit: config.http.rateLimit,
         version: packageVersion(),
-        routes: options.routes ?? [],
-        openApiPaths: options.openApiPaths ?? {},
+        routes,
+        openApiPaths: { ...linkOpenApiPaths, ...options.openApiPaths },
       },
     );
     const listening = await listen(app.fetch, config.http.host, config.http.port);
@@ -89,6 +103,7 @@ export async function startGateway(
         await closed;
         clearTimeout(timer);
         // P2P / Bridges: stop them here, before the node, so no new writes arrive.
+        await running.stop();
         await p2p?.stop();
         await node.stop();
         logger.info('gateway stopped');
@@ -96,6 +111,7 @@ export async function startGateway(
     return { httpUrl, node, adminToken: admin.source, status, stop };
   } catch (err) {
     server?.close();
+    await bridges?.stop().catch(() => undefined);
     await p2p?.stop().catch(() => undefined);
     await node.stop().catch(() => undefined);
     throw err;

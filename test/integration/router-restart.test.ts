@@ -63,10 +63,18 @@ describe('router restart', () => {
     expect(attempts.map((c) => c.outcome)).toEqual(['crash', 'ok']);
     const counts = await second.store.outbox.countByState();
     expect(counts).toMatchObject({ sending: 0, pending: 0, dead: 0 });
-    expect(netA.at(at('a')).map((p) => p.text)).toEqual(['native before', 'bob before', 'in flight']);
+    expect(netA.at(at('a')).map((p) => p.text)).toEqual([
+      'native before',
+      'bob before',
+      'in flight',
+    ]);
 
     // Edits of messages bridged before the restart still reach their copies.
-    await second.node.submit(second.alice.id, { kind: 'editMessage', message: before, text: 'native after' });
+    await second.node.submit(second.alice.id, {
+      kind: 'editMessage',
+      message: before,
+      text: 'native after',
+    });
     await second.node.submit(second.alice.id, {
       kind: 'editMessage',
       message: crashed.created as MessageId,
@@ -87,5 +95,31 @@ describe('router restart', () => {
       'bob after',
       'landed',
     ]);
+  });
+
+  it('bridges a message committed while the router was not listening (commit-to-outbox window)', async () => {
+    const dataDir = tempDir('mc-window-');
+    const networks = new Map([['a', new TestNetwork('a-')]]);
+    const clock = new VirtualClock();
+    const first = await startHarness([{ name: 'a' }], { dataDir, networks, clock });
+    await first.say('seen live');
+    await first.runtime.stop(10);
+    // The core commits, but no runtime hears the event (as if killed right after the commit).
+    await first.node.submit(first.alice.id, {
+      kind: 'sendMessage',
+      channel: first.general,
+      text: 'missed',
+    });
+    await first.node.stop();
+    await first.store.close();
+
+    const second = await startHarness([{ name: 'a' }], { dataDir, networks, clock, link: false });
+    await second.settle();
+    expect(
+      networks
+        .get('a')
+        ?.at(at('a'))
+        .map((p) => p.text),
+    ).toEqual(['seen live', 'missed']);
   });
 });

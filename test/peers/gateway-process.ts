@@ -188,18 +188,18 @@ export class GatewayProcess {
     return this.ok('POST', `/api/v1/channels/${channel}/messages`, { text }, token);
   }
 
-  /** The whole history of a channel, oldest first (pages of 500). */
+  /** The whole history of a channel, oldest first (the API pages back from the newest). */
   async history(token: string, channel: string): Promise<MessageJson[]> {
-    const all: MessageJson[] = [];
+    let all: MessageJson[] = [];
     for (;;) {
-      const after = all.length ? `&after=${all[all.length - 1]!.id}` : '';
+      const before = all.length ? `&before=${all[0]!.id}` : '';
       const page = await this.ok<{ messages: MessageJson[] }>(
         'GET',
-        `/api/v1/channels/${channel}/messages?limit=500${after}`,
+        `/api/v1/channels/${channel}/messages?limit=500${before}`,
         undefined,
         token,
       );
-      all.push(...page.messages);
+      all = [...page.messages, ...all];
       if (page.messages.length < 500) return all;
     }
   }

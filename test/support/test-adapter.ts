@@ -25,6 +25,8 @@ import type {
   MembershipAction,
   MembershipAdapter,
   NetworkName,
+  PresenceAdapter,
+  PresenceUpdate,
   ReactingAdapter,
   ReactionAction,
   SendAction,
@@ -65,7 +67,10 @@ export class TestNetwork {
   constructor(readonly prefix = 'x') {}
 
   /** Posts a message; a repeated idempotency key returns the first post's ids, posting nothing. */
-  post(input: Omit<Post, 'id' | 'deleted' | 'edits' | 'reactions'>, parts = 1): ExternalMessageId[] {
+  post(
+    input: Omit<Post, 'id' | 'deleted' | 'edits' | 'reactions'>,
+    parts = 1,
+  ): ExternalMessageId[] {
     const key = input.idempotencyKey;
     const seen = key === undefined ? undefined : this.byKey.get(key);
     if (seen) return seen;
@@ -103,7 +108,7 @@ type Fault =
   | { kind: 'crash' };
 
 export interface TestAdapter
-  extends EditingAdapter, DeletingAdapter, ReactingAdapter, MembershipAdapter {
+  extends EditingAdapter, DeletingAdapter, ReactingAdapter, MembershipAdapter, PresenceAdapter {
   /** The next `times` actions fail (transient unless `permanent`). */
   failNext(times: number, permanent?: boolean): void;
   /** The next action is refused like an HTTP 429 with `Retry-After`. */
@@ -120,6 +125,8 @@ export interface TestAdapter
   /** Emits any inbound event as is. */
   inject(event: InboundEvent): Promise<void>;
   readonly memberships: MembershipAction[];
+  /** Presence updates received (only when `capabilities.presence`). */
+  readonly presences: PresenceUpdate[];
   setHealth(health: AdapterHealth): void;
 }
 
@@ -138,7 +145,6 @@ const baseCapabilities: AdapterCapabilities = {
   idempotentSends: true,
 };
 
-
 /** `createTestAdapter(options)(components)`, like every real adapter. */
 export function createTestAdapter(options: TestAdapterOptions) {
   return (components: AdapterComponents): TestAdapter => {
@@ -148,6 +154,7 @@ export function createTestAdapter(options: TestAdapterOptions) {
     const listeners = new Set<(h: AdapterHealth) => void>();
     let health: AdapterHealth = { state: 'stopped' };
     const memberships: MembershipAction[] = [];
+    const presences: PresenceUpdate[] = [];
     const capabilities = { ...baseCapabilities, ...options.capabilities };
 
     const setHealth = (h: AdapterHealth) => {
@@ -159,7 +166,13 @@ export function createTestAdapter(options: TestAdapterOptions) {
     const attempt = (kind: string, target: LinkTarget, key: string): 'crash' | undefined => {
       const f = faults.shift();
       const outcome = f?.kind ?? 'ok';
-      network.calls.push({ kind, target: keyOf(target), at: components.clock.now(), idempotencyKey: key, outcome });
+      network.calls.push({
+        kind,
+        target: keyOf(target),
+        at: components.clock.now(),
+        idempotencyKey: key,
+        outcome,
+      });
       if (f?.kind === 'fail') throw new DeliveryError('test failure', { permanent: f.permanent });
       if (f?.kind === 'rateLimit') throw new RateLimitedError(f.retryAfterMs);
       return f ? 'crash' : undefined;
@@ -179,6 +192,10 @@ export function createTestAdapter(options: TestAdapterOptions) {
       name: options.name as NetworkName,
       capabilities,
       memberships,
+      presences,
+      async setPresence(update) {
+        presences.push(update);
+      },
       async start() {
         setHealth({ state: 'connected' });
       },
@@ -212,7 +229,10 @@ export function createTestAdapter(options: TestAdapterOptions) {
               kind: 'message',
               target: action.target,
               externalId: id,
-              sender: { externalId: 'bridge-bot' as ExternalUserId, displayName: action.sender.name },
+              sender: {
+                externalId: 'bridge-bot' as ExternalUserId,
+                displayName: action.sender.name,
+              },
               text: action.text,
             });
           }
@@ -255,7 +275,13 @@ export function createTestAdapter(options: TestAdapterOptions) {
         faults.push({ kind: 'crash' });
       },
       async receive(target, user, text, extra = {}) {
-        const [id] = network.post({ target: keyOf(target), text, sender: user, at: components.clock.now(), ...extra });
+        const [id] = network.post({
+          target: keyOf(target),
+          text,
+          sender: user,
+          at: components.clock.now(),
+          ...extra,
+        });
         await components.emit({
           kind: 'message',
           target,

@@ -63,7 +63,7 @@ function discordRules(resolver: MentionResolver | undefined): Rule[] {
 
 // Sticky regexes: matched at a position without copying the rest of the text.
 const ENTITY = /<(?:@!?(\d+)|@&(\d+)|#(\d+)|a?:(\w{1,32}):\d+|t:(-?\d{1,13})(?::[tTdDfFR])?)>/y;
-const BARE_URL = /https?:\/\/[^\s<\\]*[^\s<\\.,:;"')\]]/y;
+const BARE_URL = /https?:\/\/[^\s<>\\]*[^\s<>\\.,:;"')\]]/y;
 const ANGLE_URL = /<(https?:\/\/[^\s>]+)>/y;
 const MASKED_LINK = /\[((?:\\.|[^[\]\n\\])+)\]\(<?(https?:\/\/[^\s()<>]+)>?\)/y;
 

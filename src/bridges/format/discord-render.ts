@@ -19,7 +19,7 @@ function blocks(list: readonly Block[], options: FormatOptions): string {
 function block(b: Block, options: FormatOptions): string {
   switch (b.type) {
     case 'paragraph':
-      return inlines(b.children, options)
+      return inlines(b.children, options, false)
         .split('\n')
         .map((line) => escapeLineStart(line))
         .join('\n');
@@ -52,12 +52,18 @@ function escapeLineStart(line: string): string {
   return line.replace(/^(\d{1,9})\. /, '$1\\. ');
 }
 
-function inlines(nodes: readonly Inline[], options: FormatOptions): string {
+/**
+ * `nested`: the nodes are inside a wrapper whose closing marker follows them, so a bare URL at
+ * their end would run into it.
+ */
+function inlines(nodes: readonly Inline[], options: FormatOptions, nested = true): string {
   return joinWithNeighbours(
     nodes.length,
     (i) => {
       const n = nodes[i];
-      return n === undefined || n.type === 'italic' ? undefined : inline(n, options);
+      return n === undefined || n.type === 'italic'
+        ? undefined
+        : inline(n, options, nodes[i + 1], nested);
     },
     (i, before, after) => {
       const n = nodes[i];
@@ -68,7 +74,12 @@ function inlines(nodes: readonly Inline[], options: FormatOptions): string {
   );
 }
 
-function inline(n: Exclude<Inline, { type: 'italic' }>, options: FormatOptions): string {
+function inline(
+  n: Exclude<Inline, { type: 'italic' }>,
+  options: FormatOptions,
+  next: Inline | undefined,
+  nested: boolean,
+): string {
   switch (n.type) {
     case 'text':
       return escapeDiscord(n.text);
@@ -91,17 +102,28 @@ function inline(n: Exclude<Inline, { type: 'italic' }>, options: FormatOptions):
     }
     case 'link': {
       const label = inlines(n.children, options);
-      if (!/^https?:\/\/\S+$/.test(n.href)) return `${label} (${n.href})`;
       const only = n.children.length === 1 ? n.children[0] : undefined;
-      // A bare URL, as a person would type it (Discord then shows its embed).
-      if (only?.type === 'text' && only.text === n.href && !/[\s<]/.test(n.href)) return n.href;
+      if (only?.type === 'text' && only.text === n.href) {
+        // A bare URL, as a person would type it (Discord then shows its embed), unless what
+        // follows would run into it.
+        const ends =
+          next === undefined
+            ? !nested
+            : next.type === 'lineBreak' || (next.type === 'text' && /^\s/.test(next.text));
+        if (ends && BARE_URL.test(n.href)) return n.href;
+        if (/^https?:\/\/[^\s>]+$/.test(n.href)) return `<${n.href}>`;
+      }
+      // Only an address Discord's link syntax can hold becomes a link; others read `label (url)`.
+      if (!/^https?:\/\/[^\s()<>]+$/.test(n.href)) return `${label} (${n.href})`;
       return `[${label}](<${n.href}>)`;
     }
   }
 }
 
+const BARE_URL = /^https?:\/\/[^\s<>\\]*[^\s<>\\.,:;"')\]]$/;
+
 /** The same URL shape as the parser's: a backslash ends it, so an escape after a URL stays one. */
-const URL_IN_TEXT = /https?:\/\/[^\s<\\]*[^\s<\\.,:;"')\]]/g;
+const URL_IN_TEXT = /https?:\/\/[^\s<>\\]*[^\s<>\\.,:;"')\]]/g;
 
 /** Escapes markup characters in plain text, leaving bare URLs intact. */
 export function escapeDiscord(text: string): string {

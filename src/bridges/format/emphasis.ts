@@ -3,10 +3,13 @@
  * marker and keeping whitespace outside delimiter runs so they still open and close.
  */
 
-/** `_` works only between non-word characters; `*` works anywhere. */
+/**
+ * `_` opens and closes only next to whitespace, punctuation or nothing; `*` works anywhere, but
+ * `***` is ambiguous, so `_` is preferred where it works.
+ */
 export function italicMarker(before: string, after: string): '_' | '*' {
-  const word = /[\p{L}\p{N}_]/u;
-  return word.test(before) || word.test(after) ? '*' : '_';
+  const free = (c: string): boolean => c === '' || /[\s\p{P}\p{S}]/u.test(c);
+  return free(before) && free(after) ? '_' : '*';
 }
 
 /**

@@ -63,10 +63,10 @@ export function parseHtmlTree(html: string): HtmlElement {
         current().children.push(el);
         stack.push(el);
       },
-      onclosetag(name) {
+      onclosetag() {
+        // htmlparser2 reports a close (implied if need be) for every open, void elements included.
         stack.pop();
         if (dropping > 0) dropping--;
-        void name;
       },
       ontext(text) {
         if (dropping > 0) return;

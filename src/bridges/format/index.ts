@@ -25,6 +25,7 @@ export { parseSlack, renderSlack } from './slack.js';
 export { type IrcOptions, parseIrc, renderIrc, stripControls } from './irc.js';
 export { renderPlain, type PlainOptions } from './plain.js';
 export { measure, splitIrcLines, splitText, type SplitUnit } from './split.js';
+export { splitRichText } from './split-rich.js';
 
 /** Every markup's converter. */
 export const converters: Readonly<Record<Markup, Converter>> = {

@@ -28,31 +28,42 @@ export function withChildren(node: InlineContainer, children: readonly Inline[])
 }
 
 /**
- * Merges adjacent text nodes and drops empty text and empty wrappers, so that two parses of the
- * same meaning compare equal. A link without a label gets its address as label.
+ * Merges adjacent text nodes, drops empty text and empty wrappers, and lifts a wrapper out of one
+ * of its own kind, so that two parses of the same meaning compare equal. A link without a label
+ * gets its address as label.
  */
 export function tidy(nodes: readonly Inline[]): Inline[] {
   const out: Inline[] = [];
   for (const node of nodes) {
-    let next: Inline = node;
-    if (isContainer(node)) {
-      const children = tidy(node.children);
-      if (children.length === 0) {
-        if (node.type !== 'link') continue;
-        next = { ...node, children: [{ type: 'text', text: node.href }] };
-      } else {
-        next = withChildren(node, children);
-      }
+    if (!isContainer(node)) {
+      out.push(node);
+      continue;
     }
-    if (next.type === 'text') {
-      if (next.text === '') continue;
-      const last = out[out.length - 1];
-      if (last?.type === 'text') {
-        out[out.length - 1] = { type: 'text', text: last.text + next.text };
-        continue;
-      }
+    const inner = tidy(node.children);
+    // Bold directly inside bold (and so on) means nothing more: its children are lifted.
+    const children =
+      node.type === 'link'
+        ? inner
+        : inner.flatMap((c) => (c.type === node.type ? (c as InlineContainer).children : [c]));
+    if (children.length > 0) out.push(withChildren(node, mergeTexts(children)));
+    else if (node.type === 'link')
+      out.push({ ...node, children: [{ type: 'text', text: node.href }] });
+  }
+  return mergeTexts(out);
+}
+
+/** Merges adjacent text nodes and drops empty ones, one level only. */
+function mergeTexts(nodes: readonly Inline[]): Inline[] {
+  const out: Inline[] = [];
+  for (const node of nodes) {
+    if (node.type !== 'text') {
+      out.push(node);
+      continue;
     }
-    out.push(next);
+    if (node.text === '') continue;
+    const last = out[out.length - 1];
+    if (last?.type === 'text') out[out.length - 1] = { type: 'text', text: last.text + node.text };
+    else out.push(node);
   }
   return out;
 }
@@ -208,4 +219,19 @@ export function trimBreaks(nodes: readonly Inline[]): Inline[] {
   while (start < end && nodes[start]?.type === 'lineBreak') start++;
   while (end > start && nodes[end - 1]?.type === 'lineBreak') end--;
   return nodes.slice(start, end);
+}
+
+/** Trims spaces at the start and end of every line of a paragraph (Markdown drops them too). */
+export function trimLineEdges(nodes: readonly Inline[]): Inline[] {
+  const out = [...nodes];
+  out.forEach((node, i) => {
+    if (node.type !== 'text') return;
+    let text = node.text;
+    const prev = out[i - 1];
+    const next = out[i + 1];
+    if (prev === undefined || prev.type === 'lineBreak') text = text.replace(/^[ \t]+/, '');
+    if (next === undefined || next.type === 'lineBreak') text = text.replace(/[ \t]+$/, '');
+    out[i] = { type: 'text', text };
+  });
+  return tidy(out);
 }

@@ -86,8 +86,8 @@ export function lineBlocks(src: string, syntax: LineSyntax, depth = 0): Block[] 
       );
       continue;
     }
-    const heading = syntax.heading?.(line);
-    if (heading !== undefined) {
+    const heading = syntax.heading?.(line)?.trim();
+    if (heading) {
       flush();
       const children = tidy([{ type: 'bold', children: syntax.inline(heading) }]);
       if (children.length > 0) out.push({ type: 'paragraph', children });

@@ -19,17 +19,20 @@ import {
   pairSpoilers,
   plainBlocks,
   tidy,
+  trimLineEdges,
   withLineBreaks,
 } from './inline.js';
+import { limitContainerNesting, overBudget } from './markdown-guard.js';
 import type { Block, Inline, RichText } from './model.js';
 import type { FormatOptions } from './types.js';
 
 /**
  * Stands for an escaped pipe (`\|`) while micromark runs, because micromark unescapes it and
- * the spoiler pass would then take it for a delimiter. A noncharacter: never in real text, and
- * when it is, the substitution is skipped.
+ * the spoiler pass would then take it for a delimiter. U+2E3B THREE-EM DASH: punctuation like
+ * `|`, so emphasis next to it flanks the same, and all but unused in chat; when the input holds
+ * it, the substitution is skipped.
  */
-const ESCAPED_PIPE = '\uFDD0';
+const ESCAPED_PIPE = '\u2E3B';
 
 /** Parses canonical Markdown. Never throws: input micromark cannot handle becomes plain paragraphs. */
 export function parseMarkdown(markdown: string, options: FormatOptions = {}): RichText {
@@ -56,61 +59,6 @@ export function parseMarkdown(markdown: string, options: FormatOptions = {}): Ri
   return { blocks: blocksOf(root.children, ctx, 0) };
 }
 
-/** Quote and list markers at the start of one line: `> `, `- `, `* `, `+ `, `1. `, `1) `. */
-const CONTAINER_MARKER = /^[ \t]{0,3}(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?/;
-
-/**
- * micromark takes time superlinear in container depth (3,000 nested `- ` take ~20 s), so markers
- * past MAX_DEPTH on a line are escaped into text. The model would flatten them anyway.
- */
-function limitContainerNesting(source: string): string {
-  if (source.length < MAX_DEPTH * 2) return source;
-  return source
-    .split('\n')
-    .map((line) => {
-      let pos = 0;
-      for (let depth = 0; depth < MAX_DEPTH; depth++) {
-        const m = CONTAINER_MARKER.exec(line.slice(pos, pos + 16));
-        if (!m) return line;
-        pos += m[0].length;
-      }
-      const rest = line.slice(pos);
-      const lead = /^[ \t]*/.exec(rest)?.[0] ?? '';
-      const body = rest.slice(lead.length);
-      // `\-`, `\>`, `\*`, `\+` are escapes; a number is made literal by escaping its `.` or `)`.
-      const literal = /^\d/.test(body)
-        ? body.replace(/^(\d+)([.)])/, '$1\\$2')
-        : /^[->*+]/.test(body)
-          ? `\\${body}`
-          : body;
-      return line.slice(0, pos) + lead + literal;
-    })
-    .join('\n');
-}
-
-/**
- * micromark resolves emphasis, strikethrough, labels, inline HTML and code spans in time quadratic
- * in the number of their markers (16 KiB of `*a` takes ~2 s, 64 KiB of `~~a` ~3 s). Past a budget of markers, which no human-written
- * message reaches, the construct is turned off and its characters read as text.
- */
-const MARKER_BUDGET = 1000;
-const BUDGETED: readonly (readonly [RegExp, readonly string[]])[] = [
-  [/[*_]/g, ['attention']],
-  [/[[\]]/g, ['labelStartLink', 'labelStartImage', 'labelEnd']],
-  [/</g, ['htmlText', 'autolink']],
-  [/`/g, ['codeText']],
-  [/~/g, ['strikethrough']],
-];
-
-function overBudget(source: string): string[] {
-  const off: string[] = [];
-  if (source.length <= MARKER_BUDGET) return off;
-  for (const [marker, constructs] of BUDGETED) {
-    if ((source.match(marker)?.length ?? 0) > MARKER_BUDGET) off.push(...constructs);
-  }
-  return off;
-}
-
 interface Ctx {
   readonly options: FormatOptions;
   readonly definitions: ReadonlyMap<string, string>;
@@ -126,23 +74,29 @@ function blocksOf(nodes: readonly RootContent[], ctx: Ctx, depth: number): Block
   for (const node of nodes) {
     const block = blockOf(node, ctx, depth);
     // An empty heading or paragraph renders to nothing: not kept, so parse∘render is stable.
-    if (block !== undefined && !(block.type === 'paragraph' && block.children.length === 0))
+    if (block?.type === 'paragraph') {
+      const children = trimLineEdges(trimBreaks(block.children));
+      if (children.length > 0) out.push({ type: 'paragraph', children });
+    } else if (block !== undefined) {
       out.push(block);
+    }
   }
   return out;
 }
 
 function blockOf(node: RootContent, ctx: Ctx, depth: number): Block | undefined {
   if (depth > MAX_DEPTH) {
-    return { type: 'paragraph', children: withLineBreaks(restorePipes(textOf(node), ctx, '|')) };
+    return { type: 'paragraph', children: literal(textOf(node), ctx) };
   }
   switch (node.type) {
     case 'paragraph':
-      return { type: 'paragraph', children: trimBreaks(phrasing(node.children, ctx, depth)) };
+      return { type: 'paragraph', children: phrasing(node.children, ctx, depth) };
     case 'heading':
       return {
         type: 'paragraph',
-        children: tidy([{ type: 'bold', children: phrasing(node.children, ctx, depth) }]),
+        children: tidy([
+          { type: 'bold', children: trimLineEdges(phrasing(node.children, ctx, depth)) },
+        ]),
       };
     case 'blockquote':
       return { type: 'quote', children: blocksOf(node.children, ctx, depth + 1) };
@@ -160,19 +114,33 @@ function blockOf(node: RootContent, ctx: Ctx, depth: number): Block | undefined 
     }
     case 'html':
       // Raw HTML is shown as the text it is, never interpreted.
-      return { type: 'paragraph', children: withLineBreaks(restorePipes(node.value, ctx, '\\|')) };
+      return { type: 'paragraph', children: literal(node.value, ctx) };
     case 'thematicBreak':
       return { type: 'paragraph', children: [{ type: 'text', text: '---' }] };
     case 'definition':
       return undefined;
     default:
-      return { type: 'paragraph', children: withLineBreaks(restorePipes(textOf(node), ctx, '|')) };
+      return { type: 'paragraph', children: literal(textOf(node), ctx) };
   }
+}
+
+/**
+ * Text shown as it is (raw HTML, flattened deep nesting): still read for spoilers and mentions,
+ * as the renderer writes it back as escaped text that is.
+ */
+function literal(text: string, ctx: Ctx): Inline[] {
+  return phrasingOf(withLineBreaks(text), ctx);
 }
 
 /** Inline children of one paragraph-like node, with spoilers and mentions resolved. */
 function phrasing(nodes: readonly PhrasingContent[], ctx: Ctx, depth: number): Inline[] {
-  const raw = nodes.flatMap((n) => inlineOf(n, ctx, depth + 1));
+  return phrasingOf(
+    nodes.flatMap((n) => inlineOf(n, ctx, depth + 1)),
+    ctx,
+  );
+}
+
+function phrasingOf(raw: Inline[], ctx: Ctx): Inline[] {
   const paired = pairSpoilers(raw);
   const mentioned = linkMentions(paired, ctx.options.resolver);
   return tidy(ctx.protect ? mapText(mentioned, (t) => t.replaceAll(ESCAPED_PIPE, '|')) : mentioned);
@@ -192,7 +160,8 @@ function inlineOf(node: PhrasingContent, ctx: Ctx, depth: number): Inline[] {
     case 'delete':
       return [{ type: 'strike', children: inner(node.children) }];
     case 'inlineCode':
-      return [{ type: 'code', text: restorePipes(node.value, ctx, '\\|') }];
+      // CommonMark reads a line ending in a code span as a space.
+      return [{ type: 'code', text: restorePipes(node.value.replace(/\r?\n/g, ' '), ctx, '\\|') }];
     case 'break':
       return [{ type: 'lineBreak' }];
     case 'link':

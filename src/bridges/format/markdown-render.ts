@@ -40,8 +40,10 @@ function renderBlock(block: Exclude<Block, ListNode>, options: FormatOptions): s
       return lines.map((line) => (line === '' ? '\\' : line)).join('\n');
     }
     case 'codeBlock': {
-      const fence = '`'.repeat(Math.max(3, longestRun(block.text, '`') + 1));
-      const lang = block.lang !== undefined && /^[^\s`]+$/.test(block.lang) ? block.lang : '';
+      const lang = block.lang !== undefined && /^\S+$/.test(block.lang) ? block.lang : '';
+      // A backtick fence cannot carry a language containing a backtick; a tilde fence can.
+      const mark = lang.includes('`') ? '~' : '`';
+      const fence = mark.repeat(Math.max(3, longestRun(block.text, mark) + 1));
       return `${fence}${lang}\n${block.text === '' ? '' : `${block.text}\n`}${fence}`;
     }
     case 'quote': {

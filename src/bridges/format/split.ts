@@ -1,7 +1,7 @@
 /**
  * Splitting long rendered messages for networks with a size limit. Parts are cut at the last
- * newline that fits, else the last space (that one separator is dropped), else at the last whole
- * character: never inside a UTF-8 sequence or a surrogate pair.
+ * newline that fits, else the last space (that run of spaces and newlines is dropped), else at
+ * the last whole character: never inside a UTF-8 sequence or a surrogate pair.
  */
 import { SplitLimitError } from './errors.js';
 
@@ -31,13 +31,17 @@ export function measure(text: string, unit: SplitUnit = 'bytes'): number {
 }
 
 /**
- * Splits `text` into parts of at most `limit` units. An empty text gives no parts.
+ * Splits `text` into parts of at most `limit` units, none of them blank. A blank text gives no parts.
  * @throws SplitLimitError when `limit` cannot hold one character.
  */
 export function splitText(text: string, limit: number, unit: SplitUnit = 'bytes'): string[] {
   const minimum = unit === 'bytes' ? 4 : 2;
   if (!Number.isSafeInteger(limit) || limit < minimum) throw new SplitLimitError(limit, unit);
   const parts: string[] = [];
+  // A part of only spaces and newlines shows nothing and would be refused: it is not sent.
+  const push = (part: string): void => {
+    if (!/^[ \n]*$/.test(part)) parts.push(part);
+  };
   let pos = 0;
   while (pos < text.length) {
     // Find the furthest end that fits.
@@ -50,7 +54,7 @@ export function splitText(text: string, limit: number, unit: SplitUnit = 'bytes'
       end += c.units;
     }
     if (end >= text.length) {
-      parts.push(text.slice(pos));
+      push(text.slice(pos));
       break;
     }
     const window = text.slice(pos, end);
@@ -58,10 +62,13 @@ export function splitText(text: string, limit: number, unit: SplitUnit = 'bytes'
     const space = window.lastIndexOf(' ');
     const boundary = newline > 0 ? newline : space > 0 ? space : -1;
     if (boundary > 0) {
-      parts.push(window.slice(0, boundary));
+      push(window.slice(0, boundary));
       pos += boundary + 1;
+      // The whole run of blanks at a cut goes, so no part starts blank or is only blanks
+      // (Discord and Slack refuse a blank message).
+      while (text[pos] === ' ' || text[pos] === '\n') pos++;
     } else {
-      parts.push(window);
+      push(window);
       pos = end;
     }
   }

@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   readonly pollIntervalMs: number;
   /** A send that has not settled after this long counts as a transient failure. Default 60 s. */
   readonly sendTimeoutMs: number;
+  /** Sent deliveries are pruned from the outbox after this long (message maps stay). 7 days. */
+  readonly keepSentMs: number;
   /** Random source for backoff jitter. */
   readonly random: () => number;
 }

@@ -31,13 +31,18 @@ export async function renderForNetwork(
   const rich = converterFor('markdown').parse(markdown, { resolver: reading });
   const target = converterFor(markup);
   const wanted = new Set<string>();
-  target.render(rich, { resolver: { toUser: () => undefined, toNetwork: (u) => void wanted.add(u.id) } });
+  target.render(rich, {
+    resolver: { toUser: () => undefined, toNetwork: (u) => void wanted.add(u.id) },
+  });
   const external = new Map<string, string>();
   for (const id of wanted) {
     const [identity] = await deps.store.identities.listByUser(id as UserId, network);
     if (identity) external.set(id, identity.externalId);
   }
-  const writing: MentionResolver = { toUser: () => undefined, toNetwork: (u) => external.get(u.id) };
+  const writing: MentionResolver = {
+    toUser: () => undefined,
+    toNetwork: (u) => external.get(u.id),
+  };
   return { text: target.render(rich, { resolver: writing }), rich };
 }
 
@@ -50,7 +55,9 @@ export async function parseFromNetwork(
 ): Promise<string> {
   const source = converterFor(markup);
   const asked = new Set<string>();
-  source.parse(text, { resolver: { toUser: (m) => void asked.add(m), toNetwork: () => undefined } });
+  source.parse(text, {
+    resolver: { toUser: (m) => void asked.add(m), toNetwork: () => undefined },
+  });
   const users = new Map<string, MentionUser>();
   for (const mention of asked) {
     const identity = await deps.store.identities.get(network, mention);

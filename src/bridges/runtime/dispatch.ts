@@ -4,12 +4,7 @@
  */
 import { DeliveryError } from '../errors.js';
 import type { BridgeAdapter, DeliveryResult, OutboundAction } from '../types.js';
-import {
-  supportsDeletes,
-  supportsEdits,
-  supportsMembership,
-  supportsReactions,
-} from './guards.js';
+import { supportsDeletes, supportsEdits, supportsMembership, supportsReactions } from './guards.js';
 
 /** True when the adapter can carry actions of this kind at all (else they are not queued). */
 export function canCarry(adapter: BridgeAdapter, kind: OutboundAction['kind']): boolean {

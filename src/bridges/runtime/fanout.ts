@@ -4,12 +4,16 @@
  * (loop prevention for our own inbound traffic). Events are enqueued strictly one after
  * another, so the outbox's per-target sequence follows the core's event order.
  */
-import type { ChannelId, NodeEvent, UserId } from '../../core/types.js';
+import type { ChannelId, MessageId, MessageView, NodeEvent, UserId } from '../../core/types.js';
 import type { DeliveryInput, Link, TargetKey } from '../../mapping/types.js';
 import { describe } from '../errors.js';
 import type { RuntimeContext } from './context.js';
 import { canCarry } from './dispatch.js';
 import { originTarget, type PlannedAction } from './plan.js';
+
+/** Cursors of the router itself live under this pseudo-network name. */
+const CURSOR_NETWORK = 'multichat-router';
+const cursorKey = (channel: ChannelId) => `fanout:${channel}`;
 
 type Excluded = { network: string; targetKey: TargetKey } | undefined;
 
@@ -49,6 +53,34 @@ export class FanOut {
     return this.chain;
   }
 
+  /**
+   * Closes the crash window between a core commit and its enqueue: messages of linked channels
+   * after the last one fanned out (a cursor per channel) are planned again. Their idempotency
+   * keys are the live path's, so whatever was enqueued already is not added twice. A channel
+   * with no cursor yet (a fresh link) gets no history.
+   */
+  async catchUp(pageSize = 200): Promise<void> {
+    const { store, node } = this.ctx;
+    const channels = new Set((await store.links.list()).map((l) => l.channel));
+    for (const channel of channels) {
+      let after = (await store.cursors.get(CURSOR_NETWORK, cursorKey(channel))) as
+        MessageId | undefined;
+      // Bounded: at most 1000 pages per channel on one start.
+      for (let page = 0; after !== undefined && page < 1000; page++) {
+        let messages: MessageView[];
+        try {
+          messages = node.listMessages(channel, { after, limit: pageSize });
+        } catch {
+          break; // the cursor's message is gone (retention): nothing to anchor on
+        }
+        for (const message of messages) this.push({ type: 'message', message, local: false });
+        if (messages.length < pageSize) break;
+        after = messages[messages.length - 1]?.id;
+      }
+    }
+    await this.chain;
+  }
+
   private push(event: NodeEvent): void {
     const fanned = this.plan(event);
     if (!fanned) return;
@@ -68,7 +100,12 @@ export class FanOut {
       case 'message': {
         const m = event.message;
         const action: PlannedAction = { kind: 'send', message: m.id };
-        return { channel: m.channel, action, key: `send:${m.entry}`, exclude: originTarget(m.origin) };
+        return {
+          channel: m.channel,
+          action,
+          key: `send:${m.entry}`,
+          exclude: originTarget(m.origin),
+        };
       }
       case 'edit': {
         const m = event.message;
@@ -79,13 +116,22 @@ export class FanOut {
         return { channel: m.channel, action: { kind: 'edit', message: m.id }, key, exclude };
       }
       case 'delete': {
-        const exclude = origins.originOf({ kind: 'delete', message: event.message, user: event.by });
+        const exclude = origins.originOf({
+          kind: 'delete',
+          message: event.message,
+          user: event.by,
+        });
         const action: PlannedAction = { kind: 'delete', message: event.message };
         return { channel: event.channel, action, key: `delete:${event.message}`, exclude };
       }
       case 'reaction': {
         const kind = event.added ? 'react' : 'unreact';
-        const note = { kind, message: event.message, user: event.user, emoji: event.emoji } as const;
+        const note = {
+          kind,
+          message: event.message,
+          user: event.user,
+          emoji: event.emoji,
+        } as const;
         const action: PlannedAction = note;
         const key = `${kind}:${event.message}:${event.user}:${event.emoji}:${unique}`;
         return { channel: event.channel, action, key, exclude: origins.originOf(note) };
@@ -95,7 +141,12 @@ export class FanOut {
         const user: UserId = event.user;
         const kind = event.role === null ? 'leave' : 'join';
         const exclude = this.userOrigin(user);
-        return { channel: event.channel, action: { kind, user }, key: `${kind}:${user}:${unique}`, exclude };
+        return {
+          channel: event.channel,
+          action: { kind, user },
+          key: `${kind}:${user}:${unique}`,
+          exclude,
+        };
       }
       default:
         return undefined;
@@ -120,9 +171,13 @@ export class FanOut {
         channel: f.channel,
         action: f.action,
       }));
-    if (inputs.length === 0) return;
-    await this.ctx.store.outbox.enqueue(inputs);
-    this.onEnqueued();
+    if (inputs.length > 0) {
+      await this.ctx.store.outbox.enqueue(inputs);
+      this.onEnqueued();
+    }
+    if (f.action.kind === 'send' && links.length > 0) {
+      await this.ctx.store.cursors.set(CURSOR_NETWORK, cursorKey(f.channel), f.action.message);
+    }
   }
 
   private wanted(link: Link, f: Fanned): boolean {

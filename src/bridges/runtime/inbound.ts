@@ -28,11 +28,17 @@ export class InboundHandler {
   /** The `emit` given to the adapter of `network`: serial per target, never rejects. */
   emitterFor(network: NetworkName): (event: InboundEvent) => Promise<void> {
     return (event) => {
-      const queue = 'target' in event ? `${network} ${targetKeyOf(network, event.target)}` : `${network} @${event.sender.externalId}`;
+      const queue =
+        'target' in event
+          ? `${network} ${targetKeyOf(network, event.target)}`
+          : `${network} @${event.sender.externalId}`;
       const run = (this.queues.get(queue) ?? Promise.resolve())
         .then(() => this.handle(network, event))
         .catch((error: unknown) => {
-          this.ctx.logger.warn({ err: describe(error), network, kind: event.kind }, 'inbound event not bridged');
+          this.ctx.logger.warn(
+            { err: describe(error), network, kind: event.kind },
+            'inbound event not bridged',
+          );
         });
       this.queues.set(queue, run);
       void run.then(() => {
@@ -56,9 +62,17 @@ export class InboundHandler {
     const targetKey = targetKeyOf(network, event.target);
     const link = await this.ctx.store.links.findByTarget(network, targetKey);
     if (!link) return;
-    const verdict = await checkInbound({ store: this.ctx.store, inFlight: this.inFlight }, network, targetKey, event);
+    const verdict = await checkInbound(
+      { store: this.ctx.store, inFlight: this.inFlight },
+      network,
+      targetKey,
+      event,
+    );
     if (verdict.drop) {
-      this.ctx.logger.debug({ network, kind: event.kind, reason: verdict.reason }, 'inbound dropped');
+      this.ctx.logger.debug(
+        { network, kind: event.kind, reason: verdict.reason },
+        'inbound dropped',
+      );
       return;
     }
     if (event.kind === 'topic') return; // the core has no topic intent yet
@@ -80,16 +94,32 @@ export class InboundHandler {
     const origin = { network, targetKey: link.targetKey };
     if (event.kind === 'edit') {
       const text = await parseFromNetwork(this.ctx, event.text, this.markup(network), network);
-      await this.noted({ kind: 'edit', message, user: user.id }, origin, user.id, { kind: 'editMessage', message, text });
+      await this.noted({ kind: 'edit', message, user: user.id }, origin, user.id, {
+        kind: 'editMessage',
+        message,
+        text,
+      });
     } else if (event.kind === 'delete') {
-      await this.noted({ kind: 'delete', message, user: user.id }, origin, user.id, { kind: 'redactMessage', message });
+      await this.noted({ kind: 'delete', message, user: user.id }, origin, user.id, {
+        kind: 'redactMessage',
+        message,
+      });
     } else {
       const kind = event.added ? 'react' : 'unreact';
-      await this.noted({ kind, message, user: user.id, emoji: event.emoji }, origin, user.id, { kind, message, emoji: event.emoji });
+      await this.noted({ kind, message, user: user.id, emoji: event.emoji }, origin, user.id, {
+        kind,
+        message,
+        emoji: event.emoji,
+      });
     }
   }
 
-  private async message(network: NetworkName, link: Link, user: UserId, event: InboundMessage): Promise<void> {
+  private async message(
+    network: NetworkName,
+    link: Link,
+    user: UserId,
+    event: InboundMessage,
+  ): Promise<void> {
     let text = await parseFromNetwork(this.ctx, event.text, this.markup(network), network);
     if (event.isEmote) text = `_${text}_`;
     const replyTo = event.replyTo && (await this.messageOf(link, event.replyTo));
@@ -101,7 +131,8 @@ export class InboundHandler {
       origin: { network, externalId: encodeMessageOrigin(link.targetKey, event.externalId) },
       ...(replyTo && { replyTo }),
       ...(threadRoot && { threadRoot }),
-      ...(event.attachments && event.attachments.length > 0 && { attachments: [...event.attachments] }),
+      ...(event.attachments &&
+        event.attachments.length > 0 && { attachments: [...event.attachments] }),
     };
     const result = await this.ctx.node.submit(user, intent);
     if (!result.created) return;
@@ -116,7 +147,12 @@ export class InboundHandler {
   }
 
   /** Submits an action whose core event must not be reflected back to `origin`. */
-  private async noted(key: ActionKey, origin: { network: string; targetKey: TargetKey }, user: UserId, intent: Intent): Promise<void> {
+  private async noted(
+    key: ActionKey,
+    origin: { network: string; targetKey: TargetKey },
+    user: UserId,
+    intent: Intent,
+  ): Promise<void> {
     const unnote = this.ctx.origins.note(key, origin);
     try {
       await this.ctx.node.submit(user, intent);
@@ -125,17 +161,28 @@ export class InboundHandler {
     }
   }
 
-  private async messageOf(link: Link, externalId: ExternalMessageId): Promise<MessageId | undefined> {
-    return (await this.ctx.store.messages.getByExternal(link.network, link.targetKey, externalId))?.messageId;
+  private async messageOf(
+    link: Link,
+    externalId: ExternalMessageId,
+  ): Promise<MessageId | undefined> {
+    return (await this.ctx.store.messages.getByExternal(link.network, link.targetKey, externalId))
+      ?.messageId;
   }
 
   /** The profile the gateway controls for this person, created or renamed as needed. */
   private async ensureUser(network: NetworkName, sender: ExternalSender): Promise<UserView> {
     const origin = { network, externalId: sender.externalId };
     const avatar = sender.avatarUrl !== undefined ? { avatar: sender.avatarUrl } : {};
-    const user = await this.ctx.node.ensureBridgedUser(origin, { username: sender.displayName, ...avatar });
+    const user = await this.ctx.node.ensureBridgedUser(origin, {
+      username: sender.displayName,
+      ...avatar,
+    });
     const known = await this.ctx.store.identities.get(network, sender.externalId);
-    if (!known || known.displayName !== sender.displayName || known.avatar !== (sender.avatarUrl ?? null)) {
+    if (
+      !known ||
+      known.displayName !== sender.displayName ||
+      known.avatar !== (sender.avatarUrl ?? null)
+    ) {
       await this.ctx.store.identities.upsert({
         network,
         externalId: sender.externalId,
@@ -157,7 +204,10 @@ export class InboundHandler {
       return true;
     } catch (error) {
       if (error instanceof IntentRejectedError) {
-        this.ctx.logger.warn({ channel: link.channel, rule: error.rule }, 'bridged person may not join');
+        this.ctx.logger.warn(
+          { channel: link.channel, rule: error.rule },
+          'bridged person may not join',
+        );
         return false;
       }
       throw error;

@@ -1,6 +1,12 @@
 /** The bridge runtime: router, delivery worker and link manager (see router.ts). */
 export { createBridgeRuntime, type BridgeRuntime, type BridgeRuntimeDeps } from './router.js';
-export { LinkManager, linkRequestsFromConfig, GATEWAY_ORIGIN, type LinkRequest, type LinkView } from './links.js';
+export {
+  LinkManager,
+  linkRequestsFromConfig,
+  GATEWAY_ORIGIN,
+  type LinkRequest,
+  type LinkView,
+} from './links.js';
 export type { RuntimeOptions } from './context.js';
 export { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 export { RateLimiter } from './rate-limiter.js';

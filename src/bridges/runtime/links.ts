@@ -53,8 +53,15 @@ export class LinkManager {
   async create(request: LinkRequest): Promise<LinkView> {
     const target = await this.canonicalTarget(request.network, request.target);
     const channel = await this.channel(request.channel, request.createChannel ?? true);
-    const link = await this.ctx.store.links.create({ channel: channel.id, network: request.network, target });
-    this.ctx.logger.info({ link: link.id, channel: channel.name, network: link.network }, 'link created');
+    const link = await this.ctx.store.links.create({
+      channel: channel.id,
+      network: request.network,
+      target,
+    });
+    this.ctx.logger.info(
+      { link: link.id, channel: channel.name, network: link.network },
+      'link created',
+    );
     return this.view(link);
   }
 
@@ -75,7 +82,10 @@ export class LinkManager {
         await this.create(entry);
       } catch (error) {
         if (error instanceof LinkExistsError) continue;
-        this.ctx.logger.error({ err: (error as Error).message, channel: entry.channel, network: entry.network }, 'configured link not applied');
+        this.ctx.logger.error(
+          { err: (error as Error).message, channel: entry.channel, network: entry.network },
+          'configured link not applied',
+        );
       }
     }
   }
@@ -103,8 +113,13 @@ export class LinkManager {
     if (found) return found;
     if (!create) throw new InvalidLinkError('channel', `no channel has the id or name "${ref}"`);
     const owner = await this.gatewayUser();
-    const result = await node.submit(owner.id, { kind: 'createChannel', name: ref, visibility: 'public' });
-    if (!result.channel) throw new InvalidLinkError('channel', `channel "${ref}" could not be created`);
+    const result = await node.submit(owner.id, {
+      kind: 'createChannel',
+      name: ref,
+      visibility: 'public',
+    });
+    if (!result.channel)
+      throw new InvalidLinkError('channel', `channel "${ref}" could not be created`);
     return result.channel;
   }
 

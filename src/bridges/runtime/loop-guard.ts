@@ -6,6 +6,7 @@
  * 3. the external id is already in the message map for that target — an outbound copy we made,
  *    or an inbound message seen before (a replay or backfill overlap). The send to that target
  *    may still be in flight when the echo arrives, so the guard waits for it first.
+ * An edit of a copy we posted is always our echo: nobody else can edit it.
  */
 import type { ExternalMessageId, MappingStore, TargetKey } from '../../mapping/types.js';
 import type { InboundEvent } from '../types.js';
@@ -25,6 +26,13 @@ export async function checkInbound(
   event: InboundEvent,
 ): Promise<Verdict> {
   if ('self' in event && event.self === true) return { drop: true, reason: 'own echo (self)' };
+  if (event.kind === 'edit') {
+    // Only we can edit the copies we posted (webhooks, ghosts), so such an edit is our echo.
+    const mapped = await deps.store.messages.getByExternal(network, targetKey, event.externalId);
+    return mapped?.direction === 'outbound'
+      ? { drop: true, reason: 'own echo (edit of our copy)' }
+      : { drop: false };
+  }
   if (event.kind !== 'message') return { drop: false };
   if (event.echoKey !== undefined && (await deps.store.outbox.getByKey(event.echoKey))) {
     return { drop: true, reason: 'own echo (idempotency key)' };

@@ -12,8 +12,7 @@ import { renderForNetwork } from './convert.js';
 import type { PlannedAction } from './plan.js';
 
 export type Resolved =
-  | { readonly action: OutboundAction; readonly message?: MessageId }
-  | { readonly skip: string };
+  { readonly action: OutboundAction; readonly message?: MessageId } | { readonly skip: string };
 
 export async function resolveAction(
   ctx: RuntimeContext,
@@ -33,18 +32,30 @@ export async function resolveAction(
   }
   const message = ctx.node.getMessage(planned.message);
   if (!message) return { skip: 'message unknown' };
-  const sender = senderOf(ctx, planned.kind === 'react' || planned.kind === 'unreact' ? planned.user : message.sender.id);
+  const sender = senderOf(
+    ctx,
+    planned.kind === 'react' || planned.kind === 'unreact' ? planned.user : message.sender.id,
+  );
   if (!sender) return { skip: 'sender unknown' };
   const ids = await externalIds(ctx, link, message.id);
   switch (planned.kind) {
     case 'send': {
-      if (message.deleted || message.text === null) return { skip: 'message deleted before delivery' };
-      return { action: { ...base, kind: 'send', sender, ...(await sendBody(ctx, adapter, link, message)) }, message: message.id };
+      if (message.deleted || message.text === null)
+        return { skip: 'message deleted before delivery' };
+      return {
+        action: { ...base, kind: 'send', sender, ...(await sendBody(ctx, adapter, link, message)) },
+        message: message.id,
+      };
     }
     case 'edit': {
       if (ids.length === 0) return { skip: 'original not delivered to this target' };
       if (message.text === null) return { skip: 'message deleted' };
-      const body = await renderForNetwork(ctx, message.text, adapter.capabilities.markup, link.network);
+      const body = await renderForNetwork(
+        ctx,
+        message.text,
+        adapter.capabilities.markup,
+        link.network,
+      );
       return { action: { ...base, kind: 'edit', sender, externalIds: ids, ...body } };
     }
     case 'delete':
@@ -54,7 +65,13 @@ export async function resolveAction(
     case 'unreact': {
       const first = ids[0];
       if (first === undefined) return { skip: 'original not delivered to this target' };
-      const action = { ...base, kind: planned.kind, sender, externalId: first, emoji: planned.emoji };
+      const action = {
+        ...base,
+        kind: planned.kind,
+        sender,
+        externalId: first,
+        emoji: planned.emoji,
+      };
       return { action };
     }
   }
@@ -63,28 +80,48 @@ export async function resolveAction(
 function senderOf(ctx: RuntimeContext, user: UserId): SenderDisplay | undefined {
   const view = ctx.node.getUser(user);
   if (!view) return undefined;
-  return { id: view.id, name: view.username, ...(view.avatar !== undefined && { avatarUrl: view.avatar }) };
+  return {
+    id: view.id,
+    name: view.username,
+    ...(view.avatar !== undefined && { avatarUrl: view.avatar }),
+  };
 }
 
-async function externalIds(ctx: RuntimeContext, link: Link, message: MessageId): Promise<ExternalMessageId[]> {
-  const rows = await ctx.store.messages.listByMessage(message, { network: link.network, targetKey: link.targetKey });
+async function externalIds(
+  ctx: RuntimeContext,
+  link: Link,
+  message: MessageId,
+): Promise<ExternalMessageId[]> {
+  const rows = await ctx.store.messages.listByMessage(message, {
+    network: link.network,
+    targetKey: link.targetKey,
+  });
   return rows.map((r) => r.externalId);
 }
 
-async function sendBody(ctx: RuntimeContext, adapter: BridgeAdapter, link: Link, message: MessageView) {
+async function sendBody(
+  ctx: RuntimeContext,
+  adapter: BridgeAdapter,
+  link: Link,
+  message: MessageView,
+) {
   const caps = adapter.capabilities;
   let markdown = message.text ?? '';
   const attachments = message.attachments ?? [];
   if (attachments.length > 0 && !caps.attachments) {
     // Without native attachments the URLs still reach people, as text.
-    markdown = [markdown, ...attachments.map((a) => `${a.name}: ${a.url}`)].filter(Boolean).join('\n');
+    markdown = [markdown, ...attachments.map((a) => `${a.name}: ${a.url}`)]
+      .filter(Boolean)
+      .join('\n');
   }
   const body = await renderForNetwork(ctx, markdown, caps.markup, link.network);
   const first = async (id: MessageId | undefined) =>
     id === undefined ? undefined : (await externalIds(ctx, link, id))[0];
   const threadRoot = caps.threads ? await first(message.threadRoot) : undefined;
   // A network without threads still shows the thread as a reply to its root.
-  const replyTo = caps.replies ? await first(message.replyTo ?? (caps.threads ? undefined : message.threadRoot)) : undefined;
+  const replyTo = caps.replies
+    ? await first(message.replyTo ?? (caps.threads ? undefined : message.threadRoot))
+    : undefined;
   return {
     ...body,
     ...(replyTo !== undefined && { replyTo }),

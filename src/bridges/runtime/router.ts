@@ -7,13 +7,20 @@
 import type { MultichatNode } from '../../core/types.js';
 import type { MappingStore, TargetKey } from '../../mapping/types.js';
 import { describe } from '../errors.js';
-import type { AdapterBuilder, AdapterHealth, AdapterLogger, BridgeAdapter, NetworkName } from '../types.js';
+import type {
+  AdapterBuilder,
+  AdapterHealth,
+  AdapterLogger,
+  BridgeAdapter,
+  InboundEvent,
+} from '../types.js';
 import { defaultBackoff } from './backoff.js';
 import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
 import { FanOut } from './fanout.js';
 import { InboundHandler } from './inbound.js';
 import { LinkManager } from './links.js';
 import { InboundOrigins } from './origins.js';
+import { attachPresence } from './presence.js';
 import { RateLimiter, type Sleep } from './rate-limiter.js';
 import { DeliveryWorker } from './worker.js';
 
@@ -50,6 +57,7 @@ const defaults: RuntimeOptions = {
   backoff: defaultBackoff,
   pollIntervalMs: 1_000,
   sendTimeoutMs: 60_000,
+  keepSentMs: 7 * 24 * 3_600_000,
   random: Math.random,
 };
 
@@ -68,24 +76,38 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     options: { ...defaults, ...deps.options },
   };
   const worker = new DeliveryWorker(ctx);
-  const inbound = new InboundHandler(ctx, (network: string, key: TargetKey) => worker.pending(network, key));
+  const inbound = new InboundHandler(ctx, (network: string, key: TargetKey) =>
+    worker.pending(network, key),
+  );
   const fanout = new FanOut(ctx, () => worker.kick());
   const startFailures = new Map<string, string>();
 
   for (const build of deps.adapters) {
-    let name: NetworkName | undefined;
-    const emit = inbound.emitterFor.bind(inbound);
+    // The adapter's name is known only once it is built; events emitted earlier are dropped.
+    const named: { emit?: (event: InboundEvent) => Promise<void> } = {};
     const adapter = build({
       logger: deps.logger.child?.({ bridge: 'adapter' }) ?? deps.logger,
-      emit: (event) => (name ? emit(name)(event) : Promise.resolve()),
+      emit: (event) => (named.emit ? named.emit(event) : Promise.resolve()),
       clock: { now },
     });
-    name = adapter.name;
+    const name = adapter.name;
+    named.emit = inbound.emitterFor(name);
     if (slots.has(name)) throw new Error(`two adapters are named ${name}`);
-    slots.set(name, { adapter, limiter: new RateLimiter(adapter.capabilities.rateLimit, now, sleep) });
+    adapter.onHealthChange?.((health) => {
+      deps.logger.info(
+        { bridge: name, state: health.state, detail: health.detail },
+        'bridge health',
+      );
+      if (health.state === 'connected') worker.kick(); // deliveries held while it was down
+    });
+    slots.set(name, {
+      adapter,
+      limiter: new RateLimiter(adapter.capabilities.rateLimit, now, sleep),
+    });
   }
 
   let detach: (() => void) | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
   return {
     links: new LinkManager(ctx),
     async start() {
@@ -96,26 +118,49 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
           } catch (error) {
             // A connection failure is a health state, not a reason to keep the gateway down.
             startFailures.set(adapter.name, describe(error));
-            deps.logger.error({ bridge: adapter.name, err: describe(error) }, 'bridge failed to start');
+            deps.logger.error(
+              { bridge: adapter.name, err: describe(error) },
+              'bridge failed to start',
+            );
           }
         }),
       );
-      detach ??= fanout.attach();
+      if (!detach) {
+        const offFanout = fanout.attach();
+        const offPresence = attachPresence(ctx);
+        detach = () => {
+          offFanout();
+          offPresence();
+        };
+      }
+      await fanout.catchUp();
       worker.start();
+      const prune = () =>
+        void deps.store.outbox.pruneSent(now() - ctx.options.keepSentMs).catch((error: unknown) => {
+          deps.logger.warn({ err: describe(error) }, 'outbox prune failed');
+        });
+      prune();
+      pruneTimer ??= setInterval(prune, 3_600_000);
+      pruneTimer.unref();
     },
     async stop(graceMs) {
+      clearInterval(pruneTimer);
+      pruneTimer = undefined;
       detach?.();
       detach = undefined;
       await fanout.idle();
       await worker.stop(graceMs);
-      await Promise.all([...slots.values()].map(({ adapter }) => adapter.stop().catch(() => undefined)));
+      await Promise.all(
+        [...slots.values()].map(({ adapter }) => adapter.stop().catch(() => undefined)),
+      );
     },
     health() {
       const out: Record<string, AdapterHealth> = {};
       for (const [name, { adapter }] of slots) {
         const failure = startFailures.get(name);
         const health = adapter.health();
-        out[name] = failure && health.state !== 'connected' ? { state: 'failed', detail: failure } : health;
+        out[name] =
+          failure && health.state !== 'connected' ? { state: 'failed', detail: failure } : health;
       }
       return out;
     },

@@ -65,7 +65,9 @@ export class DeliveryWorker {
   async drain(maxRounds = 1000): Promise<void> {
     for (let round = 0; round < maxRounds; round++) {
       await Promise.allSettled([...this.inFlight.values()]);
-      const due = await this.ctx.store.outbox.nextDue(this.ctx.now());
+      const due = (await this.ctx.store.outbox.nextDue(this.ctx.now())).filter(
+        (d) => this.ctx.adapters.get(d.network)?.adapter.health().state === 'connected',
+      );
       if (due.length === 0 && this.inFlight.size === 0) return;
       this.kick();
       await new Promise((resolve) => setImmediate(resolve));
@@ -100,6 +102,8 @@ export class DeliveryWorker {
       if (this.inFlight.has(key)) continue;
       const slot = this.ctx.adapters.get(delivery.network);
       if (!slot) continue; // configured off since it was queued; it waits for the network's return
+      // A disconnected network would only burn attempts towards the dead letter: wait for it.
+      if (slot.adapter.health().state !== 'connected') continue;
       const task = this.deliver(slot, delivery)
         .catch((error: unknown) => {
           this.ctx.logger.error({ err: describe(error), delivery: delivery.id }, 'delivery failed');
@@ -172,7 +176,10 @@ export class DeliveryWorker {
       wait = Math.max(wait, typed.retryAfterMs);
     }
     await store.outbox.markRetry(delivery.id, reason, this.ctx.now() + wait);
-    this.ctx.logger.warn({ delivery: delivery.id, attempts, waitMs: wait, err: reason }, 'delivery will be retried');
+    this.ctx.logger.warn(
+      { delivery: delivery.id, attempts, waitMs: wait, err: reason },
+      'delivery will be retried',
+    );
   }
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {

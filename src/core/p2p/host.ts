@@ -13,6 +13,7 @@ import type { PeerId } from '@libp2p/interface';
 import { mdns } from '@libp2p/mdns';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p, type Libp2p } from 'libp2p';
+import { createHash } from 'node:crypto';
 
 export type Host = Libp2p<{ identify: Identify; pubsub: GossipSub }>;
 
@@ -60,6 +61,12 @@ export async function createHost(init: HostInit): Promise<Host> {
       pubsub: gossipsub({
         globalSignaturePolicy: 'StrictNoSign',
         msgIdFn: (message) => init.messageId(message.topic, message.data),
+        // Duplicates (a message arrives from several mesh peers) are dropped on a cheap hash of
+        // the raw bytes, before the entry is decoded for its id.
+        fastMsgIdFn: (message) =>
+          createHash('sha1')
+            .update(message.data ?? new Uint8Array(0))
+            .digest('base64'),
         // A node alone in a channel still writes; peers get the entries by sync later.
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,

@@ -11,6 +11,8 @@ import { SYNC_PROTOCOL } from './sync-messages.js';
 import { serveSyncStream, type BatchLimits } from './sync-server.js';
 import type { SyncNode, SyncState } from './types.js';
 
+const REPAIR_DELAY_MS = 1_000;
+
 interface PeerRun {
   running: Promise<SyncOutcome | undefined>;
   again: boolean;
@@ -96,14 +98,17 @@ export class SyncManager {
     return run.running;
   }
 
-  /** Debounced sync with a peer that sent an entry we could not place yet. */
+  /**
+   * A peer sent an entry we could not place yet. Usually its predecessor is a few milliseconds
+   * behind on another gossip path; if something still waits a moment later, sync with that peer.
+   */
   requestRepair(peer: PeerId): void {
     const key = peer.toString();
     if (this.stopped || this.repairTimers.has(key)) return;
     const t = setTimeout(() => {
       this.repairTimers.delete(key);
-      void this.syncWith(peer);
-    }, 100);
+      if (this.node.metrics().pending > 0) void this.syncWith(peer);
+    }, REPAIR_DELAY_MS);
     t.unref();
     this.repairTimers.set(key, t);
   }

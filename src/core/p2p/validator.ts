@@ -3,12 +3,13 @@
  * replay before it is decoded twice; the validator hands the entry to the node, which checks the
  * signature, the author's chain (seq/prev) and every resource logic, and stores it if it holds.
  * Refused entries are rejected (gossipsub scores the sender down and does not forward them);
- * entries held back for missing dependencies are not forwarded and trigger a fetch from the
- * peer that sent them.
+ * entries held back for missing dependencies are forwarded when their signature holds, and
+ * trigger a fetch from the peer that sent them if they are still waiting a moment later.
  */
 import type { PeerId } from '@libp2p/interface';
 import type { EntryEnvelope } from '../types.js';
 import { hashBytes } from '../encoding.js';
+import { hasValidSignature } from '../log.js';
 import { decodeSealedEnvelope } from '../wire.js';
 import { topicOfEntry } from './topics.js';
 import type { SyncNode } from './types.js';
@@ -31,8 +32,14 @@ export interface EntryValidatorHooks {
   onAccepted?(): void;
 }
 
+/** How far ahead of an author's stored head a held-back entry is still forwarded. */
+const FORWARD_AHEAD = 256;
+
 /** Creates the msgIdFn and the topic validator; they share a decode cache keyed by the bytes. */
-export function createEntryValidation(node: Pick<SyncNode, 'ingest'>, hooks: EntryValidatorHooks) {
+export function createEntryValidation(
+  node: Pick<SyncNode, 'ingest' | 'frontier'>,
+  hooks: EntryValidatorHooks,
+) {
   const decoded = new WeakMap<Uint8Array, Decoded | null>();
 
   function decode(data: Uint8Array): Decoded | null {
@@ -75,7 +82,16 @@ export function createEntryValidation(node: Pick<SyncNode, 'ingest'>, hooks: Ent
       hooks.onAccepted?.();
       return 'accept';
     }
-    if (result.pending > 0) hooks.onPending(peer);
+    if (result.pending > 0) {
+      hooks.onPending(peer);
+      // Held back only because an earlier entry or a dependency has not arrived yet (gossip
+      // takes several paths, so order is not guaranteed). Forwarding must not wait for that, or
+      // every node downstream would see the same gap: forward it when its author really signed
+      // it and it is near the author's known head (a far-ahead entry is not worth carrying).
+      const { entry } = value.envelope;
+      const head = node.frontier().get(entry.author) ?? 0;
+      if (entry.seq <= head + FORWARD_AHEAD && hasValidSignature(entry)) return 'accept';
+    }
     return 'ignore';
   }
 

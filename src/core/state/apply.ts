@@ -13,6 +13,7 @@ import {
   type Projections,
 } from '../store/projections.js';
 import type { ResourceStore } from '../store/state-store.js';
+import type { CachedStateView } from './view.js';
 import type {
   ChannelAccessData,
   ChannelId,
@@ -46,6 +47,7 @@ export interface ApplyDeps {
   readonly log: LogStore;
   readonly resources: ResourceStore;
   readonly projections: Projections;
+  readonly state: CachedStateView;
 }
 
 export function applyEntry(
@@ -88,10 +90,12 @@ export function applyEntry(
     switch (resource.kind) {
       case 'userProfile':
         projections.upsertProfile.run(profileParams(resource.data, rid));
+        deps.state.forgetProfile(resource.data.userId);
         changes.push({ kind: 'profile', user: resource.data.userId });
         break;
       case 'channel':
         projections.upsertChannel.run(channelParams(resource.data, rid));
+        deps.state.forgetChannel(resource.data.channelId);
         changes.push({ kind: 'channel', channel: resource.data.channelId });
         break;
       case 'channelAccess':
@@ -160,6 +164,7 @@ function resolveMembership(
   entry: EntryId,
 ): Change | undefined {
   const { projections, resources, log } = deps;
+  deps.state.forgetRole(data.channel, data.user);
   const before = projections.member.get(data.channel, data.user) as MemberRow | undefined;
   const live = resources.live(slot).map((row) => {
     const access = row.resource.data as ChannelAccessData;

@@ -44,19 +44,51 @@ export function channelFromRow(row: ChannelRow): ChannelData {
   };
 }
 
-export function createStateView(projections: Projections, resources: ResourceStore): StateView {
+/**
+ * A StateView with write-through invalidation: channels, profiles and roles are read on every
+ * transaction but change rarely, so they are cached; applyEntry forgets what it changes, and a
+ * rolled-back write clears everything (a read inside it may have cached unsaved state).
+ */
+export interface CachedStateView extends StateView {
+  forgetProfile(user: UserId): void;
+  forgetChannel(channel: ChannelId): void;
+  forgetRole(channel: ChannelId, user: UserId): void;
+  clear(): void;
+}
+
+const CACHE_LIMIT = 50_000;
+
+function cached<K, V>(map: Map<K, V | null>, key: K, load: () => V | undefined): V | undefined {
+  const hit = map.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const value = load();
+  if (map.size >= CACHE_LIMIT) map.clear();
+  map.set(key, value ?? null);
+  return value;
+}
+
+export function createStateView(projections: Projections, resources: ResourceStore): CachedStateView {
+  const profiles = new Map<UserId, UserProfileData | null>();
+  const channels = new Map<ChannelId, ChannelData | null>();
+  const roles = new Map<string, Role | null>();
   return {
     profile(user: UserId) {
-      const row = projections.profile.get(user) as ProfileRow | undefined;
-      return row && profileFromRow(row);
+      return cached(profiles, user, () => {
+        const row = projections.profile.get(user) as ProfileRow | undefined;
+        return row && profileFromRow(row);
+      });
     },
     channel(channel: ChannelId) {
-      const row = projections.channelData.get(channel) as ChannelRow | undefined;
-      return row && channelFromRow(row);
+      return cached(channels, channel, () => {
+        const row = projections.channelData.get(channel) as ChannelRow | undefined;
+        return row && channelFromRow(row);
+      });
     },
     role(channel: ChannelId, user: UserId) {
-      const row = projections.member.get(channel, user) as { role: Role } | undefined;
-      return row?.role;
+      return cached(roles, `${channel} ${user}`, () => {
+        const row = projections.member.get(channel, user) as { role: Role } | undefined;
+        return row?.role;
+      });
     },
     message(id: MessageId) {
       const row = projections.message.get(id) as { deleted: number } | undefined;
@@ -73,6 +105,14 @@ export function createStateView(projections: Projections, resources: ResourceSto
     },
     live(slot: string) {
       return resources.live(slot).map((row) => row.id as ResourceId);
+    },
+    forgetProfile: (user) => profiles.delete(user),
+    forgetChannel: (channel) => channels.delete(channel),
+    forgetRole: (channel, user) => roles.delete(`${channel} ${user}`),
+    clear() {
+      profiles.clear();
+      channels.clear();
+      roles.clear();
     },
   };
 }

@@ -41,7 +41,11 @@ export class GroupCommit {
   private afterCommit: Array<() => void> = [];
   private readonly savepoint;
 
-  constructor(private readonly db: Db) {
+  /** `onRollback` runs when a write or a commit is undone: caches of the state must go. */
+  constructor(
+    private readonly db: Db,
+    private readonly onRollback: () => void = () => undefined,
+  ) {
     // One reusable savepoint name: a prepared statement is much cheaper than exec() per write.
     this.savepoint = {
       begin: db.prepare('SAVEPOINT w'),
@@ -69,6 +73,7 @@ export class GroupCommit {
     } catch (error) {
       this.savepoint.rollback.run();
       this.savepoint.release.run();
+      this.onRollback();
       throw error;
     }
     if (onCommitted) this.afterCommit.push(() => onCommitted(value));
@@ -90,6 +95,7 @@ export class GroupCommit {
       this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.onRollback();
       for (const waiter of waiters) waiter.reject(error);
       return;
     }

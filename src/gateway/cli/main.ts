@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ConfigFileError, ConfigValidationError, MissingEnvVarError } from '../config/index.js';
 import { packageVersion } from '../version.js';
 import { keygenCommand } from './commands/keygen.js';
+import { matrixRegistrationCommand } from './matrix-registration.js';
+import { linkCommands } from './commands/links.js';
 import { pendingCommands } from './commands/pending.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -13,7 +15,9 @@ export const commands: readonly Command[] = [
   startCommand,
   statusCommand,
   keygenCommand,
-  ...pendingCommands,
+  matrixRegistrationCommand,
+  ...linkCommands,
+  ...pendingCommands.filter((c) => !linkCommands.some((l) => l.name === c.name)),
 ];
 
 const stdio: CliIo = {

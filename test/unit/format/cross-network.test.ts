@@ -63,11 +63,16 @@ const expected: Record<Exclude<Markup, 'markdown'>, string[]> = {
   ],
 };
 
-for (const [network, outputs] of Object.entries(expected) as [Exclude<Markup, 'markdown'>, string[]][]) {
+for (const [network, outputs] of Object.entries(expected) as [
+  Exclude<Markup, 'markdown'>,
+  string[],
+][]) {
   describe(`markdown -> ${network}`, () => {
     messages.forEach((message, i) => {
       it(`converts ${JSON.stringify(message)}`, () => {
-        expect(convert(message, 'markdown', network, resolverFor('markdown'), resolverFor(network))).toBe(outputs[i]);
+        expect(
+          convert(message, 'markdown', network, resolverFor('markdown'), resolverFor(network)),
+        ).toBe(outputs[i]);
       });
     });
   });
@@ -75,13 +80,21 @@ for (const [network, outputs] of Object.entries(expected) as [Exclude<Markup, 'm
 
 describe('network -> network', () => {
   it('carries a Slack mention to Discord as the Discord person', () => {
-    expect(convert('*hi* <@U111>', 'slack', 'discord', resolverFor('slack'), resolverFor('discord'))).toBe('**hi** <@111>');
+    expect(
+      convert('*hi* <@U111>', 'slack', 'discord', resolverFor('slack'), resolverFor('discord')),
+    ).toBe('**hi** <@111>');
   });
 
   it('carries a Discord spoiler to Matrix and IRC', () => {
-    expect(convert('||x|| <@222>', 'discord', 'matrix-html', resolverFor('discord'), resolverFor('matrix-html'))).toBe(
-      '<span data-mx-spoiler>x</span> <a href="https://matrix.to/#/@bob:example.org">Bob</a>',
-    );
+    expect(
+      convert(
+        '||x|| <@222>',
+        'discord',
+        'matrix-html',
+        resolverFor('discord'),
+        resolverFor('matrix-html'),
+      ),
+    ).toBe('<span data-mx-spoiler>x</span> <a href="https://matrix.to/#/@bob:example.org">Bob</a>');
     expect(convert('||x||', 'discord', 'irc')).toBe('||x||');
   });
 });

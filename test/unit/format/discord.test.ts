@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { convert, escapeDiscord, parseDiscord, renderDiscord } from '../../../src/bridges/format/index.js';
+import {
+  convert,
+  escapeDiscord,
+  parseDiscord,
+  renderDiscord,
+} from '../../../src/bridges/format/index.js';
 import { alice, bob, doc, italic, link, mention, p, resolverFor, t } from './fixtures.js';
 
 const discord = { resolver: resolverFor('discord') };
-const toMarkdown = (text: string): string => convert(text, 'discord', 'markdown', resolverFor('discord'), resolverFor('markdown'));
+const toMarkdown = (text: string): string =>
+  convert(text, 'discord', 'markdown', resolverFor('discord'), resolverFor('markdown'));
 
 describe('Discord markdown', () => {
   it('reads __underline__ as italic and <@!id>/<@id> as mentions', () => {
@@ -19,9 +25,9 @@ describe('Discord markdown', () => {
   });
 
   it('reads every inline style, escapes and masked links', () => {
-    expect(toMarkdown('**b** *i* _i_ ~~s~~ ||sp|| `c` ``c`d`` \\*not\\* [label](https://ex.org)')).toBe(
-      '**b** _i_ _i_ ~~s~~ ||sp|| `c` ``c`d`` \\*not\\* [label](https://ex.org)',
-    );
+    expect(
+      toMarkdown('**b** *i* _i_ ~~s~~ ||sp|| `c` ``c`d`` \\*not\\* [label](https://ex.org)'),
+    ).toBe('**b** _i_ _i_ ~~s~~ ||sp|| `c` ``c`d`` \\*not\\* [label](https://ex.org)');
   });
 
   it('takes bare URLs whole, so their underscores are not italics', () => {
@@ -31,7 +37,9 @@ describe('Discord markdown', () => {
   });
 
   it('reads > quotes, >>> quotes to the end, headings, lists and fences', () => {
-    expect(toMarkdown('> q1\n> q2\nafter\n>>> all\nthe rest')).toBe('> q1\n> q2\n\nafter\n\n> all\n> the rest');
+    expect(toMarkdown('> q1\n> q2\nafter\n>>> all\nthe rest')).toBe(
+      '> q1\n> q2\n\nafter\n\n> all\n> the rest',
+    );
     expect(toMarkdown('# Title\n- a\n- b\n1. x\n2. y\n```py\nprint(1)\n```')).toBe(
       '**Title**\n\n- a\n- b\n\n1. x\n2. y\n\n```py\nprint(1)\n```',
     );

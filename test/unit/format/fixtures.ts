@@ -36,7 +36,11 @@ export const italic = (...children: Inline[]): Inline => ({ type: 'italic', chil
 export const strike = (...children: Inline[]): Inline => ({ type: 'strike', children });
 export const spoiler = (...children: Inline[]): Inline => ({ type: 'spoiler', children });
 export const code = (text: string): Inline => ({ type: 'code', text });
-export const link = (href: string, ...children: Inline[]): Inline => ({ type: 'link', href, children });
+export const link = (href: string, ...children: Inline[]): Inline => ({
+  type: 'link',
+  href,
+  children,
+});
 export const mention = (user: MentionUser): Inline => ({ type: 'mention', user });
 
 /** Named models covering every node type; each converter's round-trip test picks the ones its markup can carry. */
@@ -47,7 +51,9 @@ export const corpus: Record<string, RichText> = {
   strike: doc(p(t('a '), strike(t('gone')), t(' b'))),
   code: doc(p(t('run '), code('npm test'), t(' now'))),
   link: doc(p(t('see '), link('https://example.org/docs', t('the docs')), t(' please'))),
-  bareLink: doc(p(t('see '), link('https://example.org/a_b', t('https://example.org/a_b')), t(' please'))),
+  bareLink: doc(
+    p(t('see '), link('https://example.org/a_b', t('https://example.org/a_b')), t(' please')),
+  ),
   mention: doc(p(t('hi '), mention(alice), t(' and '), mention(bob))),
   spoiler: doc(p(t('ending: '), spoiler(t('he was a ghost')))),
   lineBreak: doc(p(t('first line'), br, t('second line'))),
@@ -59,6 +65,11 @@ export const corpus: Record<string, RichText> = {
   quote: doc({ type: 'quote', children: [p(t('quoted '), bold(t('text')))] }, p(t('reply'))),
   quoteTwoParagraphs: doc({ type: 'quote', children: [p(t('a')), p(t('b'))] }),
   list: doc({ type: 'list', ordered: false, items: [[p(t('one'))], [p(bold(t('two')))]] }),
-  orderedList: doc({ type: 'list', ordered: true, start: 3, items: [[p(t('three'))], [p(t('four'))]] }),
+  orderedList: doc({
+    type: 'list',
+    ordered: true,
+    start: 3,
+    items: [[p(t('three'))], [p(t('four'))]],
+  }),
   specialChars: doc(p(t('a * b _ c ~ d | e ` f < g [h] & i \\ j'))),
 };

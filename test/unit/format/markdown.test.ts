@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { parseMarkdown, renderMarkdown } from '../../../src/bridges/format/index.js';
 import type { RichText } from '../../../src/bridges/format/model.js';
-import { alice, bold, br, code, doc, italic, link, mention, p, resolverFor, spoiler, t } from './fixtures.js';
+import {
+  alice,
+  bold,
+  br,
+  code,
+  doc,
+  italic,
+  link,
+  mention,
+  p,
+  resolverFor,
+  spoiler,
+  t,
+} from './fixtures.js';
 
 const md = { resolver: resolverFor('markdown') };
 const roundTrip = (text: RichText): RichText => parseMarkdown(renderMarkdown(text, md), md);
@@ -21,12 +34,16 @@ describe('canonical Markdown', () => {
   });
 
   it('treats a newline in a paragraph as a line break (chat convention) and headings as bold', () => {
-    expect(parseMarkdown('# Title\n\na\nb', md)).toEqual(doc(p(bold(t('Title'))), p(t('a'), br, t('b'))));
+    expect(parseMarkdown('# Title\n\na\nb', md)).toEqual(
+      doc(p(bold(t('Title'))), p(t('a'), br, t('b'))),
+    );
   });
 
   it('escapes text so markup characters survive', () => {
     const text = doc(p(t('*a* _b_ ~~c~~ ||d|| `e` [f](g) <h> &amp; \\ snake_case')));
-    expect(renderMarkdown(text)).toBe('\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\|\\|d\\|\\| \\`e\\` \\[f\\](g) \\<h> \\&amp; \\\\ snake_case');
+    expect(renderMarkdown(text)).toBe(
+      '\\*a\\* \\_b\\_ \\~\\~c\\~\\~ \\|\\|d\\|\\| \\`e\\` \\[f\\](g) \\<h> \\&amp; \\\\ snake_case',
+    );
     expect(roundTrip(text)).toEqual(text);
   });
 
@@ -54,7 +71,9 @@ describe('canonical Markdown', () => {
   });
 
   it('writes link destinations that need it in <…>, and autolinks', () => {
-    const text = doc(p(link('https://ex.org/a b(c)', t('x')), t(' '), link('https://ex.org', t('https://ex.org'))));
+    const text = doc(
+      p(link('https://ex.org/a b(c)', t('x')), t(' '), link('https://ex.org', t('https://ex.org'))),
+    );
     expect(renderMarkdown(text)).toBe('[x](<https://ex.org/a b(c)>) <https://ex.org>');
     expect(roundTrip(text)).toEqual(text);
   });

@@ -27,9 +27,13 @@ afterEach(async () => {
   }
 });
 
-async function start(): Promise<Running> {
+async function start(presenceTtlMs?: number): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-p2p-'));
-  const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+  const node = await createNode({
+    dataDir: dir,
+    sweepIntervalMs: presenceTtlMs ? 100 : 0,
+    ...(presenceTtlMs && { presenceTtlMs }),
+  });
   await node.start();
   const p2p = createP2P({
     seed: loadOrCreateNodeKey(dir).seed,
@@ -74,14 +78,19 @@ describe('P2P with real core nodes', () => {
     expect(a.node.listMembers(channel).map((m) => m.user.username).sort()).toEqual(['alice', 'bob']);
   });
 
-  it('gossips presence to the other node', async () => {
-    const a = await start();
-    const b = await start();
+  it('gossips presence; it stays while the node announces and expires once it stops', async () => {
+    const a = await start(1500);
+    const b = await start(1500);
     await b.p2p.dial(a.p2p.addresses()[0]!);
     const alice = (await a.node.createLocalUser('alice')).user;
     await new Promise((r) => setTimeout(r, 1200));
     await a.node.submit(alice.id, { kind: 'setPresence', status: 'away', text: 'lunch' });
     await waitFor('presence on b', () => b.node.listPresence().some((p) => p.user === alice.id));
     expect(b.node.listPresence().find((p) => p.user === alice.id)).toMatchObject({ status: 'away', text: 'lunch' });
+    // Three lifetimes later it is still there: a renews it before it expires.
+    await new Promise((r) => setTimeout(r, 4500));
+    expect(b.node.listPresence().some((p) => p.user === alice.id)).toBe(true);
+    await a.p2p.stop();
+    await waitFor('presence expired on b', () => !b.node.listPresence().some((p) => p.user === alice.id));
   });
 });

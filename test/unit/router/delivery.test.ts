@@ -10,14 +10,25 @@ describe('delivery worker', () => {
   it('keeps per-channel order while a delivery is retried', async () => {
     const h = await startHarness([{ name: 'a' }, { name: 'b' }]);
     h.adapter('b').failNext(2);
-    for (let i = 1; i <= 6; i++) await h.node.submit(h.alice.id, { kind: 'sendMessage', channel: h.general, text: `m${i}` });
+    for (let i = 1; i <= 6; i++)
+      await h.node.submit(h.alice.id, { kind: 'sendMessage', channel: h.general, text: `m${i}` });
     await h.settle();
     // b's head failed: nothing behind it went out; a was not held back.
-    expect(h.networks.get('a')?.at(at('a')).map((p) => p.text)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    expect(
+      h.networks
+        .get('a')
+        ?.at(at('a'))
+        .map((p) => p.text),
+    ).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
     expect(h.networks.get('b')?.at(at('b'))).toEqual([]);
     await h.tick(1_000);
     await h.tick(2_000);
-    expect(h.networks.get('b')?.at(at('b')).map((p) => p.text)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    expect(
+      h.networks
+        .get('b')
+        ?.at(at('b'))
+        .map((p) => p.text),
+    ).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
   });
 
   it('waits with exponential backoff between attempts', async () => {
@@ -41,19 +52,26 @@ describe('delivery worker', () => {
   });
 
   it('honours the declared rate limit', async () => {
-    const h = await startHarness([{ name: 'a', capabilities: { rateLimit: { messagesPerSecond: 2, burst: 2 } } }]);
-    for (let i = 1; i <= 6; i++) await h.node.submit(h.alice.id, { kind: 'sendMessage', channel: h.general, text: `m${i}` });
+    const h = await startHarness([
+      { name: 'a', capabilities: { rateLimit: { messagesPerSecond: 2, burst: 2 } } },
+    ]);
+    for (let i = 1; i <= 6; i++)
+      await h.node.submit(h.alice.id, { kind: 'sendMessage', channel: h.general, text: `m${i}` });
     await h.settle();
-    const times = (h.networks.get('a')?.calls ?? []).map((c) => c.at - (h.networks.get('a')?.calls[0]?.at ?? 0));
+    const times = (h.networks.get('a')?.calls ?? []).map(
+      (c) => c.at - (h.networks.get('a')?.calls[0]?.at ?? 0),
+    );
     expect(times).toHaveLength(6);
     // A burst of two, then one every 500 ms.
     expect(times[1]).toBe(0);
-    for (let i = 2; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(500);
+    for (let i = 2; i < times.length; i++)
+      expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(500);
   });
 
   it('pauses the whole network for a reported Retry-After', async () => {
     const h = await startHarness([{ name: 'a' }]);
-    const other = (await h.node.submit(h.alice.id, { kind: 'createChannel', name: 'other' })).channel?.id as ChannelId;
+    const other = (await h.node.submit(h.alice.id, { kind: 'createChannel', name: 'other' }))
+      .channel?.id as ChannelId;
     await h.runtime.links.create({ channel: 'other', network: 'a', target: { channel: 'side' } });
     h.adapter('a').rateLimitNext(3_000);
     await h.say('first');
@@ -78,7 +96,12 @@ describe('delivery worker', () => {
     expect(dead?.attempts).toBe(3);
     expect(dead?.lastError).toMatch(/gave up after 3 attempts: test failure/);
     await h.say('next');
-    expect(h.networks.get('a')?.at(at('a')).map((p) => p.text)).toEqual(['next']);
+    expect(
+      h.networks
+        .get('a')
+        ?.at(at('a'))
+        .map((p) => p.text),
+    ).toEqual(['next']);
   });
 
   it('dead-letters at once what the network refuses permanently', async () => {
@@ -98,5 +121,17 @@ describe('delivery worker', () => {
     await h.node.submit(h.alice.id, { kind: 'editMessage', message: id as never, text: 'new' });
     await h.settle();
     expect(h.networks.get('a')?.posts.map((p) => p.edits)).toEqual([1, 1]);
+  });
+
+  it('holds deliveries while the network is down instead of spending attempts', async () => {
+    const h = await startHarness([{ name: 'a' }]);
+    h.adapter('a').setHealth({ state: 'reconnecting', detail: 'socket closed' });
+    await h.say('while down');
+    await h.tick(60_000);
+    expect(h.networks.get('a')?.calls).toEqual([]);
+    expect(h.runtime.health()).toEqual({ a: { state: 'reconnecting', detail: 'socket closed' } });
+    h.adapter('a').setHealth({ state: 'connected' });
+    await h.settle();
+    expect(h.networks.get('a')?.calls.map((c) => c.outcome)).toEqual(['ok']);
   });
 });

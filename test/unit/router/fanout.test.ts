@@ -21,7 +21,11 @@ describe('router fan-out', () => {
     await h.settle();
     await h.adapter('c').receive(main, 'carol', 'from c');
     await h.settle();
-    const texts = (name: string) => h.networks.get(name)?.at(at(name)).map((p) => `${p.sender}: ${p.text}`);
+    const texts = (name: string) =>
+      h.networks
+        .get(name)
+        ?.at(at(name))
+        .map((p) => `${p.sender}: ${p.text}`);
     expect(texts('a')).toEqual(['bob: from a', 'carol: from c']);
     expect(texts('b')).toEqual(['bob: from a', 'carol: from c']);
     expect(texts('c')).toEqual(['bob: from a', 'carol: from c']);
@@ -39,8 +43,15 @@ describe('router fan-out', () => {
     await h.adapter('a').receive(main, 'bob', 'hi');
     const [message] = h.node.listMessages(h.general);
     const bob = h.node.getUser(message?.sender.id ?? ('' as never));
-    expect(bob).toMatchObject({ username: 'bob', local: true, origin: { network: 'a', externalId: 'bob' } });
-    expect(await h.store.identities.get('a', 'bob')).toMatchObject({ userId: bob?.id, displayName: 'bob' });
+    expect(bob).toMatchObject({
+      username: 'bob',
+      local: true,
+      origin: { network: 'a', externalId: 'bob' },
+    });
+    expect(await h.store.identities.get('a', 'bob')).toMatchObject({
+      userId: bob?.id,
+      displayName: 'bob',
+    });
   });
 
   it('carries edits, replies, reactions and deletes to the other networks', async () => {
@@ -55,7 +66,14 @@ describe('router fan-out', () => {
 
     const sender = { externalId: 'bob' as never, displayName: 'bob' };
     await a.inject({ kind: 'edit', target: main, sender, externalId: first, text: 'changed' });
-    await a.inject({ kind: 'reaction', target: main, sender, externalId: first, emoji: '👍', added: true });
+    await a.inject({
+      kind: 'reaction',
+      target: main,
+      sender,
+      externalId: first,
+      emoji: '👍',
+      added: true,
+    });
     await h.settle();
     expect(bFirst?.text).toBe('changed');
     expect([...(bFirst?.reactions ?? [])]).toEqual(['bob:👍']);
@@ -75,16 +93,43 @@ describe('router fan-out', () => {
     const id = await h.say('draft');
     await h.node.submit(h.alice.id, { kind: 'editMessage', message: id as never, text: 'final' });
     await h.settle();
-    for (const name of ['a', 'b']) expect(h.networks.get(name)?.at(at(name))[0]?.text).toBe('final');
+    for (const name of ['a', 'b'])
+      expect(h.networks.get(name)?.at(at(name))[0]?.text).toBe('final');
     await h.node.submit(h.alice.id, { kind: 'redactMessage', message: id as never });
     await h.settle();
     for (const name of ['a', 'b']) expect(h.networks.get(name)?.at(at(name))).toEqual([]);
   });
 
   it('converts Markdown to the markup each adapter declares', async () => {
-    const h = await startHarness([{ name: 'md' }, { name: 'html', capabilities: { markup: 'matrix-html' } }]);
+    const h = await startHarness([
+      { name: 'md' },
+      { name: 'html', capabilities: { markup: 'matrix-html' } },
+    ]);
     await h.say('a **bold** move');
     expect(h.networks.get('md')?.at(at('md'))[0]?.text).toBe('a **bold** move');
     expect(h.networks.get('html')?.at(at('html'))[0]?.text).toContain('<strong>bold</strong>');
+  });
+
+  it("shows presence on networks that have it, never back on the person's own network", async () => {
+    const h = await startHarness([
+      { name: 'a', capabilities: { presence: true } },
+      { name: 'b', capabilities: { presence: true } },
+    ]);
+    await h.node.submit(h.alice.id, { kind: 'setPresence', status: 'away', text: 'lunch' });
+    await h.adapter('a').receive(main, 'bob', 'hi');
+    await h.adapter('a').inject({
+      kind: 'presence',
+      sender: { externalId: 'bob' as never, displayName: 'bob' },
+      status: 'online',
+    });
+    await h.settle();
+    const seen = (name: string) =>
+      h.adapter(name).presences.map((p) => `${p.sender.name}:${p.status}`);
+    // Presence is forwarded outside the outbox: give the forwarders a bounded number of turns.
+    for (let i = 0; i < 100 && seen('b').length < 2; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(seen('a')).toEqual(['alice:away']);
+    expect(seen('b')).toEqual(['alice:away', 'bob:online']);
   });
 });

@@ -65,15 +65,23 @@ export interface HarnessOptions {
   readonly link?: boolean;
 }
 
-export async function startHarness(specs: readonly AdapterSpec[], options: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness(
+  specs: readonly AdapterSpec[],
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const dataDir = options.dataDir ?? tempDir('mc-router-');
   const clock = options.clock ?? new VirtualClock();
   const node = await tempNode({ dataDir });
-  const store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db'), now: clock.now });
+  const store = await createMappingStore({
+    kind: 'sqlite',
+    path: join(dataDir, 'mapping.db'),
+    now: clock.now,
+  });
   await store.init();
   stores.push(store);
   const networks = options.networks ?? new Map<string, TestNetwork>();
-  for (const s of specs) if (!networks.has(s.name)) networks.set(s.name, new TestNetwork(`${s.name}-`));
+  for (const s of specs)
+    if (!networks.has(s.name)) networks.set(s.name, new TestNetwork(`${s.name}-`));
   const runtime = createBridgeRuntime({
     node,
     store,
@@ -100,9 +108,17 @@ export async function startHarness(specs: readonly AdapterSpec[], options: Harne
   let alice = node.findUserByName('alice');
   if (!alice) alice = (await node.createLocalUser('alice')).user;
   const existing = node.findChannelByName('general');
-  const general = existing?.id ?? ((await node.submit(alice.id, { kind: 'createChannel', name: 'general' })).channel?.id as ChannelId);
+  const general =
+    existing?.id ??
+    ((await node.submit(alice.id, { kind: 'createChannel', name: 'general' })).channel
+      ?.id as ChannelId);
   if (options.link ?? true) {
-    for (const s of specs) await runtime.links.create({ channel: 'general', network: s.name, target: { channel: 'main' } });
+    for (const s of specs)
+      await runtime.links.create({
+        channel: 'general',
+        network: s.name,
+        target: { channel: 'main' },
+      });
   }
   const settle = () => runtime.settle();
   const h: Harness = {

@@ -75,4 +75,24 @@ describe('router loop prevention', () => {
     expect(h.node.listMessages(h.general)).toEqual([]);
     expect(h.networks.get('b')?.posts).toEqual([]);
   });
+
+  it('drops the echo of an edit it made to its own copy', async () => {
+    const h = await startHarness([{ name: 'a' }, { name: 'b' }]);
+    const id = await h.say('v1');
+    await h.node.submit(h.alice.id, { kind: 'editMessage', message: id as never, text: 'v2' });
+    await h.settle();
+    const copy = h.networks.get('a')?.at(at('a'))[0];
+    await h.adapter('a').inject({
+      kind: 'edit',
+      target: main,
+      sender: bot,
+      externalId: copy?.id as ExternalMessageId,
+      text: 'v2',
+    });
+    await h.settle();
+    expect(h.node.getMessage(id as never)?.text).toBe('v2');
+    expect(h.networks.get('b')?.at(at('b'))[0]?.edits).toBe(1);
+    // Dropped before anything was written: not even a profile for the echoing bot.
+    expect(await h.store.identities.get('a', 'bot')).toBeUndefined();
+  });
 });

@@ -36,12 +36,4 @@ export const pendingCommands: readonly Command[] = [
   ),
   pending('unlink', 'remove a link', 'unlink LINK_ID [--config FILE]', [1, 1]),
   pending('links', 'list links', 'links [--config FILE]', [0, 0]),
-  pending(
-    'matrix-registration',
-    'write the Matrix appservice registration YAML',
-    'matrix-registration --config FILE [--out registration.yaml]',
-    [0, 0],
-    [['--out FILE', 'where to write the registration (default: stdout)']],
-    { out: { type: 'string', short: 'o' } },
-  ),
 ];

@@ -13,6 +13,14 @@ export const matrixBridgeSchema = z
     listen: listenSchema(9000).default({ host: '127.0.0.1', port: 9000 }),
     /** Localpart prefix of the ghost users that stand for bridged people. */
     userPrefix: z.string().min(1).default('mc_'),
+    /** Localpart of the bridge bot (registration `sender_localpart`). */
+    senderLocalpart: z.string().regex(/^[a-z0-9._=\-/]+$/).default('multichat'),
+    /** Registration `id`, unique among the homeserver's appservices. */
+    id: z.string().min(1).default('multichat'),
+    /** URL the homeserver uses to reach `listen` when not `http://host:port` (containers, proxies). */
+    url: httpUrlSchema.optional(),
+    /** Matrix user ids allowed to run the `!mc` admin commands. */
+    admins: z.array(z.string().regex(/^@[^:]+:.+$/)).default([]),
   })
   .strict();
 

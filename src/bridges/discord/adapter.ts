@@ -1,0 +1,269 @@
+/**
+ * The Discord adapter: a discord.js bot connection (lifecycle and health), raw gateway dispatches
+ * routed to `Inbound`, outbound actions to `Outbound`, and the `/multichat` slash command.
+ * Owns its connection and its webhooks; the router owns everything else.
+ */
+import { ChannelType, Events, type APIChatInputApplicationCommandInteraction, type APIGuildMember, type APIUser, type Client, type GatewayDispatchPayload } from 'discord.js';
+import type {
+  AdapterCapabilities,
+  AdapterComponents,
+  AdapterHealth,
+  DeleteAction,
+  DeletingAdapter,
+  DeliveryResult,
+  EditAction,
+  EditingAdapter,
+  LinkTarget,
+  NetworkName,
+  ReactingAdapter,
+  ReactionAction,
+  SendAction,
+  TargetResolvingAdapter,
+} from '../types.js';
+import { createClient } from './client.js';
+import type { DiscordConfig } from './config.js';
+import { DiscordTargetError } from './errors.js';
+import { isSnowflake } from './ids.js';
+import { Inbound } from './inbound.js';
+import { MAX_CONTENT, Outbound } from './outbound.js';
+import { GLOBAL_REQUESTS_PER_SECOND, toDeliveryError } from './rate-limit.js';
+import { SlashCommand, type LinkCommandHandler } from './slash.js';
+import { Webhooks } from './webhooks.js';
+
+const TEXT_TYPES = new Set<ChannelType>([ChannelType.GuildText, ChannelType.GuildAnnouncement]);
+
+export class DiscordAdapter implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter {
+  readonly capabilities: AdapterCapabilities;
+  readonly client: Client;
+  private state: AdapterHealth = { state: 'stopped' };
+  private readonly listeners = new Set<(health: AdapterHealth) => void>();
+  private readonly webhooks: Webhooks;
+  private readonly inbound: Inbound;
+  private readonly outbound: Outbound;
+  private readonly slash: SlashCommand;
+  /** `channel/thread` pairs that are link targets themselves. */
+  private readonly threadTargets = new Set<string>();
+  /** Gateway events are handled one at a time, in gateway order. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly name: NetworkName,
+    private readonly config: DiscordConfig,
+    private readonly components: AdapterComponents,
+  ) {
+    this.client = createClient(config);
+    const rest = this.client.rest;
+    this.capabilities = {
+      markup: 'discord',
+      maxMessageLength: MAX_CONTENT,
+      edits: true,
+      deletes: true,
+      reactions: true,
+      threads: true,
+      replies: true,
+      presence: false,
+      membership: false,
+      attachments: false,
+      // The router's bucket stays under Discord's global limit; per-route buckets are
+      // discord.js's job (it reads the X-RateLimit headers of every answer).
+      rateLimit: { messagesPerSecond: GLOBAL_REQUESTS_PER_SECOND - 5, burst: 10 },
+      // Bot messages carry a nonce with enforce_nonce; webhook executes cannot.
+      idempotentSends: !config.useWebhooks,
+    };
+    this.webhooks = new Webhooks(rest, config.webhookName, () => ({
+      applicationId: this.client.application?.id ?? '',
+      botId: this.client.user?.id ?? '',
+    }));
+    const cache = this.client;
+    this.inbound = new Inbound({
+      emit: components.emit,
+      webhooks: this.webhooks,
+      config,
+      logger: components.logger,
+      cache: {
+        botId: () => cache.user?.id ?? '',
+        parentOf: (id) => {
+          const channel = cache.channels.cache.get(id);
+          return channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
+        },
+        isThreadTarget: (channel, thread) => this.threadTargets.has(`${channel}/${thread}`),
+        user: (id) => userObject(cache, id),
+        roleName: (guildId, roleId) => cache.guilds.cache.get(guildId)?.roles.cache.get(roleId)?.name,
+        channelName: (id) => {
+          const channel = cache.channels.cache.get(id);
+          return channel && 'name' in channel && channel.name !== null ? channel.name : undefined;
+        },
+      },
+    });
+    this.outbound = new Outbound({
+      rest,
+      webhooks: this.webhooks,
+      config,
+      guildOf: (id) => {
+        const channel = cache.channels.cache.get(id);
+        return channel && 'guildId' in channel ? channel.guildId : undefined;
+      },
+      customEmoji: (id, emojiName) => {
+        const channel = cache.channels.cache.get(id);
+        const guild = channel && 'guild' in channel ? channel.guild : undefined;
+        const emoji = guild?.emojis.cache.find((e) => e.name === emojiName);
+        return emoji ? `${emoji.name}:${emoji.id}` : undefined;
+      },
+    });
+    this.slash = new SlashCommand(rest, components.logger, (id) => this.targetOfChannel(id));
+    this.listen();
+  }
+
+  /** Lets the gateway answer `/multichat link|unlink|links` (not part of the adapter contract). */
+  setLinkCommands(handler: LinkCommandHandler | undefined): void {
+    this.slash.handler = handler;
+  }
+
+  async start(): Promise<void> {
+    this.setHealth({ state: 'connecting' });
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no READY within ${this.config.readyTimeoutMs} ms`)), this.config.readyTimeoutMs);
+      this.client.once(Events.ClientReady, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    try {
+      await this.client.login(this.config.token);
+      await ready;
+      this.setHealth({ state: 'connected' });
+    } catch (error) {
+      ready.catch(() => undefined);
+      this.setHealth({ state: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state.state === 'stopped') return;
+    await this.client.destroy();
+    await this.chain;
+    this.setHealth({ state: 'stopped' });
+  }
+
+  health(): AdapterHealth {
+    return this.state;
+  }
+
+  onHealthChange(listener: (health: AdapterHealth) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  send(action: SendAction): Promise<DeliveryResult> {
+    this.noteTarget(action.target);
+    return this.outbound.send(action);
+  }
+
+  edit(action: EditAction): Promise<DeliveryResult> {
+    return this.outbound.edit(action);
+  }
+
+  delete(action: DeleteAction): Promise<DeliveryResult> {
+    return this.outbound.delete(action);
+  }
+
+  react(action: ReactionAction): Promise<DeliveryResult> {
+    return this.outbound.react(action);
+  }
+
+  /** `{channel}` of a text channel, `{channel: parent, thread}` of a thread; refuses others. */
+  async resolveTarget(target: LinkTarget): Promise<LinkTarget> {
+    const id = target['thread'] ?? target['channel'];
+    if (!isSnowflake(id)) throw new DiscordTargetError(`a Discord link target is {channel: '<snowflake>'}; got ${JSON.stringify(target)}`);
+    let channel;
+    try {
+      channel = await this.client.channels.fetch(id);
+    } catch (error) {
+      const failure = toDeliveryError(error);
+      throw failure.permanent ? new DiscordTargetError(`Discord channel ${id} not found or not visible to the bot`, error) : failure;
+    }
+    if (channel?.isThread() && channel.parentId) {
+      const resolved = { channel: channel.parentId, thread: channel.id };
+      this.noteTarget(resolved);
+      return resolved;
+    }
+    if (!channel || !TEXT_TYPES.has(channel.type)) throw new DiscordTargetError(`Discord channel ${id} is not a text channel`);
+    return { channel: channel.id };
+  }
+
+  private listen(): void {
+    const c = this.client;
+    c.on(Events.Raw, (packet: GatewayDispatchPayload) => {
+      this.chain = this.chain.then(() => this.dispatch(packet)).catch((error: unknown) => {
+        this.components.logger.warn({ err: String(error), t: packet.t }, 'discord: event not handled');
+      });
+    });
+    c.on(Events.ClientReady, (client) => {
+      if (!this.config.slashCommand) return;
+      for (const guild of client.guilds.cache.values()) void this.slash.register(client.application.id, guild.id);
+    });
+    c.on(Events.ShardDisconnect, () => this.setHealth({ state: 'reconnecting', detail: 'gateway disconnected' }));
+    c.on(Events.ShardReconnecting, () => this.setHealth({ state: 'reconnecting' }));
+    c.on(Events.ShardResume, () => this.setHealth({ state: 'connected' }));
+    c.on(Events.ShardReady, () => {
+      if (this.state.state !== 'connecting') this.setHealth({ state: 'connected' });
+    });
+    c.on(Events.Invalidated, () => this.setHealth({ state: 'failed', detail: 'session invalidated' }));
+    c.on(Events.Error, (error) => this.components.logger.warn({ err: error.message }, 'discord: client error'));
+  }
+
+  private async dispatch(packet: GatewayDispatchPayload): Promise<void> {
+    switch (packet.t) {
+      case 'MESSAGE_CREATE':
+        return this.inbound.messageCreate(packet.d);
+      case 'MESSAGE_UPDATE':
+        return this.inbound.messageUpdate(packet.d);
+      case 'MESSAGE_DELETE':
+        return this.inbound.messageDelete(packet.d);
+      case 'MESSAGE_DELETE_BULK':
+        return this.inbound.messageDeleteBulk(packet.d);
+      case 'MESSAGE_REACTION_ADD':
+        return this.inbound.reaction(packet.d, true);
+      case 'MESSAGE_REACTION_REMOVE':
+        return this.inbound.reaction(packet.d, false);
+      case 'GUILD_MEMBER_ADD':
+        return this.member(packet.d.guild_id, packet.d, true);
+      case 'GUILD_MEMBER_REMOVE':
+        return this.member(packet.d.guild_id, { user: packet.d.user }, false);
+      case 'INTERACTION_CREATE':
+        if (packet.d.type === 2 && packet.d.data.type === 1) {
+          return this.slash.handle(packet.d as APIChatInputApplicationCommandInteraction);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private member(guildId: string, member: Pick<APIGuildMember, 'nick'> & { user?: APIUser }, joined: boolean): void {
+    if (!member.user) return;
+    const guild = this.client.guilds.cache.get(guildId);
+    const channels = guild ? [...guild.channels.cache.values()].filter((c) => TEXT_TYPES.has(c.type)).map((c) => c.id) : [];
+    this.inbound.membership(member.user, channels, joined, member.nick);
+  }
+
+  private targetOfChannel(id: string): LinkTarget {
+    const channel = this.client.channels.cache.get(id);
+    return channel?.isThread() && channel.parentId ? { channel: channel.parentId, thread: id } : { channel: id };
+  }
+
+  private noteTarget(target: LinkTarget): void {
+    const thread = target['thread'];
+    if (thread !== undefined) this.threadTargets.add(`${target['channel']}/${thread}`);
+  }
+
+  private setHealth(health: AdapterHealth): void {
+    this.state = health;
+    for (const listener of this.listeners) listener(health);
+  }
+}
+
+function userObject(client: Client, id: string): APIUser | undefined {
+  const user = client.users.cache.get(id);
+  return user && { id: user.id, username: user.username, global_name: user.globalName, avatar: user.avatar, discriminator: user.discriminator };
+}

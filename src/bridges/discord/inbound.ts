@@ -1,0 +1,209 @@
+/**
+ * Gateway dispatches → normalized inbound events. Works on the raw payloads (the documented
+ * JSON) rather than discord.js's cached objects, so an event about a message the client never
+ * cached (one posted before a restart) is handled the same as any other. The client's cache is
+ * used only for names (threads' parents, roles, channels, emoji). Events are handled one after
+ * another in gateway order, and handed to `emit` in that order.
+ */
+import type {
+  APIAttachment,
+  APIUser,
+  GatewayMessageCreateDispatchData,
+  GatewayMessageDeleteBulkDispatchData,
+  GatewayMessageDeleteDispatchData,
+  GatewayMessageReactionAddDispatchData,
+  GatewayMessageReactionRemoveDispatchData,
+  GatewayMessageUpdateDispatchData,
+} from 'discord.js';
+import type { AdapterLogger, Attachment, ExternalMessageId, ExternalSender, ExternalUserId, InboundEvent, LinkTarget } from '../types.js';
+import type { DiscordConfig } from './config.js';
+import { encodeMessageId } from './ids.js';
+import { nameRoleAndChannelMentions, type NameLookup } from './mentions.js';
+import type { Webhooks } from './webhooks.js';
+
+/** What inbound handling reads from the client's cache. */
+export interface InboundCache extends NameLookup {
+  botId(): string;
+  /** The parent channel of a thread, or undefined when `channelId` is not a thread. */
+  parentOf(channelId: string): string | undefined;
+  /** True when a link target names this thread itself (`{channel, thread}`). */
+  isThreadTarget(channelId: string, threadId: string): boolean;
+  /** A cached user's name and avatar (for events that carry only an id). */
+  user(userId: string): APIUser | undefined;
+}
+
+export interface InboundDeps {
+  readonly emit: (event: InboundEvent) => Promise<void>;
+  readonly webhooks: Webhooks;
+  readonly config: DiscordConfig;
+  readonly cache: InboundCache;
+  readonly logger: AdapterLogger;
+}
+
+interface Where {
+  readonly target: LinkTarget;
+  readonly threadId?: string;
+  readonly threadRoot?: ExternalMessageId;
+}
+
+/** Regular messages and replies; joins, pins, thread starters and the like are not chat. */
+const CHAT_TYPES = new Set([0, 19]);
+const AUTHORS_KEPT = 50_000;
+
+export class Inbound {
+  /** Message → author, so a delete (which names no author) is attributed to the right person. */
+  private readonly authors = new Map<string, ExternalSender>();
+  private readonly profiled = new Set<string>();
+
+  constructor(private readonly deps: InboundDeps) {}
+
+  async messageCreate(d: GatewayMessageCreateDispatchData): Promise<void> {
+    if (!CHAT_TYPES.has(d.type)) return;
+    const where = this.where(d.channel_id);
+    const sender = this.senderOf(d);
+    const externalId = encodeMessageId(d.id, where.threadId);
+    this.rememberAuthor(externalId, sender);
+    const self = await this.isSelf(d);
+    if (!self) await this.profileMentioned(d.mentions);
+    const { text, attachments } = this.content(d);
+    const ref = d.message_reference;
+    const replyTo =
+      d.type === 19 && ref?.message_id !== undefined
+        ? encodeMessageId(ref.message_id, this.where(ref.channel_id ?? d.channel_id).threadId)
+        : undefined;
+    void this.deps.emit({
+      kind: 'message',
+      target: where.target,
+      sender,
+      externalId,
+      text,
+      ...(replyTo !== undefined && { replyTo }),
+      ...(where.threadRoot !== undefined && { threadRoot: where.threadRoot }),
+      ...(attachments.length > 0 && { attachments }),
+      ...(self && { self }),
+    });
+  }
+
+  async messageUpdate(d: GatewayMessageUpdateDispatchData): Promise<void> {
+    // Embed unfurls also arrive as updates: only a content change with an edit time is an edit.
+    if (typeof d.content !== 'string' || !d.edited_timestamp || !d.author) return;
+    const where = this.where(d.channel_id);
+    const sender = this.senderOf(d);
+    const externalId = encodeMessageId(d.id, where.threadId);
+    this.rememberAuthor(externalId, sender);
+    const self = await this.isSelf(d);
+    const text = this.content(d).text;
+    void this.deps.emit({ kind: 'edit', target: where.target, sender, externalId, text, ...(self && { self }) });
+  }
+
+  messageDelete(d: GatewayMessageDeleteDispatchData): void {
+    this.deleted(d.channel_id, d.id);
+  }
+
+  messageDeleteBulk(d: GatewayMessageDeleteBulkDispatchData): void {
+    for (const id of d.ids) this.deleted(d.channel_id, id);
+  }
+
+  reaction(d: GatewayMessageReactionAddDispatchData | GatewayMessageReactionRemoveDispatchData, added: boolean): void {
+    const where = this.where(d.channel_id);
+    const user = ('member' in d ? d.member?.user : undefined) ?? this.deps.cache.user(d.user_id);
+    const nick = 'member' in d ? d.member?.nick : undefined;
+    const sender = user ? this.sender(user, nick) : { externalId: d.user_id as ExternalUserId, displayName: d.user_id };
+    // Custom emoji are shown by name elsewhere (`:name:`); Unicode ones as the character.
+    const emoji = d.emoji.id ? `:${d.emoji.name ?? d.emoji.id}:` : (d.emoji.name ?? '');
+    if (emoji === '') return;
+    void this.deps.emit({
+      kind: 'reaction',
+      target: where.target,
+      sender,
+      externalId: encodeMessageId(d.message_id, where.threadId),
+      emoji,
+      added,
+      ...(d.user_id === this.deps.cache.botId() && { self: true }),
+    });
+  }
+
+  /** A member joined or left the guild: a join/leave in each of the guild's text channels. */
+  membership(user: APIUser, channels: readonly string[], joined: boolean, nick?: string | null): void {
+    const sender = this.sender(user, nick);
+    const self = user.id === this.deps.cache.botId();
+    for (const channel of channels) {
+      void this.deps.emit({ kind: joined ? 'join' : 'leave', target: { channel }, sender, ...(self && { self }) });
+    }
+  }
+
+  private deleted(channelId: string, messageId: string): void {
+    const where = this.where(channelId);
+    const externalId = encodeMessageId(messageId, where.threadId);
+    const sender = this.authors.get(externalId);
+    if (!sender) {
+      // MESSAGE_DELETE names no author, and the core lets only the author (or a moderator)
+      // redact: without the author there is no one to redact as.
+      this.deps.logger.warn({ externalId }, 'discord: delete of a message whose author is unknown; not bridged');
+      return;
+    }
+    this.authors.delete(externalId);
+    void this.deps.emit({ kind: 'delete', target: where.target, sender, externalId });
+  }
+
+  private where(channelId: string): Where {
+    const parent = this.deps.cache.parentOf(channelId);
+    if (parent === undefined) return { target: { channel: channelId } };
+    if (this.deps.cache.isThreadTarget(parent, channelId)) {
+      return { target: { channel: parent, thread: channelId }, threadId: channelId };
+    }
+    // A thread started from a message has that message's id: the thread root.
+    return { target: { channel: parent }, threadId: channelId, threadRoot: channelId as ExternalMessageId };
+  }
+
+  private async isSelf(d: { author?: APIUser; webhook_id?: string }): Promise<boolean> {
+    if (d.author?.id === this.deps.cache.botId()) return true;
+    return d.webhook_id !== undefined && (await this.deps.webhooks.isOurs(d.webhook_id));
+  }
+
+  private senderOf(d: GatewayMessageCreateDispatchData | GatewayMessageUpdateDispatchData): ExternalSender {
+    const author = d.author as APIUser;
+    if (d.webhook_id !== undefined) {
+      // Everyone posting through one foreign webhook shares its id: tell them apart by name.
+      return { externalId: `${d.webhook_id}/${author.username}` as ExternalUserId, displayName: author.username };
+    }
+    return this.sender(author, 'member' in d ? d.member?.nick : undefined);
+  }
+
+  private sender(user: APIUser, nick?: string | null): ExternalSender {
+    const avatar = user.avatar ? { avatarUrl: `https://cdn.discordapp.com/avatars/${user.id}/${user.avatar}.png` } : {};
+    return { externalId: user.id as ExternalUserId, displayName: nick || user.global_name || user.username, ...avatar };
+  }
+
+  /** Mentioned people get a profile first, so the router can turn `<@id>` into `@name`. */
+  private async profileMentioned(users: readonly APIUser[] | undefined): Promise<void> {
+    for (const user of users ?? []) {
+      if (user.bot || this.profiled.has(user.id)) continue;
+      this.profiled.add(user.id);
+      await this.deps.emit({ kind: 'profile', sender: this.sender(user) });
+    }
+  }
+
+  private content(d: { content?: string; guild_id?: string; attachments?: APIAttachment[] }): {
+    text: string;
+    attachments: Attachment[];
+  } {
+    const lines = [nameRoleAndChannelMentions(d.content ?? '', d.guild_id, this.deps.cache)];
+    const attachments: Attachment[] = [];
+    for (const a of d.attachments ?? []) {
+      // Too large to mirror: carried as a link in the text, not as an attachment.
+      if (a.size > this.deps.config.maxAttachmentBytes) lines.push(a.url);
+      else attachments.push({ url: a.url, name: a.filename, size: a.size, ...(a.content_type && { mimeType: a.content_type }) });
+    }
+    return { text: lines.filter((l) => l !== '').join('\n'), attachments };
+  }
+
+  private rememberAuthor(externalId: ExternalMessageId, sender: ExternalSender): void {
+    this.authors.delete(externalId);
+    this.authors.set(externalId, sender);
+    if (this.authors.size > AUTHORS_KEPT) {
+      const oldest = this.authors.keys().next().value;
+      if (oldest !== undefined) this.authors.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The Discord bridge module (loaded lazily by `src/bridges/index.ts` when `bridges.discord` is
+ * configured): `createAdapter(config, name)` reads the config and returns a builder that makes
+ * the adapter without any I/O; `start()` connects.
+ */
+import type { AdapterBuilder, BridgeModule, NetworkName } from '../types.js';
+import { DiscordAdapter } from './adapter.js';
+import { readConfig } from './config.js';
+
+export { DiscordAdapter } from './adapter.js';
+export type { DiscordConfig, MappedRole } from './config.js';
+export type { LinkCommandHandler } from './slash.js';
+export { discordRolesFor, multichatRoleOf } from './roles.js';
+
+/** `createDiscordAdapter(config)(components)`. */
+export function createDiscordAdapter(config: unknown, name = 'discord' as NetworkName): AdapterBuilder {
+  const parsed = readConfig(config);
+  return (components) => new DiscordAdapter(name, parsed, components);
+}
+
+export function createAdapter(config: unknown, name: NetworkName): AdapterBuilder {
+  return createDiscordAdapter(config, name);
+}
+
+export default { createAdapter } satisfies BridgeModule;

@@ -1,0 +1,171 @@
+/**
+ * The IRC adapter: any number of configured networks behind one `BridgeAdapter`. A link target is
+ * `{network: '<configured name>', channel: '#chan'}`; channels are case-insensitive on IRC, so
+ * targets are kept lower-cased. Health is the worst of the networks' bot connections.
+ */
+import type {
+  AdapterCapabilities,
+  AdapterComponents,
+  AdapterHealth,
+  DeliveryResult,
+  EditAction,
+  EditingAdapter,
+  LinkTarget,
+  MembershipAction,
+  MembershipAdapter,
+  NetworkName,
+  ReactingAdapter,
+  ReactionAction,
+  SendAction,
+  TargetResolvingAdapter,
+} from '../types.js';
+import type { IrcSettings } from './config.js';
+import { InvalidIrcTargetError, UnknownIrcNetworkError } from './errors.js';
+import { MessageIds } from './ids.js';
+import { IrcNetwork } from './network.js';
+import { ircLower } from './nick.js';
+import type { IrcRole, RoleChange } from './roles.js';
+
+/** A role change on a network, for `onRoleChange` listeners. */
+export interface IrcRoleChange extends RoleChange {
+  readonly network: string;
+}
+
+export class IrcAdapter implements EditingAdapter, ReactingAdapter, MembershipAdapter, TargetResolvingAdapter {
+  readonly capabilities: AdapterCapabilities;
+  private readonly networks = new Map<string, IrcNetwork>();
+  private readonly healthListeners = new Set<(health: AdapterHealth) => void>();
+  private readonly roleListeners = new Set<(change: IrcRoleChange) => void>();
+  private stopped = false;
+  private lastHealth: AdapterHealth = { state: 'connecting' };
+
+  constructor(
+    readonly name: NetworkName,
+    settings: IrcSettings,
+    components: AdapterComponents,
+  ) {
+    const ids = new MessageIds(() => components.clock.now());
+    for (const net of settings.networks) {
+      const network = new IrcNetwork(net, {
+        logger: components.logger,
+        // The router orders events per target in emit order; it never rejects.
+        emit: (event) => void components.emit(event),
+        now: () => components.clock.now(),
+        ids,
+        onRoleChange: (change) => {
+          for (const listener of this.roleListeners) listener({ ...change, network: net.name });
+        },
+      });
+      network.bot.onState(() => this.healthChanged());
+      this.networks.set(net.name, network);
+    }
+    const nets = settings.networks;
+    // The router's bucket is a coarse outer limit; each connection's flood queue is the real one.
+    const slowest = Math.max(1, ...nets.map((n) => n.floodDelayMs));
+    this.capabilities = {
+      markup: 'irc',
+      maxMessageLength: 400,
+      maxMessageBytes: 400,
+      edits: true,
+      deletes: false,
+      reactions: nets.some((n) => n.reactions),
+      threads: false,
+      replies: true,
+      presence: false,
+      membership: nets.some((n) => n.mode === 'puppet'),
+      attachments: false,
+      rateLimit: {
+        messagesPerSecond: Math.max(1, nets.length) * Math.max(1, 1000 / slowest),
+        burst: Math.max(1, ...nets.map((n) => n.floodBurst)) * Math.max(1, nets.length),
+      },
+      idempotentSends: false,
+    };
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await Promise.all([...this.networks.values()].map((n) => n.start()));
+    this.healthChanged();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.all([...this.networks.values()].map((n) => n.stop()));
+    this.healthChanged();
+  }
+
+  health(): AdapterHealth {
+    if (this.stopped) return { state: 'stopped' };
+    const nets = [...this.networks.values()];
+    if (nets.length === 0) return { state: 'connected', detail: 'no IRC networks configured' };
+    const down = nets.filter((n) => n.bot.connectionState !== 'connected');
+    if (down.length === 0) return { state: 'connected' };
+    const detail = down.map((n) => `${n.settings.name}: ${n.bot.stateDetail ?? n.bot.connectionState}`).join('; ');
+    const state = down.some((n) => n.bot.connectionState === 'reconnecting') ? 'reconnecting' : 'connecting';
+    return { state, detail };
+  }
+
+  onHealthChange(listener: (health: AdapterHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
+  /** Op/voice changes (MODE, mapped to roles); the contract has no inbound role event yet. */
+  onRoleChange(listener: (change: IrcRoleChange) => void): () => void {
+    this.roleListeners.add(listener);
+    return () => this.roleListeners.delete(listener);
+  }
+
+  /** The role `nick` holds in a channel as far as the bot has seen (NAMES and MODE). */
+  roleOf(target: LinkTarget, nick: string): IrcRole {
+    return this.resolve(target).network.roles.roleOf(this.resolve(target).channel, nick);
+  }
+
+  /** Lower-cases the channel and has the bot join it, so its traffic is heard from now on. */
+  async resolveTarget(target: LinkTarget): Promise<LinkTarget> {
+    const { network, channel } = this.resolve(target);
+    network.watch(channel);
+    return { network: network.settings.name, channel };
+  }
+
+  async send(action: SendAction): Promise<DeliveryResult> {
+    const { network, channel } = this.resolve(action.target);
+    return network.send(channel, action);
+  }
+
+  async edit(action: EditAction): Promise<DeliveryResult> {
+    const { network, channel } = this.resolve(action.target);
+    return network.edit(channel, action);
+  }
+
+  async react(action: ReactionAction): Promise<DeliveryResult> {
+    const { network, channel } = this.resolve(action.target);
+    return network.react(channel, action);
+  }
+
+  async membership(action: MembershipAction): Promise<DeliveryResult> {
+    const { network, channel } = this.resolve(action.target);
+    return network.membership(channel, action);
+  }
+
+  /** @throws UnknownIrcNetworkError / InvalidIrcTargetError (both permanent). */
+  private resolve(target: LinkTarget): { network: IrcNetwork; channel: string } {
+    const name = target['network'];
+    const channel = target['channel'];
+    if (typeof name !== 'string') throw new InvalidIrcTargetError('target.network is missing');
+    const network = this.networks.get(name);
+    if (!network) throw new UnknownIrcNetworkError(name, [...this.networks.keys()]);
+    if (typeof channel !== 'string' || !/^[#&+!][^\s,\x07]+$/.test(channel)) {
+      throw new InvalidIrcTargetError(`target.channel must be a channel name like #chan, got "${String(channel)}"`);
+    }
+    return { network, channel: ircLower(channel) };
+  }
+
+  private healthChanged(): void {
+    const health = this.health();
+    if (health.state === this.lastHealth.state && health.detail === this.lastHealth.detail) return;
+    this.lastHealth = health;
+    for (const listener of this.healthListeners) listener(health);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Outbound text → IRC payloads: the relay format (`<nick> text`, with a zero-width space in the
+ * nick so its owner is not pinged), replies addressed `nick: `, edits as a correction line,
+ * reactions as a short emote line, and splitting at the real byte limit, UTF-8 safe, with each
+ * part carrying the prefix again.
+ */
+import { measure, splitIrcLines, stripControls } from '../format/index.js';
+import type { IrcNetworkSettings } from './config.js';
+import { noPing } from './nick.js';
+
+/** `format` with `{nick}` and `{text}` filled in (no `$` patterns: replacer functions). */
+export function fill(format: string, nick: string, text: string): string {
+  return format.replace(/\{nick\}/g, () => nick).replace(/\{text\}/g, () => text);
+}
+
+/** A name safe on one IRC line. */
+export function cleanName(name: string): string {
+  return stripControls(name).replace(/[\r\n]+/g, ' ').trim() || 'someone';
+}
+
+/**
+ * Splits `text` into payloads of at most `maxBytes`, each wrapped by `wrap` (whose own bytes are
+ * measured first, so the wrapped payload still fits).
+ */
+export function splitWrapped(text: string, maxBytes: number, wrap: (part: string) => string): string[] {
+  const overhead = measure(wrap(''));
+  const room = Math.max(16, maxBytes - overhead);
+  return splitIrcLines(text, room).map(wrap);
+}
+
+/** What the bot writes for a relayed person; `emote` uses the emote format. */
+export function relayWrapper(settings: IrcNetworkSettings, name: string, emote: boolean): (part: string) => string {
+  const shown = settings.noPing ? noPing(cleanName(name)) : cleanName(name);
+  const format = emote ? settings.emoteFormat : settings.relayFormat;
+  return (part) => fill(format, shown, part);
+}
+
+/** Addresses the first line to the author of the message replied to, IRC style. */
+export function addressed(text: string, nick: string): string {
+  return nick === '' ? text : `${nick}: ${text}`;
+}
+
+/** The line an edit becomes: the new text after the configured prefix. */
+export function correction(settings: IrcNetworkSettings, text: string): string {
+  return `${settings.editPrefix}${text}`;
+}
+
+/** The emote text of a reaction: `reacted 👍 to alice: "first words…"`. */
+export function reactionText(emoji: string, author: string, excerpt: string | undefined): string {
+  const who = author === '' ? 'a message' : author;
+  if (excerpt === undefined) return `reacted ${emoji} to ${who === 'a message' ? who : `${who}'s message`}`;
+  const plain = stripControls(excerpt).replace(/\s+/g, ' ').trim();
+  const short = [...plain].length > 40 ? `${[...plain].slice(0, 40).join('')}…` : plain;
+  return `reacted ${emoji} to ${who}: "${short}"`;
+}
+
+/** A CTCP ACTION payload. */
+export function ctcpAction(text: string): string {
+  return `\x01ACTION ${text}\x01`;
+}

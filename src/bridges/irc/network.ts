@@ -1,0 +1,144 @@
+/**
+ * One configured IRC network: the bot connection (which listens in every linked channel and, in
+ * relay mode, speaks for everyone), the inbound translation of what it hears, and, in puppet
+ * mode, the pool of per-person connections. Outbound actions arrive here already resolved to
+ * this network.
+ */
+import type {
+  AdapterLogger,
+  DeliveryResult,
+  EditAction,
+  ExternalMessageId,
+  InboundEvent,
+  MembershipAction,
+  ReactionAction,
+  SendAction,
+  SenderDisplay,
+} from '../types.js';
+import type { IrcNetworkSettings } from './config.js';
+import { IrcConnection } from './connection.js';
+import { MessageIds, nickOf } from './ids.js';
+import { InboundTranslator } from './inbound.js';
+import { addressed, correction, ctcpAction, reactionText, relayWrapper, splitWrapped } from './lines.js';
+import { ircLower, sanitizeNick } from './nick.js';
+import { PuppetPool } from './puppets.js';
+import { type RoleChange, Roles } from './roles.js';
+
+export interface NetworkDeps {
+  readonly logger: AdapterLogger;
+  readonly emit: (event: InboundEvent) => void;
+  readonly now: () => number;
+  readonly onRoleChange: (change: RoleChange) => void;
+  readonly ids: MessageIds;
+}
+
+export class IrcNetwork {
+  readonly bot: IrcConnection;
+  readonly roles: Roles;
+  private readonly puppets: PuppetPool | undefined;
+
+  constructor(
+    readonly settings: IrcNetworkSettings,
+    private readonly deps: NetworkDeps,
+  ) {
+    this.bot = new IrcConnection({ settings, nick: settings.nick, logger: deps.logger, authenticate: true });
+    this.roles = new Roles(deps.onRoleChange);
+    this.puppets =
+      settings.mode === 'puppet'
+        ? new PuppetPool(settings, deps.logger, () => this.nickLength(), deps.now)
+        : undefined;
+    new InboundTranslator({
+      network: settings.name,
+      emit: deps.emit,
+      ids: deps.ids,
+      roles: this.roles,
+      isSelf: (nick) => this.isSelf(nick),
+    }).attach(this.bot);
+  }
+
+  /** Connects the bot and joins the configured channels (joins finish in the background). */
+  async start(): Promise<void> {
+    await this.bot.start();
+    for (const channel of this.settings.channels) this.watch(channel);
+  }
+
+  async stop(): Promise<void> {
+    await this.puppets?.stopAll();
+    await this.bot.stop();
+  }
+
+  /** Makes the bot join `channel` (and stay) so its traffic is heard. */
+  watch(channel: string): void {
+    this.bot.join(channel).catch((error: unknown) => {
+      this.deps.logger.warn({ network: this.settings.name, channel, err: (error as Error).message }, 'IRC join failed');
+    });
+  }
+
+  isSelf(nick: string): boolean {
+    return ircLower(nick) === ircLower(this.bot.nick) || (this.puppets?.isPuppet(nick) ?? false);
+  }
+
+  async send(channel: string, action: SendAction): Promise<DeliveryResult> {
+    const replyNick = action.replyTo ? nickOf(action.replyTo) : '';
+    const text = addressed(action.text, replyNick);
+    return { externalIds: await this.post(action.sender, channel, text, action.isEmote === true) };
+  }
+
+  async edit(channel: string, action: EditAction): Promise<DeliveryResult> {
+    // IRC cannot change a sent line: the new text goes out as a correction line.
+    await this.post(action.sender, channel, correction(this.settings, action.text), false);
+    return { externalIds: [] };
+  }
+
+  async react(channel: string, action: ReactionAction): Promise<DeliveryResult> {
+    // Only additions are told; a removed reaction would be noise on IRC.
+    if (action.kind === 'unreact' || !this.settings.reactions) return { externalIds: [] };
+    const text = reactionText(action.emoji, nickOf(action.externalId), this.deps.ids.textOf(action.externalId));
+    await this.post(action.sender, channel, text, true);
+    return { externalIds: [] };
+  }
+
+  /** Puppet mode: the person's puppet joins or leaves. Relay mode has nobody to move. */
+  async membership(channel: string, action: MembershipAction): Promise<DeliveryResult> {
+    if (!this.puppets) return { externalIds: [] };
+    if (action.kind === 'join') {
+      const conn = await this.puppets.acquire(action.sender);
+      try {
+        await conn?.join(channel);
+      } finally {
+        this.puppets.release(action.sender.id);
+      }
+    } else {
+      const conn = await this.puppets.acquire(action.sender);
+      try {
+        await conn?.part(channel);
+      } finally {
+        this.puppets.release(action.sender.id);
+      }
+    }
+    return { externalIds: [] };
+  }
+
+  /** Posts `text` for `sender` (puppet when possible, else relayed by the bot); returns one id per line. */
+  private async post(sender: SenderDisplay, channel: string, text: string, emote: boolean): Promise<ExternalMessageId[]> {
+    const puppet = this.puppets ? await this.puppets.acquire(sender) : undefined;
+    try {
+      const conn = puppet ?? this.bot;
+      await conn.join(channel);
+      const room = conn.payloadBytes('PRIVMSG', channel);
+      const payloads = puppet
+        ? splitWrapped(text, room, emote ? ctcpAction : (p) => p)
+        : splitWrapped(text, room, relayWrapper(this.settings, sender.name, emote));
+      await conn.write(payloads.map((p) => `PRIVMSG ${channel} :${p}`));
+      const author = puppet ? puppet.nick : sanitizeNick(sender.name, 64);
+      return payloads.map((_, i) => this.deps.ids.next(author, text, i));
+    } finally {
+      if (puppet) this.puppets?.release(sender.id);
+    }
+  }
+
+  private nickLength(): number {
+    const value = Number(this.bot.client.network.options['NICKLEN']);
+    return Number.isFinite(value) && value > 0 ? value : 30;
+  }
+}

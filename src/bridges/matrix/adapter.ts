@@ -1,0 +1,265 @@
+/**
+ * The Matrix adapter: the gateway as an application service on `matrix-appservice-bridge`.
+ * `start()` checks the registration against the config (a mismatch is refused, naming the field),
+ * listens for the homeserver's transactions, and probes the homeserver until it answers; an
+ * unreachable homeserver is a health state, never a crash.
+ */
+import { AppServiceRegistration, Bridge, Logger, type AppService } from 'matrix-appservice-bridge';
+import { DeliveryError } from '../errors.js';
+import type {
+  AdapterCapabilities,
+  AdapterComponents,
+  AdapterHealth,
+  BridgeAdapter,
+  DeleteAction,
+  DeletingAdapter,
+  DeliveryResult,
+  EditAction,
+  EditingAdapter,
+  LinkTarget,
+  MembershipAction,
+  MembershipAdapter,
+  NetworkName,
+  PresenceAdapter,
+  PresenceUpdate,
+  ReactingAdapter,
+  ReactionAction,
+  SendAction,
+  TargetResolvingAdapter,
+} from '../types.js';
+import type { MatrixLinkControl } from './admin.js';
+import { MatrixApi } from './api.js';
+import type { MatrixAdapterConfig } from './config.js';
+import { isOutage, toDeliveryError } from './failures.js';
+import { Ghosts } from './ghosts.js';
+import { AppserviceHost } from './host.js';
+import { MediaUploader } from './media.js';
+import { Outbound } from './outbound.js';
+import type { RoleChangeEvent } from './power-levels.js';
+import { verifyRegistration } from './registration.js';
+import { Rooms } from './rooms.js';
+import { MatrixSession } from './session.js';
+
+export const matrixCapabilities: AdapterCapabilities = {
+  markup: 'matrix-html',
+  maxMessageLength: 16_000,
+  edits: true,
+  deletes: true,
+  reactions: true,
+  threads: true,
+  replies: true,
+  presence: true,
+  membership: true,
+  attachments: true,
+  // Appservice users are exempt from rate limits (`rate_limited: false`); this only keeps a
+  // burst from starving the homeserver.
+  rateLimit: { messagesPerSecond: 50, burst: 100 },
+  idempotentSends: true,
+};
+
+const PROBE_MS = 2_000;
+let loggingConfigured = false;
+
+export class MatrixAdapter
+  implements
+    BridgeAdapter,
+    EditingAdapter,
+    DeletingAdapter,
+    ReactingAdapter,
+    MembershipAdapter,
+    PresenceAdapter,
+    TargetResolvingAdapter
+{
+  readonly capabilities = matrixCapabilities;
+  private state: AdapterHealth = { state: 'stopped' };
+  private readonly listeners = new Set<(h: AdapterHealth) => void>();
+  private readonly roleListeners = new Set<(e: RoleChangeEvent) => void>();
+  private session: MatrixSession | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private links: MatrixLinkControl | undefined;
+
+  constructor(
+    readonly name: NetworkName,
+    readonly config: MatrixAdapterConfig,
+    private readonly components: AdapterComponents,
+  ) {}
+
+  /** The bridge bot's user id. */
+  get botUserId(): string {
+    return `@${this.config.senderLocalpart}:${this.config.domain}`;
+  }
+
+  /** The port the appservice listener is bound to (after `start()`). */
+  get port(): number | undefined {
+    return this.session?.host.port();
+  }
+
+  /** How many transactions were refused for a wrong `hs_token`. */
+  get refusedTransactions(): number {
+    return this.session?.host.refused ?? 0;
+  }
+
+  /**
+   * Verifies the registration, then listens. @throws RegistrationMismatchError or
+   * RegistrationFileError (a config problem, not an outage); a down homeserver is a health state.
+   */
+  async start(): Promise<void> {
+    if (this.session) return;
+    this.setHealth({ state: 'connecting' });
+    const registration = await verifyRegistration(this.config);
+    if (!loggingConfigured) {
+      loggingConfigured = true;
+      if (!Logger.root.configured) Logger.configure({ console: 'error' });
+    }
+    const api = new MatrixApi(this.config.homeserverUrl, registration.as_token);
+    const host = new AppserviceHost(registration.hs_token);
+    const session = new MatrixSession({
+      adapter: this,
+      api,
+      host,
+      emit: (event) => void this.components.emit(event),
+      role: (event) => this.roleListeners.forEach((l) => l(event)),
+      links: () => this.links,
+      logger: this.components.logger,
+    });
+    const bridge = new Bridge({
+      registration: AppServiceRegistration.fromObject(registration as unknown as Parameters<typeof AppServiceRegistration.fromObject>[0]),
+      homeserverUrl: this.config.homeserverUrl,
+      domain: this.config.domain,
+      controller: session.controller(),
+      disableStores: true,
+      suppressEcho: true,
+      logRequestOutcome: false,
+      queue: { type: 'per_room', perRequest: true },
+      intentOptions: { clients: { dontCheckPowerLevel: true }, bot: { dontCheckPowerLevel: true } },
+    });
+    await bridge.initialise();
+    await bridge.listen(this.config.listen.port, this.config.listen.host, 64, host as unknown as AppService);
+    const media = new MediaUploader(api);
+    const ghosts = new Ghosts(bridge, this.config, media);
+    const rooms = new Rooms(api, ghosts, this.config, this.botUserId);
+    session.attach(bridge, ghosts, rooms, new Outbound({ api, ghosts, media, botUserId: this.botUserId, roomOf: (t) => rooms.roomOf(t) }));
+    this.session = session;
+    await this.probe();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    const session = this.session;
+    this.session = undefined;
+    if (session) await session.close();
+    this.setHealth({ state: 'stopped' });
+  }
+
+  health(): AdapterHealth {
+    return this.state;
+  }
+
+  onHealthChange(listener: (health: AdapterHealth) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Role changes seen in linked rooms (`m.room.power_levels`, bans). Not part of the adapter
+   * contract yet: the gateway wiring subscribes here and submits `setRole`.
+   */
+  onRoleChange(listener: (event: RoleChangeEvent) => void): () => void {
+    this.roleListeners.add(listener);
+    return () => this.roleListeners.delete(listener);
+  }
+
+  /** Lets `!mc link` and portal rooms create links (pass the router's LinkManager). */
+  attachLinks(links: MatrixLinkControl): void {
+    this.links = links;
+  }
+
+  send(action: SendAction): Promise<DeliveryResult> {
+    return this.run((s) => s.outbound.send(action));
+  }
+
+  edit(action: EditAction): Promise<DeliveryResult> {
+    return this.run((s) => s.outbound.edit(action));
+  }
+
+  delete(action: DeleteAction): Promise<DeliveryResult> {
+    return this.run((s) => s.outbound.delete(action));
+  }
+
+  react(action: ReactionAction): Promise<DeliveryResult> {
+    return this.run((s) => s.outbound.react(action));
+  }
+
+  membership(action: MembershipAction): Promise<DeliveryResult> {
+    return this.run((s) => s.outbound.membership(action));
+  }
+
+  /** Best effort: a failure is logged, never thrown. */
+  async setPresence(update: PresenceUpdate): Promise<void> {
+    try {
+      await this.run((s) => s.presence(update));
+    } catch (error) {
+      this.components.logger.debug({ err: (error as Error).message }, 'matrix presence not set');
+    }
+  }
+
+  /** `{room: '#alias'}` → `{room: '!id'}` (creating a portal room for our own aliases); joins the bot. */
+  resolveTarget(target: LinkTarget): Promise<LinkTarget> {
+    return this.run((s) => s.rooms.resolve(target));
+  }
+
+  /**
+   * Sets the Matrix power level for a Multichat role change: of the ghost of a Multichat person
+   * (`sender`) or of a real Matrix user (`matrixUserId`). Not part of the contract yet.
+   */
+  setRole(target: LinkTarget, who: { matrixUserId: string } | { personId: string }, role: RoleChangeEvent['role']): Promise<void> {
+    return this.run((s) => s.rooms.setRole(target, who, role));
+  }
+
+  /** Runs an action, turning failures into DeliveryErrors and outages into a health state. */
+  private async run<T>(work: (session: MatrixSession) => Promise<T>): Promise<T> {
+    const session = this.session;
+    if (!session) throw new DeliveryError('the Matrix adapter is not running');
+    try {
+      const result = await work(session);
+      if (this.state.state !== 'connected') this.setHealth({ state: 'connected' });
+      return result;
+    } catch (error) {
+      const failure = toDeliveryError(error);
+      if (isOutage(failure)) this.lost(failure.message);
+      throw failure;
+    }
+  }
+
+  private lost(detail: string): void {
+    if (this.state.state === 'reconnecting') return;
+    this.setHealth({ state: 'reconnecting', detail });
+    this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => void this.probe(), PROBE_MS);
+    this.probeTimer.unref();
+  }
+
+  /** Asks the homeserver for its versions; connected when it answers. */
+  private async probe(): Promise<void> {
+    if (!this.session) return;
+    try {
+      const res = await fetch(`${this.config.homeserverUrl}/_matrix/client/versions`, { signal: AbortSignal.timeout(5_000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      this.setHealth({ state: 'connected' });
+    } catch (error) {
+      this.setHealth({ state: 'reconnecting', detail: `homeserver unreachable: ${(error as Error).message}` });
+      this.scheduleProbe();
+    }
+  }
+
+  private setHealth(next: AdapterHealth): void {
+    if (next.state === this.state.state && next.detail === this.state.detail) return;
+    this.state = next;
+    for (const listener of this.listeners) listener(next);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Matrix events → the contract's inbound events. Runs inside the library's per-room queue, so
+ * events of one room reach `emit` in the homeserver's order. Ghost echoes never get here (the
+ * library drops events our namespace sent); encrypted events are logged and dropped (E2EE rooms
+ * are not bridged yet).
+ */
+import type { Attachment, ExternalMessageId, InboundEvent, LinkTarget, PresenceStatus } from '../types.js';
+import type { RawEvent } from './host.js';
+import { mxcToHttp, personOfGhost, type GhostNaming } from './ids.js';
+import { roleChanges, type PowerLevels, type RoleChangeEvent } from './power-levels.js';
+import type { Profiles } from './profiles.js';
+
+type Content = Record<string, unknown>;
+
+const MEDIA = new Set(['m.image', 'm.file', 'm.video', 'm.audio']);
+const TEXT = new Set(['m.text', 'm.notice', 'm.emote']);
+const PRESENCE: Record<string, PresenceStatus> = { online: 'online', unavailable: 'away', offline: 'offline' };
+
+export interface InboundDeps {
+  readonly naming: GhostNaming;
+  readonly homeserverUrl: string;
+  readonly botUserId: string;
+  readonly profiles: Profiles;
+  emit(event: InboundEvent): void;
+  role(event: RoleChangeEvent): void;
+  /** A ghost's membership ended (kicked, banned): forget the join cache. */
+  ghostLeft(userId: string, roomId: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+function obj(value: unknown): Content {
+  return typeof value === 'object' && value !== null ? (value as Content) : {};
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')).replace(/\n/g, '<br>');
+}
+
+/** The content's text as Matrix HTML, without a reply fallback. */
+export function htmlOf(content: Content, isReply: boolean): string {
+  if (content['format'] === 'org.matrix.custom.html' && typeof content['formatted_body'] === 'string') {
+    return content['formatted_body'].replace(/<mx-reply>[\s\S]*?<\/mx-reply>/g, '');
+  }
+  let body = typeof content['body'] === 'string' ? content['body'] : '';
+  if (isReply) {
+    const lines = body.split('\n');
+    let i = 0;
+    while (i < lines.length && (lines[i] as string).startsWith('>')) i++;
+    if (i > 0 && lines[i] === '') body = lines.slice(i + 1).join('\n');
+  }
+  return escapeHtml(body);
+}
+
+export class InboundTranslator {
+  /** Reactions we saw, so their redaction can be reported as a removal. */
+  private readonly reactions = new Map<string, { room: string; target: string; key: string; sender: string }>();
+  private readonly warnedRooms = new Set<string>();
+
+  constructor(private readonly deps: InboundDeps) {}
+
+  /** Handles one room or state event. Blocks only on a profile lookup the first time a user speaks. */
+  async event(event: RawEvent): Promise<void> {
+    const room = event.room_id;
+    const sender = event.sender;
+    if (typeof room !== 'string' || typeof sender !== 'string' || typeof event.type !== 'string') return;
+    const target: LinkTarget = { room };
+    const content = obj(event['content']);
+    switch (event.type) {
+      case 'm.room.member':
+        return this.member(event, target, content);
+      case 'm.room.power_levels':
+        return this.powerLevels(event, target, content, sender);
+      case 'm.room.encrypted':
+        if (!this.warnedRooms.has(room)) {
+          this.warnedRooms.add(room);
+          this.deps.warn({ room }, 'encrypted Matrix room: E2EE rooms are not bridged yet');
+        }
+        return;
+    }
+    if (sender === this.deps.botUserId || personOfGhost(this.deps.naming, sender) !== undefined) return;
+    const id = String(event['event_id']) as ExternalMessageId;
+    if (event.type === 'm.room.message') return this.message(id, target, content, sender);
+    if (event.type === 'm.reaction') {
+      const rel = obj(content['m.relates_to']);
+      if (rel['rel_type'] !== 'm.annotation' || typeof rel['key'] !== 'string' || typeof rel['event_id'] !== 'string') return;
+      this.reactions.set(id, { room, target: rel['event_id'], key: rel['key'], sender });
+      if (this.reactions.size > 10_000) this.reactions.delete(this.reactions.keys().next().value as string);
+      const from = await this.deps.profiles.sender(sender);
+      this.deps.emit({ kind: 'reaction', target, sender: from, externalId: rel['event_id'] as ExternalMessageId, emoji: rel['key'], added: true });
+      return;
+    }
+    if (event.type === 'm.room.redaction') {
+      const redacts = (event['redacts'] ?? content['redacts']) as string | undefined;
+      if (typeof redacts !== 'string') return;
+      const from = await this.deps.profiles.sender(sender);
+      const reaction = this.reactions.get(redacts);
+      if (reaction) {
+        this.reactions.delete(redacts);
+        const reactor = await this.deps.profiles.sender(reaction.sender);
+        this.deps.emit({ kind: 'reaction', target, sender: reactor, externalId: reaction.target as ExternalMessageId, emoji: reaction.key, added: false });
+        return;
+      }
+      this.deps.emit({ kind: 'delete', target, sender: from, externalId: redacts as ExternalMessageId });
+      return;
+    }
+    if (event.type === 'm.room.topic' && typeof content['topic'] === 'string') {
+      this.deps.emit({ kind: 'topic', target, sender: await this.deps.profiles.sender(sender), topic: content['topic'] });
+    }
+  }
+
+  private async message(id: ExternalMessageId, target: LinkTarget, content: Content, senderId: string): Promise<void> {
+    const rel = obj(content['m.relates_to']);
+    const sender = await this.deps.profiles.sender(senderId);
+    if (rel['rel_type'] === 'm.replace' && typeof rel['event_id'] === 'string') {
+      const next = obj(content['m.new_content']);
+      this.deps.emit({ kind: 'edit', target, sender, externalId: rel['event_id'] as ExternalMessageId, text: htmlOf(next, false) });
+      return;
+    }
+    const msgtype = String(content['msgtype'] ?? '');
+    const replyTo = obj(rel['m.in_reply_to'])['event_id'];
+    const isThread = rel['rel_type'] === 'm.thread' && typeof rel['event_id'] === 'string';
+    const isFallback = isThread && rel['is_falling_back'] === true;
+    const reply = typeof replyTo === 'string' && !isFallback ? (replyTo as ExternalMessageId) : undefined;
+    const common = {
+      kind: 'message' as const,
+      target,
+      sender,
+      externalId: id,
+      ...(reply && { replyTo: reply }),
+      ...(isThread && { threadRoot: rel['event_id'] as ExternalMessageId }),
+    };
+    if (TEXT.has(msgtype)) {
+      this.deps.emit({ ...common, text: htmlOf(content, reply !== undefined), ...(msgtype === 'm.emote' && { isEmote: true }) });
+    } else if (MEDIA.has(msgtype) && typeof content['url'] === 'string') {
+      const info = obj(content['info']);
+      const body = typeof content['body'] === 'string' && content['body'] ? content['body'] : 'file';
+      const attachment: Attachment = {
+        url: mxcToHttp(this.deps.homeserverUrl, content['url']),
+        name: typeof content['filename'] === 'string' ? content['filename'] : body,
+        ...(typeof info['mimetype'] === 'string' && { mimeType: info['mimetype'] }),
+        ...(typeof info['size'] === 'number' && { size: info['size'] }),
+      };
+      this.deps.emit({ ...common, text: escapeHtml(body), attachments: [attachment] });
+    }
+  }
+
+  private async member(event: RawEvent, target: LinkTarget, content: Content): Promise<void> {
+    const userId = event['state_key'];
+    const room = target['room'] as string;
+    if (typeof userId !== 'string') return;
+    const membership = content['membership'];
+    const before = obj(obj(event['unsigned'])['prev_content'])['membership'];
+    if (userId === this.deps.botUserId || personOfGhost(this.deps.naming, userId) !== undefined) {
+      if (membership === 'leave' || membership === 'ban') this.deps.ghostLeft(userId, room);
+      return;
+    }
+    const changed = this.deps.profiles.learn(userId, content['displayname'], content['avatar_url']);
+    const sender = await this.deps.profiles.sender(userId);
+    if (membership === 'join' && before !== 'join') this.deps.emit({ kind: 'join', target, sender });
+    else if (membership === 'join' && changed) this.deps.emit({ kind: 'profile', sender });
+    else if ((membership === 'leave' || membership === 'ban') && before === 'join') this.deps.emit({ kind: 'leave', target, sender });
+    if (membership === 'ban') this.deps.role({ target, userId, role: 'banned', by: String(event.sender) });
+  }
+
+  private powerLevels(event: RawEvent, target: LinkTarget, content: Content, by: string): void {
+    const before = obj(event['unsigned'])['prev_content'] as PowerLevels | undefined;
+    for (const change of roleChanges(before, content as PowerLevels)) {
+      if (change.userId === this.deps.botUserId) continue;
+      const personId = personOfGhost(this.deps.naming, change.userId);
+      this.deps.role({ target, userId: change.userId, role: change.role, by, ...(personId !== undefined && { personId }) });
+    }
+  }
+
+  /** Presence (`m.presence`) of real users; typing and receipts are not bridged. */
+  async ephemeral(event: RawEvent): Promise<void> {
+    if (event.type !== 'm.presence' || typeof event.sender !== 'string') return;
+    if (event.sender === this.deps.botUserId || personOfGhost(this.deps.naming, event.sender) !== undefined) return;
+    const content = obj(event['content']);
+    const status = PRESENCE[String(content['presence'])];
+    if (!status) return;
+    const sender = await this.deps.profiles.sender(event.sender);
+    const text = typeof content['status_msg'] === 'string' ? { text: content['status_msg'] } : {};
+    this.deps.emit({ kind: 'presence', sender, status, ...text });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The Matrix bridge module (`src/bridges/index.ts` loads it lazily): the gateway as a Matrix
+ * application service. See docs/matrix.md for setup.
+ */
+import type { AdapterBuilder, BridgeModule, NetworkName } from '../types.js';
+import { MatrixAdapter } from './adapter.js';
+import { readMatrixConfig } from './config.js';
+import { verifyRegistrationSync } from './registration.js';
+
+export { MatrixAdapter, matrixCapabilities } from './adapter.js';
+export { readMatrixConfig, appserviceUrl, type MatrixAdapterConfig } from './config.js';
+export { MatrixConfigError, RegistrationFileError, RegistrationMismatchError } from './errors.js';
+export {
+  buildRegistration,
+  compareRegistration,
+  parseRegistration,
+  readRegistration,
+  registrationYaml,
+  verifyRegistration,
+  verifyRegistrationSync,
+  type Registration,
+} from './registration.js';
+export type { MatrixLinkControl, LinkInfo } from './admin.js';
+export type { Role, RoleChangeEvent } from './power-levels.js';
+export { ghostUserId, portalAlias } from './ids.js';
+
+/**
+ * Builds the adapter for `bridges.matrix`. Deviation from the contract's "no I/O": it reads the
+ * registration file once and compares it with the config, so the gateway refuses to start on a
+ * mismatch (saying which field) instead of running a bridge the homeserver will not talk to.
+ * @throws MatrixConfigError, RegistrationFileError, RegistrationMismatchError
+ */
+export function createAdapter(config: unknown, name: NetworkName): AdapterBuilder {
+  const parsed = readMatrixConfig(config);
+  verifyRegistrationSync(parsed);
+  return (components) => new MatrixAdapter(name, parsed, components);
+}
+
+export default { createAdapter } satisfies BridgeModule;

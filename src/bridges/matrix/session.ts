@@ -1,0 +1,156 @@
+/**
+ * One running appservice session: the `matrix-appservice-bridge` controller (events in order per
+ * room, ephemeral events, portal-room alias queries), `!mc` admin commands, and the parts the
+ * adapter's actions use once the bridge listens.
+ */
+import type { Bridge, BridgeController } from 'matrix-appservice-bridge';
+import type { AdapterLogger, InboundEvent, PresenceUpdate } from '../types.js';
+import { isCommand, runCommand, type MatrixLinkControl } from './admin.js';
+import type { MatrixApi } from './api.js';
+import type { Ghosts } from './ghosts.js';
+import type { AppserviceHost, RawEvent } from './host.js';
+import { channelOfPortalAlias } from './ids.js';
+import { InboundTranslator } from './inbound.js';
+import type { Outbound } from './outbound.js';
+import type { RoleChangeEvent } from './power-levels.js';
+import { Profiles } from './profiles.js';
+import type { Rooms } from './rooms.js';
+import type { MatrixAdapter } from './adapter.js';
+
+const PRESENCE = { online: 'online', away: 'unavailable', offline: 'offline' } as const;
+
+export interface SessionDeps {
+  readonly adapter: MatrixAdapter;
+  readonly api: MatrixApi;
+  readonly host: AppserviceHost;
+  emit(event: InboundEvent): void;
+  role(event: RoleChangeEvent): void;
+  links(): MatrixLinkControl | undefined;
+  readonly logger: AdapterLogger;
+}
+
+export class MatrixSession {
+  readonly host: AppserviceHost;
+  private readonly translator: InboundTranslator;
+  private bridge: Bridge | undefined;
+  private parts: { ghosts: Ghosts; rooms: Rooms; outbound: Outbound } | undefined;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.host = deps.host;
+    const config = deps.adapter.config;
+    this.translator = new InboundTranslator({
+      naming: config,
+      homeserverUrl: config.homeserverUrl,
+      botUserId: deps.adapter.botUserId,
+      profiles: new Profiles(deps.api, config.homeserverUrl),
+      emit: deps.emit,
+      role: deps.role,
+      ghostLeft: (userId, roomId) => this.parts?.ghosts.forget(userId, roomId),
+      warn: (obj, msg) => deps.logger.warn(obj, msg),
+    });
+  }
+
+  attach(bridge: Bridge, ghosts: Ghosts, rooms: Rooms, outbound: Outbound): void {
+    this.bridge = bridge;
+    this.parts = { ghosts, rooms, outbound };
+  }
+
+  private get ready(): { ghosts: Ghosts; rooms: Rooms; outbound: Outbound } {
+    if (!this.parts) throw new Error('the Matrix session is not listening yet');
+    return this.parts;
+  }
+
+  get outbound(): Outbound {
+    return this.ready.outbound;
+  }
+
+  get rooms(): Rooms {
+    return this.ready.rooms;
+  }
+
+  controller(): BridgeController {
+    return {
+      onEvent: (request) => {
+        // perRequest queue: the room's next event waits until this one is handed to emit.
+        this.handle(request.getData() as unknown as RawEvent).then(
+          () => request.resolve(undefined),
+          (error: unknown) => {
+            this.deps.logger.warn({ err: (error as Error).message }, 'matrix event not bridged');
+            request.resolve(undefined);
+          },
+        );
+      },
+      onEphemeralEvent: (request) => {
+        void this.translator.ephemeral(request.getData() as unknown as RawEvent).catch(() => undefined);
+      },
+      onAliasQuery: (alias: string) => this.portalQuery(alias),
+      onAliasQueried: (alias: string, roomId: string) => this.portalCreated(alias, roomId),
+      onLog: (text: string, isError: boolean) => (isError ? this.deps.logger.warn({ lib: text }, 'matrix library') : undefined),
+    };
+  }
+
+  private async handle(event: RawEvent): Promise<void> {
+    const content = (event['content'] ?? {}) as Record<string, unknown>;
+    const bot = this.deps.adapter.botUserId;
+    if (event.type === 'm.room.message' && typeof content['body'] === 'string' && isCommand(content['body'].trim())) {
+      await this.command(event, content['body']);
+      return;
+    }
+    if (event.type === 'm.room.member' && event['state_key'] === bot && content['membership'] === 'invite') {
+      const admins = this.deps.adapter.config.admins;
+      if (admins.length === 0 || admins.includes(String(event.sender))) await this.ready.ghosts.join(bot, String(event.room_id));
+      return;
+    }
+    await this.translator.event(event);
+  }
+
+  private async command(event: RawEvent, body: string): Promise<void> {
+    const roomId = String(event.room_id);
+    const reply = await runCommand(body.trim(), {
+      network: this.deps.adapter.name,
+      roomId,
+      sender: String(event.sender),
+      admins: this.deps.adapter.config.admins,
+      links: this.deps.links(),
+      resolve: (room) => this.rooms.resolve({ room }),
+    });
+    const txn = `cmd-${String(event['event_id'])}`;
+    await this.deps.api.sendEvent(roomId, 'm.room.message', { msgtype: 'm.notice', body: reply }, txn);
+  }
+
+  /** A Matrix user asked for `#<prefix>channel:domain`: create the portal room if links can be made. */
+  private portalQuery(alias: string): { creationOpts: Record<string, unknown> } | undefined {
+    const channel = channelOfPortalAlias(this.deps.adapter.config, alias);
+    if (channel === undefined || !this.deps.links()) return undefined;
+    return {
+      creationOpts: {
+        room_alias_name: alias.slice(1, alias.indexOf(':')),
+        name: channel,
+        topic: `Bridged to the Multichat channel ${channel}`,
+        preset: 'public_chat',
+        visibility: 'private',
+      },
+    };
+  }
+
+  private async portalCreated(alias: string, roomId: string): Promise<void> {
+    const channel = channelOfPortalAlias(this.deps.adapter.config, alias);
+    const links = this.deps.links();
+    if (channel === undefined || !links) return;
+    await links.create({ channel, network: this.deps.adapter.name, target: { room: roomId } });
+    this.deps.logger.info({ alias, roomId, channel }, 'portal room created and linked');
+  }
+
+  async presence(update: PresenceUpdate): Promise<void> {
+    const { ghosts } = this.ready;
+    const userId = ghosts.userIdOf(update.sender);
+    await ghosts.syncProfile(userId, update.sender);
+    const body = { presence: PRESENCE[update.status], ...(update.text !== undefined && { status_msg: update.text }) };
+    await this.deps.api.request('PUT', `/_matrix/client/v3/presence/${encodeURIComponent(userId)}/status`, { body, asUser: userId });
+  }
+
+  async close(): Promise<void> {
+    await this.bridge?.close().catch(() => undefined);
+    await this.host.close();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * `link`, `unlink`, `links`: talk to the running gateway's admin API (`/api/v1/links`) with the
+ * admin token found through the config, like `status` does.
+ */
+import { adminTokenPath, readToken } from '../../admin-token.js';
+import { loadConfig } from '../../config/index.js';
+import { CommandFailedError, UsageError } from '../errors.js';
+import type { CommandArgs, Command, CliIo } from '../types.js';
+import { clientUrl } from './status.js';
+
+/** Field names of positional TARGET arguments per network; `key=value` works for any network. */
+const positionalFields: Readonly<Record<string, readonly string[]>> = {
+  irc: ['network', 'channel'],
+  matrix: ['room'],
+  discord: ['channel'],
+  slack: ['channel'],
+};
+
+const options = { config: { type: 'string', short: 'c' }, url: { type: 'string' } } as const;
+const help = [
+  ['--config FILE', 'config of the running gateway (finds its port and admin token)'],
+  ['--url URL', 'base URL of the gateway (default: from the config)'],
+] as const;
+
+/** Builds a link target from `key=value` arguments or, for known networks, positional ones. */
+export function parseTarget(network: string, args: readonly string[]): Record<string, string> {
+  if (args.every((a) => a.includes('='))) {
+    return Object.fromEntries(
+      args.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+    );
+  }
+  const fields = positionalFields[network];
+  if (!fields) throw new UsageError(`give the target of ${network} as key=value pairs`, 'link');
+  if (args.length !== fields.length || args.some((a) => a.includes('='))) {
+    throw new UsageError(
+      `a ${network} target is: ${fields.map((f) => f.toUpperCase()).join(' ')}`,
+      'link',
+    );
+  }
+  return Object.fromEntries(fields.map((f, i) => [f, args[i] as string]));
+}
+
+async function admin(
+  args: CommandArgs,
+  io: CliIo,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
+  const { config } = await loadConfig(configPath, io.env);
+  const tokenFile = adminTokenPath(config.node.dataDir);
+  const token = config.http.adminToken ?? (await readToken(tokenFile));
+  if (token === undefined)
+    throw new CommandFailedError(
+      `no admin token: ${tokenFile} is missing (has the gateway started?)`,
+    );
+  const base =
+    typeof args.values.url === 'string'
+      ? args.values.url.replace(/\/$/, '')
+      : clientUrl(config.http.host, config.http.port);
+  let res: Response;
+  try {
+    res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (err) {
+    throw new CommandFailedError(`gateway not reachable at ${base}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+    } catch {
+      // not our JSON error shape: show the raw answer
+    }
+    throw new CommandFailedError(`gateway answered ${res.status}: ${message}`);
+  }
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+interface LinkJson {
+  id: string;
+  channel: string;
+  channelName?: string;
+  network: string;
+  target: Record<string, string>;
+}
+
+function line(link: LinkJson): string {
+  const target = Object.entries(link.target)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return `${link.id}  ${link.channelName ?? link.channel}  ${link.network}  ${target}`;
+}
+
+export const linkCommand: Command = {
+  name: 'link',
+  summary: 'link a channel to an external channel (e.g. link general irc libera "#proj")',
+  usage: 'link CHANNEL NETWORK TARGET... [--config FILE] [--url URL]',
+  help: [
+    ...help,
+    ['TARGET', 'irc: NETWORK CHANNEL; matrix: ROOM; discord/slack: CHANNEL; or key=value'],
+  ],
+  options,
+  positionals: [3, 10],
+  async run(args, io) {
+    const [channel, network, ...rest] = args.positionals as [string, string, ...string[]];
+    const target = parseTarget(network, rest);
+    const link = (await admin(args, io, 'POST', '/links', {
+      channel,
+      network,
+      target,
+    })) as LinkJson;
+    io.out(line(link));
+    return 0;
+  },
+};
+
+export const unlinkCommand: Command = {
+  name: 'unlink',
+  summary: 'remove a link (pending deliveries to it are dropped)',
+  usage: 'unlink LINK_ID [--config FILE] [--url URL]',
+  help,
+  options,
+  positionals: [1, 1],
+  async run(args, io) {
+    const id = args.positionals[0] as string;
+    await admin(args, io, 'DELETE', `/links/${encodeURIComponent(id)}`);
+    io.out(`removed ${id}`);
+    return 0;
+  },
+};
+
+export const linksCommand: Command = {
+  name: 'links',
+  summary: 'list links (id, channel, network, target)',
+  usage: 'links [--config FILE] [--url URL]',
+  help,
+  options,
+  positionals: [0, 0],
+  async run(args, io) {
+    const { links } = (await admin(args, io, 'GET', '/links')) as { links: LinkJson[] };
+    for (const link of links) io.out(line(link));
+    if (links.length === 0) io.out('no links');
+    return 0;
+  },
+};
+
+export const linkCommands: readonly Command[] = [linkCommand, unlinkCommand, linksCommand];

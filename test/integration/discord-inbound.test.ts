@@ -1,0 +1,162 @@
+/**
+ * Contract: each Discord gateway event → the right normalized inbound event, with the real
+ * discord.js client connected to the fake Discord.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundEvent } from '../../src/bridges/types.js';
+import { startDiscordHarness, until, type DiscordHarness } from '../peers/discord-fake/harness.js';
+import type { FakeUser } from '../peers/discord-fake/index.js';
+
+let h: DiscordHarness;
+let bob: FakeUser;
+let carol: FakeUser;
+
+beforeAll(async () => {
+  h = await startDiscordHarness();
+  bob = h.fake.addUser('bob');
+  carol = h.fake.addUser('carol');
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+/** Events emitted after `from`, once `count` of `kind` have arrived. */
+async function next<K extends InboundEvent['kind']>(from: number, kind: K, count = 1): Promise<Extract<InboundEvent, { kind: K }>[]> {
+  const of = () => h.events.slice(from).filter((e): e is Extract<InboundEvent, { kind: K }> => e.kind === kind);
+  await until(() => of().length >= count, `${count} ${kind} event(s)`);
+  return of();
+}
+
+describe('discord inbound', () => {
+  it('identifies with the intents the bridge needs, message content included', () => {
+    const intents = h.fake.gateway.stats.lastIntents;
+    for (const bit of [0, 1, 9, 10, 15]) expect(intents & (1 << bit)).not.toBe(0);
+  });
+
+  it('MESSAGE_CREATE → message with sender, target and text; mentions of roles and channels named', async () => {
+    const from = h.events.length;
+    const mods = h.fake.state.addRole(h.fake.guild.id, 'Mods');
+    const random = h.fake.addChannel('random');
+    // discord.js caches the role only from GUILD_CREATE/GUILD_ROLE_CREATE.
+    h.fake.gateway.dispatch('GUILD_ROLE_CREATE', { guild_id: h.fake.guild.id, role: { ...mods, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 } });
+    const sent = h.fake.say(h.fake.channel.id, bob, `hi <@${carol.id}>, ask <@&${mods.id}> in <#${random.id}> **now**`);
+    const [message] = await next(from, 'message');
+    expect(message).toMatchObject({
+      target: { channel: h.fake.channel.id },
+      externalId: sent.id,
+      sender: { externalId: bob.id, displayName: 'bob' },
+      text: `hi <@${carol.id}>, ask @Mods in #random **now**`,
+    });
+    expect(message?.self).toBeUndefined();
+    // The mentioned person gets a profile first, so the router can name them.
+    const profileAt = h.events.findIndex((e, i) => i >= from && e.kind === 'profile' && e.sender.externalId === carol.id);
+    const messageAt = h.events.findIndex((e, i) => i >= from && e.kind === 'message');
+    expect(profileAt).toBeGreaterThanOrEqual(0);
+    expect(profileAt).toBeLessThan(messageAt);
+  });
+
+  it('a reply carries replyTo; attachments carry URLs, and too-large ones become links', async () => {
+    const from = h.events.length;
+    const root = h.fake.say(h.fake.channel.id, bob, 'root');
+    const small = { id: '1', filename: 'cat.png', size: 1_000, url: 'https://cdn.example/cat.png', proxy_url: 'https://cdn.example/cat.png', content_type: 'image/png' };
+    const huge = { id: '2', filename: 'film.mkv', size: 900 * 1024 * 1024, url: 'https://cdn.example/film.mkv', proxy_url: 'https://cdn.example/film.mkv' };
+    const reply = h.fake.say(h.fake.channel.id, carol, 'look', { replyTo: root.id, attachments: [small, huge] });
+    const messages = await next(from, 'message', 2);
+    const got = messages.find((m) => m.externalId === reply.id);
+    expect(got?.replyTo).toBe(root.id);
+    expect(got?.attachments).toEqual([{ url: small.url, name: 'cat.png', size: 1_000, mimeType: 'image/png' }]);
+    expect(got?.text).toBe(`look\n${huge.url}`);
+  });
+
+  it('MESSAGE_UPDATE → edit; MESSAGE_DELETE and bulk delete → delete by the author', async () => {
+    const from = h.events.length;
+    const a = h.fake.say(h.fake.channel.id, bob, 'one');
+    const b = h.fake.say(h.fake.channel.id, carol, 'two');
+    const c = h.fake.say(h.fake.channel.id, carol, 'three');
+    h.fake.edit(a.id, 'one (edited)');
+    h.fake.remove(a.id);
+    h.fake.bulkDelete(h.fake.channel.id, [b.id, c.id]);
+    const [edit] = await next(from, 'edit');
+    expect(edit).toMatchObject({ externalId: a.id, text: 'one (edited)', sender: { externalId: bob.id } });
+    const deletes = await next(from, 'delete', 3);
+    expect(deletes.map((d) => [d.externalId, d.sender.externalId])).toEqual([
+      [a.id, bob.id],
+      [b.id, carol.id],
+      [c.id, carol.id],
+    ]);
+  });
+
+  it('reactions add/remove, Unicode and custom (custom shown by name)', async () => {
+    const from = h.events.length;
+    const m = h.fake.say(h.fake.channel.id, bob, 'react to me');
+    h.fake.react(carol, m.id, '👍');
+    h.fake.react(carol, m.id, 'party:123456789012345678');
+    h.fake.react(carol, m.id, '👍', false);
+    const reactions = await next(from, 'reaction', 3);
+    expect(reactions.map((r) => [r.externalId, r.emoji, r.added, r.sender.externalId])).toEqual([
+      [m.id, '👍', true, carol.id],
+      [m.id, ':party:', true, carol.id],
+      [m.id, '👍', false, carol.id],
+    ]);
+  });
+
+  it('a message in a thread carries the thread root; a linked thread is its own target', async () => {
+    const from = h.events.length;
+    const root = h.fake.say(h.fake.channel.id, bob, 'start here');
+    const thread = h.fake.startThread(h.fake.channel.id, root.id, 'topic');
+    const inThread = h.fake.say(thread.id, carol, 'in the thread');
+    const [, got] = await next(from, 'message', 2);
+    expect(got).toMatchObject({ target: { channel: h.fake.channel.id }, threadRoot: root.id, externalId: `${thread.id}/${inThread.id}` });
+
+    const resolved = await h.adapter.resolveTarget({ channel: thread.id });
+    expect(resolved).toEqual({ channel: h.fake.channel.id, thread: thread.id });
+    const later = h.fake.say(thread.id, carol, 'thread as a link');
+    const [, , third] = await next(from, 'message', 3);
+    expect(third).toMatchObject({ target: resolved, externalId: `${thread.id}/${later.id}` });
+    expect(third?.threadRoot).toBeUndefined();
+  });
+
+  it('member join/leave → join/leave in the guild text channels', async () => {
+    const from = h.events.length;
+    const dave = h.fake.state.user('dave');
+    h.fake.memberJoin(dave);
+    h.fake.memberLeave(dave);
+    const joins = await next(from, 'join');
+    const leaves = await next(from, 'leave');
+    expect(joins.map((j) => j.target.channel)).toContain(h.fake.channel.id);
+    expect(joins[0]?.sender).toMatchObject({ externalId: dave.id, displayName: 'dave' });
+    expect(leaves.map((j) => j.target.channel)).toContain(h.fake.channel.id);
+  });
+
+  it('our own webhook and bot messages are marked self; a foreign webhook is bridged', async () => {
+    const from = h.events.length;
+    const posted = await h.adapter.send({
+      kind: 'send',
+      target: { channel: h.fake.channel.id },
+      targetKey: 'k' as never,
+      idempotencyKey: 'self-1',
+      sender: { id: 'u1', name: 'alice' },
+      text: 'from multichat',
+      rich: { blocks: [] } as never,
+    });
+    const foreign = h.fake.state.webhooks.size; // our webhook exists now
+    expect(foreign).toBe(1);
+    h.fake.state.webhooks.set('999999999999999999', {
+      ...[...h.fake.state.webhooks.values()][0]!,
+      id: '999999999999999999',
+      token: 'x',
+      application_id: '111111111111111111',
+      user: bob,
+    });
+    const hookUser = { id: '999999999999999999', username: 'GitHub', global_name: null, discriminator: '0000', avatar: null, bot: true };
+    const other = h.fake.say(h.fake.channel.id, hookUser, 'pushed 1 commit');
+    (h.fake.state.messages.get(other.id) as Record<string, unknown>)['webhook_id'] = hookUser.id;
+    h.fake.gateway.dispatch('MESSAGE_CREATE', { ...h.fake.state.messages.get(other.id), guild_id: h.fake.guild.id });
+    const messages = await next(from, 'message', 3);
+    const own = messages.find((m) => m.externalId === posted.externalIds[0]);
+    expect(own?.self).toBe(true);
+    const fromHook = messages.filter((m) => m.externalId === other.id);
+    expect(fromHook.at(-1)?.self).toBeUndefined();
+    expect(fromHook.at(-1)?.sender).toMatchObject({ externalId: `${hookUser.id}/GitHub`, displayName: 'GitHub' });
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Contract: each outbound action → the right Discord REST calls, against the fake Discord with
+ * the real discord.js REST client (its rate-limit queue included).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../src/bridges/errors.js';
+import type { ExternalMessageId, LinkTarget, ReactionAction, SendAction, TargetKey } from '../../src/bridges/types.js';
+import { startDiscordHarness, type DiscordHarness } from '../peers/discord-fake/harness.js';
+import type { RecordedRequest } from '../peers/discord-fake/index.js';
+
+let h: DiscordHarness;
+let key = 0;
+
+beforeAll(async () => {
+  h = await startDiscordHarness();
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+function send(text: string, extra: Partial<SendAction> = {}): SendAction {
+  return {
+    kind: 'send',
+    target: { channel: h.fake.channel.id },
+    targetKey: 'discord:test' as TargetKey,
+    idempotencyKey: `out-${++key}`,
+    sender: { id: 'alice-id', name: 'alice', avatarUrl: 'https://example.org/alice.png' },
+    text,
+    rich: { blocks: [] } as never,
+    ...extra,
+  };
+}
+
+function base(target: LinkTarget = { channel: h.fake.channel.id }) {
+  return { target, targetKey: 'discord:test' as TargetKey, idempotencyKey: `out-${++key}`, sender: { id: 'alice-id', name: 'alice' } };
+}
+
+/** Requests recorded while `run` ran. */
+async function during(run: () => Promise<unknown>): Promise<RecordedRequest[]> {
+  const from = h.fake.requests.length;
+  await run();
+  // The slash command registration after READY runs on its own schedule: not part of an action.
+  return h.fake.requests.slice(from).filter((r) => !r.template.startsWith('/applications/'));
+}
+
+const line = (r: RecordedRequest) => `${r.method} ${r.template}${r.query}`.replace(/thread_id=\d+/, 'thread_id=T');
+
+describe('discord outbound', () => {
+  it('send → finds or creates one webhook per channel, then executes it with name and avatar', async () => {
+    let result;
+    const first = await during(async () => (result = await h.adapter.send(send('hello **world**'))));
+    expect(first.map(line)).toEqual([
+      'GET /channels/:id/webhooks',
+      'POST /channels/:id/webhooks',
+      'POST /webhooks/:id/:token?wait=true',
+    ]);
+    expect(first[2]?.body).toMatchObject({
+      content: 'hello **world**',
+      username: 'alice',
+      avatar_url: 'https://example.org/alice.png',
+      allowed_mentions: { parse: ['users'] },
+    });
+    const id = result!.externalIds[0] as string;
+    expect(h.fake.state.messages.get(id)).toMatchObject({ content: 'hello **world**', author: { username: 'alice' } });
+    const second = await during(() => h.adapter.send(send('again')));
+    expect(second.map(line)).toEqual(['POST /webhooks/:id/:token?wait=true']);
+    expect(h.fake.state.webhooks.size).toBe(1);
+  });
+
+  it('a text over 2000 characters goes out as several messages, in order', async () => {
+    const text = `${'a'.repeat(1500)} ${'b'.repeat(1500)}`;
+    const result = await h.adapter.send(send(text));
+    expect(result.externalIds).toHaveLength(2);
+    const contents = result.externalIds.map((id) => h.fake.state.messages.get(id)?.content ?? '');
+    expect(contents.join(' ')).toBe(text);
+  });
+
+  it('names Discord refuses are adjusted rather than the message lost', async () => {
+    const result = await h.adapter.send(send('hi', { sender: { id: 'x', name: 'Discord fan' } }));
+    const author = h.fake.state.messages.get(result.externalIds[0] as string)?.author.username ?? '';
+    expect(author).not.toMatch(/discord/i);
+    expect(author.replace('\u200d', '')).toBe('Discord fan');
+  });
+
+  it('a reply carries a jump link; a thread reply creates the thread from its root and posts with thread_id', async () => {
+    const root = await h.adapter.send(send('root'));
+    const rootId = root.externalIds[0] as ExternalMessageId;
+    const reply = await h.adapter.send(send('answer', { replyTo: rootId }));
+    const content = h.fake.state.messages.get(reply.externalIds[0] as string)?.content;
+    expect(content).toBe(`-# ↪ https://discord.com/channels/${h.fake.guild.id}/${h.fake.channel.id}/${rootId}\nanswer`);
+
+    let inThread;
+    const calls = await during(async () => (inThread = await h.adapter.send(send('in a thread', { threadRoot: rootId }))));
+    expect(calls.map(line)).toEqual(['GET /channels/:id', 'POST /channels/:id/messages/:id/threads', 'POST /webhooks/:id/:token?wait=true&thread_id=T']);
+    const [id] = inThread!.externalIds;
+    const [thread, message] = (id as string).split('/');
+    expect(thread).toBe(rootId);
+    expect(h.fake.state.messages.get(message as string)?.channel_id).toBe(rootId);
+  });
+
+  it('edit → PATCH of the webhook message; delete → DELETE of it (thread_id kept)', async () => {
+    const root = await h.adapter.send(send('to edit'));
+    const threaded = await h.adapter.send(send('threaded', { threadRoot: root.externalIds[0] as ExternalMessageId }));
+    const calls = await during(async () => {
+      await h.adapter.edit({ kind: 'edit', ...base(), externalIds: root.externalIds, text: 'edited', rich: { blocks: [] } as never });
+      await h.adapter.edit({ kind: 'edit', ...base(), externalIds: threaded.externalIds, text: 'edited too', rich: { blocks: [] } as never });
+      await h.adapter.delete({ kind: 'delete', ...base(), externalIds: threaded.externalIds });
+    });
+    expect(calls.map(line)).toEqual([
+      'PATCH /webhooks/:id/:token/messages/:id',
+      'PATCH /webhooks/:id/:token/messages/:id?thread_id=T',
+      'DELETE /webhooks/:id/:token/messages/:id?thread_id=T',
+    ]);
+    expect(h.fake.state.messages.get(root.externalIds[0] as string)?.content).toBe('edited');
+    expect(h.fake.state.messages.has((threaded.externalIds[0] as string).split('/')[1] as string)).toBe(false);
+  });
+
+  it('react/unreact → PUT/DELETE own reaction with the emoji URL-encoded; unknown custom emoji is permanent', async () => {
+    const m = await h.adapter.send(send('react here'));
+    const externalId = m.externalIds[0] as ExternalMessageId;
+    h.fake.guild.emojis.push({ id: '222222222222222222', name: 'party', animated: false });
+    h.fake.gateway.dispatch('GUILD_EMOJIS_UPDATE', {
+      guild_id: h.fake.guild.id,
+      emojis: [{ id: '222222222222222222', name: 'party', roles: [], require_colons: true, managed: false, animated: false, available: true }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const act = (kind: ReactionAction['kind'], emoji: string): ReactionAction => ({ kind, ...base(), externalId, emoji });
+    const calls = await during(async () => {
+      await h.adapter.react(act('react', '👍'));
+      await h.adapter.react(act('react', ':party:'));
+      await h.adapter.react(act('unreact', '👍'));
+    });
+    expect(calls.map((r) => `${r.method} ${r.path.replace(/\d{15,}/g, ':id')}`)).toEqual([
+      'PUT /channels/:id/messages/:id/reactions/%F0%9F%91%8D/@me',
+      'PUT /channels/:id/messages/:id/reactions/party%3A:id/@me',
+      'DELETE /channels/:id/messages/:id/reactions/%F0%9F%91%8D/@me',
+    ]);
+    const reactions = h.fake.state.reactions.get(externalId);
+    expect(reactions?.get('party:222222222222222222')?.size).toBe(1);
+    expect(reactions?.get('👍')?.size).toBe(0);
+    await expect(h.adapter.react(act('react', ':nope:'))).rejects.toMatchObject({ permanent: true });
+  });
+
+  it('an unknown channel or a malformed target fails permanently', async () => {
+    const unknown = h.adapter.send(send('x', { target: { channel: '123456789012345678' } }));
+    await expect(unknown).rejects.toBeInstanceOf(DeliveryError);
+    await expect(unknown).rejects.toMatchObject({ permanent: true });
+    await expect(h.adapter.send(send('x', { target: { room: '#x' } }))).rejects.toMatchObject({ permanent: true });
+    await expect(h.adapter.resolveTarget({ channel: '123456789012345678' })).rejects.toMatchObject({ permanent: true });
+  });
+});
+
+describe('discord outbound as the bot (useWebhooks: false)', () => {
+  let bot: DiscordHarness;
+  beforeAll(async () => {
+    bot = await startDiscordHarness({ config: { useWebhooks: false } });
+  });
+  afterAll(async () => {
+    await bot.stop();
+  });
+
+  it('sends with a nonce and enforce_nonce, so a retried delivery posts once; replies are native', async () => {
+    const action: SendAction = {
+      kind: 'send',
+      target: { channel: bot.fake.channel.id },
+      targetKey: 'discord:test' as TargetKey,
+      idempotencyKey: 'delivery-42',
+      sender: { id: 'a', name: 'alice' },
+      text: 'once only',
+      rich: { blocks: [] } as never,
+    };
+    const first = await bot.adapter.send(action);
+    // A fresh adapter (a restart) retries the same delivery: Discord answers with the same message.
+    await bot.adapter.stop();
+    const again = await (await bot.restart()).send(action);
+    expect(again.externalIds).toEqual(first.externalIds);
+    const posts = [...bot.fake.state.messages.values()].filter((m) => m.content.endsWith('once only'));
+    expect(posts).toHaveLength(1);
+    const request = bot.fake.requests.find((r) => r.template === '/channels/:id/messages' && r.method === 'POST');
+    expect(request?.body).toMatchObject({ content: '**alice:** once only', enforce_nonce: true });
+    expect(String((request?.body as { nonce: string }).nonce).length).toBeLessThanOrEqual(25);
+
+    const reply = await bot.adapter.send({ ...action, idempotencyKey: 'delivery-43', text: 'a reply', replyTo: first.externalIds[0] as ExternalMessageId });
+    expect(bot.fake.state.messages.get(reply.externalIds[0] as string)?.['message_reference']).toMatchObject({ message_id: first.externalIds[0] });
+  });
+});

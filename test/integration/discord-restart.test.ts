@@ -1,0 +1,105 @@
+/**
+ * Persistent mapping across a gateway restart: the real router (SQLite core and mapping store in
+ * a temp dir) bridges the fake Discord and an in-memory test network. After the whole process
+ * is restarted — a new discord.js client, a new gateway session, a new adapter that has to find
+ * its webhook again — edits and deletes of messages from before the restart still reach the
+ * right message on the other side, in both directions.
+ */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDiscordAdapter } from '../../src/bridges/discord/index.js';
+import { createBridgeRuntime } from '../../src/bridges/runtime/index.js';
+import type { NetworkName } from '../../src/bridges/types.js';
+import { silentLogger } from '../../src/core/options.js';
+import type { ChannelId, MessageId } from '../../src/core/types.js';
+import { createMappingStore, targetKeyOf } from '../../src/mapping/index.js';
+import { tempDir, tempNode } from '../support/core.js';
+import { createTestAdapter, TestNetwork } from '../support/test-adapter.js';
+import { FAST_LIMITS, until } from '../peers/discord-fake/harness.js';
+import { startDiscordFake, type DiscordFake } from '../peers/discord-fake/index.js';
+
+const main = { channel: 'main' };
+const atB = targetKeyOf('b', main);
+const fakes: DiscordFake[] = [];
+afterAll(async () => {
+  for (const f of fakes) await f.stop();
+});
+
+async function boot(dataDir: string, fake: DiscordFake, netB: TestNetwork, link: boolean) {
+  const node = await tempNode({ dataDir });
+  const store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
+  await store.init();
+  const runtime = createBridgeRuntime({
+    node,
+    store,
+    logger: silentLogger,
+    adapters: [
+      createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, slashCommand: false }, 'discord' as NetworkName),
+      createTestAdapter({ name: 'b', network: netB }),
+    ],
+    options: { pollIntervalMs: 20 },
+  });
+  await runtime.start();
+  const alice = node.findUserByName('alice') ?? (await node.createLocalUser('alice')).user;
+  const general =
+    node.findChannelByName('general')?.id ??
+    ((await node.submit(alice.id, { kind: 'createChannel', name: 'general' })).channel?.id as ChannelId);
+  if (link) {
+    await runtime.links.create({ channel: 'general', network: 'discord', target: { channel: fake.channel.id } });
+    await runtime.links.create({ channel: 'general', network: 'b', target: main });
+  }
+  const stop = async () => {
+    await runtime.stop(1_000);
+    await node.stop();
+    await store.close();
+  };
+  return { node, store, runtime, alice, general, stop };
+}
+
+describe('discord across a gateway restart', () => {
+  it('edits and deletes of messages from before the restart still map, both ways', async () => {
+    const dataDir = tempDir('mc-discord-restart-');
+    const fake = await startDiscordFake(FAST_LIMITS);
+    fakes.push(fake);
+    const netB = new TestNetwork('b-');
+    const bob = fake.addUser('bob');
+    const carol = fake.addUser('carol');
+
+    // --- first process ---
+    const first = await boot(dataDir, fake, netB, true);
+    const fromDiscord = fake.say(fake.channel.id, bob, 'hello from discord');
+    await until(() => netB.at(atB).some((p) => p.text === 'hello from discord'), 'discord → b');
+    const native = (await first.node.submit(first.alice.id, { kind: 'sendMessage', channel: first.general, text: 'hello from multichat' }))
+      .created as MessageId;
+    await first.runtime.settle();
+    const onDiscord = () => [...fake.state.messages.values()].find((m) => m.content.includes('from multichat'));
+    await until(() => onDiscord() !== undefined, 'multichat → discord');
+    expect(onDiscord()?.author.username).toBe('alice');
+    const nativeId = onDiscord()?.id as string;
+    await first.stop();
+
+    // --- second process: same data dir, new client and gateway session ---
+    const second = await boot(dataDir, fake, netB, false);
+    expect(fake.gateway.stats.identifies).toBe(2);
+
+    fake.edit(fromDiscord.id, 'edited on discord');
+    await until(() => netB.at(atB).some((p) => p.text === 'edited on discord'), 'discord edit → b');
+    fake.react(carol, fromDiscord.id, '🎉');
+    await until(() => netB.at(atB).some((p) => p.reactions.size > 0), 'discord reaction → b');
+
+    await second.node.submit(second.alice.id, { kind: 'editMessage', message: native, text: 'edited natively' });
+    await second.runtime.settle();
+    await until(() => fake.state.messages.get(nativeId)?.content === 'edited natively', 'native edit → discord');
+    expect(fake.state.webhooks.size).toBe(1); // the webhook of before the restart was found again
+
+    await second.node.submit(second.alice.id, { kind: 'redactMessage', message: native });
+    await second.runtime.settle();
+    await until(() => !fake.state.messages.has(nativeId), 'native delete → discord');
+
+    const later = fake.say(fake.channel.id, carol, 'short-lived');
+    await until(() => netB.at(atB).some((p) => p.text === 'short-lived'), 'second message → b');
+    fake.remove(later.id);
+    await until(() => !netB.at(atB).some((p) => p.text === 'short-lived'), 'discord delete → b');
+    await second.stop();
+  });
+});

@@ -1,0 +1,299 @@
+/**
+ * The Matrix adapter through its contract against a real Synapse: a real Matrix client (the
+ * client-server API over fetch) on one side, the adapter's `emit` collected on the other.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExternalMessageId, InboundEvent, InboundMessage, NetworkName, SendAction, TargetKey } from '../../src/bridges/types.js';
+import { parseMarkdown } from '../../src/bridges/format/index.js';
+import {
+  MatrixAdapter,
+  RegistrationMismatchError,
+  buildRegistration,
+  ghostUserId,
+  readMatrixConfig,
+  registrationYaml,
+  type LinkInfo,
+  type MatrixLinkControl,
+  type RoleChangeEvent,
+} from '../../src/bridges/matrix/index.js';
+import { MatrixTestClient, ofType } from '../support/matrix-client.js';
+import { PNG, collector, fileServer, startMatrixWorld, synapseAvailable, waitForEvent, type MatrixWorld } from './matrix-setup.js';
+
+const NAME = 'matrix' as NetworkName;
+
+function sendAction(room: string, key: string, markdown: string, extra: Partial<SendAction> = {}): SendAction {
+  const rich = parseMarkdown(markdown);
+  return {
+    kind: 'send',
+    target: { room },
+    targetKey: `matrix:${room}` as TargetKey,
+    idempotencyKey: key,
+    sender: { id: 'PersonBob', name: 'Bob (multichat)' },
+    text: markdown.replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>'),
+    rich,
+    ...extra,
+  };
+}
+
+const messages = (events: readonly InboundEvent[]) => events.filter((e): e is InboundMessage => e.kind === 'message');
+
+describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', () => {
+  let world: MatrixWorld;
+  let adapter: MatrixAdapter;
+  let events: InboundEvent[];
+  let alice: MatrixTestClient;
+  let room: string;
+  let files: Awaited<ReturnType<typeof fileServer>>;
+  const roles: RoleChangeEvent[] = [];
+
+  beforeAll(async () => {
+    files = await fileServer({
+      '/avatar.png': { type: 'image/png', data: PNG },
+      '/notes.txt': { type: 'text/plain', data: new TextEncoder().encode('multichat notes') },
+    });
+    world = await startMatrixWorld({ admins: ['@alice:localhost'] });
+    const c = collector();
+    events = c.events;
+    adapter = new MatrixAdapter(NAME, world.config, c.components);
+    adapter.onRoleChange((e) => roles.push(e));
+    await adapter.start();
+    alice = await MatrixTestClient.register(world.synapse.url, 'alice');
+    room = await alice.createRoom({ name: 'linked' });
+    expect(await adapter.resolveTarget({ room })).toEqual({ room });
+  });
+
+  afterAll(async () => {
+    await adapter?.stop();
+    await world?.stop();
+    await files?.close();
+  });
+
+  it('reports connected once the homeserver answers', () => {
+    expect(adapter.health().state).toBe('connected');
+  });
+
+  it('emits a Matrix user’s messages in order, with their profile, HTML and emotes', async () => {
+    await alice.call('PUT', `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`, { displayname: 'Alice A.' });
+    const ids: string[] = [];
+    for (let i = 1; i <= 5; i++) ids.push(await alice.sendText(room, `line ${i}`));
+    ids.push(await alice.sendText(room, 'bold', { format: 'org.matrix.custom.html', formatted_body: '<strong>bold</strong> & <em>it</em>' }));
+    ids.push(await alice.send(room, { msgtype: 'm.emote', body: 'waves' }));
+    ids.push(await alice.send(room, { msgtype: 'm.notice', body: 'a notice' }));
+    const got = await waitForEvent(events, (e) => (messages(e).length >= 8 ? messages(e) : undefined));
+    expect(got.map((m) => m.externalId)).toEqual(ids);
+    expect(got.slice(0, 5).map((m) => m.text)).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+    expect(got[5]?.text).toBe('<strong>bold</strong> & <em>it</em>');
+    expect(got[6]).toMatchObject({ text: 'waves', isEmote: true });
+    expect(got[7]?.text).toBe('a notice');
+    expect(got.every((m) => m.sender.externalId === alice.userId)).toBe(true);
+    expect(got.at(-1)?.sender.displayName).toBe('Alice A.');
+  });
+
+  it('emits replies without their fallback, threads, edits, reactions and redactions', async () => {
+    events.length = 0;
+    const root = await alice.sendText(room, 'root');
+    const reply = await alice.send(room, {
+      msgtype: 'm.text',
+      body: '> <@alice:localhost> root\n\nthe reply',
+      format: 'org.matrix.custom.html',
+      formatted_body: '<mx-reply><blockquote>root</blockquote></mx-reply>the reply',
+      'm.relates_to': { 'm.in_reply_to': { event_id: root } },
+    });
+    const inThread = await alice.send(room, {
+      msgtype: 'm.text',
+      body: 'in thread',
+      'm.relates_to': { rel_type: 'm.thread', event_id: root, is_falling_back: true, 'm.in_reply_to': { event_id: root } },
+    });
+    await alice.send(room, {
+      msgtype: 'm.text',
+      body: '* root edited',
+      'm.new_content': { msgtype: 'm.text', body: 'root edited' },
+      'm.relates_to': { rel_type: 'm.replace', event_id: root },
+    });
+    const reaction = await alice.react(room, root, '👍');
+    await alice.redact(room, reaction);
+    await alice.redact(room, reply);
+    const got = await waitForEvent(events, (e) => (e.length >= 7 ? e.slice(0, 7) : undefined));
+    expect(got.map((e) => e.kind)).toEqual(['message', 'message', 'message', 'edit', 'reaction', 'reaction', 'delete']);
+    expect(got[1]).toMatchObject({ text: 'the reply', replyTo: root });
+    expect(got[2]).toMatchObject({ text: 'in thread', threadRoot: root });
+    expect((got[2] as InboundMessage).replyTo).toBeUndefined();
+    expect(got[3]).toMatchObject({ kind: 'edit', externalId: root, text: 'root edited' });
+    expect(got[4]).toMatchObject({ kind: 'reaction', externalId: root, emoji: '👍', added: true });
+    expect(got[5]).toMatchObject({ kind: 'reaction', externalId: root, emoji: '👍', added: false });
+    expect(got[6]).toMatchObject({ kind: 'delete', externalId: reply });
+  });
+
+  it('emits a file as an attachment that can be downloaded', async () => {
+    events.length = 0;
+    const uri = await alice.upload(new TextEncoder().encode('hello file'), 'text/plain', 'hello.txt');
+    await alice.send(room, { msgtype: 'm.file', body: 'hello.txt', url: uri, info: { mimetype: 'text/plain', size: 10 } });
+    const [msg] = await waitForEvent(events, (e) => (messages(e).length ? messages(e) : undefined));
+    expect(msg?.attachments).toEqual([{ url: expect.stringContaining('/_matrix/client/v1/media/download/localhost/'), name: 'hello.txt', mimeType: 'text/plain', size: 10 }]);
+    expect(new TextDecoder().decode(await alice.download(msg?.attachments?.[0]?.url ?? ''))).toBe('hello file');
+  });
+
+  it('posts as a ghost with the person’s name and uploaded avatar, once per idempotency key', async () => {
+    const action = sendAction(room, 'send-1', 'hello **matrix**', { sender: { id: 'PersonBob', name: 'Bob (multichat)', avatarUrl: `${files.url}/avatar.png` } });
+    const first = await adapter.send(action);
+    const again = await adapter.send(action); // a retry after a lost answer
+    expect(again.externalIds).toEqual(first.externalIds);
+    const ghost = ghostUserId(world.config, 'PersonBob');
+    const posted = await alice.waitFor(room, (ev) => ev.filter((e) => e.sender === ghost && e.type === 'm.room.message'));
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.event_id).toBe(first.externalIds[0]);
+    expect(posted[0]?.content).toMatchObject({ msgtype: 'm.text', body: 'hello matrix', formatted_body: 'hello <strong>matrix</strong>' });
+    const profile = await alice.profile(ghost);
+    expect(profile.displayname).toBe('Bob (multichat)');
+    expect(profile.avatar_url).toMatch(/^mxc:\/\/localhost\//);
+    expect(await alice.download(profile.avatar_url ?? '')).toEqual(PNG);
+    // Ghost echoes never come back as inbound events.
+    expect(messages(events).some((m) => m.sender.externalId === ghost)).toBe(false);
+  });
+
+  it('renames the ghost when the person’s name changes', async () => {
+    await adapter.send(sendAction(room, 'send-rename', 'renamed', { sender: { id: 'PersonBob', name: 'Robert', avatarUrl: `${files.url}/avatar.png` } }));
+    expect((await alice.profile(ghostUserId(world.config, 'PersonBob'))).displayname).toBe('Robert');
+  });
+
+  it('sends replies, threads, edits, reactions, unreactions, redactions and files', async () => {
+    const root = await alice.sendText(room, 'question');
+    const [reply] = (await adapter.send(sendAction(room, 'r-1', 'answer', { replyTo: root as ExternalMessageId }))).externalIds;
+    const [threaded] = (await adapter.send(sendAction(room, 't-1', 'thread answer', { threadRoot: root as ExternalMessageId }))).externalIds;
+    const [doomed] = (await adapter.send(sendAction(room, 'g-1', 'to be deleted'))).externalIds;
+    await adapter.edit({ kind: 'edit', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'e-1', sender: { id: 'PersonBob', name: 'Robert' }, externalIds: [reply as ExternalMessageId], text: 'better answer', rich: parseMarkdown('better answer') });
+    await adapter.react({ kind: 'react', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'x-1', sender: { id: 'PersonBob', name: 'Robert' }, externalId: root as ExternalMessageId, emoji: '🎉' });
+    await adapter.react({ kind: 'react', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'x-2', sender: { id: 'PersonBob', name: 'Robert' }, externalId: root as ExternalMessageId, emoji: '👀' });
+    await adapter.react({ kind: 'unreact', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'x-3', sender: { id: 'PersonBob', name: 'Robert' }, externalId: root as ExternalMessageId, emoji: '👀' });
+    await adapter.delete({ kind: 'delete', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'd-1', sender: { id: 'PersonBob', name: 'Robert' }, externalIds: [doomed as ExternalMessageId] });
+    const file = await adapter.send(sendAction(room, 'f-1', 'notes.txt', { attachments: [{ url: `${files.url}/notes.txt`, name: 'notes.txt', mimeType: 'text/plain' }] }));
+    const ghost = ghostUserId(world.config, 'PersonBob');
+
+    const timeline = await alice.waitFor(room, (ev) => (ev.some((e) => e.event_id === file.externalIds[0]) ? ev : undefined));
+    const byId = new Map(timeline.map((e) => [e.event_id, e]));
+    expect(byId.get(reply as string)?.content['m.relates_to']).toEqual({ 'm.in_reply_to': { event_id: root } });
+    // The redacted message keeps its place but lost its content.
+    expect(byId.get(doomed as string)?.content).toEqual({});
+    const edit = timeline.find((e) => {
+      const rel = e.content['m.relates_to'] as { rel_type?: string; event_id?: string } | undefined;
+      return rel?.rel_type === 'm.replace' && rel.event_id === reply;
+    });
+    expect(edit?.sender).toBe(ghost);
+    expect(edit?.content['m.new_content']).toMatchObject({ body: 'better answer' });
+    const reactions = ofType(timeline, 'm.reaction').filter((e) => e.sender === ghost);
+    const live = reactions.filter((e) => Object.keys(e.content).length > 0).map((e) => (e.content['m.relates_to'] as { key: string }).key);
+    expect(live).toEqual(['🎉']);
+    const fileEvent = byId.get(file.externalIds[0] as string);
+    expect(fileEvent?.content).toMatchObject({ msgtype: 'm.file', body: 'notes.txt', info: { mimetype: 'text/plain' } });
+    expect(new TextDecoder().decode(await alice.download(String(fileEvent?.content['url'])))).toBe('multichat notes');
+    // A thread message carries m.thread.
+    const threadEvents = await alice.call<{ chunk: Array<{ event_id: string }> }>('GET', `/_matrix/client/v1/rooms/${encodeURIComponent(room)}/relations/${encodeURIComponent(root)}/m.thread`);
+    expect(threadEvents.chunk.map((e) => e.event_id)).toContain(threaded);
+  });
+
+  it('reports power-level changes as roles and sets levels for Multichat roles', async () => {
+    const carol = await MatrixTestClient.register(world.synapse.url, 'carol');
+    await carol.join(room);
+    const levels = await alice.state<{ users?: Record<string, number> }>(room, 'm.room.power_levels');
+    await alice.putState(room, 'm.room.power_levels', { ...levels, users: { ...(levels.users ?? {}), [carol.userId]: 50, [adapter.botUserId]: 100 } });
+    const change = await waitForEvent(events, () => roles.find((r) => r.userId === carol.userId));
+    expect(change).toMatchObject({ target: { room }, role: 'moderator', by: alice.userId });
+
+    await adapter.setRole({ room }, { personId: 'PersonBob' }, 'admin');
+    await adapter.setRole({ room }, { matrixUserId: carol.userId }, 'member');
+    const after = await alice.state<{ users: Record<string, number> }>(room, 'm.room.power_levels');
+    expect(after.users[ghostUserId(world.config, 'PersonBob')]).toBe(100);
+    expect(after.users[carol.userId]).toBeUndefined();
+  });
+
+  it('reports joins and leaves of Matrix users', async () => {
+    events.length = 0;
+    const dave = await MatrixTestClient.register(world.synapse.url, 'dave');
+    await dave.join(room);
+    await dave.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/leave`, {});
+    const got = await waitForEvent(events, (e) => {
+      const mine = e.filter((x) => 'sender' in x && x.sender.externalId === dave.userId);
+      return mine.length >= 2 ? mine : undefined;
+    });
+    expect(got.map((e) => e.kind)).toEqual(['join', 'leave']);
+  });
+
+  it('refuses a transaction with a wrong hs_token and processes nothing; de-duplicates by transaction id', async () => {
+    events.length = 0;
+    const url = `http://127.0.0.1:${adapter.port}/_matrix/app/v1/transactions/`;
+    const event = { type: 'm.room.message', room_id: room, sender: alice.userId, event_id: '$forged', content: { msgtype: 'm.text', body: 'forged' } };
+    const bad = await fetch(`${url}t-bad`, { method: 'PUT', headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, body: JSON.stringify({ events: [event] }) });
+    expect(bad.status).toBe(403);
+    expect(await bad.json()).toMatchObject({ errcode: 'M_FORBIDDEN' });
+    expect(adapter.refusedTransactions).toBe(1);
+    const good = { method: 'PUT', headers: { authorization: `Bearer ${world.registration.hs_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: [{ ...event, event_id: '$once', content: { msgtype: 'm.text', body: 'once' } }] }) };
+    expect((await fetch(`${url}t-dup`, good)).status).toBe(200);
+    expect((await fetch(`${url}t-dup`, good)).status).toBe(200);
+    await alice.sendText(room, 'after'); // a real event as a fence: everything before it was processed
+    await waitForEvent(events, (e) => messages(e).find((m) => m.text === 'after'));
+    expect(messages(events).map((m) => m.text)).toEqual(['once', 'after']);
+  });
+
+  it('runs !mc admin commands for admins only, without bridging them', async () => {
+    const made: LinkInfo[] = [];
+    const control: MatrixLinkControl = {
+      list: async () => made,
+      create: async (req) => {
+        const link = { id: `L${made.length + 1}`, ...req };
+        made.push(link);
+        return link;
+      },
+      remove: async (id) => void made.splice(made.findIndex((l) => l.id === id), 1),
+    };
+    adapter.attachLinks(control);
+    events.length = 0;
+    const adminRoom = await alice.createRoom({ preset: 'private_chat', invite: [adapter.botUserId] });
+    await alice.waitFor(adminRoom, (ev) => ev.some((e) => e.type === 'm.room.member' && e.state_key === adapter.botUserId && e.content['membership'] === 'join'));
+    const other = await alice.createRoom({ name: 'to link' });
+    await alice.sendText(adminRoom, `!mc link general ${other}`);
+    const linked = await alice.waitFor(adminRoom, (ev) => ev.find((e) => e.sender === adapter.botUserId && String(e.content['body']).startsWith('Linked')));
+    expect(made).toEqual([{ id: 'L1', channel: 'general', network: 'matrix', target: { room: other } }]);
+    expect(String(linked.content['body'])).toContain(other);
+    await alice.sendText(adminRoom, '!mc links');
+    await alice.waitFor(adminRoom, (ev) => ev.find((e) => e.sender === adapter.botUserId && String(e.content['body']).startsWith('L1:')));
+    await alice.sendText(adminRoom, '!mc unlink L1');
+    await alice.waitFor(adminRoom, (ev) => ev.find((e) => String(e.content['body']).startsWith('Unlinked')));
+    expect(made).toEqual([]);
+
+    const eve = await MatrixTestClient.register(world.synapse.url, 'eve');
+    await eve.join(other);
+    await adapter.resolveTarget({ room: other });
+    await eve.sendText(other, '!mc link general');
+    await eve.waitFor(other, (ev) => ev.find((e) => e.sender === adapter.botUserId && String(e.content['body']).includes('not a bridge admin')));
+    expect(made).toEqual([]);
+    expect(messages(events).filter((m) => m.text.includes('!mc'))).toEqual([]);
+  });
+
+  it('creates and links a portal room when a Matrix user joins #mc_<channel>:domain', async () => {
+    const made: LinkInfo[] = [];
+    adapter.attachLinks({
+      list: async () => made,
+      create: async (req) => {
+        made.push({ id: 'P1', ...req });
+        return { id: 'P1', ...req };
+      },
+      remove: async () => undefined,
+    });
+    const roomId = await alice.join('#mc_lobby:localhost');
+    expect(made).toEqual([{ id: 'P1', channel: 'lobby', network: 'matrix', target: { room: roomId } }]);
+    expect(await adapter.resolveTarget({ room: '#mc_lobby:localhost' })).toEqual({ room: roomId });
+  });
+
+  it('refuses to start when the registration disagrees with the config, naming the field', async () => {
+    const path = join(world.dir, 'other.yaml');
+    const config = readMatrixConfig({ ...world.config, registration: path });
+    writeFileSync(path, registrationYaml({ ...buildRegistration(config), sender_localpart: 'someone_else' }));
+    const other = new MatrixAdapter(NAME, config, collector().components);
+    await expect(other.start()).rejects.toThrow(RegistrationMismatchError);
+    await expect(other.start()).rejects.toThrow(/"sender_localpart"/);
+    writeFileSync(path, registrationYaml({ ...buildRegistration(config), namespaces: { users: [], aliases: [], rooms: [] } }));
+    await expect(other.start()).rejects.toThrow(/"namespaces.users"/);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * Matrix ↔ a Multichat channel through the real bridge runtime: a real core node and SQLite
+ * mapping store, the Matrix adapter, and a real Synapse with real clients.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdapter, ghostUserId } from '../../src/bridges/matrix/index.js';
+import type { MatrixAdapter } from '../../src/bridges/matrix/index.js';
+import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
+import type { NetworkName } from '../../src/bridges/types.js';
+import { silentLogger } from '../../src/core/options.js';
+import type { ChannelId, MessageView, MultichatNode, UserView } from '../../src/core/types.js';
+import { createMappingStore } from '../../src/mapping/index.js';
+import type { MappingStore } from '../../src/mapping/types.js';
+import { tempDir, tempNode } from '../support/core.js';
+import { MatrixTestClient } from '../support/matrix-client.js';
+import { fileServer, startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
+
+async function until<T>(what: string, pick: () => T | undefined | false, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = pick();
+    if (found !== undefined && found !== false) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge runtime', () => {
+  let world: MatrixWorld;
+  let node: MultichatNode;
+  let store: MappingStore;
+  let runtime: BridgeRuntime;
+  let adapter: MatrixAdapter;
+  let alice: MatrixTestClient;
+  let room: string;
+  let native: UserView;
+  let general: ChannelId;
+  let files: Awaited<ReturnType<typeof fileServer>>;
+  const list = (): MessageView[] => node.listMessages(general, { limit: 500 } as never);
+
+  beforeAll(async () => {
+    files = await fileServer({ '/report.txt': { type: 'text/plain', data: new TextEncoder().encode('quarterly report') } });
+    world = await startMatrixWorld();
+    const dataDir = tempDir('mc-matrix-router-');
+    node = await tempNode({ dataDir });
+    store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
+    await store.init();
+    runtime = createBridgeRuntime({
+      node,
+      store,
+      logger: silentLogger,
+      adapters: [createAdapter(world.config, 'matrix' as NetworkName)],
+      options: { pollIntervalMs: 50, backoff: { baseMs: 200, maxMs: 1_000, jitter: 0 } },
+    });
+    await runtime.start();
+    adapter = runtime.adapter('matrix') as MatrixAdapter;
+    native = (await node.createLocalUser('nina')).user;
+    general = (await node.submit(native.id, { kind: 'createChannel', name: 'general' })).channel?.id as ChannelId;
+    alice = await MatrixTestClient.register(world.synapse.url, 'alice');
+    await alice.call('PUT', `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`, { displayname: 'alice_m' });
+    room = await alice.createRoom({ name: 'general' });
+    await runtime.links.create({ channel: 'general', network: 'matrix', target: { room } });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop(100);
+    await store?.close();
+    await world?.stop();
+    await files?.close();
+  });
+
+  it('brings a Matrix user’s messages into the channel in order, as their bridged profile', async () => {
+    for (const text of ['one', 'two', 'three']) await alice.sendText(room, text);
+    await alice.sendText(room, 'fmt', { format: 'org.matrix.custom.html', formatted_body: '<strong>bold</strong> and <code>code</code>' });
+    const got = await until('four messages', () => (list().length >= 4 ? list() : undefined));
+    expect(got.map((m) => m.text)).toEqual(['one', 'two', 'three', '**bold** and `code`']);
+    expect(got[0]?.sender.username).toBe('alice_m');
+    expect(got[0]?.sender.origin).toEqual({ network: 'matrix', externalId: alice.userId });
+  });
+
+  it('posts Multichat messages into the room from the person’s ghost', async () => {
+    const ghost = ghostUserId(world.config, native.id);
+    for (const text of ['from **nina** 1', 'from nina 2']) await node.submit(native.id, { kind: 'sendMessage', channel: general, text });
+    await runtime.settle();
+    const posted = await alice.waitFor(room, (ev) => {
+      const mine = ev.filter((e) => e.sender === ghost && e.type === 'm.room.message');
+      return mine.length >= 2 ? mine : undefined;
+    });
+    expect(posted.map((e) => e.content['body'])).toEqual(['from nina 1', 'from nina 2']);
+    expect(posted[0]?.content['formatted_body']).toBe('from <strong>nina</strong> 1');
+    expect((await alice.profile(ghost)).displayname).toBe('nina');
+    // Nothing echoed back into the channel.
+    expect(list().filter((m) => m.text?.startsWith('from')).length).toBe(2);
+  });
+
+  it('carries edits, deletions, replies and reactions from Matrix into the channel', async () => {
+    const id = await alice.sendText(room, 'typo');
+    const message = await until('typo', () => list().find((m) => m.text === 'typo'));
+    await alice.send(room, { msgtype: 'm.text', body: '* fixed', 'm.new_content': { msgtype: 'm.text', body: 'fixed' }, 'm.relates_to': { rel_type: 'm.replace', event_id: id } });
+    await until('edit', () => node.listMessages(general, { limit: 500 } as never).find((m) => m.id === message.id && m.text === 'fixed'));
+    await alice.send(room, { msgtype: 'm.text', body: 'replying', 'm.relates_to': { 'm.in_reply_to': { event_id: id } } });
+    const reply = await until('reply', () => list().find((m) => m.text === 'replying'));
+    expect(reply.replyTo).toBe(message.id);
+    const reaction = await alice.react(room, id, '👍');
+    const reacted = await until('reaction', () => list().find((m) => m.id === message.id && (m.reactions['👍']?.length ?? 0) > 0));
+    expect(Object.keys(reacted.reactions)).toEqual(['👍']);
+    await alice.redact(room, reaction);
+    await until('reaction removed', () => list().find((m) => m.id === message.id && !m.reactions['👍']?.length));
+    await alice.redact(room, id);
+    const gone = await until('deletion', () => list().find((m) => m.id === message.id && m.deleted));
+    expect(gone.text).toBeNull();
+  });
+
+  it('carries edits, deletions, replies, reactions and files from the channel into Matrix', async () => {
+    const ghost = ghostUserId(world.config, native.id);
+    const root = await alice.sendText(room, 'matrix root');
+    const rootMessage = await until('root', () => list().find((m) => m.text === 'matrix root'));
+    const sent = await node.submit(native.id, { kind: 'sendMessage', channel: general, text: 'draft', replyTo: rootMessage.id });
+    await runtime.settle();
+    const draft = await alice.waitFor(room, (ev) => ev.find((e) => e.sender === ghost && e.content['body'] === 'draft'));
+    expect(draft.content['m.relates_to']).toEqual({ 'm.in_reply_to': { event_id: root } });
+    await node.submit(native.id, { kind: 'editMessage', message: sent.created as never, text: 'final' });
+    await node.submit(native.id, { kind: 'react', message: rootMessage.id, emoji: '🎉' });
+    await runtime.settle();
+    const edit = await alice.waitFor(room, (ev) => ev.find((e) => e.sender === ghost && (e.content['m.new_content'] as { body?: string } | undefined)?.body === 'final'));
+    expect(edit.content['m.relates_to']).toEqual({ rel_type: 'm.replace', event_id: draft.event_id });
+    await alice.waitFor(room, (ev) => ev.find((e) => e.type === 'm.reaction' && e.sender === ghost && (e.content['m.relates_to'] as { key?: string }).key === '🎉'));
+    await node.submit(native.id, { kind: 'redactMessage', message: sent.created as never });
+    await runtime.settle();
+    await alice.waitFor(room, (ev) => ev.find((e) => e.event_id === draft.event_id && Object.keys(e.content).length === 0));
+    await node.submit(native.id, { kind: 'sendMessage', channel: general, text: 'report.txt', attachments: [{ url: `${files.url}/report.txt`, name: 'report.txt', mimeType: 'text/plain' }] });
+    await runtime.settle();
+    const file = await alice.waitFor(room, (ev) => ev.find((e) => e.sender === ghost && e.content['msgtype'] === 'm.file'));
+    expect(new TextDecoder().decode(await alice.download(String(file.content['url'])))).toBe('quarterly report');
+  });
+
+  it('brings a Matrix file into the channel as an attachment', async () => {
+    const uri = await alice.upload(new TextEncoder().encode('from matrix'), 'text/plain', 'm.txt');
+    await alice.send(room, { msgtype: 'm.file', body: 'm.txt', url: uri, info: { mimetype: 'text/plain', size: 11 } });
+    const got = await until('file', () => list().find((m) => m.attachments?.[0]?.name === 'm.txt'));
+    expect(got.attachments?.[0]).toMatchObject({ name: 'm.txt', mimeType: 'text/plain', size: 11 });
+    expect(adapter.health().state).toBe('connected');
+  });
+});

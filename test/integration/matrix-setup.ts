@@ -1,0 +1,108 @@
+/**
+ * Shared setup of the Matrix suites: a registration for a free appservice port, a real Synapse
+ * that loads it, and the adapter config pointing at both. Without Synapse (and no way to install
+ * it) the suites skip — except in CI, where that fails.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AdapterComponents, InboundEvent } from '../../src/bridges/types.js';
+import { buildRegistration, readMatrixConfig, registrationYaml, type MatrixAdapterConfig, type Registration } from '../../src/bridges/matrix/index.js';
+import { freePort } from '../peers/free-port.js';
+import { startSynapse, synapseInstalled, type SynapsePeer } from '../peers/synapse.js';
+
+/** True when the Matrix suites can run here (Synapse installed, or CI, where it must be). */
+export function synapseAvailable(): boolean {
+  if (synapseInstalled()) return true;
+  if (process.env.CI === 'true') {
+    // startSynapse installs it; if that fails the suite fails, which is what CI wants.
+    return true;
+  }
+  return false;
+}
+
+export interface MatrixWorld {
+  readonly synapse: SynapsePeer;
+  readonly config: MatrixAdapterConfig;
+  readonly registration: Registration;
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+/** Writes a registration for a free port, starts Synapse with it, returns the adapter config. */
+export async function startMatrixWorld(extra: Record<string, unknown> = {}): Promise<MatrixWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-matrix-'));
+  const port = await freePort();
+  const path = join(dir, 'registration.yaml');
+  const base = {
+    homeserverUrl: 'http://127.0.0.1:1',
+    domain: 'localhost',
+    registration: path,
+    listen: { host: '127.0.0.1', port },
+    userPrefix: 'mc_',
+    ...extra,
+  };
+  const registration = buildRegistration(readMatrixConfig(base));
+  writeFileSync(path, registrationYaml(registration));
+  const synapse = await startSynapse({ appServices: [path] });
+  const config = readMatrixConfig({ ...base, homeserverUrl: synapse.url });
+  return {
+    synapse,
+    config,
+    registration,
+    dir,
+    async stop() {
+      await synapse.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Components whose `emit` collects events, for driving the adapter through its contract. */
+export function collector(): { components: AdapterComponents; events: InboundEvent[] } {
+  const events: InboundEvent[] = [];
+  const quiet = () => undefined;
+  return {
+    events,
+    components: {
+      logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+      emit: async (event) => {
+        events.push(event);
+      },
+      clock: { now: () => Date.now() },
+    },
+  };
+}
+
+/** Waits until `pick` finds something in `events` (bounded). */
+export async function waitForEvent<T>(events: readonly InboundEvent[], pick: (e: readonly InboundEvent[]) => T | undefined, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = pick(events);
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out; events so far: ${JSON.stringify(events.map((e) => e.kind))}`);
+}
+
+/** A loopback HTTP server serving fixed files (avatars and attachments of Multichat people). */
+export async function fileServer(files: Record<string, { type: string; data: Uint8Array }>): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const file = files[req.url ?? ''];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.type, 'content-length': file.data.byteLength }).end(Buffer.from(file.data));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** A 1×1 PNG. */
+export const PNG = Uint8Array.from(
+  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+);

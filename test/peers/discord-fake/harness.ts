@@ -1,0 +1,77 @@
+/**
+ * The Discord adapter connected to a fresh fake, for contract tests: events it emits are
+ * collected in order; `until` polls (bounded) for a condition.
+ */
+import type { DiscordAdapter } from '../../../src/bridges/discord/index.js';
+import { createDiscordAdapter } from '../../../src/bridges/discord/index.js';
+import type { AdapterLogger, InboundEvent, NetworkName } from '../../../src/bridges/types.js';
+import { startDiscordFake, type DiscordFake, type DiscordFakeOptions } from './index.js';
+
+export interface DiscordHarness {
+  readonly fake: DiscordFake;
+  readonly adapter: DiscordAdapter;
+  readonly events: InboundEvent[];
+  /** A new adapter on the same fake (a gateway restart); the old one must be stopped first. */
+  restart(): Promise<DiscordAdapter>;
+  stop(): Promise<void>;
+}
+
+export const quietLogger: AdapterLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** Fast buckets so tests do not wait seconds; the shapes and semantics stay Discord's. */
+export const FAST_LIMITS: DiscordFakeOptions = {
+  heartbeatIntervalMs: 1_000,
+  limitFor: () => ({ limit: 5, windowMs: 100 }),
+};
+
+export async function startDiscordHarness(
+  options: { fake?: DiscordFakeOptions; config?: Record<string, unknown> } = {},
+): Promise<DiscordHarness> {
+  const fake = await startDiscordFake({ ...FAST_LIMITS, ...options.fake });
+  const events: InboundEvent[] = [];
+  const make = async (): Promise<DiscordAdapter> => {
+    const build = createDiscordAdapter(
+      { token: fake.token, apiUrl: fake.apiUrl, readyTimeoutMs: 10_000, ...options.config },
+      'discord' as NetworkName,
+    );
+    const adapter = build({
+      logger: quietLogger,
+      clock: { now: Date.now },
+      emit: async (event) => {
+        events.push(event);
+      },
+    }) as DiscordAdapter;
+    await adapter.start();
+    if (adapter.health().state !== 'connected') throw new Error(`adapter not connected: ${JSON.stringify(adapter.health())}`);
+    return adapter;
+  };
+  const harness = {
+    fake,
+    adapter: await make(),
+    events,
+    async restart() {
+      const next = await make();
+      (harness as { adapter: DiscordAdapter }).adapter = next;
+      return next;
+    },
+    async stop() {
+      await harness.adapter.stop();
+      await fake.stop();
+    },
+  };
+  return harness;
+}
+
+/** Polls `check` every 10 ms, at most `tries` times. */
+export async function until(check: () => boolean, what: string, tries = 500): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

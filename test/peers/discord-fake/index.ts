@@ -1,0 +1,223 @@
+/**
+ * A fake Discord for tests, written from the public API documentation: REST under `/api/v10`
+ * with real rate-limit headers and 429s, and a Gateway WebSocket on the same port. The real
+ * discord.js client talks to it (`rest.api` = `apiUrl`; the gateway address comes from
+ * `GET /gateway/bot`). Test controls play the other people of the guild (post, edit, delete,
+ * react, join, leave, slash commands) and the network's faults (429 storms, dropped sockets,
+ * lost sessions); every REST request is recorded.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { FakeGateway } from './gateway.js';
+import { Messages } from './messages.js';
+import { RateLimits, type BucketLimit, type StormSpec } from './rate-limit.js';
+import { ApiError, buildRoutes, type Route } from './routes.js';
+import { ALL_PERMISSIONS, FakeState, type FakeChannel, type FakeGuild, type FakeMessage, type FakeUser, type Json } from './state.js';
+
+export type { FakeChannel, FakeGuild, FakeMessage, FakeUser, StormSpec };
+
+export interface DiscordFakeOptions {
+  readonly heartbeatIntervalMs?: number;
+  /** Per-route bucket; default 5 requests per 2 s, as Discord's webhook routes. */
+  readonly limitFor?: (template: string) => BucketLimit;
+  readonly globalPerSecond?: number;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly template: string;
+  readonly query: string;
+  readonly body: unknown;
+  readonly status: number;
+}
+
+export interface DiscordFake {
+  /** The REST base to give discord.js (`rest.api`), e.g. `http://127.0.0.1:1234/api`. */
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly state: FakeState;
+  readonly gateway: FakeGateway;
+  readonly rateLimits: RateLimits;
+  readonly requests: RecordedRequest[];
+  readonly guild: FakeGuild;
+  /** A text channel `#general` that exists from the start. */
+  readonly channel: FakeChannel;
+  addChannel(name: string): FakeChannel;
+  /** A guild member (dispatches nothing; use `memberJoin` for the event). */
+  addUser(name: string, roles?: string[]): FakeUser;
+  say(channelId: string, author: FakeUser, content: string, extra?: { replyTo?: string; attachments?: Json[] }): FakeMessage;
+  edit(messageId: string, content: string): FakeMessage;
+  remove(messageId: string): void;
+  bulkDelete(channelId: string, ids: readonly string[]): void;
+  react(user: FakeUser, messageId: string, emoji: string, add?: boolean): void;
+  startThread(channelId: string, messageId: string, name: string): FakeChannel;
+  memberJoin(user: FakeUser): void;
+  memberLeave(user: FakeUser): void;
+  /** Runs `/multichat <sub> [channel]` as `user`; `permissions` is the member's bit set. */
+  command(channelId: string, user: FakeUser, sub: string, permissions: bigint, channel?: string): string;
+  storm(spec: StormSpec): void;
+  stop(): Promise<void>;
+}
+
+export async function startDiscordFake(options: DiscordFakeOptions = {}): Promise<DiscordFake> {
+  const state = new FakeState();
+  let port = 0;
+  const base = () => `ws://127.0.0.1:${port}`;
+  const gateway = new FakeGateway(state, () => `${base()}/resume`, options.heartbeatIntervalMs ?? 41_250);
+  const messages = new Messages(state, gateway);
+  const routes = buildRoutes(state, messages, () => `${base()}/gateway`);
+  const rateLimits = new RateLimits(options.limitFor ?? (() => ({ limit: 5, windowMs: 2_000 })), options.globalPerSecond ?? 50);
+  const requests: RecordedRequest[] = [];
+
+  const server = createServer((req, res) => {
+    void serve(req, res, routes, state, rateLimits, requests);
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    wss.handleUpgrade(req, socket, head, (ws) => gateway.accept(ws));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+
+  const guild = state.addGuild('Test Guild');
+  const general = state.addChannel(guild.id, 'general');
+  const msg = (id: string): FakeMessage => {
+    const found = state.messages.get(id);
+    if (!found) throw new Error(`fake discord: no message ${id}`);
+    return found;
+  };
+  const chan = (id: string): FakeChannel => {
+    const found = state.channels.get(id);
+    if (!found) throw new Error(`fake discord: no channel ${id}`);
+    return found;
+  };
+
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api`,
+    token: state.token,
+    state,
+    gateway,
+    rateLimits,
+    requests,
+    guild,
+    channel: general,
+    addChannel: (name) => {
+      const channel = state.addChannel(guild.id, name);
+      gateway.dispatch('CHANNEL_CREATE', { ...channel, permission_overwrites: [] });
+      return channel;
+    },
+    addUser: (name, roles = []) => {
+      const user = state.user(name);
+      state.addMember(guild.id, user, roles);
+      return user;
+    },
+    say: (channelId, author, content, extra = {}) =>
+      messages.create(chan(channelId), {
+        author,
+        content,
+        ...(extra.replyTo !== undefined && { reference: { message_id: extra.replyTo, channel_id: channelId } }),
+        ...(extra.attachments && { attachments: extra.attachments }),
+      }),
+    edit: (id, content) => messages.edit(msg(id), content),
+    remove: (id) => messages.delete(msg(id)),
+    bulkDelete: (channelId, ids) => messages.bulkDelete(chan(channelId), ids),
+    react: (user, id, emoji, add = true) => void messages.react(msg(id), user, emoji, add),
+    startThread: (channelId, messageId, name) => {
+      const thread = state.addChannel(guild.id, name, 11, chan(channelId).id, msg(messageId).id);
+      messages.threadCreated(thread);
+      return thread;
+    },
+    memberJoin: (user) => {
+      state.addMember(guild.id, user, []);
+      gateway.dispatch('GUILD_MEMBER_ADD', { ...messages.memberObject(guild.id, user.id), guild_id: guild.id });
+    },
+    memberLeave: (user) => {
+      guild.members.delete(user.id);
+      gateway.dispatch('GUILD_MEMBER_REMOVE', { user, guild_id: guild.id });
+    },
+    command: (channelId, user, sub, permissions, channel) => {
+      const id = state.ids.next();
+      const options = channel === undefined ? [] : [{ name: 'channel', type: 3, value: channel }];
+      gateway.dispatch('INTERACTION_CREATE', {
+        id,
+        application_id: state.application.id,
+        type: 2,
+        data: { id: state.ids.next(), name: 'multichat', type: 1, options: [{ name: sub, type: 1, options }] },
+        guild_id: guild.id,
+        channel_id: channelId,
+        channel: { ...chan(channelId), permission_overwrites: [] },
+        member: { ...messages.memberObject(guild.id, user.id), user, permissions: permissions.toString() },
+        token: `itok-${id}`,
+        version: 1,
+        app_permissions: ALL_PERMISSIONS,
+        locale: 'en-US',
+        guild_locale: 'en-US',
+        entitlements: [],
+        authorizing_integration_owners: { '0': guild.id },
+        context: 0,
+      });
+      return id;
+    },
+    storm: (spec) => rateLimits.storm(spec),
+    stop: async () => {
+      gateway.close();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: readonly Route[],
+  state: FakeState,
+  limits: RateLimits,
+  requests: RecordedRequest[],
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://fake');
+  const path = url.pathname.replace(/^\/api(\/v10)?/, '');
+  const method = req.method ?? 'GET';
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  let body: Json = {};
+  try {
+    body = raw === '' ? {} : (JSON.parse(raw) as Json);
+  } catch {
+    body = {};
+  }
+  const answer = (status: number, payload: unknown, headers: Record<string, string>, template: string): void => {
+    requests.push({ method, path, template, query: url.search, body, status });
+    res.writeHead(status, { ...headers, ...(payload !== undefined && { 'Content-Type': 'application/json' }) });
+    res.end(payload === undefined ? undefined : JSON.stringify(payload));
+  };
+  let params: string[] | undefined;
+  const route = routes.find((r) => r.method === method && (params = r.pattern.exec(path)?.slice(1)) !== undefined);
+  if (!route || !params) {
+    answer(404, { message: '404: Not Found', code: 0 }, {}, path);
+    return;
+  }
+  const bot = req.headers.authorization === `Bot ${state.token}`;
+  if (route.auth && !bot) {
+    answer(401, { message: '401: Unauthorized', code: 0 }, {}, route.template);
+    return;
+  }
+  const major = route.template.startsWith('/webhooks/:id/:token') ? `${params[0]}/${params[1]}` : (params[0] ?? '');
+  const verdict = limits.check(method, path, route.template, major, Date.now());
+  if (!verdict.ok) {
+    answer(429, verdict.body, verdict.headers, route.template);
+    return;
+  }
+  try {
+    const reply = route.handle({ method, params, query: url.searchParams, body, bot });
+    answer(reply.status, reply.body, verdict.headers, route.template);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    const payload = { message: error.message, code: error.code, ...(error.errors && { errors: error.errors }) };
+    answer(error.status, payload, verdict.headers, route.template);
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * The REST routes of the fake (under `/api/v10`), each written from the public docs: gateway
+ * discovery, channels, channel messages (with `nonce` + `enforce_nonce`), reactions with a
+ * URL-encoded emoji, threads from a message, webhooks (create, list, execute with `?wait=true`
+ * and `thread_id`, edit and delete webhook messages), application commands and interaction
+ * callbacks. Errors use Discord's `{message, code}` bodies and JSON error codes.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Messages } from './messages.js';
+import type { FakeChannel, FakeMessage, FakeState, FakeWebhook, Json } from './state.js';
+
+export interface Request {
+  readonly method: string;
+  readonly params: readonly string[];
+  readonly query: URLSearchParams;
+  readonly body: Json;
+  /** True when `Authorization: Bot <token>` matched. */
+  readonly bot: boolean;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly errors?: Json,
+  ) {
+    super(message);
+  }
+}
+
+export interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  /** Route template for rate-limit buckets, ids replaced by `:id`. */
+  readonly template: string;
+  /** Route needs the bot token (webhook-token routes do not). */
+  readonly auth: boolean;
+  readonly handle: (req: Request) => Reply;
+}
+
+const ID = '(\\d{15,20})';
+const MAX_CONTENT = 2000;
+const ok = (body: unknown): Reply => ({ status: 200, body });
+const NO_CONTENT: Reply = { status: 204 };
+
+export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: () => string): Route[] {
+  const channel = (id: string | undefined): FakeChannel => {
+    const found = id === undefined ? undefined : state.channels.get(id);
+    if (!found) throw new ApiError(404, 10003, 'Unknown Channel');
+    return found;
+  };
+  const message = (channelId: string | undefined, id: string | undefined): FakeMessage => {
+    const found = id === undefined ? undefined : state.messages.get(id);
+    if (!found || found.channel_id !== channelId) throw new ApiError(404, 10008, 'Unknown Message');
+    return found;
+  };
+  const webhook = (id: string | undefined, token?: string): FakeWebhook => {
+    const found = id === undefined ? undefined : state.webhooks.get(id);
+    if (!found || (token !== undefined && found.token !== token)) throw new ApiError(404, 10015, 'Unknown Webhook');
+    return found;
+  };
+  /** Where a webhook message goes: its channel, or the thread named by `thread_id`. */
+  const webhookTarget = (hook: FakeWebhook, query: URLSearchParams): FakeChannel => {
+    const threadId = query.get('thread_id');
+    if (threadId === null) return channel(hook.channel_id);
+    const thread = channel(threadId);
+    if (thread.parent_id !== hook.channel_id) throw new ApiError(400, 10003, 'Unknown Channel');
+    return thread;
+  };
+  const content = (body: Json): string => {
+    const text = typeof body['content'] === 'string' ? body['content'] : '';
+    if (text.length > MAX_CONTENT) {
+      throw new ApiError(400, 50035, 'Invalid Form Body', {
+        content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] },
+      });
+    }
+    if (text.trim() === '') throw new ApiError(400, 50006, 'Cannot send an empty message');
+    return text;
+  };
+  const reference = (body: Json): { message_id: string; channel_id?: string } | undefined => {
+    const ref = body['message_reference'] as { message_id?: string; channel_id?: string } | undefined;
+    return ref?.message_id === undefined ? undefined : { message_id: ref.message_id, ...(ref.channel_id && { channel_id: ref.channel_id }) };
+  };
+  const webhookView = (hook: FakeWebhook): Json => {
+    // The token is only shown to the application that created the webhook.
+    if (hook.application_id === state.application.id) return { ...hook };
+    const { token: _token, ...rest } = hook;
+    return rest;
+  };
+  const emojiKey = (encoded: string | undefined): string => {
+    const key = decodeURIComponent(encoded ?? '');
+    if (key === '') throw new ApiError(400, 10014, 'Unknown Emoji');
+    return key;
+  };
+
+  const r = (method: string, path: string, auth: boolean, handle: (req: Request) => Reply): Route => ({
+    method,
+    pattern: new RegExp(`^${path.replaceAll(':id', ID).replace(':emoji', '([^/]+)').replace(':token', '([^/]+)')}$`),
+    template: path,
+    auth,
+    handle,
+  });
+
+  return [
+    r('GET', '/gateway', false, () => ok({ url: gatewayUrl() })),
+    r('GET', '/gateway/bot', true, () =>
+      ok({
+        url: gatewayUrl(),
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      }),
+    ),
+    r('GET', '/users/@me', true, () => ok(state.bot)),
+    r('GET', '/channels/:id', true, ({ params }) => ok(channel(params[0]))),
+    r('GET', '/channels/:id/webhooks', true, ({ params }) => {
+      const id = channel(params[0]).id;
+      return ok([...state.webhooks.values()].filter((w) => w.channel_id === id).map(webhookView));
+    }),
+    r('POST', '/channels/:id/webhooks', true, ({ params, body }) => {
+      const target = channel(params[0]);
+      const name = String(body['name'] ?? '');
+      if (name.length < 1 || name.length > 80 || /clyde|discord/i.test(name)) {
+        throw new ApiError(400, 50035, 'Invalid Form Body', { name: { _errors: [{ code: 'BASE_TYPE_BAD_NAME' }] } });
+      }
+      const hook: FakeWebhook = {
+        id: state.ids.next(),
+        type: 1,
+        channel_id: target.id,
+        guild_id: target.guild_id,
+        name,
+        avatar: null,
+        token: randomBytes(24).toString('base64url'),
+        application_id: state.application.id,
+        user: state.bot,
+      };
+      state.webhooks.set(hook.id, hook);
+      return ok(hook);
+    }),
+    r('GET', '/webhooks/:id', true, ({ params }) => ok(webhookView(webhook(params[0])))),
+    r('POST', '/webhooks/:id/:token', false, ({ params, query, body }) => {
+      const hook = webhook(params[0], params[1]);
+      const where = webhookTarget(hook, query);
+      const author = {
+        id: hook.id,
+        username: typeof body['username'] === 'string' ? body['username'] : hook.name,
+        global_name: null,
+        discriminator: '0000',
+        avatar: null,
+        bot: true,
+      };
+      const created = messages.create(where, { author, content: content(body), webhookId: hook.id });
+      return query.get('wait') === 'true' ? ok(state.messageObject(created)) : NO_CONTENT;
+    }),
+    r('GET', '/webhooks/:id/:token/messages/:id', false, ({ params, query }) => {
+      const hook = webhook(params[0], params[1]);
+      const found = message(webhookTarget(hook, query).id, params[2]);
+      if (found.webhook_id !== hook.id) throw new ApiError(404, 10008, 'Unknown Message');
+      return ok(state.messageObject(found));
+    }),
+    r('PATCH', '/webhooks/:id/:token/messages/:id', false, ({ params, query, body }) => {
+      const hook = webhook(params[0], params[1]);
+      const found = message(webhookTarget(hook, query).id, params[2]);
+      if (found.webhook_id !== hook.id) throw new ApiError(404, 10008, 'Unknown Message');
+      return ok(state.messageObject(messages.edit(found, content(body))));
+    }),
+    r('DELETE', '/webhooks/:id/:token/messages/:id', false, ({ params, query }) => {
+      const hook = webhook(params[0], params[1]);
+      const found = message(webhookTarget(hook, query).id, params[2]);
+      if (found.webhook_id !== hook.id) throw new ApiError(404, 10008, 'Unknown Message');
+      messages.delete(found);
+      return NO_CONTENT;
+    }),
+    r('GET', '/channels/:id/messages/:id', true, ({ params }) => ok(state.messageObject(message(params[0], params[1])))),
+    r('POST', '/channels/:id/messages', true, ({ params, body }) => {
+      const target = channel(params[0]);
+      const nonce = body['nonce'] === undefined ? undefined : String(body['nonce']);
+      if (nonce !== undefined && nonce.length > 25) throw new ApiError(400, 50035, 'Invalid Form Body', { nonce: {} });
+      const key = nonce !== undefined && body['enforce_nonce'] === true ? `${state.bot.id} ${nonce}` : undefined;
+      const seen = key === undefined ? undefined : state.messages.get(state.nonces.get(key) ?? '');
+      if (seen) return ok(state.messageObject(seen));
+      const ref = reference(body);
+      if (ref) message(ref.channel_id ?? target.id, ref.message_id);
+      const created = messages.create(target, {
+        author: state.bot,
+        content: content(body),
+        ...(nonce !== undefined && { nonce }),
+        ...(ref && { reference: ref }),
+      });
+      if (key !== undefined) state.nonces.set(key, created.id);
+      return ok(state.messageObject(created));
+    }),
+    r('PATCH', '/channels/:id/messages/:id', true, ({ params, body }) => {
+      const found = message(params[0], params[1]);
+      if (found.author.id !== state.bot.id) throw new ApiError(403, 50005, 'Cannot edit a message authored by another user');
+      return ok(state.messageObject(messages.edit(found, content(body))));
+    }),
+    r('DELETE', '/channels/:id/messages/:id', true, ({ params }) => {
+      messages.delete(message(params[0], params[1]));
+      return NO_CONTENT;
+    }),
+    r('PUT', '/channels/:id/messages/:id/reactions/:emoji/@me', true, ({ params }) => {
+      messages.react(message(params[0], params[1]), state.bot, emojiKey(params[2]), true);
+      return NO_CONTENT;
+    }),
+    r('DELETE', '/channels/:id/messages/:id/reactions/:emoji/@me', true, ({ params }) => {
+      messages.react(message(params[0], params[1]), state.bot, emojiKey(params[2]), false);
+      return NO_CONTENT;
+    }),
+    r('POST', '/channels/:id/messages/:id/threads', true, ({ params, body }) => {
+      const parent = channel(params[0]);
+      const starter = message(parent.id, params[1]);
+      if (state.channels.has(starter.id)) throw new ApiError(400, 160004, 'A thread has already been created for this message');
+      const thread = state.addChannel(parent.guild_id, String(body['name'] ?? 'thread').slice(0, 100), 11, parent.id, starter.id);
+      messages.threadCreated(thread);
+      return { status: 201, body: thread };
+    }),
+    r('PUT', '/applications/:id/guilds/:id/commands', true, ({ params, body }) => {
+      const list = (Array.isArray(body) ? body : []) as Json[];
+      const saved = list.map((c) => ({ ...c, id: state.ids.next(), application_id: params[0], guild_id: params[1], version: '1' }));
+      state.commands.set(`${params[1]}`, saved);
+      return ok(saved);
+    }),
+    r('POST', '/interactions/:id/:token/callback', false, ({ params, body }) => {
+      state.interactionReplies.push({ interaction: params[0] as string, ...body });
+      return NO_CONTENT;
+    }),
+    r('GET', '/guilds/:id/members/:id', true, ({ params }) => {
+      const member = messages.memberObject(params[0] as string, params[1] as string);
+      if (!member) throw new ApiError(404, 10007, 'Unknown Member');
+      return ok(member);
+    }),
+  ];
+}

@@ -19,7 +19,8 @@ export const MATTERBRIDGE_BIN = join(OUT, 'matterbridge');
 const MODULE = 'github.com/42wim/matterbridge';
 const PINNED = 'v1.26.0';
 /** Every bridge but IRC left out: a smaller, faster build. */
-const TAGS = 'noapi nodiscord nogitter noharmony nokeybase nomatrix nomattermost nomsteams nomumble nonctalk norocketchat noslack nosshchat nosteam notelegram novk nowhatsapp nozulip noxmpp';
+const TAGS =
+  'noapi nodiscord nogitter noharmony nokeybase nomatrix nomattermost nomsteams nomumble nonctalk norocketchat noslack nosshchat nosteam notelegram novk nowhatsapp nozulip noxmpp';
 
 function goEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GOFLAGS: '-mod=mod', GOPATH: join(PEERS, 'go'), GOBIN: OUT };
@@ -35,10 +36,15 @@ export async function ensureMatterbridge(): Promise<string> {
     await run('go', ['install', `${MODULE}@latest`], { ...opts, cwd: PEERS });
     if (existsSync(MATTERBRIDGE_BIN)) return MATTERBRIDGE_BIN;
   } catch (error) {
-    errors.push(`go install: ${String((error as { stderr?: string }).stderr ?? error).slice(0, 300)}`);
+    errors.push(
+      `go install: ${String((error as { stderr?: string }).stderr ?? error).slice(0, 300)}`,
+    );
   }
   try {
-    const { stdout } = await run('go', ['mod', 'download', '-json', `${MODULE}@${PINNED}`], { ...opts, cwd: PEERS });
+    const { stdout } = await run('go', ['mod', 'download', '-json', `${MODULE}@${PINNED}`], {
+      ...opts,
+      cwd: PEERS,
+    });
     const dir = (JSON.parse(stdout) as { Dir?: string }).Dir;
     if (!dir) throw new Error(`go mod download gave no Dir: ${stdout.slice(0, 300)}`);
     const src = join(OUT, 'src');
@@ -51,7 +57,9 @@ export async function ensureMatterbridge(): Promise<string> {
     if (existsSync(MATTERBRIDGE_BIN)) return MATTERBRIDGE_BIN;
     errors.push('go build produced no binary');
   } catch (error) {
-    errors.push(`go mod download + go build: ${String((error as { stderr?: string }).stderr ?? error).slice(0, 500)}`);
+    errors.push(
+      `go mod download + go build: ${String((error as { stderr?: string }).stderr ?? error).slice(0, 500)}`,
+    );
   }
   throw new Error(errors.join('; '));
 }
@@ -87,7 +95,12 @@ export function startMatterbridge(
     '[[gateway]]',
     'name="bench"',
     'enable=true',
-    ...options.channels.flatMap((channel) => ['', '[[gateway.inout]]', 'account="irc.local"', `channel="${channel}"`]),
+    ...options.channels.flatMap((channel) => [
+      '',
+      '[[gateway.inout]]',
+      'account="irc.local"',
+      `channel="${channel}"`,
+    ]),
     '',
   ].join('\n');
   const conf = join(dir, 'matterbridge.toml');

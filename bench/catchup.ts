@@ -8,7 +8,7 @@
 import '../bin/polyfill.mjs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -19,6 +19,8 @@ import type { ChannelId } from '../src/core/types.js';
 import { environment } from './environment.js';
 
 const total = Number(process.env.BENCH_CATCHUP ?? 100_000);
+/** Other work on the machine skews the rate: reported with the result. */
+const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
 
 async function startNodeWithP2P(dir: string) {
   const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
@@ -67,12 +69,21 @@ async function serve(): Promise<void> {
 }
 
 async function measure(): Promise<void> {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, '--serve'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, process.argv[1] as string, '--serve'],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((ok) => lines.once('line', ok));
-  const source = JSON.parse(first) as { address: string; channel: string; entries: number; buildMs: number };
+  const source = JSON.parse(first) as {
+    address: string;
+    channel: string;
+    entries: number;
+    buildMs: number;
+  };
 
   const dir = mkdtempSync(join(tmpdir(), 'mc-bench-catchup-dst-'));
   const { node, p2p } = await startNodeWithP2P(dir);
@@ -80,8 +91,13 @@ async function measure(): Promise<void> {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
+  // RSS when each tenth of the backlog has arrived: flat memory means these level off.
+  const rssByTenth: number[] = [];
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    const tenth = Math.floor((node.metrics().entries / source.entries) * 10);
+    while (rssByTenth.length < tenth) rssByTenth.push(rss);
   }, 25);
 
   const started = performance.now();
@@ -114,7 +130,9 @@ async function measure(): Promise<void> {
       rssBeforeMb: mb(rssBefore),
       peakRssMb: mb(peakRss),
       rssGrowthMb: mb(peakRss - rssBefore),
+      rssMbAtEachTenth: rssByTenth.map(mb),
       sourceBuildSeconds: Math.round(source.buildMs) / 1000,
+      loadAverage1m: { atStart: loadAtStart, atEnd: Math.round(loadavg()[0]! * 100) / 100 },
       environment: environment(),
     }),
   );

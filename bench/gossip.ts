@@ -8,7 +8,7 @@
  */
 import '../bin/polyfill.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -22,11 +22,16 @@ const NODES = Number(process.env.BENCH_GOSSIP_NODES ?? 10);
 const MESSAGES = Number(process.env.BENCH_GOSSIP_MESSAGES ?? 2000);
 const RATE = Number(process.env.BENCH_GOSSIP_RATE ?? 200);
 const WARMUP = 200;
+/** Other work on the machine skews latency: reported with the result. */
+const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
 
 /** One clock for every thread of the process, in ms with sub-ms precision. */
 const now = () => performance.timeOrigin + performance.now();
 
-type ToWorker = { cmd: 'follow'; channel: string } | { cmd: 'send'; count: number; rate: number } | { cmd: 'stop' };
+type ToWorker =
+  | { cmd: 'follow'; channel: string }
+  | { cmd: 'send'; count: number; rate: number }
+  | { cmd: 'stop' };
 type FromWorker =
   | { kind: 'started'; address: string; channel?: string }
   | { kind: 'following' }
@@ -60,7 +65,11 @@ async function worker(): Promise<void> {
     const { channel } = await node.submit(user.id, { kind: 'createChannel', name: 'bench' });
     sender = { user: user.id, channel: channel!.id };
   }
-  post({ kind: 'started', address: p2p.addresses()[0]!, ...(sender && { channel: sender.channel }) });
+  post({
+    kind: 'started',
+    address: p2p.addresses()[0]!,
+    ...(sender && { channel: sender.channel }),
+  });
   port.on('message', async (message: ToWorker) => {
     if (message.cmd === 'follow') {
       await p2p.fetchChannel(message.channel);
@@ -75,7 +84,11 @@ async function worker(): Promise<void> {
         const at = now();
         sends.push(
           node
-            .submit(sender.user as never, { kind: 'sendMessage', channel: sender.channel as ChannelId, text: `m${i}` })
+            .submit(sender.user as never, {
+              kind: 'sendMessage',
+              channel: sender.channel as ChannelId,
+              text: `m${i}`,
+            })
             .then((r) => post({ kind: 'sent', id: r.created!, at })),
         );
       }
@@ -166,6 +179,7 @@ async function main(): Promise<void> {
       deliveredFraction: round(latencies.length / expected),
       peakRssMb: Math.round(peakRss / 2 ** 20),
       note: 'all nodes are worker threads of one process; peak RSS is for all of them',
+      loadAverage1m: { atStart: loadAtStart, atEnd: Math.round(loadavg()[0]! * 100) / 100 },
       environment: environment(),
     }),
   );

@@ -38,7 +38,13 @@ interface Phase {
 interface ToolResult {
   readonly conversation: Phase;
   readonly spaced: Phase;
-  readonly throughput: { readonly messages: number; readonly delivered: number; readonly seconds: number; readonly perSecond: number; readonly inOrderPerSender: boolean };
+  readonly throughput: {
+    readonly messages: number;
+    readonly delivered: number;
+    readonly seconds: number;
+    readonly perSecond: number;
+    readonly inOrderPerSender: boolean;
+  };
 }
 
 function percentile(sorted: readonly number[], q: number): number {
@@ -59,14 +65,23 @@ function phase(samples: readonly (number | undefined)[]): Phase {
 }
 
 /** Milliseconds from `sentAt` until `receiver` saw a line in #b ending with `token` (undefined if never). */
-async function arrival(receiver: RawIrcClient, token: string, sentAt: number, ms = 20_000): Promise<number | undefined> {
+async function arrival(
+  receiver: RawIrcClient,
+  token: string,
+  sentAt: number,
+  ms = 20_000,
+): Promise<number | undefined> {
   const seen = await receiver
     .waitUntil(() => receiver.messagesIn('#b').find((m) => m.text.endsWith(` ${token}`)), ms, token)
     .catch(() => undefined);
   return seen ? seen.at - sentAt : undefined;
 }
 
-async function measure(tool: string, senders: readonly RawIrcClient[], receiver: RawIrcClient): Promise<ToolResult> {
+async function measure(
+  tool: string,
+  senders: readonly RawIrcClient[],
+  receiver: RawIrcClient,
+): Promise<ToolResult> {
   const [first] = senders as [RawIrcClient];
   // Warm-up: the first line of a fresh channel link costs lookups that later lines do not.
   for (let i = 0; i < 2; i++) {
@@ -111,7 +126,9 @@ async function measure(tool: string, senders: readonly RawIrcClient[], receiver:
   const seconds = Math.max(...lastArrival.map((t) => t ?? 0)) / 1000;
   const received = receiver.messagesIn('#b').map((m) => m.text);
   const inOrder = tokens.every((list) => {
-    const positions = list.map((t) => received.findIndex((r) => r.endsWith(` ${t}`))).filter((p) => p >= 0);
+    const positions = list
+      .map((t) => received.findIndex((r) => r.endsWith(` ${t}`)))
+      .filter((p) => p >= 0);
     return positions.every((p, i) => i === 0 || p > (positions[i - 1] as number));
   });
   return {
@@ -128,9 +145,16 @@ async function measure(tool: string, senders: readonly RawIrcClient[], receiver:
 }
 
 /** Resolves once the bot `nick` is in both channels (seen by the clients there). */
-async function botJoined(sender: RawIrcClient, receiver: RawIrcClient, nick: string): Promise<void> {
+async function botJoined(
+  sender: RawIrcClient,
+  receiver: RawIrcClient,
+  nick: string,
+): Promise<void> {
   const joined = (c: RawIrcClient, channel: string) =>
-    c.waitForLine((l) => l.command === 'JOIN' && l.nick === nick && l.params[0]?.toLowerCase() === channel, 60_000);
+    c.waitForLine(
+      (l) => l.command === 'JOIN' && l.nick === nick && l.params[0]?.toLowerCase() === channel,
+      60_000,
+    );
   await Promise.all([joined(sender, '#a'), joined(receiver, '#b')]);
 }
 
@@ -156,7 +180,13 @@ try {
     logLevel: 'warn',
     irc: {
       networks: {
-        local: { host: '127.0.0.1', port: peer.port, tls: false, nick: 'mcgw', flood: { burst: 4, delayMs: FLOOD_DELAY_MS } },
+        local: {
+          host: '127.0.0.1',
+          port: peer.port,
+          tls: false,
+          nick: 'mcgw',
+          flood: { burst: 4, delayMs: FLOOD_DELAY_MS },
+        },
       },
     },
     links: [
@@ -173,13 +203,20 @@ try {
 
   try {
     await ensureMatterbridge();
-    const mb = startMatterbridge(work, { port: peer.port, nick: 'mbbot', channels: ['#a', '#b'], messageDelayMs: FLOOD_DELAY_MS });
+    const mb = startMatterbridge(work, {
+      port: peer.port,
+      nick: 'mbbot',
+      channels: ['#a', '#b'],
+      messageDelayMs: FLOOD_DELAY_MS,
+    });
     try {
       await botJoined(senders[0] as RawIrcClient, receiver, 'mbbot');
       await sleep(2_000); // matterbridge starts relaying once its gateway is up after the joins
       theirs = await measure('mb', senders, receiver);
     } catch (error) {
-      theirs = { skipped: `matterbridge run failed: ${(error as Error).message}; output: ${mb.output().slice(-500)}` };
+      theirs = {
+        skipped: `matterbridge run failed: ${(error as Error).message}; output: ${mb.output().slice(-500)}`,
+      };
     } finally {
       await mb.stop();
     }
@@ -193,7 +230,8 @@ try {
 }
 
 const mb = theirs && 'conversation' in theirs ? theirs : undefined;
-const ratio = (a: number, b: number | undefined) => (b === undefined || !(b > 0) ? null : Math.round((a / b) * 1000) / 1000);
+const ratio = (a: number, b: number | undefined) =>
+  b === undefined || !(b > 0) ? null : Math.round((a / b) * 1000) / 1000;
 console.log(
   JSON.stringify({
     name: 'relay-irc',
@@ -204,18 +242,23 @@ console.log(
     floodDelayMs: FLOOD_DELAY_MS,
     multichat: ours ?? null,
     matterbridge: theirs ?? null,
-    ratio: mb && ours
-      ? {
-          conversationP50: ratio(ours.conversation.p50, mb.conversation.p50),
-          conversationP99: ratio(ours.conversation.p99, mb.conversation.p99),
-          spacedP50: ratio(ours.spaced.p50, mb.spaced.p50),
-          throughput: ratio(ours.throughput.perSecond, mb.throughput.perSecond),
-        }
-      : null,
+    ratio:
+      mb && ours
+        ? {
+            conversationP50: ratio(ours.conversation.p50, mb.conversation.p50),
+            conversationP99: ratio(ours.conversation.p99, mb.conversation.p99),
+            spacedP50: ratio(ours.spaced.p50, mb.spaced.p50),
+            throughput: ratio(ours.throughput.perSecond, mb.throughput.perSecond),
+          }
+        : null,
     target: {
       conversationP50Ratio: 0.5,
       met: mb && ours ? ours.conversation.p50 <= 0.5 * mb.conversation.p50 : null,
     },
-    environment: { ...environment(), ircd: 'ngircd (Debian)', matterbridge: mb ? 'v1.26.0 (IRC only build)' : null },
+    environment: {
+      ...environment(),
+      ircd: 'ngircd (Debian)',
+      matterbridge: mb ? 'v1.26.0 (IRC only build)' : null,
+    },
   }),
 );

@@ -15,6 +15,11 @@ export class EventHub {
     return () => set.delete(wrapped);
   }
 
+  /** Whether anybody listens to `type` (so producers can skip building the event). */
+  has(type: NodeEventType): boolean {
+    return (this.listeners.get(type)?.size ?? 0) > 0;
+  }
+
   emit(event: NodeEvent): void {
     for (const listener of this.listeners.get(event.type) ?? []) {
       try {

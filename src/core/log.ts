@@ -6,7 +6,9 @@
 import { decodeCanonical, encodeCanonical, hashBytes } from './encoding.js';
 import { ChainError, ForkError, GapError, SignatureError } from './errors.js';
 import { sign, verify, type KeyPair } from './identity.js';
-import type { EntryId, LogEntry, UnsignedEntry } from './types.js';
+import { arraySpans, mapValue } from './cbor-spans.js';
+import { rememberResourceIds } from './resources.js';
+import type { EntryId, LogEntry, ResourceId, UnsignedEntry } from './types.js';
 
 /**
  * An entry together with its bytes and id, computed once. On disk and on the wire an entry is
@@ -73,7 +75,27 @@ export function unseal(bytes: Uint8Array): SealedEntry {
   if (Buffer.compare(Buffer.from(sealed.bytes), Buffer.from(bytes)) !== 0) {
     throw new ChainError(`entry ${sealed.id} is not canonically encoded`);
   }
+  rememberCreatedIds(sealed);
   return remember(sealed);
+}
+
+/** Hashes each created resource from its span in the signed bytes (one encode saved each). */
+function rememberCreatedIds(sealed: SealedEntry): void {
+  const creates = sealed.entry.tx.creates;
+  if (!Array.isArray(creates) || creates.length === 0) return;
+  try {
+    const tx = mapValue(sealed.signed, 0, 'tx');
+    const at = tx === undefined ? undefined : mapValue(sealed.signed, tx, 'creates');
+    if (at === undefined) return;
+    const spans = arraySpans(sealed.signed, at);
+    if (spans.length !== creates.length) return;
+    const ids = spans.map(
+      ([start, end]) => hashBytes(sealed.signed.subarray(start, end)) as ResourceId,
+    );
+    rememberResourceIds(creates, ids);
+  } catch {
+    // Unusual encodings fall back to encoding each resource when its id is asked for.
+  }
 }
 
 function isEntryShape(value: unknown): value is LogEntry {

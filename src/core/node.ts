@@ -104,8 +104,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
     const projections = prepareProjections(db);
     const now = options.clock ?? Date.now;
     const key = loadOrCreateNodeKey(options.dataDir);
-    const views = new Views(projections, log, (row: ProfileRow) => this.isLocalProfile(row));
     const state = createStateView(projections, resources);
+    const views = new Views(projections, log, state, (row: ProfileRow) => this.isLocalProfile(row));
     const internals: NodeInternals = {
       db,
       commit: new GroupCommit(db, () => {

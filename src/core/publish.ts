@@ -30,19 +30,31 @@ export class EventPublisher {
     changes: readonly Change[],
     local: boolean,
   ): void {
-    this.hub.emit({ type: 'entry', envelope: { entry: sealed.entry, contents }, local });
-    this.changes(changes, local);
+    if (this.hub.has('entry')) {
+      this.hub.emit({ type: 'entry', envelope: { entry: sealed.entry, contents }, local });
+    }
+    this.changes(changes, local, contents);
   }
 
-  changes(changes: readonly Change[], local: boolean): void {
+  /**
+   * Emits the events of applied changes. Views are built only for event types somebody listens
+   * to: a node catching up on a large backlog with no subscriber spends nothing on them.
+   */
+  changes(
+    changes: readonly Change[],
+    local: boolean,
+    contents: ReadonlyMap<ContentHash, Uint8Array> = new Map(),
+  ): void {
     const { views, projections } = this.q;
     for (const change of changes) {
       switch (change.kind) {
         case 'message': {
-          const message = this.message(change.message);
-          if (!message) break;
+          if (!this.hub.has('message') && !this.hub.has('notification')) break;
+          const row = projections.message.get(change.message);
+          if (!row) break;
+          const message = views.message(row as never, { fresh: true, contents });
           this.hub.emit({ type: 'message', message, local });
-          this.notify(message);
+          if (this.hub.has('notification')) this.notify(message);
           break;
         }
         case 'edit': {

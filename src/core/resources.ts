@@ -12,6 +12,20 @@ import type { ContentHash, Resource, ResourceId, Role } from './types.js';
 
 const idByResource = new WeakMap<Resource, ResourceId>();
 
+/**
+ * Records the ids of a received transaction's resources, hashed from their spans in the signed
+ * bytes (see cbor-spans.ts), so they need not be encoded again.
+ */
+export function rememberResourceIds(
+  resources: readonly Resource[],
+  ids: readonly ResourceId[],
+): void {
+  resources.forEach((resource, i) => {
+    const id = ids[i];
+    if (id) idByResource.set(resource, id);
+  });
+}
+
 /** Cached per object: a transaction's resources are hashed for ids, slots and storage alike. */
 export function resourceIdOf(resource: Resource): ResourceId {
   let id = idByResource.get(resource);

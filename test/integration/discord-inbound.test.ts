@@ -21,8 +21,13 @@ afterAll(async () => {
 });
 
 /** Events emitted after `from`, once `count` of `kind` have arrived. */
-async function next<K extends InboundEvent['kind']>(from: number, kind: K, count = 1): Promise<Extract<InboundEvent, { kind: K }>[]> {
-  const of = () => h.events.slice(from).filter((e): e is Extract<InboundEvent, { kind: K }> => e.kind === kind);
+async function next<K extends InboundEvent['kind']>(
+  from: number,
+  kind: K,
+  count = 1,
+): Promise<Extract<InboundEvent, { kind: K }>[]> {
+  const of = () =>
+    h.events.slice(from).filter((e): e is Extract<InboundEvent, { kind: K }> => e.kind === kind);
   await until(() => of().length >= count, `${count} ${kind} event(s)`);
   return of();
 }
@@ -38,8 +43,15 @@ describe('discord inbound', () => {
     const mods = h.fake.state.addRole(h.fake.guild.id, 'Mods');
     const random = h.fake.addChannel('random');
     // discord.js caches the role only from GUILD_CREATE/GUILD_ROLE_CREATE.
-    h.fake.gateway.dispatch('GUILD_ROLE_CREATE', { guild_id: h.fake.guild.id, role: { ...mods, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 } });
-    const sent = h.fake.say(h.fake.channel.id, bob, `hi <@${carol.id}>, ask <@&${mods.id}> in <#${random.id}> **now**`);
+    h.fake.gateway.dispatch('GUILD_ROLE_CREATE', {
+      guild_id: h.fake.guild.id,
+      role: { ...mods, color: 0, hoist: false, managed: false, mentionable: true, flags: 0 },
+    });
+    const sent = h.fake.say(
+      h.fake.channel.id,
+      bob,
+      `hi <@${carol.id}>, ask <@&${mods.id}> in <#${random.id}> **now**`,
+    );
     const [message] = await next(from, 'message');
     expect(message).toMatchObject({
       target: { channel: h.fake.channel.id },
@@ -49,7 +61,9 @@ describe('discord inbound', () => {
     });
     expect(message?.self).toBeUndefined();
     // The mentioned person gets a profile first, so the router can name them.
-    const profileAt = h.events.findIndex((e, i) => i >= from && e.kind === 'profile' && e.sender.externalId === carol.id);
+    const profileAt = h.events.findIndex(
+      (e, i) => i >= from && e.kind === 'profile' && e.sender.externalId === carol.id,
+    );
     const messageAt = h.events.findIndex((e, i) => i >= from && e.kind === 'message');
     expect(profileAt).toBeGreaterThanOrEqual(0);
     expect(profileAt).toBeLessThan(messageAt);
@@ -58,13 +72,31 @@ describe('discord inbound', () => {
   it('a reply carries replyTo; attachments carry URLs, and too-large ones become links', async () => {
     const from = h.events.length;
     const root = h.fake.say(h.fake.channel.id, bob, 'root');
-    const small = { id: '1', filename: 'cat.png', size: 1_000, url: 'https://cdn.example/cat.png', proxy_url: 'https://cdn.example/cat.png', content_type: 'image/png' };
-    const huge = { id: '2', filename: 'film.mkv', size: 900 * 1024 * 1024, url: 'https://cdn.example/film.mkv', proxy_url: 'https://cdn.example/film.mkv' };
-    const reply = h.fake.say(h.fake.channel.id, carol, 'look', { replyTo: root.id, attachments: [small, huge] });
+    const small = {
+      id: '1',
+      filename: 'cat.png',
+      size: 1_000,
+      url: 'https://cdn.example/cat.png',
+      proxy_url: 'https://cdn.example/cat.png',
+      content_type: 'image/png',
+    };
+    const huge = {
+      id: '2',
+      filename: 'film.mkv',
+      size: 900 * 1024 * 1024,
+      url: 'https://cdn.example/film.mkv',
+      proxy_url: 'https://cdn.example/film.mkv',
+    };
+    const reply = h.fake.say(h.fake.channel.id, carol, 'look', {
+      replyTo: root.id,
+      attachments: [small, huge],
+    });
     const messages = await next(from, 'message', 2);
     const got = messages.find((m) => m.externalId === reply.id);
     expect(got?.replyTo).toBe(root.id);
-    expect(got?.attachments).toEqual([{ url: small.url, name: 'cat.png', size: 1_000, mimeType: 'image/png' }]);
+    expect(got?.attachments).toEqual([
+      { url: small.url, name: 'cat.png', size: 1_000, mimeType: 'image/png' },
+    ]);
     expect(got?.text).toBe(`look\n${huge.url}`);
   });
 
@@ -77,7 +109,11 @@ describe('discord inbound', () => {
     h.fake.remove(a.id);
     h.fake.bulkDelete(h.fake.channel.id, [b.id, c.id]);
     const [edit] = await next(from, 'edit');
-    expect(edit).toMatchObject({ externalId: a.id, text: 'one (edited)', sender: { externalId: bob.id } });
+    expect(edit).toMatchObject({
+      externalId: a.id,
+      text: 'one (edited)',
+      sender: { externalId: bob.id },
+    });
     const deletes = await next(from, 'delete', 3);
     expect(deletes.map((d) => [d.externalId, d.sender.externalId])).toEqual([
       [a.id, bob.id],
@@ -106,7 +142,11 @@ describe('discord inbound', () => {
     const thread = h.fake.startThread(h.fake.channel.id, root.id, 'topic');
     const inThread = h.fake.say(thread.id, carol, 'in the thread');
     const [, got] = await next(from, 'message', 2);
-    expect(got).toMatchObject({ target: { channel: h.fake.channel.id }, threadRoot: root.id, externalId: `${thread.id}/${inThread.id}` });
+    expect(got).toMatchObject({
+      target: { channel: h.fake.channel.id },
+      threadRoot: root.id,
+      externalId: `${thread.id}/${inThread.id}`,
+    });
 
     const resolved = await h.adapter.resolveTarget({ channel: thread.id });
     expect(resolved).toEqual({ channel: h.fake.channel.id, thread: thread.id });
@@ -139,8 +179,8 @@ describe('discord inbound', () => {
       text: 'from multichat',
       rich: { blocks: [] } as never,
     });
-    const foreign = h.fake.state.webhooks.size; // our webhook exists now
-    expect(foreign).toBe(1);
+    expect(h.fake.state.webhooks.size).toBe(1); // ours
+    // Another integration's webhook in the same channel, owned by another application.
     h.fake.state.webhooks.set('999999999999999999', {
       ...[...h.fake.state.webhooks.values()][0]!,
       id: '999999999999999999',
@@ -148,15 +188,27 @@ describe('discord inbound', () => {
       application_id: '111111111111111111',
       user: bob,
     });
-    const hookUser = { id: '999999999999999999', username: 'GitHub', global_name: null, discriminator: '0000', avatar: null, bot: true };
-    const other = h.fake.say(h.fake.channel.id, hookUser, 'pushed 1 commit');
-    (h.fake.state.messages.get(other.id) as Record<string, unknown>)['webhook_id'] = hookUser.id;
-    h.fake.gateway.dispatch('MESSAGE_CREATE', { ...h.fake.state.messages.get(other.id), guild_id: h.fake.guild.id });
+    const hookUser = {
+      id: '999999999999999999',
+      username: 'GitHub',
+      global_name: null,
+      discriminator: '0000',
+      avatar: null,
+      bot: true,
+    };
+    const other = h.fake.say(h.fake.channel.id, hookUser, 'pushed 1 commit', {
+      webhookId: hookUser.id,
+    });
+    const fromBot = h.fake.say(h.fake.channel.id, h.fake.state.bot, 'the bot itself');
     const messages = await next(from, 'message', 3);
     const own = messages.find((m) => m.externalId === posted.externalIds[0]);
     expect(own?.self).toBe(true);
-    const fromHook = messages.filter((m) => m.externalId === other.id);
-    expect(fromHook.at(-1)?.self).toBeUndefined();
-    expect(fromHook.at(-1)?.sender).toMatchObject({ externalId: `${hookUser.id}/GitHub`, displayName: 'GitHub' });
+    expect(messages.find((m) => m.externalId === fromBot.id)?.self).toBe(true);
+    const fromHook = messages.find((m) => m.externalId === other.id);
+    expect(fromHook?.self).toBeUndefined();
+    expect(fromHook?.sender).toMatchObject({
+      externalId: `${hookUser.id}/GitHub`,
+      displayName: 'GitHub',
+    });
   });
 });

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/bridges/errors.js';
-import type { ExternalMessageId, LinkTarget, ReactionAction, SendAction, TargetKey } from '../../src/bridges/types.js';
+import type {
+  ExternalMessageId,
+  LinkTarget,
+  ReactionAction,
+  SendAction,
+  TargetKey,
+} from '../../src/bridges/types.js';
 import { startDiscordHarness, type DiscordHarness } from '../peers/discord-fake/harness.js';
 import type { RecordedRequest } from '../peers/discord-fake/index.js';
 
@@ -32,7 +38,12 @@ function send(text: string, extra: Partial<SendAction> = {}): SendAction {
 }
 
 function base(target: LinkTarget = { channel: h.fake.channel.id }) {
-  return { target, targetKey: 'discord:test' as TargetKey, idempotencyKey: `out-${++key}`, sender: { id: 'alice-id', name: 'alice' } };
+  return {
+    target,
+    targetKey: 'discord:test' as TargetKey,
+    idempotencyKey: `out-${++key}`,
+    sender: { id: 'alice-id', name: 'alice' },
+  };
 }
 
 /** Requests recorded while `run` ran. */
@@ -43,12 +54,15 @@ async function during(run: () => Promise<unknown>): Promise<RecordedRequest[]> {
   return h.fake.requests.slice(from).filter((r) => !r.template.startsWith('/applications/'));
 }
 
-const line = (r: RecordedRequest) => `${r.method} ${r.template}${r.query}`.replace(/thread_id=\d+/, 'thread_id=T');
+const line = (r: RecordedRequest) =>
+  `${r.method} ${r.template}${r.query}`.replace(/thread_id=\d+/, 'thread_id=T');
 
 describe('discord outbound', () => {
   it('send → finds or creates one webhook per channel, then executes it with name and avatar', async () => {
     let result;
-    const first = await during(async () => (result = await h.adapter.send(send('hello **world**'))));
+    const first = await during(
+      async () => (result = await h.adapter.send(send('hello **world**'))),
+    );
     expect(first.map(line)).toEqual([
       'GET /channels/:id/webhooks',
       'POST /channels/:id/webhooks',
@@ -61,7 +75,10 @@ describe('discord outbound', () => {
       allowed_mentions: { parse: ['users'] },
     });
     const id = result!.externalIds[0] as string;
-    expect(h.fake.state.messages.get(id)).toMatchObject({ content: 'hello **world**', author: { username: 'alice' } });
+    expect(h.fake.state.messages.get(id)).toMatchObject({
+      content: 'hello **world**',
+      author: { username: 'alice' },
+    });
     const second = await during(() => h.adapter.send(send('again')));
     expect(second.map(line)).toEqual(['POST /webhooks/:id/:token?wait=true']);
     expect(h.fake.state.webhooks.size).toBe(1);
@@ -77,7 +94,8 @@ describe('discord outbound', () => {
 
   it('names Discord refuses are adjusted rather than the message lost', async () => {
     const result = await h.adapter.send(send('hi', { sender: { id: 'x', name: 'Discord fan' } }));
-    const author = h.fake.state.messages.get(result.externalIds[0] as string)?.author.username ?? '';
+    const author =
+      h.fake.state.messages.get(result.externalIds[0] as string)?.author.username ?? '';
     expect(author).not.toMatch(/discord/i);
     expect(author.replace('\u200d', '')).toBe('Discord fan');
   });
@@ -87,11 +105,19 @@ describe('discord outbound', () => {
     const rootId = root.externalIds[0] as ExternalMessageId;
     const reply = await h.adapter.send(send('answer', { replyTo: rootId }));
     const content = h.fake.state.messages.get(reply.externalIds[0] as string)?.content;
-    expect(content).toBe(`-# ↪ https://discord.com/channels/${h.fake.guild.id}/${h.fake.channel.id}/${rootId}\nanswer`);
+    expect(content).toBe(
+      `-# ↪ https://discord.com/channels/${h.fake.guild.id}/${h.fake.channel.id}/${rootId}\nanswer`,
+    );
 
     let inThread;
-    const calls = await during(async () => (inThread = await h.adapter.send(send('in a thread', { threadRoot: rootId }))));
-    expect(calls.map(line)).toEqual(['GET /channels/:id', 'POST /channels/:id/messages/:id/threads', 'POST /webhooks/:id/:token?wait=true&thread_id=T']);
+    const calls = await during(
+      async () => (inThread = await h.adapter.send(send('in a thread', { threadRoot: rootId }))),
+    );
+    expect(calls.map(line)).toEqual([
+      'GET /channels/:id',
+      'POST /channels/:id/messages/:id/threads',
+      'POST /webhooks/:id/:token?wait=true&thread_id=T',
+    ]);
     const [id] = inThread!.externalIds;
     const [thread, message] = (id as string).split('/');
     expect(thread).toBe(rootId);
@@ -100,10 +126,24 @@ describe('discord outbound', () => {
 
   it('edit → PATCH of the webhook message; delete → DELETE of it (thread_id kept)', async () => {
     const root = await h.adapter.send(send('to edit'));
-    const threaded = await h.adapter.send(send('threaded', { threadRoot: root.externalIds[0] as ExternalMessageId }));
+    const threaded = await h.adapter.send(
+      send('threaded', { threadRoot: root.externalIds[0] as ExternalMessageId }),
+    );
     const calls = await during(async () => {
-      await h.adapter.edit({ kind: 'edit', ...base(), externalIds: root.externalIds, text: 'edited', rich: { blocks: [] } as never });
-      await h.adapter.edit({ kind: 'edit', ...base(), externalIds: threaded.externalIds, text: 'edited too', rich: { blocks: [] } as never });
+      await h.adapter.edit({
+        kind: 'edit',
+        ...base(),
+        externalIds: root.externalIds,
+        text: 'edited',
+        rich: { blocks: [] } as never,
+      });
+      await h.adapter.edit({
+        kind: 'edit',
+        ...base(),
+        externalIds: threaded.externalIds,
+        text: 'edited too',
+        rich: { blocks: [] } as never,
+      });
       await h.adapter.delete({ kind: 'delete', ...base(), externalIds: threaded.externalIds });
     });
     expect(calls.map(line)).toEqual([
@@ -112,7 +152,9 @@ describe('discord outbound', () => {
       'DELETE /webhooks/:id/:token/messages/:id?thread_id=T',
     ]);
     expect(h.fake.state.messages.get(root.externalIds[0] as string)?.content).toBe('edited');
-    expect(h.fake.state.messages.has((threaded.externalIds[0] as string).split('/')[1] as string)).toBe(false);
+    expect(
+      h.fake.state.messages.has((threaded.externalIds[0] as string).split('/')[1] as string),
+    ).toBe(false);
   });
 
   it('react/unreact → PUT/DELETE own reaction with the emoji URL-encoded; unknown custom emoji is permanent', async () => {
@@ -121,10 +163,25 @@ describe('discord outbound', () => {
     h.fake.guild.emojis.push({ id: '222222222222222222', name: 'party', animated: false });
     h.fake.gateway.dispatch('GUILD_EMOJIS_UPDATE', {
       guild_id: h.fake.guild.id,
-      emojis: [{ id: '222222222222222222', name: 'party', roles: [], require_colons: true, managed: false, animated: false, available: true }],
+      emojis: [
+        {
+          id: '222222222222222222',
+          name: 'party',
+          roles: [],
+          require_colons: true,
+          managed: false,
+          animated: false,
+          available: true,
+        },
+      ],
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const act = (kind: ReactionAction['kind'], emoji: string): ReactionAction => ({ kind, ...base(), externalId, emoji });
+    const act = (kind: ReactionAction['kind'], emoji: string): ReactionAction => ({
+      kind,
+      ...base(),
+      externalId,
+      emoji,
+    });
     const calls = await during(async () => {
       await h.adapter.react(act('react', '👍'));
       await h.adapter.react(act('react', ':party:'));
@@ -138,15 +195,48 @@ describe('discord outbound', () => {
     const reactions = h.fake.state.reactions.get(externalId);
     expect(reactions?.get('party:222222222222222222')?.size).toBe(1);
     expect(reactions?.get('👍')?.size).toBe(0);
-    await expect(h.adapter.react(act('react', ':nope:'))).rejects.toMatchObject({ permanent: true });
+    await expect(h.adapter.react(act('react', ':nope:'))).rejects.toMatchObject({
+      permanent: true,
+    });
+  });
+
+  it('without Manage Webhooks in a channel, posts, edits and deletes go as the bot', async () => {
+    const locked = h.fake.addChannel('locked');
+    h.fake.state.webhooksDenied.add(locked.id);
+    const target = { channel: locked.id };
+    const sent = await h.adapter.send(send('still delivered', { target }));
+    const posted = h.fake.state.messages.get(sent.externalIds[0] as string);
+    expect(posted).toMatchObject({
+      content: '**alice:** still delivered',
+      author: { id: h.fake.state.bot.id },
+    });
+    const calls = await during(async () => {
+      await h.adapter.edit({
+        kind: 'edit',
+        ...base(target),
+        externalIds: sent.externalIds,
+        text: 'fixed',
+        rich: { blocks: [] } as never,
+      });
+      await h.adapter.delete({ kind: 'delete', ...base(target), externalIds: sent.externalIds });
+    });
+    expect(calls.map(line)).toEqual([
+      'PATCH /channels/:id/messages/:id',
+      'DELETE /channels/:id/messages/:id',
+    ]);
+    expect(h.fake.state.messages.has(sent.externalIds[0] as string)).toBe(false);
   });
 
   it('an unknown channel or a malformed target fails permanently', async () => {
     const unknown = h.adapter.send(send('x', { target: { channel: '123456789012345678' } }));
     await expect(unknown).rejects.toBeInstanceOf(DeliveryError);
     await expect(unknown).rejects.toMatchObject({ permanent: true });
-    await expect(h.adapter.send(send('x', { target: { room: '#x' } }))).rejects.toMatchObject({ permanent: true });
-    await expect(h.adapter.resolveTarget({ channel: '123456789012345678' })).rejects.toMatchObject({ permanent: true });
+    await expect(h.adapter.send(send('x', { target: { room: '#x' } }))).rejects.toMatchObject({
+      permanent: true,
+    });
+    await expect(h.adapter.resolveTarget({ channel: '123456789012345678' })).rejects.toMatchObject({
+      permanent: true,
+    });
   });
 });
 
@@ -174,13 +264,24 @@ describe('discord outbound as the bot (useWebhooks: false)', () => {
     await bot.adapter.stop();
     const again = await (await bot.restart()).send(action);
     expect(again.externalIds).toEqual(first.externalIds);
-    const posts = [...bot.fake.state.messages.values()].filter((m) => m.content.endsWith('once only'));
+    const posts = [...bot.fake.state.messages.values()].filter((m) =>
+      m.content.endsWith('once only'),
+    );
     expect(posts).toHaveLength(1);
-    const request = bot.fake.requests.find((r) => r.template === '/channels/:id/messages' && r.method === 'POST');
+    const request = bot.fake.requests.find(
+      (r) => r.template === '/channels/:id/messages' && r.method === 'POST',
+    );
     expect(request?.body).toMatchObject({ content: '**alice:** once only', enforce_nonce: true });
     expect(String((request?.body as { nonce: string }).nonce).length).toBeLessThanOrEqual(25);
 
-    const reply = await bot.adapter.send({ ...action, idempotencyKey: 'delivery-43', text: 'a reply', replyTo: first.externalIds[0] as ExternalMessageId });
-    expect(bot.fake.state.messages.get(reply.externalIds[0] as string)?.['message_reference']).toMatchObject({ message_id: first.externalIds[0] });
+    const reply = await bot.adapter.send({
+      ...action,
+      idempotencyKey: 'delivery-43',
+      text: 'a reply',
+      replyTo: first.externalIds[0] as ExternalMessageId,
+    });
+    expect(
+      bot.fake.state.messages.get(reply.externalIds[0] as string)?.['message_reference'],
+    ).toMatchObject({ message_id: first.externalIds[0] });
   });
 });

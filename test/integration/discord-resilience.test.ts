@@ -27,9 +27,11 @@ function send(channel: string, text: string, key = text): SendAction {
   };
 }
 
-const isExecute = (method: string, path: string) => method === 'POST' && path.startsWith('/webhooks/');
+const isExecute = (method: string, path: string) =>
+  method === 'POST' && path.startsWith('/webhooks/');
 const contents = (d: DiscordHarness) => [...d.fake.state.messages.values()].map((m) => m.content);
-const messages = (d: DiscordHarness) => d.events.filter((e): e is InboundMessage => e.kind === 'message' && e.self !== true);
+const messages = (d: DiscordHarness) =>
+  d.events.filter((e): e is InboundMessage => e.kind === 'message' && e.self !== true);
 
 describe('discord rate limits', () => {
   it('absorbs a 429 storm: every message posted once, in order, without breaking a bucket', async () => {
@@ -50,7 +52,9 @@ describe('discord rate limits', () => {
     h = await startDiscordHarness();
     h.fake.storm({ count: 3, retryAfterMs: 30, global: true });
     const result = await h.adapter.send(send(h.fake.channel.id, 'after a global limit'));
-    expect(h.fake.state.messages.get(result.externalIds[0] as string)?.content).toBe('after a global limit');
+    expect(h.fake.state.messages.get(result.externalIds[0] as string)?.content).toBe(
+      'after a global limit',
+    );
   });
 
   it('a wait longer than maxRateLimitWaitMs becomes DeliveryError.retryAfterMs; the retry posts once', async () => {
@@ -68,16 +72,26 @@ describe('discord rate limits', () => {
   });
 
   it('never exceeds 50 requests per second globally', async () => {
-    h = await startDiscordHarness({ fake: { limitFor: () => ({ limit: 1_000, windowMs: 1_000 }), heartbeatIntervalMs: 1_000 } });
-    const channels = [h.fake.channel.id, h.fake.addChannel('two').id, h.fake.addChannel('three').id];
+    h = await startDiscordHarness({
+      fake: { limitFor: () => ({ limit: 1_000, windowMs: 1_000 }), heartbeatIntervalMs: 1_000 },
+    });
+    const channels = [
+      h.fake.channel.id,
+      h.fake.addChannel('two').id,
+      h.fake.addChannel('three').id,
+    ];
     const texts = Array.from({ length: 120 }, (_, i) => `g${i}`);
     await Promise.all(texts.map((t, i) => h!.adapter.send(send(channels[i % 3] as string, t))));
     expect(contents(h).filter((c) => c.startsWith('g'))).toHaveLength(120);
     expect(h.fake.rateLimits.stats.globalLimited).toBe(0);
     expect(h.fake.rateLimits.stats.maxPerGlobalWindow).toBeLessThanOrEqual(50);
     for (const channel of channels) {
-      const inChannel = [...h.fake.state.messages.values()].filter((m) => m.channel_id === channel && m.content.startsWith('g'));
-      expect(inChannel.map((m) => m.content)).toEqual(texts.filter((_, i) => channels[i % 3] === channel));
+      const inChannel = [...h.fake.state.messages.values()].filter(
+        (m) => m.channel_id === channel && m.content.startsWith('g'),
+      );
+      expect(inChannel.map((m) => m.content)).toEqual(
+        texts.filter((_, i) => channels[i % 3] === channel),
+      );
     }
   });
 });
@@ -89,9 +103,18 @@ describe('discord gateway faults', () => {
     h.fake.say(h.fake.channel.id, bob, 'before');
     await until(() => messages(h!).length === 1, 'first message');
     h.fake.gateway.dropSockets();
-    for (const t of ['while down 1', 'while down 2', 'while down 3']) h.fake.say(h.fake.channel.id, bob, t);
-    await until(() => h!.fake.gateway.stats.resumes === 1 && messages(h!).length === 4, 'replayed messages');
-    expect(messages(h).map((m) => m.text)).toEqual(['before', 'while down 1', 'while down 2', 'while down 3']);
+    for (const t of ['while down 1', 'while down 2', 'while down 3'])
+      h.fake.say(h.fake.channel.id, bob, t);
+    await until(
+      () => h!.fake.gateway.stats.resumes === 1 && messages(h!).length === 4,
+      'replayed messages',
+    );
+    expect(messages(h).map((m) => m.text)).toEqual([
+      'before',
+      'while down 1',
+      'while down 2',
+      'while down 3',
+    ]);
     expect(h.fake.gateway.stats.identifies).toBe(1);
     expect(h.fake.gateway.stats.replayed).toBeGreaterThanOrEqual(3);
     await until(() => h!.adapter.health().state === 'connected', 'connected again');
@@ -112,7 +135,11 @@ describe('discord gateway faults', () => {
     h.fake.gateway.invalidateSessions();
     h.fake.gateway.dropSockets();
     // discord.js spaces IDENTIFYs 5 s apart (the documented identify limit): allow for it.
-    await until(() => h!.fake.gateway.stats.identifies === 2 && h!.fake.gateway.connectedSessions() === 1, 're-identify', 2_000);
+    await until(
+      () => h!.fake.gateway.stats.identifies === 2 && h!.fake.gateway.connectedSessions() === 1,
+      're-identify',
+      2_000,
+    );
     expect(h.fake.gateway.stats.invalidResumes).toBe(1);
     h.fake.say(h.fake.channel.id, bob, 'after re-identify');
     await until(() => messages(h!).length === 1, 'message on the new session');

@@ -34,7 +34,10 @@ async function boot(dataDir: string, fake: DiscordFake, netB: TestNetwork, link:
     store,
     logger: silentLogger,
     adapters: [
-      createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, slashCommand: false }, 'discord' as NetworkName),
+      createDiscordAdapter(
+        { token: fake.token, apiUrl: fake.apiUrl, slashCommand: false },
+        'discord' as NetworkName,
+      ),
       createTestAdapter({ name: 'b', network: netB }),
     ],
     options: { pollIntervalMs: 20 },
@@ -43,9 +46,14 @@ async function boot(dataDir: string, fake: DiscordFake, netB: TestNetwork, link:
   const alice = node.findUserByName('alice') ?? (await node.createLocalUser('alice')).user;
   const general =
     node.findChannelByName('general')?.id ??
-    ((await node.submit(alice.id, { kind: 'createChannel', name: 'general' })).channel?.id as ChannelId);
+    ((await node.submit(alice.id, { kind: 'createChannel', name: 'general' })).channel
+      ?.id as ChannelId);
   if (link) {
-    await runtime.links.create({ channel: 'general', network: 'discord', target: { channel: fake.channel.id } });
+    await runtime.links.create({
+      channel: 'general',
+      network: 'discord',
+      target: { channel: fake.channel.id },
+    });
     await runtime.links.create({ channel: 'general', network: 'b', target: main });
   }
   const stop = async () => {
@@ -69,10 +77,16 @@ describe('discord across a gateway restart', () => {
     const first = await boot(dataDir, fake, netB, true);
     const fromDiscord = fake.say(fake.channel.id, bob, 'hello from discord');
     await until(() => netB.at(atB).some((p) => p.text === 'hello from discord'), 'discord → b');
-    const native = (await first.node.submit(first.alice.id, { kind: 'sendMessage', channel: first.general, text: 'hello from multichat' }))
-      .created as MessageId;
+    const native = (
+      await first.node.submit(first.alice.id, {
+        kind: 'sendMessage',
+        channel: first.general,
+        text: 'hello from multichat',
+      })
+    ).created as MessageId;
     await first.runtime.settle();
-    const onDiscord = () => [...fake.state.messages.values()].find((m) => m.content.includes('from multichat'));
+    const onDiscord = () =>
+      [...fake.state.messages.values()].find((m) => m.content.includes('from multichat'));
     await until(() => onDiscord() !== undefined, 'multichat → discord');
     expect(onDiscord()?.author.username).toBe('alice');
     const nativeId = onDiscord()?.id as string;
@@ -87,9 +101,16 @@ describe('discord across a gateway restart', () => {
     fake.react(carol, fromDiscord.id, '🎉');
     await until(() => netB.at(atB).some((p) => p.reactions.size > 0), 'discord reaction → b');
 
-    await second.node.submit(second.alice.id, { kind: 'editMessage', message: native, text: 'edited natively' });
+    await second.node.submit(second.alice.id, {
+      kind: 'editMessage',
+      message: native,
+      text: 'edited natively',
+    });
     await second.runtime.settle();
-    await until(() => fake.state.messages.get(nativeId)?.content === 'edited natively', 'native edit → discord');
+    await until(
+      () => fake.state.messages.get(nativeId)?.content === 'edited natively',
+      'native edit → discord',
+    );
     expect(fake.state.webhooks.size).toBe(1); // the webhook of before the restart was found again
 
     await second.node.submit(second.alice.id, { kind: 'redactMessage', message: native });

@@ -19,7 +19,10 @@ afterAll(async () => {
 
 async function reply(count: number): Promise<string> {
   await until(() => h.fake.state.interactionReplies.length >= count, `reply ${count}`);
-  const body = h.fake.state.interactionReplies[count - 1] as { type: number; data: { content: string; flags: number } };
+  const body = h.fake.state.interactionReplies[count - 1] as {
+    type: number;
+    data: { content: string; flags: number };
+  };
   expect(body.type).toBe(4);
   expect(body.data.flags & 64).toBe(64); // ephemeral: only the caller sees it
   return body.data.content;
@@ -29,8 +32,15 @@ describe('discord /multichat', () => {
   it('is registered in the guild for members with Manage Channels', async () => {
     await until(() => h.fake.state.commands.has(h.fake.guild.id), 'command registration');
     const [command] = h.fake.state.commands.get(h.fake.guild.id) ?? [];
-    expect(command).toMatchObject({ name: 'multichat', default_member_permissions: MANAGE_CHANNELS.toString() });
-    expect((command?.['options'] as { name: string }[]).map((o) => o.name)).toEqual(['link', 'unlink', 'links']);
+    expect(command).toMatchObject({
+      name: 'multichat',
+      default_member_permissions: MANAGE_CHANNELS.toString(),
+    });
+    expect((command?.['options'] as { name: string }[]).map((o) => o.name)).toEqual([
+      'link',
+      'unlink',
+      'links',
+    ]);
   });
 
   it('refuses members without Manage Channels, says when linking is not wired, and runs the handler', async () => {

@@ -57,7 +57,10 @@ async function adapterWith(overrides: Record<string, unknown> = {}): Promise<Har
       return Promise.resolve();
     },
   };
-  const adapter = createAdapter({ networks: { test: network(overrides) } }, 'irc' as NetworkName)(components) as IrcAdapter;
+  const adapter = createAdapter(
+    { networks: { test: network(overrides) } },
+    'irc' as NetworkName,
+  )(components) as IrcAdapter;
   await adapter.start();
   cleanups.push(() => adapter.stop());
   return { adapter, events };
@@ -102,7 +105,12 @@ async function until<T>(probe: () => T | undefined, what: string, ms = 15_000): 
 async function linkChannel(h: Harness, observer: RawIrcClient, channel: string): Promise<void> {
   const resolved = await h.adapter.resolveTarget(target(channel));
   expect(resolved).toEqual({ network: 'test', channel: channel.toLowerCase() });
-  await observer.waitForLine((l) => l.command === 'JOIN' && l.params[0]?.toLowerCase() === channel.toLowerCase() && l.nick.startsWith('mcbot'));
+  await observer.waitForLine(
+    (l) =>
+      l.command === 'JOIN' &&
+      l.params[0]?.toLowerCase() === channel.toLowerCase() &&
+      l.nick.startsWith('mcbot'),
+  );
 }
 
 if (!installed) {
@@ -146,7 +154,10 @@ if (!installed) {
       alice.send('NICK alicia');
       alice.say('#in', 'after rename');
 
-      const events = await until(() => (h.events.filter((e) => e.kind === 'message').length >= 4 ? h.events : undefined), '4 messages');
+      const events = await until(
+        () => (h.events.filter((e) => e.kind === 'message').length >= 4 ? h.events : undefined),
+        '4 messages',
+      );
       const t = { network: 'test', channel: '#in' };
       const messages = events.filter((e) => e.kind === 'message');
       expect(messages.map((m) => [m.sender.externalId, m.text, m.isEmote === true])).toEqual([
@@ -157,7 +168,9 @@ if (!installed) {
       ]);
       expect(messages.every((m) => m.self !== true)).toBe(true);
       expect(messages[3]?.sender.displayName).toBe('alicia');
-      const membership = events.filter((e) => e.kind === 'join' || e.kind === 'leave').filter((e) => e.self !== true);
+      const membership = events
+        .filter((e) => e.kind === 'join' || e.kind === 'leave')
+        .filter((e) => e.self !== true);
       expect(membership.map((e) => [e.kind, e.sender.externalId])).toEqual([
         ['join', 'bob'],
         ['leave', 'bob'],
@@ -167,9 +180,20 @@ if (!installed) {
         ['leave', 'dave'],
       ]);
       expect(membership.every((e) => JSON.stringify(e.target) === JSON.stringify(t))).toBe(true);
-      expect(events.find((e) => e.kind === 'topic')).toMatchObject({ kind: 'topic', topic: 'new topic', target: t });
-      expect(events.find((e) => e.kind === 'profile')).toMatchObject({ sender: { externalId: 'alice', displayName: 'alicia' } });
-      expect(roles).toContainEqual({ network: 'test', channel: '#in', nick: 'bob', role: 'moderator' });
+      expect(events.find((e) => e.kind === 'topic')).toMatchObject({
+        kind: 'topic',
+        topic: 'new topic',
+        target: t,
+      });
+      expect(events.find((e) => e.kind === 'profile')).toMatchObject({
+        sender: { externalId: 'alice', displayName: 'alicia' },
+      });
+      expect(roles).toContainEqual({
+        network: 'test',
+        channel: '#in',
+        nick: 'bob',
+        role: 'moderator',
+      });
       expect(h.adapter.roleOf(t, 'alicia')).toBe('moderator'); // channel creator, from NAMES
       // Every message got its own external id.
       expect(new Set(messages.map((m) => m.externalId)).size).toBe(4);
@@ -183,7 +207,9 @@ if (!installed) {
 
       const first = await h.adapter.send(sendAction('#out', 'hi \x02there\x02'));
       await h.adapter.send(sendAction('#out', 'waves', { isEmote: true }));
-      await h.adapter.send(sendAction('#out', 'thanks', { replyTo: 'x.1.0:eve' as ExternalMessageId }));
+      await h.adapter.send(
+        sendAction('#out', 'thanks', { replyTo: 'x.1.0:eve' as ExternalMessageId }),
+      );
       const unit = 'héllo wörld ☃ 🎉 ';
       const long = unit.repeat(60).trim();
       const parts = await h.adapter.send(sendAction('#out', long));
@@ -191,7 +217,11 @@ if (!installed) {
       expect(parts.externalIds.length).toBeGreaterThan(2);
 
       const got = await eve.waitForMessages('#out', 3 + parts.externalIds.length);
-      expect(got.slice(0, 3).map((m) => m.text)).toEqual(['<a\u200bnna> hi \x02there\x02', '* a\u200bnna waves', '<a\u200bnna> eve: thanks']);
+      expect(got.slice(0, 3).map((m) => m.text)).toEqual([
+        '<a\u200bnna> hi \x02there\x02',
+        '* a\u200bnna waves',
+        '<a\u200bnna> eve: thanks',
+      ]);
       expect(got.every((m) => m.nick === 'mcbot')).toBe(true);
       const split = got.slice(3);
       expect(split).toHaveLength(parts.externalIds.length);
@@ -211,12 +241,24 @@ if (!installed) {
       const h = await adapterWith();
       await linkChannel(h, fay, '#ed');
       fay.say('#ed', 'the original words of fay');
-      const original = await until(() => h.events.find((e) => e.kind === 'message'), 'inbound message');
+      const original = await until(
+        () => h.events.find((e) => e.kind === 'message'),
+        'inbound message',
+      );
       const externalId = (original as { externalId: ExternalMessageId }).externalId;
 
       const sent = await h.adapter.send(sendAction('#ed', 'helo'));
-      await h.adapter.edit({ ...sendAction('#ed', 'hello'), kind: 'edit', externalIds: sent.externalIds });
-      const react: ReactionAction = { ...sendAction('#ed', ''), kind: 'react', externalId, emoji: '👍' };
+      await h.adapter.edit({
+        ...sendAction('#ed', 'hello'),
+        kind: 'edit',
+        externalIds: sent.externalIds,
+      });
+      const react: ReactionAction = {
+        ...sendAction('#ed', ''),
+        kind: 'react',
+        externalId,
+        emoji: '👍',
+      };
       await h.adapter.react(react);
       await h.adapter.react({ ...react, kind: 'unreact' });
       await h.adapter.send(sendAction('#ed', 'last'));
@@ -237,9 +279,17 @@ if (!installed) {
       await h.adapter.resolveTarget(target('#pup'));
       await gus.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcpup');
 
-      await h.adapter.send(sendAction('#pup', 'bonjour', { sender: { id: 'u-zoe', name: 'Zoë Smith' } }));
-      await h.adapter.send(sendAction('#pup', 'dances', { sender: { id: 'u-zoe', name: 'Zoë Smith' }, isEmote: true }));
-      await h.adapter.membership({ ...sendAction('#pup', ''), kind: 'join', sender: { id: 'u-ian', name: 'ian.b' } });
+      await h.adapter.send(
+        sendAction('#pup', 'bonjour', { sender: { id: 'u-zoe', name: 'Zoë Smith' } }),
+      );
+      await h.adapter.send(
+        sendAction('#pup', 'dances', { sender: { id: 'u-zoe', name: 'Zoë Smith' }, isEmote: true }),
+      );
+      await h.adapter.membership({
+        ...sendAction('#pup', ''),
+        kind: 'join',
+        sender: { id: 'u-ian', name: 'ian.b' },
+      });
       await gus.waitForLine((l) => l.command === 'JOIN' && l.nick === 'ian_b[m]');
 
       const got = await gus.waitForMessages('#pup', 2);
@@ -248,9 +298,75 @@ if (!installed) {
         ['Zoe_Smith[m]', '\x01ACTION dances\x01'],
       ]);
       // The bot hears the puppet like anyone else; the adapter marks it as our own.
-      const echo = await until(() => h.events.find((e) => e.kind === 'message' && e.sender.displayName === 'Zoe_Smith[m]'), 'puppet echo');
+      const echo = await until(
+        () => h.events.find((e) => e.kind === 'message' && e.sender.displayName === 'Zoe_Smith[m]'),
+        'puppet echo',
+      );
       expect(echo).toMatchObject({ self: true });
       expect(h.adapter.capabilities.membership).toBe(true);
+    });
+
+    it('parks idle puppets and keeps to the connection cap', async () => {
+      const hal = await client('hal');
+      await hal.join('#park');
+      const h = await adapterWith({
+        mode: 'puppet',
+        nick: 'mcpark',
+        puppet: { idleMs: 300, maxConnections: 1 },
+      });
+      await h.adapter.resolveTarget(target('#park'));
+      await hal.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcpark');
+      const kim = { id: 'u-kim', name: 'kim' };
+      const lou = { id: 'u-lou', name: 'lou' };
+
+      await h.adapter.send(sendAction('#park', 'one', { sender: kim }));
+      // Idle for longer than idleMs: the puppet disconnects.
+      await hal.waitForLine((l) => l.command === 'QUIT' && l.nick === 'kim[m]');
+      await h.adapter.send(sendAction('#park', 'two', { sender: kim }));
+      // The cap is one connection: lou's puppet takes the place of kim's.
+      await h.adapter.send(sendAction('#park', 'three', { sender: lou }));
+      const got = await hal.waitForMessages('#park', 3);
+      expect(got.map((m) => [m.nick, m.text])).toEqual([
+        ['kim[m]', 'one'],
+        ['kim[m]', 'two'],
+        ['lou[m]', 'three'],
+      ]);
+      const quits = hal.lines.filter((l) => l.command === 'QUIT' && l.nick === 'kim[m]');
+      expect(quits).toHaveLength(2);
+    });
+
+    it('sends the server password, and reports a refused connection as a health state', async () => {
+      const locked = await startNgircd({ password: 'sesame' });
+      cleanups.push(() => locked.stop());
+      const events: InboundEvent[] = [];
+      const components: AdapterComponents = {
+        logger: silent,
+        clock: { now: () => Date.now() },
+        emit: (e) => (events.push(e), Promise.resolve()),
+      };
+      const make = (password?: string) =>
+        createAdapter(
+          {
+            networks: {
+              test: {
+                ...network(),
+                port: locked.port,
+                reconnect: { minMs: 5_000, maxMs: 5_000 },
+                ...(password && { password }),
+              },
+            },
+          },
+          'irc' as NetworkName,
+        )(components);
+      const good = make('sesame');
+      const bad = make('wrong');
+      cleanups.push(
+        () => good.stop(),
+        () => bad.stop(),
+      );
+      await Promise.all([good.start(), bad.start()]);
+      expect(good.health().state).toBe('connected');
+      expect(bad.health().state).not.toBe('connected');
     });
 
     it('takes another nick when its own is in use, and still relays', async () => {
@@ -284,18 +400,29 @@ if (!installed) {
       await ida.join('#r');
       await Promise.all(during);
       await h.adapter.send(sendAction('#r', 'after 7'));
-      await ida.waitForLine((l) => l.command === 'PRIVMSG' && l.params[1]?.endsWith('after 7') === true);
+      await ida.waitForLine(
+        (l) => l.command === 'PRIVMSG' && l.params[1]?.endsWith('after 7') === true,
+      );
       // At-least-once: a line the old server had not confirmed may come again; none may be missing.
       const got = ida.messagesIn('#r').filter((m) => !m.text.includes('before'));
-      expect(got.map((m) => m.text)).toEqual(['<a\u200bnna> during 4', '<a\u200bnna> during 5', '<a\u200bnna> during 6', '<a\u200bnna> after 7']);
+      expect(got.map((m) => m.text)).toEqual([
+        '<a\u200bnna> during 4',
+        '<a\u200bnna> during 5',
+        '<a\u200bnna> during 6',
+        '<a\u200bnna> after 7',
+      ]);
       expect(states).toContain('reconnecting');
       expect(h.adapter.health().state).toBe('connected');
     });
 
     it('refuses targets of unknown networks and bad channel names permanently', async () => {
       const h = await adapterWith();
-      await expect(h.adapter.send({ ...sendAction('#x', 'a'), target: { network: 'nope', channel: '#x' } })).rejects.toMatchObject({ permanent: true });
-      await expect(h.adapter.resolveTarget({ network: 'test', channel: 'nochan' })).rejects.toMatchObject({ permanent: true });
+      await expect(
+        h.adapter.send({ ...sendAction('#x', 'a'), target: { network: 'nope', channel: '#x' } }),
+      ).rejects.toMatchObject({ permanent: true });
+      await expect(
+        h.adapter.resolveTarget({ network: 'test', channel: 'nochan' }),
+      ).rejects.toMatchObject({ permanent: true });
     });
   });
 }

@@ -40,7 +40,11 @@ function network(port: number, nick: string) {
   };
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  ms = 30_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -86,12 +90,22 @@ if (!installed) {
       irc: network(peer.port, 'mcgwa'),
       links: [{ channel: 'general', irc: { network: 'local', channel: '#a' } }],
     });
-    gwB = await IrcGateway.start({ name: 'b', irc: network(peer.port, 'mcgwb'), links: [], bootstrap: [gwA.address] });
+    gwB = await IrcGateway.start({
+      name: 'b',
+      irc: network(peer.port, 'mcgwb'),
+      links: [],
+      bootstrap: [gwA.address],
+    });
     const links = await gwA.api<{ links: { channel: string }[] }>('GET', '/api/v1/links');
     channel = links.links[0]?.channel ?? '';
     // B has never seen the channel: a member joining it by id fetches it from A.
-    const watcher = await gwB.api<{ token: string }>('POST', '/api/v1/users', { username: 'watcher' });
-    await until(() => gwB.api('POST', `/api/v1/channels/${channel}/join`, undefined, watcher.token), 'B to fetch the channel');
+    const watcher = await gwB.api<{ token: string }>('POST', '/api/v1/users', {
+      username: 'watcher',
+    });
+    await until(
+      () => gwB.api('POST', `/api/v1/channels/${channel}/join`, undefined, watcher.token),
+      'B to fetch the channel',
+    );
     await until(
       () =>
         gwB.api('POST', '/api/v1/links', {
@@ -105,7 +119,9 @@ if (!installed) {
     await alice.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcgwa', 30_000);
     await reader.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcgwb', 30_000);
 
-    const user = await gwA.api<{ id: string; token: string }>('POST', '/api/v1/users', { username: 'mira' });
+    const user = await gwA.api<{ id: string; token: string }>('POST', '/api/v1/users', {
+      username: 'mira',
+    });
     token = user.token;
     await gwA.api('POST', `/api/v1/channels/${channel}/join`, undefined, token);
   }, 180_000);
@@ -120,7 +136,13 @@ if (!installed) {
 
   describe('IRC ⇄ IRC through two gateways over P2P', () => {
     it('relays lines from #a to #b with the nick, in order, formatting kept', async () => {
-      const lines = ['plain words', '\x02bold\x02 and \x1ditalic\x1d', 'third ☃ line', 'fourth', 'fifth'];
+      const lines = [
+        'plain words',
+        '\x02bold\x02 and \x1ditalic\x1d',
+        'third ☃ line',
+        'fourth',
+        'fifth',
+      ];
       for (const line of lines) alice.say('#a', line);
       const got = await reader.waitForMessages('#b', lines.length, 60_000);
       expect(got.map((m) => m.text)).toEqual(lines.map((l) => `<a${ZW}lice> ${l}`));
@@ -129,15 +151,35 @@ if (!installed) {
 
     it('carries an edit and a reply made through the Multichat API', async () => {
       const before = reader.messagesIn('#b').length;
-      const history = await gwA.api<{ messages: MessageJson[] }>('GET', `/api/v1/channels/${channel}/messages?limit=50`, undefined, token);
+      const history = await gwA.api<{ messages: MessageJson[] }>(
+        'GET',
+        `/api/v1/channels/${channel}/messages?limit=50`,
+        undefined,
+        token,
+      );
       const fromAlice = history.messages.find((m) => m.text === 'fourth');
       expect(fromAlice?.sender.username).toBe('alice');
 
-      const posted = await gwA.api<MessageJson>('POST', `/api/v1/channels/${channel}/messages`, { text: 'helo all' }, token);
+      const posted = await gwA.api<MessageJson>(
+        'POST',
+        `/api/v1/channels/${channel}/messages`,
+        { text: 'helo all' },
+        token,
+      );
       await reader.waitForMessages('#b', before + 1, 60_000);
-      await gwA.api('PATCH', `/api/v1/channels/${channel}/messages/${posted.id}`, { text: 'hello all' }, token);
+      await gwA.api(
+        'PATCH',
+        `/api/v1/channels/${channel}/messages/${posted.id}`,
+        { text: 'hello all' },
+        token,
+      );
       await reader.waitForMessages('#b', before + 2, 60_000);
-      await gwA.api('POST', `/api/v1/channels/${channel}/messages`, { text: 'I agree', replyTo: fromAlice?.id }, token);
+      await gwA.api(
+        'POST',
+        `/api/v1/channels/${channel}/messages`,
+        { text: 'I agree', replyTo: fromAlice?.id },
+        token,
+      );
       const got = (await reader.waitForMessages('#b', before + 3, 60_000)).slice(before);
       expect(got.map((m) => m.text)).toEqual([
         `<m${ZW}ira> helo all`,
@@ -155,14 +197,26 @@ if (!installed) {
       for (const t of tokens) alice.say('#a', t);
       // Everything must be in Multichat before the server goes: IRC itself keeps nothing.
       await until(async () => {
-        const h = await gwA.api<{ messages: MessageJson[] }>('GET', `/api/v1/channels/${channel}/messages?limit=100`, undefined, token);
-        return h.messages.filter((m) => m.text?.startsWith('stream ')).length === tokens.length ? true : undefined;
+        const h = await gwA.api<{ messages: MessageJson[] }>(
+          'GET',
+          `/api/v1/channels/${channel}/messages?limit=100`,
+          undefined,
+          token,
+        );
+        return h.messages.filter((m) => m.text?.startsWith('stream ')).length === tokens.length
+          ? true
+          : undefined;
       }, 'gateway A to ingest the stream');
       // B relays 4 lines at once, then one per 300 ms: restart with part of the stream still queued.
       await reader.waitForMessages('#b', start + 2, 60_000);
       readerLog.push(...reader.messagesIn('#b').slice(start));
       await peer.kill();
-      await gwA.api('POST', `/api/v1/channels/${channel}/messages`, { text: 'while IRC is down' }, token);
+      await gwA.api(
+        'POST',
+        `/api/v1/channels/${channel}/messages`,
+        { text: 'while IRC is down' },
+        token,
+      );
       await peer.restart();
       alice = await RawIrcClient.connect(peer.port, 'alice');
       await alice.join('#a');
@@ -170,7 +224,10 @@ if (!installed) {
       await reader.join('#b');
       const want = [...tokens.map((t) => `<a${ZW}lice> ${t}`), `<m${ZW}ira> while IRC is down`];
       await reader.waitUntil(
-        () => (want.every((w) => [...readerLog, ...reader.messagesIn('#b')].some((m) => m.text === w)) ? true : undefined),
+        () =>
+          want.every((w) => [...readerLog, ...reader.messagesIn('#b')].some((m) => m.text === w))
+            ? true
+            : undefined,
         90_000,
         'every streamed line in #b',
       );

@@ -5,7 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExternalMessageId, InboundEvent, InboundMessage, NetworkName, SendAction, TargetKey } from '../../src/bridges/types.js';
+import type {
+  ExternalMessageId,
+  InboundEvent,
+  InboundMessage,
+  NetworkName,
+  SendAction,
+  TargetKey,
+} from '../../src/bridges/types.js';
 import { parseMarkdown } from '../../src/bridges/format/index.js';
 import {
   MatrixAdapter,
@@ -19,11 +26,24 @@ import {
   type RoleChangeEvent,
 } from '../../src/bridges/matrix/index.js';
 import { MatrixTestClient, ofType } from '../support/matrix-client.js';
-import { PNG, collector, fileServer, startMatrixWorld, synapseAvailable, waitForEvent, type MatrixWorld } from './matrix-setup.js';
+import {
+  PNG,
+  collector,
+  fileServer,
+  startMatrixWorld,
+  synapseAvailable,
+  waitForEvent,
+  type MatrixWorld,
+} from './matrix-setup.js';
 
 const NAME = 'matrix' as NetworkName;
 
-function sendAction(room: string, key: string, markdown: string, extra: Partial<SendAction> = {}): SendAction {
+function sendAction(
+  room: string,
+  key: string,
+  markdown: string,
+  extra: Partial<SendAction> = {},
+): SendAction {
   const rich = parseMarkdown(markdown);
   return {
     kind: 'send',
@@ -37,7 +57,8 @@ function sendAction(room: string, key: string, markdown: string, extra: Partial<
   };
 }
 
-const messages = (events: readonly InboundEvent[]) => events.filter((e): e is InboundMessage => e.kind === 'message');
+const messages = (events: readonly InboundEvent[]) =>
+  events.filter((e): e is InboundMessage => e.kind === 'message');
 
 describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', () => {
   let world: MatrixWorld;
@@ -75,15 +96,32 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
   });
 
   it('emits a Matrix user’s messages in order, with their profile, HTML and emotes', async () => {
-    await alice.call('PUT', `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`, { displayname: 'Alice A.' });
+    await alice.call(
+      'PUT',
+      `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`,
+      { displayname: 'Alice A.' },
+    );
     const ids: string[] = [];
     for (let i = 1; i <= 5; i++) ids.push(await alice.sendText(room, `line ${i}`));
-    ids.push(await alice.sendText(room, 'bold', { format: 'org.matrix.custom.html', formatted_body: '<strong>bold</strong> & <em>it</em>' }));
+    ids.push(
+      await alice.sendText(room, 'bold', {
+        format: 'org.matrix.custom.html',
+        formatted_body: '<strong>bold</strong> & <em>it</em>',
+      }),
+    );
     ids.push(await alice.send(room, { msgtype: 'm.emote', body: 'waves' }));
     ids.push(await alice.send(room, { msgtype: 'm.notice', body: 'a notice' }));
-    const got = await waitForEvent(events, (e) => (messages(e).length >= 8 ? messages(e) : undefined));
+    const got = await waitForEvent(events, (e) =>
+      messages(e).length >= 8 ? messages(e) : undefined,
+    );
     expect(got.map((m) => m.externalId)).toEqual(ids);
-    expect(got.slice(0, 5).map((m) => m.text)).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+    expect(got.slice(0, 5).map((m) => m.text)).toEqual([
+      'line 1',
+      'line 2',
+      'line 3',
+      'line 4',
+      'line 5',
+    ]);
     expect(got[5]?.text).toBe('<strong>bold</strong> & <em>it</em>');
     expect(got[6]).toMatchObject({ text: 'waves', isEmote: true });
     expect(got[7]?.text).toBe('a notice');
@@ -104,7 +142,12 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
     const inThread = await alice.send(room, {
       msgtype: 'm.text',
       body: 'in thread',
-      'm.relates_to': { rel_type: 'm.thread', event_id: root, is_falling_back: true, 'm.in_reply_to': { event_id: root } },
+      'm.relates_to': {
+        rel_type: 'm.thread',
+        event_id: root,
+        is_falling_back: true,
+        'm.in_reply_to': { event_id: root },
+      },
     });
     await alice.send(room, {
       msgtype: 'm.text',
@@ -116,9 +159,17 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
     await alice.redact(room, reaction);
     await alice.redact(room, reply);
     const got = await waitForEvent(events, (e) => (e.length >= 7 ? e.slice(0, 7) : undefined));
-    expect(got.map((e) => e.kind)).toEqual(['message', 'message', 'message', 'edit', 'reaction', 'reaction', 'delete']);
+    expect(got.map((e) => e.kind)).toEqual([
+      'message',
+      'message',
+      'message',
+      'edit',
+      'reaction',
+      'reaction',
+      'delete',
+    ]);
     expect(got[1]).toMatchObject({ text: 'the reply', replyTo: root });
-    expect(got[2]).toMatchObject({ text: 'in thread', threadRoot: root });
+    expect(got[2]).toMatchObject({ externalId: inThread, text: 'in thread', threadRoot: root });
     expect((got[2] as InboundMessage).replyTo).toBeUndefined();
     expect(got[3]).toMatchObject({ kind: 'edit', externalId: root, text: 'root edited' });
     expect(got[4]).toMatchObject({ kind: 'reaction', externalId: root, emoji: '👍', added: true });
@@ -128,23 +179,49 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
 
   it('emits a file as an attachment that can be downloaded', async () => {
     events.length = 0;
-    const uri = await alice.upload(new TextEncoder().encode('hello file'), 'text/plain', 'hello.txt');
-    await alice.send(room, { msgtype: 'm.file', body: 'hello.txt', url: uri, info: { mimetype: 'text/plain', size: 10 } });
+    const uri = await alice.upload(
+      new TextEncoder().encode('hello file'),
+      'text/plain',
+      'hello.txt',
+    );
+    await alice.send(room, {
+      msgtype: 'm.file',
+      body: 'hello.txt',
+      url: uri,
+      info: { mimetype: 'text/plain', size: 10 },
+    });
     const [msg] = await waitForEvent(events, (e) => (messages(e).length ? messages(e) : undefined));
-    expect(msg?.attachments).toEqual([{ url: expect.stringContaining('/_matrix/client/v1/media/download/localhost/'), name: 'hello.txt', mimeType: 'text/plain', size: 10 }]);
-    expect(new TextDecoder().decode(await alice.download(msg?.attachments?.[0]?.url ?? ''))).toBe('hello file');
+    expect(msg?.attachments).toEqual([
+      {
+        url: expect.stringContaining('/_matrix/client/v1/media/download/localhost/'),
+        name: 'hello.txt',
+        mimeType: 'text/plain',
+        size: 10,
+      },
+    ]);
+    expect(new TextDecoder().decode(await alice.download(msg?.attachments?.[0]?.url ?? ''))).toBe(
+      'hello file',
+    );
   });
 
   it('posts as a ghost with the person’s name and uploaded avatar, once per idempotency key', async () => {
-    const action = sendAction(room, 'send-1', 'hello **matrix**', { sender: { id: 'PersonBob', name: 'Bob (multichat)', avatarUrl: `${files.url}/avatar.png` } });
+    const action = sendAction(room, 'send-1', 'hello **matrix**', {
+      sender: { id: 'PersonBob', name: 'Bob (multichat)', avatarUrl: `${files.url}/avatar.png` },
+    });
     const first = await adapter.send(action);
     const again = await adapter.send(action); // a retry after a lost answer
     expect(again.externalIds).toEqual(first.externalIds);
     const ghost = ghostUserId(world.config, 'PersonBob');
-    const posted = await alice.waitFor(room, (ev) => ev.filter((e) => e.sender === ghost && e.type === 'm.room.message'));
+    const posted = await alice.waitFor(room, (ev) =>
+      ev.filter((e) => e.sender === ghost && e.type === 'm.room.message'),
+    );
     expect(posted).toHaveLength(1);
     expect(posted[0]?.event_id).toBe(first.externalIds[0]);
-    expect(posted[0]?.content).toMatchObject({ msgtype: 'm.text', body: 'hello matrix', formatted_body: 'hello <strong>matrix</strong>' });
+    expect(posted[0]?.content).toMatchObject({
+      msgtype: 'm.text',
+      body: 'hello matrix',
+      formatted_body: 'hello <strong>matrix</strong>',
+    });
     const profile = await alice.profile(ghost);
     expect(profile.displayname).toBe('Bob (multichat)');
     expect(profile.avatar_url).toMatch(/^mxc:\/\/localhost\//);
@@ -154,26 +231,86 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
   });
 
   it('renames the ghost when the person’s name changes', async () => {
-    await adapter.send(sendAction(room, 'send-rename', 'renamed', { sender: { id: 'PersonBob', name: 'Robert', avatarUrl: `${files.url}/avatar.png` } }));
-    expect((await alice.profile(ghostUserId(world.config, 'PersonBob'))).displayname).toBe('Robert');
+    await adapter.send(
+      sendAction(room, 'send-rename', 'renamed', {
+        sender: { id: 'PersonBob', name: 'Robert', avatarUrl: `${files.url}/avatar.png` },
+      }),
+    );
+    expect((await alice.profile(ghostUserId(world.config, 'PersonBob'))).displayname).toBe(
+      'Robert',
+    );
   });
 
   it('sends replies, threads, edits, reactions, unreactions, redactions and files', async () => {
     const root = await alice.sendText(room, 'question');
-    const [reply] = (await adapter.send(sendAction(room, 'r-1', 'answer', { replyTo: root as ExternalMessageId }))).externalIds;
-    const [threaded] = (await adapter.send(sendAction(room, 't-1', 'thread answer', { threadRoot: root as ExternalMessageId }))).externalIds;
+    const [reply] = (
+      await adapter.send(sendAction(room, 'r-1', 'answer', { replyTo: root as ExternalMessageId }))
+    ).externalIds;
+    const [threaded] = (
+      await adapter.send(
+        sendAction(room, 't-1', 'thread answer', { threadRoot: root as ExternalMessageId }),
+      )
+    ).externalIds;
     const [doomed] = (await adapter.send(sendAction(room, 'g-1', 'to be deleted'))).externalIds;
-    await adapter.edit({ kind: 'edit', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'e-1', sender: { id: 'PersonBob', name: 'Robert' }, externalIds: [reply as ExternalMessageId], text: 'better answer', rich: parseMarkdown('better answer') });
-    await adapter.react({ kind: 'react', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'x-1', sender: { id: 'PersonBob', name: 'Robert' }, externalId: root as ExternalMessageId, emoji: '🎉' });
-    await adapter.react({ kind: 'react', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'x-2', sender: { id: 'PersonBob', name: 'Robert' }, externalId: root as ExternalMessageId, emoji: '👀' });
-    await adapter.react({ kind: 'unreact', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'x-3', sender: { id: 'PersonBob', name: 'Robert' }, externalId: root as ExternalMessageId, emoji: '👀' });
-    await adapter.delete({ kind: 'delete', target: { room }, targetKey: 'k' as TargetKey, idempotencyKey: 'd-1', sender: { id: 'PersonBob', name: 'Robert' }, externalIds: [doomed as ExternalMessageId] });
-    const file = await adapter.send(sendAction(room, 'f-1', 'notes.txt', { attachments: [{ url: `${files.url}/notes.txt`, name: 'notes.txt', mimeType: 'text/plain' }] }));
+    await adapter.edit({
+      kind: 'edit',
+      target: { room },
+      targetKey: 'k' as TargetKey,
+      idempotencyKey: 'e-1',
+      sender: { id: 'PersonBob', name: 'Robert' },
+      externalIds: [reply as ExternalMessageId],
+      text: 'better answer',
+      rich: parseMarkdown('better answer'),
+    });
+    await adapter.react({
+      kind: 'react',
+      target: { room },
+      targetKey: 'k' as TargetKey,
+      idempotencyKey: 'x-1',
+      sender: { id: 'PersonBob', name: 'Robert' },
+      externalId: root as ExternalMessageId,
+      emoji: '🎉',
+    });
+    await adapter.react({
+      kind: 'react',
+      target: { room },
+      targetKey: 'k' as TargetKey,
+      idempotencyKey: 'x-2',
+      sender: { id: 'PersonBob', name: 'Robert' },
+      externalId: root as ExternalMessageId,
+      emoji: '👀',
+    });
+    await adapter.react({
+      kind: 'unreact',
+      target: { room },
+      targetKey: 'k' as TargetKey,
+      idempotencyKey: 'x-3',
+      sender: { id: 'PersonBob', name: 'Robert' },
+      externalId: root as ExternalMessageId,
+      emoji: '👀',
+    });
+    await adapter.delete({
+      kind: 'delete',
+      target: { room },
+      targetKey: 'k' as TargetKey,
+      idempotencyKey: 'd-1',
+      sender: { id: 'PersonBob', name: 'Robert' },
+      externalIds: [doomed as ExternalMessageId],
+    });
+    const file = await adapter.send(
+      sendAction(room, 'f-1', 'notes.txt', {
+        attachments: [{ url: `${files.url}/notes.txt`, name: 'notes.txt', mimeType: 'text/plain' }],
+      }),
+    );
     const ghost = ghostUserId(world.config, 'PersonBob');
 
-    const timeline = await alice.waitFor(room, (ev) => (ev.some((e) => e.event_id === file.externalIds[0]) ? ev : undefined));
+    const timeline = await alice.waitFor(room, (ev) =>
+      ev.some((e) => e.event_id === file.externalIds[0]) ? ev : undefined,
+    );
     const byId = new Map(timeline.map((e) => [e.event_id, e]));
-    expect(byId.get(reply as string)?.content['m.relates_to']).toEqual({ 'm.in_reply_to': { event_id: root } });
+    expect(byId.get(reply as string)?.content['m.relates_to']).toEqual({
+      'm.in_reply_to': { event_id: root },
+    });
     // The redacted message keeps its place but lost its content.
     expect(byId.get(doomed as string)?.content).toEqual({});
     const edit = timeline.find((e) => {
@@ -183,21 +320,38 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
     expect(edit?.sender).toBe(ghost);
     expect(edit?.content['m.new_content']).toMatchObject({ body: 'better answer' });
     const reactions = ofType(timeline, 'm.reaction').filter((e) => e.sender === ghost);
-    const live = reactions.filter((e) => Object.keys(e.content).length > 0).map((e) => (e.content['m.relates_to'] as { key: string }).key);
+    const live = reactions
+      .filter((e) => Object.keys(e.content).length > 0)
+      .map((e) => (e.content['m.relates_to'] as { key: string }).key);
     expect(live).toEqual(['🎉']);
     const fileEvent = byId.get(file.externalIds[0] as string);
-    expect(fileEvent?.content).toMatchObject({ msgtype: 'm.file', body: 'notes.txt', info: { mimetype: 'text/plain' } });
-    expect(new TextDecoder().decode(await alice.download(String(fileEvent?.content['url'])))).toBe('multichat notes');
+    expect(fileEvent?.content).toMatchObject({
+      msgtype: 'm.file',
+      body: 'notes.txt',
+      info: { mimetype: 'text/plain' },
+    });
+    expect(new TextDecoder().decode(await alice.download(String(fileEvent?.content['url'])))).toBe(
+      'multichat notes',
+    );
     // A thread message carries m.thread.
-    const threadEvents = await alice.call<{ chunk: Array<{ event_id: string }> }>('GET', `/_matrix/client/v1/rooms/${encodeURIComponent(room)}/relations/${encodeURIComponent(root)}/m.thread`);
+    const threadEvents = await alice.call<{ chunk: Array<{ event_id: string }> }>(
+      'GET',
+      `/_matrix/client/v1/rooms/${encodeURIComponent(room)}/relations/${encodeURIComponent(root)}/m.thread`,
+    );
     expect(threadEvents.chunk.map((e) => e.event_id)).toContain(threaded);
   });
 
   it('reports power-level changes as roles and sets levels for Multichat roles', async () => {
     const carol = await MatrixTestClient.register(world.synapse.url, 'carol');
     await carol.join(room);
-    const levels = await alice.state<{ users?: Record<string, number> }>(room, 'm.room.power_levels');
-    await alice.putState(room, 'm.room.power_levels', { ...levels, users: { ...(levels.users ?? {}), [carol.userId]: 50, [adapter.botUserId]: 100 } });
+    const levels = await alice.state<{ users?: Record<string, number> }>(
+      room,
+      'm.room.power_levels',
+    );
+    await alice.putState(room, 'm.room.power_levels', {
+      ...levels,
+      users: { ...(levels.users ?? {}), [carol.userId]: 50, [adapter.botUserId]: 100 },
+    });
     const change = await waitForEvent(events, () => roles.find((r) => r.userId === carol.userId));
     expect(change).toMatchObject({ target: { room }, role: 'moderator', by: alice.userId });
 
@@ -208,9 +362,41 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
     expect(after.users[carol.userId]).toBeUndefined();
   });
 
+  it('sets a ghost’s presence and reports Matrix users’ presence', async () => {
+    await adapter.setPresence({
+      sender: { id: 'PersonBob', name: 'Robert' },
+      status: 'away',
+      text: 'lunch',
+    });
+    const ghost = ghostUserId(world.config, 'PersonBob');
+    const seen = await alice.call<{ presence: string; status_msg?: string }>(
+      'GET',
+      `/_matrix/client/v3/presence/${encodeURIComponent(ghost)}/status`,
+    );
+    expect(seen).toMatchObject({ presence: 'unavailable', status_msg: 'lunch' });
+    await alice.call(
+      'PUT',
+      `/_matrix/client/v3/presence/${encodeURIComponent(alice.userId)}/status`,
+      { presence: 'online', status_msg: 'here' },
+    );
+    const got = await waitForEvent(events, (e) =>
+      e.find(
+        (x) => x.kind === 'presence' && x.sender.externalId === alice.userId && x.text === 'here',
+      ),
+    );
+    expect(got).toMatchObject({ kind: 'presence', status: 'online' });
+  });
+
   it('reports joins and leaves of Matrix users', async () => {
     events.length = 0;
     const dave = await MatrixTestClient.register(world.synapse.url, 'dave');
+    await dave.call(
+      'PUT',
+      `/_matrix/client/v3/profile/${encodeURIComponent(dave.userId)}/displayname`,
+      {
+        displayname: 'Dave D.',
+      },
+    );
     await dave.join(room);
     await dave.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/leave`, {});
     const got = await waitForEvent(events, (e) => {
@@ -218,17 +404,40 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
       return mine.length >= 2 ? mine : undefined;
     });
     expect(got.map((e) => e.kind)).toEqual(['join', 'leave']);
+    expect(got.map((e) => ('sender' in e ? e.sender.displayName : ''))).toEqual([
+      'Dave D.',
+      'Dave D.',
+    ]);
   });
 
   it('refuses a transaction with a wrong hs_token and processes nothing; de-duplicates by transaction id', async () => {
     events.length = 0;
     const url = `http://127.0.0.1:${adapter.port}/_matrix/app/v1/transactions/`;
-    const event = { type: 'm.room.message', room_id: room, sender: alice.userId, event_id: '$forged', content: { msgtype: 'm.text', body: 'forged' } };
-    const bad = await fetch(`${url}t-bad`, { method: 'PUT', headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, body: JSON.stringify({ events: [event] }) });
+    const event = {
+      type: 'm.room.message',
+      room_id: room,
+      sender: alice.userId,
+      event_id: '$forged',
+      content: { msgtype: 'm.text', body: 'forged' },
+    };
+    const bad = await fetch(`${url}t-bad`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [event] }),
+    });
     expect(bad.status).toBe(403);
     expect(await bad.json()).toMatchObject({ errcode: 'M_FORBIDDEN' });
     expect(adapter.refusedTransactions).toBe(1);
-    const good = { method: 'PUT', headers: { authorization: `Bearer ${world.registration.hs_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events: [{ ...event, event_id: '$once', content: { msgtype: 'm.text', body: 'once' } }] }) };
+    const good = {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${world.registration.hs_token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        events: [{ ...event, event_id: '$once', content: { msgtype: 'm.text', body: 'once' } }],
+      }),
+    };
     expect((await fetch(`${url}t-dup`, good)).status).toBe(200);
     expect((await fetch(`${url}t-dup`, good)).status).toBe(200);
     await alice.sendText(room, 'after'); // a real event as a fence: everything before it was processed
@@ -245,28 +454,58 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
         made.push(link);
         return link;
       },
-      remove: async (id) => void made.splice(made.findIndex((l) => l.id === id), 1),
+      remove: async (id) =>
+        void made.splice(
+          made.findIndex((l) => l.id === id),
+          1,
+        ),
     };
     adapter.attachLinks(control);
     events.length = 0;
-    const adminRoom = await alice.createRoom({ preset: 'private_chat', invite: [adapter.botUserId] });
-    await alice.waitFor(adminRoom, (ev) => ev.some((e) => e.type === 'm.room.member' && e.state_key === adapter.botUserId && e.content['membership'] === 'join'));
+    const adminRoom = await alice.createRoom({
+      preset: 'private_chat',
+      invite: [adapter.botUserId],
+    });
+    await alice.waitFor(adminRoom, (ev) =>
+      ev.some(
+        (e) =>
+          e.type === 'm.room.member' &&
+          e.state_key === adapter.botUserId &&
+          e.content['membership'] === 'join',
+      ),
+    );
     const other = await alice.createRoom({ name: 'to link' });
     await alice.sendText(adminRoom, `!mc link general ${other}`);
-    const linked = await alice.waitFor(adminRoom, (ev) => ev.find((e) => e.sender === adapter.botUserId && String(e.content['body']).startsWith('Linked')));
-    expect(made).toEqual([{ id: 'L1', channel: 'general', network: 'matrix', target: { room: other } }]);
+    const linked = await alice.waitFor(adminRoom, (ev) =>
+      ev.find(
+        (e) => e.sender === adapter.botUserId && String(e.content['body']).startsWith('Linked'),
+      ),
+    );
+    expect(made).toEqual([
+      { id: 'L1', channel: 'general', network: 'matrix', target: { room: other } },
+    ]);
     expect(String(linked.content['body'])).toContain(other);
     await alice.sendText(adminRoom, '!mc links');
-    await alice.waitFor(adminRoom, (ev) => ev.find((e) => e.sender === adapter.botUserId && String(e.content['body']).startsWith('L1:')));
+    await alice.waitFor(adminRoom, (ev) =>
+      ev.find((e) => e.sender === adapter.botUserId && String(e.content['body']).startsWith('L1:')),
+    );
     await alice.sendText(adminRoom, '!mc unlink L1');
-    await alice.waitFor(adminRoom, (ev) => ev.find((e) => String(e.content['body']).startsWith('Unlinked')));
+    await alice.waitFor(adminRoom, (ev) =>
+      ev.find((e) => String(e.content['body']).startsWith('Unlinked')),
+    );
     expect(made).toEqual([]);
 
     const eve = await MatrixTestClient.register(world.synapse.url, 'eve');
     await eve.join(other);
     await adapter.resolveTarget({ room: other });
     await eve.sendText(other, '!mc link general');
-    await eve.waitFor(other, (ev) => ev.find((e) => e.sender === adapter.botUserId && String(e.content['body']).includes('not a bridge admin')));
+    await eve.waitFor(other, (ev) =>
+      ev.find(
+        (e) =>
+          e.sender === adapter.botUserId &&
+          String(e.content['body']).includes('not a bridge admin'),
+      ),
+    );
     expect(made).toEqual([]);
     expect(messages(events).filter((m) => m.text.includes('!mc'))).toEqual([]);
   });
@@ -282,18 +521,44 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
       remove: async () => undefined,
     });
     const roomId = await alice.join('#mc_lobby:localhost');
-    expect(made).toEqual([{ id: 'P1', channel: 'lobby', network: 'matrix', target: { room: roomId } }]);
+    expect(made).toEqual([
+      { id: 'P1', channel: 'lobby', network: 'matrix', target: { room: roomId } },
+    ]);
     expect(await adapter.resolveTarget({ room: '#mc_lobby:localhost' })).toEqual({ room: roomId });
+  });
+
+  it('refuses to link an end-to-end encrypted room', async () => {
+    const secret = await alice.createRoom({
+      initial_state: [
+        {
+          type: 'm.room.encryption',
+          state_key: '',
+          content: { algorithm: 'm.megolm.v1.aes-sha2' },
+        },
+      ],
+    });
+    await expect(adapter.resolveTarget({ room: secret })).rejects.toThrow(
+      /encrypted rooms are not bridged/,
+    );
   });
 
   it('refuses to start when the registration disagrees with the config, naming the field', async () => {
     const path = join(world.dir, 'other.yaml');
     const config = readMatrixConfig({ ...world.config, registration: path });
-    writeFileSync(path, registrationYaml({ ...buildRegistration(config), sender_localpart: 'someone_else' }));
+    writeFileSync(
+      path,
+      registrationYaml({ ...buildRegistration(config), sender_localpart: 'someone_else' }),
+    );
     const other = new MatrixAdapter(NAME, config, collector().components);
     await expect(other.start()).rejects.toThrow(RegistrationMismatchError);
     await expect(other.start()).rejects.toThrow(/"sender_localpart"/);
-    writeFileSync(path, registrationYaml({ ...buildRegistration(config), namespaces: { users: [], aliases: [], rooms: [] } }));
+    writeFileSync(
+      path,
+      registrationYaml({
+        ...buildRegistration(config),
+        namespaces: { users: [], aliases: [], rooms: [] },
+      }),
+    );
     await expect(other.start()).rejects.toThrow(/"namespaces.users"/);
   });
 });

@@ -45,7 +45,8 @@ describe.skipIf(!synapseAvailable())('Matrix: a 60 s homeserver outage', () => {
     });
     await runtime.start();
     nina = (await node.createLocalUser('nina')).user;
-    general = (await node.submit(nina.id, { kind: 'createChannel', name: 'general' })).channel?.id as ChannelId;
+    general = (await node.submit(nina.id, { kind: 'createChannel', name: 'general' })).channel
+      ?.id as ChannelId;
     alice = await MatrixTestClient.register(world.synapse.url, 'alice');
     room = await alice.createRoom({ name: 'general' });
     await runtime.links.create({ channel: 'general', network: 'matrix', target: { room } });
@@ -57,37 +58,45 @@ describe.skipIf(!synapseAvailable())('Matrix: a 60 s homeserver outage', () => {
     await world?.stop();
   });
 
-  it('delivers every message posted during the outage, in order, once it returns', { timeout: 240_000 }, async () => {
-    const ghost = ghostUserId(world.config, nina.id);
-    await node.submit(nina.id, { kind: 'sendMessage', channel: general, text: 'before' });
-    await alice.waitFor(room, (ev) => ev.find((e) => e.sender === ghost && e.content['body'] === 'before'));
+  it(
+    'delivers every message posted during the outage, in order, once it returns',
+    { timeout: 240_000 },
+    async () => {
+      const ghost = ghostUserId(world.config, nina.id);
+      await node.submit(nina.id, { kind: 'sendMessage', channel: general, text: 'before' });
+      await alice.waitFor(room, (ev) =>
+        ev.find((e) => e.sender === ghost && e.content['body'] === 'before'),
+      );
 
-    const states: AdapterHealth['state'][] = [];
-    const adapter = runtime.adapter('matrix');
-    const off = adapter?.onHealthChange?.((h) => states.push(h.state));
-    await world.synapse.kill();
-    const started = Date.now();
-    for (let i = 1; i <= POSTED; i++) {
-      await node.submit(nina.id, { kind: 'sendMessage', channel: general, text: `during ${i}` });
-      const next = started + (OUTAGE_MS * i) / POSTED;
-      await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
-    }
-    expect(adapter?.health().state).toBe('reconnecting');
-    await world.synapse.restart();
+      const states: AdapterHealth['state'][] = [];
+      const adapter = runtime.adapter('matrix');
+      const off = adapter?.onHealthChange?.((h) => states.push(h.state));
+      await world.synapse.kill();
+      const started = Date.now();
+      for (let i = 1; i <= POSTED; i++) {
+        await node.submit(nina.id, { kind: 'sendMessage', channel: general, text: `during ${i}` });
+        const next = started + (OUTAGE_MS * i) / POSTED;
+        await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+      }
+      expect(adapter?.health().state).toBe('reconnecting');
+      await world.synapse.restart();
 
-    const expected = ['before', ...Array.from({ length: POSTED }, (_, i) => `during ${i + 1}`)];
-    const bodies = await alice.waitFor(
-      room,
-      (ev) => {
-        const got = ev.filter((e) => e.sender === ghost && e.type === 'm.room.message').map((e) => String(e.content['body']));
-        return got.length >= expected.length ? got : undefined;
-      },
-      90_000,
-    );
-    expect(bodies).toEqual(expected);
-    expect(states).toContain('reconnecting');
-    expect(adapter?.health().state).toBe('connected');
-    expect(await store.outbox.listDead()).toEqual([]);
-    off?.();
-  });
+      const expected = ['before', ...Array.from({ length: POSTED }, (_, i) => `during ${i + 1}`)];
+      const bodies = await alice.waitFor(
+        room,
+        (ev) => {
+          const got = ev
+            .filter((e) => e.sender === ghost && e.type === 'm.room.message')
+            .map((e) => String(e.content['body']));
+          return got.length >= expected.length ? got : undefined;
+        },
+        90_000,
+      );
+      expect(bodies).toEqual(expected);
+      expect(states).toContain('reconnecting');
+      expect(adapter?.health().state).toBe('connected');
+      expect(await store.outbox.listDead()).toEqual([]);
+      off?.();
+    },
+  );
 });

@@ -14,7 +14,12 @@ import { createMappingStore } from '../../src/mapping/index.js';
 import type { MappingStore } from '../../src/mapping/types.js';
 import { tempDir, tempNode } from '../support/core.js';
 import { MatrixTestClient } from '../support/matrix-client.js';
-import { fileServer, startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
+import {
+  fileServer,
+  startMatrixWorld,
+  synapseAvailable,
+  type MatrixWorld,
+} from './matrix-setup.js';
 
 async function until<T>(what: string, pick: () => T | undefined | false, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -40,7 +45,9 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
   const list = (): MessageView[] => node.listMessages(general, { limit: 500 } as never);
 
   beforeAll(async () => {
-    files = await fileServer({ '/report.txt': { type: 'text/plain', data: new TextEncoder().encode('quarterly report') } });
+    files = await fileServer({
+      '/report.txt': { type: 'text/plain', data: new TextEncoder().encode('quarterly report') },
+    });
     world = await startMatrixWorld();
     const dataDir = tempDir('mc-matrix-router-');
     node = await tempNode({ dataDir });
@@ -56,9 +63,14 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
     await runtime.start();
     adapter = runtime.adapter('matrix') as MatrixAdapter;
     native = (await node.createLocalUser('nina')).user;
-    general = (await node.submit(native.id, { kind: 'createChannel', name: 'general' })).channel?.id as ChannelId;
+    general = (await node.submit(native.id, { kind: 'createChannel', name: 'general' })).channel
+      ?.id as ChannelId;
     alice = await MatrixTestClient.register(world.synapse.url, 'alice');
-    await alice.call('PUT', `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`, { displayname: 'alice_m' });
+    await alice.call(
+      'PUT',
+      `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`,
+      { displayname: 'alice_m' },
+    );
     room = await alice.createRoom({ name: 'general' });
     await runtime.links.create({ channel: 'general', network: 'matrix', target: { room } });
   });
@@ -72,7 +84,10 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
 
   it('brings a Matrix user’s messages into the channel in order, as their bridged profile', async () => {
     for (const text of ['one', 'two', 'three']) await alice.sendText(room, text);
-    await alice.sendText(room, 'fmt', { format: 'org.matrix.custom.html', formatted_body: '<strong>bold</strong> and <code>code</code>' });
+    await alice.sendText(room, 'fmt', {
+      format: 'org.matrix.custom.html',
+      formatted_body: '<strong>bold</strong> and <code>code</code>',
+    });
     const got = await until('four messages', () => (list().length >= 4 ? list() : undefined));
     expect(got.map((m) => m.text)).toEqual(['one', 'two', 'three', '**bold** and `code`']);
     expect(got[0]?.sender.username).toBe('alice_m');
@@ -81,7 +96,8 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
 
   it('posts Multichat messages into the room from the person’s ghost', async () => {
     const ghost = ghostUserId(world.config, native.id);
-    for (const text of ['from **nina** 1', 'from nina 2']) await node.submit(native.id, { kind: 'sendMessage', channel: general, text });
+    for (const text of ['from **nina** 1', 'from nina 2'])
+      await node.submit(native.id, { kind: 'sendMessage', channel: general, text });
     await runtime.settle();
     const posted = await alice.waitFor(room, (ev) => {
       const mine = ev.filter((e) => e.sender === ghost && e.type === 'm.room.message');
@@ -97,18 +113,37 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
   it('carries edits, deletions, replies and reactions from Matrix into the channel', async () => {
     const id = await alice.sendText(room, 'typo');
     const message = await until('typo', () => list().find((m) => m.text === 'typo'));
-    await alice.send(room, { msgtype: 'm.text', body: '* fixed', 'm.new_content': { msgtype: 'm.text', body: 'fixed' }, 'm.relates_to': { rel_type: 'm.replace', event_id: id } });
-    await until('edit', () => node.listMessages(general, { limit: 500 } as never).find((m) => m.id === message.id && m.text === 'fixed'));
-    await alice.send(room, { msgtype: 'm.text', body: 'replying', 'm.relates_to': { 'm.in_reply_to': { event_id: id } } });
+    await alice.send(room, {
+      msgtype: 'm.text',
+      body: '* fixed',
+      'm.new_content': { msgtype: 'm.text', body: 'fixed' },
+      'm.relates_to': { rel_type: 'm.replace', event_id: id },
+    });
+    await until('edit', () =>
+      node
+        .listMessages(general, { limit: 500 } as never)
+        .find((m) => m.id === message.id && m.text === 'fixed'),
+    );
+    await alice.send(room, {
+      msgtype: 'm.text',
+      body: 'replying',
+      'm.relates_to': { 'm.in_reply_to': { event_id: id } },
+    });
     const reply = await until('reply', () => list().find((m) => m.text === 'replying'));
     expect(reply.replyTo).toBe(message.id);
     const reaction = await alice.react(room, id, '👍');
-    const reacted = await until('reaction', () => list().find((m) => m.id === message.id && (m.reactions['👍']?.length ?? 0) > 0));
+    const reacted = await until('reaction', () =>
+      list().find((m) => m.id === message.id && (m.reactions['👍']?.length ?? 0) > 0),
+    );
     expect(Object.keys(reacted.reactions)).toEqual(['👍']);
     await alice.redact(room, reaction);
-    await until('reaction removed', () => list().find((m) => m.id === message.id && !m.reactions['👍']?.length));
+    await until('reaction removed', () =>
+      list().find((m) => m.id === message.id && !m.reactions['👍']?.length),
+    );
     await alice.redact(room, id);
-    const gone = await until('deletion', () => list().find((m) => m.id === message.id && m.deleted));
+    const gone = await until('deletion', () =>
+      list().find((m) => m.id === message.id && m.deleted),
+    );
     expect(gone.text).toBeNull();
   });
 
@@ -116,30 +151,90 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
     const ghost = ghostUserId(world.config, native.id);
     const root = await alice.sendText(room, 'matrix root');
     const rootMessage = await until('root', () => list().find((m) => m.text === 'matrix root'));
-    const sent = await node.submit(native.id, { kind: 'sendMessage', channel: general, text: 'draft', replyTo: rootMessage.id });
+    const sent = await node.submit(native.id, {
+      kind: 'sendMessage',
+      channel: general,
+      text: 'draft',
+      replyTo: rootMessage.id,
+    });
     await runtime.settle();
-    const draft = await alice.waitFor(room, (ev) => ev.find((e) => e.sender === ghost && e.content['body'] === 'draft'));
+    const draft = await alice.waitFor(room, (ev) =>
+      ev.find((e) => e.sender === ghost && e.content['body'] === 'draft'),
+    );
     expect(draft.content['m.relates_to']).toEqual({ 'm.in_reply_to': { event_id: root } });
-    await node.submit(native.id, { kind: 'editMessage', message: sent.created as never, text: 'final' });
+    await node.submit(native.id, {
+      kind: 'editMessage',
+      message: sent.created as never,
+      text: 'final',
+    });
     await node.submit(native.id, { kind: 'react', message: rootMessage.id, emoji: '🎉' });
     await runtime.settle();
-    const edit = await alice.waitFor(room, (ev) => ev.find((e) => e.sender === ghost && (e.content['m.new_content'] as { body?: string } | undefined)?.body === 'final'));
-    expect(edit.content['m.relates_to']).toEqual({ rel_type: 'm.replace', event_id: draft.event_id });
-    await alice.waitFor(room, (ev) => ev.find((e) => e.type === 'm.reaction' && e.sender === ghost && (e.content['m.relates_to'] as { key?: string }).key === '🎉'));
+    const edit = await alice.waitFor(room, (ev) =>
+      ev.find(
+        (e) =>
+          e.sender === ghost &&
+          (e.content['m.new_content'] as { body?: string } | undefined)?.body === 'final',
+      ),
+    );
+    expect(edit.content['m.relates_to']).toEqual({
+      rel_type: 'm.replace',
+      event_id: draft.event_id,
+    });
+    await alice.waitFor(room, (ev) =>
+      ev.find(
+        (e) =>
+          e.type === 'm.reaction' &&
+          e.sender === ghost &&
+          (e.content['m.relates_to'] as { key?: string }).key === '🎉',
+      ),
+    );
     await node.submit(native.id, { kind: 'redactMessage', message: sent.created as never });
     await runtime.settle();
-    await alice.waitFor(room, (ev) => ev.find((e) => e.event_id === draft.event_id && Object.keys(e.content).length === 0));
-    await node.submit(native.id, { kind: 'sendMessage', channel: general, text: 'report.txt', attachments: [{ url: `${files.url}/report.txt`, name: 'report.txt', mimeType: 'text/plain' }] });
+    await alice.waitFor(room, (ev) =>
+      ev.find((e) => e.event_id === draft.event_id && Object.keys(e.content).length === 0),
+    );
+    await node.submit(native.id, {
+      kind: 'sendMessage',
+      channel: general,
+      text: 'report.txt',
+      attachments: [{ url: `${files.url}/report.txt`, name: 'report.txt', mimeType: 'text/plain' }],
+    });
     await runtime.settle();
-    const file = await alice.waitFor(room, (ev) => ev.find((e) => e.sender === ghost && e.content['msgtype'] === 'm.file'));
-    expect(new TextDecoder().decode(await alice.download(String(file.content['url'])))).toBe('quarterly report');
+    const file = await alice.waitFor(room, (ev) =>
+      ev.find((e) => e.sender === ghost && e.content['msgtype'] === 'm.file'),
+    );
+    expect(new TextDecoder().decode(await alice.download(String(file.content['url'])))).toBe(
+      'quarterly report',
+    );
   });
 
   it('brings a Matrix file into the channel as an attachment', async () => {
     const uri = await alice.upload(new TextEncoder().encode('from matrix'), 'text/plain', 'm.txt');
-    await alice.send(room, { msgtype: 'm.file', body: 'm.txt', url: uri, info: { mimetype: 'text/plain', size: 11 } });
+    await alice.send(room, {
+      msgtype: 'm.file',
+      body: 'm.txt',
+      url: uri,
+      info: { mimetype: 'text/plain', size: 11 },
+    });
     const got = await until('file', () => list().find((m) => m.attachments?.[0]?.name === 'm.txt'));
     expect(got.attachments?.[0]).toMatchObject({ name: 'm.txt', mimeType: 'text/plain', size: 11 });
     expect(adapter.health().state).toBe('connected');
+  });
+
+  it('links a portal room when a Matrix user joins #mc_<channel> (with the runtime’s link manager)', async () => {
+    adapter.attachLinks(runtime.links);
+    const lobby = await alice.join('#mc_lobby:localhost');
+    const links = await runtime.links.list();
+    expect(links.find((l) => l.target['room'] === lobby)?.channelName).toBe('lobby');
+    await alice.sendText(lobby, 'hello lobby');
+    const channel = node.findChannelByName('lobby');
+    const got = await until('lobby message', () =>
+      channel
+        ? node
+            .listMessages(channel.id, { limit: 10 } as never)
+            .find((m) => m.text === 'hello lobby')
+        : undefined,
+    );
+    expect(got.sender.origin).toEqual({ network: 'matrix', externalId: alice.userId });
   });
 });

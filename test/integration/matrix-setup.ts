@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterComponents, InboundEvent } from '../../src/bridges/types.js';
-import { buildRegistration, readMatrixConfig, registrationYaml, type MatrixAdapterConfig, type Registration } from '../../src/bridges/matrix/index.js';
+import {
+  buildRegistration,
+  readMatrixConfig,
+  registrationYaml,
+  type MatrixAdapterConfig,
+  type Registration,
+} from '../../src/bridges/matrix/index.js';
 import { freePort } from '../peers/free-port.js';
 import { startSynapse, synapseInstalled, type SynapsePeer } from '../peers/synapse.js';
 
@@ -76,7 +82,11 @@ export function collector(): { components: AdapterComponents; events: InboundEve
 }
 
 /** Waits until `pick` finds something in `events` (bounded). */
-export async function waitForEvent<T>(events: readonly InboundEvent[], pick: (e: readonly InboundEvent[]) => T | undefined, ms = 20_000): Promise<T> {
+export async function waitForEvent<T>(
+  events: readonly InboundEvent[],
+  pick: (e: readonly InboundEvent[]) => T | undefined,
+  ms = 20_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const found = pick(events);
@@ -87,24 +97,34 @@ export async function waitForEvent<T>(events: readonly InboundEvent[], pick: (e:
 }
 
 /** A loopback HTTP server serving fixed files (avatars and attachments of Multichat people). */
-export async function fileServer(files: Record<string, { type: string; data: Uint8Array }>): Promise<{ url: string; close(): Promise<void> }> {
+export async function fileServer(
+  files: Record<string, { type: string; data: Uint8Array }>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const file = files[req.url ?? ''];
     if (!file) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': file.type, 'content-length': file.data.byteLength }).end(Buffer.from(file.data));
+    res
+      .writeHead(200, { 'content-type': file.type, 'content-length': file.data.byteLength })
+      .end(Buffer.from(file.data));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 /** A 1×1 PNG. */
 export const PNG = Uint8Array.from(
-  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  ),
 );
 
 /** A `multichat start` process with the given config (bridges, links), HTTP on a free port. */
@@ -116,7 +136,9 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-export async function startGatewayProcess(sections: Record<string, unknown>): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  sections: Record<string, unknown>,
+): Promise<GatewayProcess> {
   const { spawn } = await import('node:child_process');
   const { readFileSync, createWriteStream } = await import('node:fs');
   const { resolve } = await import('node:path');
@@ -128,7 +150,12 @@ export async function startGatewayProcess(sections: Record<string, unknown>): Pr
     config,
     JSON.stringify({
       node: { dataDir: join(dir, 'data'), listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false },
-      http: { host: '127.0.0.1', port: httpPort, adminToken: token, rateLimit: { perSecond: 100_000, burst: 100_000 } },
+      http: {
+        host: '127.0.0.1',
+        port: httpPort,
+        adminToken: token,
+        rateLimit: { perSecond: 100_000, burst: 100_000 },
+      },
       log: { level: 'info', format: 'json' },
       ...sections,
     }),
@@ -157,7 +184,10 @@ export async function startGatewayProcess(sections: Record<string, unknown>): Pr
   for (;;) {
     if (code !== undefined) throw new Error(`gateway exited with ${code}:\n${log().slice(-3000)}`);
     if (Date.now() > deadline) throw new Error(`gateway not ready:\n${log().slice(-3000)}`);
-    const ready = await fetch(`${httpUrl}/readyz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ready = await fetch(`${httpUrl}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -168,7 +198,10 @@ export async function startGatewayProcess(sections: Record<string, unknown>): Pr
     async api<T>(method: string, path: string, body?: unknown, as = token): Promise<T> {
       const res = await fetch(`${httpUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${as}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${as}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });
       const text = await res.text();

@@ -65,7 +65,9 @@ beforeAll(async () => {
   a = { gw: ga, token: (await ga.createUser('alice')).token };
   b = { gw: gb, token: (await gb.createUser('bob')).token };
   c = { gw: gc, token: (await gc.createUser('carol')).token };
-  await until('full mesh', async () => (await Promise.all([a, b, c].map(peersOf))).every((n) => n === 2));
+  await until('full mesh', async () =>
+    (await Promise.all([a, b, c].map(peersOf))).every((n) => n === 2),
+  );
   channel = await a.gw.createChannel(a.token, 'general');
   await a.gw.post(a.token, channel, 'welcome');
   // B and C have never seen the channel: joining by id fetches it from peers.
@@ -82,7 +84,10 @@ afterAll(async () => {
 describe('three gateway processes', () => {
   it('a message posted on A appears on B and C, and all show the same channel order', async () => {
     await a.gw.post(a.token, channel, 'from a');
-    await Promise.all([b.gw.post(b.token, channel, 'from b'), c.gw.post(c.token, channel, 'from c')]);
+    await Promise.all([
+      b.gw.post(b.token, channel, 'from b'),
+      c.gw.post(c.token, channel, 'from c'),
+    ]);
     const h = await converged(4);
     expect(h.map((m) => m.text).sort()).toEqual(['from a', 'from b', 'from c', 'welcome']);
     const [ha, hb, hc] = await Promise.all([a, b, c].map(history));
@@ -119,7 +124,9 @@ describe('three gateway processes', () => {
       return hb.length === before + 30 && hc.length === before + 30;
     });
     for (const m of [a, b, c]) m.gw.deny([]);
-    await until('healed', async () => (await Promise.all([a, b, c].map(peersOf))).every((n) => n === 2));
+    await until('healed', async () =>
+      (await Promise.all([a, b, c].map(peersOf))).every((n) => n === 2),
+    );
     await converged(before + 60);
     const [ha, hb, hc] = await Promise.all([a, b, c].map(history));
     expect(ids(hb!)).toEqual(ids(ha!));
@@ -127,7 +134,9 @@ describe('three gateway processes', () => {
   }, 240_000);
 
   it('presence set on A shows on B’s HTTP API and in C’s event stream', async () => {
-    const alice = (await a.gw.ok<{ user: string }>('PUT', '/api/v1/presence', { status: 'online' }, a.token)).user;
+    const alice = (
+      await a.gw.ok<{ user: string }>('PUT', '/api/v1/presence', { status: 'online' }, a.token)
+    ).user;
     const sse = await fetch(`${c.gw.httpUrl}/api/v1/events`, {
       headers: { authorization: `Bearer ${c.token}` },
       signal: AbortSignal.timeout(30_000),
@@ -145,8 +154,9 @@ describe('three gateway processes', () => {
     expect(streamed).toContain(alice);
     expect(streamed).toContain('at lunch');
     await until('presence on B', async () => {
-      const { presence } = await b.gw.ok<{ presence: { user: string; status: string; text?: string }[] }>(
-        'GET', '/api/v1/presence', undefined, b.token);
+      const { presence } = await b.gw.ok<{
+        presence: { user: string; status: string; text?: string }[];
+      }>('GET', '/api/v1/presence', undefined, b.token);
       return presence.some((p) => p.user === alice && p.status === 'away' && p.text === 'at lunch');
     });
   });
@@ -166,8 +176,12 @@ describe('three gateway processes', () => {
       await injector.host.dial(multiaddr(b.gw.address));
       const entries = await injector.fetch(b.gw.peerId, channel);
       const posts = entries.filter((e) => e.envelope.entry.tx.intent === 'sendMessage');
-      const fresh = posts.find((e) => e.envelope.entry.tx.creates.some((r) => resourceIdOf(r) === relayed.id))!;
-      const older = posts.find((e) => e !== fresh && e.envelope.entry.author !== fresh.envelope.entry.author)!;
+      const fresh = posts.find((e) =>
+        e.envelope.entry.tx.creates.some((r) => resourceIdOf(r) === relayed.id),
+      )!;
+      const older = posts.find(
+        (e) => e !== fresh && e.envelope.entry.author !== fresh.envelope.entry.author,
+      )!;
       const newestOf = (author: string) =>
         entries
           .filter((e) => e.envelope.entry.author === author && e !== fresh)
@@ -191,7 +205,9 @@ describe('three gateway processes', () => {
       await injector.stop();
       for (const m of [a, b, c]) m.gw.deny([]);
     }
-    await until('healed', async () => (await Promise.all([a, b, c].map(peersOf))).every((n) => n === 2));
+    await until('healed', async () =>
+      (await Promise.all([a, b, c].map(peersOf))).every((n) => n === 2),
+    );
     const h = await converged(before.length + 1);
     expect(h.map((m) => m.text)).not.toContain('forged');
     expect(h.map((m) => m.text)).not.toContain('intruder');

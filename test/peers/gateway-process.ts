@@ -145,7 +145,12 @@ export class GatewayProcess {
     writeFileSync(join(this.dataDir, 'data', 'denied-peers'), peerIds.join('\n') + '\n');
   }
 
-  async api<T = unknown>(method: string, path: string, body?: unknown, token = ADMIN_TOKEN): Promise<ApiAnswer<T>> {
+  async api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = ADMIN_TOKEN,
+  ): Promise<ApiAnswer<T>> {
     const res = await fetch(`${this.httpUrl}${path}`, {
       method,
       headers: {
@@ -163,7 +168,9 @@ export class GatewayProcess {
   async ok<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
     const answer = await this.api<T>(method, path, body, token);
     if (answer.status < 200 || answer.status > 299) {
-      throw new Error(`${this.name} ${method} ${path} -> ${answer.status} ${JSON.stringify(answer.body)}`);
+      throw new Error(
+        `${this.name} ${method} ${path} -> ${answer.status} ${JSON.stringify(answer.body)}`,
+      );
     }
     return answer.body;
   }

@@ -86,7 +86,8 @@ export async function waitForPort(port: number, ms = 15_000): Promise<void> {
  */
 export async function startNgircd(options: NgircdOptions = {}): Promise<NgircdPeer> {
   const bin = findNgircd();
-  if (!bin) throw new Error('ngircd is not installed (apt-get install ngircd, or .ci/install-ngircd.sh)');
+  if (!bin)
+    throw new Error('ngircd is not installed (apt-get install ngircd, or .ci/install-ngircd.sh)');
   const dir = mkdtempSync(join(tmpdir(), 'mc-ngircd-'));
   chmodSync(dir, 0o777);
   const port = await freePort();

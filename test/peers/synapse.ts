@@ -56,21 +56,37 @@ export async function ensureSynapse(): Promise<void> {
   if (synapseInstalled()) return;
   mkdirSync(resolve(SYNAPSE_VENV, '..'), { recursive: true });
   await run('python3', ['-m', 'venv', SYNAPSE_VENV], { timeout: 120_000 });
-  await run(join(SYNAPSE_VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', 'matrix-synapse'], {
-    timeout: 900_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  await run(
+    join(SYNAPSE_VENV, 'bin', 'pip'),
+    ['install', '--quiet', '--disable-pip-version-check', 'matrix-synapse'],
+    {
+      timeout: 900_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
 }
 
 const fast = { per_second: 10_000, burst_count: 10_000 };
 
-function configText(dir: string, port: number, serverName: string, appServices: readonly string[]): string {
+function configText(
+  dir: string,
+  port: number,
+  serverName: string,
+  appServices: readonly string[],
+): string {
   const lines = {
     server_name: serverName,
     pid_file: join(dir, 'homeserver.pid'),
     public_baseurl: `http://127.0.0.1:${port}/`,
     listeners: [
-      { port, bind_addresses: ['127.0.0.1'], type: 'http', tls: false, x_forwarded: false, resources: [{ names: ['client'], compress: false }] },
+      {
+        port,
+        bind_addresses: ['127.0.0.1'],
+        type: 'http',
+        tls: false,
+        x_forwarded: false,
+        resources: [{ names: ['client'], compress: false }],
+      },
     ],
     database: { name: 'sqlite3', args: { database: join(dir, 'homeserver.db') } },
     log_config: join(dir, 'log.yaml'),
@@ -117,18 +133,26 @@ disable_existing_loggers: false
 `;
 
 /** Resolves once GET /_matrix/client/versions answers 200; rejects after `ms`. */
-export async function waitForSynapse(url: string, ms = 90_000, alive: () => boolean = () => true): Promise<void> {
+export async function waitForSynapse(
+  url: string,
+  ms = 90_000,
+  alive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline && alive()) {
     try {
-      const res = await fetch(`${url}/_matrix/client/versions`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(`${url}/_matrix/client/versions`, {
+        signal: AbortSignal.timeout(2_000),
+      });
       if (res.ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(alive() ? `Synapse did not answer at ${url} within ${ms} ms` : 'Synapse exited during startup');
+  throw new Error(
+    alive() ? `Synapse did not answer at ${url} within ${ms} ms` : 'Synapse exited during startup',
+  );
 }
 
 /**
@@ -143,7 +167,10 @@ export async function startSynapse(options: SynapseOptions = {}): Promise<Synaps
   const conf = join(dir, 'homeserver.yaml');
   writeFileSync(conf, configText(dir, port, serverName, options.appServices ?? []));
   writeFileSync(join(dir, 'log.yaml'), LOG_CONFIG);
-  await run(PYTHON, ['-m', 'synapse.app.homeserver', '--config-path', conf, '--generate-keys'], { cwd: dir, timeout: 120_000 });
+  await run(PYTHON, ['-m', 'synapse.app.homeserver', '--config-path', conf, '--generate-keys'], {
+    cwd: dir,
+    timeout: 120_000,
+  });
   const url = `http://127.0.0.1:${port}`;
 
   let child: ChildProcess | undefined;

@@ -85,7 +85,8 @@ export class RawIrcClient {
     const from = this.lines.length;
     this.send(`JOIN ${channel}`);
     await this.waitForLine(
-      (l, i) => i >= from && l.command === 'JOIN' && l.nick === this.nick && l.params[0] === channel,
+      (l, i) =>
+        i >= from && l.command === 'JOIN' && l.nick === this.nick && l.params[0] === channel,
       15_000,
     );
   }
@@ -138,7 +139,10 @@ export class RawIrcClient {
       };
       const timer = setTimeout(() => {
         cleanup();
-        const recent = this.lines.slice(-8).map((l) => l.line).join('\n');
+        const recent = this.lines
+          .slice(-8)
+          .map((l) => l.line)
+          .join('\n');
         reject(new Error(`${this.nick}: no ${what} within ${ms} ms; last lines:\n${recent}`));
       }, ms);
       const cleanup = (): void => {
@@ -175,7 +179,8 @@ export class RawIrcClient {
       if (text === '') continue;
       const line = parseLine(text);
       if (line.command === 'PING') this.send(`PONG :${line.params[0] ?? ''}`);
-      if (line.command === 'NICK' && line.nick === this.nick) this.nick = line.params[0] ?? this.nick;
+      if (line.command === 'NICK' && line.nick === this.nick)
+        this.nick = line.params[0] ?? this.nick;
       if ((line.command === 'PRIVMSG' || line.command === 'NOTICE') && line.params.length >= 2) {
         this.messages.push({
           command: line.command,

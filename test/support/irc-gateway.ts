@@ -95,7 +95,10 @@ export class IrcGateway {
     let exitCode: number | null | undefined;
     void this.exited.then((code) => (exitCode = code));
     while (Date.now() < until) {
-      if (exitCode !== undefined) throw new Error(`${this.options.name} exited with ${exitCode}:\n${this.log().slice(-3000)}`);
+      if (exitCode !== undefined)
+        throw new Error(
+          `${this.options.name} exited with ${exitCode}:\n${this.log().slice(-3000)}`,
+        );
       try {
         const res = await fetch(`${this.httpUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
         if (res.ok) return;
@@ -108,7 +111,12 @@ export class IrcGateway {
   }
 
   /** Calls the HTTP API with the admin token (or `token`); throws unless 2xx. */
-  async api<T = unknown>(method: string, path: string, body?: unknown, token = IRC_GATEWAY_TOKEN): Promise<T> {
+  async api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = IRC_GATEWAY_TOKEN,
+  ): Promise<T> {
     const res = await fetch(`${this.httpUrl}${path}`, {
       method,
       headers: {
@@ -119,7 +127,8 @@ export class IrcGateway {
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    if (res.status < 200 || res.status > 299) throw new Error(`${this.options.name} ${method} ${path} -> ${res.status} ${text}`);
+    if (res.status < 200 || res.status > 299)
+      throw new Error(`${this.options.name} ${method} ${path} -> ${res.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 

@@ -25,22 +25,40 @@ export class MatrixTestClient {
   ) {}
 
   /** Registers a new account (`username` must be unused) and returns its client. */
-  static async register(baseUrl: string, username: string, password = `pw-${username}-secret`): Promise<MatrixTestClient> {
+  static async register(
+    baseUrl: string,
+    username: string,
+    password = `pw-${username}-secret`,
+  ): Promise<MatrixTestClient> {
     const res = await fetch(`${baseUrl}/_matrix/client/v3/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password, auth: { type: 'm.login.dummy' }, inhibit_login: false }),
+      body: JSON.stringify({
+        username,
+        password,
+        auth: { type: 'm.login.dummy' },
+        inhibit_login: false,
+      }),
     });
     const body = (await res.json()) as { user_id?: string; access_token?: string; error?: string };
-    if (!res.ok || !body.user_id || !body.access_token) throw new Error(`register ${username}: ${res.status} ${body.error ?? ''}`);
+    if (!res.ok || !body.user_id || !body.access_token)
+      throw new Error(`register ${username}: ${res.status} ${body.error ?? ''}`);
     return new MatrixTestClient(baseUrl, body.user_id, body.access_token);
   }
 
   /** One call; throws with the homeserver's answer on an error status. */
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, token = this.accessToken): Promise<T> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = this.accessToken,
+  ): Promise<T> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
       ...(body !== undefined && { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(30_000),
     });
@@ -50,20 +68,33 @@ export class MatrixTestClient {
   }
 
   async createRoom(options: Record<string, unknown> = {}): Promise<string> {
-    const res = await this.call<{ room_id: string }>('POST', '/_matrix/client/v3/createRoom', { preset: 'public_chat', ...options });
+    const res = await this.call<{ room_id: string }>('POST', '/_matrix/client/v3/createRoom', {
+      preset: 'public_chat',
+      ...options,
+    });
     return res.room_id;
   }
 
   async join(roomIdOrAlias: string): Promise<string> {
-    const res = await this.call<{ room_id: string }>('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomIdOrAlias)}`, {});
+    const res = await this.call<{ room_id: string }>(
+      'POST',
+      `/_matrix/client/v3/join/${encodeURIComponent(roomIdOrAlias)}`,
+      {},
+    );
     return res.room_id;
   }
 
   async invite(roomId: string, userId: string): Promise<void> {
-    await this.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/invite`, { user_id: userId });
+    await this.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/invite`, {
+      user_id: userId,
+    });
   }
 
-  async send(roomId: string, content: Record<string, unknown>, type = 'm.room.message'): Promise<string> {
+  async send(
+    roomId: string,
+    content: Record<string, unknown>,
+    type = 'm.room.message',
+  ): Promise<string> {
     const txn = `t${Date.now()}-${++txnSeq}`;
     const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${txn}`;
     return (await this.call<{ event_id: string }>('PUT', path, content)).event_id;
@@ -74,7 +105,11 @@ export class MatrixTestClient {
   }
 
   react(roomId: string, eventId: string, key: string): Promise<string> {
-    return this.send(roomId, { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } }, 'm.reaction');
+    return this.send(
+      roomId,
+      { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } },
+      'm.reaction',
+    );
   }
 
   async redact(roomId: string, eventId: string): Promise<string> {
@@ -83,11 +118,18 @@ export class MatrixTestClient {
   }
 
   async state<T = Record<string, unknown>>(roomId: string, type: string, key = ''): Promise<T> {
-    return this.call<T>('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(key)}`);
+    return this.call<T>(
+      'GET',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(key)}`,
+    );
   }
 
   async putState(roomId: string, type: string, content: unknown, key = ''): Promise<void> {
-    await this.call('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(key)}`, content);
+    await this.call(
+      'PUT',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}/${encodeURIComponent(key)}`,
+      content,
+    );
   }
 
   async profile(userId: string): Promise<{ displayname?: string; avatar_url?: string }> {
@@ -95,11 +137,14 @@ export class MatrixTestClient {
   }
 
   async upload(data: Uint8Array, contentType: string, filename: string): Promise<string> {
-    const res = await fetch(`${this.baseUrl}/_matrix/media/v3/upload?filename=${encodeURIComponent(filename)}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.accessToken}`, 'content-type': contentType },
-      body: data as unknown as RequestInit['body'],
-    });
+    const res = await fetch(
+      `${this.baseUrl}/_matrix/media/v3/upload?filename=${encodeURIComponent(filename)}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.accessToken}`, 'content-type': contentType },
+        body: data as unknown as RequestInit['body'],
+      },
+    );
     const body = (await res.json()) as { content_uri?: string };
     if (!res.ok || !body.content_uri) throw new Error(`upload: ${res.status}`);
     return body.content_uri;
@@ -115,18 +160,28 @@ export class MatrixTestClient {
   }
 
   async members(roomId: string): Promise<string[]> {
-    const res = await this.call<{ joined: Record<string, unknown> }>('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`);
+    const res = await this.call<{ joined: Record<string, unknown> }>(
+      'GET',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`,
+    );
     return Object.keys(res.joined);
   }
 
   /** The room's timeline, oldest first (up to `limit` events). */
   async timeline(roomId: string, limit = 200): Promise<MatrixEvent[]> {
-    const res = await this.call<{ chunk: MatrixEvent[] }>('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=${limit}`);
+    const res = await this.call<{ chunk: MatrixEvent[] }>(
+      'GET',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=${limit}`,
+    );
     return res.chunk.reverse();
   }
 
   /** Polls the timeline until `pick` returns something (bounded by `ms`). */
-  async waitFor<T>(roomId: string, pick: (events: MatrixEvent[]) => T | undefined | false, ms = 20_000): Promise<T> {
+  async waitFor<T>(
+    roomId: string,
+    pick: (events: MatrixEvent[]) => T | undefined | false,
+    ms = 20_000,
+  ): Promise<T> {
     const deadline = Date.now() + ms;
     let last: MatrixEvent[] = [];
     while (Date.now() < deadline) {
@@ -135,7 +190,9 @@ export class MatrixTestClient {
       if (found !== undefined && found !== false) return found;
       await new Promise((r) => setTimeout(r, 150));
     }
-    throw new Error(`timed out waiting in ${roomId}; last events:\n${last.map((e) => `${e.type} ${e.sender} ${JSON.stringify(e.content)}`).join('\n')}`);
+    throw new Error(
+      `timed out waiting in ${roomId}; last events:\n${last.map((e) => `${e.type} ${e.sender} ${JSON.stringify(e.content)}`).join('\n')}`,
+    );
   }
 }
 

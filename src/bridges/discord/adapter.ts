@@ -3,7 +3,14 @@
  * routed to `Inbound`, outbound actions to `Outbound`, and the `/multichat` slash command.
  * Owns its connection and its webhooks; the router owns everything else.
  */
-import { ChannelType, Events, type APIChatInputApplicationCommandInteraction, type APIGuildMember, type APIUser, type Client, type GatewayDispatchPayload } from 'discord.js';
+import {
+  Events,
+  type APIChatInputApplicationCommandInteraction,
+  type APIGuildMember,
+  type APIUser,
+  type Client,
+  type GatewayDispatchPayload,
+} from 'discord.js';
 import type {
   AdapterCapabilities,
   AdapterComponents,
@@ -20,19 +27,22 @@ import type {
   SendAction,
   TargetResolvingAdapter,
 } from '../types.js';
+import { customEmoji, guildOf, inboundCache, TEXT_TYPES, textChannelsOf } from './cache.js';
 import { createClient } from './client.js';
 import type { DiscordConfig } from './config.js';
 import { DiscordTargetError } from './errors.js';
 import { isSnowflake } from './ids.js';
 import { Inbound } from './inbound.js';
-import { MAX_CONTENT, Outbound } from './outbound.js';
-import { GLOBAL_REQUESTS_PER_SECOND, toDeliveryError } from './rate-limit.js';
+import { discordCapabilities } from './capabilities.js';
+import { Modify } from './modify.js';
+import { Outbound } from './outbound.js';
+import { toDeliveryError } from './rate-limit.js';
 import { SlashCommand, type LinkCommandHandler } from './slash.js';
 import { Webhooks } from './webhooks.js';
 
-const TEXT_TYPES = new Set<ChannelType>([ChannelType.GuildText, ChannelType.GuildAnnouncement]);
-
-export class DiscordAdapter implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter {
+export class DiscordAdapter
+  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
+{
   readonly capabilities: AdapterCapabilities;
   readonly client: Client;
   private state: AdapterHealth = { state: 'stopped' };
@@ -40,6 +50,7 @@ export class DiscordAdapter implements EditingAdapter, DeletingAdapter, Reacting
   private readonly webhooks: Webhooks;
   private readonly inbound: Inbound;
   private readonly outbound: Outbound;
+  private readonly modify: Modify;
   private readonly slash: SlashCommand;
   /** `channel/thread` pairs that are link targets themselves. */
   private readonly threadTargets = new Set<string>();
@@ -53,62 +64,29 @@ export class DiscordAdapter implements EditingAdapter, DeletingAdapter, Reacting
   ) {
     this.client = createClient(config);
     const rest = this.client.rest;
-    this.capabilities = {
-      markup: 'discord',
-      maxMessageLength: MAX_CONTENT,
-      edits: true,
-      deletes: true,
-      reactions: true,
-      threads: true,
-      replies: true,
-      presence: false,
-      membership: false,
-      attachments: false,
-      // The router's bucket stays under Discord's global limit; per-route buckets are
-      // discord.js's job (it reads the X-RateLimit headers of every answer).
-      rateLimit: { messagesPerSecond: GLOBAL_REQUESTS_PER_SECOND - 5, burst: 10 },
-      // Bot messages carry a nonce with enforce_nonce; webhook executes cannot.
-      idempotentSends: !config.useWebhooks,
-    };
-    this.webhooks = new Webhooks(rest, config.webhookName, () => ({
+    this.capabilities = discordCapabilities(config);
+    this.webhooks = new Webhooks(rest, config.useWebhooks, config.webhookName, () => ({
       applicationId: this.client.application?.id ?? '',
       botId: this.client.user?.id ?? '',
     }));
-    const cache = this.client;
+    const client = this.client;
     this.inbound = new Inbound({
       emit: components.emit,
       webhooks: this.webhooks,
       config,
       logger: components.logger,
-      cache: {
-        botId: () => cache.user?.id ?? '',
-        parentOf: (id) => {
-          const channel = cache.channels.cache.get(id);
-          return channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
-        },
-        isThreadTarget: (channel, thread) => this.threadTargets.has(`${channel}/${thread}`),
-        user: (id) => userObject(cache, id),
-        roleName: (guildId, roleId) => cache.guilds.cache.get(guildId)?.roles.cache.get(roleId)?.name,
-        channelName: (id) => {
-          const channel = cache.channels.cache.get(id);
-          return channel && 'name' in channel && channel.name !== null ? channel.name : undefined;
-        },
-      },
+      cache: inboundCache(client, this.threadTargets),
     });
     this.outbound = new Outbound({
       rest,
       webhooks: this.webhooks,
-      config,
-      guildOf: (id) => {
-        const channel = cache.channels.cache.get(id);
-        return channel && 'guildId' in channel ? channel.guildId : undefined;
-      },
-      customEmoji: (id, emojiName) => {
-        const channel = cache.channels.cache.get(id);
-        const guild = channel && 'guild' in channel ? channel.guild : undefined;
-        const emoji = guild?.emojis.cache.find((e) => e.name === emojiName);
-        return emoji ? `${emoji.name}:${emoji.id}` : undefined;
-      },
+      logger: components.logger,
+      guildOf: (id) => guildOf(client, id),
+    });
+    this.modify = new Modify({
+      rest,
+      webhooks: this.webhooks,
+      customEmoji: (id, name) => customEmoji(client, id, name),
     });
     this.slash = new SlashCommand(rest, components.logger, (id) => this.targetOfChannel(id));
     this.listen();
@@ -122,7 +100,10 @@ export class DiscordAdapter implements EditingAdapter, DeletingAdapter, Reacting
   async start(): Promise<void> {
     this.setHealth({ state: 'connecting' });
     const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no READY within ${this.config.readyTimeoutMs} ms`)), this.config.readyTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no READY within ${this.config.readyTimeoutMs} ms`)),
+        this.config.readyTimeoutMs,
+      );
       this.client.once(Events.ClientReady, () => {
         clearTimeout(timer);
         resolve();
@@ -134,7 +115,10 @@ export class DiscordAdapter implements EditingAdapter, DeletingAdapter, Reacting
       this.setHealth({ state: 'connected' });
     } catch (error) {
       ready.catch(() => undefined);
-      this.setHealth({ state: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      this.setHealth({
+        state: 'failed',
+        detail: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -160,56 +144,74 @@ export class DiscordAdapter implements EditingAdapter, DeletingAdapter, Reacting
   }
 
   edit(action: EditAction): Promise<DeliveryResult> {
-    return this.outbound.edit(action);
+    return this.modify.edit(action);
   }
 
   delete(action: DeleteAction): Promise<DeliveryResult> {
-    return this.outbound.delete(action);
+    return this.modify.delete(action);
   }
 
   react(action: ReactionAction): Promise<DeliveryResult> {
-    return this.outbound.react(action);
+    return this.modify.react(action);
   }
 
   /** `{channel}` of a text channel, `{channel: parent, thread}` of a thread; refuses others. */
   async resolveTarget(target: LinkTarget): Promise<LinkTarget> {
     const id = target['thread'] ?? target['channel'];
-    if (!isSnowflake(id)) throw new DiscordTargetError(`a Discord link target is {channel: '<snowflake>'}; got ${JSON.stringify(target)}`);
+    if (!isSnowflake(id))
+      throw new DiscordTargetError(
+        `a Discord link target is {channel: '<snowflake>'}; got ${JSON.stringify(target)}`,
+      );
     let channel;
     try {
       channel = await this.client.channels.fetch(id);
     } catch (error) {
       const failure = toDeliveryError(error);
-      throw failure.permanent ? new DiscordTargetError(`Discord channel ${id} not found or not visible to the bot`, error) : failure;
+      throw failure.permanent
+        ? new DiscordTargetError(`Discord channel ${id} not found or not visible to the bot`, error)
+        : failure;
     }
     if (channel?.isThread() && channel.parentId) {
       const resolved = { channel: channel.parentId, thread: channel.id };
       this.noteTarget(resolved);
       return resolved;
     }
-    if (!channel || !TEXT_TYPES.has(channel.type)) throw new DiscordTargetError(`Discord channel ${id} is not a text channel`);
+    if (!channel || !TEXT_TYPES.has(channel.type))
+      throw new DiscordTargetError(`Discord channel ${id} is not a text channel`);
     return { channel: channel.id };
   }
 
   private listen(): void {
     const c = this.client;
     c.on(Events.Raw, (packet: GatewayDispatchPayload) => {
-      this.chain = this.chain.then(() => this.dispatch(packet)).catch((error: unknown) => {
-        this.components.logger.warn({ err: String(error), t: packet.t }, 'discord: event not handled');
-      });
+      this.chain = this.chain
+        .then(() => this.dispatch(packet))
+        .catch((error: unknown) => {
+          this.components.logger.warn(
+            { err: String(error), t: packet.t },
+            'discord: event not handled',
+          );
+        });
     });
     c.on(Events.ClientReady, (client) => {
       if (!this.config.slashCommand) return;
-      for (const guild of client.guilds.cache.values()) void this.slash.register(client.application.id, guild.id);
+      for (const guild of client.guilds.cache.values())
+        void this.slash.register(client.application.id, guild.id);
     });
-    c.on(Events.ShardDisconnect, () => this.setHealth({ state: 'reconnecting', detail: 'gateway disconnected' }));
+    c.on(Events.ShardDisconnect, () =>
+      this.setHealth({ state: 'reconnecting', detail: 'gateway disconnected' }),
+    );
     c.on(Events.ShardReconnecting, () => this.setHealth({ state: 'reconnecting' }));
     c.on(Events.ShardResume, () => this.setHealth({ state: 'connected' }));
     c.on(Events.ShardReady, () => {
       if (this.state.state !== 'connecting') this.setHealth({ state: 'connected' });
     });
-    c.on(Events.Invalidated, () => this.setHealth({ state: 'failed', detail: 'session invalidated' }));
-    c.on(Events.Error, (error) => this.components.logger.warn({ err: error.message }, 'discord: client error'));
+    c.on(Events.Invalidated, () =>
+      this.setHealth({ state: 'failed', detail: 'session invalidated' }),
+    );
+    c.on(Events.Error, (error) =>
+      this.components.logger.warn({ err: error.message }, 'discord: client error'),
+    );
   }
 
   private async dispatch(packet: GatewayDispatchPayload): Promise<void> {
@@ -230,6 +232,12 @@ export class DiscordAdapter implements EditingAdapter, DeletingAdapter, Reacting
         return this.member(packet.d.guild_id, packet.d, true);
       case 'GUILD_MEMBER_REMOVE':
         return this.member(packet.d.guild_id, { user: packet.d.user }, false);
+      case 'GUILD_CREATE':
+        // A guild joined (or back from an outage) after READY: (re-)register the command there.
+        if (this.config.slashCommand && this.client.isReady()) {
+          return this.slash.register(this.client.application.id, packet.d.id);
+        }
+        return;
       case 'INTERACTION_CREATE':
         if (packet.d.type === 2 && packet.d.data.type === 1) {
           return this.slash.handle(packet.d as APIChatInputApplicationCommandInteraction);
@@ -240,16 +248,20 @@ export class DiscordAdapter implements EditingAdapter, DeletingAdapter, Reacting
     }
   }
 
-  private member(guildId: string, member: Pick<APIGuildMember, 'nick'> & { user?: APIUser }, joined: boolean): void {
+  private member(
+    guildId: string,
+    member: Pick<APIGuildMember, 'nick'> & { user?: APIUser },
+    joined: boolean,
+  ): void {
     if (!member.user) return;
-    const guild = this.client.guilds.cache.get(guildId);
-    const channels = guild ? [...guild.channels.cache.values()].filter((c) => TEXT_TYPES.has(c.type)).map((c) => c.id) : [];
-    this.inbound.membership(member.user, channels, joined, member.nick);
+    this.inbound.membership(member.user, textChannelsOf(this.client, guildId), joined, member.nick);
   }
 
   private targetOfChannel(id: string): LinkTarget {
     const channel = this.client.channels.cache.get(id);
-    return channel?.isThread() && channel.parentId ? { channel: channel.parentId, thread: id } : { channel: id };
+    return channel?.isThread() && channel.parentId
+      ? { channel: channel.parentId, thread: id }
+      : { channel: id };
   }
 
   private noteTarget(target: LinkTarget): void {
@@ -261,9 +273,4 @@ export class DiscordAdapter implements EditingAdapter, DeletingAdapter, Reacting
     this.state = health;
     for (const listener of this.listeners) listener(health);
   }
-}
-
-function userObject(client: Client, id: string): APIUser | undefined {
-  const user = client.users.cache.get(id);
-  return user && { id: user.id, username: user.username, global_name: user.globalName, avatar: user.avatar, discriminator: user.discriminator };
 }

@@ -29,7 +29,13 @@ export function createClient(config: DiscordConfig): Client {
   return new Client({
     intents: intentsFor(config),
     // Events about channels and messages the client has not cached still arrive.
-    partials: [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User, Partials.GuildMember],
+    partials: [
+      Partials.Channel,
+      Partials.Message,
+      Partials.Reaction,
+      Partials.User,
+      Partials.GuildMember,
+    ],
     rest: restOptions(`${config.apiUrl}`, config.maxRateLimitWaitMs),
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
     allowedMentions: { parse: ['users'] },

@@ -35,12 +35,16 @@ const ROLES = new Set<string>(['member', 'moderator', 'admin']);
 export function readConfig(raw: unknown): DiscordConfig {
   const c = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const token = c['token'];
-  if (typeof token !== 'string' || token === '') throw new DiscordConfigError('token', 'a bot token is required');
+  if (typeof token !== 'string' || token === '')
+    throw new DiscordConfigError('token', 'a bot token is required');
   const roles: Record<string, MappedRole> = {};
   const rawRoles = (c['roles'] ?? {}) as Record<string, unknown>;
   for (const [key, value] of Object.entries(rawRoles)) {
     if (typeof value !== 'string' || !ROLES.has(value)) {
-      throw new DiscordConfigError(`roles.${key}`, `expected member, moderator or admin, got ${String(value)}`);
+      throw new DiscordConfigError(
+        `roles.${key}`,
+        `expected member, moderator or admin, got ${String(value)}`,
+      );
     }
     roles[key] = value as MappedRole;
   }
@@ -60,4 +64,5 @@ export function readConfig(raw: unknown): DiscordConfig {
 
 const str = (v: unknown, d: string): string => (typeof v === 'string' && v !== '' ? v : d);
 const bool = (v: unknown, d: boolean): boolean => (typeof v === 'boolean' ? v : d);
-const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d);
+const num = (v: unknown, d: number): number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d;

@@ -39,7 +39,10 @@ export class DiscordRefusedError extends DeliveryError {
     message: string,
     cause: unknown,
   ) {
-    super(`Discord refused (${status}, code ${discordCode}): ${message}`, { permanent: true, cause });
+    super(`Discord refused (${status}, code ${discordCode}): ${message}`, {
+      permanent: true,
+      cause,
+    });
     this.name = 'DiscordRefusedError';
   }
 }
@@ -47,7 +50,10 @@ export class DiscordRefusedError extends DeliveryError {
 /** Discord asked us to wait longer than the adapter waits in place (`maxRateLimitWaitMs`). */
 export class DiscordRateLimitedError extends DeliveryError {
   constructor(retryAfterMs: number, route: string, cause: unknown) {
-    super(`Discord rate limit on ${route}; retry after ${retryAfterMs} ms`, { retryAfterMs, cause });
+    super(`Discord rate limit on ${route}; retry after ${retryAfterMs} ms`, {
+      retryAfterMs,
+      cause,
+    });
     this.name = 'DiscordRateLimitedError';
   }
 }

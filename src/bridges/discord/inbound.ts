@@ -15,7 +15,15 @@ import type {
   GatewayMessageReactionRemoveDispatchData,
   GatewayMessageUpdateDispatchData,
 } from 'discord.js';
-import type { AdapterLogger, Attachment, ExternalMessageId, ExternalSender, ExternalUserId, InboundEvent, LinkTarget } from '../types.js';
+import type {
+  AdapterLogger,
+  Attachment,
+  ExternalMessageId,
+  ExternalSender,
+  ExternalUserId,
+  InboundEvent,
+  LinkTarget,
+} from '../types.js';
 import type { DiscordConfig } from './config.js';
 import { encodeMessageId } from './ids.js';
 import { nameRoleAndChannelMentions, type NameLookup } from './mentions.js';
@@ -93,7 +101,14 @@ export class Inbound {
     this.rememberAuthor(externalId, sender);
     const self = await this.isSelf(d);
     const text = this.content(d).text;
-    void this.deps.emit({ kind: 'edit', target: where.target, sender, externalId, text, ...(self && { self }) });
+    void this.deps.emit({
+      kind: 'edit',
+      target: where.target,
+      sender,
+      externalId,
+      text,
+      ...(self && { self }),
+    });
   }
 
   messageDelete(d: GatewayMessageDeleteDispatchData): void {
@@ -104,11 +119,16 @@ export class Inbound {
     for (const id of d.ids) this.deleted(d.channel_id, id);
   }
 
-  reaction(d: GatewayMessageReactionAddDispatchData | GatewayMessageReactionRemoveDispatchData, added: boolean): void {
+  reaction(
+    d: GatewayMessageReactionAddDispatchData | GatewayMessageReactionRemoveDispatchData,
+    added: boolean,
+  ): void {
     const where = this.where(d.channel_id);
     const user = ('member' in d ? d.member?.user : undefined) ?? this.deps.cache.user(d.user_id);
     const nick = 'member' in d ? d.member?.nick : undefined;
-    const sender = user ? this.sender(user, nick) : { externalId: d.user_id as ExternalUserId, displayName: d.user_id };
+    const sender = user
+      ? this.sender(user, nick)
+      : { externalId: d.user_id as ExternalUserId, displayName: d.user_id };
     // Custom emoji are shown by name elsewhere (`:name:`); Unicode ones as the character.
     const emoji = d.emoji.id ? `:${d.emoji.name ?? d.emoji.id}:` : (d.emoji.name ?? '');
     if (emoji === '') return;
@@ -124,11 +144,21 @@ export class Inbound {
   }
 
   /** A member joined or left the guild: a join/leave in each of the guild's text channels. */
-  membership(user: APIUser, channels: readonly string[], joined: boolean, nick?: string | null): void {
+  membership(
+    user: APIUser,
+    channels: readonly string[],
+    joined: boolean,
+    nick?: string | null,
+  ): void {
     const sender = this.sender(user, nick);
     const self = user.id === this.deps.cache.botId();
     for (const channel of channels) {
-      void this.deps.emit({ kind: joined ? 'join' : 'leave', target: { channel }, sender, ...(self && { self }) });
+      void this.deps.emit({
+        kind: joined ? 'join' : 'leave',
+        target: { channel },
+        sender,
+        ...(self && { self }),
+      });
     }
   }
 
@@ -139,7 +169,10 @@ export class Inbound {
     if (!sender) {
       // MESSAGE_DELETE names no author, and the core lets only the author (or a moderator)
       // redact: without the author there is no one to redact as.
-      this.deps.logger.warn({ externalId }, 'discord: delete of a message whose author is unknown; not bridged');
+      this.deps.logger.warn(
+        { externalId },
+        'discord: delete of a message whose author is unknown; not bridged',
+      );
       return;
     }
     this.authors.delete(externalId);
@@ -153,7 +186,11 @@ export class Inbound {
       return { target: { channel: parent, thread: channelId }, threadId: channelId };
     }
     // A thread started from a message has that message's id: the thread root.
-    return { target: { channel: parent }, threadId: channelId, threadRoot: channelId as ExternalMessageId };
+    return {
+      target: { channel: parent },
+      threadId: channelId,
+      threadRoot: channelId as ExternalMessageId,
+    };
   }
 
   private async isSelf(d: { author?: APIUser; webhook_id?: string }): Promise<boolean> {
@@ -161,18 +198,29 @@ export class Inbound {
     return d.webhook_id !== undefined && (await this.deps.webhooks.isOurs(d.webhook_id));
   }
 
-  private senderOf(d: GatewayMessageCreateDispatchData | GatewayMessageUpdateDispatchData): ExternalSender {
+  private senderOf(
+    d: GatewayMessageCreateDispatchData | GatewayMessageUpdateDispatchData,
+  ): ExternalSender {
     const author = d.author as APIUser;
     if (d.webhook_id !== undefined) {
       // Everyone posting through one foreign webhook shares its id: tell them apart by name.
-      return { externalId: `${d.webhook_id}/${author.username}` as ExternalUserId, displayName: author.username };
+      return {
+        externalId: `${d.webhook_id}/${author.username}` as ExternalUserId,
+        displayName: author.username,
+      };
     }
     return this.sender(author, 'member' in d ? d.member?.nick : undefined);
   }
 
   private sender(user: APIUser, nick?: string | null): ExternalSender {
-    const avatar = user.avatar ? { avatarUrl: `https://cdn.discordapp.com/avatars/${user.id}/${user.avatar}.png` } : {};
-    return { externalId: user.id as ExternalUserId, displayName: nick || user.global_name || user.username, ...avatar };
+    const avatar = user.avatar
+      ? { avatarUrl: `https://cdn.discordapp.com/avatars/${user.id}/${user.avatar}.png` }
+      : {};
+    return {
+      externalId: user.id as ExternalUserId,
+      displayName: nick || user.global_name || user.username,
+      ...avatar,
+    };
   }
 
   /** Mentioned people get a profile first, so the router can turn `<@id>` into `@name`. */
@@ -193,7 +241,13 @@ export class Inbound {
     for (const a of d.attachments ?? []) {
       // Too large to mirror: carried as a link in the text, not as an attachment.
       if (a.size > this.deps.config.maxAttachmentBytes) lines.push(a.url);
-      else attachments.push({ url: a.url, name: a.filename, size: a.size, ...(a.content_type && { mimeType: a.content_type }) });
+      else
+        attachments.push({
+          url: a.url,
+          name: a.filename,
+          size: a.size,
+          ...(a.content_type && { mimeType: a.content_type }),
+        });
     }
     return { text: lines.filter((l) => l !== '').join('\n'), attachments };
   }

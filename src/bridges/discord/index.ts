@@ -13,7 +13,10 @@ export type { LinkCommandHandler } from './slash.js';
 export { discordRolesFor, multichatRoleOf } from './roles.js';
 
 /** `createDiscordAdapter(config)(components)`. */
-export function createDiscordAdapter(config: unknown, name = 'discord' as NetworkName): AdapterBuilder {
+export function createDiscordAdapter(
+  config: unknown,
+  name = 'discord' as NetworkName,
+): AdapterBuilder {
   const parsed = readConfig(config);
   return (components) => new DiscordAdapter(name, parsed, components);
 }

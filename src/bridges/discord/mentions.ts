@@ -12,7 +12,11 @@ export interface NameLookup {
 }
 
 /** `content` with role and channel mentions replaced by their names (ids when unknown). */
-export function nameRoleAndChannelMentions(content: string, guildId: string | undefined, names: NameLookup): string {
+export function nameRoleAndChannelMentions(
+  content: string,
+  guildId: string | undefined,
+  names: NameLookup,
+): string {
   return content
     .replace(/<@&(\d+)>/g, (whole, id: string) => {
       const name = guildId === undefined ? undefined : names.roleName(guildId, id);

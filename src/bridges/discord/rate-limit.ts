@@ -7,7 +7,13 @@
  * it to give up (`rejectOnRateLimit`) only when the wait is longer than `maxRateLimitWaitMs`;
  * that refusal becomes a `DeliveryError` with `retryAfterMs`, so the router pauses the adapter.
  */
-import { DiscordAPIError, HTTPError, RateLimitError, type RateLimitData, type RESTOptions } from 'discord.js';
+import {
+  DiscordAPIError,
+  HTTPError,
+  RateLimitError,
+  type RateLimitData,
+  type RESTOptions,
+} from 'discord.js';
 import { DeliveryError } from '../errors.js';
 import { DiscordRateLimitedError, DiscordRefusedError, DiscordUnavailableError } from './errors.js';
 
@@ -21,7 +27,8 @@ export function restOptions(apiUrl: string, maxWaitMs: number): Partial<RESTOpti
     globalRequestsPerSecond: GLOBAL_REQUESTS_PER_SECOND,
     retries: 3,
     timeout: 15_000,
-    rejectOnRateLimit: (data: RateLimitData) => Math.max(data.retryAfter, data.timeToReset) > maxWaitMs,
+    rejectOnRateLimit: (data: RateLimitData) =>
+      Math.max(data.retryAfter, data.timeToReset) > maxWaitMs,
   };
 }
 
@@ -33,7 +40,9 @@ export const MISSING_PERMISSIONS = 50013;
 
 /** The Discord JSON error code of a REST failure, if it has one. */
 export function apiCode(error: unknown): number | undefined {
-  return error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
+  return error instanceof DiscordAPIError && typeof error.code === 'number'
+    ? error.code
+    : undefined;
 }
 
 /**
@@ -44,7 +53,11 @@ export function apiCode(error: unknown): number | undefined {
 export function toDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   if (error instanceof RateLimitError) {
-    return new DiscordRateLimitedError(Math.ceil(Math.max(error.retryAfter, error.timeToReset)), error.route, error);
+    return new DiscordRateLimitedError(
+      Math.ceil(Math.max(error.retryAfter, error.timeToReset)),
+      error.route,
+      error,
+    );
   }
   if (error instanceof DiscordAPIError) {
     if (error.status >= 500 || error.status === 408 || error.status === 409) {
@@ -52,6 +65,7 @@ export function toDeliveryError(error: unknown): DeliveryError {
     }
     return new DiscordRefusedError(error.status, error.code, error.message, error);
   }
-  if (error instanceof HTTPError) return new DiscordUnavailableError(`${error.status} ${error.message}`, error);
+  if (error instanceof HTTPError)
+    return new DiscordUnavailableError(`${error.status} ${error.message}`, error);
   return new DiscordUnavailableError(error instanceof Error ? error.message : String(error), error);
 }

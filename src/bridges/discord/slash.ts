@@ -33,7 +33,9 @@ export const MULTICHAT_COMMAND = {
       type: 1,
       name: 'link',
       description: 'Link this channel to a Multichat channel',
-      options: [{ type: 3, name: 'channel', description: 'Multichat channel name or id', required: true }],
+      options: [
+        { type: 3, name: 'channel', description: 'Multichat channel name or id', required: true },
+      ],
     },
     { type: 1, name: 'unlink', description: 'Remove the links of this channel' },
     { type: 1, name: 'links', description: 'List the links of this channel' },
@@ -52,7 +54,9 @@ export class SlashCommand {
 
   async register(applicationId: string, guildId: string): Promise<void> {
     try {
-      await this.rest.put(Routes.applicationGuildCommands(applicationId, guildId), { body: [MULTICHAT_COMMAND] });
+      await this.rest.put(Routes.applicationGuildCommands(applicationId, guildId), {
+        body: [MULTICHAT_COMMAND],
+      });
     } catch (error) {
       this.logger.warn({ guildId, err: String(error) }, 'discord: could not register /multichat');
     }
@@ -86,7 +90,9 @@ export class SlashCommand {
       else if (sub.name === 'links') await reply(await this.handler.links(target));
     } catch (error) {
       this.logger.warn({ err: String(error) }, 'discord: /multichat failed');
-      await reply(`Multichat could not do that: ${error instanceof Error ? error.message : String(error)}`).catch(() => undefined);
+      await reply(
+        `Multichat could not do that: ${error instanceof Error ? error.message : String(error)}`,
+      ).catch(() => undefined);
     }
   }
 }

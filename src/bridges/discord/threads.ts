@@ -43,7 +43,9 @@ export class Threads {
   private async create(channelId: string, messageId: string, text: string): Promise<void> {
     const name = [...(text.split('\n')[0]?.trim() || 'thread')].slice(0, MAX_NAME).join('');
     try {
-      await this.rest.post(Routes.threads(channelId, messageId), { body: { name, auto_archive_duration: 1440 } });
+      await this.rest.post(Routes.threads(channelId, messageId), {
+        body: { name, auto_archive_duration: 1440 },
+      });
     } catch (error) {
       if (apiCode(error) !== THREAD_EXISTS) throw error;
     }
@@ -51,5 +53,7 @@ export class Threads {
 }
 
 function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
+  return (
+    typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404
+  );
 }

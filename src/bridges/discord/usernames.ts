@@ -13,7 +13,7 @@ export function webhookUsername(name: string): string {
     .replace(/(disc)(ord)/gi, '$1\u200d$2')
     .replace(/(cl)(yde)/gi, '$1\u200d$2')
     .trim();
-  if (out === '' ) out = 'someone';
+  if (out === '') out = 'someone';
   if (/^(everyone|here)$/i.test(out)) out = `${out} (bridged)`;
   return [...out].slice(0, MAX).join('');
 }

@@ -26,12 +26,18 @@ import { IrcNetwork } from './network.js';
 import { ircLower } from './nick.js';
 import type { IrcRole, RoleChange } from './roles.js';
 
+/** `#chan`, `&chan`…: no spaces, commas or BEL (RFC 2812), after the prefix character. */
+// eslint-disable-next-line no-control-regex
+const CHANNEL_NAME = /^[#&+!][^\s,\x07]+$/;
+
 /** A role change on a network, for `onRoleChange` listeners. */
 export interface IrcRoleChange extends RoleChange {
   readonly network: string;
 }
 
-export class IrcAdapter implements EditingAdapter, ReactingAdapter, MembershipAdapter, TargetResolvingAdapter {
+export class IrcAdapter
+  implements EditingAdapter, ReactingAdapter, MembershipAdapter, TargetResolvingAdapter
+{
   readonly capabilities: AdapterCapabilities;
   private readonly networks = new Map<string, IrcNetwork>();
   private readonly healthListeners = new Set<(health: AdapterHealth) => void>();
@@ -101,8 +107,12 @@ export class IrcAdapter implements EditingAdapter, ReactingAdapter, MembershipAd
     if (nets.length === 0) return { state: 'connected', detail: 'no IRC networks configured' };
     const down = nets.filter((n) => n.bot.connectionState !== 'connected');
     if (down.length === 0) return { state: 'connected' };
-    const detail = down.map((n) => `${n.settings.name}: ${n.bot.stateDetail ?? n.bot.connectionState}`).join('; ');
-    const state = down.some((n) => n.bot.connectionState === 'reconnecting') ? 'reconnecting' : 'connecting';
+    const detail = down
+      .map((n) => `${n.settings.name}: ${n.bot.stateDetail ?? n.bot.connectionState}`)
+      .join('; ');
+    const state = down.some((n) => n.bot.connectionState === 'reconnecting')
+      ? 'reconnecting'
+      : 'connecting';
     return { state, detail };
   }
 
@@ -156,8 +166,10 @@ export class IrcAdapter implements EditingAdapter, ReactingAdapter, MembershipAd
     if (typeof name !== 'string') throw new InvalidIrcTargetError('target.network is missing');
     const network = this.networks.get(name);
     if (!network) throw new UnknownIrcNetworkError(name, [...this.networks.keys()]);
-    if (typeof channel !== 'string' || !/^[#&+!][^\s,\x07]+$/.test(channel)) {
-      throw new InvalidIrcTargetError(`target.channel must be a channel name like #chan, got "${String(channel)}"`);
+    if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
+      throw new InvalidIrcTargetError(
+        `target.channel must be a channel name like #chan, got "${String(channel)}"`,
+      );
     }
     return { network, channel: ircLower(channel) };
   }

@@ -93,7 +93,10 @@ function network(name: string, raw: Input): IrcNetworkSettings {
     ...(password !== undefined && { password }),
     ...(sasl && { sasl: { user: str(sasl['user'], nick), password: str(sasl['password'], '') } }),
     ...(nickserv && {
-      nickserv: { password: str(nickserv['password'], ''), service: str(nickserv['service'], 'NickServ') },
+      nickserv: {
+        password: str(nickserv['password'], ''),
+        service: str(nickserv['service'], 'NickServ'),
+      },
     }),
     mode,
     relayFormat: str(raw['relayFormat'], '<{nick}> {text}'),
@@ -104,7 +107,9 @@ function network(name: string, raw: Input): IrcNetworkSettings {
     puppetMaxConnections: Math.max(0, num(puppet['maxConnections'], 50)),
     floodBurst: Math.max(1, num(flood['burst'], 4)),
     floodDelayMs: Math.max(0, num(flood['delayMs'], 1000)),
-    channels: Array.isArray(raw['channels']) ? raw['channels'].filter((c): c is string => typeof c === 'string') : [],
+    channels: Array.isArray(raw['channels'])
+      ? raw['channels'].filter((c): c is string => typeof c === 'string')
+      : [],
     reactions: bool(raw['reactions'], true),
     editPrefix: typeof raw['editPrefix'] === 'string' ? raw['editPrefix'] : '(edit) ',
     reconnectMinMs: Math.max(10, num(obj(raw['reconnect'])?.['minMs'], 1000)),

@@ -5,14 +5,20 @@
  * line through the flood queue. irc-framework parses the protocol; its own reconnect logic is
  * off because it gives up after three attempts.
  */
-import framework from 'irc-framework';
 import type { AdapterLogger } from '../types.js';
+import { createIrcClient, type IrcClient, reconnectDelay, socketOf } from './client.js';
 import type { IrcNetworkSettings } from './config.js';
-import { Confirmations } from './confirm.js';
 import { IrcDisconnectedError, IrcRefusedError } from './errors.js';
-import type { IrcErrorEvent, JoinEvent, KickEvent, NickEvent, PartEvent, PongEvent } from './events.js';
-import { FloodQueue } from './flood.js';
+import type {
+  IrcErrorEvent,
+  JoinEvent,
+  KickEvent,
+  NickEvent,
+  PartEvent,
+  PongEvent,
+} from './events.js';
 import { JoinTracker } from './joins.js';
+import { LineSender } from './line-sender.js';
 import { ircLower, nextNick } from './nick.js';
 
 /** irc-framework's names of the numerics that refuse a JOIN. */
@@ -38,9 +44,8 @@ export interface ConnectionInit {
 }
 
 export class IrcConnection {
-  readonly client: InstanceType<typeof framework.Client>;
-  private readonly queue: FloodQueue;
-  private readonly confirmations = new Confirmations();
+  readonly client: IrcClient;
+  private readonly lines: LineSender;
   private readonly joins: JoinTracker;
   private state: ConnectionState = 'connecting';
   private detail: string | undefined;
@@ -49,29 +54,16 @@ export class IrcConnection {
   private registered = false;
   private started = false;
   private timers = new Set<NodeJS.Timeout>();
-  private pingTimer: NodeJS.Immediate | undefined;
   private maskLength: number | undefined;
   private readonly stateListeners = new Set<(state: ConnectionState, detail?: string) => void>();
   private readonly registeredWaiters = new Set<() => void>();
 
   constructor(private readonly init: ConnectionInit) {
     const s = init.settings;
-    this.queue = new FloodQueue(s.floodBurst, s.floodDelayMs);
-    this.joins = new JoinTracker((line) => void this.queue.push(line).catch(() => undefined));
-    this.client = new framework.Client({
-      host: s.host,
-      port: s.port,
-      tls: s.tls,
-      rejectUnauthorized: s.tlsVerify,
-      nick: init.nick,
-      username: s.username,
-      gecos: s.realname,
-      ...(s.password !== undefined && { password: s.password }),
-      // An empty account keeps irc-framework from reusing the server password for SASL.
-      account: init.authenticate && s.sasl ? { account: s.sasl.user, password: s.sasl.password } : {},
-      auto_reconnect: false,
-      version: 'Multichat gateway',
-    });
+    this.client = createIrcClient(s, init.nick, init.authenticate);
+    const hold = init.holdMs ?? 30_000;
+    this.lines = new LineSender(socketOf(this.client), s.name, s.floodBurst, s.floodDelayMs, hold);
+    this.joins = new JoinTracker((line) => void this.lines.push(line).catch(() => undefined));
     this.listen();
   }
 
@@ -93,7 +85,10 @@ export class IrcConnection {
     return () => this.stateListeners.delete(listener);
   }
 
-  /** Connects; resolves once registered, or after `waitMs` with the connection still trying. */
+  /**
+   * Connects; resolves once registered, when the first attempt failed (the state then says
+   * `reconnecting`), or after `waitMs` with the connection still trying.
+   */
   async start(waitMs = 15_000): Promise<void> {
     if (this.state === 'stopped') throw new IrcDisconnectedError(this.init.settings.name, 0);
     if (!this.started) {
@@ -109,8 +104,7 @@ export class IrcConnection {
     this.setState('stopped');
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    if (this.pingTimer) clearImmediate(this.pingTimer);
-    this.queue.clear(new IrcDisconnectedError(this.init.settings.name, 0));
+    this.lines.clear(new IrcDisconnectedError(this.init.settings.name, 0));
     this.joins.fail(new IrcDisconnectedError(this.init.settings.name, 0));
     if (!this.client.connected) return;
     const closed = new Promise<void>((resolve) => {
@@ -128,7 +122,8 @@ export class IrcConnection {
 
   /** Leaves `channel` and stops rejoining it. */
   async part(channel: string, reason = ''): Promise<void> {
-    if (this.joins.forget(channel)) await this.queue.push(`PART ${channel}${reason ? ` :${reason}` : ''}`);
+    if (this.joins.forget(channel))
+      await this.lines.push(`PART ${channel}${reason ? ` :${reason}` : ''}`);
   }
 
   /** True after the server confirmed our JOIN of `channel` on this connection. */
@@ -148,43 +143,8 @@ export class IrcConnection {
    * the reconnect.
    * @throws IrcDisconnectedError when the connection stays down longer than `holdMs`.
    */
-  async write(lines: readonly string[]): Promise<void> {
-    const hold = this.init.holdMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        for (const line of lines) this.queue.drop(line);
-        reject(new IrcDisconnectedError(this.init.settings.name, 5_000));
-      }, hold);
-    });
-    try {
-      await Promise.race([Promise.all(lines.map((line) => this.queue.push(line))), gaveUp]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private writer = (line: string): boolean => {
-    if (!this.client.connected) return false;
-    this.client.connection.write(line);
-    if (/^(PRIVMSG|NOTICE) /.test(line)) {
-      this.confirmations.written(line);
-      this.schedulePing();
-    }
-    return true;
-  };
-
-  /**
-   * One PING once the queue is empty (or after many lines) confirms everything written before;
-   * at most one is out at a time, so under load it costs one line per round trip, not per line.
-   */
-  private schedulePing(): void {
-    if (this.pingTimer || (this.queue.size > 0 && this.confirmations.size < 16)) return;
-    this.pingTimer = setImmediate(() => {
-      this.pingTimer = undefined;
-      const token = this.confirmations.ping();
-      if (token && this.client.connected) this.client.connection.write(`PING :${token}`);
-    });
+  write(lines: readonly string[]): Promise<void> {
+    return this.lines.write(lines);
   }
 
   private listen(): void {
@@ -192,11 +152,14 @@ export class IrcConnection {
     c.on('registered', () => this.onRegistered());
     c.on('close', () => this.onClose());
     c.on('socket error', (err: Error) => (this.detail = err.message));
-    c.on('sasl failed', (e: { reason?: string }) => (this.detail = `SASL failed: ${e.reason ?? 'unknown'}`));
+    c.on(
+      'sasl failed',
+      (e: { reason?: string }) => (this.detail = `SASL failed: ${e.reason ?? 'unknown'}`),
+    );
     c.on('nick in use', () => this.retryNick());
     c.on('nick invalid', () => this.retryNick(true));
     c.on('pong', (e: PongEvent) => {
-      if (this.confirmations.pong(e.message) && this.confirmations.size > 0) this.schedulePing();
+      this.lines.pong(e.message);
     });
     c.on('join', (e: JoinEvent) => {
       if (e.nick !== this.nick) return;
@@ -209,14 +172,18 @@ export class IrcConnection {
     c.on('kick', (e: KickEvent) => {
       if (e.kicked !== this.nick) return;
       this.joins.left(e.channel);
-      this.init.logger.warn({ channel: e.channel, by: e.nick, reason: e.message }, 'kicked from IRC channel; rejoining');
+      this.init.logger.warn(
+        { channel: e.channel, by: e.nick, reason: e.message },
+        'kicked from IRC channel; rejoining',
+      );
       this.later(() => this.registered && this.joins.rejoin(e.channel), 5_000);
     });
     c.on('nick', (e: NickEvent) => {
       if (ircLower(e.new_nick) === ircLower(this.nick)) this.maskLength = undefined;
     });
     c.on('irc error', (e: IrcErrorEvent) => {
-      if (e.channel && JOIN_ERRORS.has(e.error)) this.joins.refused(e.channel, new IrcRefusedError(e.channel, e.reason ?? e.error));
+      if (e.channel && JOIN_ERRORS.has(e.error))
+        this.joins.refused(e.channel, new IrcRefusedError(e.channel, e.reason ?? e.error));
     });
   }
 
@@ -224,7 +191,9 @@ export class IrcConnection {
     if (this.registered) return;
     this.nickAttempt++;
     const max = Number(this.client.network.options['NICKLEN'] ?? 30) || 30;
-    const next = invalid ? `mc${Math.floor(Math.random() * 1e6)}` : nextNick(this.init.nick, this.nickAttempt, max);
+    const next = invalid
+      ? `mc${Math.floor(Math.random() * 1e6)}`
+      : nextNick(this.init.nick, this.nickAttempt, max);
     this.client.user.nick = next;
     this.client.changeNick(next);
   }
@@ -236,9 +205,9 @@ export class IrcConnection {
     this.detail = undefined;
     const s = this.init.settings;
     const first: string[] = [];
-    if (this.init.authenticate && s.nickserv) first.push(`PRIVMSG ${s.nickserv.service} :IDENTIFY ${s.nickserv.password}`);
-    this.queue.requeue([...first, ...this.joins.joinLines()]);
-    this.queue.open(this.writer);
+    if (this.init.authenticate && s.nickserv)
+      first.push(`PRIVMSG ${s.nickserv.service} :IDENTIFY ${s.nickserv.password}`);
+    this.lines.open([...first, ...this.joins.joinLines()]);
     this.setState('connected');
     for (const waiter of this.registeredWaiters) waiter();
     this.registeredWaiters.clear();
@@ -247,16 +216,20 @@ export class IrcConnection {
   private onClose(): void {
     this.registered = false;
     this.maskLength = undefined;
-    this.queue.pause();
-    this.queue.requeue(this.confirmations.takeUnconfirmed());
+    this.lines.closed();
     this.joins.disconnected();
+    // A start() still waiting learns the outcome now: the failure is a health state.
+    for (const waiter of this.registeredWaiters) waiter();
+    this.registeredWaiters.clear();
     if (this.state === 'stopped') return;
     const s = this.init.settings;
-    const wait = Math.min(s.reconnectMaxMs, s.reconnectMinMs * 2 ** Math.min(this.attempts, 16));
-    const jittered = Math.round(wait * (0.75 + Math.random() * 0.5));
+    const jittered = reconnectDelay(s, this.attempts);
     this.attempts++;
     this.setState('reconnecting', this.detail ?? 'connection closed');
-    this.init.logger.warn({ network: s.name, nick: this.init.nick, waitMs: jittered }, 'IRC connection lost; reconnecting');
+    this.init.logger.warn(
+      { network: s.name, nick: this.init.nick, waitMs: jittered },
+      'IRC connection lost; reconnecting',
+    );
     this.later(() => {
       if (this.state !== 'stopped') this.client.connect();
     }, jittered);

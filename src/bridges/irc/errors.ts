@@ -6,7 +6,10 @@ import { DeliveryError } from '../errors.js';
 
 /** The bridge config names no network by this name (a link with a typo in `network`). */
 export class UnknownIrcNetworkError extends DeliveryError {
-  constructor(readonly network: string, known: readonly string[]) {
+  constructor(
+    readonly network: string,
+    known: readonly string[],
+  ) {
     super(`no IRC network "${network}" is configured; configured: ${known.join(', ') || 'none'}`, {
       permanent: true,
     });

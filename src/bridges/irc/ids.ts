@@ -16,7 +16,8 @@ export class MessageIds {
 
   /** A new id for a message (or part `part` of one) written by `nick`, remembering its text. */
   next(nick: string, text: string, part = 0): ExternalMessageId {
-    const id = `${this.now().toString(36)}.${(++this.seq).toString(36)}.${part}:${nick}` as ExternalMessageId;
+    const id =
+      `${this.now().toString(36)}.${(++this.seq).toString(36)}.${part}:${nick}` as ExternalMessageId;
     this.recent.set(id, text);
     if (this.recent.size > CACHE_SIZE) {
       const oldest = this.recent.keys().next().value;

@@ -123,13 +123,21 @@ export class InboundTranslator {
     }
     this.ctx.roles.rename(e.nick, e.new_nick);
     if (this.ctx.isSelf(e.new_nick) || this.ctx.isSelf(e.nick)) return;
-    this.ctx.emit({ kind: 'profile', sender: { externalId: id as ExternalUserId, displayName: e.new_nick } });
+    this.ctx.emit({
+      kind: 'profile',
+      sender: { externalId: id as ExternalUserId, displayName: e.new_nick },
+    });
   }
 
   private topic(e: TopicEvent): void {
     // RPL_TOPIC on join has no setter: only a change made by someone is an event.
     if (!e.nick) return;
-    this.ctx.emit({ kind: 'topic', target: this.target(e.channel), sender: this.sender(e.nick), topic: e.topic });
+    this.ctx.emit({
+      kind: 'topic',
+      target: this.target(e.channel),
+      sender: this.sender(e.nick),
+      topic: e.topic,
+    });
   }
 
   private userlist(e: UserlistEvent): void {

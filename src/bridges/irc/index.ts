@@ -7,11 +7,19 @@ import { IrcAdapter } from './adapter.js';
 import { resolveConfig } from './config.js';
 
 export { IrcAdapter, type IrcRoleChange } from './adapter.js';
-export { resolveConfig, type IrcNetworkSettings, type IrcSettings, type IrcMode } from './config.js';
+export {
+  resolveConfig,
+  type IrcNetworkSettings,
+  type IrcSettings,
+  type IrcMode,
+} from './config.js';
 export type { IrcRole } from './roles.js';
 
 /** `bridges.irc` config → an adapter builder. */
-export function createAdapter(config: unknown, name: NetworkName = 'irc' as NetworkName): AdapterBuilder {
+export function createAdapter(
+  config: unknown,
+  name: NetworkName = 'irc' as NetworkName,
+): AdapterBuilder {
   const settings = resolveConfig(config);
   return (components) => new IrcAdapter(name, settings, components);
 }

@@ -20,6 +20,7 @@ declare module 'irc-framework' {
     message_max_length?: number;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- used through `typeof Client`
   class Client {
     constructor(options?: ClientOptions);
     readonly connected: boolean;

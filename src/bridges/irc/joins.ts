@@ -36,7 +36,11 @@ export class JoinTracker {
     const promise = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.remove(key, waiter);
-        reject(new DeliveryError(`joining ${channel} took longer than ${JOIN_TIMEOUT_MS} ms`, { retryAfterMs: 5_000 }));
+        reject(
+          new DeliveryError(`joining ${channel} took longer than ${JOIN_TIMEOUT_MS} ms`, {
+            retryAfterMs: 5_000,
+          }),
+        );
       }, JOIN_TIMEOUT_MS);
       const waiter: Waiter = {
         resolve: () => {

@@ -15,21 +15,33 @@ export function fill(format: string, nick: string, text: string): string {
 
 /** A name safe on one IRC line. */
 export function cleanName(name: string): string {
-  return stripControls(name).replace(/[\r\n]+/g, ' ').trim() || 'someone';
+  return (
+    stripControls(name)
+      .replace(/[\r\n]+/g, ' ')
+      .trim() || 'someone'
+  );
 }
 
 /**
  * Splits `text` into payloads of at most `maxBytes`, each wrapped by `wrap` (whose own bytes are
  * measured first, so the wrapped payload still fits).
  */
-export function splitWrapped(text: string, maxBytes: number, wrap: (part: string) => string): string[] {
+export function splitWrapped(
+  text: string,
+  maxBytes: number,
+  wrap: (part: string) => string,
+): string[] {
   const overhead = measure(wrap(''));
   const room = Math.max(16, maxBytes - overhead);
   return splitIrcLines(text, room).map(wrap);
 }
 
 /** What the bot writes for a relayed person; `emote` uses the emote format. */
-export function relayWrapper(settings: IrcNetworkSettings, name: string, emote: boolean): (part: string) => string {
+export function relayWrapper(
+  settings: IrcNetworkSettings,
+  name: string,
+  emote: boolean,
+): (part: string) => string {
   const shown = settings.noPing ? noPing(cleanName(name)) : cleanName(name);
   const format = emote ? settings.emoteFormat : settings.relayFormat;
   return (part) => fill(format, shown, part);
@@ -48,10 +60,17 @@ export function correction(settings: IrcNetworkSettings, text: string): string {
 /** The emote text of a reaction: `reacted 👍 to alice: "first words…"`. */
 export function reactionText(emoji: string, author: string, excerpt: string | undefined): string {
   const who = author === '' ? 'a message' : author;
-  if (excerpt === undefined) return `reacted ${emoji} to ${who === 'a message' ? who : `${who}'s message`}`;
+  if (excerpt === undefined)
+    return `reacted ${emoji} to ${who === 'a message' ? who : `${who}'s message`}`;
   const plain = stripControls(excerpt).replace(/\s+/g, ' ').trim();
-  const short = [...plain].length > 40 ? `${[...plain].slice(0, 40).join('')}…` : plain;
+  const short = [...plain].length > 40 ? `${cutAtWord([...plain].slice(0, 40).join(''))}…` : plain;
   return `reacted ${emoji} to ${who}: "${short}"`;
+}
+
+/** Drops a trailing partial word (when there is an earlier space to cut at). */
+function cutAtWord(text: string): string {
+  const space = text.lastIndexOf(' ');
+  return space > 10 ? text.slice(0, space) : text;
 }
 
 /** A CTCP ACTION payload. */

@@ -17,9 +17,16 @@ import type {
 } from '../types.js';
 import type { IrcNetworkSettings } from './config.js';
 import { IrcConnection } from './connection.js';
-import { MessageIds, nickOf } from './ids.js';
+import { type MessageIds, nickOf } from './ids.js';
 import { InboundTranslator } from './inbound.js';
-import { addressed, correction, ctcpAction, reactionText, relayWrapper, splitWrapped } from './lines.js';
+import {
+  addressed,
+  correction,
+  ctcpAction,
+  reactionText,
+  relayWrapper,
+  splitWrapped,
+} from './lines.js';
 import { ircLower, sanitizeNick } from './nick.js';
 import { PuppetPool } from './puppets.js';
 import { type RoleChange, Roles } from './roles.js';
@@ -41,7 +48,12 @@ export class IrcNetwork {
     readonly settings: IrcNetworkSettings,
     private readonly deps: NetworkDeps,
   ) {
-    this.bot = new IrcConnection({ settings, nick: settings.nick, logger: deps.logger, authenticate: true });
+    this.bot = new IrcConnection({
+      settings,
+      nick: settings.nick,
+      logger: deps.logger,
+      authenticate: true,
+    });
     this.roles = new Roles(deps.onRoleChange);
     this.puppets =
       settings.mode === 'puppet'
@@ -70,7 +82,10 @@ export class IrcNetwork {
   /** Makes the bot join `channel` (and stay) so its traffic is heard. */
   watch(channel: string): void {
     this.bot.join(channel).catch((error: unknown) => {
-      this.deps.logger.warn({ network: this.settings.name, channel, err: (error as Error).message }, 'IRC join failed');
+      this.deps.logger.warn(
+        { network: this.settings.name, channel, err: (error as Error).message },
+        'IRC join failed',
+      );
     });
   }
 
@@ -93,7 +108,11 @@ export class IrcNetwork {
   async react(channel: string, action: ReactionAction): Promise<DeliveryResult> {
     // Only additions are told; a removed reaction would be noise on IRC.
     if (action.kind === 'unreact' || !this.settings.reactions) return { externalIds: [] };
-    const text = reactionText(action.emoji, nickOf(action.externalId), this.deps.ids.textOf(action.externalId));
+    const text = reactionText(
+      action.emoji,
+      nickOf(action.externalId),
+      this.deps.ids.textOf(action.externalId),
+    );
     await this.post(action.sender, channel, text, true);
     return { externalIds: [] };
   }
@@ -120,7 +139,12 @@ export class IrcNetwork {
   }
 
   /** Posts `text` for `sender` (puppet when possible, else relayed by the bot); returns one id per line. */
-  private async post(sender: SenderDisplay, channel: string, text: string, emote: boolean): Promise<ExternalMessageId[]> {
+  private async post(
+    sender: SenderDisplay,
+    channel: string,
+    text: string,
+    emote: boolean,
+  ): Promise<ExternalMessageId[]> {
     const puppet = this.puppets ? await this.puppets.acquire(sender) : undefined;
     try {
       const conn = puppet ?? this.bot;

@@ -48,5 +48,7 @@ export function noPing(nick: string): string {
 
 /** IRC's default case mapping (rfc1459): `[]\~` are the upper case of `{}|^`. */
 export function ircLower(name: string): string {
-  return name.toLowerCase().replace(/[[\]\\~]/g, (c) => ({ '[': '{', ']': '}', '\\': '|', '~': '^' })[c] ?? c);
+  return name
+    .toLowerCase()
+    .replace(/[[\]\\~]/g, (c) => ({ '[': '{', ']': '}', '\\': '|', '~': '^' })[c] ?? c);
 }

@@ -45,7 +45,8 @@ export class PuppetPool {
   async acquire(sender: SenderDisplay): Promise<IrcConnection | undefined> {
     let puppet = this.puppets.get(sender.id);
     if (!puppet) {
-      if (this.puppets.size >= this.settings.puppetMaxConnections && !(await this.parkOldest())) return undefined;
+      if (this.puppets.size >= this.settings.puppetMaxConnections && !(await this.parkOldest()))
+        return undefined;
       puppet = this.open(sender);
     }
     puppet.busy++;
@@ -66,7 +67,8 @@ export class PuppetPool {
     if (!puppet) return;
     puppet.busy = Math.max(0, puppet.busy - 1);
     clearTimeout(puppet.idle);
-    if (puppet.busy === 0) puppet.idle = setTimeout(() => void this.park(senderId), this.settings.puppetIdleMs);
+    if (puppet.busy === 0)
+      puppet.idle = setTimeout(() => void this.park(senderId), this.settings.puppetIdleMs);
   }
 
   /** Disconnects the puppet of `senderId`, if any. */
@@ -94,7 +96,13 @@ export class PuppetPool {
       logger: this.logger,
       authenticate: false,
     });
-    const puppet: Puppet = { conn, name: sender.name, lastUsed: this.now(), busy: 0, idle: undefined };
+    const puppet: Puppet = {
+      conn,
+      name: sender.name,
+      lastUsed: this.now(),
+      busy: 0,
+      idle: undefined,
+    };
     this.puppets.set(sender.id, puppet);
     return puppet;
   }

@@ -33,7 +33,10 @@ export class Roles {
   }
 
   /** A MODE line: `+o nick`, `-v nick`… (channel modes without a nick are ignored). */
-  mode(channel: string, changes: readonly { readonly mode: string; readonly param?: string }[]): void {
+  mode(
+    channel: string,
+    changes: readonly { readonly mode: string; readonly param?: string }[],
+  ): void {
     for (const { mode, param } of changes) {
       const letter = mode.slice(1);
       if (!param || !PREFIX_MODES.has(letter)) continue;
@@ -47,7 +50,10 @@ export class Roles {
   }
 
   /** NAMES on join: each member's prefix modes (no change events: this is the starting state). */
-  names(channel: string, users: readonly { readonly nick: string; readonly modes: readonly string[] }[]): void {
+  names(
+    channel: string,
+    users: readonly { readonly nick: string; readonly modes: readonly string[] }[],
+  ): void {
     const map = new Map<string, Set<string>>();
     for (const u of users) map.set(ircLower(u.nick), new Set(u.modes));
     this.modes.set(ircLower(channel), map);

@@ -32,6 +32,7 @@ import { MatrixApi } from './api.js';
 import type { MatrixAdapterConfig } from './config.js';
 import { isOutage, toDeliveryError } from './failures.js';
 import { Ghosts } from './ghosts.js';
+import { HealthMonitor } from './health.js';
 import { AppserviceHost } from './host.js';
 import { MediaUploader } from './media.js';
 import { Outbound } from './outbound.js';
@@ -57,7 +58,6 @@ export const matrixCapabilities: AdapterCapabilities = {
   idempotentSends: true,
 };
 
-const PROBE_MS = 2_000;
 let loggingConfigured = false;
 
 export class MatrixAdapter
@@ -71,18 +71,19 @@ export class MatrixAdapter
     TargetResolvingAdapter
 {
   readonly capabilities = matrixCapabilities;
-  private state: AdapterHealth = { state: 'stopped' };
-  private readonly listeners = new Set<(h: AdapterHealth) => void>();
   private readonly roleListeners = new Set<(e: RoleChangeEvent) => void>();
   private session: MatrixSession | undefined;
-  private probeTimer: NodeJS.Timeout | undefined;
   private links: MatrixLinkControl | undefined;
+
+  private readonly healthMonitor: HealthMonitor;
 
   constructor(
     readonly name: NetworkName,
     readonly config: MatrixAdapterConfig,
     private readonly components: AdapterComponents,
-  ) {}
+  ) {
+    this.healthMonitor = new HealthMonitor(config.homeserverUrl);
+  }
 
   /** The bridge bot's user id. */
   get botUserId(): string {
@@ -105,7 +106,7 @@ export class MatrixAdapter
    */
   async start(): Promise<void> {
     if (this.session) return;
-    this.setHealth({ state: 'connecting' });
+    this.healthMonitor.set({ state: 'connecting' });
     const registration = await verifyRegistration(this.config);
     if (!loggingConfigured) {
       loggingConfigured = true;
@@ -123,7 +124,9 @@ export class MatrixAdapter
       logger: this.components.logger,
     });
     const bridge = new Bridge({
-      registration: AppServiceRegistration.fromObject(registration as unknown as Parameters<typeof AppServiceRegistration.fromObject>[0]),
+      registration: AppServiceRegistration.fromObject(
+        registration as unknown as Parameters<typeof AppServiceRegistration.fromObject>[0],
+      ),
       homeserverUrl: this.config.homeserverUrl,
       domain: this.config.domain,
       controller: session.controller(),
@@ -134,31 +137,44 @@ export class MatrixAdapter
       intentOptions: { clients: { dontCheckPowerLevel: true }, bot: { dontCheckPowerLevel: true } },
     });
     await bridge.initialise();
-    await bridge.listen(this.config.listen.port, this.config.listen.host, 64, host as unknown as AppService);
+    await bridge.listen(
+      this.config.listen.port,
+      this.config.listen.host,
+      64,
+      host as unknown as AppService,
+    );
     const media = new MediaUploader(api);
     const ghosts = new Ghosts(bridge, this.config, media);
     const rooms = new Rooms(api, ghosts, this.config, this.botUserId);
-    session.attach(bridge, ghosts, rooms, new Outbound({ api, ghosts, media, botUserId: this.botUserId, roomOf: (t) => rooms.roomOf(t) }));
+    session.attach(
+      bridge,
+      ghosts,
+      rooms,
+      new Outbound({
+        api,
+        ghosts,
+        media,
+        botUserId: this.botUserId,
+        roomOf: (t) => rooms.roomOf(t),
+      }),
+    );
     this.session = session;
-    await this.probe();
+    await this.healthMonitor.start();
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.probeTimer);
-    this.probeTimer = undefined;
     const session = this.session;
     this.session = undefined;
+    this.healthMonitor.stop();
     if (session) await session.close();
-    this.setHealth({ state: 'stopped' });
   }
 
   health(): AdapterHealth {
-    return this.state;
+    return this.healthMonitor.state;
   }
 
   onHealthChange(listener: (health: AdapterHealth) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.healthMonitor.onChange(listener);
   }
 
   /**
@@ -213,7 +229,11 @@ export class MatrixAdapter
    * Sets the Matrix power level for a Multichat role change: of the ghost of a Multichat person
    * (`sender`) or of a real Matrix user (`matrixUserId`). Not part of the contract yet.
    */
-  setRole(target: LinkTarget, who: { matrixUserId: string } | { personId: string }, role: RoleChangeEvent['role']): Promise<void> {
+  setRole(
+    target: LinkTarget,
+    who: { matrixUserId: string } | { personId: string },
+    role: RoleChangeEvent['role'],
+  ): Promise<void> {
     return this.run((s) => s.rooms.setRole(target, who, role));
   }
 
@@ -223,43 +243,12 @@ export class MatrixAdapter
     if (!session) throw new DeliveryError('the Matrix adapter is not running');
     try {
       const result = await work(session);
-      if (this.state.state !== 'connected') this.setHealth({ state: 'connected' });
+      this.healthMonitor.ok();
       return result;
     } catch (error) {
       const failure = toDeliveryError(error);
-      if (isOutage(failure)) this.lost(failure.message);
+      if (isOutage(failure)) this.healthMonitor.lost(failure.message);
       throw failure;
     }
-  }
-
-  private lost(detail: string): void {
-    if (this.state.state === 'reconnecting') return;
-    this.setHealth({ state: 'reconnecting', detail });
-    this.scheduleProbe();
-  }
-
-  private scheduleProbe(): void {
-    clearTimeout(this.probeTimer);
-    this.probeTimer = setTimeout(() => void this.probe(), PROBE_MS);
-    this.probeTimer.unref();
-  }
-
-  /** Asks the homeserver for its versions; connected when it answers. */
-  private async probe(): Promise<void> {
-    if (!this.session) return;
-    try {
-      const res = await fetch(`${this.config.homeserverUrl}/_matrix/client/versions`, { signal: AbortSignal.timeout(5_000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      this.setHealth({ state: 'connected' });
-    } catch (error) {
-      this.setHealth({ state: 'reconnecting', detail: `homeserver unreachable: ${(error as Error).message}` });
-      this.scheduleProbe();
-    }
-  }
-
-  private setHealth(next: AdapterHealth): void {
-    if (next.state === this.state.state && next.detail === this.state.detail) return;
-    this.state = next;
-    for (const listener of this.listeners) listener(next);
   }
 }

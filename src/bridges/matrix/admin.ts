@@ -74,7 +74,9 @@ export async function runCommand(body: string, ctx: CommandContext): Promise<str
     if (verb === 'unlink') {
       const [id] = args;
       const all = await mine();
-      const link = id ? all.find((l) => l.id === id) : all.find((l) => l.target['room'] === ctx.roomId);
+      const link = id
+        ? all.find((l) => l.id === id)
+        : all.find((l) => l.target['room'] === ctx.roomId);
       if (!link) return id ? `No Matrix link has the id ${id}.` : 'This room is not linked.';
       await links.remove(link.id);
       return `Unlinked: ${describe(link)}`;

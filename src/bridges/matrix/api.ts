@@ -16,7 +16,9 @@ export class MatrixHttpError extends DeliveryError {
     message: string,
   ) {
     // 4xx other than 429 will not change on a retry; 5xx and the rest may.
-    super(`homeserver answered ${status} ${errcode}: ${message}`, { permanent: status >= 400 && status < 500 && status !== 429 && status !== 408 });
+    super(`homeserver answered ${status} ${errcode}: ${message}`, {
+      permanent: status >= 400 && status < 500 && status !== 429 && status !== 408,
+    });
     this.name = 'MatrixHttpError';
   }
 }
@@ -48,9 +50,14 @@ export class MatrixApi {
    * One call. Blocks until the homeserver answers (30 s at most).
    * @throws MatrixHttpError for an error answer, RateLimitedError for 429, DeliveryError (transient) when unreachable.
    */
-  async request<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<T> {
     const url = new URL(`${this.homeserverUrl}${path}`);
-    for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries(options.query ?? {}))
+      url.searchParams.set(key, value);
     if (options.asUser) url.searchParams.set('user_id', options.asUser);
     const headers: Record<string, string> = { authorization: `Bearer ${this.asToken}` };
     let body: string | Uint8Array | undefined;
@@ -63,7 +70,12 @@ export class MatrixApi {
     }
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, ...(body !== undefined && { body: body as RequestInit['body'] }), signal: AbortSignal.timeout(TIMEOUT_MS) });
+      res = await fetch(url, {
+        method,
+        headers,
+        ...(body !== undefined && { body: body as RequestInit['body'] }),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
     } catch (error) {
       throw new HomeserverUnreachableError(error);
     }
@@ -76,16 +88,31 @@ export class MatrixApi {
     }
     if (res.ok) return json as T;
     if (res.status === 429) {
-      const after = Number(json['retry_after_ms'] ?? Number(res.headers.get('retry-after') ?? 1) * 1000);
+      const after = Number(
+        json['retry_after_ms'] ?? Number(res.headers.get('retry-after') ?? 1) * 1000,
+      );
       throw new RateLimitedError(Number.isFinite(after) && after > 0 ? after : 1000);
     }
-    throw new MatrixHttpError(res.status, String(json['errcode'] ?? 'M_UNKNOWN'), String(json['error'] ?? text.slice(0, 200)));
+    throw new MatrixHttpError(
+      res.status,
+      String(json['errcode'] ?? 'M_UNKNOWN'),
+      String(json['error'] ?? text.slice(0, 200)),
+    );
   }
 
   /** PUT /rooms/{room}/send/{type}/{txnId}: the homeserver answers a repeated txnId with the first event id. */
-  async sendEvent(roomId: string, type: string, content: unknown, txnId: string, asUser?: string): Promise<string> {
+  async sendEvent(
+    roomId: string,
+    type: string,
+    content: unknown,
+    txnId: string,
+    asUser?: string,
+  ): Promise<string> {
     const path = `/_matrix/client/v3/rooms/${enc(roomId)}/send/${enc(type)}/${enc(txnId)}`;
-    const res = await this.request<{ event_id: string }>('PUT', path, { body: content, ...(asUser && { asUser }) });
+    const res = await this.request<{ event_id: string }>('PUT', path, {
+      body: content,
+      ...(asUser && { asUser }),
+    });
     return res.event_id;
   }
 
@@ -97,7 +124,10 @@ export class MatrixApi {
   /** The room id of an alias, or undefined when the alias does not exist. */
   async resolveAlias(alias: string): Promise<string | undefined> {
     try {
-      const res = await this.request<{ room_id: string }>('GET', `/_matrix/client/v3/directory/room/${enc(alias)}`);
+      const res = await this.request<{ room_id: string }>(
+        'GET',
+        `/_matrix/client/v3/directory/room/${enc(alias)}`,
+      );
       return res.room_id;
     } catch (error) {
       if (error instanceof MatrixHttpError && error.status === 404) return undefined;
@@ -105,31 +135,63 @@ export class MatrixApi {
     }
   }
 
-  async getState<T = Record<string, unknown>>(roomId: string, type: string, stateKey = ''): Promise<T | undefined> {
+  async getState<T = Record<string, unknown>>(
+    roomId: string,
+    type: string,
+    stateKey = '',
+  ): Promise<T | undefined> {
     try {
-      return await this.request<T>('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`);
+      return await this.request<T>(
+        'GET',
+        `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
+      );
     } catch (error) {
       if (error instanceof MatrixHttpError && error.status === 404) return undefined;
       throw error;
     }
   }
 
-  async putState(roomId: string, type: string, stateKey: string, content: unknown, asUser?: string): Promise<void> {
-    await this.request('PUT', `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`, { body: content, ...(asUser && { asUser }) });
+  async putState(
+    roomId: string,
+    type: string,
+    stateKey: string,
+    content: unknown,
+    asUser?: string,
+  ): Promise<void> {
+    await this.request(
+      'PUT',
+      `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
+      { body: content, ...(asUser && { asUser }) },
+    );
   }
 
   /** Annotations (reactions) on an event, newest first, one page. */
-  async reactions(roomId: string, eventId: string): Promise<Array<{ event_id: string; sender: string; key?: string }>> {
+  async reactions(
+    roomId: string,
+    eventId: string,
+  ): Promise<Array<{ event_id: string; sender: string; key?: string }>> {
     const path = `/_matrix/client/v1/rooms/${enc(roomId)}/relations/${enc(eventId)}/m.annotation/m.reaction`;
-    const res = await this.request<{ chunk?: Array<Record<string, unknown>> }>('GET', path, { query: { limit: '100' } });
+    const res = await this.request<{ chunk?: Array<Record<string, unknown>> }>('GET', path, {
+      query: { limit: '100' },
+    });
     return (res.chunk ?? []).map((e) => {
-      const rel = ((e['content'] as Record<string, unknown> | undefined)?.['m.relates_to'] ?? {}) as Record<string, unknown>;
-      return { event_id: String(e['event_id']), sender: String(e['sender']), ...(typeof rel['key'] === 'string' && { key: rel['key'] }) };
+      const rel = ((e['content'] as Record<string, unknown> | undefined)?.['m.relates_to'] ??
+        {}) as Record<string, unknown>;
+      return {
+        event_id: String(e['event_id']),
+        sender: String(e['sender']),
+        ...(typeof rel['key'] === 'string' && { key: rel['key'] }),
+      };
     });
   }
 
   /** Uploads bytes to the media repository; returns the `mxc://` URI. */
-  async upload(data: Uint8Array, contentType: string, filename: string, asUser?: string): Promise<string> {
+  async upload(
+    data: Uint8Array,
+    contentType: string,
+    filename: string,
+    asUser?: string,
+  ): Promise<string> {
     const res = await this.request<{ content_uri: string }>('POST', '/_matrix/media/v3/upload', {
       bytes: { data, contentType },
       query: { filename },

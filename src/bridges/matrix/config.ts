@@ -28,23 +28,27 @@ export interface MatrixAdapterConfig {
 
 function str(raw: Record<string, unknown>, key: string, fallback?: string): string {
   const value = raw[key] ?? fallback;
-  if (typeof value !== 'string' || value.length === 0) throw new MatrixConfigError(key, 'expected a non-empty string');
+  if (typeof value !== 'string' || value.length === 0)
+    throw new MatrixConfigError(key, 'expected a non-empty string');
   return value;
 }
 
 /** Reads the config section, filling the schema's defaults. @throws MatrixConfigError */
 export function readMatrixConfig(config: unknown): MatrixAdapterConfig {
-  if (typeof config !== 'object' || config === null) throw new MatrixConfigError('', 'expected a mapping');
+  if (typeof config !== 'object' || config === null)
+    throw new MatrixConfigError('', 'expected a mapping');
   const raw = config as Record<string, unknown>;
   const listen = (raw['listen'] ?? {}) as Record<string, unknown>;
   const port = listen['port'] ?? 9000;
-  if (typeof port !== 'number' || !Number.isInteger(port)) throw new MatrixConfigError('listen.port', 'expected a port number');
+  if (typeof port !== 'number' || !Number.isInteger(port))
+    throw new MatrixConfigError('listen.port', 'expected a port number');
   const admins = raw['admins'] ?? [];
   if (!Array.isArray(admins) || admins.some((a) => typeof a !== 'string')) {
     throw new MatrixConfigError('admins', 'expected a list of Matrix user ids');
   }
   const url = raw['url'];
-  if (url !== undefined && typeof url !== 'string') throw new MatrixConfigError('url', 'expected a URL');
+  if (url !== undefined && typeof url !== 'string')
+    throw new MatrixConfigError('url', 'expected a URL');
   return {
     homeserverUrl: str(raw, 'homeserverUrl').replace(/\/+$/, ''),
     domain: str(raw, 'domain'),
@@ -61,6 +65,9 @@ export function readMatrixConfig(config: unknown): MatrixAdapterConfig {
 /** The URL the registration should carry for this config. */
 export function appserviceUrl(config: MatrixAdapterConfig): string {
   if (config.url) return config.url.replace(/\/+$/, '');
-  const host = config.listen.host === '0.0.0.0' || config.listen.host === '::' ? '127.0.0.1' : config.listen.host;
+  const host =
+    config.listen.host === '0.0.0.0' || config.listen.host === '::'
+      ? '127.0.0.1'
+      : config.listen.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.listen.port}`;
 }

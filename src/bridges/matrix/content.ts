@@ -53,7 +53,8 @@ export function withRelation(content: Content, replyTo?: string, threadRoot?: st
 export function editContent(eventId: string, next: Content): Content {
   const { ['m.mentions']: mentions, ...replacement } = next;
   const fallback: Content = { ...replacement, body: `* ${String(next['body'] ?? '')}` };
-  if (typeof next['formatted_body'] === 'string') fallback['formatted_body'] = `* ${next['formatted_body']}`;
+  if (typeof next['formatted_body'] === 'string')
+    fallback['formatted_body'] = `* ${next['formatted_body']}`;
   return {
     ...fallback,
     'm.new_content': { ...replacement, ...(mentions !== undefined && { 'm.mentions': mentions }) },

@@ -12,7 +12,11 @@ interface LibraryMatrixError {
 }
 
 function isLibraryMatrixError(error: unknown): error is LibraryMatrixError {
-  return typeof error === 'object' && error !== null && typeof (error as LibraryMatrixError).statusCode === 'number';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as LibraryMatrixError).statusCode === 'number'
+  );
 }
 
 /** A DeliveryError for any thrown value (DeliveryErrors pass through). */
@@ -21,9 +25,14 @@ export function toDeliveryError(error: unknown): DeliveryError {
   if (isLibraryMatrixError(error)) {
     if (error.statusCode === 429) return new RateLimitedError(error.retryAfterMs ?? 1_000);
     const permanent = error.statusCode >= 400 && error.statusCode < 500 && error.statusCode !== 408;
-    return new DeliveryError(`homeserver answered ${error.statusCode} ${error.errcode ?? ''}: ${error.message}`, { permanent, cause: error });
+    return new DeliveryError(
+      `homeserver answered ${error.statusCode} ${error.errcode ?? ''}: ${error.message}`,
+      { permanent, cause: error },
+    );
   }
-  return new DeliveryError(error instanceof Error ? error.message : String(error), { cause: error });
+  return new DeliveryError(error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
 }
 
 /** True when the error says the homeserver is not reachable (as opposed to refusing). */

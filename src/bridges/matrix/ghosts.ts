@@ -44,7 +44,9 @@ export class Ghosts {
   private serial<T>(key: string, work: () => Promise<T>): Promise<T> {
     const run = (this.chains.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
     this.chains.set(key, run);
-    void run.finally(() => this.chains.get(key) === run && this.chains.delete(key)).catch(() => undefined);
+    void run
+      .finally(() => this.chains.get(key) === run && this.chains.delete(key))
+      .catch(() => undefined);
     return run;
   }
 

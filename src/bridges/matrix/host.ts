@@ -13,7 +13,11 @@ const MAX_BODY = 5 * 1024 * 1024;
 const REMEMBERED = 2_000;
 
 /** A Matrix event as the homeserver pushes it. */
-export type RawEvent = Record<string, unknown> & { type?: string; room_id?: string; sender?: string };
+export type RawEvent = Record<string, unknown> & {
+  type?: string;
+  room_id?: string;
+  sender?: string;
+};
 
 export class AppserviceHost extends EventEmitter {
   /** Set by `Bridge.listen`; answers GET /users/:userId. */
@@ -59,7 +63,9 @@ export class AppserviceHost extends EventEmitter {
 
   private authorised(req: IncomingMessage, url: URL): boolean {
     const header = req.headers.authorization;
-    const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('access_token');
+    const given = header?.startsWith('Bearer ')
+      ? header.slice(7)
+      : url.searchParams.get('access_token');
     return given === this.hsToken;
   }
 
@@ -68,14 +74,16 @@ export class AppserviceHost extends EventEmitter {
     const path = url.pathname;
     try {
       if (path === '/health') return send(res, 200, 'OK');
-      if (!path.startsWith('/_matrix/app/v1/')) return send(res, 404, { errcode: 'M_UNRECOGNIZED', error: 'unknown path' });
+      if (!path.startsWith('/_matrix/app/v1/'))
+        return send(res, 404, { errcode: 'M_UNRECOGNIZED', error: 'unknown path' });
       if (!this.authorised(req, url)) {
         if (path.startsWith('/_matrix/app/v1/transactions/')) this.refused++;
         return send(res, 403, { errcode: 'M_FORBIDDEN', error: 'bad hs_token' });
       }
       const [, , , , kind, rawId] = path.split('/');
       const id = decodeURIComponent(rawId ?? '');
-      if (kind === 'transactions' && req.method === 'PUT') return this.transaction(id, await readJson(req), res);
+      if (kind === 'transactions' && req.method === 'PUT')
+        return this.transaction(id, await readJson(req), res);
       if (kind === 'ping' && req.method === 'POST') return send(res, 200, {});
       if (kind === 'users' && req.method === 'GET') {
         await this.onUserQuery(id);
@@ -109,12 +117,16 @@ export class AppserviceHost extends EventEmitter {
 }
 
 function list(value: unknown): RawEvent[] {
-  return Array.isArray(value) ? value.filter((e): e is RawEvent => typeof e === 'object' && e !== null) : [];
+  return Array.isArray(value)
+    ? value.filter((e): e is RawEvent => typeof e === 'object' && e !== null)
+    : [];
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
+  res.writeHead(status, {
+    'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+  });
   res.end(text);
 }
 

@@ -4,7 +4,13 @@
  * library drops events our namespace sent); encrypted events are logged and dropped (E2EE rooms
  * are not bridged yet).
  */
-import type { Attachment, ExternalMessageId, InboundEvent, LinkTarget, PresenceStatus } from '../types.js';
+import type {
+  Attachment,
+  ExternalMessageId,
+  InboundEvent,
+  LinkTarget,
+  PresenceStatus,
+} from '../types.js';
 import type { RawEvent } from './host.js';
 import { mxcToHttp, personOfGhost, type GhostNaming } from './ids.js';
 import { roleChanges, type PowerLevels, type RoleChangeEvent } from './power-levels.js';
@@ -14,7 +20,11 @@ type Content = Record<string, unknown>;
 
 const MEDIA = new Set(['m.image', 'm.file', 'm.video', 'm.audio']);
 const TEXT = new Set(['m.text', 'm.notice', 'm.emote']);
-const PRESENCE: Record<string, PresenceStatus> = { online: 'online', unavailable: 'away', offline: 'offline' };
+const PRESENCE: Record<string, PresenceStatus> = {
+  online: 'online',
+  unavailable: 'away',
+  offline: 'offline',
+};
 
 export interface InboundDeps {
   readonly naming: GhostNaming;
@@ -33,12 +43,17 @@ function obj(value: unknown): Content {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')).replace(/\n/g, '<br>');
+  return text
+    .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+    .replace(/\n/g, '<br>');
 }
 
 /** The content's text as Matrix HTML, without a reply fallback. */
 export function htmlOf(content: Content, isReply: boolean): string {
-  if (content['format'] === 'org.matrix.custom.html' && typeof content['formatted_body'] === 'string') {
+  if (
+    content['format'] === 'org.matrix.custom.html' &&
+    typeof content['formatted_body'] === 'string'
+  ) {
     return content['formatted_body'].replace(/<mx-reply>[\s\S]*?<\/mx-reply>/g, '');
   }
   let body = typeof content['body'] === 'string' ? content['body'] : '';
@@ -53,7 +68,10 @@ export function htmlOf(content: Content, isReply: boolean): string {
 
 export class InboundTranslator {
   /** Reactions we saw, so their redaction can be reported as a removal. */
-  private readonly reactions = new Map<string, { room: string; target: string; key: string; sender: string }>();
+  private readonly reactions = new Map<
+    string,
+    { room: string; target: string; key: string; sender: string }
+  >();
   private readonly warnedRooms = new Set<string>();
 
   constructor(private readonly deps: InboundDeps) {}
@@ -62,7 +80,8 @@ export class InboundTranslator {
   async event(event: RawEvent): Promise<void> {
     const room = event.room_id;
     const sender = event.sender;
-    if (typeof room !== 'string' || typeof sender !== 'string' || typeof event.type !== 'string') return;
+    if (typeof room !== 'string' || typeof sender !== 'string' || typeof event.type !== 'string')
+      return;
     const target: LinkTarget = { room };
     const content = obj(event['content']);
     switch (event.type) {
@@ -77,16 +96,30 @@ export class InboundTranslator {
         }
         return;
     }
-    if (sender === this.deps.botUserId || personOfGhost(this.deps.naming, sender) !== undefined) return;
+    if (sender === this.deps.botUserId || personOfGhost(this.deps.naming, sender) !== undefined)
+      return;
     const id = String(event['event_id']) as ExternalMessageId;
     if (event.type === 'm.room.message') return this.message(id, target, content, sender);
     if (event.type === 'm.reaction') {
       const rel = obj(content['m.relates_to']);
-      if (rel['rel_type'] !== 'm.annotation' || typeof rel['key'] !== 'string' || typeof rel['event_id'] !== 'string') return;
+      if (
+        rel['rel_type'] !== 'm.annotation' ||
+        typeof rel['key'] !== 'string' ||
+        typeof rel['event_id'] !== 'string'
+      )
+        return;
       this.reactions.set(id, { room, target: rel['event_id'], key: rel['key'], sender });
-      if (this.reactions.size > 10_000) this.reactions.delete(this.reactions.keys().next().value as string);
+      if (this.reactions.size > 10_000)
+        this.reactions.delete(this.reactions.keys().next().value as string);
       const from = await this.deps.profiles.sender(sender);
-      this.deps.emit({ kind: 'reaction', target, sender: from, externalId: rel['event_id'] as ExternalMessageId, emoji: rel['key'], added: true });
+      this.deps.emit({
+        kind: 'reaction',
+        target,
+        sender: from,
+        externalId: rel['event_id'] as ExternalMessageId,
+        emoji: rel['key'],
+        added: true,
+      });
       return;
     }
     if (event.type === 'm.room.redaction') {
@@ -97,30 +130,59 @@ export class InboundTranslator {
       if (reaction) {
         this.reactions.delete(redacts);
         const reactor = await this.deps.profiles.sender(reaction.sender);
-        this.deps.emit({ kind: 'reaction', target, sender: reactor, externalId: reaction.target as ExternalMessageId, emoji: reaction.key, added: false });
+        this.deps.emit({
+          kind: 'reaction',
+          target,
+          sender: reactor,
+          externalId: reaction.target as ExternalMessageId,
+          emoji: reaction.key,
+          added: false,
+        });
         return;
       }
-      this.deps.emit({ kind: 'delete', target, sender: from, externalId: redacts as ExternalMessageId });
+      this.deps.emit({
+        kind: 'delete',
+        target,
+        sender: from,
+        externalId: redacts as ExternalMessageId,
+      });
       return;
     }
     if (event.type === 'm.room.topic' && typeof content['topic'] === 'string') {
-      this.deps.emit({ kind: 'topic', target, sender: await this.deps.profiles.sender(sender), topic: content['topic'] });
+      this.deps.emit({
+        kind: 'topic',
+        target,
+        sender: await this.deps.profiles.sender(sender),
+        topic: content['topic'],
+      });
     }
   }
 
-  private async message(id: ExternalMessageId, target: LinkTarget, content: Content, senderId: string): Promise<void> {
+  private async message(
+    id: ExternalMessageId,
+    target: LinkTarget,
+    content: Content,
+    senderId: string,
+  ): Promise<void> {
     const rel = obj(content['m.relates_to']);
     const sender = await this.deps.profiles.sender(senderId);
     if (rel['rel_type'] === 'm.replace' && typeof rel['event_id'] === 'string') {
       const next = obj(content['m.new_content']);
-      this.deps.emit({ kind: 'edit', target, sender, externalId: rel['event_id'] as ExternalMessageId, text: htmlOf(next, false) });
+      this.deps.emit({
+        kind: 'edit',
+        target,
+        sender,
+        externalId: rel['event_id'] as ExternalMessageId,
+        text: htmlOf(next, false),
+      });
       return;
     }
     const msgtype = String(content['msgtype'] ?? '');
     const replyTo = obj(rel['m.in_reply_to'])['event_id'];
     const isThread = rel['rel_type'] === 'm.thread' && typeof rel['event_id'] === 'string';
     const isFallback = isThread && rel['is_falling_back'] === true;
-    const reply = typeof replyTo === 'string' && !isFallback ? (replyTo as ExternalMessageId) : undefined;
+    const reply =
+      typeof replyTo === 'string' && !isFallback ? (replyTo as ExternalMessageId) : undefined;
     const common = {
       kind: 'message' as const,
       target,
@@ -130,10 +192,15 @@ export class InboundTranslator {
       ...(isThread && { threadRoot: rel['event_id'] as ExternalMessageId }),
     };
     if (TEXT.has(msgtype)) {
-      this.deps.emit({ ...common, text: htmlOf(content, reply !== undefined), ...(msgtype === 'm.emote' && { isEmote: true }) });
+      this.deps.emit({
+        ...common,
+        text: htmlOf(content, reply !== undefined),
+        ...(msgtype === 'm.emote' && { isEmote: true }),
+      });
     } else if (MEDIA.has(msgtype) && typeof content['url'] === 'string') {
       const info = obj(content['info']);
-      const body = typeof content['body'] === 'string' && content['body'] ? content['body'] : 'file';
+      const body =
+        typeof content['body'] === 'string' && content['body'] ? content['body'] : 'file';
       const attachment: Attachment = {
         url: mxcToHttp(this.deps.homeserverUrl, content['url']),
         name: typeof content['filename'] === 'string' ? content['filename'] : body,
@@ -154,12 +221,18 @@ export class InboundTranslator {
       if (membership === 'leave' || membership === 'ban') this.deps.ghostLeft(userId, room);
       return;
     }
-    const changed = this.deps.profiles.learn(userId, content['displayname'], content['avatar_url']);
+    // Only a join carries the person's current name and avatar (a leave has none).
+    const changed =
+      membership === 'join' &&
+      this.deps.profiles.learn(userId, content['displayname'], content['avatar_url']);
     const sender = await this.deps.profiles.sender(userId);
-    if (membership === 'join' && before !== 'join') this.deps.emit({ kind: 'join', target, sender });
+    if (membership === 'join' && before !== 'join')
+      this.deps.emit({ kind: 'join', target, sender });
     else if (membership === 'join' && changed) this.deps.emit({ kind: 'profile', sender });
-    else if ((membership === 'leave' || membership === 'ban') && before === 'join') this.deps.emit({ kind: 'leave', target, sender });
-    if (membership === 'ban') this.deps.role({ target, userId, role: 'banned', by: String(event.sender) });
+    else if ((membership === 'leave' || membership === 'ban') && before === 'join')
+      this.deps.emit({ kind: 'leave', target, sender });
+    if (membership === 'ban')
+      this.deps.role({ target, userId, role: 'banned', by: String(event.sender) });
   }
 
   private powerLevels(event: RawEvent, target: LinkTarget, content: Content, by: string): void {
@@ -167,14 +240,24 @@ export class InboundTranslator {
     for (const change of roleChanges(before, content as PowerLevels)) {
       if (change.userId === this.deps.botUserId) continue;
       const personId = personOfGhost(this.deps.naming, change.userId);
-      this.deps.role({ target, userId: change.userId, role: change.role, by, ...(personId !== undefined && { personId }) });
+      this.deps.role({
+        target,
+        userId: change.userId,
+        role: change.role,
+        by,
+        ...(personId !== undefined && { personId }),
+      });
     }
   }
 
   /** Presence (`m.presence`) of real users; typing and receipts are not bridged. */
   async ephemeral(event: RawEvent): Promise<void> {
     if (event.type !== 'm.presence' || typeof event.sender !== 'string') return;
-    if (event.sender === this.deps.botUserId || personOfGhost(this.deps.naming, event.sender) !== undefined) return;
+    if (
+      event.sender === this.deps.botUserId ||
+      personOfGhost(this.deps.naming, event.sender) !== undefined
+    )
+      return;
     const content = obj(event['content']);
     const status = PRESENCE[String(content['presence'])];
     if (!status) return;

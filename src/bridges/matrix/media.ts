@@ -20,13 +20,20 @@ export async function download(url: string): Promise<Downloaded> {
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (error) {
-    throw new DeliveryError(`cannot download ${url}: ${(error as Error).message}`, { cause: error });
+    throw new DeliveryError(`cannot download ${url}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  if (!res.ok) throw new DeliveryError(`cannot download ${url}: HTTP ${res.status}`, { permanent: res.status >= 400 && res.status < 500 });
+  if (!res.ok)
+    throw new DeliveryError(`cannot download ${url}: HTTP ${res.status}`, {
+      permanent: res.status >= 400 && res.status < 500,
+    });
   const length = Number(res.headers.get('content-length') ?? 0);
-  if (length > MAX_BYTES) throw new DeliveryError(`${url} is larger than ${MAX_BYTES} bytes`, { permanent: true });
+  if (length > MAX_BYTES)
+    throw new DeliveryError(`${url} is larger than ${MAX_BYTES} bytes`, { permanent: true });
   const data = new Uint8Array(await res.arrayBuffer());
-  if (data.byteLength > MAX_BYTES) throw new DeliveryError(`${url} is larger than ${MAX_BYTES} bytes`, { permanent: true });
+  if (data.byteLength > MAX_BYTES)
+    throw new DeliveryError(`${url} is larger than ${MAX_BYTES} bytes`, { permanent: true });
   return { data, contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
 }
 
@@ -36,8 +43,14 @@ export class MediaUploader {
 
   constructor(private readonly api: MatrixApi) {}
 
-  async upload(url: string, name: string, asUser: string, mimeType?: string): Promise<{ uri: string; size: number; contentType: string }> {
-    if (url.startsWith('mxc://')) return { uri: url, size: 0, contentType: mimeType ?? 'application/octet-stream' };
+  async upload(
+    url: string,
+    name: string,
+    asUser: string,
+    mimeType?: string,
+  ): Promise<{ uri: string; size: number; contentType: string }> {
+    if (url.startsWith('mxc://'))
+      return { uri: url, size: 0, contentType: mimeType ?? 'application/octet-stream' };
     const known = this.done.get(url);
     if (known) return known;
     const file = await download(url);

@@ -15,7 +15,14 @@ import type {
   SendAction,
 } from '../types.js';
 import { MatrixHttpError, type MatrixApi } from './api.js';
-import { editContent, fileContent, plainContent, reactionContent, textContent, withRelation } from './content.js';
+import {
+  editContent,
+  fileContent,
+  plainContent,
+  reactionContent,
+  textContent,
+  withRelation,
+} from './content.js';
 import type { Ghosts } from './ghosts.js';
 import type { MediaUploader } from './media.js';
 
@@ -43,18 +50,28 @@ export class Outbound {
     const ghost = await this.deps.ghosts.ensure(action.sender, room);
     const contents: Content[] = [];
     const attachments = action.attachments ?? [];
-    const onlyNames = attachments.length > 0 && attachments.some((a) => a.name === action.text.trim());
+    const onlyNames =
+      attachments.length > 0 && attachments.some((a) => a.name === action.text.trim());
     if (action.text.trim() !== '' && !onlyNames) {
-      if (action.text.length <= MAX_CHARS) contents.push(textContent(action.text, action.rich, action.isEmote));
-      else for (const part of splitText(renderMatrixBody(action.rich), MAX_CHARS, 'chars')) contents.push(plainContent(part));
+      if (action.text.length <= MAX_CHARS)
+        contents.push(textContent(action.text, action.rich, action.isEmote));
+      else
+        for (const part of splitText(renderMatrixBody(action.rich), MAX_CHARS, 'chars'))
+          contents.push(plainContent(part));
     }
     for (const file of attachments) {
       const uploaded = await this.deps.media.upload(file.url, file.name, ghost, file.mimeType);
-      contents.push(fileContent(uploaded.uri, file.name, uploaded.contentType, file.size ?? uploaded.size));
+      contents.push(
+        fileContent(uploaded.uri, file.name, uploaded.contentType, file.size ?? uploaded.size),
+      );
     }
     const sent: string[] = [];
     for (const [i, content] of contents.entries()) {
-      const related = withRelation(content, i === 0 ? action.replyTo : undefined, action.threadRoot);
+      const related = withRelation(
+        content,
+        i === 0 ? action.replyTo : undefined,
+        action.threadRoot,
+      );
       const txn = i === 0 ? action.idempotencyKey : `${action.idempotencyKey}.${i}`;
       sent.push(await this.deps.api.sendEvent(room, 'm.room.message', related, txn, ghost));
     }
@@ -93,12 +110,21 @@ export class Outbound {
     const room = await this.deps.roomOf(action.target);
     const ghost = await this.deps.ghosts.ensure(action.sender, room);
     if (action.kind === 'react') {
-      const id = await this.deps.api.sendEvent(room, 'm.reaction', reactionContent(action.externalId, action.emoji), action.idempotencyKey, ghost);
+      const id = await this.deps.api.sendEvent(
+        room,
+        'm.reaction',
+        reactionContent(action.externalId, action.emoji),
+        action.idempotencyKey,
+        ghost,
+      );
       return ids([id]);
     }
     // The reaction's own id is not in the contract: find it among the event's annotations.
-    const mine = (await this.deps.api.reactions(room, action.externalId)).filter((r) => r.sender === ghost && r.key === action.emoji);
-    for (const [i, reaction] of mine.entries()) await this.deps.api.redact(room, reaction.event_id, `${action.idempotencyKey}.${i}`, ghost);
+    const mine = (await this.deps.api.reactions(room, action.externalId)).filter(
+      (r) => r.sender === ghost && r.key === action.emoji,
+    );
+    for (const [i, reaction] of mine.entries())
+      await this.deps.api.redact(room, reaction.event_id, `${action.idempotencyKey}.${i}`, ghost);
     return ids([]);
   }
 
@@ -112,5 +138,8 @@ export class Outbound {
 
 /** A target without a usable `room` field. */
 export function badTarget(target: Readonly<Record<string, string>>): DeliveryError {
-  return new DeliveryError(`a Matrix link target needs {room: "!id:server" | "#alias:server"}, got ${JSON.stringify(target)}`, { permanent: true });
+  return new DeliveryError(
+    `a Matrix link target needs {room: "!id:server" | "#alias:server"}, got ${JSON.stringify(target)}`,
+    { permanent: true },
+  );
 }

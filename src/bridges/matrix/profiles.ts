@@ -39,10 +39,17 @@ export class Profiles {
 
   /** Records what a membership event says; true when the name or avatar changed. */
   learn(userId: string, displayName: unknown, avatarUrl: unknown): boolean {
-    const next = this.entry(userId, typeof displayName === 'string' ? displayName : undefined, typeof avatarUrl === 'string' ? avatarUrl : undefined);
+    const next = this.entry(
+      userId,
+      typeof displayName === 'string' ? displayName : undefined,
+      typeof avatarUrl === 'string' ? avatarUrl : undefined,
+    );
     const before = this.known.get(userId);
     this.known.set(userId, next);
-    return before !== undefined && (before.displayName !== next.displayName || before.avatar !== next.avatar);
+    return (
+      before !== undefined &&
+      (before.displayName !== next.displayName || before.avatar !== next.avatar)
+    );
   }
 
   cached(userId: string): ExternalSender | undefined {
@@ -50,7 +57,11 @@ export class Profiles {
     return known && this.toSender(userId, known);
   }
 
-  private entry(userId: string, displayName: string | undefined, avatar: string | undefined): Known {
+  private entry(
+    userId: string,
+    displayName: string | undefined,
+    avatar: string | undefined,
+  ): Known {
     const name = displayName?.trim() || (/^@([^:]+)/.exec(userId)?.[1] ?? userId);
     return avatar ? { displayName: name, avatar } : { displayName: name };
   }

@@ -53,7 +53,10 @@ function token(): string {
  * A registration for `config`. Tokens come from `previous` when given (re-running the command
  * after a config change must not invalidate what the homeserver already has), else fresh ones.
  */
-export function buildRegistration(config: MatrixAdapterConfig, previous?: Pick<Registration, 'as_token' | 'hs_token'>): Registration {
+export function buildRegistration(
+  config: MatrixAdapterConfig,
+  previous?: Pick<Registration, 'as_token' | 'hs_token'>,
+): Registration {
   return {
     id: config.id,
     url: appserviceUrl(config),
@@ -76,7 +79,12 @@ export function registrationYaml(registration: Registration): string {
 }
 
 function isNamespaceList(value: unknown): value is Namespace[] {
-  return Array.isArray(value) && value.every((n) => typeof n === 'object' && n !== null && typeof (n as Namespace).regex === 'string');
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (n) => typeof n === 'object' && n !== null && typeof (n as Namespace).regex === 'string',
+    )
+  );
 }
 
 /** Parses registration YAML. @throws RegistrationFileError when a required field is missing. */
@@ -85,17 +93,25 @@ export function parseRegistration(text: string, path: string): Registration {
   try {
     raw = parse(text);
   } catch (error) {
-    throw new RegistrationFileError(path, `not valid YAML: ${(error as Error).message}`, { cause: error });
+    throw new RegistrationFileError(path, `not valid YAML: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  if (typeof raw !== 'object' || raw === null) throw new RegistrationFileError(path, 'not a mapping');
+  if (typeof raw !== 'object' || raw === null)
+    throw new RegistrationFileError(path, 'not a mapping');
   const r = raw as Record<string, unknown>;
   for (const key of ['id', 'url', 'as_token', 'hs_token', 'sender_localpart']) {
-    if (typeof r[key] !== 'string' || r[key] === '') throw new RegistrationFileError(path, `missing "${key}"`);
+    if (typeof r[key] !== 'string' || r[key] === '')
+      throw new RegistrationFileError(path, `missing "${key}"`);
   }
   const ns = (r['namespaces'] ?? {}) as Record<string, unknown>;
   const list = (key: string): Namespace[] => {
     const value = ns[key] ?? [];
-    if (!isNamespaceList(value)) throw new RegistrationFileError(path, `namespaces.${key} must be a list of {regex, exclusive}`);
+    if (!isNamespaceList(value))
+      throw new RegistrationFileError(
+        path,
+        `namespaces.${key} must be a list of {regex, exclusive}`,
+      );
     return value.map((n) => ({ regex: n.regex, exclusive: n.exclusive === true }));
   };
   return {
@@ -116,7 +132,11 @@ export async function readRegistration(path: string): Promise<Registration> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new RegistrationFileError(path, `cannot read: ${(error as Error).message} (write it with \`multichat matrix-registration\`)`, { cause: error });
+    throw new RegistrationFileError(
+      path,
+      `cannot read: ${(error as Error).message} (write it with \`multichat matrix-registration\`)`,
+      { cause: error },
+    );
   }
   return parseRegistration(text, path);
 }
@@ -126,7 +146,11 @@ export async function readRegistration(path: string): Promise<Registration> {
  * receive_ephemeral and the exclusive user and alias namespaces.
  * @throws RegistrationMismatchError naming the first field that differs.
  */
-export function compareRegistration(config: MatrixAdapterConfig, registration: Registration, path: string): void {
+export function compareRegistration(
+  config: MatrixAdapterConfig,
+  registration: Registration,
+  path: string,
+): void {
   const expected = buildRegistration(config, registration);
   const check = (field: string, want: string, have: string): void => {
     if (want !== have) throw new RegistrationMismatchError(field, want, have, path);
@@ -139,8 +163,15 @@ export function compareRegistration(config: MatrixAdapterConfig, registration: R
   for (const kind of ['users', 'aliases'] as const) {
     const want = expected.namespaces[kind][0] as Namespace;
     const found = registration.namespaces[kind].find((n) => n.regex === want.regex);
-    const have = registration.namespaces[kind].map((n) => `${n.regex}${n.exclusive ? ' (exclusive)' : ''}`).join(', ') || 'none';
-    check(`namespaces.${kind}`, `${want.regex} (exclusive)`, found?.exclusive ? `${found.regex} (exclusive)` : have);
+    const have =
+      registration.namespaces[kind]
+        .map((n) => `${n.regex}${n.exclusive ? ' (exclusive)' : ''}`)
+        .join(', ') || 'none';
+    check(
+      `namespaces.${kind}`,
+      `${want.regex} (exclusive)`,
+      found?.exclusive ? `${found.regex} (exclusive)` : have,
+    );
   }
 }
 
@@ -161,7 +192,11 @@ export function verifyRegistrationSync(config: MatrixAdapterConfig): Registratio
   try {
     text = readFileSync(config.registration, 'utf8');
   } catch (error) {
-    throw new RegistrationFileError(config.registration, `cannot read: ${(error as Error).message} (write it with \`multichat matrix-registration\`)`, { cause: error });
+    throw new RegistrationFileError(
+      config.registration,
+      `cannot read: ${(error as Error).message} (write it with \`multichat matrix-registration\`)`,
+      { cause: error },
+    );
   }
   const registration = parseRegistration(text, config.registration);
   compareRegistration(config, registration, config.registration);

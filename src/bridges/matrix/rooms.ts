@@ -8,7 +8,7 @@ import type { MatrixApi } from './api.js';
 import type { Ghosts } from './ghosts.js';
 import { channelOfPortalAlias, ghostUserId, type GhostNaming } from './ids.js';
 import { badTarget } from './outbound.js';
-import { ADMIN_LEVEL, withRole, type PowerLevels, type Role } from './power-levels.js';
+import { withRole, type PowerLevels, type Role } from './power-levels.js';
 
 export class Rooms {
   private readonly aliases = new Map<string, string>();
@@ -28,7 +28,8 @@ export class Rooms {
     const known = this.aliases.get(room);
     if (known) return known;
     const id = await this.api.resolveAlias(room);
-    if (!id) throw new DeliveryError(`the Matrix alias ${room} does not exist`, { permanent: true });
+    if (!id)
+      throw new DeliveryError(`the Matrix alias ${room} does not exist`, { permanent: true });
     this.aliases.set(room, id);
     return id;
   }
@@ -44,44 +45,69 @@ export class Rooms {
     let id = room.startsWith('!') ? room : await this.api.resolveAlias(room);
     if (!id) {
       const channel = channelOfPortalAlias(this.naming, room);
-      if (channel === undefined) throw new DeliveryError(`the Matrix alias ${room} does not exist`, { permanent: true });
+      if (channel === undefined)
+        throw new DeliveryError(`the Matrix alias ${room} does not exist`, { permanent: true });
       id = await this.createPortal(room, channel);
     }
     if (room.startsWith('#')) this.aliases.set(room, id);
     try {
       await this.ghosts.join(this.botUserId, id);
     } catch (error) {
-      throw new DeliveryError(`the bridge bot ${this.botUserId} cannot join ${room}: invite it first (${(error as Error).message})`, {
-        permanent: true,
-        cause: error,
-      });
+      throw new DeliveryError(
+        `the bridge bot ${this.botUserId} cannot join ${room}: invite it first (${(error as Error).message})`,
+        {
+          permanent: true,
+          cause: error,
+        },
+      );
+    }
+    // E2EE rooms are not bridged yet (no crypto): refuse the link rather than bridge nothing.
+    if (await this.api.getState(id, 'm.room.encryption')) {
+      throw new DeliveryError(
+        `${room} is an end-to-end encrypted room; encrypted rooms are not bridged yet`,
+        {
+          permanent: true,
+        },
+      );
     }
     return { room: id };
   }
 
-  /** Creates the portal room of `channel` under `alias` (public, the bot as admin). */
+  /** Creates the portal room of `channel` under `alias` (public, the bot as its creator). */
   async createPortal(alias: string, channel: string): Promise<string> {
     const localpart = alias.slice(1, alias.indexOf(':'));
-    const res = await this.api.request<{ room_id: string }>('POST', '/_matrix/client/v3/createRoom', {
-      body: {
-        room_alias_name: localpart,
-        name: channel,
-        topic: `Bridged to the Multichat channel ${channel}`,
-        preset: 'public_chat',
-        visibility: 'private',
-        power_level_content_override: { users: { [this.botUserId]: ADMIN_LEVEL } },
+    const res = await this.api.request<{ room_id: string }>(
+      'POST',
+      '/_matrix/client/v3/createRoom',
+      {
+        body: {
+          room_alias_name: localpart,
+          name: channel,
+          topic: `Bridged to the Multichat channel ${channel}`,
+          preset: 'public_chat',
+          visibility: 'private',
+          // The bot creates the room, so it holds the top power level (room v12 makes creators
+          // privileged; earlier versions give the creator 100).
+        },
       },
-    });
+    );
     this.aliases.set(alias, res.room_id);
     return res.room_id;
   }
 
   /** Sets the power level (or the ban) for a role, as the bot. */
-  async setRole(target: LinkTarget, who: { matrixUserId: string } | { personId: string }, role: Role): Promise<void> {
+  async setRole(
+    target: LinkTarget,
+    who: { matrixUserId: string } | { personId: string },
+    role: Role,
+  ): Promise<void> {
     const room = await this.roomOf(target);
-    const userId = 'matrixUserId' in who ? who.matrixUserId : ghostUserId(this.naming, who.personId);
+    const userId =
+      'matrixUserId' in who ? who.matrixUserId : ghostUserId(this.naming, who.personId);
     if (role === 'banned') {
-      await this.api.request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/ban`, { body: { user_id: userId, reason: 'banned in Multichat' } });
+      await this.api.request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/ban`, {
+        body: { user_id: userId, reason: 'banned in Multichat' },
+      });
       return;
     }
     const levels = (await this.api.getState<PowerLevels>(room, 'm.room.power_levels')) ?? {};

@@ -81,24 +81,36 @@ export class MatrixSession {
         );
       },
       onEphemeralEvent: (request) => {
-        void this.translator.ephemeral(request.getData() as unknown as RawEvent).catch(() => undefined);
+        void this.translator
+          .ephemeral(request.getData() as unknown as RawEvent)
+          .catch(() => undefined);
       },
       onAliasQuery: (alias: string) => this.portalQuery(alias),
       onAliasQueried: (alias: string, roomId: string) => this.portalCreated(alias, roomId),
-      onLog: (text: string, isError: boolean) => (isError ? this.deps.logger.warn({ lib: text }, 'matrix library') : undefined),
+      onLog: (text: string, isError: boolean) =>
+        isError ? this.deps.logger.warn({ lib: text }, 'matrix library') : undefined,
     };
   }
 
   private async handle(event: RawEvent): Promise<void> {
     const content = (event['content'] ?? {}) as Record<string, unknown>;
     const bot = this.deps.adapter.botUserId;
-    if (event.type === 'm.room.message' && typeof content['body'] === 'string' && isCommand(content['body'].trim())) {
+    if (
+      event.type === 'm.room.message' &&
+      typeof content['body'] === 'string' &&
+      isCommand(content['body'].trim())
+    ) {
       await this.command(event, content['body']);
       return;
     }
-    if (event.type === 'm.room.member' && event['state_key'] === bot && content['membership'] === 'invite') {
+    if (
+      event.type === 'm.room.member' &&
+      event['state_key'] === bot &&
+      content['membership'] === 'invite'
+    ) {
       const admins = this.deps.adapter.config.admins;
-      if (admins.length === 0 || admins.includes(String(event.sender))) await this.ready.ghosts.join(bot, String(event.room_id));
+      if (admins.length === 0 || admins.includes(String(event.sender)))
+        await this.ready.ghosts.join(bot, String(event.room_id));
       return;
     }
     await this.translator.event(event);
@@ -115,7 +127,12 @@ export class MatrixSession {
       resolve: (room) => this.rooms.resolve({ room }),
     });
     const txn = `cmd-${String(event['event_id'])}`;
-    await this.deps.api.sendEvent(roomId, 'm.room.message', { msgtype: 'm.notice', body: reply }, txn);
+    await this.deps.api.sendEvent(
+      roomId,
+      'm.room.message',
+      { msgtype: 'm.notice', body: reply },
+      txn,
+    );
   }
 
   /** A Matrix user asked for `#<prefix>channel:domain`: create the portal room if links can be made. */
@@ -145,8 +162,15 @@ export class MatrixSession {
     const { ghosts } = this.ready;
     const userId = ghosts.userIdOf(update.sender);
     await ghosts.syncProfile(userId, update.sender);
-    const body = { presence: PRESENCE[update.status], ...(update.text !== undefined && { status_msg: update.text }) };
-    await this.deps.api.request('PUT', `/_matrix/client/v3/presence/${encodeURIComponent(userId)}/status`, { body, asUser: userId });
+    const body = {
+      presence: PRESENCE[update.status],
+      ...(update.text !== undefined && { status_msg: update.text }),
+    };
+    await this.deps.api.request(
+      'PUT',
+      `/_matrix/client/v3/presence/${encodeURIComponent(userId)}/status`,
+      { body, asUser: userId },
+    );
   }
 
   async close(): Promise<void> {

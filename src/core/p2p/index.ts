@@ -25,6 +25,9 @@ export * from './errors.js';
 export { SYNC_PROTOCOL } from './sync-messages.js';
 export { channelTopic, LOG_TOPIC, PRESENCE_TOPIC } from './topics.js';
 
+/** How long `fetchChannel` waits for a first peer when none is connected yet. */
+const FIRST_PEER_WAIT_MS = 5_000;
+
 class P2PHost implements P2P {
   private host: Host | undefined;
   private sync: SyncManager | undefined;
@@ -154,6 +157,11 @@ class P2PHost implements P2P {
     const host = this.running();
     const { node } = this.components;
     if (node.getChannel(channel as ChannelId)) return;
+    // Just after start the bootstrap dials may still be under way: give them a moment.
+    for (let waited = 0; host.getPeers().length === 0 && waited < FIRST_PEER_WAIT_MS;) {
+      await new Promise((r) => setTimeout(r, 100));
+      waited += 100;
+    }
     for (const peer of host.getPeers()) {
       await this.sync?.syncWith(peer, { channels: [channel] });
       if (node.getChannel(channel as ChannelId)) {

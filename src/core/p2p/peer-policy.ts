@@ -93,6 +93,6 @@ export class Penalties {
    * entries fall below the gossip threshold (-10) and eight below the graylist (-80).
    */
   score(peerId: string): number {
-    return -this.value(peerId);
+    return -this.value(peerId) || 0;
   }
 }

@@ -14,7 +14,7 @@ export interface BatchLimits {
   readonly bytes: number;
 }
 
-export const DEFAULT_BATCH: BatchLimits = { entries: 512, bytes: 1024 * 1024 };
+export const DEFAULT_BATCH: BatchLimits = { entries: 1024, bytes: 1024 * 1024 };
 
 /** A bidirectional stream as the server needs it. */
 export type SyncStream = FrameSink & AsyncIterable<Chunk> & { close(): Promise<void> };

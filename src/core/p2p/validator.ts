@@ -7,11 +7,12 @@
  * trigger a fetch from the peer that sent them if they are still waiting a moment later.
  */
 import type { PeerId } from '@libp2p/interface';
-import type { EntryEnvelope } from '../types.js';
+import type { EntryEnvelope, EntryId } from '../types.js';
 import { hashBytes } from '../encoding.js';
 import { hasValidSignature } from '../log.js';
 import { decodeSealedEnvelope } from '../wire.js';
-import { topicOfEntry } from './topics.js';
+import { IngestQueue } from './ingest-queue.js';
+import { LOG_TOPIC, topicOfEntry } from './topics.js';
 import type { SyncNode } from './types.js';
 
 /** Mirrors gossipsub's TopicValidatorResult (string enum) without importing its runtime. */
@@ -41,6 +42,7 @@ export function createEntryValidation(
   hooks: EntryValidatorHooks,
 ) {
   const decoded = new WeakMap<Uint8Array, Decoded | null>();
+  const queue = new IngestQueue(node);
 
   function decode(data: Uint8Array): Decoded | null {
     let value = decoded.get(data);
@@ -72,24 +74,29 @@ export function createEntryValidation(
       hooks.onRejected(peer, 'entry published on the wrong topic');
       return 'reject';
     }
-    const result = await node.ingest([value.envelope]);
-    const refused = result.rejected[0];
-    if (refused) {
-      hooks.onRejected(peer, refused.reason);
+    const { author } = value.envelope.entry;
+    if (topic === LOG_TOPIC && !node.frontier().has(author)) {
+      // A profile change of an author this node does not replicate: it would wait forever for
+      // the start of that log. The log arrives with the first followed channel they write in.
+      return 'ignore';
+    }
+    const fate = await queue.offer(value.id as EntryId, value.envelope);
+    if (fate.kind === 'rejected') {
+      hooks.onRejected(peer, fate.reason);
       return 'reject';
     }
-    if (result.accepted > 0) {
+    if (fate.kind === 'accepted') {
       hooks.onAccepted?.();
       return 'accept';
     }
-    if (result.pending > 0) {
+    if (fate.kind === 'pending') {
       hooks.onPending(peer);
       // Held back only because an earlier entry or a dependency has not arrived yet (gossip
       // takes several paths, so order is not guaranteed). Forwarding must not wait for that, or
       // every node downstream would see the same gap: forward it when its author really signed
       // it and it is near the author's known head (a far-ahead entry is not worth carrying).
       const { entry } = value.envelope;
-      const head = node.frontier().get(entry.author) ?? 0;
+      const head = node.frontier().get(author) ?? 0;
       if (entry.seq <= head + FORWARD_AHEAD && hasValidSignature(entry)) return 'accept';
     }
     return 'ignore';

@@ -63,7 +63,8 @@ export function applyEntry(
 
   for (const consumedId of tx.consumes) {
     const row = resources.get(consumedId);
-    resources.consume(consumedId, id);
+    if (row?.resource.kind === 'message') projections.consumeMessage.run(id, consumedId);
+    else resources.consume(consumedId, id);
     if (!row) continue;
     const { resource } = row;
     if (resource.kind === 'channelAccess') accessSlots.set(slotOf(resource), resource.data);
@@ -86,7 +87,8 @@ export function applyEntry(
 
   for (const resource of tx.creates) {
     const rid = resourceIdOf(resource);
-    resources.insert(rid, resource, slotOf(resource), id);
+    // Messages live only in their projection row (see ResourceStore.get).
+    if (resource.kind !== 'message') resources.insert(rid, resource, slotOf(resource), id);
     switch (resource.kind) {
       case 'userProfile':
         projections.upsertProfile.run(profileParams(resource.data, rid));

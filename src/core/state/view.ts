@@ -67,7 +67,10 @@ function cached<K, V>(map: Map<K, V | null>, key: K, load: () => V | undefined):
   return value;
 }
 
-export function createStateView(projections: Projections, resources: ResourceStore): CachedStateView {
+export function createStateView(
+  projections: Projections,
+  resources: ResourceStore,
+): CachedStateView {
   const profiles = new Map<UserId, UserProfileData | null>();
   const channels = new Map<ChannelId, ChannelData | null>();
   const roles = new Map<string, Role | null>();

@@ -1,5 +1,6 @@
 /** Builds the read models (UserView, ChannelView, MessageView) from projection rows. */
 import { contentText } from '../resources.js';
+import type { StateView } from '../logics/types.js';
 import type { LogStore } from '../store/log-store.js';
 import type { ChannelRow, MessageRow, ProfileRow, Projections } from '../store/projections.js';
 import type {
@@ -13,10 +14,16 @@ import type {
   UserView,
 } from '../types.js';
 
+interface ReactionRow {
+  emoji: string;
+  user_id: UserId;
+}
+
 export class Views {
   constructor(
     private readonly projections: Projections,
     private readonly log: LogStore,
+    private readonly state: StateView,
     /** True when this node holds the key of, or controls, the profile. */
     private readonly isLocal: (profile: ProfileRow) => boolean,
   ) {}
@@ -51,16 +58,23 @@ export class Views {
     };
   }
 
-  message(row: MessageRow): MessageView {
-    const sender = this.userById(row.sender);
+  /**
+   * `fresh` is for a message just applied: it has no reactions or edits yet, and its content is
+   * in `contents` (from the entry), so neither needs a query.
+   */
+  message(
+    row: MessageRow,
+    fresh?: { fresh: true; contents: ReadonlyMap<ContentHash, Uint8Array> },
+  ): MessageView {
+    const sender = this.state.profile(row.sender);
     const hash = (row.edit_hash ?? row.content_hash) as ContentHash;
-    const body = row.deleted === 1 ? undefined : this.log.content(hash);
+    const body =
+      row.deleted === 1 ? undefined : (fresh?.contents.get(hash) ?? this.log.content(hash));
     const reactions: Record<string, UserId[]> = {};
-    for (const r of this.projections.reactions.all(row.id) as {
-      emoji: string;
-      user_id: UserId;
-    }[]) {
-      (reactions[r.emoji] ??= []).push(r.user_id);
+    if (!fresh) {
+      for (const r of this.projections.reactions.all(row.id) as ReactionRow[]) {
+        (reactions[r.emoji] ??= []).push(r.user_id);
+      }
     }
     return {
       id: row.id,

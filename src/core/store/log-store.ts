@@ -10,6 +10,8 @@ export interface StoredEntryRow {
 
 export class LogStore {
   private readonly heads = new Map<string, LogHead>();
+  /** Clocks of recent entries: every new entry asks for those of its deps and its prev. */
+  private readonly recentHlc = new Map<string, Hlc>();
   private readonly stmt;
 
   constructor(private readonly db: Db) {
@@ -65,11 +67,14 @@ export class LogStore {
   ): void {
     this.stmt.insert.run(id, author, seq, channel ?? null, intent, hlc.wall, hlc.counter, body);
     this.heads.set(author, { seq, id });
+    if (this.recentHlc.size >= 20_000) this.recentHlc.clear();
+    this.recentHlc.set(id, hlc);
   }
 
   /** Forget cached heads (after a rolled-back write). */
   resetCache(): void {
     this.heads.clear();
+    this.recentHlc.clear();
   }
 
   body(id: EntryId): Uint8Array | undefined {
@@ -77,7 +82,7 @@ export class LogStore {
   }
 
   hlcOf(id: EntryId): Hlc | undefined {
-    return this.stmt.hlc.get(id) as Hlc | undefined;
+    return this.recentHlc.get(id) ?? (this.stmt.hlc.get(id) as Hlc | undefined);
   }
 
   after(author: Address, afterSeq: number, limit: number): StoredEntryRow[] {

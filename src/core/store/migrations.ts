@@ -84,10 +84,13 @@ export const coreMigrations: readonly string[] = [
     reply_to TEXT,
     thread_root TEXT,
     content_hash TEXT NOT NULL,
+    content_length INTEGER NOT NULL,
+    nonce TEXT NOT NULL,
     edit_hash TEXT,
     edit_resource TEXT,
     edited_at INTEGER,
     deleted INTEGER NOT NULL DEFAULT 0,
+    redacted_by TEXT,
     origin_network TEXT,
     origin_external TEXT,
     attachments TEXT

@@ -50,10 +50,13 @@ export interface MessageRow {
   reply_to: MessageId | null;
   thread_root: MessageId | null;
   content_hash: string;
+  content_length: number;
+  nonce: string;
   edit_hash: string | null;
   edit_resource: string | null;
   edited_at: number | null;
   deleted: number;
+  redacted_by: string | null;
   origin_network: string | null;
   origin_external: string | null;
   attachments: string | null;
@@ -119,9 +122,11 @@ export function prepareProjections(db: Db) {
     ),
     insertMessage: db.prepare(
       `INSERT OR IGNORE INTO messages (id, channel, sender, author, entry, hlc_wall, hlc_counter, created_at,
-         expires_at, reply_to, thread_root, content_hash, origin_network, origin_external, attachments)
+         expires_at, reply_to, thread_root, content_hash, content_length, nonce, origin_network,
+         origin_external, attachments)
        VALUES (@id, @channel, @sender, @author, @entry, @hlcWall, @hlcCounter, @createdAt, @expiresAt,
-         @replyTo, @threadRoot, @contentHash, @originNetwork, @originExternal, @attachments)`,
+         @replyTo, @threadRoot, @contentHash, @contentLength, @nonce, @originNetwork, @originExternal,
+         @attachments)`,
     ),
     message: db.prepare('SELECT * FROM messages WHERE id = ?'),
     setEdit: db.prepare(
@@ -130,6 +135,10 @@ export function prepareProjections(db: Db) {
     addEditContent: db.prepare('INSERT OR IGNORE INTO edit_contents (message, hash) VALUES (?, ?)'),
     editContents: db.prepare('SELECT hash FROM edit_contents WHERE message = ?').pluck(),
     markDeleted: db.prepare('UPDATE messages SET deleted = 1 WHERE id = ? AND deleted = 0'),
+    /** A redaction consumes the message resource (messages are not in the resources table). */
+    consumeMessage: db.prepare(
+      'UPDATE messages SET redacted_by = ? WHERE id = ? AND redacted_by IS NULL',
+    ),
     messagesFirst: db.prepare(
       `SELECT * FROM messages WHERE channel = ? ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
     ),
@@ -217,6 +226,8 @@ export function messageParams(
     replyTo: data.replyTo ?? null,
     threadRoot: data.threadRoot ?? null,
     contentHash: data.contentHash,
+    contentLength: data.contentLength,
+    nonce: data.nonce,
     originNetwork: data.origin?.network ?? null,
     originExternal: data.origin?.externalId ?? null,
     attachments: data.attachments ? JSON.stringify(data.attachments) : null,

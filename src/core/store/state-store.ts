@@ -2,7 +2,15 @@
  * Resources (created minus consumed; data kept as JSON, a query form — ids come from the CBOR) and the read projections derived from them: profiles,
  * channels, members, messages and reactions. Only core/state/apply.ts writes here.
  */
-import type { Resource, ResourceId, ResourceKind } from '../types.js';
+import type {
+  Attachment,
+  ContentHash,
+  MessageData,
+  Resource,
+  ResourceId,
+  ResourceKind,
+} from '../types.js';
+import type { MessageRow } from './projections.js';
 import type { Db } from './database.js';
 
 export interface ResourceRow {
@@ -24,6 +32,7 @@ export class ResourceStore {
       consume: db.prepare(
         'UPDATE resources SET consumed_by = ? WHERE id = ? AND consumed_by IS NULL',
       ),
+      message: db.prepare('SELECT * FROM messages WHERE id = ?'),
       live: db.prepare(
         'SELECT id, kind, data, consumed_by, entry FROM resources WHERE slot = ? AND consumed_by IS NULL',
       ),
@@ -34,9 +43,12 @@ export class ResourceStore {
     this.stmt.insert.run(id, resource.kind, slot, entry, JSON.stringify(resource.data));
   }
 
+  /** A resource by id; message resources are read back from the messages projection. */
   get(id: ResourceId): ResourceRow | undefined {
     const row = this.stmt.get.get(id) as RawRow | undefined;
-    return row && toRow(row);
+    if (row) return toRow(row);
+    const message = this.stmt.message.get(id) as MessageRow | undefined;
+    return message && messageResourceRow(message);
   }
 
   /** Marks a resource consumed; false when it was already consumed (a concurrent replace). */
@@ -47,6 +59,35 @@ export class ResourceStore {
   live(slot: string): ResourceRow[] {
     return (this.stmt.live.all(slot) as RawRow[]).map(toRow);
   }
+}
+
+/**
+ * Messages are the bulk of all resources and never live in a slot with others, so they are not
+ * copied into the generic table: the projection row holds every field of their data.
+ */
+function messageResourceRow(row: MessageRow): ResourceRow {
+  const data: MessageData = {
+    channel: row.channel,
+    sender: row.sender,
+    contentHash: row.content_hash as ContentHash,
+    contentLength: row.content_length,
+    format: 'markdown',
+    createdAt: row.created_at,
+    ...(row.expires_at !== null && { expiresAt: row.expires_at }),
+    ...(row.reply_to !== null && { replyTo: row.reply_to }),
+    ...(row.thread_root !== null && { threadRoot: row.thread_root }),
+    ...(row.attachments !== null && { attachments: JSON.parse(row.attachments) as Attachment[] }),
+    ...(row.origin_network !== null && {
+      origin: { network: row.origin_network, externalId: row.origin_external ?? '' },
+    }),
+    nonce: row.nonce,
+  };
+  return {
+    id: row.id,
+    resource: { kind: 'message', data },
+    consumedBy: row.redacted_by,
+    entry: row.entry,
+  };
 }
 
 interface RawRow {

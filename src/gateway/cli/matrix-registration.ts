@@ -6,7 +6,11 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { readMatrixConfig } from '../../bridges/matrix/config.js';
-import { buildRegistration, readRegistration, registrationYaml } from '../../bridges/matrix/registration.js';
+import {
+  buildRegistration,
+  readRegistration,
+  registrationYaml,
+} from '../../bridges/matrix/registration.js';
 import { loadConfig } from '../config/index.js';
 import { CommandFailedError, UsageError } from './errors.js';
 import type { Command } from './types.js';
@@ -17,7 +21,10 @@ export const matrixRegistrationCommand: Command = {
   usage: 'matrix-registration --config FILE [--out registration.yaml]',
   help: [
     ['--config FILE', 'gateway config with a bridges.matrix section (else $MULTICHAT_CONFIG)'],
-    ['--out FILE', 'where to write the registration (default: stdout); keeps the tokens of an existing file'],
+    [
+      '--out FILE',
+      'where to write the registration (default: stdout); keeps the tokens of an existing file',
+    ],
   ],
   options: { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' } },
   positionals: [0, 0],
@@ -38,10 +45,15 @@ export const matrixRegistrationCommand: Command = {
     try {
       await writeFile(out, text, { mode: 0o600 });
     } catch (err) {
-      throw new CommandFailedError(`cannot write ${out}: ${(err as Error).message}`, { cause: err });
+      throw new CommandFailedError(`cannot write ${out}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
-    io.err(`registration written to ${out}${previous ? ' (tokens kept)' : ''}; load it in the homeserver (Synapse: app_service_config_files)`);
-    if (out !== matrix.registration) io.err(`note: bridges.matrix.registration is ${matrix.registration}, not ${out}`);
+    io.err(
+      `registration written to ${out}${previous ? ' (tokens kept)' : ''}; load it in the homeserver (Synapse: app_service_config_files)`,
+    );
+    if (out !== matrix.registration)
+      io.err(`note: bridges.matrix.registration is ${matrix.registration}, not ${out}`);
     return 0;
   },
 };

@@ -57,7 +57,14 @@ const INTENT_OF: Readonly<Record<string, number>> = {
 };
 
 export class FakeGateway {
-  readonly stats: GatewayStats = { identifies: 0, resumes: 0, invalidResumes: 0, heartbeats: 0, replayed: 0, lastIntents: 0 };
+  readonly stats: GatewayStats = {
+    identifies: 0,
+    resumes: 0,
+    invalidResumes: 0,
+    heartbeats: 0,
+    replayed: 0,
+    lastIntents: 0,
+  };
   private readonly sessions = new Map<string, Session>();
   private readonly sockets = new Set<WebSocket>();
 
@@ -142,7 +149,13 @@ export class FakeGateway {
     }
     this.stats.identifies++;
     this.stats.lastIntents = d.intents ?? 0;
-    const session: Session = { id: this.state.ids.next(), intents: d.intents ?? 0, seq: 0, sent: [], socket };
+    const session: Session = {
+      id: this.state.ids.next(),
+      intents: d.intents ?? 0,
+      seq: 0,
+      sent: [],
+      socket,
+    };
     this.sessions.set(session.id, session);
     this.dispatchTo(session, 'READY', {
       v: 10,
@@ -153,10 +166,14 @@ export class FakeGateway {
       shard: [0, 1],
       application: this.state.application,
     });
-    for (const guild of this.state.guilds.values()) this.dispatchTo(session, 'GUILD_CREATE', this.state.guildObject(guild));
+    for (const guild of this.state.guilds.values())
+      this.dispatchTo(session, 'GUILD_CREATE', this.state.guildObject(guild));
   }
 
-  private resume(socket: WebSocket, d: { token?: string; session_id?: string; seq?: number }): void {
+  private resume(
+    socket: WebSocket,
+    d: { token?: string; session_id?: string; seq?: number },
+  ): void {
     const session = d.session_id === undefined ? undefined : this.sessions.get(d.session_id);
     if (!session || d.token?.replace(/^Bot /, '') !== this.state.token) {
       this.stats.invalidResumes++;
@@ -174,7 +191,9 @@ export class FakeGateway {
   private dispatchTo(session: Session, t: string, d: Json): void {
     const needed = INTENT_OF[t];
     if (needed !== undefined && (session.intents & needed) === 0) return;
-    const withoutContent = (t === 'MESSAGE_CREATE' || t === 'MESSAGE_UPDATE') && (session.intents & MESSAGE_CONTENT) === 0;
+    const withoutContent =
+      (t === 'MESSAGE_CREATE' || t === 'MESSAGE_UPDATE') &&
+      (session.intents & MESSAGE_CONTENT) === 0;
     const data = withoutContent ? { ...d, content: '', embeds: [], attachments: [] } : d;
     const payload: Payload = { op: 0, d: data, s: ++session.seq, t };
     session.sent.push(payload);

@@ -47,7 +47,8 @@ export async function startDiscordHarness(
       },
     }) as DiscordAdapter;
     await adapter.start();
-    if (adapter.health().state !== 'connected') throw new Error(`adapter not connected: ${JSON.stringify(adapter.health())}`);
+    if (adapter.health().state !== 'connected')
+      throw new Error(`adapter not connected: ${JSON.stringify(adapter.health())}`);
     return adapter;
   };
   const harness = {
@@ -67,8 +68,8 @@ export async function startDiscordHarness(
   return harness;
 }
 
-/** Polls `check` every 10 ms, at most `tries` times. */
-export async function until(check: () => boolean, what: string, tries = 500): Promise<void> {
+/** Polls `check` every 10 ms, at most `tries` times (generous: the test machines are shared). */
+export async function until(check: () => boolean, what: string, tries = 1_500): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (check()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -13,7 +13,15 @@ import { FakeGateway } from './gateway.js';
 import { Messages } from './messages.js';
 import { RateLimits, type BucketLimit, type StormSpec } from './rate-limit.js';
 import { ApiError, buildRoutes, type Route } from './routes.js';
-import { ALL_PERMISSIONS, FakeState, type FakeChannel, type FakeGuild, type FakeMessage, type FakeUser, type Json } from './state.js';
+import {
+  ALL_PERMISSIONS,
+  FakeState,
+  type FakeChannel,
+  type FakeGuild,
+  type FakeMessage,
+  type FakeUser,
+  type Json,
+} from './state.js';
 
 export type { FakeChannel, FakeGuild, FakeMessage, FakeUser, StormSpec };
 
@@ -47,7 +55,13 @@ export interface DiscordFake {
   addChannel(name: string): FakeChannel;
   /** A guild member (dispatches nothing; use `memberJoin` for the event). */
   addUser(name: string, roles?: string[]): FakeUser;
-  say(channelId: string, author: FakeUser, content: string, extra?: { replyTo?: string; attachments?: Json[] }): FakeMessage;
+  /** `author` posts `content` (through webhook `webhookId` when given). */
+  say(
+    channelId: string,
+    author: FakeUser,
+    content: string,
+    extra?: { replyTo?: string; attachments?: Json[]; webhookId?: string },
+  ): FakeMessage;
   edit(messageId: string, content: string): FakeMessage;
   remove(messageId: string): void;
   bulkDelete(channelId: string, ids: readonly string[]): void;
@@ -56,7 +70,13 @@ export interface DiscordFake {
   memberJoin(user: FakeUser): void;
   memberLeave(user: FakeUser): void;
   /** Runs `/multichat <sub> [channel]` as `user`; `permissions` is the member's bit set. */
-  command(channelId: string, user: FakeUser, sub: string, permissions: bigint, channel?: string): string;
+  command(
+    channelId: string,
+    user: FakeUser,
+    sub: string,
+    permissions: bigint,
+    channel?: string,
+  ): string;
   storm(spec: StormSpec): void;
   stop(): Promise<void>;
 }
@@ -65,10 +85,17 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
   const state = new FakeState();
   let port = 0;
   const base = () => `ws://127.0.0.1:${port}`;
-  const gateway = new FakeGateway(state, () => `${base()}/resume`, options.heartbeatIntervalMs ?? 41_250);
+  const gateway = new FakeGateway(
+    state,
+    () => `${base()}/resume`,
+    options.heartbeatIntervalMs ?? 41_250,
+  );
   const messages = new Messages(state, gateway);
   const routes = buildRoutes(state, messages, () => `${base()}/gateway`);
-  const rateLimits = new RateLimits(options.limitFor ?? (() => ({ limit: 5, windowMs: 2_000 })), options.globalPerSecond ?? 50);
+  const rateLimits = new RateLimits(
+    options.limitFor ?? (() => ({ limit: 5, windowMs: 2_000 })),
+    options.globalPerSecond ?? 50,
+  );
   const requests: RecordedRequest[] = [];
 
   const server = createServer((req, res) => {
@@ -117,8 +144,11 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
       messages.create(chan(channelId), {
         author,
         content,
-        ...(extra.replyTo !== undefined && { reference: { message_id: extra.replyTo, channel_id: channelId } }),
+        ...(extra.replyTo !== undefined && {
+          reference: { message_id: extra.replyTo, channel_id: channelId },
+        }),
         ...(extra.attachments && { attachments: extra.attachments }),
+        ...(extra.webhookId !== undefined && { webhookId: extra.webhookId }),
       }),
     edit: (id, content) => messages.edit(msg(id), content),
     remove: (id) => messages.delete(msg(id)),
@@ -131,7 +161,10 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
     },
     memberJoin: (user) => {
       state.addMember(guild.id, user, []);
-      gateway.dispatch('GUILD_MEMBER_ADD', { ...messages.memberObject(guild.id, user.id), guild_id: guild.id });
+      gateway.dispatch('GUILD_MEMBER_ADD', {
+        ...messages.memberObject(guild.id, user.id),
+        guild_id: guild.id,
+      });
     },
     memberLeave: (user) => {
       guild.members.delete(user.id);
@@ -144,11 +177,20 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
         id,
         application_id: state.application.id,
         type: 2,
-        data: { id: state.ids.next(), name: 'multichat', type: 1, options: [{ name: sub, type: 1, options }] },
+        data: {
+          id: state.ids.next(),
+          name: 'multichat',
+          type: 1,
+          options: [{ name: sub, type: 1, options }],
+        },
         guild_id: guild.id,
         channel_id: channelId,
         channel: { ...chan(channelId), permission_overwrites: [] },
-        member: { ...messages.memberObject(guild.id, user.id), user, permissions: permissions.toString() },
+        member: {
+          ...messages.memberObject(guild.id, user.id),
+          user,
+          permissions: permissions.toString(),
+        },
         token: `itok-${id}`,
         version: 1,
         app_permissions: ALL_PERMISSIONS,
@@ -190,13 +232,23 @@ async function serve(
   } catch {
     body = {};
   }
-  const answer = (status: number, payload: unknown, headers: Record<string, string>, template: string): void => {
+  const answer = (
+    status: number,
+    payload: unknown,
+    headers: Record<string, string>,
+    template: string,
+  ): void => {
     requests.push({ method, path, template, query: url.search, body, status });
-    res.writeHead(status, { ...headers, ...(payload !== undefined && { 'Content-Type': 'application/json' }) });
+    res.writeHead(status, {
+      ...headers,
+      ...(payload !== undefined && { 'Content-Type': 'application/json' }),
+    });
     res.end(payload === undefined ? undefined : JSON.stringify(payload));
   };
   let params: string[] | undefined;
-  const route = routes.find((r) => r.method === method && (params = r.pattern.exec(path)?.slice(1)) !== undefined);
+  const route = routes.find(
+    (r) => r.method === method && (params = r.pattern.exec(path)?.slice(1)) !== undefined,
+  );
   if (!route || !params) {
     answer(404, { message: '404: Not Found', code: 0 }, {}, path);
     return;
@@ -206,7 +258,9 @@ async function serve(
     answer(401, { message: '401: Unauthorized', code: 0 }, {}, route.template);
     return;
   }
-  const major = route.template.startsWith('/webhooks/:id/:token') ? `${params[0]}/${params[1]}` : (params[0] ?? '');
+  const major = route.template.startsWith('/webhooks/:id/:token')
+    ? `${params[0]}/${params[1]}`
+    : (params[0] ?? '');
   const verdict = limits.check(method, path, route.template, major, Date.now());
   if (!verdict.ok) {
     answer(429, verdict.body, verdict.headers, route.template);
@@ -217,7 +271,11 @@ async function serve(
     answer(reply.status, reply.body, verdict.headers, route.template);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    const payload = { message: error.message, code: error.code, ...(error.errors && { errors: error.errors }) };
+    const payload = {
+      message: error.message,
+      code: error.code,
+      ...(error.errors && { errors: error.errors }),
+    };
     answer(error.status, payload, verdict.headers, route.template);
   }
 }

@@ -49,11 +49,19 @@ export class Messages {
       ...(input.webhookId !== undefined && { webhook_id: input.webhookId }),
       ...(input.nonce !== undefined && { nonce: input.nonce }),
       ...(input.reference && {
-        message_reference: { type: 0, guild_id: channel.guild_id, channel_id: channel.id, ...input.reference },
+        message_reference: {
+          type: 0,
+          guild_id: channel.guild_id,
+          channel_id: channel.id,
+          ...input.reference,
+        },
       }),
     };
     this.state.messages.set(id, message);
-    const member = input.webhookId === undefined ? this.memberObject(channel.guild_id, input.author.id) : undefined;
+    const member =
+      input.webhookId === undefined
+        ? this.memberObject(channel.guild_id, input.author.id)
+        : undefined;
     this.gateway.dispatch('MESSAGE_CREATE', {
       ...this.state.messageObject(message),
       guild_id: channel.guild_id,
@@ -66,19 +74,30 @@ export class Messages {
     message.content = content;
     message.edited_timestamp = new Date().toISOString();
     const guildId = this.state.channels.get(message.channel_id)?.guild_id;
-    this.gateway.dispatch('MESSAGE_UPDATE', { ...this.state.messageObject(message), guild_id: guildId });
+    this.gateway.dispatch('MESSAGE_UPDATE', {
+      ...this.state.messageObject(message),
+      guild_id: guildId,
+    });
     return message;
   }
 
   delete(message: FakeMessage): void {
     this.state.messages.delete(message.id);
     const guildId = this.state.channels.get(message.channel_id)?.guild_id;
-    this.gateway.dispatch('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: guildId });
+    this.gateway.dispatch('MESSAGE_DELETE', {
+      id: message.id,
+      channel_id: message.channel_id,
+      guild_id: guildId,
+    });
   }
 
   bulkDelete(channel: FakeChannel, ids: readonly string[]): void {
     for (const id of ids) this.state.messages.delete(id);
-    this.gateway.dispatch('MESSAGE_DELETE_BULK', { ids: [...ids], channel_id: channel.id, guild_id: channel.guild_id });
+    this.gateway.dispatch('MESSAGE_DELETE_BULK', {
+      ids: [...ids],
+      channel_id: channel.id,
+      guild_id: channel.guild_id,
+    });
   }
 
   /** Adds (or removes) `user`'s reaction; answers false when nothing changed. */
@@ -105,7 +124,12 @@ export class Messages {
   }
 
   threadCreated(thread: FakeChannel): void {
-    this.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true, member_count: 1, message_count: 0 });
+    this.gateway.dispatch('THREAD_CREATE', {
+      ...thread,
+      newly_created: true,
+      member_count: 1,
+      message_count: 0,
+    });
   }
 
   memberObject(guildId: string, userId: string): Json | undefined {

@@ -24,7 +24,11 @@ export interface StormSpec {
 
 export type Verdict =
   | { readonly ok: true; readonly headers: Record<string, string> }
-  | { readonly ok: false; readonly headers: Record<string, string>; readonly body: Record<string, unknown> };
+  | {
+      readonly ok: false;
+      readonly headers: Record<string, string>;
+      readonly body: Record<string, unknown>;
+    };
 
 interface Window {
   start: number;
@@ -45,7 +49,12 @@ export interface RateLimitStats {
 const secs = (ms: number): string => (ms / 1000).toFixed(3);
 
 export class RateLimits {
-  readonly stats: RateLimitStats = { routeLimited: 0, globalLimited: 0, stormed: 0, maxPerGlobalWindow: 0 };
+  readonly stats: RateLimitStats = {
+    routeLimited: 0,
+    globalLimited: 0,
+    stormed: 0,
+    maxPerGlobalWindow: 0,
+  };
   private readonly buckets = new Map<string, Window>();
   private readonly storms: { left: number; spec: StormSpec }[] = [];
   private global: Window = { start: 0, used: 0 };
@@ -87,14 +96,20 @@ export class RateLimits {
       'X-RateLimit-Limit': String(limit),
       'X-RateLimit-Reset': secs(bucket.start + windowMs),
       'X-RateLimit-Reset-After': secs(resetAfter),
-      'X-RateLimit-Bucket': createHash('sha1').update(`${method} ${template}`).digest('hex').slice(0, 16),
+      'X-RateLimit-Bucket': createHash('sha1')
+        .update(`${method} ${template}`)
+        .digest('hex')
+        .slice(0, 16),
     };
     if (bucket.used >= limit) {
       this.stats.routeLimited++;
       return refuse(resetAfter, false, { ...headers, 'X-RateLimit-Remaining': '0' });
     }
     bucket.used++;
-    return { ok: true, headers: { ...headers, 'X-RateLimit-Remaining': String(limit - bucket.used) } };
+    return {
+      ok: true,
+      headers: { ...headers, 'X-RateLimit-Remaining': String(limit - bucket.used) },
+    };
   }
 }
 

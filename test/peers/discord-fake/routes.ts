@@ -49,7 +49,11 @@ const MAX_CONTENT = 2000;
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const NO_CONTENT: Reply = { status: 204 };
 
-export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: () => string): Route[] {
+export function buildRoutes(
+  state: FakeState,
+  messages: Messages,
+  gatewayUrl: () => string,
+): Route[] {
   const channel = (id: string | undefined): FakeChannel => {
     const found = id === undefined ? undefined : state.channels.get(id);
     if (!found) throw new ApiError(404, 10003, 'Unknown Channel');
@@ -62,7 +66,8 @@ export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: ()
   };
   const webhook = (id: string | undefined, token?: string): FakeWebhook => {
     const found = id === undefined ? undefined : state.webhooks.get(id);
-    if (!found || (token !== undefined && found.token !== token)) throw new ApiError(404, 10015, 'Unknown Webhook');
+    if (!found || (token !== undefined && found.token !== token))
+      throw new ApiError(404, 10015, 'Unknown Webhook');
     return found;
   };
   /** Where a webhook message goes: its channel, or the thread named by `thread_id`. */
@@ -77,15 +82,20 @@ export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: ()
     const text = typeof body['content'] === 'string' ? body['content'] : '';
     if (text.length > MAX_CONTENT) {
       throw new ApiError(400, 50035, 'Invalid Form Body', {
-        content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] },
+        content: {
+          _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }],
+        },
       });
     }
     if (text.trim() === '') throw new ApiError(400, 50006, 'Cannot send an empty message');
     return text;
   };
   const reference = (body: Json): { message_id: string; channel_id?: string } | undefined => {
-    const ref = body['message_reference'] as { message_id?: string; channel_id?: string } | undefined;
-    return ref?.message_id === undefined ? undefined : { message_id: ref.message_id, ...(ref.channel_id && { channel_id: ref.channel_id }) };
+    const ref = body['message_reference'] as
+      { message_id?: string; channel_id?: string } | undefined;
+    return ref?.message_id === undefined
+      ? undefined
+      : { message_id: ref.message_id, ...(ref.channel_id && { channel_id: ref.channel_id }) };
   };
   const webhookView = (hook: FakeWebhook): Json => {
     // The token is only shown to the application that created the webhook.
@@ -99,9 +109,16 @@ export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: ()
     return key;
   };
 
-  const r = (method: string, path: string, auth: boolean, handle: (req: Request) => Reply): Route => ({
+  const r = (
+    method: string,
+    path: string,
+    auth: boolean,
+    handle: (req: Request) => Reply,
+  ): Route => ({
     method,
-    pattern: new RegExp(`^${path.replaceAll(':id', ID).replace(':emoji', '([^/]+)').replace(':token', '([^/]+)')}$`),
+    pattern: new RegExp(
+      `^${path.replaceAll(':id', ID).replace(':emoji', '([^/]+)').replace(':token', '([^/]+)')}$`,
+    ),
     template: path,
     auth,
     handle,
@@ -113,7 +130,12 @@ export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: ()
       ok({
         url: gatewayUrl(),
         shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        session_start_limit: {
+          total: 1000,
+          remaining: 999,
+          reset_after: 14_400_000,
+          max_concurrency: 1,
+        },
       }),
     ),
     r('GET', '/users/@me', true, () => ok(state.bot)),
@@ -124,9 +146,13 @@ export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: ()
     }),
     r('POST', '/channels/:id/webhooks', true, ({ params, body }) => {
       const target = channel(params[0]);
+      if (state.webhooksDenied.has(target.id))
+        throw new ApiError(403, 50013, 'Missing Permissions');
       const name = String(body['name'] ?? '');
       if (name.length < 1 || name.length > 80 || /clyde|discord/i.test(name)) {
-        throw new ApiError(400, 50035, 'Invalid Form Body', { name: { _errors: [{ code: 'BASE_TYPE_BAD_NAME' }] } });
+        throw new ApiError(400, 50035, 'Invalid Form Body', {
+          name: { _errors: [{ code: 'BASE_TYPE_BAD_NAME' }] },
+        });
       }
       const hook: FakeWebhook = {
         id: state.ids.next(),
@@ -154,7 +180,11 @@ export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: ()
         avatar: null,
         bot: true,
       };
-      const created = messages.create(where, { author, content: content(body), webhookId: hook.id });
+      const created = messages.create(where, {
+        author,
+        content: content(body),
+        webhookId: hook.id,
+      });
       return query.get('wait') === 'true' ? ok(state.messageObject(created)) : NO_CONTENT;
     }),
     r('GET', '/webhooks/:id/:token/messages/:id', false, ({ params, query }) => {
@@ -176,12 +206,18 @@ export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: ()
       messages.delete(found);
       return NO_CONTENT;
     }),
-    r('GET', '/channels/:id/messages/:id', true, ({ params }) => ok(state.messageObject(message(params[0], params[1])))),
+    r('GET', '/channels/:id/messages/:id', true, ({ params }) =>
+      ok(state.messageObject(message(params[0], params[1]))),
+    ),
     r('POST', '/channels/:id/messages', true, ({ params, body }) => {
       const target = channel(params[0]);
       const nonce = body['nonce'] === undefined ? undefined : String(body['nonce']);
-      if (nonce !== undefined && nonce.length > 25) throw new ApiError(400, 50035, 'Invalid Form Body', { nonce: {} });
-      const key = nonce !== undefined && body['enforce_nonce'] === true ? `${state.bot.id} ${nonce}` : undefined;
+      if (nonce !== undefined && nonce.length > 25)
+        throw new ApiError(400, 50035, 'Invalid Form Body', { nonce: {} });
+      const key =
+        nonce !== undefined && body['enforce_nonce'] === true
+          ? `${state.bot.id} ${nonce}`
+          : undefined;
       const seen = key === undefined ? undefined : state.messages.get(state.nonces.get(key) ?? '');
       if (seen) return ok(state.messageObject(seen));
       const ref = reference(body);
@@ -197,7 +233,8 @@ export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: ()
     }),
     r('PATCH', '/channels/:id/messages/:id', true, ({ params, body }) => {
       const found = message(params[0], params[1]);
-      if (found.author.id !== state.bot.id) throw new ApiError(403, 50005, 'Cannot edit a message authored by another user');
+      if (found.author.id !== state.bot.id)
+        throw new ApiError(403, 50005, 'Cannot edit a message authored by another user');
       return ok(state.messageObject(messages.edit(found, content(body))));
     }),
     r('DELETE', '/channels/:id/messages/:id', true, ({ params }) => {
@@ -215,14 +252,27 @@ export function buildRoutes(state: FakeState, messages: Messages, gatewayUrl: ()
     r('POST', '/channels/:id/messages/:id/threads', true, ({ params, body }) => {
       const parent = channel(params[0]);
       const starter = message(parent.id, params[1]);
-      if (state.channels.has(starter.id)) throw new ApiError(400, 160004, 'A thread has already been created for this message');
-      const thread = state.addChannel(parent.guild_id, String(body['name'] ?? 'thread').slice(0, 100), 11, parent.id, starter.id);
+      if (state.channels.has(starter.id))
+        throw new ApiError(400, 160004, 'A thread has already been created for this message');
+      const thread = state.addChannel(
+        parent.guild_id,
+        String(body['name'] ?? 'thread').slice(0, 100),
+        11,
+        parent.id,
+        starter.id,
+      );
       messages.threadCreated(thread);
       return { status: 201, body: thread };
     }),
     r('PUT', '/applications/:id/guilds/:id/commands', true, ({ params, body }) => {
       const list = (Array.isArray(body) ? body : []) as Json[];
-      const saved = list.map((c) => ({ ...c, id: state.ids.next(), application_id: params[0], guild_id: params[1], version: '1' }));
+      const saved = list.map((c) => ({
+        ...c,
+        id: state.ids.next(),
+        application_id: params[0],
+        guild_id: params[1],
+        version: '1',
+      }));
       state.commands.set(`${params[1]}`, saved);
       return ok(saved);
     }),

@@ -88,11 +88,19 @@ export class FakeState {
   readonly reactions = new Map<string, Map<string, Set<string>>>();
   /** Nonces of messages created with `enforce_nonce`: `author nonce` → message id. */
   readonly nonces = new Map<string, string>();
+  /** Channels where the bot lacks Manage Webhooks (creating a webhook answers 403, 50013). */
+  readonly webhooksDenied = new Set<string>();
   /** Bodies posted to interaction callbacks, in order. */
   readonly interactionReplies: Json[] = [];
 
   user(username: string): FakeUser {
-    return { id: this.ids.next(), username, global_name: username, discriminator: '0', avatar: null };
+    return {
+      id: this.ids.next(),
+      username,
+      global_name: username,
+      discriminator: '0',
+      avatar: null,
+    };
   }
 
   addGuild(name: string): FakeGuild {
@@ -115,9 +123,23 @@ export class FakeState {
     this.guild(guildId).members.set(user.id, { user, roles, joined_at: new Date().toISOString() });
   }
 
-  addChannel(guildId: string, name: string, type = 0, parentId: string | null = null, id = this.ids.next()): FakeChannel {
-    const channel: FakeChannel = { id, type, guild_id: guildId, name, parent_id: parentId, position: this.channels.size };
-    if (type === 11) channel['thread_metadata'] = { archived: false, auto_archive_duration: 1440, locked: false };
+  addChannel(
+    guildId: string,
+    name: string,
+    type = 0,
+    parentId: string | null = null,
+    id = this.ids.next(),
+  ): FakeChannel {
+    const channel: FakeChannel = {
+      id,
+      type,
+      guild_id: guildId,
+      name,
+      parent_id: parentId,
+      position: this.channels.size,
+    };
+    if (type === 11)
+      channel['thread_metadata'] = { archived: false, auto_archive_duration: 1440, locked: false };
     this.channels.set(id, channel);
     return channel;
   }
@@ -132,11 +154,13 @@ export class FakeState {
   messageObject(message: FakeMessage): Json {
     const reactions = this.reactions.get(message.id);
     const list = reactions
-      ? [...reactions].filter(([, users]) => users.size > 0).map(([key, users]) => ({
-          emoji: emojiObject(key),
-          count: users.size,
-          me: users.has(this.bot.id),
-        }))
+      ? [...reactions]
+          .filter(([, users]) => users.size > 0)
+          .map(([key, users]) => ({
+            emoji: emojiObject(key),
+            count: users.size,
+            me: users.has(this.bot.id),
+          }))
       : [];
     return list.length > 0 ? { ...message, reactions: list } : { ...message };
   }
@@ -159,15 +183,35 @@ export class FakeState {
       preferred_locale: 'en-US',
       nsfw_level: 0,
       system_channel_flags: 0,
-      roles: guild.roles.map((r) => ({ color: 0, hoist: false, managed: false, mentionable: true, flags: 0, ...r })),
-      emojis: guild.emojis.map((e) => ({ ...e, roles: [], require_colons: true, managed: false, available: true })),
+      roles: guild.roles.map((r) => ({
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: true,
+        flags: 0,
+        ...r,
+      })),
+      emojis: guild.emojis.map((e) => ({
+        ...e,
+        roles: [],
+        require_colons: true,
+        managed: false,
+        available: true,
+      })),
       stickers: [],
       joined_at: new Date().toISOString(),
       large: false,
       unavailable: false,
       member_count: guild.members.size,
-      members: [...guild.members.values()].map((m) => ({ ...m, deaf: false, mute: false, flags: 0 })),
-      channels: channels.filter((c) => c.type !== 11).map(({ guild_id: _g, ...c }) => ({ ...c, permission_overwrites: [] })),
+      members: [...guild.members.values()].map((m) => ({
+        ...m,
+        deaf: false,
+        mute: false,
+        flags: 0,
+      })),
+      channels: channels
+        .filter((c) => c.type !== 11)
+        .map(({ guild_id: _g, ...c }) => ({ ...c, permission_overwrites: [] })),
       threads: channels.filter((c) => c.type === 11),
       presences: [],
       voice_states: [],

@@ -10,7 +10,9 @@ import {
 } from '../../../src/core/index.js';
 import type { EntryEnvelope, LogEntry, Transaction } from '../../../src/core/index.js';
 import { generateKeyPair } from '../../../src/core/identity.js';
-import { createEntry, seal, verifyRun } from '../../../src/core/log.js';
+import { hashOf } from '../../../src/core/encoding.js';
+import { createEntry, seal, unseal, verifyRun } from '../../../src/core/log.js';
+import { resourceIdOf } from '../../../src/core/resources.js';
 import { decodeEnvelope, encodeEnvelope } from '../../../src/core/wire.js';
 import { allEnvelopes, tempDir, tempNode } from '../../support/core.js';
 
@@ -146,5 +148,18 @@ describe('log chain verification on load', () => {
     expect(target.listMessages(channel).map((m) => m.text)).toEqual(
       node.listMessages(channel).map((m) => m.text),
     );
+  });
+});
+
+describe('resource ids of received entries', () => {
+  it('hashing resources from the signed bytes gives the same ids as encoding them', async () => {
+    const { envelopes } = await sourceWithHistory(2);
+    for (const envelope of envelopes) {
+      const original = envelope.entry.tx.creates.map((r) => hashOf(r));
+      const received = unseal(seal(envelope.entry).bytes).entry.tx.creates.map((r) =>
+        resourceIdOf(r),
+      );
+      expect(received).toEqual(original);
+    }
   });
 });

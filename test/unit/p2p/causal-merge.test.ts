@@ -9,7 +9,8 @@ describe('causal merge of author logs', () => {
   it('hands out entries of several authors in HLC order, each author in seq order', () => {
     const node = new FakeNode();
     const others = [generateKeyPair(), generateKeyPair()];
-    for (let i = 0; i < 300; i += 1) node.append('c1', undefined, i % 3 === 0 ? node.key : others[i % 2]);
+    for (let i = 0; i < 300; i += 1)
+      node.append('c1', undefined, i % 3 === 0 ? node.key : others[i % 2]);
     const ranges = new Map<Address, readonly [number, number]>(
       [...node.frontier()].map(([a, seq]) => [a, [0, seq] as const]),
     );
@@ -37,11 +38,13 @@ describe('causal merge of author logs', () => {
     const node = new FakeNode();
     const other = generateKeyPair();
     for (let i = 0; i < 6; i += 1) node.append('c1', undefined, i % 2 === 0 ? node.key : other);
-    const window = node.entriesAfter(node.address, 0, 10).concat(node.entriesAfter(other.address, 0, 10));
+    const window = node
+      .entriesAfter(node.address, 0, 10)
+      .concat(node.entriesAfter(other.address, 0, 10));
     window.sort((x, y) => x.entry.hlc.counter - y.entry.hlc.counter);
     const grouped = groupByAuthor(window);
-    expect(grouped.map((e) => `${e.entry.author === node.address ? 'n' : 'o'}${e.entry.seq}`)).toEqual([
-      'n1', 'n2', 'n3', 'o1', 'o2', 'o3',
-    ]);
+    expect(
+      grouped.map((e) => `${e.entry.author === node.address ? 'n' : 'o'}${e.entry.seq}`),
+    ).toEqual(['n1', 'n2', 'n3', 'o1', 'o2', 'o3']);
   });
 });

@@ -11,7 +11,11 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 describe('length-prefixed CBOR frames', () => {
-  const values = [{ t: 'want', frontier: [['a', 3]], credit: 2 }, { t: 'batch', entries: [new Uint8Array(300).fill(7)] }, 'x'.repeat(20_000)];
+  const values = [
+    { t: 'want', frontier: [['a', 3]], credit: 2 },
+    { t: 'batch', entries: [new Uint8Array(300).fill(7)] },
+    'x'.repeat(20_000),
+  ];
 
   it.each([1, 3, 64, 100_000])('reads back every value when chunks are %i bytes', async (size) => {
     const reader = new FrameReader(chunked(concat(values.map((v) => encodeFrame(v))), size));

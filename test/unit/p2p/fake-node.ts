@@ -37,7 +37,12 @@ export class FakeNode implements SyncNode {
   maxHeld = 0;
 
   /** Appends a local entry by `pair` (default the node key) and emits it. */
-  append(channel: string, deps: EntryId[] = this.headsOf(channel), pair = this.key, intent: Transaction['intent'] = 'sendMessage'): SealedEntry {
+  append(
+    channel: string,
+    deps: EntryId[] = this.headsOf(channel),
+    pair = this.key,
+    intent: Transaction['intent'] = 'sendMessage',
+  ): SealedEntry {
     const log = this.logs.get(pair.address) ?? [];
     const last = log[log.length - 1];
     const wall = Math.max(Date.now(), this.lastWall);
@@ -46,10 +51,21 @@ export class FakeNode implements SyncNode {
       seq: log.length + 1,
       prev: last?.id ?? null,
       hlc: { wall, counter: this.byId.size },
-      tx: { intent, actor: pair.address as never, consumes: [], creates: [], channel: channel as ChannelId, deps },
+      tx: {
+        intent,
+        actor: pair.address as never,
+        consumes: [],
+        creates: [],
+        channel: channel as ChannelId,
+        deps,
+      },
     });
     this.store(sealed);
-    this.emit({ type: 'entry', envelope: { entry: sealed.entry, contents: new Map() }, local: true });
+    this.emit({
+      type: 'entry',
+      envelope: { entry: sealed.entry, contents: new Map() },
+      local: true,
+    });
     return sealed;
   }
 
@@ -86,7 +102,7 @@ export class FakeNode implements SyncNode {
       else this.held.set(sealed.id, sealed);
     }
     // Release held entries whose chain and deps are complete, until nothing moves.
-    for (let moved = true; moved; ) {
+    for (let moved = true; moved;) {
       moved = false;
       for (const [id, sealed] of this.held) {
         const log = this.logs.get(sealed.entry.author) ?? [];
@@ -95,7 +111,12 @@ export class FakeNode implements SyncNode {
         this.held.delete(id);
         try {
           const head = log[log.length - 1];
-          verifyRun([sealed], head && { seq: head.entry.seq, id: head.id }, () => undefined, 'each');
+          verifyRun(
+            [sealed],
+            head && { seq: head.entry.seq, id: head.id },
+            () => undefined,
+            'each',
+          );
         } catch (err) {
           rejected.push({ entry: id as EntryId, reason: (err as Error).message });
           continue;
@@ -103,7 +124,11 @@ export class FakeNode implements SyncNode {
         this.store(sealed);
         accepted += 1;
         moved = true;
-        this.emit({ type: 'entry', envelope: { entry: sealed.entry, contents: new Map() }, local: false });
+        this.emit({
+          type: 'entry',
+          envelope: { entry: sealed.entry, contents: new Map() },
+          local: false,
+        });
       }
     }
     this.maxHeld = Math.max(this.maxHeld, this.held.size);
@@ -121,7 +146,9 @@ export class FakeNode implements SyncNode {
   }
 
   ingestPresence(presence: SignedPresence): boolean {
-    const ok = verify(presence.author, encodeCanonical(presence.presence), presence.sig) && presence.presence.expiresAt > Date.now();
+    const ok =
+      verify(presence.author, encodeCanonical(presence.presence), presence.sig) &&
+      presence.presence.expiresAt > Date.now();
     if (ok) this.presence.push(presence);
     return ok;
   }
@@ -129,7 +156,8 @@ export class FakeNode implements SyncNode {
   frontier(channels?: readonly ChannelId[]): Frontier {
     const out = new Map<Address, number>();
     for (const [author, log] of this.logs) {
-      if (channels && !log.some((e) => channels.includes(e.entry.tx.channel as ChannelId))) continue;
+      if (channels && !log.some((e) => channels.includes(e.entry.tx.channel as ChannelId)))
+        continue;
       out.set(author as Address, log.length);
     }
     return out;
@@ -149,18 +177,32 @@ export class FakeNode implements SyncNode {
   }
 
   followedChannels(): ChannelId[] {
-    return [...new Set([...this.byId.values()].map((e) => e.entry.tx.channel).filter((c) => c !== undefined))] as ChannelId[];
+    return [
+      ...new Set(
+        [...this.byId.values()].map((e) => e.entry.tx.channel).filter((c) => c !== undefined),
+      ),
+    ] as ChannelId[];
   }
 
   getChannel(id: ChannelId) {
     return this.followedChannels().includes(id)
-      ? { id, name: id, encrypted: false, visibility: 'public' as const, creator: '' as never, memberCount: 1 }
+      ? {
+          id,
+          name: id,
+          encrypted: false,
+          visibility: 'public' as const,
+          creator: '' as never,
+          memberCount: 1,
+        }
       : undefined;
   }
 
   /** Every stored entry id, in per-author seq order (for equality checks). */
   ids(): string[] {
-    return [...this.logs.values()].flat().map((e) => e.id).sort();
+    return [...this.logs.values()]
+      .flat()
+      .map((e) => e.id)
+      .sort();
   }
 
   on<T extends NodeEventType>(type: T, listener: (event: NodeEventOf<T>) => void): () => void {
@@ -175,6 +217,12 @@ export class FakeNode implements SyncNode {
   }
 
   metrics() {
-    return { transactions: {}, rejections: {}, logSizes: {}, entries: this.byId.size, pending: this.held.size };
+    return {
+      transactions: {},
+      rejections: {},
+      logSizes: {},
+      entries: this.byId.size,
+      pending: this.held.size,
+    };
   }
 }

@@ -43,13 +43,19 @@ async function injector(target: TestPeer, topic: string): Promise<Host> {
   return host;
 }
 
-const envelope = (e: { entry: EntryEnvelope['entry'] }): EntryEnvelope => ({ entry: e.entry, contents: new Map() });
+const envelope = (e: { entry: EntryEnvelope['entry'] }): EntryEnvelope => ({
+  entry: e.entry,
+  contents: new Map(),
+});
 
 async function meshed(a: TestPeer, b: TestPeer, channel: string): Promise<void> {
   await connect(b, a);
   await b.p2p.fetchChannel(channel);
   const topic = channelTopic(channel);
-  await waitFor('both subscribed', () => a.p2p.status().topics.includes(topic) && b.p2p.status().topics.includes(topic));
+  await waitFor(
+    'both subscribed',
+    () => a.p2p.status().topics.includes(topic) && b.p2p.status().topics.includes(topic),
+  );
   await new Promise((r) => setTimeout(r, 1200)); // one gossipsub heartbeat builds the mesh
 }
 
@@ -81,7 +87,14 @@ describe('gossip of log entries', () => {
       seq: 2,
       prev: b.node.headsOf('c1')[0] ?? null, // a's only entry so far
       hlc: { wall: Date.now(), counter: 0 },
-      tx: { intent: 'sendMessage', actor: a.node.address as never, consumes: [], creates: [], channel: 'c1' as ChannelId, deps: b.node.headsOf('c1') },
+      tx: {
+        intent: 'sendMessage',
+        actor: a.node.address as never,
+        consumes: [],
+        creates: [],
+        channel: 'c1' as ChannelId,
+        deps: b.node.headsOf('c1'),
+      },
     });
     const forged = { ...good.entry, hlc: { wall: good.entry.hlc.wall + 1, counter: 0 } };
     await evil.services.pubsub.publish(topic, encodeEnvelope(envelope({ entry: forged })));
@@ -92,10 +105,20 @@ describe('gossip of log entries', () => {
       seq: 1,
       prev: null,
       hlc: { wall: Date.now(), counter: 0 },
-      tx: { intent: 'sendMessage', actor: stranger.address as never, consumes: [], creates: [], channel: 'c1' as ChannelId, deps: b.node.headsOf('c1') },
+      tx: {
+        intent: 'sendMessage',
+        actor: stranger.address as never,
+        consumes: [],
+        creates: [],
+        channel: 'c1' as ChannelId,
+        deps: b.node.headsOf('c1'),
+      },
     });
     await evil.services.pubsub.publish(topic, encodeEnvelope(envelope(intruder)));
-    await waitFor('two refusals', () => (b.p2p.status().refused[evil.peerId.toString()] ?? 0) >= 1.9);
+    await waitFor(
+      'two refusals',
+      () => (b.p2p.status().refused[evil.peerId.toString()] ?? 0) >= 1.9,
+    );
     expect(b.node.ids()).toEqual(before);
     expect(b.node.ids()).not.toContain(intruder.id);
     expect(b.p2p.status().refused[evil.peerId.toString()]).toBeGreaterThanOrEqual(1.9);

@@ -8,7 +8,10 @@ export interface TestPeer {
   readonly p2p: P2P;
 }
 
-export async function startPeer(options: Partial<P2POptions> = {}, node = new FakeNode()): Promise<TestPeer> {
+export async function startPeer(
+  options: Partial<P2POptions> = {},
+  node = new FakeNode(),
+): Promise<TestPeer> {
   const p2p = createP2P({
     seed: new Uint8Array(randomBytes(32)),
     listen: ['/ip4/127.0.0.1/tcp/0'],

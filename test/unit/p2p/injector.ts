@@ -13,7 +13,14 @@ import { createHost, type Host } from '../../../src/core/p2p/host.js';
 import { SyncSession } from '../../../src/core/p2p/sync-client.js';
 import { SYNC_PROTOCOL } from '../../../src/core/p2p/sync-messages.js';
 import { makeContent, utf8Length } from '../../../src/core/resources.js';
-import type { Address, ChannelId, EntryEnvelope, EntryId, LogEntry, UserId } from '../../../src/core/types.js';
+import type {
+  Address,
+  ChannelId,
+  EntryEnvelope,
+  EntryId,
+  LogEntry,
+  UserId,
+} from '../../../src/core/types.js';
 import { encodeEnvelope } from '../../../src/core/wire.js';
 
 export class WireInjector {
@@ -48,7 +55,10 @@ export class WireInjector {
   }
 
   /** Every entry a peer has for `channel`, read with the sync protocol. */
-  async fetch(peerId: string, channel: string): Promise<{ id: EntryId; envelope: EntryEnvelope }[]> {
+  async fetch(
+    peerId: string,
+    channel: string,
+  ): Promise<{ id: EntryId; envelope: EntryEnvelope }[]> {
     const got: { id: EntryId; envelope: EntryEnvelope }[] = [];
     const stream = await this.host.dialProtocol(peerIdFromString(peerId), SYNC_PROTOCOL);
     const session = new SyncSession(stream, {
@@ -104,7 +114,12 @@ function messageTx(actor: string, channel: string, text: string, deps: EntryId[]
  * The next entry of `victim`'s log (right seq, prev and deps) posting `text`, but signed with
  * another key: a forgery that only the signature check can catch.
  */
-export function forgeNext(victim: LogEntry, victimId: EntryId, deps: EntryId[], text: string): EntryEnvelope {
+export function forgeNext(
+  victim: LogEntry,
+  victimId: EntryId,
+  deps: EntryId[],
+  text: string,
+): EntryEnvelope {
   const { tx, contents } = messageTx(victim.author, victim.tx.channel as string, text, deps);
   const unsigned = {
     author: victim.author,
@@ -121,6 +136,11 @@ export function forgeNext(victim: LogEntry, victimId: EntryId, deps: EntryId[], 
 export function strangerPost(channel: string, deps: EntryId[], text: string): EntryEnvelope {
   const stranger = generateKeyPair();
   const { tx, contents } = messageTx(stranger.address as Address, channel, text, deps);
-  const sealed = createEntry(stranger, { seq: 1, prev: null, hlc: { wall: Date.now() + 1, counter: 0 }, tx });
+  const sealed = createEntry(stranger, {
+    seq: 1,
+    prev: null,
+    hlc: { wall: Date.now() + 1, counter: 0 },
+    tx,
+  });
   return { entry: sealed.entry, contents };
 }

@@ -71,11 +71,17 @@ describe('P2P with real core nodes', () => {
     await new Promise((r) => setTimeout(r, 1200)); // a heartbeat grafts the channel mesh
     await b.node.submit(bob.id, { kind: 'sendMessage', channel, text: 'hello from b' });
     await a.node.submit(alice.id, { kind: 'sendMessage', channel, text: 'hello from a' });
-    await waitFor('both messages on both nodes', () =>
-      texts(a.node, channel).length === 7 && texts(b.node, channel).length === 7,
+    await waitFor(
+      'both messages on both nodes',
+      () => texts(a.node, channel).length === 7 && texts(b.node, channel).length === 7,
     );
     expect(texts(b.node, channel)).toEqual(texts(a.node, channel));
-    expect(a.node.listMembers(channel).map((m) => m.user.username).sort()).toEqual(['alice', 'bob']);
+    expect(
+      a.node
+        .listMembers(channel)
+        .map((m) => m.user.username)
+        .sort(),
+    ).toEqual(['alice', 'bob']);
   });
 
   it('gossips presence; it stays while the node announces and expires once it stops', async () => {
@@ -86,11 +92,17 @@ describe('P2P with real core nodes', () => {
     await new Promise((r) => setTimeout(r, 1200));
     await a.node.submit(alice.id, { kind: 'setPresence', status: 'away', text: 'lunch' });
     await waitFor('presence on b', () => b.node.listPresence().some((p) => p.user === alice.id));
-    expect(b.node.listPresence().find((p) => p.user === alice.id)).toMatchObject({ status: 'away', text: 'lunch' });
+    expect(b.node.listPresence().find((p) => p.user === alice.id)).toMatchObject({
+      status: 'away',
+      text: 'lunch',
+    });
     // Three lifetimes later it is still there: a renews it before it expires.
     await new Promise((r) => setTimeout(r, 4500));
     expect(b.node.listPresence().some((p) => p.user === alice.id)).toBe(true);
     await a.p2p.stop();
-    await waitFor('presence expired on b', () => !b.node.listPresence().some((p) => p.user === alice.id));
+    await waitFor(
+      'presence expired on b',
+      () => !b.node.listPresence().some((p) => p.user === alice.id),
+    );
   });
 });

@@ -75,7 +75,9 @@ describe('sync protocol between two in-process hosts', () => {
     await connect(b, a);
     await b.p2p.fetchChannel('c-remote');
     expect(b.node.getChannel('c-remote' as never)).toBeDefined();
-    await expect(b.p2p.fetchChannel('c-nowhere')).rejects.toThrow(/no connected peer knows channel c-nowhere/);
+    await expect(b.p2p.fetchChannel('c-nowhere')).rejects.toThrow(
+      /no connected peer knows channel c-nowhere/,
+    );
   });
 
   it('fetches missing dependencies by id instead of dropping the waiting entries', async () => {

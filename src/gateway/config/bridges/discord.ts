@@ -15,7 +15,10 @@ export const discordBridgeSchema = z
       .string()
       .min(1)
       .max(80)
-      .refine((v) => !/clyde|discord/i.test(v), 'Discord refuses webhook names containing "discord" or "clyde"')
+      .refine(
+        (v) => !/clyde|discord/i.test(v),
+        'Discord refuses webhook names containing "discord" or "clyde"',
+      )
       .optional(),
     /** Post as webhooks (own name and avatar per person); false posts as the bot. */
     useWebhooks: z.boolean().optional(),

@@ -51,7 +51,9 @@ export const ircNetworkSchema = z
       .strict()
       .optional(),
     /** Channels to join at start in addition to linked ones. */
-    channels: z.array(z.string().regex(/^[#&+!]/, 'an IRC channel starts with #, &, + or !')).default([]),
+    channels: z
+      .array(z.string().regex(/^[#&+!]/, 'an IRC channel starts with #, &, + or !'))
+      .default([]),
     /** Bridge reactions as a short line (false: drop them). */
     reactions: z.boolean().default(true),
     /** Put before the text of an edited message (edits arrive as a correction line). */

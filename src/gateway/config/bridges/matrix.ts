@@ -14,7 +14,10 @@ export const matrixBridgeSchema = z
     /** Localpart prefix of the ghost users that stand for bridged people. */
     userPrefix: z.string().min(1).default('mc_'),
     /** Localpart of the bridge bot (registration `sender_localpart`). */
-    senderLocalpart: z.string().regex(/^[a-z0-9._=\-/]+$/).default('multichat'),
+    senderLocalpart: z
+      .string()
+      .regex(/^[a-z0-9._=\-/]+$/)
+      .default('multichat'),
     /** Registration `id`, unique among the homeserver's appservices. */
     id: z.string().min(1).default('multichat'),
     /** URL the homeserver uses to reach `listen` when not `http://host:port` (containers, proxies). */

@@ -1,0 +1,27 @@
+/** What the Discord adapter declares to the router, as data. */
+import type { AdapterCapabilities } from '../types.js';
+import type { DiscordConfig } from './config.js';
+import { MAX_CONTENT } from './content.js';
+import { GLOBAL_REQUESTS_PER_SECOND } from './rate-limit.js';
+
+export function discordCapabilities(config: DiscordConfig): AdapterCapabilities {
+  return {
+    markup: 'discord',
+    maxMessageLength: MAX_CONTENT,
+    edits: true,
+    deletes: true,
+    reactions: true,
+    threads: true,
+    replies: true,
+    presence: false,
+    // Bridged people are webhook names, not members: they cannot join or leave visibly.
+    membership: false,
+    // No uploads: the router appends attachment URLs to the text (Discord previews them).
+    attachments: false,
+    // The router's bucket stays under Discord's global limit; per-route buckets are
+    // discord.js's job (it reads the X-RateLimit headers of every answer).
+    rateLimit: { messagesPerSecond: GLOBAL_REQUESTS_PER_SECOND - 5, burst: 10 },
+    // Bot messages carry a nonce with enforce_nonce; webhook executes cannot.
+    idempotentSends: !config.useWebhooks,
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Changes to messages already on Discord: edits and deletes go through the channel's webhook
+ * (`PATCH`/`DELETE /webhooks/:id/:token/messages/:id`, with `thread_id` inside a thread) and fall
+ * back to the bot's routes for messages the bot posted itself; reactions are the bot's own
+ * (`PUT`/`DELETE /channels/:id/messages/:id/reactions/:emoji/@me`, emoji URL-encoded).
+ */
+import { Routes, type REST } from 'discord.js';
+import { splitText } from '../format/index.js';
+import type {
+  DeleteAction,
+  DeliveryResult,
+  EditAction,
+  ExternalMessageId,
+  ReactionAction,
+} from '../types.js';
+import { ALLOWED_MENTIONS, botPrefix, channelOf, MAX_CONTENT, truncate } from './content.js';
+import { UnknownEmojiError } from './errors.js';
+import { decodeMessageId, type MessageRef } from './ids.js';
+import { apiCode, toDeliveryError, UNKNOWN_MESSAGE } from './rate-limit.js';
+import type { Webhooks } from './webhooks.js';
+
+export interface ModifyDeps {
+  readonly rest: REST;
+  readonly webhooks: Webhooks;
+  /** `name:id` of the guild's custom emoji called `name`, from the client's cache. */
+  customEmoji(channelId: string, name: string): string | undefined;
+}
+
+export class Modify {
+  constructor(private readonly deps: ModifyDeps) {}
+
+  async edit(action: EditAction): Promise<DeliveryResult> {
+    try {
+      const channelId = channelOf(action.target);
+      const pieces = splitText(action.text, MAX_CONTENT, 'chars');
+      const n = action.externalIds.length;
+      // Keep the number of messages: overflow goes into the last one, cut at Discord's limit.
+      const contents = action.externalIds.map((_, i) =>
+        i < n - 1 ? (pieces[i] ?? '') : truncate(pieces.slice(i).join(' ')),
+      );
+      for (const [i, id] of action.externalIds.entries()) {
+        const content = contents[i] ?? '';
+        if (content.trim() === '') await this.deleteOne(channelId, id);
+        else await this.editOne(channelId, id, content, action.sender.name);
+      }
+      return { externalIds: [] };
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
+  async delete(action: DeleteAction): Promise<DeliveryResult> {
+    try {
+      const channelId = channelOf(action.target);
+      for (const id of action.externalIds) await this.deleteOne(channelId, id);
+      return { externalIds: [] };
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
+  /** The bot reacts (Discord has no per-person webhook reactions). */
+  async react(action: ReactionAction): Promise<DeliveryResult> {
+    try {
+      const channelId = channelOf(action.target);
+      const ref = decodeMessageId(action.externalId);
+      const emoji = this.emojiParam(channelId, action.emoji);
+      const route = Routes.channelMessageOwnReaction(
+        ref.threadId ?? channelId,
+        ref.messageId,
+        emoji,
+      );
+      if (action.kind === 'react') await this.deps.rest.put(route);
+      else await this.deps.rest.delete(route);
+      return { externalIds: [] };
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
+  private async editOne(
+    channelId: string,
+    id: ExternalMessageId,
+    content: string,
+    name: string,
+  ): Promise<void> {
+    const ref = decodeMessageId(id);
+    const body = { content, allowed_mentions: ALLOWED_MENTIONS };
+    if (
+      await this.viaWebhook(channelId, ref, (route, query) =>
+        this.deps.rest.patch(route, { body, auth: false, ...query }),
+      )
+    )
+      return;
+    // A bot message shows its author as a prefix: the edit keeps it.
+    await this.deps.rest.patch(Routes.channelMessage(ref.threadId ?? channelId, ref.messageId), {
+      body: { ...body, content: truncate(`${botPrefix(name)}${content}`) },
+    });
+  }
+
+  /** Gone already counts as deleted. */
+  private async deleteOne(channelId: string, id: ExternalMessageId): Promise<void> {
+    const ref = decodeMessageId(id);
+    if (
+      await this.viaWebhook(channelId, ref, (route, query) =>
+        this.deps.rest.delete(route, { auth: false, ...query }),
+      )
+    )
+      return;
+    try {
+      await this.deps.rest.delete(Routes.channelMessage(ref.threadId ?? channelId, ref.messageId));
+    } catch (error) {
+      if (apiCode(error) !== UNKNOWN_MESSAGE) throw error;
+    }
+  }
+
+  /**
+   * Runs `call` on the webhook route of the message; false when the bot's route must be used
+   * instead (webhooks off or refused here, or the webhook does not know the message).
+   */
+  private async viaWebhook(
+    channelId: string,
+    ref: MessageRef,
+    call: (route: `/${string}`, query: { query?: URLSearchParams }) => Promise<unknown>,
+  ): Promise<boolean> {
+    if (!this.deps.webhooks.usable(channelId)) return false;
+    const query =
+      ref.threadId === undefined ? {} : { query: new URLSearchParams({ thread_id: ref.threadId }) };
+    try {
+      await this.deps.webhooks.call(channelId, (hook) =>
+        call(Routes.webhookMessage(hook.id, hook.token, ref.messageId), query),
+      );
+      return true;
+    } catch (error) {
+      if (apiCode(error) !== UNKNOWN_MESSAGE) throw error;
+      return false;
+    }
+  }
+
+  private emojiParam(channelId: string, emoji: string): string {
+    const custom = /^:([\w~-]+):$/.exec(emoji);
+    // The docs ask for the emoji URL-encoded in the path: a character, or `name:id` when custom.
+    if (!custom) return encodeURIComponent(emoji);
+    const found = this.deps.customEmoji(channelId, custom[1] as string);
+    if (found === undefined) throw new UnknownEmojiError(emoji);
+    return encodeURIComponent(found);
+  }
+}

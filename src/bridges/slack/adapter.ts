@@ -1,0 +1,232 @@
+/**
+ * The Slack adapter: a bolt app (Socket Mode or the HTTP Events API) for inbound events, a Web
+ * API client for outbound actions, and the `/multichat` slash command. Owns its connection and
+ * its caches; the router owns ordering, retries, rate limits and the mapping store.
+ */
+import { webApi, type App } from '@slack/bolt';
+import type {
+  AdapterCapabilities,
+  AdapterComponents,
+  AdapterHealth,
+  DeleteAction,
+  DeletingAdapter,
+  DeliveryResult,
+  EditAction,
+  EditingAdapter,
+  LinkTarget,
+  NetworkName,
+  ReactingAdapter,
+  ReactionAction,
+  SendAction,
+  TargetResolvingAdapter,
+} from '../types.js';
+import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
+import type { SlackConfig } from './config.js';
+import type { SlackEventBody, SlackMemberEvent, SlackMessage, SlackReactionEvent } from './events.js';
+import { toDeliveryError } from './failures.js';
+import { SeenEvents } from './ids.js';
+import { Inbound, type SelfIds } from './inbound.js';
+import { ArrivalOrder } from './order.js';
+import { MAX_TEXT, Outbound } from './outbound.js';
+import { SlashCommand, type LinkCommandHandler, type SlashPayload } from './slash.js';
+import { resolveChannel } from './targets.js';
+import { Users, type SlackUser } from './users.js';
+
+const HANDLED = new Set([
+  'message',
+  'reaction_added',
+  'reaction_removed',
+  'member_joined_channel',
+  'member_left_channel',
+  'user_change',
+]);
+
+export class SlackAdapter implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter {
+  readonly capabilities: AdapterCapabilities = {
+    markup: 'slack',
+    maxMessageLength: MAX_TEXT,
+    edits: true,
+    deletes: true,
+    reactions: true,
+    threads: true,
+    replies: false,
+    presence: false,
+    membership: false,
+    attachments: true,
+    // chat.postMessage allows about one message per second per channel with short bursts;
+    // chat.update/delete and reactions.* are Tier 3 (50+/min). A 429 still pauses us (Retry-After).
+    rateLimit: { messagesPerSecond: 1, burst: 4 },
+    idempotentSends: false,
+  };
+  private state: AdapterHealth = { state: 'stopped' };
+  private readonly listeners = new Set<(health: AdapterHealth) => void>();
+  private readonly logger;
+  private readonly web: webApi.WebClient;
+  private self: SelfIds = { botId: '', botUserId: '' };
+  private built: BuiltApp | undefined;
+  private readonly users: Users;
+  private readonly inbound: Inbound;
+  private readonly outbound: Outbound;
+  private readonly slash: SlashCommand;
+  private readonly seen = new SeenEvents();
+  /** Events are handled one at a time, in arrival order, after bolt acknowledged them. */
+  private readonly order: ArrivalOrder;
+
+  constructor(
+    readonly name: NetworkName,
+    private readonly config: SlackConfig,
+    private readonly components: AdapterComponents,
+  ) {
+    this.logger = boltLogger(components.logger);
+    // Creating the client does no I/O.
+    this.web = new webApi.WebClient(config.botToken, clientOptions(config, this.logger));
+    this.users = new Users(() => this.web, components.logger);
+    this.inbound = new Inbound({ emit: components.emit, users: this.users, self: () => this.self, logger: components.logger });
+    this.outbound = new Outbound({ web: () => this.web, config, logger: components.logger });
+    this.slash = new SlashCommand(this.users, components.logger);
+    this.order = new ArrivalOrder((error) => {
+      components.logger.warn({ err: String(error) }, 'slack: event not handled');
+    });
+  }
+
+  /** Lets the gateway answer `/multichat link|unlink|links` (not part of the adapter contract). */
+  setLinkCommands(handler: LinkCommandHandler | undefined): void {
+    this.slash.handler = handler;
+  }
+
+  async start(): Promise<void> {
+    if (this.built) return;
+    this.setHealth({ state: 'connecting' });
+    try {
+      const auth = await this.web.auth.test();
+      this.self = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
+    } catch (error) {
+      this.setHealth({ state: 'failed', detail: `auth.test: ${toDeliveryError(error, 'auth.test').message}` });
+      return;
+    }
+    const built = buildApp(this.config, this.self, this.logger, () => this.order.stamp());
+    this.built = built;
+    this.listen(built.app);
+    this.watchSocket(built);
+    const started = this.config.mode === 'socket'
+      ? built.app.start()
+      : built.app.start({ port: this.config.listen.port, host: this.config.listen.host });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.config.startTimeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([started.then(() => 'started' as const), timeout]);
+      if (outcome === 'started') this.setHealth({ state: 'connected' });
+      // Socket Mode keeps retrying apps.connections.open in the background.
+      else this.setHealth({ state: 'reconnecting', detail: `not connected after ${this.config.startTimeoutMs} ms` });
+    } catch (error) {
+      this.setHealth({ state: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    } finally {
+      clearTimeout(timer);
+    }
+    started.catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    const built = this.built;
+    this.built = undefined;
+    if (built) await built.app.stop().catch(() => undefined);
+    this.order.stop();
+    await this.order.idle();
+    if (this.state.state !== 'stopped') this.setHealth({ state: 'stopped' });
+  }
+
+  health(): AdapterHealth {
+    return this.state;
+  }
+
+  onHealthChange(listener: (health: AdapterHealth) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  send(action: SendAction): Promise<DeliveryResult> {
+    return this.outbound.send(action);
+  }
+
+  edit(action: EditAction): Promise<DeliveryResult> {
+    return this.outbound.edit(action);
+  }
+
+  delete(action: DeleteAction): Promise<DeliveryResult> {
+    return this.outbound.delete(action);
+  }
+
+  react(action: ReactionAction): Promise<DeliveryResult> {
+    return this.outbound.react(action);
+  }
+
+  /** `{channel: 'C…'}` or `{channel: '#name'}` → `{channel: 'C…'}`; the bot joins if it can. */
+  resolveTarget(target: LinkTarget): Promise<LinkTarget> {
+    return resolveChannel(this.web, target);
+  }
+
+  private listen(app: App): void {
+    const queue = (body: SlackEventBody, context: Record<string, unknown>, run: () => Promise<void>) => {
+      const arrival = typeof context['arrival'] === 'number' ? context['arrival'] : undefined;
+      // Socket Mode re-sends envelopes not acknowledged before a reconnect, HTTP retries on
+      // timeouts: the event id makes each event count once.
+      const fresh = body.event_id === undefined || this.seen.first(body.event_id);
+      this.order.put(arrival, fresh ? run : undefined);
+    };
+    app.event('message', async ({ event, body, context }) => {
+      queue(body, context, () => this.inbound.message(event as unknown as SlackMessage));
+    });
+    for (const type of ['reaction_added', 'reaction_removed'] as const) {
+      app.event(type, async ({ event, body, context }) => {
+        queue(body, context, () => this.inbound.reaction(event as unknown as SlackReactionEvent));
+      });
+    }
+    for (const type of ['member_joined_channel', 'member_left_channel'] as const) {
+      app.event(type, async ({ event, body, context }) => {
+        queue(body, context, () => this.inbound.member(event as unknown as SlackMemberEvent));
+      });
+    }
+    app.event('user_change', async ({ event, body, context }) => {
+      queue(body, context, () => this.inbound.userChange(event.user as unknown as SlackUser));
+    });
+    // Events of other types still arrive (a workspace may subscribe to more): their stamps
+    // are filled here so they never hold the queue.
+    app.use(async ({ body, context, next }) => {
+      const type = (body as SlackEventBody).event?.type;
+      if (type !== undefined && !HANDLED.has(type) && typeof context['arrival'] === 'number') {
+        this.order.put(context['arrival'], undefined);
+      }
+      await next();
+    });
+    app.command(this.config.slashCommand, async ({ command, ack, respond }) => {
+      await ack();
+      void this.slash
+        .answer(command as SlashPayload)
+        .then((text) => respond({ response_type: 'ephemeral', text }))
+        .catch((error: unknown) => this.components.logger.warn({ err: String(error) }, 'slack: could not answer the slash command'));
+    });
+    app.error(async (error) => {
+      this.components.logger.warn({ err: error.message }, 'slack: bolt error');
+    });
+  }
+
+  private watchSocket(built: BuiltApp): void {
+    const socket = built.socket;
+    if (!socket) return;
+    socket.on('connected', () => {
+      if (this.state.state !== 'connecting') this.setHealth({ state: 'connected' });
+    });
+    socket.on('reconnecting', () => this.setHealth({ state: 'reconnecting' }));
+    socket.on('disconnected', () => {
+      if (this.built === built) this.setHealth({ state: 'reconnecting', detail: 'socket closed' });
+    });
+  }
+
+  private setHealth(health: AdapterHealth): void {
+    if (this.state.state === health.state && this.state.detail === health.detail) return;
+    this.state = health;
+    for (const listener of this.listeners) listener(health);
+  }
+}

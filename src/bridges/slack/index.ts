@@ -1,0 +1,25 @@
+/**
+ * The Slack bridge module (loaded lazily by `src/bridges/index.ts` when `bridges.slack` is
+ * configured): `createAdapter(config, name)` reads the config and returns a builder that makes
+ * the adapter without any I/O; `start()` calls `auth.test` and connects the receiver.
+ */
+import type { AdapterBuilder, BridgeModule, NetworkName } from '../types.js';
+import { SlackAdapter } from './adapter.js';
+import { readConfig } from './config.js';
+
+export { SlackAdapter } from './adapter.js';
+export type { SlackConfig, SlackMode } from './config.js';
+export type { LinkCommandHandler } from './slash.js';
+export { emojiOfName, nameOfEmoji } from './emoji.js';
+
+/** `createSlackAdapter(config)(components)`. */
+export function createSlackAdapter(config: unknown, name = 'slack' as NetworkName): AdapterBuilder {
+  const parsed = readConfig(config);
+  return (components) => new SlackAdapter(name, parsed, components);
+}
+
+export function createAdapter(config: unknown, name: NetworkName): AdapterBuilder {
+  return createSlackAdapter(config, name);
+}
+
+export default { createAdapter } satisfies BridgeModule;

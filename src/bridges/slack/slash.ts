@@ -1,0 +1,63 @@
+/**
+ * The `/multichat link <channel>|unlink|links` slash command, for workspace admins and owners
+ * (`is_admin` / `is_owner` from a fresh `users.info`: Slack shows a command to everyone, so the
+ * check is ours). Answers are ephemeral, through the command's `response_url`, because link
+ * changes can take longer than the 3 s Slack allows before the acknowledgement. Link
+ * management belongs to the gateway: it hands the adapter a `LinkCommandHandler`.
+ */
+import type { AdapterLogger, LinkTarget } from '../types.js';
+import type { Users } from './users.js';
+
+/** What the gateway does for the command; each answer is shown to the caller. */
+export interface LinkCommandHandler {
+  link(target: LinkTarget, multichatChannel: string): Promise<string>;
+  unlink(target: LinkTarget): Promise<string>;
+  links(target: LinkTarget): Promise<string>;
+}
+
+/** The fields of Slack's slash command payload the adapter reads. */
+export interface SlashPayload {
+  readonly command: string;
+  readonly text: string;
+  readonly user_id: string;
+  readonly channel_id: string;
+}
+
+export const USAGE = 'Usage: `/multichat link <multichat-channel>`, `/multichat unlink`, `/multichat links`';
+
+export class SlashCommand {
+  handler: LinkCommandHandler | undefined;
+
+  constructor(
+    private readonly users: Users,
+    private readonly logger: AdapterLogger,
+  ) {}
+
+  /** The answer for one invocation (never throws: failures are answers too). */
+  async answer(payload: SlashPayload): Promise<string> {
+    try {
+      const user = await this.users.get(payload.user_id, true);
+      if (!user || !(user.is_admin || user.is_owner || user.is_primary_owner)) {
+        return 'Only workspace admins and owners can manage Multichat links.';
+      }
+      if (!this.handler) return 'Link management is not enabled on this Multichat gateway.';
+      const [sub = '', ...rest] = payload.text.trim().split(/\s+/);
+      const target: LinkTarget = { channel: payload.channel_id };
+      switch (sub.toLowerCase()) {
+        case 'link': {
+          const channel = rest.join(' ').replace(/^#/, '');
+          return channel ? await this.handler.link(target, channel) : USAGE;
+        }
+        case 'unlink':
+          return await this.handler.unlink(target);
+        case 'links':
+          return await this.handler.links(target);
+        default:
+          return USAGE;
+      }
+    } catch (error) {
+      this.logger.warn({ err: String(error) }, 'slack: /multichat failed');
+      return `Multichat could not do that: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+}

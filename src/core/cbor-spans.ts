@@ -1,0 +1,83 @@
+/**
+ * Byte spans inside a CBOR item, without decoding it. Used to hash the resources of a received
+ * entry straight from the signed bytes instead of encoding each decoded resource again: the
+ * bytes are the ones the author signed, so every replica derives the same ids from them.
+ * Only definite-length items are supported (canonical encodings never use indefinite ones).
+ */
+
+function argument(bytes: Uint8Array, at: number): { value: number; next: number } {
+  const info = (bytes[at] as number) & 0x1f;
+  if (info < 24) return { value: info, next: at + 1 };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (info === 24) return { value: view.getUint8(at + 1), next: at + 2 };
+  if (info === 25) return { value: view.getUint16(at + 1), next: at + 3 };
+  if (info === 26) return { value: view.getUint32(at + 1), next: at + 5 };
+  if (info === 27) return { value: Number(view.getBigUint64(at + 1)), next: at + 9 };
+  throw new Error(`unsupported CBOR length encoding ${info} at ${at}`);
+}
+
+/** The offset just past the item that starts at `at`. */
+export function itemEnd(bytes: Uint8Array, at: number): number {
+  const major = (bytes[at] as number) >> 5;
+  const info = (bytes[at] as number) & 0x1f;
+  if (major === 7) {
+    if (info === 25) return at + 3;
+    if (info === 26) return at + 5;
+    if (info === 27) return at + 9;
+    return info === 24 ? at + 2 : at + 1;
+  }
+  const { value, next } = argument(bytes, at);
+  switch (major) {
+    case 0:
+    case 1:
+      return next;
+    case 2:
+    case 3:
+      return next + value;
+    case 4: {
+      let cursor = next;
+      for (let i = 0; i < value; i += 1) cursor = itemEnd(bytes, cursor);
+      return cursor;
+    }
+    case 5: {
+      let cursor = next;
+      for (let i = 0; i < value * 2; i += 1) cursor = itemEnd(bytes, cursor);
+      return cursor;
+    }
+    default:
+      return itemEnd(bytes, next); // a tag: its content follows
+  }
+}
+
+function textAt(bytes: Uint8Array, at: number): string | undefined {
+  if ((bytes[at] as number) >> 5 !== 3) return undefined;
+  const { value, next } = argument(bytes, at);
+  return Buffer.from(bytes.buffer, bytes.byteOffset + next, value).toString('utf8');
+}
+
+/** Offset of the value stored under `key` in the map at `at`, or undefined. */
+export function mapValue(bytes: Uint8Array, at: number, key: string): number | undefined {
+  if ((bytes[at] as number) >> 5 !== 5) return undefined;
+  const { value: pairs, next } = argument(bytes, at);
+  let cursor = next;
+  for (let i = 0; i < pairs; i += 1) {
+    const keyEnd = itemEnd(bytes, cursor);
+    if (textAt(bytes, cursor) === key) return keyEnd;
+    cursor = itemEnd(bytes, keyEnd);
+  }
+  return undefined;
+}
+
+/** [start, end) of each element of the array at `at`. */
+export function arraySpans(bytes: Uint8Array, at: number): Array<[number, number]> {
+  if ((bytes[at] as number) >> 5 !== 4) return [];
+  const { value, next } = argument(bytes, at);
+  const spans: Array<[number, number]> = [];
+  let cursor = next;
+  for (let i = 0; i < value; i += 1) {
+    const end = itemEnd(bytes, cursor);
+    spans.push([cursor, end]);
+    cursor = end;
+  }
+  return spans;
+}

@@ -1,0 +1,84 @@
+/**
+ * The Slack adapter connected to a fresh fake, for contract tests, in either receiver mode:
+ * Socket Mode (the fake's WebSocket) or HTTP (the fake POSTs signed requests to the adapter's
+ * Events API listener on a free loopback port). Emitted events are collected in order.
+ */
+import type { SlackAdapter } from '../../../src/bridges/slack/index.js';
+import { createSlackAdapter } from '../../../src/bridges/slack/index.js';
+import type { AdapterLogger, InboundEvent, NetworkName } from '../../../src/bridges/types.js';
+import { freePort } from '../free-port.js';
+import { startSlackFake, type SlackFake, type SlackFakeOptions } from './index.js';
+
+export type ReceiverMode = 'socket' | 'http';
+
+export interface SlackHarness {
+  readonly fake: SlackFake;
+  readonly adapter: SlackAdapter;
+  readonly events: InboundEvent[];
+  readonly mode: ReceiverMode;
+  /** The adapter's Events API URL (mode http). */
+  readonly eventsUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+export const quietLogger: AdapterLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** Generous limits so ordinary tests are never throttled; rate-limit tests pass their own. */
+export const LOOSE_LIMITS = () => ({ rate: 1_000, burst: 1_000 });
+
+export async function startSlackHarness(
+  mode: ReceiverMode,
+  options: { fake?: SlackFakeOptions; config?: Record<string, unknown> } = {},
+): Promise<SlackHarness> {
+  const fake = await startSlackFake({ limits: LOOSE_LIMITS, pingIntervalMs: 1_000, ...options.fake });
+  const events: InboundEvent[] = [];
+  const port = mode === 'http' ? await freePort() : 0;
+  const eventsUrl = mode === 'http' ? `http://127.0.0.1:${port}/slack/events` : undefined;
+  if (eventsUrl) fake.useHttp(eventsUrl);
+  const build = createSlackAdapter(
+    {
+      botToken: fake.botToken,
+      apiUrl: fake.apiUrl,
+      mode,
+      ...(mode === 'socket' ? { appToken: fake.appToken } : { signingSecret: fake.signingSecret, listen: { host: '127.0.0.1', port } }),
+      clientPingTimeoutMs: 300,
+      startTimeoutMs: 10_000,
+      ...options.config,
+    },
+    'slack' as NetworkName,
+  );
+  const adapter = build({
+    logger: quietLogger,
+    clock: { now: Date.now },
+    emit: async (event) => {
+      events.push(event);
+    },
+  }) as SlackAdapter;
+  await adapter.start();
+  if (adapter.health().state !== 'connected') throw new Error(`adapter not connected: ${JSON.stringify(adapter.health())}`);
+  return {
+    fake,
+    adapter,
+    events,
+    mode,
+    eventsUrl,
+    async stop() {
+      await adapter.stop();
+      await fake.stop();
+    },
+  };
+}
+
+/** Polls `check` every 10 ms, at most `tries` times. */
+export async function until(check: () => boolean, what: string, tries = 500): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

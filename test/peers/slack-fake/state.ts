@@ -1,0 +1,138 @@
+/**
+ * The fake workspace's state: one team, its users (the bot among them), channels with members,
+ * messages keyed by channel and `ts`, reactions, and files of the upload flow. Shapes follow the
+ * Web API docs (conversation, user and message objects), trimmed to what the adapter reads.
+ */
+
+export interface FakeUser {
+  readonly id: string;
+  name: string;
+  real_name: string;
+  is_admin: boolean;
+  is_owner: boolean;
+  is_bot: boolean;
+  deleted: boolean;
+  profile: { display_name: string; real_name: string; image_72?: string; image_192?: string };
+}
+
+export interface FakeChannel {
+  readonly id: string;
+  readonly name: string;
+  readonly is_private: boolean;
+  is_archived: boolean;
+  readonly members: Set<string>;
+}
+
+export interface FakeFile {
+  readonly id: string;
+  readonly name: string;
+  readonly length: number;
+  bytes?: Buffer;
+  title?: string;
+  channel?: string;
+  thread_ts?: string;
+}
+
+export interface FakeMessage {
+  readonly channel: string;
+  readonly ts: string;
+  user?: string;
+  bot_id?: string;
+  username?: string;
+  icon_url?: string;
+  text: string;
+  thread_ts?: string;
+  files?: { id: string; name: string; title?: string; mimetype?: string; size?: number; url_private?: string }[];
+  edited?: { user: string; ts: string };
+  /** name → users who reacted */
+  readonly reactions: Map<string, Set<string>>;
+}
+
+export class SlackState {
+  readonly team = { id: 'T0FAKE01', domain: 'multichat-fake' };
+  readonly appId = 'A0FAKEAPP';
+  readonly users = new Map<string, FakeUser>();
+  readonly channels = new Map<string, FakeChannel>();
+  readonly messages = new Map<string, FakeMessage>();
+  readonly files = new Map<string, FakeFile>();
+  readonly bot: FakeUser;
+  readonly botId = 'B0FAKEBOT';
+  private seq = 0;
+  private lastTs = 0;
+
+  constructor() {
+    this.bot = this.addUser('multichat', { bot: true });
+  }
+
+  private nextId(prefix: string): string {
+    this.seq += 1;
+    return `${prefix}0${this.seq.toString(36).toUpperCase().padStart(7, '0')}`;
+  }
+
+  /** A strictly increasing `ts`, as Slack's are within a channel. */
+  nextTs(): string {
+    const micros = Math.max(Date.now() * 1000, this.lastTs + 1);
+    this.lastTs = micros;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  }
+
+  addUser(name: string, options: { admin?: boolean; owner?: boolean; bot?: boolean; image?: string } = {}): FakeUser {
+    const user: FakeUser = {
+      id: this.nextId('U'),
+      name,
+      real_name: name,
+      is_admin: options.admin ?? false,
+      is_owner: options.owner ?? false,
+      is_bot: options.bot ?? false,
+      deleted: false,
+      profile: { display_name: name, real_name: name, ...(options.image && { image_72: options.image, image_192: options.image }) },
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  addChannel(name: string, options: { private?: boolean; members?: string[] } = {}): FakeChannel {
+    const channel: FakeChannel = {
+      id: this.nextId(options.private ? 'G' : 'C'),
+      name,
+      is_private: options.private ?? false,
+      is_archived: false,
+      members: new Set(options.members ?? []),
+    };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
+  newFileId(): string {
+    return this.nextId('F');
+  }
+
+  message(channel: string, ts: string): FakeMessage | undefined {
+    return this.messages.get(`${channel}/${ts}`);
+  }
+
+  store(message: Omit<FakeMessage, 'reactions'>): FakeMessage {
+    const stored: FakeMessage = { ...message, reactions: new Map() };
+    this.messages.set(`${message.channel}/${message.ts}`, stored);
+    return stored;
+  }
+
+  /** Messages of a channel in `ts` order. */
+  history(channel: string): FakeMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel === channel).sort((a, b) => a.ts.localeCompare(b.ts));
+  }
+
+  /** The conversation object of `conversations.info` for the bot. */
+  conversation(channel: FakeChannel): Record<string, unknown> {
+    return {
+      id: channel.id,
+      name: channel.name,
+      is_channel: !channel.is_private,
+      is_group: false,
+      is_private: channel.is_private,
+      is_archived: channel.is_archived,
+      is_member: channel.members.has(this.bot.id),
+      num_members: channel.members.size,
+    };
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The Web API methods the adapter calls, as their reference pages describe them: arguments,
+ * the `{ok: true, …}` answers and the documented `error` strings. Writes that Slack reports
+ * back to the app as events (its own messages, edits, deletes, reactions, joins, file shares)
+ * are reported here too, through `host.emit`, so loop prevention is tested for real.
+ */
+import type { FakeChannel, FakeMessage, SlackState } from './state.js';
+
+/** An `ok: false` answer with one of the documented error strings. */
+export class ApiFail extends Error {
+  constructor(readonly error: string) {
+    super(error);
+  }
+}
+
+export type Args = Record<string, unknown>;
+
+export interface WebApiHost {
+  readonly state: SlackState;
+  /** Sends an Events API event to the app (Socket Mode or HTTP). */
+  emit(event: Record<string, unknown>): void;
+  uploadUrl(fileId: string): string;
+  /** Scopes the app was not granted (missing_scope). */
+  readonly missingScopes: ReadonlySet<string>;
+}
+
+type Handler = (args: Args, host: WebApiHost) => Record<string, unknown>;
+
+const str = (args: Args, key: string): string | undefined => {
+  const v = args[key];
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+};
+
+function need(args: Args, key: string, error = 'invalid_arguments'): string {
+  const v = str(args, key);
+  if (v === undefined) throw new ApiFail(error);
+  return v;
+}
+
+function channelOf(host: WebApiHost, args: Args, key = 'channel'): FakeChannel {
+  const channel = host.state.channels.get(need(args, key, 'channel_not_found'));
+  if (!channel) throw new ApiFail('channel_not_found');
+  if (channel.is_archived) throw new ApiFail('is_archived');
+  return channel;
+}
+
+function member(host: WebApiHost, channel: FakeChannel): void {
+  if (!channel.members.has(host.state.bot.id)) throw new ApiFail('not_in_channel');
+}
+
+function ownMessage(host: WebApiHost, channel: FakeChannel, ts: string, refusal: string): FakeMessage {
+  const message = host.state.message(channel.id, ts);
+  if (!message) throw new ApiFail('message_not_found');
+  if (message.bot_id !== host.state.botId) throw new ApiFail(refusal);
+  return message;
+}
+
+/** The message object Slack shows for a message (events and answers). */
+export function messageObject(host: WebApiHost, m: FakeMessage): Record<string, unknown> {
+  const fromBot = m.bot_id !== undefined;
+  return {
+    type: 'message',
+    ...(fromBot && m.username !== undefined && { subtype: 'bot_message', username: m.username }),
+    ...(m.files && { subtype: 'file_share', files: m.files, upload: true }),
+    text: m.text,
+    ts: m.ts,
+    ...(m.user && { user: m.user }),
+    ...(fromBot && { bot_id: m.bot_id, app_id: host.state.appId }),
+    ...(m.icon_url && { icons: { image_48: m.icon_url, image_72: m.icon_url } }),
+    ...(m.thread_ts && { thread_ts: m.thread_ts }),
+    ...(m.edited && { edited: m.edited }),
+  };
+}
+
+function post(args: Args, host: WebApiHost): Record<string, unknown> {
+  const channel = channelOf(host, args);
+  member(host, channel);
+  const text = str(args, 'text');
+  if (text === undefined && args['blocks'] === undefined) throw new ApiFail('no_text');
+  const username = str(args, 'username');
+  const icon = str(args, 'icon_url');
+  if ((username || icon) && host.missingScopes.has('chat:write.customize')) throw new ApiFail('missing_scope');
+  if (text && text.length > 40_000) throw new ApiFail('msg_too_long');
+  const threadTs = str(args, 'thread_ts');
+  const m = host.state.store({
+    channel: channel.id,
+    ts: host.state.nextTs(),
+    bot_id: host.state.botId,
+    ...(username === undefined && { user: host.state.bot.id }),
+    ...(username !== undefined && { username }),
+    ...(icon !== undefined && { icon_url: icon }),
+    text: text ?? '',
+    ...(threadTs !== undefined && { thread_ts: threadTs }),
+  });
+  const message = messageObject(host, m);
+  host.emit({ ...message, channel: channel.id, channel_type: 'channel', event_ts: m.ts });
+  return { channel: channel.id, ts: m.ts, message };
+}
+
+function update(args: Args, host: WebApiHost): Record<string, unknown> {
+  const channel = channelOf(host, args);
+  const m = ownMessage(host, channel, need(args, 'ts', 'message_not_found'), 'cant_update_message');
+  const previous = messageObject(host, m);
+  m.text = str(args, 'text') ?? '';
+  const ts = host.state.nextTs();
+  m.edited = { user: host.state.bot.id, ts };
+  const message = messageObject(host, m);
+  host.emit({ type: 'message', subtype: 'message_changed', hidden: true, channel: channel.id, ts, event_ts: ts, message, previous_message: previous });
+  return { channel: channel.id, ts: m.ts, text: m.text, message };
+}
+
+function remove(args: Args, host: WebApiHost): Record<string, unknown> {
+  const channel = channelOf(host, args);
+  const m = ownMessage(host, channel, need(args, 'ts', 'message_not_found'), 'cant_delete_message');
+  host.state.messages.delete(`${channel.id}/${m.ts}`);
+  const ts = host.state.nextTs();
+  host.emit({ type: 'message', subtype: 'message_deleted', hidden: true, channel: channel.id, ts, event_ts: ts, deleted_ts: m.ts, previous_message: messageObject(host, m) });
+  return { channel: channel.id, ts: m.ts };
+}
+
+function react(adding: boolean): Handler {
+  return (args, host) => {
+    const channel = channelOf(host, args);
+    const m = host.state.message(channel.id, need(args, 'timestamp', 'message_not_found'));
+    if (!m) throw new ApiFail('message_not_found');
+    const name = need(args, 'name', 'invalid_name');
+    if (!/^[a-z0-9_+'-]+(::skin-tone-[2-6])?$/.test(name)) throw new ApiFail('invalid_name');
+    const who = m.reactions.get(name) ?? new Set<string>();
+    const bot = host.state.bot.id;
+    if (adding && who.has(bot)) throw new ApiFail('already_reacted');
+    if (!adding && !who.has(bot)) throw new ApiFail('no_reaction');
+    if (adding) who.add(bot);
+    else who.delete(bot);
+    if (who.size > 0) m.reactions.set(name, who);
+    else m.reactions.delete(name);
+    const ts = host.state.nextTs();
+    host.emit({ type: adding ? 'reaction_added' : 'reaction_removed', user: bot, reaction: name, item_user: m.user ?? bot, item: { type: 'message', channel: channel.id, ts: m.ts }, event_ts: ts });
+    return {};
+  };
+}
+
+function list(args: Args, host: WebApiHost): Record<string, unknown> {
+  const types = (str(args, 'types') ?? 'public_channel').split(',');
+  const limit = Math.min(1000, Number(str(args, 'limit') ?? 100));
+  const all = [...host.state.channels.values()]
+    .filter((c) => types.includes(c.is_private ? 'private_channel' : 'public_channel'))
+    .filter((c) => !c.is_private || c.members.has(host.state.bot.id))
+    .filter((c) => !(args['exclude_archived'] === 'true' || args['exclude_archived'] === true) || !c.is_archived);
+  const start = Number(str(args, 'cursor') ?? 0);
+  const page = all.slice(start, start + limit);
+  const next = start + limit < all.length ? String(start + limit) : '';
+  return { channels: page.map((c) => host.state.conversation(c)), response_metadata: { next_cursor: next } };
+}
+
+function complete(args: Args, host: WebApiHost): Record<string, unknown> {
+  const raw = args['files'];
+  const files = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { id: string; title?: string }[] | undefined;
+  if (!Array.isArray(files) || files.length === 0) throw new ApiFail('invalid_arguments');
+  const stored = files.map((f) => {
+    const file = host.state.files.get(f.id);
+    if (!file?.bytes) throw new ApiFail('file_not_found');
+    if (f.title) file.title = f.title;
+    return file;
+  });
+  const channelId = str(args, 'channel_id');
+  if (channelId !== undefined) {
+    const channel = channelOf(host, args, 'channel_id');
+    member(host, channel);
+    const threadTs = str(args, 'thread_ts');
+    const m = host.state.store({
+      channel: channel.id,
+      ts: host.state.nextTs(),
+      user: host.state.bot.id,
+      bot_id: host.state.botId,
+      text: str(args, 'initial_comment') ?? '',
+      ...(threadTs !== undefined && { thread_ts: threadTs }),
+      files: stored.map((f) => ({ id: f.id, name: f.name, ...(f.title && { title: f.title }), size: f.length, url_private: `https://files.slack.invalid/${f.id}/${f.name}` })),
+    });
+    for (const f of stored) {
+      f.channel = channel.id;
+      if (threadTs !== undefined) f.thread_ts = threadTs;
+    }
+    host.emit({ ...messageObject(host, m), channel: channel.id, channel_type: 'channel', event_ts: m.ts });
+  }
+  return { files: stored.map((f) => ({ id: f.id, title: f.title ?? f.name })) };
+}
+
+export const METHODS: Readonly<Record<string, Handler>> = {
+  'auth.test': (_args, host) => ({
+    url: `https://${host.state.team.domain}.slack.com/`,
+    team: 'Multichat Fake',
+    user: host.state.bot.name,
+    team_id: host.state.team.id,
+    user_id: host.state.bot.id,
+    bot_id: host.state.botId,
+    is_enterprise_install: false,
+  }),
+  'chat.postMessage': post,
+  'chat.update': update,
+  'chat.delete': remove,
+  'reactions.add': react(true),
+  'reactions.remove': react(false),
+  'conversations.info': (args, host) => {
+    const channel = host.state.channels.get(need(args, 'channel', 'channel_not_found'));
+    if (!channel || (channel.is_private && !channel.members.has(host.state.bot.id))) throw new ApiFail('channel_not_found');
+    return { channel: host.state.conversation(channel) };
+  },
+  'conversations.list': list,
+  'conversations.join': (args, host) => {
+    const channel = channelOf(host, args);
+    if (channel.is_private) throw new ApiFail('method_not_supported_for_channel_type');
+    const joined = !channel.members.has(host.state.bot.id);
+    channel.members.add(host.state.bot.id);
+    if (joined) host.emit({ type: 'member_joined_channel', user: host.state.bot.id, channel: channel.id, channel_type: 'C', team: host.state.team.id, event_ts: host.state.nextTs() });
+    return { channel: host.state.conversation(channel) };
+  },
+  'users.info': (args, host) => {
+    const user = host.state.users.get(need(args, 'user', 'user_not_found'));
+    if (!user) throw new ApiFail('user_not_found');
+    return { user: { ...user, team_id: host.state.team.id } };
+  },
+  'files.getUploadURLExternal': (args, host) => {
+    const filename = need(args, 'filename');
+    const length = Number(need(args, 'length'));
+    if (!Number.isInteger(length) || length <= 0) throw new ApiFail('invalid_arguments');
+    const id = host.state.newFileId();
+    host.state.files.set(id, { id, name: filename, length });
+    return { upload_url: host.uploadUrl(id), file_id: id };
+  },
+  'files.completeUploadExternal': complete,
+};

@@ -144,11 +144,14 @@ async function main(): Promise<void> {
     await next(w, 'following');
   }
   await new Promise((r) => setTimeout(r, 3000)); // heartbeats build the channel mesh
+  const cpuBefore = process.cpuUsage();
   const sender = workers[0]!;
   sender.postMessage({ cmd: 'send', count: WARMUP + MESSAGES, rate: RATE } satisfies ToWorker);
   await next(sender, 'done');
   await new Promise((r) => setTimeout(r, 3000)); // stragglers
   clearInterval(sampler);
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / (WARMUP + MESSAGES);
 
   const ordered = [...sentAt.entries()].sort((a, b) => a[1] - b[1]).slice(WARMUP);
   const latencies: number[] = [];
@@ -178,6 +181,8 @@ async function main(): Promise<void> {
       deliveries: latencies.length,
       deliveredFraction: round(latencies.length / expected),
       peakRssMb: Math.round(peakRss / 2 ** 20),
+      // CPU of all nodes together per message sent: what bounds the rate on a small machine.
+      cpuMsPerMessageAllNodes: round(cpuMsPerMessage),
       note: 'all nodes are worker threads of one process; peak RSS is for all of them',
       loadAverage1m: { atStart: loadAtStart, atEnd: Math.round(loadavg()[0]! * 100) / 100 },
       environment: environment(),

@@ -3,7 +3,8 @@
  * float forms). Every hash and signature in Multichat is taken over these bytes, never over
  * re-serialised JSON, so two implementations that agree on the data agree on the bytes.
  */
-import { decode, encode } from 'cborg';
+import { decode } from 'cborg';
+import { encodeCbor } from './cbor-encode.js';
 import { createHash } from 'node:crypto';
 
 /** Drops `undefined` members recursively: an absent field and an undefined one encode alike. */
@@ -18,7 +19,7 @@ export function canonicalize<T>(value: T): T {
 }
 
 export function encodeCanonical(value: unknown): Uint8Array {
-  return encode(canonicalize(value));
+  return encodeCbor(value);
 }
 
 export function decodeCanonical<T>(bytes: Uint8Array): T {

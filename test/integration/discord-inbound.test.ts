@@ -168,6 +168,19 @@ describe('discord inbound', () => {
     expect(leaves.map((j) => j.target.channel)).toContain(h.fake.channel.id);
   });
 
+  it('a member renamed (GUILD_MEMBER_UPDATE) → profile with the new display name', async () => {
+    const from = h.events.length;
+    h.fake.gateway.dispatch('GUILD_MEMBER_UPDATE', {
+      guild_id: h.fake.guild.id,
+      roles: [],
+      user: bob,
+      nick: 'Bobby',
+      joined_at: new Date().toISOString(),
+    });
+    const [profile] = await next(from, 'profile');
+    expect(profile?.sender).toMatchObject({ externalId: bob.id, displayName: 'Bobby' });
+  });
+
   it('our own webhook and bot messages are marked self; a foreign webhook is bridged', async () => {
     const from = h.events.length;
     const posted = await h.adapter.send({

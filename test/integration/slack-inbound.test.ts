@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/bridges/types.js';
 import type { FakeChannel, FakeUser } from '../peers/slack-fake/index.js';
-import { startSlackHarness, until, type ReceiverMode, type SlackHarness } from '../peers/slack-fake/harness.js';
+import {
+  startSlackHarness,
+  until,
+  type ReceiverMode,
+  type SlackHarness,
+} from '../peers/slack-fake/harness.js';
 
 describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) => {
   let h: SlackHarness;
@@ -25,8 +30,13 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
   });
 
   /** Events emitted after `from`, once `count` of `kind` have arrived. */
-  async function next<K extends InboundEvent['kind']>(from: number, kind: K, count = 1): Promise<Extract<InboundEvent, { kind: K }>[]> {
-    const of = () => h.events.slice(from).filter((e): e is Extract<InboundEvent, { kind: K }> => e.kind === kind);
+  async function next<K extends InboundEvent['kind']>(
+    from: number,
+    kind: K,
+    count = 1,
+  ): Promise<Extract<InboundEvent, { kind: K }>[]> {
+    const of = () =>
+      h.events.slice(from).filter((e): e is Extract<InboundEvent, { kind: K }> => e.kind === kind);
     await until(() => of().length >= count, `${count} ${kind} event(s)`);
     return of();
   }
@@ -38,7 +48,11 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     expect(message).toMatchObject({
       target: { channel: general.id },
       externalId: sent.ts,
-      sender: { externalId: bob.id, displayName: 'bob', avatarUrl: 'https://avatars.example/bob.png' },
+      sender: {
+        externalId: bob.id,
+        displayName: 'bob',
+        avatarUrl: 'https://avatars.example/bob.png',
+      },
       text: 'hi *all* 🎉 `:tada:`',
     });
     expect(message?.self).toBeUndefined();
@@ -49,7 +63,9 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     h.fake.say(general, bob, `ask <@${carol.id}>`);
     const [message] = await next(from, 'message');
     expect(message?.text).toBe(`ask <@${carol.id}>`);
-    const profileAt = h.events.findIndex((e, i) => i >= from && e.kind === 'profile' && e.sender.externalId === carol.id);
+    const profileAt = h.events.findIndex(
+      (e, i) => i >= from && e.kind === 'profile' && e.sender.externalId === carol.id,
+    );
     const messageAt = h.events.findIndex((e, i) => i >= from && e.kind === 'message');
     expect(profileAt).toBeGreaterThanOrEqual(0);
     expect(profileAt).toBeLessThan(messageAt);
@@ -61,8 +77,22 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
       {
         type: 'rich_text',
         elements: [
-          { type: 'rich_text_section', elements: [{ type: 'text', text: 'plan ', style: { bold: true } }, { type: 'emoji', name: '+1' }, { type: 'user', user_id: carol.id }] },
-          { type: 'rich_text_list', style: 'ordered', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'one' }] }, { type: 'rich_text_section', elements: [{ type: 'text', text: 'two' }] }] },
+          {
+            type: 'rich_text_section',
+            elements: [
+              { type: 'text', text: 'plan ', style: { bold: true } },
+              { type: 'emoji', name: '+1' },
+              { type: 'user', user_id: carol.id },
+            ],
+          },
+          {
+            type: 'rich_text_list',
+            style: 'ordered',
+            elements: [
+              { type: 'rich_text_section', elements: [{ type: 'text', text: 'one' }] },
+              { type: 'rich_text_section', elements: [{ type: 'text', text: 'two' }] },
+            ],
+          },
           { type: 'rich_text_quote', elements: [{ type: 'text', text: 'said <so>' }] },
           { type: 'rich_text_preformatted', elements: [{ type: 'text', text: 'x = 1' }] },
         ],
@@ -70,14 +100,19 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     ];
     h.fake.say(general, bob, 'plan :+1: one two said so x = 1', { blocks });
     const [message] = await next(from, 'message');
-    expect(message?.text).toBe(`*plan* 👍<@${carol.id}>\n1. one\n2. two\n> said &lt;so&gt;\n\`\`\`x = 1\`\`\``);
+    expect(message?.text).toBe(
+      `*plan* 👍<@${carol.id}>\n1. one\n2. two\n> said &lt;so&gt;\n\`\`\`x = 1\`\`\``,
+    );
   });
 
   it('thread replies and thread_broadcast carry threadRoot; me_message is an emote', async () => {
     const from = h.events.length;
     const root = h.fake.say(general, bob, 'root');
     const reply = h.fake.say(general, carol, 'in thread', { threadTs: root.ts });
-    const broadcast = h.fake.say(general, carol, 'also to channel', { threadTs: root.ts, broadcast: true });
+    const broadcast = h.fake.say(general, carol, 'also to channel', {
+      threadTs: root.ts,
+      broadcast: true,
+    });
     h.fake.say(general, bob, 'waves', { subtype: 'me_message' });
     const messages = await next(from, 'message', 4);
     expect(messages.map((m) => [m.externalId, m.threadRoot])).toEqual([
@@ -91,10 +126,18 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
 
   it('file_share → message with the files as attachments', async () => {
     const from = h.events.length;
-    const file = { id: 'F1', name: 'cat.png', mimetype: 'image/png', size: 1234, url_private: 'https://files.slack.com/files-pri/T1-F1/cat.png' };
+    const file = {
+      id: 'F1',
+      name: 'cat.png',
+      mimetype: 'image/png',
+      size: 1234,
+      url_private: 'https://files.slack.com/files-pri/T1-F1/cat.png',
+    };
     h.fake.say(general, bob, 'look', { files: [file] });
     const [message] = await next(from, 'message');
-    expect(message?.attachments).toEqual([{ url: file.url_private, name: 'cat.png', mimeType: 'image/png', size: 1234 }]);
+    expect(message?.attachments).toEqual([
+      { url: file.url_private, name: 'cat.png', mimeType: 'image/png', size: 1234 },
+    ]);
   });
 
   it('message_changed → edit (unfurls ignored); message_deleted → delete', async () => {
@@ -106,9 +149,17 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     const [deleted] = await next(from, 'delete');
     const edits = h.events.slice(from).filter((e) => e.kind === 'edit');
     expect(edits).toEqual([
-      expect.objectContaining({ externalId: m.ts, text: 'see https://example.org (edited)', sender: expect.objectContaining({ externalId: bob.id }) }),
+      expect.objectContaining({
+        externalId: m.ts,
+        text: 'see https://example.org (edited)',
+        sender: expect.objectContaining({ externalId: bob.id }),
+      }),
     ]);
-    expect(deleted).toMatchObject({ externalId: m.ts, target: { channel: general.id }, sender: { externalId: bob.id } });
+    expect(deleted).toMatchObject({
+      externalId: m.ts,
+      target: { channel: general.id },
+      sender: { externalId: bob.id },
+    });
   });
 
   it('reaction_added/removed → reaction with Unicode; skin tones and custom emoji kept', async () => {
@@ -137,8 +188,18 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     const [topic] = await next(from, 'topic');
     const kinds = h.events.slice(from).map((e) => e.kind);
     expect(kinds).toEqual(['join', 'leave', 'profile', 'topic']);
-    expect(h.events[from]).toMatchObject({ kind: 'join', target: { channel: general.id }, sender: { externalId: dave.id } });
-    expect(h.events[from + 2]).toMatchObject({ sender: { externalId: dave.id, displayName: 'David', avatarUrl: 'https://avatars.example/d.png' } });
+    expect(h.events[from]).toMatchObject({
+      kind: 'join',
+      target: { channel: general.id },
+      sender: { externalId: dave.id },
+    });
+    expect(h.events[from + 2]).toMatchObject({
+      sender: {
+        externalId: dave.id,
+        displayName: 'David',
+        avatarUrl: 'https://avatars.example/d.png',
+      },
+    });
     expect(topic).toMatchObject({ topic: 'release day', sender: { externalId: bob.id } });
   });
 
@@ -146,7 +207,10 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     const from = h.events.length;
     h.fake.botSay(general, 'B0OTHER', 'CI bot', 'build green');
     const [other] = await next(from, 'message');
-    expect(other).toMatchObject({ sender: { externalId: 'B0OTHER', displayName: 'CI bot' }, text: 'build green' });
+    expect(other).toMatchObject({
+      sender: { externalId: 'B0OTHER', displayName: 'CI bot' },
+      text: 'build green',
+    });
     expect(other?.self).toBeUndefined();
 
     const mark = h.events.length;
@@ -160,9 +224,33 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
       rich: { blocks: [] },
     });
     const ts = sent.externalIds[0] as string;
-    await h.adapter.react({ kind: 'react', target: { channel: general.id }, targetKey: 'k' as never, idempotencyKey: 'i2', sender: { id: 'p1', name: 'alice' }, externalId: ts as never, emoji: '👍' });
-    await h.adapter.edit({ kind: 'edit', target: { channel: general.id }, targetKey: 'k' as never, idempotencyKey: 'i3', sender: { id: 'p1', name: 'alice' }, externalIds: [ts as never], text: 'edited', rich: { blocks: [] } });
-    await h.adapter.delete({ kind: 'delete', target: { channel: general.id }, targetKey: 'k' as never, idempotencyKey: 'i4', sender: { id: 'p1', name: 'alice' }, externalIds: [ts as never] });
+    await h.adapter.react({
+      kind: 'react',
+      target: { channel: general.id },
+      targetKey: 'k' as never,
+      idempotencyKey: 'i2',
+      sender: { id: 'p1', name: 'alice' },
+      externalId: ts as never,
+      emoji: '👍',
+    });
+    await h.adapter.edit({
+      kind: 'edit',
+      target: { channel: general.id },
+      targetKey: 'k' as never,
+      idempotencyKey: 'i3',
+      sender: { id: 'p1', name: 'alice' },
+      externalIds: [ts as never],
+      text: 'edited',
+      rich: { blocks: [] },
+    });
+    await h.adapter.delete({
+      kind: 'delete',
+      target: { channel: general.id },
+      targetKey: 'k' as never,
+      idempotencyKey: 'i4',
+      sender: { id: 'p1', name: 'alice' },
+      externalIds: [ts as never],
+    });
     await next(mark, 'delete');
     const echoes = h.events.slice(mark);
     expect(echoes.map((e) => e.kind)).toEqual(['message', 'reaction', 'edit', 'delete']);

@@ -230,6 +230,8 @@ export class DiscordAdapter
         return this.inbound.reaction(packet.d, false);
       case 'GUILD_MEMBER_ADD':
         return this.member(packet.d.guild_id, packet.d, true);
+      case 'GUILD_MEMBER_UPDATE':
+        return this.inbound.profile(packet.d.user, packet.d.nick);
       case 'GUILD_MEMBER_REMOVE':
         return this.member(packet.d.guild_id, { user: packet.d.user }, false);
       case 'GUILD_CREATE':

@@ -162,6 +162,12 @@ export class Inbound {
     }
   }
 
+  /** A member's name or avatar changed (GUILD_MEMBER_UPDATE): their profile follows. */
+  profile(user: APIUser, nick?: string | null): void {
+    if (user.bot) return;
+    void this.deps.emit({ kind: 'profile', sender: this.sender(user, nick) });
+  }
+
   private deleted(channelId: string, messageId: string): void {
     const where = this.where(channelId);
     const externalId = encodeMessageId(messageId, where.threadId);

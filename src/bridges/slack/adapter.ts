@@ -22,7 +22,12 @@ import type {
 } from '../types.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
 import type { SlackConfig } from './config.js';
-import type { SlackEventBody, SlackMemberEvent, SlackMessage, SlackReactionEvent } from './events.js';
+import type {
+  SlackEventBody,
+  SlackMemberEvent,
+  SlackMessage,
+  SlackReactionEvent,
+} from './events.js';
 import { toDeliveryError } from './failures.js';
 import { SeenEvents } from './ids.js';
 import { Inbound, type SelfIds } from './inbound.js';
@@ -41,7 +46,9 @@ const HANDLED = new Set([
   'user_change',
 ]);
 
-export class SlackAdapter implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter {
+export class SlackAdapter
+  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
+{
   readonly capabilities: AdapterCapabilities = {
     markup: 'slack',
     maxMessageLength: MAX_TEXT,
@@ -81,7 +88,12 @@ export class SlackAdapter implements EditingAdapter, DeletingAdapter, ReactingAd
     // Creating the client does no I/O.
     this.web = new webApi.WebClient(config.botToken, clientOptions(config, this.logger));
     this.users = new Users(() => this.web, components.logger);
-    this.inbound = new Inbound({ emit: components.emit, users: this.users, self: () => this.self, logger: components.logger });
+    this.inbound = new Inbound({
+      emit: components.emit,
+      users: this.users,
+      self: () => this.self,
+      logger: components.logger,
+    });
     this.outbound = new Outbound({ web: () => this.web, config, logger: components.logger });
     this.slash = new SlashCommand(this.users, components.logger);
     this.order = new ArrivalOrder((error) => {
@@ -101,16 +113,20 @@ export class SlackAdapter implements EditingAdapter, DeletingAdapter, ReactingAd
       const auth = await this.web.auth.test();
       this.self = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
     } catch (error) {
-      this.setHealth({ state: 'failed', detail: `auth.test: ${toDeliveryError(error, 'auth.test').message}` });
+      this.setHealth({
+        state: 'failed',
+        detail: `auth.test: ${toDeliveryError(error, 'auth.test').message}`,
+      });
       return;
     }
     const built = buildApp(this.config, this.self, this.logger, () => this.order.stamp());
     this.built = built;
     this.listen(built.app);
     this.watchSocket(built);
-    const started = this.config.mode === 'socket'
-      ? built.app.start()
-      : built.app.start({ port: this.config.listen.port, host: this.config.listen.host });
+    const started =
+      this.config.mode === 'socket'
+        ? built.app.start()
+        : built.app.start({ port: this.config.listen.port, host: this.config.listen.host });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.config.startTimeoutMs);
@@ -119,9 +135,16 @@ export class SlackAdapter implements EditingAdapter, DeletingAdapter, ReactingAd
       const outcome = await Promise.race([started.then(() => 'started' as const), timeout]);
       if (outcome === 'started') this.setHealth({ state: 'connected' });
       // Socket Mode keeps retrying apps.connections.open in the background.
-      else this.setHealth({ state: 'reconnecting', detail: `not connected after ${this.config.startTimeoutMs} ms` });
+      else
+        this.setHealth({
+          state: 'reconnecting',
+          detail: `not connected after ${this.config.startTimeoutMs} ms`,
+        });
     } catch (error) {
-      this.setHealth({ state: 'failed', detail: error instanceof Error ? error.message : String(error) });
+      this.setHealth({
+        state: 'failed',
+        detail: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -168,7 +191,11 @@ export class SlackAdapter implements EditingAdapter, DeletingAdapter, ReactingAd
   }
 
   private listen(app: App): void {
-    const queue = (body: SlackEventBody, context: Record<string, unknown>, run: () => Promise<void>) => {
+    const queue = (
+      body: SlackEventBody,
+      context: Record<string, unknown>,
+      run: () => Promise<void>,
+    ) => {
       const arrival = typeof context['arrival'] === 'number' ? context['arrival'] : undefined;
       // Socket Mode re-sends envelopes not acknowledged before a reconnect, HTTP retries on
       // timeouts: the event id makes each event count once.
@@ -205,7 +232,12 @@ export class SlackAdapter implements EditingAdapter, DeletingAdapter, ReactingAd
       void this.slash
         .answer(command as SlashPayload)
         .then((text) => respond({ response_type: 'ephemeral', text }))
-        .catch((error: unknown) => this.components.logger.warn({ err: String(error) }, 'slack: could not answer the slash command'));
+        .catch((error: unknown) =>
+          this.components.logger.warn(
+            { err: String(error) },
+            'slack: could not answer the slash command',
+          ),
+        );
     });
     app.error(async (error) => {
       this.components.logger.warn({ err: error.message }, 'slack: bolt error');

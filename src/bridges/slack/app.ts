@@ -8,7 +8,14 @@
  *   anything is parsed, and answers the `url_verification` challenge.
  * Events are acknowledged by bolt before any listener runs, which keeps within Slack's 3 s.
  */
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger, webApi } from '@slack/bolt';
+import {
+  App,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+  type Logger,
+  type webApi,
+} from '@slack/bolt';
 import type { AdapterLogger } from '../types.js';
 import type { SlackConfig } from './config.js';
 import type { SelfIds } from './inbound.js';
@@ -35,7 +42,12 @@ export interface BuiltApp {
  * @param stamp called synchronously as each Events API delivery arrives (see `ArrivalOrder`);
  *   its value reaches listeners as `context.arrival`.
  */
-export function buildApp(config: SlackConfig, self: SelfIds, logger: Logger, stamp: () => number): BuiltApp {
+export function buildApp(
+  config: SlackConfig,
+  self: SelfIds,
+  logger: Logger,
+  stamp: () => number,
+): BuiltApp {
   const options = clientOptions(config, logger);
   if (config.mode === 'socket') {
     const receiver = new SocketModeReceiver({
@@ -84,7 +96,8 @@ export function buildApp(config: SlackConfig, self: SelfIds, logger: Logger, sta
 /** bolt's logger interface over the adapter's pino subset (bolt's chatter goes to debug). */
 export function boltLogger(logger: AdapterLogger): Logger {
   let level = LogLevel.INFO;
-  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ');
+  const text = (msg: unknown[]) =>
+    msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ');
   return {
     debug: (...msg: unknown[]) => logger.debug({ sdk: 'bolt' }, text(msg)),
     info: (...msg: unknown[]) => logger.debug({ sdk: 'bolt' }, text(msg)),

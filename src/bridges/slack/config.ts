@@ -50,7 +50,9 @@ export function readConfig(raw: unknown): SlackConfig {
   if (mode === 'http' && !signingSecret) {
     throw new SlackConfigError('signingSecret', 'is required when mode is http');
   }
-  const listen = (typeof c['listen'] === 'object' && c['listen'] !== null ? c['listen'] : {}) as Record<string, unknown>;
+  const listen = (
+    typeof c['listen'] === 'object' && c['listen'] !== null ? c['listen'] : {}
+  ) as Record<string, unknown>;
   const apiUrl = optStr(c['apiUrl']) ?? 'https://slack.com/api/';
   const slashCommand = optStr(c['slashCommand']) ?? '/multichat';
   return {
@@ -67,6 +69,7 @@ export function readConfig(raw: unknown): SlackConfig {
   };
 }
 
-const optStr = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const optStr = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : undefined;
 const num = (v: unknown, d: number): number =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d;

@@ -23,7 +23,8 @@ export async function uploadAttachment(
   const bytes = await download(attachment.url, maxBytes);
   const name = attachment.name || 'file';
   const slot = await web.files.getUploadURLExternal({ filename: name, length: bytes.byteLength });
-  if (!slot.upload_url || !slot.file_id) throw new SlackUnavailableError('files.getUploadURLExternal gave no upload_url');
+  if (!slot.upload_url || !slot.file_id)
+    throw new SlackUnavailableError('files.getUploadURLExternal gave no upload_url');
   const posted = await fetch(slot.upload_url, {
     method: 'POST',
     headers: { 'content-type': attachment.mimeType ?? 'application/octet-stream' },

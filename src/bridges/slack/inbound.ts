@@ -34,7 +34,13 @@ interface Deps {
 }
 
 /** Message subtypes that are a person's (or another bot's) message. */
-const MESSAGE_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'me_message', 'bot_message']);
+const MESSAGE_SUBTYPES = new Set([
+  undefined,
+  'thread_broadcast',
+  'file_share',
+  'me_message',
+  'bot_message',
+]);
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
 
 export class Inbound {
@@ -52,7 +58,12 @@ export class Inbound {
         return this.deleted(channel, event);
       case 'channel_topic':
         if (event.user && event.topic !== undefined) {
-          await this.emit({ kind: 'topic', target: { channel }, sender: await this.deps.users.sender(event.user), topic: event.topic });
+          await this.emit({
+            kind: 'topic',
+            target: { channel },
+            sender: await this.deps.users.sender(event.user),
+            topic: event.topic,
+          });
         }
         return;
       default:
@@ -61,8 +72,11 @@ export class Inbound {
     if (!MESSAGE_SUBTYPES.has(event.subtype) || !event.ts) return;
     const text = this.textOf(event);
     await this.announceMentions(text);
-    const threadRoot = event.thread_ts !== undefined && event.thread_ts !== event.ts ? event.thread_ts : undefined;
-    const attachments = (event.files ?? []).map(attachmentOf).filter((a): a is Attachment => a !== undefined);
+    const threadRoot =
+      event.thread_ts !== undefined && event.thread_ts !== event.ts ? event.thread_ts : undefined;
+    const attachments = (event.files ?? [])
+      .map(attachmentOf)
+      .filter((a): a is Attachment => a !== undefined);
     await this.emit({
       kind: 'message',
       target: { channel },
@@ -142,7 +156,10 @@ export class Inbound {
 
   private isSelf(message: SlackMessage): boolean {
     const self = this.deps.self();
-    return (message.bot_id !== undefined && message.bot_id === self.botId) || (message.user !== undefined && message.user === self.botUserId);
+    return (
+      (message.bot_id !== undefined && message.bot_id === self.botId) ||
+      (message.user !== undefined && message.user === self.botUserId)
+    );
   }
 
   private async senderOfMessage(message: SlackMessage): Promise<ExternalSender> {

@@ -60,9 +60,17 @@ export class Outbound {
     const links: string[] = [];
     for (const attachment of action.attachments ?? []) {
       try {
-        await uploadAttachment(this.deps.web(), { channel, threadTs }, attachment, this.deps.config.maxAttachmentBytes);
+        await uploadAttachment(
+          this.deps.web(),
+          { channel, threadTs },
+          attachment,
+          this.deps.config.maxAttachmentBytes,
+        );
       } catch (error) {
-        this.deps.logger.warn({ url: attachment.url, err: String(error) }, 'slack: attachment sent as a link');
+        this.deps.logger.warn(
+          { url: attachment.url, err: String(error) },
+          'slack: attachment sent as a link',
+        );
         links.push(attachment.url);
       }
     }

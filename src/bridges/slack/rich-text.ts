@@ -30,7 +30,10 @@ interface Element {
 export function richTextToMrkdwn(blocks: readonly unknown[]): string | undefined {
   const rich = blocks.filter((b): b is Element => isElement(b) && b.type === 'rich_text');
   if (rich.length === 0) return undefined;
-  return rich.map((b) => (b.elements ?? []).map(part).join('\n')).join('\n').replace(/\n+$/, '');
+  return rich
+    .map((b) => (b.elements ?? []).map(part).join('\n'))
+    .join('\n')
+    .replace(/\n+$/, '');
 }
 
 function part(el: Element): string {
@@ -67,7 +70,10 @@ function inline(el: Element): string {
     case 'text':
       return styled(escape(el.text ?? ''), el.style);
     case 'link':
-      return styled(el.text ? `<${el.url ?? ''}|${escape(el.text)}>` : `<${el.url ?? ''}>`, el.style);
+      return styled(
+        el.text ? `<${el.url ?? ''}|${escape(el.text)}>` : `<${el.url ?? ''}>`,
+        el.style,
+      );
     case 'user':
       return `<@${el.user_id ?? ''}>`;
     case 'channel':
@@ -100,5 +106,9 @@ function escape(text: string): string {
 }
 
 function isElement(value: unknown): value is Element {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }

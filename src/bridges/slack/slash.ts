@@ -23,7 +23,8 @@ export interface SlashPayload {
   readonly channel_id: string;
 }
 
-export const USAGE = 'Usage: `/multichat link <multichat-channel>`, `/multichat unlink`, `/multichat links`';
+export const USAGE =
+  'Usage: `/multichat link <multichat-channel>`, `/multichat unlink`, `/multichat links`';
 
 export class SlashCommand {
   handler: LinkCommandHandler | undefined;

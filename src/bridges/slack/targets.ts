@@ -21,14 +21,24 @@ interface Conversation {
 /** Bounded: 50 pages of 200 channels. */
 const MAX_PAGES = 50;
 
-export async function resolveChannel(web: webApi.WebClient, target: LinkTarget): Promise<LinkTarget> {
+export async function resolveChannel(
+  web: webApi.WebClient,
+  target: LinkTarget,
+): Promise<LinkTarget> {
   const raw = (target['channel'] ?? '').trim();
-  const conversation = isChannelId(raw) ? await info(web, raw) : await byName(web, raw.replace(/^#/, ''));
-  if (!conversation?.id) throw new SlackTargetError(`Slack channel ${raw || '(none)'} not found or not visible to the bot`);
+  const conversation = isChannelId(raw)
+    ? await info(web, raw)
+    : await byName(web, raw.replace(/^#/, ''));
+  if (!conversation?.id)
+    throw new SlackTargetError(
+      `Slack channel ${raw || '(none)'} not found or not visible to the bot`,
+    );
   if (conversation.is_archived) throw new SlackTargetError(`Slack channel ${raw} is archived`);
   if (!conversation.is_member) {
     if (conversation.is_private) {
-      throw new SlackTargetError(`the bot is not in private channel ${raw}: invite it there with /invite`);
+      throw new SlackTargetError(
+        `the bot is not in private channel ${raw}: invite it there with /invite`,
+      );
     }
     try {
       await web.conversations.join({ channel: conversation.id });

@@ -43,12 +43,19 @@ export class EventsSender {
 
   /** POSTs a form body (slash commands, interactivity). */
   postForm(fields: Record<string, string>, options: SendOptions = {}): Promise<HttpAnswer> {
-    return this.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', options);
+    return this.post(
+      new URLSearchParams(fields).toString(),
+      'application/x-www-form-urlencoded',
+      options,
+    );
   }
 
   private async post(raw: string, type: string, options: SendOptions): Promise<HttpAnswer> {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const headers: Record<string, string> = { 'content-type': type, 'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)' };
+    const headers: Record<string, string> = {
+      'content-type': type,
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+    };
     if (!options.unsigned) {
       headers['x-slack-request-timestamp'] = String(timestamp);
       headers['x-slack-signature'] = options.signature ?? sign(this.secret, timestamp, raw);
@@ -57,7 +64,12 @@ export class EventsSender {
       headers['x-slack-retry-num'] = String(options.retryNum);
       headers['x-slack-retry-reason'] = 'http_timeout';
     }
-    const res = await fetch(this.url, { method: 'POST', headers, body: raw, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers,
+      body: raw,
+      signal: AbortSignal.timeout(10_000),
+    });
     const answer = { status: res.status, body: await res.text() };
     this.answers.push(answer);
     return answer;

@@ -35,7 +35,11 @@ export async function startSlackHarness(
   mode: ReceiverMode,
   options: { fake?: SlackFakeOptions; config?: Record<string, unknown> } = {},
 ): Promise<SlackHarness> {
-  const fake = await startSlackFake({ limits: LOOSE_LIMITS, pingIntervalMs: 1_000, ...options.fake });
+  const fake = await startSlackFake({
+    limits: LOOSE_LIMITS,
+    pingIntervalMs: 1_000,
+    ...options.fake,
+  });
   const events: InboundEvent[] = [];
   const port = mode === 'http' ? await freePort() : 0;
   const eventsUrl = mode === 'http' ? `http://127.0.0.1:${port}/slack/events` : undefined;
@@ -45,7 +49,9 @@ export async function startSlackHarness(
       botToken: fake.botToken,
       apiUrl: fake.apiUrl,
       mode,
-      ...(mode === 'socket' ? { appToken: fake.appToken } : { signingSecret: fake.signingSecret, listen: { host: '127.0.0.1', port } }),
+      ...(mode === 'socket'
+        ? { appToken: fake.appToken }
+        : { signingSecret: fake.signingSecret, listen: { host: '127.0.0.1', port } }),
       clientPingTimeoutMs: 300,
       startTimeoutMs: 10_000,
       ...options.config,
@@ -60,7 +66,8 @@ export async function startSlackHarness(
     },
   }) as SlackAdapter;
   await adapter.start();
-  if (adapter.health().state !== 'connected') throw new Error(`adapter not connected: ${JSON.stringify(adapter.health())}`);
+  if (adapter.health().state !== 'connected')
+    throw new Error(`adapter not connected: ${JSON.stringify(adapter.health())}`);
   return {
     fake,
     adapter,

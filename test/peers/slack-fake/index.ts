@@ -51,7 +51,11 @@ export class SlackFake extends Workspace {
     const state = new SlackState();
     super(state);
     this.limiter = new RateLimiter(options.limits ?? defaultLimits);
-    this.socket = new SocketModeServer(() => this.url.replace(/^http/, 'ws'), state.appId, options.pingIntervalMs ?? 5_000);
+    this.socket = new SocketModeServer(
+      () => this.url.replace(/^http/, 'ws'),
+      state.appId,
+      options.pingIntervalMs ?? 5_000,
+    );
     this.server = createServer((req, res) => void this.route(req, res));
     this.server.on('upgrade', (req, socket, head) => {
       if ((req.url ?? '').startsWith('/link')) this.socket.handleUpgrade(req, socket, head);
@@ -135,28 +139,49 @@ export class SlackFake extends Workspace {
     }
     if (root === 'public' && name) {
       const file = this.published.get(name);
-      return file ? send(res, 200, file.type, file.bytes) : send(res, 404, 'text/plain', 'not found');
+      return file
+        ? send(res, 200, file.type, file.bytes)
+        : send(res, 404, 'text/plain', 'not found');
     }
     send(res, 404, 'text/plain', 'not found');
   }
 
-  private api(method: string, req: IncomingMessage, url: URL, raw: Buffer, res: ServerResponse): void {
+  private api(
+    method: string,
+    req: IncomingMessage,
+    url: URL,
+    raw: Buffer,
+    res: ServerResponse,
+  ): void {
     const args: Args = { ...Object.fromEntries(url.searchParams), ...parseArgs(req, raw) };
-    const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || String(args['token'] ?? '');
-    const answer = (status: number, result: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const token =
+      (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || String(args['token'] ?? '');
+    const answer = (
+      status: number,
+      result: Record<string, unknown>,
+      headers: Record<string, string> = {},
+    ) => {
       this.calls.push({ method, args, token, status });
       send(res, status, 'application/json; charset=utf-8', JSON.stringify(result), headers);
     };
     const handler = method === 'apps.connections.open' ? undefined : METHODS[method];
-    if (method !== 'apps.connections.open' && !handler) return answer(200, { ok: false, error: 'unknown_method' });
+    if (method !== 'apps.connections.open' && !handler)
+      return answer(200, { ok: false, error: 'unknown_method' });
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
     const wanted = method === 'apps.connections.open' ? this.appToken : this.botToken;
     if (token !== wanted) {
-      const error = token === this.botToken || token === this.appToken ? 'not_allowed_token_type' : 'invalid_auth';
+      const error =
+        token === this.botToken || token === this.appToken
+          ? 'not_allowed_token_type'
+          : 'invalid_auth';
       return answer(200, { ok: false, error });
     }
-    const wait = this.limiter.take(method, typeof args['channel'] === 'string' ? args['channel'] : undefined);
-    if (wait > 0) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
+    const wait = this.limiter.take(
+      method,
+      typeof args['channel'] === 'string' ? args['channel'] : undefined,
+    );
+    if (wait > 0)
+      return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
     try {
       const result = handler ? handler(args, this.host) : { url: this.socket.open() };
       answer(200, { ok: true, ...result });
@@ -185,7 +210,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': type, ...headers });
   res.end(body);
 }

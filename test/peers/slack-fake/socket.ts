@@ -35,7 +35,14 @@ export interface SocketStats {
 }
 
 export class SocketModeServer {
-  readonly stats: SocketStats = { connections: 0, hellos: 0, sent: 0, resent: 0, acks: 0, droppedAcks: 0 };
+  readonly stats: SocketStats = {
+    connections: 0,
+    hellos: 0,
+    sent: 0,
+    resent: 0,
+    acks: 0,
+    droppedAcks: 0,
+  };
   /** Ack payloads by envelope id (a slash command's answer can ride on its ack). */
   readonly ackPayloads = new Map<string, unknown>();
   /** When true, acks are ignored, as if lost: the envelopes stay pending. */
@@ -98,7 +105,9 @@ export class SocketModeServer {
 
   /** Asks the app to reconnect, as Slack does before recycling a connection. */
   refresh(reason: 'refresh_requested' | 'warning' | 'link_disabled' = 'refresh_requested'): void {
-    this.socket?.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake-slack' } }));
+    this.socket?.send(
+      JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake-slack' } }),
+    );
   }
 
   /** Cuts the connection without a word (a network failure). */

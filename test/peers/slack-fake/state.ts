@@ -42,7 +42,14 @@ export interface FakeMessage {
   icon_url?: string;
   text: string;
   thread_ts?: string;
-  files?: { id: string; name: string; title?: string; mimetype?: string; size?: number; url_private?: string }[];
+  files?: {
+    id: string;
+    name: string;
+    title?: string;
+    mimetype?: string;
+    size?: number;
+    url_private?: string;
+  }[];
   edited?: { user: string; ts: string };
   /** name → users who reacted */
   readonly reactions: Map<string, Set<string>>;
@@ -76,7 +83,10 @@ export class SlackState {
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
 
-  addUser(name: string, options: { admin?: boolean; owner?: boolean; bot?: boolean; image?: string } = {}): FakeUser {
+  addUser(
+    name: string,
+    options: { admin?: boolean; owner?: boolean; bot?: boolean; image?: string } = {},
+  ): FakeUser {
     const user: FakeUser = {
       id: this.nextId('U'),
       name,
@@ -85,7 +95,11 @@ export class SlackState {
       is_owner: options.owner ?? false,
       is_bot: options.bot ?? false,
       deleted: false,
-      profile: { display_name: name, real_name: name, ...(options.image && { image_72: options.image, image_192: options.image }) },
+      profile: {
+        display_name: name,
+        real_name: name,
+        ...(options.image && { image_72: options.image, image_192: options.image }),
+      },
     };
     this.users.set(user.id, user);
     return user;
@@ -119,7 +133,9 @@ export class SlackState {
 
   /** Messages of a channel in `ts` order. */
   history(channel: string): FakeMessage[] {
-    return [...this.messages.values()].filter((m) => m.channel === channel).sort((a, b) => a.ts.localeCompare(b.ts));
+    return [...this.messages.values()]
+      .filter((m) => m.channel === channel)
+      .sort((a, b) => a.ts.localeCompare(b.ts));
   }
 
   /** The conversation object of `conversations.info` for the bot. */

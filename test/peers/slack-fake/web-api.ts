@@ -48,7 +48,12 @@ function member(host: WebApiHost, channel: FakeChannel): void {
   if (!channel.members.has(host.state.bot.id)) throw new ApiFail('not_in_channel');
 }
 
-function ownMessage(host: WebApiHost, channel: FakeChannel, ts: string, refusal: string): FakeMessage {
+function ownMessage(
+  host: WebApiHost,
+  channel: FakeChannel,
+  ts: string,
+  refusal: string,
+): FakeMessage {
   const message = host.state.message(channel.id, ts);
   if (!message) throw new ApiFail('message_not_found');
   if (message.bot_id !== host.state.botId) throw new ApiFail(refusal);
@@ -79,7 +84,8 @@ function post(args: Args, host: WebApiHost): Record<string, unknown> {
   if (text === undefined && args['blocks'] === undefined) throw new ApiFail('no_text');
   const username = str(args, 'username');
   const icon = str(args, 'icon_url');
-  if ((username || icon) && host.missingScopes.has('chat:write.customize')) throw new ApiFail('missing_scope');
+  if ((username || icon) && host.missingScopes.has('chat:write.customize'))
+    throw new ApiFail('missing_scope');
   if (text && text.length > 40_000) throw new ApiFail('msg_too_long');
   const threadTs = str(args, 'thread_ts');
   const m = host.state.store({
@@ -105,7 +111,16 @@ function update(args: Args, host: WebApiHost): Record<string, unknown> {
   const ts = host.state.nextTs();
   m.edited = { user: host.state.bot.id, ts };
   const message = messageObject(host, m);
-  host.emit({ type: 'message', subtype: 'message_changed', hidden: true, channel: channel.id, ts, event_ts: ts, message, previous_message: previous });
+  host.emit({
+    type: 'message',
+    subtype: 'message_changed',
+    hidden: true,
+    channel: channel.id,
+    ts,
+    event_ts: ts,
+    message,
+    previous_message: previous,
+  });
   return { channel: channel.id, ts: m.ts, text: m.text, message };
 }
 
@@ -114,7 +129,16 @@ function remove(args: Args, host: WebApiHost): Record<string, unknown> {
   const m = ownMessage(host, channel, need(args, 'ts', 'message_not_found'), 'cant_delete_message');
   host.state.messages.delete(`${channel.id}/${m.ts}`);
   const ts = host.state.nextTs();
-  host.emit({ type: 'message', subtype: 'message_deleted', hidden: true, channel: channel.id, ts, event_ts: ts, deleted_ts: m.ts, previous_message: messageObject(host, m) });
+  host.emit({
+    type: 'message',
+    subtype: 'message_deleted',
+    hidden: true,
+    channel: channel.id,
+    ts,
+    event_ts: ts,
+    deleted_ts: m.ts,
+    previous_message: messageObject(host, m),
+  });
   return { channel: channel.id, ts: m.ts };
 }
 
@@ -134,7 +158,14 @@ function react(adding: boolean): Handler {
     if (who.size > 0) m.reactions.set(name, who);
     else m.reactions.delete(name);
     const ts = host.state.nextTs();
-    host.emit({ type: adding ? 'reaction_added' : 'reaction_removed', user: bot, reaction: name, item_user: m.user ?? bot, item: { type: 'message', channel: channel.id, ts: m.ts }, event_ts: ts });
+    host.emit({
+      type: adding ? 'reaction_added' : 'reaction_removed',
+      user: bot,
+      reaction: name,
+      item_user: m.user ?? bot,
+      item: { type: 'message', channel: channel.id, ts: m.ts },
+      event_ts: ts,
+    });
     return {};
   };
 }
@@ -145,16 +176,24 @@ function list(args: Args, host: WebApiHost): Record<string, unknown> {
   const all = [...host.state.channels.values()]
     .filter((c) => types.includes(c.is_private ? 'private_channel' : 'public_channel'))
     .filter((c) => !c.is_private || c.members.has(host.state.bot.id))
-    .filter((c) => !(args['exclude_archived'] === 'true' || args['exclude_archived'] === true) || !c.is_archived);
+    .filter(
+      (c) =>
+        !(args['exclude_archived'] === 'true' || args['exclude_archived'] === true) ||
+        !c.is_archived,
+    );
   const start = Number(str(args, 'cursor') ?? 0);
   const page = all.slice(start, start + limit);
   const next = start + limit < all.length ? String(start + limit) : '';
-  return { channels: page.map((c) => host.state.conversation(c)), response_metadata: { next_cursor: next } };
+  return {
+    channels: page.map((c) => host.state.conversation(c)),
+    response_metadata: { next_cursor: next },
+  };
 }
 
 function complete(args: Args, host: WebApiHost): Record<string, unknown> {
   const raw = args['files'];
-  const files = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { id: string; title?: string }[] | undefined;
+  const files = (typeof raw === 'string' ? JSON.parse(raw) : raw) as
+    { id: string; title?: string }[] | undefined;
   if (!Array.isArray(files) || files.length === 0) throw new ApiFail('invalid_arguments');
   const stored = files.map((f) => {
     const file = host.state.files.get(f.id);
@@ -174,13 +213,24 @@ function complete(args: Args, host: WebApiHost): Record<string, unknown> {
       bot_id: host.state.botId,
       text: str(args, 'initial_comment') ?? '',
       ...(threadTs !== undefined && { thread_ts: threadTs }),
-      files: stored.map((f) => ({ id: f.id, name: f.name, ...(f.title && { title: f.title }), size: f.length, url_private: `https://files.slack.invalid/${f.id}/${f.name}` })),
+      files: stored.map((f) => ({
+        id: f.id,
+        name: f.name,
+        ...(f.title && { title: f.title }),
+        size: f.length,
+        url_private: `https://files.slack.invalid/${f.id}/${f.name}`,
+      })),
     });
     for (const f of stored) {
       f.channel = channel.id;
       if (threadTs !== undefined) f.thread_ts = threadTs;
     }
-    host.emit({ ...messageObject(host, m), channel: channel.id, channel_type: 'channel', event_ts: m.ts });
+    host.emit({
+      ...messageObject(host, m),
+      channel: channel.id,
+      channel_type: 'channel',
+      event_ts: m.ts,
+    });
   }
   return { files: stored.map((f) => ({ id: f.id, title: f.title ?? f.name })) };
 }
@@ -202,7 +252,8 @@ export const METHODS: Readonly<Record<string, Handler>> = {
   'reactions.remove': react(false),
   'conversations.info': (args, host) => {
     const channel = host.state.channels.get(need(args, 'channel', 'channel_not_found'));
-    if (!channel || (channel.is_private && !channel.members.has(host.state.bot.id))) throw new ApiFail('channel_not_found');
+    if (!channel || (channel.is_private && !channel.members.has(host.state.bot.id)))
+      throw new ApiFail('channel_not_found');
     return { channel: host.state.conversation(channel) };
   },
   'conversations.list': list,
@@ -211,7 +262,15 @@ export const METHODS: Readonly<Record<string, Handler>> = {
     if (channel.is_private) throw new ApiFail('method_not_supported_for_channel_type');
     const joined = !channel.members.has(host.state.bot.id);
     channel.members.add(host.state.bot.id);
-    if (joined) host.emit({ type: 'member_joined_channel', user: host.state.bot.id, channel: channel.id, channel_type: 'C', team: host.state.team.id, event_ts: host.state.nextTs() });
+    if (joined)
+      host.emit({
+        type: 'member_joined_channel',
+        user: host.state.bot.id,
+        channel: channel.id,
+        channel_type: 'C',
+        team: host.state.team.id,
+        event_ts: host.state.nextTs(),
+      });
     return { channel: host.state.conversation(channel) };
   },
   'users.info': (args, host) => {

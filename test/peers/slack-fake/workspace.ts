@@ -26,7 +26,10 @@ export abstract class Workspace {
   protected abstract deliverCommand(command: Record<string, string>): void;
   protected abstract responseUrl(id: string): string;
 
-  addUser(name: string, options: { admin?: boolean; owner?: boolean; image?: string } = {}): FakeUser {
+  addUser(
+    name: string,
+    options: { admin?: boolean; owner?: boolean; image?: string } = {},
+  ): FakeUser {
     return this.state.addUser(name, options);
   }
 
@@ -47,7 +50,15 @@ export abstract class Workspace {
       type: 'event_callback',
       event_id: eventId,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: this.state.team.id, user_id: this.state.bot.id, is_bot: true, is_enterprise_install: false }],
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: this.state.team.id,
+          user_id: this.state.bot.id,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
       is_ext_shared_channel: false,
       event_context: `4-${eventId}`,
     };
@@ -65,7 +76,9 @@ export abstract class Workspace {
       ...(options.threadTs !== undefined && { thread_ts: options.threadTs }),
       ...(options.files && { files: options.files }),
     });
-    const subtype = options.subtype ?? (options.broadcast ? 'thread_broadcast' : options.files ? 'file_share' : undefined);
+    const subtype =
+      options.subtype ??
+      (options.broadcast ? 'thread_broadcast' : options.files ? 'file_share' : undefined);
     this.emitEvent({
       type: 'message',
       ...(subtype && { subtype }),
@@ -86,8 +99,23 @@ export abstract class Workspace {
 
   /** Another integration posting (`bot_message` with its own username). */
   botSay(channel: FakeChannel, botId: string, username: string, text: string): FakeMessage {
-    const m = this.state.store({ channel: channel.id, ts: this.state.nextTs(), bot_id: botId, username, text });
-    this.emitEvent({ type: 'message', subtype: 'bot_message', channel: channel.id, bot_id: botId, username, text, ts: m.ts, event_ts: m.ts });
+    const m = this.state.store({
+      channel: channel.id,
+      ts: this.state.nextTs(),
+      bot_id: botId,
+      username,
+      text,
+    });
+    this.emitEvent({
+      type: 'message',
+      subtype: 'bot_message',
+      channel: channel.id,
+      bot_id: botId,
+      username,
+      text,
+      ts: m.ts,
+      event_ts: m.ts,
+    });
     return m;
   }
 
@@ -103,7 +131,14 @@ export abstract class Workspace {
       channel: message.channel,
       ts,
       event_ts: ts,
-      message: { type: 'message', user: message.user, text, ts: message.ts, edited: message.edited, ...(message.thread_ts && { thread_ts: message.thread_ts }) },
+      message: {
+        type: 'message',
+        user: message.user,
+        text,
+        ts: message.ts,
+        edited: message.edited,
+        ...(message.thread_ts && { thread_ts: message.thread_ts }),
+      },
       previous_message: previous,
     });
   }
@@ -112,7 +147,16 @@ export abstract class Workspace {
   unfurl(message: FakeMessage): void {
     const ts = this.state.nextTs();
     const shown = { type: 'message', user: message.user, text: message.text, ts: message.ts };
-    this.emitEvent({ type: 'message', subtype: 'message_changed', hidden: true, channel: message.channel, ts, event_ts: ts, message: { ...shown, attachments: [{ id: 1, title: 'unfurl' }] }, previous_message: shown });
+    this.emitEvent({
+      type: 'message',
+      subtype: 'message_changed',
+      hidden: true,
+      channel: message.channel,
+      ts,
+      event_ts: ts,
+      message: { ...shown, attachments: [{ id: 1, title: 'unfurl' }] },
+      previous_message: shown,
+    });
   }
 
   remove(message: FakeMessage): void {
@@ -147,17 +191,40 @@ export abstract class Workspace {
 
   join(channel: FakeChannel, user: FakeUser): void {
     channel.members.add(user.id);
-    this.emitEvent({ type: 'member_joined_channel', user: user.id, channel: channel.id, channel_type: 'C', team: this.state.team.id, event_ts: this.state.nextTs() });
+    this.emitEvent({
+      type: 'member_joined_channel',
+      user: user.id,
+      channel: channel.id,
+      channel_type: 'C',
+      team: this.state.team.id,
+      event_ts: this.state.nextTs(),
+    });
   }
 
   leave(channel: FakeChannel, user: FakeUser): void {
     channel.members.delete(user.id);
-    this.emitEvent({ type: 'member_left_channel', user: user.id, channel: channel.id, channel_type: 'C', team: this.state.team.id, event_ts: this.state.nextTs() });
+    this.emitEvent({
+      type: 'member_left_channel',
+      user: user.id,
+      channel: channel.id,
+      channel_type: 'C',
+      team: this.state.team.id,
+      event_ts: this.state.nextTs(),
+    });
   }
 
   setTopic(channel: FakeChannel, user: FakeUser, topic: string): void {
     const ts = this.state.nextTs();
-    this.emitEvent({ type: 'message', subtype: 'channel_topic', channel: channel.id, user: user.id, topic, text: `set the channel topic: ${topic}`, ts, event_ts: ts });
+    this.emitEvent({
+      type: 'message',
+      subtype: 'channel_topic',
+      channel: channel.id,
+      user: user.id,
+      topic,
+      text: `set the channel topic: ${topic}`,
+      ts,
+      event_ts: ts,
+    });
   }
 
   /** A profile edit (`user_change` carries the whole user object). */
@@ -167,7 +234,12 @@ export abstract class Workspace {
       user.profile.image_72 = profile.image;
       user.profile.image_192 = profile.image;
     }
-    this.emitEvent({ type: 'user_change', user: { ...user, team_id: this.state.team.id }, cache_ts: Math.floor(Date.now() / 1000), event_ts: this.state.nextTs() });
+    this.emitEvent({
+      type: 'user_change',
+      user: { ...user, team_id: this.state.team.id },
+      cache_ts: Math.floor(Date.now() / 1000),
+      event_ts: this.state.nextTs(),
+    });
   }
 
   /** `/multichat <text>` typed by `user` in `channel`; returns the command id (see `responses`). */

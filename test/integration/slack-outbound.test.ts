@@ -1,0 +1,267 @@
+/**
+ * Contract: every outbound action → the Web API calls Slack documents, against the fake, with
+ * the adapter running each receiver: posts under the bridged person's name and avatar, threads,
+ * splitting, edits, deletes, reactions by name, files through the upload flow, joins on
+ * `not_in_channel`, permanent refusals, and 429s handed back with `Retry-After`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../src/bridges/errors.js';
+import type {
+  ExternalMessageId,
+  LinkTarget,
+  SendAction,
+  TargetKey,
+} from '../../src/bridges/types.js';
+import type { FakeChannel } from '../peers/slack-fake/index.js';
+import {
+  startSlackHarness,
+  type ReceiverMode,
+  type SlackHarness,
+} from '../peers/slack-fake/harness.js';
+
+const base = (target: LinkTarget) => ({
+  target,
+  targetKey: 'slack:test' as TargetKey,
+  idempotencyKey: `k-${Math.random()}`,
+  sender: { id: 'p-alice', name: 'alice', avatarUrl: 'https://avatars.example/alice.png' },
+});
+const sendAction = (
+  target: LinkTarget,
+  text: string,
+  extra: Partial<SendAction> = {},
+): SendAction => ({
+  kind: 'send',
+  ...base(target),
+  text,
+  rich: { blocks: [] },
+  ...extra,
+});
+const id = (ts: string | undefined) => ts as ExternalMessageId;
+
+describe.each<ReceiverMode>(['socket', 'http'])('slack outbound (%s receiver)', (mode) => {
+  let h: SlackHarness;
+  let general: FakeChannel;
+
+  beforeAll(async () => {
+    h = await startSlackHarness(mode, { config: { maxAttachmentBytes: 1_024 } });
+    general = h.fake.addChannel('general');
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('send → chat.postMessage with username, icon_url and the mrkdwn text', async () => {
+    const result = await h.adapter.send(sendAction({ channel: general.id }, 'hi *there* <@U0BOB>'));
+    expect(result.externalIds).toHaveLength(1);
+    const stored = h.fake.state.message(general.id, result.externalIds[0] as string);
+    expect(stored).toMatchObject({
+      text: 'hi *there* <@U0BOB>',
+      username: 'alice',
+      icon_url: 'https://avatars.example/alice.png',
+    });
+    const call = h.fake.callsOf('chat.postMessage').at(-1);
+    expect(call?.token).toBe(h.fake.botToken);
+  });
+
+  it('threadRoot → thread_ts; an emote is italic', async () => {
+    const root = await h.adapter.send(sendAction({ channel: general.id }, 'root'));
+    const reply = await h.adapter.send(
+      sendAction({ channel: general.id }, 'waves', {
+        threadRoot: root.externalIds[0],
+        isEmote: true,
+      }),
+    );
+    const stored = h.fake.state.message(general.id, reply.externalIds[0] as string);
+    expect(stored).toMatchObject({ thread_ts: root.externalIds[0], text: '_waves_' });
+  });
+
+  it('a text over 4,000 characters is split into several messages, all ids returned', async () => {
+    const long = `${'a'.repeat(3_000)} ${'b'.repeat(3_000)}`;
+    const result = await h.adapter.send(sendAction({ channel: general.id }, long));
+    expect(result.externalIds).toHaveLength(2);
+    const texts = result.externalIds.map((ts) => h.fake.state.message(general.id, ts)?.text ?? '');
+    expect(texts.join(' ')).toBe(long);
+    expect(texts.every((t) => t.length <= 4_000)).toBe(true);
+  });
+
+  it('edit → chat.update; delete → chat.delete; deleting a gone message is fine', async () => {
+    const sent = await h.adapter.send(sendAction({ channel: general.id }, 'draft'));
+    const ts = sent.externalIds[0] as string;
+    await h.adapter.edit({
+      kind: 'edit',
+      ...base({ channel: general.id }),
+      externalIds: [id(ts)],
+      text: 'final',
+      rich: { blocks: [] },
+    });
+    expect(h.fake.state.message(general.id, ts)?.text).toBe('final');
+    await h.adapter.delete({
+      kind: 'delete',
+      ...base({ channel: general.id }),
+      externalIds: [id(ts)],
+    });
+    expect(h.fake.state.message(general.id, ts)).toBeUndefined();
+    await expect(
+      h.adapter.delete({ kind: 'delete', ...base({ channel: general.id }), externalIds: [id(ts)] }),
+    ).resolves.toEqual({ externalIds: [] });
+  });
+
+  it('editing a message that is gone is a permanent failure', async () => {
+    const error = await h.adapter
+      .edit({
+        kind: 'edit',
+        ...base({ channel: general.id }),
+        externalIds: [id('1700000000.000001')],
+        text: 'x',
+        rich: { blocks: [] },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error as DeliveryError).permanent).toBe(true);
+  });
+
+  it('react/unreact → reactions.add/remove by Slack name; repeats are idempotent; custom names kept', async () => {
+    const sent = await h.adapter.send(sendAction({ channel: general.id }, 'react here'));
+    const ts = id(sent.externalIds[0]);
+    const react = (emoji: string, kind: 'react' | 'unreact' = 'react') =>
+      h.adapter.react({ kind, ...base({ channel: general.id }), externalId: ts, emoji });
+    await react('👍');
+    await react('👍');
+    await react('👍🏽');
+    await react(':partyparrot:');
+    const m = h.fake.state.message(general.id, ts);
+    expect([...(m?.reactions.keys() ?? [])]).toEqual(['+1', '+1::skin-tone-4', 'partyparrot']);
+    await react('👍', 'unreact');
+    await react('👍', 'unreact');
+    expect(m?.reactions.has('+1')).toBe(false);
+    const bad = await react('not an emoji').catch((e: unknown) => e);
+    expect((bad as DeliveryError).permanent).toBe(true);
+  });
+
+  it('attachments go through getUploadURLExternal → upload_url → completeUploadExternal', async () => {
+    const bytes = Buffer.from('PNG-bytes-here');
+    const url = h.fake.publish('cat.png', bytes, 'image/png');
+    const root = await h.adapter.send(sendAction({ channel: general.id }, 'root'));
+    await h.adapter.send(
+      sendAction({ channel: general.id }, 'a cat', {
+        threadRoot: root.externalIds[0],
+        attachments: [{ url, name: 'cat.png', mimeType: 'image/png', size: bytes.length }],
+      }),
+    );
+    const slot = h.fake.callsOf('files.getUploadURLExternal').at(-1);
+    expect(slot?.args).toMatchObject({ filename: 'cat.png', length: String(bytes.length) });
+    const done = h.fake.callsOf('files.completeUploadExternal').at(-1);
+    expect(done?.args).toMatchObject({ channel_id: general.id, thread_ts: root.externalIds[0] });
+    const file = [...h.fake.state.files.values()].at(-1);
+    expect(file?.bytes?.equals(bytes)).toBe(true);
+    expect(file).toMatchObject({
+      channel: general.id,
+      title: 'cat.png',
+      thread_ts: root.externalIds[0],
+    });
+  });
+
+  it('an attachment over maxAttachmentBytes or unreachable is sent as a link instead', async () => {
+    const uploads = h.fake.callsOf('files.getUploadURLExternal').length;
+    const big = h.fake.publish('big.bin', Buffer.alloc(2_048));
+    const missing = `${h.fake.url}/public/missing.bin`;
+    const result = await h.adapter.send(
+      sendAction({ channel: general.id }, 'files', {
+        attachments: [
+          { url: big, name: 'big.bin' },
+          { url: missing, name: 'missing.bin' },
+        ],
+      }),
+    );
+    expect(result.externalIds).toHaveLength(2);
+    expect(h.fake.state.message(general.id, result.externalIds[1] as string)?.text).toBe(
+      `<${big}>\n<${missing}>`,
+    );
+    expect(h.fake.callsOf('files.getUploadURLExternal')).toHaveLength(uploads);
+  });
+
+  it('not_in_channel → conversations.join, then the post goes through', async () => {
+    const outside = h.fake.addChannel('outside', { botMember: false });
+    const result = await h.adapter.send(sendAction({ channel: outside.id }, 'hello outside'));
+    expect(h.fake.callsOf('conversations.join').map((c) => c.args['channel'])).toContain(
+      outside.id,
+    );
+    expect(h.fake.state.message(outside.id, result.externalIds[0] as string)?.text).toBe(
+      'hello outside',
+    );
+  });
+
+  it('an unknown channel is a permanent failure; resolveTarget turns #name into the id', async () => {
+    const error = await h.adapter
+      .send(sendAction({ channel: 'C0NOPE000' }, 'x'))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error as DeliveryError).permanent).toBe(true);
+    const random = h.fake.addChannel('random', { botMember: false });
+    await expect(h.adapter.resolveTarget({ channel: '#random' })).resolves.toEqual({
+      channel: random.id,
+    });
+    expect(random.members.has(h.fake.state.bot.id)).toBe(true);
+    await expect(h.adapter.resolveTarget({ channel: general.id })).resolves.toEqual({
+      channel: general.id,
+    });
+    const secret = h.fake.addChannel('secret', { private: true, botMember: false });
+    const refused = await h.adapter.resolveTarget({ channel: secret.id }).catch((e: unknown) => e);
+    expect((refused as DeliveryError).permanent).toBe(true);
+    const unknown = await h.adapter
+      .resolveTarget({ channel: '#does-not-exist' })
+      .catch((e: unknown) => e);
+    expect((unknown as DeliveryError).permanent).toBe(true);
+  });
+});
+
+describe('slack outbound limits and scopes', () => {
+  let h: SlackHarness;
+  let general: FakeChannel;
+
+  beforeAll(async () => {
+    h = await startSlackHarness('socket', {
+      fake: {
+        limits: (method) =>
+          method === 'chat.postMessage' ? { rate: 1 / 3, burst: 2 } : { rate: 1_000, burst: 1_000 },
+      },
+    });
+    general = h.fake.addChannel('general');
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('declares Slack’s per-channel pace, and a 429 comes back with Retry-After as retryAfterMs', async () => {
+    expect(h.adapter.capabilities.rateLimit).toEqual({ messagesPerSecond: 1, burst: 4 });
+    expect(h.adapter.capabilities.idempotentSends).toBe(false);
+    await h.adapter.send(sendAction({ channel: general.id }, 'one'));
+    await h.adapter.send(sendAction({ channel: general.id }, 'two'));
+    const error = await h.adapter
+      .send(sendAction({ channel: general.id }, 'three'))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error as DeliveryError).permanent).toBe(false);
+    expect((error as DeliveryError).retryAfterMs).toBe(3_000);
+    const last = h.fake.callsOf('chat.postMessage').at(-1);
+    expect(last?.status).toBe(429);
+    // Refused means not posted: only two messages exist.
+    expect(h.fake.state.history(general.id).map((m) => m.text)).toEqual(['one', 'two']);
+  });
+
+  it('without chat:write.customize a custom name is refused permanently (missing_scope)', async () => {
+    const fake = await startSlackHarness('socket', {
+      fake: { missingScopes: ['chat:write.customize'] },
+    });
+    try {
+      const channel = fake.fake.addChannel('general');
+      const error = await fake.adapter
+        .send(sendAction({ channel: channel.id }, 'x'))
+        .catch((e: unknown) => e);
+      expect((error as DeliveryError).permanent).toBe(true);
+      expect((error as Error).message).toContain('missing_scope');
+    } finally {
+      await fake.stop();
+    }
+  });
+});

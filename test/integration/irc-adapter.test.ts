@@ -369,6 +369,41 @@ if (!installed) {
       expect(bad.health().state).not.toBe('connected');
     });
 
+    it('connects over TLS and identifies to NickServ after registering', async () => {
+      const secure = await startNgircd({ tls: true });
+      cleanups.push(() => secure.stop());
+      const nickserv = await RawIrcClient.connect(secure.port, 'NickServ');
+      cleanups.push(() => nickserv.quit());
+      const events: InboundEvent[] = [];
+      const adapter = createAdapter(
+        {
+          networks: {
+            test: {
+              ...network(),
+              port: secure.tlsPort,
+              tls: true,
+              tlsVerify: false, // the test server's certificate is self-signed
+              nickserv: { password: 'hunter2' },
+            },
+          },
+        },
+        'irc' as NetworkName,
+      )({
+        logger: silent,
+        clock: { now: () => Date.now() },
+        emit: (e) => (events.push(e), Promise.resolve()),
+      });
+      cleanups.push(() => adapter.stop());
+      await adapter.start();
+      expect(adapter.health().state).toBe('connected');
+      const identify = await nickserv.waitUntil(
+        () => nickserv.messages.find((m) => m.target === 'NickServ'),
+        15_000,
+        'IDENTIFY',
+      );
+      expect(identify).toMatchObject({ nick: 'mcbot', text: 'IDENTIFY hunter2' });
+    });
+
     it('takes another nick when its own is in use, and still relays', async () => {
       const holder = await client('mcdup');
       await holder.join('#dup');

@@ -22,10 +22,10 @@ const installed = findNgircd() !== undefined;
 if (!installed && process.env.CI === 'true')
   throw new Error('ngircd is missing in CI: run .ci/install-ngircd.sh first');
 
-/** IRC line text without control codes and zero-width anti-highlight characters. */
-// eslint-disable-next-line no-control-regex -- IRC formatting is control characters
+/** IRC line text without formatting codes and zero-width anti-highlight characters. */
 const plain = (text: string) =>
-  text.replace(/[\x02\x0f\x16\x1d\x1e\x1f]|\x03\d{0,2}(,\d{1,2})?|\u200b/g, '');
+  // eslint-disable-next-line no-control-regex -- IRC formatting codes are control characters
+  text.replace(/[\x02\x0f\x16\x1d\x1e\x1f\u200b]|\x03\d{0,2}(,\d{1,2})?/g, '');
 
 if (!installed) {
   describe('Slack ⇄ Multichat ⇄ IRC', () => {

@@ -249,6 +249,25 @@ describe('slack outbound limits and scopes', () => {
     expect(h.fake.state.history(general.id).map((m) => m.text)).toEqual(['one', 'two']);
   });
 
+  it('by default an attachment on a loopback or private address is not fetched (sent as a link)', async () => {
+    const guarded = await startSlackHarness('socket', {
+      config: { allowPrivateAttachmentUrls: false },
+    });
+    try {
+      const channel = guarded.fake.addChannel('general');
+      const url = guarded.fake.publish('secret.txt', Buffer.from('internal'));
+      const result = await guarded.adapter.send(
+        sendAction({ channel: channel.id }, 'see', { attachments: [{ url, name: 'secret.txt' }] }),
+      );
+      expect(guarded.fake.callsOf('files.getUploadURLExternal')).toHaveLength(0);
+      expect(
+        result.externalIds.map((ts) => guarded.fake.state.message(channel.id, ts)?.text),
+      ).toEqual(['see', `<${url}>`]);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it('without chat:write.customize a custom name is refused permanently (missing_scope)', async () => {
     const fake = await startSlackHarness('socket', {
       fake: { missingScopes: ['chat:write.customize'] },

@@ -6,9 +6,22 @@
  * was lost are re-sent by the fake and processed exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeChannel, FakeUser } from '../peers/slack-fake/index.js';
-import { sign } from '../peers/slack-fake/index.js';
-import { startSlackHarness, until, type SlackHarness } from '../peers/slack-fake/harness.js';
+import { createSlackAdapter } from '../../src/bridges/slack/index.js';
+import type { NetworkName } from '../../src/bridges/types.js';
+import {
+  LOOSE_LIMITS,
+  quietLogger,
+  startSlackHarness,
+  until,
+  type SlackHarness,
+} from '../peers/slack-fake/harness.js';
+import {
+  sign,
+  startSlackFake,
+  type FakeChannel,
+  type FakeUser,
+  type SlackFake,
+} from '../peers/slack-fake/index.js';
 
 const messagesOf = (h: SlackHarness) =>
   h.events.filter((e) => e.kind === 'message').map((e) => (e.kind === 'message' ? e.text : ''));
@@ -156,5 +169,43 @@ describe('slack Socket Mode receiver', () => {
     await settle();
     const texts = messagesOf(h).filter((t) => t.startsWith('while down'));
     expect(texts).toEqual(['while down 1', 'while down 2']);
+  });
+});
+
+describe('slack connection failures are health states', () => {
+  let fake: SlackFake;
+  beforeAll(async () => {
+    fake = await startSlackFake({ limits: LOOSE_LIMITS });
+  });
+  afterAll(async () => {
+    await fake.stop();
+  });
+
+  const adapterWith = (config: Record<string, unknown>) =>
+    createSlackAdapter(
+      { apiUrl: fake.apiUrl, startTimeoutMs: 5_000, ...config },
+      'slack' as NetworkName,
+    )({
+      logger: quietLogger,
+      clock: { now: Date.now },
+      emit: async () => undefined,
+    });
+
+  it('a revoked bot token → failed (auth.test: invalid_auth), start() does not throw', async () => {
+    const adapter = adapterWith({ botToken: 'xoxb-wrong', appToken: fake.appToken });
+    await adapter.start();
+    expect(adapter.health().state).toBe('failed');
+    expect(adapter.health().detail).toContain('invalid_auth');
+    await adapter.stop();
+    expect(adapter.health().state).toBe('stopped');
+  });
+
+  it('a wrong app token → failed, and no socket is opened', async () => {
+    const connections = fake.socket.stats.connections;
+    const adapter = adapterWith({ botToken: fake.botToken, appToken: 'xapp-wrong' });
+    await adapter.start();
+    expect(adapter.health().state).toBe('failed');
+    expect(fake.socket.stats.connections).toBe(connections);
+    await adapter.stop();
   });
 });

@@ -4,7 +4,7 @@
  * user `nobody`, so the folder is made writable for everyone. `restart()` keeps the port, so
  * clients that reconnect find the server again.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,11 +16,15 @@ export interface NgircdOptions {
   readonly nickLength?: number;
   /** Password every client must send with PASS; none by default. */
   readonly password?: string;
+  /** Also listen with TLS (a throwaway self-signed certificate) on `tlsPort`. */
+  readonly tls?: boolean;
 }
 
 export interface NgircdPeer {
   readonly host: '127.0.0.1';
   readonly port: number;
+  /** The TLS port when started with `tls: true`. */
+  readonly tlsPort?: number;
   /** Stops the server (SIGTERM, then SIGKILL) and keeps the folder for a restart. */
   kill(): Promise<void>;
   /** Starts it again on the same port and waits until it accepts connections. */
@@ -38,7 +42,7 @@ export function findNgircd(): string | undefined {
   return CANDIDATES.find((path) => existsSync(path));
 }
 
-function configText(dir: string, port: number, options: NgircdOptions): string {
+function configText(dir: string, port: number, options: NgircdOptions, tlsPort?: number): string {
   return [
     '[Global]',
     'Name = irc.test',
@@ -58,8 +62,43 @@ function configText(dir: string, port: number, options: NgircdOptions): string {
     'PAM = no',
     'Ident = no',
     'DNS = no',
+    ...(tlsPort === undefined
+      ? []
+      : [
+          '[SSL]',
+          `CertFile = ${join(dir, 'cert.pem')}`,
+          `KeyFile = ${join(dir, 'key.pem')}`,
+          `Ports = ${tlsPort}`,
+        ]),
     '',
   ].join('\n');
+}
+
+/** A throwaway key and certificate for `localhost` in `dir`, readable by ngircd's user. */
+function selfSignedCertificate(dir: string): void {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+    ],
+    { stdio: 'ignore' },
+  );
+  chmodSync(key, 0o644);
+  chmodSync(cert, 0o644);
 }
 
 /** Resolves once something accepts TCP connections on the port; rejects after `ms`. */
@@ -91,8 +130,10 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<NgircdPe
   const dir = mkdtempSync(join(tmpdir(), 'mc-ngircd-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
+  const tlsPort = options.tls ? await freePort() : undefined;
+  if (options.tls) selfSignedCertificate(dir);
   const conf = join(dir, 'ngircd.conf');
-  writeFileSync(conf, configText(dir, port, options));
+  writeFileSync(conf, configText(dir, port, options, tlsPort));
   chmodSync(conf, 0o644);
 
   let child: ChildProcess | undefined;
@@ -109,6 +150,7 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<NgircdPe
     proc.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-20_000)));
     try {
       await waitForPort(port);
+      if (tlsPort !== undefined) await waitForPort(tlsPort);
     } catch (error) {
       proc.kill('SIGKILL');
       throw new Error(`ngircd did not start:\n${log}`, { cause: error });
@@ -131,6 +173,7 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<NgircdPe
   return {
     host: '127.0.0.1',
     port,
+    ...(tlsPort !== undefined && { tlsPort }),
     kill,
     async restart() {
       await kill();

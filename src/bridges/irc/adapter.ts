@@ -81,7 +81,7 @@ export class IrcAdapter
       membership: nets.some((n) => n.mode === 'puppet'),
       attachments: false,
       rateLimit: {
-        messagesPerSecond: Math.max(1, nets.length) * Math.max(1, 1000 / slowest),
+        messagesPerSecond: (Math.max(1, nets.length) * 1000) / slowest,
         burst: Math.max(1, ...nets.map((n) => n.floodBurst)) * Math.max(1, nets.length),
       },
       idempotentSends: false,

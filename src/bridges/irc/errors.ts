@@ -30,18 +30,10 @@ export class IrcDisconnectedError extends DeliveryError {
   }
 }
 
-/** The server refused a line (cannot send to channel, banned, no such channel). */
+/** The server refused to let us into a channel (banned, invite only, full, bad key). */
 export class IrcRefusedError extends DeliveryError {
   constructor(target: string, reason: string) {
-    super(`IRC server refused the message to ${target}: ${reason}`, { permanent: true });
-  }
-}
-
-/** The connection closed before the server confirmed our lines; they are sent again. */
-export class IrcConnectionLostError extends Error {
-  constructor(network: string) {
-    super(`connection to ${network} lost`);
-    this.name = 'IrcConnectionLostError';
+    super(`IRC server refused to join ${target}: ${reason}`, { permanent: true });
   }
 }
 

@@ -1,6 +1,8 @@
 /** Unit tests of the IRC adapter's pure parts: nicks, payload splitting, flood queue, confirmations. */
 import { describe, expect, it } from 'vitest';
+import type { AdapterComponents, NetworkName } from '../types.js';
 import { resolveConfig } from './config.js';
+import { createAdapter } from './index.js';
 import { Confirmations } from './confirm.js';
 import { FloodQueue } from './flood.js';
 import { nickOf } from './ids.js';
@@ -98,5 +100,33 @@ describe('confirmations', () => {
     expect(c.pong('someone else')).toBe(false);
     expect(c.pong(token!)).toBe(true);
     expect(c.takeUnconfirmed()).toEqual(['two']);
+  });
+});
+
+describe('capabilities', () => {
+  const components: AdapterComponents = {
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    clock: { now: () => 0 },
+    emit: () => Promise.resolve(),
+  };
+  const build = (net: Record<string, unknown>) =>
+    createAdapter({ networks: { n: { host: 'h', ...net } } }, 'irc' as NetworkName)(components)
+      .capabilities;
+
+  it('declares what IRC can carry, from the config and without connecting', () => {
+    const relay = build({});
+    expect(relay).toMatchObject({
+      markup: 'irc',
+      edits: true,
+      deletes: false,
+      reactions: true,
+      membership: false,
+    });
+    expect(build({ reactions: false }).reactions).toBe(false);
+    expect(build({ mode: 'puppet' }).membership).toBe(true);
+    expect(build({ flood: { burst: 2, delayMs: 2000 } }).rateLimit).toEqual({
+      messagesPerSecond: 0.5,
+      burst: 2,
+    });
   });
 });

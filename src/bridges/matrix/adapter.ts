@@ -37,7 +37,7 @@ import { AppserviceHost } from './host.js';
 import { MediaUploader } from './media.js';
 import { Outbound } from './outbound.js';
 import type { RoleChangeEvent } from './power-levels.js';
-import { verifyRegistration } from './registration.js';
+import { verifyRegistration, type Registration } from './registration.js';
 import { Rooms } from './rooms.js';
 import { MatrixSession } from './session.js';
 
@@ -107,7 +107,13 @@ export class MatrixAdapter
   async start(): Promise<void> {
     if (this.session) return;
     this.healthMonitor.set({ state: 'connecting' });
-    const registration = await verifyRegistration(this.config);
+    let registration: Registration;
+    try {
+      registration = await verifyRegistration(this.config);
+    } catch (error) {
+      this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });
+      throw error;
+    }
     if (!loggingConfigured) {
       loggingConfigured = true;
       if (!Logger.root.configured) Logger.configure({ console: 'error' });
@@ -136,13 +142,21 @@ export class MatrixAdapter
       queue: { type: 'per_room', perRequest: true },
       intentOptions: { clients: { dontCheckPowerLevel: true }, bot: { dontCheckPowerLevel: true } },
     });
-    await bridge.initialise();
-    await bridge.listen(
-      this.config.listen.port,
-      this.config.listen.host,
-      64,
-      host as unknown as AppService,
-    );
+    try {
+      await bridge.initialise();
+      await bridge.listen(
+        this.config.listen.port,
+        this.config.listen.host,
+        64,
+        host as unknown as AppService,
+      );
+    } catch (error) {
+      // e.g. the listen port is taken: release the library's timers, report why.
+      await bridge.close().catch(() => undefined);
+      await host.close();
+      this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });
+      throw error;
+    }
     const media = new MediaUploader(api);
     const ghosts = new Ghosts(bridge, this.config, media);
     const rooms = new Rooms(api, ghosts, this.config, this.botUserId);

@@ -54,7 +54,9 @@ export function buildApp(
       appToken: config.appToken ?? '',
       logger,
       clientPingTimeout: config.clientPingTimeoutMs,
-      installerOptions: { clientOptions: { ...options } },
+      // Only the base URL: apps.connections.open keeps socket-mode's own patient retries (a
+      // client that gives up while reconnecting stays down) and waits out its Tier 1 limit.
+      installerOptions: { clientOptions: { slackApiUrl: config.apiUrl, logger } },
       customPropertiesExtractor: (args: { type?: string }) =>
         args.type === 'events_api' ? { arrival: stamp() } : {},
     });

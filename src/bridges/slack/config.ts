@@ -23,6 +23,8 @@ export interface SlackConfig {
   readonly slashCommand: string;
   /** Attachments larger than this are carried as links in the text. */
   readonly maxAttachmentBytes: number;
+  /** Fetch attachments from loopback/private addresses too (off: see `url-guard.ts`). */
+  readonly allowPrivateAttachmentUrls: boolean;
   /**
    * Socket Mode: how long a ping may go unanswered, and the pause before a reconnect (the
    * socket-mode client uses one value for both).
@@ -64,6 +66,7 @@ export function readConfig(raw: unknown): SlackConfig {
     listen: { host: optStr(listen['host']) ?? '127.0.0.1', port: num(listen['port'], 3000) },
     slashCommand: slashCommand.startsWith('/') ? slashCommand : `/${slashCommand}`,
     maxAttachmentBytes: num(c['maxAttachmentBytes'], 20 * 1024 * 1024),
+    allowPrivateAttachmentUrls: c['allowPrivateAttachmentUrls'] === true,
     clientPingTimeoutMs: num(c['clientPingTimeoutMs'], 5_000),
     startTimeoutMs: num(c['startTimeoutMs'], 30_000),
   };

@@ -7,6 +7,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Attachment } from '../types.js';
 import { AttachmentFetchError, SlackUnavailableError } from './errors.js';
+import { assertPublicUrl } from './url-guard.js';
 
 export interface UploadTarget {
   readonly channel: string;
@@ -14,13 +15,20 @@ export interface UploadTarget {
 }
 
 /** Fetches `attachment` and shares it at `target`. @throws AttachmentFetchError, or a Web API error. */
+export interface UploadLimits {
+  readonly maxBytes: number;
+  /** Fetch from loopback and private addresses too (see `url-guard.ts`). */
+  readonly allowPrivate: boolean;
+}
+
 export async function uploadAttachment(
   web: webApi.WebClient,
   target: UploadTarget,
   attachment: Attachment,
-  maxBytes: number,
+  limits: UploadLimits,
 ): Promise<string> {
-  const bytes = await download(attachment.url, maxBytes);
+  if (!limits.allowPrivate) await assertPublicUrl(attachment.url);
+  const bytes = await download(attachment.url, limits.maxBytes);
   const name = attachment.name || 'file';
   const slot = await web.files.getUploadURLExternal({ filename: name, length: bytes.byteLength });
   if (!slot.upload_url || !slot.file_id)
@@ -44,7 +52,8 @@ async function download(url: string, maxBytes: number): Promise<Uint8Array> {
   if (!/^https?:\/\//i.test(url)) throw new AttachmentFetchError(url, 'not an http(s) URL');
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    // No redirects: a public URL must not bounce the fetch to a private one.
+    res = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'error' });
   } catch (error) {
     throw new AttachmentFetchError(url, error instanceof Error ? error.message : String(error));
   }

@@ -60,12 +60,10 @@ export class Outbound {
     const links: string[] = [];
     for (const attachment of action.attachments ?? []) {
       try {
-        await uploadAttachment(
-          this.deps.web(),
-          { channel, threadTs },
-          attachment,
-          this.deps.config.maxAttachmentBytes,
-        );
+        await uploadAttachment(this.deps.web(), { channel, threadTs }, attachment, {
+          maxBytes: this.deps.config.maxAttachmentBytes,
+          allowPrivate: this.deps.config.allowPrivateAttachmentUrls,
+        });
       } catch (error) {
         this.deps.logger.warn(
           { url: attachment.url, err: String(error) },

@@ -115,6 +115,7 @@ class P2PHost implements P2P {
     await this.gossip?.stop();
     await this.sync?.stop();
     await host.stop();
+    await this.sync?.settled();
     this.host = undefined;
     this.log.info({}, 'p2p: stopped');
   }

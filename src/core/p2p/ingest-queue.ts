@@ -28,7 +28,7 @@ export class IngestQueue {
   private queue: Waiting[] = [];
   private running = false;
 
-  constructor(private readonly node: Pick<SyncNode, 'ingest' | 'frontier'>) {}
+  constructor(private readonly node: Pick<SyncNode, 'ingest' | 'on' | 'getEntries'>) {}
 
   /** Offers one entry; resolves with what the node did with it. */
   offer(id: EntryId, envelope: EntryEnvelope): Promise<IngestFate> {
@@ -56,25 +56,26 @@ export class IngestQueue {
   }
 
   private async ingest(batch: Waiting[]): Promise<IngestFate[]> {
-    // One entry: the counts say everything.
-    if (batch.length === 1) {
-      const result = await this.node.ingest([batch[0]!.envelope]);
-      const refused = result.rejected[0];
-      if (refused) return [{ kind: 'rejected', reason: refused.reason }];
-      if (result.accepted > 0) return [{ kind: 'accepted' }];
-      return [{ kind: result.pending > 0 ? 'pending' : 'duplicate' }];
+    // The node reports counts for the whole call; which entries it applied it tells through
+    // `entry` events emitted during the call. (Author heads would need a scan of every log.)
+    const applied = new Set<string>();
+    const off = this.node.on('entry', (event) => {
+      if (!event.local) applied.add(`${event.envelope.entry.author}:${event.envelope.entry.seq}`);
+    });
+    let result;
+    try {
+      result = await this.node.ingest(batch.map((w) => w.envelope));
+    } finally {
+      off();
     }
-    // Several: tell them apart by the author heads before and after.
-    const before = this.node.frontier();
-    const result = await this.node.ingest(batch.map((w) => w.envelope));
     const refused = new Map(result.rejected.map((r) => [r.entry as string, r.reason]));
-    const after = result.pending > 0 ? this.node.frontier() : undefined;
     return batch.map(({ id, envelope: { entry } }): IngestFate => {
       const reason = refused.get(id);
       if (reason !== undefined) return { kind: 'rejected', reason };
-      if (entry.seq <= (before.get(entry.author) ?? 0)) return { kind: 'duplicate' };
-      if (after && entry.seq > (after.get(entry.author) ?? 0)) return { kind: 'pending' };
-      return { kind: 'accepted' };
+      if (applied.has(`${entry.author}:${entry.seq}`)) return { kind: 'accepted' };
+      if (result.pending === 0) return { kind: 'duplicate' };
+      if (result.duplicates === 0) return { kind: 'pending' };
+      return { kind: this.node.getEntries([id]).length > 0 ? 'duplicate' : 'pending' };
     });
   }
 }

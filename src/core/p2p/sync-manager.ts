@@ -60,6 +60,13 @@ export class SyncManager {
     for (const t of this.repairTimers.values()) clearTimeout(t);
     this.repairTimers.clear();
     await this.host.unhandle(SYNC_PROTOCOL).catch(() => {});
+  }
+
+  /**
+   * Resolves when every running exchange has ended. Call after the host stopped: closing the
+   * connections ends them quickly instead of letting a long catch-up finish first.
+   */
+  async settled(): Promise<void> {
     await Promise.allSettled([...this.runs.values()].map((r) => r.running));
   }
 

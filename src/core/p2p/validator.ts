@@ -38,7 +38,7 @@ const FORWARD_AHEAD = 256;
 
 /** Creates the msgIdFn and the topic validator; they share a decode cache keyed by the bytes. */
 export function createEntryValidation(
-  node: Pick<SyncNode, 'ingest' | 'frontier'>,
+  node: Pick<SyncNode, 'ingest' | 'on' | 'getEntries' | 'entriesAfter'>,
   hooks: EntryValidatorHooks,
 ) {
   const decoded = new WeakMap<Uint8Array, Decoded | null>();
@@ -75,7 +75,7 @@ export function createEntryValidation(
       return 'reject';
     }
     const { author } = value.envelope.entry;
-    if (topic === LOG_TOPIC && !node.frontier().has(author)) {
+    if (topic === LOG_TOPIC && node.entriesAfter(author, 0, 1).length === 0) {
       // A profile change of an author this node does not replicate: it would wait forever for
       // the start of that log. The log arrives with the first followed channel they write in.
       return 'ignore';
@@ -96,8 +96,10 @@ export function createEntryValidation(
       // every node downstream would see the same gap: forward it when its author really signed
       // it and it is near the author's known head (a far-ahead entry is not worth carrying).
       const { entry } = value.envelope;
-      const head = node.frontier().get(author) ?? 0;
-      if (entry.seq <= head + FORWARD_AHEAD && hasValidSignature(entry)) return 'accept';
+      const nearHead =
+        entry.seq <= FORWARD_AHEAD ||
+        node.entriesAfter(author, entry.seq - FORWARD_AHEAD - 1, 1).length > 0;
+      if (nearHead && hasValidSignature(entry)) return 'accept';
     }
     return 'ignore';
   }

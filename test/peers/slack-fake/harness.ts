@@ -53,6 +53,8 @@ export async function startSlackHarness(
         ? { appToken: fake.appToken }
         : { signingSecret: fake.signingSecret, listen: { host: '127.0.0.1', port } }),
       clientPingTimeoutMs: 300,
+      // The fake serves attachments on loopback.
+      allowPrivateAttachmentUrls: true,
       startTimeoutMs: 10_000,
       ...options.config,
     },

@@ -11,6 +11,15 @@ export const slackBridgeSchema = z
     apiUrl: httpUrlSchema.default('https://slack.com/api/'),
     /** Events API receiver (mode http); requests arrive on /slack/events. */
     listen: listenSchema(3000).optional(),
+    /** The slash command the adapter answers (`/multichat` unless renamed in the app manifest). */
+    slashCommand: z
+      .string()
+      .regex(/^\/?[a-z0-9_-]+$/)
+      .optional(),
+    /** Attachments larger than this are bridged as links instead of uploaded files. */
+    maxAttachmentBytes: z.number().int().positive().optional(),
+    /** Fetch attachments from loopback/private addresses too (off by default: SSRF guard). */
+    allowPrivateAttachmentUrls: z.boolean().optional(),
   })
   .strict()
   .superRefine((slack, ctx) => {

@@ -142,8 +142,14 @@ export interface InboundEdit extends InboundBase {
   readonly self?: boolean;
 }
 
-export interface InboundDelete extends InboundBase {
+/**
+ * A message was deleted. `sender` is who deleted it where the network says so; networks that
+ * do not (Discord's MESSAGE_DELETE) leave it out, and the router redacts as the person who sent
+ * the message (a profile this gateway controls), never as anyone else.
+ */
+export interface InboundDelete extends Omit<InboundBase, 'sender'> {
   readonly kind: 'delete';
+  readonly sender?: ExternalSender;
   readonly externalId: ExternalMessageId;
   readonly self?: boolean;
 }

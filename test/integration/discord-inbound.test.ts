@@ -115,7 +115,7 @@ describe('discord inbound', () => {
       sender: { externalId: bob.id },
     });
     const deletes = await next(from, 'delete', 3);
-    expect(deletes.map((d) => [d.externalId, d.sender.externalId])).toEqual([
+    expect(deletes.map((d) => [d.externalId, d.sender?.externalId])).toEqual([
       [a.id, bob.id],
       [b.id, carol.id],
       [c.id, carol.id],

@@ -121,6 +121,14 @@ describe('discord across a gateway restart', () => {
     await until(() => netB.at(atB).some((p) => p.text === 'short-lived'), 'second message → b');
     fake.remove(later.id);
     await until(() => !netB.at(atB).some((p) => p.text === 'short-lived'), 'discord delete → b');
+
+    // MESSAGE_DELETE names no author; this process never saw who wrote the message from before
+    // the restart, so the router redacts it as the bridged person it maps to.
+    fake.remove(fromDiscord.id);
+    await until(
+      () => !netB.at(atB).some((p) => p.text === 'edited on discord'),
+      'discord delete of a message from before the restart → b',
+    );
     await second.stop();
   });
 });

@@ -400,11 +400,11 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
     await dave.join(room);
     await dave.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/leave`, {});
     const got = await waitForEvent(events, (e) => {
-      const mine = e.filter((x) => 'sender' in x && x.sender.externalId === dave.userId);
+      const mine = e.filter((x) => 'sender' in x && x.sender?.externalId === dave.userId);
       return mine.length >= 2 ? mine : undefined;
     });
     expect(got.map((e) => e.kind)).toEqual(['join', 'leave']);
-    expect(got.map((e) => ('sender' in e ? e.sender.displayName : ''))).toEqual([
+    expect(got.map((e) => ('sender' in e ? e.sender?.displayName : ''))).toEqual([
       'Dave D.',
       'Dave D.',
     ]);

@@ -130,16 +130,39 @@ describe('slack Socket Mode receiver', () => {
     await until(() => h.fake.socket.unacked === 0, 'the ack');
   });
 
+  it('a burst of mixed event types reaches the router in Socket Mode order', async () => {
+    const from = h.events.length;
+    const dave = h.fake.addUser('dave');
+    const expected: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const m = h.fake.say(general, bob, `burst ${i}`);
+      h.fake.react(m, dave, 'eyes');
+      h.fake.join(general, dave);
+      h.fake.changeProfile(dave, { displayName: `dave ${i}` });
+      expected.push('message', 'reaction', 'join', 'profile');
+    }
+    await until(() => h.events.length - from >= expected.length, 'the burst');
+    expect(h.events.slice(from).map((e) => e.kind)).toEqual(expected);
+    const names = h.events
+      .slice(from)
+      .filter((e) => e.kind === 'profile')
+      .map((e) => e.sender.displayName);
+    expect(names).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `dave ${i}`));
+  });
+
   it('refresh_requested → reconnect; envelopes whose acks were lost are re-sent and processed once', async () => {
     const connections = h.fake.socket.stats.connections;
     const healths: string[] = [];
     const off = h.adapter.onHealthChange((s) => healths.push(s.state));
+    const dropped = h.fake.socket.stats.droppedAcks;
     h.fake.socket.dropAcks = true;
     const sent = ['lost ack 1', 'lost ack 2', 'lost ack 3'].map((t) => h.fake.say(general, bob, t));
     await until(
       () => sent.every((m) => h.events.some((e) => e.kind === 'message' && e.externalId === m.ts)),
       'first deliveries',
     );
+    // The adapter's acks reached the fake and were lost there.
+    await until(() => h.fake.socket.stats.droppedAcks >= dropped + 3, 'the acks (dropped)');
     expect(h.fake.socket.unacked).toBe(3);
     h.fake.socket.dropAcks = false;
     h.fake.socket.refresh('refresh_requested');

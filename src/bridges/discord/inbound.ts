@@ -171,18 +171,11 @@ export class Inbound {
   private deleted(channelId: string, messageId: string): void {
     const where = this.where(channelId);
     const externalId = encodeMessageId(messageId, where.threadId);
+    // MESSAGE_DELETE names no author; when this process saw the message it knows who wrote it,
+    // otherwise (a message from before a restart) the router redacts as the mapped sender.
     const sender = this.authors.get(externalId);
-    if (!sender) {
-      // MESSAGE_DELETE names no author, and the core lets only the author (or a moderator)
-      // redact: without the author there is no one to redact as.
-      this.deps.logger.warn(
-        { externalId },
-        'discord: delete of a message whose author is unknown; not bridged',
-      );
-      return;
-    }
     this.authors.delete(externalId);
-    void this.deps.emit({ kind: 'delete', target: where.target, sender, externalId });
+    void this.deps.emit({ kind: 'delete', target: where.target, externalId, ...(sender && { sender }) });
   }
 
   private where(channelId: string): Where {

@@ -76,7 +76,11 @@ export class InboundHandler {
       return;
     }
     if (event.kind === 'topic') return; // the core has no topic intent yet
-    const user = await this.ensureUser(network, event.sender);
+    if (event.kind === 'delete' && !event.sender) {
+      await this.deleteAsSender(network, link, event.externalId);
+      return;
+    }
+    const user = await this.ensureUser(network, event.sender!);
     if (event.kind === 'leave') {
       if (this.ctx.node.roleOf(link.channel, user.id) === 'member') {
         await this.ctx.node.submit(user.id, { kind: 'leaveChannel', channel: link.channel });
@@ -112,6 +116,21 @@ export class InboundHandler {
         emoji: event.emoji,
       });
     }
+  }
+
+  /**
+   * A delete that names no deleter: redact as the message's own sender, which only works for a
+   * person this gateway bridged (the core refuses anyone else, and the refusal is logged).
+   */
+  private async deleteAsSender(network: NetworkName, link: Link, externalId: ExternalMessageId) {
+    const message = await this.messageOf(link, externalId);
+    const sender = message && this.ctx.node.getMessage(message)?.sender.id;
+    if (!message || !sender) return;
+    const origin = { network, targetKey: link.targetKey };
+    await this.noted({ kind: 'delete', message, user: sender }, origin, sender, {
+      kind: 'redactMessage',
+      message,
+    });
   }
 
   private async message(

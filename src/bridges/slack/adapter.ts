@@ -3,7 +3,7 @@
  * API client for outbound actions, and the `/multichat` slash command. Owns its connection and
  * its caches; the router owns ordering, retries, rate limits and the mapping store.
  */
-import { webApi, type App } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import type {
   AdapterCapabilities,
   AdapterComponents,
@@ -22,29 +22,15 @@ import type {
 } from '../types.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
 import type { SlackConfig } from './config.js';
-import type {
-  SlackEventBody,
-  SlackMemberEvent,
-  SlackMessage,
-  SlackReactionEvent,
-} from './events.js';
 import { toDeliveryError } from './failures.js';
 import { SeenEvents } from './ids.js';
 import { Inbound, type SelfIds } from './inbound.js';
 import { ArrivalOrder } from './order.js';
 import { MAX_TEXT, Outbound } from './outbound.js';
-import { SlashCommand, type LinkCommandHandler, type SlashPayload } from './slash.js';
+import { registerListeners } from './listeners.js';
+import { SlashCommand, type LinkCommandHandler } from './slash.js';
 import { resolveChannel } from './targets.js';
-import { Users, type SlackUser } from './users.js';
-
-const HANDLED = new Set([
-  'message',
-  'reaction_added',
-  'reaction_removed',
-  'member_joined_channel',
-  'member_left_channel',
-  'user_change',
-]);
+import { Users } from './users.js';
 
 export class SlackAdapter
   implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
@@ -121,7 +107,14 @@ export class SlackAdapter
     }
     const built = buildApp(this.config, this.self, this.logger, () => this.order.stamp());
     this.built = built;
-    this.listen(built.app);
+    registerListeners(built.app, {
+      inbound: this.inbound,
+      order: this.order,
+      seen: this.seen,
+      slash: this.slash,
+      slashCommand: this.config.slashCommand,
+      logger: this.components.logger,
+    });
     this.watchSocket(built);
     const started =
       this.config.mode === 'socket'
@@ -141,6 +134,9 @@ export class SlackAdapter
           detail: `not connected after ${this.config.startTimeoutMs} ms`,
         });
     } catch (error) {
+      // Start from scratch on the next start() (the gateway may retry).
+      this.built = undefined;
+      await built.app.stop().catch(() => undefined);
       this.setHealth({
         state: 'failed',
         detail: error instanceof Error ? error.message : String(error),
@@ -188,60 +184,6 @@ export class SlackAdapter
   /** `{channel: 'C…'}` or `{channel: '#name'}` → `{channel: 'C…'}`; the bot joins if it can. */
   resolveTarget(target: LinkTarget): Promise<LinkTarget> {
     return resolveChannel(this.web, target);
-  }
-
-  private listen(app: App): void {
-    const queue = (
-      body: SlackEventBody,
-      context: Record<string, unknown>,
-      run: () => Promise<void>,
-    ) => {
-      const arrival = typeof context['arrival'] === 'number' ? context['arrival'] : undefined;
-      // Socket Mode re-sends envelopes not acknowledged before a reconnect, HTTP retries on
-      // timeouts: the event id makes each event count once.
-      const fresh = body.event_id === undefined || this.seen.first(body.event_id);
-      this.order.put(arrival, fresh ? run : undefined);
-    };
-    app.event('message', async ({ event, body, context }) => {
-      queue(body, context, () => this.inbound.message(event as unknown as SlackMessage));
-    });
-    for (const type of ['reaction_added', 'reaction_removed'] as const) {
-      app.event(type, async ({ event, body, context }) => {
-        queue(body, context, () => this.inbound.reaction(event as unknown as SlackReactionEvent));
-      });
-    }
-    for (const type of ['member_joined_channel', 'member_left_channel'] as const) {
-      app.event(type, async ({ event, body, context }) => {
-        queue(body, context, () => this.inbound.member(event as unknown as SlackMemberEvent));
-      });
-    }
-    app.event('user_change', async ({ event, body, context }) => {
-      queue(body, context, () => this.inbound.userChange(event.user as unknown as SlackUser));
-    });
-    // Events of other types still arrive (a workspace may subscribe to more): their stamps
-    // are filled here so they never hold the queue.
-    app.use(async ({ body, context, next }) => {
-      const type = (body as SlackEventBody).event?.type;
-      if (type !== undefined && !HANDLED.has(type) && typeof context['arrival'] === 'number') {
-        this.order.put(context['arrival'], undefined);
-      }
-      await next();
-    });
-    app.command(this.config.slashCommand, async ({ command, ack, respond }) => {
-      await ack();
-      void this.slash
-        .answer(command as SlashPayload)
-        .then((text) => respond({ response_type: 'ephemeral', text }))
-        .catch((error: unknown) =>
-          this.components.logger.warn(
-            { err: String(error) },
-            'slack: could not answer the slash command',
-          ),
-        );
-    });
-    app.error(async (error) => {
-      this.components.logger.warn({ err: error.message }, 'slack: bolt error');
-    });
   }
 
   private watchSocket(built: BuiltApp): void {

@@ -56,7 +56,7 @@ export function buildApp(
       clientPingTimeout: config.clientPingTimeoutMs,
       // Only the base URL: apps.connections.open keeps socket-mode's own patient retries (a
       // client that gives up while reconnecting stays down) and waits out its Tier 1 limit.
-      installerOptions: { clientOptions: { slackApiUrl: config.apiUrl, logger } },
+      installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } },
       customPropertiesExtractor: (args: { type?: string }) =>
         args.type === 'events_api' ? { arrival: stamp() } : {},
     });

@@ -1,6 +1,6 @@
 /**
- * Keeps the node connected: bootstrap peers and peers known to speak our sync protocol are
- * redialled while unconnected (libp2p's bootstrap module dials only once, and a restarted peer
+ * Keeps the node connected: peers found by discovery (mDNS) are dialled, and bootstrap peers and
+ * peers known to speak our sync protocol are redialled while unconnected (libp2p's bootstrap module dials only once, and a restarted peer
  * or a healed partition must be found again), with a per-peer exponential backoff. Peers put on
  * the deny list are hung up on at once.
  */
@@ -38,6 +38,16 @@ export class ConnectionKeeper {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** A discovery service (mDNS, bootstrap) found a peer: libp2p does not dial it by itself. */
+  discovered(peer: PeerId, addresses: readonly Multiaddr[]): void {
+    const id = peer.toString();
+    if (id === this.host.peerId.toString() || this.isDenied(id)) return;
+    if (this.host.getPeers().some((p) => p.equals(peer))) return;
+    const failure = this.failures.get(id);
+    if (failure && failure.next > Date.now()) return;
+    void this.dial(id, addresses.length > 0 ? [...addresses] : peer);
   }
 
   /** Forgets dial failures (after the deny list changed, old refusals say nothing). */
@@ -85,7 +95,7 @@ export class ConnectionKeeper {
     }
   }
 
-  private async dial(id: string, target: PeerId | Multiaddr): Promise<void> {
+  private async dial(id: string, target: PeerId | Multiaddr | Multiaddr[]): Promise<void> {
     try {
       await this.host.dial(target, { signal: AbortSignal.timeout(5_000) });
       this.failures.delete(id);

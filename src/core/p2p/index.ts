@@ -3,7 +3,7 @@
  * for presence, the log sync protocol and discovery. `createP2P(options)(components)` builds it
  * without I/O; `start()` listens and joins the network, `stop()` leaves it.
  */
-import type { PeerId } from '@libp2p/interface';
+import type { PeerId, PeerInfo } from '@libp2p/interface';
 import { multiaddr } from '@multiformats/multiaddr';
 import { hashBytes } from '../encoding.js';
 import { silentLogger } from '../options.js';
@@ -40,6 +40,9 @@ class P2PHost implements P2P {
   private readonly onConnect = (event: CustomEvent<PeerId>) => {
     void this.sync?.syncWith(event.detail);
     this.presence?.announceSoon();
+  };
+  private readonly onDiscovery = (event: CustomEvent<PeerInfo>) => {
+    this.keeper?.discovered(event.detail.id, event.detail.multiaddrs);
   };
 
   constructor(
@@ -96,12 +99,14 @@ class P2PHost implements P2P {
       (peer) => this.denyList.has(peer),
       this.log,
     );
-    await host.start();
+    // Before start: mDNS answers and the bootstrap dials may come right after it.
+    host.addEventListener('peer:connect', this.onConnect);
+    host.addEventListener('peer:discovery', this.onDiscovery);
     await this.sync.start();
+    await host.start();
     this.gossip.start();
     this.presence.start();
     this.keeper.start();
-    host.addEventListener('peer:connect', this.onConnect);
     this.log.info({ peerId: this.peerId(), addresses: this.addresses() }, 'p2p: started');
   }
 
@@ -109,6 +114,7 @@ class P2PHost implements P2P {
     const host = this.host;
     if (!host) return;
     host.removeEventListener('peer:connect', this.onConnect);
+    host.removeEventListener('peer:discovery', this.onDiscovery);
     this.keeper?.stop();
     this.presence?.stop();
     this.denyList.stop();

@@ -132,7 +132,7 @@ describe('log chain verification on load', () => {
       body: Buffer;
     };
     const body = Buffer.from(row.body);
-    body[body.length - 3] ^= 0xff;
+    body[body.length - 3] = (body[body.length - 3] ?? 0) ^ 0xff;
     db.prepare('UPDATE entries SET body = ? WHERE id = ?').run(body, row.id);
     db.close();
     await expect(createNode({ dataDir: dir, sweepIntervalMs: 0 })).rejects.toBeInstanceOf(

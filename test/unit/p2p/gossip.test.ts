@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { multiaddr } from '@multiformats/multiaddr';
 import { generateKeyPair } from '../../../src/core/identity.js';
 import { createEntry } from '../../../src/core/log.js';
-import { createHost, type Host } from '../../../src/core/p2p/host.js';
+import type { Host } from '../../../src/core/p2p/host.js';
 import { channelTopic } from '../../../src/core/p2p/topics.js';
-import { hashBytes } from '../../../src/core/encoding.js';
 import { encodeEnvelope } from '../../../src/core/wire.js';
 import type { ChannelId, EntryEnvelope } from '../../../src/core/types.js';
 import { connect, startPeer, waitFor, type TestPeer } from './harness.js';
+import { WireInjector } from './injector.js';
 
 const started: TestPeer[] = [];
 const raw: Host[] = [];
@@ -23,24 +21,12 @@ async function peer(): Promise<TestPeer> {
   return p;
 }
 
-/** A bare gossipsub host that puts arbitrary bytes on a topic (an attacker or a buggy peer). */
+/** A bare gossipsub host that puts arbitrary bytes on b's topic (an attacker or a buggy peer). */
 async function injector(target: TestPeer, topic: string): Promise<Host> {
-  const host = await createHost({
-    seed: new Uint8Array(randomBytes(32)),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    mdns: false,
-    messageId: (_t, data) => new TextEncoder().encode(hashBytes(data)),
-    appScore: () => 0,
-    denied: () => false,
-  });
-  raw.push(host);
-  await host.start();
-  host.services.pubsub.subscribe(topic);
-  await host.dial(multiaddr(target.p2p.addresses()[0] as string));
-  await waitFor('injector in the topic mesh', () =>
-    host.services.pubsub.getSubscribers(topic).some((p) => p.toString() === target.p2p.peerId()),
-  );
-  return host;
+  const evil = await WireInjector.start();
+  raw.push(evil.host);
+  await evil.join(target.p2p.addresses()[0] as string, topic);
+  return evil.host;
 }
 
 const envelope = (e: { entry: EntryEnvelope['entry'] }): EntryEnvelope => ({

@@ -376,6 +376,33 @@ export interface TargetResolvingAdapter extends BridgeAdapter {
   resolveTarget(target: LinkTarget): Promise<LinkTarget>;
 }
 
+/** A link as the runtime's link manager shows it to adapters. */
+export interface LinkInfo {
+  readonly id: string;
+  /** The Multichat channel id. */
+  readonly channel: string;
+  readonly channelName?: string;
+  readonly network: string;
+  readonly target: LinkTarget;
+}
+
+/**
+ * Link management the runtime lends to adapters with in-network admin commands (Discord and
+ * Slack slash commands, Matrix `!mc`). Errors are the runtime's named errors (link exists, no
+ * such channel, bad target): their messages are written to be shown to the person.
+ */
+export interface LinkControl {
+  list(): Promise<readonly LinkInfo[]>;
+  /** `channel` is a Multichat channel id or name (created when missing). */
+  create(request: { channel: string; network: string; target: LinkTarget }): Promise<LinkInfo>;
+  remove(id: string): Promise<void>;
+}
+
+/** An adapter with admin commands: the runtime attaches its link control after start. */
+export interface LinkCommandAdapter extends BridgeAdapter {
+  attachLinks(control: LinkControl): void;
+}
+
 /** `createXAdapter(config)` returns this; calling it does no I/O. */
 export type AdapterBuilder = (components: AdapterComponents) => BridgeAdapter;
 

@@ -71,8 +71,15 @@ beforeAll(async () => {
   channel = await a.gw.createChannel(a.token, 'general');
   await a.gw.post(a.token, channel, 'welcome');
   // B and C have never seen the channel: joining by id fetches it from peers.
-  await b.gw.join(b.token, channel);
-  await c.gw.join(c.token, channel);
+  for (const m of [b, c]) {
+    const joined = await m.gw.api('POST', `/api/v1/channels/${channel}/join`, undefined, m.token);
+    if (joined.status !== 200) {
+      throw new Error(
+        `join of a channel known only to a peer answered ${joined.status}: the join route must ` +
+          `call status.p2p.fetchChannel(id) for an unknown channel (${JSON.stringify(joined.body)})`,
+      );
+    }
+  }
   await converged(1);
   await new Promise((r) => setTimeout(r, 1500)); // a gossipsub heartbeat grafts the channel mesh
 }, 180_000);

@@ -1,6 +1,6 @@
 /**
- * End to end: Slack (the fake, spoken to by the real bolt app inside a `multichat start`
- * process over Socket Mode) ⇄ Multichat ⇄ IRC (a real ngircd). The link names the Slack channel
+ * End to end, once per receiver (Socket Mode, then the HTTP Events API with signed requests):
+ * Slack (the fake, spoken to by the real bolt app inside a `multichat start` process) ⇄ Multichat ⇄ IRC (a real ngircd). The link names the Slack channel
  * as `#general`, which the adapter resolves to its id. A Slack message reaches #proj with its
  * author and formatting; an IRC line reaches Slack through chat.postMessage under the IRC nick;
  * a Slack edit arrives on IRC as a correction; the bot's own posts, which Slack echoes back as
@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayRun } from '../peers/discord-fake/gateway-run.js';
+import { freePort } from '../peers/free-port.js';
 import { findNgircd, startNgircd, type NgircdPeer } from '../peers/ngircd.js';
 import { until } from '../peers/slack-fake/harness.js';
 import {
@@ -32,99 +33,106 @@ if (!installed) {
     it.skip('skipped: ngircd is not installed', () => {});
   });
 } else {
-  let fake: SlackFake;
-  let irc: NgircdPeer;
-  let gateway: GatewayRun;
-  let ircbob: RawIrcClient;
-  let general: FakeChannel;
-  let dana: FakeUser;
+  describe.each<'socket' | 'http'>(['socket', 'http'])('slack-irc e2e over %s', (mode) => {
+    let fake: SlackFake;
+    let irc: NgircdPeer;
+    let gateway: GatewayRun;
+    let ircbob: RawIrcClient;
+    let general: FakeChannel;
+    let dana: FakeUser;
 
-  beforeAll(async () => {
-    fake = await startSlackFake({ pingIntervalMs: 2_000 });
-    general = fake.addChannel('general', { botMember: false });
-    dana = fake.addUser('dana');
-    irc = await startNgircd();
-    ircbob = await RawIrcClient.connect(irc.port, 'ircbob');
-    await ircbob.join('#proj');
-    gateway = await GatewayRun.start({
-      bridges: {
-        slack: {
-          botToken: fake.botToken,
-          appToken: fake.appToken,
-          mode: 'socket',
-          apiUrl: fake.apiUrl,
-        },
-        irc: {
-          networks: {
-            local: {
-              host: '127.0.0.1',
-              port: irc.port,
-              tls: false,
-              nick: 'mcgw',
-              flood: { burst: 10, delayMs: 100 },
+    beforeAll(async () => {
+      fake = await startSlackFake({ pingIntervalMs: 2_000 });
+      const port = await freePort();
+      if (mode === 'http') fake.useHttp(`http://127.0.0.1:${port}/slack/events`);
+      general = fake.addChannel('general', { botMember: false });
+      dana = fake.addUser('dana');
+      irc = await startNgircd();
+      ircbob = await RawIrcClient.connect(irc.port, 'ircbob');
+      await ircbob.join('#proj');
+      gateway = await GatewayRun.start({
+        bridges: {
+          slack: {
+            botToken: fake.botToken,
+            apiUrl: fake.apiUrl,
+            mode,
+            ...(mode === 'socket'
+              ? { appToken: fake.appToken }
+              : { signingSecret: fake.signingSecret, listen: { host: '127.0.0.1', port } }),
+          },
+          irc: {
+            networks: {
+              local: {
+                host: '127.0.0.1',
+                port: irc.port,
+                tls: false,
+                nick: 'mcgw',
+                flood: { burst: 10, delayMs: 100 },
+              },
             },
           },
         },
-      },
-      links: [
-        {
-          channel: 'general',
-          irc: { network: 'local', channel: '#proj' },
-          slack: { channel: '#general' },
-        },
-      ],
-    });
-    await ircbob.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcgw', 30_000);
-  }, 120_000);
-
-  afterAll(async () => {
-    await ircbob?.quit().catch(() => undefined);
-    await gateway?.destroy();
-    await irc?.stop();
-    await fake?.stop();
-  });
-
-  describe('Slack ⇄ Multichat ⇄ IRC', () => {
-    it('the gateway joined the linked channel it was not in, over Socket Mode', () => {
-      expect(general.members.has(fake.state.bot.id)).toBe(true);
-      expect(fake.socket.connected).toBe(true);
-    });
-
-    it('a Slack message reaches IRC with its author and formatting', async () => {
-      fake.say(general, dana, 'hello *irc* people :wave:');
-      const [line] = await ircbob.waitForMessages('#proj', 1, 30_000);
-      expect(line?.nick).toBe('mcgw');
-      expect(line?.text).toContain('\x02'); // bold kept as IRC bold
-      expect(plain(line?.text ?? '')).toBe('<dana> hello irc people 👋');
-    });
-
-    it('an IRC line reaches Slack under the IRC nick, in mrkdwn', async () => {
-      ircbob.say('#proj', 'hi from \x02irc\x02');
-      const found = () =>
-        fake.state
-          .history(general.id)
-          .find((m) => m.username !== undefined && m.text.includes('hi from'));
-      await until(() => found() !== undefined, 'the IRC line on Slack', 3_000);
-      expect(found()).toMatchObject({
-        text: 'hi from *irc*',
-        username: 'ircbob',
-        bot_id: fake.state.botId,
+        links: [
+          {
+            channel: 'general',
+            irc: { network: 'local', channel: '#proj' },
+            slack: { channel: '#general' },
+          },
+        ],
       });
+      await ircbob.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcgw', 30_000);
+    }, 120_000);
+
+    afterAll(async () => {
+      await ircbob?.quit().catch(() => undefined);
+      await gateway?.destroy();
+      await irc?.stop();
+      await fake?.stop();
     });
 
-    it('a Slack edit arrives on IRC as a correction, and nothing echoes back', async () => {
-      const before = ircbob.messagesIn('#proj').length;
-      const original = fake.state
-        .history(general.id)
-        .find((m) => m.text === 'hello *irc* people :wave:');
-      fake.edit(original!, 'hello *irc* folks');
-      const lines = await ircbob.waitForMessages('#proj', before + 1, 30_000);
-      expect(plain(lines.at(-1)?.text ?? '')).toContain('hello irc folks');
-      // One Slack post for the one IRC line (its echo event was not bridged back to IRC).
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const posts = fake.state.history(general.id).filter((m) => m.bot_id === fake.state.botId);
-      expect(posts.map((m) => m.text)).toEqual(['hi from *irc*']);
-      expect(ircbob.messagesIn('#proj').filter((m) => m.nick === 'mcgw')).toHaveLength(2);
+    describe(`Slack (${mode}) ⇄ Multichat ⇄ IRC`, () => {
+      it('the gateway joined the linked channel it was not in, and receives over its mode', () => {
+        expect(general.members.has(fake.state.bot.id)).toBe(true);
+        expect(fake.socket.connected).toBe(mode === 'socket');
+      });
+
+      it('a Slack message reaches IRC with its author and formatting', async () => {
+        fake.say(general, dana, 'hello *irc* people :wave:');
+        const [line] = await ircbob.waitForMessages('#proj', 1, 30_000);
+        expect(line?.nick).toBe('mcgw');
+        expect(line?.text).toContain('\x02'); // bold kept as IRC bold
+        expect(plain(line?.text ?? '')).toBe('<dana> hello irc people 👋');
+      });
+
+      it('an IRC line reaches Slack under the IRC nick, in mrkdwn', async () => {
+        ircbob.say('#proj', 'hi from \x02irc\x02');
+        const found = () =>
+          fake.state
+            .history(general.id)
+            .find((m) => m.username !== undefined && m.text.includes('hi from'));
+        await until(() => found() !== undefined, 'the IRC line on Slack', 3_000);
+        expect(found()).toMatchObject({
+          text: 'hi from *irc*',
+          username: 'ircbob',
+          bot_id: fake.state.botId,
+        });
+      });
+
+      it('a Slack edit arrives on IRC as a correction, and nothing echoes back', async () => {
+        const before = ircbob.messagesIn('#proj').length;
+        const original = fake.state
+          .history(general.id)
+          .find((m) => m.text === 'hello *irc* people :wave:');
+        fake.edit(original!, 'hello *irc* folks');
+        const lines = await ircbob.waitForMessages('#proj', before + 1, 30_000);
+        expect(plain(lines.at(-1)?.text ?? '')).toContain('hello irc folks');
+        // One Slack post for the one IRC line (its echo event was not bridged back to IRC).
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const posts = fake.state.history(general.id).filter((m) => m.bot_id === fake.state.botId);
+        expect(posts.map((m) => m.text)).toEqual(['hi from *irc*']);
+        expect(ircbob.messagesIn('#proj').filter((m) => m.nick === 'mcgw')).toHaveLength(2);
+        if (mode === 'http') expect(fake.http?.answers.every((a) => a.status === 200)).toBe(true);
+      });
     });
   });
 }

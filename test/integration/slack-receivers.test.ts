@@ -183,6 +183,8 @@ describe('slack Socket Mode receiver', () => {
     h.fake.socket.drop();
     await until(() => !h.fake.socket.connected, 'the drop');
     const sent = ['while down 1', 'while down 2'].map((t) => h.fake.say(general, bob, t));
+    expect(h.fake.socket.connected).toBe(false);
+    expect(h.fake.socket.unacked).toBe(2);
     await until(() => h.fake.socket.stats.connections > connections, 'a new connection', 1_000);
     await until(
       () => sent.every((m) => h.events.some((e) => e.kind === 'message' && e.externalId === m.ts)),

@@ -20,6 +20,8 @@ import type {
   DeliveryResult,
   EditAction,
   EditingAdapter,
+  LinkCommandAdapter,
+  LinkControl,
   LinkTarget,
   NetworkName,
   ReactingAdapter,
@@ -37,11 +39,17 @@ import { discordCapabilities } from './capabilities.js';
 import { Modify } from './modify.js';
 import { Outbound } from './outbound.js';
 import { toDeliveryError } from './rate-limit.js';
-import { SlashCommand, type LinkCommandHandler } from './slash.js';
+import { linkCommandHandler, type LinkCommandHandler } from '../link-commands.js';
+import { SlashCommand } from './slash.js';
 import { Webhooks } from './webhooks.js';
 
 export class DiscordAdapter
-  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
+  implements
+    EditingAdapter,
+    DeletingAdapter,
+    ReactingAdapter,
+    TargetResolvingAdapter,
+    LinkCommandAdapter
 {
   readonly capabilities: AdapterCapabilities;
   readonly client: Client;
@@ -92,7 +100,12 @@ export class DiscordAdapter
     this.listen();
   }
 
-  /** Lets the gateway answer `/multichat link|unlink|links` (not part of the adapter contract). */
+  /** Lets `/multichat link|unlink|links` manage links (the runtime calls it; see LinkCommandAdapter). */
+  attachLinks(control: LinkControl): void {
+    this.setLinkCommands(linkCommandHandler(control, this.name));
+  }
+
+  /** Sets or clears the command handler directly (tests). */
   setLinkCommands(handler: LinkCommandHandler | undefined): void {
     this.slash.handler = handler;
   }

@@ -175,7 +175,12 @@ export class Inbound {
     // otherwise (a message from before a restart) the router redacts as the mapped sender.
     const sender = this.authors.get(externalId);
     this.authors.delete(externalId);
-    void this.deps.emit({ kind: 'delete', target: where.target, externalId, ...(sender && { sender }) });
+    void this.deps.emit({
+      kind: 'delete',
+      target: where.target,
+      externalId,
+      ...(sender && { sender }),
+    });
   }
 
   private where(channelId: string): Where {

@@ -14,12 +14,8 @@ const ADMINISTRATOR = 1n << 3n;
 const REPLY = 4;
 const EPHEMERAL = 1 << 6;
 
-/** What the gateway does for the command; each answer is shown to the caller. */
-export interface LinkCommandHandler {
-  link(target: LinkTarget, multichatChannel: string): Promise<string>;
-  unlink(target: LinkTarget): Promise<string>;
-  links(target: LinkTarget): Promise<string>;
-}
+export type { LinkCommandHandler } from '../link-commands.js';
+import type { LinkCommandHandler } from '../link-commands.js';
 
 /** The command as registered (application command JSON from the docs). */
 export const MULTICHAT_COMMAND = {

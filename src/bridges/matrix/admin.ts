@@ -6,21 +6,9 @@
  */
 import type { LinkTarget } from '../types.js';
 
-/** A link as the link manager shows it. */
-export interface LinkInfo {
-  readonly id: string;
-  readonly channel: string;
-  readonly channelName?: string;
-  readonly network: string;
-  readonly target: LinkTarget;
-}
-
-/** What the adapter needs of the router's LinkManager (which satisfies it as is). */
-export interface MatrixLinkControl {
-  list(): Promise<readonly LinkInfo[]>;
-  create(request: { channel: string; network: string; target: LinkTarget }): Promise<LinkInfo>;
-  remove(id: string): Promise<void>;
-}
+/** The runtime's link control (the contract's `LinkControl`), under the name this file uses. */
+export type { LinkInfo, LinkControl as MatrixLinkControl } from '../types.js';
+import type { LinkInfo, LinkControl as MatrixLinkControl } from '../types.js';
 
 export const COMMAND_PREFIX = '!mc';
 

@@ -8,6 +8,7 @@ import type {
   BridgeAdapter,
   DeletingAdapter,
   EditingAdapter,
+  LinkCommandAdapter,
   MembershipAdapter,
   PresenceAdapter,
   ReactingAdapter,
@@ -44,4 +45,8 @@ export function supportsBackfill(a: BridgeAdapter): a is BackfillAdapter {
 
 export function supportsTargetResolution(a: BridgeAdapter): a is TargetResolvingAdapter {
   return has(a, 'resolveTarget');
+}
+
+export function supportsLinkCommands(a: BridgeAdapter): a is LinkCommandAdapter {
+  return has(a, 'attachLinks');
 }

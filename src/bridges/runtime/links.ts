@@ -90,6 +90,26 @@ export class LinkManager {
     }
   }
 
+  /**
+   * Lets every adapter that resolves targets see each stored link once at start (an IRC bot
+   * joins its channels then), so links made through the API are live again after a restart,
+   * not only once their first message goes out. A failure is logged, never fatal.
+   */
+  async reopen(): Promise<void> {
+    for (const link of await this.ctx.store.links.list()) {
+      const slot = this.ctx.adapters.get(link.network);
+      if (!slot || !supportsTargetResolution(slot.adapter)) continue;
+      try {
+        await slot.adapter.resolveTarget(link.target);
+      } catch (error) {
+        this.ctx.logger.warn(
+          { link: link.id, network: link.network, err: (error as Error).message },
+          'stored link could not be reopened',
+        );
+      }
+    }
+  }
+
   private async canonicalTarget(network: string, target: LinkTarget): Promise<LinkTarget> {
     const slot = this.ctx.adapters.get(network);
     if (!slot) throw new NetworkNotConfiguredError(network);

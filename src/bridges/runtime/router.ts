@@ -18,6 +18,7 @@ import { defaultBackoff } from './backoff.js';
 import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
 import { FanOut } from './fanout.js';
 import { InboundHandler } from './inbound.js';
+import { supportsLinkCommands } from './guards.js';
 import { LinkManager } from './links.js';
 import { InboundOrigins } from './origins.js';
 import { attachPresence } from './presence.js';
@@ -108,8 +109,12 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
 
   let detach: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  const links = new LinkManager(ctx);
+  for (const { adapter } of slots.values()) {
+    if (supportsLinkCommands(adapter)) adapter.attachLinks(links);
+  }
   return {
-    links: new LinkManager(ctx),
+    links,
     async start() {
       await Promise.all(
         [...slots.values()].map(async ({ adapter }) => {

@@ -55,6 +55,7 @@ export async function startBridges(options: StartBridgesOptions): Promise<Runnin
     const runtime = createBridgeRuntime({ node: options.node, store, adapters: builders, logger });
     await runtime.start();
     await runtime.links.applyConfig(linkRequestsFromConfig(options.links));
+    await runtime.links.reopen();
     return {
       runtime,
       store,

@@ -13,6 +13,8 @@ import type {
   DeliveryResult,
   EditAction,
   EditingAdapter,
+  LinkCommandAdapter,
+  LinkControl,
   LinkTarget,
   NetworkName,
   ReactingAdapter,
@@ -20,6 +22,7 @@ import type {
   SendAction,
   TargetResolvingAdapter,
 } from '../types.js';
+import { linkCommandHandler, type LinkCommandHandler } from '../link-commands.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
 import type { SlackConfig } from './config.js';
 import { toDeliveryError } from './failures.js';
@@ -28,12 +31,17 @@ import { Inbound, type SelfIds } from './inbound.js';
 import { ArrivalOrder } from './order.js';
 import { MAX_TEXT, Outbound } from './outbound.js';
 import { registerListeners } from './listeners.js';
-import { SlashCommand, type LinkCommandHandler } from './slash.js';
+import { SlashCommand } from './slash.js';
 import { resolveChannel } from './targets.js';
 import { Users } from './users.js';
 
 export class SlackAdapter
-  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
+  implements
+    EditingAdapter,
+    DeletingAdapter,
+    ReactingAdapter,
+    TargetResolvingAdapter,
+    LinkCommandAdapter
 {
   readonly capabilities: AdapterCapabilities = {
     markup: 'slack',
@@ -87,7 +95,12 @@ export class SlackAdapter
     });
   }
 
-  /** Lets the gateway answer `/multichat link|unlink|links` (not part of the adapter contract). */
+  /** Lets `/multichat link|unlink|links` manage links (the runtime calls it after building us). */
+  attachLinks(control: LinkControl): void {
+    this.setLinkCommands(linkCommandHandler(control, this.name));
+  }
+
+  /** Sets or clears the command handler directly (tests). */
   setLinkCommands(handler: LinkCommandHandler | undefined): void {
     this.slash.handler = handler;
   }

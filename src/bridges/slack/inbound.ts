@@ -142,7 +142,9 @@ export class Inbound {
     await this.emit({
       kind: 'delete',
       target: { channel },
-      sender: previous ? await this.senderOfMessage(previous) : unknownSender(),
+      // Slack omits the deleted message when it is old; the router then redacts as the
+      // person the message maps to.
+      ...(previous && { sender: await this.senderOfMessage(previous) }),
       externalId: messageId(event.deleted_ts),
       ...(previous && this.isSelf(previous) && { self: true }),
     });
@@ -204,8 +206,4 @@ function attachmentOf(file: SlackFile): Attachment | undefined {
     ...(file.mimetype && { mimeType: file.mimetype }),
     ...(file.size !== undefined && { size: file.size }),
   };
-}
-
-function unknownSender(): ExternalSender {
-  return { externalId: 'unknown' as ExternalUserId, displayName: 'unknown' };
 }

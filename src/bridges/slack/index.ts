@@ -9,7 +9,7 @@ import { readConfig } from './config.js';
 
 export { SlackAdapter } from './adapter.js';
 export type { SlackConfig, SlackMode } from './config.js';
-export type { LinkCommandHandler } from './slash.js';
+export type { LinkCommandHandler } from '../link-commands.js';
 export { emojiOfName, nameOfEmoji } from './emoji.js';
 
 /** `createSlackAdapter(config)(components)`. */

@@ -3,17 +3,11 @@
  * (`is_admin` / `is_owner` from a fresh `users.info`: Slack shows a command to everyone, so the
  * check is ours). Answers are ephemeral, through the command's `response_url`, because link
  * changes can take longer than the 3 s Slack allows before the acknowledgement. Link
- * management belongs to the gateway: it hands the adapter a `LinkCommandHandler`.
+ * management belongs to the runtime: it lends the adapter its link control (`attachLinks`).
  */
+import type { LinkCommandHandler } from '../link-commands.js';
 import type { AdapterLogger, LinkTarget } from '../types.js';
 import type { Users } from './users.js';
-
-/** What the gateway does for the command; each answer is shown to the caller. */
-export interface LinkCommandHandler {
-  link(target: LinkTarget, multichatChannel: string): Promise<string>;
-  unlink(target: LinkTarget): Promise<string>;
-  links(target: LinkTarget): Promise<string>;
-}
 
 /** The fields of Slack's slash command payload the adapter reads. */
 export interface SlashPayload {

@@ -45,6 +45,7 @@ export class SlackFake extends Workspace {
   /** Set by `useHttp`: events go to this Request URL, signed, instead of over the socket. */
   http: EventsSender | undefined;
   private readonly server: Server;
+  private httpTurn: Promise<void> = Promise.resolve();
   private readonly host: WebApiHost;
 
   private constructor(options: SlackFakeOptions) {
@@ -107,13 +108,26 @@ export class SlackFake extends Workspace {
   }
 
   protected override deliverEvent(envelope: Record<string, unknown>): void {
-    if (this.http) void this.http.postJson(envelope).catch(() => undefined);
+    const http = this.http;
+    if (http) this.inTurn(() => http.postJson(envelope));
     else this.socket.deliver('events_api', envelope);
   }
 
   protected override deliverCommand(command: Record<string, string>): void {
-    if (this.http) void this.http.postForm(command).catch(() => undefined);
+    const http = this.http;
+    if (http) this.inTurn(() => http.postForm(command));
     else this.socket.deliver('slash_commands', command);
+  }
+
+  /**
+   * HTTP deliveries go one after another (each waits for the previous answer), so tests see a
+   * deterministic order; Slack itself promises none over HTTP.
+   */
+  private inTurn(post: () => Promise<unknown>): void {
+    this.httpTurn = this.httpTurn.then(post).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   protected override responseUrl(id: string): string {

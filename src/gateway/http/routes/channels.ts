@@ -40,7 +40,6 @@ export function channelRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.post('/channels/:id/join', async (c) => {
     const me = requireUser(c);
-    /*P2P-TEMP*/ const fetchChannel = (deps.status.p2p as { fetchChannel?: (id: string) => Promise<void> } | undefined)?.fetchChannel; if (fetchChannel && !node.getChannel(c.req.param('id') as never)) await fetchChannel.call(deps.status.p2p, c.req.param('id')).catch(() => undefined); /*P2P-TEMP-END*/
     const channel = channelOr404(node, c.req.param('id'));
     await node.submit(me.id, { kind: 'joinChannel', channel: channel.id });
     return c.json(withRole(node.getChannel(channel.id) ?? channel, node.roleOf(channel.id, me.id)));

@@ -16,7 +16,7 @@
  * store and text conversion; an adapter owns its network connection, splitting a text it cannot
  * send in one piece, and honouring the idempotency key where its network offers one.
  */
-import type { Attachment, Brand, PresenceStatus } from '../core/types.js';
+import type { Attachment, Brand, PresenceStatus, Role } from '../core/types.js';
 import type { Markup, RichText } from './format/index.js';
 import type { ExternalMessageId, LinkTarget, TargetKey } from '../mapping/types.js';
 
@@ -27,6 +27,7 @@ export type {
   Markup,
   PresenceStatus,
   RichText,
+  Role,
   TargetKey,
 };
 
@@ -85,6 +86,11 @@ export interface AdapterCapabilities {
    * ack; otherwise at-least-once, and the crash window is the send itself.
    */
   readonly idempotentSends: boolean;
+  /**
+   * A person's channel role can be set on the network (`RoleAdapter`: op, power level). Absent
+   * means false: role changes are then not sent there (inbound `role` events work regardless).
+   */
+  readonly roles?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,6 +188,16 @@ export interface InboundTopic extends InboundBase {
   readonly topic: string;
 }
 
+/**
+ * A person's role in the target changed on the network (IRC op, Matrix power level, a mapped
+ * Discord role). `role` is the whole new role, not a delta: losing op is `member`. Changes of
+ * the adapter's own puppets or ghosts are not reported (they are the router's own doing).
+ */
+export interface InboundRole extends InboundBase {
+  readonly kind: 'role';
+  readonly role: Role;
+}
+
 /** A person's name or avatar changed (network-wide, so no target). */
 export interface InboundProfile {
   readonly kind: 'profile';
@@ -202,6 +218,7 @@ export type InboundEvent =
   | InboundReaction
   | InboundMembership
   | InboundTopic
+  | InboundRole
   | InboundProfile
   | InboundPresence;
 
@@ -266,8 +283,18 @@ export interface MembershipAction extends OutboundBase {
   readonly kind: 'join' | 'leave';
 }
 
+/**
+ * `capabilities.roles`: give `sender` (the bridged person whose role changed, not who changed
+ * it) this role in the target. `member` takes elevated rights away; adapters treat a role the
+ * person already holds there as done.
+ */
+export interface RoleAction extends OutboundBase {
+  readonly kind: 'role';
+  readonly role: Role;
+}
+
 export type OutboundAction =
-  SendAction | EditAction | DeleteAction | ReactionAction | MembershipAction;
+  SendAction | EditAction | DeleteAction | ReactionAction | MembershipAction | RoleAction;
 
 export type OutboundKind = OutboundAction['kind'];
 
@@ -348,6 +375,14 @@ export interface ReactingAdapter extends BridgeAdapter {
 /** `capabilities.membership`: a bridged person joins or leaves the target visibly (puppets). */
 export interface MembershipAdapter extends BridgeAdapter {
   membership(action: MembershipAction): Promise<DeliveryResult>;
+}
+
+/**
+ * `capabilities.roles`: sets a bridged person's role in the target.
+ * @throws DeliveryError, `permanent` when the network will not allow it (no op, no power).
+ */
+export interface RoleAdapter extends BridgeAdapter {
+  setRole(action: RoleAction): Promise<DeliveryResult>;
 }
 
 /** `capabilities.presence`. */

@@ -17,6 +17,10 @@ export interface P2PStatusProvider {
   peers(): readonly string[];
   /** Multiaddrs the host listens on (with /p2p/<peerId>). */
   addresses?(): readonly string[];
+  /** Sync progress (counts and the last sync per peer), shown as-is by the status route. */
+  syncState?(): unknown;
+  /** Fetches a channel this node has never seen from its peers (a join by id). */
+  fetchChannel?(channel: string): Promise<void>;
 }
 
 /** Implemented by the bridge runtime: one entry per configured network. */

@@ -194,6 +194,15 @@ if (!installed) {
         nick: 'bob',
         role: 'moderator',
       });
+      // The same change reaches the router as a contract event.
+      expect(events.filter((e) => e.kind === 'role')).toEqual([
+        {
+          kind: 'role',
+          target: t,
+          sender: { externalId: 'bob', displayName: 'bob' },
+          role: 'moderator',
+        },
+      ]);
       expect(h.adapter.roleOf(t, 'alicia')).toBe('moderator'); // channel creator, from NAMES
       // Every message got its own external id.
       expect(new Set(messages.map((m) => m.externalId)).size).toBe(4);
@@ -304,6 +313,46 @@ if (!installed) {
       );
       expect(echo).toMatchObject({ self: true });
       expect(h.adapter.capabilities.membership).toBe(true);
+    });
+
+    it('ops and deops a puppet with MODE when the bot is op, and refuses when it is not', async () => {
+      const h = await adapterWith({ mode: 'puppet', nick: 'mcrole' });
+      const ops = target('#ops');
+      await h.adapter.resolveTarget(ops);
+      // First in the channel, the bot is its op (seen from NAMES).
+      await until(() => (h.adapter.roleOf(ops, 'mcrole') === 'moderator' ? true : undefined), 'op');
+      const kim = await client('kim');
+      await kim.join('#ops');
+      expect(h.adapter.capabilities.roles).toBe(true);
+      const role = (r: 'moderator' | 'member', channel = '#ops') => ({
+        ...sendAction(channel, ''),
+        kind: 'role' as const,
+        sender: { id: 'u-ron', name: 'ron' },
+        role: r,
+      });
+      await h.adapter.setRole(role('moderator'));
+      const plus = await kim.waitForLine((l) => l.command === 'MODE' && l.params[1] === '+o');
+      expect(plus).toMatchObject({ nick: 'mcrole', params: ['#ops', '+o', 'ron[m]'] });
+      await until(() => (h.adapter.roleOf(ops, 'ron[m]') === 'moderator' ? true : undefined), '+o');
+      // Already op: nothing is sent. Then deop.
+      await h.adapter.setRole(role('moderator'));
+      await h.adapter.setRole(role('member'));
+      const minus = await kim.waitForLine((l) => l.command === 'MODE' && l.params[1] === '-o');
+      expect(minus).toMatchObject({ nick: 'mcrole', params: ['#ops', '-o', 'ron[m]'] });
+      expect(kim.lines.filter((l) => l.command === 'MODE')).toHaveLength(2);
+      // The router's own ops are not reported back as role events.
+      expect(h.events.filter((e) => e.kind === 'role')).toEqual([]);
+
+      // In a channel someone else opened, the bot is not op: a permanent, explained refusal.
+      await kim.join('#kims');
+      await h.adapter.resolveTarget(target('#kims'));
+      await kim.waitForLine(
+        (l) => l.command === 'JOIN' && l.nick === 'mcrole' && l.params[0] === '#kims',
+      );
+      await expect(h.adapter.setRole(role('moderator', '#kims'))).rejects.toMatchObject({
+        permanent: true,
+        message: expect.stringContaining('not op in #kims'),
+      });
     });
 
     it('parks idle puppets and keeps to the connection cap', async () => {

@@ -162,6 +162,15 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     });
   });
 
+  it('a message_deleted without previous_message → delete that names no deleter', async () => {
+    const from = h.events.length;
+    const m = h.fake.say(general, bob, 'old news');
+    h.fake.remove(m, { oldMessage: true });
+    const [deleted] = await next(from, 'delete');
+    expect(deleted).toMatchObject({ externalId: m.ts, target: { channel: general.id } });
+    expect(deleted?.sender).toBeUndefined();
+  });
+
   it('reaction_added/removed → reaction with Unicode; skin tones and custom emoji kept', async () => {
     const from = h.events.length;
     const m = h.fake.say(general, bob, 'react to me');

@@ -133,6 +133,32 @@ if (!installed) {
         expect(ircbob.messagesIn('#proj').filter((m) => m.nick === 'mcgw')).toHaveLength(2);
         if (mode === 'http') expect(fake.http?.answers.every((a) => a.status === 200)).toBe(true);
       });
+
+      it('a workspace admin links and unlinks a Slack channel with /multichat', async () => {
+        const random = fake.addChannel('random');
+        const admin = fake.addUser('root', { admin: true });
+        const answer = async (text: string) => {
+          const id = fake.command(random, admin, text);
+          await until(
+            () => (fake.responses.get(id)?.length ?? 0) > 0,
+            `the answer to ${text}`,
+            3_000,
+          );
+          return (fake.responses.get(id)?.[0] as { text?: string }).text ?? '';
+        };
+        type Links = { links: { network: string; target: Record<string, string> }[] };
+        const slackTargets = async () =>
+          (await gateway.api<Links>('GET', '/api/v1/links')).links
+            .filter((l) => l.network === 'slack')
+            .map((l) => l.target);
+        expect(await answer('link town-square')).toMatch(
+          /^Linked to the Multichat channel town-square/,
+        );
+        expect(await slackTargets()).toContainEqual({ channel: random.id });
+        expect(await answer('links')).toContain('town-square');
+        expect(await answer('unlink')).toMatch(/^Removed town-square/);
+        expect(await slackTargets()).not.toContainEqual({ channel: random.id });
+      });
     });
   });
 }

@@ -3,7 +3,7 @@
  * ephemerally through `response_url`, allowed to workspace admins and owners only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LinkTarget } from '../../src/bridges/types.js';
+import type { LinkControl, LinkInfo, LinkTarget } from '../../src/bridges/types.js';
 import type { FakeChannel, FakeUser } from '../peers/slack-fake/index.js';
 import {
   startSlackHarness,
@@ -79,6 +79,39 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack /multichat over %s', (mod
     ]);
     if (mode === 'socket') expect(h.fake.socket.unacked).toBe(0);
     else expect(h.fake.http?.answers.every((a) => a.status === 200)).toBe(true);
+  });
+
+  it('with the runtime’s link control attached, links are made for this Slack channel', async () => {
+    const made: LinkInfo[] = [];
+    const control: LinkControl = {
+      list: async () => made,
+      create: async (request) => {
+        const link = {
+          id: `l${made.length + 1}`,
+          channel: 'c1',
+          channelName: request.channel,
+          network: request.network,
+          target: request.target,
+        };
+        made.push(link);
+        return link;
+      },
+      remove: async (linkId) => {
+        made.splice(
+          made.findIndex((l) => l.id === linkId),
+          1,
+        );
+      },
+    };
+    h.adapter.attachLinks(control);
+    expect((await run(admin, 'link lobby')).text).toBe(
+      'Linked to the Multichat channel lobby (link l1).',
+    );
+    expect(made).toEqual([
+      expect.objectContaining({ network: 'slack', target: { channel: general.id } }),
+    ]);
+    expect((await run(admin, 'unlink')).text).toBe('Removed lobby (link l1).');
+    expect(made).toEqual([]);
   });
 
   it('refuses members who are not admins, and explains usage', async () => {

@@ -29,6 +29,8 @@ import type {
   PresenceUpdate,
   ReactingAdapter,
   ReactionAction,
+  RoleAction,
+  RoleAdapter,
   SendAction,
 } from '../../src/bridges/types.js';
 
@@ -108,7 +110,13 @@ type Fault =
   | { kind: 'crash' };
 
 export interface TestAdapter
-  extends EditingAdapter, DeletingAdapter, ReactingAdapter, MembershipAdapter, PresenceAdapter {
+  extends
+    EditingAdapter,
+    DeletingAdapter,
+    ReactingAdapter,
+    MembershipAdapter,
+    PresenceAdapter,
+    RoleAdapter {
   /** The next `times` actions fail (transient unless `permanent`). */
   failNext(times: number, permanent?: boolean): void;
   /** The next action is refused like an HTTP 429 with `Retry-After`. */
@@ -125,6 +133,8 @@ export interface TestAdapter
   /** Emits any inbound event as is. */
   inject(event: InboundEvent): Promise<void>;
   readonly memberships: MembershipAction[];
+  /** Role actions received (only carried when `capabilities.roles`). */
+  readonly roles: RoleAction[];
   /** Presence updates received (only when `capabilities.presence`). */
   readonly presences: PresenceUpdate[];
   setHealth(health: AdapterHealth): void;
@@ -154,6 +164,7 @@ export function createTestAdapter(options: TestAdapterOptions) {
     const listeners = new Set<(h: AdapterHealth) => void>();
     let health: AdapterHealth = { state: 'stopped' };
     const memberships: MembershipAction[] = [];
+    const roles: RoleAction[] = [];
     const presences: PresenceUpdate[] = [];
     const capabilities = { ...baseCapabilities, ...options.capabilities };
 
@@ -192,6 +203,7 @@ export function createTestAdapter(options: TestAdapterOptions) {
       name: options.name as NetworkName,
       capabilities,
       memberships,
+      roles,
       presences,
       async setPresence(update) {
         presences.push(update);
@@ -263,6 +275,11 @@ export function createTestAdapter(options: TestAdapterOptions) {
       async membership(action) {
         attempt(action.kind, action.target, action.idempotencyKey);
         memberships.push(action);
+        return { externalIds: [] };
+      },
+      async setRole(action) {
+        attempt(action.kind, action.target, action.idempotencyKey);
+        roles.push(action);
         return { externalIds: [] };
       },
       failNext(times, permanent = false) {

@@ -16,6 +16,8 @@ import type {
   NetworkName,
   ReactingAdapter,
   ReactionAction,
+  RoleAction,
+  RoleAdapter,
   SendAction,
   TargetResolvingAdapter,
 } from '../types.js';
@@ -36,7 +38,7 @@ export interface IrcRoleChange extends RoleChange {
 }
 
 export class IrcAdapter
-  implements EditingAdapter, ReactingAdapter, MembershipAdapter, TargetResolvingAdapter
+  implements EditingAdapter, ReactingAdapter, MembershipAdapter, RoleAdapter, TargetResolvingAdapter
 {
   readonly capabilities: AdapterCapabilities;
   private readonly networks = new Map<string, IrcNetwork>();
@@ -79,6 +81,8 @@ export class IrcAdapter
       replies: true,
       presence: false,
       membership: nets.some((n) => n.mode === 'puppet'),
+      // Ops go to puppets: a relay-only bridge has no nick per person to op.
+      roles: nets.some((n) => n.mode === 'puppet'),
       attachments: false,
       rateLimit: {
         messagesPerSecond: (Math.max(1, nets.length) * 1000) / slowest,
@@ -121,7 +125,7 @@ export class IrcAdapter
     return () => this.healthListeners.delete(listener);
   }
 
-  /** Op/voice changes (MODE, mapped to roles); the contract has no inbound role event yet. */
+  /** Op/voice changes (MODE, mapped to roles); also emitted as `role` events. */
   onRoleChange(listener: (change: IrcRoleChange) => void): () => void {
     this.roleListeners.add(listener);
     return () => this.roleListeners.delete(listener);
@@ -157,6 +161,12 @@ export class IrcAdapter
   async membership(action: MembershipAction): Promise<DeliveryResult> {
     const { network, channel } = this.resolve(action.target);
     return network.membership(channel, action);
+  }
+
+  /** MODE +o/-o on the person's puppet; see `IrcNetwork.setRole`. */
+  async setRole(action: RoleAction): Promise<DeliveryResult> {
+    const { network, channel } = this.resolve(action.target);
+    return network.setRole(channel, action);
   }
 
   /** @throws UnknownIrcNetworkError / InvalidIrcTargetError (both permanent). */

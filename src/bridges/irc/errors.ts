@@ -37,6 +37,13 @@ export class IrcRefusedError extends DeliveryError {
   }
 }
 
+/** A role action the bot cannot carry out: it is not op there, or IRC has no such role. */
+export class IrcRoleError extends DeliveryError {
+  constructor(reason: string) {
+    super(`IRC role not set: ${reason}`, { permanent: true });
+  }
+}
+
 /** The bridge section is not usable (should have been caught by the gateway's schema). */
 export class IrcConfigError extends Error {
   constructor(message: string) {

@@ -1,7 +1,7 @@
 /**
  * IRC events of one network's bot connection → the contract's inbound events: PRIVMSG, NOTICE
  * and CTCP ACTION as messages (ACTION as an emote), JOIN/PART/KICK/QUIT as membership, NICK as a
- * profile change, TOPIC. A person is known by the nick they had when first seen in this session,
+ * profile change, TOPIC, MODE changes of prefix modes as `role` events. A person is known by the nick they had when first seen in this session,
  * so a nick change renames them instead of making a new person. Our own nicks (bot, puppets)
  * are marked `self` for the router's loop prevention.
  */
@@ -54,7 +54,7 @@ export class InboundTranslator {
     c.on('quit', (e: QuitEvent) => this.quit(e));
     c.on('nick', (e: NickEvent) => this.nick(e));
     c.on('topic', (e: TopicEvent) => this.topic(e));
-    c.on('mode', (e: ModeEvent) => this.ctx.roles.mode(e.target, e.modes));
+    c.on('mode', (e: ModeEvent) => this.mode(e));
     c.on('userlist', (e: UserlistEvent) => this.userlist(e));
   }
 
@@ -138,6 +138,20 @@ export class InboundTranslator {
       sender: this.sender(e.nick),
       topic: e.topic,
     });
+  }
+
+  /** Op changes of people; our own nicks' ops are the router's doing (or the server's). */
+  private mode(e: ModeEvent): void {
+    if (!CHANNEL.test(e.target)) return;
+    for (const change of this.ctx.roles.mode(e.target, e.modes)) {
+      if (this.ctx.isSelf(change.nick)) continue;
+      this.ctx.emit({
+        kind: 'role',
+        target: this.target(e.target),
+        sender: this.sender(change.nick),
+        role: change.role,
+      });
+    }
   }
 
   private userlist(e: UserlistEvent): void {

@@ -12,11 +12,14 @@ import type {
   InboundEvent,
   MembershipAction,
   ReactionAction,
+  RoleAction,
   SendAction,
   SenderDisplay,
 } from '../types.js';
 import type { IrcNetworkSettings } from './config.js';
+import { DeliveryError } from '../errors.js';
 import { IrcConnection } from './connection.js';
+import { IrcRoleError } from './errors.js';
 import { type MessageIds, nickOf } from './ids.js';
 import { InboundTranslator } from './inbound.js';
 import {
@@ -136,6 +139,43 @@ export class IrcNetwork {
       }
     }
     return { externalIds: [] };
+  }
+
+  /**
+   * Puppet mode: ops (moderator, admin: IRC channels have no level above op that every server
+   * knows) or deops (member) the person's puppet, with the bot's MODE. A puppet that already has
+   * the wanted state is left alone, so the `member` role every join brings costs nothing.
+   * @throws IrcRoleError (permanent) when the bot is not op, for bans, and in relay mode for
+   * op (the person has no nick of their own there).
+   */
+  async setRole(channel: string, action: RoleAction): Promise<DeliveryResult> {
+    const op = action.role === 'moderator' || action.role === 'admin';
+    if (action.role === 'banned') {
+      throw new IrcRoleError('bans are not bridged to IRC (ban the person on IRC itself)');
+    }
+    if (!this.puppets) {
+      if (!op) return { externalIds: [] };
+      throw new IrcRoleError(
+        `${this.settings.name} runs in relay mode: ${action.sender.name} has no nick to op`,
+      );
+    }
+    const conn = await this.puppets.acquire(action.sender);
+    // The puppet cap is full for now: transient, a puppet may be parked by the next attempt.
+    if (!conn) throw new DeliveryError(`no IRC puppet free for ${action.sender.name}`);
+    try {
+      await conn.join(channel);
+      if (this.roles.hasOp(channel, conn.nick) === op) return { externalIds: [] };
+      if (!this.roles.hasOp(channel, this.bot.nick)) {
+        throw new IrcRoleError(
+          `the bot ${this.bot.nick} is not op in ${channel} on ${this.settings.name}; ` +
+            `give it +o to bridge roles`,
+        );
+      }
+      await this.bot.write([`MODE ${channel} ${op ? '+o' : '-o'} ${conn.nick}`]);
+      return { externalIds: [] };
+    } finally {
+      this.puppets.release(action.sender.id);
+    }
   }
 
   /** Posts `text` for `sender` (puppet when possible, else relayed by the bot); returns one id per line. */

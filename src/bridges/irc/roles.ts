@@ -1,8 +1,9 @@
 /**
  * Channel privileges from MODE and NAMES → Multichat roles: owner/admin (`q`, `a`) → admin,
- * op/halfop (`o`, `h`) → moderator, voice and nothing → member. The contract has no inbound role
- * event yet, so changes are reported to listeners (the adapter's `onRoleChange`) and can be read
- * with `roleOf`.
+ * op/halfop (`o`, `h`) → moderator, voice and nothing → member. Voice is only a right to speak in
+ * a moderated (+m) channel, not a moderation power, so it stays `member`. Changes are returned
+ * by `mode` (the inbound translator emits them as `role` events) and reported to listeners (the
+ * adapter's `onRoleChange`); `roleOf` and `hasOp` read the current state.
  */
 import { ircLower } from './nick.js';
 
@@ -16,6 +17,8 @@ export interface RoleChange {
 }
 
 const PREFIX_MODES = new Set(['q', 'a', 'o', 'h', 'v']);
+/** Prefix modes that may give and take `+o` (a halfop may not, on common servers). */
+const OP_MODES = ['q', 'a', 'o'];
 
 function roleFrom(modes: ReadonlySet<string>): IrcRole {
   if (modes.has('q') || modes.has('a')) return 'admin';
@@ -32,11 +35,21 @@ export class Roles {
     return roleFrom(this.modes.get(ircLower(channel))?.get(ircLower(nick)) ?? new Set());
   }
 
-  /** A MODE line: `+o nick`, `-v nick`… (channel modes without a nick are ignored). */
+  /** True when `nick` may op and deop others in `channel` (`+o` or above). */
+  hasOp(channel: string, nick: string): boolean {
+    const modes = this.modes.get(ircLower(channel))?.get(ircLower(nick));
+    return modes !== undefined && OP_MODES.some((m) => modes.has(m));
+  }
+
+  /**
+   * A MODE line: `+o nick`, `-v nick`… (channel modes without a nick are ignored). Returns the
+   * role changes it made, in order.
+   */
   mode(
     channel: string,
     changes: readonly { readonly mode: string; readonly param?: string }[],
-  ): void {
+  ): RoleChange[] {
+    const out: RoleChange[] = [];
     for (const { mode, param } of changes) {
       const letter = mode.slice(1);
       if (!param || !PREFIX_MODES.has(letter)) continue;
@@ -45,8 +58,12 @@ export class Roles {
       if (mode.startsWith('+')) set.add(letter);
       else set.delete(letter);
       const after = roleFrom(set);
-      if (after !== before) this.onChange({ channel: ircLower(channel), nick: param, role: after });
+      if (after === before) continue;
+      const change = { channel: ircLower(channel), nick: param, role: after };
+      out.push(change);
+      this.onChange(change);
     }
+    return out;
   }
 
   /** NAMES on join: each member's prefix modes (no change events: this is the starting state). */

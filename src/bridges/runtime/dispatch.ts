@@ -4,7 +4,13 @@
  */
 import { DeliveryError } from '../errors.js';
 import type { BridgeAdapter, DeliveryResult, OutboundAction } from '../types.js';
-import { supportsDeletes, supportsEdits, supportsMembership, supportsReactions } from './guards.js';
+import {
+  supportsDeletes,
+  supportsEdits,
+  supportsMembership,
+  supportsReactions,
+  supportsRoles,
+} from './guards.js';
 
 /** True when the adapter can carry actions of this kind at all (else they are not queued). */
 export function canCarry(adapter: BridgeAdapter, kind: OutboundAction['kind']): boolean {
@@ -21,6 +27,8 @@ export function canCarry(adapter: BridgeAdapter, kind: OutboundAction['kind']): 
     case 'join':
     case 'leave':
       return supportsMembership(adapter);
+    case 'role':
+      return supportsRoles(adapter);
   }
 }
 
@@ -42,6 +50,9 @@ export function dispatch(adapter: BridgeAdapter, action: OutboundAction): Promis
     case 'join':
     case 'leave':
       if (supportsMembership(adapter)) return adapter.membership(action);
+      break;
+    case 'role':
+      if (supportsRoles(adapter)) return adapter.setRole(action);
       break;
   }
   return Promise.reject(

@@ -1,7 +1,9 @@
 /**
  * Core event → outbox. Every message, edit, delete, reaction and membership change in a linked
  * channel becomes one delivery per linked external target, except the target it came from
- * (loop prevention for our own inbound traffic). Events are enqueued strictly one after
+ * (loop prevention for our own inbound traffic). A membership change with a role also becomes a
+ * `role` delivery for adapters that set roles (a plain join too, as `member`: the event does not
+ * say what the role was before, so adapters treat a role the person already has as done). Events are enqueued strictly one after
  * another, so the outbox's per-target sequence follows the core's event order.
  */
 import type { ChannelId, MessageId, MessageView, NodeEvent, UserId } from '../../core/types.js';
@@ -22,7 +24,8 @@ interface Fanned {
   readonly action: PlannedAction;
   /** Stable per event; the link id is appended per target. */
   readonly key: string;
-  readonly exclude: Excluded;
+  /** Targets (or, with an empty target key, whole networks) that must not get it. */
+  readonly exclude: readonly Excluded[];
 }
 
 export class FanOut {
@@ -82,17 +85,17 @@ export class FanOut {
   }
 
   private push(event: NodeEvent): void {
-    const fanned = this.plan(event);
-    if (!fanned) return;
-    this.chain = this.chain
-      .then(() => this.enqueue(fanned))
-      .catch((error: unknown) => {
-        this.ctx.logger.error({ err: describe(error), key: fanned.key }, 'fan-out failed');
-      });
+    for (const fanned of this.plan(event)) {
+      this.chain = this.chain
+        .then(() => this.enqueue(fanned))
+        .catch((error: unknown) => {
+          this.ctx.logger.error({ err: describe(error), key: fanned.key }, 'fan-out failed');
+        });
+    }
   }
 
   /** Decides synchronously (while inbound notes are still present) what the event becomes. */
-  private plan(event: NodeEvent): Fanned | undefined {
+  private plan(event: NodeEvent): Fanned[] {
     const { origins } = this.ctx;
     // Reactions and memberships carry no entry id; a counter keeps their keys unique here.
     const unique = `${this.ctx.now()}.${++this.seq}`;
@@ -100,12 +103,9 @@ export class FanOut {
       case 'message': {
         const m = event.message;
         const action: PlannedAction = { kind: 'send', message: m.id };
-        return {
-          channel: m.channel,
-          action,
-          key: `send:${m.entry}`,
-          exclude: originTarget(m.origin),
-        };
+        return [
+          { channel: m.channel, action, key: `send:${m.entry}`, exclude: [originTarget(m.origin)] },
+        ];
       }
       case 'edit': {
         const m = event.message;
@@ -113,7 +113,9 @@ export class FanOut {
           origins.originOf({ kind: 'edit', message: m.id, user: m.sender.id }) ??
           originTarget(m.origin);
         const key = `edit:${m.id}:${m.editedAt ?? unique}`;
-        return { channel: m.channel, action: { kind: 'edit', message: m.id }, key, exclude };
+        return [
+          { channel: m.channel, action: { kind: 'edit', message: m.id }, key, exclude: [exclude] },
+        ];
       }
       case 'delete': {
         const exclude = origins.originOf({
@@ -122,7 +124,9 @@ export class FanOut {
           user: event.by,
         });
         const action: PlannedAction = { kind: 'delete', message: event.message };
-        return { channel: event.channel, action, key: `delete:${event.message}`, exclude };
+        return [
+          { channel: event.channel, action, key: `delete:${event.message}`, exclude: [exclude] },
+        ];
       }
       case 'reaction': {
         const kind = event.added ? 'react' : 'unreact';
@@ -134,22 +138,32 @@ export class FanOut {
         } as const;
         const action: PlannedAction = note;
         const key = `${kind}:${event.message}:${event.user}:${event.emoji}:${unique}`;
-        return { channel: event.channel, action, key, exclude: origins.originOf(note) };
+        return [{ channel: event.channel, action, key, exclude: [origins.originOf(note)] }];
       }
       case 'membership': {
-        if (event.role !== null && event.role !== 'member') return undefined;
         const user: UserId = event.user;
-        const kind = event.role === null ? 'leave' : 'join';
-        const exclude = this.userOrigin(user);
-        return {
-          channel: event.channel,
-          action: { kind, user },
-          key: `${kind}:${user}:${unique}`,
-          exclude,
-        };
+        const { channel, role } = event;
+        const out: Fanned[] = [];
+        if (role === null || role === 'member') {
+          const kind = role === null ? 'leave' : 'join';
+          const exclude = [this.userOrigin(user)];
+          out.push({ channel, action: { kind, user }, key: `${kind}:${user}:${unique}`, exclude });
+        }
+        if (role !== null) {
+          // A person's own network is authoritative for their role there, as for their joins;
+          // the note also covers a role set from a target that is not the person's network.
+          const note = origins.originOf({ kind: 'role', channel, user, role });
+          out.push({
+            channel,
+            action: { kind: 'role', user, role },
+            key: `role:${user}:${role}:${unique}`,
+            exclude: [this.userOrigin(user), note],
+          });
+        }
+        return out;
       }
       default:
-        return undefined;
+        return [];
     }
   }
 
@@ -184,9 +198,10 @@ export class FanOut {
     const slot = this.ctx.adapters.get(link.network);
     if (!slot) return false; // network not configured on this gateway
     if (!canCarry(slot.adapter, f.action.kind)) return false;
-    if (f.exclude && f.exclude.network === link.network) {
+    for (const ex of f.exclude) {
+      if (!ex || ex.network !== link.network) continue;
       // An empty target key excludes the whole network (membership of its own people).
-      if (f.exclude.targetKey === '' || f.exclude.targetKey === link.targetKey) return false;
+      if (ex.targetKey === '' || ex.targetKey === link.targetKey) return false;
     }
     return true;
   }

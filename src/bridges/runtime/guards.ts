@@ -12,6 +12,7 @@ import type {
   MembershipAdapter,
   PresenceAdapter,
   ReactingAdapter,
+  RoleAdapter,
   TargetResolvingAdapter,
 } from '../types.js';
 
@@ -33,6 +34,10 @@ export function supportsReactions(a: BridgeAdapter): a is ReactingAdapter {
 
 export function supportsMembership(a: BridgeAdapter): a is MembershipAdapter {
   return a.capabilities.membership && has(a, 'membership');
+}
+
+export function supportsRoles(a: BridgeAdapter): a is RoleAdapter {
+  return a.capabilities.roles === true && has(a, 'setRole');
 }
 
 export function supportsPresence(a: BridgeAdapter): a is PresenceAdapter {

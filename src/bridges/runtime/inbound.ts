@@ -3,16 +3,18 @@
  * places are ignored), drop our own echoes, make sure the sender has a profile the gateway
  * controls (with `origin`) and is a member of the channel, translate external ids through the
  * message map, submit the intent, and record the new message's mapping. Events of one target
- * are handled one after another, in emit order.
+ * are handled one after another, in emit order. Role changes are submitted by the gateway's own
+ * profile, which is admin of the channels it created for links (and of no other channel).
  */
 import { IntentRejectedError } from '../../core/errors.js';
-import type { Intent, MessageId, UserId, UserView } from '../../core/types.js';
+import type { Intent, MessageId, Role, UserId, UserView } from '../../core/types.js';
 import type { ExternalMessageId, Link, TargetKey } from '../../mapping/types.js';
 import { targetKeyOf } from '../../mapping/index.js';
 import { describe } from '../errors.js';
 import type { ExternalSender, InboundEvent, InboundMessage, NetworkName } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { parseFromNetwork } from './convert.js';
+import { GATEWAY_ORIGIN } from './links.js';
 import { checkInbound } from './loop-guard.js';
 import type { ActionKey } from './origins.js';
 import { encodeMessageOrigin } from './plan.js';
@@ -81,6 +83,10 @@ export class InboundHandler {
       return;
     }
     const user = await this.ensureUser(network, event.sender!);
+    if (event.kind === 'role') {
+      await this.role(network, link, user.id, event.role);
+      return;
+    }
     if (event.kind === 'leave') {
       if (this.ctx.node.roleOf(link.channel, user.id) === 'member') {
         await this.ctx.node.submit(user.id, { kind: 'leaveChannel', channel: link.channel });
@@ -163,6 +169,39 @@ export class InboundHandler {
       channel: link.channel,
       direction: 'inbound',
     });
+  }
+
+  /**
+   * Gives `user` the role the network reported, as the gateway's own profile. A person new to
+   * the channel joins first (except to be banned). When the gateway is not admin of the channel
+   * (a channel a person created and linked), the core refuses: logged and dropped, since the
+   * network's role change cannot be carried without the rights to make it.
+   */
+  private async role(network: NetworkName, link: Link, user: UserId, role: Role): Promise<void> {
+    const channel = link.channel;
+    const current = this.ctx.node.roleOf(channel, user);
+    if (current === role) return;
+    if (current === undefined && role !== 'banned') {
+      if (!(await this.ensureMember(link, user))) return;
+      if (role === 'member') return; // joining made them one
+    }
+    const gateway = await this.ctx.node.ensureBridgedUser(GATEWAY_ORIGIN, { username: 'gateway' });
+    const origin = { network, targetKey: link.targetKey };
+    try {
+      await this.noted({ kind: 'role', channel, user, role }, origin, gateway.id, {
+        kind: 'setRole',
+        channel,
+        user,
+        role,
+      });
+    } catch (error) {
+      if (!(error instanceof IntentRejectedError)) throw error;
+      this.ctx.logger.warn(
+        { network, channel, user, role, rule: error.rule, reason: error.message },
+        'role change not bridged: the gateway profile is not admin of this channel ' +
+          '(only channels the gateway created for links take roles from networks)',
+      );
+    }
   }
 
   /** Submits an action whose core event must not be reflected back to `origin`. */

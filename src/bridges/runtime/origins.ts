@@ -1,21 +1,36 @@
 /**
  * Which target an inbound action came from, for actions whose core event does not say so
- * (edits, deletes and reactions carry no origin of their own). The inbound path notes the
+ * (edits, deletes, reactions and role changes carry no origin of their own). The inbound path notes the
  * action before submitting it; the fan-out of the resulting core event takes the note and
  * skips that target, so a reaction made on Discord is not reflected back onto Discord.
  */
-import type { MessageId, UserId } from '../../core/types.js';
+import type { ChannelId, MessageId, Role, UserId } from '../../core/types.js';
 import type { TargetKey } from '../../mapping/types.js';
 
-export interface ActionKey {
+/** An action on a message: its edit, deletion, or someone's reaction to it. */
+export interface MessageActionKey {
   readonly kind: 'edit' | 'delete' | 'react' | 'unreact';
   readonly message: MessageId;
   readonly user?: UserId;
   readonly emoji?: string;
 }
 
+/** A person's role in a channel being set to `role`. */
+export interface RoleActionKey {
+  readonly kind: 'role';
+  readonly channel: ChannelId;
+  readonly user: UserId;
+  readonly role: Role;
+}
+
+export type ActionKey = MessageActionKey | RoleActionKey;
+
 function keyOf(k: ActionKey): string {
-  return [k.kind, k.message, k.user ?? '', k.emoji ?? ''].join('\u0000');
+  const parts =
+    k.kind === 'role'
+      ? [k.kind, k.channel, k.user, k.role]
+      : [k.kind, k.message, k.user ?? '', k.emoji ?? ''];
+  return parts.join('\u0000');
 }
 
 export class InboundOrigins {

@@ -30,6 +30,11 @@ export async function resolveAction(
     const sender = senderOf(ctx, planned.user);
     return sender ? { action: { ...base, kind: planned.kind, sender } } : { skip: 'user unknown' };
   }
+  if (planned.kind === 'role') {
+    const sender = senderOf(ctx, planned.user);
+    if (!sender) return { skip: 'user unknown' };
+    return { action: { ...base, kind: 'role', sender, role: planned.role } };
+  }
   const message = ctx.node.getMessage(planned.message);
   if (!message) return { skip: 'message unknown' };
   const sender = senderOf(

@@ -4,7 +4,7 @@
  * when the delivery goes out, so an edit enqueued before the original was sent (or before a
  * restart) still finds the ids the original's send recorded.
  */
-import type { MessageId, Origin, UserId } from '../../core/types.js';
+import type { MessageId, Origin, Role, UserId } from '../../core/types.js';
 import type { TargetKey } from '../../mapping/types.js';
 
 export type PlannedAction =
@@ -18,9 +18,10 @@ export type PlannedAction =
       readonly emoji: string;
     }
   | { readonly kind: 'join'; readonly user: UserId }
-  | { readonly kind: 'leave'; readonly user: UserId };
+  | { readonly kind: 'leave'; readonly user: UserId }
+  | { readonly kind: 'role'; readonly user: UserId; readonly role: Role };
 
-const KINDS = new Set(['send', 'edit', 'delete', 'react', 'unreact', 'join', 'leave']);
+const KINDS = new Set(['send', 'edit', 'delete', 'react', 'unreact', 'join', 'leave', 'role']);
 
 /** Reads an outbox row's action back; undefined for a row this version cannot interpret. */
 export function parsePlannedAction(value: unknown): PlannedAction | undefined {

@@ -32,6 +32,17 @@ export function channelOf(target: LinkTarget): string {
 export const messageId = (ts: string): ExternalMessageId => ts as ExternalMessageId;
 
 /**
+ * A file the adapter uploaded is recorded beside the message's `ts`s as `file:<id>`, so that
+ * deleting the message deletes the file too (Slack returns no message `ts` for a file share).
+ */
+export const fileMessageId = (fileId: string): ExternalMessageId => `file:${fileId}` as ExternalMessageId;
+
+/** The file id of a `file:<id>` external id, else undefined. */
+export function fileIdOf(id: string): string | undefined {
+  return id.startsWith('file:') ? id.slice(5) : undefined;
+}
+
+/**
  * Event ids already handled, so an envelope Slack re-sends (Socket Mode after a reconnect
  * without ack, HTTP retries with `X-Slack-Retry-Num`) is processed once. Bounded: the oldest
  * ids are forgotten first; Slack retries within minutes, long before `capacity` is reached.

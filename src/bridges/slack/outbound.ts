@@ -2,7 +2,8 @@
  * Outbound actions → Web API calls. Messages go out with `chat.postMessage` as the bot, under
  * the bridged person's name and avatar (`username`, `icon_url`: scope `chat:write.customize`),
  * in a thread through `thread_ts`; edits are `chat.update`, deletes `chat.delete`, reactions
- * `reactions.add/remove` (by the bot: Slack has no per-message identity for reactions).
+ * `reactions.add/remove` (by the bot: Slack has no per-message identity for reactions), files
+ * through the upload flow (recorded as `file:<id>` ids, so a delete removes them too).
  * Slack has no idempotency key for `chat.postMessage`: a retry after a crash between the send
  * and its acknowledgement posts twice (at-least-once).
  */
@@ -22,7 +23,7 @@ import type { SlackConfig } from './config.js';
 import { reactionToSlack } from './emoji.js';
 import { slackError, toDeliveryError } from './failures.js';
 import { uploadAttachment } from './files.js';
-import { channelOf, messageId } from './ids.js';
+import { channelOf, fileIdOf, fileMessageId, isTs, messageId } from './ids.js';
 
 /** Slack takes up to 40,000 characters but advises at most 4,000 for a readable message. */
 export const MAX_TEXT = 4_000;
@@ -38,9 +39,9 @@ export class Outbound {
 
   async send(action: SendAction): Promise<DeliveryResult> {
     const channel = channelOf(action.target);
-    const threadTs = action.threadRoot;
+    // A thread can hang only off a message, never off a file recorded as `file:<id>`.
+    const threadTs = isTs(action.threadRoot) ? action.threadRoot : undefined;
     const text = action.isEmote ? emote(action.text) : action.text;
-    const ids: ExternalMessageId[] = [];
     const post = (part: string) =>
       this.inChannel(channel, 'chat.postMessage', () =>
         this.deps.web().chat.postMessage({
@@ -51,39 +52,38 @@ export class Outbound {
           ...(threadTs !== undefined && { thread_ts: threadTs }),
         }),
       );
-    for (const part of splitText(text, MAX_TEXT, 'chars')) {
+    const parts = splitText(text, MAX_TEXT, 'chars');
+    const posted: { ts: string; text: string }[] = [];
+    for (const part of parts) {
       const answer = await post(part);
-      if (answer.ts) ids.push(messageId(answer.ts));
+      if (answer.ts) posted.push({ ts: answer.ts, text: part });
     }
     // Files follow the text; one that cannot be carried becomes a link rather than a failure,
     // since a retry would post the text again.
+    const files: ExternalMessageId[] = [];
     const links: string[] = [];
     for (const attachment of action.attachments ?? []) {
       try {
-        await uploadAttachment(this.deps.web(), { channel, threadTs }, attachment, {
+        const fileId = await uploadAttachment(this.deps.web(), { channel, threadTs }, attachment, {
           maxBytes: this.deps.config.maxAttachmentBytes,
           allowPrivate: this.deps.config.allowPrivateAttachmentUrls,
         });
+        files.push(fileMessageId(fileId));
       } catch (error) {
-        this.deps.logger.warn(
-          { url: attachment.url, err: String(error) },
-          'slack: attachment sent as a link',
-        );
+        this.deps.logger.warn({ url: attachment.url, err: String(error) }, 'slack: attachment sent as a link');
         links.push(attachment.url);
       }
     }
-    if (links.length > 0) {
-      const answer = await post(links.map((url) => `<${url}>`).join('\n')).catch(() => undefined);
-      if (answer?.ts) ids.push(messageId(answer.ts));
-    }
-    return { externalIds: ids };
+    if (links.length > 0) await this.addLinks(channel, posted, links, post);
+    return { externalIds: [...posted.map((p) => messageId(p.ts)), ...files] };
   }
 
   async edit(action: EditAction): Promise<DeliveryResult> {
     const channel = channelOf(action.target);
     const pieces = splitText(action.text, MAX_TEXT, 'chars');
-    const n = action.externalIds.length;
-    for (const [i, ts] of action.externalIds.entries()) {
+    const texts = action.externalIds.filter((id) => fileIdOf(id) === undefined);
+    const n = texts.length;
+    for (const [i, ts] of texts.entries()) {
       // Keep the number of messages: overflow goes into the last one, cut at the limit.
       const text = i < n - 1 ? (pieces[i] ?? '') : pieces.slice(i).join(' ').slice(0, MAX_TEXT);
       if (text.trim() === '') await this.deleteOne(channel, ts);
@@ -94,7 +94,11 @@ export class Outbound {
 
   async delete(action: DeleteAction): Promise<DeliveryResult> {
     const channel = channelOf(action.target);
-    for (const ts of action.externalIds) await this.deleteOne(channel, ts);
+    for (const id of action.externalIds) {
+      const fileId = fileIdOf(id);
+      if (fileId === undefined) await this.deleteOne(channel, id);
+      else await this.deleteFile(fileId);
+    }
     return { externalIds: [] };
   }
 
@@ -115,6 +119,37 @@ export class Outbound {
       }
     }
     return { externalIds: [] };
+  }
+
+  /** Links of attachments not carried: appended to the last part, or posted on their own. */
+  private async addLinks(
+    channel: string,
+    posted: { ts: string; text: string }[],
+    links: readonly string[],
+    post: (text: string) => Promise<{ ts?: string }>,
+  ): Promise<void> {
+    const list = links.map((url) => `<${url}>`).join('\n');
+    const last = posted.at(-1);
+    try {
+      if (last && last.text.length + 1 + list.length <= MAX_TEXT) {
+        const text = `${last.text}\n${list}`;
+        await this.deps.web().chat.update({ channel, ts: last.ts, text });
+        last.text = text;
+      } else {
+        const answer = await post(list);
+        if (answer.ts) posted.push({ ts: answer.ts, text: list });
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: String(error) }, 'slack: could not add attachment links');
+    }
+  }
+
+  private async deleteFile(file: string): Promise<void> {
+    try {
+      await this.deps.web().files.delete({ file });
+    } catch (error) {
+      if (slackError(error) !== 'file_not_found') throw toDeliveryError(error, 'files.delete');
+    }
   }
 
   private async deleteOne(channel: string, ts: string): Promise<void> {

@@ -34,6 +34,7 @@ export const METHOD_TIERS: Readonly<Record<string, 1 | 2 | 3 | 4>> = {
   'users.info': 4,
   'files.getUploadURLExternal': 4,
   'files.completeUploadExternal': 4,
+  'files.delete': 3,
   'apps.connections.open': 1,
 };
 

@@ -31,6 +31,8 @@ export interface FakeFile {
   title?: string;
   channel?: string;
   thread_ts?: string;
+  /** `ts` of the message that shared it. */
+  share_ts?: string;
 }
 
 export interface FakeMessage {

@@ -223,6 +223,7 @@ function complete(args: Args, host: WebApiHost): Record<string, unknown> {
     });
     for (const f of stored) {
       f.channel = channel.id;
+      f.share_ts = m.ts;
       if (threadTs !== undefined) f.thread_ts = threadTs;
     }
     host.emit({
@@ -233,6 +234,21 @@ function complete(args: Args, host: WebApiHost): Record<string, unknown> {
     });
   }
   return { files: stored.map((f) => ({ id: f.id, title: f.title ?? f.name })) };
+}
+
+/** files.delete: the bot may delete the files it uploaded; their share goes too. */
+function deleteFile(args: Args, host: WebApiHost): Record<string, unknown> {
+  const file = host.state.files.get(need(args, 'file', 'file_not_found'));
+  if (!file) throw new ApiFail('file_not_found');
+  host.state.files.delete(file.id);
+  host.emit({ type: 'file_deleted', file_id: file.id, event_ts: host.state.nextTs() });
+  const share = file.channel && file.share_ts ? host.state.message(file.channel, file.share_ts) : undefined;
+  if (share) {
+    host.state.messages.delete(`${share.channel}/${share.ts}`);
+    const ts = host.state.nextTs();
+    host.emit({ type: 'message', subtype: 'message_deleted', hidden: true, channel: share.channel, ts, event_ts: ts, deleted_ts: share.ts, previous_message: messageObject(host, share) });
+  }
+  return {};
 }
 
 export const METHODS: Readonly<Record<string, Handler>> = {
@@ -287,4 +303,5 @@ export const METHODS: Readonly<Record<string, Handler>> = {
     return { upload_url: host.uploadUrl(id), file_id: id };
   },
   'files.completeUploadExternal': complete,
+  'files.delete': deleteFile,
 };

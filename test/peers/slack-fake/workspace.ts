@@ -159,7 +159,8 @@ export abstract class Workspace {
     });
   }
 
-  remove(message: FakeMessage): void {
+  /** `oldMessage: true`: Slack leaves out `previous_message` (as it may for old messages). */
+  remove(message: FakeMessage, options: { oldMessage?: boolean } = {}): void {
     this.state.messages.delete(`${message.channel}/${message.ts}`);
     const ts = this.state.nextTs();
     this.emitEvent({
@@ -170,7 +171,14 @@ export abstract class Workspace {
       ts,
       event_ts: ts,
       deleted_ts: message.ts,
-      previous_message: { type: 'message', user: message.user, text: message.text, ts: message.ts },
+      ...(!options.oldMessage && {
+        previous_message: {
+          type: 'message',
+          user: message.user,
+          text: message.text,
+          ts: message.ts,
+        },
+      }),
     });
   }
 

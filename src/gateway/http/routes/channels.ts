@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { ChannelView, UserId } from '../../../core/types.js';
+import type { ChannelId, ChannelView, UserId } from '../../../core/types.js';
 import { readBody } from '../body.js';
 import { requireUser, type AppDeps, type AppEnv } from '../context.js';
 import { createChannelBody, roleBody } from '../schemas.js';
@@ -40,7 +40,12 @@ export function channelRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.post('/channels/:id/join', async (c) => {
     const me = requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
+    const id = c.req.param('id');
+    // A channel is addressed by its id: one this node has never seen is fetched from peers.
+    if (!node.getChannel(id as ChannelId) && !node.findChannelByName(id)) {
+      await deps.status.p2p?.fetchChannel?.(id).catch(() => undefined);
+    }
+    const channel = channelOr404(node, id);
     await node.submit(me.id, { kind: 'joinChannel', channel: channel.id });
     return c.json(withRole(node.getChannel(channel.id) ?? channel, node.roleOf(channel.id, me.id)));
   });

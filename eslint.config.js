@@ -20,11 +20,21 @@ export default tseslint.config(
       },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../gateway/*', '../gateway/*'], message: 'core and bridges must not import the gateway' }] },
+        {
+          patterns: [
+            {
+              group: ['../../gateway/*', '../gateway/*'],
+              message: 'core and bridges must not import the gateway',
+            },
+          ],
+        },
       ],
     },
   },
@@ -33,7 +43,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/bridges/**', '**/mapping/**', '**/gateway/**'], message: 'core imports nothing of the project outside core (DESIGN §2)' }] },
+        {
+          patterns: [
+            {
+              group: ['**/bridges/**', '**/mapping/**', '**/gateway/**'],
+              message: 'core imports nothing of the project outside core (DESIGN §2)',
+            },
+          ],
+        },
       ],
     },
   },

@@ -354,12 +354,36 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
     });
     const change = await waitForEvent(events, () => roles.find((r) => r.userId === carol.userId));
     expect(change).toMatchObject({ target: { room }, role: 'moderator', by: alice.userId });
+    // A real user's change also reaches the router as a contract event.
+    const inbound = await waitForEvent(events, (e) =>
+      e.find((x) => x.kind === 'role' && x.sender.externalId === carol.userId),
+    );
+    expect(inbound).toMatchObject({ kind: 'role', target: { room }, role: 'moderator' });
 
-    await adapter.setRole({ room }, { personId: 'PersonBob' }, 'admin');
-    await adapter.setRole({ room }, { matrixUserId: carol.userId }, 'member');
+    await adapter.setRole({
+      kind: 'role',
+      target: { room },
+      targetKey: `matrix?room=${room}` as TargetKey,
+      idempotencyKey: 'role-1',
+      sender: { id: 'PersonBob', name: 'Robert' },
+      role: 'admin',
+    });
+    await adapter.setRoleOf({ room }, { matrixUserId: carol.userId }, 'member');
     const after = await alice.state<{ users: Record<string, number> }>(room, 'm.room.power_levels');
     expect(after.users[ghostUserId(world.config, 'PersonBob')]).toBe(100);
     expect(after.users[carol.userId]).toBeUndefined();
+    // Events of a room come in order: once carol's demotion is reported, the ghost's promotion
+    // (earlier) would have been too, but it is the router's own doing and is not reported.
+    await waitForEvent(events, (e) =>
+      e.find(
+        (x) => x.kind === 'role' && x.sender.externalId === carol.userId && x.role === 'member',
+      ),
+    );
+    const reported = events.filter((x) => x.kind === 'role');
+    expect(reported.map((x) => [x.sender.externalId, x.role])).toEqual([
+      [carol.userId, 'moderator'],
+      [carol.userId, 'member'],
+    ]);
   });
 
   it('sets a ghost’s presence and reports Matrix users’ presence', async () => {

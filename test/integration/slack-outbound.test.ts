@@ -142,7 +142,7 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack outbound (%s receiver)', 
     const bytes = Buffer.from('PNG-bytes-here');
     const url = h.fake.publish('cat.png', bytes, 'image/png');
     const root = await h.adapter.send(sendAction({ channel: general.id }, 'root'));
-    await h.adapter.send(
+    const sent = await h.adapter.send(
       sendAction({ channel: general.id }, 'a cat', {
         threadRoot: root.externalIds[0],
         attachments: [{ url, name: 'cat.png', mimeType: 'image/png', size: bytes.length }],
@@ -159,9 +159,19 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack outbound (%s receiver)', 
       title: 'cat.png',
       thread_ts: root.externalIds[0],
     });
+    // The text's ts, then the file: deleting the message deletes both.
+    expect(sent.externalIds).toEqual([expect.stringMatching(/^\d+\.\d+$/), `file:${file?.id}`]);
+    await h.adapter.delete({
+      kind: 'delete',
+      ...base({ channel: general.id }),
+      externalIds: sent.externalIds,
+    });
+    expect(h.fake.callsOf('files.delete').at(-1)?.args).toMatchObject({ file: file?.id });
+    expect(h.fake.state.files.has(file?.id ?? '')).toBe(false);
+    expect(h.fake.state.message(general.id, sent.externalIds[0] as string)).toBeUndefined();
   });
 
-  it('an attachment over maxAttachmentBytes or unreachable is sent as a link instead', async () => {
+  it('an attachment over maxAttachmentBytes or unreachable is carried as a link instead', async () => {
     const uploads = h.fake.callsOf('files.getUploadURLExternal').length;
     const big = h.fake.publish('big.bin', Buffer.alloc(2_048));
     const missing = `${h.fake.url}/public/missing.bin`;
@@ -173,9 +183,10 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack outbound (%s receiver)', 
         ],
       }),
     );
-    expect(result.externalIds).toHaveLength(2);
-    expect(h.fake.state.message(general.id, result.externalIds[1] as string)?.text).toBe(
-      `<${big}>\n<${missing}>`,
+    // The links join the text of the message (no extra message, so edits keep one part).
+    expect(result.externalIds).toHaveLength(1);
+    expect(h.fake.state.message(general.id, result.externalIds[0] as string)?.text).toBe(
+      `files\n<${big}>\n<${missing}>`,
     );
     expect(h.fake.callsOf('files.getUploadURLExternal')).toHaveLength(uploads);
   });
@@ -262,7 +273,7 @@ describe('slack outbound limits and scopes', () => {
       expect(guarded.fake.callsOf('files.getUploadURLExternal')).toHaveLength(0);
       expect(
         result.externalIds.map((ts) => guarded.fake.state.message(channel.id, ts)?.text),
-      ).toEqual(['see', `<${url}>`]);
+      ).toEqual([`see\n<${url}>`]);
     } finally {
       await guarded.stop();
     }

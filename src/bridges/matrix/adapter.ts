@@ -24,6 +24,8 @@ import type {
   PresenceUpdate,
   ReactingAdapter,
   ReactionAction,
+  RoleAction,
+  RoleAdapter,
   SendAction,
   TargetResolvingAdapter,
 } from '../types.js';
@@ -51,6 +53,7 @@ export const matrixCapabilities: AdapterCapabilities = {
   replies: true,
   presence: true,
   membership: true,
+  roles: true,
   attachments: true,
   // Appservice users are exempt from rate limits (`rate_limited: false`); this only keeps a
   // burst from starving the homeserver.
@@ -68,6 +71,7 @@ export class MatrixAdapter
     ReactingAdapter,
     MembershipAdapter,
     PresenceAdapter,
+    RoleAdapter,
     TargetResolvingAdapter
 {
   readonly capabilities = matrixCapabilities;
@@ -192,8 +196,8 @@ export class MatrixAdapter
   }
 
   /**
-   * Role changes seen in linked rooms (`m.room.power_levels`, bans). Not part of the adapter
-   * contract yet: the gateway wiring subscribes here and submits `setRole`.
+   * Role changes seen in linked rooms (`m.room.power_levels`, bans), ghosts' included. Those of
+   * real users also reach the router as `role` events; this is for other observers.
    */
   onRoleChange(listener: (event: RoleChangeEvent) => void): () => void {
     this.roleListeners.add(listener);
@@ -240,10 +244,21 @@ export class MatrixAdapter
   }
 
   /**
-   * Sets the Matrix power level for a Multichat role change: of the ghost of a Multichat person
-   * (`sender`) or of a real Matrix user (`matrixUserId`). Not part of the contract yet.
+   * The contract's role action: the power level (or ban) of the ghost of the bridged person.
+   * The bot needs the power to change power levels in the room; the homeserver's refusal is a
+   * permanent DeliveryError.
    */
-  setRole(
+  async setRole(action: RoleAction): Promise<DeliveryResult> {
+    await this.setRoleOf(action.target, { personId: action.sender.id }, action.role);
+    return { externalIds: [] };
+  }
+
+  /**
+   * Sets the Matrix power level for a Multichat role: of the ghost of a Multichat person
+   * (`personId`) or of a real Matrix user (`matrixUserId`). A level already right is not
+   * written again.
+   */
+  setRoleOf(
     target: LinkTarget,
     who: { matrixUserId: string } | { personId: string },
     role: RoleChangeEvent['role'],

@@ -2,7 +2,9 @@
  * Matrix events → the contract's inbound events. Runs inside the library's per-room queue, so
  * events of one room reach `emit` in the homeserver's order. Ghost echoes never get here (the
  * library drops events our namespace sent); encrypted events are logged and dropped (E2EE rooms
- * are not bridged yet).
+ * are not bridged yet). Role changes of real users (power levels, bans) are emitted as `role`
+ * events and also handed to `role` listeners; those of ghosts and the bot only to the listeners,
+ * since they are the router's own doing or concern a person of another network.
  */
 import type {
   Attachment,
@@ -88,7 +90,7 @@ export class InboundTranslator {
       case 'm.room.member':
         return this.member(event, target, content);
       case 'm.room.power_levels':
-        return this.powerLevels(event, target, content, sender);
+        return await this.powerLevels(event, target, content, sender);
       case 'm.room.encrypted':
         if (!this.warnedRooms.has(room)) {
           this.warnedRooms.add(room);
@@ -231,11 +233,18 @@ export class InboundTranslator {
     else if (membership === 'join' && changed) this.deps.emit({ kind: 'profile', sender });
     else if ((membership === 'leave' || membership === 'ban') && before === 'join')
       this.deps.emit({ kind: 'leave', target, sender });
-    if (membership === 'ban')
+    if (membership === 'ban') {
       this.deps.role({ target, userId, role: 'banned', by: String(event.sender) });
+      this.deps.emit({ kind: 'role', target, sender, role: 'banned' });
+    }
   }
 
-  private powerLevels(event: RawEvent, target: LinkTarget, content: Content, by: string): void {
+  private async powerLevels(
+    event: RawEvent,
+    target: LinkTarget,
+    content: Content,
+    by: string,
+  ): Promise<void> {
     const before = obj(event['unsigned'])['prev_content'] as PowerLevels | undefined;
     for (const change of roleChanges(before, content as PowerLevels)) {
       if (change.userId === this.deps.botUserId) continue;
@@ -247,6 +256,9 @@ export class InboundTranslator {
         by,
         ...(personId !== undefined && { personId }),
       });
+      if (personId !== undefined) continue;
+      const sender = await this.deps.profiles.sender(change.userId);
+      this.deps.emit({ kind: 'role', target, sender, role: change.role });
     }
   }
 

@@ -8,7 +8,7 @@ import type { MatrixApi } from './api.js';
 import type { Ghosts } from './ghosts.js';
 import { channelOfPortalAlias, ghostUserId, type GhostNaming } from './ids.js';
 import { badTarget } from './outbound.js';
-import { withRole, type PowerLevels, type Role } from './power-levels.js';
+import { levelOfRole, withRole, type PowerLevels, type Role } from './power-levels.js';
 
 export class Rooms {
   private readonly aliases = new Map<string, string>();
@@ -111,6 +111,8 @@ export class Rooms {
       return;
     }
     const levels = (await this.api.getState<PowerLevels>(room, 'm.room.power_levels')) ?? {};
+    // The `member` role every join brings must not write a state event each time.
+    if (levels.users?.[userId] === levelOfRole(role)) return;
     await this.api.putState(room, 'm.room.power_levels', '', withRole(levels, userId, role));
   }
 }

@@ -35,7 +35,8 @@ export const messageId = (ts: string): ExternalMessageId => ts as ExternalMessag
  * A file the adapter uploaded is recorded beside the message's `ts`s as `file:<id>`, so that
  * deleting the message deletes the file too (Slack returns no message `ts` for a file share).
  */
-export const fileMessageId = (fileId: string): ExternalMessageId => `file:${fileId}` as ExternalMessageId;
+export const fileMessageId = (fileId: string): ExternalMessageId =>
+  `file:${fileId}` as ExternalMessageId;
 
 /** The file id of a `file:<id>` external id, else undefined. */
 export function fileIdOf(id: string): string | undefined {

@@ -70,7 +70,10 @@ export class Outbound {
         });
         files.push(fileMessageId(fileId));
       } catch (error) {
-        this.deps.logger.warn({ url: attachment.url, err: String(error) }, 'slack: attachment sent as a link');
+        this.deps.logger.warn(
+          { url: attachment.url, err: String(error) },
+          'slack: attachment sent as a link',
+        );
         links.push(attachment.url);
       }
     }

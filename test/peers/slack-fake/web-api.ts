@@ -242,11 +242,21 @@ function deleteFile(args: Args, host: WebApiHost): Record<string, unknown> {
   if (!file) throw new ApiFail('file_not_found');
   host.state.files.delete(file.id);
   host.emit({ type: 'file_deleted', file_id: file.id, event_ts: host.state.nextTs() });
-  const share = file.channel && file.share_ts ? host.state.message(file.channel, file.share_ts) : undefined;
+  const share =
+    file.channel && file.share_ts ? host.state.message(file.channel, file.share_ts) : undefined;
   if (share) {
     host.state.messages.delete(`${share.channel}/${share.ts}`);
     const ts = host.state.nextTs();
-    host.emit({ type: 'message', subtype: 'message_deleted', hidden: true, channel: share.channel, ts, event_ts: ts, deleted_ts: share.ts, previous_message: messageObject(host, share) });
+    host.emit({
+      type: 'message',
+      subtype: 'message_deleted',
+      hidden: true,
+      channel: share.channel,
+      ts,
+      event_ts: ts,
+      deleted_ts: share.ts,
+      previous_message: messageObject(host, share),
+    });
   }
   return {};
 }

@@ -11,7 +11,7 @@ import { checkTransaction } from './logics/index.js';
 import type { TxContext } from './logics/types.js';
 import type { NodeInternals } from './node.js';
 import type { EventPublisher } from './publish.js';
-import { contentMatches, contentText, utf8Length } from './resources.js';
+import { contentMatches, contentText, resourceIdOf, utf8Length } from './resources.js';
 import type { Change } from './state/apply.js';
 import type { Address, ContentHash, EntryEnvelope, EntryId, IngestResult } from './types.js';
 import { CoreError, LogError } from './errors.js';
@@ -64,8 +64,10 @@ export class Ingestor {
       const head = this.q.log.head(entry.author);
       if (head && entry.seq <= head.seq) {
         const existing = this.q.log.idAt(entry.author, entry.seq);
-        if (existing === id) duplicates += 1;
-        else
+        if (existing === id) {
+          duplicates += 1;
+          this.fillMissingContent(sealed, envelope.contents);
+        } else
           rejected.push({
             entry: id,
             reason: `log fork: seq ${entry.seq} of ${entry.author} is already ${existing}`,
@@ -82,6 +84,29 @@ export class Ingestor {
     ).length;
     for (const r of rejected) this.count(r.reason.split(':')[0] ?? 'rejected');
     return { accepted, duplicates, pending: stillPending, rejected };
+  }
+
+  /**
+   * A relay may pass an entry on without its content (or the content may have been deleted at
+   * the source); when the same entry comes again with content that matches its hash, and the
+   * message was not deleted here, the content is stored. A relay can delay text, not erase it.
+   */
+  private fillMissingContent(
+    sealed: SealedEntry,
+    contents: ReadonlyMap<ContentHash, Uint8Array>,
+  ): void {
+    if (contents.size === 0) return;
+    const { log, projections } = this.q;
+    for (const r of sealed.entry.tx.creates ?? []) {
+      if (r.kind !== 'message' && r.kind !== 'edit') continue;
+      const hash = r.data.contentHash;
+      const body = contents.get(hash);
+      if (!body || log.content(hash) || !contentMatches(hash, body)) continue;
+      const messageId = r.kind === 'edit' ? r.data.message : resourceIdOf(r);
+      const row = projections.message.get(messageId) as { deleted: number } | undefined;
+      if (!row || row.deleted === 1) continue;
+      this.q.commit.run(() => log.putContent(hash, body));
+    }
   }
 
   private hold(sealed: SealedEntry, contents: ReadonlyMap<ContentHash, Uint8Array>): void {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter, ghostUserId } from '../../src/bridges/matrix/index.js';
 import type { MatrixAdapter } from '../../src/bridges/matrix/index.js';
 import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
+import { GATEWAY_ORIGIN } from '../../src/bridges/runtime/links.js';
 import type { NetworkName } from '../../src/bridges/types.js';
 import { silentLogger } from '../../src/core/options.js';
 import type { ChannelId, MessageView, MultichatNode, UserView } from '../../src/core/types.js';
@@ -236,5 +237,37 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
         : undefined,
     );
     expect(got.sender.origin).toEqual({ network: 'matrix', externalId: alice.userId });
+  });
+
+  it('carries roles both ways in a channel the gateway created', async () => {
+    const staffRoom = await alice.createRoom({ name: 'staff' });
+    const staff = (
+      await runtime.links.create({ channel: 'staff', network: 'matrix', target: { room: staffRoom } })
+    ).channel as ChannelId;
+    const mo = await MatrixTestClient.register(world.synapse.url, 'mo');
+    await mo.join(staffRoom);
+    type Levels = { users?: Record<string, number> };
+    const levels = await alice.state<Levels>(staffRoom, 'm.room.power_levels');
+    // The bot needs power to set levels; mo becomes a moderator in Matrix.
+    await alice.putState(staffRoom, 'm.room.power_levels', {
+      ...levels,
+      users: { ...(levels.users ?? {}), [adapter.botUserId]: 100, [mo.userId]: 50 },
+    });
+    const moUser = await until('mo bridged', async () => store.identities.get('matrix', mo.userId));
+    const mine = (await moUser).userId;
+    await until('mo moderator', () => node.roleOf(staff, mine) === 'moderator');
+
+    // Multichat → Matrix: the gateway (admin of `staff`) makes nina a moderator.
+    await node.submit(native.id, { kind: 'joinChannel', channel: staff });
+    const gateway = await node.ensureBridgedUser(GATEWAY_ORIGIN, { username: 'gateway' });
+    await node.submit(gateway.id, { kind: 'setRole', channel: staff, user: native.id, role: 'moderator' });
+    await runtime.settle();
+    const ghost = ghostUserId(world.config, native.id);
+    const after = await until('ghost level', async () => {
+      const now = await alice.state<Levels>(staffRoom, 'm.room.power_levels');
+      return now.users?.[ghost] === 50 ? now : undefined;
+    });
+    expect(after.users?.[mo.userId]).toBe(50);
+    expect(node.roleOf(staff, native.id)).toBe('moderator');
   });
 });

@@ -16,7 +16,7 @@ export class LogStore {
 
   constructor(private readonly db: Db) {
     this.stmt = {
-      head: db.prepare('SELECT seq, id FROM entries WHERE author = ? ORDER BY seq DESC LIMIT 1'),
+      head: db.prepare('SELECT seq, id FROM log_heads WHERE author = ?'),
       idAt: db.prepare('SELECT id FROM entries WHERE author = ? AND seq = ?').pluck(),
       has: db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck(),
       insert: db.prepare(
@@ -28,7 +28,10 @@ export class LogStore {
       after: db.prepare(
         'SELECT id, body FROM entries WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
-      frontier: db.prepare('SELECT author, MAX(seq) AS seq FROM entries GROUP BY author'),
+      frontier: db.prepare('SELECT author, seq FROM log_heads'),
+      setHead: db.prepare(
+        'INSERT INTO log_heads (author, seq, id) VALUES (?, ?, ?) ON CONFLICT (author) DO UPDATE SET seq = excluded.seq, id = excluded.id',
+      ),
       authorsIn: db.prepare('SELECT DISTINCT author FROM entries WHERE channel = ?').pluck(),
       count: db.prepare('SELECT COUNT(*) FROM entries').pluck(),
       channelHeads: db.prepare('SELECT entry FROM heads WHERE channel = ? ORDER BY entry').pluck(),
@@ -66,6 +69,7 @@ export class LogStore {
     body: Uint8Array,
   ): void {
     this.stmt.insert.run(id, author, seq, channel ?? null, intent, hlc.wall, hlc.counter, body);
+    this.stmt.setHead.run(author, seq, id);
     this.heads.set(author, { seq, id });
     if (this.recentHlc.size >= 20_000) this.recentHlc.clear();
     this.recentHlc.set(id, hlc);

@@ -110,4 +110,10 @@ export const coreMigrations: readonly string[] = [
     PRIMARY KEY (message, user_id, emoji)
   );
   `,
+  /* 2: the newest entry of each log, so frontiers and metrics need no scan of all entries */ `
+  CREATE TABLE log_heads (author TEXT PRIMARY KEY, seq INTEGER NOT NULL, id TEXT NOT NULL);
+  INSERT INTO log_heads (author, seq, id)
+    SELECT e.author, e.seq, e.id FROM entries e
+    WHERE e.seq = (SELECT MAX(seq) FROM entries WHERE author = e.author);
+  `,
 ];

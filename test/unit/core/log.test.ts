@@ -163,3 +163,35 @@ describe('resource ids of received entries', () => {
     }
   });
 });
+
+describe('content a relay held back', () => {
+  it('is filled in when the same entry arrives again with its content', async () => {
+    const { envelopes, channel } = await sourceWithHistory(1);
+    const target = await tempNode();
+    const stripped = envelopes.map((e) => ({ entry: e.entry, contents: new Map() }));
+    expect((await target.ingest(stripped)).accepted).toBe(envelopes.length);
+    expect(target.listMessages(channel).map((m) => m.text)).toEqual([null]);
+    const again = await target.ingest(envelopes);
+    expect(again.duplicates).toBe(envelopes.length);
+    expect(target.listMessages(channel).map((m) => m.text)).toEqual(['m0']);
+  });
+});
+
+describe('schema migration 2', () => {
+  it('backfills the log heads of a store made before it', async () => {
+    const dir = tempDir();
+    const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+    const { user } = await node.createLocalUser('alice');
+    await node.submit(user.id, { kind: 'createChannel', name: 'general' });
+    await node.stop();
+    const db = new Database(join(dir, 'multichat.db'));
+    db.exec('DROP TABLE log_heads');
+    db.pragma('user_version = 1');
+    db.close();
+    const reopened = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+    expect(reopened.frontier().get(user.id as never)).toBe(2);
+    await reopened.submit(user.id, { kind: 'createChannel', name: 'second' });
+    expect(reopened.frontier().get(user.id as never)).toBe(3);
+    await reopened.stop();
+  });
+});

@@ -32,6 +32,16 @@ async function until<T>(what: string, pick: () => T | undefined | false, ms = 20
   throw new Error(`timed out waiting for ${what}`);
 }
 
+async function untilAsync<T>(what: string, pick: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const found = await pick();
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge runtime', () => {
   let world: MatrixWorld;
   let node: MultichatNode;
@@ -242,7 +252,11 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
   it('carries roles both ways in a channel the gateway created', async () => {
     const staffRoom = await alice.createRoom({ name: 'staff' });
     const staff = (
-      await runtime.links.create({ channel: 'staff', network: 'matrix', target: { room: staffRoom } })
+      await runtime.links.create({
+        channel: 'staff',
+        network: 'matrix',
+        target: { room: staffRoom },
+      })
     ).channel as ChannelId;
     const mo = await MatrixTestClient.register(world.synapse.url, 'mo');
     await mo.join(staffRoom);
@@ -253,17 +267,21 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
       ...levels,
       users: { ...(levels.users ?? {}), [adapter.botUserId]: 100, [mo.userId]: 50 },
     });
-    const moUser = await until('mo bridged', async () => store.identities.get('matrix', mo.userId));
-    const mine = (await moUser).userId;
-    await until('mo moderator', () => node.roleOf(staff, mine) === 'moderator');
+    const moUser = await untilAsync('mo bridged', () => store.identities.get('matrix', mo.userId));
+    await until('mo moderator', () => node.roleOf(staff, moUser.userId) === 'moderator');
 
     // Multichat → Matrix: the gateway (admin of `staff`) makes nina a moderator.
     await node.submit(native.id, { kind: 'joinChannel', channel: staff });
     const gateway = await node.ensureBridgedUser(GATEWAY_ORIGIN, { username: 'gateway' });
-    await node.submit(gateway.id, { kind: 'setRole', channel: staff, user: native.id, role: 'moderator' });
+    await node.submit(gateway.id, {
+      kind: 'setRole',
+      channel: staff,
+      user: native.id,
+      role: 'moderator',
+    });
     await runtime.settle();
     const ghost = ghostUserId(world.config, native.id);
-    const after = await until('ghost level', async () => {
+    const after = await untilAsync('ghost level', async () => {
       const now = await alice.state<Levels>(staffRoom, 'm.room.power_levels');
       return now.users?.[ghost] === 50 ? now : undefined;
     });

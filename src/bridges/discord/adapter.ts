@@ -38,6 +38,7 @@ import { Inbound } from './inbound.js';
 import { discordCapabilities } from './capabilities.js';
 import { Modify } from './modify.js';
 import { Outbound } from './outbound.js';
+import { MemberRoles } from './roles.js';
 import { toDeliveryError } from './rate-limit.js';
 import { linkCommandHandler, type LinkCommandHandler } from '../link-commands.js';
 import { SlashCommand } from './slash.js';
@@ -62,6 +63,8 @@ export class DiscordAdapter
   private readonly slash: SlashCommand;
   /** `channel/thread` pairs that are link targets themselves. */
   private readonly threadTargets = new Set<string>();
+  /** Mapped Discord roles last seen per member, to report only changes. */
+  private readonly memberRoles: MemberRoles;
   /** Gateway events are handled one at a time, in gateway order. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -73,6 +76,7 @@ export class DiscordAdapter
     this.client = createClient(config);
     const rest = this.client.rest;
     this.capabilities = discordCapabilities(config);
+    this.memberRoles = new MemberRoles(config.roles);
     this.webhooks = new Webhooks(rest, config.useWebhooks, config.webhookName, () => ({
       applicationId: this.client.application?.id ?? '',
       botId: this.client.user?.id ?? '',
@@ -244,7 +248,8 @@ export class DiscordAdapter
       case 'GUILD_MEMBER_ADD':
         return this.member(packet.d.guild_id, packet.d, true);
       case 'GUILD_MEMBER_UPDATE':
-        return this.inbound.profile(packet.d.user, packet.d.nick);
+        this.inbound.profile(packet.d.user, packet.d.nick);
+        return this.roleUpdate(packet.d.guild_id, packet.d.user, packet.d.roles, packet.d.nick);
       case 'GUILD_MEMBER_REMOVE':
         return this.member(packet.d.guild_id, { user: packet.d.user }, false);
       case 'GUILD_CREATE':
@@ -261,6 +266,23 @@ export class DiscordAdapter
       default:
         return;
     }
+  }
+
+  /**
+   * A member's Discord roles through `bridges.discord.roles` → a `role` event in every text
+   * channel of the guild (the router keeps the linked ones). Needs `memberEvents` (the
+   * GUILD_MEMBERS intent), without which Discord sends no member updates.
+   */
+  private roleUpdate(
+    guildId: string,
+    user: APIUser,
+    roleIds: readonly string[],
+    nick?: string | null,
+  ): void {
+    const guildRoles = this.client.guilds.cache.get(guildId)?.roles.cache;
+    const roles = roleIds.map((id) => ({ id, name: guildRoles?.get(id)?.name ?? id }));
+    const role = this.memberRoles.update(guildId, user.id, roles);
+    if (role) this.inbound.role(user, textChannelsOf(this.client, guildId), role, nick);
   }
 
   private member(

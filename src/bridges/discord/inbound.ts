@@ -23,6 +23,7 @@ import type {
   ExternalUserId,
   InboundEvent,
   LinkTarget,
+  Role,
 } from '../types.js';
 import type { DiscordConfig } from './config.js';
 import { encodeMessageId } from './ids.js';
@@ -159,6 +160,15 @@ export class Inbound {
         sender,
         ...(self && { self }),
       });
+    }
+  }
+
+  /** A member's mapped role changed: a role event in each of the guild's text channels. */
+  role(user: APIUser, channels: readonly string[], role: Role, nick?: string | null): void {
+    if (user.bot) return;
+    const sender = this.sender(user, nick);
+    for (const channel of channels) {
+      void this.deps.emit({ kind: 'role', target: { channel }, sender, role });
     }
   }
 

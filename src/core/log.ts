@@ -59,24 +59,48 @@ export function seal(entry: LogEntry): SealedEntry {
  * hash chain up to a signed entry) covers those exact bytes.
  */
 export function unseal(bytes: Uint8Array): SealedEntry {
-  let outer: { u?: unknown; s?: unknown };
+  const parts = splitSealed(bytes);
+  if (!parts)
+    throw new ChainError('entry bytes are not the canonical map {s: signature, u: bytes}');
   let entry: LogEntry;
   try {
-    outer = decodeCanonical<{ u?: unknown; s?: unknown }>(bytes);
-    if (!(outer?.u instanceof Uint8Array) || !(outer.s instanceof Uint8Array)) {
-      throw new Error('expected a map {u: bytes, s: bytes}');
-    }
-    entry = { ...decodeCanonical<UnsignedEntry>(outer.u), sig: outer.s };
+    entry = { ...decodeCanonical<UnsignedEntry>(parts.u), sig: parts.s };
   } catch (cause) {
     throw new ChainError(`entry bytes are malformed: ${(cause as Error).message}`, { cause });
   }
   if (!isEntryShape(entry)) throw new ChainError('entry bytes do not decode to a log entry');
-  const sealed = wrap(entry, outer.u);
-  if (Buffer.compare(Buffer.from(sealed.bytes), Buffer.from(bytes)) !== 0) {
-    throw new ChainError(`entry ${sealed.id} is not canonically encoded`);
-  }
+  const sealed: SealedEntry = { id: hashBytes(bytes) as EntryId, entry, bytes, signed: parts.u };
   rememberCreatedIds(sealed);
   return remember(sealed);
+}
+
+// The canonical encoding of {s, u}: map(2), "s", bytes(64) <sig>, "u", bytes(n) <u>. Reading it by
+// hand checks canonical form exactly (no other bytes can pass) without decoding or re-encoding.
+const SEALED_PREFIX = [0xa2, 0x61, 0x73, 0x58, 0x40];
+const U_KEY = [0x61, 0x75];
+
+function splitSealed(bytes: Uint8Array): { s: Uint8Array; u: Uint8Array } | undefined {
+  if (bytes.length < 5 + 64 + 3) return undefined;
+  for (let i = 0; i < SEALED_PREFIX.length; i += 1)
+    if (bytes[i] !== SEALED_PREFIX[i]) return undefined;
+  let at = 5 + 64;
+  if (bytes[at] !== U_KEY[0] || bytes[at + 1] !== U_KEY[1]) return undefined;
+  at += 2;
+  const head = bytes[at] as number;
+  if (head >> 5 !== 2) return undefined;
+  const info = head & 0x1f;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let length: number;
+  let start: number;
+  if (info < 24) [length, start] = [info, at + 1];
+  else if (info === 24) [length, start] = [view.getUint8(at + 1), at + 2];
+  else if (info === 25) [length, start] = [view.getUint16(at + 1), at + 3];
+  else if (info === 26) [length, start] = [view.getUint32(at + 1), at + 5];
+  else return undefined;
+  const minimal =
+    info < 24 || (info === 24 ? length >= 24 : info === 25 ? length > 0xff : length > 0xffff);
+  if (!minimal || start + length !== bytes.length) return undefined;
+  return { s: bytes.subarray(5, 5 + 64), u: bytes.subarray(start, start + length) };
 }
 
 /** Hashes each created resource from its span in the signed bytes (one encode saved each). */

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { encode } from 'cborg';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -193,5 +194,51 @@ describe('schema migration 2', () => {
     await reopened.submit(user.id, { kind: 'createChannel', name: 'second' });
     expect(reopened.frontier().get(user.id as never)).toBe(3);
     await reopened.stop();
+  });
+});
+
+describe('stored entry form', () => {
+  it('reads back exactly what it writes, and refuses any other encoding of the same entry', async () => {
+    const { envelopes } = await sourceWithHistory(1);
+    for (const envelope of envelopes) {
+      const sealed = seal(envelope.entry);
+      expect(Buffer.from(sealed.bytes).toString('hex')).toBe(
+        Buffer.from(encode({ s: envelope.entry.sig, u: sealed.signed })).toString('hex'),
+      );
+      expect(unseal(sealed.bytes).id).toBe(sealed.id);
+      // The same map with a non-minimal length header, with keys swapped, or with a trailer.
+      const u = sealed.signed;
+      const longHeader = new Uint8Array([
+        0xa2,
+        0x61,
+        0x73,
+        0x58,
+        0x40,
+        ...envelope.entry.sig,
+        0x61,
+        0x75,
+        0x5a,
+        0,
+        0,
+        (u.length >> 8) & 0xff,
+        u.length & 0xff,
+        ...u,
+      ]);
+      expect(() => unseal(longHeader)).toThrow(ChainError);
+      const uField = encode(u);
+      const swapped = new Uint8Array([
+        0xa2,
+        0x61,
+        0x75,
+        ...uField,
+        0x61,
+        0x73,
+        0x58,
+        0x40,
+        ...envelope.entry.sig,
+      ]);
+      expect(() => unseal(swapped)).toThrow(ChainError);
+      expect(() => unseal(new Uint8Array([...sealed.bytes, 0]))).toThrow(ChainError);
+    }
   });
 });

@@ -4,7 +4,7 @@ import { readConfig } from './config.js';
 import { DiscordConfigError } from './errors.js';
 import { decodeMessageId, encodeMessageId, nonceFor, threadOfRoot } from './ids.js';
 import { nameRoleAndChannelMentions } from './mentions.js';
-import { discordRolesFor, multichatRoleOf } from './roles.js';
+import { discordRolesFor, MemberRoles, multichatRoleOf } from './roles.js';
 import { webhookUsername } from './usernames.js';
 
 describe('discord ids', () => {
@@ -45,6 +45,20 @@ describe('discord role mapping', () => {
     expect(multichatRoleOf(roles, mapping)).toBe('admin');
     expect(multichatRoleOf([roles[2]!], mapping)).toBeUndefined();
     expect(discordRolesFor('moderator', roles, mapping)).toEqual([roles[0]]);
+  });
+
+  it('reports a member update only when the mapped role changed', () => {
+    const tracker = new MemberRoles({ Mods: 'moderator', '2': 'admin' });
+    // First sight: a plain member is not news, a moderator is.
+    expect(tracker.update('g', 'ann', [roles[2]!])).toBeUndefined();
+    expect(tracker.update('g', 'bob', [roles[0]!])).toBe('moderator');
+    // A nick change (same roles) is not a role change.
+    expect(tracker.update('g', 'bob', [roles[0]!])).toBeUndefined();
+    expect(tracker.update('g', 'bob', [roles[0]!, roles[1]!])).toBe('admin');
+    expect(tracker.update('g', 'bob', [])).toBe('member');
+    expect(tracker.update('g', 'ann', [roles[0]!])).toBe('moderator');
+    // Without a mapping, Discord roles mean nothing to Multichat.
+    expect(new MemberRoles({}).update('g', 'bob', [roles[0]!])).toBeUndefined();
   });
 
   it('refuses an unknown Multichat role in config, naming the key', () => {

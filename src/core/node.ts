@@ -270,7 +270,15 @@ class CoreNode extends CoreQueries implements MultichatNode {
         intent.kind === 'editMessage' ||
         intent.kind === 'redactMessage')
     ) {
-      return { ...result, message: this.getMessage(principal) };
+      // A message just sent has no reactions or edits and its text is at hand: no queries.
+      const row =
+        intent.kind === 'sendMessage'
+          ? this.internals.projections.message.get(principal)
+          : undefined;
+      const message = row
+        ? this.internals.views.message(row as never, { fresh: true, contents: completion.contents })
+        : this.getMessage(principal);
+      return { ...result, message };
     }
     return result;
   }

@@ -8,9 +8,10 @@
 function argument(bytes: Uint8Array, at: number): { value: number; next: number } {
   const info = (bytes[at] as number) & 0x1f;
   if (info < 24) return { value: info, next: at + 1 };
+  if (info === 24) return { value: bytes[at + 1] as number, next: at + 2 };
+  if (info === 25)
+    return { value: ((bytes[at + 1] as number) << 8) | (bytes[at + 2] as number), next: at + 3 };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (info === 24) return { value: view.getUint8(at + 1), next: at + 2 };
-  if (info === 25) return { value: view.getUint16(at + 1), next: at + 3 };
   if (info === 26) return { value: view.getUint32(at + 1), next: at + 5 };
   if (info === 27) return { value: Number(view.getBigUint64(at + 1)), next: at + 9 };
   throw new Error(`unsupported CBOR length encoding ${info} at ${at}`);
@@ -49,20 +50,26 @@ export function itemEnd(bytes: Uint8Array, at: number): number {
   }
 }
 
-function textAt(bytes: Uint8Array, at: number): string | undefined {
-  if ((bytes[at] as number) >> 5 !== 3) return undefined;
+/** Whether the item at `at` is the text `key` (compared as bytes, nothing decoded). */
+function isText(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
+  if ((bytes[at] as number) >> 5 !== 3) return false;
   const { value, next } = argument(bytes, at);
-  return Buffer.from(bytes.buffer, bytes.byteOffset + next, value).toString('utf8');
+  if (value !== key.length) return false;
+  for (let i = 0; i < value; i += 1) if (bytes[next + i] !== key[i]) return false;
+  return true;
 }
+
+const utf8 = new TextEncoder();
 
 /** Offset of the value stored under `key` in the map at `at`, or undefined. */
 export function mapValue(bytes: Uint8Array, at: number, key: string): number | undefined {
   if ((bytes[at] as number) >> 5 !== 5) return undefined;
+  const wanted = utf8.encode(key);
   const { value: pairs, next } = argument(bytes, at);
   let cursor = next;
   for (let i = 0; i < pairs; i += 1) {
     const keyEnd = itemEnd(bytes, cursor);
-    if (textAt(bytes, cursor) === key) return keyEnd;
+    if (isText(bytes, cursor, wanted)) return keyEnd;
     cursor = itemEnd(bytes, keyEnd);
   }
   return undefined;

@@ -3,7 +3,7 @@
  * float forms). Every hash and signature in Multichat is taken over these bytes, never over
  * re-serialised JSON, so two implementations that agree on the data agree on the bytes.
  */
-import { decode } from 'cborg';
+import { decodeCbor } from './cbor-decode.js';
 import { encodeCbor } from './cbor-encode.js';
 import { createHash } from 'node:crypto';
 
@@ -23,7 +23,7 @@ export function encodeCanonical(value: unknown): Uint8Array {
 }
 
 export function decodeCanonical<T>(bytes: Uint8Array): T {
-  return decode(bytes) as T;
+  return decodeCbor(bytes) as T;
 }
 
 export function sha256(bytes: Uint8Array): Buffer {

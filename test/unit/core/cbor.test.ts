@@ -1,6 +1,7 @@
 import { decode, encode } from 'cborg';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeCbor, CborDecodeError } from '../../../src/core/cbor-decode.js';
 import { encodeCbor } from '../../../src/core/cbor-encode.js';
 import { canonicalize } from '../../../src/core/encoding.js';
 
@@ -49,5 +50,29 @@ describe('canonical CBOR encoder', () => {
       nested: { z: new Uint8Array([1, 2]) },
       big: 2 ** 40,
     });
+  });
+
+  it('decodes what it encodes exactly as cborg does', () => {
+    fc.assert(
+      fc.property(value.node, (v) => {
+        const bytes = encodeCbor(v);
+        expect(decodeCbor(bytes)).toEqual(decode(bytes));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses indefinite lengths, tags, non-text keys, duplicate keys and trailing bytes', () => {
+    const refused = [
+      [0x5f, 0x41, 0x61, 0xff], // indefinite byte string
+      [0xc1, 0x01], // tag 1
+      [0xa1, 0x01, 0x02], // integer key
+      [0xa2, 0x61, 0x61, 0x01, 0x61, 0x61, 0x02], // duplicate key "a"
+      [0x01, 0x02], // trailing byte
+      [0x62, 0x61], // text cut short
+    ];
+    for (const bytes of refused) {
+      expect(() => decodeCbor(new Uint8Array(bytes))).toThrow(CborDecodeError);
+    }
   });
 });

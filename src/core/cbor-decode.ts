@@ -8,15 +8,16 @@
  */
 export class CborDecodeError extends Error {}
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
 const MAX_DEPTH = 64;
 
 class Reader {
   pos = 0;
   private readonly view: DataView;
+  private readonly buf: Buffer;
 
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   private need(n: number): void {
@@ -54,18 +55,9 @@ class Reader {
     );
   }
 
-  /** Short ASCII text (keys, ids, base64url) is built directly; the rest goes to TextDecoder. */
+  /** Text through Buffer's native UTF-8 slice: flat strings, no per-character work. */
   private text(start: number, n: number): string {
-    if (n <= 64) {
-      let out = '';
-      for (let i = start; i < start + n; i += 1) {
-        const b = this.bytes[i] as number;
-        if (b >= 0x80) return decoder.decode(this.bytes.subarray(start, start + n));
-        out += String.fromCharCode(b);
-      }
-      return out;
-    }
-    return decoder.decode(this.bytes.subarray(start, start + n));
+    return this.buf.toString('utf8', start, start + n);
   }
 
   item(depth: number): unknown {

@@ -145,9 +145,19 @@ if (!installed) {
       alice.send('MODE #in +o bob');
       alice.send('TOPIC #in :new topic');
       bob.send('PART #in :later');
+      // Commands of different connections have no common order (ngircd delays each client by
+      // its own penalty time): wait for each departure before the next person arrives.
+      const left = (nick: string) =>
+        until(
+          () =>
+            h.events.some((e) => e.kind === 'leave' && e.sender.externalId === nick) || undefined,
+          `${nick} leaves`,
+        );
+      await left('bob');
       const carol = await client('carol');
       await carol.join('#in');
       alice.send('KICK #in carol :out');
+      await left('carol');
       const dave = await client('dave');
       await dave.join('#in');
       dave.send('QUIT :gone');

@@ -22,7 +22,12 @@ const value = fc.letrec((tie) => ({
     { depthSize: 'small' },
     tie('leaf'),
     fc.array(tie('node'), { maxLength: 5 }),
-    fc.dictionary(fc.string({ maxLength: 12 }), tie('node'), { maxKeys: 6 }),
+    // No "__proto__" key: cborg turns it into the object's prototype, we keep it as data.
+    fc.dictionary(
+      fc.string({ maxLength: 12 }).filter((k) => k !== '__proto__'),
+      tie('node'),
+      { maxKeys: 6 },
+    ),
   ),
 }));
 
@@ -60,6 +65,14 @@ describe('canonical CBOR encoder', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('keeps a "__proto__" key as plain data, never as a prototype', () => {
+    const bytes = encodeCbor(JSON.parse('{"__proto__": {"polluted": true}}'));
+    const decoded = decodeCbor(bytes) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect((decoded as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.keys(decoded)).toEqual(['__proto__']);
   });
 
   it('refuses indefinite lengths, tags, non-text keys, duplicate keys and trailing bytes', () => {

@@ -144,6 +144,8 @@ if (!installed) {
       await bob.join('#in');
       alice.send('MODE #in +o bob');
       alice.send('TOPIC #in :new topic');
+      // bob must still be there when alice's MODE (delayed by her penalty time) takes effect.
+      await until(() => roles.find((r) => r.nick === 'bob'), 'bob opped');
       bob.send('PART #in :later');
       // Commands of different connections have no common order (ngircd delays each client by
       // its own penalty time): wait for each departure before the next person arrives.

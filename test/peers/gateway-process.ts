@@ -3,26 +3,21 @@
  * its own data dir, a free HTTP port and a fixed loopback P2P port (kept across restarts so peers
  * can redial it), mDNS off and bootstrap to the given peers. Offers helpers for the HTTP API.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { freePort } from './free-port.js';
+import {
+  callApi,
+  spawnGateway,
+  stopGateway,
+  waitForProbe,
+  writeGatewayConfig,
+  type SpawnedGateway,
+} from './gateway-spawn.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+export { freePort };
 const ADMIN_TOKEN = 'p2p-test-admin-token';
-
-/** A free TCP port on 127.0.0.1 (closed again before it is returned). */
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
 
 export interface ApiAnswer<T = unknown> {
   readonly status: number;
@@ -36,8 +31,7 @@ export interface MessageJson {
 }
 
 export class GatewayProcess {
-  private child: ChildProcess | undefined;
-  private exited: Promise<number | null> = Promise.resolve(null);
+  private spawned: SpawnedGateway | undefined;
   httpUrl = '';
   peerId = '';
   /** P2P multiaddr with /p2p/<peerId>. */
@@ -66,71 +60,24 @@ export class GatewayProcess {
 
   private async launch(): Promise<void> {
     const httpPort = await freePort();
-    const config = join(this.dataDir, 'config.json');
-    // JSON is YAML: no YAML writer needed.
-    writeFileSync(
-      config,
-      JSON.stringify({
-        node: {
-          dataDir: join(this.dataDir, 'data'),
-          listen: [`/ip4/127.0.0.1/tcp/${this.p2pPort}`],
-          bootstrap: this.bootstrap,
-          mdns: false,
-        },
-        http: {
-          host: '127.0.0.1',
-          port: httpPort,
-          adminToken: ADMIN_TOKEN,
-          rateLimit: { perSecond: 100_000, burst: 100_000 },
-        },
-        log: { level: 'info', format: 'json' },
-      }),
-    );
-    const log = createWriteStream(join(this.dataDir, 'gateway.log'), { flags: 'a' });
-    const child = spawn(process.execPath, ['bin/multichat.mjs', 'start', '--config', config], {
-      cwd: ROOT,
-      env: { ...process.env, MULTICHAT_CONFIG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const config = writeGatewayConfig(this.dataDir, {
+      httpPort,
+      p2pPort: this.p2pPort,
+      adminToken: ADMIN_TOKEN,
+      bootstrap: this.bootstrap,
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    this.child = child;
-    this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
+    this.spawned = spawnGateway(this.dataDir, config);
     this.httpUrl = `http://127.0.0.1:${httpPort}`;
-    await this.waitHealthy();
+    await waitForProbe(this.spawned, this.httpUrl, '/healthz', this.name, this.dataDir);
     const status = await this.status();
     this.peerId = status.peerId;
     this.address = status.listen.find((a) => a.includes('/tcp/')) ?? '';
   }
 
-  private async waitHealthy(): Promise<void> {
-    const until = Date.now() + 60_000;
-    let exitCode: number | null | undefined;
-    void this.exited.then((code) => (exitCode = code));
-    while (Date.now() < until) {
-      if (exitCode !== undefined) {
-        throw new Error(`${this.name} exited with ${exitCode}; see ${this.dataDir}/gateway.log`);
-      }
-      try {
-        const res = await fetch(`${this.httpUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${this.name} did not become healthy; see ${this.dataDir}/gateway.log`);
-  }
-
   /** Stops with SIGTERM and waits for a clean exit. */
   async stop(): Promise<number | null> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const code = await this.exited;
-    clearTimeout(timer);
-    this.child = undefined;
+    const code = await stopGateway(this.spawned);
+    this.spawned = undefined;
     return code;
   }
 
@@ -151,17 +98,8 @@ export class GatewayProcess {
     body?: unknown,
     token = ADMIN_TOKEN,
   ): Promise<ApiAnswer<T>> {
-    const res = await fetch(`${this.httpUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    const { status, body: answer } = await callApi<T>(this.httpUrl, token, method, path, body);
+    return { status, body: answer };
   }
 
   /** Like api() but throws unless the status is 2xx. */

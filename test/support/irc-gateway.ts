@@ -3,13 +3,19 @@
  * two-gateway IRC test and the relay benchmark: its own temp data dir, a free HTTP port, a fixed
  * loopback P2P port, mDNS off, bootstrap to the given peers. Log lines go to `<dir>/gateway.log`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '../peers/free-port.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import {
+  callApi,
+  readGatewayLog,
+  spawnGateway,
+  stopGateway,
+  waitForProbe,
+  writeGatewayConfig,
+  type SpawnedGateway,
+} from '../peers/gateway-spawn.js';
 export const IRC_GATEWAY_TOKEN = 'irc-test-admin-token';
 
 export interface IrcGatewayOptions {
@@ -23,8 +29,7 @@ export interface IrcGatewayOptions {
 }
 
 export class IrcGateway {
-  private child: ChildProcess | undefined;
-  private exited: Promise<number | null> = Promise.resolve(null);
+  private spawned: SpawnedGateway | undefined;
   httpUrl = '';
   /** P2P multiaddr with /p2p/<peerId>. */
   address = '';
@@ -44,70 +49,25 @@ export class IrcGateway {
 
   /** The gateway's log so far (for failure messages). */
   log(): string {
-    try {
-      return readFileSync(join(this.dir, 'gateway.log'), 'utf8');
-    } catch {
-      return '';
-    }
+    return readGatewayLog(this.dir);
   }
 
   private async launch(): Promise<void> {
     const httpPort = await freePort();
-    const config = join(this.dir, 'config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        node: {
-          dataDir: join(this.dir, 'data'),
-          listen: [`/ip4/127.0.0.1/tcp/${this.p2pPort}`],
-          bootstrap: this.options.bootstrap ?? [],
-          mdns: false,
-        },
-        http: {
-          host: '127.0.0.1',
-          port: httpPort,
-          adminToken: IRC_GATEWAY_TOKEN,
-          rateLimit: { perSecond: 100_000, burst: 100_000 },
-        },
-        log: { level: this.options.logLevel ?? 'info', format: 'json' },
-        bridges: { irc: this.options.irc },
-        links: this.options.links,
-      }),
-    );
-    const log = createWriteStream(join(this.dir, 'gateway.log'), { flags: 'a' });
-    const child = spawn(process.execPath, ['bin/multichat.mjs', 'start', '--config', config], {
-      cwd: ROOT,
-      env: { ...process.env, MULTICHAT_CONFIG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const config = writeGatewayConfig(this.dir, {
+      httpPort,
+      p2pPort: this.p2pPort,
+      adminToken: IRC_GATEWAY_TOKEN,
+      bootstrap: this.options.bootstrap ?? [],
+      logLevel: this.options.logLevel ?? 'info',
+      bridges: { irc: this.options.irc },
+      links: this.options.links,
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    this.child = child;
-    this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
+    this.spawned = spawnGateway(this.dir, config);
     this.httpUrl = `http://127.0.0.1:${httpPort}`;
-    await this.waitHealthy();
+    await waitForProbe(this.spawned, this.httpUrl, '/healthz', this.options.name, this.dir);
     const status = await this.api<{ peerId: string; listen: string[] }>('GET', '/api/v1/status');
     this.address = status.listen.find((a) => a.includes('/tcp/')) ?? '';
-  }
-
-  private async waitHealthy(): Promise<void> {
-    const until = Date.now() + 60_000;
-    let exitCode: number | null | undefined;
-    void this.exited.then((code) => (exitCode = code));
-    while (Date.now() < until) {
-      if (exitCode !== undefined)
-        throw new Error(
-          `${this.options.name} exited with ${exitCode}:\n${this.log().slice(-3000)}`,
-        );
-      try {
-        const res = await fetch(`${this.httpUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${this.options.name} did not become healthy:\n${this.log().slice(-3000)}`);
   }
 
   /** Calls the HTTP API with the admin token (or `token`); throws unless 2xx. */
@@ -117,31 +77,16 @@ export class IrcGateway {
     body?: unknown,
     token = IRC_GATEWAY_TOKEN,
   ): Promise<T> {
-    const res = await fetch(`${this.httpUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await res.text();
-    if (res.status < 200 || res.status > 299)
-      throw new Error(`${this.options.name} ${method} ${path} -> ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
+    const answer = await callApi<T>(this.httpUrl, token, method, path, body);
+    if (answer.status < 200 || answer.status > 299)
+      throw new Error(`${this.options.name} ${method} ${path} -> ${answer.status} ${answer.text}`);
+    return answer.body;
   }
 
   /** Stops with SIGTERM, waits for the exit, deletes the data dir. */
   async destroy(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await this.exited;
-      clearTimeout(timer);
-    }
-    this.child = undefined;
+    await stopGateway(this.spawned);
+    this.spawned = undefined;
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,136 @@
+/**
+ * What every test launcher of `multichat start` processes shares: writing a loopback config,
+ * spawning the process with its log in `<dir>/gateway.log`, waiting for a probe, calling the
+ * admin API, and stopping with SIGTERM. The launchers (`gateway-process.ts`, the IRC and
+ * Discord/Slack end-to-end helpers) add only what their tests need.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface GatewayConfigOptions {
+  readonly httpPort: number;
+  readonly p2pPort: number;
+  readonly adminToken: string;
+  readonly bootstrap?: readonly string[];
+  readonly logLevel?: string;
+  readonly bridges?: Record<string, unknown>;
+  readonly links?: readonly Record<string, unknown>[];
+}
+
+/** Writes `<dir>/config.json` (JSON is YAML) for a loopback-only gateway; returns its path. */
+export function writeGatewayConfig(dir: string, options: GatewayConfigOptions): string {
+  const path = join(dir, 'config.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      node: {
+        dataDir: join(dir, 'data'),
+        listen: [`/ip4/127.0.0.1/tcp/${options.p2pPort}`],
+        bootstrap: options.bootstrap ?? [],
+        mdns: false,
+      },
+      http: {
+        host: '127.0.0.1',
+        port: options.httpPort,
+        adminToken: options.adminToken,
+        rateLimit: { perSecond: 100_000, burst: 100_000 },
+      },
+      log: { level: options.logLevel ?? 'info', format: 'json' },
+      ...(options.bridges && { bridges: options.bridges }),
+      ...(options.links && { links: options.links }),
+    }),
+  );
+  return path;
+}
+
+export interface SpawnedGateway {
+  readonly child: ChildProcess;
+  /** Resolves with the exit code when the process ends. */
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `multichat start --config <config>`; stdout and stderr go to `<dir>/gateway.log`. */
+export function spawnGateway(dir: string, config: string): SpawnedGateway {
+  const log = createWriteStream(join(dir, 'gateway.log'), { flags: 'a' });
+  const child = spawn(process.execPath, ['bin/multichat.mjs', 'start', '--config', config], {
+    cwd: ROOT,
+    env: { ...process.env, MULTICHAT_CONFIG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return { child, exited: new Promise((done) => child.once('exit', (code) => done(code))) };
+}
+
+export function readGatewayLog(dir: string): string {
+  try {
+    return readFileSync(join(dir, 'gateway.log'), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Polls `probe` (`/healthz`, or `/readyz` to wait for the bridges) until it answers 2xx, for at
+ * most 60 s; fails at once with the log's tail if the process exits first.
+ */
+export async function waitForProbe(
+  spawned: SpawnedGateway,
+  httpUrl: string,
+  probe: '/healthz' | '/readyz',
+  name: string,
+  dir: string,
+): Promise<void> {
+  const until = Date.now() + 60_000;
+  let exitCode: number | null | undefined;
+  void spawned.exited.then((code) => (exitCode = code));
+  while (Date.now() < until) {
+    if (exitCode !== undefined) {
+      throw new Error(`${name} exited with ${exitCode}:\n${readGatewayLog(dir).slice(-3000)}`);
+    }
+    try {
+      const res = await fetch(`${httpUrl}${probe}`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name}: ${probe} never answered:\n${readGatewayLog(dir).slice(-3000)}`);
+}
+
+/** Calls the HTTP API with a bearer token; returns the status and the parsed body. */
+export async function callApi<T = unknown>(
+  httpUrl: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T; text: string }> {
+  const res = await fetch(`${httpUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, text };
+}
+
+/** SIGTERM, then SIGKILL after 15 s; resolves with the exit code. */
+export async function stopGateway(spawned: SpawnedGateway | undefined): Promise<number | null> {
+  if (!spawned) return null;
+  const { child, exited } = spawned;
+  if (child.exitCode !== null) return child.exitCode;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}

@@ -16,6 +16,14 @@ import {
   type Registration,
 } from '../../src/bridges/matrix/index.js';
 import { freePort } from '../peers/free-port.js';
+import {
+  callApi,
+  readGatewayLog,
+  spawnGateway,
+  stopGateway,
+  waitForProbe,
+  writeGatewayConfig,
+} from '../peers/gateway-spawn.js';
 import { startSynapse, synapseInstalled, type SynapsePeer } from '../peers/synapse.js';
 
 /** True when the Matrix suites can run here (Synapse installed, or CI, where it must be). */
@@ -136,85 +144,42 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-export async function startGatewayProcess(
-  sections: Record<string, unknown>,
-): Promise<GatewayProcess> {
-  const { spawn } = await import('node:child_process');
-  const { readFileSync, createWriteStream } = await import('node:fs');
-  const { resolve } = await import('node:path');
+export async function startGatewayProcess(sections: {
+  bridges?: Record<string, unknown>;
+  links?: readonly Record<string, unknown>[];
+}): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-gw-matrix-'));
   const httpPort = await freePort();
   const token = 'matrix-e2e-admin-token';
-  const config = join(dir, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      node: { dataDir: join(dir, 'data'), listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false },
-      http: {
-        host: '127.0.0.1',
-        port: httpPort,
-        adminToken: token,
-        rateLimit: { perSecond: 100_000, burst: 100_000 },
-      },
-      log: { level: 'info', format: 'json' },
-      ...sections,
-    }),
-  );
-  const logPath = join(dir, 'gateway.log');
-  const out = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, ['bin/multichat.mjs', 'start', '--config', config], {
-    cwd: resolve(import.meta.dirname, '../..'),
-    env: { ...process.env, MULTICHAT_CONFIG: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const config = writeGatewayConfig(dir, {
+    httpPort,
+    p2pPort: await freePort(),
+    adminToken: token,
+    ...(sections.bridges && { bridges: sections.bridges }),
+    ...(sections.links && { links: sections.links }),
   });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const log = (): string => {
-    try {
-      return readFileSync(logPath, 'utf8');
-    } catch {
-      return '';
-    }
-  };
+  const spawned = spawnGateway(dir, config);
   const httpUrl = `http://127.0.0.1:${httpPort}`;
-  let code: number | null | undefined;
-  void exited.then((c) => (code = c));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (code !== undefined) throw new Error(`gateway exited with ${code}:\n${log().slice(-3000)}`);
-    if (Date.now() > deadline) throw new Error(`gateway not ready:\n${log().slice(-3000)}`);
-    const ready = await fetch(`${httpUrl}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    await waitForProbe(spawned, httpUrl, '/readyz', 'gateway', dir);
+  } catch (error) {
+    await stopGateway(spawned);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
   return {
     httpUrl,
     token,
-    log,
+    log: () => readGatewayLog(dir),
     async api<T>(method: string, path: string, body?: unknown, as = token): Promise<T> {
-      const res = await fetch(`${httpUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${as}`,
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text}`);
-      return (text ? JSON.parse(text) : undefined) as T;
+      const answer = await callApi<T>(httpUrl, as, method, path, body);
+      if (answer.status < 200 || answer.status > 299) {
+        throw new Error(`${method} ${path} -> ${answer.status} ${answer.text}`);
+      }
+      return answer.body;
     },
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopGateway(spawned);
       rmSync(dir, { recursive: true, force: true });
     },
   };

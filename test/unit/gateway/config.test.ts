@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   ConfigFileError,
   ConfigValidationError,
@@ -18,6 +18,17 @@ function problemsOf(fn: () => unknown): string[] {
     throw err;
   }
   throw new Error('expected the config to be refused');
+}
+
+const configDirs: string[] = [];
+afterAll(async () => {
+  for (const dir of configDirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function tempConfigDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mc-config-'));
+  configDirs.push(dir);
+  return dir;
 }
 
 describe('config defaults', () => {
@@ -51,7 +62,7 @@ describe('config defaults', () => {
   });
 
   it('MULTICHAT_CONFIG names the file when --config is absent, and --config wins', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mc-config-'));
+    const dir = await tempConfigDir();
     const a = join(dir, 'a.yaml');
     const b = join(dir, 'b.yaml');
     await writeFile(a, 'http:\n  port: 1111\n');
@@ -61,7 +72,7 @@ describe('config defaults', () => {
   });
 
   it('a missing file and broken YAML are refused with the file named', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mc-config-'));
+    const dir = await tempConfigDir();
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'http: [unclosed\n');
     await expect(loadConfig(join(dir, 'nope.yaml'), {})).rejects.toThrow(ConfigFileError);

@@ -4,6 +4,7 @@
  * become `<@id>`; `@everyone`/`@here` are left to the adapter's `allowed_mentions`.
  */
 import { italicMarker, joinWithNeighbours, wrapTrimmed } from './emphasis.js';
+import { listLines, quoteLines } from './text-blocks.js';
 import type { Block, Inline, RichText } from './model.js';
 import type { FormatOptions } from './types.js';
 
@@ -30,20 +31,13 @@ function block(b: Block, options: FormatOptions): string {
       return `\`\`\`${lang}\n${body}\n\`\`\``;
     }
     case 'quote':
-      return blocks(b.children, options)
-        .split('\n')
-        .map((l) => (l === '' ? '>' : `> ${l}`))
-        .join('\n');
+      return quoteLines(blocks(b.children, options));
     case 'list':
-      return b.items
-        .map((item, i) => {
-          const marker = b.ordered ? `${(b.start ?? 1) + i}.` : '-';
-          const lines = blocks(item, options).split('\n');
-          return lines
-            .map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`))
-            .join('\n');
-        })
-        .join('\n');
+      return listLines(
+        b,
+        b.items.map((item) => blocks(item, options)),
+        '-',
+      );
   }
 }
 

@@ -5,6 +5,7 @@
  * blocks are sent line by line in monospace; empty lines are dropped (IRC cannot send them).
  */
 import type { IrcOptions } from './irc-parse.js';
+import { listLines, quoteLines } from './text-blocks.js';
 import type { Block, Inline, RichText } from './model.js';
 import { inlines as plainInlines } from './plain.js';
 
@@ -34,20 +35,13 @@ function block(b: Block, options: IrcOptions): string {
         .map((line) => `${CODES.code}${line}${CODES.code}`)
         .join('\n');
     case 'quote':
-      return blocks(b.children, options)
-        .split('\n')
-        .map((l) => `> ${l}`)
-        .join('\n');
+      return quoteLines(blocks(b.children, options), '> ');
     case 'list':
-      return b.items
-        .map((item, i) => {
-          const marker = b.ordered ? `${(b.start ?? 1) + i}.` : '-';
-          const lines = blocks(item, options).split('\n');
-          return lines
-            .map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`))
-            .join('\n');
-        })
-        .join('\n');
+      return listLines(
+        b,
+        b.items.map((item) => blocks(item, options)),
+        '-',
+      );
   }
 }
 

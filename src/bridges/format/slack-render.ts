@@ -3,6 +3,7 @@
  * are rendered as their plain content because Slack has none; lists become `•`/`1.` lines.
  */
 import { wrapTrimmed } from './emphasis.js';
+import { listLines, quoteLines } from './text-blocks.js';
 import type { Block, Inline, RichText } from './model.js';
 import { inlines as plainInlines } from './plain.js';
 import type { FormatOptions } from './types.js';
@@ -24,20 +25,13 @@ function block(b: Block, options: FormatOptions): string {
       // Slack ignores a language after the fence and shows it as code, so it is not written.
       return `\`\`\`\n${escapeSlack(b.text)}\n\`\`\``;
     case 'quote':
-      return blocks(b.children, options)
-        .split('\n')
-        .map((l) => (l === '' ? '>' : `> ${l}`))
-        .join('\n');
+      return quoteLines(blocks(b.children, options));
     case 'list':
-      return b.items
-        .map((item, i) => {
-          const marker = b.ordered ? `${(b.start ?? 1) + i}.` : '•';
-          const lines = blocks(item, options).split('\n');
-          return lines
-            .map((l, j) => (j === 0 ? `${marker} ${l}` : `${' '.repeat(marker.length + 1)}${l}`))
-            .join('\n');
-        })
-        .join('\n');
+      return listLines(
+        b,
+        b.items.map((item) => blocks(item, options)),
+        '•',
+      );
   }
 }
 

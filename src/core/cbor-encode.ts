@@ -12,8 +12,11 @@ import { encode } from 'cborg';
 
 const encoder = new TextEncoder();
 
-/** Drops `undefined` members recursively, as this encoder does, before cborg sees the value. */
-function canonicalizeForCborg(value: unknown): unknown {
+/**
+ * The value as this encoder sees it: `undefined` map members dropped and `undefined` array
+ * items written as null, recursively. cborg gets this form (on the fallback path and in tests).
+ */
+export function canonicalizeForCborg(value: unknown): unknown {
   if (Array.isArray(value))
     return value.map((v) => canonicalizeForCborg(v === undefined ? null : v));
   if (value instanceof Uint8Array || value === null || typeof value !== 'object') return value;

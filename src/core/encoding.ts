@@ -1,22 +1,12 @@
 /**
- * Canonical encoding: deterministic CBOR (cborg sorts map keys, uses the shortest integer and
- * float forms). Every hash and signature in Multichat is taken over these bytes, never over
- * re-serialised JSON, so two implementations that agree on the data agree on the bytes.
+ * Canonical encoding: deterministic CBOR (cbor-encode.ts, byte for byte what cborg writes:
+ * sorted map keys, shortest integer and float forms; `undefined` members left out). Every hash
+ * and signature in Multichat is taken over these bytes, never over re-serialised JSON, so two
+ * implementations that agree on the data agree on the bytes.
  */
 import { decodeCbor } from './cbor-decode.js';
 import { encodeCbor } from './cbor-encode.js';
 import { createHash } from 'node:crypto';
-
-/** Drops `undefined` members recursively: an absent field and an undefined one encode alike. */
-export function canonicalize<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => canonicalize(v)) as T;
-  if (value instanceof Uint8Array || value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) {
-    if (member !== undefined) out[key] = canonicalize(member);
-  }
-  return out as T;
-}
 
 export function encodeCanonical(value: unknown): Uint8Array {
   return encodeCbor(value);

@@ -33,7 +33,6 @@ export class LogStore {
         'INSERT INTO log_heads (author, seq, id) VALUES (?, ?, ?) ON CONFLICT (author) DO UPDATE SET seq = excluded.seq, id = excluded.id',
       ),
       authorsIn: db.prepare('SELECT DISTINCT author FROM entries WHERE channel = ?').pluck(),
-      count: db.prepare('SELECT COUNT(*) FROM entries').pluck(),
       channelHeads: db.prepare('SELECT entry FROM heads WHERE channel = ? ORDER BY entry').pluck(),
       addHead: db.prepare('INSERT OR IGNORE INTO heads (channel, entry) VALUES (?, ?)'),
       dropHead: db.prepare('DELETE FROM heads WHERE channel = ? AND entry = ?'),
@@ -100,10 +99,6 @@ export class LogStore {
 
   authorsIn(channel: ChannelId): Address[] {
     return this.stmt.authorsIn.all(channel) as Address[];
-  }
-
-  count(): number {
-    return this.stmt.count.get() as number;
   }
 
   channelHeads(channel: ChannelId): EntryId[] {

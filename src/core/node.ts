@@ -12,7 +12,7 @@ import { completeIntent } from './intents.js';
 import { createEntry, type SealedEntry } from './log.js';
 import { bridgedUserId, checkTransaction } from './logics/index.js';
 import { profileSigner } from './logics/authority.js';
-import { validUsername } from './logics/profile.js';
+import { sanitizeUsername, validUsername } from './logics/profile.js';
 import {
   defaultLimits,
   silentLogger,
@@ -217,7 +217,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
     profile: { username: string; avatar?: string },
   ): Promise<UserView> {
     const userId = bridgedUserId(this.address, origin);
-    const username = sanitizeUsername(profile.username, origin);
+    const username = sanitizeUsername(profile.username, `${origin.network}-${origin.externalId}`);
     const current = this.internals.state.profile(userId);
     if (current && current.username === username && current.avatar === profile.avatar) {
       return this.getUser(userId) as UserView;
@@ -410,13 +410,4 @@ class CoreNode extends CoreQueries implements MultichatNode {
       row.controller === this.address
     );
   }
-}
-
-function sanitizeUsername(name: string, origin: Origin): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = [...name.replace(/[\u0000-\u001f\u007f]/g, '').trim()]
-    .slice(0, 64)
-    .join('')
-    .trim();
-  return cleaned.length > 0 ? cleaned : `${origin.network}-${origin.externalId}`.slice(0, 64);
 }

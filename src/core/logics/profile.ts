@@ -52,13 +52,25 @@ export const userProfileLogic: ResourceLogic<'userProfile'> = {
 };
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 
 export function validUsername(name: string): boolean {
   return (
     name.length >= 1 &&
     [...name].length <= MAX_USERNAME &&
-    !CONTROL_CHARACTERS.test(name) &&
+    name.search(CONTROL_CHARACTERS) === -1 &&
     name.trim() === name
   );
+}
+
+/**
+ * Turns a name from another network into a valid username: control characters dropped, trimmed,
+ * cut to the longest allowed; `fallback` when nothing is left.
+ */
+export function sanitizeUsername(name: string, fallback: string): string {
+  const cleaned = [...name.replace(CONTROL_CHARACTERS, '').trim()]
+    .slice(0, MAX_USERNAME)
+    .join('')
+    .trim();
+  return cleaned.length > 0 ? cleaned : fallback.slice(0, MAX_USERNAME);
 }

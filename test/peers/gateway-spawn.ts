@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { terminate } from './terminate.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -124,13 +125,6 @@ export async function callApi<T = unknown>(
 }
 
 /** SIGTERM, then SIGKILL after 15 s; resolves with the exit code. */
-export async function stopGateway(spawned: SpawnedGateway | undefined): Promise<number | null> {
-  if (!spawned) return null;
-  const { child, exited } = spawned;
-  if (child.exitCode !== null) return child.exitCode;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
+export function stopGateway(spawned: SpawnedGateway | undefined): Promise<number | null> {
+  return terminate(spawned?.child, 15_000);
 }

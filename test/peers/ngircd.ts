@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { terminate } from './terminate.js';
 
 export interface NgircdOptions {
   /** ngircd's `MaxNickLength` (its default is 9, real networks allow ~30). Default 30. */
@@ -160,12 +161,7 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<NgircdPe
   const kill = async (): Promise<void> => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 3_000);
-    await exited;
-    clearTimeout(timer);
+    await terminate(proc, 3_000);
   };
 
   await launch();

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
+import { terminate } from './terminate.js';
 
 const run = promisify(execFile);
 
@@ -202,12 +203,7 @@ export async function startSynapse(options: SynapseOptions = {}): Promise<Synaps
   const kill = async (): Promise<void> => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-    proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await terminate(proc, 10_000);
   };
 
   try {

@@ -107,3 +107,8 @@ export class InvalidTransactionError extends LogError {
     super(message);
   }
 }
+
+/** The data directory was written in a log format this version does not read. */
+export class StoreFormatError extends CoreError {
+  readonly code = 'store_format';
+}

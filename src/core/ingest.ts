@@ -1,12 +1,14 @@
 /**
  * Ingest of entries from peers. Each author's entries are applied strictly in seq order; a
- * contiguous run is authenticated by its hash chain and the newest signature. An entry waits
- * (never dropped) while an earlier entry of its log, a causal dependency or a resource it
- * consumes is missing; it is refused, and never stored, when its chain, signature, clock,
+ * contiguous run is authenticated by its hash chain and the newest signature in it (authors sign
+ * only the last entry of a batch). An entry waits (never dropped) while it has no signed
+ * successor yet, or an earlier entry of its log, a causal dependency or a resource it consumes
+ * is missing; it is refused, and never stored, when its chain, signature, clock,
  * content or any resource logic is wrong.
  */
 import { compareHlc } from './hlc.js';
-import { seal, verifyRun, type SealedEntry } from './log.js';
+import { seal, type SealedEntry } from './log.js';
+import { PendingLogs, type Pending } from './pending-logs.js';
 import { checkTransaction } from './logics/index.js';
 import type { TxContext } from './logics/types.js';
 import type { NodeInternals } from './node.js';
@@ -14,26 +16,17 @@ import type { EventPublisher } from './publish.js';
 import { contentMatches, contentText, resourceIdOf, utf8Length } from './resources.js';
 import type { Change } from './state/apply.js';
 import type { Address, ContentHash, EntryEnvelope, EntryId, IngestResult } from './types.js';
-import { CoreError, LogError } from './errors.js';
-
-interface Pending {
-  readonly sealed: SealedEntry;
-  readonly contents: ReadonlyMap<ContentHash, Uint8Array>;
-}
 
 type WriteEntry = (sealed: SealedEntry, contents: ReadonlyMap<ContentHash, Uint8Array>) => Change[];
 
 /** Entries applied per commit: bounds the time the event loop is held and the open transaction. */
 const CHUNK = 2000;
-/** Entries held waiting at most; beyond it the oldest are forgotten and re-fetched by sync. */
-const PENDING_LIMIT = 200_000;
 
 type Outcome =
   { kind: 'applied' } | { kind: 'wait' } | { kind: 'reject'; reason: string; rule: string };
 
 export class Ingestor {
-  private readonly pending = new Map<Address, Map<number, Pending>>();
-  private pendingSize = 0;
+  private readonly pending = new PendingLogs();
 
   constructor(
     private readonly q: NodeInternals,
@@ -41,7 +34,7 @@ export class Ingestor {
   ) {}
 
   pendingCount(): number {
-    return this.pendingSize;
+    return this.pending.size();
   }
 
   async ingest(envelopes: readonly EntryEnvelope[], write: WriteEntry): Promise<IngestResult> {
@@ -74,14 +67,12 @@ export class Ingestor {
           });
         continue;
       }
-      this.hold(sealed, envelope.contents);
+      this.pending.hold({ sealed, contents: envelope.contents });
       held.push(sealed);
       touched.add(entry.author);
     }
     const accepted = await this.drain(touched, write, rejected);
-    const stillPending = held.filter(
-      (s) => this.pending.get(s.entry.author)?.get(s.entry.seq)?.sealed.id === s.id,
-    ).length;
+    const stillPending = held.filter((s) => this.pending.has(s.entry.author, s.id)).length;
     for (const r of rejected) this.count(r.reason.split(':')[0] ?? 'rejected');
     return { accepted, duplicates, pending: stillPending, rejected };
   }
@@ -109,21 +100,6 @@ export class Ingestor {
     }
   }
 
-  private hold(sealed: SealedEntry, contents: ReadonlyMap<ContentHash, Uint8Array>): void {
-    let byseq = this.pending.get(sealed.entry.author);
-    if (!byseq) this.pending.set(sealed.entry.author, (byseq = new Map()));
-    if (byseq.has(sealed.entry.seq)) return;
-    byseq.set(sealed.entry.seq, { sealed, contents });
-    this.pendingSize += 1;
-    if (this.pendingSize > PENDING_LIMIT) this.forgetOldest();
-  }
-
-  private forgetOldest(): void {
-    const [author, byseq] = this.pending.entries().next().value as [Address, Map<number, Pending>];
-    this.pendingSize -= byseq.size;
-    this.pending.delete(author);
-  }
-
   /** Applies whatever has become applicable, until nothing moves. */
   private async drain(
     touched: Set<Address>,
@@ -141,7 +117,7 @@ export class Ingestor {
         accepted += n;
       }
       // Another author's entries may now have their dependencies: try every waiting log.
-      authors = [...this.pending.keys()];
+      authors = this.pending.authors();
     }
     return accepted;
   }
@@ -151,62 +127,24 @@ export class Ingestor {
     write: WriteEntry,
     rejected: { entry: EntryId; reason: string }[],
   ) {
-    const byseq = this.pending.get(author);
-    if (!byseq) return 0;
     let applied = 0;
     for (;;) {
       const head = this.q.log.head(author);
-      const run: Pending[] = [];
-      for (let seq = (head?.seq ?? 0) + 1; run.length < CHUNK; seq += 1) {
-        const next = byseq.get(seq);
-        if (!next) break;
-        run.push(next);
-      }
+      const run = this.pending.authenticatedRun(author, head, CHUNK, (p, reason) =>
+        rejected.push({ entry: p.sealed.id, reason }),
+      );
       if (run.length === 0) break;
-      const verified = this.verifiedPrefix(run, head, rejected, byseq);
-      const { count, stop } = await this.applyRun(verified, write, rejected, byseq);
+      const { count, stop } = await this.applyRun(run, write, rejected);
       applied += count;
-      if (stop || count === 0 || verified.length < run.length) break;
+      if (stop || count === 0) break;
     }
-    if (byseq.size === 0) this.pending.delete(author);
     return applied;
-  }
-
-  /** The longest prefix of `run` whose chain and signatures hold; the rest is refused. */
-  private verifiedPrefix(
-    run: Pending[],
-    head: { seq: number; id: EntryId } | undefined,
-    rejected: { entry: EntryId; reason: string }[],
-    byseq: Map<number, Pending>,
-  ): Pending[] {
-    const sealed = run.map((p) => p.sealed);
-    const idAt = (seq: number) => this.q.log.idAt(sealed[0]!.entry.author, seq);
-    try {
-      verifyRun(sealed, head, idAt, 'newest');
-      return run;
-    } catch {
-      // Find the first bad entry by checking one at a time.
-    }
-    let ok = 0;
-    let last = head;
-    for (const p of run) {
-      try {
-        verifyRun([p.sealed], last, idAt, 'each');
-      } catch (error) {
-        this.refuseFrom(p.sealed.entry.seq, byseq, rejected, describe(error));
-        break;
-      }
-      last = { seq: p.sealed.entry.seq, id: p.sealed.id };
-      ok += 1;
-    }
-    return run.slice(0, ok);
   }
 
   private async applyRun(
     run: Pending[],
     write: WriteEntry,
     rejected: { entry: EntryId; reason: string }[],
-    byseq: Map<number, Pending>,
   ): Promise<{ count: number; stop: boolean }> {
     let count = 0;
     let stop = false;
@@ -220,19 +158,16 @@ export class Ingestor {
             break;
           }
           if (outcome.kind === 'reject') {
-            this.refuseFrom(
-              p.sealed.entry.seq,
-              byseq,
-              rejected,
-              `${outcome.rule}: ${outcome.reason}`,
-            );
+            // The log cannot continue past a refused entry: forget what waits behind it.
+            const { author, seq } = p.sealed.entry;
+            this.pending.forgetFrom(author, seq);
+            rejected.push({ entry: p.sealed.id, reason: `${outcome.rule}: ${outcome.reason}` });
             stop = true;
             break;
           }
           this.q.clock.observe(p.sealed.entry.hlc);
           published.push({ p, changes: write(p.sealed, p.contents) });
-          byseq.delete(p.sealed.entry.seq);
-          this.pendingSize -= 1;
+          this.pending.settle(p.sealed.entry.author, p.sealed.entry.seq);
           count += 1;
         }
         return published;
@@ -325,29 +260,8 @@ export class Ingestor {
       : { kind: 'applied' };
   }
 
-  /** Refuses the entry at `seq` and forgets everything after it in that log (it cannot apply). */
-  private refuseFrom(
-    seq: number,
-    byseq: Map<number, Pending>,
-    rejected: { entry: EntryId; reason: string }[],
-    reason: string,
-  ): void {
-    for (const [s, p] of byseq) {
-      if (s < seq) continue;
-      if (s === seq) rejected.push({ entry: p.sealed.id, reason });
-      byseq.delete(s);
-      this.pendingSize -= 1;
-    }
-  }
-
   private count(rule: string): void {
     const { rejections } = this.q.counters;
     rejections.set(rule, (rejections.get(rule) ?? 0) + 1);
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof LogError || error instanceof CoreError)
-    return `${error.code}: ${error.message}`;
-  return `invalid: ${(error as Error).message}`;
 }

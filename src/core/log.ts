@@ -1,24 +1,28 @@
 /**
- * Per-author append-only logs. An entry is `{author, seq, prev, hlc, tx, sig}`; its id is the
- * hash of its stored form (signature included), and `prev` names the previous entry's id,
- * so the newest signature authenticates the whole chain before it (as Hypercore signs tree roots).
+ * Per-author append-only logs. An entry is `{author, seq, prev, hlc, tx, sig?}`; its id is the
+ * hash of its signed bytes, and `prev` names the previous entry's id, so a signature on an entry
+ * authenticates the whole chain before it (as Hypercore signs tree roots, not blocks). An author
+ * signs only the newest entry of each batch it appends; the entries before it travel unsigned and
+ * are accepted once a signed successor links to them.
  */
 import { decodeCanonical, encodeCanonical, hashBytes } from './encoding.js';
 import { ChainError, ForkError, GapError, SignatureError } from './errors.js';
 import { sign, verify, type KeyPair } from './identity.js';
 import { arraySpans, mapValue } from './cbor-spans.js';
 import { rememberResourceIds } from './resources.js';
-import type { EntryId, LogEntry, ResourceId, UnsignedEntry } from './types.js';
+import type { Address, EntryId, LogEntry, ResourceId, UnsignedEntry } from './types.js';
 
 /**
  * An entry together with its bytes and id, computed once. On disk and on the wire an entry is
- * the canonical CBOR map `{u: <signed bytes>, s: <signature>}`: the signature covers exactly `u`,
- * so the entry is encoded once, and any re-encoding of `u` by a third party breaks the signature.
+ * the canonical CBOR map `{s: <signature>, u: <signed bytes>}`, or `{u}` when unsigned: the
+ * signature covers exactly `u`, so the entry is encoded once, and any re-encoding of `u` by a
+ * third party changes its id and breaks the chain.
  */
 export interface SealedEntry {
+  /** Hash of `signed`: independent of the signature, so an entry links before it is signed. */
   readonly id: EntryId;
   readonly entry: LogEntry;
-  /** `{u, s}` — what the id hashes and what is stored and sent. */
+  /** `{s?, u}` — what is stored and sent. */
   readonly bytes: Uint8Array;
   /** The signed bytes `u`. */
   readonly signed: Uint8Array;
@@ -29,16 +33,36 @@ export function signingBytes(entry: UnsignedEntry): Uint8Array {
   return encodeCanonical({ author, seq, prev, hlc, tx });
 }
 
+/** Builds and signs one entry (tests, tools, and anything that appends one entry at a time). */
 export function createEntry(pair: KeyPair, unsigned: Omit<UnsignedEntry, 'author'>): SealedEntry {
-  const body: UnsignedEntry = { ...unsigned, author: pair.address };
-  const signed = signingBytes(body);
-  const entry: LogEntry = { ...body, sig: sign(pair, signed) };
-  return remember(wrap(entry, signed));
+  return signSealed(pair, createUnsignedEntry(pair.address, unsigned));
 }
 
-function wrap(entry: LogEntry, signed: Uint8Array): SealedEntry {
-  const bytes = encodeCanonical({ u: signed, s: entry.sig });
-  return { id: hashBytes(bytes) as EntryId, entry, bytes, signed };
+/** Builds an entry without a signature: a later signed entry of the same log will cover it. */
+export function createUnsignedEntry(
+  author: Address,
+  unsigned: Omit<UnsignedEntry, 'author'>,
+): SealedEntry {
+  const entry: LogEntry = { ...unsigned, author };
+  return remember(wrap(entry, signingBytes(entry)));
+}
+
+/** The same entry (same id and signed bytes) with `pair`'s signature. */
+export function signSealed(pair: KeyPair, sealed: SealedEntry): SealedEntry {
+  if (pair.address !== sealed.entry.author) {
+    throw new SignatureError(`key ${pair.address} cannot sign an entry of ${sealed.entry.author}`);
+  }
+  const entry: LogEntry = { ...sealed.entry, sig: sign(pair, sealed.signed) };
+  return remember(wrap(entry, sealed.signed, sealed.id));
+}
+
+function wrap(entry: LogEntry, signed: Uint8Array, id?: EntryId): SealedEntry {
+  return {
+    id: id ?? (hashBytes(signed) as EntryId),
+    entry,
+    bytes: sealedBytes(entry.sig, signed),
+    signed,
+  };
 }
 
 /** Entries decoded from the wire or built here keep their sealed form: no second encoding. */
@@ -55,35 +79,43 @@ export function seal(entry: LogEntry): SealedEntry {
 
 /**
  * Decodes stored or received entry bytes. The outer map must be canonical (else one entry could
- * travel under many ids and look like a fork); `u` needs no such check, as the signature (or the
- * hash chain up to a signed entry) covers those exact bytes.
+ * travel in many byte forms); `u` needs no such check, as its hash is the entry's id and a
+ * signature (its own or a successor's, through the chain) covers those exact bytes.
  */
 export function unseal(bytes: Uint8Array): SealedEntry {
   const parts = splitSealed(bytes);
   if (!parts)
-    throw new ChainError('entry bytes are not the canonical map {s: signature, u: bytes}');
+    throw new ChainError('entry bytes are not the canonical map {s?: signature, u: bytes}');
   let entry: LogEntry;
   try {
-    entry = { ...decodeCanonical<UnsignedEntry>(parts.u), sig: parts.s };
+    const body = decodeCanonical<UnsignedEntry>(parts.u);
+    entry = parts.s ? { ...body, sig: parts.s } : body;
   } catch (cause) {
     throw new ChainError(`entry bytes are malformed: ${(cause as Error).message}`, { cause });
   }
   if (!isEntryShape(entry)) throw new ChainError('entry bytes do not decode to a log entry');
-  const sealed: SealedEntry = { id: hashBytes(bytes) as EntryId, entry, bytes, signed: parts.u };
+  const sealed: SealedEntry = { id: hashBytes(parts.u) as EntryId, entry, bytes, signed: parts.u };
   rememberCreatedIds(sealed);
   return remember(sealed);
 }
 
-// The canonical encoding of {s, u}: map(2), "s", bytes(64) <sig>, "u", bytes(n) <u>. Reading it by
-// hand checks canonical form exactly (no other bytes can pass) without decoding or re-encoding.
-const SEALED_PREFIX = [0xa2, 0x61, 0x73, 0x58, 0x40];
+// The canonical encoding of {s, u} is map(2), "s", bytes(64) <sig>, "u", bytes(n) <u>; of {u}
+// alone map(1), "u", bytes(n) <u>. Reading and writing it by hand checks canonical form exactly
+// (no other bytes can pass) without a general CBOR encoder or decoder.
+const SIGNED_PREFIX = [0xa2, 0x61, 0x73, 0x58, 0x40];
+const UNSIGNED_PREFIX = [0xa1];
 const U_KEY = [0x61, 0x75];
 
-function splitSealed(bytes: Uint8Array): { s: Uint8Array; u: Uint8Array } | undefined {
-  if (bytes.length < 5 + 64 + 3) return undefined;
-  for (let i = 0; i < SEALED_PREFIX.length; i += 1)
-    if (bytes[i] !== SEALED_PREFIX[i]) return undefined;
-  let at = 5 + 64;
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  for (let i = 0; i < prefix.length; i += 1) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+function splitSealed(bytes: Uint8Array): { s?: Uint8Array; u: Uint8Array } | undefined {
+  let at: number;
+  if (bytes.length >= 5 + 64 + 3 && startsWith(bytes, SIGNED_PREFIX)) at = 5 + 64;
+  else if (bytes.length >= 4 && startsWith(bytes, UNSIGNED_PREFIX)) at = 1;
+  else return undefined;
   if (bytes[at] !== U_KEY[0] || bytes[at + 1] !== U_KEY[1]) return undefined;
   at += 2;
   const head = bytes[at] as number;
@@ -100,7 +132,32 @@ function splitSealed(bytes: Uint8Array): { s: Uint8Array; u: Uint8Array } | unde
   const minimal =
     info < 24 || (info === 24 ? length >= 24 : info === 25 ? length > 0xff : length > 0xffff);
   if (!minimal || start + length !== bytes.length) return undefined;
-  return { s: bytes.subarray(5, 5 + 64), u: bytes.subarray(start, start + length) };
+  const u = bytes.subarray(start, start + length);
+  return at === 3 ? { u } : { s: bytes.subarray(5, 5 + 64), u };
+}
+
+/** Writes `{s, u}` (or `{u}`) in canonical CBOR, the inverse of splitSealed. */
+function sealedBytes(sig: Uint8Array | undefined, u: Uint8Array): Uint8Array {
+  const n = u.length;
+  const header =
+    n < 24
+      ? [0x40 | n]
+      : n <= 0xff
+        ? [0x58, n]
+        : n <= 0xffff
+          ? [0x59, n >> 8, n & 0xff]
+          : [0x5a, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const prefix = sig ? SIGNED_PREFIX.length + 64 : UNSIGNED_PREFIX.length;
+  const out = new Uint8Array(prefix + U_KEY.length + header.length + n);
+  if (sig) {
+    if (sig.length !== 64) throw new SignatureError('an Ed25519 signature has 64 bytes');
+    out.set(SIGNED_PREFIX, 0);
+    out.set(sig, SIGNED_PREFIX.length);
+  } else out.set(UNSIGNED_PREFIX, 0);
+  out.set(U_KEY, prefix);
+  out.set(header, prefix + U_KEY.length);
+  out.set(u, prefix + U_KEY.length + header.length);
+  return out;
 }
 
 /** Hashes each created resource from its span in the signed bytes (one encode saved each). */
@@ -134,16 +191,18 @@ function isEntryShape(value: unknown): value is LogEntry {
     e.hlc !== null &&
     typeof e.tx === 'object' &&
     e.tx !== null &&
-    e.sig instanceof Uint8Array
+    (e.sig === undefined || e.sig instanceof Uint8Array)
   );
 }
 
+/** True when the entry carries its author's valid signature (false when it carries none). */
 export function hasValidSignature(entry: LogEntry): boolean {
   return sealedSignatureValid(seal(entry));
 }
 
 export function sealedSignatureValid(sealed: SealedEntry): boolean {
-  return verify(sealed.entry.author, sealed.signed, sealed.entry.sig);
+  const { sig, author } = sealed.entry;
+  return sig !== undefined && verify(author, sealed.signed, sig);
 }
 
 /** Where an author's log stands in a store: the last seq and its entry id. */
@@ -154,20 +213,23 @@ export interface LogHead {
 
 /**
  * Checks that `run` (one author's entries, ascending) continues `head` without gap or fork and
- * links each entry to the one before; then checks signatures: every entry when `mode` is
- * 'each', only the newest when 'newest' (it authenticates the chain behind it), none when
- * 'each-skip' (a prefix whose newer continuation will be checked with 'newest').
+ * links each entry to the one before, then checks signatures: every signed entry when `mode` is
+ * 'each', only the newest signed one when 'newest' (it authenticates the chain behind it), none
+ * when 'links'. Throws a typed error on the first broken link or bad signature checked.
+ * Returns how many entries from the start of the run are authenticated: up to the last signed
+ * entry ('links': all of them). Unsigned entries after it wait for a signed successor.
  * `existingAt(seq)` answers the id already stored at a seq at or below the head (fork check).
  */
 export function verifyRun(
   run: readonly SealedEntry[],
   head: LogHead | undefined,
   existingAt: (seq: number) => EntryId | undefined,
-  mode: 'each' | 'newest' | 'each-skip',
-): void {
+  mode: 'each' | 'newest' | 'links',
+): number {
   let expectedSeq = (head?.seq ?? 0) + 1;
   let expectedPrev: EntryId | null = head?.id ?? null;
-  for (const sealed of run) {
+  let lastSigned = -1;
+  run.forEach((sealed, index) => {
     const { entry, id } = sealed;
     if (entry.seq < expectedSeq) {
       const existing = existingAt(entry.seq);
@@ -182,14 +244,19 @@ export function verifyRun(
         `entry ${id} (seq ${entry.seq}) names prev ${entry.prev ?? 'none'}, expected ${expectedPrev ?? 'none'}`,
       );
     }
-    if (mode === 'each' && !sealedSignatureValid(sealed)) {
-      throw new SignatureError(`entry ${id} of ${entry.author} has a bad signature`);
+    if (entry.sig !== undefined) {
+      if (mode === 'each' && !sealedSignatureValid(sealed)) throw badSignature(sealed);
+      lastSigned = index;
     }
     expectedSeq += 1;
     expectedPrev = id;
-  }
-  const newest = run[run.length - 1];
-  if (mode === 'newest' && newest && !sealedSignatureValid(newest)) {
-    throw new SignatureError(`entry ${newest.id} of ${newest.entry.author} has a bad signature`);
-  }
+  });
+  if (mode === 'links') return run.length;
+  const newest = run[lastSigned];
+  if (mode === 'newest' && newest && !sealedSignatureValid(newest)) throw badSignature(newest);
+  return lastSigned + 1;
+}
+
+function badSignature(sealed: SealedEntry): SignatureError {
+  return new SignatureError(`entry ${sealed.id} of ${sealed.entry.author} has a bad signature`);
 }

@@ -9,7 +9,8 @@ import { EventHub } from './events.js';
 import { HybridClock } from './hlc.js';
 import { keyPairFromSeed, loadOrCreateNodeKey, generateKeyPair, type KeyPair } from './identity.js';
 import { completeIntent } from './intents.js';
-import { createEntry, type SealedEntry } from './log.js';
+import { createUnsignedEntry, type SealedEntry } from './log.js';
+import { BatchSigner, type LocalAppend } from './batch-signer.js';
 import { bridgedUserId, checkTransaction } from './logics/index.js';
 import { profileSigner } from './logics/authority.js';
 import { sanitizeUsername, validUsername } from './logics/profile.js';
@@ -62,6 +63,8 @@ export async function createNode(options: NodeOptions): Promise<MultichatNode> {
 export interface NodeInternals {
   readonly db: Db;
   readonly commit: GroupCommit;
+  /** Signs the newest local entries of each group-commit batch, right before it commits. */
+  readonly signer: BatchSigner;
   readonly log: LogStore;
   readonly resources: ResourceStore;
   readonly projections: Projections;
@@ -106,12 +109,22 @@ class CoreNode extends CoreQueries implements MultichatNode {
     const key = loadOrCreateNodeKey(options.dataDir);
     const state = createStateView(projections, resources);
     const views = new Views(projections, log, state, (row: ProfileRow) => this.isLocalProfile(row));
+    const signer = new BatchSigner();
     const internals: NodeInternals = {
       db,
-      commit: new GroupCommit(db, () => {
-        state.clear();
-        log.resetCache();
-      }),
+      commit: new GroupCommit(
+        db,
+        () => {
+          state.clear();
+          log.resetCache();
+          signer.discard();
+        },
+        () => {
+          signer.signBatch((signed) => log.replaceBody(signed.id, signed.bytes));
+          log.flushHeads();
+        },
+      ),
+      signer,
       log,
       resources,
       projections,
@@ -257,7 +270,11 @@ class CoreNode extends CoreQueries implements MultichatNode {
       limits: this.internals.limits,
       now: this.internals.now(),
     });
-    const entry = await this.appendLocal(signer, completion.tx, completion.contents);
+    const { id: entry, changes } = await this.appendLocal(
+      signer,
+      completion.tx,
+      completion.contents,
+    );
     const principal = completion.principal;
     const result: SubmitResult = { entry, ...(principal && { created: principal }) };
     if (intent.kind === 'createChannel') {
@@ -271,13 +288,14 @@ class CoreNode extends CoreQueries implements MultichatNode {
         intent.kind === 'redactMessage')
     ) {
       // A message just sent has no reactions or edits and its text is at hand: no queries.
-      const row =
-        intent.kind === 'sendMessage'
-          ? this.internals.projections.message.get(principal)
-          : undefined;
-      const message = row
-        ? this.internals.views.message(row as never, { fresh: true, contents: completion.contents })
-        : this.getMessage(principal);
+      const created = changes.find((c) => c.kind === 'message' && c.message === principal);
+      const message =
+        created?.kind === 'message'
+          ? this.internals.views.message(created.row, {
+              fresh: true,
+              contents: completion.contents,
+            })
+          : this.getMessage(principal);
       return { ...result, message };
     }
     return result;
@@ -293,13 +311,16 @@ class CoreNode extends CoreQueries implements MultichatNode {
     return pair;
   }
 
-  /** Signs, validates, appends and applies one transaction of a key this node holds. */
+  /**
+   * Validates, appends and applies one transaction of a key this node holds; the batch signer
+   * signs it at commit if it is the newest of its batch (see batch-signer.ts).
+   */
   private async appendLocal(
     pair: KeyPair,
     partial: Omit<Transaction, 'deps'>,
     contents: Map<ContentHash, Uint8Array>,
     alsoWrite?: () => void,
-  ): Promise<EntryId> {
+  ): Promise<{ id: EntryId; changes: Change[] }> {
     const { log, clock, limits, state, commit, counters } = this.internals;
     const deps = partial.channel ? log.channelHeads(partial.channel) : [];
     const tx: Transaction = { ...partial, deps };
@@ -316,22 +337,27 @@ class CoreNode extends CoreQueries implements MultichatNode {
       counters.rejections.set(refusal.rule, (counters.rejections.get(refusal.rule) ?? 0) + 1);
       throw new IntentRejectedError(refusal.rule, refusal.message);
     }
-    const sealed = createEntry(pair, {
+    const sealed = createUnsignedEntry(pair.address, {
       seq: (head?.seq ?? 0) + 1,
       prev: head?.id ?? null,
       hlc,
       tx,
     });
-    const { committed } = commit.run(
+    let size = sealed.bytes.length;
+    for (const body of contents.values()) size += body.length;
+    const append: LocalAppend = { sealed, size };
+    const { committed, value: changes } = commit.run(
       () => {
         const changes = this.writeEntry(sealed, contents);
         alsoWrite?.();
+        this.internals.signer.add(pair, append);
         return changes;
       },
-      (changes) => this.publisher.publish(sealed, contents, changes, true),
+      // By now the batch signer has replaced `append.sealed` if it signed this entry.
+      (changes) => this.publisher.publish(append.sealed, contents, changes, true),
     );
     await committed;
-    return sealed.id;
+    return { id: sealed.id, changes };
   }
 
   /** Inserts a validated entry and applies it. Runs inside a GroupCommit write. */

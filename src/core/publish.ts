@@ -50,9 +50,7 @@ export class EventPublisher {
       switch (change.kind) {
         case 'message': {
           if (!this.hub.has('message') && !this.hub.has('notification')) break;
-          const row = projections.message.get(change.message);
-          if (!row) break;
-          const message = views.message(row as never, { fresh: true, contents });
+          const message = views.message(change.row, { fresh: true, contents });
           this.hub.emit({ type: 'message', message, local });
           if (this.hub.has('notification')) this.notify(message);
           break;

@@ -16,7 +16,7 @@ export type Brand<T, B extends string> = T & { readonly [brand]: B };
 export type Address = Brand<string, 'Address'>;
 /** base64url SHA-256 of a resource's canonical CBOR encoding. */
 export type ResourceId = Brand<string, 'ResourceId'>;
-/** base64url SHA-256 of a signed log entry's canonical CBOR encoding. */
+/** base64url SHA-256 of a log entry's signed bytes (its canonical CBOR without the signature). */
 export type EntryId = Brand<string, 'EntryId'>;
 /** base64url SHA-256 of message content bytes. */
 export type ContentHash = Brand<string, 'ContentHash'>;
@@ -192,8 +192,12 @@ export interface UnsignedEntry {
 }
 
 export interface LogEntry extends UnsignedEntry {
-  /** Ed25519 signature over the canonical encoding of the unsigned entry. */
-  readonly sig: Uint8Array;
+  /**
+   * Ed25519 signature over the canonical encoding of the unsigned entry. Only the newest entry
+   * of each batch an author appends carries one: through the `prev` links it authenticates every
+   * unsigned entry before it, so a burst costs one signature instead of one per entry.
+   */
+  readonly sig?: Uint8Array;
 }
 
 /** An entry as it travels between peers: the entry plus the content its resources point to. */

@@ -29,6 +29,12 @@ export function encodeEnvelope(envelope: EntryEnvelope): Uint8Array {
   return encodeSealedEnvelope(seal(envelope.entry), envelope.contents);
 }
 
+/** An entry in sealed form with the content it points to. */
+export interface SealedEnvelope {
+  readonly sealed: SealedEntry;
+  readonly contents: ReadonlyMap<ContentHash, Uint8Array>;
+}
+
 /** Decodes an envelope; throws MalformedWireError naming what is wrong. */
 export function decodeSealedEnvelope(bytes: Uint8Array): {
   sealed: SealedEntry;
@@ -61,6 +67,38 @@ export function decodeSealedEnvelope(bytes: Uint8Array): {
     });
   }
 }
+
+/**
+ * A gossip message: one author's consecutive entries on one topic, the newest signed (it
+ * authenticates the others). A single entry travels as its plain envelope; a run as the CBOR
+ * array of its envelopes' bytes.
+ */
+export function encodeEntryRun(run: readonly SealedEnvelope[]): Uint8Array {
+  const encoded = run.map((e) => encodeSealedEnvelope(e.sealed, e.contents));
+  return encoded.length === 1 ? encoded[0]! : encodeCanonical(encoded);
+}
+
+/** Decodes a gossip message (see encodeEntryRun); throws MalformedWireError. */
+export function decodeEntryRun(bytes: Uint8Array): SealedEnvelope[] {
+  // A CBOR array starts with major type 4; an envelope is a map (major type 5).
+  if (bytes.length === 0 || bytes[0]! >> 5 !== 4) return [decodeSealedEnvelope(bytes)];
+  let items: unknown;
+  try {
+    items = decodeCanonical<unknown>(bytes);
+  } catch (cause) {
+    throw new MalformedWireError('entry run is not valid CBOR', { cause });
+  }
+  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_RUN) {
+    throw new MalformedWireError(`an entry run holds 1 to ${MAX_RUN} envelopes`);
+  }
+  return items.map((item) => {
+    if (!(item instanceof Uint8Array)) throw new MalformedWireError('run item is not bytes');
+    return decodeSealedEnvelope(item);
+  });
+}
+
+/** Most entries in one gossip message (the batch signer signs at least every 128). */
+const MAX_RUN = 512;
 
 export function decodeEnvelope(bytes: Uint8Array): EntryEnvelope {
   const { sealed, contents } = decodeSealedEnvelope(bytes);

@@ -4,8 +4,9 @@
  * incoming entry through the node before gossipsub forwards it.
  */
 import type { CoreLogger } from '../options.js';
-import type { Unsubscribe } from '../types.js';
-import { encodeEnvelope } from '../wire.js';
+import type { EntryEnvelope, Unsubscribe } from '../types.js';
+import { seal } from '../log.js';
+import { encodeEntryRun, type SealedEnvelope } from '../wire.js';
 import type { Host } from './host.js';
 import { LOG_TOPIC, channelTopic, topicOfEntry } from './topics.js';
 import type { SyncNode } from './types.js';
@@ -19,6 +20,12 @@ export class Gossip {
   private readonly unsubscribers: Unsubscribe[] = [];
   /** Publishing is chained so peers receive one author's entries in seq order. */
   private publishing: Promise<void> = Promise.resolve();
+  /**
+   * Local entries not yet published, per author and topic. Authors sign only the newest entry
+   * of a batch (and the last before a topic switch), so entries go out as runs that end with a
+   * signed one: a receiver can verify each message on its own.
+   */
+  private readonly unsignedRuns = new Map<string, SealedEnvelope[]>();
 
   constructor(
     private readonly host: Host,
@@ -34,7 +41,7 @@ export class Gossip {
       this.node.on('entry', (event) => {
         const topic = topicOfEntry(event.envelope.entry);
         if (!this.subscribed.has(topic)) this.refreshTopics();
-        if (event.local) this.publish(topic, encodeEnvelope(event.envelope));
+        if (event.local) this.collect(topic, event.envelope);
       }),
       this.node.on('channel', () => this.refreshTopics()),
       this.node.on('membership', () => this.refreshTopics()),
@@ -69,6 +76,19 @@ export class Gossip {
     });
     pubsub.subscribe(topic);
     this.subscribed.add(topic);
+  }
+
+  /** Adds a local entry to its run and publishes the run once it ends with a signed entry. */
+  private collect(topic: string, envelope: EntryEnvelope): void {
+    const key = `${envelope.entry.author} ${topic}`;
+    const run = this.unsignedRuns.get(key) ?? [];
+    run.push({ sealed: seal(envelope.entry), contents: envelope.contents });
+    if (envelope.entry.sig === undefined) {
+      this.unsignedRuns.set(key, run);
+      return;
+    }
+    this.unsignedRuns.delete(key);
+    this.publish(topic, encodeEntryRun(run));
   }
 
   private publish(topic: string, data: Uint8Array): void {

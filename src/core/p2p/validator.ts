@@ -1,7 +1,9 @@
 /**
- * Gossipsub validation of log entries. The message id is the entry id, so the seen-cache drops a
- * replay before it is decoded twice; the validator hands the entry to the node, which checks the
- * signature, the author's chain (seq/prev) and every resource logic, and stores it if it holds.
+ * Gossipsub validation of log entries. A message carries one entry, or a run of one author's
+ * consecutive entries on the topic whose newest is signed (see gossip.ts). The message id is the
+ * id of its newest entry, so the seen-cache drops a replay before it is decoded twice; the
+ * validator hands the entries to the node, which checks the signature, the author's chain
+ * (seq/prev) and every resource logic, and stores them if they hold.
  * Refused entries are rejected (gossipsub scores the sender down and does not forward them);
  * entries held back for missing dependencies are forwarded when their signature holds, and
  * trigger a fetch from the peer that sent them if they are still waiting a moment later.
@@ -10,7 +12,7 @@ import type { PeerId } from '@libp2p/interface';
 import type { EntryEnvelope, EntryId } from '../types.js';
 import { hashBytes } from '../encoding.js';
 import { hasValidSignature } from '../log.js';
-import { decodeSealedEnvelope } from '../wire.js';
+import { decodeEntryRun } from '../wire.js';
 import { IngestQueue } from './ingest-queue.js';
 import { LOG_TOPIC, topicOfEntry } from './topics.js';
 import type { SyncNode } from './types.js';
@@ -20,9 +22,13 @@ export type Verdict = 'accept' | 'ignore' | 'reject';
 
 /** A decoded message, cached between the message-id function and the validator. */
 interface Decoded {
+  /** The id of the newest entry. */
   readonly id: string;
-  readonly envelope: EntryEnvelope;
+  readonly run: readonly { readonly id: EntryId; readonly envelope: EntryEnvelope }[];
 }
+
+/** Verdicts of a run's entries combined: one refused entry refuses the message. */
+type Fate = Awaited<ReturnType<IngestQueue['offer']>>;
 
 export interface EntryValidatorHooks {
   /** The sender of an entry that the node holds back for missing dependencies. */
@@ -48,8 +54,11 @@ export function createEntryValidation(
     let value = decoded.get(data);
     if (value !== undefined) return value;
     try {
-      const { sealed, contents } = decodeSealedEnvelope(data);
-      value = { id: sealed.id, envelope: { entry: sealed.entry, contents } };
+      const run = decodeEntryRun(data).map(({ sealed, contents }) => ({
+        id: sealed.id,
+        envelope: { entry: sealed.entry, contents },
+      }));
+      value = consecutive(run.map((r) => r.envelope)) ? { id: run.at(-1)!.id, run } : null;
     } catch {
       value = null;
     }
@@ -70,39 +79,51 @@ export function createEntryValidation(
       hooks.onRejected(peer, 'malformed envelope');
       return 'reject';
     }
-    if (topicOfEntry(value.envelope.entry) !== topic) {
+    if (value.run.some((r) => topicOfEntry(r.envelope.entry) !== topic)) {
       hooks.onRejected(peer, 'entry published on the wrong topic');
       return 'reject';
     }
-    const { author } = value.envelope.entry;
+    const newest = value.run.at(-1)!.envelope.entry;
+    if (newest.sig === undefined) {
+      // Publishers end every run with a signed entry; anything else cannot be verified here.
+      hooks.onRejected(peer, 'gossip message does not end with a signed entry');
+      return 'reject';
+    }
+    const { author } = newest;
     if (topic === LOG_TOPIC && node.entriesAfter(author, 0, 1).length === 0) {
       // A profile change of an author this node does not replicate: it would wait forever for
       // the start of that log. The log arrives with the first followed channel they write in.
       return 'ignore';
     }
-    const fate = await queue.offer(value.id as EntryId, value.envelope);
-    if (fate.kind === 'rejected') {
-      hooks.onRejected(peer, fate.reason);
+    const fates: Fate[] = await Promise.all(value.run.map((r) => queue.offer(r.id, r.envelope)));
+    const refused = fates.find((f) => f.kind === 'rejected');
+    if (refused) {
+      hooks.onRejected(peer, refused.reason);
       return 'reject';
     }
-    if (fate.kind === 'accepted') {
+    if (fates.some((f) => f.kind === 'accepted')) {
       hooks.onAccepted?.();
       return 'accept';
     }
-    if (fate.kind === 'pending') {
+    if (fates.some((f) => f.kind === 'pending')) {
       hooks.onPending(peer);
       // Held back only because an earlier entry or a dependency has not arrived yet (gossip
       // takes several paths, so order is not guaranteed). Forwarding must not wait for that, or
       // every node downstream would see the same gap: forward it when its author really signed
       // it and it is near the author's known head (a far-ahead entry is not worth carrying).
-      const { entry } = value.envelope;
       const nearHead =
-        entry.seq <= FORWARD_AHEAD ||
-        node.entriesAfter(author, entry.seq - FORWARD_AHEAD - 1, 1).length > 0;
-      if (nearHead && hasValidSignature(entry)) return 'accept';
+        newest.seq <= FORWARD_AHEAD ||
+        node.entriesAfter(author, newest.seq - FORWARD_AHEAD - 1, 1).length > 0;
+      if (nearHead && hasValidSignature(newest)) return 'accept';
     }
     return 'ignore';
   }
 
   return { messageId, validate };
+}
+
+/** A run is one author's entries with consecutive seqs. */
+function consecutive(run: readonly EntryEnvelope[]): boolean {
+  const first = run[0]!.entry;
+  return run.every(({ entry }, i) => entry.author === first.author && entry.seq === first.seq + i);
 }

@@ -7,7 +7,9 @@ import { resourceIdOf, roleRank, slotOf } from '../resources.js';
 import type { LogStore } from '../store/log-store.js';
 import {
   channelParams,
-  messageParams,
+  insertMessageRow,
+  newMessageRow,
+  type MessageRow,
   profileParams,
   type MemberRow,
   type Projections,
@@ -31,7 +33,8 @@ export type Change =
   | { kind: 'profile'; user: UserId }
   | { kind: 'channel'; channel: ChannelId }
   | { kind: 'membership'; channel: ChannelId; user: UserId; role: Role | null }
-  | { kind: 'message'; message: MessageId }
+  /** `row` is the projection row as inserted: events and replies need no query for it. */
+  | { kind: 'message'; message: MessageId; row: MessageRow }
   | { kind: 'edit'; message: MessageId }
   | { kind: 'delete'; channel: ChannelId; message: MessageId; by: UserId }
   | {
@@ -107,10 +110,9 @@ export function applyEntry(
         const hash = resource.data.contentHash;
         const body = contents.get(hash);
         if (body) log.putContent(hash, body);
-        projections.insertMessage.run(
-          messageParams(rid, resource.data, entry.author, id, entry.hlc),
-        );
-        changes.push({ kind: 'message', message: rid });
+        const row = newMessageRow(rid, resource.data, entry.author, id, entry.hlc);
+        insertMessageRow(projections, row);
+        changes.push({ kind: 'message', message: rid, row });
         break;
       }
       case 'edit': {

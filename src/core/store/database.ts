@@ -8,7 +8,15 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { StoreFormatError } from '../errors.js';
 import { coreMigrations } from './migrations.js';
+
+/**
+ * Version of the stored log form. 2: an entry's id is the hash of its signed bytes and only
+ * the newest entry of a batch carries a signature. Format 1 (pre-release: ids covered the
+ * signature) cannot be converted, since every `prev` link names a format-1 id.
+ */
+const LOG_FORMAT = '2';
 
 export type Db = Database.Database;
 
@@ -24,7 +32,26 @@ export function openCoreDatabase(dataDir: string): Db {
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   ensureSchema(db);
+  try {
+    checkLogFormat(db, dataDir);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
+}
+
+function checkLogFormat(db: Db, dataDir: string): void {
+  const format = db.prepare("SELECT value FROM meta WHERE key = 'log_format'").pluck().get();
+  if (format === LOG_FORMAT) return;
+  const hasEntries = db.prepare('SELECT 1 FROM entries LIMIT 1').get() !== undefined;
+  if (format !== undefined || hasEntries) {
+    throw new StoreFormatError(
+      `${dataDir} holds logs in format ${String(format ?? 1)}, and this version reads format ${LOG_FORMAT}; ` +
+        'start with an empty data directory (peers send the history again)',
+    );
+  }
+  db.prepare("INSERT INTO meta (key, value) VALUES ('log_format', ?)").run(LOG_FORMAT);
 }
 
 function ensureSchema(db: Db): void {
@@ -44,10 +71,14 @@ export class GroupCommit {
   private afterCommit: Array<() => void> = [];
   private readonly savepoint;
 
-  /** `onRollback` runs when a write or a commit is undone: caches of the state must go. */
+  /**
+   * `onRollback` runs when a write or a commit is undone: caches of the state must go.
+   * `beforeCommit` runs inside the transaction right before it commits (batch signatures).
+   */
   constructor(
     private readonly db: Db,
     private readonly onRollback: () => void = () => undefined,
+    private readonly beforeCommit: () => void = () => undefined,
   ) {
     // One reusable savepoint name: a prepared statement is much cheaper than exec() per write.
     this.savepoint = {
@@ -95,6 +126,7 @@ export class GroupCommit {
     this.afterCommit = [];
     this.open = false;
     try {
+      this.beforeCommit();
       this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');

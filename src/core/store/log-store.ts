@@ -1,4 +1,8 @@
-/** Entries, channel heads and content blobs in SQLite. Heads of author logs are cached. */
+/**
+ * Entries, channel heads and content blobs in SQLite. Heads of author logs are cached; the
+ * `log_heads` table is brought up to date once per commit for the authors written to (see
+ * flushHeads), not once per entry.
+ */
 import type { LogHead } from '../log.js';
 import type { Address, ChannelId, ContentHash, EntryId, Hlc } from '../types.js';
 import type { Db } from './database.js';
@@ -10,13 +14,16 @@ export interface StoredEntryRow {
 
 export class LogStore {
   private readonly heads = new Map<string, LogHead>();
+  /** Authors with entries in the open transaction whose `log_heads` row is not updated yet. */
+  private readonly dirtyHeads = new Set<Address>();
   /** Clocks of recent entries: every new entry asks for those of its deps and its prev. */
   private readonly recentHlc = new Map<string, Hlc>();
   private readonly stmt;
 
   constructor(private readonly db: Db) {
     this.stmt = {
-      head: db.prepare('SELECT seq, id FROM log_heads WHERE author = ?'),
+      // The entries table, not log_heads, answers inside an open transaction (see flushHeads).
+      head: db.prepare('SELECT seq, id FROM entries WHERE author = ? ORDER BY seq DESC LIMIT 1'),
       idAt: db.prepare('SELECT id FROM entries WHERE author = ? AND seq = ?').pluck(),
       has: db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck(),
       insert: db.prepare(
@@ -24,13 +31,16 @@ export class LogStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       body: db.prepare('SELECT body FROM entries WHERE id = ?').pluck(),
+      setBody: db.prepare('UPDATE entries SET body = ? WHERE id = ?'),
       hlc: db.prepare('SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries WHERE id = ?'),
       after: db.prepare(
         'SELECT id, body FROM entries WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       frontier: db.prepare('SELECT author, seq FROM log_heads'),
       setHead: db.prepare(
-        'INSERT INTO log_heads (author, seq, id) VALUES (?, ?, ?) ON CONFLICT (author) DO UPDATE SET seq = excluded.seq, id = excluded.id',
+        `INSERT INTO log_heads (author, seq, id)
+           SELECT author, seq, id FROM entries WHERE author = ? ORDER BY seq DESC LIMIT 1
+         ON CONFLICT (author) DO UPDATE SET seq = excluded.seq, id = excluded.id`,
       ),
       authorsIn: db.prepare('SELECT DISTINCT author FROM entries WHERE channel = ?').pluck(),
       channelHeads: db.prepare('SELECT entry FROM heads WHERE channel = ? ORDER BY entry').pluck(),
@@ -68,10 +78,24 @@ export class LogStore {
     body: Uint8Array,
   ): void {
     this.stmt.insert.run(id, author, seq, channel ?? null, intent, hlc.wall, hlc.counter, body);
-    this.stmt.setHead.run(author, seq, id);
+    this.dirtyHeads.add(author);
     this.heads.set(author, { seq, id });
     if (this.recentHlc.size >= 20_000) this.recentHlc.clear();
     this.recentHlc.set(id, hlc);
+  }
+
+  /** Replaces an entry's stored bytes with its signed form (same id, same signed bytes). */
+  replaceBody(id: EntryId, body: Uint8Array): void {
+    this.stmt.setBody.run(body, id);
+  }
+
+  /**
+   * Brings `log_heads` up to date for the authors written to, from the entries themselves (so a
+   * write rolled back to its savepoint leaves no trace here). Runs right before each commit.
+   */
+  flushHeads(): void {
+    for (const author of this.dirtyHeads) this.stmt.setHead.run(author);
+    this.dirtyHeads.clear();
   }
 
   /** Forget cached heads (after a rolled-back write). */

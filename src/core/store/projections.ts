@@ -124,9 +124,7 @@ export function prepareProjections(db: Db) {
       `INSERT OR IGNORE INTO messages (id, channel, sender, author, entry, hlc_wall, hlc_counter, created_at,
          expires_at, reply_to, thread_root, content_hash, content_length, nonce, origin_network,
          origin_external, attachments)
-       VALUES (@id, @channel, @sender, @author, @entry, @hlcWall, @hlcCounter, @createdAt, @expiresAt,
-         @replyTo, @threadRoot, @contentHash, @contentLength, @nonce, @originNetwork, @originExternal,
-         @attachments)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     message: db.prepare('SELECT * FROM messages WHERE id = ?'),
     setEdit: db.prepare(
@@ -206,30 +204,59 @@ export function channelParams(data: ChannelData, resource: ResourceId) {
   };
 }
 
-export function messageParams(
+/** The projection row of a message just created (no edits, reactions or deletion yet). */
+export function newMessageRow(
   id: MessageId,
   data: MessageData,
   author: string,
   entry: EntryId,
   hlc: Hlc,
-) {
+): MessageRow {
   return {
     id,
     channel: data.channel,
     sender: data.sender,
     author,
     entry,
-    hlcWall: hlc.wall,
-    hlcCounter: hlc.counter,
-    createdAt: data.createdAt,
-    expiresAt: data.expiresAt ?? null,
-    replyTo: data.replyTo ?? null,
-    threadRoot: data.threadRoot ?? null,
-    contentHash: data.contentHash,
-    contentLength: data.contentLength,
+    hlc_wall: hlc.wall,
+    hlc_counter: hlc.counter,
+    created_at: data.createdAt,
+    expires_at: data.expiresAt ?? null,
+    reply_to: data.replyTo ?? null,
+    thread_root: data.threadRoot ?? null,
+    content_hash: data.contentHash,
+    content_length: data.contentLength,
     nonce: data.nonce,
-    originNetwork: data.origin?.network ?? null,
-    originExternal: data.origin?.externalId ?? null,
+    edit_hash: null,
+    edit_resource: null,
+    edited_at: null,
+    deleted: 0,
+    redacted_by: null,
+    origin_network: data.origin?.network ?? null,
+    origin_external: data.origin?.externalId ?? null,
     attachments: data.attachments ? JSON.stringify(data.attachments) : null,
   };
+}
+
+/** Inserts a new message row (positional binding: cheaper than named parameters per write). */
+export function insertMessageRow(projections: Projections, row: MessageRow): void {
+  projections.insertMessage.run(
+    row.id,
+    row.channel,
+    row.sender,
+    row.author,
+    row.entry,
+    row.hlc_wall,
+    row.hlc_counter,
+    row.created_at,
+    row.expires_at,
+    row.reply_to,
+    row.thread_root,
+    row.content_hash,
+    row.content_length,
+    row.nonce,
+    row.origin_network,
+    row.origin_external,
+    row.attachments,
+  );
 }

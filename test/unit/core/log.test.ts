@@ -202,8 +202,9 @@ describe('stored entry form', () => {
     const { envelopes } = await sourceWithHistory(1);
     for (const envelope of envelopes) {
       const sealed = seal(envelope.entry);
+      const sig = envelope.entry.sig!;
       expect(Buffer.from(sealed.bytes).toString('hex')).toBe(
-        Buffer.from(encode({ s: envelope.entry.sig, u: sealed.signed })).toString('hex'),
+        Buffer.from(encode({ s: sig, u: sealed.signed })).toString('hex'),
       );
       expect(unseal(sealed.bytes).id).toBe(sealed.id);
       // The same map with a non-minimal length header, with keys swapped, or with a trailer.
@@ -214,7 +215,7 @@ describe('stored entry form', () => {
         0x73,
         0x58,
         0x40,
-        ...envelope.entry.sig,
+        ...sig,
         0x61,
         0x75,
         0x5a,
@@ -235,7 +236,7 @@ describe('stored entry form', () => {
         0x73,
         0x58,
         0x40,
-        ...envelope.entry.sig,
+        ...sig,
       ]);
       expect(() => unseal(swapped)).toThrow(ChainError);
       expect(() => unseal(new Uint8Array([...sealed.bytes, 0]))).toThrow(ChainError);

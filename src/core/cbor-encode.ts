@@ -9,14 +9,24 @@
  */
 
 import { encode } from 'cborg';
+import { decodeCbor } from './cbor-decode.js';
 
 const encoder = new TextEncoder();
+
+/**
+ * A value already in canonical CBOR, written verbatim: a transaction's resources are encoded
+ * once for their ids and those bytes are reused inside the entry instead of encoding them again.
+ */
+export class EncodedCbor {
+  constructor(readonly bytes: Uint8Array) {}
+}
 
 /**
  * The value as this encoder sees it: `undefined` map members dropped and `undefined` array
  * items written as null, recursively. cborg gets this form (on the fallback path and in tests).
  */
 export function canonicalizeForCborg(value: unknown): unknown {
+  if (value instanceof EncodedCbor) return decodeCbor(value.bytes);
   if (Array.isArray(value))
     return value.map((v) => canonicalizeForCborg(v === undefined ? null : v));
   if (value instanceof Uint8Array || value === null || typeof value !== 'object') return value;
@@ -110,6 +120,7 @@ function write(w: Writer, value: unknown): void {
       }
       throw new NotFastPath();
     case 'object': {
+      if (value instanceof EncodedCbor) return w.bytes(value.bytes);
       if (value instanceof Uint8Array) {
         w.head(2, value.length);
         return w.bytes(value);

@@ -9,7 +9,7 @@ import { decodeCanonical, encodeCanonical, hashBytes } from './encoding.js';
 import { ChainError, ForkError, GapError, SignatureError } from './errors.js';
 import { sign, verify, type KeyPair } from './identity.js';
 import { arraySpans, mapValue } from './cbor-spans.js';
-import { rememberResourceIds } from './resources.js';
+import { encodedOrResource, rememberResourceIds } from './resources.js';
 import type { Address, EntryId, LogEntry, ResourceId, UnsignedEntry } from './types.js';
 
 /**
@@ -30,7 +30,8 @@ export interface SealedEntry {
 
 export function signingBytes(entry: UnsignedEntry): Uint8Array {
   const { author, seq, prev, hlc, tx } = entry;
-  return encodeCanonical({ author, seq, prev, hlc, tx });
+  const creates = tx.creates.map(encodedOrResource);
+  return encodeCanonical({ author, seq, prev, hlc, tx: { ...tx, creates } });
 }
 
 /** Builds and signs one entry (tests, tools, and anything that appends one entry at a time). */

@@ -7,10 +7,13 @@
  * resource concurrently, a deterministic rule picks the winner (see state/resolve.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { decodeCanonical, encodeCanonical, hashBytes, hashOf } from './encoding.js';
+import { EncodedCbor } from './cbor-encode.js';
+import { decodeCanonical, encodeCanonical, hashBytes } from './encoding.js';
 import type { ContentHash, Resource, ResourceId, Role } from './types.js';
 
 const idByResource = new WeakMap<Resource, ResourceId>();
+/** Encodings of resources made here, reused when their transaction is encoded (see log.ts). */
+const encodedByResource = new WeakMap<Resource, EncodedCbor>();
 
 /**
  * Records the ids of a received transaction's resources, hashed from their spans in the signed
@@ -30,10 +33,17 @@ export function rememberResourceIds(
 export function resourceIdOf(resource: Resource): ResourceId {
   let id = idByResource.get(resource);
   if (!id) {
-    id = hashOf(resource) as ResourceId;
+    const bytes = encodeCanonical(resource);
+    id = hashBytes(bytes) as ResourceId;
     idByResource.set(resource, id);
+    encodedByResource.set(resource, new EncodedCbor(bytes));
   }
   return id;
+}
+
+/** The resource's canonical encoding when it was already made for its id, else the resource. */
+export function encodedOrResource(resource: Resource): EncodedCbor | Resource {
+  return encodedByResource.get(resource) ?? resource;
 }
 
 export function slotOf(resource: Resource): string {

@@ -12,8 +12,27 @@ export interface StoredEntryRow {
   readonly body: Uint8Array;
 }
 
+/**
+ * An entry as the sync server reads it: stored bytes and place, without decoding them, plus the
+ * content of the message it created, found through the messages projection. An entry that
+ * created several messages yields one row per message; the limit counts entries, not rows.
+ */
+export interface WireRow {
+  readonly id: EntryId;
+  readonly seq: number;
+  readonly hlc_wall: number;
+  readonly hlc_counter: number;
+  readonly body: Uint8Array;
+  /** Content hash of a message this entry created, or null. */
+  readonly hash: ContentHash | null;
+  /** That content, or null when it was deleted (expiry, redaction) or never received. */
+  readonly content: Uint8Array | null;
+}
+
 export class LogStore {
   private readonly heads = new Map<string, LogHead>();
+  /** Heads of channels, as stored (written through; dropped with the other caches on rollback). */
+  private readonly channelHeadCache = new Map<ChannelId, EntryId[]>();
   /** Authors with entries in the open transaction whose `log_heads` row is not updated yet. */
   private readonly dirtyHeads = new Set<Address>();
   /** Clocks of recent entries: every new entry asks for those of its deps and its prev. */
@@ -35,6 +54,17 @@ export class LogStore {
       hlc: db.prepare('SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries WHERE id = ?'),
       after: db.prepare(
         'SELECT id, body FROM entries WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      // The join follows messages_order (channel, hlc, entry): messages has no index on entry.
+      wireAfter: db.prepare(
+        `SELECT e.id, e.seq, e.hlc_wall, e.hlc_counter, e.body,
+                m.content_hash AS hash, c.body AS content
+         FROM (SELECT id, seq, channel, hlc_wall, hlc_counter, body FROM entries
+               WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?) AS e
+         LEFT JOIN messages m ON m.channel = e.channel AND m.hlc_wall = e.hlc_wall
+           AND m.hlc_counter = e.hlc_counter AND m.entry = e.id
+         LEFT JOIN content c ON c.hash = m.content_hash
+         ORDER BY e.seq`,
       ),
       frontier: db.prepare('SELECT author, seq FROM log_heads'),
       setHead: db.prepare(
@@ -101,6 +131,7 @@ export class LogStore {
   /** Forget cached heads (after a rolled-back write). */
   resetCache(): void {
     this.heads.clear();
+    this.channelHeadCache.clear();
     this.recentHlc.clear();
   }
 
@@ -116,6 +147,11 @@ export class LogStore {
     return this.stmt.after.all(author, afterSeq, limit) as StoredEntryRow[];
   }
 
+  /** Entries of `author` with seq > `afterSeq`, at most `limit` of them, as {@link WireRow}s. */
+  wireAfter(author: Address, afterSeq: number, limit: number): WireRow[] {
+    return this.stmt.wireAfter.all(author, afterSeq, limit) as WireRow[];
+  }
+
   frontier(): Map<Address, number> {
     const rows = this.stmt.frontier.all() as { author: Address; seq: number }[];
     return new Map(rows.map((row) => [row.author, row.seq]));
@@ -126,13 +162,26 @@ export class LogStore {
   }
 
   channelHeads(channel: ChannelId): EntryId[] {
-    return this.stmt.channelHeads.all(channel) as EntryId[];
+    let heads = this.channelHeadCache.get(channel);
+    if (!heads) {
+      heads = this.stmt.channelHeads.all(channel) as EntryId[];
+      if (this.channelHeadCache.size >= 10_000) this.channelHeadCache.clear();
+      this.channelHeadCache.set(channel, heads);
+    }
+    return [...heads];
   }
 
   /** The new entry becomes a head; the heads it depends on stop being heads. */
   advanceHeads(channel: ChannelId, entry: EntryId, deps: readonly EntryId[]): void {
     for (const dep of deps) this.stmt.dropHead.run(channel, dep);
     this.stmt.addHead.run(channel, entry);
+    const cached = this.channelHeadCache.get(channel);
+    if (cached) {
+      const next = cached.filter((head) => !deps.includes(head));
+      if (!next.includes(entry)) next.push(entry);
+      // Same order as the query (ORDER BY entry): deps must not depend on how heads were found.
+      this.channelHeadCache.set(channel, next.sort());
+    }
   }
 
   putContent(hash: ContentHash, body: Uint8Array): void {

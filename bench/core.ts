@@ -1,7 +1,7 @@
 /**
- * Core throughput: transactions/s for sign + validate + append (SQLite, group commit), and
- * verification rates — per-entry Ed25519 verifies, chain-batch verification (hash links plus the
- * newest signature), and the full ingest of a peer's log by a fresh node.
+ * Core throughput: transactions/s for sign + validate + append (SQLite, group commit: one
+ * signature per batch), and verification rates — Ed25519 verifies, chain-batch verification (hash
+ * links plus the newest signature), and the full ingest of a peer's log by a fresh node.
  * Prints one JSON object. `BENCH_TX` sets the number of messages (default 20000).
  */
 import '../bin/polyfill.mjs';
@@ -45,22 +45,30 @@ const appendSeconds = (performance.now() - started) / 1000;
 const envelopes = node.entriesAfter(user.id as never, 0, total + 10);
 const sealed = envelopes.map((e) => seal(e.entry));
 
+// Authors sign the newest entry of each batch: the signed entries give the per-signature rate.
+const signedEntries = sealed.filter((s) => s.entry.sig !== undefined);
 let t = performance.now();
 let valid = 0;
-const sample = Math.min(sealed.length, 10_000);
-for (let i = 0; i < sample; i += 1) if (hasValidSignature(sealed[i]!.entry)) valid += 1;
+const sample = 10_000;
+for (let i = 0; i < sample; i += 1) {
+  if (hasValidSignature(signedEntries[i % signedEntries.length]!.entry)) valid += 1;
+}
 const verifySeconds = (performance.now() - t) / 1000;
 
 // Chain verification as a catching-up peer does it: from the stored bytes (decode, hash, link
-// check) in runs of 2,000, with the signature of each run's newest entry.
+// check) in runs of about 2,000 that end at a signed entry, checking that entry's signature.
 const stored = sealed.map((s) => s.bytes);
 t = performance.now();
 let previous: { seq: number; id: (typeof sealed)[number]['id'] } | undefined;
-for (let i = 0; i < stored.length; i += 2000) {
-  const run = stored.slice(i, i + 2000).map((bytes) => unseal(bytes));
-  verifyRun(run, previous, () => undefined, 'newest');
+let authenticated = 0;
+for (let start = 0; start < stored.length;) {
+  let end = Math.min(start + 2000, stored.length);
+  while (end < stored.length && sealed[end - 1]!.entry.sig === undefined) end += 1;
+  const run = stored.slice(start, end).map((bytes) => unseal(bytes));
+  authenticated += verifyRun(run, previous, () => undefined, 'newest');
   const last = run[run.length - 1]!;
   previous = { seq: last.entry.seq, id: last.id };
+  start = end;
 }
 const chainSeconds = (performance.now() - t) / 1000;
 
@@ -68,7 +76,7 @@ const replica = await createNode({ dataDir: tempDir(), sweepIntervalMs: 0 });
 t = performance.now();
 const result = await replica.ingest(envelopes);
 const ingestSeconds = (performance.now() - t) / 1000;
-if (result.accepted !== envelopes.length || valid !== sample)
+if (result.accepted !== envelopes.length || valid !== sample || authenticated !== sealed.length)
   throw new Error('benchmark data did not verify');
 
 await node.stop();
@@ -84,6 +92,7 @@ console.log(
     transactionsPerSecond: round(total / appendSeconds),
     transactions: total,
     signatureVerificationsPerSecond: round(sample / verifySeconds),
+    signedEntries: signedEntries.length,
     chainVerifiedEntriesPerSecond: round(sealed.length / chainSeconds),
     ingestEntriesPerSecond: round(envelopes.length / ingestSeconds),
     targets: { transactionsPerSecond: 10_000, verificationsPerSecond: 20_000 },

@@ -23,6 +23,11 @@ export type Db = Database.Database;
 export function openCoreDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, 'multichat.db'));
+  // Ids are hashes, so each batch of inserts dirties pages all over three indexes, and a commit
+  // writes every dirty page to the WAL with one write call each. Larger pages mean fewer,
+  // larger writes: commits cost about a third of what they cost with 4 KiB pages. Only takes
+  // effect on a new database (before WAL is set).
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // Deleted message content must be gone from the file, not only unlinked from the b-tree.

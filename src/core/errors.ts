@@ -112,3 +112,8 @@ export class InvalidTransactionError extends LogError {
 export class StoreFormatError extends CoreError {
   readonly code = 'store_format';
 }
+
+/** Another process holds the data directory's database. */
+export class StoreBusyError extends CoreError {
+  readonly code = 'store_busy';
+}

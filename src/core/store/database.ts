@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { StoreFormatError } from '../errors.js';
+import { StoreBusyError, StoreFormatError } from '../errors.js';
 import { coreMigrations } from './migrations.js';
 
 /**
@@ -22,13 +22,26 @@ export type Db = Database.Database;
 
 export function openCoreDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'multichat.db'));
-  // Ids are hashes, so each batch of inserts dirties pages all over three indexes, and a commit
-  // writes every dirty page to the WAL with one write call each. Larger pages mean fewer,
-  // larger writes: commits cost about a third of what they cost with 4 KiB pages. Only takes
-  // effect on a new database (before WAL is set).
-  db.pragma('page_size = 16384');
-  db.pragma('journal_mode = WAL');
+  const db = new Database(join(dataDir, 'multichat.db'), { timeout: 1000 });
+  try {
+    // Ids are hashes, so a batch of inserts dirties pages all over three indexes, and a commit
+    // writes each dirty page to the WAL with its own write call. 8 KiB pages halve the calls
+    // of a 500-entry commit against 4 KiB (16 KiB saves a little more there, but makes the
+    // one-entry commits of live traffic dearer). Only takes effect on a new database.
+    db.pragma('page_size = 8192');
+    // One process owns a data directory: the node caches log heads and state in memory, so a
+    // second writer would corrupt it. Exclusive locking also spares two file locks per commit.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new StoreBusyError(`${dataDir} is in use by another multichat process`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
   db.pragma('synchronous = NORMAL');
   // Deleted message content must be gone from the file, not only unlinked from the b-tree.
   db.pragma('secure_delete = ON');

@@ -2,10 +2,22 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNode } from '../../../src/core/index.js';
+import { StoreBusyError } from '../../../src/core/errors.js';
 import type { NodeEventOf } from '../../../src/core/index.js';
 import { tempDir } from '../../support/core.js';
 
 describe('restart persistence', () => {
+  it('refuses a second node on a data directory that a running node owns', async () => {
+    const dir = tempDir();
+    const first = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+    await first.createLocalUser('alice');
+    await expect(createNode({ dataDir: dir, sweepIntervalMs: 0 })).rejects.toThrow(StoreBusyError);
+    await first.stop();
+    const second = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+    expect(second.findUserByName('alice')?.username).toBe('alice');
+    await second.stop();
+  });
+
   it('keeps history, roles, reactions, edits, tokens and the node key across a restart', async () => {
     const dir = tempDir();
     const first = await createNode({ dataDir: dir, sweepIntervalMs: 0 });

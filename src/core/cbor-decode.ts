@@ -55,8 +55,26 @@ class Reader {
     );
   }
 
-  /** Text through Buffer's native UTF-8 slice: flat strings, no per-character work. */
+  /**
+   * Text through Buffer's native UTF-8 slice: flat strings, no per-character work. Short ASCII
+   * text (map keys, kinds, roles) is built in JS instead: cheaper than a call into native code.
+   */
   private text(start: number, n: number): string {
+    if (n <= 16) {
+      const bytes = this.bytes;
+      let ascii = true;
+      for (let i = start; i < start + n; i += 1) {
+        if ((bytes[i] as number) > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        let out = '';
+        for (let i = start; i < start + n; i += 1) out += String.fromCharCode(bytes[i] as number);
+        return out;
+      }
+    }
     return this.buf.toString('utf8', start, start + n);
   }
 

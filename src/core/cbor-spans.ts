@@ -60,11 +60,17 @@ function isText(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
 }
 
 const utf8 = new TextEncoder();
+/** Encoded keys: callers ask for a handful of fixed keys, thousands of times a second. */
+const encodedKeys = new Map<string, Uint8Array>();
 
 /** Offset of the value stored under `key` in the map at `at`, or undefined. */
 export function mapValue(bytes: Uint8Array, at: number, key: string): number | undefined {
   if ((bytes[at] as number) >> 5 !== 5) return undefined;
-  const wanted = utf8.encode(key);
+  let wanted = encodedKeys.get(key);
+  if (!wanted) {
+    wanted = utf8.encode(key);
+    if (encodedKeys.size < 256) encodedKeys.set(key, wanted);
+  }
   const { value: pairs, next } = argument(bytes, at);
   let cursor = next;
   for (let i = 0; i < pairs; i += 1) {

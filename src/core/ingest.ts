@@ -13,7 +13,7 @@ import { checkTransaction } from './logics/index.js';
 import type { TxContext } from './logics/types.js';
 import type { NodeInternals } from './node.js';
 import type { EventPublisher } from './publish.js';
-import { contentMatches, contentText, resourceIdOf, utf8Length } from './resources.js';
+import { contentMatches, contentTextLength, resourceIdOf } from './resources.js';
 import type { Change } from './state/apply.js';
 import type { Address, ContentHash, EntryEnvelope, EntryId, IngestResult } from './types.js';
 
@@ -219,11 +219,9 @@ export class Ingestor {
       if (r.kind !== 'message' && r.kind !== 'edit') continue;
       const body = p.contents.get(r.data.contentHash);
       if (!body) continue; // deleted at the source (expired or redacted): the tombstone suffices
-      const text = contentText(body);
       if (
         !contentMatches(r.data.contentHash, body) ||
-        text === undefined ||
-        utf8Length(text) !== r.data.contentLength
+        contentTextLength(body) !== r.data.contentLength
       ) {
         return {
           kind: 'reject',

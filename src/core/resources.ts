@@ -6,6 +6,7 @@
  * consuming the live one in its slot and creating the new one; when two peers replace the same
  * resource concurrently, a deterministic rule picks the winner (see state/resolve.ts).
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { EncodedCbor } from './cbor-encode.js';
 import { decodeCanonical, encodeCanonical, hashBytes } from './encoding.js';
@@ -118,6 +119,37 @@ export function contentText(bytes: Uint8Array): string | undefined {
 
 export function contentMatches(hash: ContentHash, bytes: Uint8Array): boolean {
   return hashBytes(bytes) === hash;
+}
+
+/** A minimal-length CBOR head of major type `major` at `at`: [length, start of the data]. */
+function definiteHead(bytes: Uint8Array, at: number, major: number): [number, number] | undefined {
+  const head = bytes[at];
+  if (head === undefined || head >> 5 !== major) return undefined;
+  const info = head & 0x1f;
+  if (info < 24) return [info, at + 1];
+  const size = info === 24 ? 1 : info === 25 ? 2 : info === 26 ? 4 : 0;
+  if (size === 0 || at + 1 + size > bytes.length) return undefined;
+  let length = 0;
+  for (let i = 1; i <= size; i += 1) length = length * 256 + (bytes[at + i] as number);
+  const minimal = size === 1 ? length >= 24 : size === 2 ? length > 0xff : length > 0xffff;
+  return minimal ? [length, at + 1 + size] : undefined;
+}
+
+/**
+ * The UTF-8 byte length of a content blob's text, read from its header without decoding, or
+ * undefined when the blob is not the canonical `{n: <bytes>, t: <text>}` with valid UTF-8 text.
+ * Peers' content is checked this way against the length its message declares.
+ */
+export function contentTextLength(bytes: Uint8Array): number | undefined {
+  // map(2), "n" (0x61 0x6e), a byte string, "t" (0x61 0x74), a text string, nothing after.
+  if (bytes[0] !== 0xa2 || bytes[1] !== 0x61 || bytes[2] !== 0x6e) return undefined;
+  const salt = definiteHead(bytes, 3, 2);
+  if (!salt) return undefined;
+  const at = salt[1] + salt[0];
+  if (bytes[at] !== 0x61 || bytes[at + 1] !== 0x74) return undefined;
+  const text = definiteHead(bytes, at + 2, 3);
+  if (!text || text[1] + text[0] !== bytes.length) return undefined;
+  return isUtf8(bytes.subarray(text[1])) ? text[0] : undefined;
 }
 
 export function utf8Length(text: string): number {

@@ -33,6 +33,11 @@ export class LogStore {
   private readonly heads = new Map<string, LogHead>();
   /** Heads of channels, as stored (written through; dropped with the other caches on rollback). */
   private readonly channelHeadCache = new Map<ChannelId, EntryId[]>();
+  /**
+   * `channel author` pairs known to be in channel_authors, so most appends skip that write.
+   * Cleared on rollback, as the rolled-back write may have been the one that added a pair.
+   */
+  private readonly knownChannelAuthors = new Set<string>();
   /** Authors with entries in the open transaction whose `log_heads` row is not updated yet. */
   private readonly dirtyHeads = new Set<Address>();
   /** Clocks of recent entries: every new entry asks for those of its deps and its prev. */
@@ -72,7 +77,10 @@ export class LogStore {
            SELECT author, seq, id FROM entries WHERE author = ? ORDER BY seq DESC LIMIT 1
          ON CONFLICT (author) DO UPDATE SET seq = excluded.seq, id = excluded.id`,
       ),
-      authorsIn: db.prepare('SELECT DISTINCT author FROM entries WHERE channel = ?').pluck(),
+      authorsIn: db.prepare('SELECT author FROM channel_authors WHERE channel = ?').pluck(),
+      addChannelAuthor: db.prepare(
+        'INSERT OR IGNORE INTO channel_authors (channel, author) VALUES (?, ?)',
+      ),
       channelHeads: db.prepare('SELECT entry FROM heads WHERE channel = ? ORDER BY entry').pluck(),
       addHead: db.prepare('INSERT OR IGNORE INTO heads (channel, entry) VALUES (?, ?)'),
       dropHead: db.prepare('DELETE FROM heads WHERE channel = ? AND entry = ?'),
@@ -108,6 +116,14 @@ export class LogStore {
     body: Uint8Array,
   ): void {
     this.stmt.insert.run(id, author, seq, channel ?? null, intent, hlc.wall, hlc.counter, body);
+    if (channel !== undefined) {
+      const key = `${channel} ${author}`;
+      if (!this.knownChannelAuthors.has(key)) {
+        this.stmt.addChannelAuthor.run(channel, author);
+        if (this.knownChannelAuthors.size >= 100_000) this.knownChannelAuthors.clear();
+        this.knownChannelAuthors.add(key);
+      }
+    }
     this.dirtyHeads.add(author);
     this.heads.set(author, { seq, id });
     if (this.recentHlc.size >= 20_000) this.recentHlc.clear();
@@ -131,6 +147,7 @@ export class LogStore {
   /** Forget cached heads (after a rolled-back write). */
   resetCache(): void {
     this.heads.clear();
+    this.knownChannelAuthors.clear();
     this.channelHeadCache.clear();
     this.recentHlc.clear();
   }

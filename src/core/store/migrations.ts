@@ -116,4 +116,18 @@ export const coreMigrations: readonly string[] = [
     SELECT e.author, e.seq, e.id FROM entries e
     WHERE e.seq = (SELECT MAX(seq) FROM entries WHERE author = e.author);
   `,
+  /* 3: cheaper appends. Channel heads change with every entry: one b-tree (WITHOUT ROWID)
+     instead of a table and its key index. Which authors wrote in a channel is its own small
+     table (written once per author and channel) instead of an index over every entry. */ `
+  CREATE TABLE heads_v3 (channel TEXT NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (channel, entry))
+    WITHOUT ROWID;
+  INSERT INTO heads_v3 (channel, entry) SELECT channel, entry FROM heads;
+  DROP TABLE heads;
+  ALTER TABLE heads_v3 RENAME TO heads;
+  CREATE TABLE channel_authors (channel TEXT NOT NULL, author TEXT NOT NULL,
+    PRIMARY KEY (channel, author)) WITHOUT ROWID;
+  INSERT INTO channel_authors (channel, author)
+    SELECT DISTINCT channel, author FROM entries WHERE channel IS NOT NULL;
+  DROP INDEX entries_channel;
+  `,
 ];

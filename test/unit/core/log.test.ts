@@ -178,19 +178,24 @@ describe('content a relay held back', () => {
   });
 });
 
-describe('schema migration 2', () => {
-  it('backfills the log heads of a store made before it', async () => {
+describe('schema migrations 2 and 3', () => {
+  it('backfill the log heads and the authors per channel of a store made before them', async () => {
     const dir = tempDir();
     const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
     const { user } = await node.createLocalUser('alice');
-    await node.submit(user.id, { kind: 'createChannel', name: 'general' });
+    const { channel } = await node.submit(user.id, { kind: 'createChannel', name: 'general' });
     await node.stop();
     const db = new Database(join(dir, 'multichat.db'));
+    // Back to the schema of migration 1: no log_heads, no channel_authors, the old index.
     db.exec('DROP TABLE log_heads');
+    db.exec('DROP TABLE channel_authors');
+    db.exec('CREATE INDEX entries_channel ON entries (channel, hlc_wall, hlc_counter, id)');
     db.pragma('user_version = 1');
     db.close();
     const reopened = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
     expect(reopened.frontier().get(user.id as never)).toBe(2);
+    expect([...reopened.frontier([channel!.id]).keys()]).toEqual([user.id]);
+    expect(reopened.channelHeads(channel!.id)).toHaveLength(1);
     await reopened.submit(user.id, { kind: 'createChannel', name: 'second' });
     expect(reopened.frontier().get(user.id as never)).toBe(3);
     await reopened.stop();

@@ -3,7 +3,8 @@
  * default, `BENCH_CATCHUP`) from one peer over the sync protocol on loopback. The peer runs in a
  * child process that builds the log directly through the core first; only the catch-up is timed.
  * Reports entries/s, the time for all of them, and the catching-up process's peak RSS (sampled)
- * against its RSS before the sync, to show that memory stays flat whatever the backlog.
+ * against its RSS before the sync, to show that memory stays flat whatever the backlog, and the
+ * CPU time each side spent per entry (both sides share the machine's cores).
  */
 import '../bin/polyfill.mjs';
 import { spawn } from 'node:child_process';
@@ -35,7 +36,10 @@ async function startNodeWithP2P(dir: string) {
   return { node, p2p };
 }
 
-/** Child: builds the log, serves it, prints one line with its address; stops on stdin EOF. */
+/**
+ * Child: builds the log, serves it, prints one line with its address; on stdin EOF prints the
+ * CPU time it spent serving, and stops.
+ */
 async function serve(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-bench-catchup-src-'));
   const { node, p2p } = await startNodeWithP2P(dir);
@@ -58,11 +62,14 @@ async function serve(): Promise<void> {
   const buildMs = performance.now() - built;
   await p2p.start();
   const entries = node.metrics().entries;
+  const cpuAtStart = process.cpuUsage();
   process.stdout.write(
     `${JSON.stringify({ address: p2p.addresses()[0], channel: channel!.id, entries, buildMs })}\n`,
   );
   process.stdin.resume();
   await new Promise((done) => process.stdin.once('end', done));
+  const cpu = process.cpuUsage(cpuAtStart);
+  process.stdout.write(`${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
   await p2p.stop();
   await node.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -76,9 +83,9 @@ async function measure(): Promise<void> {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((ok) => lines.once('line', ok));
-  const source = JSON.parse(first) as {
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const nextLine = async () => ((await lines.next()).value as string | undefined) ?? '{}';
+  const source = JSON.parse(await nextLine()) as {
     address: string;
     channel: string;
     entries: number;
@@ -103,23 +110,28 @@ async function measure(): Promise<void> {
     while (rssByTenth.length < tenth) rssByTenth.push(rss);
   }, 25);
 
+  const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   await p2p.dial(source.address);
   await p2p.fetchChannel(source.channel);
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuAtStart);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
   const received = node.metrics().entries;
   const messages = node.listMessages(source.channel as ChannelId, { limit: 1 }).length;
   const complete = received === source.entries && node.metrics().pending === 0 && messages === 1;
+  const exited = new Promise((done) => child.once('exit', done));
   child.stdin!.end();
-  await new Promise((done) => child.once('exit', done));
+  const server = JSON.parse(await nextLine()) as { cpuMs?: number };
+  await exited;
   await p2p.stop();
   await node.stop();
   rmSync(dir, { recursive: true, force: true });
 
   const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  const perEntry = (ms: number) => Math.round((ms * 10_000) / Math.max(1, received)) / 10;
   console.log(
     JSON.stringify({
       name: 'p2p_catchup',
@@ -129,6 +141,10 @@ async function measure(): Promise<void> {
       expectedEntries: source.entries,
       complete,
       seconds: Math.round(elapsedMs) / 1000,
+      cpuUsPerEntry: {
+        client: perEntry((cpu.user + cpu.system) / 1000),
+        server: server.cpuMs === undefined ? null : perEntry(server.cpuMs),
+      },
       targets: { entriesPerSecond: 20_000, seconds: 10 },
       rssBeforeMb: mb(rssBefore),
       peakRssMb: mb(peakRss),

@@ -18,7 +18,9 @@ import type {
   Role,
   UserId,
   UserView,
+  WireEntry,
 } from './types.js';
+import { wireEntriesFromRows } from './wire-entries.js';
 
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
@@ -108,6 +110,11 @@ export abstract class CoreQueries {
 
   entriesAfter(author: Address, afterSeq: number, limit: number): EntryEnvelope[] {
     return this.q.log.after(author, afterSeq, limit).map((row) => this.envelope(row.body));
+  }
+
+  wireEntriesAfter(author: Address, afterSeq: number, limit: number): WireEntry[] {
+    const rows = this.q.log.wireAfter(author, afterSeq, limit);
+    return wireEntriesFromRows(author, rows, (body) => this.envelope(body).contents);
   }
 
   getEntries(ids: readonly EntryId[]): EntryEnvelope[] {

@@ -207,6 +207,18 @@ export interface EntryEnvelope {
   readonly contents: ReadonlyMap<ContentHash, Uint8Array>;
 }
 
+/**
+ * An entry ready for the sync protocol: its place in its author's log and its wire envelope
+ * (`encodeEnvelope` bytes), built from the stored bytes without decoding them.
+ */
+export interface WireEntry {
+  readonly id: EntryId;
+  readonly author: Address;
+  readonly seq: number;
+  readonly hlc: Hlc;
+  readonly bytes: Uint8Array;
+}
+
 /** Highest seq known per author. */
 export type Frontier = ReadonlyMap<Address, number>;
 
@@ -429,6 +441,8 @@ export interface MultichatNode {
   frontier(channels?: readonly ChannelId[]): Frontier;
   /** Entries of `author` with seq > `afterSeq`, in seq order, at most `limit`. */
   entriesAfter(author: Address, afterSeq: number, limit: number): EntryEnvelope[];
+  /** Like `entriesAfter`, already encoded for the wire (the sync server's bulk read). */
+  wireEntriesAfter(author: Address, afterSeq: number, limit: number): WireEntry[];
   /** Entries by id (for fetching missing causal dependencies). */
   getEntries(ids: readonly EntryId[]): EntryEnvelope[];
   /** Current heads per channel (entries no later entry depends on). */

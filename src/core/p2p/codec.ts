@@ -6,7 +6,7 @@
 import { decode, encode } from 'cborg';
 import { FrameTooLargeError, StreamEndedError, SyncProtocolError } from './errors.js';
 
-/** Largest frame accepted by default: a batch is ~1 MiB, one oversized entry may exceed it. */
+/** Largest frame accepted by default: a batch is ~2 MiB, one oversized entry may exceed it. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 /** A chunk as libp2p streams yield it: bytes, or a list of byte slices with `subarray()`. */

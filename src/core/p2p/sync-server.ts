@@ -5,7 +5,7 @@
 import type { Address, ChannelId, EntryEnvelope, EntryId } from '../types.js';
 import { encodeEnvelope } from '../wire.js';
 import { FrameReader, writeFrame, type Chunk, type FrameSink } from './codec.js';
-import { CausalMerge } from './causal-merge.js';
+import { CausalMerge, WireMerge } from './causal-merge.js';
 import { parseCredit, parseRequest, type WantRequest } from './sync-messages.js';
 import type { SyncNode } from './types.js';
 
@@ -14,7 +14,12 @@ export interface BatchLimits {
   readonly bytes: number;
 }
 
-export const DEFAULT_BATCH: BatchLimits = { entries: 1024, bytes: 1024 * 1024 };
+/**
+ * A receiver commits each batch it ingests (in chunks of about 2000 entries): fewer, larger
+ * commits rewrite fewer pages of the stores' hash-keyed indexes per entry. 2048 entries cost the
+ * receiver ~10 µs less per entry than 1024 did, and about a third fewer bytes written.
+ */
+export const DEFAULT_BATCH: BatchLimits = { entries: 2048, bytes: 2 * 1024 * 1024 };
 
 /** A bidirectional stream as the server needs it. */
 export type SyncStream = FrameSink & AsyncIterable<Chunk> & { close(): Promise<void> };
@@ -25,7 +30,7 @@ export type SyncStream = FrameSink & AsyncIterable<Chunk> & { close(): Promise<v
  */
 export async function serveSyncStream(
   stream: SyncStream,
-  node: Pick<SyncNode, 'frontier' | 'entriesAfter' | 'getEntries'>,
+  node: Pick<SyncNode, 'frontier' | 'entriesAfter' | 'wireEntriesAfter' | 'getEntries'>,
   limits: BatchLimits = DEFAULT_BATCH,
 ): Promise<void> {
   const reader = new FrameReader(stream);
@@ -81,39 +86,62 @@ export function wantRanges(
   return ranges;
 }
 
+/** One entry on its way out: whose log it belongs to, and its wire envelope. */
+interface Outgoing {
+  readonly author: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The entries of `ranges` in causal order, encoded. A node that can read stored bytes directly
+ * is read that way; any other is read decoded and encoded again.
+ */
+function outgoing(
+  node: Pick<SyncNode, 'entriesAfter' | 'wireEntriesAfter'>,
+  ranges: ReadonlyMap<Address, readonly [number, number]>,
+): () => Outgoing | undefined {
+  const wire = node.wireEntriesAfter;
+  if (wire) {
+    const merge = new WireMerge({ wireEntriesAfter: wire.bind(node) }, ranges);
+    return () => merge.next();
+  }
+  const merge = new CausalMerge(node, ranges);
+  return () => {
+    const envelope = merge.next();
+    return envelope && { author: envelope.entry.author, bytes: encodeEnvelope(envelope) };
+  };
+}
+
 async function serveWant(
   stream: SyncStream,
   reader: FrameReader,
-  node: Pick<SyncNode, 'frontier' | 'entriesAfter'>,
+  node: Pick<SyncNode, 'frontier' | 'entriesAfter' | 'wireEntriesAfter'>,
   request: WantRequest,
   limits: BatchLimits,
 ): Promise<void> {
-  const merge = new CausalMerge(node, wantRanges(node, request));
+  const next = outgoing(node, wantRanges(node, request));
   let credit = request.credit;
   let sent = 0;
-  let carry: EntryEnvelope | undefined;
+  let carry: Outgoing | undefined;
   for (;;) {
-    const batch: EntryEnvelope[] = [];
-    const encoded = new Map<EntryEnvelope, Uint8Array>();
+    const batch: Outgoing[] = [];
     let bytes = 0;
     while (batch.length < limits.entries && bytes < limits.bytes) {
-      const next = carry ?? merge.next();
+      const item = carry ?? next();
       carry = undefined;
-      if (!next) break;
-      const data = encodeEnvelope(next);
-      if (batch.length > 0 && bytes + data.byteLength > limits.bytes) {
-        carry = next;
+      if (!item) break;
+      if (batch.length > 0 && bytes + item.bytes.byteLength > limits.bytes) {
+        carry = item;
         break;
       }
-      batch.push(next);
-      encoded.set(next, data);
-      bytes += data.byteLength;
+      batch.push(item);
+      bytes += item.bytes.byteLength;
     }
     if (batch.length === 0) break;
     if (credit === 0) credit += parseCredit(await reader.expect());
     await writeFrame(stream, {
       t: 'batch',
-      entries: groupByAuthor(batch).map((e) => encoded.get(e)),
+      entries: groupRuns(batch, (item) => item.author).map((item) => item.bytes),
     });
     credit -= 1;
     sent += batch.length;
@@ -126,11 +154,15 @@ async function serveWant(
  * appearance) so the receiver verifies each run by its hash chain and newest signature.
  */
 export function groupByAuthor(window: readonly EntryEnvelope[]): EntryEnvelope[] {
-  const runs = new Map<string, EntryEnvelope[]>();
-  for (const envelope of window) {
-    const run = runs.get(envelope.entry.author);
-    if (run) run.push(envelope);
-    else runs.set(envelope.entry.author, [envelope]);
+  return groupRuns(window, (envelope) => envelope.entry.author);
+}
+
+function groupRuns<T>(window: readonly T[], authorOf: (item: T) => string): T[] {
+  const runs = new Map<string, T[]>();
+  for (const item of window) {
+    const run = runs.get(authorOf(item));
+    if (run) run.push(item);
+    else runs.set(authorOf(item), [item]);
   }
   return [...runs.values()].flat();
 }

@@ -5,20 +5,24 @@
 import type { CoreLogger } from '../options.js';
 import type { MultichatNode } from '../types.js';
 
-/** The part of the node the P2P layer uses. */
-export type SyncNode = Pick<
-  MultichatNode,
-  | 'address'
-  | 'ingest'
-  | 'ingestPresence'
-  | 'frontier'
-  | 'entriesAfter'
-  | 'getEntries'
-  | 'followedChannels'
-  | 'getChannel'
-  | 'on'
-  | 'metrics'
->;
+/**
+ * The part of the node the P2P layer uses. `wireEntriesAfter` is optional: a node without it
+ * (a test double, another store) is served through `entriesAfter`, decoded and re-encoded.
+ */
+export type SyncNode = Partial<Pick<MultichatNode, 'wireEntriesAfter'>> &
+  Pick<
+    MultichatNode,
+    | 'address'
+    | 'ingest'
+    | 'ingestPresence'
+    | 'frontier'
+    | 'entriesAfter'
+    | 'getEntries'
+    | 'followedChannels'
+    | 'getChannel'
+    | 'on'
+    | 'metrics'
+  >;
 
 /** Configuration of the P2P host (config keys `node.listen`, `node.bootstrap`, `node.mdns`). */
 export interface P2POptions {
@@ -41,9 +45,9 @@ export interface P2POptions {
   readonly syncIntervalMs?: number;
   /** How often unconnected bootstrap and known peers are redialled. Default 5 s; 0 disables. */
   readonly redialIntervalMs?: number;
-  /** Most entries per sync batch. Default 1024. */
+  /** Most entries per sync batch. Default 2048. */
   readonly batchEntries?: number;
-  /** Most encoded bytes per sync batch (a single larger entry still travels alone). Default 1 MiB. */
+  /** Most encoded bytes per sync batch (a single larger entry still travels alone). Default 2 MiB. */
   readonly batchBytes?: number;
 }
 

@@ -19,8 +19,11 @@ import type { Address, ContentHash, EntryEnvelope, EntryId, IngestResult } from 
 
 type WriteEntry = (sealed: SealedEntry, contents: ReadonlyMap<ContentHash, Uint8Array>) => Change[];
 
-/** Entries applied per commit: bounds the time the event loop is held and the open transaction. */
-const CHUNK = 2000;
+/**
+ * Entries applied per commit: bounds the time the event loop is held and the open transaction.
+ * As large as a sync batch (2,048), so a batch commits once.
+ */
+const CHUNK = 2048;
 
 type Outcome =
   { kind: 'applied' } | { kind: 'wait' } | { kind: 'reject'; reason: string; rule: string };

@@ -92,7 +92,7 @@ export class GroupCommit {
   private open = false;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private afterCommit: Array<() => void> = [];
-  private readonly savepoint;
+  private readonly statements;
 
   /**
    * `onRollback` runs when a write or a commit is undone: caches of the state must go.
@@ -103,11 +103,14 @@ export class GroupCommit {
     private readonly onRollback: () => void = () => undefined,
     private readonly beforeCommit: () => void = () => undefined,
   ) {
-    // One reusable savepoint name: a prepared statement is much cheaper than exec() per write.
-    this.savepoint = {
+    // One reusable savepoint name, and prepared BEGIN/COMMIT: a prepared statement is much
+    // cheaper than exec() parsing the SQL again for every write and every commit.
+    this.statements = {
       begin: db.prepare('SAVEPOINT w'),
       release: db.prepare('RELEASE w'),
       rollback: db.prepare('ROLLBACK TO w'),
+      beginTransaction: db.prepare('BEGIN IMMEDIATE'),
+      commitTransaction: db.prepare('COMMIT'),
     };
   }
 
@@ -118,18 +121,18 @@ export class GroupCommit {
    */
   run<T>(write: () => T, onCommitted?: (value: T) => void): { value: T; committed: Promise<void> } {
     if (!this.open) {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.statements.beginTransaction.run();
       this.open = true;
       setImmediate(() => this.commit());
     }
-    this.savepoint.begin.run();
+    this.statements.begin.run();
     let value: T;
     try {
       value = write();
-      this.savepoint.release.run();
+      this.statements.release.run();
     } catch (error) {
-      this.savepoint.rollback.run();
-      this.savepoint.release.run();
+      this.statements.rollback.run();
+      this.statements.release.run();
       this.onRollback();
       throw error;
     }
@@ -150,7 +153,7 @@ export class GroupCommit {
     this.open = false;
     try {
       this.beforeCommit();
-      this.db.exec('COMMIT');
+      this.statements.commitTransaction.run();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.onRollback();

@@ -93,18 +93,35 @@ class Writer {
   }
 }
 
-/** Map keys in canonical order, cached per set of keys (objects of one kind share a shape). */
-const orderByShape = new Map<string, string[]>();
+/**
+ * Map keys in canonical order, cached per sequence of keys (objects of one kind share a shape).
+ * The cache is a trie over the keys as Object.keys lists them: walking it costs a few Map
+ * lookups, where building a string key for a flat cache cost more than the sort it saves.
+ */
+interface KeyTrie {
+  order?: string[];
+  readonly next: Map<string, KeyTrie>;
+}
+const shapes: KeyTrie = { next: new Map() };
+let shapeCount = 0;
 
 function canonicalKeyOrder(keys: string[]): string[] {
-  const shape = JSON.stringify(keys);
-  let order = orderByShape.get(shape);
-  if (!order) {
-    order = [...keys].sort((a, b) => compareKeys(encoder.encode(a), encoder.encode(b)));
-    if (orderByShape.size > 10_000) orderByShape.clear();
-    orderByShape.set(shape, order);
+  let node = shapes;
+  for (const key of keys) {
+    let child = node.next.get(key);
+    if (!child) {
+      if (shapeCount > 10_000) {
+        shapes.next.clear();
+        shapeCount = 0;
+      }
+      child = { next: new Map() };
+      node.next.set(key, child);
+      shapeCount += 1;
+    }
+    node = child;
   }
-  return order;
+  node.order ??= [...keys].sort((a, b) => compareKeys(encoder.encode(a), encoder.encode(b)));
+  return node.order;
 }
 
 function write(w: Writer, value: unknown): void {

@@ -39,6 +39,7 @@ import type {
   EntryEnvelope,
   EntryId,
   Intent,
+  MessageView,
   MultichatNode,
   NodeEventOf,
   NodeEventType,
@@ -288,15 +289,17 @@ class CoreNode extends CoreQueries implements MultichatNode {
         intent.kind === 'redactMessage')
     ) {
       // A message just sent has no reactions or edits and its text is at hand: no queries.
+      // An edit or a deletion is read back from the store.
       const created = changes.find((c) => c.kind === 'message' && c.message === principal);
-      const message =
-        created?.kind === 'message'
-          ? this.internals.views.message(created.row, {
-              fresh: true,
-              contents: completion.contents,
-            })
-          : this.getMessage(principal);
-      return { ...result, message };
+      if (created?.kind !== 'message') return { ...result, message: this.getMessage(principal) };
+      // Built when first read: bridges and bulk writers never look at it.
+      let view: MessageView | undefined;
+      const { views } = this.internals;
+      return Object.defineProperty({ ...result }, 'message', {
+        enumerable: true,
+        get: () =>
+          (view ??= views.message(created.row, { fresh: true, contents: completion.contents })),
+      });
     }
     return result;
   }

@@ -3,7 +3,8 @@
  * sparse topology so most messages cross more than one hop) follow one channel; one node posts
  * at 200 msg/s and every other node records when the message is applied locally. Latency runs
  * from just before `submit` on the sender to the `message` event on a receiver (sign, store,
- * gossip, validate, ingest). Prints one JSON object with p50/p99. `BENCH_GOSSIP_MESSAGES`,
+ * gossip, validate, ingest), stamped on the receiver when the event fires and handed to the main
+ * thread in batches. Prints one JSON object with p50/p99. `BENCH_GOSSIP_MESSAGES`,
  * `BENCH_GOSSIP_NODES` and `BENCH_GOSSIP_RATE` override the defaults (2000, 10, 200).
  */
 import '../bin/polyfill.mjs';
@@ -28,15 +29,25 @@ const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
 /** One clock for every thread of the process, in ms with sub-ms precision. */
 const now = () => performance.timeOrigin + performance.now();
 
+/** How often a worker hands its timestamps to the main thread (they are taken at the event). */
+const REPORT_INTERVAL_MS = 250;
+
 type ToWorker =
   | { cmd: 'follow'; channel: string }
   | { cmd: 'send'; count: number; rate: number }
+  | { cmd: 'flush' }
   | { cmd: 'stop' };
+/** Timestamps travel in batches: one postMessage per event would cost the nodes CPU. */
+interface Stamps {
+  ids: string[];
+  at: number[];
+}
 type FromWorker =
   | { kind: 'started'; address: string; channel?: string }
   | { kind: 'following' }
-  | { kind: 'sent'; id: string; at: number }
-  | { kind: 'received'; id: string; at: number }
+  | ({ kind: 'sent' } & Stamps)
+  | ({ kind: 'received' } & Stamps)
+  | { kind: 'flushed' }
   | { kind: 'done' }
   | { kind: 'stopped' };
 
@@ -56,8 +67,19 @@ async function worker(): Promise<void> {
   })({ node });
   await p2p.start();
   for (const peer of peers) await p2p.dial(peer);
+  let sent: Stamps = { ids: [], at: [] };
+  let received: Stamps = { ids: [], at: [] };
+  const flush = () => {
+    if (sent.ids.length > 0) post({ kind: 'sent', ...sent });
+    if (received.ids.length > 0) post({ kind: 'received', ...received });
+    sent = { ids: [], at: [] };
+    received = { ids: [], at: [] };
+  };
+  const reporter = setInterval(flush, REPORT_INTERVAL_MS);
   node.on('message', (event) => {
-    if (!event.local) post({ kind: 'received', id: event.message.id, at: now() });
+    if (event.local) return;
+    received.ids.push(event.message.id);
+    received.at.push(now());
   });
   let sender: { user: string; channel: string } | undefined;
   if (index === 0) {
@@ -89,12 +111,19 @@ async function worker(): Promise<void> {
               channel: sender.channel as ChannelId,
               text: `m${i}`,
             })
-            .then((r) => post({ kind: 'sent', id: r.created!, at })),
+            .then((r) => {
+              sent.ids.push(r.created!);
+              sent.at.push(at);
+            }),
         );
       }
       await Promise.all(sends);
       post({ kind: 'done' });
+    } else if (message.cmd === 'flush') {
+      flush();
+      post({ kind: 'flushed' });
     } else if (message.cmd === 'stop') {
+      clearInterval(reporter);
       await p2p.stop();
       await node.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -131,8 +160,10 @@ async function main(): Promise<void> {
     const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(import.meta.url)}); });`;
     const w = new Worker(boot, { eval: true, workerData: { index: i, peers } });
     w.on('message', (m: FromWorker) => {
-      if (m.kind === 'sent') sentAt.set(m.id, m.at);
-      if (m.kind === 'received') receivedAt.set(m.id, [...(receivedAt.get(m.id) ?? []), m.at]);
+      if (m.kind === 'sent') m.ids.forEach((id, k) => sentAt.set(id, m.at[k]!));
+      if (m.kind === 'received') {
+        m.ids.forEach((id, k) => receivedAt.set(id, [...(receivedAt.get(id) ?? []), m.at[k]!]));
+      }
     });
     const started = (await next(w, 'started')) as Extract<FromWorker, { kind: 'started' }>;
     addresses.push(started.address);
@@ -151,6 +182,10 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 3000)); // stragglers
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuBefore);
+  for (const w of workers) {
+    w.postMessage({ cmd: 'flush' } satisfies ToWorker);
+    await next(w, 'flushed');
+  }
   const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / (WARMUP + MESSAGES);
 
   const ordered = [...sentAt.entries()].sort((a, b) => a[1] - b[1]).slice(WARMUP);

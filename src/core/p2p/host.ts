@@ -13,7 +13,11 @@ import type { PeerId } from '@libp2p/interface';
 import { mdns } from '@libp2p/mdns';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p, type Libp2p } from 'libp2p';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { withDeferredWindowUpdates } from './lazy-window.js';
+import { withTunedEncryption } from './tuned-encryption.js';
+
+const EMPTY = new Uint8Array(0);
 
 export type Host = Libp2p<{ identify: Identify; pubsub: GossipSub }>;
 
@@ -48,8 +52,10 @@ export async function createHost(init: HostInit): Promise<Host> {
       ...(init.announce && init.announce.length > 0 ? { announce: [...init.announce] } : {}),
     },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // Per-message costs of the stock stack, cut for many small gossip messages: see the two
+    // wrappers. The bytes on the wire are unchanged (peers with stock stacks interoperate).
+    connectionEncrypters: [withTunedEncryption(noise())],
+    streamMuxers: [withDeferredWindowUpdates(yamux())],
     connectionGater: {
       denyDialPeer: (peer) => init.denied(peer),
       denyInboundEncryptedConnection: (peer) => init.denied(peer),
@@ -62,11 +68,9 @@ export async function createHost(init: HostInit): Promise<Host> {
         globalSignaturePolicy: 'StrictNoSign',
         msgIdFn: (message) => init.messageId(message.topic, message.data),
         // Duplicates (a message arrives from several mesh peers) are dropped on a cheap hash of
-        // the raw bytes, before the entry is decoded for its id.
-        fastMsgIdFn: (message) =>
-          createHash('sha1')
-            .update(message.data ?? new Uint8Array(0))
-            .digest('base64'),
+        // the raw bytes, before the entry is decoded for its id. One-shot `hash` is about twice
+        // as fast as createHash for a 1 KB message, and runs once per copy received.
+        fastMsgIdFn: (message) => hash('sha1', message.data ?? EMPTY, 'base64'),
         // A node alone in a channel still writes; peers get the entries by sync later.
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,

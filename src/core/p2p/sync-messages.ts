@@ -1,6 +1,7 @@
 /**
- * Frames of the sync protocol (`/multichat/sync/1.0.0`). One stream carries a sequence of
- * requests from the client; each is answered before the next is read:
+ * Frames of the sync protocol (`/multichat/sync/2.0.0`: 2 is the log format, docs/protocol.md).
+ * One stream carries a sequence of requests from the client; each is answered before the next
+ * is read:
  *
  *   want  {channels?, authors?, frontier, credit}  ->  batch*  done
  *   get   {ids}                                    ->  entries
@@ -12,7 +13,7 @@
  */
 import { SyncProtocolError } from './errors.js';
 
-export const SYNC_PROTOCOL = '/multichat/sync/1.0.0';
+export const SYNC_PROTOCOL = '/multichat/sync/2.0.0';
 
 /** Limits that bound what one request can ask of a server. */
 export const MAX_FRONTIER_AUTHORS = 200_000;

@@ -5,7 +5,8 @@
  */
 import type { LogEntry } from '../types.js';
 
-const PREFIX = '/multichat/1';
+// The version is the log format (docs/protocol.md): nodes of different formats do not mix.
+const PREFIX = '/multichat/2';
 
 export const PRESENCE_TOPIC = `${PREFIX}/presence`;
 export const LOG_TOPIC = `${PREFIX}/log`;

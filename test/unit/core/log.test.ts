@@ -232,17 +232,7 @@ describe('stored entry form', () => {
       ]);
       expect(() => unseal(longHeader)).toThrow(ChainError);
       const uField = encode(u);
-      const swapped = new Uint8Array([
-        0xa2,
-        0x61,
-        0x75,
-        ...uField,
-        0x61,
-        0x73,
-        0x58,
-        0x40,
-        ...sig,
-      ]);
+      const swapped = new Uint8Array([0xa2, 0x61, 0x75, ...uField, 0x61, 0x73, 0x58, 0x40, ...sig]);
       expect(() => unseal(swapped)).toThrow(ChainError);
       expect(() => unseal(new Uint8Array([...sealed.bytes, 0]))).toThrow(ChainError);
     }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../../src/core/identity.js';
-import { createEntry } from '../../../src/core/log.js';
+import { createEntry, createUnsignedEntry } from '../../../src/core/log.js';
 import type { Host } from '../../../src/core/p2p/host.js';
 import { channelTopic } from '../../../src/core/p2p/topics.js';
 import { encodeEnvelope } from '../../../src/core/wire.js';
@@ -116,5 +116,38 @@ describe('gossip of log entries', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(b.node.ids()).toEqual(before);
     expect(b.p2p.status().refused[evil.peerId.toString()]).toBeLessThan(2.1);
+  });
+
+  it('refuses a message whose newest entry carries no signature: nobody can vouch for it', async () => {
+    const a = await peer();
+    a.node.append('c1');
+    a.node.members.add(a.node.address);
+    const b = await peer();
+    b.node.members.add(a.node.address);
+    await meshed(a, b, 'c1');
+    const topic = channelTopic('c1');
+    const evil = await injector(b, topic);
+    const before = b.node.ids();
+    // A made-up continuation of a's log, sent without a signature (as a batch's inner entries
+    // travel, but alone, so no signed successor covers it).
+    const madeUp = createUnsignedEntry(a.node.address, {
+      seq: 2,
+      prev: b.node.headsOf('c1')[0] ?? null,
+      hlc: { wall: Date.now(), counter: 0 },
+      tx: {
+        intent: 'sendMessage',
+        actor: a.node.address as never,
+        consumes: [],
+        creates: [],
+        channel: 'c1' as ChannelId,
+        deps: b.node.headsOf('c1'),
+      },
+    });
+    await evil.services.pubsub.publish(topic, encodeEnvelope(envelope(madeUp)));
+    await waitFor(
+      'the refusal',
+      () => (b.p2p.status().refused[evil.peerId.toString()] ?? 0) >= 0.9,
+    );
+    expect(b.node.ids()).toEqual(before);
   });
 });

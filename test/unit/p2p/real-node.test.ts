@@ -84,6 +84,30 @@ describe('P2P with real core nodes', () => {
     ).toEqual(['alice', 'bob']);
   });
 
+  it('gossips a burst as signed runs: every message arrives, in order, without a sync', async () => {
+    const a = await start();
+    const b = await start();
+    const alice = (await a.node.createLocalUser('alice')).user;
+    const created = await a.node.submit(alice.id, { kind: 'createChannel', name: 'burst' });
+    const channel = created.channel!.id;
+    await b.p2p.dial(a.p2p.addresses()[0]!);
+    await b.p2p.fetchChannel(channel);
+    await new Promise((r) => setTimeout(r, 1200)); // a heartbeat grafts the channel mesh
+    const syncsBefore = b.p2p.syncState().completed;
+    // One group commit: a few signed entries (every 128th and the newest), the rest unsigned.
+    const sent = Array.from({ length: 300 }, (_, i) => `burst ${i}`);
+    await Promise.all(
+      sent.map((text) => a.node.submit(alice.id, { kind: 'sendMessage', channel, text })),
+    );
+    const signed = a.node
+      .entriesAfter(alice.id as never, 0, 1000)
+      .filter((e) => e.entry.sig !== undefined).length;
+    expect(signed).toBeLessThan(10);
+    await waitFor('the burst on b', () => texts(b.node, channel).length === 300);
+    expect(texts(b.node, channel)).toEqual(sent);
+    expect(b.p2p.syncState().completed).toBe(syncsBefore);
+  });
+
   it('gossips presence; it stays while the node announces and expires once it stops', async () => {
     const a = await start(1500);
     const b = await start(1500);

@@ -169,9 +169,16 @@ export class LogStore {
     return this.stmt.wireAfter.all(author, afterSeq, limit) as WireRow[];
   }
 
+  /** The head seq of every log, including entries written in the open transaction. */
   frontier(): Map<Address, number> {
     const rows = this.stmt.frontier.all() as { author: Address; seq: number }[];
-    return new Map(rows.map((row) => [row.author, row.seq]));
+    const frontier = new Map(rows.map((row) => [row.author, row.seq]));
+    // log_heads catches up at commit (flushHeads); the open transaction's heads are cached.
+    for (const author of this.dirtyHeads) {
+      const head = this.head(author);
+      if (head) frontier.set(author, head.seq);
+    }
+    return frontier;
   }
 
   authorsIn(channel: ChannelId): Address[] {

@@ -133,4 +133,14 @@ describe('batch signatures', () => {
     await expect(createNode({ dataDir, sweepIntervalMs: 0 })).rejects.toThrow(StoreFormatError);
     await expect(createNode({ dataDir, sweepIntervalMs: 0 })).rejects.toThrow(/format 1/);
   });
+
+  it('counts entries of the still-open transaction in the frontier', async () => {
+    const { node, user, channel } = await source();
+    const before = node.frontier().get(user as never)!;
+    // submit writes synchronously and resolves after the commit on the next turn.
+    const pending = node.submit(user, { kind: 'sendMessage', channel, text: 'not yet committed' });
+    expect(node.frontier().get(user as never)).toBe(before + 1);
+    await pending;
+    expect(node.frontier().get(user as never)).toBe(before + 1);
+  });
 });

@@ -15,9 +15,24 @@ import type { NodeInternals } from './node.js';
 import type { EventPublisher } from './publish.js';
 import { contentMatches, contentTextLength, resourceIdOf } from './resources.js';
 import type { Change } from './state/apply.js';
-import type { Address, ContentHash, EntryEnvelope, EntryId, IngestResult } from './types.js';
+import type {
+  Address,
+  ContentHash,
+  EntryEnvelope,
+  EntryId,
+  IngestOptions,
+  IngestResult,
+} from './types.js';
 
 type WriteEntry = (sealed: SealedEntry, contents: ReadonlyMap<ContentHash, Uint8Array>) => Change[];
+
+/** One ingest call: how entries are written, what was refused, and whether it is bulk. */
+interface Call {
+  readonly write: WriteEntry;
+  readonly rejected: { entry: EntryId; reason: string }[];
+  /** A catch-up: commits may wait for more entries, and the call does not wait for them. */
+  readonly bulk: boolean;
+}
 
 /**
  * Entries applied per commit: bounds the time the event loop is held and the open transaction.
@@ -40,7 +55,16 @@ export class Ingestor {
     return this.pending.size();
   }
 
-  async ingest(envelopes: readonly EntryEnvelope[], write: WriteEntry): Promise<IngestResult> {
+  /**
+   * With `bulk`, entries are applied in the open transaction and the call returns without
+   * waiting for it to commit (see GroupCommit's bulk writes): for catch-up, where nobody waits
+   * on an acknowledgement and a crash only means fetching the same entries again.
+   */
+  async ingest(
+    envelopes: readonly EntryEnvelope[],
+    write: WriteEntry,
+    options: IngestOptions = {},
+  ): Promise<IngestResult> {
     let duplicates = 0;
     const rejected: { entry: EntryId; reason: string }[] = [];
     const touched = new Set<Address>();
@@ -74,7 +98,7 @@ export class Ingestor {
       held.push(sealed);
       touched.add(entry.author);
     }
-    const accepted = await this.drain(touched, write, rejected);
+    const accepted = await this.drain(touched, { write, rejected, bulk: options.bulk === true });
     const stillPending = held.filter((s) => this.pending.has(s.entry.author, s.id)).length;
     for (const r of rejected) this.count(r.reason.split(':')[0] ?? 'rejected');
     return { accepted, duplicates, pending: stillPending, rejected };
@@ -104,18 +128,14 @@ export class Ingestor {
   }
 
   /** Applies whatever has become applicable, until nothing moves. */
-  private async drain(
-    touched: Set<Address>,
-    write: WriteEntry,
-    rejected: { entry: EntryId; reason: string }[],
-  ) {
+  private async drain(touched: Set<Address>, call: Call) {
     let accepted = 0;
     let progress = true;
     let authors: Address[] = [...touched];
     while (progress) {
       progress = false;
       for (const author of authors) {
-        const n = await this.drainAuthor(author, write, rejected);
+        const n = await this.drainAuthor(author, call);
         if (n > 0) progress = true;
         accepted += n;
       }
@@ -125,30 +145,23 @@ export class Ingestor {
     return accepted;
   }
 
-  private async drainAuthor(
-    author: Address,
-    write: WriteEntry,
-    rejected: { entry: EntryId; reason: string }[],
-  ) {
+  private async drainAuthor(author: Address, call: Call) {
     let applied = 0;
     for (;;) {
       const head = this.q.log.head(author);
       const run = this.pending.authenticatedRun(author, head, CHUNK, (p, reason) =>
-        rejected.push({ entry: p.sealed.id, reason }),
+        call.rejected.push({ entry: p.sealed.id, reason }),
       );
       if (run.length === 0) break;
-      const { count, stop } = await this.applyRun(run, write, rejected);
+      const { count, stop } = await this.applyRun(run, call);
       applied += count;
       if (stop || count === 0) break;
     }
     return applied;
   }
 
-  private async applyRun(
-    run: Pending[],
-    write: WriteEntry,
-    rejected: { entry: EntryId; reason: string }[],
-  ): Promise<{ count: number; stop: boolean }> {
+  private async applyRun(run: Pending[], call: Call): Promise<{ count: number; stop: boolean }> {
+    const { write, rejected } = call;
     let count = 0;
     let stop = false;
     const { committed } = this.q.commit.run(
@@ -179,8 +192,14 @@ export class Ingestor {
         for (const { p, changes } of published)
           this.publisher.publish(p.sealed, p.contents, changes, false);
       },
+      call.bulk ? { bulk: run.length } : {},
     );
-    await committed;
+    if (call.bulk) {
+      // Nobody waits for this commit; if it fails, sync fetches the entries again.
+      committed.catch((error: unknown) =>
+        this.q.logger.warn({ err: (error as Error).message }, 'ingest: bulk commit failed'),
+      );
+    } else await committed;
     return { count, stop };
   }
 

@@ -38,6 +38,7 @@ import type {
   ContentHash,
   EntryEnvelope,
   EntryId,
+  IngestOptions,
   Intent,
   MessageView,
   MultichatNode,
@@ -384,8 +385,12 @@ class CoreNode extends CoreQueries implements MultichatNode {
     return applyEntry(this.internals, id, entry, contents);
   }
 
-  async ingest(envelopes: readonly EntryEnvelope[]) {
-    return this.ingestor.ingest(envelopes, (sealed, contents) => this.writeEntry(sealed, contents));
+  async ingest(envelopes: readonly EntryEnvelope[], options?: IngestOptions) {
+    return this.ingestor.ingest(
+      envelopes,
+      (sealed, contents) => this.writeEntry(sealed, contents),
+      options,
+    );
   }
 
   // --- presence ----------------------------------------------------------------------------

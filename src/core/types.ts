@@ -372,6 +372,15 @@ export interface IngestResult {
   readonly rejected: readonly { entry: EntryId; reason: string }[];
 }
 
+/** How `ingest` treats a call. */
+export interface IngestOptions {
+  /**
+   * A catch-up: entries are applied at once but committed together with later ones (within
+   * half a second), and the call does not wait for the commit. Events still follow the commit.
+   */
+  readonly bulk?: boolean;
+}
+
 /** A presence announcement as it travels: signed by its author, never appended to a log. */
 export interface SignedPresence {
   readonly author: Address;
@@ -419,7 +428,7 @@ export interface MultichatNode {
   submit(actor: UserId, intent: Intent): Promise<SubmitResult>;
 
   /** Offers entries received from peers; verifies chain, signature and logics. */
-  ingest(envelopes: readonly EntryEnvelope[]): Promise<IngestResult>;
+  ingest(envelopes: readonly EntryEnvelope[], options?: IngestOptions): Promise<IngestResult>;
   /** Accepts a presence announcement received from a peer (verified, expiring). */
   ingestPresence(presence: SignedPresence): boolean;
 

@@ -87,9 +87,30 @@ function ensureSchema(db: Db): void {
   }
 }
 
-/** Batches writes into one transaction per event-loop turn. */
+/**
+ * How long a transaction that holds only bulk writes (a catch-up) may stay open, and how many
+ * entries it may hold. Each commit rewrites every index page its inserts touched, and with
+ * hash-keyed indexes a large batch touches most of them: the more entries a commit holds, the
+ * fewer bytes it writes per entry (the gap grows with the size of the store).
+ */
+const BULK_COMMIT_MS = 500;
+const BULK_COMMIT_ENTRIES = 8192;
+
+/** Options of one write. */
+export interface WriteOptions {
+  /**
+   * The write is part of a bulk transfer and holds this many entries: its commit may wait for
+   * more (up to BULK_COMMIT_MS). Any other write in the same transaction commits it at once.
+   */
+  readonly bulk?: number;
+}
+
+/** Batches writes into one transaction per event-loop turn (longer for bulk writes only). */
 export class GroupCommit {
   private open = false;
+  private bulkEntries = 0;
+  private bulkTimer: NodeJS.Timeout | undefined;
+  private immediate = false;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private afterCommit: Array<() => void> = [];
   private readonly statements;
@@ -119,11 +140,22 @@ export class GroupCommit {
    * trace) and returns a promise that settles when that transaction commits. `onCommitted` runs
    * after the commit, in order: the place for events that must not announce unsaved state.
    */
-  run<T>(write: () => T, onCommitted?: (value: T) => void): { value: T; committed: Promise<void> } {
+  run<T>(
+    write: () => T,
+    onCommitted?: (value: T) => void,
+    options: WriteOptions = {},
+  ): { value: T; committed: Promise<void> } {
     if (!this.open) {
       this.statements.beginTransaction.run();
       this.open = true;
-      setImmediate(() => this.commit());
+      if (options.bulk !== undefined) {
+        this.bulkTimer = setTimeout(() => this.commit(), BULK_COMMIT_MS);
+      }
+    }
+    if (options.bulk === undefined) this.commitSoon();
+    else {
+      this.bulkEntries += options.bulk;
+      if (this.bulkEntries >= BULK_COMMIT_ENTRIES) this.commitSoon();
     }
     this.statements.begin.run();
     let value: T;
@@ -143,9 +175,22 @@ export class GroupCommit {
     return { value, committed };
   }
 
+  /** Commits on the next turn of the event loop. */
+  private commitSoon(): void {
+    if (this.immediate) return;
+    this.immediate = true;
+    setImmediate(() => {
+      this.immediate = false;
+      this.commit();
+    });
+  }
+
   /** Commits now (also used by stop()). */
   commit(): void {
     if (!this.open) return;
+    clearTimeout(this.bulkTimer);
+    this.bulkTimer = undefined;
+    this.bulkEntries = 0;
     const waiters = this.waiters;
     const after = this.afterCommit;
     this.waiters = [];

@@ -32,6 +32,7 @@ interface Call {
   readonly rejected: { entry: EntryId; reason: string }[];
   /** A catch-up: commits may wait for more entries, and the call does not wait for them. */
   readonly bulk: boolean;
+  readonly applied: EntryId[];
 }
 
 /**
@@ -98,10 +99,12 @@ export class Ingestor {
       held.push(sealed);
       touched.add(entry.author);
     }
-    const accepted = await this.drain(touched, { write, rejected, bulk: options.bulk === true });
+    const bulk = options.bulk === true;
+    const applied: EntryId[] = [];
+    const accepted = await this.drain(touched, { write, rejected, bulk, applied });
     const stillPending = held.filter((s) => this.pending.has(s.entry.author, s.id)).length;
     for (const r of rejected) this.count(r.reason.split(':')[0] ?? 'rejected');
-    return { accepted, duplicates, pending: stillPending, rejected };
+    return { accepted, duplicates, pending: stillPending, rejected, applied };
   }
 
   /**
@@ -183,6 +186,7 @@ export class Ingestor {
           }
           this.q.clock.observe(p.sealed.entry.hlc);
           published.push({ p, changes: write(p.sealed, p.contents) });
+          call.applied.push(p.sealed.id);
           this.pending.settle(p.sealed.entry.author, p.sealed.entry.seq);
           count += 1;
         }

@@ -370,6 +370,8 @@ export interface IngestResult {
   /** Held until their causal dependencies or earlier log entries arrive. */
   readonly pending: number;
   readonly rejected: readonly { entry: EntryId; reason: string }[];
+  /** Ids of the entries this call applied, in the order applied. */
+  readonly applied: readonly EntryId[];
 }
 
 /** How `ingest` treats a call. */

@@ -28,7 +28,7 @@ export class IngestQueue {
   private queue: Waiting[] = [];
   private running = false;
 
-  constructor(private readonly node: Pick<SyncNode, 'ingest' | 'on' | 'getEntries'>) {}
+  constructor(private readonly node: Pick<SyncNode, 'ingest' | 'getEntries'>) {}
 
   /** Offers one entry; resolves with what the node did with it. */
   offer(id: EntryId, envelope: EntryEnvelope): Promise<IngestFate> {
@@ -56,23 +56,14 @@ export class IngestQueue {
   }
 
   private async ingest(batch: Waiting[]): Promise<IngestFate[]> {
-    // The node reports counts for the whole call; which entries it applied it tells through
-    // `entry` events emitted during the call. (Author heads would need a scan of every log.)
-    const applied = new Set<string>();
-    const off = this.node.on('entry', (event) => {
-      if (!event.local) applied.add(`${event.envelope.entry.author}:${event.envelope.entry.seq}`);
-    });
-    let result;
-    try {
-      result = await this.node.ingest(batch.map((w) => w.envelope));
-    } finally {
-      off();
-    }
+    // Forwarded only once committed: a node vouches only for what it has stored.
+    const result = await this.node.ingest(batch.map((w) => w.envelope));
+    const applied = new Set<string>(result.applied);
     const refused = new Map(result.rejected.map((r) => [r.entry as string, r.reason]));
-    return batch.map(({ id, envelope: { entry } }): IngestFate => {
+    return batch.map(({ id }): IngestFate => {
       const reason = refused.get(id);
       if (reason !== undefined) return { kind: 'rejected', reason };
-      if (applied.has(`${entry.author}:${entry.seq}`)) return { kind: 'accepted' };
+      if (applied.has(id)) return { kind: 'accepted' };
       if (result.pending === 0) return { kind: 'duplicate' };
       if (result.duplicates === 0) return { kind: 'pending' };
       return { kind: this.node.getEntries([id]).length > 0 ? 'duplicate' : 'pending' };

@@ -91,6 +91,7 @@ export class FakeNode implements SyncNode {
     let accepted = 0;
     let duplicates = 0;
     const rejected: { entry: EntryId; reason: string }[] = [];
+    const applied: EntryId[] = [];
     for (const env of envelopes) {
       const sealed = seal(env.entry);
       if (this.byId.has(sealed.id)) {
@@ -123,6 +124,7 @@ export class FakeNode implements SyncNode {
         }
         this.store(sealed);
         accepted += 1;
+        applied.push(id as EntryId);
         moved = true;
         this.emit({
           type: 'entry',
@@ -132,7 +134,7 @@ export class FakeNode implements SyncNode {
       }
     }
     this.maxHeld = Math.max(this.maxHeld, this.held.size);
-    return { accepted, duplicates, pending: this.held.size, rejected };
+    return { accepted, duplicates, pending: this.held.size, rejected, applied };
   }
 
   private refuse(sealed: SealedEntry): string | undefined {

@@ -65,8 +65,15 @@ export class WireInjector {
       frontier: () => new Map(),
       getEntries: () => [],
       ingest: async (envelopes) => {
-        for (const envelope of envelopes) got.push({ id: seal(envelope.entry).id, envelope });
-        return { accepted: envelopes.length, duplicates: 0, pending: 0, rejected: [] };
+        const ids = envelopes.map((envelope) => seal(envelope.entry).id);
+        envelopes.forEach((envelope, i) => got.push({ id: ids[i]!, envelope }));
+        return {
+          accepted: envelopes.length,
+          duplicates: 0,
+          pending: 0,
+          rejected: [],
+          applied: ids,
+        };
       },
     });
     await session.want({ channels: [channel] });

@@ -45,6 +45,36 @@ async function meshed(a: TestPeer, b: TestPeer, channel: string): Promise<void> 
   await new Promise((r) => setTimeout(r, 1200)); // one gossipsub heartbeat builds the mesh
 }
 
+/** a (a member, one entry in c1) meshed with b, and an injector on b's c1 topic. */
+async function underAttack() {
+  const a = await peer();
+  a.node.append('c1');
+  a.node.members.add(a.node.address);
+  const b = await peer();
+  b.node.members.add(a.node.address);
+  await meshed(a, b, 'c1');
+  const topic = channelTopic('c1');
+  const evil = await injector(b, topic);
+  return { a, b, topic, evil, before: b.node.ids() };
+}
+
+/** The unsigned part of a post in c1 by `author` at `seq`, on top of b's heads. */
+function postAt(b: TestPeer, author: string, seq: number, prev: string | null) {
+  return {
+    seq,
+    prev: prev as never,
+    hlc: { wall: Date.now(), counter: 0 },
+    tx: {
+      intent: 'sendMessage' as const,
+      actor: author as never,
+      consumes: [],
+      creates: [],
+      channel: 'c1' as ChannelId,
+      deps: b.node.headsOf('c1'),
+    },
+  };
+}
+
 describe('gossip of log entries', () => {
   it('delivers a new local entry to a peer following the channel without a sync', async () => {
     const a = await peer();
@@ -58,48 +88,20 @@ describe('gossip of log entries', () => {
   });
 
   it('refuses a forged entry, a post by a non-member and a replay; scores the sender down', async () => {
-    const a = await peer();
-    a.node.append('c1');
-    a.node.members.add(a.node.address);
-    const b = await peer();
-    b.node.members.add(a.node.address);
-    await meshed(a, b, 'c1');
-    const topic = channelTopic('c1');
-    const evil = await injector(b, topic);
-    const before = b.node.ids();
+    const { a, b, topic, evil, before } = await underAttack();
 
     // Forged: a valid entry of a's log with one changed field under the old signature.
-    const good = createEntry(a.node.key, {
-      seq: 2,
-      prev: b.node.headsOf('c1')[0] ?? null, // a's only entry so far
-      hlc: { wall: Date.now(), counter: 0 },
-      tx: {
-        intent: 'sendMessage',
-        actor: a.node.address as never,
-        consumes: [],
-        creates: [],
-        channel: 'c1' as ChannelId,
-        deps: b.node.headsOf('c1'),
-      },
-    });
+    // a's only entry so far is b's head in c1.
+    const good = createEntry(
+      a.node.key,
+      postAt(b, a.node.address, 2, b.node.headsOf('c1')[0] ?? null),
+    );
     const forged = { ...good.entry, hlc: { wall: good.entry.hlc.wall + 1, counter: 0 } };
     await evil.services.pubsub.publish(topic, encodeEnvelope(envelope({ entry: forged })));
 
     // Non-member: a correctly signed first entry of a key that is not in the channel.
     const stranger = generateKeyPair();
-    const intruder = createEntry(stranger, {
-      seq: 1,
-      prev: null,
-      hlc: { wall: Date.now(), counter: 0 },
-      tx: {
-        intent: 'sendMessage',
-        actor: stranger.address as never,
-        consumes: [],
-        creates: [],
-        channel: 'c1' as ChannelId,
-        deps: b.node.headsOf('c1'),
-      },
-    });
+    const intruder = createEntry(stranger, postAt(b, stranger.address, 1, null));
     await evil.services.pubsub.publish(topic, encodeEnvelope(envelope(intruder)));
     await waitFor(
       'two refusals',
@@ -119,30 +121,13 @@ describe('gossip of log entries', () => {
   });
 
   it('refuses a message whose newest entry carries no signature: nobody can vouch for it', async () => {
-    const a = await peer();
-    a.node.append('c1');
-    a.node.members.add(a.node.address);
-    const b = await peer();
-    b.node.members.add(a.node.address);
-    await meshed(a, b, 'c1');
-    const topic = channelTopic('c1');
-    const evil = await injector(b, topic);
-    const before = b.node.ids();
+    const { a, b, topic, evil, before } = await underAttack();
     // A made-up continuation of a's log, sent without a signature (as a batch's inner entries
     // travel, but alone, so no signed successor covers it).
-    const madeUp = createUnsignedEntry(a.node.address, {
-      seq: 2,
-      prev: b.node.headsOf('c1')[0] ?? null,
-      hlc: { wall: Date.now(), counter: 0 },
-      tx: {
-        intent: 'sendMessage',
-        actor: a.node.address as never,
-        consumes: [],
-        creates: [],
-        channel: 'c1' as ChannelId,
-        deps: b.node.headsOf('c1'),
-      },
-    });
+    const madeUp = createUnsignedEntry(
+      a.node.address,
+      postAt(b, a.node.address, 2, b.node.headsOf('c1')[0] ?? null),
+    );
     await evil.services.pubsub.publish(topic, encodeEnvelope(envelope(madeUp)));
     await waitFor(
       'the refusal',

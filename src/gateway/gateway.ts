@@ -53,10 +53,12 @@ export async function startGateway(
   let bridges: RunningBridges | undefined;
   try {
     const admin = await ensureAdminToken(dataDir, config.http.adminToken);
-    // P2P: the libp2p host starts here (config.node.listen/bootstrap/mdns) and sets status.p2p.
+    // P2P: the libp2p host starts here (config.node.listen/announce/bootstrap/mdns) and sets
+    // status.p2p.
     p2p = createP2P({
       seed: loadOrCreateNodeKey(dataDir).seed,
       listen: config.node.listen,
+      announce: config.node.announce,
       bootstrap: config.node.bootstrap,
       mdns: config.node.mdns,
       deniedPeersFile: join(dataDir, 'denied-peers'),

@@ -57,9 +57,12 @@ function expectation(issue: z.core.$ZodIssue, value: unknown): string {
     case 'too_big':
       return `expected ${issue.origin === 'string' ? 'length ' : issue.origin === 'array' ? 'item count ' : ''}${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}`;
     case 'invalid_format':
-      return issue.format === 'url'
-        ? 'expected an http(s) URL'
-        : `expected ${issue.format}${issue.pattern ? ` matching ${issue.pattern}` : ''}`;
+      if (issue.format === 'url') return 'expected an http(s) URL';
+      if ('prefix' in issue)
+        return `expected a string starting with ${JSON.stringify(issue.prefix)}`;
+      if ('includes' in issue)
+        return `expected a string containing ${JSON.stringify(issue.includes)}`;
+      return `expected ${issue.format}${issue.pattern ? ` matching ${issue.pattern}` : ''}`;
     default:
       return issue.message;
   }

@@ -10,6 +10,11 @@ export const nodeSectionSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** libp2p multiaddrs; tcp/0 takes a free port. */
     listen: z.array(z.string().startsWith('/')).default(['/ip4/0.0.0.0/tcp/0']),
+    /**
+     * Multiaddrs peers should dial instead of the listen addresses (behind NAT or a port
+     * forward); empty means the listen addresses.
+     */
+    announce: z.array(z.string().startsWith('/')).default([]),
     /** Multiaddrs ending in /p2p/<peerId>. */
     bootstrap: z.array(z.string().includes('/p2p/')).default([]),
     mdns: z.boolean().default(true),

@@ -37,6 +37,7 @@ describe('config defaults', () => {
     expect(config.node).toEqual({
       dataDir: './data',
       listen: ['/ip4/0.0.0.0/tcp/0'],
+      announce: [],
       bootstrap: [],
       mdns: true,
     });
@@ -154,6 +155,14 @@ describe('config errors', () => {
     expect(problemsOf(() => parseConfig({ log: { format: 'xml' } }, {}))).toEqual([
       'log.format: expected one of "json" | "pretty", got "xml"',
     ]);
+    expect(
+      problemsOf(() => parseConfig({ node: { bootstrap: ['/ip4/10.0.0.1/tcp/4747'] } }, {})),
+    ).toEqual([
+      'node.bootstrap[0]: expected a string containing "/p2p/", got "/ip4/10.0.0.1/tcp/4747"',
+    ]);
+    expect(problemsOf(() => parseConfig({ node: { announce: ['example.org:4747'] } }, {}))).toEqual(
+      ['node.announce[0]: expected a string starting with "/", got "example.org:4747"'],
+    );
   });
 
   it('postgres without a url is refused naming store.url', () => {

@@ -108,6 +108,22 @@ describe('P2P with real core nodes', () => {
     expect(b.p2p.syncState().completed).toBe(syncsBefore);
   });
 
+  it('tells peers the announced addresses instead of the listen ones when configured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mc-p2p-'));
+    const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+    const p2p = createP2P({
+      seed: loadOrCreateNodeKey(dir).seed,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      announce: ['/ip4/203.0.113.7/tcp/4747'],
+      mdns: false,
+      syncIntervalMs: 0,
+      redialIntervalMs: 0,
+    })({ node });
+    await p2p.start();
+    running.push({ node, p2p, dir });
+    expect(p2p.addresses()).toEqual([`/ip4/203.0.113.7/tcp/4747/p2p/${p2p.peerId()}`]);
+  });
+
   it('gossips presence; it stays while the node announces and expires once it stops', async () => {
     const a = await start(1500);
     const b = await start(1500);

@@ -162,7 +162,7 @@ function write(w: Writer, value: unknown): void {
 }
 
 /** Length-first, then bytewise: the order of the encoded text keys. */
-function compareKeys(a: Uint8Array, b: Uint8Array): number {
+export function compareKeys(a: Uint8Array, b: Uint8Array): number {
   if (a.length !== b.length) return a.length - b.length;
   for (let i = 0; i < a.length; i += 1) {
     if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);

@@ -8,6 +8,7 @@
 import { decodeCanonical, encodeCanonical, hashBytes } from './encoding.js';
 import { ChainError, ForkError, GapError, SignatureError } from './errors.js';
 import { sign, verify, type KeyPair } from './identity.js';
+import { cborHeadLength, readMinimalHead, writeCborHead } from './cbor-head.js';
 import { arraySpans, mapValue } from './cbor-spans.js';
 import { encodedOrResource, rememberResourceIds } from './resources.js';
 import type { Address, EntryId, LogEntry, ResourceId, UnsignedEntry } from './types.js';
@@ -119,45 +120,25 @@ function splitSealed(bytes: Uint8Array): { s?: Uint8Array; u: Uint8Array } | und
   else return undefined;
   if (bytes[at] !== U_KEY[0] || bytes[at + 1] !== U_KEY[1]) return undefined;
   at += 2;
-  const head = bytes[at] as number;
-  if (head >> 5 !== 2) return undefined;
-  const info = head & 0x1f;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let length: number;
-  let start: number;
-  if (info < 24) [length, start] = [info, at + 1];
-  else if (info === 24) [length, start] = [view.getUint8(at + 1), at + 2];
-  else if (info === 25) [length, start] = [view.getUint16(at + 1), at + 3];
-  else if (info === 26) [length, start] = [view.getUint32(at + 1), at + 5];
-  else return undefined;
-  const minimal =
-    info < 24 || (info === 24 ? length >= 24 : info === 25 ? length > 0xff : length > 0xffff);
-  if (!minimal || start + length !== bytes.length) return undefined;
+  const head = readMinimalHead(bytes, at, 2);
+  if (!head) return undefined;
+  const [length, start] = head;
+  if (start + length !== bytes.length) return undefined;
   const u = bytes.subarray(start, start + length);
   return at === 3 ? { u } : { s: bytes.subarray(5, 5 + 64), u };
 }
 
 /** Writes `{s, u}` (or `{u}`) in canonical CBOR, the inverse of splitSealed. */
 function sealedBytes(sig: Uint8Array | undefined, u: Uint8Array): Uint8Array {
-  const n = u.length;
-  const header =
-    n < 24
-      ? [0x40 | n]
-      : n <= 0xff
-        ? [0x58, n]
-        : n <= 0xffff
-          ? [0x59, n >> 8, n & 0xff]
-          : [0x5a, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
   const prefix = sig ? SIGNED_PREFIX.length + 64 : UNSIGNED_PREFIX.length;
-  const out = new Uint8Array(prefix + U_KEY.length + header.length + n);
+  const out = new Uint8Array(prefix + U_KEY.length + cborHeadLength(u.length) + u.length);
   if (sig) {
     if (sig.length !== 64) throw new SignatureError('an Ed25519 signature has 64 bytes');
     out.set(SIGNED_PREFIX, 0);
     out.set(sig, SIGNED_PREFIX.length);
   } else out.set(UNSIGNED_PREFIX, 0);
   out.set(U_KEY, prefix);
-  out.set(header, prefix + U_KEY.length);
-  out.set(u, prefix + U_KEY.length + header.length);
+  out.set(u, writeCborHead(out, prefix + U_KEY.length, 2, u.length));
   return out;
 }
 

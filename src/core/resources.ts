@@ -9,6 +9,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { EncodedCbor } from './cbor-encode.js';
+import { readMinimalHead } from './cbor-head.js';
 import { decodeCanonical, encodeCanonical, hashBytes } from './encoding.js';
 import type { ContentHash, Resource, ResourceId, Role } from './types.js';
 
@@ -121,20 +122,6 @@ export function contentMatches(hash: ContentHash, bytes: Uint8Array): boolean {
   return hashBytes(bytes) === hash;
 }
 
-/** A minimal-length CBOR head of major type `major` at `at`: [length, start of the data]. */
-function definiteHead(bytes: Uint8Array, at: number, major: number): [number, number] | undefined {
-  const head = bytes[at];
-  if (head === undefined || head >> 5 !== major) return undefined;
-  const info = head & 0x1f;
-  if (info < 24) return [info, at + 1];
-  const size = info === 24 ? 1 : info === 25 ? 2 : info === 26 ? 4 : 0;
-  if (size === 0 || at + 1 + size > bytes.length) return undefined;
-  let length = 0;
-  for (let i = 1; i <= size; i += 1) length = length * 256 + (bytes[at + i] as number);
-  const minimal = size === 1 ? length >= 24 : size === 2 ? length > 0xff : length > 0xffff;
-  return minimal ? [length, at + 1 + size] : undefined;
-}
-
 /**
  * The UTF-8 byte length of a content blob's text, read from its header without decoding, or
  * undefined when the blob is not the canonical `{n: <bytes>, t: <text>}` with valid UTF-8 text.
@@ -143,11 +130,11 @@ function definiteHead(bytes: Uint8Array, at: number, major: number): [number, nu
 export function contentTextLength(bytes: Uint8Array): number | undefined {
   // map(2), "n" (0x61 0x6e), a byte string, "t" (0x61 0x74), a text string, nothing after.
   if (bytes[0] !== 0xa2 || bytes[1] !== 0x61 || bytes[2] !== 0x6e) return undefined;
-  const salt = definiteHead(bytes, 3, 2);
+  const salt = readMinimalHead(bytes, 3, 2);
   if (!salt) return undefined;
   const at = salt[1] + salt[0];
   if (bytes[at] !== 0x61 || bytes[at + 1] !== 0x74) return undefined;
-  const text = definiteHead(bytes, at + 2, 3);
+  const text = readMinimalHead(bytes, at + 2, 3);
   if (!text || text[1] + text[0] !== bytes.length) return undefined;
   return isUtf8(bytes.subarray(text[1])) ? text[0] : undefined;
 }

@@ -5,6 +5,7 @@
 import { decodeCanonical, encodeCanonical } from './encoding.js';
 import { CoreError } from './errors.js';
 import { seal, unseal, type SealedEntry } from './log.js';
+import { encodeWireEnvelope } from './wire-envelope.js';
 import type { ContentHash, EntryEnvelope, SignedPresence } from './types.js';
 
 export class MalformedWireError extends CoreError {
@@ -21,8 +22,9 @@ export function encodeSealedEnvelope(
   sealed: SealedEntry,
   contents: ReadonlyMap<ContentHash, Uint8Array>,
 ): Uint8Array {
-  const wire: WireEnvelope = { v: 1, e: sealed.bytes, c: Object.fromEntries(contents) };
-  return encodeCanonical(wire);
+  // Written by hand around the stored bytes: the same bytes as the canonical encoder would
+  // write for {v, e, c}, without walking them (test/unit/p2p/wire-read.test.ts).
+  return encodeWireEnvelope(sealed.bytes, contents);
 }
 
 export function encodeEnvelope(envelope: EntryEnvelope): Uint8Array {

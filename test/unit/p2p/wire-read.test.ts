@@ -17,6 +17,7 @@ import type {
   UserId,
 } from '../../../src/core/types.js';
 import { wireEntriesFromRows } from '../../../src/core/wire-entries.js';
+import { encodeCanonical } from '../../../src/core/encoding.js';
 import { encodeWireEnvelope } from '../../../src/core/wire-envelope.js';
 import {
   decodeSealedEnvelope,
@@ -65,8 +66,15 @@ describe('wire envelope written by hand', () => {
     (_, contents) => {
       for (const sealed of [sampleEntry(true), sampleEntry(false)]) {
         const byHand = encodeWireEnvelope(sealed.bytes, contents);
-        expect(Buffer.from(byHand)).toEqual(
-          Buffer.from(encodeSealedEnvelope(sealed, new Map(contents))),
+        const canonical = encodeCanonical({
+          v: 1,
+          e: sealed.bytes,
+          c: Object.fromEntries(contents),
+        });
+        expect(Buffer.from(byHand)).toEqual(Buffer.from(canonical));
+        // encodeSealedEnvelope is the same writer.
+        expect(Buffer.from(encodeSealedEnvelope(sealed, new Map(contents)))).toEqual(
+          Buffer.from(canonical),
         );
         const back = decodeSealedEnvelope(byHand);
         expect(back.sealed.id).toBe(sealed.id);

@@ -27,7 +27,10 @@ afterEach(async () => {
   }
 });
 
-async function start(presenceTtlMs?: number): Promise<Running> {
+async function start(
+  options: { presenceTtlMs?: number; announce?: string[] } = {},
+): Promise<Running> {
+  const { presenceTtlMs, announce } = options;
   const dir = mkdtempSync(join(tmpdir(), 'mc-p2p-'));
   const node = await createNode({
     dataDir: dir,
@@ -38,6 +41,7 @@ async function start(presenceTtlMs?: number): Promise<Running> {
   const p2p = createP2P({
     seed: loadOrCreateNodeKey(dir).seed,
     listen: ['/ip4/127.0.0.1/tcp/0'],
+    ...(announce && { announce }),
     mdns: false,
     syncIntervalMs: 0,
     redialIntervalMs: 0,
@@ -109,24 +113,13 @@ describe('P2P with real core nodes', () => {
   });
 
   it('tells peers the announced addresses instead of the listen ones when configured', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mc-p2p-'));
-    const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
-    const p2p = createP2P({
-      seed: loadOrCreateNodeKey(dir).seed,
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      announce: ['/ip4/203.0.113.7/tcp/4747'],
-      mdns: false,
-      syncIntervalMs: 0,
-      redialIntervalMs: 0,
-    })({ node });
-    await p2p.start();
-    running.push({ node, p2p, dir });
+    const { p2p } = await start({ announce: ['/ip4/203.0.113.7/tcp/4747'] });
     expect(p2p.addresses()).toEqual([`/ip4/203.0.113.7/tcp/4747/p2p/${p2p.peerId()}`]);
   });
 
   it('gossips presence; it stays while the node announces and expires once it stops', async () => {
-    const a = await start(1500);
-    const b = await start(1500);
+    const a = await start({ presenceTtlMs: 1500 });
+    const b = await start({ presenceTtlMs: 1500 });
     await b.p2p.dial(a.p2p.addresses()[0]!);
     const alice = (await a.node.createLocalUser('alice')).user;
     await new Promise((r) => setTimeout(r, 1200));

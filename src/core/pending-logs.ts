@@ -47,10 +47,13 @@ export class PendingLogs {
     if (!log) this.logs.set(author, (log = { byId: new Map(), bySeq: new Map() }));
     const id = pending.sealed.id;
     if (log.byId.has(id)) return;
-    const candidates = log.bySeq.get(seq) ?? [];
-    if (candidates.length >= CANDIDATES_PER_SEQ) this.remove(log, candidates[0]!);
+    const full = log.bySeq.get(seq);
+    if (full && full.length >= CANDIDATES_PER_SEQ) this.remove(log, full[0]!);
     log.byId.set(id, pending);
-    log.bySeq.set(seq, [...(log.bySeq.get(seq) ?? []), id]);
+    // Read again: remove() replaces the list.
+    const candidates = log.bySeq.get(seq);
+    if (candidates) candidates.push(id);
+    else log.bySeq.set(seq, [id]);
     this.count += 1;
     if (this.count > PENDING_LIMIT) this.forgetOldestLog();
   }

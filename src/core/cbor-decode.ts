@@ -10,14 +10,54 @@ export class CborDecodeError extends Error {}
 
 const MAX_DEPTH = 64;
 
+/** Buffer's native UTF-8 decoder works on any Uint8Array: no Buffer view per input. */
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice(s: number, e: number): string })
+  .utf8Slice;
+
+/**
+ * Short ASCII text (map keys, kinds, intents, roles) repeats in every entry. Each distinct
+ * string is built once and kept in a small table keyed by a hash of its bytes: no new string per
+ * occurrence, and a map key that is already internalized makes the property store cheap.
+ */
+const SHORT_TEXT = 16;
+const TABLE_SIZE = 1024;
+const table: (string | undefined)[] = new Array<string | undefined>(TABLE_SIZE);
+
+function shortAscii(bytes: Uint8Array, start: number, n: number): string | undefined {
+  let h = n;
+  for (let i = start; i < start + n; i += 1) {
+    const b = bytes[i] as number;
+    if (b > 0x7f) return undefined;
+    h = (Math.imul(h, 31) + b) | 0;
+  }
+  const slot = (h ^ (h >>> 15)) & (TABLE_SIZE - 1);
+  const known = table[slot];
+  if (known !== undefined && known.length === n) {
+    let same = true;
+    for (let i = 0; i < n; i += 1) {
+      if (known.charCodeAt(i) !== bytes[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return known;
+  }
+  let out = '';
+  for (let i = start; i < start + n; i += 1) out += String.fromCharCode(bytes[i] as number);
+  table[slot] = out;
+  return out;
+}
+
 class Reader {
   pos = 0;
-  private readonly view: DataView;
-  private readonly buf: Buffer;
+  /** Only floats and 64-bit integers need a DataView: most inputs never create one. */
+  private dataView: DataView | undefined;
 
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(readonly bytes: Uint8Array) {}
+
+  private get view(): DataView {
+    this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    return this.dataView;
   }
 
   private need(n: number): void {
@@ -33,13 +73,18 @@ class Reader {
     }
     if (info === 25) {
       this.need(2);
-      const v = this.view.getUint16(this.pos);
+      const b = this.bytes;
+      const v = ((b[this.pos] as number) << 8) | (b[this.pos + 1] as number);
       this.pos += 2;
       return v;
     }
     if (info === 26) {
       this.need(4);
-      const v = this.view.getUint32(this.pos);
+      const b = this.bytes;
+      const p = this.pos;
+      const v =
+        (b[p] as number) * 0x1000000 +
+        (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
       this.pos += 4;
       return v;
     }
@@ -60,22 +105,11 @@ class Reader {
    * text (map keys, kinds, roles) is built in JS instead: cheaper than a call into native code.
    */
   private text(start: number, n: number): string {
-    if (n <= 16) {
-      const bytes = this.bytes;
-      let ascii = true;
-      for (let i = start; i < start + n; i += 1) {
-        if ((bytes[i] as number) > 0x7f) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
-        let out = '';
-        for (let i = start; i < start + n; i += 1) out += String.fromCharCode(bytes[i] as number);
-        return out;
-      }
+    if (n <= SHORT_TEXT) {
+      const cached = shortAscii(this.bytes, start, n);
+      if (cached !== undefined) return cached;
     }
-    return this.buf.toString('utf8', start, start + n);
+    return utf8Slice.call(this.bytes, start, start + n);
   }
 
   item(depth: number): unknown {

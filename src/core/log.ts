@@ -10,6 +10,7 @@ import { ChainError, ForkError, GapError, SignatureError } from './errors.js';
 import { sign, verify, type KeyPair } from './identity.js';
 import { cborHeadLength, readMinimalHead, writeCborHead } from './cbor-head.js';
 import { arraySpans, mapValue } from './cbor-spans.js';
+import { memo } from './memo.js';
 import { encodedOrResource, rememberResourceIds } from './resources.js';
 import type { Address, EntryId, LogEntry, ResourceId, UnsignedEntry } from './types.js';
 
@@ -68,7 +69,7 @@ function wrap(entry: LogEntry, signed: Uint8Array, id?: EntryId): SealedEntry {
 }
 
 /** Entries decoded from the wire or built here keep their sealed form: no second encoding. */
-const sealedByEntry = new WeakMap<LogEntry, SealedEntry>();
+const sealedByEntry = memo<SealedEntry>('sealed entry');
 
 function remember(sealed: SealedEntry): SealedEntry {
   sealedByEntry.set(sealed.entry, sealed);

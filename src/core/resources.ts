@@ -11,11 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { EncodedCbor } from './cbor-encode.js';
 import { readMinimalHead } from './cbor-head.js';
 import { decodeCanonical, encodeCanonical, hashBytes } from './encoding.js';
+import { memo } from './memo.js';
 import type { ContentHash, Resource, ResourceId, Role } from './types.js';
 
-const idByResource = new WeakMap<Resource, ResourceId>();
+const idByResource = memo<ResourceId>('resource id');
 /** Encodings of resources made here, reused when their transaction is encoded (see log.ts). */
-const encodedByResource = new WeakMap<Resource, EncodedCbor>();
+const encodedByResource = memo<EncodedCbor>('resource encoding');
 
 /**
  * Records the ids of a received transaction's resources, hashed from their spans in the signed

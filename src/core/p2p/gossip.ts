@@ -1,15 +1,16 @@
 /**
  * Live replication over gossipsub: publishes this node's own entries on their channel's topic
- * (in append order), follows the topics of the channels the node follows, and validates every
- * incoming entry through the node before gossipsub forwards it.
+ * (in append order), follows the topics of the channels the node follows, leaves the topics of
+ * channels its users have left, and validates every incoming entry through the node before
+ * gossipsub forwards it.
  */
 import type { CoreLogger } from '../options.js';
 import type { EntryEnvelope, Unsubscribe } from '../types.js';
 import { seal } from '../log.js';
 import { encodeEntryRun, type SealedEnvelope } from '../wire.js';
 import type { Host } from './host.js';
+import { LeftChannels, type GossipNode } from './left-channels.js';
 import { LOG_TOPIC, channelTopic, topicOfEntry } from './topics.js';
-import type { SyncNode } from './types.js';
 import type { Verdict } from './validator.js';
 import type { PeerId } from '@libp2p/interface';
 
@@ -18,8 +19,13 @@ export type EntryValidate = (peer: PeerId, topic: string, data: Uint8Array) => P
 export class Gossip {
   private readonly subscribed = new Set<string>();
   private readonly unsubscribers: Unsubscribe[] = [];
+  private readonly left: LeftChannels;
   /** Publishing is chained so peers receive one author's entries in seq order. */
   private publishing: Promise<void> = Promise.resolve();
+  /** Publishes queued or running per topic: such a topic is not left until they are done. */
+  private readonly inFlight = new Map<string, number>();
+  /** Topics kept only for such a publish: refreshed once it is done. */
+  private readonly leaving = new Set<string>();
   /**
    * Local entries not yet published, per author and topic. Authors sign only the newest entry
    * of a batch (and the last before a topic switch), so entries go out as runs that end with a
@@ -29,42 +35,59 @@ export class Gossip {
 
   constructor(
     private readonly host: Host,
-    private readonly node: SyncNode,
+    private readonly node: GossipNode,
     private readonly validate: EntryValidate,
     private readonly log: CoreLogger,
-  ) {}
+  ) {
+    this.left = new LeftChannels(node);
+  }
 
   start(): void {
     this.follow(LOG_TOPIC);
+    this.left.scan(this.node.followedChannels());
     this.refreshTopics();
     this.unsubscribers.push(
       this.node.on('entry', (event) => {
-        const topic = topicOfEntry(event.envelope.entry);
-        if (!this.subscribed.has(topic)) this.refreshTopics();
-        if (event.local) this.collect(topic, event.envelope);
+        const { entry } = event.envelope;
+        const topic = topicOfEntry(entry);
+        const channel = entry.tx.channel;
+        const wanted = channel === undefined || !this.left.has(channel);
+        if (wanted && !this.subscribed.has(topic)) this.refreshTopics();
+        if (event.local) this.collect(topic, wanted, event.envelope);
       }),
       this.node.on('channel', () => this.refreshTopics()),
-      this.node.on('membership', () => this.refreshTopics()),
+      this.node.on('membership', (event) => {
+        this.left.changed(event.channel, event.user, event.role);
+        this.refreshTopics();
+      }),
     );
   }
 
   async stop(): Promise<void> {
     for (const off of this.unsubscribers.splice(0)) off();
     await this.publishing;
-    for (const topic of this.subscribed) {
-      this.host.services.pubsub.topicValidators.delete(topic);
-      this.host.services.pubsub.unsubscribe(topic);
-    }
-    this.subscribed.clear();
+    for (const topic of [...this.subscribed]) this.unfollow(topic);
   }
 
   topics(): string[] {
     return [...this.subscribed];
   }
 
-  /** Subscribes to the topics of every channel the node follows now. */
+  /**
+   * Subscribes to the topics of every channel the node follows now, and unsubscribes from
+   * those of channels it has left, except while one of its own entries waits to go out there.
+   */
   refreshTopics(): void {
-    for (const channel of this.node.followedChannels()) this.follow(channelTopic(channel));
+    const wanted = new Set([LOG_TOPIC]);
+    for (const channel of this.node.followedChannels()) {
+      if (!this.left.has(channel)) wanted.add(channelTopic(channel));
+    }
+    for (const topic of wanted) this.follow(topic);
+    for (const topic of [...this.subscribed]) {
+      if (wanted.has(topic)) continue;
+      if (this.awaitsPublish(topic)) this.leaving.add(topic);
+      else this.unfollow(topic);
+    }
   }
 
   /** Subscribes to a topic (idempotent) with the entry validator. */
@@ -78,8 +101,22 @@ export class Gossip {
     this.subscribed.add(topic);
   }
 
+  /** Unsubscribes; without its validator, a message still in flight is no longer ingested. */
+  private unfollow(topic: string): void {
+    this.leaving.delete(topic);
+    this.host.services.pubsub.topicValidators.delete(topic);
+    this.host.services.pubsub.unsubscribe(topic);
+    this.subscribed.delete(topic);
+  }
+
+  private awaitsPublish(topic: string): boolean {
+    if ((this.inFlight.get(topic) ?? 0) > 0) return true;
+    for (const key of this.unsignedRuns.keys()) if (key.endsWith(` ${topic}`)) return true;
+    return false;
+  }
+
   /** Adds a local entry to its run and publishes the run once it ends with a signed entry. */
-  private collect(topic: string, envelope: EntryEnvelope): void {
+  private collect(topic: string, wanted: boolean, envelope: EntryEnvelope): void {
     const key = `${envelope.entry.author} ${topic}`;
     const run = this.unsignedRuns.get(key) ?? [];
     run.push({ sealed: seal(envelope.entry), contents: envelope.contents });
@@ -88,17 +125,30 @@ export class Gossip {
       return;
     }
     this.unsignedRuns.delete(key);
-    this.publish(topic, encodeEntryRun(run));
+    this.publish(topic, wanted, encodeEntryRun(run));
   }
 
-  private publish(topic: string, data: Uint8Array): void {
-    this.follow(topic);
+  /**
+   * Queues a publish. Gossipsub sends to the topic's subscribers whether or not this node
+   * subscribes, so the topic of a channel the node has left is not joined again for it.
+   */
+  private publish(topic: string, wanted: boolean, data: Uint8Array): void {
+    if (wanted) this.follow(topic);
+    this.inFlight.set(topic, (this.inFlight.get(topic) ?? 0) + 1);
     this.publishing = this.publishing.then(async () => {
       try {
         await this.host.services.pubsub.publish(topic, data);
       } catch (err) {
         this.log.warn({ topic, err: (err as Error).message }, 'gossip: publish failed');
       }
+      const remaining = (this.inFlight.get(topic) ?? 1) - 1;
+      if (remaining > 0) {
+        this.inFlight.set(topic, remaining);
+        return;
+      }
+      this.inFlight.delete(topic);
+      // The last entry of a leave went out: the topic may go now (not once stop() began).
+      if (this.leaving.delete(topic) && this.unsubscribers.length > 0) this.refreshTopics();
     });
   }
 }

@@ -2,6 +2,10 @@
  * The solver: completes an intent (a partial transaction) into a full one against the current
  * state, or refuses it with an error a user can read. Validation by the logics happens after,
  * in node.ts, exactly as for transactions that arrive from peers.
+ *
+ * Resource ids are hashes of the resource's data, so every resource a user may create again
+ * with the same value (a role, a reaction, a profile) carries a fresh `nonce`: without it, a
+ * join after a leave would name the very resource the leave consumed.
  */
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.js';
@@ -109,7 +113,13 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     requireChannel(ctx, intent.channel);
     const access: Resource = {
       kind: 'channelAccess',
-      data: { channel: intent.channel, user: actor, role: 'member', grantedBy: actor },
+      data: {
+        channel: intent.channel,
+        user: actor,
+        role: 'member',
+        grantedBy: actor,
+        nonce: uniqueNonce(),
+      },
     };
     const role = ctx.state.role(intent.channel, actor);
     if (role && role !== 'banned') throw new ConflictError(`already a ${role} of this channel`);
@@ -133,7 +143,13 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     if (!ctx.state.profile(intent.user)) throw new NotFoundError('user', intent.user);
     const access: Resource = {
       kind: 'channelAccess',
-      data: { channel: intent.channel, user: intent.user, role: intent.role, grantedBy: actor },
+      data: {
+        channel: intent.channel,
+        user: intent.user,
+        role: intent.role,
+        grantedBy: actor,
+        nonce: uniqueNonce(),
+      },
     };
     const current = liveOne(ctx, access);
     return {
@@ -237,7 +253,13 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     }
     const reaction: Resource = {
       kind: 'reaction',
-      data: { message: intent.message, channel: target.channel, user: actor, emoji: intent.emoji },
+      data: {
+        message: intent.message,
+        channel: target.channel,
+        user: actor,
+        emoji: intent.emoji,
+        nonce: uniqueNonce(),
+      },
     };
     if (liveOne(ctx, reaction)) throw new ConflictError('you already reacted with this emoji');
     return {
@@ -264,6 +286,7 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
         ...current,
         ...(intent.username !== undefined && { username: intent.username }),
         ...(intent.avatar !== undefined && { avatar: intent.avatar }),
+        nonce: uniqueNonce(),
       },
     };
     const live = liveOne(ctx, next);

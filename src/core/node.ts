@@ -25,6 +25,7 @@ import { PresenceTable, signPresence } from './presence.js';
 import { applyEntry, type Change } from './state/apply.js';
 import { createStateView, type CachedStateView } from './state/view.js';
 import { Views } from './state/views.js';
+import { uniqueNonce } from './resources.js';
 import { openCoreDatabase, GroupCommit, type Db } from './store/database.js';
 import { LocalStore } from './store/local-store.js';
 import { LogStore } from './store/log-store.js';
@@ -243,6 +244,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
       controller: this.address,
       origin: { network: origin.network, externalId: origin.externalId },
       ...(profile.avatar !== undefined && { avatar: profile.avatar }),
+      // A name set back to an earlier one must still be a new resource (see intents.ts).
+      nonce: uniqueNonce(),
     };
     const live = this.internals.state.live(`profile:${userId}`);
     await this.appendLocal(

@@ -63,6 +63,11 @@ export interface UserProfileData {
   readonly controller?: Address;
   readonly origin?: Origin;
   readonly avatar?: string;
+  /**
+   * Chosen by the author when it creates the resource, so that creating the same value again
+   * (after it was replaced or consumed) yields a new resource id. Optional: older entries lack it.
+   */
+  readonly nonce?: string;
 }
 
 export interface ChannelSettings {
@@ -85,6 +90,11 @@ export interface ChannelAccessData {
   readonly role: Role;
   /** Who granted it (the user themself for a join). */
   readonly grantedBy: UserId;
+  /**
+   * Chosen by the author when it creates the resource, so that creating the same value again
+   * (after it was replaced or consumed) yields a new resource id. Optional: older entries lack it.
+   */
+  readonly nonce?: string;
 }
 
 export interface PermissionsData {
@@ -135,6 +145,11 @@ export interface ReactionData {
   readonly channel: ChannelId;
   readonly user: UserId;
   readonly emoji: string;
+  /**
+   * Chosen by the author when it creates the resource, so that creating the same value again
+   * (after it was replaced or consumed) yields a new resource id. Optional: older entries lack it.
+   */
+  readonly nonce?: string;
 }
 
 export interface PresenceData {

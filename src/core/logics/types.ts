@@ -26,6 +26,8 @@ export interface StateView {
   permissions(user: UserId): readonly PermissionFlag[] | undefined;
   /** Live (unconsumed) resource ids in a slot. */
   live(slot: string): readonly ResourceId[];
+  /** True when a resource with this id was ever created here, live or consumed. */
+  exists(id: ResourceId, kind: ResourceKind): boolean;
 }
 
 export interface TxContext {

@@ -24,6 +24,7 @@ import type {
   Hlc,
   LogEntry,
   MessageId,
+  ReactionData,
   Role,
   UserId,
 } from '../types.js';
@@ -73,7 +74,7 @@ export function applyEntry(
     if (resource.kind === 'channelAccess') accessSlots.set(slotOf(resource), resource.data);
     if (resource.kind === 'reaction') {
       projections.dropReaction.run(resource.data.message, resource.data.user, resource.data.emoji);
-      changes.push({ kind: 'reaction', ...resource.data, added: false });
+      changes.push(reactionChange(resource.data, false));
     }
     if (resource.kind === 'message') {
       deleteMessageContent(deps, consumedId);
@@ -140,7 +141,7 @@ export function applyEntry(
           resource.data.channel,
           rid,
         );
-        changes.push({ kind: 'reaction', ...resource.data, added: true });
+        changes.push(reactionChange(resource.data, true));
         break;
       case 'redaction':
       case 'permissions':
@@ -154,6 +155,12 @@ export function applyEntry(
     if (change) changes.push(change);
   }
   return changes;
+}
+
+/** Named fields only: the data's `nonce` is no business of event listeners. */
+function reactionChange(data: ReactionData, added: boolean): Change {
+  const { channel, message, user, emoji } = data;
+  return { kind: 'reaction', channel, message, user, emoji, added };
 }
 
 /**

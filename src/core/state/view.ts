@@ -11,6 +11,7 @@ import type {
   MessageId,
   PermissionFlag,
   ResourceId,
+  ResourceKind,
   Role,
   UserId,
   UserProfileData,
@@ -108,6 +109,12 @@ export function createStateView(
     },
     live(slot: string) {
       return resources.live(slot).map((row) => row.id as ResourceId);
+    },
+    exists(id: ResourceId, kind: ResourceKind) {
+      // Messages live only in their projection (see ResourceStore.get): one lookup for them.
+      return kind === 'message'
+        ? projections.message.get(id) !== undefined
+        : resources.get(id) !== undefined;
     },
     forgetProfile: (user) => profiles.delete(user),
     forgetChannel: (channel) => channels.delete(channel),

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreBusyError, StoreFormatError } from '../errors.js';
+import { idPrefix } from './id-prefix.js';
 import { coreMigrations } from './migrations.js';
 
 /**
@@ -54,6 +55,10 @@ export function openCoreDatabase(dataDir: string): Db {
   // Ids are hashes, so inserts land all over the indexes: a larger page cache keeps them warm.
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
+  // Migration 4 derives the prefixes of stored ids; the sync server's content join uses it too.
+  db.function('id_prefix', { deterministic: true }, (id: unknown) =>
+    typeof id === 'string' ? idPrefix(id) : null,
+  );
   ensureSchema(db);
   try {
     checkLogFormat(db, dataDir);

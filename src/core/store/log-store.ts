@@ -6,6 +6,7 @@
 import type { LogHead } from '../log.js';
 import type { Address, ChannelId, ContentHash, EntryId, Hlc } from '../types.js';
 import type { Db } from './database.js';
+import { idPrefix } from './id-prefix.js';
 
 export interface StoredEntryRow {
   readonly id: EntryId;
@@ -49,14 +50,16 @@ export class LogStore {
       // The entries table, not log_heads, answers inside an open transaction (see flushHeads).
       head: db.prepare('SELECT seq, id FROM entries WHERE author = ? ORDER BY seq DESC LIMIT 1'),
       idAt: db.prepare('SELECT id FROM entries WHERE author = ? AND seq = ?').pluck(),
-      has: db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck(),
+      has: db.prepare('SELECT 1 FROM entries WHERE idp = ? AND id = ?').pluck(),
       insert: db.prepare(
-        `INSERT INTO entries (id, author, seq, channel, intent, hlc_wall, hlc_counter, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO entries (id, idp, author, seq, channel, intent, hlc_wall, hlc_counter, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      body: db.prepare('SELECT body FROM entries WHERE id = ?').pluck(),
-      setBody: db.prepare('UPDATE entries SET body = ? WHERE id = ?'),
-      hlc: db.prepare('SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries WHERE id = ?'),
+      body: db.prepare('SELECT body FROM entries WHERE idp = ? AND id = ?').pluck(),
+      setBody: db.prepare('UPDATE entries SET body = ? WHERE idp = ? AND id = ?'),
+      hlc: db.prepare(
+        'SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries WHERE idp = ? AND id = ?',
+      ),
       after: db.prepare(
         'SELECT id, body FROM entries WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
@@ -68,7 +71,7 @@ export class LogStore {
                WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?) AS e
          LEFT JOIN messages m ON m.channel = e.channel AND m.hlc_wall = e.hlc_wall
            AND m.hlc_counter = e.hlc_counter AND m.entry = e.id
-         LEFT JOIN content c ON c.hash = m.content_hash
+         LEFT JOIN content c ON c.hp = id_prefix(m.content_hash) AND c.hash = m.content_hash
          ORDER BY e.seq`,
       ),
       frontier: db.prepare('SELECT author, seq FROM log_heads'),
@@ -84,9 +87,10 @@ export class LogStore {
       channelHeads: db.prepare('SELECT entry FROM heads WHERE channel = ? ORDER BY entry').pluck(),
       addHead: db.prepare('INSERT OR IGNORE INTO heads (channel, entry) VALUES (?, ?)'),
       dropHead: db.prepare('DELETE FROM heads WHERE channel = ? AND entry = ?'),
-      putContent: db.prepare('INSERT OR IGNORE INTO content (hash, body) VALUES (?, ?)'),
-      getContent: db.prepare('SELECT body FROM content WHERE hash = ?').pluck(),
-      dropContent: db.prepare('DELETE FROM content WHERE hash = ?'),
+      hasContent: db.prepare('SELECT 1 FROM content WHERE hp = ? AND hash = ?').pluck(),
+      putContent: db.prepare('INSERT INTO content (hash, hp, body) VALUES (?, ?, ?)'),
+      getContent: db.prepare('SELECT body FROM content WHERE hp = ? AND hash = ?').pluck(),
+      dropContent: db.prepare('DELETE FROM content WHERE hp = ? AND hash = ?'),
     };
   }
 
@@ -103,7 +107,7 @@ export class LogStore {
   }
 
   has(id: EntryId): boolean {
-    return this.stmt.has.get(id) !== undefined;
+    return this.stmt.has.get(idPrefix(id), id) !== undefined;
   }
 
   insert(
@@ -115,7 +119,17 @@ export class LogStore {
     hlc: Hlc,
     body: Uint8Array,
   ): void {
-    this.stmt.insert.run(id, author, seq, channel ?? null, intent, hlc.wall, hlc.counter, body);
+    this.stmt.insert.run(
+      id,
+      idPrefix(id),
+      author,
+      seq,
+      channel ?? null,
+      intent,
+      hlc.wall,
+      hlc.counter,
+      body,
+    );
     if (channel !== undefined) {
       const key = `${channel} ${author}`;
       if (!this.knownChannelAuthors.has(key)) {
@@ -132,7 +146,7 @@ export class LogStore {
 
   /** Replaces an entry's stored bytes with its signed form (same id, same signed bytes). */
   replaceBody(id: EntryId, body: Uint8Array): void {
-    this.stmt.setBody.run(body, id);
+    this.stmt.setBody.run(body, idPrefix(id), id);
   }
 
   /**
@@ -153,11 +167,11 @@ export class LogStore {
   }
 
   body(id: EntryId): Uint8Array | undefined {
-    return this.stmt.body.get(id) as Uint8Array | undefined;
+    return this.stmt.body.get(idPrefix(id), id) as Uint8Array | undefined;
   }
 
   hlcOf(id: EntryId): Hlc | undefined {
-    return this.recentHlc.get(id) ?? (this.stmt.hlc.get(id) as Hlc | undefined);
+    return this.recentHlc.get(id) ?? (this.stmt.hlc.get(idPrefix(id), id) as Hlc | undefined);
   }
 
   after(author: Address, afterSeq: number, limit: number): StoredEntryRow[] {
@@ -209,14 +223,19 @@ export class LogStore {
   }
 
   putContent(hash: ContentHash, body: Uint8Array): void {
-    this.stmt.putContent.run(hash, body);
+    // Messages with the same text share their content: stored once. (A separate lookup: an
+    // INSERT ... SELECT reading the table it writes goes through a temporary table.)
+    const prefix = idPrefix(hash);
+    if (this.stmt.hasContent.get(prefix, hash) === undefined) {
+      this.stmt.putContent.run(hash, prefix, body);
+    }
   }
 
   content(hash: ContentHash): Uint8Array | undefined {
-    return this.stmt.getContent.get(hash) as Uint8Array | undefined;
+    return this.stmt.getContent.get(idPrefix(hash), hash) as Uint8Array | undefined;
   }
 
   deleteContent(hash: ContentHash): void {
-    this.stmt.dropContent.run(hash);
+    this.stmt.dropContent.run(idPrefix(hash), hash);
   }
 }

@@ -130,4 +130,73 @@ export const coreMigrations: readonly string[] = [
     SELECT DISTINCT channel, author FROM entries WHERE channel IS NOT NULL;
   DROP INDEX entries_channel;
   `,
+  /* 4: hash-keyed lookups through a 48-bit integer prefix of the id (see id-prefix.ts) instead
+     of the 43-character id itself: entries, messages and content lose their text primary keys.
+     id_prefix() is registered on the connection before migrations run. */ `
+  CREATE TABLE entries_v4 (
+    id TEXT NOT NULL,
+    idp INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    channel TEXT,
+    intent TEXT NOT NULL,
+    hlc_wall INTEGER NOT NULL,
+    hlc_counter INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    UNIQUE (author, seq)
+  );
+  INSERT INTO entries_v4 (id, idp, author, seq, channel, intent, hlc_wall, hlc_counter, body)
+    SELECT id, id_prefix(id), author, seq, channel, intent, hlc_wall, hlc_counter, body
+    FROM entries ORDER BY rowid;
+  DROP TABLE entries;
+  ALTER TABLE entries_v4 RENAME TO entries;
+  CREATE INDEX entries_id ON entries (idp);
+
+  CREATE TABLE content_v4 (hash TEXT NOT NULL, hp INTEGER NOT NULL, body BLOB NOT NULL);
+  INSERT INTO content_v4 (hash, hp, body) SELECT hash, id_prefix(hash), body FROM content ORDER BY rowid;
+  DROP TABLE content;
+  ALTER TABLE content_v4 RENAME TO content;
+  CREATE INDEX content_hash ON content (hp);
+
+  CREATE TABLE messages_v4 (
+    id TEXT NOT NULL,
+    idp INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    author TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    hlc_wall INTEGER NOT NULL,
+    hlc_counter INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    reply_to TEXT,
+    thread_root TEXT,
+    content_hash TEXT NOT NULL,
+    content_length INTEGER NOT NULL,
+    nonce TEXT NOT NULL,
+    edit_hash TEXT,
+    edit_resource TEXT,
+    edited_at INTEGER,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    redacted_by TEXT,
+    origin_network TEXT,
+    origin_external TEXT,
+    attachments TEXT
+  );
+  INSERT INTO messages_v4 (id, idp, channel, sender, author, entry, hlc_wall, hlc_counter,
+      created_at, expires_at, reply_to, thread_root, content_hash, content_length, nonce,
+      edit_hash, edit_resource, edited_at, deleted, redacted_by, origin_network, origin_external,
+      attachments)
+    SELECT id, id_prefix(id), channel, sender, author, entry, hlc_wall, hlc_counter,
+      created_at, expires_at, reply_to, thread_root, content_hash, content_length, nonce,
+      edit_hash, edit_resource, edited_at, deleted, redacted_by, origin_network, origin_external,
+      attachments
+    FROM messages ORDER BY rowid;
+  DROP TABLE messages;
+  ALTER TABLE messages_v4 RENAME TO messages;
+  CREATE INDEX messages_id ON messages (idp);
+  CREATE INDEX messages_order ON messages (channel, hlc_wall, hlc_counter, entry);
+  CREATE INDEX messages_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL AND deleted = 0;
+  CREATE INDEX messages_created ON messages (channel, created_at) WHERE deleted = 0;
+  `,
 ];

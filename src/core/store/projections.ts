@@ -15,6 +15,7 @@ import type {
   UserProfileData,
 } from '../types.js';
 import type { Db } from './database.js';
+import { idPrefix } from './id-prefix.js';
 
 export interface ProfileRow {
   user_id: UserId;
@@ -74,6 +75,27 @@ export interface MemberRow {
 const CHANNEL_COLUMNS = `c.channel_id, c.name, c.topic, c.creator, c.encrypted, c.retention_seconds,
   c.visibility, (SELECT COUNT(*) FROM members m WHERE m.channel = c.channel_id AND m.role != 'banned') AS members`;
 
+/** Every column of a message row but the id prefix, which only serves lookups. */
+export const MESSAGE_COLUMNS = `id, channel, sender, author, entry, hlc_wall, hlc_counter, created_at,
+  expires_at, reply_to, thread_root, content_hash, content_length, nonce, edit_hash, edit_resource,
+  edited_at, deleted, redacted_by, origin_network, origin_external, attachments`;
+
+/**
+ * A statement whose last two parameters are `idp = ? AND id = ?`, called with the id alone in
+ * last place (as when the id was the key): the prefix is filled in here.
+ */
+function byMessageId(db: Db, sql: string) {
+  const statement = db.prepare(sql);
+  const params = (args: unknown[]) => {
+    const id = args[args.length - 1] as string;
+    return [...args.slice(0, -1), idPrefix(id), id];
+  };
+  return {
+    get: (...args: unknown[]): unknown => statement.get(...params(args)),
+    run: (...args: unknown[]) => statement.run(...params(args)),
+  };
+}
+
 export function prepareProjections(db: Db) {
   return {
     upsertProfile: db.prepare(
@@ -120,35 +142,42 @@ export function prepareProjections(db: Db) {
     members: db.prepare(
       'SELECT user_id, role, resource, hlc_wall, hlc_counter, entry FROM members WHERE channel = ? ORDER BY user_id',
     ),
+    // No key on the id any more: a message is inserted once because checkTransaction refuses
+    // an entry that creates a resource whose id exists (resource.exists).
     insertMessage: db.prepare(
-      `INSERT OR IGNORE INTO messages (id, channel, sender, author, entry, hlc_wall, hlc_counter, created_at,
-         expires_at, reply_to, thread_root, content_hash, content_length, nonce, origin_network,
-         origin_external, attachments)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, idp, channel, sender, author, entry, hlc_wall, hlc_counter,
+         created_at, expires_at, reply_to, thread_root, content_hash, content_length, nonce,
+         origin_network, origin_external, attachments)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    message: db.prepare('SELECT * FROM messages WHERE id = ?'),
-    setEdit: db.prepare(
-      'UPDATE messages SET edit_hash = ?, edit_resource = ?, edited_at = ? WHERE id = ?',
+    message: byMessageId(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE idp = ? AND id = ?`),
+    setEdit: byMessageId(
+      db,
+      'UPDATE messages SET edit_hash = ?, edit_resource = ?, edited_at = ? WHERE idp = ? AND id = ?',
     ),
     addEditContent: db.prepare('INSERT OR IGNORE INTO edit_contents (message, hash) VALUES (?, ?)'),
     editContents: db.prepare('SELECT hash FROM edit_contents WHERE message = ?').pluck(),
-    markDeleted: db.prepare('UPDATE messages SET deleted = 1 WHERE id = ? AND deleted = 0'),
+    markDeleted: byMessageId(
+      db,
+      'UPDATE messages SET deleted = 1 WHERE idp = ? AND id = ? AND deleted = 0',
+    ),
     /** A redaction consumes the message resource (messages are not in the resources table). */
-    consumeMessage: db.prepare(
-      'UPDATE messages SET redacted_by = ? WHERE id = ? AND redacted_by IS NULL',
+    consumeMessage: byMessageId(
+      db,
+      'UPDATE messages SET redacted_by = ? WHERE idp = ? AND id = ? AND redacted_by IS NULL',
     ),
     messagesFirst: db.prepare(
-      `SELECT * FROM messages WHERE channel = ? ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
     ),
     messagesLast: db.prepare(
-      `SELECT * FROM messages WHERE channel = ? ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
     ),
     messagesAfter: db.prepare(
-      `SELECT * FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) > (?, ?, ?)
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) > (?, ?, ?)
        ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
     ),
     messagesBefore: db.prepare(
-      `SELECT * FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) < (?, ?, ?)
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) < (?, ?, ?)
        ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
     ),
     expired: db
@@ -240,8 +269,10 @@ export function newMessageRow(
 
 /** Inserts a new message row (positional binding: cheaper than named parameters per write). */
 export function insertMessageRow(projections: Projections, row: MessageRow): void {
+  const prefix = idPrefix(row.id);
   projections.insertMessage.run(
     row.id,
+    prefix,
     row.channel,
     row.sender,
     row.author,

@@ -10,7 +10,8 @@ import type {
   ResourceId,
   ResourceKind,
 } from '../types.js';
-import type { MessageRow } from './projections.js';
+import { MESSAGE_COLUMNS, type MessageRow } from './projections.js';
+import { idPrefix } from './id-prefix.js';
 import type { Db } from './database.js';
 
 export interface ResourceRow {
@@ -32,7 +33,7 @@ export class ResourceStore {
       consume: db.prepare(
         'UPDATE resources SET consumed_by = ? WHERE id = ? AND consumed_by IS NULL',
       ),
-      message: db.prepare('SELECT * FROM messages WHERE id = ?'),
+      message: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE idp = ? AND id = ?`),
       live: db.prepare(
         'SELECT id, kind, data, consumed_by, entry FROM resources WHERE slot = ? AND consumed_by IS NULL',
       ),
@@ -47,7 +48,7 @@ export class ResourceStore {
   get(id: ResourceId): ResourceRow | undefined {
     const row = this.stmt.get.get(id) as RawRow | undefined;
     if (row) return toRow(row);
-    const message = this.stmt.message.get(id) as MessageRow | undefined;
+    const message = this.stmt.message.get(idPrefix(id), id) as MessageRow | undefined;
     return message && messageResourceRow(message);
   }
 

@@ -113,7 +113,7 @@ export function createStateView(
     exists(id: ResourceId, kind: ResourceKind) {
       // Messages live only in their projection (see ResourceStore.get): one lookup for them.
       return kind === 'message'
-        ? projections.message.get(id) !== undefined
+        ? projections.messageExists.get(id)
         : resources.get(id) !== undefined;
     },
     forgetProfile: (user) => profiles.delete(user),

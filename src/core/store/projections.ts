@@ -81,18 +81,45 @@ export const MESSAGE_COLUMNS = `id, channel, sender, author, entry, hlc_wall, hl
   edited_at, deleted, redacted_by, origin_network, origin_external, attachments`;
 
 /**
- * A statement whose last two parameters are `idp = ? AND id = ?`, called with the id alone in
- * last place (as when the id was the key): the prefix is filled in here.
+ * Statements on one message by id. The id is looked up through its prefix (see id-prefix.ts);
+ * callers pass the id alone, as when it was the key.
  */
-function byMessageId(db: Db, sql: string) {
-  const statement = db.prepare(sql);
-  const params = (args: unknown[]) => {
-    const id = args[args.length - 1] as string;
-    return [...args.slice(0, -1), idPrefix(id), id];
-  };
+function messageStatements(db: Db) {
+  const messageStatement = db.prepare(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE idp = ? AND id = ?`,
+  );
+  const messageExistsStatement = db
+    .prepare('SELECT 1 FROM messages WHERE idp = ? AND id = ?')
+    .pluck();
+  const setEditStatement = db.prepare(
+    'UPDATE messages SET edit_hash = ?, edit_resource = ?, edited_at = ? WHERE idp = ? AND id = ?',
+  );
+  const markDeletedStatement = db.prepare(
+    'UPDATE messages SET deleted = 1 WHERE idp = ? AND id = ? AND deleted = 0',
+  );
+  const consumeMessageStatement = db.prepare(
+    'UPDATE messages SET redacted_by = ? WHERE idp = ? AND id = ? AND redacted_by IS NULL',
+  );
   return {
-    get: (...args: unknown[]): unknown => statement.get(...params(args)),
-    run: (...args: unknown[]) => statement.run(...params(args)),
+    message: {
+      get: (id: MessageId | string): unknown => messageStatement.get(idPrefix(id), id),
+    },
+    messageExists: {
+      get: (id: MessageId | string): boolean =>
+        messageExistsStatement.get(idPrefix(id), id) !== undefined,
+    },
+    setEdit: {
+      run: (hash: string, resource: string, editedAt: number, id: MessageId | string) =>
+        setEditStatement.run(hash, resource, editedAt, idPrefix(id), id),
+    },
+    markDeleted: {
+      run: (id: MessageId | string) => markDeletedStatement.run(idPrefix(id), id),
+    },
+    /** A redaction consumes the message resource (messages are not in the resources table). */
+    consumeMessage: {
+      run: (redactedBy: string, id: MessageId | string) =>
+        consumeMessageStatement.run(redactedBy, idPrefix(id), id),
+    },
   };
 }
 
@@ -150,22 +177,9 @@ export function prepareProjections(db: Db) {
          origin_network, origin_external, attachments)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    message: byMessageId(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE idp = ? AND id = ?`),
-    setEdit: byMessageId(
-      db,
-      'UPDATE messages SET edit_hash = ?, edit_resource = ?, edited_at = ? WHERE idp = ? AND id = ?',
-    ),
+    ...messageStatements(db),
     addEditContent: db.prepare('INSERT OR IGNORE INTO edit_contents (message, hash) VALUES (?, ?)'),
     editContents: db.prepare('SELECT hash FROM edit_contents WHERE message = ?').pluck(),
-    markDeleted: byMessageId(
-      db,
-      'UPDATE messages SET deleted = 1 WHERE idp = ? AND id = ? AND deleted = 0',
-    ),
-    /** A redaction consumes the message resource (messages are not in the resources table). */
-    consumeMessage: byMessageId(
-      db,
-      'UPDATE messages SET redacted_by = ? WHERE idp = ? AND id = ? AND redacted_by IS NULL',
-    ),
     messagesFirst: db.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
     ),

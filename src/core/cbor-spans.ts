@@ -5,16 +5,45 @@
  * Only definite-length items are supported (canonical encodings never use indefinite ones).
  */
 
-function argument(bytes: Uint8Array, at: number): { value: number; next: number } {
+/**
+ * Where the head read by the last `argument` call ends. An out-parameter instead of a returned
+ * pair: these functions visit every item of every received transaction, and an object per item
+ * was most of what they allocated.
+ */
+let afterHead = 0;
+
+function argument(bytes: Uint8Array, at: number): number {
   const info = (bytes[at] as number) & 0x1f;
-  if (info < 24) return { value: info, next: at + 1 };
-  if (info === 24) return { value: bytes[at + 1] as number, next: at + 2 };
-  if (info === 25)
-    return { value: ((bytes[at + 1] as number) << 8) | (bytes[at + 2] as number), next: at + 3 };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (info === 26) return { value: view.getUint32(at + 1), next: at + 5 };
-  if (info === 27) return { value: Number(view.getBigUint64(at + 1)), next: at + 9 };
+  if (info < 24) {
+    afterHead = at + 1;
+    return info;
+  }
+  if (info === 24) {
+    afterHead = at + 2;
+    return bytes[at + 1] as number;
+  }
+  if (info === 25) {
+    afterHead = at + 3;
+    return ((bytes[at + 1] as number) << 8) | (bytes[at + 2] as number);
+  }
+  if (info === 26) {
+    afterHead = at + 5;
+    return readUint32(bytes, at + 1);
+  }
+  if (info === 27) {
+    afterHead = at + 9;
+    return readUint32(bytes, at + 1) * 2 ** 32 + readUint32(bytes, at + 5);
+  }
   throw new Error(`unsupported CBOR length encoding ${info} at ${at}`);
+}
+
+function readUint32(bytes: Uint8Array, at: number): number {
+  return (
+    (bytes[at] as number) * 0x1000000 +
+    (((bytes[at + 1] as number) << 16) |
+      ((bytes[at + 2] as number) << 8) |
+      (bytes[at + 3] as number))
+  );
 }
 
 /** The offset just past the item that starts at `at`. */
@@ -27,7 +56,8 @@ export function itemEnd(bytes: Uint8Array, at: number): number {
     if (info === 27) return at + 9;
     return info === 24 ? at + 2 : at + 1;
   }
-  const { value, next } = argument(bytes, at);
+  const value = argument(bytes, at);
+  const next = afterHead;
   switch (major) {
     case 0:
     case 1:
@@ -53,7 +83,8 @@ export function itemEnd(bytes: Uint8Array, at: number): number {
 /** Whether the item at `at` is the text `key` (compared as bytes, nothing decoded). */
 function isText(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
   if ((bytes[at] as number) >> 5 !== 3) return false;
-  const { value, next } = argument(bytes, at);
+  const value = argument(bytes, at);
+  const next = afterHead;
   if (value !== key.length) return false;
   for (let i = 0; i < value; i += 1) if (bytes[next + i] !== key[i]) return false;
   return true;
@@ -71,8 +102,8 @@ export function mapValue(bytes: Uint8Array, at: number, key: string): number | u
     wanted = utf8.encode(key);
     if (encodedKeys.size < 256) encodedKeys.set(key, wanted);
   }
-  const { value: pairs, next } = argument(bytes, at);
-  let cursor = next;
+  const pairs = argument(bytes, at);
+  let cursor = afterHead;
   for (let i = 0; i < pairs; i += 1) {
     const keyEnd = itemEnd(bytes, cursor);
     if (isText(bytes, cursor, wanted)) return keyEnd;
@@ -84,9 +115,9 @@ export function mapValue(bytes: Uint8Array, at: number, key: string): number | u
 /** [start, end) of each element of the array at `at`. */
 export function arraySpans(bytes: Uint8Array, at: number): Array<[number, number]> {
   if ((bytes[at] as number) >> 5 !== 4) return [];
-  const { value, next } = argument(bytes, at);
+  const value = argument(bytes, at);
   const spans: Array<[number, number]> = [];
-  let cursor = next;
+  let cursor = afterHead;
   for (let i = 0; i < value; i += 1) {
     const end = itemEnd(bytes, cursor);
     spans.push([cursor, end]);

@@ -54,13 +54,15 @@ function signerMayAct(ctx: TxContext, state: StateView): boolean {
  * makes one yet): see "Resources" in docs/protocol.md.
  */
 function duplicateCreation(ctx: TxContext, state: StateView): Verdict {
-  const seen = new Set<ResourceId>();
-  for (const resource of ctx.tx.creates) {
+  const { creates } = ctx.tx;
+  // Most transactions create one resource: no set for them.
+  const seen = creates.length > 1 ? new Set<ResourceId>() : undefined;
+  for (const resource of creates) {
     const id = resourceIdOf(resource);
-    if (seen.has(id)) {
+    if (seen?.has(id)) {
       return refuse('resource.duplicate', `the transaction creates resource ${id} twice`);
     }
-    seen.add(id);
+    seen?.add(id);
     if (state.exists(id, resource.kind)) {
       return refuse(
         'resource.exists',

@@ -3,7 +3,8 @@
  * CBOR value. The reader pulls chunks only when it needs more bytes, and a frame larger than the
  * limit ends the exchange before its bytes are buffered.
  */
-import { decode, encode } from 'cborg';
+import { encode } from 'cborg';
+import { decodeCbor } from '../cbor-decode.js';
 import { FrameTooLargeError, StreamEndedError, SyncProtocolError } from './errors.js';
 
 /** Largest frame accepted by default: a batch is ~2 MiB, one oversized entry may exceed it. */
@@ -66,7 +67,7 @@ export class FrameReader {
     const body = this.buffer.subarray(this.offset, this.offset + length);
     this.offset += length;
     try {
-      return decode(body);
+      return decodeCbor(body);
     } catch (cause) {
       throw new SyncProtocolError('frame is not valid CBOR', { cause });
     }

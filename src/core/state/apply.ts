@@ -63,7 +63,8 @@ export function applyEntry(
   const { tx } = entry;
   const { resources, projections, log } = deps;
   const changes: Change[] = [];
-  const accessSlots = new Map<string, ChannelAccessData>();
+  // Only joins, role changes and leaves touch access slots: no map for other entries.
+  let accessSlots: Map<string, ChannelAccessData> | undefined;
 
   for (const consumedId of tx.consumes) {
     const row = resources.get(consumedId);
@@ -71,7 +72,9 @@ export function applyEntry(
     else resources.consume(consumedId, id);
     if (!row) continue;
     const { resource } = row;
-    if (resource.kind === 'channelAccess') accessSlots.set(slotOf(resource), resource.data);
+    if (resource.kind === 'channelAccess') {
+      (accessSlots ??= new Map()).set(slotOf(resource), resource.data);
+    }
     if (resource.kind === 'reaction') {
       projections.dropReaction.run(resource.data.message, resource.data.user, resource.data.emoji);
       changes.push(reactionChange(resource.data, false));
@@ -105,7 +108,7 @@ export function applyEntry(
         changes.push({ kind: 'channel', channel: resource.data.channelId });
         break;
       case 'channelAccess':
-        accessSlots.set(slotOf(resource), resource.data);
+        (accessSlots ??= new Map()).set(slotOf(resource), resource.data);
         break;
       case 'message': {
         const hash = resource.data.contentHash;
@@ -150,7 +153,7 @@ export function applyEntry(
     }
   }
 
-  for (const [slot, data] of accessSlots) {
+  for (const [slot, data] of accessSlots ?? []) {
     const change = resolveMembership(deps, slot, data, entry.hlc, id);
     if (change) changes.push(change);
   }

@@ -2,54 +2,17 @@
  * The P2P layer around real core nodes (SQLite stores in temp dirs), in one process: a channel
  * created on one node is fetched, joined and written on another, and both show one history.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createNode } from '../../../src/core/index.js';
-import { loadOrCreateNodeKey } from '../../../src/core/identity.js';
-import { createP2P, type P2P } from '../../../src/core/p2p/index.js';
+import { describe, expect, it } from 'vitest';
 import type { ChannelId, MultichatNode } from '../../../src/core/types.js';
 import { waitFor } from './harness.js';
+import { startRealNode } from './real-nodes.js';
 
-interface Running {
-  node: MultichatNode;
-  p2p: P2P;
-  dir: string;
-}
-const running: Running[] = [];
-
-afterEach(async () => {
-  for (const r of running.splice(0)) {
-    await r.p2p.stop();
-    await r.node.stop();
-    rmSync(r.dir, { recursive: true, force: true });
-  }
-});
-
-async function start(
-  options: { presenceTtlMs?: number; announce?: string[] } = {},
-): Promise<Running> {
+function start(options: { presenceTtlMs?: number; announce?: string[] } = {}) {
   const { presenceTtlMs, announce } = options;
-  const dir = mkdtempSync(join(tmpdir(), 'mc-p2p-'));
-  const node = await createNode({
-    dataDir: dir,
-    sweepIntervalMs: presenceTtlMs ? 100 : 0,
-    ...(presenceTtlMs && { presenceTtlMs }),
+  return startRealNode({
+    node: presenceTtlMs ? { sweepIntervalMs: 100, presenceTtlMs } : {},
+    p2p: announce ? { announce } : {},
   });
-  await node.start();
-  const p2p = createP2P({
-    seed: loadOrCreateNodeKey(dir).seed,
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    ...(announce && { announce }),
-    mdns: false,
-    syncIntervalMs: 0,
-    redialIntervalMs: 0,
-  })({ node });
-  await p2p.start();
-  const r = { node, p2p, dir };
-  running.push(r);
-  return r;
 }
 
 const texts = (node: MultichatNode, channel: ChannelId) =>

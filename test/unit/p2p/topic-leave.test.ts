@@ -3,46 +3,11 @@
  * storing that channel's new traffic, keeps the topics of channels it still follows, and
  * follows the channel again when a local user rejoins. Real core nodes (SQLite in temp dirs).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createNode } from '../../../src/core/index.js';
-import { loadOrCreateNodeKey } from '../../../src/core/identity.js';
-import { LOG_TOPIC, channelTopic, createP2P, type P2P } from '../../../src/core/p2p/index.js';
+import { describe, expect, it } from 'vitest';
+import { LOG_TOPIC, channelTopic } from '../../../src/core/p2p/index.js';
 import type { ChannelId, MultichatNode, UserId } from '../../../src/core/types.js';
 import { waitFor } from './harness.js';
-
-interface Running {
-  node: MultichatNode;
-  p2p: P2P;
-  dir: string;
-}
-const running: Running[] = [];
-
-afterEach(async () => {
-  for (const r of running.splice(0)) {
-    await r.p2p.stop();
-    await r.node.stop();
-    rmSync(r.dir, { recursive: true, force: true });
-  }
-});
-
-async function start(dir = mkdtempSync(join(tmpdir(), 'mc-topic-leave-'))): Promise<Running> {
-  const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
-  await node.start();
-  const p2p = createP2P({
-    seed: loadOrCreateNodeKey(dir).seed,
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    mdns: false,
-    syncIntervalMs: 0,
-    redialIntervalMs: 0,
-  })({ node });
-  await p2p.start();
-  const r = { node, p2p, dir };
-  running.push(r);
-  return r;
-}
+import { startRealNode as start, stopAndKeep, type RunningNode as Running } from './real-nodes.js';
 
 const texts = (node: MultichatNode, channel: ChannelId) =>
   node.listMessages(channel, { limit: 500 }).map((m) => m.text);
@@ -118,10 +83,8 @@ describe('gossip topics follow local membership', () => {
     await waitFor('off the topic', () => !topics(first).includes(channelTopic(channel)));
 
     // Read from the store, not remembered: a restarted node does not follow it either.
-    running.splice(running.indexOf(first), 1);
-    await first.p2p.stop();
-    await first.node.stop();
-    const again = await start(first.dir);
+    await stopAndKeep(first);
+    const again = await start({ dir: first.dir });
     expect(again.node.getChannel(channel)?.name).toBe('two');
     expect(topics(again)).toContain(LOG_TOPIC);
     expect(topics(again)).not.toContain(channelTopic(channel));
@@ -166,10 +129,8 @@ describe('gossip topics follow local membership', () => {
     expect(r.node.listMembers(bridged)).toEqual([]);
     expect(topics(r)).toContain(channelTopic(bridged));
     // The same from the store alone, after a restart.
-    running.splice(running.indexOf(r), 1);
-    await r.p2p.stop();
-    await r.node.stop();
-    const again = await start(r.dir);
+    await stopAndKeep(r);
+    const again = await start({ dir: r.dir });
     expect(topics(again)).toContain(channelTopic(bridged));
     expect(topics(again)).not.toContain(channelTopic(native));
   });

@@ -1,11 +1,12 @@
 /**
  * Entries, channel heads and content blobs in SQLite. Heads of author logs are cached; the
- * `log_heads` table is brought up to date once per commit for the authors written to (see
- * flushHeads), not once per entry.
+ * `log_heads` and `heads` tables are brought up to date once per commit for the authors and
+ * channels written to (see flushHeads), not once per entry.
  */
 import type { LogHead } from '../log.js';
 import type { Address, ChannelId, ContentHash, EntryId, Hlc } from '../types.js';
 import type { Db } from './database.js';
+import { ChannelHeads } from './channel-heads.js';
 import { idPrefix } from './id-prefix.js';
 
 export interface StoredEntryRow {
@@ -32,8 +33,7 @@ export interface WireRow {
 
 export class LogStore {
   private readonly heads = new Map<string, LogHead>();
-  /** Heads of channels, as stored (written through; dropped with the other caches on rollback). */
-  private readonly channelHeadCache = new Map<ChannelId, EntryId[]>();
+  private readonly channelHeadSet: ChannelHeads;
   /**
    * `channel author` pairs known to be in channel_authors, so most appends skip that write.
    * Cleared on rollback, as the rolled-back write may have been the one that added a pair.
@@ -46,6 +46,7 @@ export class LogStore {
   private readonly stmt;
 
   constructor(private readonly db: Db) {
+    this.channelHeadSet = new ChannelHeads(db);
     this.stmt = {
       // The entries table, not log_heads, answers inside an open transaction (see flushHeads).
       head: db.prepare('SELECT seq, id FROM entries WHERE author = ? ORDER BY seq DESC LIMIT 1'),
@@ -84,9 +85,6 @@ export class LogStore {
       addChannelAuthor: db.prepare(
         'INSERT OR IGNORE INTO channel_authors (channel, author) VALUES (?, ?)',
       ),
-      channelHeads: db.prepare('SELECT entry FROM heads WHERE channel = ? ORDER BY entry').pluck(),
-      addHead: db.prepare('INSERT OR IGNORE INTO heads (channel, entry) VALUES (?, ?)'),
-      dropHead: db.prepare('DELETE FROM heads WHERE channel = ? AND entry = ?'),
       hasContent: db.prepare('SELECT 1 FROM content WHERE hp = ? AND hash = ?').pluck(),
       putContent: db.prepare('INSERT INTO content (hash, hp, body) VALUES (?, ?, ?)'),
       getContent: db.prepare('SELECT body FROM content WHERE hp = ? AND hash = ?').pluck(),
@@ -156,14 +154,15 @@ export class LogStore {
   flushHeads(): void {
     for (const author of this.dirtyHeads) this.stmt.setHead.run(author);
     this.dirtyHeads.clear();
+    this.channelHeadSet.flush();
   }
 
-  /** Forget cached heads (after a rolled-back write). */
+  /** After a rolled-back write or commit: cached heads go, channel heads keep what survived. */
   resetCache(): void {
     this.heads.clear();
     this.knownChannelAuthors.clear();
-    this.channelHeadCache.clear();
     this.recentHlc.clear();
+    this.channelHeadSet.rollback((entry) => this.has(entry));
   }
 
   body(id: EntryId): Uint8Array | undefined {
@@ -200,26 +199,12 @@ export class LogStore {
   }
 
   channelHeads(channel: ChannelId): EntryId[] {
-    let heads = this.channelHeadCache.get(channel);
-    if (!heads) {
-      heads = this.stmt.channelHeads.all(channel) as EntryId[];
-      if (this.channelHeadCache.size >= 10_000) this.channelHeadCache.clear();
-      this.channelHeadCache.set(channel, heads);
-    }
-    return [...heads];
+    return this.channelHeadSet.of(channel);
   }
 
   /** The new entry becomes a head; the heads it depends on stop being heads. */
   advanceHeads(channel: ChannelId, entry: EntryId, deps: readonly EntryId[]): void {
-    for (const dep of deps) this.stmt.dropHead.run(channel, dep);
-    this.stmt.addHead.run(channel, entry);
-    const cached = this.channelHeadCache.get(channel);
-    if (cached) {
-      const next = cached.filter((head) => !deps.includes(head));
-      if (!next.includes(entry)) next.push(entry);
-      // Same order as the query (ORDER BY entry): deps must not depend on how heads were found.
-      this.channelHeadCache.set(channel, next.sort());
-    }
+    this.channelHeadSet.advance(channel, entry, deps);
   }
 
   putContent(hash: ContentHash, body: Uint8Array): void {

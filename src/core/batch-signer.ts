@@ -27,7 +27,7 @@ export interface LocalAppend {
 }
 
 export class BatchSigner {
-  private batch = new Map<Address, { pair: KeyPair; appends: LocalAppend[] }>();
+  private batch = new Map<Address, { readonly pair: KeyPair; appends: LocalAppend[] }>();
 
   /** Records an entry written in the open transaction (after its write succeeded). */
   add(pair: KeyPair, append: LocalAppend): void {
@@ -63,8 +63,17 @@ export class BatchSigner {
     }
   }
 
-  /** Forgets the batch (its transaction was rolled back). */
-  discard(): void {
-    this.batch = new Map();
+  /**
+   * After a rollback: keeps the entries still in the store (`stored`). A write rolled back to
+   * its savepoint takes only its own entries out of the batch; the others of the transaction
+   * must still get their signature, or they would stay unverifiable until their author writes
+   * again. A failed commit leaves none.
+   */
+  rollback(stored: (sealed: SealedEntry) => boolean): void {
+    for (const [author, group] of this.batch) {
+      const kept = group.appends.filter((append) => stored(append.sealed));
+      if (kept.length > 0) group.appends = kept;
+      else this.batch.delete(author);
+    }
   }
 }

@@ -120,7 +120,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
         () => {
           state.clear();
           log.resetCache();
-          signer.discard();
+          signer.rollback((sealed) => log.has(sealed.id));
         },
         () => {
           signer.signBatch((signed) => log.replaceBody(signed.id, signed.bytes));

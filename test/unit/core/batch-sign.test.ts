@@ -32,7 +32,37 @@ const log = (node: MultichatNode, user: UserId) => node.entriesAfter(user as nev
 const signed = (envelopes: EntryEnvelope[]) =>
   envelopes.flatMap((e, i) => (e.entry.sig === undefined ? [] : [i]));
 
+/** The node's write path (white box): to make one write of a transaction fail. */
+interface Internals {
+  readonly db: { readonly inTransaction: boolean };
+  readonly commit: { run(write: () => void): unknown };
+}
+const internalsOf = (node: MultichatNode) =>
+  (node as unknown as { internals: Internals }).internals;
+
 describe('batch signatures', () => {
+  it('still signs the other entries of a transaction when one write in it is rolled back', async () => {
+    const { node, user, channel } = await source();
+    const { db, commit } = internalsOf(node);
+    const kept = node.submit(user, { kind: 'sendMessage', channel, text: 'kept' });
+    // Once the post is written, the transaction stays open until the next turn.
+    for (let i = 0; i < 1000 && !db.inTransaction; i += 1) await Promise.resolve();
+    expect(db.inTransaction).toBe(true);
+    expect(() =>
+      commit.run(() => {
+        throw new Error('this write fails');
+      }),
+    ).toThrow('this write fails');
+    await kept;
+    const entries = log(node, user);
+    expect(entries.at(-1)?.entry.sig).toBeDefined();
+    const replica = await tempNode();
+    const result = await replica.ingest(entries);
+    expect(result.rejected).toEqual([]);
+    expect(result.pending).toBe(0);
+    expect(replica.listMessages(channel).map((m) => m.text)).toEqual(['kept']);
+  });
+
   it('signs the newest entry of a burst and at least every 128th, and the store reopens verified', async () => {
     const { node, user, channel, dataDir } = await source();
     await burst(node, user, channel, 300);

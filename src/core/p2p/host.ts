@@ -15,6 +15,7 @@ import { tcp } from '@libp2p/tcp';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import { hash } from 'node:crypto';
 import { withDeferredWindowUpdates } from './lazy-window.js';
+import { MDNS_SERVICE_TAG } from './topics.js';
 import { withTunedEncryption } from './tuned-encryption.js';
 
 const EMPTY = new Uint8Array(0);
@@ -42,7 +43,7 @@ export async function createHost(init: HostInit): Promise<Host> {
     ...(init.bootstrap && init.bootstrap.length > 0
       ? [bootstrap({ list: [...init.bootstrap], timeout: 100 })]
       : []),
-    ...(init.mdns ? [mdns()] : []),
+    ...(init.mdns ? [mdns({ serviceTag: MDNS_SERVICE_TAG })] : []),
   ];
   return createLibp2p({
     privateKey,

@@ -11,6 +11,12 @@ const PREFIX = '/multichat/2';
 export const PRESENCE_TOPIC = `${PREFIX}/presence`;
 export const LOG_TOPIC = `${PREFIX}/log`;
 
+/**
+ * The mDNS service Multichat nodes announce and look for. libp2p's default (`_p2p._udp.local`)
+ * is shared by every libp2p application, so a node would dial each IPFS daemon on its LAN.
+ */
+export const MDNS_SERVICE_TAG = '_multichat._udp.local';
+
 export function channelTopic(channel: string): string {
   return `${PREFIX}/channel/${channel}`;
 }

@@ -61,13 +61,16 @@ function reportOf(outcome: Outcome): PairReport {
 }
 
 describe('mDNS discovery', () => {
-  it('two nodes with no bootstrap list find each other on loopback and gossip a message', async () => {
+  it('two nodes with no bootstrap list find each other on loopback and gossip a message, and ignore other libp2p nodes', async () => {
     const report = reportOf(await runIsolated());
     expect(report.error).toBeUndefined();
     // Only loopback in the namespace: no other machine's node can take part.
     expect(report.interfaces).toEqual(['lo']);
     expect(report.stage, `stopped at ${report.stage}: ${JSON.stringify(report)}`).toBe('done');
+    // Only A: not the stock libp2p node announcing the shared service, which found nobody.
     expect(report.peersOfB).toEqual([report.peerA]);
+    expect(report.stranger).toBeDefined();
+    expect(report.peersOfStranger).toEqual([]);
     expect(report.textsOnB).toEqual(['found over mDNS']);
   }, 90_000);
 });

@@ -24,6 +24,12 @@ const CACHE_LIMIT = 10_000;
 export class ChannelHeads {
   /** Heads per channel, including the open transaction's changes. */
   private readonly cache = new Map<ChannelId, EntryId[]>();
+  /**
+   * Heads as the table holds them, for the channels the open transaction changed: taken from
+   * the cache at a channel's first change (it matches the table until then), so a commit
+   * writes the difference without reading the table again.
+   */
+  private readonly stored = new Map<ChannelId, readonly EntryId[]>();
   private journal: HeadChange[] = [];
   private readonly stmt;
 
@@ -42,20 +48,20 @@ export class ChannelHeads {
 
   /** The new entry becomes a head; the heads it depends on stop being heads. */
   advance(channel: ChannelId, entry: EntryId, deps: readonly EntryId[]): void {
-    this.apply({ channel, entry, deps });
-    this.journal.push({ channel, entry, deps });
+    const change = { channel, entry, deps };
+    this.apply(change);
+    this.journal.push(change);
   }
 
   /** Writes the open transaction's changes to the table; runs right before COMMIT. */
   flush(): void {
-    const channels = new Set(this.journal.map((change) => change.channel));
-    this.journal = [];
-    for (const channel of channels) {
-      const stored = this.stmt.stored.all(channel) as EntryId[];
+    for (const [channel, stored] of this.stored) {
       const heads = this.cache.get(channel) ?? [];
       for (const head of stored) if (!heads.includes(head)) this.stmt.drop.run(channel, head);
       for (const head of heads) if (!stored.includes(head)) this.stmt.add.run(channel, head);
     }
+    this.stored.clear();
+    this.journal = [];
   }
 
   /**
@@ -65,12 +71,15 @@ export class ChannelHeads {
   rollback(stored: (entry: EntryId) => boolean): void {
     const survivors = this.journal.filter((change) => stored(change.entry));
     this.cache.clear();
+    this.stored.clear();
     this.journal = survivors;
     for (const change of survivors) this.apply(change);
   }
 
   private apply({ channel, entry, deps }: HeadChange): void {
-    const next = this.current(channel).filter((head) => !deps.includes(head));
+    const current = this.current(channel);
+    if (!this.stored.has(channel)) this.stored.set(channel, current);
+    const next = current.filter((head) => !deps.includes(head));
     if (!next.includes(entry)) next.push(entry);
     this.cache.set(channel, next.sort());
   }
@@ -86,7 +95,8 @@ export class ChannelHeads {
   }
 
   private evictClean(): void {
-    const dirty = new Set(this.journal.map((change) => change.channel));
-    for (const channel of this.cache.keys()) if (!dirty.has(channel)) this.cache.delete(channel);
+    for (const channel of this.cache.keys()) {
+      if (!this.stored.has(channel)) this.cache.delete(channel);
+    }
   }
 }

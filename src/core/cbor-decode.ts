@@ -6,6 +6,8 @@
  * the hot decode paths (sync, gossip, store reads); `test/unit/core/cbor.test.ts` checks that both
  * agree on every value Multichat encodes.
  */
+import { readUint16, readUint32 } from './cbor-head.js';
+
 export class CborDecodeError extends Error {}
 
 const MAX_DEPTH = 64;
@@ -73,18 +75,13 @@ class Reader {
     }
     if (info === 25) {
       this.need(2);
-      const b = this.bytes;
-      const v = ((b[this.pos] as number) << 8) | (b[this.pos + 1] as number);
+      const v = readUint16(this.bytes, this.pos);
       this.pos += 2;
       return v;
     }
     if (info === 26) {
       this.need(4);
-      const b = this.bytes;
-      const p = this.pos;
-      const v =
-        (b[p] as number) * 0x1000000 +
-        (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+      const v = readUint32(this.bytes, this.pos);
       this.pos += 4;
       return v;
     }

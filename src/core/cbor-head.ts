@@ -42,6 +42,18 @@ export function writeCborHead(out: Uint8Array, at: number, major: number, value:
   return at + 9;
 }
 
+/** The big-endian 16-bit unsigned integer at `at` (the argument of a head with info 25). */
+export function readUint16(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
+}
+
+/** The big-endian 32-bit unsigned integer at `at` (info 26), without a DataView. */
+export function readUint32(bytes: Uint8Array, at: number): number {
+  return (
+    (bytes[at] as number) * 0x1000000 + (readUint16(bytes, at + 1) << 8) + (bytes[at + 3] as number)
+  );
+}
+
 /**
  * The head of major type `major` at `at`, if its argument fits 32 bits and is in its shortest
  * form: `[argument, offset just past the head]`. Anything else gives undefined.

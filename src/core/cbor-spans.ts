@@ -4,6 +4,7 @@
  * bytes are the ones the author signed, so every replica derives the same ids from them.
  * Only definite-length items are supported (canonical encodings never use indefinite ones).
  */
+import { readUint16, readUint32 } from './cbor-head.js';
 
 /**
  * Where the head read by the last `argument` call ends. An out-parameter instead of a returned
@@ -24,7 +25,7 @@ function argument(bytes: Uint8Array, at: number): number {
   }
   if (info === 25) {
     afterHead = at + 3;
-    return ((bytes[at + 1] as number) << 8) | (bytes[at + 2] as number);
+    return readUint16(bytes, at + 1);
   }
   if (info === 26) {
     afterHead = at + 5;
@@ -35,15 +36,6 @@ function argument(bytes: Uint8Array, at: number): number {
     return readUint32(bytes, at + 1) * 2 ** 32 + readUint32(bytes, at + 5);
   }
   throw new Error(`unsupported CBOR length encoding ${info} at ${at}`);
-}
-
-function readUint32(bytes: Uint8Array, at: number): number {
-  return (
-    (bytes[at] as number) * 0x1000000 +
-    (((bytes[at + 1] as number) << 16) |
-      ((bytes[at + 2] as number) << 8) |
-      (bytes[at + 3] as number))
-  );
 }
 
 /** The offset just past the item that starts at `at`. */

@@ -208,8 +208,9 @@ export class LogStore {
   }
 
   putContent(hash: ContentHash, body: Uint8Array): void {
-    // Messages with the same text share their content: stored once. (A separate lookup: an
-    // INSERT ... SELECT reading the table it writes goes through a temporary table.)
+    // Content is addressed by its hash, so the same blob arriving again (a relay's later copy,
+    // or another entry naming it) is stored once. A separate lookup: an INSERT ... SELECT that
+    // reads the table it writes goes through a temporary table.
     const prefix = idPrefix(hash);
     if (this.stmt.hasContent.get(prefix, hash) === undefined) {
       this.stmt.putContent.run(hash, prefix, body);

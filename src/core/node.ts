@@ -106,8 +106,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
       }
     }
     const log = new LogStore(db);
-    const resources = new ResourceStore(db);
     const projections = prepareProjections(db);
+    const resources = new ResourceStore(db, projections);
     const now = options.clock ?? Date.now;
     const key = loadOrCreateNodeKey(options.dataDir);
     const state = createStateView(projections, resources);

@@ -76,7 +76,7 @@ const CHANNEL_COLUMNS = `c.channel_id, c.name, c.topic, c.creator, c.encrypted, 
   c.visibility, (SELECT COUNT(*) FROM members m WHERE m.channel = c.channel_id AND m.role != 'banned') AS members`;
 
 /** Every column of a message row but the id prefix, which only serves lookups. */
-export const MESSAGE_COLUMNS = `id, channel, sender, author, entry, hlc_wall, hlc_counter, created_at,
+const MESSAGE_COLUMNS = `id, channel, sender, author, entry, hlc_wall, hlc_counter, created_at,
   expires_at, reply_to, thread_root, content_hash, content_length, nonce, edit_hash, edit_resource,
   edited_at, deleted, redacted_by, origin_network, origin_external, attachments`;
 

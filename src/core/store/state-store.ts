@@ -10,8 +10,7 @@ import type {
   ResourceId,
   ResourceKind,
 } from '../types.js';
-import { MESSAGE_COLUMNS, type MessageRow } from './projections.js';
-import { idPrefix } from './id-prefix.js';
+import type { MessageRow, Projections } from './projections.js';
 import type { Db } from './database.js';
 
 export interface ResourceRow {
@@ -24,7 +23,11 @@ export interface ResourceRow {
 export class ResourceStore {
   private readonly stmt;
 
-  constructor(db: Db) {
+  /** `messages` reads a message row by id (the projections' lookup). */
+  constructor(
+    db: Db,
+    private readonly messages: Pick<Projections, 'message'>,
+  ) {
     this.stmt = {
       insert: db.prepare(
         'INSERT OR IGNORE INTO resources (id, kind, slot, entry, data) VALUES (?, ?, ?, ?, ?)',
@@ -33,7 +36,6 @@ export class ResourceStore {
       consume: db.prepare(
         'UPDATE resources SET consumed_by = ? WHERE id = ? AND consumed_by IS NULL',
       ),
-      message: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE idp = ? AND id = ?`),
       live: db.prepare(
         'SELECT id, kind, data, consumed_by, entry FROM resources WHERE slot = ? AND consumed_by IS NULL',
       ),
@@ -48,7 +50,7 @@ export class ResourceStore {
   get(id: ResourceId): ResourceRow | undefined {
     const row = this.stmt.get.get(id) as RawRow | undefined;
     if (row) return toRow(row);
-    const message = this.stmt.message.get(idPrefix(id), id) as MessageRow | undefined;
+    const message = this.messages.message.get(id) as MessageRow | undefined;
     return message && messageResourceRow(message);
   }
 

@@ -6,19 +6,21 @@
  * gossip, validate, ingest), stamped on the receiver when the event fires and handed to the main
  * thread in batches. Prints one JSON object with p50/p99. `BENCH_GOSSIP_MESSAGES`,
  * `BENCH_GOSSIP_NODES`, `BENCH_GOSSIP_RATE` and `BENCH_GOSSIP_WARMUP` override the defaults
- * (2000, 10, 200, 1000); warm-up messages are sent first and neither timed nor counted in CPU.
+ * (2000, 10, 200, 6000); warm-up messages are sent first and neither timed nor counted in CPU.
  */
 import '../bin/polyfill.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { createNode } from '../src/core/index.js';
 import { loadOrCreateNodeKey } from '../src/core/identity.js';
 import type { ChannelId } from '../src/core/types.js';
 import { createP2P } from '../src/core/p2p/index.js';
+import { cpuSplit, currentThreadId, threadCpuMs } from './_threads.js';
 import { environment } from './environment.js';
+import { nextMessage, percentile, startWorker } from './_workers.js';
 
 const NODES = Number(process.env.BENCH_GOSSIP_NODES ?? 10);
 const MESSAGES = Number(process.env.BENCH_GOSSIP_MESSAGES ?? 2000);
@@ -26,8 +28,13 @@ const RATE = Number(process.env.BENCH_GOSSIP_RATE ?? 200);
 /**
  * Messages sent first and not measured: ten isolates in one process each JIT-compile their own
  * copy of the code, and until that settles the figures say more about V8 than about gossip.
+ * It settles slowly: at 200 msg/s most of the node's functions run a few times per message, and
+ * ten isolates share V8's compiler threads. After 1,000 messages those threads still used
+ * ~2.6 ms of CPU per message (825 optimizations in the next 5 s, with --trace-opt), competing
+ * with the nodes for the two cores; after 6,000 they use ~0.35 ms. `cpuMsPerMessageByThread`
+ * shows it (`other`).
  */
-const WARMUP = Number(process.env.BENCH_GOSSIP_WARMUP ?? 1000);
+const WARMUP = Number(process.env.BENCH_GOSSIP_WARMUP ?? 6000);
 /** Other work on the machine skews latency: reported with the result. */
 const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
 
@@ -48,7 +55,7 @@ interface Stamps {
   at: number[];
 }
 type FromWorker =
-  | { kind: 'started'; address: string; channel?: string }
+  | { kind: 'started'; address: string; channel?: string; thread?: string }
   | { kind: 'following' }
   | ({ kind: 'sent' } & Stamps)
   | ({ kind: 'received' } & Stamps)
@@ -95,6 +102,7 @@ async function worker(): Promise<void> {
   post({
     kind: 'started',
     address: p2p.addresses()[0]!,
+    thread: currentThreadId(),
     ...(sender && { channel: sender.channel }),
   });
   port.on('message', async (message: ToWorker) => {
@@ -137,41 +145,30 @@ async function worker(): Promise<void> {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 async function main(): Promise<void> {
   const workers: Worker[] = [];
   const addresses: string[] = [];
+  const nodeThreads: string[] = [];
   const sentAt = new Map<string, number>();
   const receivedAt = new Map<string, number[]>();
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  const next = (w: Worker, kind: FromWorker['kind']) =>
-    new Promise<FromWorker>((ok) => {
-      const on = (m: FromWorker) => {
-        if (m.kind !== kind) return;
-        w.off('message', on);
-        ok(m);
-      };
-      w.on('message', on);
-    });
+  const next = <K extends FromWorker['kind']>(w: Worker, kind: K) =>
+    nextMessage<FromWorker, K>(w, kind);
   let channel = '';
   for (let i = 0; i < NODES; i += 1) {
     // A sparse graph: each node dials the previous one and the one three before it.
     const peers = [addresses[i - 1], addresses[i - 3]].filter((a): a is string => a !== undefined);
-    // Node 20 does not run --import hooks for a worker's entry: register tsx inside it first.
-    const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-    const w = new Worker(boot, { eval: true, workerData: { index: i, peers } });
+    const w = startWorker(import.meta.url, { index: i, peers });
     w.on('message', (m: FromWorker) => {
       if (m.kind === 'sent') m.ids.forEach((id, k) => sentAt.set(id, m.at[k]!));
       if (m.kind === 'received') {
         m.ids.forEach((id, k) => receivedAt.set(id, [...(receivedAt.get(id) ?? []), m.at[k]!]));
       }
     });
-    const started = (await next(w, 'started')) as Extract<FromWorker, { kind: 'started' }>;
+    const started = await next(w, 'started');
     addresses.push(started.address);
+    if (started.thread) nodeThreads.push(started.thread);
     if (started.channel) channel = started.channel;
     workers.push(w);
   }
@@ -185,11 +182,18 @@ async function main(): Promise<void> {
   await next(sender, 'done');
   await new Promise((r) => setTimeout(r, 1000)); // the warm-up's last deliveries
   const cpuBefore = process.cpuUsage();
+  const threadsBefore = threadCpuMs();
   sender.postMessage({ cmd: 'send', count: MESSAGES, rate: RATE } satisfies ToWorker);
   await next(sender, 'done');
   await new Promise((r) => setTimeout(r, 3000)); // stragglers
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuBefore);
+  const byThread = cpuSplit(
+    threadsBefore,
+    threadCpuMs(),
+    { main: currentThreadId(), nodes: nodeThreads },
+    MESSAGES,
+  );
   for (const w of workers) {
     w.postMessage({ cmd: 'flush' } satisfies ToWorker);
     await next(w, 'flushed');
@@ -226,6 +230,9 @@ async function main(): Promise<void> {
       peakRssMb: Math.round(peakRss / 2 ** 20),
       // CPU of all nodes together per message sent: what bounds the rate on a small machine.
       cpuMsPerMessageAllNodes: round(cpuMsPerMessage),
+      // The same CPU by thread: the node workers, the main thread (timing only) and the rest,
+      // mostly V8's shared helper threads that compile hot code and help the collector.
+      cpuMsPerMessageByThread: byThread ?? null,
       note: 'all nodes are worker threads of one process; peak RSS is for all of them',
       loadAverage1m: { atStart: loadAtStart, atEnd: Math.round(loadavg()[0]! * 100) / 100 },
       environment: environment(),

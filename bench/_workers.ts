@@ -1,0 +1,33 @@
+/**
+ * Helpers shared by the benchmarks that run each node in a worker thread of one process.
+ */
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Starts `moduleUrl` (the benchmark file itself) in a worker thread. Node 20 does not run
+ * --import hooks for a worker's entry, so the worker registers tsx before importing it.
+ */
+export function startWorker(moduleUrl: string, workerData: unknown): Worker {
+  const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(moduleUrl)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** Resolves with the worker's next message whose `kind` is the one asked for. */
+export function nextMessage<M extends { kind: string }, K extends M['kind']>(
+  worker: Worker,
+  kind: K,
+): Promise<Extract<M, { kind: K }>> {
+  return new Promise((resolve) => {
+    const on = (message: M) => {
+      if (message.kind !== kind) return;
+      worker.off('message', on);
+      resolve(message as Extract<M, { kind: K }>);
+    };
+    worker.on('message', on);
+  });
+}
+
+/** The value at percentile `p` (0–100) of an ascending list. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}

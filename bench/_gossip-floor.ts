@@ -11,8 +11,9 @@
  * The sender signs and stores each message before publishing it. Payloads are the size of a
  * real one-message gossip run (~700 bytes). Latency runs from just before signing on the sender
  * to the end of the receiver's commit. `FLOOR_WORK` picks the work: `verify+store` (default),
- * `verify`, `store`, or `none` (the stack alone). Not run by `npm run bench` (the leading underscore): it answers a question
- * about the target, not about the product. Prints one JSON object.
+ * `verify`, `store`, or `none` (the stack alone). Not run by `npm run bench` (the leading
+ * underscore): it answers a question about the target, not about the product. Prints one JSON
+ * object.
  */
 import '../bin/polyfill.mjs';
 import Database from 'better-sqlite3';
@@ -26,15 +27,18 @@ import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_t
 import { createHost } from '../src/core/p2p/host.js';
 import { cpuSplit, currentThreadId, threadCpuMs } from './_threads.js';
 import { environment } from './environment.js';
-import { nextMessage, percentile, startWorker } from './_workers.js';
+import { nextMessage, percentile, sparsePeers, startWorker } from './_workers.js';
 
 const NODES = Number(process.env.BENCH_GOSSIP_NODES ?? 10);
 const MESSAGES = Number(process.env.BENCH_GOSSIP_MESSAGES ?? 2000);
 const RATE = Number(process.env.BENCH_GOSSIP_RATE ?? 200);
 // As in bench/gossip.ts: long enough for V8's compiler threads to go quiet.
 const WARMUP = Number(process.env.BENCH_GOSSIP_WARMUP ?? 6000);
-/** `verify+store` (default), `verify`, `store` or `none`. */
+const WORKS = ['verify+store', 'verify', 'store', 'none'];
 const WORK = process.env.FLOOR_WORK ?? 'verify+store';
+if (!WORKS.includes(WORK)) {
+  throw new Error(`FLOOR_WORK must be one of ${WORKS.join(', ')}; got "${WORK}"`);
+}
 const VERIFY = WORK.includes('verify');
 const STORE = WORK.includes('store');
 const PAYLOAD_BYTES = 700;
@@ -148,8 +152,7 @@ async function main(): Promise<void> {
     nextMessage<FromWorker, K>(w, kind);
   let senderKey: string | undefined;
   for (let i = 0; i < NODES; i += 1) {
-    // The topology of bench/gossip.ts: each node dials the previous one and the one three before.
-    const peers = [addresses[i - 1], addresses[i - 3]].filter((a): a is string => a !== undefined);
+    const peers = sparsePeers(addresses, i);
     const w = startWorker(import.meta.url, { index: i, peers, senderKey });
     const started = await next(w, 'started');
     addresses.push(started.address);

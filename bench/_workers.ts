@@ -31,3 +31,11 @@ export function nextMessage<M extends { kind: string }, K extends M['kind']>(
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+
+/**
+ * The peers node `index` dials in the gossip benchmarks' sparse graph: the previous node and
+ * the one three before it, so most messages cross more than one hop.
+ */
+export function sparsePeers(addresses: readonly string[], index: number): string[] {
+  return [addresses[index - 1], addresses[index - 3]].filter((a): a is string => a !== undefined);
+}

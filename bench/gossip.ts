@@ -20,7 +20,7 @@ import type { ChannelId } from '../src/core/types.js';
 import { createP2P } from '../src/core/p2p/index.js';
 import { cpuSplit, currentThreadId, threadCpuMs } from './_threads.js';
 import { environment } from './environment.js';
-import { nextMessage, percentile, startWorker } from './_workers.js';
+import { nextMessage, percentile, sparsePeers, startWorker } from './_workers.js';
 
 const NODES = Number(process.env.BENCH_GOSSIP_NODES ?? 10);
 const MESSAGES = Number(process.env.BENCH_GOSSIP_MESSAGES ?? 2000);
@@ -157,8 +157,7 @@ async function main(): Promise<void> {
     nextMessage<FromWorker, K>(w, kind);
   let channel = '';
   for (let i = 0; i < NODES; i += 1) {
-    // A sparse graph: each node dials the previous one and the one three before it.
-    const peers = [addresses[i - 1], addresses[i - 3]].filter((a): a is string => a !== undefined);
+    const peers = sparsePeers(addresses, i);
     const w = startWorker(import.meta.url, { index: i, peers });
     w.on('message', (m: FromWorker) => {
       if (m.kind === 'sent') m.ids.forEach((id, k) => sentAt.set(id, m.at[k]!));

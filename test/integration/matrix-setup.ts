@@ -150,7 +150,7 @@ export async function startGatewayProcess(sections: {
 }): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-gw-matrix-'));
   const httpPort = await freePort();
-  const token = 'matrix-e2e-admin-token';
+  const token = 'matrix-e2e-admin-token-0123456789a';
   const config = writeGatewayConfig(dir, {
     httpPort,
     p2pPort: await freePort(),

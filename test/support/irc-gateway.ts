@@ -16,7 +16,7 @@ import {
   writeGatewayConfig,
   type SpawnedGateway,
 } from '../peers/gateway-spawn.js';
-export const IRC_GATEWAY_TOKEN = 'irc-test-admin-token';
+export const IRC_GATEWAY_TOKEN = 'irc-test-admin-token-0123456789abc';
 
 export interface IrcGatewayOptions {
   readonly name: string;

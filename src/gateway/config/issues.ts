@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatPath } from './env.js';
+import { showValue } from './redact.js';
 
 /** Minimal view of zod 4's internal definition, enough to walk object shapes by path. */
 interface SchemaDef {
@@ -13,7 +14,7 @@ interface SchemaDef {
 
 /**
  * Turns zod issues into one readable line each: the key path, what was expected and the value
- * found. Unknown keys get the closest known key as a hint ("did you mean http.port?").
+ * found (only its type under a secret key; see redact.ts). Unknown keys get the closest known key as a hint ("did you mean http.port?").
  */
 export function describeIssues(
   issues: readonly z.core.$ZodIssue[],
@@ -21,7 +22,13 @@ export function describeIssues(
   input: unknown,
 ): string[] {
   const lines: string[] = [];
+  // zod 4 still runs a string's length check on an array of the wrong type; once the type is
+  // wrong, the other checks at that key only confuse.
+  const wrongType = new Set(
+    issues.filter((i) => i.code === 'invalid_type').map((i) => formatPath(i.path)),
+  );
   for (const issue of issues) {
+    if (issue.code !== 'invalid_type' && wrongType.has(formatPath(issue.path))) continue;
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, issue.path);
       for (const key of issue.keys) {
@@ -38,7 +45,7 @@ export function describeIssues(
     const value = valueAt(input, issue.path);
     const key = formatPath(issue.path);
     lines.push(
-      `${key}: ${expectation(issue, value)}${value === undefined ? '' : `, got ${show(value)}`}`,
+      `${key}: ${expectation(issue, value)}${value === undefined ? '' : `, got ${showValue(issue.path, value)}`}`,
     );
   }
   return lines;
@@ -66,11 +73,6 @@ function expectation(issue: z.core.$ZodIssue, value: unknown): string {
     default:
       return issue.message;
   }
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

@@ -49,7 +49,10 @@ export async function loadConfig(
   try {
     raw = parseYaml(text);
   } catch (err) {
-    throw new ConfigFileError(file, `not valid YAML: ${(err as Error).message}`, { cause: err });
+    // Only the first line: the YAML parser appends the offending source line, which may be a
+    // secret (`password: [hunter2`).
+    const reason = (err as Error).message.split('\n')[0];
+    throw new ConfigFileError(file, `not valid YAML: ${reason}`);
   }
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw new ConfigFileError(file, 'the top level must be a mapping of keys (node, http, …)');

@@ -26,8 +26,24 @@ export const httpSectionSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: portSchema.default(8080),
-    /** When unset, a random token is kept in `<dataDir>/admin-token` (mode 0600). */
-    adminToken: z.string().min(1).optional(),
+    /**
+     * When unset, a random token is kept in `<dataDir>/admin-token` (mode 0600). At least 32
+     * characters: it grants every right on the node.
+     */
+    adminToken: z.string().min(32).optional(),
+    /** A token that may read /metrics only (besides the admin token); for Prometheus. */
+    metricsToken: z.string().min(32).optional(),
+    /** Concurrent event streams per user token; the next one gets 429. */
+    maxStreamsPerToken: z.number().int().positive().default(5),
+    /**
+     * Bytes of events one stream may have unsent before the server drops it (a final `overflow`
+     * event, then close); a client that reads slower than the node writes reconnects.
+     */
+    streamBufferBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
     /** Largest request body accepted (bytes); larger ones get 413. */
     maxBodyBytes: z
       .number()

@@ -5,6 +5,7 @@ import pretty from 'pino-pretty';
 const SECRET_KEYS = [
   'token',
   'adminToken',
+  'metricsToken',
   'botToken',
   'appToken',
   'password',

@@ -17,7 +17,7 @@ import {
   type SpawnedGateway,
 } from '../gateway-spawn.js';
 
-const ADMIN_TOKEN = 'discord-e2e-admin-token';
+const ADMIN_TOKEN = 'discord-e2e-admin-token-0123456789';
 
 export interface GatewayRunOptions {
   readonly bridges: Record<string, unknown>;

@@ -88,9 +88,9 @@ describe('environment expansion', () => {
         http: { adminToken: '${ADMIN}' },
         store: { kind: 'postgres', url: 'postgres://u:${PGPASS}@localhost/db' },
       },
-      { ADMIN: 'secret-admin', PGPASS: 'pw' },
+      { ADMIN: 'secret-admin-0123456789abcdefghijkl', PGPASS: 'pw' },
     );
-    expect(config.http.adminToken).toBe('secret-admin');
+    expect(config.http.adminToken).toBe('secret-admin-0123456789abcdefghijkl');
     expect(config.store.url).toBe('postgres://u:pw@localhost/db');
   });
 
@@ -105,11 +105,14 @@ describe('environment expansion', () => {
 
   it('supports ${VAR:-fallback} and the $${ escape', () => {
     const config = parseConfig(
-      { node: { dataDir: '${DATA:-/var/lib/mc}' }, http: { adminToken: '$${X}' } },
+      {
+        node: { dataDir: '${DATA:-/var/lib/mc}' },
+        http: { adminToken: '$${X}-0123456789abcdefghijklmnopq' },
+      },
       {},
     );
     expect(config.node.dataDir).toBe('/var/lib/mc');
-    expect(config.http.adminToken).toBe('${X}');
+    expect(config.http.adminToken).toBe('${X}-0123456789abcdefghijklmnopq');
   });
 });
 
@@ -196,7 +199,7 @@ describe('config errors', () => {
 describe('config/example.yaml', () => {
   it('is valid once its environment variables are set', async () => {
     const env = {
-      MULTICHAT_ADMIN_TOKEN: 'a',
+      MULTICHAT_ADMIN_TOKEN: 'a'.repeat(32),
       IRC_SASL_PASSWORD: 'b',
       DISCORD_TOKEN: 'c',
       SLACK_BOT_TOKEN: 'd',
@@ -216,5 +219,101 @@ describe('config/example.yaml', () => {
     await expect(
       loadConfig(new URL('../../../config/example.yaml', import.meta.url).pathname, {}),
     ).rejects.toThrow('http.adminToken: environment variable MULTICHAT_ADMIN_TOKEN is not set');
+  });
+});
+
+describe('config errors never print a secret', () => {
+  // Each secret key of the config, as the path to put a bad value at (bridges need their other
+  // required keys so the only problem is the secret).
+  const ircNet = (extra: Record<string, unknown>) => ({
+    bridges: { irc: { networks: { libera: { host: 'irc.example', ...extra } } } },
+  });
+  const slack = (extra: Record<string, unknown>) => ({
+    bridges: { slack: { botToken: 'xoxb-ok', appToken: 'xapp-ok', ...extra } },
+  });
+  const cases: [string, (v: unknown) => Record<string, unknown>][] = [
+    ['http.adminToken', (v) => ({ http: { adminToken: v } })],
+    ['http.metricsToken', (v) => ({ http: { metricsToken: v } })],
+    ['bridges.discord.token', (v) => ({ bridges: { discord: { token: v } } })],
+    ['bridges.slack.botToken', (v) => slack({ botToken: v })],
+    ['bridges.slack.appToken', (v) => slack({ appToken: v })],
+    ['bridges.slack.signingSecret', (v) => slack({ signingSecret: v })],
+    ['bridges.irc.networks.libera.password', (v) => ircNet({ password: v })],
+    [
+      'bridges.irc.networks.libera.sasl.password',
+      (v) => ircNet({ sasl: { user: 'u', password: v } }),
+    ],
+    ['bridges.irc.networks.libera.nickserv.password', (v) => ircNet({ nickserv: { password: v } })],
+  ];
+  const values: [string, unknown][] = [
+    ['a number', 987654321],
+    ['an array', ['MTIzSECRETabc']],
+    ['a mapping', { nested: 'MTIzSECRETabc' }],
+  ];
+
+  for (const [key, build] of cases) {
+    for (const [kind, value] of values) {
+      it(`${key} given ${kind} names the key and the type, not the value`, () => {
+        const problems = problemsOf(() => parseConfig(build(value), {}));
+        expect(problems).toEqual([`${key}: expected string, got ${kind} (value hidden)`]);
+        const text = problems.join('\n');
+        expect(text).not.toContain('987654321');
+        expect(text).not.toContain('SECRET');
+      });
+    }
+  }
+
+  it('YAML turns `password: 123456` into a number: the error hides it', async () => {
+    const dir = await tempConfigDir();
+    const file = join(dir, 'irc.yaml');
+    await writeFile(
+      file,
+      'bridges:\n  irc:\n    networks:\n      libera:\n        host: irc.example\n' +
+        '        password: 123456\n',
+    );
+    const err = await loadConfig(file, {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigValidationError);
+    expect((err as Error).message).toContain(
+      'bridges.irc.networks.libera.password: expected string, got a number (value hidden)',
+    );
+    expect((err as Error).message).not.toContain('123456');
+  });
+
+  it('a secret nested under a wrongly typed parent is hidden too', () => {
+    const problems = problemsOf(() =>
+      parseConfig(ircNet({ sasl: [{ user: 'u', password: 'hunter2-SECRET' }] }), {}),
+    );
+    expect(problems.join('\n')).toContain('bridges.irc.networks.libera.sasl: expected object');
+    expect(problems.join('\n')).not.toContain('SECRET');
+  });
+
+  it('URL credentials never appear in an error', () => {
+    const problems = problemsOf(() =>
+      parseConfig({ store: { kind: 'postgres', url: ['postgres://u:pw-SECRET@h/db'] } }, {}),
+    );
+    expect(problems.join('\n')).toContain('store.url: expected string');
+    expect(problems.join('\n')).not.toContain('SECRET');
+  });
+
+  it('broken YAML around a secret is reported by position, without the line', async () => {
+    const dir = await tempConfigDir();
+    const file = join(dir, 'broken.yaml');
+    await writeFile(file, 'http:\n  adminToken: [hunter2-SECRET\n');
+    const err = await loadConfig(file, {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigFileError);
+    expect((err as Error).message).toMatch(/broken\.yaml: not valid YAML: .*line \d+, column \d+/);
+    expect((err as Error).message).not.toContain('SECRET');
+  });
+
+  it('http.adminToken and http.metricsToken need 32 characters; the error hides the token', () => {
+    expect(problemsOf(() => parseConfig({ http: { adminToken: 'short-SECRET' } }, {}))).toEqual([
+      'http.adminToken: expected length >= 32, got a string of 12 characters (value hidden)',
+    ]);
+    expect(problemsOf(() => parseConfig({ http: { metricsToken: 'x'.repeat(31) } }, {}))).toEqual([
+      'http.metricsToken: expected length >= 32, got a string of 31 characters (value hidden)',
+    ]);
+    expect(parseConfig({ http: { adminToken: 'a'.repeat(32) } }, {}).http.adminToken).toHaveLength(
+      32,
+    );
   });
 });

@@ -18,7 +18,7 @@ describe('logger redaction', () => {
   it('a logged config shows [Redacted] instead of tokens and passwords', () => {
     const config = parseConfig(
       {
-        http: { adminToken: 'admin-SECRET-1' },
+        http: { adminToken: 'admin-SECRET-1-0123456789abcdefghij' },
         store: { kind: 'postgres', url: 'postgres://u:pw-SECRET-2@h/db' },
         bridges: {
           discord: { token: 'discord-SECRET-3' },

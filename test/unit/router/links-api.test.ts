@@ -11,7 +11,7 @@ import { linkRequestsFromConfig } from '../../../src/bridges/runtime/index.js';
 import { tempDir } from '../../support/core.js';
 import { startHarness } from './harness.js';
 
-const ADMIN = 'links-admin-token-0123456789';
+const ADMIN = 'links-admin-token-0123456789abcdef';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const closers: (() => void)[] = [];
 afterAll(() => closers.forEach((c) => c()));

@@ -1,0 +1,62 @@
+/**
+ * Keeps secrets out of config error messages. A config error is printed to the terminal and
+ * often pasted into bug reports, so a value is shown only when neither its key nor any key
+ * inside it looks like a secret, and URLs lose their `user:password@` part.
+ */
+
+/** Key names whose values are secrets: token, botToken, password, signingSecret, apiKey, … */
+const SECRET_KEY = /token|password|passwd|secret|key|credential|auth/i;
+
+/** True when any key along `path` names a secret (e.g. `bridges.irc.networks.x.sasl.password`). */
+export function isSecretPath(path: readonly PropertyKey[]): boolean {
+  return path.some((part) => typeof part === 'string' && SECRET_KEY.test(part));
+}
+
+/**
+ * How a value found at `path` may appear in an error: its type only ("a number (value hidden)")
+ * under a secret key, else its JSON with nested secret keys hidden and URL credentials removed,
+ * cut to 80 characters.
+ */
+export function showValue(path: readonly PropertyKey[], value: unknown): string {
+  if (isSecretPath(path)) return `${describeType(value)} (value hidden)`;
+  const text = JSON.stringify(redactTree(value)) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** "a number", "an array", "a string of 5 characters", … (never the value itself). */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `a string of ${value.length} characters`;
+    case 'number':
+    case 'bigint':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    case 'object':
+      return 'a mapping';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+const HIDDEN = '(hidden)';
+
+/** A copy of `value` with secret-named keys' values replaced and URL credentials removed. */
+export function redactTree(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return stripUrlCredentials(value);
+  if (depth > 20 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactTree(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) ? HIDDEN : redactTree(v, depth + 1);
+  }
+  return out;
+}
+
+/** `postgres://user:pw@host/db` → `postgres://***@host/db`. */
+export function stripUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
+}

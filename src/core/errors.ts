@@ -49,6 +49,28 @@ export class ConflictError extends CoreError {
   readonly code = 'conflict';
 }
 
+/** A channel name matches several channels (names are not unique across peers): use an id. */
+export class AmbiguousNameError extends ConflictError {
+  constructor(
+    readonly channelName: string,
+    readonly ids: readonly string[],
+  ) {
+    super(`channel name '${channelName}' is ambiguous: ids ${ids.join(', ')}; use an id`);
+  }
+}
+
+/** A name for something new on this node is taken, or looks like a taken one (skeleton.ts). */
+export class NameTakenError extends ConflictError {
+  constructor(
+    readonly field: string,
+    /** Id of the channel or user that holds the name. */
+    readonly holder: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class PayloadTooLargeError extends CoreError {
   readonly code = 'payload_too_large';
   constructor(

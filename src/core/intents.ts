@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.js';
 import type { StateView } from './logics/types.js';
+import { reactionKeyProblem, requireName } from './names.js';
 import type { CoreLimits } from './options.js';
 import { makeContent, resourceIdOf, slotOf, uniqueNonce, utf8Length } from './resources.js';
 import type {
@@ -87,8 +88,8 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
       kind: 'channel',
       data: {
         channelId,
-        name: intent.name,
-        ...(intent.topic !== undefined && { topic: intent.topic }),
+        name: requireName('name', intent.name, 'channel name'),
+        ...(intent.topic !== undefined && { topic: requireName('topic', intent.topic, 'topic') }),
         creator: actor,
         settings: {
           encrypted: intent.encrypted ?? false,
@@ -251,6 +252,8 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     if (typeof intent.emoji !== 'string' || intent.emoji.length === 0) {
       throw new ValidationError('emoji', 'emoji must be a non-empty string');
     }
+    const emojiIssue = reactionKeyProblem(intent.emoji);
+    if (emojiIssue) throw new ValidationError('emoji', `emoji: ${emojiIssue}`);
     const reaction: Resource = {
       kind: 'reaction',
       data: {
@@ -284,7 +287,9 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
       kind: 'userProfile',
       data: {
         ...current,
-        ...(intent.username !== undefined && { username: intent.username }),
+        ...(intent.username !== undefined && {
+          username: requireName('username', intent.username, 'username'),
+        }),
         ...(intent.avatar !== undefined && { avatar: intent.avatar }),
         nonce: uniqueNonce(),
       },

@@ -13,7 +13,8 @@ import { createUnsignedEntry, type SealedEntry } from './log.js';
 import { BatchSigner, type LocalAppend } from './batch-signer.js';
 import { bridgedUserId, checkTransaction } from './logics/index.js';
 import { profileSigner } from './logics/authority.js';
-import { sanitizeUsername, validUsername } from './logics/profile.js';
+import { sanitizeUsername } from './logics/profile.js';
+import { checkNewChannelName, checkNewUsername } from './local-names.js';
 import {
   defaultLimits,
   silentLogger,
@@ -195,14 +196,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
   // --- users -------------------------------------------------------------------------------
 
   async createLocalUser(username: string): Promise<{ user: UserView; token: string }> {
-    if (typeof username !== 'string' || !validUsername(username)) {
-      throw new ValidationError(
-        'username',
-        'username must have 1 to 64 characters and no control characters',
-      );
-    }
-    const taken = this.findUserByName(username);
-    if (taken?.local && !taken.origin) throw new ConflictError(`username ${username} is taken`);
+    // NFC; 400 for a bad name, 409 for one taken or looking like a taken one.
+    username = checkNewUsername(this, username);
     const pair = generateKeyPair();
     const userId = pair.address as string as UserId;
     const profile: Resource = {
@@ -270,6 +265,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
       return { entry: '' as EntryId };
     }
     const signer = this.signerFor(actor);
+    if (intent.kind === 'createChannel') checkNewChannelName(this, intent.name);
     const completion = completeIntent(actor, intent, {
       state: this.internals.state,
       limits: this.internals.limits,

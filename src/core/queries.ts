@@ -1,5 +1,8 @@
 /** The read side of the node facade: views of users, channels, members, messages and logs. */
+import { AmbiguousNameError } from './errors.js';
 import { unseal } from './log.js';
+import { profileSigner } from './logics/authority.js';
+import { skeleton } from './skeleton.js';
 import type { NodeInternals } from './node.js';
 import type { ChannelRow, MemberRow, MessageRow, ProfileRow } from './store/projections.js';
 import type {
@@ -42,9 +45,51 @@ export abstract class CoreQueries {
     return row && this.q.views.channel(row);
   }
 
+  /** The one channel with this name; AmbiguousNameError when several have it. */
   findChannelByName(name: string): ChannelView | undefined {
-    const row = this.q.projections.channelByName.get(name) as ChannelRow | undefined;
-    return row && this.q.views.channel(row);
+    const found = this.findChannelsByName(name);
+    if (found.length > 1)
+      throw new AmbiguousNameError(
+        name,
+        found.map((c) => c.id),
+      );
+    return found[0];
+  }
+
+  /** Every channel with this name (NFC), oldest id first. */
+  findChannelsByName(name: string): ChannelView[] {
+    const rows = this.q.projections.channelsByName.all(name.normalize('NFC')) as ChannelRow[];
+    return rows.map((row) => this.q.views.channel(row));
+  }
+
+  /** Users whose names look like `name` (equal skeletons, skeleton.ts), this name included. */
+  usersLike(name: string): { id: UserId; username: string }[] {
+    const key = skeleton(name);
+    const all = this.q.projections.profileNames.all() as { user_id: UserId; username: string }[];
+    return all
+      .filter((row) => skeleton(row.username) === key)
+      .map((row) => ({ id: row.user_id, username: row.username }));
+  }
+
+  /** For each user given, the other users whose names look alike (skeleton.ts); one scan. */
+  lookalikesOf(users: readonly UserId[]): Map<UserId, { id: UserId; username: string }[]> {
+    const all = this.q.projections.profileNames.all() as { user_id: UserId; username: string }[];
+    const bySkeleton = new Map<string, { id: UserId; username: string }[]>();
+    for (const row of all) {
+      const key = skeleton(row.username);
+      const list = bySkeleton.get(key) ?? [];
+      list.push({ id: row.user_id, username: row.username });
+      bySkeleton.set(key, list);
+    }
+    const names = new Map(all.map((row) => [row.user_id, row.username]));
+    const out = new Map<UserId, { id: UserId; username: string }[]>();
+    for (const user of users) {
+      const name = names.get(user);
+      if (name === undefined) continue;
+      const others = (bySkeleton.get(skeleton(name)) ?? []).filter((o) => o.id !== user);
+      if (others.length > 0) out.set(user, others);
+    }
+    return out;
   }
 
   listChannels(): ChannelView[] {
@@ -126,6 +171,28 @@ export abstract class CoreQueries {
 
   channelHeads(channel: ChannelId): EntryId[] {
     return this.q.log.channelHeads(channel);
+  }
+
+  channelsReadableBy(keys: ReadonlySet<Address>): Set<ChannelId> {
+    const readable = new Set<ChannelId>();
+    if (keys.size === 0) return readable;
+    for (const [channel, signer] of this.privateMemberSigners()) {
+      if (keys.has(signer)) readable.add(channel);
+    }
+    return readable;
+  }
+
+  /** Each non-public channel with the signing key of each of its current members. */
+  protected *privateMemberSigners(): Generator<[ChannelId, Address]> {
+    for (const row of this.q.projections.channels.all() as ChannelRow[]) {
+      if (row.visibility === 'public') continue;
+      for (const member of this.q.projections.members.all(row.channel_id) as MemberRow[]) {
+        if (member.role === 'banned') continue;
+        const profile = this.q.state.profile(member.user_id);
+        const signer = profile && profileSigner(profile);
+        if (signer) yield [row.channel_id, signer];
+      }
+    }
   }
 
   /** An entry with the content its resources point to, where that content still exists. */

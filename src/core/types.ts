@@ -452,7 +452,12 @@ export interface MultichatNode {
   getUser(id: UserId): UserView | undefined;
   findUserByName(username: string): UserView | undefined;
   getChannel(id: ChannelId): ChannelView | undefined;
+  /** The channel with this name; AmbiguousNameError (409) when several channels have it. */
   findChannelByName(name: string): ChannelView | undefined;
+  /** Every channel with this name: names are unique per node, not across the network. */
+  findChannelsByName(name: string): ChannelView[];
+  /** For each user given, the other users whose names look alike (docs/protocol.md, "Names"). */
+  lookalikesOf(users: readonly UserId[]): Map<UserId, { id: UserId; username: string }[]>;
   listChannels(): ChannelView[];
   listMembers(channel: ChannelId): MemberView[];
   roleOf(channel: ChannelId, user: UserId): Role | undefined;

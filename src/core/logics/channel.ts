@@ -1,7 +1,25 @@
 /** channelLogic: who may create a channel and change its settings. */
-import { firstRefusal, refuse, type ResourceLogic } from './types.js';
+import { nameProblem } from '../names.js';
+import type { ChannelData } from '../types.js';
+import { firstRefusal, refuse, type ResourceLogic, type Verdict } from './types.js';
 
 export const MAX_CHANNEL_NAME = 80;
+export const MAX_TOPIC = 1024;
+
+/** Name and topic rules (names.ts), for a new channel and for a replacement alike. */
+function checkNames(data: ChannelData): Verdict {
+  if (data.name.length < 1 || data.name.length > MAX_CHANNEL_NAME) {
+    return refuse('channel.name', `a channel name has 1 to ${MAX_CHANNEL_NAME} characters`);
+  }
+  const nameIssue = nameProblem(data.name, 'channel name');
+  if (nameIssue) return refuse('name.invalid', `channel name: ${nameIssue}`);
+  if (data.topic === undefined) return undefined;
+  if (data.topic.length > MAX_TOPIC) {
+    return refuse('channel.topic', `a topic has at most ${MAX_TOPIC} characters`);
+  }
+  const topicIssue = nameProblem(data.topic, 'topic');
+  return topicIssue ? refuse('name.invalid', `topic: ${topicIssue}`) : undefined;
+}
 
 export const channelLogic: ResourceLogic<'channel'> = {
   onCreate(data, ctx, state) {
@@ -10,7 +28,7 @@ export const channelLogic: ResourceLogic<'channel'> = {
     );
     if (replacing) {
       return state.role(data.channelId, ctx.tx.actor) === 'admin'
-        ? undefined
+        ? checkNames(data)
         : refuse('channel.manage', 'only a channel admin may change its settings');
     }
     return firstRefusal(
@@ -28,10 +46,7 @@ export const channelLogic: ResourceLogic<'channel'> = {
           ? refuse('permissions.createChannel', 'this user may not create channels')
           : undefined;
       },
-      () =>
-        data.name.length >= 1 && data.name.length <= MAX_CHANNEL_NAME
-          ? undefined
-          : refuse('channel.name', `a channel name has 1 to ${MAX_CHANNEL_NAME} characters`),
+      () => checkNames(data),
       () =>
         data.settings.retentionSeconds === undefined || data.settings.retentionSeconds > 0
           ? undefined

@@ -2,6 +2,7 @@
  * messageLogic, editLogic, redactionLogic, reactionLogic: who may send, edit, delete and react,
  * and the limits on what they send.
  */
+import { reactionKeyProblem } from '../names.js';
 import { roleRank } from '../resources.js';
 import type { ChannelId, MessageId, UserId } from '../types.js';
 import { firstRefusal, refuse, type ResourceLogic, type StateView, type Verdict } from './types.js';
@@ -105,8 +106,6 @@ export const redactionLogic: ResourceLogic<'redaction'> = {
   },
 };
 
-export const MAX_EMOJI_LENGTH = 64;
-
 export const reactionLogic: ResourceLogic<'reaction'> = {
   onCreate(data, ctx, state) {
     const target = state.message(data.message);
@@ -120,10 +119,10 @@ export const reactionLogic: ResourceLogic<'reaction'> = {
           ? undefined
           : refuse('reaction.message', `message ${data.message} cannot be reacted to`),
       () => mustBeMember(data.channel, data.user, state, 'reaction'),
-      () =>
-        data.emoji.length >= 1 && data.emoji.length <= MAX_EMOJI_LENGTH
-          ? undefined
-          : refuse('reaction.emoji', `an emoji has 1 to ${MAX_EMOJI_LENGTH} characters`),
+      () => {
+        const issue = reactionKeyProblem(data.emoji);
+        return issue ? refuse('reaction.emoji', issue) : undefined;
+      },
     );
   },
   onConsume(data, ctx) {

@@ -1,6 +1,7 @@
 /** userProfileLogic: only the key or its controller may create or replace a profile. */
 import { bridgedUserId, profileSigner } from './authority.js';
 import { firstRefusal, refuse, type ResourceLogic } from './types.js';
+import { nameProblem, sanitizeExternalName } from '../names.js';
 import { slotOf } from '../resources.js';
 
 const MAX_USERNAME = 64;
@@ -28,13 +29,10 @@ export const userProfileLogic: ResourceLogic<'userProfile'> = {
           ? undefined
           : refuse('profile.identity', 'a bridged profile needs a controller and an origin');
       },
-      () =>
-        validUsername(data.username)
-          ? undefined
-          : refuse(
-              'profile.username',
-              `a username has 1 to ${MAX_USERNAME} characters and no control characters`,
-            ),
+      () => {
+        const issue = usernameProblem(data.username);
+        return issue ? refuse(issue.rule, issue.message) : undefined;
+      },
       () => {
         const live = state.live(slotOf({ kind: 'userProfile', data }));
         const replaced = live.every((id) => ctx.consumed.some((c) => c.id === id));
@@ -51,26 +49,27 @@ export const userProfileLogic: ResourceLogic<'userProfile'> = {
   },
 };
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+/** Why `name` is not a username (rule and message), or undefined. */
+export function usernameProblem(name: string): { rule: string; message: string } | undefined {
+  if (name.length < 1 || [...name].length > MAX_USERNAME || name.trim() !== name) {
+    return {
+      rule: 'profile.username',
+      message: `a username has 1 to ${MAX_USERNAME} characters and no spaces at its ends`,
+    };
+  }
+  const issue = nameProblem(name, 'username');
+  return issue ? { rule: 'name.invalid', message: `username: ${issue}` } : undefined;
+}
 
 export function validUsername(name: string): boolean {
-  return (
-    name.length >= 1 &&
-    [...name].length <= MAX_USERNAME &&
-    name.search(CONTROL_CHARACTERS) === -1 &&
-    name.trim() === name
-  );
+  return usernameProblem(name) === undefined;
 }
 
 /**
- * Turns a name from another network into a valid username: control characters dropped, trimmed,
- * cut to the longest allowed; `fallback` when nothing is left.
+ * Turns a name from another network into a valid username: forbidden characters replaced
+ * (names.ts), NFC, trimmed, cut to the longest allowed; `fallback` when nothing is left.
  */
 export function sanitizeUsername(name: string, fallback: string): string {
-  const cleaned = [...name.replace(CONTROL_CHARACTERS, '').trim()]
-    .slice(0, MAX_USERNAME)
-    .join('')
-    .trim();
-  return cleaned.length > 0 ? cleaned : fallback.slice(0, MAX_USERNAME);
+  const cleaned = [...sanitizeExternalName(name)].slice(0, MAX_USERNAME).join('').trim();
+  return cleaned.length > 0 ? cleaned : sanitizeExternalName(fallback).slice(0, MAX_USERNAME);
 }

@@ -148,9 +148,15 @@ export function prepareProjections(db: Db) {
     channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.channel_id = ?`),
     /** The channel without its member count: what logics read on every transaction. */
     channelData: db.prepare(`SELECT c.*, 0 AS members FROM channels c WHERE c.channel_id = ?`),
-    channelByName: db.prepare(
-      `SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.name = ? ORDER BY c.channel_id LIMIT 1`,
+    /**
+     * Every channel with this name: names are not unique across the network (peers create
+     * channels too), so a caller must see them all to refuse an ambiguous name (queries.ts).
+     */
+    channelsByName: db.prepare(
+      `SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.name = ? ORDER BY c.channel_id LIMIT 50`,
     ),
+    /** Id and name of every profile: the look-alike check scans them (skeleton.ts). */
+    profileNames: db.prepare('SELECT user_id, username FROM profiles'),
     channels: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels c ORDER BY c.name, c.channel_id`),
     channelIds: db.prepare('SELECT channel_id FROM channels').pluck(),
     retentionChannels: db.prepare(

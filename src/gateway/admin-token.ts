@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AdminTokenTooShortError } from './errors.js';
+
+/** Shortest admin token accepted, from the config or the file (a generated one has 43). */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /** Where the generated admin token lives unless `http.adminToken` is configured. */
 export function adminTokenPath(dataDir: string): string {
@@ -21,8 +25,11 @@ export async function ensureAdminToken(
   if (configured !== undefined) return { token: configured, source: { kind: 'config' } };
   const path = adminTokenPath(dataDir);
   const existing = await readToken(path);
-  if (existing !== undefined)
+  if (existing !== undefined) {
+    if (existing.length < MIN_ADMIN_TOKEN_LENGTH)
+      throw new AdminTokenTooShortError(path, MIN_ADMIN_TOKEN_LENGTH);
     return { token: existing, source: { kind: 'file', path, created: false } };
+  }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const token = randomBytes(32).toString('base64url');
   try {

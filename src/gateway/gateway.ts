@@ -8,6 +8,7 @@ import { loadOrCreateNodeKey } from '../core/identity.js';
 import { createP2P, type P2P } from '../core/p2p/index.js';
 import type { MultichatNode } from '../core/types.js';
 import { ensureAdminToken, type AdminTokenSource } from './admin-token.js';
+import { secureDataDir, withPrivateUmask } from './data-dir.js';
 import type { GatewayConfig } from './config/index.js';
 import { createApp, type RouteModule } from './http/app.js';
 import { linkOpenApiPaths, linkRoutes } from './http/routes/links.js';
@@ -37,12 +38,29 @@ export interface StartOptions {
 
 /**
  * Starts the gateway: the Multichat node, then the HTTP API. Blocks until both listen. On a
- * failure after the node started, the node is stopped before the error is rethrown.
+ * failure after the node started, the node is stopped before the error is rethrown. The data
+ * dir is made 0700 and its database and key files 0600 first (a warning per fixed mode).
  */
 export async function startGateway(
   config: GatewayConfig,
   logger: Logger,
   options: StartOptions = {},
+): Promise<RunningGateway> {
+  const dataDir = config.node.dataDir;
+  // Before anything opens a file in it: SQLite gives a new -wal file the database's mode.
+  secureDataDir(dataDir, logger);
+  return withPrivateUmask(async () => {
+    const gateway = await startServices(config, logger, options);
+    // Files created during the start, and any an older version left behind.
+    secureDataDir(dataDir, logger);
+    return gateway;
+  });
+}
+
+async function startServices(
+  config: GatewayConfig,
+  logger: Logger,
+  options: StartOptions,
 ): Promise<RunningGateway> {
   const dataDir = config.node.dataDir;
   const node = await createNode({ dataDir, logger: logger.child({ module: 'core' }) });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -235,5 +235,119 @@ describe('multichat one-shot commands', () => {
     const again = await runCli(['keygen', '--out', out]);
     expect(again.code).toBe(1);
     expect(again.output).toMatch(/not overwriting/);
+  });
+});
+
+describe('data dir modes (issue 15)', () => {
+  /** Writes a loopback config for `dataDir` on a fresh port; returns its path and the URL. */
+  async function modesConfig(name: string, dataDir: string): Promise<[string, string]> {
+    const httpPort = await freePort();
+    const cfg = join(dir, `${name}.yaml`);
+    await writeFile(
+      cfg,
+      `node: { dataDir: ${dataDir}, listen: ["/ip4/127.0.0.1/tcp/0"], mdns: false }\n` +
+        `http: { host: 127.0.0.1, port: ${httpPort} }\nlog: { level: info, format: json }\n`,
+    );
+    return [cfg, `http://127.0.0.1:${httpPort}`];
+  }
+
+  const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+
+  /** Starts the gateway under umask 022 (the usual default) and runs `check` while it runs. */
+  async function withGateway(cfg: string, base: string, check: (run: Run) => Promise<void>) {
+    const before = process.umask(0o022);
+    const run = spawnCli(['start', '--config', cfg]);
+    process.umask(before);
+    try {
+      await waitHealthy(base, run);
+      await check(run);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect(await run.exited).toBe(0);
+  }
+
+  /** Every private file of a running gateway: 0600; the dir: 0700. */
+  async function expectPrivate(dataDir: string): Promise<void> {
+    expect(await modeOf(dataDir)).toBe(0o700);
+    // The core database keeps no -shm (exclusive locking); the mapping database has both.
+    for (const name of [
+      'multichat.db',
+      'multichat.db-wal',
+      'mapping.db',
+      'mapping.db-wal',
+      'mapping.db-shm',
+      'node.key',
+      'admin-token',
+    ]) {
+      expect(await modeOf(join(dataDir, name)), name).toBe(0o600);
+    }
+  }
+
+  it('a fresh data dir is 0700 and every database, WAL and key file 0600', async () => {
+    const dataDir = join(dir, 'fresh-modes');
+    const [cfg, base] = await modesConfig('fresh-modes', dataDir);
+    await withGateway(cfg, base, async (run) => {
+      // A local user: its seed is what multichat.db must not show other users.
+      const admin = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
+      const res = await fetch(`${base}/api/v1/users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'modes' }),
+      });
+      expect(res.status).toBe(201);
+      await expectPrivate(dataDir);
+      expect(run.output()).not.toContain('mode fixed');
+    });
+  });
+
+  it('an existing 0755 dir with a 0644 database and token is fixed, with a warning', async () => {
+    const dataDir = join(dir, 'open-modes');
+    await mkdir(dataDir, { mode: 0o755 });
+    await chmod(dataDir, 0o755);
+    // A database an older version left world-readable.
+    const node = await createNode({ dataDir, sweepIntervalMs: 0 });
+    await node.createLocalUser('old');
+    await node.stop();
+    await chmod(join(dataDir, 'multichat.db'), 0o644);
+    await writeFile(join(dataDir, 'admin-token'), `${'t'.repeat(43)}\n`, { mode: 0o644 });
+    await chmod(join(dataDir, 'admin-token'), 0o644);
+    expect(await modeOf(join(dataDir, 'multichat.db'))).toBe(0o644);
+
+    const [cfg, base] = await modesConfig('open-modes', dataDir);
+    await withGateway(cfg, base, async (run) => {
+      await expectPrivate(dataDir);
+      const warnings = run
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('mode fixed'))
+        .map((l) => JSON.parse(l) as { path: string; mode: string; fixedTo: string });
+      expect(warnings).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ path: dataDir, mode: '0755', fixedTo: '0700' }),
+          expect.objectContaining({
+            path: join(dataDir, 'multichat.db'),
+            mode: '0644',
+            fixedTo: '0600',
+          }),
+          expect.objectContaining({
+            path: join(dataDir, 'admin-token'),
+            mode: '0644',
+            fixedTo: '0600',
+          }),
+        ]),
+      );
+    });
+  });
+
+  it('a hand-written admin-token file shorter than 32 characters is refused', async () => {
+    const dataDir = join(dir, 'short-token');
+    await mkdir(dataDir, { mode: 0o700 });
+    await writeFile(join(dataDir, 'admin-token'), 'short\n', { mode: 0o600 });
+    const [cfg] = await modesConfig('short-token', dataDir);
+    const res = await runCli(['start', '--config', cfg]);
+    expect(res.code).toBe(1);
+    expect(res.output).toContain('the admin token must be at least 32 characters');
+    expect(res.output).not.toContain('short\\n');
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Links between Multichat channels and external targets, for the HTTP API, the CLI and the
- * `links:` config section. A link names a channel by id or name; a name that does not exist yet
+ * `links:` config section. A link names a channel by id or name and stores the id it resolved to,
+ * so a same-named channel arriving later changes nothing; a name that does not exist yet
  * becomes a new public channel created by the gateway's own bridged profile ("gateway", origin
  * `multichat/gateway`), so no native user has to exist before bridging starts.
  */
+import { AmbiguousNameError } from '../../core/errors.js';
 import type { ChannelView, UserView } from '../../core/types.js';
 import { LinkExistsError } from '../../mapping/index.js';
 import type { Link, LinkId, LinkTarget } from '../../mapping/types.js';
@@ -129,7 +131,7 @@ export class LinkManager {
     if (typeof ref !== 'string' || ref.length === 0) {
       throw new InvalidLinkError('channel', 'channel must be a channel id or name');
     }
-    const found = node.getChannel(ref as ChannelView['id']) ?? node.findChannelByName(ref);
+    const found = node.getChannel(ref as ChannelView['id']) ?? (await this.channelNamed(ref));
     if (found) return found;
     if (!create) throw new InvalidLinkError('channel', `no channel has the id or name "${ref}"`);
     const owner = await this.gatewayUser();
@@ -141,6 +143,34 @@ export class LinkManager {
     if (!result.channel)
       throw new InvalidLinkError('channel', `channel "${ref}" could not be created`);
     return result.channel;
+  }
+
+  /**
+   * The channel a name means for a link. A link stores the channel's id, so a name is resolved
+   * once, when the link is made. Names are unique per node but not across peers, so when several
+   * channels have it, the one this gateway already links (a config entry naming the channel
+   * again for another network) wins, then the one a user of this node created; any other tie
+   * is refused (409 naming the ids), never settled by the lowest id: a stranger could squat it.
+   */
+  private async channelNamed(name: string): Promise<ChannelView | undefined> {
+    const { node } = this.ctx;
+    const named = node.findChannelsByName(name);
+    if (named.length <= 1) return named[0];
+    const linked = new Set((await this.ctx.store.links.list()).map((l) => l.channel as string));
+    const ours = (ch: ChannelView) => node.getUser(ch.creator)?.local === true;
+    for (const prefer of [(ch: ChannelView) => linked.has(ch.id), ours]) {
+      const preferred = named.filter(prefer);
+      if (preferred.length === 1) return preferred[0];
+      if (preferred.length > 1)
+        throw new AmbiguousNameError(
+          name,
+          preferred.map((ch) => ch.id),
+        );
+    }
+    throw new AmbiguousNameError(
+      name,
+      named.map((ch) => ch.id),
+    );
   }
 
   private gatewayUser(): Promise<UserView> {

@@ -3,7 +3,10 @@ import { z } from 'zod';
 /** One entry of `links`: a Multichat channel and the external channels it mirrors. */
 export const linkSchema = z
   .object({
-    /** Multichat channel name (created if missing) or id. */
+    /**
+     * Multichat channel id, or name (created if missing). A name is resolved to an id once, when
+     * the link is first made, and the link keeps that id (bridges/runtime/links.ts).
+     */
     channel: z.string().min(1),
     irc: z
       .object({ network: z.string().min(1), channel: z.string().min(1) })

@@ -1,15 +1,35 @@
 import { z } from 'zod';
+import { codePointLabel, forbiddenCharacter, type NameKind } from '../../core/names.js';
 
 /**
  * Request bodies and query strings of the API. The routes validate with these and the OpenAPI
  * document is generated from them, so the two cannot drift.
  */
 
-export const createUserBody = z.strictObject({ username: z.string().min(1).max(64) });
+/**
+ * A string checked by the name rules (docs/protocol.md, "Names"): the 400 names the field and the
+ * first forbidden character's code point. The core stores the NFC form.
+ */
+function nameString(kind: NameKind, min: number, max: number) {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .superRefine((text, ctx) => {
+      const cp = forbiddenCharacter(text, kind);
+      if (cp === undefined) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: `a ${kind} may not contain ${codePointLabel(cp)} (control, bidi, invisible or unpaired character)`,
+      });
+    });
+}
+
+export const createUserBody = z.strictObject({ username: nameString('username', 1, 64) });
 
 export const updateProfileBody = z
   .strictObject({
-    username: z.string().min(1).max(64).optional(),
+    username: nameString('username', 1, 64).optional(),
     avatar: z.string().min(1).max(2048).optional(),
   })
   .refine((b) => b.username !== undefined || b.avatar !== undefined, {
@@ -18,8 +38,8 @@ export const updateProfileBody = z
   });
 
 export const createChannelBody = z.strictObject({
-  name: z.string().min(1).max(80),
-  topic: z.string().max(1024).optional(),
+  name: nameString('channel name', 1, 80),
+  topic: nameString('topic', 0, 1024).optional(),
   encrypted: z.boolean().optional(),
   retentionSeconds: z.number().int().positive().optional(),
   visibility: z.enum(['public', 'private']).optional(),

@@ -42,12 +42,20 @@ export function messageJson(m: MessageView): MessageJson {
   return out;
 }
 
-export function userJson(u: UserView): Record<string, unknown> {
+/**
+ * A user; `lookalikeOf` lists the other users whose names look alike (docs/protocol.md, "Names"),
+ * so a client can warn before someone is mistaken for someone else. Absent when there are none.
+ */
+export function userJson(
+  u: UserView,
+  lookalikeOf?: readonly { id: string; username: string }[],
+): Record<string, unknown> {
   return {
     id: u.id,
     username: u.username,
     avatar: u.avatar ?? null,
     ...(u.origin ? { origin: { ...u.origin } } : {}),
+    ...(lookalikeOf?.length ? { lookalikeOf: lookalikeOf.map((o) => ({ ...o })) } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { readBody } from '../body.js';
 import { requireUser, type AppDeps, type AppEnv } from '../context.js';
 import { createChannelBody, roleBody } from '../schemas.js';
 import { channelJson, userJson } from '../views.js';
-import { canRead, channelOr404 } from './lookup.js';
+import { channelOr404, mayView } from './lookup.js';
 
 /** Channels and membership: create, list, join, leave, set a member's role. */
 export function channelRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -14,61 +14,62 @@ export function channelRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post('/channels', async (c) => {
     const me = requireUser(c);
     const body = await readBody(c, createChannelBody);
+    // A name this node knows already is refused (409 naming the channel): see local-names.ts.
     const result = await node.submit(me.id, { kind: 'createChannel', ...body });
-    const channel = result.channel ?? node.findChannelByName(body.name);
-    return c.json(channel ? withRole(channel, 'admin') : {}, 201);
+    return c.json(result.channel ? withRole(result.channel, 'admin') : {}, 201);
   });
 
   // Users see public channels and those they belong to; the admin token sees every channel.
   app.get('/channels', (c) => {
     const auth = c.get('auth');
-    const channels = node.listChannels().filter((ch) => {
-      if (auth.kind === 'admin' || ch.visibility === 'public') return true;
-      return canRead(node, ch.id, auth.user.id);
-    });
+    const channels = node.listChannels().filter((ch) => mayView(node, ch, auth));
     const me = auth.kind === 'user' ? auth.user.id : undefined;
     return c.json({
       channels: channels.map((ch) => withRole(ch, me && (node.roleOf(ch.id, me) ?? null))),
     });
   });
 
+  // Private channels are 404 to non-members (lookup.ts); the admin token reads any channel.
   app.get('/channels/:id', (c) => {
-    const me = requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
-    return c.json(withRole(channel, node.roleOf(channel.id, me.id) ?? null));
+    const auth = c.get('auth');
+    const channel = channelOr404(node, c.req.param('id'), auth);
+    const role = auth.kind === 'user' ? (node.roleOf(channel.id, auth.user.id) ?? null) : null;
+    return c.json(withRole(channel, role));
   });
 
   app.post('/channels/:id/join', async (c) => {
     const me = requireUser(c);
     const id = c.req.param('id');
     // A channel is addressed by its id: one this node has never seen is fetched from peers.
-    if (!node.getChannel(id as ChannelId) && !node.findChannelByName(id)) {
+    if (!node.getChannel(id as ChannelId) && node.findChannelsByName(id).length === 0) {
       await deps.status.p2p?.fetchChannel?.(id).catch(() => undefined);
     }
-    const channel = channelOr404(node, id);
+    const channel = channelOr404(node, id, c.get('auth'));
     await node.submit(me.id, { kind: 'joinChannel', channel: channel.id });
     return c.json(withRole(node.getChannel(channel.id) ?? channel, node.roleOf(channel.id, me.id)));
   });
 
   app.post('/channels/:id/leave', async (c) => {
     const me = requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
+    const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     await node.submit(me.id, { kind: 'leaveChannel', channel: channel.id });
     return c.json(withRole(node.getChannel(channel.id) ?? channel, null));
   });
 
   app.get('/channels/:id/members', (c) => {
-    requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
-    const members = node
-      .listMembers(channel.id)
-      .map((m) => ({ user: userJson(m.user), role: m.role }));
+    const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
+    const listed = node.listMembers(channel.id);
+    const lookalikes = node.lookalikesOf(listed.map((m) => m.user.id));
+    const members = listed.map((m) => ({
+      user: userJson(m.user, lookalikes.get(m.user.id)),
+      role: m.role,
+    }));
     return c.json({ members });
   });
 
   app.put('/channels/:id/members/:userId', async (c) => {
     const me = requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
+    const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     const user = c.req.param('userId') as UserId;
     const { role } = await readBody(c, roleBody);
     await node.submit(me.id, { kind: 'setRole', channel: channel.id, user, role });

@@ -1,4 +1,4 @@
-import { IntentRejectedError, NotFoundError } from '../../../core/errors.js';
+import { AmbiguousNameError, IntentRejectedError, NotFoundError } from '../../../core/errors.js';
 import type {
   ChannelId,
   ChannelView,
@@ -8,10 +8,34 @@ import type {
   Role,
   UserId,
 } from '../../../core/types.js';
+import type { Auth } from '../context.js';
 
-/** A channel by id, or by name as a convenience for scripts (`/channels/general/messages`). */
-export function channelOr404(node: MultichatNode, idOrName: string): ChannelView {
-  const channel = node.getChannel(idOrName as ChannelId) ?? node.findChannelByName(idOrName);
+/**
+ * Whether the caller may see that the channel exists (its name, topic, creator, members): the
+ * admin token always; a user for a public channel, or a private one they belong to.
+ */
+export function mayView(node: MultichatNode, channel: ChannelView, auth: Auth): boolean {
+  if (auth.kind === 'admin' || channel.visibility === 'public') return true;
+  return canRead(node, channel.id, auth.user.id);
+}
+
+/**
+ * A channel by id, or by name as a convenience for scripts (`/channels/general/messages`). A
+ * private channel the caller may not see is 404 like a missing one, so its existence is not
+ * revealed. A name held by several channels the caller sees is refused (409 naming the ids):
+ * names are unique per node but not across peers, and the oldest id must not win, or a stranger
+ * could squat a name.
+ */
+export function channelOr404(node: MultichatNode, idOrName: string, auth: Auth): ChannelView {
+  const byId = node.getChannel(idOrName as ChannelId);
+  if (byId && mayView(node, byId, auth)) return byId;
+  const named = node.findChannelsByName(idOrName).filter((ch) => mayView(node, ch, auth));
+  if (named.length > 1)
+    throw new AmbiguousNameError(
+      idOrName,
+      named.map((ch) => ch.id),
+    );
+  const channel = named[0];
   if (!channel) throw new NotFoundError('channel', idOrName);
   return channel;
 }

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { ValidationError } from '../../../core/errors.js';
+import { reactionKeyProblem } from '../../../core/names.js';
 import type { MessageId } from '../../../core/types.js';
 import { readBody, readQuery } from '../body.js';
 import { requireUser, type AppDeps, type AppEnv } from '../context.js';
@@ -14,7 +16,7 @@ export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.post(base, async (c) => {
     const me = requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
+    const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     const body = await readBody(c, sendMessageBody);
     const result = await node.submit(me.id, {
       kind: 'sendMessage',
@@ -30,7 +32,7 @@ export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get(base, (c) => {
     const me = requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
+    const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     requireMember(node, channel, me.id);
     const q = readQuery(c, listMessagesQuery);
     const messages = node.listMessages(channel.id, {
@@ -43,14 +45,14 @@ export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get(`${base}/:mid`, (c) => {
     const me = requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
+    const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     requireMember(node, channel, me.id);
     return c.json(messageJson(messageOr404(node, channel, c.req.param('mid'))));
   });
 
   app.patch(`${base}/:mid`, async (c) => {
     const me = requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
+    const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     const message = messageOr404(node, channel, c.req.param('mid'));
     const { text } = await readBody(c, editMessageBody);
     const result = await node.submit(me.id, { kind: 'editMessage', message: message.id, text });
@@ -59,22 +61,26 @@ export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.delete(`${base}/:mid`, async (c) => {
     const me = requireUser(c);
-    const channel = channelOr404(node, c.req.param('id'));
+    const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     const message = messageOr404(node, channel, c.req.param('mid'));
     await node.submit(me.id, { kind: 'redactMessage', message: message.id });
     return c.body(null, 204);
   });
 
-  // hono hands the path parameter already percent-decoded, so `%F0%9F%91%8D` arrives as 👍.
+  // hono hands the path parameter already percent-decoded, so `%F0%9F%91%8D` arrives as 👍 and
+  // `%00` as NUL: the key is checked before anything else (names.ts, an emoji or a :shortcode:).
   for (const [method, kind] of [
     ['put', 'react'],
     ['delete', 'unreact'],
   ] as const) {
     app[method](`${base}/:mid/reactions/:emoji`, async (c) => {
       const me = requireUser(c);
-      const channel = channelOr404(node, c.req.param('id'));
+      const emoji = c.req.param('emoji');
+      const issue = reactionKeyProblem(emoji);
+      if (issue) throw new ValidationError('emoji', `emoji: ${issue}`);
+      const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
       const message = messageOr404(node, channel, c.req.param('mid'));
-      await node.submit(me.id, { kind, message: message.id, emoji: c.req.param('emoji') });
+      await node.submit(me.id, { kind, message: message.id, emoji });
       return c.body(null, 204);
     });
   }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { NotFoundError } from '../../../core/errors.js';
-import type { UserId } from '../../../core/types.js';
+import type { UserId, UserView } from '../../../core/types.js';
 import { readBody } from '../body.js';
 import { requireAdmin, requireUser, type AppDeps, type AppEnv } from '../context.js';
 import { createUserBody, updateProfileBody } from '../schemas.js';
@@ -11,6 +11,7 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
   const { node } = deps;
   const app = new Hono<AppEnv>();
 
+  // 400 for a name with control, bidi or invisible characters; 409 when taken or look-alike.
   app.post('/users', async (c) => {
     requireAdmin(c);
     const { username } = await readBody(c, createUserBody);
@@ -18,13 +19,13 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ id: user.id, username: user.username, token }, 201);
   });
 
-  app.get('/users/me', (c) => c.json(userJson(requireUser(c))));
+  app.get('/users/me', (c) => c.json(withLookalikes(requireUser(c))));
 
   app.patch('/users/me', async (c) => {
     const me = requireUser(c);
     const body = await readBody(c, updateProfileBody);
     await node.submit(me.id, { kind: 'updateProfile', ...body });
-    return c.json(userJson(node.getUser(me.id) ?? me));
+    return c.json(withLookalikes(node.getUser(me.id) ?? me));
   });
 
   // Reading a profile acts as nobody, so the admin token may do it too.
@@ -32,8 +33,12 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const user = node.getUser(id as UserId);
     if (!user) throw new NotFoundError('user', id);
-    return c.json(userJson(user));
+    return c.json(withLookalikes(user));
   });
+
+  function withLookalikes(user: UserView): Record<string, unknown> {
+    return userJson(user, node.lookalikesOf([user.id]).get(user.id));
+  }
 
   return app;
 }

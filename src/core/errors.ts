@@ -139,3 +139,28 @@ export class StoreFormatError extends CoreError {
 export class StoreBusyError extends CoreError {
   readonly code = 'store_busy';
 }
+
+/** A clock value is malformed or out of range (see hlc.ts): nothing adopted it. */
+export class ClockRangeError extends LogError {
+  readonly code = 'hlc_range';
+}
+
+/**
+ * The store holds an entry whose clock value is malformed or far in the future (written by a
+ * version that did not bound clocks): the node refuses to start on it rather than adopt it.
+ */
+export class StoredClockError extends CoreError {
+  readonly code = 'store_clock';
+  constructor(
+    readonly entries: readonly {
+      id: string;
+      author: string;
+      seq: number;
+      wall: unknown;
+      counter: unknown;
+    }[],
+    message: string,
+  ) {
+    super(message);
+  }
+}

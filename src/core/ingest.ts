@@ -3,11 +3,14 @@
  * contiguous run is authenticated by its hash chain and the newest signature in it (authors sign
  * only the last entry of a batch). An entry waits (never dropped) while it has no signed
  * successor yet, or an earlier entry of its log, a causal dependency or a resource it consumes
- * is missing; it is refused, and never stored, when its chain, signature, clock,
- * content or any resource logic is wrong.
+ * is missing, or its clock is ahead of ours by more than the skew window (it waits until it is
+ * due; see hlc.ts); it is refused, and never stored, when a field is malformed, its clock is
+ * beyond the hold bound, or its chain, signature, causality, content or any resource logic is
+ * wrong.
  */
-import { compareHlc } from './hlc.js';
-import { seal, type SealedEntry } from './log.js';
+import { FutureHolds } from './future-holds.js';
+import { compareHlc, MAX_HOLD_MS, MAX_SKEW_MS } from './hlc.js';
+import { entryShapeProblem, seal, type SealedEntry } from './log.js';
 import { PendingLogs, type Pending } from './pending-logs.js';
 import { checkTransaction } from './logics/index.js';
 import type { TxContext } from './logics/types.js';
@@ -42,15 +45,32 @@ interface Call {
 const CHUNK = 2048;
 
 type Outcome =
-  { kind: 'applied' } | { kind: 'wait' } | { kind: 'reject'; reason: string; rule: string };
+  | { kind: 'applied' }
+  | { kind: 'wait'; due?: number }
+  | { kind: 'reject'; reason: string; rule: string };
 
 export class Ingestor {
   private readonly pending = new PendingLogs();
+  private readonly future: FutureHolds;
+  /** How the last call wrote entries: a held entry that falls due is written the same way. */
+  private lastWrite: WriteEntry | undefined;
 
   constructor(
     private readonly q: NodeInternals,
     private readonly publisher: EventPublisher,
-  ) {}
+  ) {
+    this.future = new FutureHolds(q.now, () => {
+      if (!this.lastWrite) return;
+      this.ingest([], this.lastWrite).catch((error: unknown) =>
+        q.logger.warn({ err: (error as Error).message }, 'ingest: applying due entries failed'),
+      );
+    });
+  }
+
+  /** Stops the wake-up timer of entries held for their time (the node is closing). */
+  stop(): void {
+    this.future.stop();
+  }
 
   pendingCount(): number {
     return this.pending.size();
@@ -70,6 +90,9 @@ export class Ingestor {
     const rejected: { entry: EntryId; reason: string }[] = [];
     const touched = new Set<Address>();
     const held: SealedEntry[] = [];
+    this.lastWrite = write;
+    // Logs whose future entry has fallen due are retried with this call.
+    for (const author of this.future.takeDue()) touched.add(author);
     for (const envelope of envelopes) {
       let sealed: SealedEntry;
       try {
@@ -82,6 +105,11 @@ export class Ingestor {
         continue;
       }
       const { entry, id } = sealed;
+      const refusal = this.fieldRefusal(entry);
+      if (refusal) {
+        rejected.push({ entry: id, reason: refusal });
+        continue;
+      }
       const head = this.q.log.head(entry.author);
       if (head && entry.seq <= head.seq) {
         const existing = this.q.log.idAt(entry.author, entry.seq);
@@ -105,6 +133,21 @@ export class Ingestor {
     const stillPending = held.filter((s) => this.pending.has(s.entry.author, s.id)).length;
     for (const r of rejected) this.count(r.reason.split(':')[0] ?? 'rejected');
     return { accepted, duplicates, pending: stillPending, rejected, applied };
+  }
+
+  /**
+   * Every field in type and range, and the clock not beyond the hold bound: checked before the
+   * entry is held, so a malformed or far-future entry takes no room and moves no clock.
+   */
+  private fieldRefusal(entry: unknown): string | undefined {
+    const problem = entryShapeProblem(entry);
+    if (problem !== undefined)
+      return `${problem.startsWith('hlc') ? 'hlc.range' : 'entry.shape'}: ${problem}`;
+    const { wall } = (entry as { hlc: { wall: number } }).hlc;
+    const limit = this.q.now() + MAX_HOLD_MS;
+    return wall > limit
+      ? `hlc.range: hlc.wall ${wall} is more than ${MAX_HOLD_MS} ms ahead of this node's clock`
+      : undefined;
   }
 
   /**
@@ -173,6 +216,7 @@ export class Ingestor {
         for (const p of run) {
           const outcome = this.check(p);
           if (outcome.kind === 'wait') {
+            if (outcome.due !== undefined) this.holdUntilDue(p, outcome.due);
             stop = true;
             break;
           }
@@ -205,6 +249,17 @@ export class Ingestor {
       );
     } else await committed;
     return { count, stop };
+  }
+
+  /**
+   * An entry ahead of our clock waits in its log until it is due. When too many authors wait so,
+   * this one is dropped without a refusal: its sender did nothing wrong, and sync brings it again.
+   */
+  private holdUntilDue(p: Pending, due: number): void {
+    const { author, seq } = p.sealed.entry;
+    if (this.future.hold(author, due)) return;
+    this.pending.forgetFrom(author, seq);
+    this.q.logger.debug({ author, seq }, 'ingest: too many future entries held; dropped one');
   }
 
   /** Whether an entry whose chain holds may be applied now, must wait, or is refused. */
@@ -279,9 +334,11 @@ export class Ingestor {
         reason: `transaction is malformed: ${(error as Error).message}`,
       };
     }
-    return refusal
-      ? { kind: 'reject', rule: refusal.rule, reason: refusal.message }
-      : { kind: 'applied' };
+    if (refusal) return { kind: 'reject', rule: refusal.rule, reason: refusal.message };
+    // Last, so an entry that would be refused anyway is refused now rather than held.
+    if (entry.hlc.wall > this.q.now() + MAX_SKEW_MS)
+      return { kind: 'wait', due: FutureHolds.dueFor(entry.hlc.wall) };
+    return { kind: 'applied' };
   }
 
   private count(rule: string): void {

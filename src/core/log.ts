@@ -10,6 +10,7 @@ import { ChainError, ForkError, GapError, SignatureError } from './errors.js';
 import { sign, verify, type KeyPair } from './identity.js';
 import { cborHeadLength, readMinimalHead, writeCborHead } from './cbor-head.js';
 import { arraySpans, mapValue } from './cbor-spans.js';
+import { describe, hlcFieldProblem } from './hlc.js';
 import { memo } from './memo.js';
 import { encodedOrResource, rememberResourceIds } from './resources.js';
 import type { Address, EntryId, LogEntry, ResourceId, UnsignedEntry } from './types.js';
@@ -96,7 +97,9 @@ export function unseal(bytes: Uint8Array): SealedEntry {
   } catch (cause) {
     throw new ChainError(`entry bytes are malformed: ${(cause as Error).message}`, { cause });
   }
-  if (!isEntryShape(entry)) throw new ChainError('entry bytes do not decode to a log entry');
+  const problem = entryShapeProblem(entry);
+  if (problem !== undefined)
+    throw new ChainError(`entry bytes do not decode to a log entry: ${problem}`);
   const sealed: SealedEntry = { id: hashBytes(parts.u) as EntryId, entry, bytes, signed: parts.u };
   rememberCreatedIds(sealed);
   return remember(sealed);
@@ -162,20 +165,29 @@ function rememberCreatedIds(sealed: SealedEntry): void {
   }
 }
 
-function isEntryShape(value: unknown): value is LogEntry {
-  if (typeof value !== 'object' || value === null) return false;
+/** Longest address or entry id accepted: both are short base-encoded strings. */
+const MAX_REF_LENGTH = 128;
+
+/**
+ * What is wrong with the fields of an entry, or undefined when every field has its type and
+ * range: checked on every entry that arrives (wire and ingest), before anything adopts or
+ * stores it. The transaction's own fields are the resource logics' business.
+ */
+export function entryShapeProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'an entry is a map';
   const e = value as Record<string, unknown>;
-  return (
-    typeof e.author === 'string' &&
-    Number.isSafeInteger(e.seq) &&
-    (e.seq as number) >= 1 &&
-    (e.prev === null || typeof e.prev === 'string') &&
-    typeof e.hlc === 'object' &&
-    e.hlc !== null &&
-    typeof e.tx === 'object' &&
-    e.tx !== null &&
-    (e.sig === undefined || e.sig instanceof Uint8Array)
-  );
+  if (typeof e.author !== 'string' || e.author.length === 0 || e.author.length > MAX_REF_LENGTH)
+    return 'author must be an address';
+  if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1)
+    return `seq must be a positive safe integer, got ${describe(e.seq)}`;
+  if (e.prev !== null && (typeof e.prev !== 'string' || e.prev.length > MAX_REF_LENGTH))
+    return 'prev must be an entry id or null';
+  const clock = hlcFieldProblem(e.hlc);
+  if (clock) return clock;
+  if (typeof e.tx !== 'object' || e.tx === null) return 'tx must be a map';
+  if (e.sig !== undefined && !(e.sig instanceof Uint8Array && e.sig.length === 64))
+    return 'sig must be 64 bytes';
+  return undefined;
 }
 
 /** True when the entry carries its author's valid signature (false when it carries none). */

@@ -3,14 +3,35 @@
  * and the limits on what they send.
  */
 import { reactionKeyProblem } from '../names.js';
+import { MAX_SKEW_MS } from '../hlc.js';
 import { roleRank } from '../resources.js';
 import type { ChannelId, MessageId, UserId } from '../types.js';
-import { firstRefusal, refuse, type ResourceLogic, type StateView, type Verdict } from './types.js';
+import {
+  firstRefusal,
+  refuse,
+  type ResourceLogic,
+  type StateView,
+  type TxContext,
+  type Verdict,
+} from './types.js';
 
 function mustBeMember(channel: ChannelId, user: UserId, state: StateView, rule: string): Verdict {
   const role = state.role(channel, user);
   if (role === 'banned') return refuse(`${rule}.banned`, 'you are banned from this channel');
   return role ? undefined : refuse(`${rule}.member`, 'only members of the channel may do this');
+}
+
+/**
+ * A time a message carries (createdAt, editedAt) is the author's clock when it wrote the entry,
+ * so it lies within the skew window of the entry's HLC wall: nobody backdates a message to
+ * 2000-01-01 or dates it in the future. Local writes take both from the same clock.
+ * History imported from another network will keep its original time as a separate, marked claim
+ * of the importing node (see the import issue), never through createdAt and never moving a clock.
+ */
+function mustBeNow(time: unknown, ctx: TxContext, rule: string, field: string): Verdict {
+  return Number.isSafeInteger(time) && Math.abs((time as number) - ctx.hlc.wall) <= MAX_SKEW_MS
+    ? undefined
+    : refuse(rule, `${field} must be within ${MAX_SKEW_MS} ms of the entry's clock`);
 }
 
 function mustExistIn(
@@ -38,6 +59,7 @@ export const messageLogic: ResourceLogic<'message'> = {
           ? undefined
           : refuse('message.channel', `channel ${data.channel} does not exist`),
       () => mustBeMember(data.channel, data.sender, state, 'message'),
+      () => mustBeNow(data.createdAt, ctx, 'message.time', 'createdAt'),
       () => {
         const flags = state.permissions(data.sender);
         return flags && !flags.includes('sendMessage')
@@ -62,7 +84,10 @@ export const messageLogic: ResourceLogic<'message'> = {
     );
   },
   onConsume(data, ctx, state) {
-    if (data.sender === ctx.tx.actor) return undefined;
+    // The sender deletes their own message only while a member: a banned user cannot wipe what
+    // they wrote, while a moderator still can.
+    if (data.sender === ctx.tx.actor)
+      return mustBeMember(data.channel, ctx.tx.actor, state, 'redaction');
     const role = state.role(data.channel, ctx.tx.actor);
     return role && roleRank[role] >= roleRank.moderator
       ? undefined
@@ -81,6 +106,9 @@ export const editLogic: ResourceLogic<'edit'> = {
           : refuse('edit.sender', 'only the sender may edit a message'),
       () =>
         target?.deleted ? refuse('edit.deleted', 'a deleted message cannot be edited') : undefined,
+      // Leaving or being banned ends the right to rewrite what one said there.
+      () => mustBeMember(target!.data.channel, ctx.tx.actor, state, 'edit'),
+      () => mustBeNow(data.editedAt, ctx, 'edit.time', 'editedAt'),
       () =>
         data.contentLength <= ctx.limits.maxMessageBytes
           ? undefined

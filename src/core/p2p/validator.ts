@@ -4,9 +4,11 @@
  * id of its newest entry, so the seen-cache drops a replay before it is decoded twice; the
  * validator hands the entries to the node, which checks the signature, the author's chain
  * (seq/prev) and every resource logic, and stores them if they hold.
- * Refused entries are rejected (gossipsub scores the sender down and does not forward them);
- * entries held back for missing dependencies are forwarded when their signature holds, and
- * trigger a fetch from the peer that sent them if they are still waiting a moment later.
+ * Refused entries are rejected (gossipsub scores the sender down and does not forward them):
+ * that includes a field out of type or range, such as a malformed or far-future clock.
+ * Entries held back for missing dependencies, or because their clock is a little ahead of ours
+ * (held until due, see hlc.ts), cost the sender nothing: they are forwarded when their
+ * signature holds, and trigger a fetch from the peer that sent them if still waiting later.
  */
 import type { PeerId } from '@libp2p/interface';
 import type { EntryEnvelope, EntryId } from '../types.js';
@@ -47,10 +49,11 @@ export function createEntryValidation(
   node: Pick<SyncNode, 'ingest' | 'on' | 'getEntries' | 'entriesAfter'>,
   hooks: EntryValidatorHooks,
 ) {
-  const decoded = new WeakMap<Uint8Array, Decoded | null>();
+  const decoded = new WeakMap<Uint8Array, Decoded | string>();
   const queue = new IngestQueue(node);
 
-  function decode(data: Uint8Array): Decoded | null {
+  /** The decoded run, or why it cannot be decoded (kept for the refusal's reason). */
+  function decode(data: Uint8Array): Decoded | string {
     let value = decoded.get(data);
     if (value !== undefined) return value;
     try {
@@ -58,9 +61,11 @@ export function createEntryValidation(
         id: sealed.id,
         envelope: { entry: sealed.entry, contents },
       }));
-      value = consecutive(run.map((r) => r.envelope)) ? { id: run.at(-1)!.id, run } : null;
-    } catch {
-      value = null;
+      value = consecutive(run.map((r) => r.envelope))
+        ? { id: run.at(-1)!.id, run }
+        : 'entries of a run are not one log in order';
+    } catch (error) {
+      value = (error as Error).message;
     }
     decoded.set(data, value);
     return value;
@@ -69,14 +74,14 @@ export function createEntryValidation(
   /** Message id: the entry id; undecodable bytes get a distinct id so they reach the validator. */
   function messageId(data: Uint8Array): Uint8Array {
     const value = decode(data);
-    const text = value ? value.id : `malformed:${hashBytes(data)}`;
+    const text = typeof value === 'string' ? `malformed:${hashBytes(data)}` : value.id;
     return new TextEncoder().encode(text);
   }
 
   async function validate(peer: PeerId, topic: string, data: Uint8Array): Promise<Verdict> {
     const value = decode(data);
-    if (!value) {
-      hooks.onRejected(peer, 'malformed envelope');
+    if (typeof value === 'string') {
+      hooks.onRejected(peer, `malformed envelope: ${value}`);
       return 'reject';
     }
     if (value.run.some((r) => topicOfEntry(r.envelope.entry) !== topic)) {

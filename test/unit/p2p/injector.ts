@@ -139,6 +139,78 @@ export function forgeNext(
   return { entry: { ...unsigned, sig: sign(impostor, signingBytes(unsigned)) }, contents };
 }
 
+/**
+ * A user of a fresh key that builds its own log by hand: a profile, a join, then posts with any
+ * clock value and createdAt it likes (NaN, Infinity, "x"… all encode in CBOR), correctly signed.
+ * `accept()` moves the log on once a victim stored an entry; refused ones are built again.
+ */
+export class HostileAuthor {
+  readonly pair: KeyPair = generateKeyPair();
+  private seq = 0;
+  private prev: EntryId | null = null;
+  private wall = 0;
+
+  get user(): UserId {
+    return this.pair.address as string as UserId;
+  }
+
+  /**
+   * The next entry of this log with `tx` and `hlc` (default: an honest clock, 1 ms ahead of
+   * now so it is later than the victim's heads it depends on); the log does not move.
+   */
+  next(tx: Record<string, unknown>, hlc?: unknown) {
+    this.wall = Math.max(Date.now() + 1, this.wall + 1);
+    const entry = createEntry(this.pair, {
+      seq: this.seq + 1,
+      prev: this.prev as never,
+      hlc: (hlc ?? { wall: this.wall, counter: 0 }) as never,
+      tx: tx as never,
+    });
+    return { id: entry.id, entry: entry.entry };
+  }
+
+  accept(id: EntryId): void {
+    this.seq += 1;
+    this.prev = id;
+  }
+
+  profile(username: string): EntryEnvelope {
+    const data = { userId: this.user, username, publicKey: this.pair.address };
+    const tx = { intent: 'updateProfile', actor: this.user, consumes: [], deps: [] };
+    const built = this.next({ ...tx, creates: [{ kind: 'userProfile', data }] });
+    this.accept(built.id);
+    return { entry: built.entry, contents: new Map() };
+  }
+
+  join(channel: string, deps: EntryId[]): EntryEnvelope {
+    const data = {
+      channel,
+      user: this.user,
+      role: 'member',
+      grantedBy: this.user,
+      nonce: randomBytes(8).toString('base64url'),
+    };
+    const tx = { intent: 'joinChannel', actor: this.user, consumes: [], channel, deps };
+    const built = this.next({ ...tx, creates: [{ kind: 'channelAccess', data }] });
+    this.accept(built.id);
+    return { entry: built.entry, contents: new Map() };
+  }
+
+  /** A post with the given clock and createdAt (default now); the log does not move. */
+  post(
+    channel: string,
+    deps: EntryId[],
+    text: string,
+    options: { hlc?: unknown; createdAt?: number } = {},
+  ): { id: EntryId; envelope: EntryEnvelope } {
+    const { tx, contents } = messageTx(this.user, channel, text, deps);
+    const message = tx.creates[0]!;
+    const data = { ...message.data, createdAt: options.createdAt ?? Date.now() };
+    const built = this.next({ ...tx, creates: [{ ...message, data }] }, options.hlc);
+    return { id: built.id, envelope: { entry: built.entry, contents } };
+  }
+}
+
 /** A correctly signed first entry of a fresh key that posts in a channel it never joined. */
 export function strangerPost(channel: string, deps: EntryId[], text: string): EntryEnvelope {
   const stranger = generateKeyPair();

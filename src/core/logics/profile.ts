@@ -70,6 +70,8 @@ export function validUsername(name: string): boolean {
  * (names.ts), NFC, trimmed, cut to the longest allowed; `fallback` when nothing is left.
  */
 export function sanitizeUsername(name: string, fallback: string): string {
-  const cleaned = [...sanitizeExternalName(name)].slice(0, MAX_USERNAME).join('').trim();
-  return cleaned.length > 0 ? cleaned : sanitizeExternalName(fallback).slice(0, MAX_USERNAME);
+  const cut = (text: string) =>
+    sanitizeExternalName([...sanitizeExternalName(text)].slice(0, MAX_USERNAME).join(''));
+  // Never empty: a person whose name is all forbidden characters still gets their message through.
+  return cut(name) || cut(fallback) || 'unnamed';
 }

@@ -1,7 +1,9 @@
 /**
  * Errors of the Matrix adapter, one class per condition. Delivery failures use the contract's
- * `DeliveryError`; these are the ones an operator meets at setup.
+ * `DeliveryError`; most here are the ones an operator meets at setup.
  */
+import { DeliveryError } from '../errors.js';
+import type { UrlFetchError } from '../net/index.js';
 
 /** The adapter's config section is missing a field or has one of the wrong type. */
 export class MatrixConfigError extends Error {
@@ -43,5 +45,32 @@ export class RegistrationMismatchError extends Error {
         'Run `multichat matrix-registration --config FILE --out REGISTRATION` and reload the homeserver.',
     );
     this.name = 'RegistrationMismatchError';
+  }
+}
+
+/**
+ * A file to upload (an attachment or an avatar) could not be fetched from its URL: refused by
+ * the fetch policy (an internal address), too large, gone, or unreachable. Permanent when
+ * fetching again cannot help; `fetchError` says why.
+ */
+export class MediaFetchError extends DeliveryError {
+  constructor(readonly fetchError: UrlFetchError) {
+    super(fetchError.message, { permanent: fetchError.permanent, cause: fetchError });
+  }
+}
+
+/** A transaction body larger than the listener accepts (answered 413 `M_TOO_LARGE`). */
+export class TransactionTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the request body is larger than ${maxBytes} bytes`);
+    this.name = 'TransactionTooLargeError';
+  }
+}
+
+/** A transaction body that is not a JSON object (answered 400 `M_NOT_JSON`). */
+export class TransactionNotJsonError extends Error {
+  constructor(reason: string) {
+    super(`the request body is not a JSON object: ${reason}`);
+    this.name = 'TransactionNotJsonError';
   }
 }

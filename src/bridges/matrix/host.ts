@@ -3,10 +3,15 @@
  * here rather than taken from `matrix-appservice` because the bridge needs what that one lacks:
  * de-duplication by transaction id beyond the last one, the stable `ephemeral` key, and an
  * answer before processing. It is handed to `matrix-appservice-bridge`'s `Bridge.listen` as its
- * AppService, so the library's event queue (in order per room) and intents sit on top.
+ * AppService, so the library's event queue (in order per room) and intents sit on top. Bad
+ * requests get Matrix errors (400 `M_NOT_JSON`, 413 `M_TOO_LARGE`), never a parser's message or
+ * a reset; the hs_token is compared in constant time.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { TransactionNotJsonError, TransactionTooLargeError } from './errors.js';
+import { readJsonObject } from './request-body.js';
 
 const MAX_BODY = 5 * 1024 * 1024;
 /** Transaction ids remembered for de-duplication (the homeserver retries only recent ones). */
@@ -28,11 +33,13 @@ export class AppserviceHost extends EventEmitter {
   };
   private server: Server | undefined;
   private readonly seen = new Set<string>();
+  private readonly hsTokenDigest: Buffer;
   /** How many transactions were refused for a wrong hs_token (for tests and metrics). */
   refused = 0;
 
-  constructor(private readonly hsToken: string) {
+  constructor(hsToken: string) {
     super();
+    this.hsTokenDigest = digest(hsToken);
   }
 
   /** Resolves once listening; the bound port is `port()`. */
@@ -66,7 +73,11 @@ export class AppserviceHost extends EventEmitter {
     const given = header?.startsWith('Bearer ')
       ? header.slice(7)
       : url.searchParams.get('access_token');
-    return given === this.hsToken;
+    // Equal-length digests, compared in constant time: the answer's timing says nothing about
+    // how much of a guessed token was right.
+    return (
+      given !== null && given !== undefined && timingSafeEqual(digest(given), this.hsTokenDigest)
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -83,7 +94,7 @@ export class AppserviceHost extends EventEmitter {
       const [, , , , kind, rawId] = path.split('/');
       const id = decodeURIComponent(rawId ?? '');
       if (kind === 'transactions' && req.method === 'PUT')
-        return this.transaction(id, await readJson(req), res);
+        return this.transaction(id, await readJsonObject(req, MAX_BODY), res);
       if (kind === 'ping' && req.method === 'POST') return send(res, 200, {});
       if (kind === 'users' && req.method === 'GET') {
         await this.onUserQuery(id);
@@ -99,17 +110,21 @@ export class AppserviceHost extends EventEmitter {
       }
       return send(res, 404, { errcode: 'M_UNRECOGNIZED', error: 'unknown path' });
     } catch (error) {
-      return send(res, 500, { errcode: 'M_UNKNOWN', error: (error as Error).message });
+      if (error instanceof TransactionTooLargeError)
+        return send(res, 413, { errcode: 'M_TOO_LARGE', error: error.message });
+      if (error instanceof TransactionNotJsonError)
+        return send(res, 400, { errcode: 'M_NOT_JSON', error: error.message });
+      this.emit('failure', error);
+      return send(res, 500, { errcode: 'M_UNKNOWN', error: 'internal error' });
     }
   }
 
   /** Answers first, then hands the events on in transaction order. */
-  private transaction(txnId: string, body: unknown, res: ServerResponse): void {
+  private transaction(txnId: string, b: Record<string, unknown>, res: ServerResponse): void {
     if (this.seen.has(txnId)) return send(res, 200, {});
     this.seen.add(txnId);
     if (this.seen.size > REMEMBERED) this.seen.delete(this.seen.values().next().value as string);
     send(res, 200, {});
-    const b = (body ?? {}) as Record<string, unknown>;
     for (const event of list(b['events'])) this.emit('event', event);
     const ephemeral = b['ephemeral'] ?? b['de.sorunome.msc2409.ephemeral'];
     for (const event of list(ephemeral)) this.emit('ephemeral', event);
@@ -130,26 +145,6 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('transaction too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      try {
-        resolve(chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {});
-      } catch (error) {
-        reject(error as Error);
-      }
-    });
-    req.on('error', reject);
-  });
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
 }

@@ -92,6 +92,7 @@ async function startServices(
       store: config.store,
       bridges: config.bridges,
       links: config.links,
+      media: config.media,
     });
     bridges = running;
     status.bridges = { health: () => running.health() };

@@ -55,6 +55,8 @@ export async function startMatrixWorld(extra: Record<string, unknown> = {}): Pro
     registration: path,
     listen: { host: '127.0.0.1', port },
     userPrefix: 'mc_',
+    // The test file servers listen on 127.0.0.1, which the fetch policy refuses by default.
+    media: { allow: ['127.0.0.1'] },
     ...extra,
   };
   const registration = buildRegistration(readMatrixConfig(base));

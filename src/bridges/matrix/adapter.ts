@@ -6,6 +6,7 @@
  */
 import { AppServiceRegistration, Bridge, Logger, type AppService } from 'matrix-appservice-bridge';
 import { DeliveryError } from '../errors.js';
+import { UrlFetcher } from '../net/index.js';
 import type {
   AdapterCapabilities,
   AdapterComponents,
@@ -161,8 +162,11 @@ export class MatrixAdapter
       this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });
       throw error;
     }
-    const media = new MediaUploader(api);
-    const ghosts = new Ghosts(bridge, this.config, media);
+    const media = new MediaUploader(api, new UrlFetcher(this.config.media));
+    const { logger } = this.components;
+    const ghosts = new Ghosts(bridge, this.config, media, (userId, error) =>
+      logger.warn({ userId, err: error.message }, 'matrix: avatar not fetched'),
+    );
     const rooms = new Rooms(api, ghosts, this.config, this.botUserId);
     session.attach(
       bridge,
@@ -173,6 +177,8 @@ export class MatrixAdapter
         ghosts,
         media,
         botUserId: this.botUserId,
+        onFileAsLink: (url, error) =>
+          logger.warn({ url, err: error.message }, 'matrix: attachment sent as a link'),
         roomOf: (t) => rooms.roomOf(t),
       }),
     );

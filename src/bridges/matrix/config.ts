@@ -3,6 +3,7 @@
  * `src/gateway/config/bridges/matrix.ts`; re-checked here by shape only, since an adapter must
  * not import the gateway).
  */
+import { FetchPolicyError, readFetchPolicy, type FetchPolicyOptions } from '../net/index.js';
 import { MatrixConfigError } from './errors.js';
 
 export interface MatrixAdapterConfig {
@@ -24,6 +25,11 @@ export interface MatrixAdapterConfig {
   readonly url?: string;
   /** Matrix user ids allowed to run `!mc` commands. */
   readonly admins: readonly string[];
+  /**
+   * How avatars and attachments are fetched (the gateway's top-level `media:` section, handed
+   * in by the bridge runtime): by default no private, loopback or other internal address.
+   */
+  readonly media: FetchPolicyOptions;
 }
 
 function str(raw: Record<string, unknown>, key: string, fallback?: string): string {
@@ -59,7 +65,18 @@ export function readMatrixConfig(config: unknown): MatrixAdapterConfig {
     id: str(raw, 'id', 'multichat'),
     ...(url !== undefined && { url }),
     admins: admins as string[],
+    media: readMedia(raw['media']),
   };
+}
+
+function readMedia(raw: unknown): FetchPolicyOptions {
+  try {
+    return readFetchPolicy(raw);
+  } catch (error) {
+    if (error instanceof FetchPolicyError)
+      throw new MatrixConfigError(error.setting, error.message);
+    throw error;
+  }
 }
 
 /** The URL the registration should carry for this config. */

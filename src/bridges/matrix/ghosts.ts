@@ -6,6 +6,7 @@
  */
 import { MembershipQueue, type Bridge } from 'matrix-appservice-bridge';
 import type { SenderDisplay } from '../types.js';
+import { MediaFetchError } from './errors.js';
 import { ghostUserId, type GhostNaming } from './ids.js';
 import type { MediaUploader } from './media.js';
 
@@ -30,6 +31,8 @@ export class Ghosts {
     private readonly bridge: Bridge,
     private readonly naming: GhostNaming,
     private readonly media: MediaUploader,
+    /** Told when an avatar URL cannot be fetched (refused, gone, too large); the ghost keeps its old one. */
+    private readonly onAvatarFailed: (userId: string, error: MediaFetchError) => void = () => {},
   ) {
     // maxAttempts 0: a failed join throws at once (the library's retry would resolve the
     // caller's promise before the retry ran); the router retries the whole action instead.
@@ -72,9 +75,20 @@ export class Ghosts {
       known.name = sender.name;
     }
     if (sender.avatarUrl && known.avatarUrl !== sender.avatarUrl) {
-      const { uri } = await this.media.upload(sender.avatarUrl, 'avatar', userId);
-      await intent.setAvatarUrl(uri);
-      known.avatarUrl = sender.avatarUrl;
+      // An avatar that cannot be fetched must not stop the person's messages: skip it, and do
+      // not try again until it changes unless the failure may pass (a timeout, a 5xx).
+      const uploaded = await this.media
+        .upload(sender.avatarUrl, 'avatar', userId)
+        .catch((error: unknown) => {
+          if (!(error instanceof MediaFetchError)) throw error;
+          this.onAvatarFailed(userId, error);
+          if (error.permanent) known.avatarUrl = sender.avatarUrl;
+          return undefined;
+        });
+      if (uploaded) {
+        await intent.setAvatarUrl(uploaded.uri);
+        known.avatarUrl = sender.avatarUrl;
+      }
     }
     this.profiles.set(userId, known);
   }

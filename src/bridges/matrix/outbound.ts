@@ -23,6 +23,7 @@ import {
   textContent,
   withRelation,
 } from './content.js';
+import { MediaFetchError } from './errors.js';
 import type { Ghosts } from './ghosts.js';
 import type { MediaUploader } from './media.js';
 
@@ -36,6 +37,8 @@ export interface OutboundDeps {
   readonly ghosts: Ghosts;
   readonly media: MediaUploader;
   readonly botUserId: string;
+  /** Told when an attachment is sent as a link because it cannot be fetched. */
+  readonly onFileAsLink?: (url: string, error: MediaFetchError) => void;
   /** The room id of a target (aliases resolved). */
   roomOf(target: Readonly<Record<string, string>>): Promise<string>;
 }
@@ -60,9 +63,19 @@ export class Outbound {
           contents.push(plainContent(part));
     }
     for (const file of attachments) {
-      const uploaded = await this.deps.media.upload(file.url, file.name, ghost, file.mimeType);
+      const uploaded = await this.deps.media
+        .upload(file.url, file.name, ghost, file.mimeType)
+        .catch((error: unknown) => {
+          // A file that will never be fetched (refused address, too large, gone) travels as a
+          // link, so the message still arrives; a passing failure throws and the router retries.
+          if (!(error instanceof MediaFetchError) || !error.permanent) throw error;
+          this.deps.onFileAsLink?.(file.url, error);
+          return undefined;
+        });
       contents.push(
-        fileContent(uploaded.uri, file.name, uploaded.contentType, file.size ?? uploaded.size),
+        uploaded
+          ? fileContent(uploaded.uri, file.name, uploaded.contentType, file.size ?? uploaded.size)
+          : plainContent(`${file.name}: ${file.url}`),
       );
     }
     const sent: string[] = [];

@@ -99,7 +99,7 @@ function stripUndefined(options: FetchPolicyOptions): FetchPolicyOptions {
 /**
  * Reads a `media:`-shaped section (validated by the gateway's schema first; checked here by
  * shape, since a bridge must not import the gateway). Absent or `undefined` means the defaults.
- * @throws FetchPolicyError naming the key that has the wrong type.
+ * @throws FetchPolicyError naming the key that has the wrong type, or a bad allow entry.
  */
 export function readFetchPolicy(raw: unknown): FetchPolicyOptions {
   if (raw === undefined || raw === null) return {};
@@ -118,11 +118,13 @@ export function readFetchPolicy(raw: unknown): FetchPolicyOptions {
   const allow = r['allow'];
   if (allow !== undefined && (!Array.isArray(allow) || allow.some((a) => typeof a !== 'string')))
     throw new FetchPolicyError('media.allow', 'expected a list of addresses, CIDRs or host names');
-  return stripUndefined({
+  const options = stripUndefined({
     maxBytes: num('maxBytes'),
     timeoutMs: num('timeoutMs'),
     maxRedirects: r['maxRedirects'] === 0 ? 0 : num('maxRedirects'),
     allowPrivateAddresses: allowPrivate as boolean | undefined,
     allow: allow as string[] | undefined,
   });
+  new AddressPolicy(options); // refuses a bad allow entry now, not at the first fetch
+  return options;
 }

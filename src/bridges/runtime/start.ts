@@ -23,6 +23,11 @@ export interface StartBridgesOptions {
   readonly bridges: Readonly<Record<string, unknown>>;
   /** The `links:` section as validated. */
   readonly links: readonly Readonly<Record<string, unknown>>[];
+  /**
+   * The `media:` section (how files are fetched for others): every adapter finds it as the
+   * `media` key of its own section. Absent: the fetch module's strict defaults.
+   */
+  readonly media?: Readonly<Record<string, unknown>>;
 }
 
 export interface RunningBridges {
@@ -50,7 +55,11 @@ export async function startBridges(options: StartBridgesOptions): Promise<Runnin
     for (const [name, config] of Object.entries(options.bridges)) {
       if (config === undefined) continue;
       const module = await loadBridge(name);
-      builders.push(module.createAdapter(config, name as NetworkName));
+      const section =
+        options.media && typeof config === 'object' && config !== null
+          ? { ...config, media: options.media }
+          : config;
+      builders.push(module.createAdapter(section, name as NetworkName));
     }
     const runtime = createBridgeRuntime({ node: options.node, store, adapters: builders, logger });
     await runtime.start();

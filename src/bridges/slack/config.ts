@@ -3,6 +3,7 @@
  * (`src/gateway/config/bridges/slack.ts`) first; `readConfig` fills defaults and refuses what
  * would break the adapter, so the adapter also works when built directly (tests).
  */
+import { FetchPolicyError, readFetchPolicy, type FetchPolicyOptions } from '../net/index.js';
 import { SlackConfigError } from './errors.js';
 
 export type SlackMode = 'socket' | 'http';
@@ -23,8 +24,12 @@ export interface SlackConfig {
   readonly slashCommand: string;
   /** Attachments larger than this are carried as links in the text. */
   readonly maxAttachmentBytes: number;
-  /** Fetch attachments from loopback/private addresses too (off: see `url-guard.ts`). */
-  readonly allowPrivateAttachmentUrls: boolean;
+  /**
+   * How attachments are fetched before upload (`src/bridges/net`): the gateway's top-level
+   * `media:` section, handed in by the bridge runtime. The older `allowPrivateAttachmentUrls:
+   * true` still means `allowPrivateAddresses: true`.
+   */
+  readonly media: FetchPolicyOptions;
   /**
    * Socket Mode: how long a ping may go unanswered, and the pause before a reconnect (the
    * socket-mode client uses one value for both).
@@ -66,7 +71,7 @@ export function readConfig(raw: unknown): SlackConfig {
     listen: { host: optStr(listen['host']) ?? '127.0.0.1', port: num(listen['port'], 3000) },
     slashCommand: slashCommand.startsWith('/') ? slashCommand : `/${slashCommand}`,
     maxAttachmentBytes: num(c['maxAttachmentBytes'], 20 * 1024 * 1024),
-    allowPrivateAttachmentUrls: c['allowPrivateAttachmentUrls'] === true,
+    media: readMedia(c['media'], c['allowPrivateAttachmentUrls'] === true),
     clientPingTimeoutMs: num(c['clientPingTimeoutMs'], 5_000),
     startTimeoutMs: num(c['startTimeoutMs'], 30_000),
   };
@@ -76,3 +81,13 @@ const optStr = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : undefined;
 const num = (v: unknown, d: number): number =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d;
+
+function readMedia(raw: unknown, allowPrivate: boolean): FetchPolicyOptions {
+  try {
+    const media = readFetchPolicy(raw);
+    return allowPrivate ? { ...media, allowPrivateAddresses: true } : media;
+  } catch (error) {
+    if (error instanceof FetchPolicyError) throw new SlackConfigError(error.setting, error.message);
+    throw error;
+  }
+}

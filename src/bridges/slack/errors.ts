@@ -51,13 +51,18 @@ export class SlackUnavailableError extends DeliveryError {
   }
 }
 
-/** An attachment could not be fetched from its URL or is larger than `maxAttachmentBytes`. */
+/**
+ * An attachment could not be fetched from its URL: refused by the fetch policy (an internal
+ * address), larger than `maxAttachmentBytes`, gone or unreachable. `cause` is the fetch
+ * module's typed error (BlockedAddressError, TooLargeError…).
+ */
 export class AttachmentFetchError extends Error {
   constructor(
     readonly url: string,
     reason: string,
+    cause?: unknown,
   ) {
-    super(`attachment ${url}: ${reason}`);
+    super(`attachment ${url}: ${reason}`, { cause });
     this.name = 'AttachmentFetchError';
   }
 }

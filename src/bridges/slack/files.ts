@@ -2,33 +2,36 @@
  * Files through Slack's current upload flow (the one that replaced `files.upload`):
  * `files.getUploadURLExternal` (name, length) → POST the bytes to the returned `upload_url` →
  * `files.completeUploadExternal` shares the file into the channel (and thread). Attachments
- * arrive as URLs, so the adapter fetches them first, bounded by `maxAttachmentBytes`.
+ * arrive as URLs written on other networks, so the adapter fetches them first through the shared
+ * URL fetcher (`../net`: an internal address is refused, so nobody can make the gateway publish
+ * what it alone can reach), bounded by `maxAttachmentBytes`. The `upload_url` comes from Slack's
+ * own API answer and is posted to directly.
  */
 import type { webApi } from '@slack/bolt';
+import { UrlFetchError, UrlFetcher, type FetchPolicyOptions } from '../net/index.js';
 import type { Attachment } from '../types.js';
 import { AttachmentFetchError, SlackUnavailableError } from './errors.js';
-import { assertPublicUrl } from './url-guard.js';
 
 export interface UploadTarget {
   readonly channel: string;
   readonly threadTs?: string | undefined;
 }
 
-/** Fetches `attachment` and shares it at `target`. @throws AttachmentFetchError, or a Web API error. */
 export interface UploadLimits {
+  /** Slack's own limit (`maxAttachmentBytes`); the fetch policy's `maxBytes` also applies. */
   readonly maxBytes: number;
-  /** Fetch from loopback and private addresses too (see `url-guard.ts`). */
-  readonly allowPrivate: boolean;
+  /** The fetch policy (`media:`): which addresses may be fetched from, size and time limits. */
+  readonly fetch: FetchPolicyOptions;
 }
 
+/** Fetches `attachment` and shares it at `target`. @throws AttachmentFetchError, or a Web API error. */
 export async function uploadAttachment(
   web: webApi.WebClient,
   target: UploadTarget,
   attachment: Attachment,
   limits: UploadLimits,
 ): Promise<string> {
-  if (!limits.allowPrivate) await assertPublicUrl(attachment.url);
-  const bytes = await download(attachment.url, limits.maxBytes);
+  const bytes = await download(attachment.url, limits);
   const name = attachment.name || 'file';
   const slot = await web.files.getUploadURLExternal({ filename: name, length: bytes.byteLength });
   if (!slot.upload_url || !slot.file_id)
@@ -48,28 +51,13 @@ export async function uploadAttachment(
   return slot.file_id;
 }
 
-async function download(url: string, maxBytes: number): Promise<Uint8Array> {
-  if (!/^https?:\/\//i.test(url)) throw new AttachmentFetchError(url, 'not an http(s) URL');
-  let res: Response;
+/** Through the shared fetcher: no internal address, every redirect re-checked, bounded. */
+async function download(url: string, limits: UploadLimits): Promise<Uint8Array> {
   try {
-    // No redirects: a public URL must not bounce the fetch to a private one.
-    res = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'error' });
+    const file = await new UrlFetcher(limits.fetch).fetch(url, { maxBytes: limits.maxBytes });
+    return file.data;
   } catch (error) {
-    throw new AttachmentFetchError(url, error instanceof Error ? error.message : String(error));
+    if (error instanceof UrlFetchError) throw new AttachmentFetchError(url, error.message, error);
+    throw error;
   }
-  if (!res.ok || !res.body) throw new AttachmentFetchError(url, `HTTP ${res.status}`);
-  const announced = Number(res.headers.get('content-length') ?? 0);
-  if (announced > maxBytes) {
-    await res.body.cancel();
-    throw new AttachmentFetchError(url, `larger than ${maxBytes} bytes`);
-  }
-  // Counted while reading: a missing or false Content-Length must not let a huge body in.
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new AttachmentFetchError(url, `larger than ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -66,7 +66,7 @@ export class Outbound {
       try {
         const fileId = await uploadAttachment(this.deps.web(), { channel, threadTs }, attachment, {
           maxBytes: this.deps.config.maxAttachmentBytes,
-          allowPrivate: this.deps.config.allowPrivateAttachmentUrls,
+          fetch: this.deps.config.media,
         });
         files.push(fileMessageId(fileId));
       } catch (error) {

@@ -18,7 +18,10 @@ export const slackBridgeSchema = z
       .optional(),
     /** Attachments larger than this are bridged as links instead of uploaded files. */
     maxAttachmentBytes: z.number().int().positive().optional(),
-    /** Fetch attachments from loopback/private addresses too (off by default: SSRF guard). */
+    /**
+     * Older spelling of `media.allowPrivateAddresses: true` for this bridge only (fetch
+     * attachments from loopback/private addresses too); prefer the top-level `media:` section.
+     */
     allowPrivateAttachmentUrls: z.boolean().optional(),
   })
   .strict()

@@ -92,7 +92,7 @@ export function sanitizeExternalName(text: string): string {
   return out.replace(/ {2,}/g, ' ').trim();
 }
 
-const SHORTCODE = /^:[A-Za-z0-9_+~-]+(?:::[A-Za-z0-9_+~-]+)*:$/;
+const SHORTCODE = /^:[A-Za-z0-9_+~'-]+(?:::[A-Za-z0-9_+~'-]+)*:$/;
 const EMOJI_PART =
   /^[\p{Extended_Pictographic}\p{Emoji_Component}\p{Emoji_Presentation}\p{Emoji}]$/u;
 const EMOJI_CORE = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]/u;
@@ -102,7 +102,7 @@ export const MAX_REACTION_KEY = 64;
 
 /**
  * Why `key` is not a reaction key, or undefined. A key is a `:shortcode:` (letters, digits,
- * `_+~-`, Slack's `:name::skin-tone-2:` too) or one emoji sequence: emoji characters, their
+ * `_+~'-`, Slack's `:name::skin-tone-2:` too) or one emoji sequence: emoji characters, their
  * components (ZWJ, variation selectors, skin tones, keycaps, tags of subdivision flags) and at
  * least one pictograph, flag letter or keycap. Nothing else: no spaces, slashes, percent signs or
  * control characters, so a key is safe in a path, a log line and every network it is bridged to.

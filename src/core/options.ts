@@ -28,6 +28,12 @@ export interface NodeOptions {
   readonly limits?: Partial<CoreLimits>;
   /** Verify every stored log's chain and newest signature on open. Default true. */
   readonly verifyOnLoad?: boolean;
+  /**
+   * Rebuild a store that holds poisoned clock values (written before clocks were bounded) before
+   * opening it; see store/clock-repair.ts. Default: the environment variable
+   * MULTICHAT_REPAIR_CLOCKS=1, else false (such a store is refused with a StoredClockError).
+   */
+  readonly repairStoredClocks?: boolean;
 }
 
 export const defaultLimits: CoreLimits = {

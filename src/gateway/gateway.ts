@@ -102,6 +102,9 @@ async function startServices(
       {
         maxBodyBytes: config.http.maxBodyBytes,
         rateLimit: config.http.rateLimit,
+        maxStreamsPerToken: config.http.maxStreamsPerToken,
+        streamBufferBytes: config.http.streamBufferBytes,
+        ...(config.http.metricsToken !== undefined && { metricsToken: config.http.metricsToken }),
         version: packageVersion(),
         routes,
         openApiPaths: { ...linkOpenApiPaths, ...options.openApiPaths },

@@ -1,7 +1,17 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requireAdmin, type AppEnv } from '../../src/gateway/http/index.js';
-import { ADMIN, readEvents, startApi, type Json, type TestApi } from './http-helpers.js';
+import {
+  ADMIN,
+  readEvents,
+  startApi,
+  type Json,
+  type SseEvent,
+  type TestApi,
+} from './http-helpers.js';
 
 let api: TestApi;
 let alice: { id: string; token: string };
@@ -61,14 +71,17 @@ describe('probes, metrics, openapi', () => {
 
   it('GET /metrics counts transactions by intent in Prometheus text', async () => {
     await api.call('POST', messagesPath(), { token: alice.token, body: { text: 'for metrics' } });
-    const res = await api.call('GET', '/metrics');
+    const res = await api.call('GET', '/metrics', { token: ADMIN });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.res.text();
     const sent = /^multichat_transactions_total\{intent="sendMessage"\} (\d+)$/m.exec(text);
     expect(Number(sent?.[1])).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^# TYPE multichat_rejections_total counter$/m);
-    expect(text).toMatch(/^multichat_log_entries\{author="[^"]+"\} \d+$/m);
+    // Totals, never a label per author (it would list every user's address).
+    expect(text).not.toMatch(/author=/);
+    expect(text).toMatch(/^multichat_author_logs [1-9]\d*$/m);
+    expect(text).toMatch(/^multichat_author_log_entries_max [1-9]\d*$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
   });
 
@@ -538,3 +551,233 @@ describe('route module slot', () => {
     }
   });
 });
+
+describe('/metrics access (issue 15)', () => {
+  const METRICS = 'metrics-only-token-0123456789abcdef';
+  let own: TestApi;
+  beforeAll(async () => {
+    own = await startApi({ metricsToken: METRICS });
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  it('needs the admin token or http.metricsToken; user tokens and none get 401', async () => {
+    const user = await own.call('POST', '/api/v1/users', {
+      token: ADMIN,
+      body: { username: 'scraper' },
+    });
+    expect(user.status).toBe(201);
+    const none = await own.call('GET', '/metrics');
+    expect(none.status).toBe(401);
+    expect(none.json.error.code).toBe('unauthorized');
+    expect(await none.res.text().catch(() => '')).not.toMatch(/multichat_/);
+    expect((await own.call('GET', '/metrics', { token: user.json.token })).status).toBe(401);
+    expect((await own.call('GET', '/metrics', { token: `${METRICS}x` })).status).toBe(401);
+    const byMetrics = await own.call('GET', '/metrics', { token: METRICS });
+    expect(byMetrics.status).toBe(200);
+    expect(await byMetrics.res.text()).toMatch(/^multichat_entries \d+$/m);
+    expect((await own.call('GET', '/metrics', { token: ADMIN })).status).toBe(200);
+  });
+
+  it('the metrics token opens nothing else', async () => {
+    expect((await own.call('GET', '/api/v1/status', { token: METRICS })).status).toBe(401);
+  });
+});
+
+describe('event stream limits (issue 15)', () => {
+  const BUFFER = 8 * 1024;
+  let own: TestApi;
+  let writer: { id: string; token: string };
+  let reader: { id: string; token: string };
+  let channel: string;
+
+  beforeAll(async () => {
+    own = await startApi({
+      rateLimit: { perSecond: 100_000, burst: 100_000 },
+      maxStreamsPerToken: 2,
+      streamBufferBytes: BUFFER,
+    });
+    const user = async (username: string) =>
+      (await own.call('POST', '/api/v1/users', { token: ADMIN, body: { username } })).json as {
+        id: string;
+        token: string;
+      };
+    writer = await user('writer');
+    reader = await user('reader');
+    channel = (
+      await own.call('POST', '/api/v1/channels', { token: writer.token, body: { name: 'busy' } })
+    ).json.id;
+    await own.call('POST', `/api/v1/channels/${channel}/join`, { token: reader.token });
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  const post = (text: string) =>
+    own.call('POST', `/api/v1/channels/${channel}/messages`, {
+      token: writer.token,
+      body: { text },
+    });
+
+  /** Every event of an SSE body until the server ends it (or 10 s pass). */
+  async function readToEnd(res: Response): Promise<{ events: SseEvent[]; ended: boolean }> {
+    const reader = res.body!.getReader();
+    const timeout = setTimeout(() => void reader.cancel(), 10_000);
+    let text = '';
+    let ended = false;
+    try {
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          ended = true;
+          break;
+        }
+        text += new TextDecoder().decode(chunk.value);
+      }
+    } catch {
+      // cancelled by the timeout: ended stays false
+    } finally {
+      clearTimeout(timeout);
+    }
+    return { events: parseSse(text), ended };
+  }
+
+  it('a reader that falls behind gets an overflow event and is dropped; the hub lets go', async () => {
+    const stream = await own.call('GET', '/api/v1/events', { token: reader.token });
+    expect(stream.status).toBe(200);
+    expect(own.gateway.sse.size).toBe(1);
+    // The response body is not read: every event stays unsent on the server until the bound.
+    const text = 'x'.repeat(1000);
+    let posted = 0;
+    while (own.gateway.sse.size > 0 && posted < 200) {
+      expect((await post(`${posted} ${text}`)).status).toBe(201);
+      posted++;
+    }
+    expect(own.gateway.sse.size).toBe(0);
+    expect(own.gateway.sse.held(reader.id)).toBe(0);
+    // Read later: what was in flight, then the overflow event, then the end of the stream.
+    const { events, ended } = await readToEnd(stream.res);
+    expect(ended).toBe(true);
+    expect(events[0]?.event).toBe('ready');
+    const last = events.at(-1);
+    expect(last?.event).toBe('overflow');
+    expect(last?.data.reason).toBe('slow reader');
+    const delivered = events.filter((e) => e.event === 'message').length;
+    expect(delivered).toBeLessThan(posted);
+    expect(last?.data.dropped).toBeGreaterThanOrEqual(1);
+    expect(delivered + Number(last?.data.dropped)).toBeLessThanOrEqual(posted);
+    // No more events arrive for it: the next post reaches no stream.
+    expect((await post('after the drop')).status).toBe(201);
+    expect(own.gateway.sse.size).toBe(0);
+  });
+
+  it('over a real socket that stops reading: dropped with the overflow event, read later', async () => {
+    const server = serve({ fetch: own.gateway.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    try {
+      socket.write(
+        `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+          `Authorization: Bearer ${reader.token}\r\n\r\n`,
+      );
+      await vi.waitFor(() => expect(received).toContain('event: ready'));
+      // From here the client reads nothing: the kernel buffers fill, then the server's.
+      socket.pause();
+      const text = 'z'.repeat(6 * 1024);
+      let posted = 0;
+      while (own.gateway.sse.size > 0 && posted < 5000) {
+        expect((await post(`${posted} ${text}`)).status).toBe(201);
+        posted++;
+      }
+      expect(own.gateway.sse.size).toBe(0);
+      // Read later: the stream carries what was in flight, then overflow, then it ends.
+      socket.resume();
+      // The end of the chunked body: the server closed the stream after the overflow event.
+      await vi.waitFor(() => expect(received).toMatch(/\r\n0\r\n\r\n$/), { timeout: 10_000 });
+      const body = received.slice(received.indexOf('\r\n\r\n') + 4);
+      const events = parseSse(dechunk(body));
+      const last = events.at(-1);
+      expect(last).toEqual({
+        event: 'overflow',
+        data: { reason: 'slow reader', dropped: expect.any(Number) },
+      });
+      expect(events.filter((e) => e.event === 'message').length).toBeLessThan(posted);
+    } finally {
+      socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a reader that keeps up is not dropped', async () => {
+    const stream = await own.call('GET', '/api/v1/events', { token: reader.token });
+    const got = readEvents(
+      stream.res,
+      (evs) => evs.filter((e) => e.event === 'message').length >= 30,
+    );
+    for (let i = 0; i < 29; i++) await post(`steady ${i} ${'y'.repeat(500)}`);
+    // One event larger than the whole buffer still reaches a reader that keeps up.
+    await post(`big ${'w'.repeat(3 * BUFFER)}`);
+    const events = await got;
+    expect(events.filter((e) => e.event === 'message')).toHaveLength(30);
+    expect(events.at(-1)?.data.text).toHaveLength(4 + 3 * BUFFER);
+    expect(events.some((e) => e.event === 'overflow')).toBe(false);
+    await vi.waitFor(() => expect(own.gateway.sse.size).toBe(0));
+  });
+
+  it('a token holds at most maxStreamsPerToken streams; the next one gets 429', async () => {
+    const controllers = [new AbortController(), new AbortController()];
+    const open = await Promise.all(
+      controllers.map((ac) =>
+        own.call('GET', '/api/v1/events', { token: reader.token, signal: ac.signal }),
+      ),
+    );
+    expect(open.map((r) => r.status)).toEqual([200, 200]);
+    const third = await own.call('GET', '/api/v1/events', { token: reader.token });
+    expect(third.status).toBe(429);
+    expect(third.json.error.code).toBe('too_many_streams');
+    expect(third.json.error.message).toContain('maxStreamsPerToken');
+    // Another user is not affected by the reader's streams.
+    const other = await own.call('GET', '/api/v1/events', { token: writer.token });
+    expect(other.status).toBe(200);
+    // Closing one frees its slot.
+    await open[0]!.res.body!.cancel();
+    await vi.waitFor(() => expect(own.gateway.sse.held(reader.id)).toBe(1));
+    const again = await own.call('GET', '/api/v1/events', { token: reader.token });
+    expect(again.status).toBe(200);
+    for (const r of [open[1]!, other, again]) await r.res.body!.cancel();
+    await vi.waitFor(() => expect(own.gateway.sse.size).toBe(0));
+  });
+});
+
+/** Parses SSE text into events (comment lines such as keepalives are skipped). */
+function parseSse(text: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  for (const block of text.split('\n\n')) {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+    }
+    if (data.length) events.push({ event, data: JSON.parse(data.join('\n')) as Json });
+  }
+  return events;
+}
+
+/** Undoes HTTP/1.1 chunked transfer encoding of a complete body. */
+function dechunk(body: string): string {
+  let out = '';
+  let rest = body;
+  for (;;) {
+    const eol = rest.indexOf('\r\n');
+    if (eol < 0) return out;
+    const size = parseInt(rest.slice(0, eol), 16);
+    if (!(size > 0)) return out;
+    out += rest.slice(eol + 2, eol + 2 + size);
+    rest = rest.slice(eol + 2 + size + 2);
+  }
+}

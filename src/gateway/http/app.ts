@@ -16,7 +16,7 @@ import { openApiRoutes } from './routes/openapi.js';
 import { presenceRoutes } from './routes/presence.js';
 import { statusRoutes } from './routes/status.js';
 import { userRoutes } from './routes/users.js';
-import { SseHub } from './sse-hub.js';
+import { DEFAULT_SSE_LIMITS, SseHub } from './sse-hub.js';
 
 /** A module of authenticated `/api/v1` routes contributed from outside (e.g. links). */
 export type RouteModule = (deps: AppDeps) => Hono<AppEnv>;
@@ -31,6 +31,12 @@ export interface AppOptions {
   readonly routes?: readonly RouteModule[];
   /** OpenAPI path items of those modules, keyed by full path (e.g. `/api/v1/links`). */
   readonly openApiPaths?: Readonly<Record<string, Record<string, unknown>>>;
+  /** A token that may read /metrics (the admin token always may). */
+  readonly metricsToken?: string;
+  /** Concurrent event streams per user token (default 5). */
+  readonly maxStreamsPerToken?: number;
+  /** Unsent bytes before an event stream is dropped with an `overflow` event (default 1 MiB). */
+  readonly streamBufferBytes?: number;
 }
 
 export interface GatewayApp {
@@ -42,7 +48,10 @@ export interface GatewayApp {
 /** Builds the HTTP API (no I/O; serve `app.fetch` or call `app.request` in tests). */
 export function createApp(deps: AppDeps, options: AppOptions = {}): GatewayApp {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const sse = new SseHub();
+  const sse = new SseHub({
+    maxStreamsPerToken: options.maxStreamsPerToken ?? DEFAULT_SSE_LIMITS.maxStreamsPerToken,
+    bufferBytes: options.streamBufferBytes ?? DEFAULT_SSE_LIMITS.bufferBytes,
+  });
   const counters = new HttpCounters();
   const app = new Hono<AppEnv>();
 
@@ -62,7 +71,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): GatewayApp {
     );
   });
   app.route('/', healthRoutes(deps));
-  app.route('/', metricsRoutes(deps, counters, sse));
+  app.route('/', metricsRoutes(deps, counters, sse, options.metricsToken));
   app.route('/', dashboardRoutes());
 
   app.use('/api/v1/*', rateLimit(options.rateLimit ?? { perSecond: 50, burst: 200 }));

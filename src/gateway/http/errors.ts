@@ -58,3 +58,15 @@ export class RateLimitedError extends HttpError {
     super(`too many requests; retry after ${retryAfterSeconds} s`);
   }
 }
+
+/** The token already holds the most event streams allowed (`http.maxStreamsPerToken`). */
+export class TooManyStreamsError extends HttpError {
+  readonly status = 429;
+  readonly code = 'too_many_streams';
+  constructor(readonly limit: number) {
+    super(
+      `this token already has ${limit} open event streams (http.maxStreamsPerToken); ` +
+        'close one before opening another',
+    );
+  }
+}

@@ -57,12 +57,13 @@ export function renderMetrics(input: MetricsInput): string {
       'Intents or entries refused, by reason.',
       byLabel('reason', input.node.rejections),
     ),
-    family(
-      'multichat_log_entries',
-      'gauge',
-      'Entries stored per author log.',
-      byLabel('author', input.node.logSizes),
-    ),
+    // Totals only: a label per author would list every user's address and grow without bound.
+    family('multichat_author_logs', 'gauge', 'Author logs stored (one per writing identity).', [
+      [{}, Object.keys(input.node.logSizes).length],
+    ]),
+    family('multichat_author_log_entries_max', 'gauge', 'Entries in the largest author log.', [
+      [{}, Object.values(input.node.logSizes).reduce((a, b) => Math.max(a, b), 0)],
+    ]),
     family('multichat_entries', 'gauge', 'Log entries stored in all.', [[{}, input.node.entries]]),
     family('multichat_pending_entries', 'gauge', 'Entries held for missing dependencies.', [
       [{}, input.node.pending],

@@ -23,8 +23,8 @@ export const paths: Record<string, Record<string, Op>> = {
   },
   '/metrics': {
     get: {
-      summary: 'Prometheus metrics (text)',
-      auth: 'none',
+      summary: 'Prometheus metrics (text); bearer admin token or http.metricsToken',
+      auth: 'admin',
       ok: [200, 'text exposition format'],
     },
   },

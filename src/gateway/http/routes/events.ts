@@ -3,59 +3,75 @@ import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { NodeEvent, UserView } from '../../../core/types.js';
 import { requireUser, type AppDeps, type AppEnv } from '../context.js';
 import type { SseHub } from '../sse-hub.js';
+import { SseOutbox } from '../sse-outbox.js';
 import { messageJson, presenceJson } from '../views.js';
 import { canRead } from './lookup.js';
 
 /** How often an idle stream gets a comment line, so proxies keep it open. */
 const KEEPALIVE_MS = 20_000;
+/** How long a dropped slow reader has to read its last events before its connection is cut. */
+const OVERFLOW_GRACE_MS = 30_000;
 const STREAMED = ['message', 'edit', 'delete', 'reaction', 'presence', 'notification'] as const;
+
+/** One event in the wire form (JSON has no newlines, so one `data:` line). */
+const sseChunk = (event: string, data: unknown): string =>
+  `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
 /**
  * `GET /api/v1/events`: server-sent events for one user. Channel events only for channels the
  * user can read (checked at send time, so a join or ban takes effect at once); notifications
- * only the user's own; presence for everyone.
+ * only the user's own; presence for everyone. A token holds at most `maxStreamsPerToken`
+ * streams (429 beyond). A stream whose unsent events pass `bufferBytes` gets a last event,
+ * `overflow` with `{"reason":"slow reader","dropped":N}`, and is closed: the client reconnects
+ * and reads the history it missed.
  */
 export function eventRoutes(deps: AppDeps, hub: SseHub): Hono<AppEnv> {
   const { node } = deps;
   const app = new Hono<AppEnv>();
   app.get('/events', (c) => {
     const me = requireUser(c);
+    // The slot is taken before answering, so a refusal is a plain 429, not a broken stream.
+    let shutdown = (): void => undefined;
+    const release = hub.add(me.id, () => shutdown());
+    // Set when served by @hono/node-server: the connection to cut if a dropped reader stalls.
+    const socket = (c.env as { outgoing?: { destroy(): void } } | undefined)?.outgoing;
     return streamSSE(c, async (stream) => {
-      let queue = Promise.resolve();
-      // Node events arrive synchronously; chaining keeps them in order on the wire.
-      const send = (event: string, data: unknown): void => {
-        queue = queue
-          .then(() => stream.writeSSE({ event, data: JSON.stringify(data) }))
-          .catch(() => undefined);
-      };
-      const unsubscribe = STREAMED.map((type) =>
+      let finish = (): void => undefined;
+      const done = new Promise<void>((resolve) => (finish = resolve));
+      shutdown = () => void stream.close().finally(finish);
+      stream.onAbort(finish);
+      let unsubscribe: (() => void)[] = [];
+      let overflowed = false;
+      const outbox = new SseOutbox(
+        (chunk) => stream.write(chunk),
+        hub.limits.bufferBytes,
+        (dropped) => {
+          overflowed = true;
+          // Stop serving at once (the slot and the subscriptions go); only the bounded
+          // in-flight chunk and this last event wait for the client.
+          release();
+          for (const off of unsubscribe) off();
+          unsubscribe = [];
+          void stream.write(sseChunk('overflow', { reason: 'slow reader', dropped }));
+          finish();
+        },
+      );
+      unsubscribe = STREAMED.map((type) =>
         node.on(type, (event: NodeEvent) => {
           const payload = visiblePayload(deps, me, event);
-          if (payload !== undefined) send(event.type, payload);
+          if (payload !== undefined) outbox.push(sseChunk(event.type, payload));
         }),
       );
-      const done = new Promise<void>((resolve) => {
-        const unregister = hub.add(() => void stream.close().finally(resolve));
-        stream.onAbort(() => {
-          unregister();
-          resolve();
-        });
-      });
-      const keepalive = setInterval(() => {
-        queue = queue
-          .then(() => stream.write(': keepalive\n\n'))
-          .then(
-            () => undefined,
-            () => undefined,
-          );
-      }, KEEPALIVE_MS);
-      send('ready', { user: me.id });
+      const keepalive = setInterval(() => outbox.push(': keepalive\n\n'), KEEPALIVE_MS);
+      outbox.push(sseChunk('ready', { user: me.id }));
       try {
         await done;
       } finally {
         clearInterval(keepalive);
         for (const off of unsubscribe) off();
-        closeQuietly(stream);
+        release();
+        if (overflowed) closeAfterGrace(stream, socket);
+        else closeQuietly(stream);
       }
     });
   });
@@ -64,6 +80,19 @@ export function eventRoutes(deps: AppDeps, hub: SseHub): Hono<AppEnv> {
 
 function closeQuietly(stream: SSEStreamingApi): void {
   if (!stream.closed) void stream.close().catch(() => undefined);
+}
+
+/** Closes once the last events are read; a client that reads nothing is cut after the grace. */
+function closeAfterGrace(stream: SSEStreamingApi, socket: { destroy(): void } | undefined): void {
+  const timer = setTimeout(() => {
+    stream.abort();
+    socket?.destroy();
+  }, OVERFLOW_GRACE_MS);
+  timer.unref();
+  void stream
+    .close()
+    .catch(() => undefined)
+    .finally(() => clearTimeout(timer));
 }
 
 /** The JSON an event carries to this user, or undefined when the user may not see it. */

@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { ConflictError, IntentRejectedError, NotFoundError, ValidationError } from './errors.js';
 import { EventHub } from './events.js';
 import { HybridClock } from './hlc.js';
-import { keyPairFromSeed, loadOrCreateNodeKey, generateKeyPair, type KeyPair } from './identity.js';
+import {
+  keyPairFromSeed,
+  loadOrCreateNodeKey,
+  generateKeyPair,
+  sign,
+  type KeyPair,
+} from './identity.js';
 import { completeIntent } from './intents.js';
 import { createUnsignedEntry, type SealedEntry } from './log.js';
 import { BatchSigner, type LocalAppend } from './batch-signer.js';
@@ -40,9 +46,10 @@ import type {
   ContentHash,
   EntryEnvelope,
   EntryId,
-  Hlc,
   IngestOptions,
   Intent,
+  MembershipChallenge,
+  MembershipProof,
   MessageView,
   MultichatNode,
   NodeEventOf,
@@ -57,23 +64,11 @@ import type {
 } from './types.js';
 import type { TxContext } from './logics/types.js';
 import { CoreQueries } from './queries.js';
+import { membershipChallengeBytes } from './p2p/membership.js';
 import { verifyStoredLogs } from './store/verify-on-load.js';
-import { newestStoredClock } from './store/stored-clock.js';
-import { repairStoredClocks } from './store/clock-repair.js';
 
 /** Opens (or creates) the node's store in `options.dataDir`. Call start() to run its timers. */
 export async function createNode(options: NodeOptions): Promise<MultichatNode> {
-  if (options.repairStoredClocks ?? process.env.MULTICHAT_REPAIR_CLOCKS === '1') {
-    const report = await repairStoredClocks(options, async (o) => new CoreNode(o));
-    if (report) {
-      const { kept, dropped, backup, poisoned } = report;
-      const ids = poisoned.map((p) => p.id);
-      (options.logger ?? silentLogger).warn(
-        { kept, dropped, backup, poisoned: ids },
-        'store: rebuilt without entries whose clock was out of range',
-      );
-    }
-  }
   return new CoreNode(options);
 }
 
@@ -112,14 +107,13 @@ class CoreNode extends CoreQueries implements MultichatNode {
 
   constructor(private readonly options: NodeOptions) {
     const db = openCoreDatabase(options.dataDir);
-    let newest: Hlc | undefined;
-    try {
-      // First: a poisoned clock value gets its own error (and repair) before chain checks.
-      newest = newestStoredClock(db, (options.clock ?? Date.now)());
-      if (options.verifyOnLoad !== false) verifyStoredLogs(db);
-    } catch (error) {
-      db.close();
-      throw error;
+    if (options.verifyOnLoad !== false) {
+      try {
+        verifyStoredLogs(db);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
     }
     const log = new LogStore(db);
     const projections = prepareProjections(db);
@@ -170,7 +164,12 @@ class CoreNode extends CoreQueries implements MultichatNode {
     this.ingestor = new Ingestor(internals, this.publisher);
     this.sweeper = new ExpirySweeper(internals, this.publisher);
     this.presenceTtlMs = options.presenceTtlMs ?? 90_000;
-    if (newest) internals.clock.restore(newest);
+    const newest = db
+      .prepare(
+        'SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1',
+      )
+      .get() as { wall: number; counter: number } | undefined;
+    if (newest) internals.clock.observe(newest);
   }
 
   async start(): Promise<void> {
@@ -199,7 +198,6 @@ class CoreNode extends CoreQueries implements MultichatNode {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    this.ingestor.stop();
     this.internals.commit.commit();
     this.internals.db.close();
   }
@@ -401,6 +399,23 @@ class CoreNode extends CoreQueries implements MultichatNode {
       (sealed, contents) => this.writeEntry(sealed, contents),
       options,
     );
+  }
+
+  // --- private channels (docs/protocol.md) ----------------------------------------------------
+
+  memberKeys(): Address[] {
+    const keys = new Set<Address>();
+    for (const [, signer] of this.privateMemberSigners()) {
+      if (this.keyring.has(signer)) keys.add(signer);
+    }
+    return [...keys];
+  }
+
+  signMembershipChallenge(challenge: MembershipChallenge): MembershipProof[] {
+    // Built here from the challenge's parts, never from bytes a peer chose: a peer gets a
+    // signature over its nonce under the membership tag, good for nothing else.
+    const bytes = membershipChallengeBytes(challenge);
+    return this.memberKeys().map((key) => ({ key, sig: sign(this.keyring.get(key)!, bytes) }));
   }
 
   // --- presence ----------------------------------------------------------------------------

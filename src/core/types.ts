@@ -232,6 +232,26 @@ export interface WireEntry {
   readonly seq: number;
   readonly hlc: Hlc;
   readonly bytes: Uint8Array;
+  /** The channel its transaction touches: whether a peer may read its content (§10). */
+  readonly channel?: ChannelId;
+}
+
+/**
+ * A sync server's challenge to a peer that wants a private channel's content: a fresh nonce and
+ * both peer ids, so an answer is good for one stream between these two peers only.
+ */
+export interface MembershipChallenge {
+  readonly nonce: Uint8Array;
+  /** Peer id of the node that asked (the sync server). */
+  readonly server: string;
+  /** Peer id of the node that answers (the sync client). */
+  readonly client: string;
+}
+
+/** One key's answer to a membership challenge: its signature of the challenge bytes. */
+export interface MembershipProof {
+  readonly key: Address;
+  readonly sig: Uint8Array;
 }
 
 /** Highest seq known per author. */
@@ -476,6 +496,15 @@ export interface MultichatNode {
   wireEntriesAfter(author: Address, afterSeq: number, limit: number): WireEntry[];
   /** Entries by id (for fetching missing causal dependencies). */
   getEntries(ids: readonly EntryId[]): EntryEnvelope[];
+  /**
+   * Keys this node holds that sign for a current member (not banned) of a non-public channel:
+   * the keys it proves to peers to receive that channel's content (docs/protocol.md).
+   */
+  memberKeys(): Address[];
+  /** Signs a peer's membership challenge with every key of `memberKeys()`. */
+  signMembershipChallenge(challenge: MembershipChallenge): MembershipProof[];
+  /** Non-public channels in which a user that one of `keys` signs for is a current member. */
+  channelsReadableBy(keys: ReadonlySet<Address>): Set<ChannelId>;
   /** Current heads per channel (entries no later entry depends on). */
   channelHeads(channel: ChannelId): EntryId[];
 

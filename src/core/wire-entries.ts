@@ -56,6 +56,7 @@ export function wireEntriesFromRows(
       seq: first.seq,
       hlc: { wall: first.hlc_wall, counter: first.hlc_counter },
       bytes: encodeWireEnvelope(first.body, contents),
+      channel: first.channel ?? undefined,
     });
     start = end;
   }

@@ -10,6 +10,7 @@ import { seal } from '../log.js';
 import { encodeEntryRun, type SealedEnvelope } from '../wire.js';
 import type { Host } from './host.js';
 import { LeftChannels, type GossipNode } from './left-channels.js';
+import { PrivateGossip, type PrivateGossipDeps } from './private-gossip.js';
 import { LOG_TOPIC, channelTopic, topicOfEntry } from './topics.js';
 import type { Verdict } from './validator.js';
 import type { PeerId } from '@libp2p/interface';
@@ -32,14 +33,18 @@ export class Gossip {
    * signed one: a receiver can verify each message on its own.
    */
   private readonly unsignedRuns = new Map<string, SealedEnvelope[]>();
+  /** Content of non-public channels: left out when publishing, fetched when receiving. */
+  private readonly privacy: PrivateGossip;
 
   constructor(
     private readonly host: Host,
     private readonly node: GossipNode,
-    private readonly validate: EntryValidate,
+    validate: EntryValidate,
     private readonly log: CoreLogger,
+    privacy: PrivateGossipDeps,
   ) {
     this.left = new LeftChannels(node);
+    this.privacy = new PrivateGossip(validate, privacy);
   }
 
   start(): void {
@@ -95,7 +100,7 @@ export class Gossip {
     if (this.subscribed.has(topic)) return;
     const pubsub = this.host.services.pubsub;
     pubsub.topicValidators.set(topic, async (peer, message) => {
-      return (await this.validate(peer, topic, message.data)) as never;
+      return (await this.privacy.validate(peer, topic, message.data)) as never;
     });
     pubsub.subscribe(topic);
     this.subscribed.add(topic);
@@ -119,7 +124,7 @@ export class Gossip {
   private collect(topic: string, wanted: boolean, envelope: EntryEnvelope): void {
     const key = `${envelope.entry.author} ${topic}`;
     const run = this.unsignedRuns.get(key) ?? [];
-    run.push({ sealed: seal(envelope.entry), contents: envelope.contents });
+    run.push({ sealed: seal(envelope.entry), contents: this.privacy.publishable(envelope) });
     if (envelope.entry.sig === undefined) {
       this.unsignedRuns.set(key, run);
       return;

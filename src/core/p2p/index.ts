@@ -8,6 +8,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { hashBytes } from '../encoding.js';
 import { silentLogger } from '../options.js';
 import type { ChannelId } from '../types.js';
+import { ChannelVisibility, HostedChannels } from './channel-access.js';
 import { ConnectionKeeper } from './connections.js';
 import { ChannelUnavailableError, P2PNotStartedError } from './errors.js';
 import { Gossip } from './gossip.js';
@@ -34,6 +35,7 @@ class P2PHost implements P2P {
   private gossip: Gossip | undefined;
   private presence: PresenceGossip | undefined;
   private keeper: ConnectionKeeper | undefined;
+  private access: { visibility: ChannelVisibility; hosted: HostedChannels } | undefined;
   private readonly penalties = new Penalties();
   private readonly denyList: DenyList;
   private readonly log;
@@ -81,14 +83,27 @@ class P2PHost implements P2P {
       denied: (peer) => this.denyList.has(peer.toString()),
     });
     this.host = host;
-    this.sync = new SyncManager(host, node, this.log, {
-      intervalMs: this.options.syncIntervalMs ?? 30_000,
-      batch: {
-        entries: this.options.batchEntries ?? DEFAULT_BATCH.entries,
-        bytes: this.options.batchBytes ?? DEFAULT_BATCH.bytes,
+    const access = { visibility: new ChannelVisibility(node), hosted: new HostedChannels(node) };
+    this.access = access;
+    const sync = new SyncManager(
+      host,
+      node,
+      this.log,
+      {
+        intervalMs: this.options.syncIntervalMs ?? 30_000,
+        batch: {
+          entries: this.options.batchEntries ?? DEFAULT_BATCH.entries,
+          bytes: this.options.batchBytes ?? DEFAULT_BATCH.bytes,
+        },
       },
+      access,
+    );
+    this.sync = sync;
+    this.gossip = new Gossip(host, node, validation.validate, this.log, {
+      ...access,
+      fetch: (peer, ids) => sync.fetchWithProof(peer, ids),
+      noteContentless: (ids, channel) => sync.noteContentless(ids, channel),
     });
-    this.gossip = new Gossip(host, node, validation.validate, this.log);
     this.presence = new PresenceGossip(host, node, this.log, (peer) =>
       this.penalties.penalize(peer.toString()),
     );
@@ -122,6 +137,9 @@ class P2PHost implements P2P {
     await this.sync?.stop();
     await host.stop();
     await this.sync?.settled();
+    this.access?.visibility.stop();
+    this.access?.hosted.stop();
+    this.access = undefined;
     this.host = undefined;
     this.log.info({}, 'p2p: stopped');
   }

@@ -3,13 +3,15 @@
  * order they arrive (granting credit before ingesting, so the server prepares the next batch
  * meanwhile), then fetches whatever held-back entries still wait for.
  */
-import type { Address, EntryId } from '../types.js';
+import type { Address, ChannelId, EntryId } from '../types.js';
 import { decodeSealedEnvelope } from '../wire.js';
+import { lacksContent, type HostedChannels } from './channel-access.js';
 import { FrameReader, writeFrame } from './codec.js';
 import { SyncProtocolError } from './errors.js';
 import { RepairList, type IdentifiedEnvelope } from './repair.js';
-import { parseAnswer } from './sync-messages.js';
+import { MAX_GET_IDS, parseAnswer } from './sync-messages.js';
 import type { SyncStream } from './sync-server.js';
+import type { StreamPeers } from './stream-access.js';
 import type { SyncNode } from './types.js';
 
 /** Counts of one sync exchange. */
@@ -26,7 +28,19 @@ export interface SyncScope {
   readonly authors?: readonly string[];
 }
 
-type ClientNode = Pick<SyncNode, 'frontier' | 'ingest' | 'getEntries'>;
+type ClientNode = Pick<SyncNode, 'frontier' | 'ingest' | 'getEntries'> &
+  Partial<Pick<SyncNode, 'signMembershipChallenge'>>;
+
+/** What a client needs to prove it hosts members of private channels, and to use the proof. */
+export interface ClientAccess {
+  readonly peers: StreamPeers;
+  readonly hosted: HostedChannels;
+  /** Entries stored here without their content (gossip from a non-member relay), by channel. */
+  readonly contentless?: ReadonlyMap<EntryId, ChannelId>;
+}
+
+/** Most entries noted as stored without content in one exchange. */
+const MAX_CONTENTLESS = 4 * MAX_GET_IDS;
 
 /** Batches in flight: one being ingested, one arriving. */
 const CREDIT = 2;
@@ -53,6 +67,10 @@ export class SyncSession {
   private readonly reader: FrameReader;
   readonly repair = new RepairList();
   readonly outcome = emptyOutcome();
+  /** Entries of a channel received without the content they point to. */
+  readonly contentless = new Map<EntryId, ChannelId>();
+  /** Keys the server accepted on this stream. */
+  proven: readonly string[] = [];
 
   constructor(
     private readonly stream: SyncStream,
@@ -74,12 +92,60 @@ export class SyncSession {
     }
   }
 
-  /** Fetches entries by id (missing causal dependencies). */
+  /** Fetches entries by id (missing causal dependencies, or content) and ingests them. */
   async get(ids: readonly EntryId[]): Promise<void> {
+    await this.ingest(await this.fetch(ids));
+  }
+
+  /** Fetches entries by id without ingesting them. */
+  async fetch(ids: readonly EntryId[]): Promise<IdentifiedEnvelope[]> {
     await writeFrame(this.stream, { t: 'get', ids });
     const answer = parseAnswer(await this.reader.expect());
     if (answer.t !== 'entries') throw new SyncProtocolError(`unexpected ${answer.t} for get`);
-    await this.ingest(decodeAll(answer.entries));
+    return decodeAll(answer.entries);
+  }
+
+  /**
+   * Proves to the server that this node hosts members of private channels: asks for a
+   * challenge and answers it with the keys of those members. Returns the keys accepted.
+   */
+  async prove(peers: StreamPeers): Promise<readonly string[]> {
+    await writeFrame(this.stream, { t: 'challenge' });
+    const challenge = parseAnswer(await this.reader.expect());
+    if (challenge.t !== 'challenge') {
+      throw new SyncProtocolError(`unexpected ${challenge.t} for challenge`);
+    }
+    const proofs =
+      this.node.signMembershipChallenge?.({
+        nonce: challenge.nonce,
+        // This node answers: it is the client, the peer it asked is the server.
+        server: peers.server,
+        client: peers.client,
+      }) ?? [];
+    await writeFrame(this.stream, { t: 'prove', proofs });
+    const proven = parseAnswer(await this.reader.expect());
+    if (proven.t !== 'proven') throw new SyncProtocolError(`unexpected ${proven.t} for prove`);
+    this.proven = proven.keys;
+    return proven.keys;
+  }
+
+  /**
+   * Fetches the content of entries stored without it, in private channels whose members this
+   * node hosts: proves membership first when it has not on this stream (a node invited during
+   * this exchange learned of it from the entries just received).
+   */
+  async fetchContent(access: ClientAccess): Promise<void> {
+    const wanted = new Map([...(access.contentless ?? []), ...this.contentless]);
+    if (wanted.size === 0) return;
+    if (this.contentless.size > 0) access.hosted.refresh();
+    const ids = [...wanted].filter(([, channel]) => access.hosted.has(channel)).map(([id]) => id);
+    if (ids.length === 0) return;
+    const unproven = access.hosted.keys.some((key) => !this.proven.includes(key));
+    if (unproven) await this.prove(access.peers);
+    if (this.proven.length === 0) return;
+    for (let at = 0; at < ids.length; at += MAX_GET_IDS) {
+      await this.get(ids.slice(at, at + MAX_GET_IDS));
+    }
   }
 
   /** Fetches what held-back entries wait for, a bounded number of rounds. */
@@ -95,6 +161,12 @@ export class SyncSession {
 
   private async ingest(batch: IdentifiedEnvelope[]): Promise<void> {
     if (batch.length === 0) return;
+    for (const { id, envelope } of batch) {
+      const channel = envelope.entry.tx.channel;
+      if (channel !== undefined && lacksContent(envelope)) {
+        if (this.contentless.size < MAX_CONTENTLESS) this.contentless.set(id, channel);
+      }
+    }
     // A catch-up: commits gather several batches, so each rewrites fewer index pages per entry.
     const result = await this.node.ingest(
       batch.map((b) => b.envelope),
@@ -109,15 +181,21 @@ export class SyncSession {
   }
 }
 
-/** A full exchange: want, then repair, then close. */
+/**
+ * A full exchange: proof of membership (when this node hosts members of private channels), want,
+ * repair, then the content still missing from private channels' entries, then close.
+ */
 export async function runSync(
   stream: SyncStream,
   node: ClientNode,
   scope: SyncScope,
+  access?: ClientAccess,
 ): Promise<SyncOutcome> {
   const session = new SyncSession(stream, node);
+  if (access?.hosted.any) await session.prove(access.peers);
   await session.want(scope);
   await session.repairPending();
+  if (access) await session.fetchContent(access);
   await stream.close();
   return session.outcome;
 }

@@ -5,13 +5,28 @@
  */
 import type { PeerId } from '@libp2p/interface';
 import type { CoreLogger } from '../options.js';
+import type { ChannelId, EntryId } from '../types.js';
+import { seal } from '../log.js';
+import { lacksContent, type ChannelVisibility, type HostedChannels } from './channel-access.js';
 import type { Host } from './host.js';
-import { runSync, type SyncOutcome, type SyncScope } from './sync-client.js';
-import { SYNC_PROTOCOL } from './sync-messages.js';
+import type { IdentifiedEnvelope } from './repair.js';
+import { StreamAccess } from './stream-access.js';
+import { runSync, SyncSession, type SyncOutcome, type SyncScope } from './sync-client.js';
+import { MAX_GET_IDS, SYNC_PROTOCOL } from './sync-messages.js';
 import { serveSyncStream, type BatchLimits } from './sync-server.js';
 import type { SyncNode, SyncState } from './types.js';
 
 const REPAIR_DELAY_MS = 1_000;
+/** Most entries remembered as stored without content, awaiting a member peer's sync. */
+const MAX_CONTENTLESS = 4 * MAX_GET_IDS;
+/** Exchanges that ask for one missing content before it is given up. */
+const CONTENT_TRIES = 3;
+
+/** Who may read what: shared by the server, the client and gossip (channel-access.ts). */
+export interface SyncAccess {
+  readonly visibility: ChannelVisibility;
+  readonly hosted: HostedChannels;
+}
 
 interface PeerRun {
   running: Promise<SyncOutcome | undefined>;
@@ -28,20 +43,27 @@ export class SyncManager {
   private failed = 0;
   private entriesReceived = 0;
   private lastSyncAt: string | undefined;
+  /** Private channels' entries stored without content; the next exchanges fetch it. */
+  private readonly contentless = new Map<EntryId, { channel: ChannelId; tries: number }>();
 
   constructor(
     private readonly host: Host,
     private readonly node: SyncNode,
     private readonly log: CoreLogger,
     private readonly options: { intervalMs: number; batch: BatchLimits },
+    private readonly access: SyncAccess,
   ) {}
 
   async start(): Promise<void> {
     this.stopped = false;
     await this.host.handle(
       SYNC_PROTOCOL,
-      (stream) => {
-        serveSyncStream(stream, this.node, this.options.batch).catch((err: Error) => {
+      (stream, connection) => {
+        const access = new StreamAccess(this.node, this.access.visibility, {
+          server: this.host.peerId.toString(),
+          client: connection.remotePeer.toString(),
+        });
+        serveSyncStream(stream, this.node, access, this.options.batch).catch((err: Error) => {
           this.log.debug({ err: err.message }, 'sync: serving a peer ended with an error');
           stream.abort(err);
         });
@@ -120,6 +142,55 @@ export class SyncManager {
     this.repairTimers.set(key, t);
   }
 
+  /** Notes entries stored without the content of a private channel this node hosts members of. */
+  noteContentless(ids: readonly EntryId[], channel: ChannelId): void {
+    for (const id of ids) {
+      if (this.contentless.size < MAX_CONTENTLESS) this.contentless.set(id, { channel, tries: 0 });
+    }
+  }
+
+  /**
+   * Entries by id from one peer, after proving membership on a stream of their own: gossip of a
+   * private channel carries no content, and a member node fetches it before ingesting.
+   */
+  async fetchWithProof(peer: PeerId, ids: readonly EntryId[]): Promise<IdentifiedEnvelope[]> {
+    const stream = await this.host.dialProtocol(peer, SYNC_PROTOCOL);
+    try {
+      const session = new SyncSession(stream, this.node);
+      const proven = await session.prove(this.peersWith(peer));
+      const found = proven.length > 0 ? await session.fetch(ids) : [];
+      await stream.close();
+      return found;
+    } catch (err) {
+      stream.abort(err as Error);
+      throw err;
+    }
+  }
+
+  /**
+   * Forgets entries whose content arrived, and those asked for a few times in vain (content
+   * deleted at its source would otherwise be asked for forever).
+   */
+  private settleContentless(asked: readonly EntryId[]): void {
+    if (asked.length === 0) return;
+    const filled = new Set(
+      this.node
+        .getEntries(asked)
+        .filter((e) => !lacksContent(e))
+        .map((e) => seal(e.entry).id),
+    );
+    for (const id of asked) {
+      const note = this.contentless.get(id);
+      if (!note) continue;
+      note.tries += 1;
+      if (filled.has(id) || note.tries >= CONTENT_TRIES) this.contentless.delete(id);
+    }
+  }
+
+  private peersWith(peer: PeerId) {
+    return { server: peer.toString(), client: this.host.peerId.toString() };
+  }
+
   state(): SyncState {
     return {
       running: this.runs.size,
@@ -152,7 +223,13 @@ export class SyncManager {
       return undefined;
     }
     try {
-      const outcome = await runSync(stream, this.node, scope ?? this.scopeOf());
+      const contentless = new Map([...this.contentless].map(([id, c]) => [id, c.channel]));
+      const outcome = await runSync(stream, this.node, scope ?? this.scopeOf(), {
+        peers: this.peersWith(peer),
+        hosted: this.access.hosted,
+        contentless,
+      });
+      this.settleContentless([...contentless.keys()]);
       this.completed += 1;
       this.entriesReceived += outcome.accepted;
       this.lastSyncAt = new Date().toISOString();

@@ -3,15 +3,23 @@
  * One stream carries a sequence of requests from the client; each is answered before the next
  * is read:
  *
- *   want  {channels?, authors?, frontier, credit}  ->  batch*  done
- *   get   {ids}                                    ->  entries
+ *   want       {channels?, authors?, frontier, credit}  ->  batch*  done
+ *   get        {ids}                                    ->  entries
+ *   challenge  {}                                       ->  challenge {nonce}
+ *   prove      {proofs: [{key, sig}]}                   ->  proven {keys, refused}
  *
  * A `want` is answered with batches in causal (HLC) order, each batch a few contiguous runs of
  * single authors. The server sends a batch only while it holds credit; the client grants one
  * credit per batch it receives, so at most `credit` batches are in flight: memory stays flat
  * whatever the backlog.
+ *
+ * Content of a non-public channel goes only to a client that proved, on this stream, that it
+ * holds a key of a current member (challenge, then prove: membership.ts); to any other client
+ * its entries go without content, and a `want` naming it is answered as if it were unknown.
  */
+import type { Address, MembershipProof } from '../types.js';
 import { SyncProtocolError } from './errors.js';
+import { MAX_PROOF_KEYS, NONCE_BYTES } from './membership.js';
 
 export const SYNC_PROTOCOL = '/multichat/sync/2.0.0';
 
@@ -38,7 +46,16 @@ export interface GetRequest {
   readonly ids: readonly string[];
 }
 
-export type SyncRequest = WantRequest | GetRequest;
+export interface ChallengeRequest {
+  readonly t: 'challenge';
+}
+
+export interface ProveRequest {
+  readonly t: 'prove';
+  readonly proofs: readonly MembershipProof[];
+}
+
+export type SyncRequest = WantRequest | GetRequest | ChallengeRequest | ProveRequest;
 
 export interface CreditFrame {
   readonly t: 'credit';
@@ -62,7 +79,20 @@ export interface EntriesFrame {
   readonly entries: readonly Uint8Array[];
 }
 
-export type SyncAnswer = BatchFrame | DoneFrame | EntriesFrame;
+export interface ChallengeFrame {
+  readonly t: 'challenge';
+  readonly nonce: Uint8Array;
+}
+
+export interface ProvenFrame {
+  readonly t: 'proven';
+  /** Keys accepted for the rest of the stream. */
+  readonly keys: readonly string[];
+  /** Why each other key was refused. */
+  readonly refused: readonly string[];
+}
+
+export type SyncAnswer = BatchFrame | DoneFrame | EntriesFrame | ChallengeFrame | ProvenFrame;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -82,6 +112,8 @@ export function parseRequest(value: unknown): SyncRequest {
   if (value.t === 'get') {
     return { t: 'get', ids: stringList(value.ids, 'ids', MAX_GET_IDS) ?? [] };
   }
+  if (value.t === 'challenge') return { t: 'challenge' };
+  if (value.t === 'prove') return { t: 'prove', proofs: proofList(value.proofs) };
   if (value.t !== 'want') throw new SyncProtocolError(`unknown request type ${String(value.t)}`);
   const frontier = value.frontier;
   if (!Array.isArray(frontier) || frontier.length > MAX_FRONTIER_AUTHORS) {
@@ -108,6 +140,27 @@ export function parseRequest(value: unknown): SyncRequest {
     frontier: frontier as [string, number][],
     credit: credit as number,
   };
+}
+
+function proofList(value: unknown): MembershipProof[] {
+  const valid =
+    Array.isArray(value) &&
+    value.length <= MAX_PROOF_KEYS &&
+    value.every((p) => isRecord(p) && typeof p.key === 'string' && p.sig instanceof Uint8Array);
+  if (!valid) {
+    throw new SyncProtocolError(`proofs must be a list of at most ${MAX_PROOF_KEYS} {key, sig}`);
+  }
+  return (value as { key: string; sig: Uint8Array }[]).map((p) => ({
+    key: p.key as Address,
+    sig: p.sig,
+  }));
+}
+
+function strings(value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new SyncProtocolError(`${field} must be a list of strings`);
+  }
+  return value as string[];
 }
 
 /** Validates a credit frame sent by the client while the server streams batches. */
@@ -140,6 +193,17 @@ export function parseAnswer(value: unknown): SyncAnswer {
     case 'done':
       if (!Number.isSafeInteger(value.sent)) throw new SyncProtocolError('done lacks sent');
       return { t: 'done', sent: value.sent as number };
+    case 'challenge':
+      if (!(value.nonce instanceof Uint8Array) || value.nonce.length !== NONCE_BYTES) {
+        throw new SyncProtocolError(`a challenge carries a nonce of ${NONCE_BYTES} bytes`);
+      }
+      return { t: 'challenge', nonce: value.nonce };
+    case 'proven':
+      return {
+        t: 'proven',
+        keys: strings(value.keys, 'keys'),
+        refused: strings(value.refused, 'refused'),
+      };
     default:
       throw new SyncProtocolError(`unknown answer type ${String(value.t)}`);
   }

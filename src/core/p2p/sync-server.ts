@@ -4,9 +4,11 @@
  */
 import type { Address, ChannelId, EntryEnvelope, EntryId } from '../types.js';
 import { encodeEnvelope } from '../wire.js';
+import { envelopeWithoutContent, withoutContent, type ReadGate } from './channel-access.js';
 import { FrameReader, writeFrame, type Chunk, type FrameSink } from './codec.js';
 import { CausalMerge, WireMerge } from './causal-merge.js';
 import { parseCredit, parseRequest, type WantRequest } from './sync-messages.js';
+import type { StreamAccess } from './stream-access.js';
 import type { SyncNode } from './types.js';
 
 export interface BatchLimits {
@@ -27,11 +29,13 @@ export type SyncStream = FrameSink & AsyncIterable<Chunk> & { close(): Promise<v
 
 /**
  * Serves requests until the client closes its side. Throws on a protocol violation (the
- * caller aborts the stream).
+ * caller aborts the stream). `access` holds what the client proved on this stream: content of
+ * a non-public channel goes only to a client that proved it hosts a member.
  */
 export async function serveSyncStream(
   stream: SyncStream,
   node: Pick<SyncNode, 'frontier' | 'entriesAfter' | 'wireEntriesAfter' | 'getEntries'>,
+  access: StreamAccess,
   limits: BatchLimits = DEFAULT_BATCH,
 ): Promise<void> {
   const reader = new FrameReader(stream);
@@ -42,10 +46,18 @@ export async function serveSyncStream(
     if (isCredit(raw)) continue;
     const request = parseRequest(raw);
     if (request.t === 'get') {
+      const may = access.gate();
       const found = node.getEntries(request.ids as EntryId[]);
-      await writeFrame(stream, { t: 'entries', entries: found.map((e) => encodeEnvelope(e)) });
+      const entries = found.map((e) =>
+        encodeEnvelope(may(e.entry.tx.channel) ? e : envelopeWithoutContent(e)),
+      );
+      await writeFrame(stream, { t: 'entries', entries });
+    } else if (request.t === 'challenge') {
+      await writeFrame(stream, { t: 'challenge', nonce: access.challenge() });
+    } else if (request.t === 'prove') {
+      await writeFrame(stream, access.prove(request.proofs));
     } else {
-      await serveWant(stream, reader, node, request, limits);
+      await serveWant(stream, reader, node, request, limits, access.gate());
     }
   }
   await stream.close();
@@ -55,10 +67,15 @@ function isCredit(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { t?: unknown }).t === 'credit';
 }
 
-/** Which authors to send and from where: the server's heads against the client's frontier. */
+/**
+ * Which authors to send and from where: the server's heads against the client's frontier. A
+ * channel the client may not read (`may`) is left out of the scope, as if this node did not
+ * know it; authors the client names or already replicates are sent whatever they wrote in.
+ */
 export function wantRanges(
   node: Pick<SyncNode, 'frontier'>,
   request: WantRequest,
+  may: ReadGate = () => true,
 ): Map<Address, readonly [number, number]> {
   const theirs = new Map<string, number>(request.frontier.map(([a, s]) => [a, s]));
   const all = node.frontier();
@@ -67,9 +84,9 @@ export function wantRanges(
     candidates = all;
   } else {
     const picked = new Map<Address, number>();
-    if (request.channels !== undefined && request.channels.length > 0) {
-      for (const [author, seq] of node.frontier(request.channels as ChannelId[]))
-        picked.set(author, seq);
+    const channels = (request.channels ?? []).filter((c) => may(c as ChannelId));
+    if (channels.length > 0) {
+      for (const [author, seq] of node.frontier(channels as ChannelId[])) picked.set(author, seq);
     }
     // Authors the client already replicates stay current too: a gap in their chain would hold
     // back everything they write later, in any channel.
@@ -94,22 +111,31 @@ interface Outgoing {
 }
 
 /**
- * The entries of `ranges` in causal order, encoded. A node that can read stored bytes directly
- * is read that way; any other is read decoded and encoded again.
+ * The entries of `ranges` in causal order, encoded, without content where `may` says the client
+ * may not read it. A node that can read stored bytes directly is read that way; any other is
+ * read decoded and encoded again.
  */
 function outgoing(
   node: Pick<SyncNode, 'entriesAfter' | 'wireEntriesAfter'>,
   ranges: ReadonlyMap<Address, readonly [number, number]>,
+  may: ReadGate,
 ): () => Outgoing | undefined {
   const wire = node.wireEntriesAfter;
   if (wire) {
     const merge = new WireMerge({ wireEntriesAfter: wire.bind(node) }, ranges);
-    return () => merge.next();
+    return () => {
+      const item = merge.next();
+      // Public channels pay one map lookup per entry here (ChannelVisibility).
+      if (!item || may(item.channel)) return item;
+      return { author: item.author, bytes: withoutContent(item.bytes) };
+    };
   }
   const merge = new CausalMerge(node, ranges);
   return () => {
     const envelope = merge.next();
-    return envelope && { author: envelope.entry.author, bytes: encodeEnvelope(envelope) };
+    if (!envelope) return undefined;
+    const sent = may(envelope.entry.tx.channel) ? envelope : envelopeWithoutContent(envelope);
+    return { author: envelope.entry.author, bytes: encodeEnvelope(sent) };
   };
 }
 
@@ -119,8 +145,9 @@ async function serveWant(
   node: Pick<SyncNode, 'frontier' | 'entriesAfter' | 'wireEntriesAfter'>,
   request: WantRequest,
   limits: BatchLimits,
+  may: ReadGate,
 ): Promise<void> {
-  const next = outgoing(node, wantRanges(node, request));
+  const next = outgoing(node, wantRanges(node, request, may), may);
   let credit = request.credit;
   let sent = 0;
   let carry: Outgoing | undefined;

@@ -7,9 +7,15 @@ import type { MultichatNode } from '../types.js';
 
 /**
  * The part of the node the P2P layer uses. `wireEntriesAfter` is optional: a node without it
- * (a test double, another store) is served through `entriesAfter`, decoded and re-encoded.
+ * (a test double, another store) is served through `entriesAfter`, decoded and re-encoded. A node
+ * without the membership methods proves nothing and lets no peer read a non-public channel.
  */
-export type SyncNode = Partial<Pick<MultichatNode, 'wireEntriesAfter'>> &
+export type SyncNode = Partial<
+  Pick<
+    MultichatNode,
+    'wireEntriesAfter' | 'memberKeys' | 'signMembershipChallenge' | 'channelsReadableBy'
+  >
+> &
   Pick<
     MultichatNode,
     | 'address'

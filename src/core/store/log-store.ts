@@ -22,6 +22,8 @@ export interface StoredEntryRow {
 export interface WireRow {
   readonly id: EntryId;
   readonly seq: number;
+  /** The channel the entry's transaction touches, or null. */
+  readonly channel: ChannelId | null;
   readonly hlc_wall: number;
   readonly hlc_counter: number;
   readonly body: Uint8Array;
@@ -66,7 +68,7 @@ export class LogStore {
       ),
       // The join follows messages_order (channel, hlc, entry): messages has no index on entry.
       wireAfter: db.prepare(
-        `SELECT e.id, e.seq, e.hlc_wall, e.hlc_counter, e.body,
+        `SELECT e.id, e.seq, e.channel, e.hlc_wall, e.hlc_counter, e.body,
                 m.content_hash AS hash, c.body AS content
          FROM (SELECT id, seq, channel, hlc_wall, hlc_counter, body FROM entries
                WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?) AS e

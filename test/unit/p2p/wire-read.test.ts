@@ -157,6 +157,7 @@ describe('wireEntriesFromRows', () => {
   const row = (id: string, body: string, h: string | null, content: string | null): WireRow => ({
     id: id as EntryId,
     seq: Number(id.slice(1)),
+    channel: null,
     hlc_wall: 10,
     hlc_counter: Number(id.slice(1)),
     body: Buffer.from(body),

@@ -46,6 +46,7 @@ import type {
   ContentHash,
   EntryEnvelope,
   EntryId,
+  Hlc,
   IngestOptions,
   Intent,
   MembershipChallenge,
@@ -66,9 +67,22 @@ import type { TxContext } from './logics/types.js';
 import { CoreQueries } from './queries.js';
 import { membershipChallengeBytes } from './p2p/membership.js';
 import { verifyStoredLogs } from './store/verify-on-load.js';
+import { newestStoredClock } from './store/stored-clock.js';
+import { repairStoredClocks } from './store/clock-repair.js';
 
 /** Opens (or creates) the node's store in `options.dataDir`. Call start() to run its timers. */
 export async function createNode(options: NodeOptions): Promise<MultichatNode> {
+  if (options.repairStoredClocks ?? process.env.MULTICHAT_REPAIR_CLOCKS === '1') {
+    const report = await repairStoredClocks(options, async (o) => new CoreNode(o));
+    if (report) {
+      const { kept, dropped, backup, poisoned } = report;
+      const ids = poisoned.map((p) => p.id);
+      (options.logger ?? silentLogger).warn(
+        { kept, dropped, backup, poisoned: ids },
+        'store: rebuilt without entries whose clock was out of range',
+      );
+    }
+  }
   return new CoreNode(options);
 }
 
@@ -107,13 +121,14 @@ class CoreNode extends CoreQueries implements MultichatNode {
 
   constructor(private readonly options: NodeOptions) {
     const db = openCoreDatabase(options.dataDir);
-    if (options.verifyOnLoad !== false) {
-      try {
-        verifyStoredLogs(db);
-      } catch (error) {
-        db.close();
-        throw error;
-      }
+    let newest: Hlc | undefined;
+    try {
+      // First: a poisoned clock value gets its own error (and repair) before chain checks.
+      newest = newestStoredClock(db, (options.clock ?? Date.now)());
+      if (options.verifyOnLoad !== false) verifyStoredLogs(db);
+    } catch (error) {
+      db.close();
+      throw error;
     }
     const log = new LogStore(db);
     const projections = prepareProjections(db);
@@ -164,12 +179,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
     this.ingestor = new Ingestor(internals, this.publisher);
     this.sweeper = new ExpirySweeper(internals, this.publisher);
     this.presenceTtlMs = options.presenceTtlMs ?? 90_000;
-    const newest = db
-      .prepare(
-        'SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1',
-      )
-      .get() as { wall: number; counter: number } | undefined;
-    if (newest) internals.clock.observe(newest);
+    if (newest) internals.clock.restore(newest);
   }
 
   async start(): Promise<void> {
@@ -198,6 +208,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.ingestor.stop();
     this.internals.commit.commit();
     this.internals.db.close();
   }

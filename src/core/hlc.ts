@@ -63,6 +63,15 @@ export class HybridClock {
     private readonly skewMs = MAX_SKEW_MS,
   ) {}
 
+  /**
+   * The wall of the newest timestamp seen or made: local writes date their messages no earlier,
+   * so createdAt stays within the window of the entry's clock even if this machine's clock
+   * stepped back after it adopted a later value.
+   */
+  latestWall(): number {
+    return this.last.wall;
+  }
+
   /** A timestamp for a local event, greater than any seen so far. */
   tick(): Hlc {
     const wall = Math.max(this.now(), this.last.wall);

@@ -109,6 +109,20 @@ describe('entries with a poisoned clock or time', () => {
     expect(node.metrics().pending).toBe(0);
   });
 
+  it('local posts still pass after the machine clock steps back', async () => {
+    let now = Date.now();
+    const { node, alice, ch } = await victim({ clock: () => now });
+    await node.submit(alice.id, { kind: 'sendMessage', channel: ch, text: 'first' });
+    now -= 5 * 60_000; // an NTP correction
+    await node.submit(alice.id, { kind: 'sendMessage', channel: ch, text: 'second' });
+    await node.submit(alice.id, {
+      kind: 'editMessage',
+      message: node.listMessages(ch)[1]!.id,
+      text: 'second!',
+    });
+    expect(texts(node, ch)).toEqual(['first', 'second!']);
+  });
+
   it('applies a held entry on its own when its time comes (timer)', async () => {
     const { node, ch, mallory } = await victim();
     const wall = Date.now() + MAX_SKEW_MS + 300;

@@ -289,7 +289,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
     const completion = completeIntent(actor, intent, {
       state: this.internals.state,
       limits: this.internals.limits,
-      now: this.internals.now(),
+      // Never before the clock's newest wall: createdAt must lie near the entry's HLC.
+      now: Math.max(this.internals.now(), this.internals.clock.latestWall()),
     });
     const { id: entry, changes } = await this.appendLocal(
       signer,

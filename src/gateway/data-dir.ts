@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { DataDirModeError, DataDirNotADirectoryError, octal } from './errors.js';
@@ -35,7 +35,8 @@ export interface ModeFix {
  * Creates the data dir 0700, or makes an existing one 0700, and makes every private file in it
  * that exists 0600. Each change is logged as a warning naming the path and both modes (the
  * files were readable by other local users until now). Throws DataDirModeError when a mode
- * cannot be changed. Symlinks are left alone: their target may not be ours to change.
+ * cannot be changed. A symlink (a database moved to another disk) is followed: SQLite opens
+ * its target, so the target is what must be private.
  */
 export function secureDataDir(dataDir: string, logger: Pick<Logger, 'warn'>): ModeFix[] {
   const fixes: ModeFix[] = [];
@@ -75,7 +76,7 @@ function fix(path: string, mode: number, wanted: number, fixes: ModeFix[]): void
 
 function statOrUndefined(path: string): Stats | undefined {
   try {
-    return lstatSync(path);
+    return statSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

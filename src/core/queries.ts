@@ -36,7 +36,8 @@ export abstract class CoreQueries {
   }
 
   findUserByName(username: string): UserView | undefined {
-    const row = this.q.projections.profileByName.get(username) as ProfileRow | undefined;
+    const row = this.q.projections.profileByName.get(username.normalize('NFC')) as
+      ProfileRow | undefined;
     return row && this.q.views.user(row);
   }
 

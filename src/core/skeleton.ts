@@ -42,8 +42,23 @@ function mapConfusables(text: string): string {
 const MARKS = /\p{M}/gu;
 const SEPARATORS = /[\p{Z}\p{P}\p{Cf}\p{Cc}\s]/gu;
 
+// User views compare a name with every known profile, so skeletons are kept: a bounded cache,
+// emptied when full (names change rarely; a refill costs one pass).
+const CACHE_LIMIT = 100_000;
+const cache = new Map<string, string>();
+
 /** The skeleton of a name: equal skeletons mean the names look alike. */
 export function skeleton(name: string): string {
+  let key = cache.get(name);
+  if (key === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    key = computeSkeleton(name);
+    cache.set(name, key);
+  }
+  return key;
+}
+
+function computeSkeleton(name: string): string {
   // Mapped before and after NFKD: a fullwidth capital I decomposes into the I of the table.
   return mapConfusables(mapConfusables(name.normalize('NFC')).normalize('NFKD').replace(MARKS, ''))
     .toLowerCase()

@@ -33,10 +33,11 @@ export class BlockedAddressError extends UrlFetchError {
     url: string,
     readonly host: string,
     readonly address: string,
-    /** Which range refused it, e.g. "loopback" or "NAT64 of 127.0.0.1 (loopback)". */
+    /** Which range refused it, e.g. "loopback" or "NAT64 form of 127.0.0.1 (loopback)". */
     readonly range: string,
   ) {
-    super(url, `refused to fetch ${url}: ${host} is ${address}, a ${range} address`);
+    const what = host === address ? address : `${host} resolves to ${address}, which`;
+    super(url, `refused to fetch ${url}: ${what} is not public (${range})`);
   }
 }
 

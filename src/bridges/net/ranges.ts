@@ -66,7 +66,7 @@ const V6: readonly Range[] = [
 const GLOBAL_UNICAST_V6 = range('2000::/3', 'global unicast');
 
 /**
- * Why `ip` must not be fetched from — e.g. "loopback" or "NAT64 of 127.0.0.1 (loopback)" — or
+ * Why `ip` must not be fetched from — e.g. "loopback" or "NAT64 form of 127.0.0.1 (loopback)" — or
  * `undefined` for a public address.
  */
 export function blockedRange(ip: IpAddress): string | undefined {
@@ -75,7 +75,7 @@ export function blockedRange(ip: IpAddress): string | undefined {
   if (hit?.embeds !== undefined) {
     const inner = embeddedV4(ip, hit.embeds);
     const why = blockedRange(inner);
-    return why === undefined ? undefined : `${hit.name} of ${formatIp(inner)} (${why})`;
+    return why === undefined ? undefined : `${hit.name} form of ${formatIp(inner)} (${why})`;
   }
   if (hit) return hit.name;
   if (ip.family === 6 && !inPrefix(ip, GLOBAL_UNICAST_V6.net, GLOBAL_UNICAST_V6.prefix))

@@ -36,6 +36,7 @@ export function compareHlc(a: Hlc, b: Hlc): number {
 /** What is wrong with a clock value's fields (type and range), or undefined when it is sound. */
 export function hlcFieldProblem(hlc: unknown): string | undefined {
   if (typeof hlc !== 'object' || hlc === null) return 'hlc must be a map {wall, counter}';
+  if (Object.keys(hlc).length !== 2) return 'hlc has exactly the fields wall and counter';
   const { wall, counter } = hlc as Record<string, unknown>;
   if (!Number.isSafeInteger(wall) || (wall as number) < 0)
     return `hlc.wall must be a non-negative safe integer, got ${describe(wall)}`;

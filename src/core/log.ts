@@ -165,6 +165,9 @@ function rememberCreatedIds(sealed: SealedEntry): void {
   }
 }
 
+/** An entry's fields: anything else would be signed and carried, yet mean nothing. */
+const ENTRY_KEYS = new Set(['author', 'seq', 'prev', 'hlc', 'tx', 'sig']);
+
 /** Longest address or entry id accepted: both are short base-encoded strings. */
 const MAX_REF_LENGTH = 128;
 
@@ -176,6 +179,8 @@ const MAX_REF_LENGTH = 128;
 export function entryShapeProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'an entry is a map';
   const e = value as Record<string, unknown>;
+  const extra = Object.keys(e).find((key) => !ENTRY_KEYS.has(key));
+  if (extra !== undefined) return `unknown field ${describe(extra)}`;
   if (typeof e.author !== 'string' || e.author.length === 0 || e.author.length > MAX_REF_LENGTH)
     return 'author must be an address';
   if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1)

@@ -86,6 +86,34 @@ describe('entries with a poisoned clock or time', () => {
     expect(texts(node, ch)).toEqual(['before', 'after 1', 'after 2', 'honest now']);
   });
 
+  it('refuses other malformed fields before holding or storing anything', async () => {
+    const { node, ch, mallory } = await victim();
+    const now = Date.now();
+    const cases: [string, { hlc?: unknown }, string][] = [
+      ['negative wall', { hlc: { wall: -1, counter: 0 } }, 'hlc.range'],
+      ['fractional wall', { hlc: { wall: now + 0.5, counter: 0 } }, 'hlc.range'],
+      ['negative counter', { hlc: { wall: now, counter: -1 } }, 'hlc.range'],
+      ['counter 2^32', { hlc: { wall: now, counter: 2 ** 32 } }, 'hlc.range'],
+      ['extra clock field', { hlc: { wall: now, counter: 0, skew: 1 } }, 'hlc.range'],
+      ['clock not a map', { hlc: [now, 0] }, 'hlc.range'],
+    ];
+    for (const [what, options, rule] of cases) {
+      const { id, envelope } = mallory.post(ch, node.channelHeads(ch), what, options);
+      const { rejected } = await node.ingest([envelope]);
+      expect(
+        rejected.map((r) => r.reason.split(':')[0]),
+        what,
+      ).toEqual([rule]);
+      expect(node.getEntries([id]), what).toEqual([]);
+    }
+    const honest = mallory.post(ch, node.channelHeads(ch), 'ok');
+    const extra = { ...honest.envelope, entry: { ...honest.envelope.entry, note: 'hi' } };
+    const { rejected } = await node.ingest([extra as never]);
+    expect(rejected[0]?.reason).toMatch(/^entry\.shape: unknown field "note"/);
+    expect(node.metrics().pending).toBe(0);
+    expect((await node.ingest([honest.envelope])).applied).toEqual([honest.id]);
+  });
+
   it('holds an entry from slightly in the future, unadopted, and applies it once it is due', async () => {
     let now = Date.now();
     const { node, alice, ch, mallory } = await victim({ clock: () => now });

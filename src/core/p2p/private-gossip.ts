@@ -10,7 +10,7 @@ import type { ContentHash, EntryEnvelope, EntryId, ChannelId } from '../types.js
 import { sealedSignatureValid } from '../log.js';
 import { decodeEntryRun, encodeEntryRun, type SealedEnvelope } from '../wire.js';
 import { lacksContent, type ChannelVisibility, type HostedChannels } from './channel-access.js';
-import type { IdentifiedEnvelope } from './repair.js';
+import { PeerFetches, type FetchEntries } from './peer-fetches.js';
 import { channelOfTopic } from './topics.js';
 import type { Verdict } from './validator.js';
 
@@ -20,7 +20,7 @@ export interface PrivateGossipDeps {
   readonly visibility: ChannelVisibility;
   readonly hosted: HostedChannels;
   /** Entries by id from `peer`, on a stream where this node proved membership. */
-  readonly fetch: (peer: PeerId, ids: readonly EntryId[]) => Promise<IdentifiedEnvelope[]>;
+  readonly fetch: FetchEntries;
   /** Entries that will be stored without their content: for the next sync to fetch. */
   readonly noteContentless: (ids: readonly EntryId[], channel: ChannelId) => void;
 }
@@ -28,10 +28,14 @@ export interface PrivateGossipDeps {
 const NONE: ReadonlyMap<ContentHash, Uint8Array> = new Map();
 
 export class PrivateGossip {
+  private readonly fetches: PeerFetches;
+
   constructor(
     private readonly validateEntries: Validate,
     private readonly deps: PrivateGossipDeps,
-  ) {}
+  ) {
+    this.fetches = new PeerFetches(deps.fetch);
+  }
 
   /** The content a local entry is published with: none for a non-public channel. */
   publishable(envelope: EntryEnvelope): ReadonlyMap<ContentHash, Uint8Array> {
@@ -63,15 +67,12 @@ export class PrivateGossip {
     const newest = run.at(-1)?.sealed;
     // Only an author's signed run is worth a fetch: a forged one would cost a stream each.
     if (missing.length === 0 || !newest || !sealedSignatureValid(newest)) return data;
-    let fetched: IdentifiedEnvelope[] = [];
-    try {
-      fetched = await this.deps.fetch(peer, missing);
-    } catch {
-      // The peer went away or refused: the entry is stored without content for now.
-    }
+    // A peer that went away or refused yields nothing: the entry is stored without content.
+    const fetched = await this.fetches.get(peer, missing);
     const found = new Map<EntryId, ReadonlyMap<ContentHash, Uint8Array>>();
-    for (const { id, envelope } of fetched) {
-      if (missing.includes(id) && !lacksContent(envelope)) found.set(id, envelope.contents);
+    for (const id of missing) {
+      const envelope = fetched.get(id)?.envelope;
+      if (envelope && !lacksContent(envelope)) found.set(id, envelope.contents);
     }
     const still = missing.filter((id) => !found.has(id));
     if (still.length > 0) this.deps.noteContentless(still, channel);

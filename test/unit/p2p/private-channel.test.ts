@@ -148,6 +148,21 @@ describe('private channels over the wire', () => {
     expect(has(stored(c), PUBLIC)).toBe(true);
   });
 
+  it('a burst of private messages reaches a member node with its text, without a sync', async () => {
+    const { a, b, alice, vault } = await network();
+    await b.p2p.syncNow();
+    await waitFor('the invitation and the text on b', () => texts(b.node, vault)[0] === SECRET);
+    await new Promise((r) => setTimeout(r, 1200)); // a heartbeat grafts the vault's mesh
+    const syncs = b.p2p.syncState().completed;
+    // One commit, so one gossip message, per post: each needs its content fetched.
+    const sent = Array.from({ length: 40 }, (_, i) => `private burst ${i}`);
+    for (const text of sent)
+      await a.node.submit(alice.id, { kind: 'sendMessage', channel: vault, text });
+    await waitFor('the burst on b', () => texts(b.node, vault).length === 41);
+    expect(texts(b.node, vault)).toEqual([SECRET, ...sent]);
+    expect(b.p2p.syncState().completed).toBe(syncs);
+  });
+
   it('refuses a proof by the wrong key, by a non-member, for another peer, or replayed', async () => {
     const { a, b, c, vault } = await network();
     const stranger = await injector();

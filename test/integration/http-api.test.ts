@@ -571,7 +571,7 @@ describe('/metrics access (issue 15)', () => {
     const none = await own.call('GET', '/metrics');
     expect(none.status).toBe(401);
     expect(none.json.error.code).toBe('unauthorized');
-    expect(await none.res.text().catch(() => '')).not.toMatch(/multichat_/);
+    expect(JSON.stringify(none.json)).not.toMatch(/multichat_/);
     expect((await own.call('GET', '/metrics', { token: user.json.token })).status).toBe(401);
     expect((await own.call('GET', '/metrics', { token: `${METRICS}x` })).status).toBe(401);
     const byMetrics = await own.call('GET', '/metrics', { token: METRICS });
@@ -674,9 +674,7 @@ describe('event stream limits (issue 15)', () => {
 
   it('over a real socket that stops reading: dropped with the overflow event, read later', async () => {
     const server = serve({ fetch: own.gateway.app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    const { port } = server.address() as AddressInfo;
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect((await listening(server)).port, '127.0.0.1');
     let received = '';
     socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
     try {
@@ -709,6 +707,48 @@ describe('event stream limits (issue 15)', () => {
     } finally {
       socket.destroy();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a dropped reader that never reads is cut after the grace time', async () => {
+    const quick = await startApi({
+      rateLimit: { perSecond: 100_000, burst: 100_000 },
+      streamBufferBytes: BUFFER,
+      streamOverflowGraceMs: 300,
+    });
+    const server = serve({ fetch: quick.gateway.app.fetch, hostname: '127.0.0.1', port: 0 });
+    const socket = connect((await listening(server)).port, '127.0.0.1');
+    try {
+      const mk = async (username: string) =>
+        (await quick.call('POST', '/api/v1/users', { token: ADMIN, body: { username } })).json;
+      const [w, r] = [await mk('w'), await mk('r')];
+      const ch = (
+        await quick.call('POST', '/api/v1/channels', { token: w.token, body: { name: 'c' } })
+      ).json.id;
+      await quick.call('POST', `/api/v1/channels/${ch}/join`, { token: r.token });
+      let received = '';
+      socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+      socket.write(
+        `GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${r.token}\r\n\r\n`,
+      );
+      await vi.waitFor(() => expect(received).toContain('event: ready'));
+      socket.pause();
+      const connections = () =>
+        new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
+      expect(await connections()).toBe(1);
+      for (let i = 0; quick.gateway.sse.size > 0 && i < 5000; i++) {
+        await quick.call('POST', `/api/v1/channels/${ch}/messages`, {
+          token: w.token,
+          body: { text: `${i} ${'q'.repeat(6 * 1024)}` },
+        });
+      }
+      expect(quick.gateway.sse.size).toBe(0);
+      // The client still reads nothing: the server closes the connection itself.
+      await vi.waitFor(async () => expect(await connections()).toBe(0), { timeout: 10_000 });
+    } finally {
+      socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      await quick.close();
     }
   });
 
@@ -780,4 +820,10 @@ function dechunk(body: string): string {
     out += rest.slice(eol + 2, eol + 2 + size);
     rest = rest.slice(eol + 2 + size + 2);
   }
+}
+
+/** Waits until a server from serve() listens; returns its address. */
+async function listening(server: ReturnType<typeof serve>): Promise<AddressInfo> {
+  if (!server.listening) await new Promise<void>((resolve) => server.once('listening', resolve));
+  return server.address() as AddressInfo;
 }

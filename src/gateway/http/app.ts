@@ -37,6 +37,8 @@ export interface AppOptions {
   readonly maxStreamsPerToken?: number;
   /** Unsent bytes before an event stream is dropped with an `overflow` event (default 1 MiB). */
   readonly streamBufferBytes?: number;
+  /** How long a dropped stream may take to read its last events (default 30 s; for tests). */
+  readonly streamOverflowGraceMs?: number;
 }
 
 export interface GatewayApp {
@@ -51,6 +53,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): GatewayApp {
   const sse = new SseHub({
     maxStreamsPerToken: options.maxStreamsPerToken ?? DEFAULT_SSE_LIMITS.maxStreamsPerToken,
     bufferBytes: options.streamBufferBytes ?? DEFAULT_SSE_LIMITS.bufferBytes,
+    overflowGraceMs: options.streamOverflowGraceMs ?? DEFAULT_SSE_LIMITS.overflowGraceMs,
   });
   const counters = new HttpCounters();
   const app = new Hono<AppEnv>();

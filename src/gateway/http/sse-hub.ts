@@ -6,9 +6,15 @@ export interface SseLimits {
   readonly maxStreamsPerToken: number;
   /** Unsent bytes one stream may hold before it is dropped with an `overflow` event. */
   readonly bufferBytes: number;
+  /** How long a dropped stream's client has to read its last events before the cut. */
+  readonly overflowGraceMs: number;
 }
 
-export const DEFAULT_SSE_LIMITS: SseLimits = { maxStreamsPerToken: 5, bufferBytes: 1024 * 1024 };
+export const DEFAULT_SSE_LIMITS: SseLimits = {
+  maxStreamsPerToken: 5,
+  bufferBytes: 1024 * 1024,
+  overflowGraceMs: 30_000,
+};
 
 /**
  * Open server-sent-event streams. They never end on their own, so shutdown must close them or

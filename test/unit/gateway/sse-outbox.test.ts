@@ -64,7 +64,7 @@ describe('SseOutbox', () => {
 
 describe('SseHub', () => {
   it('caps streams per owner, frees a slot once, and counts owners apart', () => {
-    const hub = new SseHub({ maxStreamsPerToken: 2, bufferBytes: 1024 });
+    const hub = new SseHub({ maxStreamsPerToken: 2, bufferBytes: 1024, overflowGraceMs: 0 });
     const a1 = hub.add('alice', () => undefined);
     hub.add('alice', () => undefined);
     expect(() => hub.add('alice', () => undefined)).toThrow(TooManyStreamsError);
@@ -78,7 +78,7 @@ describe('SseHub', () => {
   });
 
   it('closeAll calls every closer and forgets every slot', () => {
-    const hub = new SseHub({ maxStreamsPerToken: 1, bufferBytes: 1024 });
+    const hub = new SseHub({ maxStreamsPerToken: 1, bufferBytes: 1024, overflowGraceMs: 0 });
     let closed = 0;
     const release = hub.add('alice', () => closed++);
     hub.closeAll();

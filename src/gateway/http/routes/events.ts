@@ -9,8 +9,6 @@ import { canRead } from './lookup.js';
 
 /** How often an idle stream gets a comment line, so proxies keep it open. */
 const KEEPALIVE_MS = 20_000;
-/** How long a dropped slow reader has to read its last events before its connection is cut. */
-const OVERFLOW_GRACE_MS = 30_000;
 const STREAMED = ['message', 'edit', 'delete', 'reaction', 'presence', 'notification'] as const;
 
 /** One event in the wire form (JSON has no newlines, so one `data:` line). */
@@ -70,7 +68,7 @@ export function eventRoutes(deps: AppDeps, hub: SseHub): Hono<AppEnv> {
         clearInterval(keepalive);
         for (const off of unsubscribe) off();
         release();
-        if (overflowed) closeAfterGrace(stream, socket);
+        if (overflowed) closeAfterGrace(stream, socket, hub.limits.overflowGraceMs);
         else closeQuietly(stream);
       }
     });
@@ -83,11 +81,15 @@ function closeQuietly(stream: SSEStreamingApi): void {
 }
 
 /** Closes once the last events are read; a client that reads nothing is cut after the grace. */
-function closeAfterGrace(stream: SSEStreamingApi, socket: { destroy(): void } | undefined): void {
+function closeAfterGrace(
+  stream: SSEStreamingApi,
+  socket: { destroy(): void } | undefined,
+  graceMs: number,
+): void {
   const timer = setTimeout(() => {
     stream.abort();
     socket?.destroy();
-  }, OVERFLOW_GRACE_MS);
+  }, graceMs);
   timer.unref();
   void stream
     .close()

@@ -39,18 +39,18 @@ export function hlcFieldProblem(hlc: unknown): string | undefined {
   if (Object.keys(hlc).length !== 2) return 'hlc has exactly the fields wall and counter';
   const { wall, counter } = hlc as Record<string, unknown>;
   if (!Number.isSafeInteger(wall) || (wall as number) < 0)
-    return `hlc.wall must be a non-negative safe integer, got ${describe(wall)}`;
+    return `hlc.wall must be a non-negative safe integer, got ${showValue(wall)}`;
   if (
     !Number.isSafeInteger(counter) ||
     (counter as number) < 0 ||
     (counter as number) > MAX_COUNTER
   )
-    return `hlc.counter must be an integer from 0 to ${MAX_COUNTER}, got ${describe(counter)}`;
+    return `hlc.counter must be an integer from 0 to ${MAX_COUNTER}, got ${showValue(counter)}`;
   return undefined;
 }
 
 /** A value for an error message: short, and never the whole of a hostile string. */
-export function describe(value: unknown): string {
+export function showValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   return value === null ? 'null' : typeof value;

@@ -10,7 +10,7 @@ import { ChainError, ForkError, GapError, SignatureError } from './errors.js';
 import { sign, verify, type KeyPair } from './identity.js';
 import { cborHeadLength, readMinimalHead, writeCborHead } from './cbor-head.js';
 import { arraySpans, mapValue } from './cbor-spans.js';
-import { describe, hlcFieldProblem } from './hlc.js';
+import { showValue, hlcFieldProblem } from './hlc.js';
 import { memo } from './memo.js';
 import { encodedOrResource, rememberResourceIds } from './resources.js';
 import type { Address, EntryId, LogEntry, ResourceId, UnsignedEntry } from './types.js';
@@ -180,11 +180,11 @@ export function entryShapeProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'an entry is a map';
   const e = value as Record<string, unknown>;
   const extra = Object.keys(e).find((key) => !ENTRY_KEYS.has(key));
-  if (extra !== undefined) return `unknown field ${describe(extra)}`;
+  if (extra !== undefined) return `unknown field ${showValue(extra)}`;
   if (typeof e.author !== 'string' || e.author.length === 0 || e.author.length > MAX_REF_LENGTH)
     return 'author must be an address';
   if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1)
-    return `seq must be a positive safe integer, got ${describe(e.seq)}`;
+    return `seq must be a positive safe integer, got ${showValue(e.seq)}`;
   if (e.prev !== null && (typeof e.prev !== 'string' || e.prev.length > MAX_REF_LENGTH))
     return 'prev must be an entry id or null';
   const clock = hlcFieldProblem(e.hlc);

@@ -6,7 +6,7 @@
  * `repairStoredClocks` (clock-repair.ts) is the way out.
  */
 import { StoredClockError } from '../errors.js';
-import { describe, MAX_COUNTER, MAX_HOLD_MS } from '../hlc.js';
+import { showValue, MAX_COUNTER, MAX_HOLD_MS } from '../hlc.js';
 import type { Hlc } from '../types.js';
 import type { Db } from './database.js';
 
@@ -49,7 +49,7 @@ function poisonedError(rows: readonly PoisonedRow[]): StoredClockError {
     .slice(0, SHOWN)
     .map(
       (r) =>
-        `entry ${r.id} (seq ${r.seq} of ${r.author}): wall ${describe(r.wall)}, counter ${describe(r.counter)}`,
+        `entry ${r.id} (seq ${r.seq} of ${r.author}): wall ${showValue(r.wall)}, counter ${showValue(r.counter)}`,
     )
     .join('; ');
   const more = rows.length > SHOWN ? ` and ${rows.length - SHOWN} more` : '';

@@ -18,7 +18,10 @@ describe('logger redaction', () => {
   it('a logged config shows [Redacted] instead of tokens and passwords', () => {
     const config = parseConfig(
       {
-        http: { adminToken: 'admin-SECRET-1-0123456789abcdefghij' },
+        http: {
+          adminToken: 'admin-SECRET-1-0123456789abcdefghij',
+          metricsToken: 'metrics-SECRET-7-0123456789abcdefgh',
+        },
         store: { kind: 'postgres', url: 'postgres://u:pw-SECRET-2@h/db' },
         bridges: {
           discord: { token: 'discord-SECRET-3' },
@@ -40,6 +43,7 @@ describe('logger redaction', () => {
     expect(text).not.toMatch(/SECRET/);
     const line = JSON.parse(text) as { config: typeof config };
     expect(line.config.http.adminToken).toBe('[Redacted]');
+    expect(line.config.http.metricsToken).toBe('[Redacted]');
     expect(line.config.store.url).toBe('[Redacted]');
     expect(line.config.bridges.discord?.token).toBe('[Redacted]');
     expect(line.config.bridges.slack?.botToken).toBe('[Redacted]');

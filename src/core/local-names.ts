@@ -6,13 +6,12 @@
 import { NameTakenError, ValidationError } from './errors.js';
 import { usernameProblem } from './logics/profile.js';
 import { normalizeName } from './names.js';
-import type { ChannelView, UserId, UserView } from './types.js';
+import type { ChannelView, Intent, UserId, UserView } from './types.js';
 
 /** The reads these checks need (CoreQueries provides them). */
 export interface NameLookups {
   findChannelsByName(name: string): ChannelView[];
   usersLike(name: string): { id: UserId; username: string }[];
-  findUserByName(username: string): UserView | undefined;
   getUser(id: UserId): UserView | undefined;
 }
 
@@ -30,14 +29,15 @@ export function checkNewChannelName(q: NameLookups, name: unknown): void {
 }
 
 /**
- * The NFC form of a new local user's name. Refused: an invalid name (400), the name of another
- * native user of this node, or a name that looks like an existing user's different name (409
- * naming that user). The same name as a user of another node or network is allowed (ids tell
- * them apart) and flagged in the user view (`lookalikeOf`).
+ * The NFC form of a new local user's name, or of the new name of local user `self`. Refused: an
+ * invalid name (400), the name of another native user of this node, or a name that looks like
+ * another user's different name (409 naming that user). The same name as a user of another node
+ * or network is allowed (ids tell them apart) and flagged in user views (`lookalikeOf`).
  */
-export function checkNewUsername(q: NameLookups, username: unknown): string {
-  if (typeof username !== 'string')
+export function checkNewUsername(q: NameLookups, username: unknown, self?: UserId): string {
+  if (typeof username !== 'string') {
     throw new ValidationError('username', 'username must be a string');
+  }
   const name = normalizeName(username);
   const issue = usernameProblem(name);
   if (issue) {
@@ -46,15 +46,13 @@ export function checkNewUsername(q: NameLookups, username: unknown): string {
       : `username: ${issue.message}`;
     throw new ValidationError('username', message);
   }
-  const taken = q.findUserByName(name);
-  if (taken?.local && !taken.origin) {
-    throw new NameTakenError('username', taken.id, `username ${name} is taken by ${taken.id}`);
-  }
   for (const other of q.usersLike(name)) {
+    if (other.id === self) continue;
     if (other.username === name) {
       // The same name held elsewhere (another node, a bridged person) is not impersonation here.
       const holder = q.getUser(other.id);
       if (!holder?.local || holder.origin) continue;
+      throw new NameTakenError('username', other.id, `username ${name} is taken by ${other.id}`);
     }
     throw new NameTakenError(
       'username',
@@ -63,4 +61,12 @@ export function checkNewUsername(q: NameLookups, username: unknown): string {
     );
   }
   return name;
+}
+
+/** The name checks of an intent a local user submits: a new channel's name, a new username. */
+export function checkLocalNames(q: NameLookups, actor: UserId, intent: Intent): void {
+  if (intent.kind === 'createChannel') checkNewChannelName(q, intent.name);
+  if (intent.kind === 'updateProfile' && intent.username !== undefined) {
+    checkNewUsername(q, intent.username, actor);
+  }
 }

@@ -20,7 +20,7 @@ import { BatchSigner, type LocalAppend } from './batch-signer.js';
 import { bridgedUserId, checkTransaction } from './logics/index.js';
 import { profileSigner } from './logics/authority.js';
 import { sanitizeUsername } from './logics/profile.js';
-import { checkNewChannelName, checkNewUsername } from './local-names.js';
+import { checkLocalNames, checkNewUsername } from './local-names.js';
 import {
   defaultLimits,
   silentLogger,
@@ -285,7 +285,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
       return { entry: '' as EntryId };
     }
     const signer = this.signerFor(actor);
-    if (intent.kind === 'createChannel') checkNewChannelName(this, intent.name);
+    checkLocalNames(this, actor, intent);
     const completion = completeIntent(actor, intent, {
       state: this.internals.state,
       limits: this.internals.limits,

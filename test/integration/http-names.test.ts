@@ -165,6 +165,10 @@ describe('private channels, names and reactions (issue 15)', () => {
       expect([name, res.status]).toEqual([name, 409]);
       expect(res.json.error.message).toContain(owner.id);
     }
+    const rename = await as(stranger, 'PATCH', '/users/me', { username: 'OWNER' });
+    expect(rename.status).toBe(409);
+    expect(rename.json.error.message).toContain(owner.id);
+    expect((await as(stranger, 'GET', '/users/me')).json.username).toBe('stranger');
     const peer = await tempNode();
     const { user: fake } = await peer.createLocalUser('Member');
     expect((await n.node.ingest(allEnvelopes(peer))).rejected).toEqual([]);

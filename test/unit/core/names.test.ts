@@ -141,6 +141,18 @@ describe('names in the core', () => {
     expect(node.lookalikesOf([alice.id]).get(alice.id)).toBeUndefined();
   });
 
+  it('refuses a rename to a look-alike of someone else, not of oneself', async () => {
+    const node = await tempNode();
+    const { user: alice } = await node.createLocalUser('alice');
+    const { user: eve } = await node.createLocalUser('eve');
+    const error = await errorOf(node.submit(eve.id, { kind: 'updateProfile', username: 'a1ice' }));
+    expect(error).toBeInstanceOf(NameTakenError);
+    expect((error as Error).message).toContain(alice.id);
+    expect(node.getUser(eve.id)?.username).toBe('eve');
+    await node.submit(alice.id, { kind: 'updateProfile', username: 'Alice' });
+    expect(node.getUser(alice.id)?.username).toBe('Alice');
+  });
+
   it('flags a peer whose name looks like a local user', async () => {
     const node = await tempNode();
     const { user: alice } = await node.createLocalUser('alice');

@@ -77,8 +77,11 @@ export class UrlFetcher {
     try {
       for (let hop = 0; ; hop++) {
         if (current.origin !== first.origin) headers = withoutCredentials(headers);
-        const target = await checkUrl(current, this.addresses, this.resolve);
-        deadline.throwIfAborted();
+        // A resolver that hangs must not outlast the deadline either.
+        const target = await untilAborted(
+          checkUrl(current, this.addresses, this.resolve),
+          deadline,
+        );
         const res = await send(target, headers, deadline);
         const location = res.headers.location;
         if (REDIRECTS.has(res.statusCode ?? 0)) {
@@ -168,4 +171,13 @@ function lower(headers: Readonly<Record<string, string>> = {}): Record<string, s
 
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIALS.includes(k)));
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -154,11 +154,15 @@ describe('URL fetcher', () => {
     );
   });
 
-  it('gives up after the time limit', async () => {
+  it('gives up after the time limit, also while resolving', async () => {
     const quick = new UrlFetcher({ allow: ['127.0.0.2'], timeoutMs: 300 });
     const error = await quick.fetch(`${allowed.url}/hang`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FetchTimeoutError);
     expect((error as FetchTimeoutError).permanent).toBe(false);
+    const never: Resolver = () => new Promise(() => undefined);
+    await expect(
+      new UrlFetcher({ timeoutMs: 300 }, never).fetch('http://slow-dns.example/'),
+    ).rejects.toThrow(FetchTimeoutError);
   });
 
   it('refuses non-http URLs and URLs with credentials; reports HTTP errors', async () => {

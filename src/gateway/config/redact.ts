@@ -7,9 +7,14 @@
 /** Key names whose values are secrets: token, botToken, password, signingSecret, apiKey, … */
 const SECRET_KEY = /token|password|passwd|secret|key|credential|auth/i;
 
+/** Limits named after what they count (`maxStreamsPerToken`) are numbers, not secrets. */
+const LIMIT_KEY = /^(max|min)[A-Z0-9]/;
+
+const isSecretKey = (key: string): boolean => SECRET_KEY.test(key) && !LIMIT_KEY.test(key);
+
 /** True when any key along `path` names a secret (e.g. `bridges.irc.networks.x.sasl.password`). */
 export function isSecretPath(path: readonly PropertyKey[]): boolean {
-  return path.some((part) => typeof part === 'string' && SECRET_KEY.test(part));
+  return path.some((part) => typeof part === 'string' && isSecretKey(part));
 }
 
 /**
@@ -51,7 +56,7 @@ export function redactTree(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redactTree(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) ? HIDDEN : redactTree(v, depth + 1);
+    out[k] = isSecretKey(k) ? HIDDEN : redactTree(v, depth + 1);
   }
   return out;
 }

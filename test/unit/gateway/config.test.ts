@@ -317,3 +317,21 @@ describe('config errors never print a secret', () => {
     );
   });
 });
+
+describe('http event stream and metrics keys', () => {
+  it('default to 5 streams per token and a 1 MiB stream buffer, no metrics token', () => {
+    const { http } = parseConfig({}, {});
+    expect(http.maxStreamsPerToken).toBe(5);
+    expect(http.streamBufferBytes).toBe(1024 * 1024);
+    expect(http.metricsToken).toBeUndefined();
+  });
+
+  it('refuses a zero stream cap and a buffer under 1 KiB, naming the key', () => {
+    expect(problemsOf(() => parseConfig({ http: { maxStreamsPerToken: 0 } }, {}))).toEqual([
+      'http.maxStreamsPerToken: expected > 0, got 0',
+    ]);
+    expect(problemsOf(() => parseConfig({ http: { streamBufferBytes: 100 } }, {}))).toEqual([
+      'http.streamBufferBytes: expected >= 1024, got 100',
+    ]);
+  });
+});

@@ -351,3 +351,25 @@ describe('data dir modes (issue 15)', () => {
     expect(res.output).not.toContain('short\\n');
   });
 });
+
+describe('config errors hide secrets (issue 15)', () => {
+  it('a numeric password and a short admin token exit 2 naming the keys, not the values', async () => {
+    const cfg = join(dir, 'secret.yaml');
+    await writeFile(
+      cfg,
+      'http:\n  adminToken: hunter2short\n' +
+        'bridges:\n  irc:\n    networks:\n      libera:\n        host: irc.example\n' +
+        '        password: 98765432\n',
+    );
+    const res = await runCli(['start', '--config', cfg]);
+    expect(res.code).toBe(2);
+    expect(res.output).toContain(
+      'bridges.irc.networks.libera.password: expected string, got a number (value hidden)',
+    );
+    expect(res.output).toContain(
+      'http.adminToken: expected length >= 32, got a string of 12 characters (value hidden)',
+    );
+    expect(res.output).not.toContain('98765432');
+    expect(res.output).not.toContain('hunter2short');
+  });
+});

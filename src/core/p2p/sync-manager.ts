@@ -6,21 +6,17 @@
 import type { PeerId } from '@libp2p/interface';
 import type { CoreLogger } from '../options.js';
 import type { ChannelId, EntryId } from '../types.js';
-import { seal } from '../log.js';
-import { lacksContent, type ChannelVisibility, type HostedChannels } from './channel-access.js';
+import type { ChannelVisibility, HostedChannels } from './channel-access.js';
+import { ContentWanted } from './content-wanted.js';
 import type { Host } from './host.js';
 import type { IdentifiedEnvelope } from './repair.js';
 import { StreamAccess } from './stream-access.js';
 import { runSync, SyncSession, type SyncOutcome, type SyncScope } from './sync-client.js';
-import { MAX_GET_IDS, SYNC_PROTOCOL } from './sync-messages.js';
+import { SYNC_PROTOCOL } from './sync-messages.js';
 import { serveSyncStream, type BatchLimits } from './sync-server.js';
 import type { SyncNode, SyncState } from './types.js';
 
 const REPAIR_DELAY_MS = 1_000;
-/** Most entries remembered as stored without content, awaiting a member peer's sync. */
-const MAX_CONTENTLESS = 4 * MAX_GET_IDS;
-/** Exchanges that ask for one missing content before it is given up. */
-const CONTENT_TRIES = 3;
 
 /** Who may read what: shared by the server, the client and gossip (channel-access.ts). */
 export interface SyncAccess {
@@ -44,7 +40,7 @@ export class SyncManager {
   private entriesReceived = 0;
   private lastSyncAt: string | undefined;
   /** Private channels' entries stored without content; the next exchanges fetch it. */
-  private readonly contentless = new Map<EntryId, { channel: ChannelId; tries: number }>();
+  private readonly contentless: ContentWanted;
 
   constructor(
     private readonly host: Host,
@@ -52,7 +48,9 @@ export class SyncManager {
     private readonly log: CoreLogger,
     private readonly options: { intervalMs: number; batch: BatchLimits },
     private readonly access: SyncAccess,
-  ) {}
+  ) {
+    this.contentless = new ContentWanted(node);
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -144,9 +142,7 @@ export class SyncManager {
 
   /** Notes entries stored without the content of a private channel this node hosts members of. */
   noteContentless(ids: readonly EntryId[], channel: ChannelId): void {
-    for (const id of ids) {
-      if (this.contentless.size < MAX_CONTENTLESS) this.contentless.set(id, { channel, tries: 0 });
-    }
+    this.contentless.note(ids, channel);
   }
 
   /**
@@ -164,26 +160,6 @@ export class SyncManager {
     } catch (err) {
       stream.abort(err as Error);
       throw err;
-    }
-  }
-
-  /**
-   * Forgets entries whose content arrived, and those asked for a few times in vain (content
-   * deleted at its source would otherwise be asked for forever).
-   */
-  private settleContentless(asked: readonly EntryId[]): void {
-    if (asked.length === 0) return;
-    const filled = new Set(
-      this.node
-        .getEntries(asked)
-        .filter((e) => !lacksContent(e))
-        .map((e) => seal(e.entry).id),
-    );
-    for (const id of asked) {
-      const note = this.contentless.get(id);
-      if (!note) continue;
-      note.tries += 1;
-      if (filled.has(id) || note.tries >= CONTENT_TRIES) this.contentless.delete(id);
     }
   }
 
@@ -223,13 +199,13 @@ export class SyncManager {
       return undefined;
     }
     try {
-      const contentless = new Map([...this.contentless].map(([id, c]) => [id, c.channel]));
+      const contentless = this.contentless.snapshot();
       const outcome = await runSync(stream, this.node, scope ?? this.scopeOf(), {
         peers: this.peersWith(peer),
         hosted: this.access.hosted,
         contentless,
       });
-      this.settleContentless([...contentless.keys()]);
+      this.contentless.settle(contentless.keys());
       this.completed += 1;
       this.entriesReceived += outcome.accepted;
       this.lastSyncAt = new Date().toISOString();

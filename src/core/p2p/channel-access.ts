@@ -112,6 +112,11 @@ export class HostedChannels {
     this.cached = undefined;
   }
 
+  /** The non-public channels with a local user as a current member. */
+  channels(): ReadonlySet<ChannelId> {
+    return this.current.channels;
+  }
+
   /** True when a local user is a current member of `channel` (a non-public one). */
   has(channel: ChannelId): boolean {
     return this.current.channels.has(channel);

@@ -8,6 +8,7 @@ import type { CoreLogger } from '../options.js';
 import type { ChannelId, EntryId } from '../types.js';
 import type { ChannelVisibility, HostedChannels } from './channel-access.js';
 import { ContentWanted } from './content-wanted.js';
+import { MembershipWatch } from './membership-watch.js';
 import type { Host } from './host.js';
 import type { IdentifiedEnvelope } from './repair.js';
 import { StreamAccess } from './stream-access.js';
@@ -41,6 +42,7 @@ export class SyncManager {
   private lastSyncAt: string | undefined;
   /** Private channels' entries stored without content; the next exchanges fetch it. */
   private readonly contentless: ContentWanted;
+  private readonly watch: MembershipWatch;
 
   constructor(
     private readonly host: Host,
@@ -50,10 +52,14 @@ export class SyncManager {
     private readonly access: SyncAccess,
   ) {
     this.contentless = new ContentWanted(node);
+    this.watch = new MembershipWatch(node, access.hosted, this.contentless, () => {
+      if (!this.stopped) void this.syncAll().catch(() => {});
+    });
   }
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.watch.start();
     await this.host.handle(
       SYNC_PROTOCOL,
       (stream, connection) => {
@@ -76,6 +82,7 @@ export class SyncManager {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.watch.stop();
     if (this.timer) clearInterval(this.timer);
     for (const t of this.repairTimers.values()) clearTimeout(t);
     this.repairTimers.clear();

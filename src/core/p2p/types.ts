@@ -13,7 +13,11 @@ import type { MultichatNode } from '../types.js';
 export type SyncNode = Partial<
   Pick<
     MultichatNode,
-    'wireEntriesAfter' | 'memberKeys' | 'signMembershipChallenge' | 'channelsReadableBy'
+    | 'wireEntriesAfter'
+    | 'memberKeys'
+    | 'signMembershipChallenge'
+    | 'channelsReadableBy'
+    | 'listMessages'
   >
 > &
   Pick<

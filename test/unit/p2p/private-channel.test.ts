@@ -148,6 +148,22 @@ describe('private channels over the wire', () => {
     expect(has(stored(c), PUBLIC)).toBe(true);
   });
 
+  it('a relay node whose user is invited later gets the text it held without', async () => {
+    const { a, c, alice, carol, vault } = await network();
+    await c.p2p.syncNow();
+    await waitFor('the vault entries on c', () => texts(c.node, vault).length === 1);
+    expect(texts(c.node, vault)).toEqual([null]);
+    await a.node.submit(alice.id, {
+      kind: 'setRole',
+      channel: vault,
+      user: carol.id,
+      role: 'member',
+    });
+    // The invitation arrives with alice's log; c then asks its peers for the missing text.
+    await c.p2p.syncNow();
+    await waitFor('the text on c', () => texts(c.node, vault)[0] === SECRET);
+  });
+
   it('a burst of private messages reaches a member node with its text, without a sync', async () => {
     const { a, b, alice, vault } = await network();
     await b.p2p.syncNow();

@@ -45,3 +45,22 @@ export class P2PNotStartedError extends P2PError {
     super('the P2P host is not running');
   }
 }
+
+/** Why a sync server did not accept one key of a membership proof (docs/protocol.md). */
+export type ProofRefusal = 'signature' | 'not_member' | 'no_challenge';
+
+/**
+ * A key of a membership proof was not accepted: its signature does not match this stream's
+ * challenge (forged, made for another peer or nonce), it signs for no current member of a
+ * non-public channel here, or no challenge was outstanding (a replayed answer).
+ */
+export class MembershipProofError extends P2PError {
+  readonly code = 'membership_proof_refused';
+  constructor(
+    readonly reason: ProofRefusal,
+    readonly key: string | undefined,
+    message: string,
+  ) {
+    super(key === undefined ? message : `${key}: ${message}`);
+  }
+}

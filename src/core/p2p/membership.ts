@@ -7,6 +7,7 @@
 import { encodeCanonical } from '../encoding.js';
 import { verify } from '../identity.js';
 import type { Address, MembershipChallenge, MembershipProof } from '../types.js';
+import { MembershipProofError } from './errors.js';
 
 /** Domain of the signed bytes: no entry, presence or other signed object encodes like this. */
 const TAG = 'multichat/membership-proof/1';
@@ -26,8 +27,8 @@ export function membershipChallengeBytes(challenge: MembershipChallenge): Uint8A
 export interface ProofVerdict {
   /** Keys whose signature holds and that give access to at least one channel. */
   readonly keys: Address[];
-  /** One reason per refused key, naming it. */
-  readonly refused: string[];
+  /** One error per refused key, naming it. */
+  readonly refused: MembershipProofError[];
 }
 
 /**
@@ -41,16 +42,27 @@ export function checkProofs(
   granting: (keys: readonly Address[]) => ReadonlySet<Address>,
 ): ProofVerdict {
   const bytes = membershipChallengeBytes(challenge);
-  const refused: string[] = [];
+  const refused: MembershipProofError[] = [];
   const signed: Address[] = [];
   for (const { key, sig } of proofs) {
     if (signed.includes(key)) continue;
     if (verify(key, bytes, sig)) signed.push(key);
-    else refused.push(`${key}: the signature does not match the challenge`);
+    else
+      refused.push(
+        new MembershipProofError('signature', key, 'the signature does not match the challenge'),
+      );
   }
   const granted = signed.length > 0 ? granting(signed) : new Set<Address>();
   for (const key of signed) {
-    if (!granted.has(key)) refused.push(`${key}: signs for no member of a private channel here`);
+    if (!granted.has(key)) {
+      refused.push(
+        new MembershipProofError(
+          'not_member',
+          key,
+          'signs for no member of a private channel here',
+        ),
+      );
+    }
   }
   return { keys: signed.filter((key) => granted.has(key)), refused };
 }

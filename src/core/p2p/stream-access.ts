@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Address, ChannelId, MembershipProof } from '../types.js';
 import type { ChannelVisibility, ReadGate } from './channel-access.js';
+import { MembershipProofError } from './errors.js';
 import { checkProofs, NONCE_BYTES } from './membership.js';
 import type { ProvenFrame } from './sync-messages.js';
 import type { SyncNode } from './types.js';
@@ -27,6 +28,7 @@ export class StreamAccess {
     private readonly node: Partial<Pick<SyncNode, 'channelsReadableBy'>>,
     private readonly visibility: ChannelVisibility,
     private readonly peers: StreamPeers,
+    private readonly onRefused: (errors: readonly MembershipProofError[]) => void = () => {},
   ) {}
 
   /** A fresh nonce; it replaces any earlier one that was not answered. */
@@ -35,16 +37,28 @@ export class StreamAccess {
     return this.nonce;
   }
 
-  /** Checks an answer to the outstanding challenge and consumes that challenge. */
+  /**
+   * Checks an answer to the outstanding challenge and consumes that challenge. Refused keys are
+   * named in the answer and handed to `onRefused` (the server logs them).
+   */
   prove(proofs: readonly MembershipProof[]): ProvenFrame {
     const nonce = this.nonce;
     this.nonce = undefined;
-    if (!nonce) {
-      return { t: 'proven', keys: [], refused: ['no challenge is outstanding: ask for one first'] };
-    }
-    const verdict = checkProofs({ nonce, ...this.peers }, proofs, (keys) => this.granting(keys));
+    const verdict = nonce
+      ? checkProofs({ nonce, ...this.peers }, proofs, (keys) => this.granting(keys))
+      : {
+          keys: [],
+          refused: [
+            new MembershipProofError(
+              'no_challenge',
+              undefined,
+              'no challenge is outstanding: ask for one first',
+            ),
+          ],
+        };
     for (const key of verdict.keys) this.keys.add(key);
-    return { t: 'proven', keys: verdict.keys, refused: verdict.refused };
+    if (verdict.refused.length > 0) this.onRefused(verdict.refused);
+    return { t: 'proven', keys: verdict.keys, refused: verdict.refused.map((e) => e.message) };
   }
 
   /**

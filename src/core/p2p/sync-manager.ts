@@ -63,10 +63,18 @@ export class SyncManager {
     await this.host.handle(
       SYNC_PROTOCOL,
       (stream, connection) => {
-        const access = new StreamAccess(this.node, this.access.visibility, {
-          server: this.host.peerId.toString(),
-          client: connection.remotePeer.toString(),
-        });
+        const client = connection.remotePeer.toString();
+        const server = this.host.peerId.toString();
+        const access = new StreamAccess(
+          this.node,
+          this.access.visibility,
+          { server, client },
+          (errors) =>
+            this.log.info(
+              { peer: client, refused: errors.map((e) => e.message) },
+              'sync: refused a membership proof',
+            ),
+        );
         serveSyncStream(stream, this.node, access, this.options.batch).catch((err: Error) => {
           this.log.debug({ err: err.message }, 'sync: serving a peer ended with an error');
           stream.abort(err);

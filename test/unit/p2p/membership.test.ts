@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { generateKeyPair, sign } from '../../../src/core/identity.js';
 import { ChannelVisibility } from '../../../src/core/p2p/channel-access.js';
-import { SyncProtocolError } from '../../../src/core/p2p/errors.js';
+import { MembershipProofError, SyncProtocolError } from '../../../src/core/p2p/errors.js';
 import { checkProofs, membershipChallengeBytes } from '../../../src/core/p2p/membership.js';
 import { StreamAccess } from '../../../src/core/p2p/stream-access.js';
 import { parseAnswer, parseRequest } from '../../../src/core/p2p/sync-messages.js';
@@ -61,9 +61,13 @@ describe('checkProofs', () => {
       granting,
     );
     expect(verdict.keys).toEqual([member.address]);
-    expect(verdict.refused).toEqual([
-      `${stranger.address}: signs for no member of a private channel here`,
-    ]);
+    expect(verdict.refused).toHaveLength(1);
+    expect(verdict.refused[0]).toBeInstanceOf(MembershipProofError);
+    expect(verdict.refused[0]).toMatchObject({
+      reason: 'not_member',
+      key: stranger.address,
+      code: 'membership_proof_refused',
+    });
     // Only keys whose signature held are looked up: a forged claim costs no membership scan.
     expect(granting).toHaveBeenCalledWith([member.address, stranger.address]);
   });
@@ -81,7 +85,8 @@ describe('checkProofs', () => {
         (k) => new Set(k),
       );
       expect(verdict.keys).toEqual([]);
-      expect(verdict.refused[0]).toMatch(/signature does not match/);
+      expect(verdict.refused[0]).toMatchObject({ reason: 'signature', key: member.address });
+      expect(verdict.refused[0]!.message).toMatch(/signature does not match/);
     }
   });
 });
@@ -93,7 +98,8 @@ describe('StreamAccess', () => {
       channelsReadableBy: (keys: ReadonlySet<Address>) =>
         new Set([...keys].some((k) => members.has(k)) ? [VAULT] : []),
     };
-    const access = new StreamAccess(node, visibility(), peers);
+    const refusals: MembershipProofError[] = [];
+    const access = new StreamAccess(node, visibility(), peers, (e) => refusals.push(...e));
     const before = access.gate();
     expect([
       before(PUBLIC),
@@ -111,6 +117,7 @@ describe('StreamAccess', () => {
     expect(access.prove(proofs).keys).toEqual([member.address]);
     expect(access.gate()(VAULT)).toBe(true);
     expect(access.prove(proofs).refused[0]).toMatch(/no challenge is outstanding/);
+    expect(refusals.map((e) => e.reason)).toEqual(['no_challenge', 'no_challenge']);
     members = new Set(); // removed or banned: the next request reads membership again
     expect(access.gate()(VAULT)).toBe(false);
   });

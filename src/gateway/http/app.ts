@@ -3,7 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { bearerAuth } from './auth.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { toErrorResponse } from './error-response.js';
-import { BodyTooLargeError, RouteNotFoundError } from './errors.js';
+import { AllowedMethods } from './allowed-methods.js';
+import { BodyTooLargeError, MethodNotAllowedError, RouteNotFoundError } from './errors.js';
 import { HttpCounters } from './metrics.js';
 import { rateLimit, type RateLimitOptions } from './rate-limit.js';
 import { channelRoutes } from './routes/channels.js';
@@ -103,7 +104,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): GatewayApp {
   // Links: the bridge runtime passes its route module (GET/POST /links, DELETE /links/:id) here.
   for (const module of options.routes ?? []) app.route('/api/v1', module(deps));
 
+  const allowed = new AllowedMethods(() => app.routes);
   app.notFound((c) => {
+    const allow = allowed.for(c.req.path);
+    if (allow.length > 0) throw new MethodNotAllowedError(c.req.method, c.req.path, allow);
     throw new RouteNotFoundError(`no route for ${c.req.method} ${c.req.path}`);
   });
   app.onError((err, c) => {

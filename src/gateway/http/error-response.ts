@@ -6,7 +6,7 @@ import {
   ValidationError,
 } from '../../core/errors.js';
 import { HTTPException } from 'hono/http-exception';
-import { HttpError, RateLimitedError } from './errors.js';
+import { HttpError, MethodNotAllowedError, RateLimitedError } from './errors.js';
 
 /** The one error shape of the API: `{"error":{"code","message"}}`. */
 export interface ErrorBody {
@@ -41,6 +41,9 @@ export function toErrorResponse(err: unknown): ErrorResponse {
       ...plain(429, err.code, err.message),
       headers: { 'Retry-After': String(err.retryAfterSeconds) },
     };
+  }
+  if (err instanceof MethodNotAllowedError) {
+    return { ...plain(405, err.code, err.message), headers: { Allow: err.allow.join(', ') } };
   }
   if (err instanceof HttpError) return plain(err.status, err.code, err.message);
   if (err instanceof ValidationError) {

@@ -3,7 +3,7 @@
  * status and error code; `toErrorResponse` turns any of them into the JSON error body.
  */
 export abstract class HttpError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 413 | 429;
+  abstract readonly status: 400 | 401 | 403 | 404 | 405 | 413 | 429;
   abstract readonly code: string;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -33,6 +33,19 @@ export class ForbiddenError extends HttpError {
 export class RouteNotFoundError extends HttpError {
   readonly status = 404;
   readonly code = 'not_found';
+}
+
+/** The path exists but not with this method; `allow` lists the methods it takes. */
+export class MethodNotAllowedError extends HttpError {
+  readonly status = 405;
+  readonly code = 'method_not_allowed';
+  constructor(
+    method: string,
+    path: string,
+    readonly allow: readonly string[],
+  ) {
+    super(`${method} is not allowed on ${path}; allowed: ${allow.join(', ')}`);
+  }
 }
 
 /** The body is not JSON, or not an object. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { codePointLabel, forbiddenCharacter, type NameKind } from '../../core/names.js';
+import { defaultLimits } from '../../core/options.js';
 
 /**
  * Request bodies and query strings of the API. The routes validate with these and the OpenAPI
@@ -11,18 +12,25 @@ import { codePointLabel, forbiddenCharacter, type NameKind } from '../../core/na
  * first forbidden character's code point. The core stores the NFC form.
  */
 function nameString(kind: NameKind, min: number, max: number) {
-  return z
-    .string()
-    .min(min)
-    .max(max)
-    .superRefine((text, ctx) => {
-      const cp = forbiddenCharacter(text, kind);
-      if (cp === undefined) return;
-      ctx.addIssue({
-        code: 'custom',
-        message: `a ${kind} may not contain ${codePointLabel(cp)} (control, bidi, invisible or unpaired character)`,
-      });
+  // Lengths as the core counts them: a username in characters (code points, as JSON Schema counts
+  // and logics/profile.ts checks), channel names and topics in UTF-16 units (logics/channel.ts).
+  const sized =
+    kind === 'username'
+      ? z
+          .string()
+          .refine((t) => [...t].length >= min && [...t].length <= max, {
+            message: `must have ${min} to ${max} characters`,
+          })
+          .meta({ minLength: min, maxLength: max })
+      : z.string().min(min).max(max);
+  return sized.superRefine((text, ctx) => {
+    const cp = forbiddenCharacter(text, kind);
+    if (cp === undefined) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `a ${kind} may not contain ${codePointLabel(cp)} (control, bidi, invisible or unpaired character)`,
     });
+  });
 }
 
 export const createUserBody = z.strictObject({ username: nameString('username', 1, 64) });
@@ -35,7 +43,8 @@ export const updateProfileBody = z
   .refine((b) => b.username !== undefined || b.avatar !== undefined, {
     message: 'give username or avatar',
     path: ['username'],
-  });
+  })
+  .meta({ minProperties: 1 });
 
 export const createChannelBody = z.strictObject({
   name: nameString('channel name', 1, 80),
@@ -53,7 +62,7 @@ export const sendMessageBody = z.strictObject({
   text: z.string().min(1),
   replyTo: z.string().min(1).optional(),
   threadRoot: z.string().min(1).optional(),
-  expiresInSeconds: z.number().int().positive().optional(),
+  expiresInSeconds: z.number().int().positive().max(defaultLimits.maxExpirySeconds).optional(),
 });
 
 export const editMessageBody = z.strictObject({ text: z.string().min(1) });

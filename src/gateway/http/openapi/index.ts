@@ -1,6 +1,34 @@
-import { components, type Json } from './components.js';
+import { components, ref, type Json } from './components.js';
 import { operation } from './operation.js';
 import { paths } from './paths.js';
+
+/** Everything under /api/v1 passes the rate limiter, the public document included. */
+const rateLimited: Json = {
+  description: 'rate limited (http.rateLimit); retry after the seconds in Retry-After',
+  headers: { 'Retry-After': { required: true, schema: { type: 'integer', minimum: 1 } } },
+  content: { 'application/json': { schema: ref('Error') } },
+};
+
+/** Adds the 429 answer to every operation of the rate-limited paths. */
+function withRateLimit(path: string, ops: Json): Json {
+  if (!path.startsWith('/api/v1/')) return ops;
+  const out: Json = {};
+  for (const [method, op] of Object.entries(ops)) {
+    const o = op as Json;
+    const responses = (o.responses ?? {}) as Json;
+    const own = responses['429'] as Json | undefined;
+    // A route's own 429 (too many event streams) carries no Retry-After.
+    const answer = own
+      ? {
+          ...rateLimited,
+          description: `${rateLimited.description as string}; or ${own.description as string}`,
+          headers: { 'Retry-After': { required: false, schema: { type: 'integer', minimum: 1 } } },
+        }
+      : rateLimited;
+    out[method] = { ...o, responses: { ...responses, '429': answer } };
+  }
+  return out;
+}
 
 /**
  * The OpenAPI 3.1 document of the API. Request bodies come from the same zod schemas the
@@ -10,20 +38,23 @@ export function openApiDocument(
   version: string,
   extraPaths: Readonly<Record<string, Json>> = {},
 ): Json {
-  const out: Json = {};
-  for (const [path, ops] of Object.entries(paths)) {
-    out[path] = Object.fromEntries(Object.entries(ops).map(([m, op]) => [m, operation(op)]));
+  const all: Json = {};
+  for (const [path, ops] of Object.entries(paths())) {
+    all[path] = Object.fromEntries(Object.entries(ops).map(([m, op]) => [m, operation(op)]));
   }
+  // Path items of route modules added from outside (the links routes of the bridge runtime).
+  Object.assign(all, extraPaths);
+  const out: Json = {};
+  for (const [path, ops] of Object.entries(all)) out[path] = withRateLimit(path, ops as Json);
   return {
     openapi: '3.1.0',
     info: {
       title: 'Multichat Gateway API',
       version,
       description:
-        'Errors are {"error":{"code","message"}}. The admin token may create users and read status; it cannot act as a user.',
+        'Errors are {"error":{"code","message"}}. The admin token may create users and read status; it cannot act as a user. A known path called with a method it does not take answers 405 with Allow.',
     },
-    // Path items of route modules added from outside (the links routes of the bridge runtime).
-    paths: { ...out, ...extraPaths },
+    paths: out,
     components,
   };
 }

@@ -96,6 +96,10 @@ export const linkOpenApiPaths: Readonly<Record<string, Json>> = {
       auth: 'admin',
       body: createLinkBody,
       ok: [201, 'the link', linkSchema],
+      answers: {
+        400: 'bad body, a network not configured under bridges:, or a bad target for it',
+        409: 'the link exists, or the channel name is held by several channels',
+      },
     }),
   },
   '/api/v1/links/{id}': {

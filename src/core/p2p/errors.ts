@@ -12,6 +12,9 @@ export class SyncProtocolError extends P2PError {
   readonly code = 'sync_protocol';
 }
 
+/** A peer sent an entry that does not decode, or whose fields are out of type or range. */
+export class MalformedEntryError extends SyncProtocolError {}
+
 /** A length prefix announced more bytes than a frame may hold. */
 export class FrameTooLargeError extends P2PError {
   readonly code = 'sync_frame_too_large';

@@ -97,6 +97,10 @@ class P2PHost implements P2P {
         },
       },
       access,
+      (peer, count) => {
+        for (let i = 0; i < count; i += 1) this.penalties.penalize(peer.toString());
+        this.log.warn({ peer: peer.toString(), count }, 'sync: peer sent invalid entries');
+      },
     );
     this.sync = sync;
     this.gossip = new Gossip(host, node, validation.validate, this.log, {

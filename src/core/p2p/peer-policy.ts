@@ -1,7 +1,8 @@
 /**
  * Who we talk to and how much we trust them. The deny list is a file of peer ids (one per line,
  * `#` comments) re-read while running, so an operator can cut off a misbehaving peer without a
- * restart. Penalties count entries a peer gossiped that the node refused (a malformed or
+ * restart. Penalties count entries a peer gossiped that the node refused, and entries it sent
+ * over sync that only a broken or hostile node sends (peer-fault.ts) (a malformed or
  * far-future clock included; an entry held because its clock is a little ahead is not refused,
  * so an honest peer with a fast clock pays nothing); they feed gossipsub's
  * application score (so a peer that keeps sending bad entries is pruned and then graylisted) and

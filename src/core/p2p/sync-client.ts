@@ -7,8 +7,9 @@ import type { Address, ChannelId, EntryId } from '../types.js';
 import { decodeSealedEnvelope } from '../wire.js';
 import { lacksContent, type HostedChannels } from './channel-access.js';
 import { FrameReader, writeFrame } from './codec.js';
-import { SyncProtocolError } from './errors.js';
+import { MalformedEntryError, SyncProtocolError } from './errors.js';
 import { RepairList, type IdentifiedEnvelope } from './repair.js';
+import { isPeerFault } from './peer-fault.js';
 import { MAX_GET_IDS, parseAnswer } from './sync-messages.js';
 import type { SyncStream } from './sync-server.js';
 import type { StreamPeers } from './stream-access.js';
@@ -21,6 +22,8 @@ export interface SyncOutcome {
   duplicates: number;
   pending: number;
   rejected: number;
+  /** Refused entries that only a broken or hostile sender sends (peer-fault.ts). */
+  invalid: number;
 }
 
 export interface SyncScope {
@@ -48,7 +51,7 @@ const CREDIT = 2;
 const REPAIR_ROUNDS = 4;
 
 export function emptyOutcome(): SyncOutcome {
-  return { received: 0, accepted: 0, duplicates: 0, pending: 0, rejected: 0 };
+  return { received: 0, accepted: 0, duplicates: 0, pending: 0, rejected: 0, invalid: 0 };
 }
 
 function decodeAll(entries: readonly Uint8Array[]): IdentifiedEnvelope[] {
@@ -57,7 +60,9 @@ function decodeAll(entries: readonly Uint8Array[]): IdentifiedEnvelope[] {
       const { sealed, contents } = decodeSealedEnvelope(bytes);
       return { id: sealed.id, envelope: { entry: sealed.entry, contents } };
     } catch (cause) {
-      throw new SyncProtocolError('peer sent a malformed entry', { cause });
+      throw new MalformedEntryError(`peer sent a malformed entry: ${(cause as Error).message}`, {
+        cause,
+      });
     }
   });
 }
@@ -177,6 +182,7 @@ export class SyncSession {
     this.outcome.duplicates += result.duplicates;
     this.outcome.pending += result.pending;
     this.outcome.rejected += result.rejected.length;
+    this.outcome.invalid += result.rejected.filter((r) => isPeerFault(r.reason)).length;
     if (result.pending > 0) this.repair.note(this.node, batch);
   }
 }

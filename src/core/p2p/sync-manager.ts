@@ -8,6 +8,7 @@ import type { CoreLogger } from '../options.js';
 import type { ChannelId, EntryId } from '../types.js';
 import type { ChannelVisibility, HostedChannels } from './channel-access.js';
 import { ContentWanted } from './content-wanted.js';
+import { MalformedEntryError } from './errors.js';
 import { MembershipWatch } from './membership-watch.js';
 import type { Host } from './host.js';
 import type { IdentifiedEnvelope } from './repair.js';
@@ -50,6 +51,8 @@ export class SyncManager {
     private readonly log: CoreLogger,
     private readonly options: { intervalMs: number; batch: BatchLimits },
     private readonly access: SyncAccess,
+    /** Called when a peer sent entries that only a broken or hostile node sends. */
+    private readonly onPeerFault: (peer: PeerId, count: number) => void = () => {},
   ) {
     this.contentless = new ContentWanted(node);
     this.watch = new MembershipWatch(node, access.hosted, this.contentless, () => {
@@ -221,6 +224,7 @@ export class SyncManager {
         contentless,
       });
       this.contentless.settle(contentless.keys());
+      if (outcome.invalid > 0) this.onPeerFault(peer, outcome.invalid);
       this.completed += 1;
       this.entriesReceived += outcome.accepted;
       this.lastSyncAt = new Date().toISOString();
@@ -231,6 +235,7 @@ export class SyncManager {
       return outcome;
     } catch (err) {
       this.failed += 1;
+      if (err instanceof MalformedEntryError) this.onPeerFault(peer, 1);
       this.log.warn(
         { peer: peer.toString(), err: (err as Error).message },
         'sync: exchange failed',

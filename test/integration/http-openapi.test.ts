@@ -42,6 +42,11 @@ describe('405 for a known path with another method', () => {
     const unknown = await api.call('GET', '/api/v1/nothing-here', { token: ADMIN });
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('allow')).toBeNull();
+    // hono routes strictly: a trailing slash is another path, which no route has.
+    for (const method of ['GET', 'POST']) {
+      const slash = await api.call(method, '/api/v1/channels/', { token: ADMIN });
+      expect(slash.status, method).toBe(404);
+    }
     expect((await api.call('DELETE', '/api/v1/status')).status).toBe(401);
   });
 

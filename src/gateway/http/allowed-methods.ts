@@ -16,14 +16,17 @@ interface Pattern {
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** hono's `/channels/:id/messages` as a regex; `*` matches the rest of the path. */
+/**
+ * hono's `/channels/:id/messages` as a regex; `*` matches the rest of the path. Exact like hono's
+ * strict routing: `/channels/` is not `/channels`, so it stays a 404.
+ */
 function toRegex(path: string): RegExp {
   const parts = path.split('/').map((segment) => {
     if (segment === '*') return '.*';
     if (segment.startsWith(':')) return '[^/]+';
     return escape(segment);
   });
-  return new RegExp(`^${parts.join('/')}/?$`);
+  return new RegExp(`^${parts.join('/')}$`);
 }
 
 /** Answers, for a request path, the methods its routes take; built once from the route table. */

@@ -46,7 +46,14 @@ export class PendingLogs {
     let log = this.logs.get(author);
     if (!log) this.logs.set(author, (log = { byId: new Map(), bySeq: new Map() }));
     const id = pending.sealed.id;
-    if (log.byId.has(id)) return;
+    const known = log.byId.get(id);
+    if (known) {
+      // The same entry again: keep the copy that can be applied sooner. A copy read before its
+      // author signed it (the newest of a batch is signed at commit) would otherwise wait for a
+      // successor that may never be written, and hold back every entry that depends on it.
+      log.byId.set(id, merged(known, pending));
+      return;
+    }
     const full = log.bySeq.get(seq);
     if (full && full.length >= CANDIDATES_PER_SEQ) this.remove(log, full[0]!);
     log.byId.set(id, pending);
@@ -171,4 +178,15 @@ function walkBack(
   }
   if (current.sealed.entry.prev !== (tip?.id ?? null)) return undefined;
   return chain.reverse();
+}
+
+/**
+ * One copy of an entry from two: signed if either is validly (a bad signature from a second
+ * sender does not displace a good unsigned copy), with the content of both.
+ */
+function merged(held: Pending, again: Pending): Pending {
+  const adopt = held.sealed.entry.sig === undefined && sealedSignatureValid(again.sealed);
+  const sealed = adopt ? again.sealed : held.sealed;
+  if (again.contents.size === 0 || again.contents === held.contents) return { ...held, sealed };
+  return { sealed, contents: new Map([...held.contents, ...again.contents]) };
 }

@@ -174,3 +174,28 @@ describe('batch signatures', () => {
     expect(node.frontier().get(user as never)).toBe(before + 1);
   });
 });
+
+describe('an entry first received unsigned', () => {
+  it('is applied when the same entry arrives again with its signature, without a successor', async () => {
+    const { node, user, channel } = await source();
+    await node.submit(user, { kind: 'sendMessage', channel, text: 'last of its batch' });
+    const stored = log(node, user);
+    const newest = stored[stored.length - 1]!;
+    expect(newest.entry.sig).toBeDefined();
+    const { sig: _sig, ...unsignedEntry } = newest.entry;
+    const peer = await tempNode();
+
+    // Read before its author signed it (as a sync server can, mid-commit): it must wait.
+    const first = await peer.ingest([...stored.slice(0, -1), { ...newest, entry: unsignedEntry }]);
+    expect(first.pending).toBe(1);
+    expect(peer.listMessages(channel, { limit: 10 }).map((m) => m.text)).toEqual([]);
+
+    // The signed copy (gossip after the commit, or a repair fetch) authenticates it.
+    const second = await peer.ingest([newest]);
+    expect(second.accepted).toBeGreaterThan(0);
+    expect(peer.metrics().pending).toBe(0);
+    expect(peer.listMessages(channel, { limit: 10 }).map((m) => m.text)).toEqual([
+      'last of its batch',
+    ]);
+  });
+});

@@ -105,6 +105,36 @@ describe('the document states what the routes answer', () => {
     }
   });
 
+  it('the reaction key schema accepts exactly the keys the server takes', async () => {
+    const path = '/api/v1/channels/{id}/messages/{mid}/reactions/{emoji}';
+    const param = (doc.paths[path].put.parameters as Json[]).find((p) => p.name === 'emoji');
+    const documented = (key: string): boolean =>
+      (param.schema.anyOf as Json[]).some(
+        (s) =>
+          [...key].length >= s.minLength &&
+          [...key].length <= s.maxLength &&
+          new RegExp(s.pattern as string, 'u').test(key),
+      );
+    const user = await api.call('POST', '/api/v1/users', { token: ADMIN, body: { username: 'r' } });
+    const token = user.json.token as string;
+    await api.call('POST', '/api/v1/channels', { token, body: { name: 'reactions' } });
+    const msg = await api.call('POST', '/api/v1/channels/reactions/messages', {
+      token,
+      body: { text: 'react here' },
+    });
+    const base = `/api/v1/channels/reactions/messages/${msg.json.id}/reactions/`;
+    for (const key of [':+1:', ":it's:", ':x::skin-tone-2:', '👍', '👍🏽', '❤️', '🇫🇷']) {
+      expect(documented(key), key).toBe(true);
+      const res = await api.call('PUT', base + encodeURIComponent(key), { token });
+      expect(res.status, key).toBe(204);
+    }
+    for (const key of ['%00', '/../', 'a', ':a b:', '\u202e', '0']) {
+      expect(documented(key), key).toBe(false);
+      const res = await api.call('PUT', base + encodeURIComponent(key), { token });
+      expect(res.status, key).toBe(400);
+    }
+  });
+
   it('PATCH /users/me needs one field, as minProperties says', async () => {
     const body = doc.paths['/api/v1/users/me'].patch.requestBody.content['application/json'].schema;
     expect(body.minProperties).toBe(1);

@@ -1,7 +1,7 @@
 import * as body from '../schemas.js';
 import { obj, ref } from './components.js';
 import type { Op } from './operation.js';
-import { textPatterns } from './text-patterns.js';
+import { textPatterns, type TextPatterns } from './text-patterns.js';
 
 const ch = ['id'];
 const msg = ['id', 'mid'];
@@ -146,7 +146,7 @@ export function channelPaths(): Record<string, Record<string, Op>> {
         summary: 'React (one emoji or a :shortcode:, percent-encoded)',
         auth: 'user',
         params: [...msg, 'emoji'],
-        paramSchemas: { emoji: reactionKey(text.reaction) },
+        paramSchemas: { emoji: reactionKey(text) },
         ok: [204, 'added'],
         answers: {
           400: 'not one emoji or a :shortcode:',
@@ -158,7 +158,7 @@ export function channelPaths(): Record<string, Record<string, Op>> {
         summary: 'Remove a reaction',
         auth: 'user',
         params: [...msg, 'emoji'],
-        paramSchemas: { emoji: reactionKey(text.reaction) },
+        paramSchemas: { emoji: reactionKey(text) },
         ok: [204, 'removed'],
         answers: {
           400: 'not one emoji or a :shortcode:',
@@ -171,9 +171,14 @@ export function channelPaths(): Record<string, Record<string, Op>> {
 }
 
 /**
- * A reaction key: the server allows 64 UTF-16 units, JSON Schema counts code points, so the
- * document promises 32 (always within 64 units).
+ * A reaction key: the server allows 64 UTF-16 units. A shortcode is ASCII, so that is 64 of
+ * JSON Schema's characters (code points); an emoji sequence is promised 32, always within 64 units.
  */
-function reactionKey(pattern: string): Record<string, unknown> {
-  return { type: 'string', minLength: 1, maxLength: 32, pattern };
+function reactionKey(text: TextPatterns): Record<string, unknown> {
+  return {
+    anyOf: [
+      { type: 'string', minLength: 3, maxLength: 64, pattern: text.shortcode },
+      { type: 'string', minLength: 1, maxLength: 32, pattern: text.emoji },
+    ],
+  };
 }

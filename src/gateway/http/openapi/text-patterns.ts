@@ -97,7 +97,12 @@ const EMOJI_PLANES: readonly Range[] = [
   [0xe0000, 0xe0fff],
 ];
 
-const SHORTCODE = ':[A-Za-z0-9_+~-]+(?:::[A-Za-z0-9_+~-]+)*:';
+/** `:name:` or Slack's `:name::skin-tone-2:`, with the name characters the rule accepts. */
+function shortcode(): string {
+  const ascii: Range[] = [[0x21, 0x7e]];
+  const name = classBody(rangesWhere((c) => reactionKeyProblem(`:${c}:`) === undefined, ascii));
+  return `:[${name}]+(?:::[${name}]+)*:`;
+}
 
 export interface TextPatterns {
   readonly username: string;
@@ -105,7 +110,10 @@ export interface TextPatterns {
   readonly topic: string;
   /** Text with at least one character that is not white space (a message). */
   readonly nonBlank: string;
-  readonly reaction: string;
+  /** A reaction key as `:shortcode:` (ASCII). */
+  readonly shortcode: string;
+  /** A reaction key as one emoji sequence. */
+  readonly emoji: string;
 }
 
 let cached: TextPatterns | undefined;
@@ -126,7 +134,8 @@ export function textPatterns(): TextPatterns {
     channelName: `^[^${forbidden('channel name')}]*$`,
     topic: `^[^${forbidden('topic')}]*$`,
     nonBlank: `[^${space}]`,
-    reaction: `^(?:${SHORTCODE}|[${part}]*[${classBody(core)}][${part}]*)$`,
+    shortcode: `^${shortcode()}$`,
+    emoji: `^[${part}]*[${classBody(core)}][${part}]*$`,
   };
   return cached;
 }

@@ -147,9 +147,11 @@ describe.skipIf(!installed)('OpenAPI document vs. server (schemathesis)', () => 
   }
 });
 
-describe.skipIf(installed)('OpenAPI document vs. server (schemathesis)', () => {
-  it('skipped: schemathesis is not installed (run .ci/install-schemathesis.sh)', () => {});
-});
+if (!installed) {
+  describe('OpenAPI document vs. server (schemathesis)', () => {
+    it.skip('skipped: schemathesis is not installed (run .ci/install-schemathesis.sh)', () => {});
+  });
+}
 
 /** The report's closing "=== 2 warnings in 61.2s ===" line. */
 function lastLine(output: string): string {

@@ -25,15 +25,22 @@ export const components: Json = {
     },
     User: {
       type: 'object',
+      required: ['id', 'username', 'avatar'],
       properties: {
         id: { type: 'string' },
         username: { type: 'string' },
         avatar: { type: ['string', 'null'] },
         origin,
+        lookalikeOf: {
+          type: 'array',
+          description: 'other users whose names look alike; absent when none',
+          items: obj({ id: { type: 'string' }, username: { type: 'string' } }),
+        },
       },
     },
     Channel: {
       type: 'object',
+      required: ['id', 'name', 'topic', 'encrypted', 'visibility', 'creator', 'memberCount'],
       properties: {
         id: { type: 'string' },
         name: { type: 'string' },
@@ -52,6 +59,7 @@ export const components: Json = {
     Message: {
       type: 'object',
       description: 'A deleted or expired message keeps its place with text null and deleted true.',
+      required: ['id', 'channel', 'sender', 'text', 'deleted', 'createdAt', 'reactions'],
       properties: {
         id: { type: 'string' },
         channel: { type: 'string' },
@@ -69,6 +77,15 @@ export const components: Json = {
         reactions: {
           type: 'object',
           additionalProperties: { type: 'array', items: { type: 'string' } },
+        },
+        attachments: {
+          type: 'array',
+          items: obj({
+            url: { type: 'string' },
+            name: { type: 'string' },
+            mimeType: { type: 'string' },
+            size: { type: 'integer' },
+          }),
         },
         origin,
       },

@@ -10,18 +10,6 @@ if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import synapse' >/dev/nul
   exit 0
 fi
 
-if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq >/dev/null
-  $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
-fi
-
-mkdir -p .peers
-rm -rf "$VENV"
-python3 -m venv "$VENV"
-"$VENV/bin/pip" install --quiet --disable-pip-version-check matrix-synapse
+. .ci/python-venv.sh
+make_venv "$VENV" matrix-synapse
 "$VENV/bin/python" -c 'import synapse; print("synapse", synapse.__version__)'

@@ -4,7 +4,7 @@
  * stays, and the WAL is checkpointed so the text is gone from disk, not only from the index.
  */
 import { deleteMessageContent } from './state/apply.js';
-import type { NodeInternals } from './node.js';
+import type { NodeInternals } from './internals.js';
 import type { EventPublisher } from './publish.js';
 import type { ChannelId, MessageId, UserId } from './types.js';
 

@@ -14,10 +14,10 @@ import { entryShapeProblem, seal, type SealedEntry } from './log.js';
 import { PendingLogs, type Pending } from './pending-logs.js';
 import { checkTransaction } from './logics/index.js';
 import type { TxContext } from './logics/types.js';
-import type { NodeInternals } from './node.js';
+import type { NodeInternals } from './internals.js';
 import type { EventPublisher } from './publish.js';
 import { contentMatches, contentTextLength, resourceIdOf } from './resources.js';
-import type { Change } from './state/apply.js';
+import type { Change } from './state/change.js';
 import type {
   Address,
   ContentHash,

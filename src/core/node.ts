@@ -21,22 +21,18 @@ import { bridgedUserId, checkTransaction } from './logics/index.js';
 import { profileSigner } from './logics/authority.js';
 import { sanitizeUsername } from './logics/profile.js';
 import { checkLocalNames, checkNewUsername } from './local-names.js';
-import {
-  defaultLimits,
-  silentLogger,
-  type CoreLimits,
-  type CoreLogger,
-  type NodeOptions,
-} from './options.js';
+import { defaultLimits, silentLogger, type NodeOptions } from './options.js';
 import { PresenceTable, signPresence } from './presence.js';
-import { applyEntry, type Change } from './state/apply.js';
-import { createStateView, type CachedStateView } from './state/view.js';
+import { applyEntry } from './state/apply.js';
+import type { Change } from './state/change.js';
+import type { NodeInternals } from './internals.js';
+import { createStateView } from './state/view.js';
 import { Views } from './state/views.js';
 import { uniqueNonce } from './resources.js';
-import { openCoreDatabase, GroupCommit, type Db } from './store/database.js';
+import { openCoreDatabase, GroupCommit } from './store/database.js';
 import { LocalStore } from './store/local-store.js';
 import { LogStore } from './store/log-store.js';
-import { prepareProjections, type ProfileRow, type Projections } from './store/projections.js';
+import { prepareProjections, type ProfileRow } from './store/projections.js';
 import { ResourceStore } from './store/state-store.js';
 import { Ingestor } from './ingest.js';
 import { EventPublisher } from './publish.js';
@@ -84,24 +80,6 @@ export async function createNode(options: NodeOptions): Promise<MultichatNode> {
     }
   }
   return new CoreNode(options);
-}
-
-/** Internals shared with ingest.ts, expiry.ts and publish.ts. */
-export interface NodeInternals {
-  readonly db: Db;
-  readonly commit: GroupCommit;
-  /** Signs the newest local entries of each group-commit batch, right before it commits. */
-  readonly signer: BatchSigner;
-  readonly log: LogStore;
-  readonly resources: ResourceStore;
-  readonly projections: Projections;
-  readonly state: CachedStateView;
-  readonly views: Views;
-  readonly clock: HybridClock;
-  readonly limits: CoreLimits;
-  readonly logger: CoreLogger;
-  readonly now: () => number;
-  readonly counters: { transactions: Map<string, number>; rejections: Map<string, number> };
 }
 
 class CoreNode extends CoreQueries implements MultichatNode {

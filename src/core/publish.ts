@@ -5,10 +5,10 @@
 import type { EventHub } from './events.js';
 import type { SealedEntry } from './log.js';
 import { maySignFor } from './logics/authority.js';
-import type { NodeInternals } from './node.js';
+import type { NodeInternals } from './internals.js';
 import { notificationsFor } from './notifications.js';
 import { presenceSignatureValid, toPresenceView, validPresenceData } from './presence.js';
-import type { Change } from './state/apply.js';
+import type { Change } from './state/change.js';
 import type {
   ContentHash,
   MessageId,

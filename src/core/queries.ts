@@ -3,7 +3,7 @@ import { AmbiguousNameError } from './errors.js';
 import { unseal } from './log.js';
 import { profileSigner } from './logics/authority.js';
 import { skeleton } from './skeleton.js';
-import type { NodeInternals } from './node.js';
+import type { NodeInternals } from './internals.js';
 import type { ChannelRow, MemberRow, MessageRow, ProfileRow } from './store/projections.js';
 import type {
   Address,

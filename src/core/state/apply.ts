@@ -9,43 +9,22 @@ import {
   channelParams,
   insertMessageRow,
   newMessageRow,
-  type MessageRow,
   profileParams,
   type MemberRow,
   type Projections,
 } from '../store/projections.js';
 import type { ResourceStore } from '../store/state-store.js';
 import type { CachedStateView } from './view.js';
+import type { Change } from './change.js';
 import type {
   ChannelAccessData,
-  ChannelId,
   ContentHash,
   EntryId,
   Hlc,
   LogEntry,
   MessageId,
   ReactionData,
-  Role,
-  UserId,
 } from '../types.js';
-
-/** What apply() reports; node.ts turns these into NodeEvents once committed. */
-export type Change =
-  | { kind: 'profile'; user: UserId }
-  | { kind: 'channel'; channel: ChannelId }
-  | { kind: 'membership'; channel: ChannelId; user: UserId; role: Role | null }
-  /** `row` is the projection row as inserted: events and replies need no query for it. */
-  | { kind: 'message'; message: MessageId; row: MessageRow }
-  | { kind: 'edit'; message: MessageId }
-  | { kind: 'delete'; channel: ChannelId; message: MessageId; by: UserId }
-  | {
-      kind: 'reaction';
-      channel: ChannelId;
-      message: MessageId;
-      user: UserId;
-      emoji: string;
-      added: boolean;
-    };
 
 export interface ApplyDeps {
   readonly log: LogStore;

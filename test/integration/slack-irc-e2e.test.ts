@@ -126,11 +126,28 @@ if (!installed) {
         fake.edit(original!, 'hello *irc* folks');
         const lines = await ircbob.waitForMessages('#proj', before + 1, 30_000);
         expect(plain(lines.at(-1)?.text ?? '')).toContain('hello irc folks');
-        // One Slack post for the one IRC line (its echo event was not bridged back to IRC).
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        const posts = fake.state.history(general.id).filter((m) => m.bot_id === fake.state.botId);
-        expect(posts.map((m) => m.text)).toEqual(['hi from *irc*']);
-        expect(ircbob.messagesIn('#proj').filter((m) => m.nick === 'mcgw')).toHaveLength(2);
+        // Markers instead of a fixed sleep: one more line each way, sent after the edit. Each
+        // side handles its events in order, so an echo of the bot's own posts would arrive
+        // before the marker does.
+        fake.say(general, dana, 'marker from slack');
+        await ircbob.waitUntil(
+          () => ircbob.messagesIn('#proj').find((m) => m.text.includes('marker from slack')),
+          30_000,
+          'the Slack marker on IRC',
+        );
+        ircbob.say('#proj', 'marker from irc');
+        const botPosts = () =>
+          fake.state
+            .history(general.id)
+            .filter((m) => m.bot_id === fake.state.botId)
+            .map((m) => m.text);
+        await until(() => botPosts().includes('marker from irc'), 'the IRC marker on Slack', 3_000);
+        // One Slack post per IRC line (the bot's posts were not bridged back to IRC, nor the
+        // correction back to Slack).
+        expect(botPosts()).toEqual(['hi from *irc*', 'marker from irc']);
+        const mcgwLines = ircbob.messagesIn('#proj').filter((m) => m.nick === 'mcgw');
+        expect(mcgwLines.map((m) => plain(m.text)).at(-1)).toBe('<dana> marker from slack');
+        expect(mcgwLines).toHaveLength(3);
         if (mode === 'http') expect(fake.http?.answers.every((a) => a.status === 200)).toBe(true);
       });
 

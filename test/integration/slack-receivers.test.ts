@@ -25,7 +25,14 @@ import {
 
 const messagesOf = (h: SlackHarness) =>
   h.events.filter((e) => e.kind === 'message').map((e) => (e.kind === 'message' ? e.text : ''));
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+/**
+ * Sends one more message and waits for it: events are emitted in the order they are received, so
+ * once the marker is in, anything that was going to arrive before it has (no fixed sleep).
+ */
+async function marker(h: SlackHarness, channel: FakeChannel, user: FakeUser, text: string) {
+  h.fake.say(channel, user, text);
+  await until(() => messagesOf(h).includes(text), `the marker "${text}"`);
+}
 
 describe('slack HTTP receiver', () => {
   let h: SlackHarness;
@@ -82,9 +89,9 @@ describe('slack HTTP receiver', () => {
     const good = await http.postJson(eventBody('good'));
     expect(good.status).toBe(200);
     await until(() => h.events.length > before, 'the good event');
-    await settle();
-    expect(messagesOf(h).slice(-1)).toEqual(['good']);
-    expect(h.events.length).toBe(before + 1);
+    await marker(h, general, bob, 'after the refusals');
+    expect(messagesOf(h).slice(-2)).toEqual(['good', 'after the refusals']);
+    expect(h.events.length).toBe(before + 2);
   });
 
   it('a request signed a minute ago (inside the replay window) is accepted', async () => {
@@ -101,7 +108,7 @@ describe('slack HTTP receiver', () => {
     await h.fake.http!.postJson(body, { retryNum: 1 });
     await h.fake.http!.postJson(body, { retryNum: 2 });
     await until(() => messagesOf(h).includes('only once'), 'the event');
-    await settle();
+    await marker(h, general, bob, 'after the retries');
     expect(messagesOf(h).filter((t) => t === 'only once')).toHaveLength(1);
     expect(h.events.filter((e) => e.kind === 'message' && e.externalId === m.ts)).toHaveLength(1);
   });
@@ -169,7 +176,7 @@ describe('slack Socket Mode receiver', () => {
     await until(() => h.fake.socket.stats.connections > connections, 'a new connection', 1_000);
     await until(() => h.fake.socket.unacked === 0, 're-sent envelopes acked', 1_000);
     expect(h.fake.socket.stats.resent).toBeGreaterThanOrEqual(3);
-    await settle();
+    await marker(h, general, bob, 'after the re-sends');
     for (const m of sent) {
       expect(h.events.filter((e) => e.kind === 'message' && e.externalId === m.ts)).toHaveLength(1);
     }
@@ -191,7 +198,7 @@ describe('slack Socket Mode receiver', () => {
       'the queued events',
     );
     await until(() => h.fake.socket.unacked === 0, 'acks');
-    await settle();
+    await marker(h, general, bob, 'after the reconnect');
     const texts = messagesOf(h).filter((t) => t.startsWith('while down'));
     expect(texts).toEqual(['while down 1', 'while down 2']);
   });

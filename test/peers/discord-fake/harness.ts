@@ -5,6 +5,7 @@
 import type { DiscordAdapter } from '../../../src/bridges/discord/index.js';
 import { createDiscordAdapter } from '../../../src/bridges/discord/index.js';
 import type { AdapterLogger, InboundEvent, NetworkName } from '../../../src/bridges/types.js';
+import { eventually } from '../../support/eventually.js';
 import { startDiscordFake, type DiscordFake, type DiscordFakeOptions } from './index.js';
 
 export interface DiscordHarness {
@@ -70,9 +71,6 @@ export async function startDiscordHarness(
 
 /** Polls `check` every 10 ms, at most `tries` times (generous: the test machines are shared). */
 export async function until(check: () => boolean, what: string, tries = 1_500): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  // `tries` polls 10 ms apart, kept as the call sites' unit; the waiting is the shared helper's.
+  await eventually(check, { what, timeoutMs: tries * 10, intervalMs: 10 });
 }

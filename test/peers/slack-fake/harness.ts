@@ -6,6 +6,7 @@
 import type { SlackAdapter } from '../../../src/bridges/slack/index.js';
 import { createSlackAdapter } from '../../../src/bridges/slack/index.js';
 import type { AdapterLogger, InboundEvent, NetworkName } from '../../../src/bridges/types.js';
+import { eventually } from '../../support/eventually.js';
 import { freePort } from '../free-port.js';
 import { startSlackFake, type SlackFake, type SlackFakeOptions } from './index.js';
 
@@ -85,9 +86,6 @@ export async function startSlackHarness(
 
 /** Polls `check` every 10 ms, at most `tries` times. */
 export async function until(check: () => boolean, what: string, tries = 500): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  // `tries` polls 10 ms apart, kept as the call sites' unit; the waiting is the shared helper's.
+  await eventually(check, { what, timeoutMs: tries * 10, intervalMs: 10 });
 }

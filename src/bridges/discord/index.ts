@@ -1,5 +1,5 @@
 /**
- * The Discord bridge module (loaded lazily by `src/bridges/index.ts` when `bridges.discord` is
+ * The Discord bridge module (loaded lazily by `src/bridges/registry.ts` when `bridges.discord` is
  * configured): `createAdapter(config, name)` reads the config and returns a builder that makes
  * the adapter without any I/O; `start()` connects.
  */

@@ -1,5 +1,5 @@
 /**
- * The IRC bridge module (loaded lazily by `src/bridges/index.ts` only when `bridges.irc` is
+ * The IRC bridge module (loaded lazily by `src/bridges/registry.ts` only when `bridges.irc` is
  * configured). `createAdapter(config, name)` does no I/O; `start()` connects every network.
  */
 import type { AdapterBuilder, BridgeModule, NetworkName } from '../types.js';

@@ -1,5 +1,5 @@
 /**
- * The Matrix bridge module (`src/bridges/index.ts` loads it lazily): the gateway as a Matrix
+ * The Matrix bridge module (`src/bridges/registry.ts` loads it lazily): the gateway as a Matrix
  * application service. See docs/matrix.md for setup.
  */
 import type { AdapterBuilder, BridgeModule, NetworkName } from '../types.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { MultichatNode } from '../../core/types.js';
 import { createMappingStore } from '../../mapping/index.js';
 import type { MappingStore } from '../../mapping/types.js';
-import { loadBridge } from '../index.js';
+import { loadBridge } from '../registry.js';
 import type { AdapterBuilder, AdapterHealth, AdapterLogger, NetworkName } from '../types.js';
 import { linkRequestsFromConfig } from './links.js';
 import { createBridgeRuntime, type BridgeRuntime } from './router.js';

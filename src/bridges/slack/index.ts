@@ -1,5 +1,5 @@
 /**
- * The Slack bridge module (loaded lazily by `src/bridges/index.ts` when `bridges.slack` is
+ * The Slack bridge module (loaded lazily by `src/bridges/registry.ts` when `bridges.slack` is
  * configured): `createAdapter(config, name)` reads the config and returns a builder that makes
  * the adapter without any I/O; `start()` calls `auth.test` and connects the receiver.
  */

@@ -4,10 +4,9 @@ import {
   bridgeRegistry,
   createBridgeRegistry,
   loadBridge,
-  supportsEdits,
-  supportsReactions,
   UnknownNetworkError,
 } from '../../../src/bridges/index.js';
+import { supportsEdits, supportsReactions } from '../../../src/bridges/runtime/guards.js';
 import { backoffDelay } from '../../../src/bridges/runtime/backoff.js';
 import { RateLimiter } from '../../../src/bridges/runtime/rate-limiter.js';
 import { TestNetwork, createTestAdapter } from '../../support/test-adapter.js';

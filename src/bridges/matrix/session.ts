@@ -4,7 +4,7 @@
  * adapter's actions use once the bridge listens.
  */
 import type { Bridge, BridgeController } from 'matrix-appservice-bridge';
-import type { AdapterLogger, InboundEvent, PresenceUpdate } from '../types.js';
+import type { AdapterLogger, InboundEvent, NetworkName, PresenceUpdate } from '../types.js';
 import { isCommand, runCommand, type MatrixLinkControl } from './admin.js';
 import type { MatrixApi } from './api.js';
 import type { Ghosts } from './ghosts.js';
@@ -15,12 +15,19 @@ import type { Outbound } from './outbound.js';
 import type { RoleChangeEvent } from './power-levels.js';
 import { Profiles } from './profiles.js';
 import type { Rooms } from './rooms.js';
-import type { MatrixAdapter } from './adapter.js';
+import type { MatrixAdapterConfig } from './config.js';
 
 const PRESENCE = { online: 'online', away: 'unavailable', offline: 'offline' } as const;
 
+/** What the session reads of its adapter; named here so session.ts does not import adapter.ts. */
+export interface SessionAdapter {
+  readonly name: NetworkName;
+  readonly config: MatrixAdapterConfig;
+  readonly botUserId: string;
+}
+
 export interface SessionDeps {
-  readonly adapter: MatrixAdapter;
+  readonly adapter: SessionAdapter;
   readonly api: MatrixApi;
   readonly host: AppserviceHost;
   emit(event: InboundEvent): void;

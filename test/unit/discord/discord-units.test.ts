@@ -1,11 +1,20 @@
 /** Pure parts of the Discord adapter: ids, nonces, webhook names, role mapping, config. */
 import { describe, expect, it } from 'vitest';
-import { readConfig } from './config.js';
-import { DiscordConfigError } from './errors.js';
-import { decodeMessageId, encodeMessageId, nonceFor, threadOfRoot } from './ids.js';
-import { nameRoleAndChannelMentions } from './mentions.js';
-import { discordRolesFor, MemberRoles, multichatRoleOf } from './roles.js';
-import { webhookUsername } from './usernames.js';
+import { readConfig } from '../../../src/bridges/discord/config.js';
+import { DiscordConfigError } from '../../../src/bridges/discord/errors.js';
+import {
+  decodeMessageId,
+  encodeMessageId,
+  nonceFor,
+  threadOfRoot,
+} from '../../../src/bridges/discord/ids.js';
+import { nameRoleAndChannelMentions } from '../../../src/bridges/discord/mentions.js';
+import {
+  discordRolesFor,
+  MemberRoles,
+  multichatRoleOf,
+} from '../../../src/bridges/discord/roles.js';
+import { webhookUsername } from '../../../src/bridges/discord/usernames.js';
 
 describe('discord ids', () => {
   it('round-trips channel and thread message ids', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ArrivalOrder } from './order.js';
+import { ArrivalOrder } from '../../../src/bridges/slack/order.js';
 
 const flush = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();

@@ -1,13 +1,18 @@
 /** Unit tests of the IRC adapter's pure parts: nicks, payload splitting, flood queue, confirmations. */
 import { describe, expect, it } from 'vitest';
-import type { AdapterComponents, NetworkName } from '../types.js';
-import { resolveConfig } from './config.js';
-import { createAdapter } from './index.js';
-import { Confirmations } from './confirm.js';
-import { FloodQueue } from './flood.js';
-import { nickOf } from './ids.js';
-import { addressed, reactionText, relayWrapper, splitWrapped } from './lines.js';
-import { ircLower, nextNick, noPing, sanitizeNick } from './nick.js';
+import type { AdapterComponents, NetworkName } from '../../../src/bridges/types.js';
+import { resolveConfig } from '../../../src/bridges/irc/config.js';
+import { createAdapter } from '../../../src/bridges/irc/index.js';
+import { Confirmations } from '../../../src/bridges/irc/confirm.js';
+import { FloodQueue } from '../../../src/bridges/irc/flood.js';
+import { nickOf } from '../../../src/bridges/irc/ids.js';
+import {
+  addressed,
+  reactionText,
+  relayWrapper,
+  splitWrapped,
+} from '../../../src/bridges/irc/lines.js';
+import { ircLower, nextNick, noPing, sanitizeNick } from '../../../src/bridges/irc/nick.js';
 
 const settings = resolveConfig({ networks: { n: { host: 'h' } } }).networks[0]!;
 

@@ -5,7 +5,7 @@ import {
   reactionFromSlack,
   reactionToSlack,
   shortcodesToUnicode,
-} from './emoji.js';
+} from '../../../src/bridges/slack/emoji.js';
 
 describe('slack emoji names', () => {
   it('maps Slack short names and their aliases to Unicode, skin tones included', () => {

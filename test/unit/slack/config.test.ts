@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from './config.js';
-import { SlackConfigError } from './errors.js';
+import { readConfig } from '../../../src/bridges/slack/config.js';
+import { SlackConfigError } from '../../../src/bridges/slack/errors.js';
 
 describe('slack config', () => {
   it('fills defaults and ends the API base with a slash', () => {

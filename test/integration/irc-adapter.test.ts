@@ -18,6 +18,7 @@ import type {
   TargetKey,
 } from '../../src/bridges/types.js';
 import { findNgircd, startNgircd, type NgircdPeer } from '../peers/ngircd.js';
+import { eventually } from '../support/eventually.js';
 import { RawIrcClient } from '../support/irc-client.js';
 
 const installed = findNgircd() !== undefined;
@@ -91,15 +92,8 @@ function sendAction(channel: string, text: string, extra: Partial<SendAction> = 
 }
 
 /** Waits until `probe` gives a value (bounded), for events that arrive asynchronously. */
-async function until<T>(probe: () => T | undefined, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = <T>(probe: () => T | undefined, what: string, ms = 15_000) =>
+  eventually(probe, { what, timeoutMs: ms, intervalMs: 25 });
 
 /** Has the bot join and waits until `observer` sees it there. */
 async function linkChannel(h: Harness, observer: RawIrcClient, channel: string): Promise<void> {

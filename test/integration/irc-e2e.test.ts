@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNgircd, startNgircd, type NgircdPeer } from '../peers/ngircd.js';
+import { eventually } from '../support/eventually.js';
 import { RawIrcClient, type SeenMessage } from '../support/irc-client.js';
 import { IrcGateway } from '../support/irc-gateway.js';
 
@@ -40,24 +41,8 @@ function network(port: number, nick: string) {
   };
 }
 
-async function until<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}: ${String(last)}`);
-}
+const until = <T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000) =>
+  eventually(probe, { what, timeoutMs: ms, intervalMs: 200 });
 
 /** First occurrence of each text, in arrival order (at-least-once delivery may repeat a line). */
 function firstSeen(messages: readonly SeenMessage[]): string[] {

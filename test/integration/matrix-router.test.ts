@@ -14,6 +14,7 @@ import type { ChannelId, MessageView, MultichatNode, UserView } from '../../src/
 import { createMappingStore } from '../../src/mapping/index.js';
 import type { MappingStore } from '../../src/mapping/types.js';
 import { tempDir, tempNode } from '../support/core.js';
+import { eventually } from '../support/eventually.js';
 import { MatrixTestClient } from '../support/matrix-client.js';
 import {
   fileServer,
@@ -22,25 +23,10 @@ import {
   type MatrixWorld,
 } from './matrix-setup.js';
 
-async function until<T>(what: string, pick: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const found = pick();
-    if (found !== undefined && found !== false) return found;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function untilAsync<T>(what: string, pick: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const found = await pick();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = <T>(what: string, pick: () => T | undefined | false, ms = 20_000) =>
+  eventually(pick, { what, timeoutMs: ms });
+const untilAsync = <T>(what: string, pick: () => Promise<T | undefined>) =>
+  eventually(pick, { what, timeoutMs: 20_000, intervalMs: 100 });
 
 describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge runtime', () => {
   let world: MatrixWorld;

@@ -16,6 +16,7 @@ import {
   type Registration,
 } from '../../src/bridges/matrix/index.js';
 import { freePort } from '../peers/free-port.js';
+import { eventually } from '../support/eventually.js';
 import {
   callApi,
   readGatewayLog,
@@ -97,13 +98,14 @@ export async function waitForEvent<T>(
   pick: (e: readonly InboundEvent[]) => T | undefined,
   ms = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const found = pick(events);
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out; events so far: ${JSON.stringify(events.map((e) => e.kind))}`);
+  return eventually(() => pick(events), {
+    what: `an inbound event (so far: ${events.length})`,
+    timeoutMs: ms,
+  }).catch((error: unknown) => {
+    throw new Error(`timed out; events so far: ${JSON.stringify(events.map((e) => e.kind))}`, {
+      cause: error,
+    });
+  });
 }
 
 /** A loopback HTTP server serving fixed files (avatars and attachments of Multichat people). */

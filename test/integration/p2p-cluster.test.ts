@@ -9,6 +9,7 @@ import { resourceIdOf } from '../../src/core/resources.js';
 import { channelTopic } from '../../src/core/p2p/topics.js';
 import type { EntryId } from '../../src/core/types.js';
 import { GatewayProcess, type MessageJson } from '../peers/gateway-process.js';
+import { eventually } from '../support/eventually.js';
 import { WireInjector, forgeNext, strangerPost } from '../unit/p2p/injector.js';
 
 interface Member {
@@ -21,13 +22,8 @@ let b: Member;
 let c: Member;
 let channel = '';
 
-async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>, ms = 60_000) =>
+  eventually(check, { what, timeoutMs: ms, intervalMs: 200 });
 
 const ids = (history: MessageJson[]) => history.map((m) => m.id);
 const history = (m: Member) => m.gw.history(m.token, channel);

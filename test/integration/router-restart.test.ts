@@ -9,19 +9,15 @@ import type { ExternalUserId } from '../../src/bridges/types.js';
 import type { MessageId } from '../../src/core/types.js';
 import { targetKeyOf } from '../../src/mapping/index.js';
 import { tempDir } from '../support/core.js';
+import { eventually } from '../support/eventually.js';
 import { TestNetwork } from '../support/test-adapter.js';
 import { startHarness, VirtualClock } from '../unit/router/harness.js';
 
 const main = { channel: 'main' };
 const at = (name: string) => targetKeyOf(name, main);
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (check: () => boolean, what: string) =>
+  eventually(check, { what, timeoutMs: 5_000, intervalMs: 10 });
 
 describe('router restart', () => {
   it('delivers exactly once across a kill between send and ack, and keeps the message map', async () => {

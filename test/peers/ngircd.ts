@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { eventually } from '../support/eventually.js';
 import { terminate } from './terminate.js';
 
 export interface NgircdOptions {
@@ -104,9 +105,8 @@ function selfSignedCertificate(dir: string): void {
 
 /** Resolves once something accepts TCP connections on the port; rejects after `ms`. */
 export async function waitForPort(port: number, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (let attempt = 0; Date.now() < deadline && attempt < 1000; attempt++) {
-    const open = await new Promise<boolean>((resolve) => {
+  const open = () =>
+    new Promise<boolean>((resolve) => {
       const socket = connect({ host: '127.0.0.1', port });
       socket.once('connect', () => {
         socket.destroy();
@@ -114,10 +114,7 @@ export async function waitForPort(port: number, ms = 15_000): Promise<void> {
       });
       socket.once('error', () => resolve(false));
     });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms`);
+  await eventually(open, { what: `a listener on 127.0.0.1:${port}`, timeoutMs: ms });
 }
 
 /**

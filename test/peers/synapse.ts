@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
+import { eventually } from '../support/eventually.js';
 import { terminate } from './terminate.js';
 
 const run = promisify(execFile);
@@ -139,21 +140,18 @@ export async function waitForSynapse(
   ms = 90_000,
   alive: () => boolean = () => true,
 ): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline && alive()) {
-    try {
+  // A failed fetch (not listening yet) counts as "not yet"; an exit ends the wait early.
+  const state = await eventually(
+    async () => {
+      if (!alive()) return 'exited';
       const res = await fetch(`${url}/_matrix/client/versions`, {
         signal: AbortSignal.timeout(2_000),
       });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(
-    alive() ? `Synapse did not answer at ${url} within ${ms} ms` : 'Synapse exited during startup',
+      return res.ok && 'up';
+    },
+    { what: `Synapse to answer at ${url}`, timeoutMs: ms, intervalMs: 200 },
   );
+  if (state === 'exited') throw new Error('Synapse exited during startup');
 }
 
 /**

@@ -4,6 +4,8 @@
  * `enable_registration_without_verification` allows). It reads rooms through /messages, so
  * tests see exactly what any other client would.
  */
+import { eventually } from './eventually.js';
+
 export interface MatrixEvent {
   readonly event_id: string;
   readonly type: string;
@@ -182,17 +184,21 @@ export class MatrixTestClient {
     pick: (events: MatrixEvent[]) => T | undefined | false,
     ms = 20_000,
   ): Promise<T> {
-    const deadline = Date.now() + ms;
     let last: MatrixEvent[] = [];
-    while (Date.now() < deadline) {
+    const probe = async () => {
       last = await this.timeline(roomId);
-      const found = pick(last);
-      if (found !== undefined && found !== false) return found;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error(
-      `timed out waiting in ${roomId}; last events:\n${last.map((e) => `${e.type} ${e.sender} ${JSON.stringify(e.content)}`).join('\n')}`,
-    );
+      return pick(last);
+    };
+    return eventually(probe, {
+      what: `an event in ${roomId}`,
+      timeoutMs: ms,
+      intervalMs: 150,
+    }).catch((error: unknown) => {
+      throw new Error(
+        `timed out waiting in ${roomId}; last events:\n${last.map((e) => `${e.type} ${e.sender} ${JSON.stringify(e.content)}`).join('\n')}`,
+        { cause: error },
+      );
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 /** Starts in-process P2P layers around fake nodes on loopback, and waits for conditions. */
 import { randomBytes } from 'node:crypto';
 import { createP2P, type P2P, type P2POptions } from '../../../src/core/p2p/index.js';
+import { eventually } from '../../support/eventually.js';
 import { FakeNode } from './fake-node.js';
 
 export interface TestPeer {
@@ -26,11 +27,7 @@ export async function startPeer(
 
 /** Polls `check` until it returns true; fails with `what` after `ms`. */
 export async function waitFor(what: string, check: () => boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await eventually(check, { what, timeoutMs: ms, intervalMs: 20 });
 }
 
 export async function connect(a: TestPeer, b: TestPeer): Promise<void> {

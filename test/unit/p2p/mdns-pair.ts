@@ -18,6 +18,7 @@ import { createNode } from '../../../src/core/index.js';
 import { loadOrCreateNodeKey } from '../../../src/core/identity.js';
 import { createP2P, type P2P } from '../../../src/core/p2p/index.js';
 import type { MultichatNode } from '../../../src/core/types.js';
+import { eventually } from '../../support/eventually.js';
 
 /** What the parent test reads. `stage` names the step that was reached or failed. */
 export interface PairReport {
@@ -67,14 +68,12 @@ async function startStranger() {
 }
 
 /** Polls until `check` holds; false after `ms`. */
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
-}
+/** True once `check` holds; false after `ms` (the report names the stage that did not happen). */
+const until = (check: () => boolean, ms: number): Promise<boolean> =>
+  eventually(check, { what: 'mdns stage', timeoutMs: ms }).then(
+    () => true,
+    () => false,
+  );
 
 async function run(): Promise<PairReport> {
   const interfaces = Object.keys(networkInterfaces());

@@ -22,6 +22,7 @@ import type {
   UserId,
 } from '../../../src/core/types.js';
 import { encodeEnvelope } from '../../../src/core/wire.js';
+import { eventually } from '../../support/eventually.js';
 
 export class WireInjector {
   private constructor(readonly host: Host) {}
@@ -45,11 +46,10 @@ export class WireInjector {
     const target = multiaddr(address);
     await this.host.dial(target);
     const peer = target.getComponents().findLast((c) => c.name === 'p2p')?.value as string;
-    const until = Date.now() + timeoutMs;
-    while (!this.host.services.pubsub.getSubscribers(topic).some((p) => p.toString() === peer)) {
-      if (Date.now() > until) throw new Error(`peer ${peer} never joined ${topic}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually(
+      () => this.host.services.pubsub.getSubscribers(topic).some((p) => p.toString() === peer),
+      { what: `peer ${peer} to join ${topic}`, timeoutMs },
+    );
     // Let a heartbeat graft the mesh both ways.
     await new Promise((r) => setTimeout(r, 1200));
   }

@@ -12,19 +12,18 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
+  writeFileSync,
 } from 'node:fs';
-import { utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const SRC = join(ROOT, 'src');
-export const DIST = join(ROOT, 'dist');
-/** Written last by a successful build; its mtime is the build's time. */
-export const STAMP = join(DIST, '.build-stamp');
 // Inputs besides src/ whose change makes the compiled output different.
-const EXTRA_INPUTS = ['tsconfig.json', 'tsconfig.build.json'].map((f) => join(ROOT, f));
+const EXTRA_INPUTS = ['tsconfig.json', 'tsconfig.build.json'];
+/** Written by a successful build with the time it started: the build's time. */
+const STAMP = '.build-stamp';
 
 export class BuildError extends Error {
   name = 'BuildError';
@@ -45,20 +44,23 @@ function newestMtime(dir) {
  * 'missing' when there is no complete build, 'stale' when a source is newer than the build,
  * 'fresh' otherwise. Without src/ (an installed package) a complete dist/ is always fresh.
  */
-export function buildState() {
-  if (!existsSync(STAMP)) return 'missing';
-  if (!existsSync(SRC)) return 'fresh';
-  const built = statSync(STAMP).mtimeMs;
+export function buildState(root = ROOT) {
+  const src = join(root, 'src');
+  const stamp = join(root, 'dist', STAMP);
+  if (!existsSync(stamp)) return 'missing';
+  if (!existsSync(src)) return 'fresh';
+  const built = statSync(stamp).mtimeMs;
+  const extra = EXTRA_INPUTS.map((f) => join(root, f));
   const inputs = Math.max(
-    newestMtime(SRC),
-    ...EXTRA_INPUTS.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)),
+    newestMtime(src),
+    ...extra.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)),
   );
   return inputs > built ? 'stale' : 'fresh';
 }
 
-function findTsc() {
+function findTsc(root) {
   try {
-    return createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
+    return createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
   } catch {
     throw new BuildError(
       'dist/ is missing or out of date and TypeScript is not installed (it is a dev dependency). ' +
@@ -68,12 +70,12 @@ function findTsc() {
 }
 
 /** Copies every file under src/ that tsc does not emit (not .ts) to the same place in `out`. */
-function copyAssets(dir, out) {
+function copyAssets(src, dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) copyAssets(path, out);
+    if (entry.isDirectory()) copyAssets(src, path, out);
     else if (!entry.name.endsWith('.ts')) {
-      const target = join(out, relative(SRC, path));
+      const target = join(out, relative(src, path));
       mkdirSync(dirname(target), { recursive: true });
       copyFileSync(path, target);
     }
@@ -84,18 +86,20 @@ function copyAssets(dir, out) {
  * Compiles into a temporary folder and moves it to dist/ only when tsc succeeded, so a failed
  * or interrupted build never leaves a half-written dist/ that looks complete.
  */
-export function build({ quiet = false } = {}) {
-  if (!existsSync(SRC)) throw new BuildError(`no sources to build: ${SRC} does not exist`);
-  const tsc = findTsc();
+export function build({ quiet = false, root = ROOT } = {}) {
+  const src = join(root, 'src');
+  const dist = join(root, 'dist');
+  if (!existsSync(src)) throw new BuildError(`no sources to build: ${src} does not exist`);
+  const tsc = findTsc(root);
   // Sources edited while tsc runs must count as newer than this build: the stamp gets the start time.
   const started = new Date();
-  const out = join(ROOT, `.dist-${process.pid}`);
+  const out = join(root, `.dist-${process.pid}`);
   rmSync(out, { recursive: true, force: true });
   const run = spawnSync(
     process.execPath,
-    [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out],
+    [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out],
     {
-      cwd: ROOT,
+      cwd: root,
       stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
       encoding: 'utf8',
     },
@@ -105,11 +109,11 @@ export function build({ quiet = false } = {}) {
     const detail = quiet ? `\n${run.stdout ?? ''}${run.stderr ?? ''}` : '';
     throw new BuildError(`tsc -p tsconfig.build.json failed (exit ${run.status})${detail}`);
   }
-  copyAssets(SRC, out);
-  writeFileSync(join(out, '.build-stamp'), `${started.toISOString()}\n`);
-  utimesSync(join(out, '.build-stamp'), started, started);
-  rmSync(DIST, { recursive: true, force: true });
-  renameSync(out, DIST);
+  copyAssets(src, src, out);
+  writeFileSync(join(out, STAMP), `${started.toISOString()}\n`);
+  utimesSync(join(out, STAMP), started, started);
+  rmSync(dist, { recursive: true, force: true });
+  renameSync(out, dist);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

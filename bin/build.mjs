@@ -112,8 +112,21 @@ export function build({ quiet = false, root = ROOT } = {}) {
   copyAssets(src, src, out);
   writeFileSync(join(out, STAMP), `${started.toISOString()}\n`);
   utimesSync(join(out, STAMP), started, started);
-  rmSync(dist, { recursive: true, force: true });
-  renameSync(out, dist);
+  // Renames only, so a start racing this build sees the old dist/, nothing, or the new one.
+  const old = join(root, `.dist-old-${process.pid}`);
+  try {
+    renameSync(dist, old);
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  try {
+    renameSync(out, dist);
+  } catch (error) {
+    // Another `multichat` started at the same time and put its build in place first: use that.
+    rmSync(out, { recursive: true, force: true });
+    if (buildState(root) === 'missing') throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

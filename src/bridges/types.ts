@@ -18,13 +18,14 @@
  */
 import type { Attachment, Brand, PresenceStatus, Role } from '../core/types.js';
 import type { Markup, RichText } from './format/index.js';
-import type { ExternalMessageId, LinkTarget, TargetKey } from '../mapping/types.js';
+import type { ExternalMessageId, LinkTarget, NetworkName, TargetKey } from '../mapping/types.js';
 
 export type {
   Attachment,
   ExternalMessageId,
   LinkTarget,
   Markup,
+  NetworkName,
   PresenceStatus,
   RichText,
   Role,
@@ -35,12 +36,6 @@ export type {
 // Ids
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Name of a bridge as configured and as stored in links: 'irc', 'matrix', 'discord', 'slack'.
- * One adapter per name; an adapter that serves several servers (IRC networks) tells them apart
- * inside its `LinkTarget` (`{network: 'libera', channel: '#proj'}`).
- */
-export type NetworkName = Brand<string, 'NetworkName'>;
 /** A person as their network knows them (Discord snowflake, Matrix user id, IRC nick…). */
 export type ExternalUserId = Brand<string, 'ExternalUserId'>;
 

@@ -26,8 +26,15 @@ export type ExternalMessageId = Brand<string, 'ExternalMessageId'>;
  */
 export type TargetKey = Brand<string, 'TargetKey'>;
 
-/** Name of a bridge network as configured: 'irc', 'matrix', 'discord', 'slack'. */
-export type NetworkName = string;
+/**
+ * Name of a bridge as configured and as stored in links: 'irc', 'matrix', 'discord', 'slack'.
+ * One adapter per name; an adapter that serves several servers (IRC networks) tells them apart
+ * inside its `LinkTarget` (`{network: 'libera', channel: '#proj'}`). The one definition: the
+ * bridge contract (`src/bridges/types.ts`) re-exports it. Branded so that a free string (a
+ * channel name, an external id) cannot be passed where a network is meant; a name from outside
+ * becomes one only through the registry's `isKnownNetwork` guard or a cast at a boundary.
+ */
+export type NetworkName = Brand<string, 'NetworkName'>;
 
 /**
  * Where on a network a link points, as the adapter understands it: `{network:'libera',

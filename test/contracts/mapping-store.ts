@@ -25,6 +25,7 @@ import type {
   MappingStoreOptions,
   MessageDirection,
   MessageMappingInput,
+  NetworkName,
   TargetKey,
 } from '../../src/mapping/index.js';
 
@@ -59,15 +60,16 @@ export function describeMappingStoreContract(
     const user = (s: string) => s as UserId;
     const msg = (s: string) => s as MessageId;
     const ext = (s: string) => s as ExternalMessageId;
+    const net = (s: string) => s as NetworkName;
     const LIBERA = { network: 'libera', channel: '#proj' };
-    const IRC = targetKeyOf('irc', LIBERA);
-    const MX = targetKeyOf('matrix', { room: '!abc:hs' });
-    const DC = targetKeyOf('discord', { channel: '123' });
-    const link = (s: MappingStore, channel: string, network: string, target: LinkTarget) =>
+    const IRC = targetKeyOf(net('irc'), LIBERA);
+    const MX = targetKeyOf(net('matrix'), { room: '!abc:hs' });
+    const DC = targetKeyOf(net('discord'), { channel: '123' });
+    const link = (s: MappingStore, channel: string, network: NetworkName, target: LinkTarget) =>
       s.links.create({ channel: ch(channel), network, target });
     /** A mapping in channel c1; outbound unless told. */
     const mapping = (
-      network: string,
+      network: NetworkName,
       targetKey: TargetKey,
       externalId: string,
       messageId: string,
@@ -80,7 +82,7 @@ export function describeMappingStoreContract(
       channel: ch('c1'),
       direction,
     });
-    const delivery = (key: string, network: string, targetKey: TargetKey, extra = {}) =>
+    const delivery = (key: string, network: NetworkName, targetKey: TargetKey, extra = {}) =>
       ({
         idempotencyKey: key,
         linkId: `link-${targetKey}` as LinkId,
@@ -96,10 +98,10 @@ export function describeMappingStoreContract(
       it('refuses calls before init and after close', async () => {
         const s = await makeStore();
         open.push(s);
-        await expect(s.cursors.get('irc', 'k')).rejects.toBeInstanceOf(StoreClosedError);
+        await expect(s.cursors.get(net('irc'), 'k')).rejects.toBeInstanceOf(StoreClosedError);
         await s.init();
         await s.init(); // a second init on a migrated database changes nothing
-        await s.cursors.set('irc', 'k', 'v');
+        await s.cursors.set(net('irc'), 'k', 'v');
         await s.close();
         await s.close();
         await expect(s.links.list()).rejects.toBeInstanceOf(StoreClosedError);
@@ -109,31 +111,31 @@ export function describeMappingStoreContract(
     describe('identities', () => {
       it('maps (network, externalId) <-> user both ways and caches profile fields', async () => {
         const s = await store();
-        expect(await s.identities.get('discord', '42')).toBeUndefined();
+        expect(await s.identities.get(net('discord'), '42')).toBeUndefined();
         const a = await s.identities.upsert({
-          network: 'discord',
+          network: net('discord'),
           externalId: '42',
           userId: user('u1'),
           displayName: 'Ada',
           avatar: 'https://a/1.png',
         });
         expect(a).toMatchObject({ userId: 'u1', displayName: 'Ada', avatar: 'https://a/1.png' });
-        await s.identities.upsert({ network: 'irc', externalId: 'ada', userId: user('u1') });
-        await s.identities.upsert({ network: 'irc', externalId: 'bob', userId: user('u2') });
-        expect((await s.identities.get('discord', '42'))?.userId).toBe('u1');
-        expect((await s.identities.get('irc', 'ada'))?.displayName).toBeNull();
+        await s.identities.upsert({ network: net('irc'), externalId: 'ada', userId: user('u1') });
+        await s.identities.upsert({ network: net('irc'), externalId: 'bob', userId: user('u2') });
+        expect((await s.identities.get(net('discord'), '42'))?.userId).toBe('u1');
+        expect((await s.identities.get(net('irc'), 'ada'))?.displayName).toBeNull();
         const all = await s.identities.listByUser(user('u1'));
         expect(all.map((i) => `${i.network}:${i.externalId}`).sort()).toEqual([
           'discord:42',
           'irc:ada',
         ]);
-        expect(await s.identities.listByUser(user('u1'), 'irc')).toHaveLength(1);
+        expect(await s.identities.listByUser(user('u1'), net('irc'))).toHaveLength(1);
         expect(await s.identities.listByUser(user('nobody'))).toEqual([]);
       });
 
       it('upsert keeps cached fields left undefined and clears those set to null', async () => {
         const s = await store();
-        const base = { network: 'slack', externalId: 'U1', userId: user('u1') };
+        const base = { network: net('slack'), externalId: 'U1', userId: user('u1') };
         await s.identities.upsert({ ...base, displayName: 'Old', avatar: 'a1' });
         const kept = await s.identities.upsert({ ...base, displayName: 'New' });
         expect(kept).toMatchObject({ displayName: 'New', avatar: 'a1' });
@@ -146,32 +148,34 @@ export function describeMappingStoreContract(
     describe('links', () => {
       it('creates N-way links per channel and finds them by target', async () => {
         const s = await store();
-        const a = await link(s, 'c1', 'irc', LIBERA);
-        await link(s, 'c1', 'irc', { network: 'oftc', channel: '#proj' });
-        await link(s, 'c1', 'matrix', { room: '!abc:hs' });
-        await link(s, 'c2', 'discord', { channel: '123' });
+        const a = await link(s, 'c1', net('irc'), LIBERA);
+        await link(s, 'c1', net('irc'), { network: 'oftc', channel: '#proj' });
+        await link(s, 'c1', net('matrix'), { room: '!abc:hs' });
+        await link(s, 'c2', net('discord'), { channel: '123' });
         expect(a.targetKey).toBe(IRC);
         expect(a.target).toEqual(LIBERA);
         const c1 = await s.links.listByChannel(ch('c1'));
-        expect(c1.map((l) => l.network)).toEqual(['irc', 'irc', 'matrix']);
+        expect(c1.map((l) => l.network)).toEqual([net('irc'), net('irc'), net('matrix')]);
         expect(await s.links.list()).toHaveLength(4);
-        expect(await s.links.findByTarget('irc', IRC)).toEqual(a);
+        expect(await s.links.findByTarget(net('irc'), IRC)).toEqual(a);
         expect(await s.links.get(a.id)).toEqual(a);
-        expect(await s.links.findByTarget('matrix', IRC)).toBeUndefined();
+        expect(await s.links.findByTarget(net('matrix'), IRC)).toBeUndefined();
       });
 
       it('refuses a second link to the same target, whatever the key order', async () => {
         const s = await store();
-        await link(s, 'c1', 'irc', LIBERA);
-        const again = link(s, 'c2', 'irc', { channel: '#proj', network: 'libera' });
+        await link(s, 'c1', net('irc'), LIBERA);
+        const again = link(s, 'c2', net('irc'), { channel: '#proj', network: 'libera' });
         await expect(again).rejects.toBeInstanceOf(LinkExistsError);
         expect(await s.links.list()).toHaveLength(1);
       });
 
       it('deletes by id, kills the link’s open deliveries, and allows relinking', async () => {
         const s = await store();
-        const l = await link(s, 'c1', 'matrix', { room: '!abc:hs' });
-        const [d] = await s.outbox.enqueue([{ ...delivery('k1', 'matrix', MX), linkId: l.id }]);
+        const l = await link(s, 'c1', net('matrix'), { room: '!abc:hs' });
+        const [d] = await s.outbox.enqueue([
+          { ...delivery('k1', net('matrix'), MX), linkId: l.id },
+        ]);
         await s.links.delete(l.id);
         expect(await s.links.get(l.id)).toBeUndefined();
         await expect(s.links.delete(l.id)).rejects.toBeInstanceOf(LinkNotFoundError);
@@ -180,7 +184,7 @@ export function describeMappingStoreContract(
           lastError: 'link deleted',
         });
         expect(await s.outbox.nextDue(1)).toEqual([]);
-        const again = await link(s, 'c9', 'matrix', { room: '!abc:hs' });
+        const again = await link(s, 'c9', net('matrix'), { room: '!abc:hs' });
         expect(again.id).not.toBe(l.id);
       });
     });
@@ -189,33 +193,33 @@ export function describeMappingStoreContract(
       it('maps external ids to messages both ways, one message to many targets', async () => {
         const s = await store();
         const m = msg('m1');
-        await s.messages.put(mapping('discord', DC, 'd1', 'm1', 'inbound'));
-        await s.messages.put(mapping('irc', IRC, 'i1', 'm1'));
-        await s.messages.put(mapping('irc', IRC, 'i2', 'm1'));
-        await s.messages.put(mapping('matrix', MX, '$e', 'm1'));
-        await s.messages.put(mapping('irc', IRC, 'other', 'm2', 'inbound'));
-        expect(await s.messages.getByExternal('discord', DC, ext('d1'))).toMatchObject({
+        await s.messages.put(mapping(net('discord'), DC, 'd1', 'm1', 'inbound'));
+        await s.messages.put(mapping(net('irc'), IRC, 'i1', 'm1'));
+        await s.messages.put(mapping(net('irc'), IRC, 'i2', 'm1'));
+        await s.messages.put(mapping(net('matrix'), MX, '$e', 'm1'));
+        await s.messages.put(mapping(net('irc'), IRC, 'other', 'm2', 'inbound'));
+        expect(await s.messages.getByExternal(net('discord'), DC, ext('d1'))).toMatchObject({
           messageId: 'm1',
           direction: 'inbound',
         });
-        expect(await s.messages.getByExternal('discord', MX, ext('d1'))).toBeUndefined();
+        expect(await s.messages.getByExternal(net('discord'), MX, ext('d1'))).toBeUndefined();
         expect(await s.messages.listByMessage(m)).toHaveLength(4);
-        const irc = await s.messages.listByMessage(m, { network: 'irc', targetKey: IRC });
+        const irc = await s.messages.listByMessage(m, { network: net('irc'), targetKey: IRC });
         expect(irc.map((r) => r.externalId).sort()).toEqual(['i1', 'i2']);
         expect(await s.messages.deleteByMessage(m)).toBe(4);
         expect(await s.messages.listByMessage(m)).toEqual([]);
-        expect(await s.messages.getByExternal('irc', IRC, ext('other'))).toBeDefined();
+        expect(await s.messages.getByExternal(net('irc'), IRC, ext('other'))).toBeDefined();
       });
 
       it('put is idempotent for the same message and refuses another message', async () => {
         const s = await store();
-        const row = mapping('irc', IRC, 'x', 'm1');
+        const row = mapping(net('irc'), IRC, 'x', 'm1');
         const first = await s.messages.put(row);
         expect(await s.messages.put(row)).toEqual(first);
         await expect(s.messages.put({ ...row, messageId: msg('m2') })).rejects.toBeInstanceOf(
           MessageMappingConflictError,
         );
-        expect((await s.messages.getByExternal('irc', IRC, ext('x')))?.messageId).toBe('m1');
+        expect((await s.messages.getByExternal(net('irc'), IRC, ext('x')))?.messageId).toBe('m1');
       });
     });
 
@@ -223,16 +227,16 @@ export function describeMappingStoreContract(
       it('enqueue assigns per-target sequences and is idempotent by key', async () => {
         const s = await store();
         const rows = await s.outbox.enqueue([
-          delivery('a1', 'irc', IRC),
-          delivery('b1', 'matrix', MX),
-          delivery('a2', 'irc', IRC),
-          delivery('a1', 'irc', IRC), // duplicate inside the batch
+          delivery('a1', net('irc'), IRC),
+          delivery('b1', net('matrix'), MX),
+          delivery('a2', net('irc'), IRC),
+          delivery('a1', net('irc'), IRC), // duplicate inside the batch
         ]);
         expect(rows.map((r) => r.sequence)).toEqual([1, 1, 2, 1]);
         expect(rows[3]!.id).toBe(rows[0]!.id);
         const again = await s.outbox.enqueue([
-          delivery('a2', 'irc', IRC),
-          delivery('a3', 'irc', IRC),
+          delivery('a2', net('irc'), IRC),
+          delivery('a3', net('irc'), IRC),
         ]);
         expect(again[0]).toEqual(rows[2]);
         expect(again[1]!.sequence).toBe(3);
@@ -243,7 +247,7 @@ export function describeMappingStoreContract(
           attempts: 0,
           lastError: null,
           externalIds: [],
-          network: 'matrix',
+          network: net('matrix'),
           targetKey: MX,
         });
         expect(got?.action).toEqual({
@@ -259,9 +263,9 @@ export function describeMappingStoreContract(
       it('nextDue returns only each target’s head and keeps FIFO across 3 interleaved targets', async () => {
         const s = await store();
         const targets = [
-          ['irc', IRC],
-          ['matrix', MX],
-          ['discord', DC],
+          [net('irc'), IRC],
+          [net('matrix'), MX],
+          [net('discord'), DC],
         ] as const;
         const input: DeliveryInput[] = [];
         for (let i = 0; i < 4; i++)
@@ -274,7 +278,7 @@ export function describeMappingStoreContract(
           'matrix-0',
         ]);
         const two = await s.outbox.nextDue(1, 2);
-        expect(two.filter((d) => d.network === 'irc').map((d) => d.idempotencyKey)).toEqual([
+        expect(two.filter((d) => d.network === net('irc')).map((d) => d.idempotencyKey)).toEqual([
           'irc-0',
           'irc-1',
         ]);
@@ -301,9 +305,9 @@ export function describeMappingStoreContract(
       it('a retry hides the target until nextAttemptAt; other targets go on', async () => {
         const s = await store();
         const [a1, , b1] = await s.outbox.enqueue([
-          delivery('a1', 'irc', IRC),
-          delivery('a2', 'irc', IRC),
-          delivery('b1', 'matrix', MX),
+          delivery('a1', net('irc'), IRC),
+          delivery('a2', net('irc'), IRC),
+          delivery('b1', net('matrix'), MX),
         ]);
         await s.outbox.markSending(a1!.id);
         const r = await s.outbox.markRetry(a1!.id, 'timeout', 1000);
@@ -315,7 +319,7 @@ export function describeMappingStoreContract(
         });
         expect((await s.outbox.nextDue(999, 5)).map((d) => d.id)).toEqual([b1!.id]);
         const later = await s.outbox.nextDue(1000, 5);
-        expect(later.filter((d) => d.network === 'irc').map((d) => d.idempotencyKey)).toEqual([
+        expect(later.filter((d) => d.network === net('irc')).map((d) => d.idempotencyKey)).toEqual([
           'a1',
           'a2',
         ]);
@@ -324,8 +328,8 @@ export function describeMappingStoreContract(
       it('dead deliveries are excluded, unblock their target and are listed', async () => {
         const s = await store();
         const [a1] = await s.outbox.enqueue([
-          delivery('a1', 'irc', IRC),
-          delivery('a2', 'irc', IRC),
+          delivery('a1', net('irc'), IRC),
+          delivery('a2', net('irc'), IRC),
         ]);
         const dead = await s.outbox.markDead(a1!.id, 'HTTP 403 forbidden');
         expect(dead).toMatchObject({ state: 'dead', lastError: 'HTTP 403 forbidden' });
@@ -340,19 +344,22 @@ export function describeMappingStoreContract(
 
       it('markSent stores external ids and message mappings atomically; sent is final', async () => {
         const s = await store();
-        const [d] = await s.outbox.enqueue([delivery('a1', 'irc', IRC)]);
+        const [d] = await s.outbox.enqueue([delivery('a1', net('irc'), IRC)]);
         await s.outbox.markSending(d!.id);
-        const l1 = mapping('irc', IRC, 'l1', 'm1');
-        await s.messages.put(mapping('irc', IRC, 'taken', 'm0'));
+        const l1 = mapping(net('irc'), IRC, 'l1', 'm1');
+        await s.messages.put(mapping(net('irc'), IRC, 'taken', 'm0'));
         // A mapping that conflicts rolls the whole markSent back.
-        const clash = [l1, mapping('irc', IRC, 'taken', 'm1')];
+        const clash = [l1, mapping(net('irc'), IRC, 'taken', 'm1')];
         await expect(s.outbox.markSent(d!.id, [ext('l1')], clash)).rejects.toBeInstanceOf(
           MessageMappingConflictError,
         );
         expect(await s.outbox.get(d!.id)).toMatchObject({ state: 'sending', externalIds: [] });
-        expect(await s.messages.getByExternal('irc', IRC, ext('l1'))).toBeUndefined();
+        expect(await s.messages.getByExternal(net('irc'), IRC, ext('l1'))).toBeUndefined();
         const ids = [ext('l1'), ext('l2')];
-        const sent = await s.outbox.markSent(d!.id, ids, [l1, mapping('irc', IRC, 'l2', 'm1')]);
+        const sent = await s.outbox.markSent(d!.id, ids, [
+          l1,
+          mapping(net('irc'), IRC, 'l2', 'm1'),
+        ]);
         expect(sent).toMatchObject({ state: 'sent', attempts: 1, externalIds: ['l1', 'l2'] });
         expect((await s.messages.listByMessage(msg('m1'))).map((m) => m.externalId).sort()).toEqual(
           ['l1', 'l2'],
@@ -368,8 +375,8 @@ export function describeMappingStoreContract(
           Promise.all(
             Array.from({ length: 10 }, (_, i) =>
               s.outbox.enqueue([
-                delivery(`${who}-${i}`, 'irc', IRC),
-                delivery('shared', 'irc', IRC),
+                delivery(`${who}-${i}`, net('irc'), IRC),
+                delivery('shared', net('irc'), IRC),
               ]),
             ),
           );
@@ -394,7 +401,7 @@ export function describeMappingStoreContract(
 
       it('markSending counts attempts, and a lease hides the delivery until it ends', async () => {
         const s = await store();
-        const [d] = await s.outbox.enqueue([delivery('a1', 'irc', IRC)]);
+        const [d] = await s.outbox.enqueue([delivery('a1', net('irc'), IRC)]);
         await s.outbox.markSending(d!.id);
         const leased = await s.outbox.markSending(d!.id, 500);
         expect(leased).toMatchObject({ state: 'sending', attempts: 2, nextAttemptAt: 500 });
@@ -406,15 +413,15 @@ export function describeMappingStoreContract(
         let t = 100;
         const s = await store({ now: () => t });
         const [d] = await s.outbox.enqueue([
-          delivery('a1', 'irc', IRC),
-          delivery('a2', 'irc', IRC),
+          delivery('a1', net('irc'), IRC),
+          delivery('a2', net('irc'), IRC),
         ]);
         await s.outbox.markSending(d!.id);
         await s.outbox.markSent(d!.id, []);
         t = 200;
         expect(await s.outbox.pruneSent(150)).toBe(1);
         expect(await s.outbox.get(d!.id)).toBeUndefined();
-        const [next] = await s.outbox.enqueue([delivery('a3', 'irc', IRC)]);
+        const [next] = await s.outbox.enqueue([delivery('a3', net('irc'), IRC)]);
         expect(next).toMatchObject({ sequence: 3, createdAt: 200 });
       });
     });
@@ -422,42 +429,42 @@ export function describeMappingStoreContract(
     describe('cursors', () => {
       it('gets and sets per (network, key)', async () => {
         const s = await store();
-        expect(await s.cursors.get('matrix', 'sync')).toBeUndefined();
-        await s.cursors.set('matrix', 'sync', 's1');
-        await s.cursors.set('matrix', 'sync', 's2');
-        await s.cursors.set('slack', 'sync', 'other');
-        expect(await s.cursors.get('matrix', 'sync')).toBe('s2');
-        expect(await s.cursors.get('slack', 'sync')).toBe('other');
+        expect(await s.cursors.get(net('matrix'), 'sync')).toBeUndefined();
+        await s.cursors.set(net('matrix'), 'sync', 's1');
+        await s.cursors.set(net('matrix'), 'sync', 's2');
+        await s.cursors.set(net('slack'), 'sync', 'other');
+        expect(await s.cursors.get(net('matrix'), 'sync')).toBe('s2');
+        expect(await s.cursors.get(net('slack'), 'sync')).toBe('other');
       });
     });
 
     describe('persistence', () => {
       it('keeps everything across close and reopen; a delivery left sending is due again', async () => {
         let s = await store();
-        const linked = await link(s, 'c1', 'irc', LIBERA);
+        const linked = await link(s, 'c1', net('irc'), LIBERA);
         await s.identities.upsert({
-          network: 'irc',
+          network: net('irc'),
           externalId: 'ada',
           userId: user('u1'),
           displayName: 'Ada',
         });
-        await s.messages.put(mapping('irc', IRC, 'i1', 'm1', 'inbound'));
-        await s.cursors.set('irc', 'libera', 'c-7');
+        await s.messages.put(mapping(net('irc'), IRC, 'i1', 'm1', 'inbound'));
+        await s.cursors.set(net('irc'), 'libera', 'c-7');
         const [d1] = await s.outbox.enqueue([
-          delivery('a1', 'irc', IRC),
-          delivery('a2', 'irc', IRC),
+          delivery('a1', net('irc'), IRC),
+          delivery('a2', net('irc'), IRC),
         ]);
         const sending: Delivery = await s.outbox.markSending(d1!.id);
 
         s = await reopen(s);
         expect(await s.links.get(linked.id)).toEqual(linked);
-        expect((await s.identities.get('irc', 'ada'))?.displayName).toBe('Ada');
-        expect((await s.messages.getByExternal('irc', IRC, ext('i1')))?.messageId).toBe('m1');
-        expect(await s.cursors.get('irc', 'libera')).toBe('c-7');
+        expect((await s.identities.get(net('irc'), 'ada'))?.displayName).toBe('Ada');
+        expect((await s.messages.getByExternal(net('irc'), IRC, ext('i1')))?.messageId).toBe('m1');
+        expect(await s.cursors.get(net('irc'), 'libera')).toBe('c-7');
         const due = await s.outbox.nextDue(1);
         expect(due).toEqual([sending]);
         expect(due[0]).toMatchObject({ state: 'sending', attempts: 1 });
-        const [d3] = await s.outbox.enqueue([delivery('a3', 'irc', IRC)]);
+        const [d3] = await s.outbox.enqueue([delivery('a3', net('irc'), IRC)]);
         expect(d3!.sequence).toBe(3);
       });
     });

@@ -19,7 +19,7 @@ import { FAST_LIMITS, until } from '../peers/discord-fake/harness.js';
 import { startDiscordFake, type DiscordFake } from '../peers/discord-fake/index.js';
 
 const main = { channel: 'main' };
-const atB = targetKeyOf('b', main);
+const atB = targetKeyOf('b' as NetworkName, main);
 const fakes: DiscordFake[] = [];
 afterAll(async () => {
   for (const f of fakes) await f.stop();

@@ -253,7 +253,9 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
       ...levels,
       users: { ...(levels.users ?? {}), [adapter.botUserId]: 100, [mo.userId]: 50 },
     });
-    const moUser = await untilAsync('mo bridged', () => store.identities.get('matrix', mo.userId));
+    const moUser = await untilAsync('mo bridged', () =>
+      store.identities.get('matrix' as NetworkName, mo.userId),
+    );
     await until('mo moderator', () => node.roleOf(staff, moUser.userId) === 'moderator');
 
     // Multichat → Matrix: the gateway (admin of `staff`) makes nina a moderator.

@@ -5,7 +5,7 @@
  * The fake network outlives the process, as a real chat service does.
  */
 import { describe, expect, it } from 'vitest';
-import type { ExternalUserId } from '../../src/bridges/types.js';
+import type { ExternalUserId, NetworkName } from '../../src/bridges/types.js';
 import type { MessageId } from '../../src/core/types.js';
 import { targetKeyOf } from '../../src/mapping/index.js';
 import { tempDir } from '../support/core.js';
@@ -14,7 +14,7 @@ import { TestNetwork } from '../support/test-adapter.js';
 import { startHarness, VirtualClock } from '../unit/router/harness.js';
 
 const main = { channel: 'main' };
-const at = (name: string) => targetKeyOf(name, main);
+const at = (name: string) => targetKeyOf(name as NetworkName, main);
 
 const until = (check: () => boolean, what: string) =>
   eventually(check, { what, timeoutMs: 5_000, intervalMs: 10 });

@@ -159,7 +159,7 @@ const baseCapabilities: AdapterCapabilities = {
 export function createTestAdapter(options: TestAdapterOptions) {
   return (components: AdapterComponents): TestAdapter => {
     const { network } = options;
-    const keyOf = (target: LinkTarget): string => targetKeyOf(options.name, target);
+    const keyOf = (target: LinkTarget): string => targetKeyOf(options.name as NetworkName, target);
     const faults: Fault[] = [];
     const listeners = new Set<(h: AdapterHealth) => void>();
     let health: AdapterHealth = { state: 'stopped' };

@@ -5,7 +5,7 @@
  * looking them up, for real. Texts are short; the second pass is cheap.
  */
 import type { MultichatNode, UserId } from '../../core/types.js';
-import type { MappingStore } from '../../mapping/types.js';
+import type { MappingStore, NetworkName } from '../../mapping/types.js';
 import { converterFor } from '../format/index.js';
 import type { Markup, MentionResolver, MentionUser, RichText } from '../format/index.js';
 
@@ -19,7 +19,7 @@ export async function renderForNetwork(
   deps: Deps,
   markdown: string,
   markup: Markup,
-  network: string,
+  network: NetworkName,
 ): Promise<{ text: string; rich: RichText }> {
   const reading: MentionResolver = {
     toUser: (name) => {
@@ -51,7 +51,7 @@ export async function parseFromNetwork(
   deps: Deps,
   text: string,
   markup: Markup,
-  network: string,
+  network: NetworkName,
 ): Promise<string> {
   const source = converterFor(markup);
   const asked = new Set<string>();

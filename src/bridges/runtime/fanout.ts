@@ -7,14 +7,14 @@
  * another, so the outbox's per-target sequence follows the core's event order.
  */
 import type { ChannelId, MessageId, MessageView, NodeEvent, UserId } from '../../core/types.js';
-import type { DeliveryInput, Link, TargetKey } from '../../mapping/types.js';
+import type { DeliveryInput, Link, NetworkName, TargetKey } from '../../mapping/types.js';
 import { describe } from '../errors.js';
 import type { RuntimeContext } from './context.js';
 import { canCarry } from './dispatch.js';
 import { originTarget, type PlannedAction } from './plan.js';
 
 /** Cursors of the router itself live under this pseudo-network name. */
-const CURSOR_NETWORK = 'multichat-router';
+const CURSOR_NETWORK = 'multichat-router' as NetworkName;
 const cursorKey = (channel: ChannelId) => `fanout:${channel}`;
 
 type Excluded = { network: string; targetKey: TargetKey } | undefined;

@@ -57,7 +57,8 @@ export class LinkManager {
     const channel = await this.channel(request.channel, request.createChannel ?? true);
     const link = await this.ctx.store.links.create({
       channel: channel.id,
-      network: request.network,
+      // canonicalTarget above threw unless this names a configured adapter.
+      network: request.network as NetworkName,
       target,
     });
     this.ctx.logger.info(

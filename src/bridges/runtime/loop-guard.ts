@@ -8,7 +8,12 @@
  *    may still be in flight when the echo arrives, so the guard waits for it first.
  * An edit of a copy we posted is always our echo: nobody else can edit it.
  */
-import type { ExternalMessageId, MappingStore, TargetKey } from '../../mapping/types.js';
+import type {
+  ExternalMessageId,
+  MappingStore,
+  NetworkName,
+  TargetKey,
+} from '../../mapping/types.js';
 import type { InboundEvent } from '../types.js';
 
 export interface LoopGuardDeps {
@@ -21,7 +26,7 @@ export type Verdict = { readonly drop: false } | { readonly drop: true; readonly
 
 export async function checkInbound(
   deps: LoopGuardDeps,
-  network: string,
+  network: NetworkName,
   targetKey: TargetKey,
   event: InboundEvent,
 ): Promise<Verdict> {
@@ -46,7 +51,7 @@ export async function checkInbound(
 
 async function known(
   store: MappingStore,
-  network: string,
+  network: NetworkName,
   targetKey: TargetKey,
   externalId: ExternalMessageId,
 ): Promise<boolean> {

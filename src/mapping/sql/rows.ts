@@ -14,6 +14,7 @@ import type {
   LinkTarget,
   MessageDirection,
   MessageMapping,
+  NetworkName,
   TargetKey,
 } from '../types.js';
 import type { SqlRow } from './db.js';
@@ -35,7 +36,7 @@ function strOrNull(v: unknown): string | null {
 
 export function toIdentity(r: SqlRow): Identity {
   return {
-    network: str(r.network),
+    network: str(r.network) as NetworkName,
     externalId: str(r.external_id),
     userId: str(r.user_id) as UserId,
     displayName: strOrNull(r.display_name),
@@ -49,7 +50,7 @@ export function toLink(r: SqlRow): Link {
   return {
     id: str(r.id) as LinkId,
     channel: str(r.channel) as ChannelId,
-    network: str(r.network),
+    network: str(r.network) as NetworkName,
     target: JSON.parse(str(r.target)) as LinkTarget,
     targetKey: str(r.target_key) as TargetKey,
     createdAt: num(r.created_at),
@@ -58,7 +59,7 @@ export function toLink(r: SqlRow): Link {
 
 export function toMessageMapping(r: SqlRow): MessageMapping {
   return {
-    network: str(r.network),
+    network: str(r.network) as NetworkName,
     targetKey: str(r.target_key) as TargetKey,
     externalId: str(r.external_id) as ExternalMessageId,
     messageId: str(r.message_id) as MessageId,
@@ -73,7 +74,7 @@ export function toDelivery(r: SqlRow): Delivery {
     id: str(r.id) as DeliveryId,
     idempotencyKey: str(r.idempotency_key),
     linkId: str(r.link_id) as LinkId,
-    network: str(r.network),
+    network: str(r.network) as NetworkName,
     targetKey: str(r.target_key) as TargetKey,
     channel: str(r.channel) as ChannelId,
     sequence: num(r.sequence),

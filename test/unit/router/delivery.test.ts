@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelId } from '../../../src/core/types.js';
 import { targetKeyOf } from '../../../src/mapping/index.js';
+import type { NetworkName } from '../../../src/mapping/types.js';
 import { startHarness } from './harness.js';
 
 const main = { channel: 'main' };
-const at = (name: string) => targetKeyOf(name, main);
+const at = (name: string) => targetKeyOf(name as NetworkName, main);
 
 describe('delivery worker', () => {
   it('keeps per-channel order while a delivery is retried', async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { targetKeyOf } from '../../../src/mapping/index.js';
+import type { NetworkName } from '../../../src/mapping/types.js';
 import { startHarness } from './harness.js';
 
 const main = { channel: 'main' };
-const at = (name: string) => targetKeyOf(name, main);
+const at = (name: string) => targetKeyOf(name as NetworkName, main);
 
 describe('router fan-out', () => {
   it('delivers a native message to every linked network once', async () => {
@@ -48,7 +49,7 @@ describe('router fan-out', () => {
       local: true,
       origin: { network: 'a', externalId: 'bob' },
     });
-    expect(await h.store.identities.get('a', 'bob')).toMatchObject({
+    expect(await h.store.identities.get('a' as NetworkName, 'bob')).toMatchObject({
       userId: bob?.id,
       displayName: 'bob',
     });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ExternalMessageId, ExternalUserId } from '../../../src/bridges/types.js';
+import type { ExternalMessageId, ExternalUserId, NetworkName } from '../../../src/bridges/types.js';
 import { targetKeyOf } from '../../../src/mapping/index.js';
 import { startHarness } from './harness.js';
 
 const main = { channel: 'main' };
-const at = (name: string) => targetKeyOf(name, main);
+const at = (name: string) => targetKeyOf(name as NetworkName, main);
 const bot = { externalId: 'bot' as ExternalUserId, displayName: 'bot' };
 
 describe('router loop prevention', () => {
@@ -93,6 +93,6 @@ describe('router loop prevention', () => {
     expect(h.node.getMessage(id as never)?.text).toBe('v2');
     expect(h.networks.get('b')?.at(at('b'))[0]?.edits).toBe(1);
     // Dropped before anything was written: not even a profile for the echoing bot.
-    expect(await h.store.identities.get('a', 'bot')).toBeUndefined();
+    expect(await h.store.identities.get('a' as NetworkName, 'bot')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExternalUserId, LinkTarget } from '../../../src/bridges/types.js';
+import type { ExternalUserId, LinkTarget, NetworkName } from '../../../src/bridges/types.js';
 import type { ChannelId, Role, UserId } from '../../../src/core/types.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -30,7 +30,7 @@ async function linkStaff(h: Harness, names: readonly string[]): Promise<ChannelI
 }
 
 async function userOf(h: Harness, network: string, externalId: string): Promise<UserId> {
-  return (await h.store.identities.get(network, externalId))?.userId as UserId;
+  return (await h.store.identities.get(network as NetworkName, externalId))?.userId as UserId;
 }
 
 describe('router roles', () => {

@@ -1,68 +1,65 @@
 /**
- * The adapter's view of `bridges.discord`. The gateway validates the section with its schema
- * (`src/gateway/config/bridges/discord.ts`) before the adapter sees it; `readConfig` only fills
- * defaults and refuses what would break the adapter, so it also works when built directly.
+ * `bridges.discord`, described once: the gateway composes `discordSectionSchema` into its config
+ * schema, and the adapter parses its section (plus the runtime's `media`) with
+ * `discordConfigSchema`, so defaults live here only.
  */
+import { z } from 'zod';
+import { firstIssue, httpUrlSchema, mediaOptionSchema } from '../config-schema.js';
 import { DiscordConfigError } from './errors.js';
 
 /** Multichat channel roles a Discord role can map to. */
-export type MappedRole = 'member' | 'moderator' | 'admin';
+export const mappedRoleSchema = z.enum(['member', 'moderator', 'admin']);
+export type MappedRole = z.infer<typeof mappedRoleSchema>;
 
-export interface DiscordConfig {
-  readonly token: string;
-  /** REST base; the gateway URL is whatever its `GET /v10/gateway/bot` answers. */
-  readonly apiUrl: string;
+const fields = {
+  token: z.string({ error: 'a bot token is required' }).min(1, 'a bot token is required'),
+  /** REST base (a test fake or a proxy); the gateway URL comes from its /v10/gateway/bot. */
+  apiUrl: httpUrlSchema.default('https://discord.com/api'),
   /** Name of the webhook the adapter creates (once) in each linked channel. */
-  readonly webhookName: string;
-  /** Post through webhooks (each bridged person with their own name and avatar); else as the bot. */
-  readonly useWebhooks: boolean;
-  /** Bridge member join/leave; needs the privileged Server Members intent. */
-  readonly memberEvents: boolean;
+  webhookName: z
+    .string()
+    .min(1)
+    .max(80)
+    .refine(
+      (v) => !/clyde|discord/i.test(v),
+      'Discord refuses webhook names containing "discord" or "clyde"',
+    )
+    .default('Multichat'),
+  /** Post through webhooks (own name and avatar per person); false posts as the bot. */
+  useWebhooks: z.boolean().default(true),
+  /** Bridge member join/leave (needs the privileged Server Members intent). */
+  memberEvents: z.boolean().default(true),
   /** Discord role id or name → Multichat role. */
-  readonly roles: Readonly<Record<string, MappedRole>>;
+  roles: z.record(z.string(), mappedRoleSchema).default({}),
   /** Attachments above this size are carried as links in the text, not as attachments. */
-  readonly maxAttachmentBytes: number;
+  maxAttachmentBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
   /** A rate-limit wait longer than this is handed back to the router as `retryAfterMs`. */
-  readonly maxRateLimitWaitMs: number;
+  maxRateLimitWaitMs: z.number().int().nonnegative().default(10_000),
   /** Register `/multichat link|unlink|links` in every guild. */
-  readonly slashCommand: boolean;
+  slashCommand: z.boolean().default(true),
   /** How long `start()` waits for READY before reporting the failure as health. */
-  readonly readyTimeoutMs: number;
-}
+  readyTimeoutMs: z.number().int().positive().default(30_000),
+};
 
-const ROLES = new Set<string>(['member', 'moderator', 'admin']);
+/** The section as written in the gateway's YAML. */
+export const discordSectionSchema = z.object(fields).strict();
 
+/** What the adapter runs with: the section, defaults filled, plus the runtime's `media`. */
+export const discordConfigSchema = z
+  .object({ ...fields, media: mediaOptionSchema })
+  .strict()
+  .transform((c) => ({ ...c, apiUrl: c.apiUrl.replace(/\/+$/, '') }));
+
+export type DiscordConfig = z.infer<typeof discordConfigSchema>;
+
+/** @throws DiscordConfigError naming the first key that is wrong. */
 export function readConfig(raw: unknown): DiscordConfig {
-  const c = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const token = c['token'];
-  if (typeof token !== 'string' || token === '')
-    throw new DiscordConfigError('token', 'a bot token is required');
-  const roles: Record<string, MappedRole> = {};
-  const rawRoles = (c['roles'] ?? {}) as Record<string, unknown>;
-  for (const [key, value] of Object.entries(rawRoles)) {
-    if (typeof value !== 'string' || !ROLES.has(value)) {
-      throw new DiscordConfigError(
-        `roles.${key}`,
-        `expected member, moderator or admin, got ${String(value)}`,
-      );
-    }
-    roles[key] = value as MappedRole;
-  }
-  return {
-    token,
-    apiUrl: str(c['apiUrl'], 'https://discord.com/api').replace(/\/+$/, ''),
-    webhookName: str(c['webhookName'], 'Multichat'),
-    useWebhooks: bool(c['useWebhooks'], true),
-    memberEvents: bool(c['memberEvents'], true),
-    roles,
-    maxAttachmentBytes: num(c['maxAttachmentBytes'], 25 * 1024 * 1024),
-    maxRateLimitWaitMs: num(c['maxRateLimitWaitMs'], 10_000),
-    slashCommand: bool(c['slashCommand'], true),
-    readyTimeoutMs: num(c['readyTimeoutMs'], 30_000),
-  };
+  const result = discordConfigSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const { key, message } = firstIssue(result.error);
+  throw new DiscordConfigError(key, message);
 }
-
-const str = (v: unknown, d: string): string => (typeof v === 'string' && v !== '' ? v : d);
-const bool = (v: unknown, d: boolean): boolean => (typeof v === 'boolean' ? v : d);
-const num = (v: unknown, d: number): number =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d;

@@ -1,129 +1,122 @@
 /**
- * The IRC bridge's settings as the adapter uses them: the gateway's schema
- * (`src/gateway/config/bridges/irc.ts`) validates the YAML; this file only applies the same
- * defaults to what it receives, so the adapter can also be built directly (tests, benchmarks)
- * from a partial object without importing the gateway.
+ * `bridges.irc`, described once: the gateway composes `ircSectionSchema` into its config schema,
+ * and the adapter parses its section with `ircConfigSchema`, which applies the same defaults and
+ * flattens each network into the settings the connection code reads.
  */
+import { z } from 'zod';
+import { firstIssue, portSchema } from '../config-schema.js';
 import { IrcConfigError } from './errors.js';
 
-export type IrcMode = 'relay' | 'puppet';
+const ms = z.number().int().min(0);
 
-/** One network, every field filled in. */
-export interface IrcNetworkSettings {
-  readonly name: string;
-  readonly host: string;
-  readonly port: number;
-  readonly tls: boolean;
-  /** Check the server's certificate (turn off only for a self-signed test server). */
-  readonly tlsVerify: boolean;
-  readonly nick: string;
-  readonly username: string;
-  readonly realname: string;
-  /** Server password sent with PASS. */
-  readonly password?: string;
-  readonly sasl?: { readonly user: string; readonly password: string };
-  /** `PRIVMSG <service> :IDENTIFY <password>` after registration, when set. */
-  readonly nickserv?: { readonly password: string; readonly service: string };
-  readonly mode: IrcMode;
-  /** Relay line; `{nick}` and `{text}` are replaced. */
-  readonly relayFormat: string;
-  /** Relay emote (sent as CTCP ACTION by the bot); `{nick}` and `{text}`. */
-  readonly emoteFormat: string;
-  /** Put a zero-width space inside relayed nicks so their owners are not pinged. */
-  readonly noPing: boolean;
-  /** Appended to puppet nicks, e.g. `[m]`. */
-  readonly puppetSuffix: string;
-  /** A puppet with no traffic for this long is disconnected ("parked") until it speaks again. */
-  readonly puppetIdleMs: number;
-  /** Most puppet connections open at once on this network; beyond, the bot relays. */
-  readonly puppetMaxConnections: number;
-  /** Lines one connection may send at once after being idle. */
-  readonly floodBurst: number;
-  /** After the burst, one line per this many milliseconds per connection. */
-  readonly floodDelayMs: number;
-  /** Channels to join at start besides those of links (links join on first use). */
-  readonly channels: readonly string[];
-  /** Bridge reactions as a short line; off drops them. */
-  readonly reactions: boolean;
-  /** Put before the new text of an edited message. */
-  readonly editPrefix: string;
-  readonly reconnectMinMs: number;
-  readonly reconnectMaxMs: number;
-}
+/** One IRC network the gateway connects to (`bridges.irc.networks.<name>`). */
+export const ircNetworkSchema = z
+  .object({
+    host: z.string().min(1),
+    /** Default 6697 with TLS, 6667 without. */
+    port: portSchema.optional(),
+    tls: z.boolean().default(true),
+    /** Check the server certificate; turn off only for a self-signed test server. */
+    tlsVerify: z.boolean().default(true),
+    nick: z.string().min(1).default('multichat'),
+    /** Default: the nick's letters and digits, at most 10. */
+    username: z.string().min(1).optional(),
+    realname: z.string().min(1).default('Multichat gateway'),
+    /** Server password (PASS), if the network wants one. */
+    password: z.string().optional(),
+    sasl: z
+      .object({ user: z.string().min(1), password: z.string().min(1) })
+      .strict()
+      .optional(),
+    /** `IDENTIFY <password>` to NickServ (or `service`) after connecting. */
+    nickserv: z
+      .object({ password: z.string().min(1), service: z.string().min(1).default('NickServ') })
+      .strict()
+      .optional(),
+    /** relay: one bot with `<nick>` prefixes; puppet: one connection per bridged person. */
+    mode: z.enum(['relay', 'puppet']).default('relay'),
+    /** Relay line format; `{nick}` and `{text}` are replaced. */
+    relayFormat: z.string().includes('{text}').default('<{nick}> {text}'),
+    /** Relay format of emotes (sent as CTCP ACTION by the bot). */
+    emoteFormat: z.string().includes('{text}').default('* {nick} {text}'),
+    /** A zero-width space inside relayed nicks so their IRC owners are not highlighted. */
+    noPing: z.boolean().default(true),
+    puppet: z
+      .object({
+        /** Appended to puppet nicks. */
+        suffix: z.string().default('[m]'),
+        /** A puppet without traffic this long disconnects until its person speaks again. */
+        idleMs: ms.default(30 * 60_000),
+        /** Most puppet connections at once; beyond, the bot relays. */
+        maxConnections: z.number().int().min(0).default(50),
+      })
+      .strict()
+      .default({ suffix: '[m]', idleMs: 30 * 60_000, maxConnections: 50 }),
+    /** Per connection: `burst` lines at once, then one per `delayMs`. */
+    flood: z
+      .object({ burst: z.number().int().min(1).default(4), delayMs: ms.default(1000) })
+      .strict()
+      .default({ burst: 4, delayMs: 1000 }),
+    /** Channels to join at start in addition to linked ones (links join on first use). */
+    channels: z
+      .array(z.string().regex(/^[#&+!]/, 'an IRC channel starts with #, &, + or !'))
+      .default([]),
+    /** Bridge reactions as a short line (false: drop them). */
+    reactions: z.boolean().default(true),
+    /** Put before the text of an edited message (edits arrive as a correction line). */
+    editPrefix: z.string().default('(edit) '),
+    reconnect: z
+      .object({ minMs: ms.default(1000), maxMs: ms.default(60_000) })
+      .strict()
+      .default({ minMs: 1000, maxMs: 60_000 }),
+  })
+  .strict();
 
-export interface IrcSettings {
-  readonly networks: readonly IrcNetworkSettings[];
-}
+const networks = z.record(z.string().min(1), ircNetworkSchema).default({});
 
-type Input = Record<string, unknown>;
+/** The section as written in the gateway's YAML. */
+export const ircSectionSchema = z.object({ networks }).strict();
 
-function str(v: unknown, fallback: string): string {
-  return typeof v === 'string' && v.length > 0 ? v : fallback;
-}
-function num(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-}
-function bool(v: unknown, fallback: boolean): boolean {
-  return typeof v === 'boolean' ? v : fallback;
-}
-function obj(v: unknown): Input | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Input) : undefined;
-}
+export type IrcNetworkConfig = z.infer<typeof ircNetworkSchema>;
+export type IrcMode = IrcNetworkConfig['mode'];
 
-function network(name: string, raw: Input): IrcNetworkSettings {
-  const host = str(raw['host'], '');
-  if (host === '') throw new IrcConfigError(`bridges.irc.networks.${name}.host is required`);
-  const tls = bool(raw['tls'], true);
-  const nick = str(raw['nick'], 'multichat');
-  const sasl = obj(raw['sasl']);
-  const nickserv = obj(raw['nickserv']);
-  const puppet = obj(raw['puppet']) ?? {};
-  const flood = obj(raw['flood']) ?? {};
-  const password = typeof raw['password'] === 'string' ? raw['password'] : undefined;
-  const mode = raw['mode'] === 'puppet' ? 'puppet' : 'relay';
+/** One network as the connection code reads it: every field filled in, its name included. */
+function settingsOf(name: string, n: IrcNetworkConfig) {
+  const { puppet, flood, reconnect, ...rest } = n;
   return {
+    ...rest,
     name,
-    host,
-    port: num(raw['port'], tls ? 6697 : 6667),
-    tls,
-    tlsVerify: bool(raw['tlsVerify'], true),
-    nick,
-    username: str(raw['username'], nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || 'multichat'),
-    realname: str(raw['realname'], 'Multichat gateway'),
-    ...(password !== undefined && { password }),
-    ...(sasl && { sasl: { user: str(sasl['user'], nick), password: str(sasl['password'], '') } }),
-    ...(nickserv && {
-      nickserv: {
-        password: str(nickserv['password'], ''),
-        service: str(nickserv['service'], 'NickServ'),
-      },
-    }),
-    mode,
-    relayFormat: str(raw['relayFormat'], '<{nick}> {text}'),
-    emoteFormat: str(raw['emoteFormat'], '* {nick} {text}'),
-    noPing: bool(raw['noPing'], true),
-    puppetSuffix: typeof puppet['suffix'] === 'string' ? puppet['suffix'] : '[m]',
-    puppetIdleMs: num(puppet['idleMs'], 30 * 60_000),
-    puppetMaxConnections: Math.max(0, num(puppet['maxConnections'], 50)),
-    floodBurst: Math.max(1, num(flood['burst'], 4)),
-    floodDelayMs: Math.max(0, num(flood['delayMs'], 1000)),
-    channels: Array.isArray(raw['channels'])
-      ? raw['channels'].filter((c): c is string => typeof c === 'string')
-      : [],
-    reactions: bool(raw['reactions'], true),
-    editPrefix: typeof raw['editPrefix'] === 'string' ? raw['editPrefix'] : '(edit) ',
-    reconnectMinMs: Math.max(10, num(obj(raw['reconnect'])?.['minMs'], 1000)),
-    reconnectMaxMs: Math.max(10, num(obj(raw['reconnect'])?.['maxMs'], 60_000)),
+    port: n.port ?? (n.tls ? 6697 : 6667),
+    username: n.username ?? (n.nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || 'multichat'),
+    puppetSuffix: puppet.suffix,
+    puppetIdleMs: puppet.idleMs,
+    puppetMaxConnections: puppet.maxConnections,
+    floodBurst: flood.burst,
+    floodDelayMs: flood.delayMs,
+    // A zero backoff would reconnect in a tight loop.
+    reconnectMinMs: Math.max(10, reconnect.minMs),
+    reconnectMaxMs: Math.max(10, reconnect.maxMs),
   };
 }
+
+/** What the adapter runs with; `media` (from the runtime) is accepted and not used by IRC. */
+export const ircConfigSchema = z
+  .object({ networks, media: z.unknown().optional() })
+  .strict()
+  .transform((c) => ({
+    networks: Object.entries(c.networks).map(([name, n]) => settingsOf(name, n)),
+  }));
+
+export type IrcSettings = z.infer<typeof ircConfigSchema>;
+export type IrcNetworkSettings = IrcSettings['networks'][number];
 
 /**
  * The settings of `bridges.irc`, defaults applied.
- * @throws IrcConfigError when a network lacks its host.
+ * @throws IrcConfigError naming the first key that is wrong.
  */
 export function resolveConfig(config: unknown): IrcSettings {
-  const networks = obj(obj(config)?.['networks']) ?? {};
-  return {
-    networks: Object.entries(networks).map(([name, raw]) => network(name, obj(raw) ?? {})),
-  };
+  const result = ircConfigSchema.safeParse(config ?? {});
+  if (result.success) return result.data;
+  const { key, message } = firstIssue(result.error);
+  throw new IrcConfigError(key, message);
 }

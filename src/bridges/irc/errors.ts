@@ -46,8 +46,11 @@ export class IrcRoleError extends DeliveryError {
 
 /** The bridge section is not usable (should have been caught by the gateway's schema). */
 export class IrcConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`bridges.irc.${key}: ${message}`);
     this.name = 'IrcConfigError';
   }
 }

@@ -1,93 +1,98 @@
 /**
- * The adapter's view of `bridges.slack`. The gateway validates the section with its schema
- * (`src/gateway/config/bridges/slack.ts`) first; `readConfig` fills defaults and refuses what
- * would break the adapter, so the adapter also works when built directly (tests).
+ * `bridges.slack`, described once: the gateway composes `slackSectionSchema` into its config
+ * schema, and the adapter parses its section (plus the runtime's `media`) with
+ * `slackConfigSchema`, so defaults and the per-mode rules live here only.
  */
-import { FetchPolicyError, readFetchPolicy, type FetchPolicyOptions } from '../net/index.js';
+import { z } from 'zod';
+import { firstIssue, httpUrlSchema, listenSchema, mediaOptionSchema } from '../config-schema.js';
 import { SlackConfigError } from './errors.js';
+
+const fields = {
+  /** `xoxb-` bot token: every Web API call. */
+  botToken: z.string({ error: 'a bot token (xoxb-…) is required' }).min(1),
+  /** Events API (mode http): verifies `X-Slack-Signature`. */
+  signingSecret: z.string().min(1).optional(),
+  /** Socket Mode: `xapp-` app-level token with `connections:write`. */
+  appToken: z.string().min(1).optional(),
+  mode: z.enum(['socket', 'http']).default('socket'),
+  /** Web API base (bolt appends the method name, so the adapter ends it with `/`). */
+  apiUrl: httpUrlSchema.default('https://slack.com/api/'),
+  /** Events API receiver (mode http); requests arrive on /slack/events. */
+  listen: listenSchema(3000).default({ host: '127.0.0.1', port: 3000 }),
+  /** The slash command the adapter answers (`/multichat` unless renamed in the app manifest). */
+  slashCommand: z
+    .string()
+    .regex(/^\/?[a-z0-9_-]+$/)
+    .default('/multichat'),
+  /** Attachments larger than this are bridged as links instead of uploaded files. */
+  maxAttachmentBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
+  /**
+   * Older spelling of `media.allowPrivateAddresses: true` for this bridge only (fetch
+   * attachments from loopback/private addresses too); prefer the top-level `media:` section.
+   */
+  allowPrivateAttachmentUrls: z.boolean().default(false),
+};
 
 export type SlackMode = 'socket' | 'http';
 
-export interface SlackConfig {
-  /** `xoxb-` bot token: every Web API call. */
-  readonly botToken: string;
-  /** Events API (mode http): verifies `X-Slack-Signature`. */
-  readonly signingSecret: string | undefined;
-  /** Socket Mode: `xapp-` app-level token with `connections:write`. */
-  readonly appToken: string | undefined;
-  readonly mode: SlackMode;
-  /** Web API base, ending in `/` (bolt appends the method name). */
-  readonly apiUrl: string;
-  /** Where the Events API receiver listens (mode http); requests arrive on `/slack/events`. */
-  readonly listen: { readonly host: string; readonly port: number };
-  /** The slash command the adapter answers. */
-  readonly slashCommand: string;
-  /** Attachments larger than this are carried as links in the text. */
-  readonly maxAttachmentBytes: number;
-  /**
-   * How attachments are fetched before upload (`src/bridges/net`): the gateway's top-level
-   * `media:` section, handed in by the bridge runtime. The older `allowPrivateAttachmentUrls:
-   * true` still means `allowPrivateAddresses: true`.
-   */
-  readonly media: FetchPolicyOptions;
-  /**
-   * Socket Mode: how long a ping may go unanswered, and the pause before a reconnect (the
-   * socket-mode client uses one value for both).
-   */
-  readonly clientPingTimeoutMs: number;
-  /** How long `start()` waits for the connection before reporting the state as health. */
-  readonly startTimeoutMs: number;
+/** Socket Mode needs appToken, the Events API (mode http) needs signingSecret. */
+function tokenForMode(
+  slack: { mode: SlackMode; appToken?: string | undefined; signingSecret?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (slack.mode === 'socket' && !slack.appToken) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['appToken'],
+      message: 'is required when mode is socket (an xapp- token)',
+    });
+  }
+  if (slack.mode === 'http' && !slack.signingSecret) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['signingSecret'],
+      message: 'is required when mode is http (to verify Events API requests)',
+    });
+  }
 }
 
+/** The section as written in the gateway's YAML. */
+export const slackSectionSchema = z.object(fields).strict().superRefine(tokenForMode);
+
+/** What the adapter runs with: the section, defaults filled, plus the runtime's `media`. */
+export const slackConfigSchema = z
+  .object({
+    ...fields,
+    /** How attachments are fetched before upload (`src/bridges/net`). */
+    media: mediaOptionSchema,
+    /**
+     * Socket Mode: how long a ping may go unanswered, and the pause before a reconnect (the
+     * socket-mode client uses one value for both). Not in the YAML: tests shorten it.
+     */
+    clientPingTimeoutMs: z.number().int().nonnegative().default(5_000),
+    /** How long `start()` waits for the connection before reporting the state as health. */
+    startTimeoutMs: z.number().int().nonnegative().default(30_000),
+  })
+  .strict()
+  .superRefine(tokenForMode)
+  .transform(({ allowPrivateAttachmentUrls, ...c }) => ({
+    ...c,
+    apiUrl: c.apiUrl.endsWith('/') ? c.apiUrl : `${c.apiUrl}/`,
+    slashCommand: c.slashCommand.startsWith('/') ? c.slashCommand : `/${c.slashCommand}`,
+    // The older spelling still opens private addresses for this bridge.
+    media: allowPrivateAttachmentUrls ? { ...c.media, allowPrivateAddresses: true } : c.media,
+  }));
+
+export type SlackConfig = z.infer<typeof slackConfigSchema>;
+
+/** @throws SlackConfigError naming the first key that is wrong. */
 export function readConfig(raw: unknown): SlackConfig {
-  const c = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const botToken = c['botToken'];
-  if (typeof botToken !== 'string' || botToken === '') {
-    throw new SlackConfigError('botToken', 'a bot token (xoxb-…) is required');
-  }
-  const mode = c['mode'] ?? 'socket';
-  if (mode !== 'socket' && mode !== 'http') {
-    throw new SlackConfigError('mode', `expected socket or http, got ${String(mode)}`);
-  }
-  const appToken = optStr(c['appToken']);
-  const signingSecret = optStr(c['signingSecret']);
-  if (mode === 'socket' && !appToken) {
-    throw new SlackConfigError('appToken', 'is required when mode is socket (an xapp- token)');
-  }
-  if (mode === 'http' && !signingSecret) {
-    throw new SlackConfigError('signingSecret', 'is required when mode is http');
-  }
-  const listen = (
-    typeof c['listen'] === 'object' && c['listen'] !== null ? c['listen'] : {}
-  ) as Record<string, unknown>;
-  const apiUrl = optStr(c['apiUrl']) ?? 'https://slack.com/api/';
-  const slashCommand = optStr(c['slashCommand']) ?? '/multichat';
-  return {
-    botToken,
-    signingSecret,
-    appToken,
-    mode,
-    apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
-    listen: { host: optStr(listen['host']) ?? '127.0.0.1', port: num(listen['port'], 3000) },
-    slashCommand: slashCommand.startsWith('/') ? slashCommand : `/${slashCommand}`,
-    maxAttachmentBytes: num(c['maxAttachmentBytes'], 20 * 1024 * 1024),
-    media: readMedia(c['media'], c['allowPrivateAttachmentUrls'] === true),
-    clientPingTimeoutMs: num(c['clientPingTimeoutMs'], 5_000),
-    startTimeoutMs: num(c['startTimeoutMs'], 30_000),
-  };
-}
-
-const optStr = (v: unknown): string | undefined =>
-  typeof v === 'string' && v !== '' ? v : undefined;
-const num = (v: unknown, d: number): number =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d;
-
-function readMedia(raw: unknown, allowPrivate: boolean): FetchPolicyOptions {
-  try {
-    const media = readFetchPolicy(raw);
-    return allowPrivate ? { ...media, allowPrivateAddresses: true } : media;
-  } catch (error) {
-    if (error instanceof FetchPolicyError) throw new SlackConfigError(error.setting, error.message);
-    throw error;
-  }
+  const result = slackConfigSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const { key, message } = firstIssue(result.error);
+  throw new SlackConfigError(key, message);
 }

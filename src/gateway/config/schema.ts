@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bridgesSchema } from './bridges/index.js';
-import { portSchema } from './bridges/common.js';
+import { portSchema } from '../../bridges/config-schema.js';
 import { linkSchema } from './links.js';
 import { mediaSectionSchema } from './media.js';
 

@@ -53,7 +53,20 @@ describe('config defaults', () => {
   it('fills defaults inside a partly given section', () => {
     const config = parseConfig({ http: { port: 9999 }, bridges: { discord: { token: 't' } } }, {});
     expect(config.http).toMatchObject({ host: '127.0.0.1', port: 9999 });
-    expect(config.bridges.discord).toEqual({ token: 't', apiUrl: 'https://discord.com/api' });
+    // The adapter's schema (src/bridges/discord/config.ts) owns these defaults; the gateway
+    // fills them when it validates, so what it hands the adapter is complete.
+    expect(config.bridges.discord).toEqual({
+      token: 't',
+      apiUrl: 'https://discord.com/api',
+      webhookName: 'Multichat',
+      useWebhooks: true,
+      memberEvents: true,
+      roles: {},
+      maxAttachmentBytes: 25 * 1024 * 1024,
+      maxRateLimitWaitMs: 10_000,
+      slashCommand: true,
+      readyTimeoutMs: 30_000,
+    });
   });
 
   it('no --config and no MULTICHAT_CONFIG loads the embedded default', async () => {

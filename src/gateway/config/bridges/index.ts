@@ -1,21 +1,18 @@
 import { z } from 'zod';
-import { discordBridgeSchema } from './discord.js';
-import { ircBridgeSchema } from './irc.js';
-import { matrixBridgeSchema } from './matrix.js';
-import { slackBridgeSchema } from './slack.js';
-
-export * from './discord.js';
-export * from './irc.js';
-export * from './matrix.js';
-export * from './slack.js';
+// Each adapter owns its section's schema; import its config module, not its index, so checking
+// a config never loads a network's SDK.
+import { discordSectionSchema } from '../../../bridges/discord/config.js';
+import { ircSectionSchema } from '../../../bridges/irc/config.js';
+import { matrixSectionSchema } from '../../../bridges/matrix/config.js';
+import { slackSectionSchema } from '../../../bridges/slack/config.js';
 
 /** `bridges`: each network is off unless its section is present. */
 export const bridgesSchema = z
   .object({
-    irc: ircBridgeSchema.optional(),
-    matrix: matrixBridgeSchema.optional(),
-    discord: discordBridgeSchema.optional(),
-    slack: slackBridgeSchema.optional(),
+    irc: ircSectionSchema.optional(),
+    matrix: matrixSectionSchema.optional(),
+    discord: discordSectionSchema.optional(),
+    slack: slackSectionSchema.optional(),
   })
   .strict();
 

@@ -63,6 +63,8 @@ export interface HarnessOptions {
   readonly clock?: VirtualClock;
   /** Link each adapter to `general` at target `{channel: 'main'}` (default true). */
   readonly link?: boolean;
+  /** Wraps the store the runtime is given (a test counting its calls); `store` stays bare. */
+  readonly wrapStore?: (store: MappingStore) => MappingStore;
 }
 
 export async function startHarness(
@@ -84,7 +86,7 @@ export async function startHarness(
     if (!networks.has(s.name)) networks.set(s.name, new TestNetwork(`${s.name}-`));
   const runtime = createBridgeRuntime({
     node,
-    store,
+    store: options.wrapStore ? options.wrapStore(store) : store,
     logger: silentLogger,
     now: clock.now,
     sleep: clock.sleep,

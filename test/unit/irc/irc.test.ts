@@ -135,3 +135,23 @@ describe('capabilities', () => {
     });
   });
 });
+
+describe('config', () => {
+  it('fills the schema defaults per network, port by TLS, username from the nick', () => {
+    const [tls, plain] = resolveConfig({
+      networks: { a: { host: 'h', nick: 'Zoë-bot' }, b: { host: 'h', tls: false } },
+    }).networks;
+    expect(tls).toMatchObject({ name: 'a', port: 6697, username: 'Zobot', floodBurst: 4 });
+    expect(plain).toMatchObject({ name: 'b', port: 6667, username: 'multichat', mode: 'relay' });
+  });
+
+  it('names the network key that is wrong and never echoes a password', () => {
+    expect(() => resolveConfig({ networks: { libera: {} } })).toThrow(
+      /bridges\.irc\.networks\.libera\.host/,
+    );
+    const bad = () =>
+      resolveConfig({ networks: { n: { host: 'h', sasl: { user: 7, password: 'hunter2-pw' } } } });
+    expect(bad).toThrow(/bridges\.irc\.networks\.n\.sasl\.user/);
+    expect(bad).not.toThrow(/hunter2-pw/);
+  });
+});

@@ -23,4 +23,29 @@ describe('slack config', () => {
     expect(() => readConfig({ botToken: 'x', mode: 'http' })).toThrow(/signingSecret/);
     expect(() => readConfig({ botToken: 'x', mode: 'rtm' })).toThrow(/mode/);
   });
+
+  it('keeps the older allowPrivateAttachmentUrls spelling as media.allowPrivateAddresses', () => {
+    const base = { botToken: 'x', appToken: 'y' };
+    expect(readConfig(base).media.allowPrivateAddresses).toBeUndefined();
+    expect(readConfig({ ...base, allowPrivateAttachmentUrls: true }).media).toEqual({
+      allowPrivateAddresses: true,
+    });
+    // The runtime's media section reaches the adapter; the alias only opens private addresses.
+    const media = { maxBytes: 1000, allow: ['10.0.0.0/8'] };
+    expect(readConfig({ ...base, media, allowPrivateAttachmentUrls: true }).media).toEqual({
+      ...media,
+      allowPrivateAddresses: true,
+    });
+  });
+
+  it('names a bad media key and never echoes a token', () => {
+    expect(() =>
+      readConfig({ botToken: 'x', appToken: 'y', media: { allow: ['nope/99'] } }),
+    ).toThrow(/bridges\.slack\.media: expected an IP/);
+    const secret = 'xapp-SECRET-value-1234';
+    const bad = () => readConfig({ botToken: 'x', appToken: secret, mode: 'http' });
+    expect(bad).toThrow(/signingSecret/);
+    expect(bad).not.toThrow(new RegExp(secret));
+    expect(() => readConfig({ botToken: 42, appToken: 'y' })).toThrow(/bridges\.slack\.botToken/);
+  });
 });

@@ -438,7 +438,7 @@ export type AdapterBuilder = (components: AdapterComponents) => BridgeAdapter;
 
 /**
  * What each `src/bridges/<network>/index.ts` exports. `config` is that bridge's section of the
- * gateway config, already validated by its schema (`src/gateway/config/bridges/<network>.ts`).
+ * gateway config, already validated by the schema in `src/bridges/<network>/config.ts`.
  */
 export interface BridgeModule {
   createAdapter(config: unknown, name: NetworkName): AdapterBuilder;

@@ -331,6 +331,12 @@ export interface AdapterComponents {
    * in the network's order, since the router handles them in emit order per target.
    */
   emit(event: InboundEvent): Promise<void>;
+  /**
+   * Tells the runtime the adapter's health changed (it logs it and, on `connected`, wakes the
+   * delivery worker for what was held while the network was down). Call it on every change;
+   * `health()` must return the same value from then on.
+   */
+  reportHealth(health: AdapterHealth): void;
   readonly clock: { now(): number };
 }
 
@@ -347,9 +353,8 @@ export interface BridgeAdapter {
    * @throws DeliveryError (`permanent`, `retryAfterMs`) — anything else counts as transient.
    */
   send(action: SendAction): Promise<DeliveryResult>;
+  /** The current health, read synchronously (readiness, the delivery worker); see `reportHealth`. */
   health(): AdapterHealth;
-  /** Calls `listener` on every health change; returns an unsubscribe function. */
-  onHealthChange?(listener: (health: AdapterHealth) => void): () => void;
 }
 
 /** `capabilities.edits`: edits a message it posted (all parts, when it was split). */

@@ -87,6 +87,7 @@ export function collector(): { components: AdapterComponents; events: InboundEve
       emit: async (event) => {
         events.push(event);
       },
+      reportHealth: () => undefined,
       clock: { now: () => Date.now() },
     },
   };

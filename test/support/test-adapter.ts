@@ -161,7 +161,6 @@ export function createTestAdapter(options: TestAdapterOptions) {
     const { network } = options;
     const keyOf = (target: LinkTarget): string => targetKeyOf(options.name as NetworkName, target);
     const faults: Fault[] = [];
-    const listeners = new Set<(h: AdapterHealth) => void>();
     let health: AdapterHealth = { state: 'stopped' };
     const memberships: MembershipAction[] = [];
     const roles: RoleAction[] = [];
@@ -170,7 +169,7 @@ export function createTestAdapter(options: TestAdapterOptions) {
 
     const setHealth = (h: AdapterHealth) => {
       health = h;
-      for (const l of listeners) l(h);
+      components.reportHealth(h);
     };
 
     /** Records the attempt and applies a queued fault; a crash is left to the send path. */
@@ -215,10 +214,6 @@ export function createTestAdapter(options: TestAdapterOptions) {
         setHealth({ state: 'stopped' });
       },
       health: () => health,
-      onHealthChange(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
       setHealth,
       async send(action: SendAction) {
         const crash = attempt('send', action.target, action.idempotencyKey) === 'crash';

@@ -55,7 +55,6 @@ export class DiscordAdapter
   readonly capabilities: AdapterCapabilities;
   readonly client: Client;
   private state: AdapterHealth = { state: 'stopped' };
-  private readonly listeners = new Set<(health: AdapterHealth) => void>();
   private readonly webhooks: Webhooks;
   private readonly inbound: Inbound;
   private readonly outbound: Outbound;
@@ -148,11 +147,6 @@ export class DiscordAdapter
 
   health(): AdapterHealth {
     return this.state;
-  }
-
-  onHealthChange(listener: (health: AdapterHealth) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   send(action: SendAction): Promise<DeliveryResult> {
@@ -308,6 +302,6 @@ export class DiscordAdapter
 
   private setHealth(health: AdapterHealth): void {
     this.state = health;
-    for (const listener of this.listeners) listener(health);
+    this.components.reportHealth(health);
   }
 }

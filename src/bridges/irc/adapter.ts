@@ -42,16 +42,17 @@ export class IrcAdapter
 {
   readonly capabilities: AdapterCapabilities;
   private readonly networks = new Map<string, IrcNetwork>();
-  private readonly healthListeners = new Set<(health: AdapterHealth) => void>();
   private readonly roleListeners = new Set<(change: IrcRoleChange) => void>();
   private stopped = false;
   private lastHealth: AdapterHealth = { state: 'connecting' };
+  private readonly reportHealth: (health: AdapterHealth) => void;
 
   constructor(
     readonly name: NetworkName,
     settings: IrcSettings,
     components: AdapterComponents,
   ) {
+    this.reportHealth = components.reportHealth;
     const ids = new MessageIds(() => components.clock.now());
     for (const net of settings.networks) {
       const network = new IrcNetwork(net, {
@@ -120,11 +121,6 @@ export class IrcAdapter
     return { state, detail };
   }
 
-  onHealthChange(listener: (health: AdapterHealth) => void): () => void {
-    this.healthListeners.add(listener);
-    return () => this.healthListeners.delete(listener);
-  }
-
   /** Op/voice changes (MODE, mapped to roles); also emitted as `role` events. */
   onRoleChange(listener: (change: IrcRoleChange) => void): () => void {
     this.roleListeners.add(listener);
@@ -188,6 +184,6 @@ export class IrcAdapter
     const health = this.health();
     if (health.state === this.lastHealth.state && health.detail === this.lastHealth.detail) return;
     this.lastHealth = health;
-    for (const listener of this.healthListeners) listener(health);
+    this.reportHealth(health);
   }
 }

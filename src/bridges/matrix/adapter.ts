@@ -87,7 +87,7 @@ export class MatrixAdapter
     readonly config: MatrixAdapterConfig,
     private readonly components: AdapterComponents,
   ) {
-    this.healthMonitor = new HealthMonitor(config.homeserverUrl);
+    this.healthMonitor = new HealthMonitor(config.homeserverUrl, components.reportHealth);
   }
 
   /** The bridge bot's user id. */
@@ -195,10 +195,6 @@ export class MatrixAdapter
 
   health(): AdapterHealth {
     return this.healthMonitor.state;
-  }
-
-  onHealthChange(listener: (health: AdapterHealth) => void): () => void {
-    return this.healthMonitor.onChange(listener);
   }
 
   /**

@@ -9,25 +9,23 @@ const PROBE_MS = 2_000;
 
 export class HealthMonitor {
   private current: AdapterHealth = { state: 'stopped' };
-  private readonly listeners = new Set<(h: AdapterHealth) => void>();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
 
-  constructor(private readonly homeserverUrl: string) {}
+  constructor(
+    private readonly homeserverUrl: string,
+    /** The runtime's `reportHealth`, called on every change. */
+    private readonly report: (h: AdapterHealth) => void,
+  ) {}
 
   get state(): AdapterHealth {
     return this.current;
   }
 
-  onChange(listener: (h: AdapterHealth) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   set(next: AdapterHealth): void {
     if (next.state === this.current.state && next.detail === this.current.detail) return;
     this.current = next;
-    for (const listener of this.listeners) listener(next);
+    this.report(next);
   }
 
   /** Starts probing; resolves after the first probe (connected or reconnecting). */

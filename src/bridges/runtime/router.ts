@@ -83,24 +83,27 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
   const fanout = new FanOut(ctx, () => worker.kick());
   const startFailures = new Map<string, string>();
 
+  const reportHealth = (name: string, health: AdapterHealth): void => {
+    deps.logger.info({ bridge: name, state: health.state, detail: health.detail }, 'bridge health');
+    if (health.state === 'connected') worker.kick(); // deliveries held while it was down
+  };
+
   for (const build of deps.adapters) {
-    // The adapter's name is known only once it is built; events emitted earlier are dropped.
-    const named: { emit?: (event: InboundEvent) => Promise<void> } = {};
+    // The adapter's name is known only once it is built; events and health reported while it
+    // is being built are dropped (it has not started, so nothing is held for it yet).
+    const named: { emit?: (event: InboundEvent) => Promise<void>; name?: string } = {};
     const adapter = build({
       logger: deps.logger.child?.({ bridge: 'adapter' }) ?? deps.logger,
       emit: (event) => (named.emit ? named.emit(event) : Promise.resolve()),
+      reportHealth: (health) => {
+        if (named.name !== undefined) reportHealth(named.name, health);
+      },
       clock: { now },
     });
     const name = adapter.name;
-    named.emit = inbound.emitterFor(name);
     if (slots.has(name)) throw new Error(`two adapters are named ${name}`);
-    adapter.onHealthChange?.((health) => {
-      deps.logger.info(
-        { bridge: name, state: health.state, detail: health.detail },
-        'bridge health',
-      );
-      if (health.state === 'connected') worker.kick(); // deliveries held while it was down
-    });
+    named.emit = inbound.emitterFor(name);
+    named.name = name;
     slots.set(name, {
       adapter,
       limiter: new RateLimiter(adapter.capabilities.rateLimit, now, sleep),

@@ -60,7 +60,6 @@ export class SlackAdapter
     idempotentSends: false,
   };
   private state: AdapterHealth = { state: 'stopped' };
-  private readonly listeners = new Set<(health: AdapterHealth) => void>();
   private readonly logger;
   private readonly web: webApi.WebClient;
   private self: SelfIds = { botId: '', botUserId: '' };
@@ -173,11 +172,6 @@ export class SlackAdapter
     return this.state;
   }
 
-  onHealthChange(listener: (health: AdapterHealth) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   send(action: SendAction): Promise<DeliveryResult> {
     return this.outbound.send(action);
   }
@@ -214,6 +208,6 @@ export class SlackAdapter
   private setHealth(health: AdapterHealth): void {
     if (this.state.state === health.state && this.state.detail === health.detail) return;
     this.state = health;
-    for (const listener of this.listeners) listener(health);
+    this.components.reportHealth(health);
   }
 }

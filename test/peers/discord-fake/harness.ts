@@ -46,6 +46,7 @@ export async function startDiscordHarness(
       emit: async (event) => {
         events.push(event);
       },
+      reportHealth: () => undefined,
     }) as DiscordAdapter;
     await adapter.start();
     if (adapter.health().state !== 'connected')

@@ -5,7 +5,12 @@
  */
 import type { SlackAdapter } from '../../../src/bridges/slack/index.js';
 import { createSlackAdapter } from '../../../src/bridges/slack/index.js';
-import type { AdapterLogger, InboundEvent, NetworkName } from '../../../src/bridges/types.js';
+import type {
+  AdapterHealth,
+  AdapterLogger,
+  InboundEvent,
+  NetworkName,
+} from '../../../src/bridges/types.js';
 import { eventually } from '../../support/eventually.js';
 import { freePort } from '../free-port.js';
 import { startSlackFake, type SlackFake, type SlackFakeOptions } from './index.js';
@@ -16,6 +21,8 @@ export interface SlackHarness {
   readonly fake: SlackFake;
   readonly adapter: SlackAdapter;
   readonly events: InboundEvent[];
+  /** Every health the adapter reported (its `reportHealth`), in order. */
+  readonly healths: AdapterHealth[];
   readonly mode: ReceiverMode;
   /** The adapter's Events API URL (mode http). */
   readonly eventsUrl: string | undefined;
@@ -61,12 +68,14 @@ export async function startSlackHarness(
     },
     'slack' as NetworkName,
   );
+  const healths: AdapterHealth[] = [];
   const adapter = build({
     logger: quietLogger,
     clock: { now: Date.now },
     emit: async (event) => {
       events.push(event);
     },
+    reportHealth: (health) => healths.push(health),
   }) as SlackAdapter;
   await adapter.start();
   if (adapter.health().state !== 'connected')
@@ -75,6 +84,7 @@ export async function startSlackHarness(
     fake,
     adapter,
     events,
+    healths,
     mode,
     eventsUrl,
     async stop() {

@@ -113,6 +113,7 @@ describe('capabilities', () => {
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     clock: { now: () => 0 },
     emit: () => Promise.resolve(),
+    reportHealth: () => undefined,
   };
   const build = (net: Record<string, unknown>) =>
     createAdapter({ networks: { n: { host: 'h', ...net } } }, 'irc' as NetworkName)(components)

@@ -15,6 +15,7 @@ import { VirtualClock } from './harness.js';
 const components = {
   logger: { debug() {}, info() {}, warn() {}, error() {} },
   emit: async () => {},
+  reportHealth: () => undefined,
   clock: { now: () => 0 },
 };
 

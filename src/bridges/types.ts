@@ -338,6 +338,12 @@ export interface AdapterComponents {
    */
   reportHealth(health: AdapterHealth): void;
   readonly clock: { now(): number };
+  /**
+   * The runtime's link management, for in-network admin commands (Discord and Slack
+   * `/multichat`, Matrix `!mc` and portal rooms). The runtime always passes it; when absent
+   * (an adapter built alone in a test) those commands answer that link management is off.
+   */
+  readonly links?: LinkControl;
 }
 
 /** The required interface of every adapter. */
@@ -433,13 +439,15 @@ export interface LinkControl {
   remove(id: string): Promise<void>;
 }
 
-/** An adapter with admin commands: the runtime attaches its link control after start. */
-export interface LinkCommandAdapter extends BridgeAdapter {
-  attachLinks(control: LinkControl): void;
+/**
+ * `createXAdapter(config, name)` returns this; calling it does no I/O. `network` is the name the
+ * adapter it builds will carry, so the runtime can bind `emit` and `reportHealth` to it before
+ * building (the runtime refuses an adapter whose `name` differs).
+ */
+export interface AdapterBuilder {
+  (components: AdapterComponents): BridgeAdapter;
+  readonly network: NetworkName;
 }
-
-/** `createXAdapter(config)` returns this; calling it does no I/O. */
-export type AdapterBuilder = (components: AdapterComponents) => BridgeAdapter;
 
 /**
  * What each `src/bridges/<network>/index.ts` exports. `config` is that bridge's section of the

@@ -3,15 +3,16 @@
  * refused to members without it, and handed to the gateway's link handler otherwise.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LinkTarget } from '../../src/bridges/types.js';
+import { fakeLinkControl } from '../support/link-control.js';
 import { startDiscordHarness, until, type DiscordHarness } from '../peers/discord-fake/harness.js';
 
 const MANAGE_CHANNELS = 1n << 4n;
 const SEND_MESSAGES = 1n << 11n;
 let h: DiscordHarness;
+const links = fakeLinkControl();
 
 beforeAll(async () => {
-  h = await startDiscordHarness();
+  h = await startDiscordHarness({ links });
 });
 afterAll(async () => {
   await h.stop();
@@ -43,37 +44,36 @@ describe('discord /multichat', () => {
     ]);
   });
 
-  it('refuses members without Manage Channels, says when linking is not wired, and runs the handler', async () => {
+  it('refuses members without Manage Channels and manages this channel’s links through the injected link control', async () => {
     const eve = h.fake.addUser('eve');
     const mod = h.fake.addUser('mod');
     h.fake.command(h.fake.channel.id, eve, 'link', SEND_MESSAGES, 'general');
     expect(await reply(1)).toMatch(/Manage Channels/);
+    expect(links.calls).toEqual([]);
 
-    h.fake.command(h.fake.channel.id, mod, 'links', MANAGE_CHANNELS);
-    expect(await reply(2)).toMatch(/not enabled/);
-
-    const calls: [string, LinkTarget, string?][] = [];
-    h.adapter.setLinkCommands({
-      link: async (target, channel) => {
-        calls.push(['link', target, channel]);
-        return `linked to ${channel}`;
-      },
-      unlink: async (target) => {
-        calls.push(['unlink', target]);
-        return 'unlinked';
-      },
-      links: async (target) => {
-        calls.push(['links', target]);
-        return 'general';
-      },
-    });
     h.fake.command(h.fake.channel.id, mod, 'link', MANAGE_CHANNELS, 'general');
-    expect(await reply(3)).toBe('linked to general');
-    h.fake.command(h.fake.channel.id, mod, 'unlink', MANAGE_CHANNELS);
-    expect(await reply(4)).toBe('unlinked');
-    expect(calls).toEqual([
-      ['link', { channel: h.fake.channel.id }, 'general'],
-      ['unlink', { channel: h.fake.channel.id }],
+    expect(await reply(2)).toBe('Linked to the Multichat channel general (link l1).');
+    expect(links.made).toEqual([
+      { id: 'l1', channel: 'general', network: 'discord', target: { channel: h.fake.channel.id } },
     ]);
+    h.fake.command(h.fake.channel.id, mod, 'links', MANAGE_CHANNELS);
+    expect(await reply(3)).toBe('Linked to general (link l1).');
+    h.fake.command(h.fake.channel.id, mod, 'unlink', MANAGE_CHANNELS);
+    expect(await reply(4)).toBe('Removed general (link l1).');
+    expect(links.made).toEqual([]);
+    expect(links.calls).toEqual(['create general', 'list', 'list', 'remove l1']);
+  });
+
+  it('says linking is not enabled when the adapter was built without a link control', async () => {
+    const bare = await startDiscordHarness();
+    try {
+      const mod = bare.fake.addUser('mod');
+      bare.fake.command(bare.fake.channel.id, mod, 'links', MANAGE_CHANNELS);
+      await until(() => bare.fake.state.interactionReplies.length >= 1, 'the reply');
+      const body = bare.fake.state.interactionReplies[0] as { data: { content: string } };
+      expect(body.data.content).toMatch(/not enabled/);
+    } finally {
+      await bare.stop();
+    }
   });
 });

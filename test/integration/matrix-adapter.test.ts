@@ -21,10 +21,10 @@ import {
   ghostUserId,
   readMatrixConfig,
   registrationYaml,
-  type LinkInfo,
   type MatrixLinkControl,
   type RoleChangeEvent,
 } from '../../src/bridges/matrix/index.js';
+import { fakeLinkControl, type FakeLinkControl } from '../support/link-control.js';
 import { MatrixTestClient, ofType } from '../support/matrix-client.js';
 import {
   PNG,
@@ -68,6 +68,7 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
   let room: string;
   let files: Awaited<ReturnType<typeof fileServer>>;
   const roles: RoleChangeEvent[] = [];
+  let control: FakeLinkControl = fakeLinkControl('L');
 
   beforeAll(async () => {
     files = await fileServer({
@@ -77,7 +78,13 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
     world = await startMatrixWorld({ admins: ['@alice:localhost'] });
     const c = collector();
     events = c.events;
-    adapter = new MatrixAdapter(NAME, world.config, c.components);
+    // One stable control, as the runtime lends; each test swaps what stands behind it.
+    const links: MatrixLinkControl = {
+      list: () => control.list(),
+      create: (request) => control.create(request),
+      remove: (id) => control.remove(id),
+    };
+    adapter = new MatrixAdapter(NAME, world.config, { ...c.components, links });
     adapter.onRoleChange((e) => roles.push(e));
     await adapter.start();
     alice = await MatrixTestClient.register(world.synapse.url, 'alice');
@@ -473,21 +480,8 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
   });
 
   it('runs !mc admin commands for admins only, without bridging them', async () => {
-    const made: LinkInfo[] = [];
-    const control: MatrixLinkControl = {
-      list: async () => made,
-      create: async (req) => {
-        const link = { id: `L${made.length + 1}`, ...req };
-        made.push(link);
-        return link;
-      },
-      remove: async (id) =>
-        void made.splice(
-          made.findIndex((l) => l.id === id),
-          1,
-        ),
-    };
-    adapter.attachLinks(control);
+    control = fakeLinkControl('L');
+    const made = control.made;
     events.length = 0;
     const adminRoom = await alice.createRoom({
       preset: 'private_chat',
@@ -538,15 +532,8 @@ describe.skipIf(!synapseAvailable())('Matrix adapter against a real Synapse', ()
   });
 
   it('creates and links a portal room when a Matrix user joins #mc_<channel>:domain', async () => {
-    const made: LinkInfo[] = [];
-    adapter.attachLinks({
-      list: async () => made,
-      create: async (req) => {
-        made.push({ id: 'P1', ...req });
-        return { id: 'P1', ...req };
-      },
-      remove: async () => undefined,
-    });
+    control = fakeLinkControl('P');
+    const made = control.made;
     const roomId = await alice.join('#mc_lobby:localhost');
     expect(made).toEqual([
       { id: 'P1', channel: 'lobby', network: 'matrix', target: { room: roomId } },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter, ghostUserId } from '../../src/bridges/matrix/index.js';
 import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
-import type { AdapterHealth, NetworkName } from '../../src/bridges/types.js';
+import type { AdapterComponents, AdapterHealth, NetworkName } from '../../src/bridges/types.js';
 import { silentLogger } from '../../src/core/options.js';
 import type { ChannelId, MultichatNode, UserView } from '../../src/core/types.js';
 import { createMappingStore } from '../../src/mapping/index.js';
@@ -44,17 +44,20 @@ describe.skipIf(!synapseAvailable())('Matrix: a 60 s homeserver outage', () => {
       logger: silentLogger,
       // The runtime's own `reportHealth` still gets every report (it wakes the worker).
       adapters: [
-        (components) =>
-          createAdapter(
-            world.config,
-            'matrix' as NetworkName,
-          )({
-            ...components,
-            reportHealth: (health) => {
-              reported.push(health.state);
-              components.reportHealth(health);
-            },
-          }),
+        Object.assign(
+          (components: AdapterComponents) =>
+            createAdapter(
+              world.config,
+              'matrix' as NetworkName,
+            )({
+              ...components,
+              reportHealth: (health) => {
+                reported.push(health.state);
+                components.reportHealth(health);
+              },
+            }),
+          { network: 'matrix' as NetworkName },
+        ),
       ],
       options: { pollIntervalMs: 200 },
     });

@@ -219,7 +219,6 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
   });
 
   it('links a portal room when a Matrix user joins #mc_<channel> (with the runtime’s link manager)', async () => {
-    adapter.attachLinks(runtime.links);
     const lobby = await alice.join('#mc_lobby:localhost');
     const links = await runtime.links.list();
     expect(links.find((l) => l.target['room'] === lobby)?.channelName).toBe('lobby');

@@ -3,7 +3,6 @@
  * ephemerally through `response_url`, allowed to workspace admins and owners only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LinkControl, LinkInfo, LinkTarget } from '../../src/bridges/types.js';
 import type { FakeChannel, FakeUser } from '../peers/slack-fake/index.js';
 import {
   startSlackHarness,
@@ -11,6 +10,7 @@ import {
   type ReceiverMode,
   type SlackHarness,
 } from '../peers/slack-fake/harness.js';
+import { fakeLinkControl } from '../support/link-control.js';
 
 describe.each<ReceiverMode>(['socket', 'http'])('slack /multichat over %s', (mode) => {
   let h: SlackHarness;
@@ -18,10 +18,10 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack /multichat over %s', (mod
   let admin: FakeUser;
   let owner: FakeUser;
   let member: FakeUser;
-  const calls: string[] = [];
+  const links = fakeLinkControl();
 
   beforeAll(async () => {
-    h = await startSlackHarness(mode);
+    h = await startSlackHarness(mode, { links });
     general = h.fake.addChannel('general');
     admin = h.fake.addUser('admin', { admin: true });
     owner = h.fake.addUser('owner', { owner: true });
@@ -40,86 +40,43 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack /multichat over %s', (mod
     return h.fake.responses.get(id)?.[0] as { response_type?: string; text?: string };
   }
 
-  it('says so when the gateway has no link handler', async () => {
-    h.adapter.setLinkCommands(undefined);
-    const answer = await run(admin, 'links');
-    expect(answer).toEqual({
-      response_type: 'ephemeral',
-      text: 'Link management is not enabled on this Multichat gateway.',
-    });
+  it('says so when the adapter was built without a link control', async () => {
+    const bare = await startSlackHarness(mode);
+    try {
+      const channel = bare.fake.addChannel('general');
+      const boss = bare.fake.addUser('admin', { admin: true });
+      const id = bare.fake.command(channel, boss, 'links');
+      await until(() => (bare.fake.responses.get(id)?.length ?? 0) > 0, 'the answer');
+      expect(bare.fake.responses.get(id)?.[0]).toEqual({
+        response_type: 'ephemeral',
+        text: 'Link management is not enabled on this Multichat gateway.',
+      });
+    } finally {
+      await bare.stop();
+    }
   });
 
-  it('admins and owners link, list and unlink the channel they are in', async () => {
-    const seen: LinkTarget[] = [];
-    h.adapter.setLinkCommands({
-      link: async (target, channel) => {
-        seen.push(target);
-        calls.push(`link ${channel}`);
-        return `linked to ${channel}`;
-      },
-      unlink: async (target) => {
-        seen.push(target);
-        calls.push('unlink');
-        return 'unlinked';
-      },
-      links: async (target) => {
-        seen.push(target);
-        calls.push('links');
-        return 'general ⇄ slack';
-      },
-    });
-    expect((await run(admin, 'link #town-square')).text).toBe('linked to town-square');
-    expect((await run(owner, 'links')).text).toBe('general ⇄ slack');
-    expect((await run(admin, 'unlink')).text).toBe('unlinked');
-    expect(calls).toEqual(['link town-square', 'links', 'unlink']);
-    expect(seen).toEqual([
-      { channel: general.id },
-      { channel: general.id },
-      { channel: general.id },
+  it('admins and owners link, list and unlink the channel they are in, through the injected link control', async () => {
+    expect((await run(admin, 'link #town-square')).text).toBe(
+      'Linked to the Multichat channel town-square (link l1).',
+    );
+    expect(links.made).toEqual([
+      { id: 'l1', channel: 'town-square', network: 'slack', target: { channel: general.id } },
     ]);
+    expect((await run(owner, 'links')).text).toBe('Linked to town-square (link l1).');
+    expect((await run(admin, 'unlink')).text).toBe('Removed town-square (link l1).');
+    expect(links.made).toEqual([]);
+    expect(links.calls).toEqual(['create town-square', 'list', 'list', 'remove l1']);
     if (mode === 'socket') expect(h.fake.socket.unacked).toBe(0);
     else expect(h.fake.http?.answers.every((a) => a.status === 200)).toBe(true);
   });
 
-  it('with the runtime’s link control attached, links are made for this Slack channel', async () => {
-    const made: LinkInfo[] = [];
-    const control: LinkControl = {
-      list: async () => made,
-      create: async (request) => {
-        const link = {
-          id: `l${made.length + 1}`,
-          channel: 'c1',
-          channelName: request.channel,
-          network: request.network,
-          target: request.target,
-        };
-        made.push(link);
-        return link;
-      },
-      remove: async (linkId) => {
-        made.splice(
-          made.findIndex((l) => l.id === linkId),
-          1,
-        );
-      },
-    };
-    h.adapter.attachLinks(control);
-    expect((await run(admin, 'link lobby')).text).toBe(
-      'Linked to the Multichat channel lobby (link l1).',
-    );
-    expect(made).toEqual([
-      expect.objectContaining({ network: 'slack', target: { channel: general.id } }),
-    ]);
-    expect((await run(admin, 'unlink')).text).toBe('Removed lobby (link l1).');
-    expect(made).toEqual([]);
-  });
-
   it('refuses members who are not admins, and explains usage', async () => {
-    const before = calls.length;
+    const before = links.calls.length;
     expect((await run(member, 'link general')).text).toBe(
       'Only workspace admins and owners can manage Multichat links.',
     );
-    expect(calls).toHaveLength(before);
+    expect(links.calls).toHaveLength(before);
     expect((await run(admin, 'frobnicate')).text).toContain('Usage: `/multichat link');
     expect((await run(admin, 'link')).text).toContain('Usage');
   });

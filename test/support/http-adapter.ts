@@ -13,7 +13,7 @@ import type {
 } from '../../src/bridges/types.js';
 
 export function createHttpAdapter(options: { name: string; url: string }) {
-  return (_components: AdapterComponents): EditingAdapter => {
+  const build = (_components: AdapterComponents): EditingAdapter => {
     let health: AdapterHealth = { state: 'stopped' };
     const call = async (path: string, body: unknown): Promise<DeliveryResult> => {
       const res = await fetch(`${options.url}${path}`, {
@@ -60,4 +60,5 @@ export function createHttpAdapter(options: { name: string; url: string }) {
     } satisfies EditingAdapter;
     return adapter;
   };
+  return Object.assign(build, { network: options.name as NetworkName });
 }

@@ -155,9 +155,9 @@ const baseCapabilities: AdapterCapabilities = {
   idempotentSends: true,
 };
 
-/** `createTestAdapter(options)(components)`, like every real adapter. */
+/** `createTestAdapter(options)(components)`, like every real adapter; `network` is `options.name`. */
 export function createTestAdapter(options: TestAdapterOptions) {
-  return (components: AdapterComponents): TestAdapter => {
+  const build = (components: AdapterComponents): TestAdapter => {
     const { network } = options;
     const keyOf = (target: LinkTarget): string => targetKeyOf(options.name as NetworkName, target);
     const faults: Fault[] = [];
@@ -308,4 +308,5 @@ export function createTestAdapter(options: TestAdapterOptions) {
     };
     return adapter satisfies BridgeAdapter;
   };
+  return Object.assign(build, { network: options.name as NetworkName });
 }

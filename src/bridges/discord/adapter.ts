@@ -20,8 +20,6 @@ import type {
   DeliveryResult,
   EditAction,
   EditingAdapter,
-  LinkCommandAdapter,
-  LinkControl,
   LinkTarget,
   NetworkName,
   ReactingAdapter,
@@ -40,17 +38,12 @@ import { Modify } from './modify.js';
 import { Outbound } from './outbound.js';
 import { MemberRoles } from './roles.js';
 import { toDeliveryError } from './rate-limit.js';
-import { linkCommandHandler, type LinkCommandHandler } from '../link-commands.js';
+import { linkCommandHandler } from '../link-commands.js';
 import { SlashCommand } from './slash.js';
 import { Webhooks } from './webhooks.js';
 
 export class DiscordAdapter
-  implements
-    EditingAdapter,
-    DeletingAdapter,
-    ReactingAdapter,
-    TargetResolvingAdapter,
-    LinkCommandAdapter
+  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
 {
   readonly capabilities: AdapterCapabilities;
   readonly client: Client;
@@ -100,17 +93,9 @@ export class DiscordAdapter
       customEmoji: (id, name) => customEmoji(client, id, name),
     });
     this.slash = new SlashCommand(rest, components.logger, (id) => this.targetOfChannel(id));
+    // `/multichat link|unlink|links` manage links through the runtime's injected link control.
+    this.slash.handler = components.links && linkCommandHandler(components.links, name);
     this.listen();
-  }
-
-  /** Lets `/multichat link|unlink|links` manage links (the runtime calls it; see LinkCommandAdapter). */
-  attachLinks(control: LinkControl): void {
-    this.setLinkCommands(linkCommandHandler(control, this.name));
-  }
-
-  /** Sets or clears the command handler directly (tests). */
-  setLinkCommands(handler: LinkCommandHandler | undefined): void {
-    this.slash.handler = handler;
   }
 
   async start(): Promise<void> {

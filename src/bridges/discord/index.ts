@@ -3,7 +3,7 @@
  * configured): `createAdapter(config, name)` reads the config and returns a builder that makes
  * the adapter without any I/O; `start()` connects.
  */
-import type { AdapterBuilder, BridgeModule, NetworkName } from '../types.js';
+import type { AdapterBuilder, AdapterComponents, BridgeModule, NetworkName } from '../types.js';
 import { DiscordAdapter } from './adapter.js';
 import { readConfig } from './config.js';
 
@@ -18,7 +18,10 @@ export function createDiscordAdapter(
   name = 'discord' as NetworkName,
 ): AdapterBuilder {
   const parsed = readConfig(config);
-  return (components) => new DiscordAdapter(name, parsed, components);
+  return Object.assign(
+    (components: AdapterComponents) => new DiscordAdapter(name, parsed, components),
+    { network: name },
+  );
 }
 
 export function createAdapter(config: unknown, name: NetworkName): AdapterBuilder {

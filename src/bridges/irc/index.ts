@@ -2,7 +2,7 @@
  * The IRC bridge module (loaded lazily by `src/bridges/registry.ts` only when `bridges.irc` is
  * configured). `createAdapter(config, name)` does no I/O; `start()` connects every network.
  */
-import type { AdapterBuilder, BridgeModule, NetworkName } from '../types.js';
+import type { AdapterBuilder, AdapterComponents, BridgeModule, NetworkName } from '../types.js';
 import { IrcAdapter } from './adapter.js';
 import { resolveConfig } from './config.js';
 
@@ -21,7 +21,10 @@ export function createAdapter(
   name: NetworkName = 'irc' as NetworkName,
 ): AdapterBuilder {
   const settings = resolveConfig(config);
-  return (components) => new IrcAdapter(name, settings, components);
+  return Object.assign(
+    (components: AdapterComponents) => new IrcAdapter(name, settings, components),
+    { network: name },
+  );
 }
 
 export const ircBridge = { createAdapter } satisfies BridgeModule;

@@ -30,7 +30,6 @@ import type {
   SendAction,
   TargetResolvingAdapter,
 } from '../types.js';
-import type { MatrixLinkControl } from './admin.js';
 import { MatrixApi } from './api.js';
 import type { MatrixAdapterConfig } from './config.js';
 import { isOutage, toDeliveryError } from './failures.js';
@@ -78,7 +77,6 @@ export class MatrixAdapter
   readonly capabilities = matrixCapabilities;
   private readonly roleListeners = new Set<(e: RoleChangeEvent) => void>();
   private session: MatrixSession | undefined;
-  private links: MatrixLinkControl | undefined;
 
   private readonly healthMonitor: HealthMonitor;
 
@@ -131,7 +129,7 @@ export class MatrixAdapter
       host,
       emit: (event) => void this.components.emit(event),
       role: (event) => this.roleListeners.forEach((l) => l(event)),
-      links: () => this.links,
+      links: () => this.components.links,
       logger: this.components.logger,
     });
     const bridge = new Bridge({
@@ -204,11 +202,6 @@ export class MatrixAdapter
   onRoleChange(listener: (event: RoleChangeEvent) => void): () => void {
     this.roleListeners.add(listener);
     return () => this.roleListeners.delete(listener);
-  }
-
-  /** Lets `!mc link` and portal rooms create links (pass the router's LinkManager). */
-  attachLinks(links: MatrixLinkControl): void {
-    this.links = links;
   }
 
   send(action: SendAction): Promise<DeliveryResult> {

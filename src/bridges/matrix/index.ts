@@ -2,7 +2,7 @@
  * The Matrix bridge module (`src/bridges/registry.ts` loads it lazily): the gateway as a Matrix
  * application service. See docs/matrix.md for setup.
  */
-import type { AdapterBuilder, BridgeModule, NetworkName } from '../types.js';
+import type { AdapterBuilder, AdapterComponents, BridgeModule, NetworkName } from '../types.js';
 import { MatrixAdapter } from './adapter.js';
 import { readMatrixConfig } from './config.js';
 import { verifyRegistrationSync } from './registration.js';
@@ -33,7 +33,10 @@ export { ghostUserId, portalAlias } from './ids.js';
 export function createAdapter(config: unknown, name: NetworkName): AdapterBuilder {
   const parsed = readMatrixConfig(config);
   verifyRegistrationSync(parsed);
-  return (components) => new MatrixAdapter(name, parsed, components);
+  return Object.assign(
+    (components: AdapterComponents) => new MatrixAdapter(name, parsed, components),
+    { network: name },
+  );
 }
 
 export default { createAdapter } satisfies BridgeModule;

@@ -8,7 +8,6 @@ import type {
   BridgeAdapter,
   DeletingAdapter,
   EditingAdapter,
-  LinkCommandAdapter,
   MembershipAdapter,
   PresenceAdapter,
   ReactingAdapter,
@@ -50,8 +49,4 @@ export function supportsBackfill(a: BridgeAdapter): a is BackfillAdapter {
 
 export function supportsTargetResolution(a: BridgeAdapter): a is TargetResolvingAdapter {
   return has(a, 'resolveTarget');
-}
-
-export function supportsLinkCommands(a: BridgeAdapter): a is LinkCommandAdapter {
-  return has(a, 'attachLinks');
 }

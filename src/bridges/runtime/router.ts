@@ -7,18 +7,11 @@
 import type { MultichatNode } from '../../core/types.js';
 import type { MappingStore, TargetKey } from '../../mapping/types.js';
 import { describe } from '../errors.js';
-import type {
-  AdapterBuilder,
-  AdapterHealth,
-  AdapterLogger,
-  BridgeAdapter,
-  InboundEvent,
-} from '../types.js';
+import type { AdapterBuilder, AdapterHealth, AdapterLogger, BridgeAdapter } from '../types.js';
 import { defaultBackoff } from './backoff.js';
 import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
 import { FanOut } from './fanout.js';
 import { InboundHandler } from './inbound.js';
-import { supportsLinkCommands } from './guards.js';
 import { LinkManager } from './links.js';
 import { InboundOrigins } from './origins.js';
 import { attachPresence } from './presence.js';
@@ -88,22 +81,21 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     if (health.state === 'connected') worker.kick(); // deliveries held while it was down
   };
 
+  const links = new LinkManager(ctx);
   for (const build of deps.adapters) {
-    // The adapter's name is known only once it is built; events and health reported while it
-    // is being built are dropped (it has not started, so nothing is held for it yet).
-    const named: { emit?: (event: InboundEvent) => Promise<void>; name?: string } = {};
+    // The name comes with the builder, so emit and health are bound before the adapter exists.
+    const name = build.network;
+    if (slots.has(name)) throw new Error(`two adapters are named ${name}`);
     const adapter = build({
       logger: deps.logger.child?.({ bridge: 'adapter' }) ?? deps.logger,
-      emit: (event) => (named.emit ? named.emit(event) : Promise.resolve()),
-      reportHealth: (health) => {
-        if (named.name !== undefined) reportHealth(named.name, health);
-      },
+      emit: inbound.emitterFor(name),
+      reportHealth: (health) => reportHealth(name, health),
       clock: { now },
+      links,
     });
-    const name = adapter.name;
-    if (slots.has(name)) throw new Error(`two adapters are named ${name}`);
-    named.emit = inbound.emitterFor(name);
-    named.name = name;
+    if (adapter.name !== name) {
+      throw new Error(`the builder for ${name} made an adapter named ${adapter.name}`);
+    }
     slots.set(name, {
       adapter,
       limiter: new RateLimiter(adapter.capabilities.rateLimit, now, sleep),
@@ -112,10 +104,6 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
 
   let detach: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
-  const links = new LinkManager(ctx);
-  for (const { adapter } of slots.values()) {
-    if (supportsLinkCommands(adapter)) adapter.attachLinks(links);
-  }
   return {
     links,
     async start() {

@@ -13,8 +13,6 @@ import type {
   DeliveryResult,
   EditAction,
   EditingAdapter,
-  LinkCommandAdapter,
-  LinkControl,
   LinkTarget,
   NetworkName,
   ReactingAdapter,
@@ -22,7 +20,7 @@ import type {
   SendAction,
   TargetResolvingAdapter,
 } from '../types.js';
-import { linkCommandHandler, type LinkCommandHandler } from '../link-commands.js';
+import { linkCommandHandler } from '../link-commands.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
 import type { SlackConfig } from './config.js';
 import { toDeliveryError } from './failures.js';
@@ -36,12 +34,7 @@ import { resolveChannel } from './targets.js';
 import { Users } from './users.js';
 
 export class SlackAdapter
-  implements
-    EditingAdapter,
-    DeletingAdapter,
-    ReactingAdapter,
-    TargetResolvingAdapter,
-    LinkCommandAdapter
+  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
 {
   readonly capabilities: AdapterCapabilities = {
     markup: 'slack',
@@ -89,19 +82,11 @@ export class SlackAdapter
     });
     this.outbound = new Outbound({ web: () => this.web, config, logger: components.logger });
     this.slash = new SlashCommand(this.users, components.logger);
+    // `/multichat link|unlink|links` manage links through the runtime's injected link control.
+    this.slash.handler = components.links && linkCommandHandler(components.links, name);
     this.order = new ArrivalOrder((error) => {
       components.logger.warn({ err: String(error) }, 'slack: event not handled');
     });
-  }
-
-  /** Lets `/multichat link|unlink|links` manage links (the runtime calls it after building us). */
-  attachLinks(control: LinkControl): void {
-    this.setLinkCommands(linkCommandHandler(control, this.name));
-  }
-
-  /** Sets or clears the command handler directly (tests). */
-  setLinkCommands(handler: LinkCommandHandler | undefined): void {
-    this.slash.handler = handler;
   }
 
   async start(): Promise<void> {

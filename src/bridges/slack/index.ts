@@ -3,7 +3,7 @@
  * configured): `createAdapter(config, name)` reads the config and returns a builder that makes
  * the adapter without any I/O; `start()` calls `auth.test` and connects the receiver.
  */
-import type { AdapterBuilder, BridgeModule, NetworkName } from '../types.js';
+import type { AdapterBuilder, AdapterComponents, BridgeModule, NetworkName } from '../types.js';
 import { SlackAdapter } from './adapter.js';
 import { readConfig } from './config.js';
 
@@ -15,7 +15,10 @@ export { emojiOfName, nameOfEmoji } from './emoji.js';
 /** `createSlackAdapter(config)(components)`. */
 export function createSlackAdapter(config: unknown, name = 'slack' as NetworkName): AdapterBuilder {
   const parsed = readConfig(config);
-  return (components) => new SlackAdapter(name, parsed, components);
+  return Object.assign(
+    (components: AdapterComponents) => new SlackAdapter(name, parsed, components),
+    { network: name },
+  );
 }
 
 export function createAdapter(config: unknown, name: NetworkName): AdapterBuilder {

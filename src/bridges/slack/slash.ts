@@ -3,7 +3,7 @@
  * (`is_admin` / `is_owner` from a fresh `users.info`: Slack shows a command to everyone, so the
  * check is ours). Answers are ephemeral, through the command's `response_url`, because link
  * changes can take longer than the 3 s Slack allows before the acknowledgement. Link
- * management belongs to the runtime: it lends the adapter its link control (`attachLinks`).
+ * management belongs to the runtime: it injects its link control (`AdapterComponents.links`).
  */
 import type { LinkCommandHandler } from '../link-commands.js';
 import type { AdapterLogger, LinkTarget } from '../types.js';

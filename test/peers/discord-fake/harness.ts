@@ -4,7 +4,12 @@
  */
 import type { DiscordAdapter } from '../../../src/bridges/discord/index.js';
 import { createDiscordAdapter } from '../../../src/bridges/discord/index.js';
-import type { AdapterLogger, InboundEvent, NetworkName } from '../../../src/bridges/types.js';
+import type {
+  AdapterLogger,
+  InboundEvent,
+  LinkControl,
+  NetworkName,
+} from '../../../src/bridges/types.js';
 import { eventually } from '../../support/eventually.js';
 import { startDiscordFake, type DiscordFake, type DiscordFakeOptions } from './index.js';
 
@@ -31,7 +36,12 @@ export const FAST_LIMITS: DiscordFakeOptions = {
 };
 
 export async function startDiscordHarness(
-  options: { fake?: DiscordFakeOptions; config?: Record<string, unknown> } = {},
+  options: {
+    fake?: DiscordFakeOptions;
+    config?: Record<string, unknown>;
+    /** The link control `/multichat` uses; absent, the command says linking is off. */
+    links?: LinkControl;
+  } = {},
 ): Promise<DiscordHarness> {
   const fake = await startDiscordFake({ ...FAST_LIMITS, ...options.fake });
   const events: InboundEvent[] = [];
@@ -47,6 +57,7 @@ export async function startDiscordHarness(
         events.push(event);
       },
       reportHealth: () => undefined,
+      ...(options.links && { links: options.links }),
     }) as DiscordAdapter;
     await adapter.start();
     if (adapter.health().state !== 'connected')

@@ -9,6 +9,7 @@ import type {
   AdapterHealth,
   AdapterLogger,
   InboundEvent,
+  LinkControl,
   NetworkName,
 } from '../../../src/bridges/types.js';
 import { eventually } from '../../support/eventually.js';
@@ -41,7 +42,12 @@ export const LOOSE_LIMITS = () => ({ rate: 1_000, burst: 1_000 });
 
 export async function startSlackHarness(
   mode: ReceiverMode,
-  options: { fake?: SlackFakeOptions; config?: Record<string, unknown> } = {},
+  options: {
+    fake?: SlackFakeOptions;
+    config?: Record<string, unknown>;
+    /** The link control `/multichat` uses; absent, the command says linking is off. */
+    links?: LinkControl;
+  } = {},
 ): Promise<SlackHarness> {
   const fake = await startSlackFake({
     limits: LOOSE_LIMITS,
@@ -76,6 +82,7 @@ export async function startSlackHarness(
       events.push(event);
     },
     reportHealth: (health) => healths.push(health),
+    ...(options.links && { links: options.links }),
   }) as SlackAdapter;
   await adapter.start();
   if (adapter.health().state !== 'connected')

@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { linkCommandHandler } from '../../../src/bridges/link-commands.js';
 import { createBridgeRuntime } from '../../../src/bridges/runtime/index.js';
-import type { BridgeAdapter, LinkControl, NetworkName } from '../../../src/bridges/types.js';
+import type {
+  AdapterBuilder,
+  AdapterComponents,
+  BridgeAdapter,
+  NetworkName,
+} from '../../../src/bridges/types.js';
 import { silentLogger } from '../../../src/core/options.js';
 import { createMappingStore } from '../../../src/mapping/index.js';
 import { join } from 'node:path';
 import { tempDir, tempNode } from '../../support/core.js';
 
-function commandAdapter(name: string) {
-  const attached: LinkControl[] = [];
-  const adapter: BridgeAdapter & { attachLinks(c: LinkControl): void } = {
+/** A builder for `network` whose adapter is named `name`, keeping the components it got. */
+function commandAdapter(network: string, name = network) {
+  const got: AdapterComponents[] = [];
+  const adapter: BridgeAdapter = {
     name: name as NetworkName,
     capabilities: {
       markup: 'markdown',
@@ -29,25 +35,32 @@ function commandAdapter(name: string) {
     stop: async () => undefined,
     send: async () => ({ externalIds: [] }),
     health: () => ({ state: 'connected' }),
-    attachLinks: (control) => attached.push(control),
   };
-  return { adapter, attached };
+  const build: AdapterBuilder = Object.assign(
+    (components: AdapterComponents) => {
+      got.push(components);
+      return adapter;
+    },
+    { network: network as NetworkName },
+  );
+  return { build, got };
 }
 
 describe('in-network link commands', () => {
-  it('the runtime lends its link manager to adapters with commands; link, links, unlink work through it', async () => {
+  it('the runtime injects its link manager into every adapter it builds; link, links, unlink work through it', async () => {
     const node = await tempNode();
     const store = await createMappingStore({ kind: 'sqlite', path: join(tempDir(), 'mapping.db') });
     await store.init();
-    const { adapter, attached } = commandAdapter('chat');
+    const { build, got } = commandAdapter('chat');
     const runtime = createBridgeRuntime({
       node,
       store,
-      adapters: [() => adapter],
+      adapters: [build],
       logger: silentLogger as never,
     });
-    expect(attached).toHaveLength(1);
-    const commands = linkCommandHandler(attached[0]!, 'chat');
+    expect(got).toHaveLength(1);
+    expect(got[0]!.links).toBe(runtime.links);
+    const commands = linkCommandHandler(got[0]!.links!, 'chat');
     const here = { channel: 'C1' };
 
     expect(await commands.links(here)).toBe('This channel has no Multichat link.');
@@ -62,6 +75,17 @@ describe('in-network link commands', () => {
     ]);
     expect(await commands.unlink(here)).toMatch(/^Removed general/);
     expect(await runtime.links.list()).toEqual([]);
+    await store.close();
+  });
+
+  it('refuses a builder whose adapter carries another name than the one it announced', async () => {
+    const node = await tempNode();
+    const store = await createMappingStore({ kind: 'sqlite', path: join(tempDir(), 'mapping.db') });
+    await store.init();
+    const { build } = commandAdapter('chat', 'other');
+    expect(() =>
+      createBridgeRuntime({ node, store, adapters: [build], logger: silentLogger as never }),
+    ).toThrow('the builder for chat made an adapter named other');
     await store.close();
   });
 });

@@ -84,6 +84,14 @@ export class InvalidLinkError extends BridgeError {
   }
 }
 
+/**
+ * The runtime was handed an adapter it cannot register: a second adapter under a name already
+ * taken, or an adapter whose name differs from the network its builder announced.
+ */
+export class AdapterRegistrationError extends BridgeError {
+  readonly code = 'adapter_registration';
+}
+
 /** The router was used before `start()` or after `stop()`. */
 export class RouterStoppedError extends BridgeError {
   readonly code = 'unavailable';

@@ -6,7 +6,7 @@
  */
 import type { MultichatNode } from '../../core/types.js';
 import type { MappingStore, TargetKey } from '../../mapping/types.js';
-import { describe } from '../errors.js';
+import { AdapterRegistrationError, describe } from '../errors.js';
 import type { AdapterBuilder, AdapterHealth, AdapterLogger, BridgeAdapter } from '../types.js';
 import { defaultBackoff } from './backoff.js';
 import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
@@ -85,7 +85,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
   for (const build of deps.adapters) {
     // The name comes with the builder, so emit and health are bound before the adapter exists.
     const name = build.network;
-    if (slots.has(name)) throw new Error(`two adapters are named ${name}`);
+    if (slots.has(name)) throw new AdapterRegistrationError(`two adapters are named ${name}`);
     const adapter = build({
       logger: deps.logger.child?.({ bridge: 'adapter' }) ?? deps.logger,
       emit: inbound.emitterFor(name),
@@ -94,7 +94,9 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
       links,
     });
     if (adapter.name !== name) {
-      throw new Error(`the builder for ${name} made an adapter named ${adapter.name}`);
+      throw new AdapterRegistrationError(
+        `the builder for ${name} made an adapter named ${adapter.name}`,
+      );
     }
     slots.set(name, {
       adapter,

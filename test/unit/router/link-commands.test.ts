@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AdapterRegistrationError } from '../../../src/bridges/errors.js';
 import { linkCommandHandler } from '../../../src/bridges/link-commands.js';
 import { createBridgeRuntime } from '../../../src/bridges/runtime/index.js';
 import type {
@@ -83,9 +84,10 @@ describe('in-network link commands', () => {
     const store = await createMappingStore({ kind: 'sqlite', path: join(tempDir(), 'mapping.db') });
     await store.init();
     const { build } = commandAdapter('chat', 'other');
-    expect(() =>
-      createBridgeRuntime({ node, store, adapters: [build], logger: silentLogger as never }),
-    ).toThrow('the builder for chat made an adapter named other');
+    const create = () =>
+      createBridgeRuntime({ node, store, adapters: [build], logger: silentLogger as never });
+    expect(create).toThrow(AdapterRegistrationError);
+    expect(create).toThrow('the builder for chat made an adapter named other');
     await store.close();
   });
 });

@@ -101,6 +101,61 @@ export interface AdapterHealth {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Files
+// ---------------------------------------------------------------------------------------------
+
+/** Bytes being read: from a network, a peer or the node's blob store. */
+export interface MediaStream {
+  /** As the source announced it (Content-Type), when it did. */
+  readonly contentType?: string;
+  /** Bytes, when known in advance. */
+  readonly size?: number;
+  readonly body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A file as an adapter offers it inbound. The router reads it with `open` into a blob of the
+ * node (bounded by `media.maxBytes`) and the message then references the blob; when `open`
+ * rejects or the file is too large, the message still goes, with `url` (when there is one) or
+ * a note in its text, and the reason is logged and counted.
+ */
+export interface InboundAttachment {
+  readonly name: string;
+  readonly mimeType?: string;
+  readonly size?: number;
+  readonly width?: number;
+  readonly height?: number;
+  /** A link a person could follow, used only when the bytes cannot be had; absent when none. */
+  readonly url?: string;
+  /**
+   * Reads the bytes with this network's credentials (Slack bot token, Matrix appservice token
+   * for authenticated media, the fresh signed Discord URL), through `src/bridges/net` so size,
+   * time and address rules hold. Rejects when they cannot be fetched.
+   */
+  open(): Promise<MediaStream>;
+}
+
+/**
+ * A file the router asks an adapter to send. Adapters with `capabilities.attachments` upload it
+ * natively (Discord multipart `files[n]`, Slack files v2, Matrix media upload); when the upload
+ * of one file fails they post `url` in its place and log why — a file never loses the message.
+ * Adapters without that capability never see attachments: the router appends `name: url` lines.
+ */
+export interface OutboundAttachment {
+  /** SHA-256 of the bytes, hex (the blob's address): stable across retries. */
+  readonly hash: string;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly size: number;
+  readonly width?: number;
+  readonly height?: number;
+  /** A signed, expiring link to this gateway's media endpoint that serves the same bytes. */
+  readonly url: string;
+  /** The bytes, from the node's blob store. May be called again on a retry. */
+  open(): Promise<MediaStream>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Inbound: what an adapter reports through `emit`
 // ---------------------------------------------------------------------------------------------
 
@@ -120,12 +175,16 @@ interface InboundBase {
 export interface InboundMessage extends InboundBase {
   readonly kind: 'message';
   readonly externalId: ExternalMessageId;
-  /** In the adapter's `capabilities.markup`; mentions in the network's own form. */
+  /**
+   * In the adapter's `capabilities.markup`; mentions in the network's own form. May be empty
+   * when the message has attachments (a file without a caption); a sticker the network serves
+   * as an image is an attachment, else the text `[sticker: name]`.
+   */
   readonly text: string;
   readonly isEmote?: boolean;
   readonly replyTo?: ExternalMessageId;
   readonly threadRoot?: ExternalMessageId;
-  readonly attachments?: readonly Attachment[];
+  readonly attachments?: readonly InboundAttachment[];
   /**
    * Loop prevention: true when the adapter knows this message is its own (a webhook or ghost
    * it controls, its own nick). The router drops such events.
@@ -244,14 +303,17 @@ interface OutboundBase {
 
 export interface SendAction extends OutboundBase {
   readonly kind: 'send';
-  /** Already converted to `capabilities.markup`, mentions included; may exceed the limit. */
+  /**
+   * Already converted to `capabilities.markup`, mentions included; may exceed the limit. Empty
+   * when the message is only files.
+   */
   readonly text: string;
   /** The same text as a rich model (e.g. Matrix renders both body and formatted_body). */
   readonly rich: RichText;
   readonly isEmote?: boolean;
   readonly replyTo?: ExternalMessageId;
   readonly threadRoot?: ExternalMessageId;
-  readonly attachments?: readonly Attachment[];
+  readonly attachments?: readonly OutboundAttachment[];
 }
 
 export interface EditAction extends OutboundBase {

@@ -43,12 +43,69 @@ export interface Hlc {
   readonly counter: number;
 }
 
+/** SHA-256 of a blob's bytes, 64 lowercase hex digits: the blob's address (the API's `hash`). */
+export type BlobHash = Brand<string, 'BlobHash'>;
+
+/**
+ * A file of a message. Since 0.4 the bytes are a blob of the node (`hash`), stored beside the
+ * log like message text and deleted with it; `url` is a plain link (messages from before 0.4, or
+ * a file that could not be fetched and is kept as a link). At least one of the two is present.
+ */
 export interface Attachment {
-  readonly url: string;
+  readonly hash?: BlobHash;
+  readonly url?: string;
   readonly name: string;
   readonly mimeType?: string;
+  /** Bytes. */
   readonly size?: number;
+  /** Pixels, for images and video where known. */
+  readonly width?: number;
+  readonly height?: number;
 }
+
+/** A blob as the blob store holds it. */
+export interface BlobInfo {
+  readonly hash: BlobHash;
+  readonly size: number;
+}
+
+/**
+ * Files of messages (DESIGN §3, "content apart from the chain"): content-addressed bytes in the
+ * data directory (mode 0600), streamed in and out, deleted once no live message references them.
+ */
+export interface BlobStore {
+  /**
+   * Streams `source` into the store, hashing as it goes. Refuses (BlobTooLargeError) past
+   * `maxBytes`, and (BlobHashMismatchError) when `expectedHash` is given and differs; nothing
+   * partial is left behind. Storing bytes already held is a no-op returning the same info.
+   */
+  put(
+    source: AsyncIterable<Uint8Array> | Uint8Array,
+    options?: { maxBytes?: number; expectedHash?: BlobHash },
+  ): Promise<BlobInfo>;
+  /** True when the bytes are on this node's disk. */
+  has(hash: BlobHash): boolean;
+  /** The local bytes, streamed; undefined when this node does not hold them. */
+  open(hash: BlobHash): { readonly size: number; stream(): AsyncIterable<Uint8Array> } | undefined;
+  /**
+   * The bytes from this node, or else fetched from peers through the registered remote source
+   * (verified by hash, then stored); undefined when nobody had them before `signal` aborted.
+   */
+  fetch(
+    hash: BlobHash,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ readonly size: number; stream(): AsyncIterable<Uint8Array> } | undefined>;
+  /** Channels with a live (not deleted) message referencing `hash`: who may read it. */
+  channelsReferencing(hash: BlobHash): ChannelId[];
+  /** The P2P layer registers how to ask peers for a blob (bytes are verified by the store). */
+  setRemoteSource(source: BlobRemoteSource | undefined): void;
+}
+
+/** Asks peers for a blob's bytes; resolves undefined when none had them. */
+export type BlobRemoteSource = (
+  hash: BlobHash,
+  signal: AbortSignal,
+) => Promise<AsyncIterable<Uint8Array> | undefined>;
 
 // ---------------------------------------------------------------------------------------------
 // Resources. Each `data` shape is encoded canonically; `undefined` fields are omitted.
@@ -116,6 +173,8 @@ export interface MessageData {
   readonly replyTo?: MessageId;
   readonly threadRoot?: MessageId;
   readonly attachments?: readonly Attachment[];
+  /** People the text mentions, by id (never by display name); optional, absent when none. */
+  readonly mentions?: readonly UserId[];
   readonly origin?: Origin;
   /** Makes every message a distinct resource (ids are content addresses). */
   readonly nonce: string;
@@ -276,11 +335,13 @@ export type Intent =
   | {
       kind: 'sendMessage';
       channel: ChannelId;
+      /** May be empty when the message has attachments. */
       text: string;
       replyTo?: MessageId;
       threadRoot?: MessageId;
       expiresInSeconds?: number;
       attachments?: Attachment[];
+      mentions?: UserId[];
       origin?: Origin;
     }
   | { kind: 'editMessage'; message: MessageId; text: string }
@@ -335,6 +396,7 @@ export interface MessageView {
   readonly deleted: boolean;
   readonly reactions: Readonly<Record<string, readonly UserId[]>>;
   readonly attachments?: readonly Attachment[];
+  readonly mentions?: readonly UserId[];
   readonly origin?: Origin;
   /** The log entry that created it (for bridges: idempotency and loop checks). */
   readonly entry: EntryId;
@@ -439,6 +501,8 @@ export type Unsubscribe = () => void;
 export interface MultichatNode {
   /** The node's own address (the gateway key). */
   readonly address: Address;
+  /** Files of messages: content-addressed, deleted with the last message that references them. */
+  readonly blobs: BlobStore;
 
   start(): Promise<void>;
   /** Finishes in-flight writes, stops timers and closes the store. */

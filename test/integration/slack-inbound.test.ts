@@ -124,22 +124,6 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     expect(messages[3]).toMatchObject({ text: 'waves', isEmote: true });
   });
 
-  it('file_share → message with the files as attachments', async () => {
-    const from = h.events.length;
-    const file = {
-      id: 'F1',
-      name: 'cat.png',
-      mimetype: 'image/png',
-      size: 1234,
-      url_private: 'https://files.slack.com/files-pri/T1-F1/cat.png',
-    };
-    h.fake.say(general, bob, 'look', { files: [file] });
-    const [message] = await next(from, 'message');
-    expect(message?.attachments).toEqual([
-      { url: file.url_private, name: 'cat.png', mimeType: 'image/png', size: 1234 },
-    ]);
-  });
-
   it('message_changed → edit (unfurls ignored); message_deleted → delete', async () => {
     const from = h.events.length;
     const m = h.fake.say(general, bob, 'see https://example.org');

@@ -1,7 +1,7 @@
 /**
  * Contract: every outbound action → the Web API calls Slack documents, against the fake, with
  * the adapter running each receiver: posts under the bridged person's name and avatar, threads,
- * splitting, edits, deletes, reactions by name, files through the upload flow, joins on
+ * splitting, edits, deletes, reactions by name, joins on
  * `not_in_channel`, permanent refusals, and 429s handed back with `Retry-After`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,59 +138,6 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack outbound (%s receiver)', 
     expect((bad as DeliveryError).permanent).toBe(true);
   });
 
-  it('attachments go through getUploadURLExternal → upload_url → completeUploadExternal', async () => {
-    const bytes = Buffer.from('PNG-bytes-here');
-    const url = h.fake.publish('cat.png', bytes, 'image/png');
-    const root = await h.adapter.send(sendAction({ channel: general.id }, 'root'));
-    const sent = await h.adapter.send(
-      sendAction({ channel: general.id }, 'a cat', {
-        threadRoot: root.externalIds[0],
-        attachments: [{ url, name: 'cat.png', mimeType: 'image/png', size: bytes.length }],
-      }),
-    );
-    const slot = h.fake.callsOf('files.getUploadURLExternal').at(-1);
-    expect(slot?.args).toMatchObject({ filename: 'cat.png', length: String(bytes.length) });
-    const done = h.fake.callsOf('files.completeUploadExternal').at(-1);
-    expect(done?.args).toMatchObject({ channel_id: general.id, thread_ts: root.externalIds[0] });
-    const file = [...h.fake.state.files.values()].at(-1);
-    expect(file?.bytes?.equals(bytes)).toBe(true);
-    expect(file).toMatchObject({
-      channel: general.id,
-      title: 'cat.png',
-      thread_ts: root.externalIds[0],
-    });
-    // The text's ts, then the file: deleting the message deletes both.
-    expect(sent.externalIds).toEqual([expect.stringMatching(/^\d+\.\d+$/), `file:${file?.id}`]);
-    await h.adapter.delete({
-      kind: 'delete',
-      ...base({ channel: general.id }),
-      externalIds: sent.externalIds,
-    });
-    expect(h.fake.callsOf('files.delete').at(-1)?.args).toMatchObject({ file: file?.id });
-    expect(h.fake.state.files.has(file?.id ?? '')).toBe(false);
-    expect(h.fake.state.message(general.id, sent.externalIds[0] as string)).toBeUndefined();
-  });
-
-  it('an attachment over maxAttachmentBytes or unreachable is carried as a link instead', async () => {
-    const uploads = h.fake.callsOf('files.getUploadURLExternal').length;
-    const big = h.fake.publish('big.bin', Buffer.alloc(2_048));
-    const missing = `${h.fake.url}/public/missing.bin`;
-    const result = await h.adapter.send(
-      sendAction({ channel: general.id }, 'files', {
-        attachments: [
-          { url: big, name: 'big.bin' },
-          { url: missing, name: 'missing.bin' },
-        ],
-      }),
-    );
-    // The links join the text of the message (no extra message, so edits keep one part).
-    expect(result.externalIds).toHaveLength(1);
-    expect(h.fake.state.message(general.id, result.externalIds[0] as string)?.text).toBe(
-      `files\n<${big}>\n<${missing}>`,
-    );
-    expect(h.fake.callsOf('files.getUploadURLExternal')).toHaveLength(uploads);
-  });
-
   it('not_in_channel → conversations.join, then the post goes through', async () => {
     const outside = h.fake.addChannel('outside', { botMember: false });
     const result = await h.adapter.send(sendAction({ channel: outside.id }, 'hello outside'));
@@ -258,25 +205,6 @@ describe('slack outbound limits and scopes', () => {
     expect(last?.status).toBe(429);
     // Refused means not posted: only two messages exist.
     expect(h.fake.state.history(general.id).map((m) => m.text)).toEqual(['one', 'two']);
-  });
-
-  it('by default an attachment on a loopback or private address is not fetched (sent as a link)', async () => {
-    const guarded = await startSlackHarness('socket', {
-      config: { allowPrivateAttachmentUrls: false },
-    });
-    try {
-      const channel = guarded.fake.addChannel('general');
-      const url = guarded.fake.publish('secret.txt', Buffer.from('internal'));
-      const result = await guarded.adapter.send(
-        sendAction({ channel: channel.id }, 'see', { attachments: [{ url, name: 'secret.txt' }] }),
-      );
-      expect(guarded.fake.callsOf('files.getUploadURLExternal')).toHaveLength(0);
-      expect(
-        result.externalIds.map((ts) => guarded.fake.state.message(channel.id, ts)?.text),
-      ).toEqual([`see\n<${url}>`]);
-    } finally {
-      await guarded.stop();
-    }
   });
 
   it('without chat:write.customize a custom name is refused permanently (missing_scope)', async () => {

@@ -3,20 +3,12 @@
  * every hop is checked by `checkUrl` and the socket is pinned to the checked addresses through a
  * custom `lookup`, redirects are followed by hand (each target checked again), credentials are
  * dropped when a redirect leaves the first origin, and size and time are bounded while the body
- * streams — a missing or false Content-Length changes nothing.
+ * streams — a missing or false Content-Length changes nothing. `open` hands out the body as a
+ * stream under those limits; `fetch` is `open` read to the end.
  */
-import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
-import {
-  FetchNetworkError,
-  FetchTimeoutError,
-  HttpStatusError,
-  RedirectError,
-  TooLargeError,
-  UrlFetchError,
-} from './errors.js';
+import { HttpStatusError, RedirectError, TooLargeError } from './errors.js';
 import { AddressPolicy, type FetchPolicy, type FetchPolicyOptions } from './policy.js';
+import { announcedSize, asFetchError, limitedBody, send, type Deadline } from './request.js';
 import {
   checkUrl,
   parseHttpUrl,
@@ -30,6 +22,12 @@ export interface FetchOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** A smaller size limit for this fetch than the policy's. */
   readonly maxBytes?: number;
+  /**
+   * An origin the operator configured (the Matrix homeserver, an API base in tests): hops on it
+   * may go to private or loopback addresses. Any other origin, including a redirect target
+   * off this one, is checked as usual. Never pass an origin taken from a message.
+   */
+  readonly trustedOrigin?: string;
 }
 
 export interface FetchedFile {
@@ -39,8 +37,24 @@ export interface FetchedFile {
   readonly data: Uint8Array;
 }
 
+export interface OpenedFile {
+  /** The URL the body comes from (after redirects). */
+  readonly url: string;
+  readonly contentType: string;
+  /** The announced Content-Length, when there was one (the limit holds regardless). */
+  readonly size?: number;
+  /**
+   * Read it once. It throws TooLargeError past the limit and FetchTimeoutError past the
+   * deadline (which covers the body); stopping early closes the socket. A body never read is
+   * closed by the deadline.
+   */
+  readonly body: AsyncIterable<Uint8Array>;
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
+/** Used only for hops on an operator-configured origin. */
+const TRUSTED = new AddressPolicy({ allowPrivateAddresses: true });
 
 export class UrlFetcher {
   private readonly addresses: AddressPolicy;
@@ -63,96 +77,72 @@ export class UrlFetcher {
   }
 
   /**
-   * GETs `url`, following redirects. Blocks until the whole body is read or a limit is hit.
+   * GETs `url`, following redirects, and resolves once a 2xx answer's headers are in.
    * @throws UrlFetchError: BadUrlError, BlockedAddressError, ResolveError, RedirectError,
-   * HttpStatusError, TooLargeError, FetchTimeoutError, FetchNetworkError.
+   * HttpStatusError, TooLargeError (announced), FetchTimeoutError, FetchNetworkError.
    */
-  async fetch(url: string, options: FetchOptions = {}): Promise<FetchedFile> {
+  async open(url: string, options: FetchOptions = {}): Promise<OpenedFile> {
     const { timeoutMs, maxRedirects } = this.policy;
     const maxBytes = Math.min(options.maxBytes ?? Infinity, this.policy.maxBytes);
-    const deadline = AbortSignal.timeout(timeoutMs);
+    const deadline: Deadline = { signal: AbortSignal.timeout(timeoutMs), timeoutMs };
     const first = parseHttpUrl(url);
+    const trusted =
+      options.trustedOrigin === undefined ? undefined : parseHttpUrl(options.trustedOrigin).origin;
     let headers: Record<string, string> = { ...lower(options.headers) };
     let current = first;
     try {
       for (let hop = 0; ; hop++) {
         if (current.origin !== first.origin) headers = withoutCredentials(headers);
+        const policy = current.origin === trusted ? TRUSTED : this.addresses;
         // A resolver that hangs must not outlast the deadline either.
-        const target = await untilAborted(
-          checkUrl(current, this.addresses, this.resolve),
-          deadline,
-        );
-        const res = await send(target, headers, deadline);
-        const location = res.headers.location;
-        if (REDIRECTS.has(res.statusCode ?? 0)) {
+        const target = await untilAborted(checkUrl(current, policy, this.resolve), deadline.signal);
+        const res = await send(target, headers, deadline.signal);
+        const status = res.statusCode ?? 0;
+        if (REDIRECTS.has(status)) {
           res.destroy();
+          const location = res.headers.location;
           if (hop >= maxRedirects) throw new RedirectError(url, `more than ${maxRedirects}`);
-          if (!location) throw new RedirectError(url, `HTTP ${res.statusCode} without Location`);
+          if (!location) throw new RedirectError(url, `HTTP ${status} without Location`);
           current = nextUrl(url, location, current);
           continue;
         }
-        return { url: current.href, ...(await readBody(current.href, res, maxBytes)) };
+        const href = current.href;
+        if (status < 200 || status > 299) {
+          res.destroy();
+          throw new HttpStatusError(href, status);
+        }
+        const size = announcedSize(res);
+        if (size !== undefined && size > maxBytes) {
+          res.destroy();
+          throw new TooLargeError(href, maxBytes);
+        }
+        return {
+          url: href,
+          contentType: res.headers['content-type'] ?? 'application/octet-stream',
+          ...(size === undefined ? {} : { size }),
+          body: limitedBody(href, res, maxBytes, deadline),
+        };
       }
     } catch (error) {
-      if (error instanceof UrlFetchError) throw error;
-      if (deadline.aborted) throw new FetchTimeoutError(url, timeoutMs);
-      throw new FetchNetworkError(url, error);
+      throw asFetchError(url, error, deadline);
     }
+  }
+
+  /**
+   * GETs `url` as `open` does and reads the whole body.
+   * @throws UrlFetchError, as `open` and its body do.
+   */
+  async fetch(url: string, options: FetchOptions = {}): Promise<FetchedFile> {
+    const file = await this.open(url, options);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of file.body) chunks.push(chunk);
+    return { url: file.url, contentType: file.contentType, data: concat(chunks) };
   }
 }
 
-function send(target: CheckedUrl, headers: OutgoingHttpHeaders, signal: AbortSignal) {
-  // The socket may only go to the addresses `checkUrl` passed (no second DNS answer).
-  const pinned: LookupFunction = (_host, opts, callback) => {
-    const [one] = target.addresses;
-    if (opts.all) callback(null, [...target.addresses]);
-    else callback(null, one?.address ?? '', one?.family ?? 4);
-  };
-  const { url } = target;
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<IncomingMessage>((resolve, reject) => {
-    const req = request(
-      {
-        protocol: url.protocol,
-        hostname: target.host,
-        port: url.port === '' ? undefined : Number(url.port),
-        path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        headers: { 'user-agent': 'multichat-gateway', 'accept-encoding': 'identity', ...headers },
-        lookup: pinned,
-        agent: false,
-        signal,
-      },
-      resolve,
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function readBody(url: string, res: IncomingMessage, maxBytes: number) {
-  const status = res.statusCode ?? 0;
-  if (status < 200 || status > 299) {
-    res.destroy();
-    throw new HttpStatusError(url, status);
-  }
-  const announced = Number(res.headers['content-length'] ?? 0);
-  if (announced > maxBytes) {
-    res.destroy();
-    throw new TooLargeError(url, maxBytes);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) {
-      res.destroy();
-      throw new TooLargeError(url, maxBytes);
-    }
-    chunks.push(chunk);
-  }
-  const contentType = res.headers['content-type'] ?? 'application/octet-stream';
-  return { contentType, data: new Uint8Array(Buffer.concat(chunks)) };
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  // A plain Uint8Array, not a Buffer view of a shared pool.
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 function nextUrl(original: string, location: string, current: URL): URL {

@@ -3,7 +3,7 @@
  * avatars and attachments today, media and imports next). See `fetch.ts` for what it guarantees
  * and docs/matrix.md ("What the bridge fetches") for the operator's view.
  */
-export { UrlFetcher, type FetchOptions, type FetchedFile } from './fetch.js';
+export { UrlFetcher, type FetchOptions, type FetchedFile, type OpenedFile } from './fetch.js';
 export {
   AddressPolicy,
   DEFAULT_FETCH_POLICY,

@@ -67,6 +67,11 @@ export interface Attachment {
 export interface BlobInfo {
   readonly hash: BlobHash;
   readonly size: number;
+  /** As the uploader declared it (HTTP Content-Type, a network's file type), when it did. */
+  readonly mimeType?: string;
+  /** Pixels, read from the header of a PNG, JPEG, GIF or WebP image when the bytes were put. */
+  readonly width?: number;
+  readonly height?: number;
 }
 
 /**
@@ -81,10 +86,21 @@ export interface BlobStore {
    */
   put(
     source: AsyncIterable<Uint8Array> | Uint8Array,
-    options?: { maxBytes?: number; expectedHash?: BlobHash },
+    options?: {
+      maxBytes?: number;
+      expectedHash?: BlobHash;
+      /** Recorded with the blob (the first one declared is kept). */
+      mimeType?: string;
+      /** A local user who uploaded it: may read it before any message references it. */
+      uploader?: UserId;
+    },
   ): Promise<BlobInfo>;
   /** True when the bytes are on this node's disk. */
   has(hash: BlobHash): boolean;
+  /** What the store recorded about a blob it holds; undefined when it does not hold it. */
+  describe(hash: BlobHash): BlobInfo | undefined;
+  /** True when `user` put these bytes here (the API lets an uploader read its own upload). */
+  uploadedBy(hash: BlobHash, user: UserId): boolean;
   /** The local bytes, streamed; undefined when this node does not hold them. */
   open(hash: BlobHash): { readonly size: number; stream(): AsyncIterable<Uint8Array> } | undefined;
   /**

@@ -257,6 +257,38 @@ export interface OutboxRepo {
 }
 
 // ---------------------------------------------------------------------------------------------
+// One read for one inbound event
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What the router reads for one inbound event, answered in one round trip (one statement):
+ * the link of the event's target, the message mappings of the external ids it names (its own,
+ * for the loop guard; a reply's or thread root's), the identities of the people it names (the
+ * sender, mentioned people) and whether our outbox issued the echo key it carries.
+ */
+export interface InboundLookupQuery {
+  readonly network: NetworkName;
+  /** The event's target; absent for network-wide events (profile, presence). */
+  readonly targetKey?: TargetKey;
+  /** External message ids at `(network, targetKey)`; ignored without `targetKey`. */
+  readonly externalIds?: readonly ExternalMessageId[];
+  /** External user ids of people on `network`. */
+  readonly people?: readonly string[];
+  /** An outbox idempotency key to look for. */
+  readonly idempotencyKey?: string;
+}
+
+export interface InboundLookup {
+  readonly link: Link | undefined;
+  /** The mappings found, by external id (ids without a mapping are absent). */
+  readonly messages: ReadonlyMap<ExternalMessageId, MessageMapping>;
+  /** The identities found, by external user id. */
+  readonly identities: ReadonlyMap<string, Identity>;
+  /** True when an outbox delivery has the queried `idempotencyKey`. */
+  readonly keyIssued: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Cursors and the store itself
 // ---------------------------------------------------------------------------------------------
 
@@ -278,6 +310,8 @@ export interface MappingStore {
   readonly messages: MessageRepo;
   readonly outbox: OutboxRepo;
   readonly cursors: CursorRepo;
+  /** Everything one inbound event needs from the store, in one round trip (see the query). */
+  lookupInbound(query: InboundLookupQuery): Promise<InboundLookup>;
   /** Opens the database and runs migrations. Throws SchemaTooNewError if the database is ahead. */
   init(): Promise<void>;
   /** Waits for running statements, then closes. Idempotent. */

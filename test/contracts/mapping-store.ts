@@ -105,6 +105,9 @@ export function describeMappingStoreContract(
         await s.close();
         await s.close();
         await expect(s.links.list()).rejects.toBeInstanceOf(StoreClosedError);
+        await expect(s.lookupInbound({ network: net('irc') })).rejects.toBeInstanceOf(
+          StoreClosedError,
+        );
       });
     });
 
@@ -220,6 +223,74 @@ export function describeMappingStoreContract(
           MessageMappingConflictError,
         );
         expect((await s.messages.getByExternal(net('irc'), IRC, ext('x')))?.messageId).toBe('m1');
+      });
+    });
+
+    describe('lookupInbound', () => {
+      it('reads link, mappings, identities and an issued key in one call, each as stored', async () => {
+        const s = await store();
+        const l = await link(s, 'c1', net('irc'), LIBERA);
+        await link(s, 'c2', net('matrix'), { room: '!abc:hs' });
+        await s.messages.put(mapping(net('irc'), IRC, 'i1', 'm1', 'inbound'));
+        await s.messages.put(mapping(net('irc'), IRC, 'i2', 'm2'));
+        await s.messages.put(mapping(net('matrix'), MX, 'i3', 'm3'));
+        const ada = await s.identities.upsert({
+          network: net('irc'),
+          externalId: 'ada',
+          userId: user('u1'),
+          displayName: 'Ada',
+          avatar: null,
+        });
+        await s.identities.upsert({ network: net('irc'), externalId: 'bob', userId: user('u2') });
+        await s.identities.upsert({ network: net('matrix'), externalId: 'cy', userId: user('u3') });
+        await s.outbox.enqueue([delivery('txn-1', net('irc'), IRC)]);
+
+        const found = await s.lookupInbound({
+          network: net('irc'),
+          targetKey: IRC,
+          externalIds: [ext('i1'), ext('i2'), ext('i3'), ext('nope'), ext('i1')],
+          people: ['ada', 'bob', 'cy', 'nobody'],
+          idempotencyKey: 'txn-1',
+        });
+        expect(found.link).toEqual(l);
+        expect([...found.messages.keys()].sort()).toEqual(['i1', 'i2']);
+        expect(found.messages.get(ext('i1'))).toEqual(
+          await s.messages.getByExternal(net('irc'), IRC, ext('i1')),
+        );
+        expect(found.messages.get(ext('i2'))?.direction).toBe('outbound');
+        expect([...found.identities.keys()].sort()).toEqual(['ada', 'bob']);
+        expect(found.identities.get('ada')).toEqual(ada);
+        expect(found.identities.get('bob')).toMatchObject({ displayName: null, avatar: null });
+        expect(found.keyIssued).toBe(true);
+      });
+
+      it('answers empty parts for unknown targets, ids, people and keys, and for no target', async () => {
+        const s = await store();
+        await link(s, 'c1', net('irc'), LIBERA);
+        await s.messages.put(mapping(net('irc'), IRC, 'i1', 'm1'));
+        await s.identities.upsert({ network: net('irc'), externalId: 'ada', userId: user('u1') });
+        const other = await s.lookupInbound({
+          network: net('matrix'),
+          targetKey: IRC,
+          externalIds: [ext('i1')],
+          people: ['ada'],
+          idempotencyKey: 'never',
+        });
+        expect(other.link).toBeUndefined();
+        expect(other.messages.size).toBe(0);
+        expect(other.identities.size).toBe(0);
+        expect(other.keyIssued).toBe(false);
+        // Without a target (profile, presence): only people; external ids need a target.
+        const people = await s.lookupInbound({
+          network: net('irc'),
+          externalIds: [ext('i1')],
+          people: ['ada'],
+        });
+        expect(people.link).toBeUndefined();
+        expect(people.messages.size).toBe(0);
+        expect(people.identities.get('ada')?.userId).toBe('u1');
+        const nothing = await s.lookupInbound({ network: net('irc') });
+        expect(nothing).toMatchObject({ link: undefined, keyIssued: false });
       });
     });
 

@@ -1,9 +1,10 @@
 import { StoreClosedError } from '../errors.js';
-import type { MappingStore } from '../types.js';
+import type { InboundLookup, InboundLookupQuery, MappingStore } from '../types.js';
 import type { Migration, SqlDatabase, SqlOpener } from './db.js';
 import { SqlCursorRepo } from './cursors.js';
 import { SqlIdentityRepo } from './identities.js';
 import { SqlLinkRepo } from './links.js';
+import { lookupInbound } from './lookup.js';
 import { SqlMessageRepo } from './messages.js';
 import { ensureSchema } from './migrate.js';
 import { SqlOutboxRepo } from './outbox.js';
@@ -36,6 +37,11 @@ export class SqlMappingStore implements MappingStore {
     this.messages = new SqlMessageRepo(db, now);
     this.outbox = new SqlOutboxRepo(db, now);
     this.cursors = new SqlCursorRepo(db, now);
+  }
+
+  lookupInbound(query: InboundLookupQuery): Promise<InboundLookup> {
+    if (!this.database) return Promise.reject(new StoreClosedError());
+    return lookupInbound(this.database, query);
   }
 
   /** Opens and migrates once; concurrent callers share the same attempt. */

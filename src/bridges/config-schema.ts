@@ -4,7 +4,13 @@
  * Importing this file loads zod and the fetch policy only, never a network SDK.
  */
 import { z } from 'zod';
-import { FetchPolicyError, readFetchPolicy, type FetchPolicyOptions } from './net/index.js';
+import {
+  AddressPolicy,
+  DEFAULT_FETCH_POLICY,
+  FetchPolicyError,
+  type FetchPolicy,
+  type FetchPolicyOptions,
+} from './net/index.js';
 
 /** A TCP port; 0 asks the OS for a free one. */
 export const portSchema = z.number().int().min(0).max(65535);
@@ -22,24 +28,66 @@ export function listenSchema(defaultPort: number) {
 /** An http(s) base URL. */
 export const httpUrlSchema = z.url({ protocol: /^https?$/ });
 
-/**
- * `media`: the gateway's top-level `media:` section, which the bridge runtime puts into every
- * adapter's section (it is not written there in YAML). Absent means the fetch module's defaults.
- */
-export const mediaOptionSchema = z
-  .unknown()
-  .optional()
-  .transform((raw, ctx): FetchPolicyOptions => {
+/** A list of non-public destinations allowed anyway; a bad entry is named with its reason. */
+const allowSchema = z.array(z.string().min(1)).superRefine((allow, ctx) => {
+  allow.forEach((entry, i) => {
     try {
-      return readFetchPolicy(raw);
+      new AddressPolicy({ allow: [entry] });
     } catch (error) {
       if (!(error instanceof FetchPolicyError)) throw error;
-      // The error says `media.<key>: <reason>`; the issue carries the key as its path instead.
-      const message = error.message.slice(error.setting.length + 2);
-      ctx.addIssue({ code: 'custom', path: error.setting.split('.').slice(1), message });
-      return z.NEVER;
+      ctx.addIssue({ code: 'custom', path: [i], message: error.message });
     }
   });
+});
+
+/**
+ * `media`, described once: how the gateway fetches files for others (through `src/bridges/net`)
+ * and the base of its own media links. Nothing has a default here, so an adapter sees only what
+ * was set; the top-level section fills the defaults (`mediaSectionSchema`).
+ */
+export const mediaSchema = z
+  .object({
+    /** Largest file fetched or stored (bytes); a longer download is stopped. */
+    maxBytes: z.number().int().positive().optional(),
+    /** The whole fetch, redirects and body included (ms). */
+    timeoutMs: z.number().int().positive().optional(),
+    /** Redirects followed at most. */
+    maxRedirects: z.number().int().nonnegative().optional(),
+    /** Fetch from any address, private ones included — only on a closed network. */
+    allowPrivateAddresses: z.boolean().optional(),
+    /** Non-public destinations allowed anyway: addresses, CIDR ranges, exact host names. */
+    allow: allowSchema.optional(),
+    /**
+     * The http(s) base of the gateway's signed media links, as other networks reach it;
+     * unset means the HTTP listen address.
+     */
+    publicUrl: httpUrlSchema.optional(),
+  })
+  .strict();
+
+export type MediaOptions = FetchPolicyOptions & { readonly publicUrl?: string };
+
+/**
+ * The top-level `media:` section: `mediaSchema` with the fetch module's defaults filled in
+ * (`publicUrl` stays unset unless written).
+ */
+export const mediaSectionSchema = mediaSchema
+  .default({})
+  .transform((media): MediaSection => ({ ...DEFAULT_FETCH_POLICY, ...withoutUndefined(media) }));
+
+export type MediaSection = FetchPolicy & { readonly publicUrl?: string };
+
+/**
+ * An adapter's `media` key: the top-level section as the bridge runtime puts it into every
+ * adapter's section (it is not written there in YAML). Absent means the fetch module's defaults.
+ */
+export const mediaOptionSchema = mediaSchema
+  .optional()
+  .transform((media): MediaOptions => withoutUndefined(media ?? {}));
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
 
 /** The first issue of a failed parse as `<key path>: <message>` parts; values are never echoed. */
 export function firstIssue(error: z.ZodError): { key: string; message: string } {

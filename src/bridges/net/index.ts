@@ -7,7 +7,6 @@ export { UrlFetcher, type FetchOptions, type FetchedFile, type OpenedFile } from
 export {
   AddressPolicy,
   DEFAULT_FETCH_POLICY,
-  readFetchPolicy,
   type FetchPolicy,
   type FetchPolicyOptions,
 } from './policy.js';

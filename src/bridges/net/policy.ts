@@ -95,36 +95,3 @@ function normalHost(host: string): string {
 function stripUndefined(options: FetchPolicyOptions): FetchPolicyOptions {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
-
-/**
- * Reads a `media:`-shaped section (validated by the gateway's schema first; checked here by
- * shape, since a bridge must not import the gateway). Absent or `undefined` means the defaults.
- * @throws FetchPolicyError naming the key that has the wrong type, or a bad allow entry.
- */
-export function readFetchPolicy(raw: unknown): FetchPolicyOptions {
-  if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object') throw new FetchPolicyError('media', 'expected a mapping');
-  const r = raw as Record<string, unknown>;
-  const num = (key: string): number | undefined => {
-    const v = r[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
-      throw new FetchPolicyError(`media.${key}`, 'expected a positive whole number');
-    return v;
-  };
-  const allowPrivate = r['allowPrivateAddresses'];
-  if (allowPrivate !== undefined && typeof allowPrivate !== 'boolean')
-    throw new FetchPolicyError('media.allowPrivateAddresses', 'expected true or false');
-  const allow = r['allow'];
-  if (allow !== undefined && (!Array.isArray(allow) || allow.some((a) => typeof a !== 'string')))
-    throw new FetchPolicyError('media.allow', 'expected a list of addresses, CIDRs or host names');
-  const options = stripUndefined({
-    maxBytes: num('maxBytes'),
-    timeoutMs: num('timeoutMs'),
-    maxRedirects: r['maxRedirects'] === 0 ? 0 : num('maxRedirects'),
-    allowPrivateAddresses: allowPrivate as boolean | undefined,
-    allow: allow as string[] | undefined,
-  });
-  new AddressPolicy(options); // refuses a bad allow entry now, not at the first fetch
-  return options;
-}

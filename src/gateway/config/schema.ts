@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { bridgesSchema } from './bridges/index.js';
-import { portSchema } from '../../bridges/config-schema.js';
+import { mediaSectionSchema, portSchema } from '../../bridges/config-schema.js';
 import { linkSchema } from './links.js';
-import { mediaSectionSchema } from './media.js';
 
 /** `node`: the Multichat node and its P2P host. */
 export const nodeSectionSchema = z
@@ -95,7 +94,7 @@ export const configSchema = z
     store: storeSectionSchema.default(() => storeSectionSchema.parse({})),
     log: logSectionSchema.default(() => logSectionSchema.parse({})),
     bridges: bridgesSchema.default({}),
-    media: mediaSectionSchema.default(() => mediaSectionSchema.parse({})),
+    media: mediaSectionSchema,
     links: z.array(linkSchema).default([]),
   })
   .strict()

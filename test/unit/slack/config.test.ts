@@ -41,7 +41,7 @@ describe('slack config', () => {
   it('names a bad media key and never echoes a token', () => {
     expect(() =>
       readConfig({ botToken: 'x', appToken: 'y', media: { allow: ['nope/99'] } }),
-    ).toThrow(/bridges\.slack\.media: expected an IP/);
+    ).toThrow(/bridges\.slack\.media\.allow\.0: allow entry "nope\/99": expected an IP/);
     const secret = 'xapp-SECRET-value-1234';
     const bad = () => readConfig({ botToken: 'x', appToken: secret, mode: 'http' });
     expect(bad).toThrow(/signingSecret/);

@@ -6,7 +6,7 @@
  */
 import { AppServiceRegistration, Bridge, Logger, type AppService } from 'matrix-appservice-bridge';
 import { DeliveryError } from '../errors.js';
-import { UrlFetcher } from '../net/index.js';
+import { DEFAULT_FETCH_POLICY, UrlFetcher } from '../net/index.js';
 import type {
   AdapterCapabilities,
   AdapterComponents,
@@ -36,7 +36,9 @@ import { isOutage, toDeliveryError } from './failures.js';
 import { Ghosts } from './ghosts.js';
 import { HealthMonitor } from './health.js';
 import { AppserviceHost } from './host.js';
+import { AvatarSync } from './avatars.js';
 import { MediaUploader } from './media.js';
+import { HomeserverMedia } from './media-download.js';
 import { Outbound } from './outbound.js';
 import type { RoleChangeEvent } from './power-levels.js';
 import { verifyRegistration, type Registration } from './registration.js';
@@ -98,6 +100,11 @@ export class MatrixAdapter
     return this.session?.host.port();
   }
 
+  /** How many inbound files were not carried (encrypted, no usable URI) since the start. */
+  get filesNotCarried(): number {
+    return this.session?.filesNotCarried ?? 0;
+  }
+
   /** How many transactions were refused for a wrong `hs_token`. */
   get refusedTransactions(): number {
     return this.session?.host.refused ?? 0;
@@ -123,10 +130,15 @@ export class MatrixAdapter
     }
     const api = new MatrixApi(this.config.homeserverUrl, registration.as_token);
     const host = new AppserviceHost(registration.hs_token);
+    const { homeserverUrl, media: limits } = this.config;
     const session = new MatrixSession({
       adapter: this,
       api,
       host,
+      media: new HomeserverMedia(homeserverUrl, registration.as_token, {
+        maxBytes: limits.maxBytes ?? DEFAULT_FETCH_POLICY.maxBytes,
+        timeoutMs: limits.timeoutMs ?? DEFAULT_FETCH_POLICY.timeoutMs,
+      }),
       emit: (event) => void this.components.emit(event),
       role: (event) => this.roleListeners.forEach((l) => l(event)),
       links: () => this.components.links,
@@ -160,11 +172,22 @@ export class MatrixAdapter
       this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });
       throw error;
     }
-    const media = new MediaUploader(api, new UrlFetcher(this.config.media));
-    const { logger } = this.components;
-    const ghosts = new Ghosts(bridge, this.config, media, (userId, error) =>
-      logger.warn({ userId, err: error.message }, 'matrix: avatar not fetched'),
+    const media = new MediaUploader(
+      homeserverUrl,
+      registration.as_token,
+      new UrlFetcher(this.config.media),
     );
+    const { logger } = this.components;
+    const avatars = new AvatarSync({
+      upload: (url, userId) => media.avatar(url, userId),
+      set: (userId, mxc) => bridge.getIntent(userId).setAvatarUrl(mxc),
+      failed: (userId, url, error, retryInMs) =>
+        logger.warn(
+          { userId, url, err: error.message, ...(retryInMs !== undefined && { retryInMs }) },
+          'matrix: avatar not fetched',
+        ),
+    });
+    const ghosts = new Ghosts(bridge, this.config, avatars);
     const rooms = new Rooms(api, ghosts, this.config, this.botUserId);
     session.attach(
       bridge,
@@ -175,8 +198,11 @@ export class MatrixAdapter
         ghosts,
         media,
         botUserId: this.botUserId,
-        onFileAsLink: (url, error) =>
-          logger.warn({ url, err: error.message }, 'matrix: attachment sent as a link'),
+        onFileAsLink: (file, error) =>
+          logger.warn(
+            { name: file.name, hash: file.hash, err: (error as Error).message },
+            'matrix: attachment sent as a link',
+          ),
         roomOf: (t) => rooms.roomOf(t),
       }),
     );

@@ -1,7 +1,7 @@
 /**
  * Event contents the adapter sends: text with its HTML, replies (`m.in_reply_to`), threads
  * (`m.thread` with the reply fallback clients expect), edits (`m.replace`), reactions
- * (`m.annotation`), files (`m.image` / `m.file`), and `m.mentions` for the pills in a text.
+ * (`m.annotation`), files (`m.image` / `m.video` / `m.audio` / `m.file`), and `m.mentions` for the pills in a text.
  */
 import { renderMatrixBody, type RichText } from '../format/index.js';
 
@@ -67,13 +67,34 @@ export function reactionContent(eventId: string, key: string): Content {
   return { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } };
 }
 
-/** `m.image` for images, `m.file` for everything else. */
-export function fileContent(uri: string, name: string, mimeType: string, size: number): Content {
+/** The msgtype a file of this MIME type is sent as. */
+export function fileMsgtype(mimeType: string): 'm.image' | 'm.video' | 'm.audio' | 'm.file' {
+  if (mimeType.startsWith('image/')) return 'm.image';
+  if (mimeType.startsWith('video/')) return 'm.video';
+  if (mimeType.startsWith('audio/')) return 'm.audio';
+  return 'm.file';
+}
+
+export interface FileFacts {
+  readonly name: string;
+  readonly mimeType: string;
+  readonly size: number;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** `m.image` / `m.video` / `m.audio` / `m.file` of an uploaded file, with its `info`. */
+export function fileContent(uri: string, file: FileFacts): Content {
   return {
-    msgtype: mimeType.startsWith('image/') ? 'm.image' : 'm.file',
-    body: name,
-    filename: name,
+    msgtype: fileMsgtype(file.mimeType),
+    body: file.name,
+    filename: file.name,
     url: uri,
-    info: { mimetype: mimeType, ...(size > 0 && { size }) },
+    info: {
+      mimetype: file.mimeType,
+      size: file.size,
+      ...(file.width !== undefined && { w: file.width }),
+      ...(file.height !== undefined && { h: file.height }),
+    },
   };
 }

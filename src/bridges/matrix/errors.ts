@@ -74,3 +74,35 @@ export class TransactionNotJsonError extends Error {
     this.name = 'TransactionNotJsonError';
   }
 }
+
+/** A media reference that is not `mxc://server/id`: nothing is fetched for it. */
+export class BadMxcUriError extends Error {
+  constructor(readonly uri: string) {
+    super(`not a Matrix media URI: ${JSON.stringify(uri.slice(0, 200))}`);
+    this.name = 'BadMxcUriError';
+  }
+}
+
+/**
+ * An attachment's bytes did not add up to the size it announced, so the upload (whose
+ * Content-Length was that size) was stopped.
+ */
+export class UploadSizeMismatchError extends Error {
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(
+      `the file announced ${expected} bytes but ${actual > expected ? 'had more' : `had ${actual}`}`,
+    );
+    this.name = 'UploadSizeMismatchError';
+  }
+}
+
+/** The media repository did not take an upload (refused, or the homeserver broke off). */
+export class MediaUploadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MediaUploadError';
+  }
+}

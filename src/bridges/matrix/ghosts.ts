@@ -1,18 +1,16 @@
 /**
  * Ghost users: one Matrix user per bridged Multichat person, registered on first use, with the
- * display name and avatar kept in sync (avatars uploaded to the media repository), and joined to
- * linked rooms on demand through `matrix-appservice-bridge`'s MembershipQueue, which serialises
- * membership changes per room.
+ * display name kept in sync before they speak and the avatar in the background (`AvatarSync`:
+ * an avatar never holds up a message), and joined to linked rooms on demand through
+ * `matrix-appservice-bridge`'s MembershipQueue, which serialises membership changes per room.
  */
 import { MembershipQueue, type Bridge } from 'matrix-appservice-bridge';
 import type { SenderDisplay } from '../types.js';
-import { MediaFetchError } from './errors.js';
+import type { AvatarSync } from './avatars.js';
 import { ghostUserId, type GhostNaming } from './ids.js';
-import type { MediaUploader } from './media.js';
 
 interface Profile {
   name?: string;
-  avatarUrl?: string;
 }
 
 let requestSeq = 0;
@@ -30,9 +28,7 @@ export class Ghosts {
   constructor(
     private readonly bridge: Bridge,
     private readonly naming: GhostNaming,
-    private readonly media: MediaUploader,
-    /** Told when an avatar URL cannot be fetched (refused, gone, too large); the ghost keeps its old one. */
-    private readonly onAvatarFailed: (userId: string, error: MediaFetchError) => void = () => {},
+    private readonly avatars: AvatarSync,
   ) {
     // maxAttempts 0: a failed join throws at once (the library's retry would resolve the
     // caller's promise before the retry ran); the router retries the whole action instead.
@@ -54,8 +50,9 @@ export class Ghosts {
   }
 
   /**
-   * Makes sure the ghost of `sender` exists, shows `sender`'s name and avatar, and is joined to
-   * `roomId`. Blocks on the homeserver for what changed only. Returns the ghost's user id.
+   * Makes sure the ghost of `sender` exists, shows `sender`'s name, and is joined to `roomId`;
+   * the avatar follows in the background. Blocks on the homeserver for what changed only.
+   * Returns the ghost's user id.
    */
   async ensure(sender: SenderDisplay, roomId: string): Promise<string> {
     const userId = this.userIdOf(sender);
@@ -74,23 +71,14 @@ export class Ghosts {
       await intent.setDisplayName(sender.name);
       known.name = sender.name;
     }
-    if (sender.avatarUrl && known.avatarUrl !== sender.avatarUrl) {
-      // An avatar that cannot be fetched must not stop the person's messages: skip it, and do
-      // not try again until it changes unless the failure may pass (a timeout, a 5xx).
-      const uploaded = await this.media
-        .upload(sender.avatarUrl, 'avatar', userId)
-        .catch((error: unknown) => {
-          if (!(error instanceof MediaFetchError)) throw error;
-          this.onAvatarFailed(userId, error);
-          if (error.permanent) known.avatarUrl = sender.avatarUrl;
-          return undefined;
-        });
-      if (uploaded) {
-        await intent.setAvatarUrl(uploaded.uri);
-        known.avatarUrl = sender.avatarUrl;
-      }
-    }
     this.profiles.set(userId, known);
+    // Registered by now, so the background job may set the avatar.
+    if (sender.avatarUrl) this.avatars.want(userId, sender.avatarUrl);
+  }
+
+  /** Stops the background avatar work. */
+  close(): void {
+    this.avatars.close();
   }
 
   /** Joins `userId` to `roomId` through the membership queue, once. */

@@ -5,22 +5,23 @@
  * are not bridged yet). Role changes of real users (power levels, bans) are emitted as `role`
  * events and also handed to `role` listeners; those of ghosts and the bot only to the listeners,
  * since they are the router's own doing or concern a person of another network.
+ * Files and stickers are read by `./inbound-media.ts`.
  */
 import type {
-  Attachment,
   ExternalMessageId,
   InboundEvent,
   LinkTarget,
+  MediaStream,
   PresenceStatus,
 } from '../types.js';
 import type { RawEvent } from './host.js';
-import { mxcToHttp, personOfGhost, type GhostNaming } from './ids.js';
+import { personOfGhost, type GhostNaming } from './ids.js';
+import { isMediaEvent, mediaMessage, type NotCarried } from './inbound-media.js';
 import { roleChanges, type PowerLevels, type RoleChangeEvent } from './power-levels.js';
 import type { Profiles } from './profiles.js';
 
 type Content = Record<string, unknown>;
 
-const MEDIA = new Set(['m.image', 'm.file', 'm.video', 'm.audio']);
 const TEXT = new Set(['m.text', 'm.notice', 'm.emote']);
 const PRESENCE: Record<string, PresenceStatus> = {
   online: 'online',
@@ -34,6 +35,10 @@ export interface InboundDeps {
   readonly botUserId: string;
   readonly profiles: Profiles;
   emit(event: InboundEvent): void;
+  /** Reads a file of the homeserver (authenticated media). */
+  openMedia(mxc: string): Promise<MediaStream>;
+  /** A file was not carried (encrypted, no usable URI): count and log it. */
+  fileNotCarried(reason: NotCarried, name: string, room: string): void;
   role(event: RoleChangeEvent): void;
   /** A ghost's membership ended (kicked, banned): forget the join cache. */
   ghostLeft(userId: string, roomId: string): void;
@@ -101,7 +106,8 @@ export class InboundTranslator {
     if (sender === this.deps.botUserId || personOfGhost(this.deps.naming, sender) !== undefined)
       return;
     const id = String(event['event_id']) as ExternalMessageId;
-    if (event.type === 'm.room.message') return this.message(id, target, content, sender);
+    if (event.type === 'm.room.message' || event.type === 'm.sticker')
+      return this.message(id, target, content, sender, event.type);
     if (event.type === 'm.reaction') {
       const rel = obj(content['m.relates_to']);
       if (
@@ -165,6 +171,7 @@ export class InboundTranslator {
     target: LinkTarget,
     content: Content,
     senderId: string,
+    type: string,
   ): Promise<void> {
     const rel = obj(content['m.relates_to']);
     const sender = await this.deps.profiles.sender(senderId);
@@ -193,23 +200,29 @@ export class InboundTranslator {
       ...(reply && { replyTo: reply }),
       ...(isThread && { threadRoot: rel['event_id'] as ExternalMessageId }),
     };
-    if (TEXT.has(msgtype)) {
+    if (type === 'm.room.message' && TEXT.has(msgtype)) {
       this.deps.emit({
         ...common,
         text: htmlOf(content, reply !== undefined),
         ...(msgtype === 'm.emote' && { isEmote: true }),
       });
-    } else if (MEDIA.has(msgtype) && typeof content['url'] === 'string') {
-      const info = obj(content['info']);
-      const body =
-        typeof content['body'] === 'string' && content['body'] ? content['body'] : 'file';
-      const attachment: Attachment = {
-        url: mxcToHttp(this.deps.homeserverUrl, content['url']),
-        name: typeof content['filename'] === 'string' ? content['filename'] : body,
-        ...(typeof info['mimetype'] === 'string' && { mimeType: info['mimetype'] }),
-        ...(typeof info['size'] === 'number' && { size: info['size'] }),
-      };
-      this.deps.emit({ ...common, text: escapeHtml(body), attachments: [attachment] });
+    } else if (isMediaEvent(type, content)) {
+      const media = mediaMessage(type, content, (mxc) => this.deps.openMedia(mxc));
+      if (media.notCarried)
+        this.deps.fileNotCarried(
+          media.notCarried,
+          String(content['filename'] ?? content['body'] ?? ''),
+          target['room'] as string,
+        );
+      const texts = [
+        ...(media.captioned ? [htmlOf(content, reply !== undefined)] : []),
+        ...media.notes.map(escapeHtml),
+      ];
+      this.deps.emit({
+        ...common,
+        text: texts.join('<br>'),
+        ...(media.attachments.length > 0 && { attachments: media.attachments }),
+      });
     }
   }
 

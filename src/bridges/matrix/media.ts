@@ -1,55 +1,91 @@
 /**
- * Moving files between Multichat URLs and the Matrix media repository: outbound attachments and
- * ghost avatars are downloaded through the shared URL fetcher (`../net`: no internal addresses,
- * bounded in size and time) and uploaded as the ghost; a URL already uploaded is not uploaded
- * again. The homeserver's own `mxc://` URLs are never fetched.
+ * Putting files into the Matrix media repository, as the ghost who shows them:
+ * - attachments stream from the node's blob store (`OutboundAttachment.open`) and are keyed by
+ *   their hash, so one file sent to many rooms, or again on a retry, is uploaded once;
+ * - avatars are URLs written by someone else, so they are downloaded through the shared URL
+ *   fetcher (`../net`: no internal addresses, bounded in size and time), once per URL.
+ * The homeserver's own `mxc://` URLs are used as they are, never fetched.
  */
 import { UrlFetchError, type UrlFetcher } from '../net/index.js';
-import type { MatrixApi } from './api.js';
+import type { OutboundAttachment } from '../types.js';
 import { MediaFetchError } from './errors.js';
+import { uploadMedia } from './media-upload.js';
 
-export interface Downloaded {
-  readonly data: Uint8Array;
-  readonly contentType: string;
-}
+/** How many hash → mxc and URL → mxc answers are remembered. */
+const REMEMBERED = 1_000;
 
-/** Fetches `url` through `fetcher`. @throws MediaFetchError (why in `fetchError`). */
-export async function download(fetcher: UrlFetcher, url: string): Promise<Downloaded> {
-  try {
-    const file = await fetcher.fetch(url);
-    return { data: file.data, contentType: file.contentType };
-  } catch (error) {
-    if (error instanceof UrlFetchError) throw new MediaFetchError(error);
-    throw error;
-  }
-}
-
-/** Uploads what a URL points to, once per URL (an `mxc://` URL is used as it is). */
 export class MediaUploader {
-  private readonly done = new Map<string, { uri: string; size: number; contentType: string }>();
+  private readonly byHash = new Map<string, Promise<string>>();
+  private readonly byUrl = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly api: MatrixApi,
+    private readonly homeserverUrl: string,
+    private readonly asToken: string,
     private readonly fetcher: UrlFetcher,
   ) {}
 
-  /** @throws MediaFetchError when the URL cannot be fetched; the homeserver's errors as they are. */
-  async upload(
-    url: string,
-    name: string,
-    asUser: string,
-    mimeType?: string,
-  ): Promise<{ uri: string; size: number; contentType: string }> {
-    if (url.startsWith('mxc://'))
-      return { uri: url, size: 0, contentType: mimeType ?? 'application/octet-stream' };
-    const known = this.done.get(url);
+  /**
+   * The mxc URI of an attachment's bytes, uploading them (as `asUser`) the first time.
+   * @throws what `open()` or the upload throws (see `uploadMedia`).
+   */
+  attachment(file: OutboundAttachment, asUser: string): Promise<string> {
+    return this.once(this.byHash, file.hash, async () => {
+      const stream = await file.open();
+      return uploadMedia(
+        this.homeserverUrl,
+        this.asToken,
+        {
+          body: stream.body,
+          size: file.size,
+          contentType: file.mimeType || stream.contentType || 'application/octet-stream',
+          filename: file.name,
+        },
+        asUser,
+      );
+    });
+  }
+
+  /**
+   * The mxc URI of what `url` points to (an avatar), fetching and uploading it the first time.
+   * @throws MediaFetchError when the URL cannot be fetched; the homeserver's errors as they are.
+   */
+  avatar(url: string, asUser: string): Promise<string> {
+    if (url.startsWith('mxc://')) return Promise.resolve(url);
+    return this.once(this.byUrl, url, async () => {
+      let file;
+      try {
+        file = await this.fetcher.fetch(url);
+      } catch (error) {
+        if (error instanceof UrlFetchError) throw new MediaFetchError(error);
+        throw error;
+      }
+      const data = file.data;
+      return uploadMedia(
+        this.homeserverUrl,
+        this.asToken,
+        {
+          body: [data],
+          size: data.byteLength,
+          contentType: file.contentType,
+          filename: 'avatar',
+        },
+        asUser,
+      );
+    });
+  }
+
+  /** Runs `work` once per key at a time; a failure is forgotten so the next call tries again. */
+  private once(
+    cache: Map<string, Promise<string>>,
+    key: string,
+    work: () => Promise<string>,
+  ): Promise<string> {
+    const known = cache.get(key);
     if (known) return known;
-    const file = await download(this.fetcher, url);
-    const contentType = mimeType ?? file.contentType;
-    const uri = await this.api.upload(file.data, contentType, name, asUser);
-    const entry = { uri, size: file.data.byteLength, contentType };
-    this.done.set(url, entry);
-    if (this.done.size > 1_000) this.done.delete(this.done.keys().next().value as string);
-    return entry;
+    const running = work();
+    cache.set(key, running);
+    running.catch(() => cache.get(key) === running && cache.delete(key));
+    if (cache.size > REMEMBERED) cache.delete(cache.keys().next().value as string);
+    return running;
   }
 }

@@ -2,6 +2,12 @@
  * Outbound actions → Matrix events, sent as the ghost of the Multichat person. Every event's
  * transaction id derives from the router's idempotency key, so a retry after a crash or a lost
  * answer gets the first event id back from the homeserver instead of posting twice.
+ *
+ * A message goes text first, then one event per file: a file is uploaded as the ghost and sent
+ * as `m.image` / `m.video` / `m.audio` / `m.file`; a file that cannot be read or uploaded goes as
+ * a text event `name: link` (the gateway's signed link) in its place and is logged, so a file
+ * never costs the message. Only an unreachable homeserver fails the send (the router retries
+ * it, and the transaction ids make the parts already posted come back instead of repeating).
  */
 import { DeliveryError } from '../errors.js';
 import { renderMatrixBody, splitText } from '../format/index.js';
@@ -11,10 +17,11 @@ import type {
   EditAction,
   ExternalMessageId,
   MembershipAction,
+  OutboundAttachment,
   ReactionAction,
   SendAction,
 } from '../types.js';
-import { MatrixHttpError, type MatrixApi } from './api.js';
+import { HomeserverUnreachableError, MatrixHttpError, type MatrixApi } from './api.js';
 import {
   editContent,
   fileContent,
@@ -23,7 +30,6 @@ import {
   textContent,
   withRelation,
 } from './content.js';
-import { MediaFetchError } from './errors.js';
 import type { Ghosts } from './ghosts.js';
 import type { MediaUploader } from './media.js';
 
@@ -37,8 +43,8 @@ export interface OutboundDeps {
   readonly ghosts: Ghosts;
   readonly media: MediaUploader;
   readonly botUserId: string;
-  /** Told when an attachment is sent as a link because it cannot be fetched. */
-  readonly onFileAsLink?: (url: string, error: MediaFetchError) => void;
+  /** Told when a file is sent as its link because it could not be read or uploaded. */
+  readonly onFileAsLink?: (file: OutboundAttachment, error: unknown) => void;
   /** The room id of a target (aliases resolved). */
   roomOf(target: Readonly<Record<string, string>>): Promise<string>;
 }
@@ -51,44 +57,43 @@ export class Outbound {
   async send(action: SendAction): Promise<DeliveryResult> {
     const room = await this.deps.roomOf(action.target);
     const ghost = await this.deps.ghosts.ensure(action.sender, room);
-    const contents: Content[] = [];
-    const attachments = action.attachments ?? [];
-    const onlyNames =
-      attachments.length > 0 && attachments.some((a) => a.name === action.text.trim());
-    if (action.text.trim() !== '' && !onlyNames) {
-      if (action.text.length <= MAX_CHARS)
-        contents.push(textContent(action.text, action.rich, action.isEmote));
-      else
-        for (const part of splitText(renderMatrixBody(action.rich), MAX_CHARS, 'chars'))
-          contents.push(plainContent(part));
+    const key = action.idempotencyKey;
+    // Transaction ids: the text's parts `key`, `key.1`…; the files `key.f0`, `key.f1`…
+    const parts: Array<{ txn: string; content: () => Promise<Content> }> = [];
+    if (action.text.trim() !== '') {
+      const texts =
+        action.text.length <= MAX_CHARS
+          ? [textContent(action.text, action.rich, action.isEmote)]
+          : splitText(renderMatrixBody(action.rich), MAX_CHARS, 'chars').map(plainContent);
+      for (const [i, content] of texts.entries())
+        parts.push({ txn: i === 0 ? key : `${key}.${i}`, content: async () => content });
     }
-    for (const file of attachments) {
-      const uploaded = await this.deps.media
-        .upload(file.url, file.name, ghost, file.mimeType)
-        .catch((error: unknown) => {
-          // A file that will never be fetched (refused address, too large, gone) travels as a
-          // link, so the message still arrives; a passing failure throws and the router retries.
-          if (!(error instanceof MediaFetchError) || !error.permanent) throw error;
-          this.deps.onFileAsLink?.(file.url, error);
-          return undefined;
-        });
-      contents.push(
-        uploaded
-          ? fileContent(uploaded.uri, file.name, uploaded.contentType, file.size ?? uploaded.size)
-          : plainContent(`${file.name}: ${file.url}`),
-      );
-    }
+    for (const [n, file] of (action.attachments ?? []).entries())
+      parts.push({ txn: `${key}.f${n}`, content: () => this.filePart(file, ghost) });
     const sent: string[] = [];
-    for (const [i, content] of contents.entries()) {
-      const related = withRelation(
-        content,
+    for (const [i, part] of parts.entries()) {
+      // Upload just before its event, so the text is out before any file is read.
+      const content = withRelation(
+        await part.content(),
         i === 0 ? action.replyTo : undefined,
         action.threadRoot,
       );
-      const txn = i === 0 ? action.idempotencyKey : `${action.idempotencyKey}.${i}`;
-      sent.push(await this.deps.api.sendEvent(room, 'm.room.message', related, txn, ghost));
+      sent.push(await this.deps.api.sendEvent(room, 'm.room.message', content, part.txn, ghost));
     }
     return ids(sent);
+  }
+
+  /** The event of one file: the uploaded file, or its link when it cannot be had. */
+  private async filePart(file: OutboundAttachment, ghost: string): Promise<Content> {
+    try {
+      const uri = await this.deps.media.attachment(file, ghost);
+      return fileContent(uri, file);
+    } catch (error) {
+      // The homeserver itself is gone: the text would not get through either; retry it all.
+      if (error instanceof HomeserverUnreachableError) throw error;
+      this.deps.onFileAsLink?.(file, error);
+      return plainContent(`${file.name}: ${file.url}`);
+    }
   }
 
   async edit(action: EditAction): Promise<DeliveryResult> {

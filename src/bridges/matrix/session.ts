@@ -11,6 +11,7 @@ import type { Ghosts } from './ghosts.js';
 import type { AppserviceHost, RawEvent } from './host.js';
 import { channelOfPortalAlias } from './ids.js';
 import { InboundTranslator } from './inbound.js';
+import type { HomeserverMedia } from './media-download.js';
 import type { Outbound } from './outbound.js';
 import type { RoleChangeEvent } from './power-levels.js';
 import { Profiles } from './profiles.js';
@@ -30,6 +31,8 @@ export interface SessionDeps {
   readonly adapter: SessionAdapter;
   readonly api: MatrixApi;
   readonly host: AppserviceHost;
+  /** Reads the homeserver's files for inbound attachments. */
+  readonly media: HomeserverMedia;
   emit(event: InboundEvent): void;
   role(event: RoleChangeEvent): void;
   links(): MatrixLinkControl | undefined;
@@ -41,6 +44,8 @@ export class MatrixSession {
   private readonly translator: InboundTranslator;
   private bridge: Bridge | undefined;
   private parts: { ghosts: Ghosts; rooms: Rooms; outbound: Outbound } | undefined;
+  /** Inbound files that were not carried (encrypted, no usable URI), since the start. */
+  filesNotCarried = 0;
 
   constructor(private readonly deps: SessionDeps) {
     this.host = deps.host;
@@ -51,6 +56,11 @@ export class MatrixSession {
       botUserId: deps.adapter.botUserId,
       profiles: new Profiles(deps.api, config.homeserverUrl),
       emit: deps.emit,
+      openMedia: (mxc) => deps.media.open(mxc),
+      fileNotCarried: (reason, name, room) => {
+        this.filesNotCarried++;
+        deps.logger.warn({ reason, name, room }, 'matrix: file not carried');
+      },
       role: deps.role,
       ghostLeft: (userId, roomId) => this.parts?.ghosts.forget(userId, roomId),
       warn: (obj, msg) => deps.logger.warn(obj, msg),
@@ -181,6 +191,7 @@ export class MatrixSession {
   }
 
   async close(): Promise<void> {
+    this.parts?.ghosts.close();
     await this.bridge?.close().catch(() => undefined);
     await this.host.close();
   }

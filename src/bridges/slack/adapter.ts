@@ -24,6 +24,7 @@ import { linkCommandHandler } from '../link-commands.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
 import type { SlackConfig } from './config.js';
 import { toDeliveryError } from './failures.js';
+import { SlackFileReader } from './file-reader.js';
 import { SeenEvents } from './ids.js';
 import { Inbound, type SelfIds } from './inbound.js';
 import { ArrivalOrder } from './order.js';
@@ -77,6 +78,11 @@ export class SlackAdapter
     this.inbound = new Inbound({
       emit: components.emit,
       users: this.users,
+      files: new SlackFileReader({
+        botToken: config.botToken,
+        apiUrl: config.apiUrl,
+        fetch: config.media,
+      }),
       self: () => this.self,
       logger: components.logger,
     });

@@ -52,17 +52,71 @@ export class SlackUnavailableError extends DeliveryError {
 }
 
 /**
- * An attachment could not be fetched from its URL: refused by the fetch policy (an internal
- * address), larger than `maxAttachmentBytes`, gone or unreachable. `cause` is the fetch
- * module's typed error (BlockedAddressError, TooLargeError…).
+ * A Slack file offers no bytes to fetch: deleted (`tombstone`), hidden by the workspace's plan
+ * (`hidden_by_limit`), or without a `url_private`. The router then carries its permalink.
  */
-export class AttachmentFetchError extends Error {
+export class SlackFileUnavailableError extends Error {
   constructor(
+    readonly fileId: string,
+    reason: string,
+  ) {
+    super(`Slack file ${fileId}: ${reason}`);
+    this.name = 'SlackFileUnavailableError';
+  }
+}
+
+/**
+ * A file URL that is not on Slack's own file host (an external file such as a Google Drive
+ * link): the bot token is never sent there, so it is not fetched at all.
+ */
+export class SlackFileOriginError extends Error {
+  constructor(
+    readonly fileId: string,
     readonly url: string,
+  ) {
+    super(
+      `Slack file ${fileId}: ${url} is not on Slack's file host; the bot token is not sent there`,
+    );
+    this.name = 'SlackFileOriginError';
+  }
+}
+
+/**
+ * Slack answered a file download with its sign-in page instead of the file: the token lacks
+ * `files:read`, or the bot cannot see the file. Never stored as if it were the file.
+ */
+export class SlackFileSignInError extends Error {
+  constructor(readonly fileId: string) {
+    super(
+      `Slack file ${fileId}: Slack answered with a sign-in page (is the files:read scope granted?)`,
+    );
+    this.name = 'SlackFileSignInError';
+  }
+}
+
+/** An outbound file larger than `maxAttachmentBytes`: it travels as its link instead. */
+export class SlackFileTooLargeError extends Error {
+  constructor(
+    readonly fileName: string,
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super(`${fileName}: ${size} bytes is over maxAttachmentBytes (${maxBytes})`);
+    this.name = 'SlackFileTooLargeError';
+  }
+}
+
+/**
+ * The bytes of an outbound file did not reach the `upload_url`: reading them failed, the
+ * upload URL refused them, or fewer/more bytes came than announced to getUploadURLExternal.
+ */
+export class SlackUploadError extends Error {
+  constructor(
+    readonly fileName: string,
     reason: string,
     cause?: unknown,
   ) {
-    super(`attachment ${url}: ${reason}`, { cause });
-    this.name = 'AttachmentFetchError';
+    super(`upload of ${fileName}: ${reason}`, { cause });
+    this.name = 'SlackUploadError';
   }
 }

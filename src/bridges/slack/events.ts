@@ -10,8 +10,18 @@ export interface SlackFile {
   readonly title?: string;
   readonly mimetype?: string;
   readonly size?: number;
+  /** Images and videos: the original's pixel size. */
+  readonly original_w?: number;
+  readonly original_h?: number;
+  /** Served only with the bot token (`files:read`); `_download` forces a download. */
   readonly url_private?: string;
+  readonly url_private_download?: string;
+  /** The file's page in the workspace, for people who can sign in to it. */
   readonly permalink?: string;
+  /** `hosted`, `external`, `snippet`, `post`, `tombstone` (deleted), `hidden_by_limit`… */
+  readonly mode?: string;
+  /** A file stored elsewhere (Google Drive…): its URLs are not Slack's. */
+  readonly is_external?: boolean;
 }
 
 /** A `message` event, or the `message` / `previous_message` inside a `message_changed`. */

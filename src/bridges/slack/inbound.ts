@@ -7,15 +7,10 @@
  * included, so every mentioned person is announced with a profile event first. Emoji
  * shortcodes in text become Unicode here, because no other network knows Slack's names.
  */
-import type {
-  AdapterLogger,
-  Attachment,
-  ExternalSender,
-  ExternalUserId,
-  InboundEvent,
-} from '../types.js';
+import type { AdapterLogger, ExternalSender, ExternalUserId, InboundEvent } from '../types.js';
 import { reactionFromSlack, shortcodesToUnicode } from './emoji.js';
-import type { SlackFile, SlackMemberEvent, SlackMessage, SlackReactionEvent } from './events.js';
+import type { SlackMemberEvent, SlackMessage, SlackReactionEvent } from './events.js';
+import type { SlackFileReader } from './file-reader.js';
 import { messageId } from './ids.js';
 import { richTextToMrkdwn } from './rich-text.js';
 import { senderOf, type SlackUser, type Users } from './users.js';
@@ -29,6 +24,8 @@ export interface SelfIds {
 interface Deps {
   readonly emit: (event: InboundEvent) => Promise<void>;
   readonly users: Users;
+  /** Turns `files[]` into attachments the router reads with the bot token. */
+  readonly files: SlackFileReader;
   readonly self: () => SelfIds;
   readonly logger: AdapterLogger;
 }
@@ -74,9 +71,9 @@ export class Inbound {
     await this.announceMentions(text);
     const threadRoot =
       event.thread_ts !== undefined && event.thread_ts !== event.ts ? event.thread_ts : undefined;
-    const attachments = (event.files ?? [])
-      .map(attachmentOf)
-      .filter((a): a is Attachment => a !== undefined);
+    // Every file, even one without a fetchable URL: the router then carries its permalink or a
+    // note rather than dropping it. A file without a caption has text ''.
+    const attachments = (event.files ?? []).map((file) => this.deps.files.attachment(file));
     await this.emit({
       kind: 'message',
       target: { channel },
@@ -195,15 +192,4 @@ export class Inbound {
       this.deps.logger.warn({ err: String(error), kind: event.kind }, 'slack: emit failed');
     });
   }
-}
-
-function attachmentOf(file: SlackFile): Attachment | undefined {
-  const url = file.url_private ?? file.permalink;
-  if (!url) return undefined;
-  return {
-    url,
-    name: file.name ?? file.title ?? file.id,
-    ...(file.mimetype && { mimeType: file.mimetype }),
-    ...(file.size !== undefined && { size: file.size }),
-  };
 }

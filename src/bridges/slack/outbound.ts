@@ -3,7 +3,7 @@
  * the bridged person's name and avatar (`username`, `icon_url`: scope `chat:write.customize`),
  * in a thread through `thread_ts`; edits are `chat.update`, deletes `chat.delete`, reactions
  * `reactions.add/remove` (by the bot: Slack has no per-message identity for reactions), files
- * through the upload flow (recorded as `file:<id>` ids, so a delete removes them too).
+ * through files v2 (`./files.ts`; recorded as `file:<id>` ids, so a delete removes them too).
  * Slack has no idempotency key for `chat.postMessage`: a retry after a crash between the send
  * and its acknowledgement posts twice (at-least-once).
  */
@@ -16,14 +16,21 @@ import type {
   DeliveryResult,
   EditAction,
   ExternalMessageId,
+  OutboundAttachment,
   ReactionAction,
   SendAction,
 } from '../types.js';
 import type { SlackConfig } from './config.js';
 import { reactionToSlack } from './emoji.js';
 import { slackError, toDeliveryError } from './failures.js';
-import { uploadAttachment } from './files.js';
+import { SlackFileTooLargeError, SlackRateLimitedError, SlackUploadError } from './errors.js';
+import { shareFiles, uploadFile, type UploadedFile } from './files.js';
 import { channelOf, fileIdOf, fileMessageId, isTs, messageId } from './ids.js';
+
+/** files.completeUploadExternal shares at most this many files at once. */
+const FILES_PER_SHARE = 10;
+/** Sending one file's bytes to its upload_url, unless `media.timeoutMs` says otherwise. */
+const UPLOAD_TIMEOUT_MS = 60_000;
 
 /** Slack takes up to 40,000 characters but advises at most 4,000 for a readable message. */
 export const MAX_TEXT = 4_000;
@@ -37,11 +44,15 @@ interface Deps {
 export class Outbound {
   constructor(private readonly deps: Deps) {}
 
+  /**
+   * Files first (uploaded, still private), then the text under the person's name with a link
+   * for each file that could not be uploaded, then the uploaded files shared after it. Once
+   * anything is visible nothing throws, since a retry would post it twice.
+   */
   async send(action: SendAction): Promise<DeliveryResult> {
     const channel = channelOf(action.target);
     // A thread can hang only off a message, never off a file recorded as `file:<id>`.
     const threadTs = isTs(action.threadRoot) ? action.threadRoot : undefined;
-    const text = action.isEmote ? emote(action.text) : action.text;
     const post = (part: string) =>
       this.inChannel(channel, 'chat.postMessage', () =>
         this.deps.web().chat.postMessage({
@@ -52,33 +63,73 @@ export class Outbound {
           ...(threadTs !== undefined && { thread_ts: threadTs }),
         }),
       );
-    const parts = splitText(text, MAX_TEXT, 'chars');
+    const attachments = action.attachments ?? [];
+    const { uploaded, failed } = await this.uploadAll(attachments);
+    const text = [action.isEmote ? emote(action.text) : action.text, ...failed.map(linkTo)]
+      .filter((line) => line !== '')
+      .join('\n');
     const posted: { ts: string; text: string }[] = [];
-    for (const part of parts) {
-      const answer = await post(part);
-      if (answer.ts) posted.push({ ts: answer.ts, text: part });
-    }
-    // Files follow the text; one that cannot be carried becomes a link rather than a failure,
-    // since a retry would post the text again.
-    const files: ExternalMessageId[] = [];
-    const links: string[] = [];
-    for (const attachment of action.attachments ?? []) {
-      try {
-        const fileId = await uploadAttachment(this.deps.web(), { channel, threadTs }, attachment, {
-          maxBytes: this.deps.config.maxAttachmentBytes,
-          fetch: this.deps.config.media,
-        });
-        files.push(fileMessageId(fileId));
-      } catch (error) {
-        this.deps.logger.warn(
-          { url: attachment.url, err: String(error) },
-          'slack: attachment sent as a link',
-        );
-        links.push(attachment.url);
+    if (text !== '' || attachments.length === 0) {
+      for (const part of splitText(text, MAX_TEXT, 'chars')) {
+        const answer = await post(part);
+        if (answer.ts) posted.push({ ts: answer.ts, text: part });
       }
     }
-    if (links.length > 0) await this.addLinks(channel, posted, links, post);
+    const files: ExternalMessageId[] = [];
+    if (uploaded.length > 0) {
+      try {
+        for (let i = 0; i < uploaded.length; i += FILES_PER_SHARE) {
+          const batch = uploaded.slice(i, i + FILES_PER_SHARE);
+          await this.inChannel(channel, 'files.completeUploadExternal', () =>
+            shareFiles(this.deps.web(), { channel, threadTs, sender: action.sender }, batch),
+          );
+          files.push(...batch.map((f) => fileMessageId(f.id)));
+        }
+      } catch (error) {
+        // Nothing visible yet and worth retrying: let the router retry the whole send.
+        if (posted.length === 0 && files.length === 0 && !isPermanent(error)) throw error;
+        const unshared = uploaded.filter((f) => !files.includes(fileMessageId(f.id)));
+        this.deps.logger.warn(
+          { err: String(error), files: unshared.length },
+          'slack: files could not be shared; sent as links',
+        );
+        const links = unshared.map((f) => linkTo(f.attachment));
+        if (posted.length > 0) await this.addLinks(channel, posted, links, post);
+        else await this.postLinks(posted, links, post);
+      }
+    }
     return { externalIds: [...posted.map((p) => messageId(p.ts)), ...files] };
+  }
+
+  /**
+   * Uploads each file; one that cannot be uploaded (bytes unreadable, too large, refused) is
+   * logged and returned in `failed`, to travel as its link. A 429 is thrown instead: nothing is
+   * visible yet, so the router may simply try again later.
+   */
+  private async uploadAll(attachments: readonly OutboundAttachment[]): Promise<{
+    uploaded: UploadedFile[];
+    failed: OutboundAttachment[];
+  }> {
+    const uploaded: UploadedFile[] = [];
+    const failed: OutboundAttachment[] = [];
+    const limits = {
+      maxBytes: this.deps.config.maxAttachmentBytes,
+      timeoutMs: this.deps.config.media.timeoutMs ?? UPLOAD_TIMEOUT_MS,
+    };
+    for (const attachment of attachments) {
+      try {
+        uploaded.push(await uploadFile(this.deps.web(), attachment, limits));
+      } catch (error) {
+        const failure = toUploadFailure(error);
+        if (failure instanceof SlackRateLimitedError) throw failure;
+        this.deps.logger.warn(
+          { file: attachment.name, hash: attachment.hash, err: String(failure) },
+          'slack: file not uploaded; sent as a link',
+        );
+        failed.push(attachment);
+      }
+    }
+    return { uploaded, failed };
   }
 
   async edit(action: EditAction): Promise<DeliveryResult> {
@@ -107,6 +158,13 @@ export class Outbound {
 
   async react(action: ReactionAction): Promise<DeliveryResult> {
     const channel = channelOf(action.target);
+    // A files-only message is a share by the bot whose ts Slack does not return: nothing to
+    // react to (documented in docs/slack.md, "Files").
+    if (fileIdOf(action.externalId) !== undefined) {
+      throw new DeliveryError('Slack: reactions to a bridged file share are not carried', {
+        permanent: true,
+      });
+    }
     const name = reactionToSlack(action.emoji);
     if (!name) throw new DeliveryError(`no Slack emoji for ${action.emoji}`, { permanent: true });
     const args = { channel, timestamp: action.externalId, name };
@@ -131,7 +189,7 @@ export class Outbound {
     links: readonly string[],
     post: (text: string) => Promise<{ ts?: string }>,
   ): Promise<void> {
-    const list = links.map((url) => `<${url}>`).join('\n');
+    const list = links.join('\n');
     const last = posted.at(-1);
     try {
       if (last && last.text.length + 1 + list.length <= MAX_TEXT) {
@@ -144,6 +202,18 @@ export class Outbound {
       }
     } catch (error) {
       this.deps.logger.warn({ err: String(error) }, 'slack: could not add attachment links');
+    }
+  }
+
+  /** Links of files that could not be shared, posted as the person when nothing else was. */
+  private async postLinks(
+    posted: { ts: string; text: string }[],
+    links: readonly string[],
+    post: (text: string) => Promise<{ ts?: string }>,
+  ): Promise<void> {
+    for (const part of splitText(links.join('\n'), MAX_TEXT, 'chars')) {
+      const answer = await post(part);
+      if (answer.ts) posted.push({ ts: answer.ts, text: part });
     }
   }
 
@@ -181,6 +251,22 @@ export class Outbound {
       throw toDeliveryError(error, method);
     }
   }
+}
+
+/** A file carried as the gateway's signed link, shown under its name. */
+function linkTo(attachment: OutboundAttachment): string {
+  const name = attachment.name.replace(/[<>|]/g, '').replace(/&/g, '&amp;');
+  return name === '' ? `<${attachment.url}>` : `<${attachment.url}|${name}>`;
+}
+
+/** A Web API failure as the router's error; the upload's own errors stay as they are. */
+function toUploadFailure(error: unknown): Error {
+  if (error instanceof SlackUploadError || error instanceof SlackFileTooLargeError) return error;
+  return toDeliveryError(error, 'files.getUploadURLExternal');
+}
+
+function isPermanent(error: unknown): boolean {
+  return error instanceof DeliveryError && error.permanent;
 }
 
 /** Slack shows `/me` lines in italics; without `chat.meMessage` (no custom name) italics it is. */

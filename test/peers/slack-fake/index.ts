@@ -7,13 +7,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventsSender } from './events-http.js';
+import { FileHost } from './files.js';
 import { defaultLimits, RateLimiter, type Limits } from './rate-limit.js';
 import { SocketModeServer } from './socket.js';
 import { SlackState } from './state.js';
 import { ApiFail, METHODS, type Args, type WebApiHost } from './web-api.js';
 import { Workspace } from './workspace.js';
 
-export type { FakeChannel, FakeMessage, FakeUser } from './state.js';
+export type { FakeChannel, FakeFile, FakeFileObject, FakeMessage, FakeUser } from './state.js';
+export type { FileDownload } from './files.js';
 export { sign } from './events-http.js';
 export { POST_MESSAGE, TIERS } from './rate-limit.js';
 
@@ -42,6 +44,10 @@ export class SlackFake extends Workspace {
   readonly published = new Map<string, { bytes: Buffer; type: string }>();
   readonly limiter: RateLimiter;
   readonly socket: SocketModeServer;
+  /** File names whose files.getUploadURLExternal answers `ok: false` with this error. */
+  readonly refusedUploads = new Map<string, string>();
+  /** Upload URLs and `url_private` downloads (see `fileHost.downloads`). */
+  readonly fileHost: FileHost;
   /** Set by `useHttp`: events go to this Request URL, signed, instead of over the socket. */
   http: EventsSender | undefined;
   private readonly server: Server;
@@ -52,6 +58,7 @@ export class SlackFake extends Workspace {
     const state = new SlackState();
     super(state);
     this.limiter = new RateLimiter(options.limits ?? defaultLimits);
+    this.fileHost = new FileHost(state, this.botToken);
     this.socket = new SocketModeServer(
       () => this.url.replace(/^http/, 'ws'),
       state.appId,
@@ -67,12 +74,14 @@ export class SlackFake extends Workspace {
       emit: (event) => this.emitEvent(event),
       uploadUrl: (id) => `${this.url}/upload/${id}`,
       missingScopes: new Set(options.missingScopes ?? []),
+      refusedUploads: this.refusedUploads,
     };
   }
 
   static async start(options: SlackFakeOptions = {}): Promise<SlackFake> {
     const fake = new SlackFake(options);
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.state.baseUrl = fake.url;
     return fake;
   }
 
@@ -140,11 +149,9 @@ export class SlackFake extends Workspace {
     const [, root, name] = url.pathname.split('/');
     if (root === 'api' && name) return this.api(name, req, url, body, res);
     if (root === 'upload' && name && req.method === 'POST') {
-      const file = this.state.files.get(name);
-      if (!file) return send(res, 404, 'text/plain', 'not found');
-      file.bytes = body;
-      return send(res, 200, 'text/plain', `OK - ${body.length}`);
+      return this.fileHost.upload(name, req, body, res);
     }
+    if (req.method === 'GET' && this.fileHost.download(url.pathname, req, res)) return;
     if (root === 'respond' && name && req.method === 'POST') {
       const list = this.responses.get(name) ?? [];
       list.push(JSON.parse(body.toString('utf8')) as unknown);

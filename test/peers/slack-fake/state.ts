@@ -23,16 +23,46 @@ export interface FakeChannel {
   readonly members: Set<string>;
 }
 
+/**
+ * A file: uploaded by the app (files v2: `length` announced, `bytes` once POSTed to the
+ * upload URL) or shared by a person. Its bytes are served at `url_private` to the bot token only.
+ */
 export interface FakeFile {
   readonly id: string;
   readonly name: string;
   readonly length: number;
   bytes?: Buffer;
+  /** As uploaded (Content-Type), else guessed from the name. */
+  mimetype?: string;
+  /** Who uploaded it (the bot for files v2). */
+  user?: string;
   title?: string;
+  original_w?: number;
+  original_h?: number;
+  /** Set by files.completeUploadExternal; a second completion is refused. */
+  completed?: boolean;
   channel?: string;
   thread_ts?: string;
   /** `ts` of the message that shared it. */
   share_ts?: string;
+}
+
+/** The file object Slack puts in a message's `files` (trimmed to documented fields). */
+export interface FakeFileObject {
+  readonly id: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly mimetype?: string;
+  readonly filetype?: string;
+  readonly user?: string;
+  readonly size?: number;
+  readonly mode?: string;
+  readonly original_w?: number;
+  readonly original_h?: number;
+  readonly url_private?: string;
+  readonly url_private_download?: string;
+  readonly permalink?: string;
+  readonly is_external?: boolean;
 }
 
 export interface FakeMessage {
@@ -44,14 +74,7 @@ export interface FakeMessage {
   icon_url?: string;
   text: string;
   thread_ts?: string;
-  files?: {
-    id: string;
-    name: string;
-    title?: string;
-    mimetype?: string;
-    size?: number;
-    url_private?: string;
-  }[];
+  files?: FakeFileObject[];
   edited?: { user: string; ts: string };
   /** name → users who reacted */
   readonly reactions: Map<string, Set<string>>;
@@ -66,6 +89,8 @@ export class SlackState {
   readonly files = new Map<string, FakeFile>();
   readonly bot: FakeUser;
   readonly botId = 'B0FAKEBOT';
+  /** The fake's base URL, set once it listens: files are served there. */
+  baseUrl = '';
   private seq = 0;
   private lastTs = 0;
 
@@ -121,6 +146,27 @@ export class SlackState {
 
   newFileId(): string {
     return this.nextId('F');
+  }
+
+  /** The object Slack shows for `file` in messages and events, with its private URLs. */
+  fileObject(file: FakeFile): FakeFileObject {
+    const path = `${this.baseUrl}/files-pri/${this.team.id}-${file.id}`;
+    const name = encodeURIComponent(file.name);
+    return {
+      id: file.id,
+      name: file.name,
+      title: file.title ?? file.name,
+      ...(file.mimetype && { mimetype: file.mimetype }),
+      filetype: file.name.includes('.') ? (file.name.split('.').pop() ?? '') : 'binary',
+      ...(file.user && { user: file.user }),
+      size: file.bytes?.length ?? file.length,
+      mode: 'hosted',
+      ...(file.original_w !== undefined && { original_w: file.original_w }),
+      ...(file.original_h !== undefined && { original_h: file.original_h }),
+      url_private: `${path}/${name}`,
+      url_private_download: `${path}/download/${name}`,
+      permalink: `${this.baseUrl}/files/${file.user ?? this.bot.id}/${file.id}/${name}`,
+    };
   }
 
   message(channel: string, ts: string): FakeMessage | undefined {

@@ -22,6 +22,8 @@ export interface WebApiHost {
   uploadUrl(fileId: string): string;
   /** Scopes the app was not granted (missing_scope). */
   readonly missingScopes: ReadonlySet<string>;
+  /** File names whose getUploadURLExternal is refused, with the error to answer (tests). */
+  readonly refusedUploads: ReadonlyMap<string, string>;
 }
 
 type Handler = (args: Args, host: WebApiHost) => Record<string, unknown>;
@@ -190,6 +192,11 @@ function list(args: Args, host: WebApiHost): Record<string, unknown> {
   };
 }
 
+/**
+ * files.completeUploadExternal: the uploaded files (bytes received, not yet completed) are
+ * shared as one message of the bot in `channel_id` (and `thread_ts`), with `initial_comment` as
+ * its text; without `channel_id` they stay private. Answers `files: [{id, title}]`.
+ */
 function complete(args: Args, host: WebApiHost): Record<string, unknown> {
   const raw = args['files'];
   const files = (typeof raw === 'string' ? JSON.parse(raw) : raw) as
@@ -197,14 +204,19 @@ function complete(args: Args, host: WebApiHost): Record<string, unknown> {
   if (!Array.isArray(files) || files.length === 0) throw new ApiFail('invalid_arguments');
   const stored = files.map((f) => {
     const file = host.state.files.get(f.id);
-    if (!file?.bytes) throw new ApiFail('file_not_found');
-    if (f.title) file.title = f.title;
+    if (!file?.bytes || file.completed) throw new ApiFail('file_not_found');
     return file;
   });
   const channelId = str(args, 'channel_id');
-  if (channelId !== undefined) {
-    const channel = channelOf(host, args, 'channel_id');
-    member(host, channel);
+  const channel = channelId === undefined ? undefined : channelOf(host, args, 'channel_id');
+  if (channel) member(host, channel);
+  for (const [i, file] of stored.entries()) {
+    const title = files[i]?.title;
+    if (title) file.title = title;
+    file.completed = true;
+    file.user = host.state.bot.id;
+  }
+  if (channel) {
     const threadTs = str(args, 'thread_ts');
     const m = host.state.store({
       channel: channel.id,
@@ -213,13 +225,7 @@ function complete(args: Args, host: WebApiHost): Record<string, unknown> {
       bot_id: host.state.botId,
       text: str(args, 'initial_comment') ?? '',
       ...(threadTs !== undefined && { thread_ts: threadTs }),
-      files: stored.map((f) => ({
-        id: f.id,
-        name: f.name,
-        ...(f.title && { title: f.title }),
-        size: f.length,
-        url_private: `https://files.slack.invalid/${f.id}/${f.name}`,
-      })),
+      files: stored.map((f) => host.state.fileObject(f)),
     });
     for (const f of stored) {
       f.channel = channel.id;
@@ -306,6 +312,8 @@ export const METHODS: Readonly<Record<string, Handler>> = {
   },
   'files.getUploadURLExternal': (args, host) => {
     const filename = need(args, 'filename');
+    const refusal = host.refusedUploads.get(filename);
+    if (refusal !== undefined) throw new ApiFail(refusal);
     const length = Number(need(args, 'length'));
     if (!Number.isInteger(length) || length <= 0) throw new ApiFail('invalid_arguments');
     const id = host.state.newFileId();

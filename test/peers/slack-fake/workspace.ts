@@ -4,7 +4,7 @@
  * the Events API and Socket Mode carry it. Subclasses say how a body travels (socket or HTTP).
  */
 import { randomUUID } from 'node:crypto';
-import type { FakeChannel, FakeMessage, FakeUser, SlackState } from './state.js';
+import type { FakeChannel, FakeFile, FakeMessage, FakeUser, SlackState } from './state.js';
 
 export interface SayOptions {
   readonly threadTs?: string;
@@ -95,6 +95,43 @@ export abstract class Workspace {
       ...(options.files && { files: options.files, upload: false }),
     });
     return m;
+  }
+
+  /**
+   * `user` uploads a file into `channel` (a `file_share` message, caption `text`, '' by
+   * default): its bytes are then served at the file's `url_private` to the bot token only.
+   */
+  shareFile(
+    channel: FakeChannel,
+    user: FakeUser,
+    upload: {
+      readonly name: string;
+      readonly bytes: Buffer;
+      readonly mimetype?: string;
+      readonly width?: number;
+      readonly height?: number;
+    },
+    options: { readonly text?: string; readonly threadTs?: string } = {},
+  ): { message: FakeMessage; file: FakeFile } {
+    const file: FakeFile = {
+      id: this.state.newFileId(),
+      name: upload.name,
+      length: upload.bytes.length,
+      bytes: upload.bytes,
+      mimetype: upload.mimetype ?? 'application/octet-stream',
+      user: user.id,
+      completed: true,
+      channel: channel.id,
+      ...(upload.width !== undefined && { original_w: upload.width }),
+      ...(upload.height !== undefined && { original_h: upload.height }),
+    };
+    this.state.files.set(file.id, file);
+    const message = this.say(channel, user, options.text ?? '', {
+      files: [this.state.fileObject(file)],
+      ...(options.threadTs !== undefined && { threadTs: options.threadTs }),
+    });
+    file.share_ts = message.ts;
+    return { message, file };
   }
 
   /** Another integration posting (`bot_message` with its own username). */

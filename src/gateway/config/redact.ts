@@ -1,16 +1,48 @@
 /**
- * Keeps secrets out of config error messages. A config error is printed to the terminal and
- * often pasted into bug reports, so a value is shown only when neither its key nor any key
- * inside it looks like a secret, and URLs lose their `user:password@` part.
+ * Keeps secrets out of config error messages — and defines what a secret is for the logger too
+ * (`isSecretKey`, `stripUrlCredentials`). A config error is printed to the terminal and often
+ * pasted into bug reports, so a value is shown only when neither its key nor any key inside it
+ * is a secret, and URLs lose their `user:password@` part.
  */
 
-/** Key names whose values are secrets: token, botToken, password, signingSecret, apiKey, … */
-const SECRET_KEY = /token|password|passwd|secret|key|credential|auth/i;
+/**
+ * What is secret, for config errors and log lines alike: the secrets the gateway knows it
+ * handles (config keys, HTTP headers, the Matrix registration) — these are also pino's
+ * shallow redact paths — and any key that contains one of the words in `SECRET_KEY`. A bare
+ * `key` is not one: the runtime logs outbox and idempotency keys under that name.
+ */
+export const SECRET_KEY_NAMES = [
+  'token',
+  'adminToken',
+  'metricsToken',
+  'botToken',
+  'appToken',
+  'asToken',
+  'hsToken',
+  'as_token',
+  'hs_token',
+  'password',
+  'passwd',
+  'secret',
+  'signingSecret',
+  'privateKey',
+  'apiKey',
+  'sasl_key',
+  'credentials',
+  'auth',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+] as const;
+
+const SECRET_KEY =
+  /token|passw(?:or)?d|secret|credential|cookie|authorization|private_?key|api[-_]?key|[-_.]key$|(?:^|[-_.])auth$/i;
 
 /** Limits named after what they count (`maxStreamsPerToken`) are numbers, not secrets. */
 const LIMIT_KEY = /^(max|min)[A-Z0-9]/;
 
-const isSecretKey = (key: string): boolean => SECRET_KEY.test(key) && !LIMIT_KEY.test(key);
+/** True when the value under `key` is a secret (`botToken`, `sasl.password`, `Cookie`…). */
+export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key) && !LIMIT_KEY.test(key);
 
 /** True when any key along `path` names a secret (e.g. `bridges.irc.networks.x.sasl.password`). */
 export function isSecretPath(path: readonly PropertyKey[]): boolean {

@@ -1,24 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
-
-/** Keys whose values never reach a log line, at any of the first few levels of nesting. */
-const SECRET_KEYS = [
-  'token',
-  'adminToken',
-  'metricsToken',
-  'botToken',
-  'appToken',
-  'password',
-  'secret',
-  'signingSecret',
-  'privateKey',
-  'authorization',
-  'cookie',
-  'asToken',
-  'hsToken',
-  'as_token',
-  'hs_token',
-];
+import { SECRET_KEY_NAMES, isSecretKey, stripUrlCredentials } from '../config/redact.js';
 
 /** Exact paths that hold secrets under a non-secret-looking name (a Postgres URL has a password). */
 const EXTRA_PATHS = [
@@ -29,20 +11,23 @@ const EXTRA_PATHS = [
   'headers.authorization',
 ];
 
-const SECRET_SET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
 const CENSOR = '[Redacted]';
 
 /** pino/fast-redact paths for the shallow cases (`key`, `*.key`) and the extra exact paths. */
 export function redactPaths(): string[] {
-  return [...EXTRA_PATHS, ...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`)];
+  // fast-redact takes identifiers in dot paths and anything else in brackets.
+  const paths = SECRET_KEY_NAMES.map((k) => (/^[A-Za-z_]\w*$/.test(k) ? k : `["${k}"]`));
+  return [...EXTRA_PATHS, ...paths, ...paths.map((k) => (k.startsWith('[') ? `*${k}` : `*.${k}`))];
 }
 
 /**
- * Copies plain objects and arrays, replacing the value of every secret-named key at any depth.
+ * Copies plain objects and arrays, replacing the value of every secret key (`isSecretKey`, the
+ * same rule as config errors) at any depth and removing `user:password@` from URLs in strings.
  * fast-redact paths need one pattern per depth, and bridge configs nest secrets deeply
  * (bridges.irc.networks.NAME.sasl.password), so the deep cases are walked here.
  */
 export function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return stripUrlCredentials(value);
   if (value === null || typeof value !== 'object' || depth > 12) return value;
   if (seen.has(value)) return value;
   if (Array.isArray(value)) {
@@ -54,10 +39,7 @@ export function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>
   seen.add(value);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] =
-      SECRET_SET.has(k.toLowerCase()) || isExtraPath(k, value)
-        ? CENSOR
-        : redactDeep(v, depth + 1, seen);
+    out[k] = isSecretKey(k) || isExtraPath(k, value) ? CENSOR : redactDeep(v, depth + 1, seen);
   }
   return out;
 }

@@ -39,6 +39,7 @@ import { Outbound } from './outbound.js';
 import { MemberRoles } from './roles.js';
 import { toDeliveryError } from './rate-limit.js';
 import { linkCommandHandler } from '../link-commands.js';
+import { UrlFetcher } from '../net/index.js';
 import { SlashCommand } from './slash.js';
 import { Webhooks } from './webhooks.js';
 
@@ -80,11 +81,13 @@ export class DiscordAdapter
       config,
       logger: components.logger,
       cache: inboundCache(client, this.threadTargets),
+      media: { fetcher: new UrlFetcher(config.media), cdnUrl: config.cdnUrl },
     });
     this.outbound = new Outbound({
       rest,
       webhooks: this.webhooks,
       logger: components.logger,
+      maxAttachmentBytes: config.maxAttachmentBytes,
       guildOf: (id) => guildOf(client, id),
     });
     this.modify = new Modify({

@@ -16,8 +16,8 @@ export function discordCapabilities(config: DiscordConfig): AdapterCapabilities 
     presence: false,
     // Bridged people are webhook names, not members: they cannot join or leave visibly.
     membership: false,
-    // No uploads: the router appends attachment URLs to the text (Discord previews them).
-    attachments: false,
+    // Native uploads (multipart files[n]); a file that cannot be uploaded goes as a link.
+    attachments: true,
     // The router's bucket stays under Discord's global limit; per-route buckets are
     // discord.js's job (it reads the X-RateLimit headers of every answer).
     rateLimit: { messagesPerSecond: GLOBAL_REQUESTS_PER_SECOND - 5, burst: 10 },

@@ -31,12 +31,17 @@ const fields = {
   memberEvents: z.boolean().default(true),
   /** Discord role id or name → Multichat role. */
   roles: z.record(z.string(), mappedRoleSchema).default({}),
-  /** Attachments above this size are carried as links in the text, not as attachments. */
+  /**
+   * Files larger than this are not uploaded to Discord but posted as links in the text. Discord's
+   * default per-file limit for bots and webhooks is 10 MiB; boosted servers allow more.
+   */
   maxAttachmentBytes: z
     .number()
     .int()
     .positive()
-    .default(25 * 1024 * 1024),
+    .default(10 * 1024 * 1024),
+  /** CDN base (a test fake): sticker images and avatars are read from it; it may be private. */
+  cdnUrl: httpUrlSchema.default('https://cdn.discordapp.com'),
   /** A rate-limit wait longer than this is handed back to the router as `retryAfterMs`. */
   maxRateLimitWaitMs: z.number().int().nonnegative().default(10_000),
   /** Register `/multichat link|unlink|links` in every guild. */
@@ -52,7 +57,11 @@ export const discordSectionSchema = z.object(fields).strict();
 export const discordConfigSchema = z
   .object({ ...fields, media: mediaOptionSchema })
   .strict()
-  .transform((c) => ({ ...c, apiUrl: c.apiUrl.replace(/\/+$/, '') }));
+  .transform((c) => ({
+    ...c,
+    apiUrl: c.apiUrl.replace(/\/+$/, ''),
+    cdnUrl: c.cdnUrl.replace(/\/+$/, ''),
+  }));
 
 export type DiscordConfig = z.infer<typeof discordConfigSchema>;
 

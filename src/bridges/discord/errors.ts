@@ -65,3 +65,28 @@ export class DiscordUnavailableError extends DeliveryError {
     this.name = 'DiscordUnavailableError';
   }
 }
+
+/** A file to send is larger than `maxAttachmentBytes`: it goes as a link instead of an upload. */
+export class DiscordFileTooLargeError extends Error {
+  constructor(
+    readonly file: string,
+    readonly maxBytes: number,
+  ) {
+    super(`${file} is larger than the Discord upload limit of ${maxBytes} bytes`);
+    this.name = 'DiscordFileTooLargeError';
+  }
+}
+
+/** The bytes of a file to send could not be read: it goes as a link instead of an upload. */
+export class DiscordFileReadError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(
+      `cannot read ${file} for upload: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'DiscordFileReadError';
+  }
+}

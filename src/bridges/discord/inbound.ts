@@ -6,7 +6,6 @@
  * another in gateway order, and handed to `emit` in that order.
  */
 import type {
-  APIAttachment,
   APIUser,
   GatewayMessageCreateDispatchData,
   GatewayMessageDeleteBulkDispatchData,
@@ -17,7 +16,6 @@ import type {
 } from 'discord.js';
 import type {
   AdapterLogger,
-  Attachment,
   ExternalMessageId,
   ExternalSender,
   ExternalUserId,
@@ -27,6 +25,7 @@ import type {
 } from '../types.js';
 import type { DiscordConfig } from './config.js';
 import { encodeMessageId } from './ids.js';
+import { carriedMedia, type MediaSource, type MessageMedia } from './inbound-media.js';
 import { nameRoleAndChannelMentions, type NameLookup } from './mentions.js';
 import type { Webhooks } from './webhooks.js';
 
@@ -47,6 +46,8 @@ export interface InboundDeps {
   readonly config: DiscordConfig;
   readonly cache: InboundCache;
   readonly logger: AdapterLogger;
+  /** Where attachments and stickers are read from (`open()` of each inbound attachment). */
+  readonly media: MediaSource;
 }
 
 interface Where {
@@ -75,6 +76,14 @@ export class Inbound {
     const self = await this.isSelf(d);
     if (!self) await this.profileMentioned(d.mentions);
     const { text, attachments } = this.content(d);
+    if (text === '' && attachments.length === 0) {
+      // Nothing the bridge can carry (a poll, a voice message's metadata only): said, not lost.
+      this.deps.logger.warn(
+        { channel: d.channel_id, message: d.id },
+        'discord: message with no text, file, sticker or embed not bridged',
+      );
+      return;
+    }
     const ref = d.message_reference;
     const replyTo =
       d.type === 19 && ref?.message_id !== undefined
@@ -101,7 +110,7 @@ export class Inbound {
     const externalId = encodeMessageId(d.id, where.threadId);
     this.rememberAuthor(externalId, sender);
     const self = await this.isSelf(d);
-    const text = this.content(d).text;
+    const text = this.text(d);
     void this.deps.emit({
       kind: 'edit',
       target: where.target,
@@ -228,7 +237,7 @@ export class Inbound {
 
   private sender(user: APIUser, nick?: string | null): ExternalSender {
     const avatar = user.avatar
-      ? { avatarUrl: `https://cdn.discordapp.com/avatars/${user.id}/${user.avatar}.png` }
+      ? { avatarUrl: `${this.deps.config.cdnUrl}/avatars/${user.id}/${user.avatar}.png` }
       : {};
     return {
       externalId: user.id as ExternalUserId,
@@ -246,24 +255,15 @@ export class Inbound {
     }
   }
 
-  private content(d: { content?: string; guild_id?: string; attachments?: APIAttachment[] }): {
-    text: string;
-    attachments: Attachment[];
-  } {
-    const lines = [nameRoleAndChannelMentions(d.content ?? '', d.guild_id, this.deps.cache)];
-    const attachments: Attachment[] = [];
-    for (const a of d.attachments ?? []) {
-      // Too large to mirror: carried as a link in the text, not as an attachment.
-      if (a.size > this.deps.config.maxAttachmentBytes) lines.push(a.url);
-      else
-        attachments.push({
-          url: a.url,
-          name: a.filename,
-          size: a.size,
-          ...(a.content_type && { mimeType: a.content_type }),
-        });
-    }
-    return { text: lines.filter((l) => l !== '').join('\n'), attachments };
+  /** The text (mentions named) plus what the message carries besides it. */
+  private content(d: MessageMedia & { content?: string; guild_id?: string }) {
+    const text = this.text(d);
+    const { attachments, lines } = carriedMedia(d, text, this.deps.media);
+    return { text: [text, ...lines].filter((l) => l !== '').join('\n'), attachments };
+  }
+
+  private text(d: { content?: string; guild_id?: string }): string {
+    return nameRoleAndChannelMentions(d.content ?? '', d.guild_id, this.deps.cache);
   }
 
   private rememberAuthor(externalId: ExternalMessageId, sender: ExternalSender): void {

@@ -6,6 +6,9 @@
  * executes take no nonce: a retry after a lost answer can post twice (documented). Within one
  * process, parts already posted for an idempotency key are remembered, so a retried split send
  * continues where it stopped instead of posting the first parts again.
+ * Files are uploaded natively (multipart `files[n]` + `payload_json`, see `./uploads.ts`) with
+ * the last part of the text; when Discord refuses the upload as too large (413 / 40005), that
+ * part is posted again with the files as links.
  */
 import { Routes, type REST } from 'discord.js';
 import { splitText } from '../format/index.js';
@@ -18,6 +21,15 @@ import type {
 } from '../types.js';
 import { ALLOWED_MENTIONS, botPrefix, channelOf, MAX_CONTENT } from './content.js';
 import { decodeMessageId, encodeMessageId, nonceFor } from './ids.js';
+import {
+  attachmentsField,
+  NO_FILES,
+  prepareFiles,
+  refusedAsTooLarge,
+  restFiles,
+  type PreparedFiles,
+  type Upload,
+} from './uploads.js';
 import { apiCode, MISSING_PERMISSIONS, toDeliveryError } from './rate-limit.js';
 import { Threads, type Place } from './threads.js';
 import { webhookUsername } from './usernames.js';
@@ -29,6 +41,8 @@ export interface OutboundDeps {
   readonly rest: REST;
   readonly webhooks: Webhooks;
   readonly logger: AdapterLogger;
+  /** Files above this are sent as links (`maxAttachmentBytes`). */
+  readonly maxAttachmentBytes: number;
   /** The guild of a channel (for jump links), from the client's cache. */
   guildOf(channelId: string): string | undefined;
 }
@@ -71,15 +85,46 @@ export class Outbound {
     action: SendAction,
     useHook: boolean,
   ): Promise<DeliveryResult> {
+    const files = action.attachments?.length
+      ? await prepareFiles(action.attachments, this.deps.maxAttachmentBytes, this.deps.logger)
+      : NO_FILES;
+    try {
+      return await this.postParts(place, action, useHook, files);
+    } catch (error) {
+      if (files.uploads.length === 0 || !refusedAsTooLarge(error)) throw error;
+      this.deps.logger.warn(
+        { channel: place.channelId, files: files.uploads.map((u) => u.name) },
+        'discord: upload refused as too large; the files go as links',
+      );
+      const links = [...files.links, ...files.uploads.map((u) => u.link)];
+      return this.postParts(place, action, useHook, { uploads: [], links });
+    }
+  }
+
+  /**
+   * Posts the text (plus link lines) in parts, the uploads with the last one. Splitting is
+   * greedy from the start, so adding link lines at the end never moves an earlier part's end:
+   * a resend after a refused upload continues after the parts already posted.
+   */
+  private async postParts(
+    place: Place,
+    action: SendAction,
+    useHook: boolean,
+    files: PreparedFiles,
+  ): Promise<DeliveryResult> {
     const prefix = useHook ? this.replyLine(place, action.replyTo) : botPrefix(action.sender.name);
-    const text = action.isEmote ? `_${action.text}_` : action.text;
+    const body = action.isEmote && action.text !== '' ? `_${action.text}_` : action.text;
+    const text = [body, ...files.links].filter((l) => l !== '').join('\n');
     const parts = splitText(text, MAX_CONTENT - prefix.length, 'chars');
+    // Files alone: one message whose content may be empty.
+    if (parts.length === 0 && files.uploads.length > 0) parts.push('');
     const done = this.progress.get(action.idempotencyKey) ?? [];
     for (let i = done.length; i < parts.length; i++) {
       const content = `${i === 0 || !useHook ? prefix : ''}${parts[i] ?? ''}`;
+      const uploads = i === parts.length - 1 ? files.uploads : [];
       const posted = useHook
-        ? await this.executeWebhook(place, content, action)
-        : await this.postAsBot(place, content, action, i);
+        ? await this.executeWebhook(place, content, action, uploads)
+        : await this.postAsBot(place, content, action, i, uploads);
       done.push(encodeMessageId(posted.id, place.threadId));
       this.remember(action.idempotencyKey, done);
     }
@@ -102,19 +147,26 @@ export class Outbound {
     place: Place,
     content: string,
     action: SendAction,
+    uploads: readonly Upload[],
   ): Promise<PostedMessage> {
     const body = {
       content,
       username: webhookUsername(action.sender.name),
       ...(action.sender.avatarUrl !== undefined && { avatar_url: action.sender.avatarUrl }),
       allowed_mentions: ALLOWED_MENTIONS,
+      ...(uploads.length > 0 && { attachments: attachmentsField(uploads) }),
     };
     const query = new URLSearchParams({
       wait: 'true',
       ...(place.threadId !== undefined && { thread_id: place.threadId }),
     });
     return this.deps.webhooks.call(place.channelId, (hook) =>
-      this.deps.rest.post(Routes.webhook(hook.id, hook.token), { body, query, auth: false }),
+      this.deps.rest.post(Routes.webhook(hook.id, hook.token), {
+        body,
+        query,
+        auth: false,
+        ...(uploads.length > 0 && { files: restFiles(uploads) }),
+      }),
     ) as Promise<PostedMessage>;
   }
 
@@ -123,6 +175,7 @@ export class Outbound {
     content: string,
     action: SendAction,
     part: number,
+    uploads: readonly Upload[],
   ): Promise<PostedMessage> {
     const reply =
       part === 0 && action.replyTo !== undefined ? decodeMessageId(action.replyTo) : undefined;
@@ -131,6 +184,7 @@ export class Outbound {
       nonce: nonceFor(action.idempotencyKey, part),
       enforce_nonce: true,
       allowed_mentions: ALLOWED_MENTIONS,
+      ...(uploads.length > 0 && { attachments: attachmentsField(uploads) }),
       ...(reply && {
         message_reference: {
           message_id: reply.messageId,
@@ -141,6 +195,7 @@ export class Outbound {
     };
     return (await this.deps.rest.post(Routes.channelMessages(place.threadId ?? place.channelId), {
       body,
+      ...(uploads.length > 0 && { files: restFiles(uploads) }),
     })) as PostedMessage;
   }
 

@@ -47,7 +47,13 @@ export async function startDiscordHarness(
   const events: InboundEvent[] = [];
   const make = async (): Promise<DiscordAdapter> => {
     const build = createDiscordAdapter(
-      { token: fake.token, apiUrl: fake.apiUrl, readyTimeoutMs: 10_000, ...options.config },
+      {
+        token: fake.token,
+        apiUrl: fake.apiUrl,
+        cdnUrl: fake.cdnUrl,
+        readyTimeoutMs: 10_000,
+        ...options.config,
+      },
       'discord' as NetworkName,
     );
     const adapter = build({

@@ -9,8 +9,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { FakeCdn, STICKER_FORMAT, type NewFile } from './cdn.js';
 import { FakeGateway } from './gateway.js';
 import { Messages } from './messages.js';
+import { isMultipart, parseMultipart, type UploadedFile } from './multipart.js';
 import { RateLimits, type BucketLimit, type StormSpec } from './rate-limit.js';
 import { ApiError, buildRoutes, type Route } from './routes.js';
 import {
@@ -23,13 +25,18 @@ import {
   type Json,
 } from './state.js';
 
-export type { FakeChannel, FakeGuild, FakeMessage, FakeUser, StormSpec };
+export type { FakeChannel, FakeGuild, FakeMessage, FakeUser, NewFile, StormSpec, UploadedFile };
+export { FakeCdn, STICKER_FORMAT };
 
 export interface DiscordFakeOptions {
   readonly heartbeatIntervalMs?: number;
   /** Per-route bucket; default 5 requests per 2 s, as Discord's webhook routes. */
   readonly limitFor?: (template: string) => BucketLimit;
   readonly globalPerSecond?: number;
+  /** Largest uploaded file accepted (413, code 40005 above); default Discord's 10 MiB. */
+  readonly uploadLimitBytes?: number;
+  /** How long signed CDN links work; default 24 h. */
+  readonly cdnLinkTtlMs?: number;
 }
 
 export interface RecordedRequest {
@@ -38,12 +45,17 @@ export interface RecordedRequest {
   readonly template: string;
   readonly query: string;
   readonly body: unknown;
+  /** The `files[n]` parts of a multipart request, bytes included. */
+  readonly files: readonly UploadedFile[];
   readonly status: number;
 }
 
 export interface DiscordFake {
   /** The REST base to give discord.js (`rest.api`), e.g. `http://127.0.0.1:1234/api`. */
   readonly apiUrl: string;
+  /** The CDN base to give the adapter (`cdnUrl`): attachments and stickers are served there. */
+  readonly cdnUrl: string;
+  readonly cdn: FakeCdn;
   readonly token: string;
   readonly state: FakeState;
   readonly gateway: FakeGateway;
@@ -60,7 +72,20 @@ export interface DiscordFake {
     channelId: string,
     author: FakeUser,
     content: string,
-    extra?: { replyTo?: string; attachments?: Json[]; webhookId?: string },
+    extra?: {
+      replyTo?: string;
+      attachments?: Json[];
+      webhookId?: string;
+      stickers?: Json[];
+      embeds?: Json[];
+    },
+  ): FakeMessage;
+  /** `author` posts `files` (stored on the CDN, with signed URLs) and `content`, maybe empty. */
+  upload(
+    channelId: string,
+    author: FakeUser,
+    files: readonly NewFile[],
+    content?: string,
   ): FakeMessage;
   edit(messageId: string, content: string): FakeMessage;
   remove(messageId: string): void;
@@ -91,7 +116,15 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
     options.heartbeatIntervalMs ?? 41_250,
   );
   const messages = new Messages(state, gateway);
-  const routes = buildRoutes(state, messages, () => `${base()}/gateway`);
+  const cdn = new FakeCdn(
+    () => `http://127.0.0.1:${port}`,
+    () => state.ids.next(),
+    options.cdnLinkTtlMs,
+  );
+  const routes = buildRoutes(state, messages, () => `${base()}/gateway`, {
+    cdn,
+    limitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024,
+  });
   const rateLimits = new RateLimits(
     options.limitFor ?? (() => ({ limit: 5, windowMs: 2_000 })),
     options.globalPerSecond ?? 50,
@@ -99,6 +132,7 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
   const requests: RecordedRequest[] = [];
 
   const server = createServer((req, res) => {
+    if (cdn.serve(req, res)) return;
     void serve(req, res, routes, state, rateLimits, requests);
   });
   const wss = new WebSocketServer({ noServer: true });
@@ -123,6 +157,8 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
 
   return {
     apiUrl: `http://127.0.0.1:${port}/api`,
+    cdnUrl: `http://127.0.0.1:${port}`,
+    cdn,
     token: state.token,
     state,
     gateway,
@@ -149,6 +185,14 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
         }),
         ...(extra.attachments && { attachments: extra.attachments }),
         ...(extra.webhookId !== undefined && { webhookId: extra.webhookId }),
+        ...(extra.stickers && { stickers: extra.stickers }),
+        ...(extra.embeds && { embeds: extra.embeds }),
+      }),
+    upload: (channelId, author, files, content = '') =>
+      messages.create(chan(channelId), {
+        author,
+        content,
+        attachments: files.map((f) => cdn.attachment(channelId, f)),
       }),
     edit: (id, content) => messages.edit(msg(id), content),
     remove: (id) => messages.delete(msg(id)),
@@ -225,10 +269,13 @@ async function serve(
   const method = req.method ?? 'GET';
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
   let body: Json = {};
+  let files: UploadedFile[] = [];
   try {
-    body = raw === '' ? {} : (JSON.parse(raw) as Json);
+    const type = req.headers['content-type'];
+    if (isMultipart(type)) ({ body, files } = await parseMultipart(raw, type as string));
+    else body = raw.byteLength === 0 ? {} : (JSON.parse(raw.toString('utf8')) as Json);
   } catch {
     body = {};
   }
@@ -238,7 +285,7 @@ async function serve(
     headers: Record<string, string>,
     template: string,
   ): void => {
-    requests.push({ method, path, template, query: url.search, body, status });
+    requests.push({ method, path, template, query: url.search, body, files, status });
     res.writeHead(status, {
       ...headers,
       ...(payload !== undefined && { 'Content-Type': 'application/json' }),
@@ -267,7 +314,7 @@ async function serve(
     return;
   }
   try {
-    const reply = route.handle({ method, params, query: url.searchParams, body, bot });
+    const reply = route.handle({ method, params, query: url.searchParams, body, files, bot });
     answer(reply.status, reply.body, verdict.headers, route.template);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;

@@ -14,6 +14,9 @@ export interface NewMessage {
   readonly nonce?: string;
   readonly reference?: { message_id: string; channel_id?: string };
   readonly attachments?: readonly Json[];
+  /** Sticker items (`{id, name, format_type}`). */
+  readonly stickers?: readonly Json[];
+  readonly embeds?: readonly Json[];
   readonly type?: number;
 }
 
@@ -42,7 +45,8 @@ export class Messages {
       mention_roles: [...input.content.matchAll(/<@&(\d+)>/g)].map((m) => m[1]),
       mention_channels: [],
       attachments: input.attachments ?? [],
-      embeds: [],
+      embeds: input.embeds ?? [],
+      ...(input.stickers && { sticker_items: input.stickers }),
       pinned: false,
       flags: 0,
       components: [],

@@ -3,10 +3,14 @@
  * discovery, channels, channel messages (with `nonce` + `enforce_nonce`), reactions with a
  * URL-encoded emoji, threads from a message, webhooks (create, list, execute with `?wait=true`
  * and `thread_id`, edit and delete webhook messages), application commands and interaction
- * callbacks. Errors use Discord's `{message, code}` bodies and JSON error codes.
+ * callbacks. Webhook executes and channel messages also take files (multipart, `./multipart.ts`),
+ * stored on the fake CDN; a file over the upload limit answers 413 with code 40005. Errors use
+ * Discord's `{message, code}` bodies and JSON error codes.
  */
 import { randomBytes } from 'node:crypto';
+import type { FakeCdn } from './cdn.js';
 import type { Messages } from './messages.js';
+import { uploadName, type UploadedFile } from './multipart.js';
 import type { FakeChannel, FakeMessage, FakeState, FakeWebhook, Json } from './state.js';
 
 export interface Request {
@@ -14,6 +18,8 @@ export interface Request {
   readonly params: readonly string[];
   readonly query: URLSearchParams;
   readonly body: Json;
+  /** The `files[n]` parts of a multipart request. */
+  readonly files: readonly UploadedFile[];
   /** True when `Authorization: Bot <token>` matched. */
   readonly bot: boolean;
 }
@@ -49,10 +55,17 @@ const MAX_CONTENT = 2000;
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const NO_CONTENT: Reply = { status: 204 };
 
+export interface UploadRules {
+  readonly cdn: FakeCdn;
+  /** Largest file Discord takes (10 MiB for bots and webhooks of an unboosted server). */
+  readonly limitBytes: number;
+}
+
 export function buildRoutes(
   state: FakeState,
   messages: Messages,
   gatewayUrl: () => string,
+  upload: UploadRules,
 ): Route[] {
   const channel = (id: string | undefined): FakeChannel => {
     const found = id === undefined ? undefined : state.channels.get(id);
@@ -78,7 +91,7 @@ export function buildRoutes(
     if (thread.parent_id !== hook.channel_id) throw new ApiError(400, 10003, 'Unknown Channel');
     return thread;
   };
-  const content = (body: Json): string => {
+  const content = (body: Json, hasFiles = false): string => {
     const text = typeof body['content'] === 'string' ? body['content'] : '';
     if (text.length > MAX_CONTENT) {
       throw new ApiError(400, 50035, 'Invalid Form Body', {
@@ -87,7 +100,8 @@ export function buildRoutes(
         },
       });
     }
-    if (text.trim() === '') throw new ApiError(400, 50006, 'Cannot send an empty message');
+    if (text.trim() === '' && !hasFiles)
+      throw new ApiError(400, 50006, 'Cannot send an empty message');
     return text;
   };
   const reference = (body: Json): { message_id: string; channel_id?: string } | undefined => {
@@ -96,6 +110,19 @@ export function buildRoutes(
     return ref?.message_id === undefined
       ? undefined
       : { message_id: ref.message_id, ...(ref.channel_id && { channel_id: ref.channel_id }) };
+  };
+  /** The attachment objects of the uploaded files, stored on the CDN. */
+  const attachments = (target: FakeChannel, body: Json, files: readonly UploadedFile[]) => {
+    if (files.length > 10) throw new ApiError(400, 50035, 'Invalid Form Body', { files: {} });
+    if (files.some((f) => f.data.byteLength > upload.limitBytes))
+      throw new ApiError(413, 40005, 'Request entity too large');
+    return files.map((f) =>
+      upload.cdn.attachment(target.id, {
+        filename: uploadName(body, f),
+        data: f.data,
+        contentType: f.contentType,
+      }),
+    );
   };
   const webhookView = (hook: FakeWebhook): Json => {
     // The token is only shown to the application that created the webhook.
@@ -169,9 +196,11 @@ export function buildRoutes(
       return ok(hook);
     }),
     r('GET', '/webhooks/:id', true, ({ params }) => ok(webhookView(webhook(params[0])))),
-    r('POST', '/webhooks/:id/:token', false, ({ params, query, body }) => {
+    r('POST', '/webhooks/:id/:token', false, ({ params, query, body, files }) => {
       const hook = webhook(params[0], params[1]);
       const where = webhookTarget(hook, query);
+      const text = content(body, files.length > 0);
+      const uploaded = attachments(where, body, files);
       const author = {
         id: hook.id,
         username: typeof body['username'] === 'string' ? body['username'] : hook.name,
@@ -182,8 +211,9 @@ export function buildRoutes(
       };
       const created = messages.create(where, {
         author,
-        content: content(body),
+        content: text,
         webhookId: hook.id,
+        attachments: uploaded,
       });
       return query.get('wait') === 'true' ? ok(state.messageObject(created)) : NO_CONTENT;
     }),
@@ -209,8 +239,9 @@ export function buildRoutes(
     r('GET', '/channels/:id/messages/:id', true, ({ params }) =>
       ok(state.messageObject(message(params[0], params[1]))),
     ),
-    r('POST', '/channels/:id/messages', true, ({ params, body }) => {
+    r('POST', '/channels/:id/messages', true, ({ params, body, files }) => {
       const target = channel(params[0]);
+      const text = content(body, files.length > 0);
       const nonce = body['nonce'] === undefined ? undefined : String(body['nonce']);
       if (nonce !== undefined && nonce.length > 25)
         throw new ApiError(400, 50035, 'Invalid Form Body', { nonce: {} });
@@ -224,7 +255,8 @@ export function buildRoutes(
       if (ref) message(ref.channel_id ?? target.id, ref.message_id);
       const created = messages.create(target, {
         author: state.bot,
-        content: content(body),
+        content: text,
+        attachments: attachments(target, body, files),
         ...(nonce !== undefined && { nonce }),
         ...(ref && { reference: ref }),
       });

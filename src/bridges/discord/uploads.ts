@@ -43,10 +43,10 @@ export async function prepareFiles(
 ): Promise<PreparedFiles> {
   const uploads: Upload[] = [];
   const links: string[] = [];
-  for (const [index, file] of files.entries()) {
-    if (index >= MAX_FILES) {
+  for (const file of files) {
+    if (uploads.length >= MAX_FILES) {
       logger.warn(
-        { file: file.name, index },
+        { file: file.name },
         `discord: more than ${MAX_FILES} files in one message; this one goes as a link`,
       );
       links.push(linkLine(file));

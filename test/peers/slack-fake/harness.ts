@@ -47,6 +47,8 @@ export async function startSlackHarness(
     config?: Record<string, unknown>;
     /** The link control `/multichat` uses; absent, the command says linking is off. */
     links?: LinkControl;
+    /** The adapter's logger (quiet by default), for tests that check what was logged. */
+    logger?: AdapterLogger;
   } = {},
 ): Promise<SlackHarness> {
   const fake = await startSlackFake({
@@ -76,7 +78,7 @@ export async function startSlackHarness(
   );
   const healths: AdapterHealth[] = [];
   const adapter = build({
-    logger: quietLogger,
+    logger: options.logger ?? quietLogger,
     clock: { now: Date.now },
     emit: async (event) => {
       events.push(event);

@@ -77,9 +77,11 @@ export class AvatarSync {
       await this.deps.set(userId, mxc);
       job.shown = url;
     } catch (error) {
-      if (this.closed || job.wanted !== url) return;
+      if (this.closed) return;
+      // A superseded URL is still reported (someone may be probing), but never retried.
       const permanent = (error as { permanent?: unknown }).permanent === true;
-      const wait = permanent ? undefined : this.retryMs[job.attempt];
+      const current = job.wanted === url;
+      const wait = current && !permanent ? this.retryMs[job.attempt] : undefined;
       this.deps.failed(userId, url, error as Error, wait);
       if (wait !== undefined) {
         job.attempt++;

@@ -1,0 +1,118 @@
+/**
+ * The adapter contract: one set of behaviour cases every bridge adapter runs against its real peer
+ * (ngircd, Synapse) or fake (Discord, Slack), through a `ContractHarness` (./adapter-harness.ts).
+ * Outbound: send, edit, delete, react, reply, thread, long message, mention; inbound: a person's
+ * message, edit, delete and reaction; then echo suppression, rate limit and reconnect. A case
+ * runs or skips by what `adapter.capabilities` declares (and what the person's client can do),
+ * never by the network's name. Cases a harness lists in `knownFailures` run as `it.fails`.
+ */
+import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
+import type { AdapterCapabilities, InboundEvent, LinkTarget } from '../../src/bridges/types.js';
+import { eventually } from '../support/eventually.js';
+import { Courier } from './adapter-courier.js';
+import type { ContractCase, ContractHarness, ContractWorld, SeenPost } from './adapter-harness.js';
+import { inboundCases } from './adapter-inbound.js';
+import { outboundCases } from './adapter-outbound.js';
+import { resilienceCases } from './adapter-resilience.js';
+
+export type { ContractHarness } from './adapter-harness.js';
+
+/** What a case needs before it can run; the reason it skips otherwise. */
+export interface Needs {
+  /** A capability that must be true. */
+  readonly capability?: keyof AdapterCapabilities;
+  /** Something the person's client must be able to do on this network. */
+  readonly person?: 'edit' | 'remove' | 'react';
+}
+
+/** What every case gets: the started world, a router-like courier, and waiting helpers. */
+export interface ContractContext {
+  readonly world: ContractWorld;
+  readonly courier: Courier;
+  /** A word no other case uses, that every markup leaves as it is. */
+  token(label: string): string;
+  /** Waits until `pick` finds something in what the person reads in `target`. */
+  seen<T>(
+    target: LinkTarget,
+    pick: (posts: readonly SeenPost[]) => T | undefined | false,
+    what: string,
+  ): Promise<T>;
+  /** Waits until `pick` finds something among the events emitted since index `from`. */
+  emitted<T>(
+    from: number,
+    pick: (events: readonly InboundEvent[]) => T | undefined | false,
+    what: string,
+  ): Promise<T>;
+}
+
+export type CaseBody = (c: ContractContext) => Promise<void>;
+export type DefineCase = (
+  name: ContractCase,
+  title: string,
+  needs: Needs,
+  body: CaseBody,
+  timeoutMs?: number,
+) => void;
+
+const WAIT_MS = 30_000;
+
+export function runAdapterContract(harness: ContractHarness): void {
+  describe.skipIf(harness.unavailable !== undefined)(`adapter contract: ${harness.title}`, () => {
+    let context: ContractContext | undefined;
+    let counter = 0;
+
+    beforeAll(async () => {
+      const world = await harness.start();
+      context = {
+        world,
+        courier: new Courier(world.adapter, world.person),
+        token: (label) =>
+          `${label.replace(/[^a-z]/gi, '')}${(++counter).toString(36)}x${Date.now().toString(36)}`,
+        seen: (target, pick, what) =>
+          eventually(async () => pick(await world.person.read(target)), {
+            what,
+            timeoutMs: WAIT_MS,
+            intervalMs: 100,
+          }),
+        emitted: (from, pick, what) =>
+          eventually(() => pick(world.events.slice(from)), {
+            what,
+            timeoutMs: WAIT_MS,
+            intervalMs: 25,
+          }),
+      };
+    }, 180_000);
+
+    afterAll(async () => {
+      await context?.world.stop();
+    }, 60_000);
+
+    const define: DefineCase = (name, title, needs, body, timeoutMs = 90_000) => {
+      const known = harness.knownFailures?.[name];
+      const run = known === undefined ? it : it.fails;
+      const label =
+        known === undefined ? `${name}: ${title}` : `${name}: ${title} (known failure: ${known})`;
+      run(
+        label,
+        async (test: TestContext) => {
+          if (!context) throw new Error('the harness did not start');
+          skipUnlessAble(test, context, needs);
+          await body(context);
+        },
+        timeoutMs,
+      );
+    };
+
+    outboundCases(define);
+    inboundCases(define);
+    resilienceCases(define);
+  });
+}
+
+function skipUnlessAble(test: TestContext, c: ContractContext, needs: Needs): void {
+  const { capability, person } = needs;
+  if (capability !== undefined && c.world.adapter.capabilities[capability] !== true)
+    test.skip(`capabilities.${capability} is false`);
+  if (person !== undefined && c.world.person[person] === undefined)
+    test.skip(`a person cannot ${person} on this network`);
+}

@@ -1,0 +1,88 @@
+/**
+ * The adapter contract's Slack harness: the real bolt app (inside the adapter, Socket Mode)
+ * against the fake Slack with Slack's documented rate limits; the person is a workspace member
+ * the fake plays, and reads a channel as a Slack client shows it (custom usernames as authors,
+ * thread replies with their `thread_ts`, reactions by name, `<@U…>` mentions).
+ */
+import type { LinkTarget } from '../../../src/bridges/types.js';
+import type { ContractHarness, ContractPerson, SeenPost } from '../../contracts/adapter-harness.js';
+import type { FakeMessage, FakeUser, SlackFake } from '../../peers/slack-fake/index.js';
+import { startSlackHarness } from '../../peers/slack-fake/harness.js';
+import { defaultLimits, type Limits } from '../../peers/slack-fake/rate-limit.js';
+import { eventually } from '../eventually.js';
+import { namer } from './recorder.js';
+
+/** The Slack names of the emoji the contract uses. */
+const NAMES: Readonly<Record<string, string>> = { '👍': '+1' };
+const UNICODE: Readonly<Record<string, string>> = { '+1': '👍', thumbsup: '👍' };
+
+/**
+ * Slack's documented limits, except that reconnecting is not held to Tier 1 (one connection URL
+ * a minute), which would make the reconnect case wait a minute.
+ */
+const limits: Limits = (method) =>
+  method === 'apps.connections.open' ? { rate: 100, burst: 10 } : defaultLimits(method);
+
+export const slackContract: ContractHarness = {
+  title: 'Slack (fake Slack, real bolt over Socket Mode)',
+  async start() {
+    const h = await startSlackHarness('socket', { fake: { limits } });
+    const bob = h.fake.addUser('bob');
+    const name = namer('c-');
+    let connections = 0;
+    return {
+      adapter: h.adapter,
+      events: h.events,
+      healths: h.healths,
+      person: slackPerson(h.fake, bob),
+      openTarget: async (label) => ({ channel: h.fake.addChannel(name(label)).id }),
+      cut: async () => {
+        connections = h.fake.socket.stats.connections;
+        h.fake.socket.drop();
+      },
+      restore: async () => {
+        await eventually(() => h.fake.socket.stats.connections > connections, {
+          what: 'a new Socket Mode connection',
+        });
+      },
+      stop: () => h.stop(),
+    };
+  },
+};
+
+function slackPerson(fake: SlackFake, me: FakeUser): ContractPerson {
+  const channelOf = (target: LinkTarget) => String(target['channel']);
+  const message = (target: LinkTarget, ts: string): FakeMessage => {
+    const found = fake.state.message(channelOf(target), ts);
+    if (!found) throw new Error(`fake slack: no message ${ts}`);
+    return found;
+  };
+  return {
+    id: me.id,
+    name: me.name,
+    post: async (target, text) => {
+      const channel = fake.state.channels.get(channelOf(target));
+      if (!channel) throw new Error(`fake slack: no channel ${channelOf(target)}`);
+      return { id: fake.say(channel, me, text).ts };
+    },
+    edit: async (target, post, text) => fake.edit(message(target, post.id), text),
+    remove: async (target, post) => fake.remove(message(target, post.id)),
+    react: async (target, post, emoji, added) =>
+      fake.react(message(target, post.id), me, NAMES[emoji] ?? emoji, added),
+    read: async (target) => fake.state.history(channelOf(target)).map((m) => seen(fake, me, m)),
+  };
+}
+
+function seen(fake: SlackFake, me: FakeUser, m: FakeMessage): SeenPost {
+  const reactions = [...m.reactions]
+    .filter(([, users]) => [...users].some((u) => u !== me.id))
+    .map(([name]) => UNICODE[name] ?? `:${name}:`);
+  return {
+    id: m.ts,
+    author: m.username ?? fake.state.users.get(m.user ?? '')?.name ?? '',
+    text: m.text,
+    ...(m.thread_ts !== undefined && m.thread_ts !== m.ts && { threadRoot: m.thread_ts }),
+    reactions,
+    mentions: [...m.text.matchAll(/<@(U[A-Z0-9]+)(?:\|[^>]*)?>/g)].map((x) => x[1] as string),
+  };
+}

@@ -164,3 +164,22 @@ export class StoredClockError extends CoreError {
     super(message);
   }
 }
+
+/** A blob's bytes run past the store's limit; nothing of them was kept. */
+export class BlobTooLargeError extends PayloadTooLargeError {
+  constructor(limit: number, actual: number) {
+    super('file', limit, actual);
+    this.message = `the file is larger than the limit of ${limit} bytes (media.maxBytes); nothing was stored`;
+  }
+}
+
+/** Bytes offered for a blob do not hash to the address they were asked for; nothing was kept. */
+export class BlobHashMismatchError extends CoreError {
+  readonly code = 'blob_hash_mismatch';
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`the bytes hash to ${actual}, not to the requested blob ${expected}; nothing was stored`);
+  }
+}

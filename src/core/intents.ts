@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from './errors.js';
 import type { StateView } from './logics/types.js';
+import { attachmentsProblem, mentionsProblem } from './logics/attachments.js';
 import { reactionKeyProblem, requireName } from './names.js';
 import type { CoreLimits } from './options.js';
 import { makeContent, resourceIdOf, slotOf, uniqueNonce, utf8Length } from './resources.js';
@@ -60,9 +61,13 @@ function requireMessage(ctx: SolverContext, id: MessageId) {
   return message.data;
 }
 
-function checkText(ctx: SolverContext, text: unknown): string {
-  if (typeof text !== 'string' || text.trim() === '') {
-    throw new ValidationError('text', 'text must be a non-empty string');
+/** `mayBeEmpty`: a message with files may have no text (a file without a caption). */
+function checkText(ctx: SolverContext, text: unknown, mayBeEmpty = false): string {
+  if (typeof text !== 'string' || (!mayBeEmpty && text.trim() === '')) {
+    throw new ValidationError(
+      'text',
+      mayBeEmpty ? 'text must be a string' : 'text must be a non-empty string',
+    );
   }
   const bytes = utf8Length(text);
   if (bytes > ctx.limits.maxMessageBytes) {
@@ -160,7 +165,16 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
   },
   sendMessage(actor, intent, ctx) {
     requireChannel(ctx, intent.channel);
-    const text = checkText(ctx, intent.text);
+    const attachmentIssue = attachmentsProblem(intent.attachments);
+    if (attachmentIssue) throw new ValidationError('attachments', attachmentIssue);
+    const mentionIssue = mentionsProblem(intent.mentions);
+    if (mentionIssue) throw new ValidationError('mentions', mentionIssue);
+    for (const user of intent.mentions ?? []) {
+      if (!ctx.state.profile(user)) {
+        throw new ValidationError('mentions', `mentions names unknown user ${user}`);
+      }
+    }
+    const text = checkText(ctx, intent.text, (intent.attachments?.length ?? 0) > 0);
     for (const [field, id] of [
       ['replyTo', intent.replyTo],
       ['threadRoot', intent.threadRoot],
@@ -195,6 +209,7 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
         ...(intent.replyTo !== undefined && { replyTo: intent.replyTo }),
         ...(intent.threadRoot !== undefined && { threadRoot: intent.threadRoot }),
         ...(intent.attachments?.length && { attachments: intent.attachments }),
+        ...(intent.mentions?.length && { mentions: intent.mentions }),
         ...(intent.origin && { origin: intent.origin }),
         nonce: n,
       },

@@ -3,6 +3,7 @@
  * here rather than in node.ts so those modules do not import node.ts, which imports them.
  */
 import type { BatchSigner } from './batch-signer.js';
+import type { BlobRows } from './blobs/blob-rows.js';
 import type { HybridClock } from './hlc.js';
 import type { CoreLimits, CoreLogger } from './options.js';
 import type { CachedStateView } from './state/view.js';
@@ -20,6 +21,8 @@ export interface NodeInternals {
   readonly log: LogStore;
   readonly resources: ResourceStore;
   readonly projections: Projections;
+  /** Blob metadata and the message references that keep blob bytes alive. */
+  readonly blobRows: BlobRows;
   readonly state: CachedStateView;
   readonly views: Views;
   readonly clock: HybridClock;

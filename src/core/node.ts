@@ -37,6 +37,9 @@ import { ResourceStore } from './store/state-store.js';
 import { Ingestor } from './ingest.js';
 import { EventPublisher } from './publish.js';
 import { ExpirySweeper } from './expiry.js';
+import { BlobFiles } from './blobs/blob-files.js';
+import { BlobRows } from './blobs/blob-rows.js';
+import { CoreBlobStore } from './blobs/blob-store.js';
 import type {
   Address,
   ContentHash,
@@ -84,6 +87,7 @@ export async function createNode(options: NodeOptions): Promise<MultichatNode> {
 
 class CoreNode extends CoreQueries implements MultichatNode {
   readonly address: Address;
+  readonly blobs: CoreBlobStore;
   private readonly key: KeyPair;
   private readonly keyring = new Map<Address, KeyPair>();
   private readonly local: LocalStore;
@@ -116,6 +120,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
     const state = createStateView(projections, resources);
     const views = new Views(projections, log, state, (row: ProfileRow) => this.isLocalProfile(row));
     const signer = new BatchSigner();
+    const blobRows = new BlobRows(db);
     const internals: NodeInternals = {
       db,
       commit: new GroupCommit(
@@ -134,6 +139,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
       log,
       resources,
       projections,
+      blobRows,
       state,
       views,
       clock: new HybridClock(now),
@@ -156,6 +162,15 @@ class CoreNode extends CoreQueries implements MultichatNode {
     this.publisher = new EventPublisher(internals, this.hub);
     this.ingestor = new Ingestor(internals, this.publisher);
     this.sweeper = new ExpirySweeper(internals, this.publisher);
+    this.blobs = new CoreBlobStore({
+      db,
+      commit: internals.commit,
+      files: new BlobFiles(options.dataDir),
+      rows: blobRows,
+      now,
+      logger: internals.logger,
+      maxBytes: internals.limits.maxBlobBytes,
+    });
     this.presenceTtlMs = options.presenceTtlMs ?? 90_000;
     if (newest) internals.clock.restore(newest);
   }
@@ -169,10 +184,15 @@ class CoreNode extends CoreQueries implements MultichatNode {
     }
   }
 
-  /** Periodic work: expiry, presence expiry and renewal. */
+  /** Periodic work: expiry, unclaimed uploads, presence expiry and renewal. */
   tick(): void {
     if (this.stopped) return;
     this.sweeper.sweep();
+    this.blobs
+      .sweep()
+      .catch((error: unknown) =>
+        this.internals.logger.error({ err: error }, 'blobs: removing unclaimed uploads failed'),
+      );
     const now = this.internals.now();
     for (const gone of this.presence.expire(now)) {
       this.publisher.presence({ ...gone, status: 'offline', expiresAt: now }, false);

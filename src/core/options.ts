@@ -13,6 +13,8 @@ export interface CoreLimits {
   readonly maxMessageBytes: number;
   /** Longest allowed expiry. Default one year. */
   readonly maxExpirySeconds: number;
+  /** Largest blob fetched from peers, in bytes (the gateway passes media.maxBytes). Default 25 MiB. */
+  readonly maxBlobBytes: number;
 }
 
 export interface NodeOptions {
@@ -39,6 +41,7 @@ export interface NodeOptions {
 export const defaultLimits: CoreLimits = {
   maxMessageBytes: 64 * 1024,
   maxExpirySeconds: 365 * 24 * 3600,
+  maxBlobBytes: 25 * 1024 * 1024,
 };
 
 export const silentLogger: CoreLogger = {

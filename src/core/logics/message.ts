@@ -5,6 +5,7 @@
 import { reactionKeyProblem } from '../names.js';
 import { MAX_SKEW_MS } from '../hlc.js';
 import { roleRank } from '../resources.js';
+import { attachmentsProblem, mentionsProblem } from './attachments.js';
 import type { ChannelId, MessageId, UserId } from '../types.js';
 import {
   firstRefusal,
@@ -81,6 +82,14 @@ export const messageLogic: ResourceLogic<'message'> = {
       },
       () => mustExistIn(data.channel, data.replyTo, state, 'message.reply'),
       () => mustExistIn(data.channel, data.threadRoot, state, 'message.thread'),
+      () => {
+        const problem = attachmentsProblem(data.attachments);
+        return problem ? refuse('message.attachments', problem) : undefined;
+      },
+      () => {
+        const problem = mentionsProblem(data.mentions);
+        return problem ? refuse('message.mentions', problem) : undefined;
+      },
     );
   },
   onConsume(data, ctx, state) {

@@ -2,6 +2,7 @@
  * Applies a validated transaction: consumes, creates, and keeps the projections in step.
  * Returns what changed, as core events, for the node to emit after the commit.
  */
+import type { BlobRows } from '../blobs/blob-rows.js';
 import { compareHlc } from '../hlc.js';
 import { resourceIdOf, roleRank, slotOf } from '../resources.js';
 import type { LogStore } from '../store/log-store.js';
@@ -31,6 +32,7 @@ export interface ApplyDeps {
   readonly resources: ResourceStore;
   readonly projections: Projections;
   readonly state: CachedStateView;
+  readonly blobRows: BlobRows;
 }
 
 export function applyEntry(
@@ -95,6 +97,12 @@ export function applyEntry(
         if (body) log.putContent(hash, body);
         const row = newMessageRow(rid, resource.data, entry.author, id, entry.hlc);
         insertMessageRow(projections, row);
+        deps.blobRows.addReferences(
+          rid,
+          resource.data.channel,
+          resource.data.expiresAt,
+          resource.data.attachments,
+        );
         changes.push({ kind: 'message', message: rid, row });
         break;
       }
@@ -191,11 +199,17 @@ function resolveMembership(
     : { kind: 'membership', channel: data.channel, user: data.user, role: winner.role };
 }
 
-/** Deletes a message's text and every edit's text from the store (the tombstone row stays). */
+/**
+ * Deletes a message's text, every edit's text, its file names and mentions from the store (the
+ * tombstone row stays), and drops its blob references: the blob store deletes the bytes of
+ * those no live message references once this commits.
+ */
 export function deleteMessageContent(deps: ApplyDeps, message: MessageId): void {
   const row = deps.projections.message.get(message) as { content_hash: ContentHash } | undefined;
   if (!row) return;
   deps.log.deleteContent(row.content_hash);
+  deps.projections.clearMessageExtras.run(message);
+  deps.blobRows.dropReferences(message);
   for (const hash of deps.projections.editContents.all(message) as ContentHash[]) {
     deps.log.deleteContent(hash);
   }

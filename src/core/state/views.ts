@@ -93,6 +93,7 @@ export class Views {
       deleted: row.deleted === 1,
       reactions,
       ...(row.attachments !== null && { attachments: JSON.parse(row.attachments) as Attachment[] }),
+      ...(row.mentions !== null && { mentions: JSON.parse(row.mentions) as UserId[] }),
       ...(row.origin_network !== null && {
         origin: { network: row.origin_network, externalId: row.origin_external ?? '' },
       }),

@@ -199,4 +199,31 @@ export const coreMigrations: readonly string[] = [
   CREATE INDEX messages_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL AND deleted = 0;
   CREATE INDEX messages_created ON messages (channel, created_at) WHERE deleted = 0;
   `,
+  /* 5: files of messages (blobs/). A row of blobs is a file held under <dataDir>/blobs;
+     pending_since marks an upload no live message references yet (removed after 24 h);
+     blob_refs holds the live references of messages (deleted with the message), which decide
+     who may read a blob and when its bytes go. Messages carry the ids they mention.
+     IF NOT EXISTS: tests replay earlier migrations on a downgraded store. */ `
+  ALTER TABLE messages ADD COLUMN mentions TEXT;
+  CREATE TABLE IF NOT EXISTS blobs (
+    hash TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mime_type TEXT,
+    width INTEGER,
+    height INTEGER,
+    stored_at INTEGER NOT NULL,
+    pending_since INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS blobs_pending ON blobs (pending_since) WHERE pending_since IS NOT NULL;
+  CREATE TABLE IF NOT EXISTS blob_uploads (hash TEXT NOT NULL, user_id TEXT NOT NULL,
+    PRIMARY KEY (hash, user_id)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS blob_refs (
+    hash TEXT NOT NULL,
+    message TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    expires_at INTEGER,
+    PRIMARY KEY (hash, message)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS blob_refs_message ON blob_refs (message);
+  `,
 ];

@@ -61,6 +61,8 @@ export interface MessageRow {
   origin_network: string | null;
   origin_external: string | null;
   attachments: string | null;
+  /** JSON array of the user ids the message mentions, or null. */
+  mentions: string | null;
 }
 
 export interface MemberRow {
@@ -78,7 +80,7 @@ const CHANNEL_COLUMNS = `c.channel_id, c.name, c.topic, c.creator, c.encrypted, 
 /** Every column of a message row but the id prefix, which only serves lookups. */
 const MESSAGE_COLUMNS = `id, channel, sender, author, entry, hlc_wall, hlc_counter, created_at,
   expires_at, reply_to, thread_root, content_hash, content_length, nonce, edit_hash, edit_resource,
-  edited_at, deleted, redacted_by, origin_network, origin_external, attachments`;
+  edited_at, deleted, redacted_by, origin_network, origin_external, attachments, mentions`;
 
 /**
  * Statements on one message by id. The id is looked up through its prefix (see id-prefix.ts);
@@ -97,6 +99,9 @@ function messageStatements(db: Db) {
   const markDeletedStatement = db.prepare(
     'UPDATE messages SET deleted = 1 WHERE idp = ? AND id = ? AND deleted = 0',
   );
+  const clearExtrasStatement = db.prepare(
+    'UPDATE messages SET attachments = NULL, mentions = NULL WHERE idp = ? AND id = ?',
+  );
   const consumeMessageStatement = db.prepare(
     'UPDATE messages SET redacted_by = ? WHERE idp = ? AND id = ? AND redacted_by IS NULL',
   );
@@ -114,6 +119,10 @@ function messageStatements(db: Db) {
     },
     markDeleted: {
       run: (id: MessageId | string) => markDeletedStatement.run(idPrefix(id), id),
+    },
+    /** File names and mentions go with the text of a deleted message. */
+    clearMessageExtras: {
+      run: (id: MessageId | string) => clearExtrasStatement.run(idPrefix(id), id),
     },
     /** A redaction consumes the message resource (messages are not in the resources table). */
     consumeMessage: {
@@ -180,8 +189,8 @@ export function prepareProjections(db: Db) {
     insertMessage: db.prepare(
       `INSERT INTO messages (id, idp, channel, sender, author, entry, hlc_wall, hlc_counter,
          created_at, expires_at, reply_to, thread_root, content_hash, content_length, nonce,
-         origin_network, origin_external, attachments)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         origin_network, origin_external, attachments, mentions)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     ...messageStatements(db),
     addEditContent: db.prepare('INSERT OR IGNORE INTO edit_contents (message, hash) VALUES (?, ?)'),
@@ -284,6 +293,7 @@ export function newMessageRow(
     origin_network: data.origin?.network ?? null,
     origin_external: data.origin?.externalId ?? null,
     attachments: data.attachments ? JSON.stringify(data.attachments) : null,
+    mentions: data.mentions ? JSON.stringify(data.mentions) : null,
   };
 }
 
@@ -309,5 +319,6 @@ export function insertMessageRow(projections: Projections, row: MessageRow): voi
     row.origin_network,
     row.origin_external,
     row.attachments,
+    row.mentions,
   );
 }

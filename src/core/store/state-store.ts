@@ -9,6 +9,7 @@ import type {
   Resource,
   ResourceId,
   ResourceKind,
+  UserId,
 } from '../types.js';
 import type { MessageRow, Projections } from './projections.js';
 import type { Db } from './database.js';
@@ -80,6 +81,7 @@ function messageResourceRow(row: MessageRow): ResourceRow {
     ...(row.reply_to !== null && { replyTo: row.reply_to }),
     ...(row.thread_root !== null && { threadRoot: row.thread_root }),
     ...(row.attachments !== null && { attachments: JSON.parse(row.attachments) as Attachment[] }),
+    ...(row.mentions !== null && { mentions: JSON.parse(row.mentions) as UserId[] }),
     ...(row.origin_network !== null && {
       origin: { network: row.origin_network, externalId: row.origin_external ?? '' },
     }),

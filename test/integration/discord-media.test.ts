@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
+  ExternalMessageId,
   InboundEvent,
   InboundMessage,
   MediaStream,
@@ -277,6 +278,48 @@ describe('discord media outbound (webhook)', () => {
     const posted = h.fake.state.messages.get(result.externalIds[0] as string);
     expect(posted?.content).toBe(`lost.pdf: ${broken.url}`);
     expect(posted?.['attachments']).toEqual([]);
+  });
+});
+
+describe('discord media outbound: edits keep the files', () => {
+  let h: DiscordHarness;
+  beforeAll(async () => {
+    h = await startDiscordHarness({ config: { maxAttachmentBytes: 50_000 } });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  const edit = (sent: SendAction, externalIds: readonly string[], text: string) =>
+    h.adapter.edit({
+      kind: 'edit',
+      target: sent.target,
+      targetKey: sent.targetKey,
+      idempotencyKey: `${sent.idempotencyKey}-edit-${text}`,
+      sender: sent.sender,
+      externalIds: externalIds as ExternalMessageId[],
+      text,
+      rich: { blocks: [] } as never,
+    });
+
+  it('an edit keeps the link lines of files that were not uploaded', async () => {
+    const big = outboundFile('big.iso', 'application/octet-stream', randomBytes(60_000));
+    const action = send(h, 'first words', [big]);
+    const { externalIds } = await h.adapter.send(action);
+    await edit(action, externalIds, 'better words');
+    const posted = h.fake.state.messages.get(externalIds[0] as string);
+    expect(posted?.content).toBe(`better words\nbig.iso: ${big.url}`);
+  });
+
+  it('removing the caption of an uploaded file keeps the message and its file', async () => {
+    const data = randomBytes(3_000);
+    const action = send(h, 'caption', [outboundFile('keep.bin', 'application/octet-stream', data)]);
+    const { externalIds } = await h.adapter.send(action);
+    await edit(action, externalIds, '');
+    const posted = h.fake.state.messages.get(externalIds[0] as string);
+    expect(posted?.content).toBe('');
+    const [stored] = posted?.['attachments'] as { url: string }[];
+    expect(sha256(h.fake.cdn.bytesOf(stored!.url)!.data)).toBe(sha256(data));
   });
 });
 

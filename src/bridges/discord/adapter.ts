@@ -32,6 +32,7 @@ import { createClient } from './client.js';
 import type { DiscordConfig } from './config.js';
 import { DiscordTargetError } from './errors.js';
 import { isSnowflake } from './ids.js';
+import { FileNotes } from './file-notes.js';
 import { Inbound } from './inbound.js';
 import { discordCapabilities } from './capabilities.js';
 import { Modify } from './modify.js';
@@ -75,6 +76,7 @@ export class DiscordAdapter
       botId: this.client.user?.id ?? '',
     }));
     const client = this.client;
+    const files = new FileNotes();
     this.inbound = new Inbound({
       emit: components.emit,
       webhooks: this.webhooks,
@@ -88,11 +90,13 @@ export class DiscordAdapter
       webhooks: this.webhooks,
       logger: components.logger,
       maxAttachmentBytes: config.maxAttachmentBytes,
+      files,
       guildOf: (id) => guildOf(client, id),
     });
     this.modify = new Modify({
       rest,
       webhooks: this.webhooks,
+      files,
       customEmoji: (id, name) => customEmoji(client, id, name),
     });
     this.slash = new SlashCommand(rest, components.logger, (id) => this.targetOfChannel(id));

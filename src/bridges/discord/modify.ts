@@ -15,6 +15,7 @@ import type {
 } from '../types.js';
 import { ALLOWED_MENTIONS, botPrefix, channelOf, MAX_CONTENT, truncate } from './content.js';
 import { UnknownEmojiError } from './errors.js';
+import type { FileNotes } from './file-notes.js';
 import { decodeMessageId, type MessageRef } from './ids.js';
 import { apiCode, toDeliveryError, UNKNOWN_MESSAGE } from './rate-limit.js';
 import type { Webhooks } from './webhooks.js';
@@ -22,6 +23,8 @@ import type { Webhooks } from './webhooks.js';
 export interface ModifyDeps {
   readonly rest: REST;
   readonly webhooks: Webhooks;
+  /** The files of messages this adapter posted: an edit keeps them. */
+  readonly files: FileNotes;
   /** `name:id` of the guild's custom emoji called `name`, from the client's cache. */
   customEmoji(channelId: string, name: string): string | undefined;
 }
@@ -32,15 +35,20 @@ export class Modify {
   async edit(action: EditAction): Promise<DeliveryResult> {
     try {
       const channelId = channelOf(action.target);
-      const pieces = splitText(action.text, MAX_CONTENT, 'chars');
       const n = action.externalIds.length;
+      const files = this.deps.files.of(action.externalIds[n - 1]);
+      // Link lines of files that were not uploaded stay below the new text, as when sent.
+      const text = [action.text, ...(files?.links ?? [])].filter((l) => l !== '').join('\n');
+      const pieces = splitText(text, MAX_CONTENT, 'chars');
       // Keep the number of messages: overflow goes into the last one, cut at Discord's limit.
       const contents = action.externalIds.map((_, i) =>
         i < n - 1 ? (pieces[i] ?? '') : truncate(pieces.slice(i).join(' ')),
       );
       for (const [i, id] of action.externalIds.entries()) {
         const content = contents[i] ?? '';
-        if (content.trim() === '') await this.deleteOne(channelId, id);
+        // A message holding uploaded files stays, with empty content, when its text goes.
+        const holdsFiles = i === n - 1 && (files?.uploads ?? 0) > 0;
+        if (content.trim() === '' && !holdsFiles) await this.deleteOne(channelId, id);
         else await this.editOne(channelId, id, content, action.sender.name);
       }
       return { externalIds: [] };

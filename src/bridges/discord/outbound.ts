@@ -20,6 +20,7 @@ import type {
   SendAction,
 } from '../types.js';
 import { ALLOWED_MENTIONS, botPrefix, channelOf, MAX_CONTENT } from './content.js';
+import type { FileNotes } from './file-notes.js';
 import { decodeMessageId, encodeMessageId, nonceFor } from './ids.js';
 import {
   attachmentsField,
@@ -43,6 +44,8 @@ export interface OutboundDeps {
   readonly logger: AdapterLogger;
   /** Files above this are sent as links (`maxAttachmentBytes`). */
   readonly maxAttachmentBytes: number;
+  /** Where the files of a posted message are noted, for its edits. */
+  readonly files: FileNotes;
   /** The guild of a channel (for jump links), from the client's cache. */
   guildOf(channelId: string): string | undefined;
 }
@@ -125,8 +128,11 @@ export class Outbound {
       const posted = useHook
         ? await this.executeWebhook(place, content, action, uploads)
         : await this.postAsBot(place, content, action, i, uploads);
-      done.push(encodeMessageId(posted.id, place.threadId));
+      const id = encodeMessageId(posted.id, place.threadId);
+      done.push(id);
       this.remember(action.idempotencyKey, done);
+      if (i === parts.length - 1)
+        this.deps.files.note(id, { links: files.links, uploads: uploads.length });
     }
     return { externalIds: [...done] };
   }

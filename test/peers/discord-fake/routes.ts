@@ -111,6 +111,9 @@ export function buildRoutes(
       ? undefined
       : { message_id: ref.message_id, ...(ref.channel_id && { channel_id: ref.channel_id }) };
   };
+  /** An edit may empty the content of a message that keeps files. */
+  const hasFiles = (found: FakeMessage): boolean =>
+    Array.isArray(found['attachments']) && found['attachments'].length > 0;
   /** The attachment objects of the uploaded files, stored on the CDN. */
   const attachments = (target: FakeChannel, body: Json, files: readonly UploadedFile[]) => {
     if (files.length > 10) throw new ApiError(400, 50035, 'Invalid Form Body', { files: {} });
@@ -227,7 +230,7 @@ export function buildRoutes(
       const hook = webhook(params[0], params[1]);
       const found = message(webhookTarget(hook, query).id, params[2]);
       if (found.webhook_id !== hook.id) throw new ApiError(404, 10008, 'Unknown Message');
-      return ok(state.messageObject(messages.edit(found, content(body))));
+      return ok(state.messageObject(messages.edit(found, content(body, hasFiles(found)))));
     }),
     r('DELETE', '/webhooks/:id/:token/messages/:id', false, ({ params, query }) => {
       const hook = webhook(params[0], params[1]);
@@ -267,7 +270,7 @@ export function buildRoutes(
       const found = message(params[0], params[1]);
       if (found.author.id !== state.bot.id)
         throw new ApiError(403, 50005, 'Cannot edit a message authored by another user');
-      return ok(state.messageObject(messages.edit(found, content(body))));
+      return ok(state.messageObject(messages.edit(found, content(body, hasFiles(found)))));
     }),
     r('DELETE', '/channels/:id/messages/:id', true, ({ params }) => {
       messages.delete(message(params[0], params[1]));

@@ -57,8 +57,9 @@ export class IrcAdapter
     for (const net of settings.networks) {
       const network = new IrcNetwork(net, {
         logger: components.logger,
-        // The router orders events per target in emit order; it never rejects.
-        emit: (event) => void components.emit(event),
+        // The runtime's emitter goes straight to the translator (no forwarding hop); the router
+        // orders events per target in emit order and never rejects.
+        emit: components.emit,
         now: () => components.clock.now(),
         ids,
         onRoleChange: (change) => {

@@ -5,7 +5,13 @@
  * so a nick change renames them instead of making a new person. Our own nicks (bot, puppets)
  * are marked `self` for the router's loop prevention.
  */
-import type { ExternalSender, ExternalUserId, InboundEvent, LinkTarget } from '../types.js';
+import type {
+  AdapterComponents,
+  ExternalSender,
+  ExternalUserId,
+  InboundEvent,
+  LinkTarget,
+} from '../types.js';
 import type { IrcConnection } from './connection.js';
 import type {
   JoinEvent,
@@ -25,7 +31,8 @@ import type { Roles } from './roles.js';
 export interface InboundContext {
   /** The configured network name (the `network` of link targets). */
   readonly network: string;
-  readonly emit: (event: InboundEvent) => void;
+  /** The runtime's emitter itself (no wrapper in between); it never rejects. */
+  readonly emit: AdapterComponents['emit'];
   readonly ids: MessageIds;
   readonly roles: Roles;
   /** True for the bot's and the puppets' nicks on this network. */
@@ -79,14 +86,14 @@ export class InboundTranslator {
       ...(emote && { isEmote: true }),
       ...(this.ctx.isSelf(e.nick) && { self: true }),
     };
-    this.ctx.emit(event);
+    void this.ctx.emit(event);
   }
 
   private join(e: JoinEvent): void {
     const set = this.members.get(ircLower(e.channel)) ?? new Set<string>();
     set.add(ircLower(e.nick));
     this.members.set(ircLower(e.channel), set);
-    this.ctx.emit({
+    void this.ctx.emit({
       kind: 'join',
       target: this.target(e.channel),
       sender: this.sender(e.nick),
@@ -97,7 +104,7 @@ export class InboundTranslator {
   private leave(channel: string, nick: string): void {
     this.members.get(ircLower(channel))?.delete(ircLower(nick));
     this.ctx.roles.forget(channel, nick);
-    this.ctx.emit({
+    void this.ctx.emit({
       kind: 'leave',
       target: this.target(channel),
       sender: this.sender(nick),
@@ -123,7 +130,7 @@ export class InboundTranslator {
     }
     this.ctx.roles.rename(e.nick, e.new_nick);
     if (this.ctx.isSelf(e.new_nick) || this.ctx.isSelf(e.nick)) return;
-    this.ctx.emit({
+    void this.ctx.emit({
       kind: 'profile',
       sender: { externalId: id as ExternalUserId, displayName: e.new_nick },
     });
@@ -132,7 +139,7 @@ export class InboundTranslator {
   private topic(e: TopicEvent): void {
     // RPL_TOPIC on join has no setter: only a change made by someone is an event.
     if (!e.nick) return;
-    this.ctx.emit({
+    void this.ctx.emit({
       kind: 'topic',
       target: this.target(e.channel),
       sender: this.sender(e.nick),
@@ -145,7 +152,7 @@ export class InboundTranslator {
     if (!CHANNEL.test(e.target)) return;
     for (const change of this.ctx.roles.mode(e.target, e.modes)) {
       if (this.ctx.isSelf(change.nick)) continue;
-      this.ctx.emit({
+      void this.ctx.emit({
         kind: 'role',
         target: this.target(e.target),
         sender: this.sender(change.nick),

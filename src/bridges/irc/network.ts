@@ -5,11 +5,11 @@
  * this network.
  */
 import type {
+  AdapterComponents,
   AdapterLogger,
   DeliveryResult,
   EditAction,
   ExternalMessageId,
-  InboundEvent,
   MembershipAction,
   ReactionAction,
   RoleAction,
@@ -36,7 +36,8 @@ import { type RoleChange, Roles } from './roles.js';
 
 export interface NetworkDeps {
   readonly logger: AdapterLogger;
-  readonly emit: (event: InboundEvent) => void;
+  /** Handed to the inbound translator as is: the network adds no hop of its own. */
+  readonly emit: AdapterComponents['emit'];
   readonly now: () => number;
   readonly onRoleChange: (change: RoleChange) => void;
   readonly ids: MessageIds;

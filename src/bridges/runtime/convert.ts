@@ -1,8 +1,9 @@
 /**
  * Text conversion with mentions, between Multichat Markdown and an adapter's markup. The format
  * converters are synchronous, while the people a text mentions live in the (asynchronous)
- * mapping store, so each conversion runs twice: once to learn which mentions occur, then, after
- * looking them up, for real. Texts are short; the second pass is cheap.
+ * mapping store. Outbound, the render runs twice: once to learn which mentions occur, then,
+ * after looking them up, for real. Inbound, the network text is parsed once before the router's
+ * single lookup, which resolves the mentions together with everything else.
  */
 import type { MultichatNode, UserId } from '../../core/types.js';
 import type { MappingStore, NetworkName } from '../../mapping/types.js';
@@ -46,24 +47,48 @@ export async function renderForNetwork(
   return { text: target.render(rich, { resolver: writing }), rich };
 }
 
-/** `markup` from `network` → Markdown; network mentions of bridged people become `@username`. */
-export async function parseFromNetwork(
-  deps: Deps,
-  text: string,
-  markup: Markup,
-  network: NetworkName,
-): Promise<string> {
-  const source = converterFor(markup);
+/**
+ * A network text parsed once, before the router looks anything up: every network mention the
+ * converter asked about became a provisional mention (id and name = the network mention), so
+ * the parse is final whenever each of them turns out to be a bridged person (the usual case,
+ * and trivially so without mentions).
+ */
+export interface ParsedText {
+  readonly text: string;
+  readonly markup: Markup;
+  readonly rich: RichText;
+  /** The network mentions the converter asked about, in order of appearance. */
+  readonly mentions: readonly string[];
+}
+
+/** Parses `text` of `markup` once, collecting the network mentions to look up. */
+export function parseNetworkText(text: string, markup: Markup): ParsedText {
   const asked = new Set<string>();
-  source.parse(text, {
-    resolver: { toUser: (m) => void asked.add(m), toNetwork: () => undefined },
+  const rich = converterFor(markup).parse(text, {
+    resolver: {
+      toUser: (m) => (asked.add(m), { id: m, name: m }),
+      toNetwork: () => undefined,
+    },
   });
-  const users = new Map<string, MentionUser>();
-  for (const mention of asked) {
-    const identity = await deps.store.identities.get(network, mention);
-    const user = identity && deps.node.getUser(identity.userId);
-    if (user) users.set(mention, { id: user.id, name: user.username });
+  return { text, markup, rich, mentions: [...asked] };
+}
+
+/**
+ * The Markdown of a parsed network text; `users` are the mentions that denote bridged people.
+ * When every mention is known, the provisional mentions are only renamed at render. A mention
+ * of nobody known degrades to the converter's own text for it, which only a parse without that
+ * mention yields: then (and only then) the text is parsed again, with no store call.
+ */
+export function networkTextToMarkdown(
+  parsed: ParsedText,
+  users: ReadonlyMap<string, MentionUser>,
+): string {
+  const markdown = converterFor('markdown');
+  if (parsed.mentions.every((m) => users.has(m))) {
+    return markdown.render(parsed.rich, {
+      resolver: { toUser: () => undefined, toNetwork: (u) => users.get(u.id)?.name },
+    });
   }
   const reading: MentionResolver = { toUser: (m) => users.get(m), toNetwork: () => undefined };
-  return converterFor('markdown').render(source.parse(text, { resolver: reading }));
+  return markdown.render(converterFor(parsed.markup).parse(parsed.text, { resolver: reading }));
 }

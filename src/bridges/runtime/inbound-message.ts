@@ -1,0 +1,57 @@
+/**
+ * The `message` handler: a resolved inbound message becomes a sendMessage intent of its bridged
+ * sender. Reply and thread ids, the sender's identity and the mentioned people come from the
+ * resolve step's single lookup; the text was parsed once there. After the core took it, the
+ * external id is mapped to the new message (the second and last mapping-store round trip).
+ */
+import type { Intent } from '../../core/types.js';
+import type { InboundMessage } from '../types.js';
+import type { RuntimeContext } from './context.js';
+import { networkTextToMarkdown } from './convert.js';
+import { ensureMember, ensureUser } from './people.js';
+import { encodeMessageOrigin } from './plan.js';
+import { mentionedUsers, type Resolved } from './resolve.js';
+
+export async function handleMessage(
+  ctx: RuntimeContext,
+  r: Resolved,
+  event: InboundMessage,
+): Promise<void> {
+  const { network, link, found } = r;
+  const sender = event.sender;
+  const user = await ensureUser(
+    ctx,
+    network,
+    sender,
+    found.identities.get(sender.externalId) ?? null,
+  );
+  if (!(await ensureMember(ctx, link, user.id))) return;
+  const users = mentionedUsers(ctx, r, {
+    externalId: sender.externalId,
+    user: { id: user.id, name: user.username },
+  });
+  let text = r.parsed ? networkTextToMarkdown(r.parsed, users) : '';
+  if (event.isEmote) text = `_${text}_`;
+  const replyTo = event.replyTo && found.messages.get(event.replyTo)?.messageId;
+  const threadRoot = event.threadRoot && found.messages.get(event.threadRoot)?.messageId;
+  const intent: Intent = {
+    kind: 'sendMessage',
+    channel: link.channel,
+    text,
+    origin: { network, externalId: encodeMessageOrigin(link.targetKey, event.externalId) },
+    ...(replyTo && { replyTo }),
+    ...(threadRoot && { threadRoot }),
+    ...(event.attachments &&
+      event.attachments.length > 0 && { attachments: [...event.attachments] }),
+  };
+  const result = await ctx.node.submit(user.id, intent);
+  if (!result.created) return;
+  await ctx.store.messages.put({
+    network,
+    targetKey: link.targetKey,
+    externalId: event.externalId,
+    messageId: result.created,
+    channel: link.channel,
+    direction: 'inbound',
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * The bridged person behind an inbound event: the profile the gateway controls for them (with
+ * `origin`) and their membership of the linked channel. Both read the node's memory; the store
+ * is written only when the cached identity is missing or out of date, so a known sender costs
+ * no store round trip here (the resolve step read the identity already).
+ */
+import { IntentRejectedError } from '../../core/errors.js';
+import type { UserId, UserView } from '../../core/types.js';
+import type { Identity, Link, NetworkName } from '../../mapping/types.js';
+import type { ExternalSender } from '../types.js';
+import type { RuntimeContext } from './context.js';
+
+/**
+ * The profile the gateway controls for this person, created or renamed as needed. `known` is
+ * the stored identity, when the caller looked it up already; otherwise it is read here.
+ */
+export async function ensureUser(
+  ctx: RuntimeContext,
+  network: NetworkName,
+  sender: ExternalSender,
+  known?: Identity | null,
+): Promise<UserView> {
+  const origin = { network, externalId: sender.externalId };
+  const avatar = sender.avatarUrl !== undefined ? { avatar: sender.avatarUrl } : {};
+  const user = await ctx.node.ensureBridgedUser(origin, {
+    username: sender.displayName,
+    ...avatar,
+  });
+  const identity =
+    known === undefined ? await ctx.store.identities.get(network, sender.externalId) : known;
+  if (
+    !identity ||
+    identity.displayName !== sender.displayName ||
+    identity.avatar !== (sender.avatarUrl ?? null)
+  ) {
+    await ctx.store.identities.upsert({
+      network,
+      externalId: sender.externalId,
+      userId: user.id,
+      displayName: sender.displayName,
+      avatar: sender.avatarUrl ?? null,
+    });
+  }
+  return user;
+}
+
+/** Joins the person to the channel if needed; false when they may not take part (banned). */
+export async function ensureMember(
+  ctx: RuntimeContext,
+  link: Link,
+  user: UserId,
+): Promise<boolean> {
+  const role = ctx.node.roleOf(link.channel, user);
+  if (role === 'banned') return false;
+  if (role !== undefined) return true;
+  try {
+    await ctx.node.submit(user, { kind: 'joinChannel', channel: link.channel });
+    return true;
+  } catch (error) {
+    if (error instanceof IntentRejectedError) {
+      ctx.logger.warn({ channel: link.channel, rule: error.rule }, 'bridged person may not join');
+      return false;
+    }
+    throw error;
+  }
+}

@@ -67,3 +67,19 @@ export class MembershipProofError extends P2PError {
     super(key === undefined ? message : `${key}: ${message}`);
   }
 }
+
+/** A blob stream ran out of time: the reader stalled, or the peer answered too slowly. */
+export class BlobStreamTimeoutError extends P2PError {
+  readonly code = 'blob_timeout';
+}
+
+/** A peer sent a blob whose bytes do not hash to the hash asked for (a peer fault). */
+export class BlobBytesMismatchError extends P2PError {
+  readonly code = 'blob_bytes_mismatch';
+  constructor(
+    readonly peer: string,
+    readonly hash: string,
+  ) {
+    super(`peer ${peer} sent bytes that do not hash to ${hash}`);
+  }
+}

@@ -7,7 +7,9 @@ import type { PeerId, PeerInfo } from '@libp2p/interface';
 import { multiaddr } from '@multiformats/multiaddr';
 import { hashBytes } from '../encoding.js';
 import { silentLogger } from '../options.js';
-import type { ChannelId } from '../types.js';
+import type { BlobStore, ChannelId } from '../types.js';
+import { BlobExchange } from './blob-exchange.js';
+import { DEFAULT_BLOB_LIMITS } from './blob-server.js';
 import { ChannelVisibility, HostedChannels } from './channel-access.js';
 import { ConnectionKeeper } from './connections.js';
 import { ChannelUnavailableError, P2PNotStartedError } from './errors.js';
@@ -24,6 +26,7 @@ import { createEntryValidation } from './validator.js';
 export type * from './types.js';
 export * from './errors.js';
 export { SYNC_PROTOCOL } from './sync-messages.js';
+export { BLOB_PROTOCOL } from './blob-messages.js';
 export { channelTopic, LOG_TOPIC, PRESENCE_TOPIC } from './topics.js';
 
 /** How long `fetchChannel` waits for a first peer when none is connected yet. */
@@ -34,6 +37,7 @@ class P2PHost implements P2P {
   private sync: SyncManager | undefined;
   private gossip: Gossip | undefined;
   private presence: PresenceGossip | undefined;
+  private blobs: BlobExchange | undefined;
   private keeper: ConnectionKeeper | undefined;
   private access: { visibility: ChannelVisibility; hosted: HostedChannels } | undefined;
   private readonly penalties = new Penalties();
@@ -111,6 +115,7 @@ class P2PHost implements P2P {
     this.presence = new PresenceGossip(host, node, this.log, (peer) =>
       this.penalties.penalize(peer.toString()),
     );
+    this.blobs = this.blobExchange(host, access);
     this.keeper = new ConnectionKeeper(
       host,
       this.options.bootstrap ?? [],
@@ -122,6 +127,7 @@ class P2PHost implements P2P {
     host.addEventListener('peer:connect', this.onConnect);
     host.addEventListener('peer:discovery', this.onDiscovery);
     await this.sync.start();
+    await this.blobs?.start();
     await host.start();
     this.gossip.start();
     this.presence.start();
@@ -138,6 +144,8 @@ class P2PHost implements P2P {
     this.presence?.stop();
     this.denyList.stop();
     await this.gossip?.stop();
+    await this.blobs?.stop();
+    this.blobs = undefined;
     await this.sync?.stop();
     await host.stop();
     await this.sync?.settled();
@@ -146,6 +154,36 @@ class P2PHost implements P2P {
     this.access = undefined;
     this.host = undefined;
     this.log.info({}, 'p2p: stopped');
+  }
+
+  /** Files of messages between peers (blob-exchange.ts); none for a node without a blob store. */
+  private blobExchange(
+    host: Host,
+    access: { visibility: ChannelVisibility; hosted: HostedChannels },
+  ): BlobExchange | undefined {
+    const { node } = this.components;
+    if (!node.blobs) return undefined;
+    const o = this.options;
+    const d = DEFAULT_BLOB_LIMITS;
+    const limits = {
+      maxBytes: o.blobMaxBytes ?? d.maxBytes,
+      streamsPerPeer: o.blobStreamsPerPeer ?? d.streamsPerPeer,
+      streams: o.blobStreams ?? d.streams,
+      streamTimeoutMs: o.blobStreamTimeoutMs ?? d.streamTimeoutMs,
+      stallMs: o.blobStallMs ?? d.stallMs,
+      peerTimeoutMs: o.blobPeerTimeoutMs ?? 5_000,
+    };
+    return new BlobExchange(
+      host,
+      node as typeof node & { blobs: BlobStore },
+      access,
+      limits,
+      this.log,
+      (peer, reason) => {
+        this.penalties.penalize(peer.toString());
+        this.log.warn({ peer: peer.toString(), reason }, 'blob: peer sent a wrong or broken blob');
+      },
+    );
   }
 
   private running(): Host {

@@ -8,7 +8,8 @@ import type { MultichatNode } from '../types.js';
 /**
  * The part of the node the P2P layer uses. `wireEntriesAfter` is optional: a node without it
  * (a test double, another store) is served through `entriesAfter`, decoded and re-encoded. A node
- * without the membership methods proves nothing and lets no peer read a non-public channel.
+ * without the membership methods proves nothing and lets no peer read a non-public channel; a
+ * node without `blobs` neither serves nor fetches files.
  */
 export type SyncNode = Partial<
   Pick<
@@ -18,6 +19,7 @@ export type SyncNode = Partial<
     | 'signMembershipChallenge'
     | 'channelsReadableBy'
     | 'listMessages'
+    | 'blobs'
   >
 > &
   Pick<
@@ -59,6 +61,18 @@ export interface P2POptions {
   readonly batchEntries?: number;
   /** Most encoded bytes per sync batch (a single larger entry still travels alone). Default 2 MiB. */
   readonly batchBytes?: number;
+  /** Largest blob (file) served to or accepted from a peer: the media limit. Default 25 MiB. */
+  readonly blobMaxBytes?: number;
+  /** Blob streams sending bytes at once to one peer (more are answered busy). Default 2. */
+  readonly blobStreamsPerPeer?: number;
+  /** Blob streams sending bytes at once, all peers. Default 16. */
+  readonly blobStreams?: number;
+  /** Whole life of one blob stream, either side. Default 60 s. */
+  readonly blobStreamTimeoutMs?: number;
+  /** Longest a reader may leave a served blob stream full before it is aborted. Default 10 s. */
+  readonly blobStallMs?: number;
+  /** Fetching: longest wait for one peer's answer or next chunk before asking the next. Default 5 s. */
+  readonly blobPeerTimeoutMs?: number;
 }
 
 /** Injected components: only what the P2P layer needs. */

@@ -321,6 +321,28 @@ describe('discord media outbound: edits keep the files', () => {
     const [stored] = posted?.['attachments'] as { url: string }[];
     expect(sha256(h.fake.cdn.bytesOf(stored!.url)!.data)).toBe(sha256(data));
   });
+  it('deleting a message with files removes it; the echo of our own delete is marked self', async () => {
+    const action = send(h, 'soon gone', [
+      outboundFile('x.bin', 'application/octet-stream', randomBytes(2_000)),
+    ]);
+    const { externalIds } = await h.adapter.send(action);
+    const from = h.events.length;
+    await h.adapter.delete({
+      kind: 'delete',
+      target: action.target,
+      targetKey: action.targetKey,
+      idempotencyKey: `${action.idempotencyKey}-delete`,
+      sender: action.sender,
+      externalIds,
+    });
+    expect(h.fake.state.messages.has(externalIds[0] as string)).toBe(false);
+    await until(
+      () => h.events.slice(from).some((e) => e.kind === 'delete'),
+      'the MESSAGE_DELETE echo',
+    );
+    const echo = h.events.slice(from).find((e) => e.kind === 'delete');
+    expect(echo).toMatchObject({ externalId: externalIds[0], self: true });
+  });
 });
 
 describe('discord media outbound (bot, and Discord refusing the size)', () => {

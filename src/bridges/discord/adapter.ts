@@ -34,6 +34,7 @@ import { DiscordTargetError } from './errors.js';
 import { isSnowflake } from './ids.js';
 import { FileNotes } from './file-notes.js';
 import { Inbound } from './inbound.js';
+import { OwnDeletes } from './own-deletes.js';
 import { discordCapabilities } from './capabilities.js';
 import { Modify } from './modify.js';
 import { Outbound } from './outbound.js';
@@ -77,6 +78,7 @@ export class DiscordAdapter
     }));
     const client = this.client;
     const files = new FileNotes();
+    const ownDeletes = new OwnDeletes();
     this.inbound = new Inbound({
       emit: components.emit,
       webhooks: this.webhooks,
@@ -84,6 +86,7 @@ export class DiscordAdapter
       logger: components.logger,
       cache: inboundCache(client, this.threadTargets),
       media: { fetcher: new UrlFetcher(config.media), cdnUrl: config.cdnUrl },
+      ownDeletes,
     });
     this.outbound = new Outbound({
       rest,
@@ -97,6 +100,7 @@ export class DiscordAdapter
       rest,
       webhooks: this.webhooks,
       files,
+      ownDeletes,
       customEmoji: (id, name) => customEmoji(client, id, name),
     });
     this.slash = new SlashCommand(rest, components.logger, (id) => this.targetOfChannel(id));

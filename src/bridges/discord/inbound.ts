@@ -26,6 +26,7 @@ import type {
 import type { DiscordConfig } from './config.js';
 import { encodeMessageId } from './ids.js';
 import { carriedMedia, type MediaSource, type MessageMedia } from './inbound-media.js';
+import type { OwnDeletes } from './own-deletes.js';
 import { nameRoleAndChannelMentions, type NameLookup } from './mentions.js';
 import type { Webhooks } from './webhooks.js';
 
@@ -48,6 +49,8 @@ export interface InboundDeps {
   readonly logger: AdapterLogger;
   /** Where attachments and stickers are read from (`open()` of each inbound attachment). */
   readonly media: MediaSource;
+  /** Deletes this adapter made: their MESSAGE_DELETE is our own echo. */
+  readonly ownDeletes: OwnDeletes;
 }
 
 interface Where {
@@ -194,11 +197,13 @@ export class Inbound {
     // otherwise (a message from before a restart) the router redacts as the mapped sender.
     const sender = this.authors.get(externalId);
     this.authors.delete(externalId);
+    const self = this.deps.ownDeletes.consume(messageId);
     void this.deps.emit({
       kind: 'delete',
       target: where.target,
       externalId,
       ...(sender && { sender }),
+      ...(self && { self }),
     });
   }
 

@@ -16,6 +16,7 @@ import type {
 import { ALLOWED_MENTIONS, botPrefix, channelOf, MAX_CONTENT, truncate } from './content.js';
 import { UnknownEmojiError } from './errors.js';
 import type { FileNotes } from './file-notes.js';
+import type { OwnDeletes } from './own-deletes.js';
 import { decodeMessageId, type MessageRef } from './ids.js';
 import { apiCode, toDeliveryError, UNKNOWN_MESSAGE } from './rate-limit.js';
 import type { Webhooks } from './webhooks.js';
@@ -25,6 +26,8 @@ export interface ModifyDeps {
   readonly webhooks: Webhooks;
   /** The files of messages this adapter posted: an edit keeps them. */
   readonly files: FileNotes;
+  /** Marks the messages deleted here, so their MESSAGE_DELETE is known as our echo. */
+  readonly ownDeletes: OwnDeletes;
   /** `name:id` of the guild's custom emoji called `name`, from the client's cache. */
   customEmoji(channelId: string, name: string): string | undefined;
 }
@@ -109,6 +112,16 @@ export class Modify {
   /** Gone already counts as deleted. */
   private async deleteOne(channelId: string, id: ExternalMessageId): Promise<void> {
     const ref = decodeMessageId(id);
+    this.deps.ownDeletes.mark(ref.messageId);
+    try {
+      await this.deleteRef(channelId, ref);
+    } catch (error) {
+      this.deps.ownDeletes.unmark(ref.messageId);
+      throw error;
+    }
+  }
+
+  private async deleteRef(channelId: string, ref: MessageRef): Promise<void> {
     if (
       await this.viaWebhook(channelId, ref, (route, query) =>
         this.deps.rest.delete(route, { auth: false, ...query }),

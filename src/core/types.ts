@@ -69,6 +69,8 @@ export interface BlobInfo {
   readonly size: number;
   /** As the uploader declared it (HTTP Content-Type, a network's file type), when it did. */
   readonly mimeType?: string;
+  /** The file name its latest uploader gave (a message may name it otherwise). */
+  readonly name?: string;
   /** Pixels, read from the header of a PNG, JPEG, GIF or WebP image when the bytes were put. */
   readonly width?: number;
   readonly height?: number;
@@ -93,6 +95,8 @@ export interface BlobStore {
       mimeType?: string;
       /** A local user who uploaded it: may read it before any message references it. */
       uploader?: UserId;
+      /** The file name the uploader gave. */
+      name?: string;
     },
   ): Promise<BlobInfo>;
   /** True when the bytes are on this node's disk. */

@@ -10,6 +10,8 @@ import { isBlobHash } from './blob-hash.js';
 
 export interface BlobRow {
   hash: BlobHash;
+  /** The name of the latest upload, if any. */
+  name: string | null;
   size: number;
   mime_type: string | null;
   width: number | null;
@@ -27,7 +29,10 @@ export class BlobRows {
   constructor(db: Db) {
     this.stmt = {
       blob: db.prepare(
-        'SELECT hash, size, mime_type, width, height, pending_since FROM blobs WHERE hash = ?',
+        `SELECT hash, size, mime_type, width, height, pending_since,
+           (SELECT name FROM blob_uploads u WHERE u.hash = b.hash AND name IS NOT NULL
+            ORDER BY at DESC LIMIT 1) AS name
+         FROM blobs b WHERE hash = ?`,
       ),
       // An upload, or a blob no live message references, waits for its message
       // (pending_since = now): deleting another message with the same bytes must not take the
@@ -41,7 +46,10 @@ export class BlobRows {
            mime_type = COALESCE(blobs.mime_type, excluded.mime_type),
            pending_since = excluded.pending_since`,
       ),
-      addUpload: db.prepare('INSERT OR IGNORE INTO blob_uploads (hash, user_id) VALUES (?, ?)'),
+      addUpload: db.prepare(
+        `INSERT INTO blob_uploads (hash, user_id, name, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (hash, user_id) DO UPDATE SET name = excluded.name, at = excluded.at`,
+      ),
       upload: db.prepare('SELECT 1 FROM blob_uploads WHERE hash = ? AND user_id = ?').pluck(),
       addRef: db.prepare(
         'INSERT OR IGNORE INTO blob_refs (hash, message, channel, expires_at) VALUES (?, ?, ?, ?)',
@@ -71,6 +79,7 @@ export class BlobRows {
     info: { hash: BlobHash; size: number; mimeType?: string; width?: number; height?: number },
     now: number,
     uploader?: UserId,
+    name?: string,
   ): void {
     this.stmt.upsert.run({
       hash: info.hash,
@@ -81,7 +90,7 @@ export class BlobRows {
       now,
       upload: uploader === undefined ? 0 : 1,
     });
-    if (uploader !== undefined) this.stmt.addUpload.run(info.hash, uploader);
+    if (uploader !== undefined) this.stmt.addUpload.run(info.hash, uploader, name ?? null, now);
   }
 
   uploadedBy(hash: BlobHash, user: UserId): boolean {

@@ -62,6 +62,7 @@ export class CoreBlobStore implements BlobStore {
       expectedHash?: BlobHash;
       mimeType?: string;
       uploader?: UserId;
+      name?: string;
     } = {},
   ): Promise<BlobInfo> {
     const { files, rows, commit, now } = this.deps;
@@ -85,7 +86,7 @@ export class CoreBlobStore implements BlobStore {
     };
     await this.exclusive(async () => {
       await files.place(written);
-      await commit.run(() => rows.record(info, now(), options.uploader)).committed;
+      await commit.run(() => rows.record(info, now(), options.uploader, options.name)).committed;
     });
     return this.describe(info.hash) ?? info;
   }
@@ -228,6 +229,7 @@ function toInfo(row: BlobRow): BlobInfo {
     hash: row.hash,
     size: row.size,
     ...(row.mime_type !== null && { mimeType: row.mime_type }),
+    ...(row.name !== null && { name: row.name }),
     ...(row.width !== null && { width: row.width }),
     ...(row.height !== null && { height: row.height }),
   };

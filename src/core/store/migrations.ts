@@ -216,7 +216,7 @@ export const coreMigrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS blobs_pending ON blobs (pending_since) WHERE pending_since IS NOT NULL;
   CREATE TABLE IF NOT EXISTS blob_uploads (hash TEXT NOT NULL, user_id TEXT NOT NULL,
-    PRIMARY KEY (hash, user_id)) WITHOUT ROWID;
+    name TEXT, at INTEGER NOT NULL, PRIMARY KEY (hash, user_id)) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS blob_refs (
     hash TEXT NOT NULL,
     message TEXT NOT NULL,

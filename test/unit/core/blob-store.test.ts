@@ -169,8 +169,10 @@ describe('image sizes', () => {
 
   it('records the size of a stored image, and its type when none was declared', async () => {
     const { node } = await freshNode();
-    const info = await node.blobs.put(png(12, 34));
-    expect(info).toMatchObject({ width: 12, height: 34, mimeType: 'image/png' });
+    const alice = (await node.createLocalUser('alice')).user.id;
+    const info = await node.blobs.put(png(12, 34), { uploader: alice, name: 'cat.png' });
+    expect(info).toMatchObject({ width: 12, height: 34, mimeType: 'image/png', name: 'cat.png' });
+    expect(node.blobs.uploadedBy(info.hash, alice)).toBe(true);
     expect(node.blobs.describe(info.hash)).toMatchObject({ width: 12, height: 34 });
     const text = await node.blobs.put(Buffer.from('plain'), {
       mimeType: 'text/plain; charset=utf-8',

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createNode } from '../../../src/core/index.js';
 import type { NodeEventOf } from '../../../src/core/index.js';
 import { allEnvelopes, tempDir, tempNode } from '../../support/core.js';
+import { eventually } from '../../support/eventually.js';
 
 function fileHas(dir: string, marker: string): boolean {
   return ['multichat.db', 'multichat.db-wal'].some((file) => {
@@ -16,7 +17,12 @@ describe('expiry', () => {
   it('deletes expired content from the SQLite file itself, keeps a tombstone and announces it', async () => {
     const dir = tempDir();
     let now = Date.now();
-    const node = await createNode({ dataDir: dir, clock: () => now, sweepIntervalMs: 10 });
+    let reads = 0;
+    const clock = () => {
+      reads += 1;
+      return now;
+    };
+    const node = await createNode({ dataDir: dir, clock, sweepIntervalMs: 10 });
     await node.start();
     const { user } = await node.createLocalUser('alice');
     const { channel } = await node.submit(user.id, { kind: 'createChannel', name: 'general' });
@@ -36,7 +42,11 @@ describe('expiry', () => {
     await node.submit(user.id, { kind: 'sendMessage', channel: channel!.id, text: kept });
     const deletes: NodeEventOf<'delete'>[] = [];
     node.on('delete', (e) => deletes.push(e));
-    await new Promise((r) => setTimeout(r, 50));
+    // Let the sweeper run several times before the expiry (each sweep reads the clock): none
+    // may touch the message. A sweep's delete is visible to getMessage at once.
+    const readsBefore = reads;
+    await eventually(() => reads >= readsBefore + 10, { what: 'sweeps before the expiry' });
+    expect(node.getMessage(m.created!)).toMatchObject({ deleted: false, text: `${secret} edited` });
     expect(fileHas(dir, secret)).toBe(true);
     expect(deletes).toHaveLength(0);
 

@@ -6,7 +6,7 @@
  */
 import { AppServiceRegistration, Bridge, Logger, type AppService } from 'matrix-appservice-bridge';
 import { DeliveryError } from '../errors.js';
-import { DEFAULT_FETCH_POLICY, UrlFetcher } from '../net/index.js';
+import { UrlFetcher } from '../net/index.js';
 import type {
   AdapterCapabilities,
   AdapterComponents,
@@ -130,15 +130,14 @@ export class MatrixAdapter
     }
     const api = new MatrixApi(this.config.homeserverUrl, registration.as_token);
     const host = new AppserviceHost(registration.hs_token);
-    const { homeserverUrl, media: limits } = this.config;
+    const { homeserverUrl } = this.config;
+    // One fetcher for everything the adapter reads: avatars (checked) and the homeserver's media.
+    const fetcher = new UrlFetcher(this.config.media);
     const session = new MatrixSession({
       adapter: this,
       api,
       host,
-      media: new HomeserverMedia(homeserverUrl, registration.as_token, {
-        maxBytes: limits.maxBytes ?? DEFAULT_FETCH_POLICY.maxBytes,
-        timeoutMs: limits.timeoutMs ?? DEFAULT_FETCH_POLICY.timeoutMs,
-      }),
+      media: new HomeserverMedia(homeserverUrl, registration.as_token, fetcher),
       emit: (event) => void this.components.emit(event),
       role: (event) => this.roleListeners.forEach((l) => l(event)),
       links: () => this.components.links,
@@ -172,11 +171,7 @@ export class MatrixAdapter
       this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });
       throw error;
     }
-    const media = new MediaUploader(
-      homeserverUrl,
-      registration.as_token,
-      new UrlFetcher(this.config.media),
-    );
+    const media = new MediaUploader(homeserverUrl, registration.as_token, fetcher);
     const { logger } = this.components;
     const avatars = new AvatarSync({
       upload: (url, userId) => media.avatar(url, userId),

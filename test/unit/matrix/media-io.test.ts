@@ -1,7 +1,7 @@
 /**
  * The Matrix media reads and writes against a loopback stand-in for the homeserver: downloads
- * carry the appservice token, refuse a redirect (the token stays with the homeserver), stop at
- * `maxBytes` while streaming; uploads stream with the announced size, stop a source whose bytes
+ * carry the appservice token, reach the homeserver on loopback (its trusted origin) while a
+ * redirect off it to loopback is refused without a request, stop at `maxBytes` while streaming; uploads stream with the announced size, stop a source whose bytes
  * do not add up, and report the homeserver's refusal; mxc URIs are checked before any request.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,12 +10,20 @@ import { MatrixHttpError } from '../../../src/bridges/matrix/api.js';
 import { BadMxcUriError, UploadSizeMismatchError } from '../../../src/bridges/matrix/errors.js';
 import { HomeserverMedia, parseMxc } from '../../../src/bridges/matrix/media-download.js';
 import { uploadMedia } from '../../../src/bridges/matrix/media-upload.js';
-import { HttpStatusError, RedirectError, TooLargeError } from '../../../src/bridges/net/index.js';
+import {
+  BlockedAddressError,
+  HttpStatusError,
+  TooLargeError,
+  UrlFetcher,
+} from '../../../src/bridges/net/index.js';
+import { countingServer, type CountingServer } from '../../support/counting-server.js';
 
 const TOKEN = 'as-token-for-the-media-test';
 const seen: Array<{ url: string; auth?: string; body: Buffer; length?: string }> = [];
 let server: Server;
 let base: string;
+/** Another loopback server: not the homeserver, so never to be reached. */
+let inward: CountingServer;
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
@@ -35,7 +43,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return void res.end();
   }
   if (url.includes('/download/hs/moved'))
-    return void res.writeHead(302, { location: 'http://elsewhere.example/x' }).end();
+    return void res.writeHead(302, { location: `${inward.url}/secret` }).end();
+  if (url.includes('/download/hs/renamed'))
+    return void res
+      .writeHead(307, { location: '/_matrix/client/v1/media/download/hs/small' })
+      .end();
   if (url.startsWith('/_matrix/media/v3/upload')) {
     if (url.includes('filename=huge'))
       return void res
@@ -49,12 +61,14 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 }
 
 beforeAll(async () => {
+  inward = await countingServer('127.0.0.1');
   server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const address = server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 });
 afterAll(async () => {
+  await inward?.close();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
@@ -66,7 +80,9 @@ async function text(stream: { body: AsyncIterable<Uint8Array> }): Promise<string
 }
 
 describe('HomeserverMedia', () => {
-  const media = () => new HomeserverMedia(base, TOKEN, { maxBytes: 5_000, timeoutMs: 10_000 });
+  // The default policy: no loopback, except the homeserver as the trusted origin.
+  const media = () =>
+    new HomeserverMedia(base, TOKEN, new UrlFetcher({ maxBytes: 5_000, timeoutMs: 10_000 }));
 
   it('reads a file through authenticated media with the appservice token', async () => {
     const stream = await media().open('mxc://hs/small');
@@ -83,8 +99,11 @@ describe('HomeserverMedia', () => {
     await expect(text(stream)).rejects.toBeInstanceOf(TooLargeError);
   });
 
-  it('refuses to follow a redirect and names the status of a missing file', async () => {
-    await expect(media().open('mxc://hs/moved')).rejects.toBeInstanceOf(RedirectError);
+  it('follows a redirect on the homeserver, refuses one off it to loopback, names a missing file', async () => {
+    expect(await text(await media().open('mxc://hs/renamed'))).toBe('small file');
+    expect(seen.at(-1)).toMatchObject({ auth: `Bearer ${TOKEN}` });
+    await expect(media().open('mxc://hs/moved')).rejects.toBeInstanceOf(BlockedAddressError);
+    expect(inward.requests).toHaveLength(0);
     const missing = await media()
       .open('mxc://hs/nothing')
       .catch((error: unknown) => error);

@@ -98,11 +98,3 @@ export class UploadSizeMismatchError extends Error {
     this.name = 'UploadSizeMismatchError';
   }
 }
-
-/** The media repository did not take an upload (refused, or the homeserver broke off). */
-export class MediaUploadError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MediaUploadError';
-  }
-}

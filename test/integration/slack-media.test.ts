@@ -283,6 +283,29 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack media (%s receiver)', (mo
     ]);
   });
 
+  it('an edit keeps the link lines of files that went as links below the new text', async () => {
+    const broken = blob('kept.bin', Buffer.from('x'), 'text/plain', () =>
+      Promise.reject(new Error('gone')),
+    );
+    const sent = await h.adapter.send(
+      sendAction({ channel: general.id }, 'draft', { attachments: [broken] }),
+    );
+    const ts = sent.externalIds[0] ?? '';
+    const link = `<${broken.url}|kept.bin>`;
+    expect(h.fake.state.message(general.id, ts)?.text).toBe(`draft\n${link}`);
+    const edit = (text: string) =>
+      h.adapter.edit({
+        ...sendAction({ channel: general.id }, text),
+        kind: 'edit',
+        externalIds: sent.externalIds,
+      });
+    await edit('final');
+    expect(h.fake.state.message(general.id, ts)?.text).toBe(`final\n${link}`);
+    // Removing the text leaves the file's link, not an empty message.
+    await edit('');
+    expect(h.fake.state.message(general.id, ts)?.text).toBe(link);
+  });
+
   it('files only, none uploadable → the links are posted under the person’s name', async () => {
     const broken = blob('lost.bin', Buffer.from('x'), 'text/plain', () =>
       Promise.reject(new Error('gone')),

@@ -24,12 +24,15 @@ const fields = {
     .string()
     .regex(/^\/?[a-z0-9_-]+$/)
     .default('/multichat'),
-  /** Attachments larger than this are bridged as links instead of uploaded files. */
+  /**
+   * Files larger than this are bridged as links instead of uploaded. Slack's own limit is 1 GB
+   * per file; the top-level `media.maxBytes` bounds every file the gateway holds anyway.
+   */
   maxAttachmentBytes: z
     .number()
     .int()
     .positive()
-    .default(20 * 1024 * 1024),
+    .default(1024 * 1024 * 1024),
   /**
    * Older spelling of `media.allowPrivateAddresses: true` for this bridge only (fetch
    * attachments from loopback/private addresses too); prefer the top-level `media:` section.
@@ -67,7 +70,7 @@ export const slackSectionSchema = z.object(fields).strict().superRefine(tokenFor
 export const slackConfigSchema = z
   .object({
     ...fields,
-    /** How attachments are fetched before upload (`src/bridges/net`). */
+    /** How Slack files are downloaded (`src/bridges/net`): size and time limits, addresses. */
     media: mediaOptionSchema,
     /**
      * Socket Mode: how long a ping may go unanswered, and the pause before a reconnect (the

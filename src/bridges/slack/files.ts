@@ -12,8 +12,14 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { webApi } from '@slack/bolt';
-import type { OutboundAttachment, SenderDisplay } from '../types.js';
-import { SlackFileTooLargeError, SlackUnavailableError, SlackUploadError } from './errors.js';
+import type { AdapterLogger, OutboundAttachment, SenderDisplay } from '../types.js';
+import {
+  SlackFileTooLargeError,
+  SlackRateLimitedError,
+  SlackUnavailableError,
+  SlackUploadError,
+} from './errors.js';
+import { toDeliveryError } from './failures.js';
 
 export interface UploadedFile {
   readonly id: string;
@@ -28,6 +34,44 @@ export interface ShareTarget {
   readonly sender: SenderDisplay;
 }
 
+export interface UploadLimits {
+  /** `maxAttachmentBytes`: larger files go as links. */
+  readonly maxBytes: number;
+  /** Sending one file's bytes to its upload_url. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Uploads each file; one that cannot be uploaded (bytes unreadable, too large, refused) is
+ * logged and returned in `failed`, to travel as its link. A 429 is thrown instead: nothing is
+ * visible yet, so the router may simply try the send again later.
+ */
+export async function uploadAll(
+  web: webApi.WebClient,
+  attachments: readonly OutboundAttachment[],
+  options: { readonly limits: UploadLimits; readonly logger: AdapterLogger },
+): Promise<{ uploaded: UploadedFile[]; failed: OutboundAttachment[] }> {
+  const uploaded: UploadedFile[] = [];
+  const failed: OutboundAttachment[] = [];
+  for (const attachment of attachments) {
+    try {
+      uploaded.push(await uploadFile(web, attachment, options.limits));
+    } catch (error) {
+      const failure =
+        error instanceof SlackUploadError || error instanceof SlackFileTooLargeError
+          ? error
+          : toDeliveryError(error, 'files.getUploadURLExternal');
+      if (failure instanceof SlackRateLimitedError) throw failure;
+      options.logger.warn(
+        { file: attachment.name, hash: attachment.hash, err: String(failure) },
+        'slack: file not uploaded; sent as a link',
+      );
+      failed.push(attachment);
+    }
+  }
+  return { uploaded, failed };
+}
+
 /**
  * Uploads one file (not yet visible anywhere). @throws SlackFileTooLargeError, SlackUploadError,
  * or the Web API's error for getUploadURLExternal (a 429 among them).
@@ -35,7 +79,7 @@ export interface ShareTarget {
 export async function uploadFile(
   web: webApi.WebClient,
   attachment: OutboundAttachment,
-  limits: { readonly maxBytes: number; readonly timeoutMs: number },
+  limits: UploadLimits,
 ): Promise<UploadedFile> {
   const name = attachment.name || 'file';
   if (attachment.size > limits.maxBytes) {

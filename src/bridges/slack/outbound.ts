@@ -16,16 +16,15 @@ import type {
   DeliveryResult,
   EditAction,
   ExternalMessageId,
-  OutboundAttachment,
   ReactionAction,
   SendAction,
 } from '../types.js';
 import type { SlackConfig } from './config.js';
 import { reactionToSlack } from './emoji.js';
 import { slackError, toDeliveryError } from './failures.js';
-import { SlackFileTooLargeError, SlackRateLimitedError, SlackUploadError } from './errors.js';
-import { shareFiles, uploadFile, type UploadedFile } from './files.js';
+import { shareFiles, uploadAll } from './files.js';
 import { channelOf, fileIdOf, fileMessageId, isTs, messageId } from './ids.js';
+import { LinkLines, linkTo } from './links.js';
 
 /** files.completeUploadExternal shares at most this many files at once. */
 const FILES_PER_SHARE = 10;
@@ -42,6 +41,9 @@ interface Deps {
 }
 
 export class Outbound {
+  /** Link lines of files that went as links, by the `ts` holding them, so edits keep them. */
+  private readonly linkLines = new LinkLines(MAX_TEXT);
+
   constructor(private readonly deps: Deps) {}
 
   /**
@@ -64,8 +66,15 @@ export class Outbound {
         }),
       );
     const attachments = action.attachments ?? [];
-    const { uploaded, failed } = await this.uploadAll(attachments);
-    const text = [action.isEmote ? emote(action.text) : action.text, ...failed.map(linkTo)]
+    const { uploaded, failed } = await uploadAll(this.deps.web(), attachments, {
+      limits: {
+        maxBytes: this.deps.config.maxAttachmentBytes,
+        timeoutMs: this.deps.config.media.timeoutMs ?? UPLOAD_TIMEOUT_MS,
+      },
+      logger: this.deps.logger,
+    });
+    const links = failed.map(linkTo);
+    const text = [action.isEmote ? emote(action.text) : action.text, ...links]
       .filter((line) => line !== '')
       .join('\n');
     const posted: { ts: string; text: string }[] = [];
@@ -93,43 +102,15 @@ export class Outbound {
           { err: String(error), files: unshared.length },
           'slack: files could not be shared; sent as links',
         );
-        const links = unshared.map((f) => linkTo(f.attachment));
-        if (posted.length > 0) await this.addLinks(channel, posted, links, post);
-        else await this.postLinks(posted, links, post);
+        const more = unshared.map((f) => linkTo(f.attachment));
+        links.push(...more);
+        if (posted.length > 0) await this.addLinks(channel, posted, more, post);
+        else await this.postLinks(posted, more, post);
       }
     }
+    const last = posted.at(-1);
+    if (last && links.length > 0) this.linkLines.remember(last.ts, links);
     return { externalIds: [...posted.map((p) => messageId(p.ts)), ...files] };
-  }
-
-  /**
-   * Uploads each file; one that cannot be uploaded (bytes unreadable, too large, refused) is
-   * logged and returned in `failed`, to travel as its link. A 429 is thrown instead: nothing is
-   * visible yet, so the router may simply try again later.
-   */
-  private async uploadAll(attachments: readonly OutboundAttachment[]): Promise<{
-    uploaded: UploadedFile[];
-    failed: OutboundAttachment[];
-  }> {
-    const uploaded: UploadedFile[] = [];
-    const failed: OutboundAttachment[] = [];
-    const limits = {
-      maxBytes: this.deps.config.maxAttachmentBytes,
-      timeoutMs: this.deps.config.media.timeoutMs ?? UPLOAD_TIMEOUT_MS,
-    };
-    for (const attachment of attachments) {
-      try {
-        uploaded.push(await uploadFile(this.deps.web(), attachment, limits));
-      } catch (error) {
-        const failure = toUploadFailure(error);
-        if (failure instanceof SlackRateLimitedError) throw failure;
-        this.deps.logger.warn(
-          { file: attachment.name, hash: attachment.hash, err: String(failure) },
-          'slack: file not uploaded; sent as a link',
-        );
-        failed.push(attachment);
-      }
-    }
-    return { uploaded, failed };
   }
 
   async edit(action: EditAction): Promise<DeliveryResult> {
@@ -138,8 +119,10 @@ export class Outbound {
     const texts = action.externalIds.filter((id) => fileIdOf(id) === undefined);
     const n = texts.length;
     for (const [i, ts] of texts.entries()) {
-      // Keep the number of messages: overflow goes into the last one, cut at the limit.
-      const text = i < n - 1 ? (pieces[i] ?? '') : pieces.slice(i).join(' ').slice(0, MAX_TEXT);
+      // Keep the number of messages: overflow goes into the last one, cut at the limit, and
+      // the links of files that could not be uploaded stay below it.
+      const text =
+        i < n - 1 ? (pieces[i] ?? '') : this.linkLines.below(ts, pieces.slice(i).join(' '));
       if (text.trim() === '') await this.deleteOne(channel, ts);
       else await this.call('chat.update', () => this.deps.web().chat.update({ channel, ts, text }));
     }
@@ -251,18 +234,6 @@ export class Outbound {
       throw toDeliveryError(error, method);
     }
   }
-}
-
-/** A file carried as the gateway's signed link, shown under its name. */
-function linkTo(attachment: OutboundAttachment): string {
-  const name = attachment.name.replace(/[<>|]/g, '').replace(/&/g, '&amp;');
-  return name === '' ? `<${attachment.url}>` : `<${attachment.url}|${name}>`;
-}
-
-/** A Web API failure as the router's error; the upload's own errors stay as they are. */
-function toUploadFailure(error: unknown): Error {
-  if (error instanceof SlackUploadError || error instanceof SlackFileTooLargeError) return error;
-  return toDeliveryError(error, 'files.getUploadURLExternal');
 }
 
 function isPermanent(error: unknown): boolean {

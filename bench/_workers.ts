@@ -2,14 +2,11 @@
  * Helpers shared by the benchmarks that run each node in a worker thread of one process.
  */
 import { Worker } from 'node:worker_threads';
+import { sourceWorkerBoot } from '../test/peers/source-node.mjs';
 
-/**
- * Starts `moduleUrl` (the benchmark file itself) in a worker thread. Node 20 does not run
- * --import hooks for a worker's entry, so the worker registers tsx before importing it.
- */
+/** Starts `moduleUrl` (the benchmark file itself) from source in a worker thread. */
 export function startWorker(moduleUrl: string, workerData: unknown): Worker {
-  const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(moduleUrl)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(sourceWorkerBoot(moduleUrl), { eval: true, workerData });
 }
 
 /** Resolves with the worker's next message whose `kind` is the one asked for. */

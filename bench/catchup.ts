@@ -7,7 +7,6 @@
  * CPU time each side spent per entry (both sides share the machine's cores).
  */
 import '../bin/polyfill.mjs';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { createNode } from '../src/core/index.js';
 import { loadOrCreateNodeKey } from '../src/core/identity.js';
 import { createP2P } from '../src/core/p2p/index.js';
 import type { ChannelId } from '../src/core/types.js';
+import { spawnSource } from '../test/peers/gateway-spawn.js';
 import { environment } from './environment.js';
 
 const total = Number(process.env.BENCH_CATCHUP ?? 100_000);
@@ -76,13 +76,9 @@ async function serve(): Promise<void> {
 }
 
 async function measure(): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, process.argv[1] as string, '--serve'],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawnSource(process.argv[1] as string, ['--serve'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const nextLine = async () => ((await lines.next()).value as string | undefined) ?? '{}';
   const source = JSON.parse(await nextLine()) as {

@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The one way a child runs from source (shared with the tests' spawnSource).
+import { sourceNodeArgs } from '../test/peers/source-node.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
@@ -13,13 +15,9 @@ const scripts = readdirSync(here)
   .sort();
 let failed = 0;
 for (const script of scripts) {
-  const run = spawnSync(
-    process.execPath,
-    ['--import', join(here, '../bin/polyfill.mjs'), '--import', 'tsx', join(here, script)],
-    {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  const run = spawnSync(process.execPath, sourceNodeArgs(join(here, script)), {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (run.status !== 0) {
     failed += 1;
     console.error(`bench ${script} failed with exit code ${run.status}`);

@@ -6,17 +6,17 @@
  * the stores and the admin token are created, as on a first start). The build is done once first
  * and timed on its own. `BENCH_RUNS` sets the runs per variant (default 5). Prints ONE JSON object.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort } from '../test/peers/free-port.js';
+import { readGatewayLog, spawnGateway, stopGateway } from '../test/peers/gateway-spawn.js';
 import { environment } from './environment.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin/multichat.mjs');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -35,29 +35,24 @@ async function startToHealthz(
       `http: { host: 127.0.0.1, port: ${port} }\nlog: { level: warn, format: json }\n`,
   );
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'start', '--config', config], {
-    cwd: ROOT,
-    env: { ...process.env, MULTICHAT_CONFIG: '', MULTICHAT_FROM_SOURCE: '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const spawned = spawnGateway(dir, config, { MULTICHAT_FROM_SOURCE: '', ...env });
+  const { child } = spawned;
+  // The command's output goes to <dir>/gateway.log; "compiling src/" there means it rebuilt.
+  const output = () => readGatewayLog(dir);
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}: ${output()}`);
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
         (res) => res.status === 200,
         () => false,
       );
       if (ok)
-        return { ms: performance.now() - started, rebuilt: stderr.includes('compiling src/') };
-      if (performance.now() - started > 60_000) throw new Error(`no /healthz in 60 s: ${stderr}`);
+        return { ms: performance.now() - started, rebuilt: output().includes('compiling src/') };
+      if (performance.now() - started > 60_000) throw new Error(`no /healthz in 60 s: ${output()}`);
       await sleep(5);
     }
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await stopGateway(spawned);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -3,10 +3,10 @@
  * network in this one. SIGKILL arrives while the network holds its answer to a send, so the
  * outbox row is left 'sending'; the restarted process resends with the same idempotency key.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMappingStore } from '../../src/mapping/index.js';
+import { spawnSource } from '../peers/gateway-spawn.js';
 import { tempDir } from '../support/core.js';
 import { startHttpNetwork, type HttpNetwork } from '../support/http-network.js';
 
@@ -16,17 +16,10 @@ let network: HttpNetwork | undefined;
 afterAll(() => network?.close());
 
 function run(args: string[]) {
-  const proc = spawn(
-    process.execPath,
-    ['--import', './bin/polyfill.mjs', '--import', 'tsx', child, ...args],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const proc = spawnSource(child, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  proc.stdout.on('data', (d) => (out += String(d)));
-  proc.stderr.on('data', (d) => (out += String(d)));
+  proc.stdout?.on('data', (d) => (out += String(d)));
+  proc.stderr?.on('data', (d) => (out += String(d)));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return { proc, exited, output: () => out };
 }

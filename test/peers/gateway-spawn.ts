@@ -1,15 +1,30 @@
 /**
- * What every test launcher of `multichat start` processes shares: writing a loopback config,
- * spawning the process with its log in `<dir>/gateway.log`, waiting for a probe, calling the
- * admin API, and stopping with SIGTERM. The launchers (`gateway-process.ts`, the IRC and
- * Discord/Slack end-to-end helpers) add only what their tests need.
+ * The one way tests and benchmarks start a child process of this repository: `spawnSource` for
+ * a TypeScript file run from source (see source-node.mjs), `spawnGateway` for the `multichat
+ * start` command. Plus what every launcher of gateway processes shares: writing a loopback
+ * config, the log in `<dir>/gateway.log`, waiting for a probe, calling the admin API, and
+ * stopping with SIGTERM. The launchers (`gateway-process.ts`, the IRC and Discord/Slack
+ * end-to-end helpers) add only what their tests need.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, sourceNodeArgs } from './source-node.mjs';
 import { terminate } from './terminate.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+/** The command line (`node …`) that runs `script` from source; for wrappers such as `unshare`. */
+export function sourceCommand(script: string, args: readonly string[] = []): string[] {
+  return [process.execPath, ...sourceNodeArgs(script, args)];
+}
+
+/** Runs `script` (a .ts file) from source in a child `node`, in the repository root by default. */
+export function spawnSource(
+  script: string,
+  args: readonly string[] = [],
+  options: SpawnOptions = {},
+): ChildProcess {
+  return spawn(process.execPath, sourceNodeArgs(script, args), { cwd: ROOT, ...options });
+}
 
 export interface GatewayConfigOptions {
   readonly httpPort: number;
@@ -53,12 +68,19 @@ export interface SpawnedGateway {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts `multichat start --config <config>`; stdout and stderr go to `<dir>/gateway.log`. */
-export function spawnGateway(dir: string, config: string): SpawnedGateway {
+/**
+ * Starts `multichat start --config <config>`; stdout and stderr go to `<dir>/gateway.log`.
+ * `env` adds to the inherited environment (e.g. `MULTICHAT_FROM_SOURCE`).
+ */
+export function spawnGateway(
+  dir: string,
+  config: string,
+  env: Readonly<Record<string, string>> = {},
+): SpawnedGateway {
   const log = createWriteStream(join(dir, 'gateway.log'), { flags: 'a' });
   const child = spawn(process.execPath, ['bin/multichat.mjs', 'start', '--config', config], {
     cwd: ROOT,
-    env: { ...process.env, MULTICHAT_CONFIG: '' },
+    env: { ...process.env, MULTICHAT_CONFIG: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);

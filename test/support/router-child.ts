@@ -1,7 +1,7 @@
 /**
  * A gateway-like process for the kill test: a core node, the SQLite mapping store and the bridge
  * runtime with one HTTP adapter. Run as
- * `node --import ./bin/polyfill.mjs --import tsx test/support/router-child.ts DIR URL PHASE`.
+ * `spawnSource(test/support/router-child.ts, [DIR, URL, PHASE])` (test/peers/gateway-spawn.ts).
  * Phase `first` links a channel, bridges one message, then sends a second one and waits (the
  * test kills it while the network holds the answer). Phase `second` restarts on the same data,
  * lets the outbox finish, edits the first message, and exits 0.

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sourceCommand } from '../../peers/gateway-spawn.js';
 import type { PairReport } from './mdns-pair.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -22,7 +23,7 @@ interface Outcome {
 
 /** Runs mdns-pair.ts in a loopback-only network namespace; resolves when it exits. */
 function runIsolated(): Promise<Outcome> {
-  const node = [process.execPath, '--import', './bin/polyfill.mjs', '--import', 'tsx', PAIR];
+  const node = sourceCommand(PAIR);
   // Inside the namespace loopback starts down; `ip` needs no privilege there (mapped root).
   const script = 'ip link set lo up && exec "$@"';
   return new Promise((resolve, reject) => {

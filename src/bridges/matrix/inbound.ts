@@ -22,6 +22,9 @@ import type { Profiles } from './profiles.js';
 
 type Content = Record<string, unknown>;
 
+/** Edits carry no file to read (the edited event's attachment stays as it was). */
+const noOpen = (): Promise<never> => Promise.reject(new Error('an edit carries no file'));
+
 const TEXT = new Set(['m.text', 'm.notice', 'm.emote']);
 const PRESENCE: Record<string, PresenceStatus> = {
   online: 'online',
@@ -182,7 +185,11 @@ export class InboundTranslator {
         target,
         sender,
         externalId: rel['event_id'] as ExternalMessageId,
-        text: htmlOf(next, false),
+        // An edited file without a caption keeps an empty text (its body is the file's name).
+        text:
+          isMediaEvent(type, next) && !mediaMessage(type, next, noOpen).captioned
+            ? ''
+            : htmlOf(next, false),
       });
       return;
     }

@@ -258,9 +258,13 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack media (%s receiver)', (mo
       Promise.reject(new Error('blob missing from the store')),
     );
     const refused = blob('refused.bin', Buffer.from('refused bytes'));
+    // The blob store yields fewer bytes than the size it announced.
+    const short = { ...blob('short.bin', Buffer.from('0123456789')), size: 20 };
     const good = blob('good.txt', Buffer.from('good bytes'), 'text/plain');
     const result = await h.adapter.send(
-      sendAction({ channel: general.id }, 'files', { attachments: [big, broken, refused, good] }),
+      sendAction({ channel: general.id }, 'files', {
+        attachments: [big, broken, refused, short, good],
+      }),
     );
     expect(result.externalIds).toHaveLength(2);
     const text = h.fake.state.message(general.id, result.externalIds[0] ?? '');
@@ -271,6 +275,7 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack media (%s receiver)', (mo
         `<${big.url}|big.bin>`,
         `<${broken.url}|broken.bin>`,
         `<${refused.url}|refused.bin>`,
+        `<${short.url}|short.bin>`,
       ].join('\n'),
     });
     const shared = h.fake.state.files.get(result.externalIds[1]?.replace(/^file:/, '') ?? '');
@@ -280,6 +285,7 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack media (%s receiver)', (mo
       expect.stringContaining('maxAttachmentBytes'),
       expect.stringContaining('blob missing from the store'),
       expect.stringContaining('invalid_arguments'),
+      expect.stringContaining('10 bytes, 20 announced'),
     ]);
   });
 

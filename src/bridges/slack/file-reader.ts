@@ -96,7 +96,9 @@ function isHtml(type: string | undefined): boolean {
   return type !== undefined && /^\s*text\/html\b/i.test(type);
 }
 
+/** Stops reading `body`; starting it first makes the fetcher's stream close its socket now. */
 async function closeBody(body: AsyncIterable<Uint8Array>): Promise<void> {
   const iterator = body[Symbol.asyncIterator]();
+  await iterator.next().catch(() => undefined);
   await iterator.return?.().catch(() => undefined);
 }

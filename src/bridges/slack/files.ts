@@ -161,8 +161,11 @@ async function postBytes(
       for await (const chunk of stream.body) {
         sent += chunk.byteLength;
         if (sent > attachment.size) throw new Error(`more than the announced ${attachment.size}`);
-        if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+        if (req.destroyed) break;
+        // Wait for the socket to take more; a socket closed meanwhile ends the loop above.
+        if (!req.write(chunk)) await new Promise((r) => req.once('drain', r).once('close', r));
       }
+      if (req.destroyed) return;
       if (sent !== attachment.size) throw new Error(`${sent} bytes, ${attachment.size} announced`);
       req.end();
     })().catch((error: unknown) => {

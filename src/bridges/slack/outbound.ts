@@ -26,7 +26,7 @@ import { shareFiles, uploadAll } from './files.js';
 import { channelOf, fileIdOf, fileMessageId, isTs, messageId } from './ids.js';
 import { LinkLines, linkTo } from './links.js';
 
-/** files.completeUploadExternal shares at most this many files at once. */
+/** Slack's clients attach at most 10 files to one message; larger sets go in several shares. */
 const FILES_PER_SHARE = 10;
 /** Sending one file's bytes to its upload_url, unless `media.timeoutMs` says otherwise. */
 const UPLOAD_TIMEOUT_MS = 60_000;

@@ -6,6 +6,7 @@ import type { MultichatNode } from '../../core/types.js';
 import type { MappingStore } from '../../mapping/types.js';
 import type { AdapterLogger, BridgeAdapter } from '../types.js';
 import type { BackoffOptions } from './backoff.js';
+import type { MediaStats } from './media-stats.js';
 import type { InboundOrigins } from './origins.js';
 import type { RateLimiter, Sleep } from './rate-limiter.js';
 
@@ -26,6 +27,21 @@ export interface RuntimeOptions {
   readonly keepSentMs: number;
   /** Random source for backoff jitter. */
   readonly random: () => number;
+  /** Largest inbound file stored as a blob (media.maxBytes). Default 25 MiB. */
+  readonly mediaMaxBytes: number;
+  /** How long an outbound file waits for its blob from peers when this node lacks it. 15 s. */
+  readonly blobWaitMs: number;
+  /**
+   * Links to this gateway's media endpoint, for networks that get files as links (IRC) and as
+   * the fallback of a failed upload. The gateway passes its signer; the default is a relative
+   * `/api/v1/media/<hash>` path, which only suits tests.
+   */
+  readonly mediaLinks: MediaLinks;
+}
+
+export interface MediaLinks {
+  /** A link that serves the blob `hash` (signed and expiring when the gateway signs). */
+  urlFor(hash: string, name: string): string;
 }
 
 export interface RuntimeContext {
@@ -38,4 +54,6 @@ export interface RuntimeContext {
   readonly sleep: Sleep;
   readonly origins: InboundOrigins;
   readonly options: RuntimeOptions;
+  /** Files not carried as files, counted (the gateway's metrics read them). */
+  readonly media: MediaStats;
 }

@@ -1,6 +1,6 @@
 /**
  * The `message` handler: a resolved inbound message becomes a sendMessage intent of its bridged
- * sender. Reply and thread ids, the sender's identity and the mentioned people come from the
+ * sender, its files stored as blobs first (runtime/media-in.ts). Reply and thread ids, the sender's identity and the mentioned people come from the
  * resolve step's single lookup; the text was parsed once there. After the core took it, the
  * external id is mapped to the new message (the second and last mapping-store round trip).
  */
@@ -8,6 +8,7 @@ import type { Intent } from '../../core/types.js';
 import type { InboundMessage } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown } from './convert.js';
+import { storeInboundFiles } from './media-in.js';
 import { ensureMember, ensureUser } from './people.js';
 import { encodeMessageOrigin } from './plan.js';
 import { mentionedUsers, type Resolved } from './resolve.js';
@@ -32,6 +33,12 @@ export async function handleMessage(
   });
   let text = r.parsed ? networkTextToMarkdown(r.parsed, users) : '';
   if (event.isEmote) text = `_${text}_`;
+  const files =
+    event.attachments && event.attachments.length > 0
+      ? await storeInboundFiles(ctx, { network, targetKey: link.targetKey }, event.attachments)
+      : undefined;
+  // Files not carried become lines of the text; a message of stored files only has no text.
+  if (files && files.lines.length > 0) text = [text, ...files.lines].filter(Boolean).join('\n');
   const replyTo = event.replyTo && found.messages.get(event.replyTo)?.messageId;
   const threadRoot = event.threadRoot && found.messages.get(event.threadRoot)?.messageId;
   const intent: Intent = {
@@ -41,8 +48,7 @@ export async function handleMessage(
     origin: { network, externalId: encodeMessageOrigin(link.targetKey, event.externalId) },
     ...(replyTo && { replyTo }),
     ...(threadRoot && { threadRoot }),
-    ...(event.attachments &&
-      event.attachments.length > 0 && { attachments: [...event.attachments] }),
+    ...(files && files.attachments.length > 0 && { attachments: files.attachments }),
   };
   const result = await ctx.node.submit(user.id, intent);
   if (!result.created) return;

@@ -7,6 +7,7 @@ export {
   type LinkRequest,
   type LinkView,
 } from './links.js';
-export type { RuntimeOptions } from './context.js';
+export type { MediaLinks, RuntimeOptions } from './context.js';
+export type { MediaFailureCount } from './media-stats.js';
 export { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 export { RateLimiter } from './rate-limiter.js';

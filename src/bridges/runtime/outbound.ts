@@ -9,6 +9,7 @@ import type { Delivery, ExternalMessageId, Link } from '../../mapping/types.js';
 import type { BridgeAdapter, OutboundAction, SenderDisplay } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { renderForNetwork } from './convert.js';
+import { outboundFiles } from './media-out.js';
 import type { PlannedAction } from './plan.js';
 
 export type Resolved =
@@ -111,14 +112,10 @@ async function sendBody(
   message: MessageView,
 ) {
   const caps = adapter.capabilities;
-  let markdown = message.text ?? '';
-  const attachments = message.attachments ?? [];
-  if (attachments.length > 0 && !caps.attachments) {
-    // Without native attachments the URLs still reach people, as text.
-    markdown = [markdown, ...attachments.map((a) => `${a.name}: ${a.url}`)]
-      .filter(Boolean)
-      .join('\n');
-  }
+  // Files go natively where the adapter can take them; the rest as `name: url` lines
+  // (runtime/media-out.ts). The text may be empty when every file goes natively.
+  const files = await outboundFiles(ctx, adapter, link, message.attachments ?? []);
+  const markdown = [message.text ?? '', ...files.lines].filter(Boolean).join('\n');
   const body = await renderForNetwork(ctx, markdown, caps.markup, link.network);
   const first = async (id: MessageId | undefined) =>
     id === undefined ? undefined : (await externalIds(ctx, link, id))[0];
@@ -131,6 +128,6 @@ async function sendBody(
     ...body,
     ...(replyTo !== undefined && { replyTo }),
     ...(threadRoot !== undefined && { threadRoot }),
-    ...(caps.attachments && attachments.length > 0 && { attachments }),
+    ...(files.attachments.length > 0 && { attachments: files.attachments }),
   };
 }

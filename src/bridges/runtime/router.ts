@@ -13,6 +13,7 @@ import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
 import { FanOut } from './fanout.js';
 import { InboundHandler } from './inbound.js';
 import { LinkManager } from './links.js';
+import { MediaStats, type MediaFailureCount } from './media-stats.js';
 import { InboundOrigins } from './origins.js';
 import { attachPresence } from './presence.js';
 import { RateLimiter, type Sleep } from './rate-limiter.js';
@@ -44,6 +45,8 @@ export interface BridgeRuntime {
   kick(): void;
   /** Resolves once every heard core event is enqueued and nothing due is left or in flight. */
   settle(): Promise<void>;
+  /** Files not carried as files since start, by network, direction and reason (for metrics). */
+  mediaFailures(): MediaFailureCount[];
 }
 
 const defaults: RuntimeOptions = {
@@ -53,6 +56,9 @@ const defaults: RuntimeOptions = {
   sendTimeoutMs: 60_000,
   keepSentMs: 7 * 24 * 3_600_000,
   random: Math.random,
+  mediaMaxBytes: 25 * 1024 * 1024,
+  blobWaitMs: 15_000,
+  mediaLinks: { urlFor: (hash) => `/api/v1/media/${hash}` },
 };
 
 export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
@@ -68,6 +74,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     sleep,
     origins: new InboundOrigins(),
     options: { ...defaults, ...deps.options },
+    media: new MediaStats(),
   };
   const worker = new DeliveryWorker(ctx);
   const inbound = new InboundHandler(ctx, (network: string, key: TargetKey) =>
@@ -164,6 +171,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     },
     adapter: (network) => slots.get(network)?.adapter,
     kick: () => worker.kick(),
+    mediaFailures: () => ctx.media.failures(),
     async settle() {
       await fanout.idle();
       await worker.drain();

@@ -10,6 +10,7 @@ import { createMappingStore } from '../../mapping/index.js';
 import type { MappingStore } from '../../mapping/types.js';
 import { loadBridge } from '../registry.js';
 import type { AdapterBuilder, AdapterHealth, AdapterLogger, NetworkName } from '../types.js';
+import type { MediaLinks } from './context.js';
 import { linkRequestsFromConfig } from './links.js';
 import { createBridgeRuntime, type BridgeRuntime } from './router.js';
 
@@ -28,6 +29,11 @@ export interface StartBridgesOptions {
    * `media` key of its own section. Absent: the fetch module's strict defaults.
    */
   readonly media?: Readonly<Record<string, unknown>>;
+  /**
+   * Signed links to the gateway's media endpoint, for files sent as links (IRC, failed
+   * uploads). Absent: relative `/api/v1/media/<hash>` paths.
+   */
+  readonly mediaLinks?: MediaLinks;
 }
 
 export interface RunningBridges {
@@ -61,7 +67,17 @@ export async function startBridges(options: StartBridgesOptions): Promise<Runnin
           : config;
       builders.push(module.createAdapter(section, name as NetworkName));
     }
-    const runtime = createBridgeRuntime({ node: options.node, store, adapters: builders, logger });
+    const maxBytes = options.media?.maxBytes;
+    const runtime = createBridgeRuntime({
+      node: options.node,
+      store,
+      adapters: builders,
+      logger,
+      options: {
+        ...(typeof maxBytes === 'number' && { mediaMaxBytes: maxBytes }),
+        ...(options.mediaLinks && { mediaLinks: options.mediaLinks }),
+      },
+    });
     await runtime.start();
     await runtime.links.applyConfig(linkRequestsFromConfig(options.links));
     await runtime.links.reopen();

@@ -6,7 +6,12 @@
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { createBridgeRuntime, type BridgeRuntime } from '../../../src/bridges/runtime/index.js';
-import type { AdapterCapabilities } from '../../../src/bridges/types.js';
+import type { RuntimeOptions } from '../../../src/bridges/runtime/context.js';
+import type {
+  AdapterBuilder,
+  AdapterCapabilities,
+  AdapterLogger,
+} from '../../../src/bridges/types.js';
 import { silentLogger } from '../../../src/core/options.js';
 import type { ChannelId, MultichatNode, UserView } from '../../../src/core/types.js';
 import { createMappingStore } from '../../../src/mapping/index.js';
@@ -29,6 +34,8 @@ export interface AdapterSpec {
   readonly name: string;
   readonly capabilities?: Partial<AdapterCapabilities>;
   readonly echo?: boolean;
+  /** Another adapter than the test adapter (its network must be `name`). */
+  readonly build?: AdapterBuilder;
 }
 
 export interface Harness {
@@ -65,6 +72,10 @@ export interface HarnessOptions {
   readonly link?: boolean;
   /** Wraps the store the runtime is given (a test counting its calls); `store` stays bare. */
   readonly wrapStore?: (store: MappingStore) => MappingStore;
+  /** Where the runtime logs (default: nowhere). */
+  readonly logger?: AdapterLogger;
+  /** More runtime options (media limits and links). */
+  readonly runtimeOptions?: Partial<RuntimeOptions>;
 }
 
 export async function startHarness(
@@ -87,18 +98,21 @@ export async function startHarness(
   const runtime = createBridgeRuntime({
     node,
     store: options.wrapStore ? options.wrapStore(store) : store,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     now: clock.now,
     sleep: clock.sleep,
-    adapters: specs.map((s) =>
-      createTestAdapter({
-        name: s.name,
-        network: networks.get(s.name) as TestNetwork,
-        ...(s.capabilities && { capabilities: s.capabilities }),
-        ...(s.echo && { echo: true }),
-      }),
+    adapters: specs.map(
+      (s) =>
+        s.build ??
+        createTestAdapter({
+          name: s.name,
+          network: networks.get(s.name) as TestNetwork,
+          ...(s.capabilities && { capabilities: s.capabilities }),
+          ...(s.echo && { echo: true }),
+        }),
     ),
     options: {
+      ...options.runtimeOptions,
       maxAttempts: options.maxAttempts ?? 5,
       backoff: { baseMs: 1_000, maxMs: 60_000, jitter: 0 },
       pollIntervalMs: 50,

@@ -83,6 +83,7 @@ export type ContractCase =
   | 'edit'
   | 'delete'
   | 'react'
+  | 'unreact'
   | 'reply'
   | 'thread'
   | 'long message'

@@ -50,12 +50,24 @@ export function outboundCases(define: DefineCase): void {
     await c.seen(target, (p) => !p.some((x) => x.text.includes(word)), 'the message gone');
   });
 
+  define('react', 'a reaction is shown on the message', { capability: 'reactions' }, async (c) => {
+    const target = await c.world.openTarget('react');
+    const root = await c.world.person.post(target, c.token('react to me'));
+    await c.courier.react(target, root.id, '👍', true);
+    const post = await c.seen(
+      target,
+      (p) => p.find((x) => x.id === root.id && x.reactions.length > 0),
+      'the reaction',
+    );
+    expect(post.reactions).toEqual(['👍']);
+  });
+
   define(
-    'react',
-    'a reaction is shown on the message, and is gone once removed',
+    'unreact',
+    'a removed reaction is no longer shown',
     { capability: 'reactions' },
     async (c) => {
-      const target = await c.world.openTarget('react');
+      const target = await c.world.openTarget('unreact');
       const root = await c.world.person.post(target, c.token('react to me'));
       await c.courier.react(target, root.id, '👍', true);
       await c.seen(
@@ -64,7 +76,7 @@ export function outboundCases(define: DefineCase): void {
         'the reaction',
       );
       await c.courier.react(target, root.id, '👍', false);
-      // Actions go out in order and each is acknowledged: once a later message shows, so does the removal.
+      // Actions go out in order, each acknowledged: once a later message shows, so does the removal.
       const marker = c.token('marker');
       await c.courier.send(target, marker);
       const posts = await c.seen(

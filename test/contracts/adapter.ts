@@ -1,7 +1,7 @@
 /**
  * The adapter contract: one set of behaviour cases every bridge adapter runs against its real peer
  * (ngircd, Synapse) or fake (Discord, Slack), through a `ContractHarness` (./adapter-harness.ts).
- * Outbound: send, edit, delete, react, reply, thread, long message, mention; inbound: a person's
+ * Outbound: send, edit, delete, react, unreact, reply, thread, long message, mention; inbound: a person's
  * message, edit, delete and reaction; then echo suppression, rate limit and reconnect. A case
  * runs or skips by what `adapter.capabilities` declares (and what the person's client can do),
  * never by the network's name. Cases a harness lists in `knownFailures` run as `it.fails`.

@@ -113,6 +113,7 @@ function configText(
     rc_invites: { per_room: fast, per_user: fast, per_issuer: fast },
     rc_admin_redaction: fast,
     rc_media_create: fast,
+    rc_room_creation: fast,
     rc_presence: { per_user: fast },
     rc_delayed_event_mgmt: fast,
   };

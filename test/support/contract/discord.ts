@@ -25,11 +25,6 @@ const JUMP = /^-# ↪ https:\/\/discord\.com\/channels\/\d+\/\d+\/(\d+)\n/;
 
 export const discordContract: ContractHarness = {
   title: 'Discord (fake Discord, real discord.js)',
-  knownFailures: {
-    'echo suppression':
-      'adapter bug: the MESSAGE_DELETE of a message our own webhook posted is emitted without ' +
-      'self: true, as a delete by the webhook name (src/bridges/discord/inbound.ts, deleted())',
-  },
   async start() {
     const fake = await startDiscordFake(FAST_LIMITS);
     // Linked channels exist before the bridge starts (GUILD_CREATE carries them), as in real use.

@@ -8,6 +8,7 @@ import { loadOrCreateNodeKey } from '../core/identity.js';
 import { createP2P, type P2P } from '../core/p2p/index.js';
 import type { MultichatNode } from '../core/types.js';
 import { ensureAdminToken, type AdminTokenSource } from './admin-token.js';
+import { MediaLinks } from './media-links.js';
 import { secureDataDir, withPrivateUmask } from './data-dir.js';
 import type { GatewayConfig } from './config/index.js';
 import { createApp, type RouteModule } from './http/app.js';
@@ -63,7 +64,12 @@ async function startServices(
   options: StartOptions,
 ): Promise<RunningGateway> {
   const dataDir = config.node.dataDir;
-  const node = await createNode({ dataDir, logger: logger.child({ module: 'core' }) });
+  const node = await createNode({
+    dataDir,
+    logger: logger.child({ module: 'core' }),
+    // Blobs fetched from peers obey the same limit as uploads.
+    limits: { maxBlobBytes: config.media.maxBytes },
+  });
   await node.start();
   const status: StatusProviders = {};
   let server: ServerType | undefined;
@@ -71,6 +77,10 @@ async function startServices(
   let bridges: RunningBridges | undefined;
   try {
     const admin = await ensureAdminToken(dataDir, config.http.adminToken);
+    // Signed links to /api/v1/media for the API and the bridges (IRC gets links, not files).
+    // media.publicUrl when configured, else the HTTP listen URL once it is known.
+    const publicUrl = (config.media as { publicUrl?: string }).publicUrl;
+    const mediaLinks = await MediaLinks.open(dataDir, publicUrl ?? '');
     // P2P: the libp2p host starts here (config.node.listen/announce/bootstrap/mdns) and sets
     // status.p2p.
     p2p = createP2P({
@@ -98,7 +108,13 @@ async function startServices(
     status.bridges = { health: () => running.health() };
     const routes = [...(options.routes ?? []), linkRoutes(running.runtime.links)];
     const { app, sse } = createApp(
-      { node, adminToken: admin.token, logger: logger.child({ module: 'http' }), status },
+      {
+        node,
+        adminToken: admin.token,
+        logger: logger.child({ module: 'http' }),
+        status,
+        media: { maxBytes: config.media.maxBytes, links: mediaLinks, fetchWaitMs: 10_000 },
+      },
       {
         maxBodyBytes: config.http.maxBodyBytes,
         rateLimit: config.http.rateLimit,
@@ -114,6 +130,7 @@ async function startServices(
     server = listening.server;
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
     const httpUrl = `http://${host}:${listening.port}`;
+    if (!publicUrl) mediaLinks.setBase(httpUrl);
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {

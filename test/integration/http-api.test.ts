@@ -111,6 +111,8 @@ describe('probes, metrics, openapi', () => {
       ['/api/v1/channels/{id}/messages/{mid}/reactions/{emoji}', 'delete'],
       ['/api/v1/presence', 'put'],
       ['/api/v1/events', 'get'],
+      ['/api/v1/media', 'post'],
+      ['/api/v1/media/{hash}', 'get'],
     ]) {
       expect(paths[path!]?.[method!], `${method} ${path}`).toBeDefined();
     }

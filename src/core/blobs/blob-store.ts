@@ -76,12 +76,16 @@ export class CoreBlobStore implements BlobStore {
       throw new BlobHashMismatchError(expected, written.hash);
     }
     const image = imageSize(written.head);
+    // "Some bytes" says less than the header of an image does.
+    const declared = cleanMimeType(options.mimeType);
+    const mimeType =
+      declared === undefined || declared === 'application/octet-stream'
+        ? (image?.mimeType ?? declared)
+        : declared;
     const info: BlobInfo = {
       hash: written.hash,
       size: written.size,
-      ...((cleanMimeType(options.mimeType) ?? image?.mimeType) && {
-        mimeType: cleanMimeType(options.mimeType) ?? image?.mimeType,
-      }),
+      ...(mimeType !== undefined && { mimeType }),
       ...(image && { width: image.width, height: image.height }),
     };
     await this.exclusive(async () => {

@@ -40,7 +40,8 @@ function attachmentProblem(a: unknown, i: number): string | undefined {
   if (o.url !== undefined && (typeof o.url !== 'string' || !isHttpUrl(o.url))) {
     return `${at}.url must be an http(s) URL of at most ${MAX_URL} characters`;
   }
-  if (typeof o.name !== 'string' || o.name.length > MAX_ATTACHMENT_NAME) {
+  // Characters (code points), as the API's JSON Schema counts them.
+  if (typeof o.name !== 'string' || [...o.name].length > MAX_ATTACHMENT_NAME) {
     return `${at}.name must be a string of at most ${MAX_ATTACHMENT_NAME} characters`;
   }
   if (

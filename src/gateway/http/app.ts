@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { bearerAuth } from './auth.js';
-import type { AppDeps, AppEnv } from './context.js';
+import type { AppDeps, AppEnv, MediaDeps } from './context.js';
+import { MediaLinks } from '../media-links.js';
 import { toErrorResponse } from './error-response.js';
 import { AllowedMethods } from './allowed-methods.js';
 import { BodyTooLargeError, MethodNotAllowedError, RouteNotFoundError } from './errors.js';
@@ -11,6 +12,7 @@ import { channelRoutes } from './routes/channels.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { mediaRoutes, signedMediaMiddleware } from './routes/media.js';
 import { messageRoutes } from './routes/messages.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -23,7 +25,9 @@ import { DEFAULT_SSE_LIMITS, SseHub } from './sse-hub.js';
 export type RouteModule = (deps: AppDeps) => Hono<AppEnv>;
 
 export interface AppOptions {
-  /** Largest request body in bytes (default 1 MiB). */
+  /** Files: upload limit (media.maxBytes), link signer, wait for peers (defaults: 25 MiB, a throw-away key, 10 s). */
+  readonly media?: Partial<MediaDeps>;
+  /** Largest request body in bytes (default 1 MiB); uploads have media.maxBytes instead. */
   readonly maxBodyBytes?: number;
   readonly rateLimit?: RateLimitOptions;
   /** Reported in the OpenAPI document. */
@@ -48,8 +52,19 @@ export interface GatewayApp {
   readonly sse: SseHub;
 }
 
+/** Files when the caller gives no media settings: 25 MiB, links signed with a throw-away key. */
+function defaultMedia(): MediaDeps {
+  return { maxBytes: 25 * 1024 * 1024, links: MediaLinks.ephemeral(), fetchWaitMs: 10_000 };
+}
+
+/** The upload route streams its body under its own limit (media.maxBytes). */
+const isUpload = (method: string, path: string): boolean =>
+  method === 'POST' && path === '/api/v1/media';
+
 /** Builds the HTTP API (no I/O; serve `app.fetch` or call `app.request` in tests). */
-export function createApp(deps: AppDeps, options: AppOptions = {}): GatewayApp {
+export function createApp(given: AppDeps, options: AppOptions = {}): GatewayApp {
+  const media: MediaDeps = given.media ?? { ...defaultMedia(), ...options.media };
+  const deps: AppDeps = { ...given, media };
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const sse = new SseHub({
     maxStreamsPerToken: options.maxStreamsPerToken ?? DEFAULT_SSE_LIMITS.maxStreamsPerToken,
@@ -79,23 +94,26 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): GatewayApp {
   app.route('/', dashboardRoutes());
 
   app.use('/api/v1/*', rateLimit(options.rateLimit ?? { perSecond: 50, burst: 200 }));
-  app.use(
-    '/api/v1/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new BodyTooLargeError(maxBodyBytes);
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new BodyTooLargeError(maxBodyBytes);
+    },
+  });
+  app.use('/api/v1/*', (c, next) =>
+    isUpload(c.req.method, c.req.path) ? next() : limitBody(c, next),
   );
   // Registered before the auth middleware: it answers without calling next, so it stays public.
   app.route('/api/v1', openApiRoutes(options.version ?? '0.0.0', options.openApiPaths));
+  // Also before the auth middleware: a signed media link needs no token.
+  app.use('/api/v1/media/:hash', signedMediaMiddleware(deps.node, media));
   app.use('/api/v1/*', bearerAuth(deps.node, deps.adminToken));
   for (const routes of [
     statusRoutes(deps),
     userRoutes(deps),
     channelRoutes(deps),
     messageRoutes(deps),
+    mediaRoutes(deps.node, media),
     presenceRoutes(deps),
     eventRoutes(deps, sse),
   ]) {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { MultichatNode, UserView } from '../../core/types.js';
+import type { MediaLinks } from '../media-links.js';
 import type { StatusProviders } from '../status.js';
 import { ForbiddenError } from './errors.js';
 
@@ -21,6 +22,18 @@ export interface AppDeps {
   readonly adminToken: string;
   readonly logger: HttpLogger;
   readonly status: StatusProviders;
+  /** Files: limits and links (createApp fills defaults when absent). */
+  readonly media?: MediaDeps;
+}
+
+/** What the media routes need. */
+export interface MediaDeps {
+  /** Largest upload (`media.maxBytes`). */
+  readonly maxBytes: number;
+  /** Links to /api/v1/media/:hash, signed or not. */
+  readonly links: MediaLinks;
+  /** How long a read waits for peers to deliver a blob this node lacks (ms). */
+  readonly fetchWaitMs: number;
 }
 
 /** hono environment of this app: the `auth` variable set by the auth middleware. */

@@ -58,8 +58,30 @@ export const roleBody = z.strictObject({
   role: z.enum(['member', 'moderator', 'admin', 'banned']),
 });
 
+/** A file name: what a user sees and what a download is called; no control characters. */
+const fileName = z
+  .string()
+  // Characters as JSON Schema and the core count them (code points), not UTF-16 units.
+  .refine((t) => [...t].length >= 1 && [...t].length <= 255, {
+    message: 'must have 1 to 255 characters',
+  })
+  .meta({ minLength: 1, maxLength: 255 })
+  // eslint-disable-next-line no-control-regex -- the control characters are what it refuses
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'a file name has no control characters');
+
+/** A blob's address: the hex sha256 `POST /api/v1/media` answered. */
+export const blobHash = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+
 export const sendMessageBody = z.strictObject({
-  text: z.string().min(1),
+  /** May be empty (or absent) when the message has attachments. */
+  text: z.string().optional(),
+  /** Files uploaded with POST /media; the server fills their type, size and dimensions. */
+  attachments: z
+    .array(z.strictObject({ hash: blobHash, name: fileName.optional() }))
+    .max(10)
+    .optional(),
+  /** Ids of the people the text mentions. */
+  mentions: z.array(z.string().min(1).max(64)).max(50).optional(),
   replyTo: z.string().min(1).optional(),
   threadRoot: z.string().min(1).optional(),
   expiresInSeconds: z.number().int().positive().max(defaultLimits.maxExpirySeconds).optional(),
@@ -70,6 +92,18 @@ export const editMessageBody = z.strictObject({ text: z.string().min(1) });
 export const presenceBody = z.strictObject({
   status: z.enum(['online', 'away', 'offline']),
   text: z.string().max(256).optional(),
+});
+
+export const uploadQuery = z.strictObject({ name: fileName.optional() });
+
+/** A signed media link's query (see media-links.ts); all three come from the link. */
+export const mediaQuery = z.strictObject({
+  name: z.string().optional(),
+  expires: z
+    .string()
+    .regex(/^[0-9]{1,12}$/)
+    .optional(),
+  sig: z.string().optional(),
 });
 
 export const listMessagesQuery = z.strictObject({

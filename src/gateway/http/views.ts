@@ -1,4 +1,5 @@
 import type { ChannelView, MessageView, PresenceView, UserView } from '../../core/types.js';
+import type { MediaLinks } from '../media-links.js';
 
 /**
  * JSON shapes of the API (shared/API.md). Kept apart from the core's read models so that the
@@ -18,11 +19,29 @@ export interface MessageJson {
   threadRoot?: string;
   expiresAt?: string;
   reactions: Record<string, string[]>;
-  attachments?: { url: string; name: string; mimeType?: string; size?: number }[];
+  /** Files; always present (maybe empty). `url` is this gateway's media endpoint for a blob. */
+  attachments: AttachmentJson[];
+  /** Ids of the people the message mentions; always present (maybe empty). */
+  mentions: string[];
   origin?: { network: string; externalId: string };
 }
 
-export function messageJson(m: MessageView): MessageJson {
+export interface AttachmentJson {
+  /** sha256 of the bytes (absent for a plain link from before 0.4). */
+  hash?: string;
+  name: string;
+  mimeType?: string;
+  size?: number;
+  width?: number;
+  height?: number;
+  url: string;
+}
+
+/**
+ * A message as the API shows it. `links` makes blob URLs absolute (the gateway's public URL);
+ * without it they are paths.
+ */
+export function messageJson(m: MessageView, links?: MediaLinks): MessageJson {
   const out: MessageJson = {
     id: m.id,
     channel: m.channel,
@@ -31,13 +50,30 @@ export function messageJson(m: MessageView): MessageJson {
     deleted: m.deleted,
     createdAt: m.createdAt,
     reactions: Object.fromEntries(Object.entries(m.reactions).map(([k, v]) => [k, [...v]])),
+    attachments: (m.attachments ?? []).flatMap((a) => {
+      const url = a.hash
+        ? (links?.pathFor(a.hash) ?? `/api/v1/media/${a.hash}`)
+        : (a.url as string | undefined);
+      if (url === undefined) return [];
+      return [
+        {
+          ...(a.hash !== undefined && { hash: a.hash }),
+          name: a.name,
+          ...(a.mimeType !== undefined && { mimeType: a.mimeType }),
+          ...(a.size !== undefined && { size: a.size }),
+          ...(a.width !== undefined && { width: a.width }),
+          ...(a.height !== undefined && { height: a.height }),
+          url,
+        },
+      ];
+    }),
+    mentions: [...(m.mentions ?? [])],
   };
   if (m.sender.origin) out.sender.origin = { ...m.sender.origin };
   if (m.editedAt) out.editedAt = m.editedAt;
   if (m.replyTo) out.replyTo = m.replyTo;
   if (m.threadRoot) out.threadRoot = m.threadRoot;
   if (m.expiresAt) out.expiresAt = m.expiresAt;
-  if (m.attachments?.length) out.attachments = m.attachments.map((a) => ({ ...a }));
   if (m.origin) out.origin = { ...m.origin };
   return out;
 }

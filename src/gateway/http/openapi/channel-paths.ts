@@ -91,11 +91,17 @@ export function channelPaths(): Record<string, Record<string, Op>> {
     },
     '/api/v1/channels/{id}/messages': {
       post: {
-        summary: 'Send a message (members)',
+        summary: 'Send a message (members); text may be empty when it has attachments',
         auth: 'user',
         params: ch,
         body: body.sendMessageBody,
-        fields: { text: messageText },
+        fields: {
+          text: { description: 'Markdown; may be empty or absent when there are attachments' },
+          attachments: {
+            description: 'files uploaded with POST /api/v1/media; unknown hash: 400 naming it',
+          },
+          mentions: { description: 'user ids; an unknown one: 400 naming it' },
+        },
         ok: [201, 'message', ref('Message')],
         answers: {
           403: memberRule,

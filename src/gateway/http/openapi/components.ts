@@ -59,7 +59,17 @@ export const components: Json = {
     Message: {
       type: 'object',
       description: 'A deleted or expired message keeps its place with text null and deleted true.',
-      required: ['id', 'channel', 'sender', 'text', 'deleted', 'createdAt', 'reactions'],
+      required: [
+        'id',
+        'channel',
+        'sender',
+        'text',
+        'deleted',
+        'createdAt',
+        'reactions',
+        'attachments',
+        'mentions',
+      ],
       properties: {
         id: { type: 'string' },
         channel: { type: 'string' },
@@ -80,12 +90,25 @@ export const components: Json = {
         },
         attachments: {
           type: 'array',
-          items: obj({
-            url: { type: 'string' },
-            name: { type: 'string' },
-            mimeType: { type: 'string' },
-            size: { type: 'integer' },
-          }),
+          description:
+            'files; url is /api/v1/media/{hash} for a stored file (hash absent for a plain link)',
+          items: {
+            ...obj({
+              hash: { type: 'string' },
+              url: { type: 'string' },
+              name: { type: 'string' },
+              mimeType: { type: 'string' },
+              size: { type: 'integer' },
+              width: { type: 'integer' },
+              height: { type: 'integer' },
+            }),
+            required: ['name', 'url'],
+          },
+        },
+        mentions: {
+          type: 'array',
+          description: 'ids of the people the message mentions',
+          items: { type: 'string' },
         },
         origin,
       },

@@ -1,4 +1,5 @@
 import { components, ref, type Json } from './components.js';
+import { mediaPaths } from './media-paths.js';
 import { operation } from './operation.js';
 import { paths } from './paths.js';
 
@@ -42,6 +43,7 @@ export function openApiDocument(
   for (const [path, ops] of Object.entries(paths())) {
     all[path] = Object.fromEntries(Object.entries(ops).map(([m, op]) => [m, operation(op)]));
   }
+  Object.assign(all, mediaPaths());
   // Path items of route modules added from outside (the links routes of the bridge runtime).
   Object.assign(all, extraPaths);
   const out: Json = {};

@@ -103,7 +103,9 @@ function visiblePayload(deps: AppDeps, me: UserView, event: NodeEvent): unknown 
   switch (event.type) {
     case 'message':
     case 'edit':
-      return canRead(node, event.message.channel, me.id) ? messageJson(event.message) : undefined;
+      return canRead(node, event.message.channel, me.id)
+        ? messageJson(event.message, deps.media?.links)
+        : undefined;
     case 'delete':
       return canRead(node, event.channel, me.id)
         ? { channel: event.channel, message: event.message, cause: event.cause, by: event.by }
@@ -122,7 +124,7 @@ function visiblePayload(deps: AppDeps, me: UserView, event: NodeEvent): unknown 
       return presenceJson(event.presence);
     case 'notification':
       return event.user === me.id
-        ? { reason: event.reason, message: messageJson(event.message) }
+        ? { reason: event.reason, message: messageJson(event.message, deps.media?.links) }
         : undefined;
     default:
       return undefined;

@@ -1,16 +1,68 @@
 import { Hono } from 'hono';
 import { ValidationError } from '../../../core/errors.js';
 import { reactionKeyProblem } from '../../../core/names.js';
-import type { MessageId } from '../../../core/types.js';
+import type {
+  Attachment,
+  BlobHash,
+  MessageId,
+  MultichatNode,
+  UserId,
+  UserView,
+} from '../../../core/types.js';
 import { readBody, readQuery } from '../body.js';
 import { requireUser, type AppDeps, type AppEnv } from '../context.js';
 import { editMessageBody, listMessagesQuery, sendMessageBody } from '../schemas.js';
 import { messageJson } from '../views.js';
-import { channelOr404, messageOr404, requireMember } from './lookup.js';
+import { canRead, channelOr404, messageOr404, requireMember } from './lookup.js';
+
+/**
+ * The attachments of a new message from the blobs it names: each must be one the sender
+ * uploaded or may read (a member of a channel that shares it), or the sender could re-share a
+ * file from a channel they are not in. Type, size and dimensions come from the store.
+ */
+function attachmentsOf(
+  node: MultichatNode,
+  me: UserView,
+  files: readonly { hash: string; name?: string | undefined }[],
+): Attachment[] {
+  return files.map(({ hash, name }, i) => {
+    const info = node.blobs.describe(hash as BlobHash);
+    const mayUse =
+      info !== undefined &&
+      (node.blobs.uploadedBy(info.hash, me.id) ||
+        node.blobs.channelsReferencing(info.hash).some((ch) => canRead(node, ch, me.id)));
+    if (!mayUse) {
+      throw new ValidationError(
+        `attachments.${i}.hash`,
+        `attachments.${i}.hash: no uploaded file ${hash} here that you may use; upload it with POST /api/v1/media first`,
+      );
+    }
+    return {
+      hash: info.hash,
+      name: name ?? info.name ?? 'file',
+      mimeType: info.mimeType ?? 'application/octet-stream',
+      size: info.size,
+      ...(info.width !== undefined && { width: info.width }),
+      ...(info.height !== undefined && { height: info.height }),
+    };
+  });
+}
+
+/** Every mentioned id must be a user this node knows (400 naming the first that is not). */
+function mentionsOf(node: MultichatNode, ids: readonly string[]): UserId[] {
+  ids.forEach((id, i) => {
+    if (!node.getUser(id as UserId)) {
+      throw new ValidationError(`mentions.${i}`, `mentions.${i}: no user ${id}`);
+    }
+  });
+  return ids as UserId[];
+}
 
 /** Messages of a channel: post, list (channel order, oldest first), edit, delete, react. */
 export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
   const { node } = deps;
+  const links = deps.media?.links;
+  const json = (m: Parameters<typeof messageJson>[0]) => messageJson(m, links);
   const app = new Hono<AppEnv>();
   const base = '/channels/:id/messages';
 
@@ -18,16 +70,20 @@ export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
     const me = requireUser(c);
     const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     const body = await readBody(c, sendMessageBody);
+    const attachments = attachmentsOf(node, me, body.attachments ?? []);
+    const mentions = mentionsOf(node, body.mentions ?? []);
     const result = await node.submit(me.id, {
       kind: 'sendMessage',
       channel: channel.id,
-      text: body.text,
+      text: body.text ?? '',
+      ...(attachments.length > 0 && { attachments }),
+      ...(mentions.length > 0 && { mentions }),
       ...(body.replyTo ? { replyTo: body.replyTo as MessageId } : {}),
       ...(body.threadRoot ? { threadRoot: body.threadRoot as MessageId } : {}),
       ...(body.expiresInSeconds ? { expiresInSeconds: body.expiresInSeconds } : {}),
     });
     const message = result.message ?? (result.created && node.getMessage(result.created));
-    return c.json(message ? messageJson(message) : {}, 201);
+    return c.json(message ? json(message) : {}, 201);
   });
 
   app.get(base, (c) => {
@@ -40,14 +96,14 @@ export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
       ...(q.before ? { before: q.before as MessageId } : {}),
       ...(q.after ? { after: q.after as MessageId } : {}),
     });
-    return c.json({ messages: messages.map(messageJson) });
+    return c.json({ messages: messages.map(json) });
   });
 
   app.get(`${base}/:mid`, (c) => {
     const me = requireUser(c);
     const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     requireMember(node, channel, me.id);
-    return c.json(messageJson(messageOr404(node, channel, c.req.param('mid'))));
+    return c.json(json(messageOr404(node, channel, c.req.param('mid'))));
   });
 
   app.patch(`${base}/:mid`, async (c) => {
@@ -56,7 +112,7 @@ export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
     const message = messageOr404(node, channel, c.req.param('mid'));
     const { text } = await readBody(c, editMessageBody);
     const result = await node.submit(me.id, { kind: 'editMessage', message: message.id, text });
-    return c.json(messageJson(result.message ?? node.getMessage(message.id) ?? message));
+    return c.json(json(result.message ?? node.getMessage(message.id) ?? message));
   });
 
   app.delete(`${base}/:mid`, async (c) => {

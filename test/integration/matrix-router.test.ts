@@ -16,12 +16,7 @@ import type { MappingStore } from '../../src/mapping/types.js';
 import { tempDir, tempNode } from '../support/core.js';
 import { eventually } from '../support/eventually.js';
 import { MatrixTestClient } from '../support/matrix-client.js';
-import {
-  fileServer,
-  startMatrixWorld,
-  synapseAvailable,
-  type MatrixWorld,
-} from './matrix-setup.js';
+import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
 
 const until = <T>(what: string, pick: () => T | undefined | false, ms = 20_000) =>
   eventually(pick, { what, timeoutMs: ms });
@@ -38,13 +33,9 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
   let room: string;
   let native: UserView;
   let general: ChannelId;
-  let files: Awaited<ReturnType<typeof fileServer>>;
   const list = (): MessageView[] => node.listMessages(general, { limit: 500 } as never);
 
   beforeAll(async () => {
-    files = await fileServer({
-      '/report.txt': { type: 'text/plain', data: new TextEncoder().encode('quarterly report') },
-    });
     world = await startMatrixWorld();
     const dataDir = tempDir('mc-matrix-router-');
     node = await tempNode({ dataDir });
@@ -76,7 +67,6 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
     await runtime?.stop(100);
     await store?.close();
     await world?.stop();
-    await files?.close();
   });
 
   it('brings a Matrix user’s messages into the channel in order, as their bridged profile', async () => {
@@ -190,11 +180,15 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
     await alice.waitFor(room, (ev) =>
       ev.find((e) => e.event_id === draft.event_id && Object.keys(e.content).length === 0),
     );
+    // Since 0.4 a message's file is a blob of the node; the runtime streams it to the adapter.
+    const report = await node.blobs.put(new TextEncoder().encode('quarterly report'), {
+      mimeType: 'text/plain',
+    });
     await node.submit(native.id, {
       kind: 'sendMessage',
       channel: general,
       text: 'report.txt',
-      attachments: [{ url: `${files.url}/report.txt`, name: 'report.txt', mimeType: 'text/plain' }],
+      attachments: [{ hash: report.hash, name: 'report.txt', mimeType: 'text/plain' }],
     });
     await runtime.settle();
     const file = await alice.waitFor(room, (ev) =>

@@ -103,6 +103,8 @@ async function startServices(
       bridges: config.bridges,
       links: config.links,
       media: config.media,
+      // IRC gets files as these signed links; the base is set once the listen URL is known.
+      mediaLinks,
     });
     bridges = running;
     status.bridges = { health: () => running.health() };

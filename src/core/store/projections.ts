@@ -14,6 +14,7 @@ import type {
   UserId,
   UserProfileData,
 } from '../types.js';
+import type Database from 'better-sqlite3';
 import type { Db } from './database.js';
 import { idPrefix } from './id-prefix.js';
 
@@ -83,26 +84,46 @@ const MESSAGE_COLUMNS = `id, channel, sender, author, entry, hlc_wall, hlc_count
   edited_at, deleted, redacted_by, origin_network, origin_external, attachments, mentions`;
 
 /**
+ * A prepared statement under a name of this module: the inferred one (`BetterSqlite3.Statement`,
+ * internal to better-sqlite3's types) cannot be named in the emitted declarations (TS4058), and
+ * a type alias would be printed as that same internal name.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- only a nameable name
+export interface Statement extends Database.Statement<unknown[], unknown> {}
+
+function prepare(db: Db, sql: string): Statement {
+  return db.prepare(sql);
+}
+
+/** A statement that returns the first column only. */
+function plucked(db: Db, sql: string): Statement {
+  return db.prepare(sql).pluck();
+}
+
+/**
  * Statements on one message by id. The id is looked up through its prefix (see id-prefix.ts);
  * callers pass the id alone, as when it was the key.
  */
 function messageStatements(db: Db) {
-  const messageStatement = db.prepare(
+  const messageStatement = prepare(
+    db,
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE idp = ? AND id = ?`,
   );
-  const messageExistsStatement = db
-    .prepare('SELECT 1 FROM messages WHERE idp = ? AND id = ?')
-    .pluck();
-  const setEditStatement = db.prepare(
+  const messageExistsStatement = plucked(db, 'SELECT 1 FROM messages WHERE idp = ? AND id = ?');
+  const setEditStatement = prepare(
+    db,
     'UPDATE messages SET edit_hash = ?, edit_resource = ?, edited_at = ? WHERE idp = ? AND id = ?',
   );
-  const markDeletedStatement = db.prepare(
+  const markDeletedStatement = prepare(
+    db,
     'UPDATE messages SET deleted = 1 WHERE idp = ? AND id = ? AND deleted = 0',
   );
-  const clearExtrasStatement = db.prepare(
+  const clearExtrasStatement = prepare(
+    db,
     'UPDATE messages SET attachments = NULL, mentions = NULL WHERE idp = ? AND id = ?',
   );
-  const consumeMessageStatement = db.prepare(
+  const consumeMessageStatement = prepare(
+    db,
     'UPDATE messages SET redacted_by = ? WHERE idp = ? AND id = ? AND redacted_by IS NULL',
   );
   return {
@@ -134,101 +155,123 @@ function messageStatements(db: Db) {
 
 export function prepareProjections(db: Db) {
   return {
-    upsertProfile: db.prepare(
+    upsertProfile: prepare(
+      db,
       `INSERT INTO profiles (user_id, username, avatar, public_key, controller, origin_network, origin_external, resource)
        VALUES (@userId, @username, @avatar, @publicKey, @controller, @originNetwork, @originExternal, @resource)
        ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, avatar = excluded.avatar,
          public_key = excluded.public_key, controller = excluded.controller, resource = excluded.resource`,
     ),
-    profile: db.prepare('SELECT * FROM profiles WHERE user_id = ?'),
-    profileByName: db.prepare(
+    profile: prepare(db, 'SELECT * FROM profiles WHERE user_id = ?'),
+    profileByName: prepare(
+      db,
       'SELECT * FROM profiles WHERE username = ? ORDER BY (origin_network IS NOT NULL), user_id LIMIT 1',
     ),
-    profileByOrigin: db.prepare(
+    profileByOrigin: prepare(
+      db,
       'SELECT * FROM profiles WHERE controller = ? AND origin_network = ? AND origin_external = ?',
     ),
-    upsertChannel: db.prepare(
+    upsertChannel: prepare(
+      db,
       `INSERT INTO channels (channel_id, name, topic, creator, encrypted, retention_seconds, visibility, resource)
        VALUES (@channelId, @name, @topic, @creator, @encrypted, @retention, @visibility, @resource)
        ON CONFLICT (channel_id) DO UPDATE SET name = excluded.name, topic = excluded.topic,
          encrypted = excluded.encrypted, retention_seconds = excluded.retention_seconds,
          visibility = excluded.visibility, resource = excluded.resource`,
     ),
-    channel: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.channel_id = ?`),
+    channel: prepare(db, `SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.channel_id = ?`),
     /** The channel without its member count: what logics read on every transaction. */
-    channelData: db.prepare(`SELECT c.*, 0 AS members FROM channels c WHERE c.channel_id = ?`),
+    channelData: prepare(db, `SELECT c.*, 0 AS members FROM channels c WHERE c.channel_id = ?`),
     /**
      * Every channel with this name: names are not unique across the network (peers create
      * channels too), so a caller must see them all to refuse an ambiguous name (queries.ts).
      */
-    channelsByName: db.prepare(
+    channelsByName: prepare(
+      db,
       `SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.name = ? ORDER BY c.channel_id LIMIT 50`,
     ),
     /** Id and name of every profile: the look-alike check scans them (skeleton.ts). */
-    profileNames: db.prepare('SELECT user_id, username FROM profiles'),
-    channels: db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels c ORDER BY c.name, c.channel_id`),
-    channelIds: db.prepare('SELECT channel_id FROM channels').pluck(),
-    retentionChannels: db.prepare(
+    profileNames: prepare(db, 'SELECT user_id, username FROM profiles'),
+    channels: prepare(
+      db,
+      `SELECT ${CHANNEL_COLUMNS} FROM channels c ORDER BY c.name, c.channel_id`,
+    ),
+    channelIds: plucked(db, 'SELECT channel_id FROM channels'),
+    retentionChannels: prepare(
+      db,
       'SELECT channel_id, retention_seconds FROM channels WHERE retention_seconds IS NOT NULL',
     ),
-    setMember: db.prepare(
+    setMember: prepare(
+      db,
       `INSERT INTO members (channel, user_id, role, resource, hlc_wall, hlc_counter, entry)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (channel, user_id) DO UPDATE SET role = excluded.role, resource = excluded.resource,
          hlc_wall = excluded.hlc_wall, hlc_counter = excluded.hlc_counter, entry = excluded.entry`,
     ),
-    dropMember: db.prepare('DELETE FROM members WHERE channel = ? AND user_id = ?'),
-    member: db.prepare(
+    dropMember: prepare(db, 'DELETE FROM members WHERE channel = ? AND user_id = ?'),
+    member: prepare(
+      db,
       'SELECT user_id, role, resource, hlc_wall, hlc_counter, entry FROM members WHERE channel = ? AND user_id = ?',
     ),
-    members: db.prepare(
+    members: prepare(
+      db,
       'SELECT user_id, role, resource, hlc_wall, hlc_counter, entry FROM members WHERE channel = ? ORDER BY user_id',
     ),
     // No key on the id any more: a message is inserted once because checkTransaction refuses
     // an entry that creates a resource whose id exists (resource.exists).
-    insertMessage: db.prepare(
+    insertMessage: prepare(
+      db,
       `INSERT INTO messages (id, idp, channel, sender, author, entry, hlc_wall, hlc_counter,
          created_at, expires_at, reply_to, thread_root, content_hash, content_length, nonce,
          origin_network, origin_external, attachments, mentions)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     ...messageStatements(db),
-    addEditContent: db.prepare('INSERT OR IGNORE INTO edit_contents (message, hash) VALUES (?, ?)'),
-    editContents: db.prepare('SELECT hash FROM edit_contents WHERE message = ?').pluck(),
-    messagesFirst: db.prepare(
+    addEditContent: prepare(
+      db,
+      'INSERT OR IGNORE INTO edit_contents (message, hash) VALUES (?, ?)',
+    ),
+    editContents: plucked(db, 'SELECT hash FROM edit_contents WHERE message = ?'),
+    messagesFirst: prepare(
+      db,
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
     ),
-    messagesLast: db.prepare(
+    messagesLast: prepare(
+      db,
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
     ),
-    messagesAfter: db.prepare(
+    messagesAfter: prepare(
+      db,
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) > (?, ?, ?)
        ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
     ),
-    messagesBefore: db.prepare(
+    messagesBefore: prepare(
+      db,
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) < (?, ?, ?)
        ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
     ),
-    expired: db
-      .prepare(
-        'SELECT id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND deleted = 0 LIMIT 500',
-      )
-      .pluck(),
-    retired: db
-      .prepare(
-        'SELECT id FROM messages WHERE channel = ? AND created_at <= ? AND deleted = 0 LIMIT 500',
-      )
-      .pluck(),
-    setReaction: db.prepare(
+    expired: plucked(
+      db,
+      'SELECT id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? AND deleted = 0 LIMIT 500',
+    ),
+    retired: plucked(
+      db,
+      'SELECT id FROM messages WHERE channel = ? AND created_at <= ? AND deleted = 0 LIMIT 500',
+    ),
+    setReaction: prepare(
+      db,
       'INSERT OR REPLACE INTO reactions (message, user_id, emoji, channel, resource) VALUES (?, ?, ?, ?, ?)',
     ),
-    dropReaction: db.prepare(
+    dropReaction: prepare(
+      db,
       'DELETE FROM reactions WHERE message = ? AND user_id = ? AND emoji = ?',
     ),
-    reaction: db
-      .prepare('SELECT resource FROM reactions WHERE message = ? AND user_id = ? AND emoji = ?')
-      .pluck(),
-    reactions: db.prepare(
+    reaction: plucked(
+      db,
+      'SELECT resource FROM reactions WHERE message = ? AND user_id = ? AND emoji = ?',
+    ),
+    reactions: prepare(
+      db,
       'SELECT emoji, user_id FROM reactions WHERE message = ? ORDER BY emoji, user_id',
     ),
   };

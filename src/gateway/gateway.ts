@@ -79,7 +79,7 @@ async function startServices(
     const admin = await ensureAdminToken(dataDir, config.http.adminToken);
     // Signed links to /api/v1/media for the API and the bridges (IRC gets links, not files).
     // media.publicUrl when configured, else the HTTP listen URL once it is known.
-    const publicUrl = (config.media as { publicUrl?: string }).publicUrl;
+    const publicUrl = config.media.publicUrl;
     const mediaLinks = await MediaLinks.open(dataDir, publicUrl ?? '');
     // P2P: the libp2p host starts here (config.node.listen/announce/bootstrap/mdns) and sets
     // status.p2p.

@@ -22,6 +22,8 @@ export const PRIVATE_FILES: readonly string[] = [
   ]),
   'node.key',
   'admin-token',
+  // Signs media links (media-links.ts): whoever reads it can hand out any file.
+  'media-link-key',
 ];
 
 /** What securing the data dir changed: one entry per fixed path. */

@@ -27,3 +27,11 @@ export class BlobUnavailableError extends BridgeError {
     super(`blob ${hash} is not on this node and no peer served it within ${waitedMs} ms`);
   }
 }
+
+/** A message with more files than the core takes: the extra ones are not fetched. */
+export class TooManyFilesError extends BridgeError {
+  readonly code = 'too_many_files';
+  constructor(readonly limit: number) {
+    super(`a message carries at most ${limit} files; the others go as links or notes`);
+  }
+}

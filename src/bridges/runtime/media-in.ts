@@ -8,13 +8,14 @@
  * `[file not carried: name — reason]` note, and the reason is logged and counted.
  */
 import { BlobTooLargeError } from '../../core/errors.js';
+import { MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS } from '../../core/logics/attachments.js';
 import type { Attachment } from '../../core/types.js';
 import type { TargetKey } from '../../mapping/types.js';
 import { describe } from '../errors.js';
 import { TooLargeError, UrlFetchError } from '../net/index.js';
 import type { InboundAttachment, MediaStream, NetworkName } from '../types.js';
 import type { RuntimeContext } from './context.js';
-import { AttachmentTooLargeError } from './errors.js';
+import { AttachmentTooLargeError, TooManyFilesError } from './errors.js';
 import type { MediaFailureReason } from './media-stats.js';
 
 export interface CarriedFiles {
@@ -28,12 +29,18 @@ type Outcome =
   | { readonly stored: Attachment }
   | { readonly reason: MediaFailureReason; readonly error: unknown };
 
+/** The core's limit on a MIME type's length (core/logics/attachments.ts). */
+const MAX_MIME = 255;
+
 export async function storeInboundFiles(
   ctx: RuntimeContext,
   where: { readonly network: NetworkName; readonly targetKey: TargetKey },
   files: readonly InboundAttachment[],
 ): Promise<CarriedFiles> {
-  const outcomes = await Promise.all(files.map((file) => storeOne(ctx, file)));
+  // The core takes at most MAX_ATTACHMENTS files per message; the rest go as links or notes.
+  const outcomes = await Promise.all(
+    files.map((file, i) => (i < MAX_ATTACHMENTS ? storeOne(ctx, file) : Promise.resolve(TOO_MANY))),
+  );
   const attachments: Attachment[] = [];
   const lines: string[] = [];
   outcomes.forEach((outcome, i) => {
@@ -66,8 +73,14 @@ export async function storeInboundFiles(
 const NOTE: Record<MediaFailureReason, string> = {
   fetch: 'download failed',
   too_large: 'too large',
+  too_many: `more than ${MAX_ATTACHMENTS} files`,
   store: 'could not be stored',
   unavailable: 'not available',
+};
+
+const TOO_MANY: Outcome = {
+  reason: 'too_many',
+  error: new TooManyFilesError(MAX_ATTACHMENTS),
 };
 
 async function storeOne(ctx: RuntimeContext, file: InboundAttachment): Promise<Outcome> {
@@ -94,13 +107,14 @@ async function storeOne(ctx: RuntimeContext, file: InboundAttachment): Promise<O
     const width = file.width ?? info.width;
     const height = file.height ?? info.height;
     const type = info.mimeType ?? mimeType;
+    // Shaped to what the core accepts, so one odd field never costs the whole message.
     const stored: Attachment = {
       hash: info.hash,
-      name: file.name,
+      name: [...file.name].slice(0, MAX_ATTACHMENT_NAME).join(''),
       size: info.size,
-      ...(type !== undefined && { mimeType: type }),
-      ...(width !== undefined && { width }),
-      ...(height !== undefined && { height }),
+      ...(type !== undefined && type.length <= MAX_MIME && { mimeType: type }),
+      ...(isCount(width) && { width }),
+      ...(isCount(height) && { height }),
     };
     return { stored };
   } catch (error) {
@@ -109,6 +123,9 @@ async function storeOne(ctx: RuntimeContext, file: InboundAttachment): Promise<O
     return { reason: reasonOf(error, error instanceof UrlFetchError ? 'fetch' : 'store'), error };
   }
 }
+
+const isCount = (v: number | undefined): v is number =>
+  v !== undefined && Number.isSafeInteger(v) && v >= 0;
 
 function reasonOf(error: unknown, otherwise: MediaFailureReason): MediaFailureReason {
   const tooLarge =

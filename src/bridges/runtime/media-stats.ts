@@ -8,10 +8,11 @@ export type MediaDirection = 'inbound' | 'outbound';
 
 /**
  * Why a file was not carried: `fetch` (the network would not give the bytes), `too_large`
- * (over media.maxBytes), `store` (the blob store refused or failed), `unavailable` (an
- * outbound blob neither on this node nor from a peer in time).
+ * (over media.maxBytes), `too_many` (past the core's 10 files per message), `store` (the blob
+ * store refused or failed), `unavailable` (an outbound blob neither on this node nor from a
+ * peer in time).
  */
-export type MediaFailureReason = 'fetch' | 'too_large' | 'store' | 'unavailable';
+export type MediaFailureReason = 'fetch' | 'too_large' | 'too_many' | 'store' | 'unavailable';
 
 export interface MediaFailureCount {
   readonly network: string;

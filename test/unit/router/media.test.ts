@@ -146,6 +146,26 @@ describe('files through the router', () => {
     expect(logged[0]?.obj).toHaveProperty('target');
   });
 
+  it('files past the core’s ten per message go as links or notes; long names are cut', async () => {
+    const { h, dc, mx } = await start();
+    const files = Array.from({ length: 11 }, (_, i) => memoryFile(`f${i}.bin`, randomBytes(100)));
+    const long = 'n'.repeat(300);
+    files[0] = memoryFile(long, randomBytes(100));
+    files.push(memoryFile('g.bin', randomBytes(100), { url: 'https://cdn.example/g.bin' }));
+    await post(h, dc, 'many', files);
+
+    const message = await lastMessage(h, 1);
+    expect(message.attachments).toHaveLength(10);
+    expect(message.attachments?.[0]?.name).toBe('n'.repeat(255));
+    expect(message.text).toBe(
+      'many\n[file not carried: f10.bin — more than 10 files]\ng.bin: https://cdn.example/g.bin',
+    );
+    expect(mx.sent[0]?.files).toHaveLength(10);
+    expect(h.runtime.mediaFailures()).toEqual([
+      { network: 'dc', direction: 'inbound', reason: 'too_many', count: 2 },
+    ]);
+  });
+
   it('a native message’s blob goes natively, or as the link when no node has it', async () => {
     const { h, mx, irc, warnings } = await start();
     const bytes = randomBytes(3_000);

@@ -39,6 +39,14 @@ export interface SeenPost {
   readonly reactions: readonly string[];
   /** Ids (as the adapter names people) of whom the network says this post mentions. */
   readonly mentions: readonly string[];
+  /** Files shown in the post, as the network hosts them. */
+  readonly files: readonly SeenFile[];
+}
+
+/** A file in a post: its name, and its bytes as the person's client downloads them. */
+export interface SeenFile {
+  readonly name: string;
+  download(): Promise<Uint8Array>;
 }
 
 /** A post the person made: `id` is the id the adapter reports for it inbound. */

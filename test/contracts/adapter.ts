@@ -1,9 +1,9 @@
 /**
  * The adapter contract: one set of behaviour cases every bridge adapter runs against its real peer
  * (ngircd, Synapse) or fake (Discord, Slack), through a `ContractHarness` (./adapter-harness.ts).
- * Outbound: send, edit, delete, react, unreact, reply, thread, long message, mention; inbound: a person's
- * message, edit, delete and reaction; then echo suppression, rate limit and reconnect. A case
- * runs or skips by what `adapter.capabilities` declares (and what the person's client can do),
+ * Outbound: send, edit, delete, react, unreact, reply, thread, long message, mention, attachment;
+ * inbound: a person's message, edit, delete and reaction; then echo suppression, rate limit and
+ * reconnect. A case runs or skips by what `adapter.capabilities` declares (and what the person's client can do),
  * never by the network's name. Cases a harness lists in `knownFailures` run as `it.fails`.
  */
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
@@ -11,6 +11,7 @@ import type { AdapterCapabilities, InboundEvent, LinkTarget } from '../../src/br
 import { eventually } from '../support/eventually.js';
 import { Courier } from './adapter-courier.js';
 import type { ContractCase, ContractHarness, ContractWorld, SeenPost } from './adapter-harness.js';
+import { fileCases } from './adapter-files.js';
 import { inboundCases } from './adapter-inbound.js';
 import { outboundCases } from './adapter-outbound.js';
 import { resilienceCases } from './adapter-resilience.js';
@@ -104,6 +105,7 @@ export function runAdapterContract(harness: ContractHarness): void {
     };
 
     outboundCases(define);
+    fileCases(define);
     inboundCases(define);
     resilienceCases(define);
   });

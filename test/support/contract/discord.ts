@@ -18,6 +18,13 @@ import { eventually } from '../eventually.js';
 import { recorder } from './recorder.js';
 
 /** The line a webhook reply starts with (Discord webhooks cannot reply natively). */
+/** What a Discord client does with an attachment: GET its signed CDN url. */
+async function download(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 /** More than the contract has cases. */
 const CHANNELS = 24;
 
@@ -31,7 +38,7 @@ export const discordContract: ContractHarness = {
     const channels = Array.from({ length: CHANNELS }, (_, i) => fake.addChannel(`contract-${i}`));
     const { events, healths, components } = recorder();
     const adapter = createDiscordAdapter(
-      { token: fake.token, apiUrl: fake.apiUrl, readyTimeoutMs: 10_000 },
+      { token: fake.token, apiUrl: fake.apiUrl, cdnUrl: fake.cdnUrl, readyTimeoutMs: 10_000 },
       'discord' as NetworkName,
     )(components);
     await adapter.start();
@@ -109,5 +116,8 @@ function seen(
     ...(thread !== undefined && { threadRoot: thread }),
     reactions,
     mentions: ((message['mentions'] as FakeUser[] | undefined) ?? []).map((u) => u.id),
+    files: ((message['attachments'] as { filename: string; url: string }[] | undefined) ?? []).map(
+      (a) => ({ name: a.filename, download: () => download(a.url) }),
+    ),
   };
 }

@@ -138,7 +138,14 @@ class IrcPerson implements ContractPerson {
     const posts: (SeenPost & { reactions: string[] })[] = [];
     for (const line of lines) {
       if (line.nick === NICK) {
-        posts.push({ id: line.id, author: NICK, text: line.text, reactions: [], mentions: [] });
+        posts.push({
+          id: line.id,
+          author: NICK,
+          text: line.text,
+          reactions: [],
+          mentions: [],
+          files: [],
+        });
         continue;
       }
       const reaction = /^\* \S+ reacted (\S+) to (\S+): "(.*?)…?"$/u.exec(plain(line.text));
@@ -177,5 +184,6 @@ function bridged(raw: string, before: readonly SeenPost[]): SeenPost & { reactio
     ...(answered && { replyTo: answered.id }),
     reactions: [],
     mentions,
+    files: [],
   };
 }

@@ -6,7 +6,12 @@
  */
 import { createAdapter, type MatrixAdapter } from '../../../src/bridges/matrix/index.js';
 import type { LinkTarget, NetworkName } from '../../../src/bridges/types.js';
-import type { ContractHarness, ContractPerson, SeenPost } from '../../contracts/adapter-harness.js';
+import type {
+  ContractHarness,
+  ContractPerson,
+  SeenFile,
+  SeenPost,
+} from '../../contracts/adapter-harness.js';
 import { startMatrixWorld, synapseAvailable } from '../../integration/matrix-setup.js';
 import { MatrixTestClient, type MatrixEvent } from '../matrix-client.js';
 import { recorder } from './recorder.js';
@@ -104,9 +109,18 @@ async function seen(
       ...(thread !== undefined && { threadRoot: thread }),
       reactions: [],
       mentions: mentionsOf(event.content),
+      files: fileOf(client, event.content),
     });
   }
   return [...posts.values()];
+}
+
+/** The file of an m.file/m.image/m.video/m.audio event, downloaded as authenticated media. */
+function fileOf(client: MatrixTestClient, content: Record<string, unknown>): SeenFile[] {
+  const url = content['url'];
+  if (typeof url !== 'string') return [];
+  const name = String(content['filename'] ?? content['body'] ?? '');
+  return [{ name, download: () => client.download(url) }];
 }
 
 /** Pills in the HTML and `m.mentions`, as Matrix clients decide whom to notify. */

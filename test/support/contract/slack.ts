@@ -84,5 +84,16 @@ function seen(fake: SlackFake, me: FakeUser, m: FakeMessage): SeenPost {
     ...(m.thread_ts !== undefined && m.thread_ts !== m.ts && { threadRoot: m.thread_ts }),
     reactions,
     mentions: [...m.text.matchAll(/<@(U[A-Z0-9]+)(?:\|[^>]*)?>/g)].map((x) => x[1] as string),
+    // A member's client downloads url_private with their own session; the fake knows the bot's.
+    files: (m.files ?? []).map((f) => ({
+      name: f.name,
+      download: async () => {
+        const res = await fetch(f.url_private ?? '', {
+          headers: { authorization: `Bearer ${fake.botToken}` },
+        });
+        if (!res.ok) throw new Error(`GET ${f.url_private}: ${res.status}`);
+        return new Uint8Array(await res.arrayBuffer());
+      },
+    })),
   };
 }

@@ -13,6 +13,7 @@ let api: TestApi;
 let links: MediaLinks;
 let clock = Date.now();
 let alice = '';
+let aliceId = '';
 let bob = '';
 let bobId = '';
 let eve = '';
@@ -53,7 +54,7 @@ async function user(name: string): Promise<[string, string]> {
 beforeAll(async () => {
   links = new MediaLinks(Buffer.alloc(32, 9), '', () => clock);
   api = await startApi({ media: { maxBytes: MAX, links } });
-  [alice] = await user('alice');
+  [alice, aliceId] = await user('alice');
   [bob, bobId] = await user('bob');
   [eve] = await user('eve');
   await api.call('POST', '/api/v1/channels', {
@@ -156,6 +157,42 @@ describe('upload, attach, read back', () => {
       body: { text: '' },
     });
     expect(empty.status).toBe(400);
+  });
+});
+
+describe('files this node lacks', () => {
+  it('fetches them from peers for a member, and answers 404 when no peer has them', async () => {
+    const bytes = Buffer.from('only a peer holds this');
+    const hash = sha256(bytes);
+    const missing = sha256(Buffer.from('nobody holds this'));
+    const team = (await api.call('GET', '/api/v1/channels/team', { token: alice })).json.id;
+    // As a message from a peer would: it names blobs whose bytes are elsewhere.
+    await api.node.submit(aliceId as never, {
+      kind: 'sendMessage',
+      channel: team,
+      text: 'from afar',
+      attachments: [
+        { hash: hash as never, name: 'far.txt' },
+        { hash: missing as never, name: 'gone.txt' },
+      ],
+    });
+    const asked: string[] = [];
+    api.node.blobs.setRemoteSource(async (h) => {
+      asked.push(h);
+      return h === hash ? [bytes] : undefined;
+    });
+    try {
+      const got = await raw('GET', `/api/v1/media/${hash}`, { token: bob });
+      expect(got.status).toBe(200);
+      expect(sha256(new Uint8Array(await got.arrayBuffer()))).toBe(hash);
+      expect(api.node.blobs.has(hash as never)).toBe(true);
+      expect((await raw('GET', `/api/v1/media/${missing}`, { token: bob })).status).toBe(404);
+      // A stranger's request never reaches the peers.
+      expect((await raw('GET', `/api/v1/media/${missing}`, { token: eve })).status).toBe(403);
+      expect(asked).toEqual([hash, missing]);
+    } finally {
+      api.node.blobs.setRemoteSource(undefined);
+    }
   });
 });
 

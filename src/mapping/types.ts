@@ -46,11 +46,22 @@ export type LinkTarget = Readonly<Record<string, string>>;
 // Identities: (network, externalId) <-> Multichat user
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * How an external identity belongs to its profile:
+ * - `native`: the person's own account on that network (they post from it);
+ * - `ghost`: a Matrix user the gateway created to speak for them (appservice namespace);
+ * - `puppet`: an IRC nick the gateway uses for them (may change on a nick collision).
+ * Ghosts and puppets are recorded so that a mention of one (a pill to the ghost, the puppet's
+ * nick) is a mention of the person it stands for, and so outbound mentions can use them.
+ */
+export type IdentityKind = 'native' | 'ghost' | 'puppet';
+
 /** One person of another network and the Multichat profile that stands for them. */
 export interface Identity {
   readonly network: NetworkName;
   readonly externalId: string;
   readonly userId: UserId;
+  readonly kind: IdentityKind;
   /** Cached display name, so the router can tell when a profile update is due. */
   readonly displayName: string | null;
   /** Cached avatar URL. */
@@ -63,18 +74,31 @@ export interface IdentityInput {
   readonly network: NetworkName;
   readonly externalId: string;
   readonly userId: UserId;
+  /** `undefined` keeps the stored kind; a new row defaults to `native`. */
+  readonly kind?: IdentityKind;
   /** `undefined` keeps the cached value; `null` clears it. */
   readonly displayName?: string | null;
   readonly avatar?: string | null;
 }
 
-/** `(network, externalId)` is unique; a user may have identities on several networks. */
+/**
+ * `(network, externalId)` is unique (one profile per external id, whatever its kind); a user
+ * may have several identities, on one network or several (a native account and a ghost).
+ */
 export interface IdentityRepo {
+  /** The identity, hence the profile, of `(network, externalId)`. */
   get(network: NetworkName, externalId: string): Promise<Identity | undefined>;
   /** Every identity of a user, oldest first; only those on `network` when given. */
   listByUser(userId: UserId, network?: NetworkName): Promise<Identity[]>;
+  /**
+   * The identities of several users on one network in one round trip (outbound mentions),
+   * oldest first; users without one are absent.
+   */
+  listByUsers(userIds: readonly UserId[], network: NetworkName): Promise<Identity[]>;
   /** Creates or updates the identity of `(network, externalId)`; returns the stored row. */
   upsert(input: IdentityInput): Promise<Identity>;
+  /** Forgets `(network, externalId)` (an IRC puppet's old nick); true when a row was removed. */
+  remove(network: NetworkName, externalId: string): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------------------------------------

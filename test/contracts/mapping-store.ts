@@ -136,6 +136,83 @@ export function describeMappingStoreContract(
         expect(await s.identities.listByUser(user('nobody'))).toEqual([]);
       });
 
+      it('keeps a kind per identity: native by default, ghost and puppet when recorded', async () => {
+        const s = await store();
+        const own = await s.identities.upsert({
+          network: net('discord'),
+          externalId: '42',
+          userId: user('u1'),
+        });
+        expect(own.kind).toBe('native');
+        await s.identities.upsert({
+          network: net('matrix'),
+          externalId: '@_mc_discord_42:hs',
+          userId: user('u1'),
+          kind: 'ghost',
+        });
+        await s.identities.upsert({
+          network: net('irc'),
+          externalId: 'Ada[d]',
+          userId: user('u1'),
+          kind: 'puppet',
+        });
+        await s.identities.upsert({
+          network: net('matrix'),
+          externalId: '@bo:hs',
+          userId: user('u2'),
+        });
+        // The profile of a (network, externalId), whatever its kind.
+        expect(await s.identities.get(net('matrix'), '@_mc_discord_42:hs')).toMatchObject({
+          userId: 'u1',
+          kind: 'ghost',
+        });
+        // A later upsert without a kind keeps it (a rename of the ghost).
+        const renamed = await s.identities.upsert({
+          network: net('irc'),
+          externalId: 'Ada[d]',
+          userId: user('u1'),
+          displayName: 'Ada',
+        });
+        expect(renamed.kind).toBe('puppet');
+        expect((await s.identities.listByUser(user('u1'))).map((i) => i.kind).sort()).toEqual([
+          'ghost',
+          'native',
+          'puppet',
+        ]);
+        const onMatrix = await s.identities.listByUsers(
+          [user('u1'), user('u2'), user('u9')],
+          net('matrix'),
+        );
+        expect(onMatrix.map((i) => `${i.userId}:${i.externalId}:${i.kind}`).sort()).toEqual([
+          'u1:@_mc_discord_42:hs:ghost',
+          'u2:@bo:hs:native',
+        ]);
+        expect(await s.identities.listByUsers([], net('matrix'))).toEqual([]);
+        const found = await s.lookupInbound({
+          network: net('matrix'),
+          people: ['@_mc_discord_42:hs'],
+        });
+        expect(found.identities.get('@_mc_discord_42:hs')).toMatchObject({
+          userId: 'u1',
+          kind: 'ghost',
+        });
+      });
+
+      it('remove forgets one (network, externalId) and says whether it existed', async () => {
+        const s = await store();
+        await s.identities.upsert({
+          network: net('irc'),
+          externalId: 'Ada[d]',
+          userId: user('u1'),
+          kind: 'puppet',
+        });
+        await s.identities.upsert({ network: net('irc'), externalId: 'Ada', userId: user('u2') });
+        expect(await s.identities.remove(net('irc'), 'Ada[d]')).toBe(true);
+        expect(await s.identities.remove(net('irc'), 'Ada[d]')).toBe(false);
+        expect(await s.identities.get(net('irc'), 'Ada[d]')).toBeUndefined();
+        expect((await s.identities.get(net('irc'), 'Ada'))?.userId).toBe('u2');
+      });
+
       it('upsert keeps cached fields left undefined and clears those set to null', async () => {
         const s = await store();
         const base = { network: net('slack'), externalId: 'U1', userId: user('u1') };

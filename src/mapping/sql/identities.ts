@@ -33,17 +33,31 @@ export class SqlIdentityRepo implements IdentityRepo {
     return rows.map(toIdentity);
   }
 
+  async listByUsers(userIds: readonly UserId[], network: NetworkName): Promise<Identity[]> {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return [];
+    const marks = ids.map(() => '?').join(', ');
+    const rows = await this.db().all(
+      `SELECT * FROM identities WHERE network = ? AND user_id IN (${marks})
+       ORDER BY created_at, external_id`,
+      [network, ...ids],
+    );
+    return rows.map(toIdentity);
+  }
+
   async upsert(input: IdentityInput): Promise<Identity> {
     const now = this.now();
-    // `undefined` keeps the cached value: a flag per column tells the UPDATE which to take.
+    // `undefined` keeps the stored value: a flag per column tells the UPDATE which to take.
     const keepName = input.displayName === undefined ? 1 : 0;
     const keepAvatar = input.avatar === undefined ? 1 : 0;
+    const keepKind = input.kind === undefined ? 1 : 0;
     const rows = await this.db().all(
       `INSERT INTO identities
-         (network, external_id, user_id, display_name, avatar, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+         (network, external_id, user_id, kind, display_name, avatar, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (network, external_id) DO UPDATE SET
          user_id = excluded.user_id,
+         kind = CASE WHEN ? = 1 THEN identities.kind ELSE excluded.kind END,
          display_name = CASE WHEN ? = 1 THEN identities.display_name ELSE excluded.display_name END,
          avatar = CASE WHEN ? = 1 THEN identities.avatar ELSE excluded.avatar END,
          updated_at = excluded.updated_at
@@ -52,14 +66,24 @@ export class SqlIdentityRepo implements IdentityRepo {
         input.network,
         input.externalId,
         input.userId,
+        input.kind ?? 'native',
         input.displayName ?? null,
         input.avatar ?? null,
         now,
         now,
+        keepKind,
         keepName,
         keepAvatar,
       ],
     );
     return toIdentity(rows[0]!);
+  }
+
+  async remove(network: NetworkName, externalId: string): Promise<boolean> {
+    const rows = await this.db().all(
+      'DELETE FROM identities WHERE network = ? AND external_id = ? RETURNING network',
+      [network, externalId],
+    );
+    return rows.length > 0;
   }
 }

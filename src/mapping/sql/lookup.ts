@@ -39,7 +39,7 @@ const COLUMNS: Record<string, readonly string[]> = {
     'user_id',
     'display_name',
     'avatar',
-    '',
+    'kind',
     'created_at',
     'updated_at',
   ],

@@ -1,5 +1,6 @@
 import type { Migration } from '../../sql/db.js';
 import { migration001 } from './001_init.js';
+import { migration002 } from './002_identity_kind.js';
 
 /** Every PostgreSQL migration, oldest first. Add new ones at the end; never edit a released one. */
-export const postgresMigrations: readonly Migration[] = [migration001];
+export const postgresMigrations: readonly Migration[] = [migration001, migration002];

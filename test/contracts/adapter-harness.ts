@@ -78,11 +78,19 @@ export interface ContractWorld {
   readonly person: ContractPerson;
   /** A fresh target both the adapter and the person are in; resolved as inbound events carry it. */
   openTarget(label: string): Promise<LinkTarget>;
+  /**
+   * The adapter's connection to the network, where it keeps one (absent for a receiver the
+   * network calls, such as Slack's HTTP Events API: the reconnect case then skips).
+   */
+  readonly connection?: ContractConnection;
+  stop(): Promise<void>;
+}
+
+export interface ContractConnection {
   /** The network drops the adapter's connection (a server stopped, a socket cut). */
   cut(): Promise<void>;
   /** The network is back (restarted, reconnected); the person is back in every opened target. */
   restore(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /** The names of the contract's cases, for `knownFailures`. */

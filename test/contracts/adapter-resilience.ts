@@ -72,7 +72,7 @@ export function resilienceCases(define: DefineCase): void {
   define(
     'reconnect',
     'a dropped connection is reported, then recovered, and delivery goes on',
-    {},
+    { connection: true },
     async (c) => {
       const { adapter, healths } = c.world;
       const target = await c.world.openTarget('reconnect');
@@ -80,13 +80,13 @@ export function resilienceCases(define: DefineCase): void {
       await c.courier.send(target, before);
       await c.seen(target, (p) => p.some((x) => x.text.includes(before)), 'the first message');
       const from = healths.length;
-      await c.world.cut();
+      await c.world.connection?.cut();
       // Posted while the network is away, one after another as the worker would.
       const during = [c.token('during'), c.token('during')];
       const pending = (async () => {
         for (const word of during) await c.courier.send(target, word);
       })();
-      await c.world.restore();
+      await c.world.connection?.restore();
       await pending;
       const after = c.token('after');
       await c.courier.send(target, after);

@@ -24,6 +24,8 @@ export interface Needs {
   readonly capability?: keyof AdapterCapabilities;
   /** Something the person's client must be able to do on this network. */
   readonly person?: 'edit' | 'remove' | 'react';
+  /** The adapter keeps a connection to the network that can drop. */
+  readonly connection?: true;
 }
 
 /** What every case gets: the started world, a router-like courier, and waiting helpers. */
@@ -112,9 +114,11 @@ export function runAdapterContract(harness: ContractHarness): void {
 }
 
 function skipUnlessAble(test: TestContext, c: ContractContext, needs: Needs): void {
-  const { capability, person } = needs;
+  const { capability, person, connection } = needs;
   if (capability !== undefined && c.world.adapter.capabilities[capability] !== true)
     test.skip(`capabilities.${capability} is false`);
   if (person !== undefined && c.world.person[person] === undefined)
     test.skip(`a person cannot ${person} on this network`);
+  if (connection && c.world.connection === undefined)
+    test.skip('the adapter keeps no connection to the network here');
 }

@@ -54,15 +54,17 @@ export const discordContract: ContractHarness = {
         if (!channel) throw new Error(`no channel left for ${label}: raise CHANNELS`);
         return { channel: channel.id };
       },
-      cut: async () => {
-        sessions = fake.gateway.stats.resumes + fake.gateway.stats.identifies;
-        fake.gateway.dropSockets();
-      },
-      restore: async () => {
-        const { stats } = fake.gateway;
-        await eventually(() => stats.resumes + stats.identifies > sessions, {
-          what: 'a new gateway session',
-        });
+      connection: {
+        cut: async () => {
+          sessions = fake.gateway.stats.resumes + fake.gateway.stats.identifies;
+          fake.gateway.dropSockets();
+        },
+        restore: async () => {
+          const { stats } = fake.gateway;
+          await eventually(() => stats.resumes + stats.identifies > sessions, {
+            what: 'a new gateway session',
+          });
+        },
       },
       async stop() {
         await adapter.stop();

@@ -61,10 +61,12 @@ export const ircContract: ContractHarness = {
         );
         return target;
       },
-      cut: () => peer.kill(),
-      restore: async () => {
-        await peer.restart();
-        await person.reconnect();
+      connection: {
+        cut: () => peer.kill(),
+        restore: async () => {
+          await peer.restart();
+          await person.reconnect();
+        },
       },
       async stop() {
         await adapter.stop();

@@ -37,8 +37,10 @@ export const matrixContract: ContractHarness = {
         const room = await client.createRoom({ name: label });
         return adapter.resolveTarget({ room });
       },
-      cut: () => world.synapse.kill(),
-      restore: () => world.synapse.restart(),
+      connection: {
+        cut: () => world.synapse.kill(),
+        restore: () => world.synapse.restart(),
+      },
       async stop() {
         await adapter.stop();
         await world.stop();

@@ -1,13 +1,19 @@
 /**
- * The adapter contract's Slack harness: the real bolt app (inside the adapter, Socket Mode)
- * against the fake Slack with Slack's documented rate limits; the person is a workspace member
- * the fake plays, and reads a channel as a Slack client shows it (custom usernames as authors,
- * thread replies with their `thread_ts`, reactions by name, `<@U…>` mentions).
+ * The adapter contract's Slack harness: the real bolt app (inside the adapter, over Socket Mode
+ * or the HTTP Events API) against the fake Slack with Slack's documented rate limits; the person
+ * is a workspace member the fake plays, and reads a channel as a Slack client shows it (custom
+ * usernames as authors, thread replies with their `thread_ts`, reactions by name, `<@U…>`
+ * mentions, files through `url_private`).
  */
 import type { LinkTarget } from '../../../src/bridges/types.js';
-import type { ContractHarness, ContractPerson, SeenPost } from '../../contracts/adapter-harness.js';
+import type {
+  ContractConnection,
+  ContractHarness,
+  ContractPerson,
+  SeenPost,
+} from '../../contracts/adapter-harness.js';
 import type { FakeMessage, FakeUser, SlackFake } from '../../peers/slack-fake/index.js';
-import { startSlackHarness } from '../../peers/slack-fake/harness.js';
+import { startSlackHarness, type ReceiverMode } from '../../peers/slack-fake/harness.js';
 import { defaultLimits, type Limits } from '../../peers/slack-fake/rate-limit.js';
 import { eventually } from '../eventually.js';
 import { namer } from './recorder.js';
@@ -23,32 +29,41 @@ const UNICODE: Readonly<Record<string, string>> = { '+1': '👍', thumbsup: '�
 const limits: Limits = (method) =>
   method === 'apps.connections.open' ? { rate: 100, burst: 10 } : defaultLimits(method);
 
-export const slackContract: ContractHarness = {
-  title: 'Slack (fake Slack, real bolt over Socket Mode)',
-  async start() {
-    const h = await startSlackHarness('socket', { fake: { limits } });
-    const bob = h.fake.addUser('bob');
-    const name = namer('c-');
-    let connections = 0;
-    return {
-      adapter: h.adapter,
-      events: h.events,
-      healths: h.healths,
-      person: slackPerson(h.fake, bob),
-      openTarget: async (label) => ({ channel: h.fake.addChannel(name(label)).id }),
-      cut: async () => {
-        connections = h.fake.socket.stats.connections;
-        h.fake.socket.drop();
-      },
-      restore: async () => {
-        await eventually(() => h.fake.socket.stats.connections > connections, {
-          what: 'a new Socket Mode connection',
-        });
-      },
-      stop: () => h.stop(),
-    };
-  },
-};
+/** Slack over Socket Mode (a connection that can drop) or the HTTP Events API (none). */
+export function slackContract(mode: ReceiverMode): ContractHarness {
+  return {
+    title: `Slack (fake Slack, real bolt, ${mode === 'socket' ? 'Socket Mode' : 'HTTP Events API'})`,
+    async start() {
+      const h = await startSlackHarness(mode, { fake: { limits } });
+      const bob = h.fake.addUser('bob');
+      const name = namer('c-');
+      return {
+        adapter: h.adapter,
+        events: h.events,
+        healths: h.healths,
+        person: slackPerson(h.fake, bob),
+        openTarget: async (label) => ({ channel: h.fake.addChannel(name(label)).id }),
+        ...(mode === 'socket' && { connection: socketConnection(h.fake) }),
+        stop: () => h.stop(),
+      };
+    },
+  };
+}
+
+function socketConnection(fake: SlackFake): ContractConnection {
+  let connections = 0;
+  return {
+    cut: async () => {
+      connections = fake.socket.stats.connections;
+      fake.socket.drop();
+    },
+    restore: async () => {
+      await eventually(() => fake.socket.stats.connections > connections, {
+        what: 'a new Socket Mode connection',
+      });
+    },
+  };
+}
 
 function slackPerson(fake: SlackFake, me: FakeUser): ContractPerson {
   const channelOf = (target: LinkTarget) => String(target['channel']);

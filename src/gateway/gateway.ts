@@ -90,6 +90,7 @@ async function startServices(
       bootstrap: config.node.bootstrap,
       mdns: config.node.mdns,
       deniedPeersFile: join(dataDir, 'denied-peers'),
+      blobMaxBytes: config.media.maxBytes,
     })({ node, logger: logger.child({ module: 'p2p' }) });
     await p2p.start();
     status.p2p = p2p;
@@ -107,7 +108,10 @@ async function startServices(
       mediaLinks,
     });
     bridges = running;
-    status.bridges = { health: () => running.health() };
+    status.bridges = {
+      health: () => running.health(),
+      mediaFailures: () => running.runtime.mediaFailures(),
+    };
     const routes = [...(options.routes ?? []), linkRoutes(running.runtime.links)];
     const { app, sse } = createApp(
       {

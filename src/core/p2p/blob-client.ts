@@ -36,7 +36,7 @@ export interface BlobClientLimits {
 export interface BlobClientDeps {
   readonly host: Pick<Host, 'getPeers' | 'dialProtocol' | 'peerId'>;
   readonly node: Partial<Pick<SyncNode, 'signMembershipChallenge'>>;
-  readonly hosted: Pick<HostedChannels, 'any'>;
+  readonly hosted: Pick<HostedChannels, 'any' | 'refresh'>;
   readonly limits: BlobClientLimits;
   readonly log: CoreLogger;
   /** Called when a peer sent wrong bytes or broke the protocol. */
@@ -89,6 +89,8 @@ export class BlobFetcher {
     const exchange = new Exchange(stream, limits, signal);
     try {
       let answer = await exchange.request(hash);
+      // Read afresh: a membership applied by a catch-up a moment ago may not be cached yet.
+      if (answer.status === 'refused') this.deps.hosted.refresh();
       if (answer.status === 'refused' && this.deps.hosted.any) {
         if (await exchange.prove(peer, this.deps)) answer = await exchange.request(hash);
       }

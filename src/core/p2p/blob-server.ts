@@ -7,7 +7,7 @@
 import type { BlobHash, BlobStore } from '../types.js';
 import type { ReadGate } from './channel-access.js';
 import { encodeFrame, FrameReader, writeFrame, type Chunk } from './codec.js';
-import { BlobStreamTimeoutError, SyncProtocolError } from './errors.js';
+import { BlobStreamTimeoutError, StreamEndedError, SyncProtocolError } from './errors.js';
 import {
   BLOB_CHUNK_BYTES,
   MAX_BLOB_CONTROL_BYTES,
@@ -45,7 +45,13 @@ export interface BlobStream extends AsyncIterable<Chunk> {
   onDrain(options?: { signal?: AbortSignal }): Promise<void>;
   close(): Promise<void>;
   abort(err: Error): void;
+  readonly writeBufferLength: number;
+  addEventListener(type: 'drain' | 'close', listener: (event: Event) => void): void;
+  removeEventListener(type: 'drain' | 'close', listener: (event: Event) => void): void;
 }
+
+/** Bytes a served stream may hold unsent before the server waits for its reader. */
+const HIGH_WATER_BYTES = 4 * BLOB_CHUNK_BYTES;
 
 /** What the server reads of the node's blob store. */
 export type BlobHolder = Pick<BlobStore, 'open' | 'channelsReferencing'>;
@@ -158,16 +164,40 @@ async function sendBytes(
       const chunk = piece.subarray(at, at + BLOB_CHUNK_BYTES);
       if (sent + chunk.byteLength > size) break;
       sent += chunk.byteLength;
-      if (stream.send(encodeFrame(chunk))) continue;
-      try {
-        await stream.onDrain({ signal: AbortSignal.timeout(stallMs) });
-      } catch (cause) {
-        throw new BlobStreamTimeoutError(`the reader left the stream full for ${stallMs} ms`, {
-          cause,
-        });
-      }
+      stream.send(encodeFrame(chunk));
+      while (stream.writeBufferLength > HIGH_WATER_BYTES) await drained(stream, stallMs);
     }
   }
   // The file changed under us (deleted by a sweep): the client must not take a short blob.
   if (sent !== size) throw new SyncProtocolError(`blob store yielded ${sent} of ${size} bytes`);
+}
+
+/**
+ * Resolves at the stream's next drain (the reader granted credit), or fails after `stallMs`
+ * without one or when the stream closes. Not `onDrain()`: in @libp2p/utils 7.4 its promise is
+ * made once and never renewed, so after the first drain it resolves at once and a slow reader
+ * would have the whole blob queued in memory.
+ */
+function drained(stream: BlobStream, stallMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      stream.removeEventListener('drain', onDrain);
+      stream.removeEventListener('close', onClose);
+    };
+    const onDrain = () => {
+      done();
+      resolve();
+    };
+    const onClose = () => {
+      done();
+      reject(new StreamEndedError('the blob stream closed while bytes were waiting'));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new BlobStreamTimeoutError(`the reader left the stream full for ${stallMs} ms`));
+    }, stallMs);
+    stream.addEventListener('drain', onDrain);
+    stream.addEventListener('close', onClose);
+  });
 }

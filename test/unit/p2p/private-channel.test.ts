@@ -35,12 +35,12 @@ async function injector(): Promise<WireInjector> {
 const texts = (node: MultichatNode, channel: ChannelId) =>
   node.listMessages(channel, { limit: 500 }).map((m) => m.text);
 
-/** Every byte of a node's data directory (database, WAL, keys). */
+/** Every byte of a node's data directory (database, WAL, blob files; not the keys). */
 function stored(r: RunningNode): Buffer {
   return Buffer.concat(
-    readdirSync(r.dir)
-      .filter((f) => !f.endsWith('.key'))
-      .map((f) => readFileSync(join(r.dir, f))),
+    readdirSync(r.dir, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile() && !f.name.endsWith('.key'))
+      .map((f) => readFileSync(join(f.parentPath, f.name))),
   );
 }
 

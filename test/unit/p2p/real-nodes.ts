@@ -9,6 +9,7 @@ import { afterEach } from 'vitest';
 import { createNode, type NodeOptions } from '../../../src/core/index.js';
 import { loadOrCreateNodeKey } from '../../../src/core/identity.js';
 import { createP2P, type P2P, type P2POptions } from '../../../src/core/p2p/index.js';
+import type { SyncNode } from '../../../src/core/p2p/types.js';
 import type { MultichatNode } from '../../../src/core/types.js';
 
 export interface RunningNode {
@@ -31,6 +32,8 @@ export interface StartOptions {
   readonly dir?: string;
   readonly node?: Partial<NodeOptions>;
   readonly p2p?: Partial<P2POptions>;
+  /** The node as its P2P layer sees it (a test may swap a part, e.g. the blob store). */
+  readonly p2pNode?: (node: MultichatNode) => SyncNode;
 }
 
 export async function startRealNode(options: StartOptions = {}): Promise<RunningNode> {
@@ -45,7 +48,7 @@ export async function startRealNode(options: StartOptions = {}): Promise<Running
     syncIntervalMs: 0,
     redialIntervalMs: 0,
     ...options.p2p,
-  })({ node });
+  })({ node: options.p2pNode?.(node) ?? node });
   await p2p.start();
   const r = { node, p2p, dir };
   running.push(r);

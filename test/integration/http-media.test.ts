@@ -172,19 +172,25 @@ describe('files this node lacks', () => {
       channel: team,
       text: 'from afar',
       attachments: [
-        { hash: hash as never, name: 'far.txt' },
+        { hash: hash as never, name: 'far.txt', mimeType: 'text/plain' },
         { hash: missing as never, name: 'gone.txt' },
       ],
     });
     const asked: string[] = [];
     api.node.blobs.setRemoteSource(async (h) => {
       asked.push(h);
-      return h === hash ? [bytes] : undefined;
+      if (h !== hash) return undefined;
+      return (async function* () {
+        yield bytes;
+      })();
     });
     try {
       const got = await raw('GET', `/api/v1/media/${hash}`, { token: bob });
       expect(got.status).toBe(200);
       expect(sha256(new Uint8Array(await got.arrayBuffer()))).toBe(hash);
+      // Type and name as the message gave them (the peer sends bytes only).
+      expect(got.headers.get('content-type')).toBe('text/plain');
+      expect(got.headers.get('content-disposition')).toContain('far.txt');
       expect(api.node.blobs.has(hash as never)).toBe(true);
       expect((await raw('GET', `/api/v1/media/${missing}`, { token: bob })).status).toBe(404);
       // A stranger's request never reaches the peers.

@@ -7,6 +7,7 @@
 import type { Attachment, BlobHash, ChannelId, MessageId, UserId } from '../types.js';
 import type { Db } from '../store/database.js';
 import { isBlobHash } from './blob-hash.js';
+import { cleanMimeType } from './mime.js';
 
 export interface BlobRow {
   hash: BlobHash;
@@ -29,9 +30,12 @@ export class BlobRows {
   constructor(db: Db) {
     this.stmt = {
       blob: db.prepare(
-        `SELECT hash, size, mime_type, width, height, pending_since,
-           (SELECT name FROM blob_uploads u WHERE u.hash = b.hash AND name IS NOT NULL
-            ORDER BY at DESC LIMIT 1) AS name
+        `SELECT hash, size, width, height, pending_since,
+           COALESCE(mime_type, (SELECT r.mime_type FROM blob_refs r
+             WHERE r.hash = b.hash AND r.mime_type IS NOT NULL LIMIT 1)) AS mime_type,
+           COALESCE((SELECT name FROM blob_uploads u WHERE u.hash = b.hash AND name IS NOT NULL
+             ORDER BY at DESC LIMIT 1), (SELECT r.name FROM blob_refs r
+             WHERE r.hash = b.hash AND r.name IS NOT NULL LIMIT 1)) AS name
          FROM blobs b WHERE hash = ?`,
       ),
       // An upload, or a blob no live message references, waits for its message
@@ -52,7 +56,8 @@ export class BlobRows {
       ),
       upload: db.prepare('SELECT 1 FROM blob_uploads WHERE hash = ? AND user_id = ?').pluck(),
       addRef: db.prepare(
-        'INSERT OR IGNORE INTO blob_refs (hash, message, channel, expires_at) VALUES (?, ?, ?, ?)',
+        `INSERT OR IGNORE INTO blob_refs (hash, message, channel, expires_at, mime_type, name)
+         VALUES (?, ?, ?, ?, ?, ?)`,
       ),
       claim: db.prepare('UPDATE blobs SET pending_since = NULL WHERE hash = ?'),
       dropRefs: db.prepare('DELETE FROM blob_refs WHERE message = ? RETURNING hash').pluck(),
@@ -106,7 +111,14 @@ export class BlobRows {
   ): void {
     for (const a of attachments ?? []) {
       if (!isBlobHash(a.hash)) continue;
-      this.stmt.addRef.run(a.hash, message, channel, expiresAt ?? null);
+      this.stmt.addRef.run(
+        a.hash,
+        message,
+        channel,
+        expiresAt ?? null,
+        cleanMimeType(a.mimeType) ?? null,
+        a.name,
+      );
       this.stmt.claim.run(a.hash);
     }
   }

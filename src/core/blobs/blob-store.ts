@@ -19,6 +19,7 @@ import type { BlobFiles } from './blob-files.js';
 import { isBlobHash } from './blob-hash.js';
 import type { BlobRow, BlobRows } from './blob-rows.js';
 import { imageSize } from './image-size.js';
+import { cleanMimeType } from './mime.js';
 
 /** How long an upload may wait for a message that references it. */
 export const UNCLAIMED_UPLOAD_MS = 24 * 3600 * 1000;
@@ -34,14 +35,6 @@ export interface BlobStoreDeps {
   readonly logger: CoreLogger;
   /** Largest blob fetched from peers (bytes). */
   readonly maxBytes: number;
-}
-
-/** `type/subtype` in lower case without parameters, or undefined when it is not one. */
-export function cleanMimeType(value: string | undefined): string | undefined {
-  const type = value?.split(';')[0]?.trim().toLowerCase();
-  return type && type.length <= 127 && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type)
-    ? type
-    : undefined;
 }
 
 export class CoreBlobStore implements BlobStore {

@@ -202,7 +202,8 @@ export const coreMigrations: readonly string[] = [
   /* 5: files of messages (blobs/). A row of blobs is a file held under <dataDir>/blobs;
      pending_since marks an upload no live message references yet (removed after 24 h);
      blob_refs holds the live references of messages (deleted with the message), which decide
-     who may read a blob and when its bytes go. Messages carry the ids they mention.
+     who may read a blob and when its bytes go, and the type and name their message gives
+     the file (bytes fetched from a peer come without either). Messages carry the ids they mention.
      IF NOT EXISTS: tests replay earlier migrations on a downgraded store. */ `
   ALTER TABLE messages ADD COLUMN mentions TEXT;
   CREATE TABLE IF NOT EXISTS blobs (
@@ -222,6 +223,8 @@ export const coreMigrations: readonly string[] = [
     message TEXT NOT NULL,
     channel TEXT NOT NULL,
     expires_at INTEGER,
+    mime_type TEXT,
+    name TEXT,
     PRIMARY KEY (hash, message)
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS blob_refs_message ON blob_refs (message);

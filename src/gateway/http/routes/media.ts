@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { cleanMimeType } from '../../../core/blobs/blob-store.js';
+import { cleanMimeType } from '../../../core/blobs/mime.js';
 import { BlobTooLargeError, NotFoundError, ValidationError } from '../../../core/errors.js';
 import type { BlobHash, MultichatNode } from '../../../core/types.js';
 import { readQuery } from '../body.js';
@@ -60,7 +60,9 @@ async function serve(
     throw new NotFoundError('file', `${hash} (not on this node, and no peer delivered it)`);
   }
   const info = node.blobs.describe(hash);
-  const headers = mediaHeaders(info?.mimeType ?? OCTETS, readable.size, name ?? info?.name ?? hash);
+  // Cleaned again: the type may come from a peer's message (blob_refs).
+  const mimeType = cleanMimeType(info?.mimeType) ?? OCTETS;
+  const headers = mediaHeaders(mimeType, readable.size, name ?? info?.name ?? hash);
   if (c.req.method === 'HEAD') return c.body(null, 200, headers);
   return c.body(webStream(readable.stream()), 200, headers);
 }

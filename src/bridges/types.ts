@@ -186,6 +186,15 @@ export interface InboundMessage extends InboundBase {
   readonly threadRoot?: ExternalMessageId;
   readonly attachments?: readonly InboundAttachment[];
   /**
+   * Optional: people the adapter knows the message mentions beyond the markup of `text`, as
+   * external user ids: Matrix `m.mentions.user_ids`; IRC nicks of the channel's members that
+   * occur in the text as a word (the adapter knows who is in the channel). The router resolves
+   * them with the text's own mentions (a real user or one of our ghosts/puppets) into the
+   * message's `mentions`; an IRC nick listed here that occurs as a word also becomes `@name` in
+   * the Markdown text.
+   */
+  readonly mentions?: readonly ExternalUserId[];
+  /**
    * Loop prevention: true when the adapter knows this message is its own (a webhook or ghost
    * it controls, its own nick). The router drops such events.
    */
@@ -362,6 +371,14 @@ export type OutboundKind = OutboundAction['kind'];
  */
 export interface DeliveryResult {
   readonly externalIds: readonly ExternalMessageId[];
+  /**
+   * The IRC puppet nick the sender spoke as, when a puppet (not the bot) carried the action.
+   * Puppet nicks are not deterministic (a collision adds a suffix, a rename follows the person),
+   * so the adapter reports the nick in use with each result; the runtime records it as the
+   * person's `puppet` identity (replacing an older one), so a later `nick:` addressing the
+   * puppet is a mention of the person and outbound mentions of them use this nick.
+   */
+  readonly puppet?: ExternalUserId;
 }
 
 /** A presence change of a bridged person; best effort, never queued. */
@@ -423,6 +440,15 @@ export interface BridgeAdapter {
   send(action: SendAction): Promise<DeliveryResult>;
   /** The current health, read synchronously (readiness, the delivery worker); see `reportHealth`. */
   health(): AdapterHealth;
+  /**
+   * Optional, data only (no I/O, no side effect): the network user the adapter makes speak for
+   * `sender` when that id follows from the person alone, i.e. a Matrix ghost user id. The
+   * runtime records it as the person's `ghost` identity once an action of theirs reached the
+   * network (the ghost exists then), so a pill to the ghost is a mention of the person and an
+   * outbound mention of them becomes a pill to it. Adapters without ghosts leave it out;
+   * non-deterministic identities (IRC puppet nicks) come back in `DeliveryResult.puppet`.
+   */
+  identityFor?(sender: SenderDisplay): ExternalUserId | undefined;
 }
 
 /** `capabilities.edits`: edits a message it posted (all parts, when it was split). */

@@ -103,6 +103,7 @@ export type ContractCase =
   | 'reply'
   | 'thread'
   | 'long message'
+  | 'part size'
   | 'mention'
   | 'attachment'
   | 'echo suppression'

@@ -150,6 +150,28 @@ export function outboundCases(define: DefineCase): void {
   );
 
   define(
+    'part size',
+    'each part of a split text fits the declared maxMessageLength',
+    {},
+    async (c) => {
+      const target = await c.world.openTarget('parts');
+      const caps = c.world.adapter.capabilities;
+      const words: string[] = [];
+      while (words.join(' ').length < caps.maxMessageLength * 2.5)
+        words.push(`p${words.length + 1}`);
+      await c.courier.send(target, words.join(' '));
+      const posts = await c.seen(
+        target,
+        (p) => p.some((x) => x.text.endsWith(words.at(-1) ?? '')) && p,
+        'the last part',
+      );
+      expect(Math.max(...posts.map((x) => x.text.length))).toBeLessThanOrEqual(
+        caps.maxMessageLength,
+      );
+    },
+  );
+
+  define(
     'mention',
     'a mention of a person there reaches the network as their mention',
     {},

@@ -1,17 +1,20 @@
 /**
- * Contract: every Slack event the bridge handles → the right normalized inbound event, with the
- * real bolt app connected to the fake Slack, once over Socket Mode and once over the HTTP Events
- * API (signed requests).
+ * Slack specifics of inbound events (avatars and shortcodes, mention order, rich_text blocks,
+ * thread broadcasts and emotes, unfurls, deletes without a deleter, skin tones and custom emoji,
+ * members, profiles, topics, other integrations' bots) → the right normalized inbound event, with
+ * the real bolt app connected to the fake Slack, over Socket Mode and over the HTTP Events API. A
+ * person's message, edit, delete and reaction, and echoes of our own actions, are the adapter
+ * contract's (slack-contract.test.ts, both receivers).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/bridges/types.js';
 import type { FakeChannel, FakeUser } from '../peers/slack-fake/index.js';
 import {
   startSlackHarness,
-  until,
   type ReceiverMode,
   type SlackHarness,
 } from '../peers/slack-fake/harness.js';
+import { nextEvents } from '../support/inbound-events.js';
 
 describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) => {
   let h: SlackHarness;
@@ -29,17 +32,9 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     await h.stop();
   });
 
-  /** Events emitted after `from`, once `count` of `kind` have arrived. */
-  async function next<K extends InboundEvent['kind']>(
-    from: number,
-    kind: K,
-    count = 1,
-  ): Promise<Extract<InboundEvent, { kind: K }>[]> {
-    const of = () =>
-      h.events.slice(from).filter((e): e is Extract<InboundEvent, { kind: K }> => e.kind === kind);
-    await until(() => of().length >= count, `${count} ${kind} event(s)`);
-    return of();
-  }
+  /** Events of `kind` emitted after `from`, once `count` of them have arrived. */
+  const next = <K extends InboundEvent['kind']>(from: number, kind: K, count = 1) =>
+    nextEvents(h.events, from, kind, count);
 
   it('message → message with sender, avatar, target and mrkdwn; shortcodes become Unicode', async () => {
     const from = h.events.length;
@@ -124,26 +119,17 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     expect(messages[3]).toMatchObject({ text: 'waves', isEmote: true });
   });
 
-  it('message_changed → edit (unfurls ignored); message_deleted → delete', async () => {
+  it('an unfurl (message_changed with the text unchanged) is no edit', async () => {
     const from = h.events.length;
     const m = h.fake.say(general, bob, 'see https://example.org');
     h.fake.unfurl(m);
+    // The person's real edit comes after the unfurl: once it is in, the unfurl was handled.
     h.fake.edit(m, 'see https://example.org (edited)');
-    h.fake.remove(m);
-    const [deleted] = await next(from, 'delete');
+    await next(from, 'edit');
     const edits = h.events.slice(from).filter((e) => e.kind === 'edit');
     expect(edits).toEqual([
-      expect.objectContaining({
-        externalId: m.ts,
-        text: 'see https://example.org (edited)',
-        sender: expect.objectContaining({ externalId: bob.id }),
-      }),
+      expect.objectContaining({ externalId: m.ts, text: 'see https://example.org (edited)' }),
     ]);
-    expect(deleted).toMatchObject({
-      externalId: m.ts,
-      target: { channel: general.id },
-      sender: { externalId: bob.id },
-    });
   });
 
   it('a message_deleted without previous_message → delete that names no deleter', async () => {
@@ -155,19 +141,15 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     expect(deleted?.sender).toBeUndefined();
   });
 
-  it('reaction_added/removed → reaction with Unicode; skin tones and custom emoji kept', async () => {
+  it('reactions keep skin tones and custom emoji', async () => {
     const from = h.events.length;
     const m = h.fake.say(general, bob, 'react to me');
-    h.fake.react(m, carol, 'thumbsup');
     h.fake.react(m, carol, '+1::skin-tone-3');
     h.fake.react(m, carol, 'partyparrot');
-    h.fake.react(m, carol, 'thumbsup', false);
-    const reactions = await next(from, 'reaction', 4);
+    const reactions = await next(from, 'reaction', 2);
     expect(reactions.map((r) => [r.emoji, r.added, r.externalId, r.sender.externalId])).toEqual([
-      ['👍', true, m.ts, carol.id],
       ['👍🏼', true, m.ts, carol.id],
       [':partyparrot:', true, m.ts, carol.id],
-      ['👍', false, m.ts, carol.id],
     ]);
   });
 
@@ -196,7 +178,7 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     expect(topic).toMatchObject({ topic: 'release day', sender: { externalId: bob.id } });
   });
 
-  it("another integration's bot_message is bridged under its name; our own messages are marked self", async () => {
+  it("another integration's bot_message is bridged under its name", async () => {
     const from = h.events.length;
     h.fake.botSay(general, 'B0OTHER', 'CI bot', 'build green');
     const [other] = await next(from, 'message');
@@ -205,48 +187,5 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
       text: 'build green',
     });
     expect(other?.self).toBeUndefined();
-
-    const mark = h.events.length;
-    const sent = await h.adapter.send({
-      kind: 'send',
-      target: { channel: general.id },
-      targetKey: 'k' as never,
-      idempotencyKey: 'i1',
-      sender: { id: 'p1', name: 'alice' },
-      text: 'from multichat',
-      rich: { blocks: [] },
-    });
-    const ts = sent.externalIds[0] as string;
-    await h.adapter.react({
-      kind: 'react',
-      target: { channel: general.id },
-      targetKey: 'k' as never,
-      idempotencyKey: 'i2',
-      sender: { id: 'p1', name: 'alice' },
-      externalId: ts as never,
-      emoji: '👍',
-    });
-    await h.adapter.edit({
-      kind: 'edit',
-      target: { channel: general.id },
-      targetKey: 'k' as never,
-      idempotencyKey: 'i3',
-      sender: { id: 'p1', name: 'alice' },
-      externalIds: [ts as never],
-      text: 'edited',
-      rich: { blocks: [] },
-    });
-    await h.adapter.delete({
-      kind: 'delete',
-      target: { channel: general.id },
-      targetKey: 'k' as never,
-      idempotencyKey: 'i4',
-      sender: { id: 'p1', name: 'alice' },
-      externalIds: [ts as never],
-    });
-    await next(mark, 'delete');
-    const echoes = h.events.slice(mark);
-    expect(echoes.map((e) => e.kind)).toEqual(['message', 'reaction', 'edit', 'delete']);
-    for (const echo of echoes) expect(echo).toMatchObject({ self: true });
   });
 });

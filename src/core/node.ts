@@ -178,6 +178,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
   async start(): Promise<void> {
     const interval = this.options.sweepIntervalMs ?? 1000;
     this.sweeper.sweep();
+    await this.blobs.recover();
     if (interval > 0 && !this.timer) {
       this.timer = setInterval(() => this.tick(), interval);
       this.timer.unref();

@@ -71,6 +71,12 @@ export class BlobRows {
       stalePending: db
         .prepare('SELECT hash FROM blobs WHERE pending_since IS NOT NULL AND pending_since <= ?')
         .pluck(),
+      unreferenced: db
+        .prepare(
+          `SELECT hash FROM blobs b WHERE pending_since IS NULL
+           AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.hash = b.hash)`,
+        )
+        .pluck(),
       remove: db.prepare('DELETE FROM blobs WHERE hash = ?'),
       removeUploads: db.prepare('DELETE FROM blob_uploads WHERE hash = ?'),
     };
@@ -149,6 +155,11 @@ export class BlobRows {
   /** Uploads no message claimed since `before`. */
   stalePending(before: number): BlobHash[] {
     return this.stmt.stalePending.all(before) as BlobHash[];
+  }
+
+  /** Blobs no message claims any more (a scan: for the start only). */
+  unreferenced(): BlobHash[] {
+    return this.stmt.unreferenced.all() as BlobHash[];
   }
 
   remove(hash: BlobHash): void {

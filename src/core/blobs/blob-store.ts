@@ -138,6 +138,15 @@ export class CoreBlobStore implements BlobStore {
     return this.remove(stale, (row) => row.pending_since !== null && row.pending_since <= cutoff);
   }
 
+  /**
+   * At start: deletes the bytes of blobs whose last reference went in a run that stopped before
+   * it could delete them (the deletion follows the commit, so a crash can fall in between).
+   */
+  async recover(): Promise<number> {
+    const stale = this.deps.rows.unreferenced();
+    return stale.length === 0 ? 0 : this.remove(stale, (row) => row.pending_since === null);
+  }
+
   /** Deletes the bytes of blobs that lost their last reference in a committed write. */
   async collect(): Promise<number> {
     const { db } = this.deps;

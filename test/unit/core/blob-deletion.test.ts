@@ -4,11 +4,13 @@
  * the same bytes), an upload nobody sent is removed after 24 hours, and references arrive with
  * entries from peers as they do with local ones.
  */
+import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BlobHash, ChannelId, MultichatNode, UserId } from '../../../src/core/index.js';
 import { UNCLAIMED_UPLOAD_MS, type CoreBlobStore } from '../../../src/core/blobs/blob-store.js';
+import { createNode } from '../../../src/core/index.js';
 import { allEnvelopes, tempDir, tempNode } from '../../support/core.js';
 import { eventually } from '../../support/eventually.js';
 
@@ -110,6 +112,26 @@ describe('blob bytes follow the messages that reference them', () => {
     await eventually(() => !existsSync(fileOf(s, hash)), { what: 'the unclaimed upload to go' });
     expect(s.node.blobs.has(hash)).toBe(false);
     expect(existsSync(fileOf(s, sent.hash))).toBe(true);
+  });
+
+  it('bytes whose last reference went just before a crash are deleted at the next start', async () => {
+    const s = await setup();
+    const { hash } = await s.node.blobs.put(Buffer.from('orphaned'), { uploader: s.alice });
+    const kept = await s.node.blobs.put(Buffer.from('still shared'), { uploader: s.alice });
+    await sendFile(s, hash);
+    await sendFile(s, kept.hash);
+    await s.node.stop();
+    // The deletion of the reference committed; the process died before the file went.
+    const db = new Database(join(s.dir, 'multichat.db'));
+    expect(db.prepare('DELETE FROM blob_refs WHERE hash = ?').run(hash).changes).toBe(1);
+    db.close();
+    expect(existsSync(fileOf(s, hash))).toBe(true);
+    const again = await createNode({ dataDir: s.dir, sweepIntervalMs: 0 });
+    await again.start();
+    expect(existsSync(fileOf(s, hash))).toBe(false);
+    expect(again.blobs.has(hash)).toBe(false);
+    expect(existsSync(fileOf(s, kept.hash))).toBe(true);
+    await again.stop();
   });
 
   it('a message from a peer adds its references, and its redaction deletes the bytes there', async () => {

@@ -102,6 +102,78 @@ export interface IdentityRepo {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Account linking: one-time codes and the audit of who linked what
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A one-time code that joins a second network identity to a profile ("one person, many
+ * networks"). Only the code's hash is stored: a database dump cannot be used to link anything.
+ */
+export interface LinkCode {
+  /** Hex SHA-256 of the normalised code. */
+  readonly codeHash: string;
+  /** The profile the identity that redeems the code will belong to. */
+  readonly userId: UserId;
+  /** Where the code was asked for: `api`, or a network name (in-chat `/multichat link`). */
+  readonly issuedVia: string;
+  /** The external id that asked for it in chat; null for the API. */
+  readonly issuedBy: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** When it was redeemed; null while unused. */
+  readonly usedAt: number | null;
+}
+
+export interface LinkCodeInput {
+  readonly codeHash: string;
+  readonly userId: UserId;
+  readonly issuedVia: string;
+  readonly issuedBy?: string | null;
+  readonly expiresAt: number;
+}
+
+/** What an attempt to redeem a code found; only `redeemed` carries the (now used) code. */
+export type LinkCodeClaim =
+  | { readonly outcome: 'redeemed'; readonly code: LinkCode }
+  | { readonly outcome: 'unknown' | 'expired' | 'used' };
+
+export interface LinkCodeRepo {
+  /** Stores a new code; a hash collision (never expected) throws. */
+  create(input: LinkCodeInput): Promise<LinkCode>;
+  /**
+   * Marks the code used if it exists, is unused and `now < expiresAt`, in one statement, so two
+   * concurrent redemptions cannot both succeed; otherwise says why not.
+   */
+  claim(codeHash: string, now: number): Promise<LinkCodeClaim>;
+  /** Deletes codes that expired before `before`; returns how many. */
+  pruneExpired(before: number): Promise<number>;
+}
+
+/** `link`: an identity was joined to a profile; `unlink`: it was taken off again. */
+export type AccountAuditAction = 'link' | 'unlink';
+
+/** One audit row: who linked (or unlinked) which identity to which profile, and when. */
+export interface AccountAuditEntry {
+  readonly id: string;
+  readonly action: AccountAuditAction;
+  readonly userId: UserId;
+  readonly network: NetworkName;
+  readonly externalId: string;
+  /** Who did it: `network:externalId` of the person who redeemed, or `user:<id>` (API). */
+  readonly actor: string;
+  readonly at: number;
+}
+
+export type AccountAuditInput = Omit<AccountAuditEntry, 'id' | 'at'>;
+
+export interface AccountAuditRepo {
+  /** Appends a row (at = the store's clock). */
+  record(input: AccountAuditInput): Promise<AccountAuditEntry>;
+  /** A profile's rows, oldest first. */
+  listByUser(userId: UserId): Promise<AccountAuditEntry[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Links: Multichat channel <-> external targets (N-way)
 // ---------------------------------------------------------------------------------------------
 
@@ -334,6 +406,10 @@ export interface MappingStore {
   readonly messages: MessageRepo;
   readonly outbox: OutboxRepo;
   readonly cursors: CursorRepo;
+  /** One-time account-link codes (stored hashed). */
+  readonly linkCodes: LinkCodeRepo;
+  /** Who linked which identity to which profile, and when. */
+  readonly accountAudit: AccountAuditRepo;
   /** Everything one inbound event needs from the store, in one round trip (see the query). */
   lookupInbound(query: InboundLookupQuery): Promise<InboundLookup>;
   /** Opens the database and runs migrations. Throws SchemaTooNewError if the database is ahead. */

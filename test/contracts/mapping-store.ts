@@ -28,6 +28,7 @@ import type {
   NetworkName,
   TargetKey,
 } from '../../src/mapping/index.js';
+import { describeAccountRepos } from './mapping-accounts.js';
 
 /**
  * `makeStore` returns an uninitialised store over this test's database; calling it again in the
@@ -585,6 +586,8 @@ export function describeMappingStoreContract(
         expect(await s.cursors.get(net('slack'), 'sync')).toBe('other');
       });
     });
+
+    describeAccountRepos(store, reopen);
 
     describe('persistence', () => {
       it('keeps everything across close and reopen; a delivery left sending is due again', async () => {

@@ -1,6 +1,7 @@
 import { StoreClosedError } from '../errors.js';
 import type { InboundLookup, InboundLookupQuery, MappingStore } from '../types.js';
 import type { Migration, SqlDatabase, SqlOpener } from './db.js';
+import { SqlAccountAuditRepo, SqlLinkCodeRepo } from './accounts.js';
 import { SqlCursorRepo } from './cursors.js';
 import { SqlIdentityRepo } from './identities.js';
 import { SqlLinkRepo } from './links.js';
@@ -19,6 +20,8 @@ export class SqlMappingStore implements MappingStore {
   readonly messages: SqlMessageRepo;
   readonly outbox: SqlOutboxRepo;
   readonly cursors: SqlCursorRepo;
+  readonly linkCodes: SqlLinkCodeRepo;
+  readonly accountAudit: SqlAccountAuditRepo;
   private database: SqlDatabase | undefined;
   private opening: Promise<void> | undefined;
 
@@ -37,6 +40,8 @@ export class SqlMappingStore implements MappingStore {
     this.messages = new SqlMessageRepo(db, now);
     this.outbox = new SqlOutboxRepo(db, now);
     this.cursors = new SqlCursorRepo(db, now);
+    this.linkCodes = new SqlLinkCodeRepo(db, now);
+    this.accountAudit = new SqlAccountAuditRepo(db, now);
   }
 
   lookupInbound(query: InboundLookupQuery): Promise<InboundLookup> {

@@ -26,6 +26,16 @@ export interface P2PStatusProvider {
 /** Implemented by the bridge runtime: one entry per configured network. */
 export interface BridgeStatusProvider {
   health(): Readonly<Record<string, BridgeHealth>>;
+  /** Files not carried as files, by network, direction and reason (shown by /metrics). */
+  mediaFailures?(): readonly MediaFailure[];
+}
+
+/** One non-zero count of the bridge runtime's media failures. */
+export interface MediaFailure {
+  readonly network: string;
+  readonly direction: string;
+  readonly reason: string;
+  readonly count: number;
 }
 
 /** Mutable slots: the gateway fills them as the parts start, the HTTP routes read them. */

@@ -1,5 +1,5 @@
 import type { NodeMetrics } from '../../core/types.js';
-import type { BridgeHealth } from '../status.js';
+import type { BridgeHealth, MediaFailure } from '../status.js';
 
 /** Counts HTTP responses by method and status class for /metrics. */
 export class HttpCounters {
@@ -36,6 +36,8 @@ export interface MetricsInput {
   readonly bridges: Readonly<Record<string, BridgeHealth>>;
   readonly http: HttpCounters;
   readonly sseClients: number;
+  /** The bridge runtime's media failure counts (empty without bridges). */
+  readonly mediaFailures?: readonly MediaFailure[];
 }
 
 /** Renders the Prometheus text exposition (version 0.0.4) of the gateway and its process. */
@@ -75,6 +77,15 @@ export function renderMetrics(input: MetricsInput): string {
       '1 when the bridge is connected.',
       Object.entries(input.bridges).map(
         ([name, h]) => [{ bridge: name, state: h.state }, h.state === 'connected' ? 1 : 0] as const,
+      ),
+    ),
+    // Labels stay bounded: configured network names, two directions, the runtime's five reasons.
+    family(
+      'multichat_bridge_media_failures_total',
+      'counter',
+      'Files not carried as files (sent as a link or a note instead), by network, direction and reason.',
+      (input.mediaFailures ?? []).map(
+        (f) => [{ network: f.network, direction: f.direction, reason: f.reason }, f.count] as const,
       ),
     ),
     family('multichat_sse_clients', 'gauge', 'Open server-sent event streams.', [

@@ -40,6 +40,7 @@ export function metricsRoutes(
       bridges: bridgeHealth(deps.status),
       http,
       sseClients: hub.size,
+      mediaFailures: deps.status.bridges?.mediaFailures?.() ?? [],
     });
     return c.body(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
   });

@@ -1,6 +1,7 @@
 /**
- * Who is notified of a message: people it mentions (`@username`), the sender of the message it
- * replies to, and every other member of a direct channel. Never the sender themself.
+ * Who is notified of a message: people it mentions (by id in `mentions`, the sure way, or as
+ * `@username` in the text), the sender of the message it replies to, and every other member of
+ * a direct channel. Never the sender themself, and never a non-member.
  */
 import type { MessageView, UserId } from './types.js';
 
@@ -33,8 +34,8 @@ export function notificationsFor(
     const repliedTo = lookup.senderOf(message.replyTo);
     if (repliedTo && repliedTo !== sender && !out.has(repliedTo)) out.set(repliedTo, 'reply');
   }
-  for (const name of mentionedNames(message.text ?? '')) {
-    const user = lookup.userIdByName(name);
+  const byName = mentionedNames(message.text ?? '').map((name) => lookup.userIdByName(name));
+  for (const user of [...(message.mentions ?? []), ...byName]) {
     if (user && user !== sender && lookup.isMember(user) && !out.has(user))
       out.set(user, 'mention');
   }

@@ -135,7 +135,9 @@ export class EventPublisher {
     const channel = state.channel(message.channel);
     const direct = channel?.settings.visibility === 'direct';
     // Most messages mention nobody and reply to nothing: skip the lookups for them.
-    if (!direct && !message.replyTo && !message.text?.includes('@')) return;
+    if (!direct && !message.replyTo && !message.mentions?.length && !message.text?.includes('@')) {
+      return;
+    }
     const targets = notificationsFor(message, direct, {
       userIdByName: (name) =>
         (projections.profileByName.get(name) as { user_id: UserId } | undefined)?.user_id,

@@ -110,6 +110,22 @@ describe('sending files and mentions', () => {
     expect((unknown as ValidationError).message).toMatch(/unknown user nobody/);
   });
 
+  it('notifies the members a message mentions by id, with no @name in the text', async () => {
+    const { node, alice, bob, ch } = await setup();
+    const carol = (await node.createLocalUser('carol')).user.id;
+    await node.submit(bob, { kind: 'joinChannel', channel: ch });
+    const seen: [string, string][] = [];
+    node.on('notification', (e) => seen.push([e.user, e.reason]));
+    // Carol is not a member and Alice is the sender: neither is told.
+    await node.submit(alice, {
+      kind: 'sendMessage',
+      channel: ch,
+      text: 'see this, Bob',
+      mentions: [bob, carol, alice],
+    });
+    expect(seen).toEqual([[bob, 'mention']]);
+  });
+
   it('refuses malformed or too many files and mentions, naming what is wrong', async () => {
     const { node, alice, bob, ch } = await setup();
     const file = { hash: hex('f') as never, name: 'f.txt' };

@@ -32,6 +32,13 @@ export function mediaPaths(): Record<string, Json> {
         responses: {
           '201': {
             description: 'stored (hash = sha256 of the bytes); url is the read endpoint',
+            links: {
+              read: {
+                operationId: 'readMedia',
+                parameters: { hash: '$response.body#/hash' },
+                description: 'the uploader reads the file back',
+              },
+            },
             content: {
               'application/json': {
                 schema: {
@@ -58,6 +65,7 @@ export function mediaPaths(): Record<string, Json> {
     },
     '/api/v1/media/{hash}': {
       get: {
+        operationId: 'readMedia',
         summary:
           'A file: to members of a channel where a message shares it, its uploader, the admin, or anyone with a signed link (expires + sig)',
         // A signed link needs no token.

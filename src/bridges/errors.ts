@@ -68,8 +68,13 @@ export class AdapterLoadError extends BridgeError {
 /** A link names a network with no configured (running) adapter. */
 export class NetworkNotConfiguredError extends BridgeError {
   readonly code = 'invalid_request';
-  constructor(readonly network: string) {
-    super(`network "${network}" is not configured under bridges: in the gateway config`);
+  constructor(
+    readonly network: string,
+    configured: readonly string[] = [],
+  ) {
+    super(
+      `network "${network}" is not configured under bridges: in the gateway config; configured: ${configured.join(', ') || 'none'}`,
+    );
   }
 }
 
@@ -81,6 +86,43 @@ export class InvalidLinkError extends BridgeError {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** One complaint of a target schema (a zod issue has this shape). */
+export interface TargetIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  /** The extra fields, for `unrecognized_keys`. */
+  readonly keys?: readonly string[];
+}
+
+/**
+ * A link target that does not fit its network's target schema. `field` is the first bad field
+ * (`target.channel`) and the message starts with it, so the HTTP 400, the CLI and the in-network
+ * `/multichat` and `!mc` replies all say which field and why.
+ */
+export class InvalidLinkTargetError extends InvalidLinkError {
+  constructor(
+    field: string,
+    readonly reason: string,
+  ) {
+    super(field, `${field}: ${reason}`);
+  }
+
+  /** From the first issue of a failed `safeParse` of the target. */
+  static of(issues: readonly TargetIssue[]): InvalidLinkTargetError {
+    const issue = issues[0];
+    if (!issue) return new InvalidLinkTargetError('target', 'is not valid');
+    const field = ['target', ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+      return new InvalidLinkTargetError(
+        `${field}.${issue.keys[0]}`,
+        'is not a field of this target',
+      );
+    }
+    return new InvalidLinkTargetError(field, issue.message);
   }
 }
 

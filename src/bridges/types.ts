@@ -19,6 +19,7 @@
 import type { Attachment, Brand, PresenceStatus, Role } from '../core/types.js';
 import type { Markup, RichText } from './format/index.js';
 import type { ExternalMessageId, LinkTarget, NetworkName, TargetKey } from '../mapping/types.js';
+import type { z } from 'zod';
 
 export type {
   Attachment,
@@ -297,6 +298,14 @@ export interface SenderDisplay {
   readonly id: string;
   readonly name: string;
   readonly avatarUrl?: string;
+  /**
+   * The person's own account on the target network, when they linked it there (account
+   * linking): the adapter must never make a ghost or puppet speak for them on this network.
+   * Matrix and IRC post such a message through their bot, naming the person; networks that show
+   * a name per message anyway (Discord, Slack) may ignore it. The runtime does not send joins,
+   * leaves, roles or reactions of such a person to that network (they are there themselves).
+   */
+  readonly native?: ExternalUserId;
 }
 
 interface OutboundBase {
@@ -423,6 +432,12 @@ export interface AdapterComponents {
    * (an adapter built alone in a test) those commands answer that link management is off.
    */
   readonly links?: LinkControl;
+  /**
+   * The runtime's account linking for this adapter's network (in-chat `/multichat link [CODE]`,
+   * `!multichat link CODE`). The runtime always passes it; when absent the commands answer
+   * that account linking is off.
+   */
+  readonly accounts?: AccountLinkControl;
 }
 
 /** The required interface of every adapter. */
@@ -449,7 +464,22 @@ export interface BridgeAdapter {
    * non-deterministic identities (IRC puppet nicks) come back in `DeliveryResult.puppet`.
    */
   identityFor?(sender: SenderDisplay): ExternalUserId | undefined;
+  /**
+   * The shape of this network's link targets, as data (`src/bridges/<network>/target.ts`),
+   * narrowed by the adapter's config where it must be (IRC: a configured network name). The
+   * link manager checks every new target with it before resolving or storing it, and answers
+   * `InvalidLinkTargetError` naming the field. Absent (test fakes): any non-empty string fields.
+   */
+  readonly targetSchema?: TargetSchema;
 }
+
+/**
+ * A link target schema: a zod schema whose output is the network's typed target (`z.infer`).
+ * Targets are stored and carried as the network-agnostic `LinkTarget`; an adapter reads them
+ * through its own narrowing function (`ircTarget(target)`, `matrixTarget(target)`…), the one
+ * place where the untyped record becomes its typed target.
+ */
+export type TargetSchema<T extends LinkTarget = LinkTarget> = z.ZodType<T>;
 
 /** `capabilities.edits`: edits a message it posted (all parts, when it was split). */
 export interface EditingAdapter extends BridgeAdapter {
@@ -527,6 +557,28 @@ export interface LinkControl {
   remove(id: string): Promise<void>;
 }
 
+/** A one-time account-link code, to be shown only to the person who asked for it. */
+export interface IssuedLinkCode {
+  /** What the person types on the other network, e.g. `7KQ2X-9PDMB`. */
+  readonly code: string;
+  /** Milliseconds since the epoch; 10 minutes after issue. */
+  readonly expiresAt: number;
+}
+
+/**
+ * Account linking ("one person, many networks") that the runtime lends to adapters, bound to
+ * the adapter's network. A person asks for a code on one network (or through the API) and
+ * enters it on another within 10 minutes; that second identity then belongs to the code's
+ * profile. Failures (wrong, expired or used code) reject with the runtime's named errors, whose
+ * messages are written to be shown to the person; nothing is changed then.
+ */
+export interface AccountLinkControl {
+  /** A code for the profile that stands for `person` here (answer it privately). */
+  issueCode(person: ExternalSender): Promise<IssuedLinkCode>;
+  /** Joins `person` to the code's profile; resolves with that profile's name. */
+  redeemCode(person: ExternalSender, code: string): Promise<{ readonly profileName: string }>;
+}
+
 /**
  * `createXAdapter(config, name)` returns this; calling it does no I/O. `network` is the name the
  * adapter it builds will carry, so the runtime can bind `emit` and `reportHealth` to it before
@@ -543,4 +595,9 @@ export interface AdapterBuilder {
  */
 export interface BridgeModule {
   createAdapter(config: unknown, name: NetworkName): AdapterBuilder;
+  /**
+   * The link target shape of this network before any config is known (IRC cannot check the
+   * network name here; its adapter's `targetSchema` does). For tools and docs.
+   */
+  readonly targetSchema?: TargetSchema;
 }

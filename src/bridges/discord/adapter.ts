@@ -26,12 +26,12 @@ import type {
   ReactionAction,
   SendAction,
   TargetResolvingAdapter,
+  TargetSchema,
 } from '../types.js';
 import { customEmoji, guildOf, inboundCache, TEXT_TYPES, textChannelsOf } from './cache.js';
 import { createClient } from './client.js';
 import type { DiscordConfig } from './config.js';
 import { DiscordTargetError } from './errors.js';
-import { isSnowflake } from './ids.js';
 import { FileNotes } from './file-notes.js';
 import { Inbound } from './inbound.js';
 import { OwnDeletes } from './own-deletes.js';
@@ -44,11 +44,14 @@ import { linkCommandHandler } from '../link-commands.js';
 import { UrlFetcher } from '../net/index.js';
 import { SlashCommand } from './slash.js';
 import { Webhooks } from './webhooks.js';
+import { discordTarget, discordTargetSchema } from './target.js';
 
 export class DiscordAdapter
   implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
 {
   readonly capabilities: AdapterCapabilities;
+  /** `{channel, thread?}` snowflakes (see ./target.ts). */
+  readonly targetSchema: TargetSchema = discordTargetSchema;
   readonly client: Client;
   private state: AdapterHealth = { state: 'stopped' };
   private readonly webhooks: Webhooks;
@@ -164,11 +167,8 @@ export class DiscordAdapter
 
   /** `{channel}` of a text channel, `{channel: parent, thread}` of a thread; refuses others. */
   async resolveTarget(target: LinkTarget): Promise<LinkTarget> {
-    const id = target['thread'] ?? target['channel'];
-    if (!isSnowflake(id))
-      throw new DiscordTargetError(
-        `a Discord link target is {channel: '<snowflake>'}; got ${JSON.stringify(target)}`,
-      );
+    const typed = discordTarget(target);
+    const id = typed.thread ?? typed.channel;
     let channel;
     try {
       channel = await this.client.channels.fetch(id);
@@ -291,9 +291,11 @@ export class DiscordAdapter
       : { channel: id };
   }
 
+  /** Remembers thread targets; a malformed one is left to `send` to refuse. */
   private noteTarget(target: LinkTarget): void {
-    const thread = target['thread'];
-    if (thread !== undefined) this.threadTargets.add(`${target['channel']}/${thread}`);
+    const parsed = discordTargetSchema.safeParse(target);
+    if (parsed.success && parsed.data.thread !== undefined)
+      this.threadTargets.add(`${parsed.data.channel}/${parsed.data.thread}`);
   }
 
   private setHealth(health: AdapterHealth): void {

@@ -3,8 +3,7 @@
  * message may ping, how a bot-posted message names its author, and what a link target must be.
  */
 import type { LinkTarget } from '../types.js';
-import { DiscordTargetError } from './errors.js';
-import { isSnowflake } from './ids.js';
+import { discordTarget } from './target.js';
 import { webhookUsername } from './usernames.js';
 
 /** Discord's longest message content, in characters. */
@@ -28,11 +27,5 @@ export function botPrefix(name: string): string {
  * @throws DiscordTargetError (permanent) when the target has no channel snowflake.
  */
 export function channelOf(target: LinkTarget): string {
-  const channel = target['channel'];
-  if (!isSnowflake(channel)) {
-    throw new DiscordTargetError(
-      `a Discord link target is {channel: '<snowflake>'}; got ${JSON.stringify(target)}`,
-    );
-  }
-  return channel;
+  return discordTarget(target).channel;
 }

@@ -6,11 +6,16 @@
 import type { AdapterBuilder, AdapterComponents, BridgeModule, NetworkName } from '../types.js';
 import { DiscordAdapter } from './adapter.js';
 import { readConfig } from './config.js';
+import { discordTargetSchema } from './target.js';
 
 export { DiscordAdapter } from './adapter.js';
 export type { DiscordConfig, MappedRole } from './config.js';
 export type { LinkCommandHandler } from './slash.js';
 export { discordRolesFor, multichatRoleOf } from './roles.js';
+export { discordTarget, type DiscordTarget } from './target.js';
+
+/** `{channel}` (or `{channel, thread}`): snowflakes. */
+export const targetSchema = discordTargetSchema;
 
 /** `createDiscordAdapter(config)(components)`. */
 export function createDiscordAdapter(
@@ -28,4 +33,4 @@ export function createAdapter(config: unknown, name: NetworkName): AdapterBuilde
   return createDiscordAdapter(config, name);
 }
 
-export default { createAdapter } satisfies BridgeModule;
+export default { createAdapter, targetSchema } satisfies BridgeModule;

@@ -19,7 +19,7 @@ import type {
   LinkTarget,
   SendAction,
 } from '../types.js';
-import { ALLOWED_MENTIONS, botPrefix, channelOf, MAX_CONTENT } from './content.js';
+import { ALLOWED_MENTIONS, botPrefix, MAX_CONTENT } from './content.js';
 import type { FileNotes } from './file-notes.js';
 import { decodeMessageId, encodeMessageId, nonceFor } from './ids.js';
 import {
@@ -32,6 +32,7 @@ import {
   type Upload,
 } from './uploads.js';
 import { apiCode, MISSING_PERMISSIONS, toDeliveryError } from './rate-limit.js';
+import { discordTarget } from './target.js';
 import { Threads, type Place } from './threads.js';
 import { webhookUsername } from './usernames.js';
 import type { Webhooks } from './webhooks.js';
@@ -142,8 +143,7 @@ export class Outbound {
     threadRoot: ExternalMessageId | undefined,
     text: string,
   ): Promise<Place> {
-    const channelId = channelOf(target);
-    const thread = target['thread'];
+    const { channel: channelId, thread } = discordTarget(target);
     if (thread !== undefined) return { channelId, threadId: thread };
     if (threadRoot === undefined) return { channelId };
     return this.threads.ensure(channelId, threadRoot, text);

@@ -20,17 +20,14 @@ import type {
   RoleAdapter,
   SendAction,
   TargetResolvingAdapter,
+  TargetSchema,
 } from '../types.js';
 import type { IrcSettings } from './config.js';
-import { InvalidIrcTargetError, UnknownIrcNetworkError } from './errors.js';
 import { MessageIds } from './ids.js';
 import { IrcNetwork } from './network.js';
 import { ircLower } from './nick.js';
 import type { IrcRole, RoleChange } from './roles.js';
-
-/** `#chan`, `&chan`…: no spaces, commas or BEL (RFC 2812), after the prefix character. */
-// eslint-disable-next-line no-control-regex
-const CHANNEL_NAME = /^[#&+!][^\s,\x07]+$/;
+import { ircTarget, ircTargetSchema, networkOf } from './target.js';
 
 /** A role change on a network, for `onRoleChange` listeners. */
 export interface IrcRoleChange extends RoleChange {
@@ -41,6 +38,8 @@ export class IrcAdapter
   implements EditingAdapter, ReactingAdapter, MembershipAdapter, RoleAdapter, TargetResolvingAdapter
 {
   readonly capabilities: AdapterCapabilities;
+  /** `{network, channel}`, the network one of those configured (see ./target.ts). */
+  readonly targetSchema: TargetSchema;
   private readonly networks = new Map<string, IrcNetwork>();
   private readonly roleListeners = new Set<(change: IrcRoleChange) => void>();
   private stopped = false;
@@ -70,6 +69,7 @@ export class IrcAdapter
       this.networks.set(net.name, network);
     }
     const nets = settings.networks;
+    this.targetSchema = ircTargetSchema(nets.map((n) => n.name));
     // The router's bucket is a coarse outer limit; each connection's flood queue is the real one.
     const slowest = Math.max(1, ...nets.map((n) => n.floodDelayMs));
     this.capabilities = {
@@ -168,17 +168,8 @@ export class IrcAdapter
 
   /** @throws UnknownIrcNetworkError / InvalidIrcTargetError (both permanent). */
   private resolve(target: LinkTarget): { network: IrcNetwork; channel: string } {
-    const name = target['network'];
-    const channel = target['channel'];
-    if (typeof name !== 'string') throw new InvalidIrcTargetError('target.network is missing');
-    const network = this.networks.get(name);
-    if (!network) throw new UnknownIrcNetworkError(name, [...this.networks.keys()]);
-    if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
-      throw new InvalidIrcTargetError(
-        `target.channel must be a channel name like #chan, got "${String(channel)}"`,
-      );
-    }
-    return { network, channel: ircLower(channel) };
+    const typed = ircTarget(target);
+    return { network: networkOf(this.networks, typed), channel: ircLower(typed.channel) };
   }
 
   private healthChanged(): void {

@@ -29,7 +29,9 @@ import type {
   RoleAdapter,
   SendAction,
   TargetResolvingAdapter,
+  TargetSchema,
 } from '../types.js';
+import { matrixTargetSchema } from './target.js';
 import { MatrixApi } from './api.js';
 import type { MatrixAdapterConfig } from './config.js';
 import { isOutage, toDeliveryError } from './failures.js';
@@ -77,6 +79,8 @@ export class MatrixAdapter
     TargetResolvingAdapter
 {
   readonly capabilities = matrixCapabilities;
+  /** `{room}`: a room id or alias (see ./target.ts). */
+  readonly targetSchema: TargetSchema = matrixTargetSchema;
   private readonly roleListeners = new Set<(e: RoleChangeEvent) => void>();
   private session: MatrixSession | undefined;
 

@@ -9,6 +9,7 @@ import type { LinkTarget } from '../types.js';
 /** The runtime's link control (the contract's `LinkControl`), under the name this file uses. */
 export type { LinkInfo, LinkControl as MatrixLinkControl } from '../types.js';
 import type { LinkInfo, LinkControl as MatrixLinkControl } from '../types.js';
+import { roomOfTarget } from './target.js';
 
 export const COMMAND_PREFIX = '!mc';
 
@@ -36,7 +37,7 @@ export function isCommand(body: string): boolean {
 }
 
 function describe(link: LinkInfo): string {
-  return `${link.id}: ${link.channelName ?? link.channel} ↔ ${link.target['room'] ?? JSON.stringify(link.target)}`;
+  return `${link.id}: ${link.channelName ?? link.channel} ↔ ${roomOfTarget(link.target) ?? JSON.stringify(link.target)}`;
 }
 
 /** Runs one command and returns the reply text. Never throws: failures are replies. */
@@ -64,7 +65,7 @@ export async function runCommand(body: string, ctx: CommandContext): Promise<str
       const all = await mine();
       const link = id
         ? all.find((l) => l.id === id)
-        : all.find((l) => l.target['room'] === ctx.roomId);
+        : all.find((l) => roomOfTarget(l.target) === ctx.roomId);
       if (!link) return id ? `No Matrix link has the id ${id}.` : 'This room is not linked.';
       await links.remove(link.id);
       return `Unlinked: ${describe(link)}`;

@@ -98,3 +98,11 @@ export class UploadSizeMismatchError extends Error {
     this.name = 'UploadSizeMismatchError';
   }
 }
+
+/** A stored link target that is not `{room: '!id:server' | '#alias:server'}`: permanent. */
+export class MatrixTargetError extends DeliveryError {
+  constructor(detail: string) {
+    super(`invalid Matrix link target: ${detail}`, { permanent: true });
+    this.name = 'MatrixTargetError';
+  }
+}

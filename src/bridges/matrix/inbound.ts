@@ -7,18 +7,13 @@
  * since they are the router's own doing or concern a person of another network.
  * Files and stickers are read by `./inbound-media.ts`.
  */
-import type {
-  ExternalMessageId,
-  InboundEvent,
-  LinkTarget,
-  MediaStream,
-  PresenceStatus,
-} from '../types.js';
+import type { ExternalMessageId, InboundEvent, MediaStream, PresenceStatus } from '../types.js';
 import type { RawEvent } from './host.js';
 import { personOfGhost, type GhostNaming } from './ids.js';
 import { isMediaEvent, mediaMessage, type NotCarried } from './inbound-media.js';
 import { roleChanges, type PowerLevels, type RoleChangeEvent } from './power-levels.js';
 import type { Profiles } from './profiles.js';
+import type { MatrixTarget } from './target.js';
 
 type Content = Record<string, unknown>;
 
@@ -92,7 +87,7 @@ export class InboundTranslator {
     const sender = event.sender;
     if (typeof room !== 'string' || typeof sender !== 'string' || typeof event.type !== 'string')
       return;
-    const target: LinkTarget = { room };
+    const target: MatrixTarget = { room };
     const content = obj(event['content']);
     switch (event.type) {
       case 'm.room.member':
@@ -171,7 +166,7 @@ export class InboundTranslator {
 
   private async message(
     id: ExternalMessageId,
-    target: LinkTarget,
+    target: MatrixTarget,
     content: Content,
     senderId: string,
     type: string,
@@ -219,7 +214,7 @@ export class InboundTranslator {
         this.deps.fileNotCarried(
           media.notCarried,
           String(content['filename'] ?? content['body'] ?? ''),
-          target['room'] as string,
+          target.room,
         );
       const texts = [
         ...(media.captioned ? [htmlOf(content, reply !== undefined)] : []),
@@ -233,9 +228,9 @@ export class InboundTranslator {
     }
   }
 
-  private async member(event: RawEvent, target: LinkTarget, content: Content): Promise<void> {
+  private async member(event: RawEvent, target: MatrixTarget, content: Content): Promise<void> {
     const userId = event['state_key'];
-    const room = target['room'] as string;
+    const room = target.room;
     if (typeof userId !== 'string') return;
     const membership = content['membership'];
     const before = obj(obj(event['unsigned'])['prev_content'])['membership'];
@@ -261,7 +256,7 @@ export class InboundTranslator {
 
   private async powerLevels(
     event: RawEvent,
-    target: LinkTarget,
+    target: MatrixTarget,
     content: Content,
     by: string,
   ): Promise<void> {

@@ -6,6 +6,7 @@ import type { AdapterBuilder, AdapterComponents, BridgeModule, NetworkName } fro
 import { MatrixAdapter } from './adapter.js';
 import { readMatrixConfig } from './config.js';
 import { verifyRegistrationSync } from './registration.js';
+import { matrixTargetSchema } from './target.js';
 
 export { MatrixAdapter, matrixCapabilities } from './adapter.js';
 export { readMatrixConfig, appserviceUrl, type MatrixAdapterConfig } from './config.js';
@@ -23,6 +24,10 @@ export {
 export type { MatrixLinkControl, LinkInfo } from './admin.js';
 export type { Role, RoleChangeEvent } from './power-levels.js';
 export { ghostUserId, portalAlias } from './ids.js';
+export { matrixTarget, type MatrixTarget } from './target.js';
+
+/** `{room}`: a room id (`!id:server`) or alias (`#name:server`). */
+export const targetSchema = matrixTargetSchema;
 
 /**
  * Builds the adapter for `bridges.matrix`. Deviation from the contract's "no I/O": it reads the
@@ -39,4 +44,4 @@ export function createAdapter(config: unknown, name: NetworkName): AdapterBuilde
   );
 }
 
-export default { createAdapter } satisfies BridgeModule;
+export default { createAdapter, targetSchema } satisfies BridgeModule;

@@ -9,7 +9,6 @@
  * never costs the message. Only an unreachable homeserver fails the send (the router retries
  * it, and the transaction ids make the parts already posted come back instead of repeating).
  */
-import { DeliveryError } from '../errors.js';
 import { renderMatrixBody, splitText } from '../format/index.js';
 import type {
   DeleteAction,
@@ -152,12 +151,4 @@ export class Outbound {
     else await this.deps.ghosts.leave(this.deps.ghosts.userIdOf(action.sender), room);
     return ids([]);
   }
-}
-
-/** A target without a usable `room` field. */
-export function badTarget(target: Readonly<Record<string, string>>): DeliveryError {
-  return new DeliveryError(
-    `a Matrix link target needs {room: "!id:server" | "#alias:server"}, got ${JSON.stringify(target)}`,
-    { permanent: true },
-  );
 }

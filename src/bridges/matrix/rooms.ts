@@ -7,8 +7,8 @@ import type { LinkTarget } from '../types.js';
 import type { MatrixApi } from './api.js';
 import type { Ghosts } from './ghosts.js';
 import { channelOfPortalAlias, ghostUserId, type GhostNaming } from './ids.js';
-import { badTarget } from './outbound.js';
 import { levelOfRole, withRole, type PowerLevels, type Role } from './power-levels.js';
+import { matrixTarget } from './target.js';
 
 export class Rooms {
   private readonly aliases = new Map<string, string>();
@@ -22,8 +22,7 @@ export class Rooms {
 
   /** The room id a target names (aliases looked up once). @throws DeliveryError */
   async roomOf(target: LinkTarget): Promise<string> {
-    const room = target['room'];
-    if (typeof room !== 'string' || !/^[!#]/.test(room)) throw badTarget(target);
+    const { room } = matrixTarget(target);
     if (room.startsWith('!')) return room;
     const known = this.aliases.get(room);
     if (known) return known;
@@ -40,8 +39,7 @@ export class Rooms {
    * private one). @throws DeliveryError (permanent when the room cannot be used)
    */
   async resolve(target: LinkTarget): Promise<LinkTarget> {
-    const room = target['room'];
-    if (typeof room !== 'string' || !/^[!#]/.test(room)) throw badTarget(target);
+    const { room } = matrixTarget(target);
     let id = room.startsWith('!') ? room : await this.api.resolveAlias(room);
     if (!id) {
       const channel = channelOfPortalAlias(this.naming, room);

@@ -13,6 +13,7 @@ import { InvalidLinkError, NetworkNotConfiguredError } from '../errors.js';
 import type { NetworkName } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { supportsTargetResolution } from './guards.js';
+import { canonicalTarget, checkTarget } from './link-target.js';
 
 /** A link as the API shows it. */
 export interface LinkView {
@@ -49,15 +50,19 @@ export class LinkManager {
   }
 
   /**
-   * Creates a link. Throws NetworkNotConfiguredError, InvalidLinkError (bad target or channel),
-   * or the store's LinkExistsError when the target is linked already.
+   * Creates a link. The target is checked with the network's schema, then resolved, before the
+   * channel is looked up or anything is stored. Throws NetworkNotConfiguredError,
+   * InvalidLinkTargetError (the field and why), InvalidLinkError (a target the network refuses,
+   * a bad channel), or the store's LinkExistsError when the target is linked already.
    */
   async create(request: LinkRequest): Promise<LinkView> {
-    const target = await this.canonicalTarget(request.network, request.target);
+    const slot = this.ctx.adapters.get(request.network);
+    if (!slot) throw new NetworkNotConfiguredError(request.network, [...this.ctx.adapters.keys()]);
+    const target = await canonicalTarget(slot.adapter, request.target);
     const channel = await this.channel(request.channel, request.createChannel ?? true);
     const link = await this.ctx.store.links.create({
       channel: channel.id,
-      // canonicalTarget above threw unless this names a configured adapter.
+      // The slot lookup above threw unless this names a configured adapter.
       network: request.network as NetworkName,
       target,
     });
@@ -96,14 +101,16 @@ export class LinkManager {
   /**
    * Lets every adapter that resolves targets see each stored link once at start (an IRC bot
    * joins its channels then), so links made through the API are live again after a restart,
-   * not only once their first message goes out. A failure is logged, never fatal.
+   * not only once their first message goes out. A failure is logged, never fatal; so is a
+   * stored target its network's schema no longer takes (an IRC network removed from the config):
+   * its deliveries then fail as permanent and are dead-lettered.
    */
   async reopen(): Promise<void> {
     for (const link of await this.ctx.store.links.list()) {
       const slot = this.ctx.adapters.get(link.network);
       if (!slot || !supportsTargetResolution(slot.adapter)) continue;
       try {
-        await slot.adapter.resolveTarget(link.target);
+        await slot.adapter.resolveTarget(checkTarget(slot.adapter, link.target));
       } catch (error) {
         this.ctx.logger.warn(
           { link: link.id, network: link.network, err: (error as Error).message },
@@ -111,20 +118,6 @@ export class LinkManager {
         );
       }
     }
-  }
-
-  private async canonicalTarget(network: string, target: LinkTarget): Promise<LinkTarget> {
-    const slot = this.ctx.adapters.get(network);
-    if (!slot) throw new NetworkNotConfiguredError(network);
-    if (typeof target !== 'object' || target === null || Object.keys(target).length === 0) {
-      throw new InvalidLinkError('target', `target for ${network} needs at least one field`);
-    }
-    for (const [key, value] of Object.entries(target)) {
-      if (typeof value !== 'string' || value.length === 0) {
-        throw new InvalidLinkError(`target.${key}`, `target.${key} must be a non-empty string`);
-      }
-    }
-    return supportsTargetResolution(slot.adapter) ? slot.adapter.resolveTarget(target) : target;
   }
 
   private async channel(ref: string, create: boolean): Promise<ChannelView> {

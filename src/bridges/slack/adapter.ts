@@ -19,6 +19,7 @@ import type {
   ReactionAction,
   SendAction,
   TargetResolvingAdapter,
+  TargetSchema,
 } from '../types.js';
 import { linkCommandHandler } from '../link-commands.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
@@ -32,11 +33,14 @@ import { MAX_TEXT, Outbound } from './outbound.js';
 import { registerListeners } from './listeners.js';
 import { SlashCommand } from './slash.js';
 import { resolveChannel } from './targets.js';
+import { slackTargetSchema } from './target.js';
 import { Users } from './users.js';
 
 export class SlackAdapter
   implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
 {
+  /** `{channel}`: an id, or a name before resolving (see ./target.ts). */
+  readonly targetSchema: TargetSchema = slackTargetSchema;
   readonly capabilities: AdapterCapabilities = {
     markup: 'slack',
     maxMessageLength: MAX_TEXT,

@@ -5,6 +5,7 @@
  */
 import type { ExternalMessageId, LinkTarget } from '../types.js';
 import { SlackTargetError } from './errors.js';
+import { slackTarget } from './target.js';
 
 /** Public (C), private (G) and shared (C/G) conversation ids; DMs (D) are never link targets. */
 const CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
@@ -20,10 +21,10 @@ export function isTs(value: string | undefined): value is string {
 
 /** The channel id of a resolved target. @throws SlackTargetError when it is not one. */
 export function channelOf(target: LinkTarget): string {
-  const channel = target['channel'];
-  if (channel === undefined || !isChannelId(channel)) {
+  const { channel } = slackTarget(target);
+  if (!isChannelId(channel)) {
     throw new SlackTargetError(
-      `a Slack link target is {channel: 'C0123ABCD'} (or '#name' before resolving); got ${JSON.stringify(target)}`,
+      `a linked Slack target holds the channel id (C0123ABCD), not a name; got ${JSON.stringify(channel)}`,
     );
   }
   return channel;

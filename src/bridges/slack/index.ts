@@ -6,11 +6,16 @@
 import type { AdapterBuilder, AdapterComponents, BridgeModule, NetworkName } from '../types.js';
 import { SlackAdapter } from './adapter.js';
 import { readConfig } from './config.js';
+import { slackTargetSchema } from './target.js';
 
 export { SlackAdapter } from './adapter.js';
 export type { SlackConfig, SlackMode } from './config.js';
 export type { LinkCommandHandler } from '../link-commands.js';
 export { emojiOfName, nameOfEmoji } from './emoji.js';
+export { slackTarget, type SlackTarget } from './target.js';
+
+/** `{channel}`: an id (C0123ABCD) or a name (#general). */
+export const targetSchema = slackTargetSchema;
 
 /** `createSlackAdapter(config)(components)`. */
 export function createSlackAdapter(config: unknown, name = 'slack' as NetworkName): AdapterBuilder {
@@ -25,4 +30,4 @@ export function createAdapter(config: unknown, name: NetworkName): AdapterBuilde
   return createSlackAdapter(config, name);
 }
 
-export default { createAdapter } satisfies BridgeModule;
+export default { createAdapter, targetSchema } satisfies BridgeModule;

@@ -9,6 +9,7 @@ import type { LinkTarget } from '../types.js';
 import { SlackTargetError } from './errors.js';
 import { slackError, toDeliveryError } from './failures.js';
 import { isChannelId } from './ids.js';
+import { slackTarget } from './target.js';
 
 interface Conversation {
   readonly id?: string;
@@ -25,7 +26,7 @@ export async function resolveChannel(
   web: webApi.WebClient,
   target: LinkTarget,
 ): Promise<LinkTarget> {
-  const raw = (target['channel'] ?? '').trim();
+  const raw = slackTarget(target).channel;
   const conversation = isChannelId(raw)
     ? await info(web, raw)
     : await byName(web, raw.replace(/^#/, ''));

@@ -154,18 +154,24 @@ describe('files between gateway processes', () => {
 
     // Bob is invited; B learns it with alice's log, gets the text, and then the bytes.
     await a.gw.ok('PUT', `/api/v1/channels/${vault}/members/${b.id}`, { role: 'member' }, a.token);
-    await until('the private message on B', async () => {
-      const res = await b.gw.api<{ messages: AttachedMessage[] }>(
-        'GET',
-        `/api/v1/channels/${vault}/messages?limit=10`,
-        undefined,
-        b.token,
-      );
-      return res.status === 200 && res.body.messages.some((m) => m.text === 'the plans');
-    });
+    await until(
+      'the private message on B',
+      async () => {
+        const res = await b.gw.api<{ messages: AttachedMessage[] }>(
+          'GET',
+          `/api/v1/channels/${vault}/messages?limit=10`,
+          undefined,
+          b.token,
+        );
+        return res.status === 200 && res.body.messages.some((m) => m.text === 'the plans');
+        // B does not follow the vault's topic yet: the invitation comes with its next periodic
+        // sync of alice's log (every 30 s).
+      },
+      90_000,
+    );
     const got = await download(b, hash);
     expect(got.status).toBe(200);
     expect(sha256(got.bytes)).toBe(hash);
     expect(got.bytes.equals(Buffer.from(bytes))).toBe(true);
-  }, 120_000);
+  }, 150_000);
 });

@@ -8,6 +8,8 @@ export {
   type LinkView,
 } from './links.js';
 export type { MediaLinks, RuntimeOptions } from './context.js';
+export { AccountLinks, type ProfileIdentity } from './accounts.js';
+export * from './account-errors.js';
 export type { MediaFailureCount } from './media-stats.js';
 export { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 export { RateLimiter } from './rate-limiter.js';

@@ -10,12 +10,28 @@ import type { BridgeAdapter, OutboundAction, SenderDisplay } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { renderForNetwork } from './convert.js';
 import { outboundFiles } from './media-out.js';
+import { withNativeSender } from './native-sender.js';
 import type { PlannedAction } from './plan.js';
 
 export type Resolved =
   { readonly action: OutboundAction; readonly message?: MessageId } | { readonly skip: string };
 
 export async function resolveAction(
+  ctx: RuntimeContext,
+  adapter: BridgeAdapter,
+  link: Link,
+  delivery: Delivery,
+  planned: PlannedAction,
+): Promise<Resolved> {
+  // A person with their own (linked) account on the target gets no ghost or puppet there.
+  return withNativeSender(
+    ctx,
+    link.network,
+    await plainAction(ctx, adapter, link, delivery, planned),
+  );
+}
+
+async function plainAction(
   ctx: RuntimeContext,
   adapter: BridgeAdapter,
   link: Link,

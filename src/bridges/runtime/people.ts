@@ -20,14 +20,16 @@ export async function ensureUser(
   sender: ExternalSender,
   known?: Identity | null,
 ): Promise<UserView> {
+  const identity =
+    known === undefined ? await ctx.store.identities.get(network, sender.externalId) : known;
+  const linked = linkedProfile(ctx, identity);
+  if (linked) return linked;
   const origin = { network, externalId: sender.externalId };
   const avatar = sender.avatarUrl !== undefined ? { avatar: sender.avatarUrl } : {};
   const user = await ctx.node.ensureBridgedUser(origin, {
     username: sender.displayName,
     ...avatar,
   });
-  const identity =
-    known === undefined ? await ctx.store.identities.get(network, sender.externalId) : known;
   if (
     !identity ||
     identity.displayName !== sender.displayName ||
@@ -42,6 +44,26 @@ export async function ensureUser(
     });
   }
   return user;
+}
+
+/**
+ * The profile an account was joined to with a link code (runtime/accounts.ts): a `native`
+ * identity that points to a profile which does not come from this very account. That profile
+ * is the person's own elsewhere, so its name and avatar are left as they are (a network's
+ * display name never renames it); undefined for every account that was not linked.
+ */
+function linkedProfile(
+  ctx: RuntimeContext,
+  identity: Identity | null | undefined,
+): UserView | undefined {
+  if (!identity || identity.kind !== 'native' || isOwnOrigin(ctx, identity)) return undefined;
+  return ctx.node.getUser(identity.userId);
+}
+
+/** True when the identity is the account its profile was made for (not a linked one). */
+export function isOwnOrigin(ctx: RuntimeContext, identity: Identity): boolean {
+  const origin = ctx.node.getUser(identity.userId)?.origin;
+  return origin?.network === identity.network && origin.externalId === identity.externalId;
 }
 
 /** Joins the person to the channel if needed; false when they may not take part (banned). */

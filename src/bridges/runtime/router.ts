@@ -8,8 +8,10 @@ import type { MultichatNode } from '../../core/types.js';
 import type { MappingStore, TargetKey } from '../../mapping/types.js';
 import { AdapterRegistrationError, describe } from '../errors.js';
 import type { AdapterBuilder, AdapterHealth, AdapterLogger, BridgeAdapter } from '../types.js';
+import { AccountLinks } from './accounts.js';
 import { defaultBackoff } from './backoff.js';
 import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
+import { DropStats, type DropCount } from './dropped.js';
 import { FanOut } from './fanout.js';
 import { InboundHandler } from './inbound.js';
 import { LinkManager } from './links.js';
@@ -35,6 +37,8 @@ export interface BridgeRuntimeDeps {
 
 export interface BridgeRuntime {
   readonly links: LinkManager;
+  /** Account linking: link codes, linked identities (the HTTP users routes use it too). */
+  readonly accounts: AccountLinks;
   /** Starts every adapter (failures become health states), then routing and delivery. */
   start(): Promise<void>;
   /** Stops delivery (waiting `graceMs` for in-flight sends), routing, then the adapters. */
@@ -47,6 +51,8 @@ export interface BridgeRuntime {
   settle(): Promise<void>;
   /** Files not carried as files since start, by network, direction and reason (for metrics). */
   mediaFailures(): MediaFailureCount[];
+  /** Events not carried since start, by network, kind and reason (for metrics). */
+  dropped(): DropCount[];
 }
 
 const defaults: RuntimeOptions = {
@@ -59,6 +65,7 @@ const defaults: RuntimeOptions = {
   mediaMaxBytes: 25 * 1024 * 1024,
   blobWaitMs: 15_000,
   mediaLinks: { urlFor: (hash) => `/api/v1/media/${hash}` },
+  deleteOriginals: false,
 };
 
 export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
@@ -75,6 +82,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     origins: new InboundOrigins(),
     options: { ...defaults, ...deps.options },
     media: new MediaStats(),
+    drops: new DropStats(deps.logger),
   };
   const worker = new DeliveryWorker(ctx);
   const inbound = new InboundHandler(ctx, (network: string, key: TargetKey) =>
@@ -89,6 +97,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
   };
 
   const links = new LinkManager(ctx);
+  const accounts = new AccountLinks(ctx);
   for (const build of deps.adapters) {
     // The name comes with the builder, so emit and health are bound before the adapter exists.
     const name = build.network;
@@ -99,6 +108,9 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
       reportHealth: (health) => reportHealth(name, health),
       clock: { now },
       links,
+      accounts: accounts.controlFor(name),
+      reportDrop: (kind, reason = 'adapter', detail) =>
+        ctx.drops.drop(name, kind, reason, { direction: 'adapter', ...(detail && { detail }) }),
     });
     if (adapter.name !== name) {
       throw new AdapterRegistrationError(
@@ -115,6 +127,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
   let pruneTimer: NodeJS.Timeout | undefined;
   return {
     links,
+    accounts,
     async start() {
       await Promise.all(
         [...slots.values()].map(async ({ adapter }) => {
@@ -172,6 +185,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     adapter: (network) => slots.get(network)?.adapter,
     kick: () => worker.kick(),
     mediaFailures: () => ctx.media.failures(),
+    dropped: () => ctx.drops.list(),
     async settle() {
       await fanout.idle();
       await worker.drain();

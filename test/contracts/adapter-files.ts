@@ -35,8 +35,7 @@ export function fileCases(define: DefineCase): void {
     'attachment',
     'a file is uploaded natively and downloads as the same bytes (sha256)',
     { capability: 'attachments' },
-    async (c) => {
-      const target = await c.world.openTarget('file');
+    async (c, target) => {
       const bytes = new Uint8Array(randomBytes(5_000));
       const name = `${c.token('file')}.bin`;
       const word = c.token('caption');

@@ -3,35 +3,70 @@
  * there sees it. Each case works in a target of its own.
  */
 import { expect } from 'vitest';
-import type { ExternalMessageId } from '../../src/bridges/types.js';
-import type { DefineCase } from './adapter.js';
+import type { ExternalMessageId, LinkTarget } from '../../src/bridges/types.js';
+import type { ContractContext, DefineCase } from './adapter.js';
 import { SENDER } from './adapter-courier.js';
 
+/** A message that answers another: as a reply, or in the thread of its root. */
+const RELATIONS = [
+  {
+    name: 'reply',
+    title: 'a reply is shown as answering its root',
+    capability: 'replies',
+    field: 'replyTo',
+  },
+  {
+    name: 'thread',
+    title: 'a thread message is shown in the thread of its root',
+    capability: 'threads',
+    field: 'threadRoot',
+  },
+] as const;
+
+/**
+ * Sends one more message and returns what the person sees once it shows: actions go out in order
+ * and each is acknowledged, so whatever an earlier action did shows too (no fixed sleep).
+ */
+async function afterMarker(c: ContractContext, target: LinkTarget) {
+  const marker = c.token('marker');
+  await c.courier.send(target, marker);
+  return c.seen(target, (p) => p.some((x) => x.text.includes(marker)) && p, 'the marker');
+}
+
+/** The person posts; the bridge reacts 👍 to it; resolves once the person sees a reaction. */
+async function reacted(c: ContractContext, target: LinkTarget) {
+  const root = await c.world.person.post(target, c.token('react to me'));
+  await c.courier.react(target, root.id, '👍', true);
+  const post = await c.seen(
+    target,
+    (p) => p.find((x) => x.id === root.id && x.reactions.length > 0),
+    'the reaction',
+  );
+  return { root, post };
+}
+
 export function outboundCases(define: DefineCase): void {
-  define('send', 'a message reaches the network once, under the sender’s name', {}, async (c) => {
-    const target = await c.world.openTarget('send');
-    const word = c.token('send');
-    const result = await c.courier.send(target, `hello **${word}**`);
-    expect(result.externalIds).toHaveLength(1);
-    const post = await c.seen(target, (p) => p.find((x) => x.text.includes(word)), 'the message');
-    expect(post.author).toBe(SENDER.name);
-    if (post.id !== undefined) expect(post.id).toBe(result.externalIds[0]);
-    const marker = c.token('marker');
-    await c.courier.send(target, marker);
-    const posts = await c.seen(
-      target,
-      (p) => p.some((x) => x.text.includes(marker)) && p,
-      'the marker',
-    );
-    expect(posts.filter((x) => x.text.includes(word))).toHaveLength(1);
-  });
+  define(
+    'send',
+    'a message reaches the network once, under the sender’s name',
+    {},
+    async (c, target) => {
+      const word = c.token('send');
+      const result = await c.courier.send(target, `hello **${word}**`);
+      expect(result.externalIds).toHaveLength(1);
+      const post = await c.seen(target, (p) => p.find((x) => x.text.includes(word)), 'the message');
+      expect(post.author).toBe(SENDER.name);
+      if (post.id !== undefined) expect(post.id).toBe(result.externalIds[0]);
+      const posts = await afterMarker(c, target);
+      expect(posts.filter((x) => x.text.includes(word))).toHaveLength(1);
+    },
+  );
 
   define(
     'edit',
     'an edit shows the new text (in place where the network edits)',
     { capability: 'edits' },
-    async (c) => {
-      const target = await c.world.openTarget('edit');
+    async (c, target) => {
       const sent = await c.courier.send(target, c.token('draft'));
       const word = c.token('edited');
       await c.courier.edit(target, sent.externalIds, `now ${word}`);
@@ -41,8 +76,7 @@ export function outboundCases(define: DefineCase): void {
     },
   );
 
-  define('delete', 'a deleted message disappears', { capability: 'deletes' }, async (c) => {
-    const target = await c.world.openTarget('delete');
+  define('delete', 'a deleted message disappears', { capability: 'deletes' }, async (c, target) => {
     const word = c.token('doomed');
     const sent = await c.courier.send(target, word);
     await c.seen(target, (p) => p.some((x) => x.text.includes(word)), 'the message');
@@ -50,85 +84,44 @@ export function outboundCases(define: DefineCase): void {
     await c.seen(target, (p) => !p.some((x) => x.text.includes(word)), 'the message gone');
   });
 
-  define('react', 'a reaction is shown on the message', { capability: 'reactions' }, async (c) => {
-    const target = await c.world.openTarget('react');
-    const root = await c.world.person.post(target, c.token('react to me'));
-    await c.courier.react(target, root.id, '👍', true);
-    const post = await c.seen(
-      target,
-      (p) => p.find((x) => x.id === root.id && x.reactions.length > 0),
-      'the reaction',
-    );
-    expect(post.reactions).toEqual(['👍']);
-  });
+  define(
+    'react',
+    'a reaction is shown on the message',
+    { capability: 'reactions' },
+    async (c, target) => {
+      const { post } = await reacted(c, target);
+      expect(post.reactions).toEqual(['👍']);
+    },
+  );
 
   define(
     'unreact',
     'a removed reaction is no longer shown',
     { capability: 'reactions' },
-    async (c) => {
-      const target = await c.world.openTarget('unreact');
-      const root = await c.world.person.post(target, c.token('react to me'));
-      await c.courier.react(target, root.id, '👍', true);
-      await c.seen(
-        target,
-        (p) => p.find((x) => x.id === root.id)?.reactions.includes('👍'),
-        'the reaction',
-      );
+    async (c, target) => {
+      const { root } = await reacted(c, target);
       await c.courier.react(target, root.id, '👍', false);
-      // Actions go out in order, each acknowledged: once a later message shows, so does the removal.
-      const marker = c.token('marker');
-      await c.courier.send(target, marker);
-      const posts = await c.seen(
-        target,
-        (p) => p.some((x) => x.text.includes(marker)) && p,
-        'the marker',
-      );
+      const posts = await afterMarker(c, target);
       expect(posts.find((x) => x.id === root.id)?.reactions).toEqual([]);
     },
   );
 
-  define(
-    'reply',
-    'a reply is shown as answering its root',
-    { capability: 'replies' },
-    async (c) => {
-      const target = await c.world.openTarget('reply');
-      const root = await c.world.person.post(target, c.token('question'));
-      const word = c.token('answer');
-      await c.courier.send(target, word, { replyTo: root.id as ExternalMessageId });
-      const post = await c.seen(target, (p) => p.find((x) => x.text.includes(word)), 'the reply');
-      expect(post.replyTo).toBe(root.id);
-    },
-  );
-
-  define(
-    'thread',
-    'a thread message is shown in the thread of its root',
-    { capability: 'threads' },
-    async (c) => {
-      const target = await c.world.openTarget('thread');
-      const root = await c.world.person.post(target, c.token('topic'));
-      const word = c.token('threaded');
-      const result = await c.courier.send(target, word, {
-        threadRoot: root.id as ExternalMessageId,
-      });
-      const post = await c.seen(
-        target,
-        (p) => p.find((x) => x.text.includes(word)),
-        'the thread message',
-      );
-      expect(post.threadRoot).toBe(root.id);
+  for (const { name, title, capability, field } of RELATIONS) {
+    define(name, title, { capability }, async (c, target) => {
+      const root = await c.world.person.post(target, c.token('root'));
+      const word = c.token(name);
+      const result = await c.courier.send(target, word, { [field]: root.id as ExternalMessageId });
+      const post = await c.seen(target, (p) => p.find((x) => x.text.includes(word)), name);
+      expect(post[field]).toBe(root.id);
       if (post.id !== undefined) expect(post.id).toBe(result.externalIds[0]);
-    },
-  );
+    });
+  }
 
   define(
     'long message',
     'a text over the limit arrives split, nothing lost, in order',
     {},
-    async (c) => {
-      const target = await c.world.openTarget('long');
+    async (c, target) => {
       const caps = c.world.adapter.capabilities;
       const limit = caps.maxMessageBytes ?? caps.maxMessageLength;
       const words: string[] = [];
@@ -153,8 +146,7 @@ export function outboundCases(define: DefineCase): void {
     'part size',
     'each part of a split text fits the declared maxMessageLength',
     {},
-    async (c) => {
-      const target = await c.world.openTarget('parts');
+    async (c, target) => {
       const caps = c.world.adapter.capabilities;
       const words: string[] = [];
       while (words.join(' ').length < caps.maxMessageLength * 2.5)
@@ -175,8 +167,7 @@ export function outboundCases(define: DefineCase): void {
     'mention',
     'a mention of a person there reaches the network as their mention',
     {},
-    async (c) => {
-      const target = await c.world.openTarget('mention');
+    async (c, target) => {
       const word = c.token('mention');
       await c.courier.send(target, `hi @${c.world.person.name} ${word}`);
       const post = await c.seen(target, (p) => p.find((x) => x.text.includes(word)), 'the message');

@@ -13,10 +13,9 @@ export function resilienceCases(define: DefineCase): void {
     'echo suppression',
     'our own sends, edits, reactions and deletes are never emitted as someone else’s',
     {},
-    async (c) => {
+    async (c, target) => {
       const { adapter, person, events } = c.world;
       const caps = adapter.capabilities;
-      const target = await c.world.openTarget('echo');
       const start = events.length;
       const word = c.token('theirs');
       const theirs = await person.post(target, word);
@@ -54,8 +53,7 @@ export function resilienceCases(define: DefineCase): void {
     'rate limit',
     'a burst above capabilities.rateLimit is delivered in order, none lost',
     {},
-    async (c) => {
-      const target = await c.world.openTarget('burst');
+    async (c, target) => {
       const count = Math.ceil(c.world.adapter.capabilities.rateLimit.burst) + 3;
       const texts = Array.from({ length: count }, (_, i) => `b${i + 1}`);
       for (const text of texts) await c.courier.send(target, text);
@@ -73,9 +71,8 @@ export function resilienceCases(define: DefineCase): void {
     'reconnect',
     'a dropped connection is reported, then recovered, and delivery goes on',
     { connection: true },
-    async (c) => {
+    async (c, target) => {
       const { adapter, healths } = c.world;
-      const target = await c.world.openTarget('reconnect');
       const before = c.token('before');
       await c.courier.send(target, before);
       await c.seen(target, (p) => p.some((x) => x.text.includes(before)), 'the first message');

@@ -48,7 +48,8 @@ export interface ContractContext {
   ): Promise<T>;
 }
 
-export type CaseBody = (c: ContractContext) => Promise<void>;
+/** A case's body; `target` is a fresh one of its own (the case's name is its label). */
+export type CaseBody = (c: ContractContext, target: LinkTarget) => Promise<void>;
 export type DefineCase = (
   name: ContractCase,
   title: string,
@@ -100,7 +101,7 @@ export function runAdapterContract(harness: ContractHarness): void {
         async (test: TestContext) => {
           if (!context) throw new Error('the harness did not start');
           skipUnlessAble(test, context, needs);
-          await body(context);
+          await body(context, await context.world.openTarget(name));
         },
         timeoutMs,
       );

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/bridges/types.js';
 import { startDiscordHarness, type DiscordHarness } from '../peers/discord-fake/harness.js';
 import type { FakeUser } from '../peers/discord-fake/index.js';
-import { nextEvents } from '../support/inbound-events.js';
+import { nextEvents, profileThenMessage } from '../support/inbound-events.js';
 
 let h: DiscordHarness;
 let bob: FakeUser;
@@ -56,10 +56,7 @@ describe('discord inbound', () => {
     });
     expect(message?.self).toBeUndefined();
     // The mentioned person gets a profile first, so the router can name them.
-    const profileAt = h.events.findIndex(
-      (e, i) => i >= from && e.kind === 'profile' && e.sender.externalId === carol.id,
-    );
-    const messageAt = h.events.findIndex((e, i) => i >= from && e.kind === 'message');
+    const { profileAt, messageAt } = profileThenMessage(h.events, from, carol.id);
     expect(profileAt).toBeGreaterThanOrEqual(0);
     expect(profileAt).toBeLessThan(messageAt);
   });

@@ -14,7 +14,7 @@ import {
   type ReceiverMode,
   type SlackHarness,
 } from '../peers/slack-fake/harness.js';
-import { nextEvents } from '../support/inbound-events.js';
+import { nextEvents, profileThenMessage } from '../support/inbound-events.js';
 
 describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) => {
   let h: SlackHarness;
@@ -58,10 +58,7 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack inbound over %s', (mode) 
     h.fake.say(general, bob, `ask <@${carol.id}>`);
     const [message] = await next(from, 'message');
     expect(message?.text).toBe(`ask <@${carol.id}>`);
-    const profileAt = h.events.findIndex(
-      (e, i) => i >= from && e.kind === 'profile' && e.sender.externalId === carol.id,
-    );
-    const messageAt = h.events.findIndex((e, i) => i >= from && e.kind === 'message');
+    const { profileAt, messageAt } = profileThenMessage(h.events, from, carol.id);
     expect(profileAt).toBeGreaterThanOrEqual(0);
     expect(profileAt).toBeLessThan(messageAt);
   });

@@ -21,3 +21,19 @@ export async function nextEvents<K extends InboundEvent['kind']>(
     { what: `${count} ${kind} event(s)`, timeoutMs: 15_000, intervalMs: 10 },
   );
 }
+
+/**
+ * Where a message mentions someone, the adapter announces that person (a `profile` event) before
+ * the message, so the router can name them: the indexes of both after `from`, profile first.
+ */
+export function profileThenMessage(
+  events: readonly InboundEvent[],
+  from: number,
+  mentioned: string,
+): { profileAt: number; messageAt: number } {
+  const profileAt = events.findIndex(
+    (e, i) => i >= from && e.kind === 'profile' && e.sender.externalId === mentioned,
+  );
+  const messageAt = events.findIndex((e, i) => i >= from && e.kind === 'message');
+  return { profileAt, messageAt };
+}

@@ -4,13 +4,9 @@
  */
 import type { DiscordAdapter } from '../../../src/bridges/discord/index.js';
 import { createDiscordAdapter } from '../../../src/bridges/discord/index.js';
-import type {
-  AdapterLogger,
-  InboundEvent,
-  LinkControl,
-  NetworkName,
-} from '../../../src/bridges/types.js';
+import type { InboundEvent, LinkControl, NetworkName } from '../../../src/bridges/types.js';
 import { eventually } from '../../support/eventually.js';
+import { quietLogger } from '../../support/quiet-logger.js';
 import { startDiscordFake, type DiscordFake, type DiscordFakeOptions } from './index.js';
 
 export interface DiscordHarness {
@@ -22,12 +18,7 @@ export interface DiscordHarness {
   stop(): Promise<void>;
 }
 
-export const quietLogger: AdapterLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+export { quietLogger };
 
 /** Fast buckets so tests do not wait seconds; the shapes and semantics stay Discord's. */
 export const FAST_LIMITS: DiscordFakeOptions = {

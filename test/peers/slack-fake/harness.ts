@@ -13,6 +13,7 @@ import type {
   NetworkName,
 } from '../../../src/bridges/types.js';
 import { eventually } from '../../support/eventually.js';
+import { quietLogger } from '../../support/quiet-logger.js';
 import { freePort } from '../free-port.js';
 import { startSlackFake, type SlackFake, type SlackFakeOptions } from './index.js';
 
@@ -30,12 +31,7 @@ export interface SlackHarness {
   stop(): Promise<void>;
 }
 
-export const quietLogger: AdapterLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+export { quietLogger };
 
 /** Generous limits so ordinary tests are never throttled; rate-limit tests pass their own. */
 export const LOOSE_LIMITS = () => ({ rate: 1_000, burst: 1_000 });

@@ -2,19 +2,8 @@
  * Components for an adapter under the contract: `emit` and `reportHealth` record what the adapter
  * hands the runtime, in order; the logger is quiet.
  */
-import type {
-  AdapterComponents,
-  AdapterHealth,
-  AdapterLogger,
-  InboundEvent,
-} from '../../../src/bridges/types.js';
-
-export const quiet: AdapterLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+import type { AdapterComponents, AdapterHealth, InboundEvent } from '../../../src/bridges/types.js';
+import { quietLogger } from '../quiet-logger.js';
 
 export interface Recorder {
   readonly events: InboundEvent[];
@@ -29,7 +18,7 @@ export function recorder(): Recorder {
     events,
     healths,
     components: {
-      logger: quiet,
+      logger: quietLogger,
       clock: { now: Date.now },
       emit: async (event) => {
         events.push(event);

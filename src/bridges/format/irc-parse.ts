@@ -3,9 +3,11 @@
  * italic), \x1E strike, \x11 monospace (code), \x0F reset; \x16 reverse is ignored; colours
  * (\x03, \x04) are stripped, except that text whose foreground equals its background is the IRC
  * spoiler convention and becomes a spoiler. `||x||` (the renderer's marker) is a spoiler too.
- * Bare URLs become links; `@nick` and a leading `nick:` become mentions when the resolver knows
- * the nick. Each line is a paragraph.
+ * Bare URLs become links; `@nick`, a leading `nick:` and a bare word the adapter named as a
+ * channel nick (`mentionHints`) become mentions when the resolver knows the nick. Each line is a
+ * paragraph.
  */
+import { hintedNicks } from './irc-nicks.js';
 import { inlineText, linkMentions, linkUrls, pairSpoilers, tidy } from './inline.js';
 import type { Block, Inline, RichText } from './model.js';
 import type { FormatOptions } from './types.js';
@@ -39,6 +41,7 @@ export function parseIrc(text: string, options: IrcOptions = {}): RichText {
     children = pairSpoilers(children, options.spoilerMarker ?? '||');
     children = linkUrls(children);
     children = leadingNick(linkMentions(children, options.resolver, NICK_MENTION), options);
+    children = hintedNicks(children, options);
     // A line of only spaces is not sent by the renderer either.
     if (inlineText(children).trim() !== '') blocks.push({ type: 'paragraph', children });
   }

@@ -23,6 +23,12 @@ export interface MentionResolver {
 /** Options every converter accepts. */
 export interface FormatOptions {
   readonly resolver?: MentionResolver;
+  /**
+   * Network mentions the adapter knows occur in the text as bare words (IRC: nicks of the
+   * channel's members). The IRC parser turns such a word into a mention when the resolver knows
+   * it; other parsers ignore it (their mentions are marked up).
+   */
+  readonly mentionHints?: readonly string[];
 }
 
 /** The markups this module converts between. */

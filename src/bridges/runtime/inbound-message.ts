@@ -1,6 +1,7 @@
 /**
  * The `message` handler: a resolved inbound message becomes a sendMessage intent of its bridged
- * sender, its files stored as blobs first (runtime/media-in.ts). Reply and thread ids, the sender's identity and the mentioned people come from the
+ * sender, its files stored as blobs first (runtime/media-in.ts), the people it mentions listed
+ * by id (runtime/mentions-in.ts). Reply and thread ids, the sender's identity and the mentioned people come from the
  * resolve step's single lookup; the text was parsed once there. After the core took it, the
  * external id is mapped to the new message (the second and last mapping-store round trip).
  */
@@ -9,6 +10,7 @@ import type { InboundMessage } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown } from './convert.js';
 import { storeInboundFiles } from './media-in.js';
+import { mentionIds } from './mentions-in.js';
 import { ensureMember, ensureUser } from './people.js';
 import { encodeMessageOrigin } from './plan.js';
 import { mentionedUsers, type Resolved } from './resolve.js';
@@ -27,10 +29,13 @@ export async function handleMessage(
     found.identities.get(sender.externalId) ?? null,
   );
   if (!(await ensureMember(ctx, link, user.id))) return;
-  const users = mentionedUsers(ctx, r, {
-    externalId: sender.externalId,
-    user: { id: user.id, name: user.username },
-  });
+  const users = mentionedUsers(
+    ctx,
+    r,
+    { externalId: sender.externalId, user: { id: user.id, name: user.username } },
+    event.mentions,
+  );
+  const mentions = mentionIds(ctx, r.parsed, users, event.mentions);
   let text = r.parsed ? networkTextToMarkdown(r.parsed, users) : '';
   if (event.isEmote) text = `_${text}_`;
   const files =
@@ -49,6 +54,7 @@ export async function handleMessage(
     ...(replyTo && { replyTo }),
     ...(threadRoot && { threadRoot }),
     ...(files && files.attachments.length > 0 && { attachments: files.attachments }),
+    ...(mentions.length > 0 && { mentions }),
   };
   const result = await ctx.node.submit(user.id, intent);
   if (!result.created) return;

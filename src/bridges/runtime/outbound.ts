@@ -77,6 +77,7 @@ async function plainAction(
         message.text,
         adapter.capabilities.markup,
         link.network,
+        message.mentions,
       );
       return { action: { ...base, kind: 'edit', sender, externalIds: ids, ...body } };
     }
@@ -132,7 +133,7 @@ async function sendBody(
   // (runtime/media-out.ts). The text may be empty when every file goes natively.
   const files = await outboundFiles(ctx, adapter, link, message.attachments ?? []);
   const markdown = [message.text ?? '', ...files.lines].filter(Boolean).join('\n');
-  const body = await renderForNetwork(ctx, markdown, caps.markup, link.network);
+  const body = await renderForNetwork(ctx, markdown, caps.markup, link.network, message.mentions);
   const first = async (id: MessageId | undefined) =>
     id === undefined ? undefined : (await externalIds(ctx, link, id))[0];
   const threadRoot = caps.threads ? await first(message.threadRoot) : undefined;

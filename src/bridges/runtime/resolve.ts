@@ -44,20 +44,29 @@ export async function resolveInbound(
 ): Promise<Resolved | undefined> {
   const self = selfVerdict(event);
   if (self.drop) return dropped(ctx, network, event, self);
+  // Mentions the adapter knew beyond the markup (m.mentions, IRC channel nicks in the text).
+  const extra = event.kind === 'message' ? (event.mentions ?? []) : [];
   const parsed =
     event.kind === 'message' || event.kind === 'edit'
-      ? parseNetworkText(event.text, markupOf(ctx, network))
+      ? parseNetworkText(event.text, markupOf(ctx, network), extra)
       : undefined;
   const query: InboundLookupQuery = {
     network,
     targetKey,
     externalIds: externalIdsOf(event),
-    people: [...(event.sender ? [event.sender.externalId] : []), ...(parsed?.mentions ?? [])],
+    people: [
+      ...(event.sender ? [event.sender.externalId] : []),
+      ...(parsed?.mentions ?? []),
+      ...extra,
+    ],
     ...(event.kind === 'message' &&
       event.echoKey !== undefined && { idempotencyKey: event.echoKey }),
   };
   const found = await lookup(ctx, query, event.kind === 'message' ? inFlight : undefined);
-  if (!found.link) return undefined;
+  if (!found.link) {
+    ctx.drops.drop(network, event.kind, 'unlinked', { direction: 'inbound', targetKey });
+    return undefined;
+  }
   const verdict = lookupVerdict(event, found);
   if (verdict.drop) return dropped(ctx, network, event, verdict);
   return { network, link: found.link, found, ...(parsed && { parsed }) };
@@ -100,16 +109,19 @@ function externalIdsOf(event: TargetedEvent): ExternalMessageId[] {
 }
 
 /**
- * The bridged people among a parsed text's mentions. `sender` covers a person mentioning
- * themself in their first message, whose identity the lookup could not know yet.
+ * The bridged people among a parsed text's mentions and the adapter's `extra` ones, by network
+ * mention. An identity of any kind counts: a pill to one of our Matrix ghosts or the nick of
+ * one of our IRC puppets is a mention of the person it stands for. `sender` covers a person
+ * mentioning themself in their first message, whose identity the lookup could not know yet.
  */
 export function mentionedUsers(
   ctx: RuntimeContext,
   resolved: Resolved,
   sender?: { readonly externalId: string; readonly user: MentionUser },
+  extra: readonly string[] = [],
 ): Map<string, MentionUser> {
   const users = new Map<string, MentionUser>();
-  for (const mention of resolved.parsed?.mentions ?? []) {
+  for (const mention of new Set([...(resolved.parsed?.mentions ?? []), ...extra])) {
     if (mention === sender?.externalId) {
       users.set(mention, sender.user);
       continue;

@@ -12,6 +12,7 @@ import type { DeliveryResult } from '../types.js';
 import { backoffDelay } from './backoff.js';
 import type { AdapterSlot, RuntimeContext } from './context.js';
 import { dispatch } from './dispatch.js';
+import { IdentityRecorder } from './identities.js';
 import { resolveAction } from './outbound.js';
 import { parsePlannedAction } from './plan.js';
 
@@ -26,7 +27,12 @@ export class DeliveryWorker {
   private abandoned = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly ctx: RuntimeContext) {}
+  /** Ghosts and puppets the adapters used for people (runtime/identities.ts). */
+  private readonly identities: IdentityRecorder;
+
+  constructor(private readonly ctx: RuntimeContext) {
+    this.identities = new IdentityRecorder(ctx);
+  }
 
   start(): void {
     if (this.running) return;
@@ -155,6 +161,8 @@ export class DeliveryWorker {
         : [];
       await store.outbox.markSent(delivery.id, ids, mappings);
     }
+    const sender = resolved.action.sender;
+    await this.identities.afterDelivery(slot.adapter, link.network, sender, result);
   }
 
   private async failed(slot: AdapterSlot, delivery: Delivery, error: unknown): Promise<void> {

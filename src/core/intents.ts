@@ -144,6 +144,30 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     if (!current) throw new NotFoundError('membership of channel', intent.channel);
     return { tx: tx('leaveChannel', actor, [], [current], intent.channel), contents: new Map() };
   },
+  setTopic(actor, intent, ctx) {
+    const current = requireChannel(ctx, intent.channel);
+    if (typeof intent.topic !== 'string') {
+      throw new ValidationError('topic', 'topic must be a string');
+    }
+    // The channel resource is replaced whole; channelLogic lets only an admin consume it.
+    const { channelId, name, creator, settings } = current;
+    const next: Resource<'channel'> = {
+      kind: 'channel',
+      data: {
+        channelId,
+        name,
+        creator,
+        settings,
+        ...(intent.topic !== '' && { topic: requireName('topic', intent.topic, 'topic') }),
+        nonce: uniqueNonce(),
+      },
+    };
+    const live = liveOne(ctx, next);
+    return {
+      tx: tx('setTopic', actor, [next], live ? [live] : [], intent.channel),
+      contents: new Map(),
+    };
+  },
   setRole(actor, intent, ctx) {
     requireChannel(ctx, intent.channel);
     if (!ctx.state.profile(intent.user)) throw new NotFoundError('user', intent.user);

@@ -159,6 +159,11 @@ export interface ChannelData {
   readonly topic?: string;
   readonly creator: UserId;
   readonly settings: ChannelSettings;
+  /**
+   * Set when the channel resource replaces an older one (a topic change), so setting a topic
+   * back to an earlier value makes a new resource, not the one that change consumed.
+   */
+  readonly nonce?: string;
 }
 
 export interface ChannelAccessData {
@@ -351,6 +356,8 @@ export type Intent =
     }
   | { kind: 'joinChannel'; channel: ChannelId }
   | { kind: 'leaveChannel'; channel: ChannelId }
+  /** Replaces the channel's topic (an empty one clears it); channel admins only (channelLogic). */
+  | { kind: 'setTopic'; channel: ChannelId; topic: string }
   | { kind: 'setRole'; channel: ChannelId; user: UserId; role: Role }
   | {
       kind: 'sendMessage';

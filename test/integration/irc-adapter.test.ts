@@ -1,9 +1,9 @@
 /**
  * The IRC adapter against a real ngircd, through the adapter contract only: inbound events for
  * what raw IRC clients do, outbound sends in relay and puppet modes (formatting, emotes, replies,
- * byte-exact splitting of multi-byte text), edits and reactions as lines, a nick collision, and
- * an ngircd restart with messages sent while it was down. Without ngircd the suite is skipped,
- * except in CI, where that is a failure.
+ * byte-exact splitting of multi-byte text), edits and reactions as lines, and a nick collision
+ * (a restart with messages sent meanwhile is the adapter contract's, irc-contract.test.ts).
+ * Without ngircd the suite is skipped, except in CI, where that is a failure.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IrcAdapter, IrcRoleChange } from '../../src/bridges/irc/index.js';
@@ -478,38 +478,8 @@ if (!installed) {
       expect(m).toMatchObject({ nick: 'mcdup_', text: '<a\u200bnna> still here' });
     });
 
-    it('reconnects and rejoins after an ngircd restart, losing no message sent meanwhile', async () => {
-      let ida = await client('ida');
-      await ida.join('#r');
-      // A fixed backoff long enough for the observer to be back in the channel first.
-      const h = await adapterWith({ reconnect: { minMs: 3_000, maxMs: 3_000 } });
-      await linkChannel(h, ida, '#r');
-      const from = h.healths.length;
-
-      for (const n of [1, 2, 3]) await h.adapter.send(sendAction('#r', `before ${n}`));
-      await ida.waitForMessages('#r', 3);
-
-      await peer.kill();
-      const during = [4, 5, 6].map((n) => h.adapter.send(sendAction('#r', `during ${n}`)));
-      await peer.restart();
-      ida = await client('ida');
-      await ida.join('#r');
-      await Promise.all(during);
-      await h.adapter.send(sendAction('#r', 'after 7'));
-      await ida.waitForLine(
-        (l) => l.command === 'PRIVMSG' && l.params[1]?.endsWith('after 7') === true,
-      );
-      // At-least-once: a line the old server had not confirmed may come again; none may be missing.
-      const got = ida.messagesIn('#r').filter((m) => !m.text.includes('before'));
-      expect(got.map((m) => m.text)).toEqual([
-        '<a\u200bnna> during 4',
-        '<a\u200bnna> during 5',
-        '<a\u200bnna> during 6',
-        '<a\u200bnna> after 7',
-      ]);
-      expect(h.healths.slice(from).map((s) => s.state)).toContain('reconnecting');
-      expect(h.adapter.health().state).toBe('connected');
-    });
+    // An ngircd restart with messages sent meanwhile: the adapter contract's reconnect case
+    // (irc-contract.test.ts).
 
     it('refuses targets of unknown networks and bad channel names permanently', async () => {
       const h = await adapterWith();

@@ -82,6 +82,7 @@ async function seen(
   timeline: readonly MatrixEvent[],
 ): Promise<SeenPost[]> {
   const names = new Map<string, string>();
+  const senders = new Map<string, string>();
   const posts = new Map<string, SeenPost & { reactions: string[] }>();
   for (const event of timeline) {
     const relation = event.content['m.relates_to'] as Relation | undefined;
@@ -94,11 +95,14 @@ async function seen(
     }
     if (event.type !== 'm.room.message') continue;
     if (relation?.rel_type === 'm.replace') {
+      // Clients apply an edit only from the original's sender (anyone else's is ignored).
       const on = posts.get(relation.event_id ?? '');
       const next = event.content['m.new_content'] as { body?: string } | undefined;
-      if (on) posts.set(on.id as string, { ...on, text: String(next?.body ?? '') });
+      if (on && senders.get(on.id as string) === event.sender)
+        posts.set(on.id as string, { ...on, text: String(next?.body ?? '') });
       continue;
     }
+    senders.set(event.event_id, event.sender);
     if (!names.has(event.sender))
       names.set(event.sender, (await client.profile(event.sender)).displayname ?? event.sender);
     const thread = relation?.rel_type === 'm.thread' ? relation.event_id : undefined;

@@ -87,6 +87,13 @@ export interface AdapterCapabilities {
    * means false: role changes are then not sent there (inbound `role` events work regardless).
    */
   readonly roles?: boolean;
+  /**
+   * Bridged people's typing can be shown on the network (`TypingAdapter`). Absent means false:
+   * typing is then not sent there (inbound `typing` events work regardless). Where the network
+   * has no API to show another person typing, an adapter may show the bot typing instead and
+   * says so in its guide (Discord).
+   */
+  readonly typing?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,6 +282,19 @@ export interface InboundPresence {
   readonly text?: string;
 }
 
+/**
+ * A person started (`active`) or stopped typing at the target. Ephemeral: never stored in the
+ * log nor queued; the router passes it straight to the other targets of the linked channel
+ * whose adapters show typing. Networks that only say "started" (Discord's TYPING_START, IRC's
+ * `+typing=active`) need not send `active: false`: receivers let a typing notice expire.
+ */
+export interface InboundTyping extends InboundBase {
+  readonly kind: 'typing';
+  readonly active: boolean;
+  /** Loop prevention: our own ghost, puppet or bot typing. The router ignores it. */
+  readonly self?: boolean;
+}
+
 export type InboundEvent =
   | InboundMessage
   | InboundEdit
@@ -284,7 +304,8 @@ export type InboundEvent =
   | InboundTopic
   | InboundRole
   | InboundProfile
-  | InboundPresence;
+  | InboundPresence
+  | InboundTyping;
 
 export type InboundKind = InboundEvent['kind'];
 
@@ -507,6 +528,23 @@ export interface MembershipAdapter extends BridgeAdapter {
  */
 export interface RoleAdapter extends BridgeAdapter {
   setRole(action: RoleAction): Promise<DeliveryResult>;
+}
+
+/**
+ * A bridged person typing at a target, or stopping; best effort, never queued nor retried (a
+ * late typing notice is worse than none). Adapters let it expire on their own after a while
+ * when no `active: false` follows.
+ */
+export interface TypingUpdate {
+  readonly target: LinkTarget;
+  readonly targetKey: TargetKey;
+  readonly sender: SenderDisplay;
+  readonly active: boolean;
+}
+
+/** `capabilities.typing`. Failures may throw; the router logs them and moves on. */
+export interface TypingAdapter extends BridgeAdapter {
+  setTyping(update: TypingUpdate): Promise<void>;
 }
 
 /** `capabilities.presence`. */

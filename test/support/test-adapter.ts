@@ -32,6 +32,8 @@ import type {
   RoleAction,
   RoleAdapter,
   SendAction,
+  TypingAdapter,
+  TypingUpdate,
 } from '../../src/bridges/types.js';
 
 /** One message as the fake network holds it. */
@@ -116,7 +118,8 @@ export interface TestAdapter
     ReactingAdapter,
     MembershipAdapter,
     PresenceAdapter,
-    RoleAdapter {
+    RoleAdapter,
+    TypingAdapter {
   /** The next `times` actions fail (transient unless `permanent`). */
   failNext(times: number, permanent?: boolean): void;
   /** The next action is refused like an HTTP 429 with `Retry-After`. */
@@ -137,6 +140,8 @@ export interface TestAdapter
   readonly roles: RoleAction[];
   /** Presence updates received (only when `capabilities.presence`). */
   readonly presences: PresenceUpdate[];
+  /** Typing updates received (only when `capabilities.typing`). */
+  readonly typings: TypingUpdate[];
   setHealth(health: AdapterHealth): void;
 }
 
@@ -165,6 +170,7 @@ export function createTestAdapter(options: TestAdapterOptions) {
     const memberships: MembershipAction[] = [];
     const roles: RoleAction[] = [];
     const presences: PresenceUpdate[] = [];
+    const typings: TypingUpdate[] = [];
     const capabilities = { ...baseCapabilities, ...options.capabilities };
 
     const setHealth = (h: AdapterHealth) => {
@@ -206,6 +212,10 @@ export function createTestAdapter(options: TestAdapterOptions) {
       presences,
       async setPresence(update) {
         presences.push(update);
+      },
+      typings,
+      async setTyping(update) {
+        typings.push(update);
       },
       async start() {
         setHealth({ state: 'connected' });

@@ -13,6 +13,7 @@ import type {
   ReactingAdapter,
   RoleAdapter,
   TargetResolvingAdapter,
+  TypingAdapter,
 } from '../types.js';
 
 function has(adapter: BridgeAdapter, method: string): boolean {
@@ -41,6 +42,10 @@ export function supportsRoles(a: BridgeAdapter): a is RoleAdapter {
 
 export function supportsPresence(a: BridgeAdapter): a is PresenceAdapter {
   return a.capabilities.presence && has(a, 'setPresence');
+}
+
+export function supportsTyping(a: BridgeAdapter): a is TypingAdapter {
+  return a.capabilities.typing === true && has(a, 'setTyping');
 }
 
 export function supportsBackfill(a: BridgeAdapter): a is BackfillAdapter {

@@ -14,6 +14,7 @@ import type { RuntimeContext } from './context.js';
 import { handlers } from './inbound-handlers.js';
 import { ensureUser } from './people.js';
 import { resolveInbound, type InFlight, type Resolved, type TargetedEvent } from './resolve.js';
+import { carryTyping } from './typing.js';
 
 export class InboundHandler {
   private readonly queues = new Map<string, Promise<void>>();
@@ -61,6 +62,7 @@ export class InboundHandler {
       return;
     }
     if (targetKey === undefined) return; // every other kind has a target
+    if (event.kind === 'typing') return carryTyping(this.ctx, network, targetKey, event);
     const resolved = await resolveInbound(this.ctx, this.inFlight, network, targetKey, event);
     if (!resolved) return;
     await dispatch(this.ctx, resolved, event);

@@ -11,5 +11,6 @@ export type { MediaLinks, RuntimeOptions } from './context.js';
 export { AccountLinks, type ProfileIdentity } from './accounts.js';
 export * from './account-errors.js';
 export type { MediaFailureCount } from './media-stats.js';
+export type { TypingListener, TypingNotice } from './typing.js';
 export { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 export { RateLimiter } from './rate-limiter.js';

@@ -22,8 +22,14 @@ import type { RuntimeContext } from './context.js';
 import { parseNetworkText, type ParsedText } from './convert.js';
 import { lookupVerdict, selfVerdict, type Verdict } from './loop-guard.js';
 
-/** The events that happen at a target (all but profile and presence). */
-export type TargetedEvent = Extract<InboundEvent, { readonly target: unknown }>;
+/**
+ * The events that happen at a target and go into the log (all but profile and presence, and
+ * typing, which is ephemeral: runtime/typing.ts).
+ */
+export type TargetedEvent = Exclude<
+  Extract<InboundEvent, { readonly target: unknown }>,
+  { readonly kind: 'typing' }
+>;
 
 export interface Resolved {
   readonly network: NetworkName;

@@ -19,6 +19,7 @@ import { MediaStats, type MediaFailureCount } from './media-stats.js';
 import { InboundOrigins } from './origins.js';
 import { attachPresence } from './presence.js';
 import { RateLimiter, type Sleep } from './rate-limiter.js';
+import { typingListeners, type TypingListener } from './typing.js';
 import { DeliveryWorker } from './worker.js';
 
 export interface BridgeRuntimeDeps {
@@ -53,6 +54,8 @@ export interface BridgeRuntime {
   mediaFailures(): MediaFailureCount[];
   /** Events not carried since start, by network, kind and reason (for metrics). */
   dropped(): DropCount[];
+  /** Bridged people typing in linked channels (ephemeral; the `/api/v1/events` stream). */
+  onTyping(listener: TypingListener): () => void;
 }
 
 const defaults: RuntimeOptions = {
@@ -186,6 +189,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     kick: () => worker.kick(),
     mediaFailures: () => ctx.media.failures(),
     dropped: () => ctx.drops.list(),
+    onTyping: (listener) => typingListeners(ctx).on(listener),
     async settle() {
       await fanout.idle();
       await worker.drain();

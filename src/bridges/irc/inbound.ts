@@ -25,6 +25,7 @@ import type {
   UserlistEvent,
 } from './events.js';
 import type { MessageIds } from './ids.js';
+import { ChannelNicks, mentionedNicks } from './mentions.js';
 import { ircLower } from './nick.js';
 import type { Roles } from './roles.js';
 
@@ -46,6 +47,8 @@ export class InboundTranslator {
   private readonly aliases = new Map<string, string>();
   /** Channel (lowered) → nicks (lowered) in it, to turn a QUIT into leaves. */
   private readonly members = new Map<string, Set<string>>();
+  /** Channel nicks as spelled, to name the members a message mentions (./mentions.ts). */
+  private readonly nicks = new ChannelNicks();
 
   constructor(private readonly ctx: InboundContext) {}
 
@@ -77,6 +80,9 @@ export class InboundTranslator {
 
   private message(e: MessageEvent, emote: boolean): void {
     if (e.from_server || !e.nick || !CHANNEL.test(e.target)) return;
+    const mentions = mentionedNicks(this.nicks, e.target, e.message, e.nick).map(
+      (nick) => this.sender(nick).externalId,
+    );
     const event: InboundEvent = {
       kind: 'message',
       target: this.target(e.target),
@@ -84,6 +90,7 @@ export class InboundTranslator {
       externalId: this.ctx.ids.next(e.nick, e.message),
       text: e.message,
       ...(emote && { isEmote: true }),
+      ...(mentions.length > 0 && { mentions }),
       ...(this.ctx.isSelf(e.nick) && { self: true }),
     };
     void this.ctx.emit(event);
@@ -93,6 +100,7 @@ export class InboundTranslator {
     const set = this.members.get(ircLower(e.channel)) ?? new Set<string>();
     set.add(ircLower(e.nick));
     this.members.set(ircLower(e.channel), set);
+    this.nicks.add(e.channel, e.nick);
     void this.ctx.emit({
       kind: 'join',
       target: this.target(e.channel),
@@ -103,6 +111,7 @@ export class InboundTranslator {
 
   private leave(channel: string, nick: string): void {
     this.members.get(ircLower(channel))?.delete(ircLower(nick));
+    this.nicks.remove(channel, nick);
     this.ctx.roles.forget(channel, nick);
     void this.ctx.emit({
       kind: 'leave',
@@ -128,6 +137,7 @@ export class InboundTranslator {
     for (const set of this.members.values()) {
       if (set.delete(old)) set.add(ircLower(e.new_nick));
     }
+    this.nicks.rename(e.nick, e.new_nick);
     this.ctx.roles.rename(e.nick, e.new_nick);
     if (this.ctx.isSelf(e.new_nick) || this.ctx.isSelf(e.nick)) return;
     void this.ctx.emit({
@@ -163,6 +173,10 @@ export class InboundTranslator {
 
   private userlist(e: UserlistEvent): void {
     this.members.set(ircLower(e.channel), new Set(e.users.map((u) => ircLower(u.nick))));
+    this.nicks.set(
+      e.channel,
+      e.users.map((u) => u.nick),
+    );
     this.ctx.roles.names(e.channel, e.users);
   }
 }

@@ -9,7 +9,7 @@ import type {
   AdapterLogger,
   DeliveryResult,
   EditAction,
-  ExternalMessageId,
+  ExternalUserId,
   MembershipAction,
   ReactionAction,
   RoleAction,
@@ -100,7 +100,9 @@ export class IrcNetwork {
   async send(channel: string, action: SendAction): Promise<DeliveryResult> {
     const replyNick = action.replyTo ? nickOf(action.replyTo) : '';
     const text = addressed(action.text, replyNick);
-    return { externalIds: await this.post(action.sender, channel, text, action.isEmote === true) };
+    // The nick the puppet spoke as goes back with the result: the runtime records it as the
+    // person's puppet identity, so `nick:` to it is a mention of them (it may change on collision).
+    return this.post(action.sender, channel, text, action.isEmote === true);
   }
 
   async edit(channel: string, action: EditAction): Promise<DeliveryResult> {
@@ -179,13 +181,16 @@ export class IrcNetwork {
     }
   }
 
-  /** Posts `text` for `sender` (puppet when possible, else relayed by the bot); returns one id per line. */
+  /**
+   * Posts `text` for `sender` (puppet when possible, else relayed by the bot); returns one id per
+   * line, and the puppet's nick when a puppet spoke.
+   */
   private async post(
     sender: SenderDisplay,
     channel: string,
     text: string,
     emote: boolean,
-  ): Promise<ExternalMessageId[]> {
+  ): Promise<DeliveryResult> {
     const puppet = this.puppets ? await this.puppets.acquire(sender) : undefined;
     try {
       const conn = puppet ?? this.bot;
@@ -196,7 +201,8 @@ export class IrcNetwork {
         : splitWrapped(text, room, relayWrapper(this.settings, sender.name, emote));
       await conn.write(payloads.map((p) => `PRIVMSG ${channel} :${p}`));
       const author = puppet ? puppet.nick : sanitizeNick(sender.name, 64);
-      return payloads.map((_, i) => this.deps.ids.next(author, text, i));
+      const externalIds = payloads.map((_, i) => this.deps.ids.next(author, text, i));
+      return { externalIds, ...(puppet && { puppet: puppet.nick as ExternalUserId }) };
     } finally {
       if (puppet) this.puppets?.release(sender.id);
     }

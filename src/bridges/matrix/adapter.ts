@@ -17,6 +17,7 @@ import type {
   DeliveryResult,
   EditAction,
   EditingAdapter,
+  ExternalUserId,
   LinkTarget,
   MembershipAction,
   MembershipAdapter,
@@ -28,6 +29,7 @@ import type {
   RoleAction,
   RoleAdapter,
   SendAction,
+  SenderDisplay,
   TargetResolvingAdapter,
   TargetSchema,
 } from '../types.js';
@@ -40,6 +42,7 @@ import { HealthMonitor } from './health.js';
 import { AppserviceHost } from './host.js';
 import { AvatarSync } from './avatars.js';
 import { MediaUploader } from './media.js';
+import { ghostIdentity } from './mentions.js';
 import { HomeserverMedia } from './media-download.js';
 import { Outbound } from './outbound.js';
 import type { RoleChangeEvent } from './power-levels.js';
@@ -92,6 +95,11 @@ export class MatrixAdapter
     private readonly components: AdapterComponents,
   ) {
     this.healthMonitor = new HealthMonitor(config.homeserverUrl, components.reportHealth);
+  }
+
+  /** The ghost that speaks for `sender` (the runtime records it; see `BridgeAdapter`). */
+  identityFor(sender: SenderDisplay): ExternalUserId | undefined {
+    return ghostIdentity(this.config, sender);
   }
 
   /** The bridge bot's user id. */

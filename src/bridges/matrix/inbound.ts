@@ -11,6 +11,7 @@ import type { ExternalMessageId, InboundEvent, MediaStream, PresenceStatus } fro
 import type { RawEvent } from './host.js';
 import { personOfGhost, type GhostNaming } from './ids.js';
 import { isMediaEvent, mediaMessage, type NotCarried } from './inbound-media.js';
+import { intentionalMentions } from './mentions.js';
 import { roleChanges, type PowerLevels, type RoleChangeEvent } from './power-levels.js';
 import type { Profiles } from './profiles.js';
 import type { MatrixTarget } from './target.js';
@@ -202,11 +203,13 @@ export class InboundTranslator {
       ...(reply && { replyTo: reply }),
       ...(isThread && { threadRoot: rel['event_id'] as ExternalMessageId }),
     };
+    const mentions = intentionalMentions(content);
     if (type === 'm.room.message' && TEXT.has(msgtype)) {
       this.deps.emit({
         ...common,
         text: htmlOf(content, reply !== undefined),
         ...(msgtype === 'm.emote' && { isEmote: true }),
+        ...(mentions.length > 0 && { mentions }),
       });
     } else if (isMediaEvent(type, content)) {
       const media = mediaMessage(type, content, (mxc) => this.deps.openMedia(mxc));

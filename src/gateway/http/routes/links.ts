@@ -26,7 +26,11 @@ const createLinkBody = z
   })
   .strict();
 
-/** Maps the runtime's errors to the ones the HTTP layer already answers. */
+/**
+ * Maps the runtime's errors to the ones the HTTP layer already answers. A target its network's
+ * schema refuses (`InvalidLinkTargetError`, a subclass of InvalidLinkError) or one the network
+ * says it cannot use becomes a 400 whose message names the field and why.
+ */
 function translate(error: unknown): never {
   if (error instanceof InvalidLinkError) throw new ValidationError(error.field, error.message);
   if (error instanceof NetworkNotConfiguredError)
@@ -95,9 +99,21 @@ export const linkOpenApiPaths: Readonly<Record<string, Json>> = {
       summary: 'Link a channel (id or name; created when missing) to an external target (admin)',
       auth: 'admin',
       body: createLinkBody,
+      fields: {
+        target: {
+          description:
+            "the network's target: irc {network, channel: '#chan'} (network configured under " +
+            "bridges.irc.networks); matrix {room: '!id:server' | '#alias:server'}; discord " +
+            "{channel: snowflake, thread?: snowflake}; slack {channel: 'C0123ABCD' | '#name'}",
+        },
+      },
       ok: [201, 'the link', linkSchema],
       answers: {
-        400: 'bad body, a network not configured under bridges:, or a bad target for it',
+        400:
+          'bad body, a network not configured under bridges: (the message lists those that are), ' +
+          "or a target its network refuses: the message names the field and why, e.g. 'target.channel: " +
+          'must be an IRC channel name…\' or \'target.network: "x" is not a configured IRC network; ' +
+          "configured: libera'",
         409: 'the link exists, or the channel name is held by several channels',
       },
     }),

@@ -309,6 +309,37 @@ export type InboundEvent =
 
 export type InboundKind = InboundEvent['kind'];
 
+/**
+ * What kind of event was not carried (`multichat_bridge_dropped_total`'s `kind` label): an
+ * inbound kind, an outbound action kind, `typing`, or `other` (a network event with no
+ * counterpart in this contract, e.g. a Discord system message).
+ */
+export type DropKind = InboundKind | OutboundAction['kind'] | 'typing' | 'other';
+
+/**
+ * Why an event was not carried (a closed set: the metric's `reason` label). `unlinked`: at a
+ * target no link covers. `unsupported`: the receiving network cannot take this kind.
+ * `not_configured`: linked to a network this gateway runs no adapter for. `not_implemented`:
+ * the runtime has no way to carry it yet. `unknown_message`: about a message never bridged (or never delivered to
+ * that target). `unknown_user`: the person is unknown to the node. `message_gone`: deleted
+ * before its delivery. `banned`: the sender is banned from the channel. `role_kept`: a leave of
+ * a moderator or admin. `not_admin`: a role change in a channel the gateway does not administer.
+ * `failed`: the core or the store refused it. `adapter`: the adapter could not carry it.
+ */
+export type DropReason =
+  | 'unlinked'
+  | 'unsupported'
+  | 'not_configured'
+  | 'not_implemented'
+  | 'unknown_message'
+  | 'unknown_user'
+  | 'message_gone'
+  | 'banned'
+  | 'role_kept'
+  | 'not_admin'
+  | 'failed'
+  | 'adapter';
+
 // ---------------------------------------------------------------------------------------------
 // Outbound: what the router asks an adapter to do
 // ---------------------------------------------------------------------------------------------
@@ -459,6 +490,13 @@ export interface AdapterComponents {
    * that account linking is off.
    */
   readonly accounts?: AccountLinkControl;
+  /**
+   * Tells the runtime the adapter saw a network event it will not emit, or took an action it
+   * could not perform in any form (a sticker, a system message type): counted and logged as
+   * `multichat_bridge_dropped_total{reason}` (default `adapter`). Never call it for a
+   * degradation the adapter did perform (a file sent as a link).
+   */
+  readonly reportDrop?: (kind: DropKind, reason?: DropReason, detail?: string) => void;
 }
 
 /** The required interface of every adapter. */

@@ -6,6 +6,7 @@ import type { MultichatNode } from '../../core/types.js';
 import type { MappingStore } from '../../mapping/types.js';
 import type { AdapterLogger, BridgeAdapter } from '../types.js';
 import type { BackoffOptions } from './backoff.js';
+import type { DropStats } from './dropped.js';
 import type { MediaStats } from './media-stats.js';
 import type { InboundOrigins } from './origins.js';
 import type { RateLimiter, Sleep } from './rate-limiter.js';
@@ -37,6 +38,11 @@ export interface RuntimeOptions {
    * `/api/v1/media/<hash>` path, which only suits tests.
    */
   readonly mediaLinks: MediaLinks;
+  /**
+   * `retention.deleteOriginals`: when a message expires, also delete the original on the
+   * network it came from. Default false: expiry deletes only the copies the gateway posted.
+   */
+  readonly deleteOriginals: boolean;
 }
 
 export interface MediaLinks {
@@ -56,4 +62,6 @@ export interface RuntimeContext {
   readonly options: RuntimeOptions;
   /** Files not carried as files, counted (the gateway's metrics read them). */
   readonly media: MediaStats;
+  /** Events not carried, counted and logged (runtime/dropped.ts; the gateway's metrics). */
+  readonly drops: DropStats;
 }

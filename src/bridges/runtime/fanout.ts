@@ -3,8 +3,15 @@
  * channel becomes one delivery per linked external target, except the target it came from
  * (loop prevention for our own inbound traffic). A membership change with a role also becomes a
  * `role` delivery for adapters that set roles (a plain join too, as `member`: the event does not
- * say what the role was before, so adapters treat a role the person already has as done). Events are enqueued strictly one after
- * another, so the outbox's per-target sequence follows the core's event order.
+ * say what the role was before, so adapters treat a role the person already has as done). Events
+ * are enqueued strictly one after another, so the outbox's per-target sequence follows the
+ * core's event order. A linked network that cannot take the event's kind (or has no adapter
+ * here) gets a counted drop instead (runtime/dropped.ts).
+ *
+ * Expiry (a message's own expiry or the channel's retention) deletes the copies the gateway
+ * posted on every linked network; the original on the network it came from only with
+ * `retention.deleteOriginals` (default off: the gateway does not reach into a network's own
+ * history because a Multichat channel forgets).
  */
 import type { ChannelId, MessageId, MessageView, NodeEvent, UserId } from '../../core/types.js';
 import type { DeliveryInput, Link, NetworkName, TargetKey } from '../../mapping/types.js';
@@ -118,15 +125,15 @@ export class FanOut {
         ];
       }
       case 'delete': {
-        const exclude = origins.originOf({
-          kind: 'delete',
-          message: event.message,
-          user: event.by,
-        });
-        const action: PlannedAction = { kind: 'delete', message: event.message };
-        return [
-          { channel: event.channel, action, key: `delete:${event.message}`, exclude: [exclude] },
+        const exclude = [
+          origins.originOf({ kind: 'delete', message: event.message, user: event.by }),
         ];
+        // The message view keeps its origin after expiry (only the content goes).
+        if (event.cause === 'expiry' && !this.ctx.options.deleteOriginals) {
+          exclude.push(originTarget(this.ctx.node.getMessage(event.message)?.origin));
+        }
+        const action: PlannedAction = { kind: 'delete', message: event.message };
+        return [{ channel: event.channel, action, key: `delete:${event.message}`, exclude }];
       }
       case 'reaction': {
         const kind = event.added ? 'react' : 'unreact';
@@ -195,14 +202,23 @@ export class FanOut {
   }
 
   private wanted(link: Link, f: Fanned): boolean {
-    const slot = this.ctx.adapters.get(link.network);
-    if (!slot) return false; // network not configured on this gateway
-    if (!canCarry(slot.adapter, f.action.kind)) return false;
     for (const ex of f.exclude) {
       if (!ex || ex.network !== link.network) continue;
       // An empty target key excludes the whole network (membership of its own people).
       if (ex.targetKey === '' || ex.targetKey === link.targetKey) return false;
     }
-    return true;
+    const slot = this.ctx.adapters.get(link.network);
+    const reason = !slot
+      ? 'not_configured'
+      : canCarry(slot.adapter, f.action.kind)
+        ? undefined
+        : 'unsupported';
+    if (reason === undefined) return true;
+    this.ctx.drops.drop(link.network, f.action.kind, reason, {
+      direction: 'outbound',
+      targetKey: link.targetKey,
+      channel: f.channel,
+    });
+    return false;
   }
 }

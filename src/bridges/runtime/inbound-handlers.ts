@@ -2,7 +2,8 @@
  * One handler per kind of event at a target, called with what the resolve step found. Role
  * changes are submitted by the gateway's own profile, which is admin of the channels it created
  * for links (and of no other channel). A new event kind adds its entry here (the table's type
- * makes a missing one a compile error).
+ * makes a missing one a compile error). Every return that leaves the event out of the core goes
+ * through `notCarried` (runtime/dropped.ts: counted and logged).
  */
 import { IntentRejectedError } from '../../core/errors.js';
 import type { Intent, Role, UserId, UserView } from '../../core/types.js';
@@ -10,6 +11,7 @@ import type { ExternalMessageId, TargetKey } from '../../mapping/types.js';
 import type { ExternalSender, InboundEvent } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown } from './convert.js';
+import { notCarried } from './dropped.js';
 import { handleMessage } from './inbound-message.js';
 import { GATEWAY_ORIGIN } from './links.js';
 import type { ActionKey } from './origins.js';
@@ -26,20 +28,26 @@ export type HandlerTable = { readonly [K in TargetedEvent['kind']]: Handler<K> }
 
 export const handlers: HandlerTable = {
   message: handleMessage,
-  topic: async () => undefined, // the core has no topic intent yet
+  // The core has no topic intent yet.
+  topic: async (ctx, r, event) => notCarried(ctx, r, event, 'not_implemented'),
   join: async (ctx, r, event) => {
-    await ensureMember(ctx, r.link, (await person(ctx, r, event)).id);
+    if (!(await ensureMember(ctx, r.link, (await person(ctx, r, event)).id))) {
+      notCarried(ctx, r, event, 'banned');
+    }
   },
   leave: async (ctx, r, event) => {
     const user = await person(ctx, r, event);
-    if (ctx.node.roleOf(r.link.channel, user.id) === 'member') {
+    const role = ctx.node.roleOf(r.link.channel, user.id);
+    if (role === 'member') {
       await ctx.node.submit(user.id, { kind: 'leaveChannel', channel: r.link.channel });
+    } else if (role === 'moderator' || role === 'admin') {
+      notCarried(ctx, r, event, 'role_kept');
     }
   },
   role: async (ctx, r, event) => role(ctx, r, (await person(ctx, r, event)).id, event.role),
   edit: async (ctx, r, event) => {
     const user = await person(ctx, r, event);
-    const message = await memberAndMessage(ctx, r, user.id, event.externalId);
+    const message = await memberAndMessage(ctx, r, user.id, event);
     if (!message) return;
     const users = mentionedUsers(ctx, r, {
       externalId: event.sender.externalId,
@@ -58,7 +66,7 @@ export const handlers: HandlerTable = {
       // No deleter named: redact as the message's own sender, which works only for a person
       // this gateway bridged (the core refuses anyone else, and the refusal is logged).
       const sender = mapped && ctx.node.getMessage(mapped)?.sender.id;
-      if (!mapped || !sender) return;
+      if (!mapped || !sender) return notCarried(ctx, r, event, 'unknown_message');
       await noted(ctx, { kind: 'delete', message: mapped, user: sender }, r, sender, {
         kind: 'redactMessage',
         message: mapped,
@@ -66,7 +74,7 @@ export const handlers: HandlerTable = {
       return;
     }
     const user = await person(ctx, r, { sender: event.sender });
-    const message = await memberAndMessage(ctx, r, user.id, event.externalId);
+    const message = await memberAndMessage(ctx, r, user.id, event);
     if (!message) return;
     await noted(ctx, { kind: 'delete', message, user: user.id }, r, user.id, {
       kind: 'redactMessage',
@@ -75,7 +83,7 @@ export const handlers: HandlerTable = {
   },
   reaction: async (ctx, r, event) => {
     const user = await person(ctx, r, event);
-    const message = await memberAndMessage(ctx, r, user.id, event.externalId);
+    const message = await memberAndMessage(ctx, r, user.id, event);
     if (!message) return;
     const kind = event.added ? 'react' : 'unreact';
     await noted(ctx, { kind, message, user: user.id, emoji: event.emoji }, r, user.id, {
@@ -95,15 +103,19 @@ function person(
   return ensureUser(ctx, r.network, event.sender, known);
 }
 
-/** The message an edit, delete or reaction is about; undefined when banned or never seen. */
+/**
+ * The message an edit, delete or reaction is about; undefined (a counted drop) when the person
+ * is banned or the message was never bridged.
+ */
 async function memberAndMessage(
   ctx: RuntimeContext,
   r: Resolved,
   user: UserId,
-  externalId: ExternalMessageId,
+  event: TargetedEvent & { readonly externalId: ExternalMessageId },
 ) {
-  if (!(await ensureMember(ctx, r.link, user))) return undefined;
-  return r.found.messages.get(externalId)?.messageId;
+  if (!(await ensureMember(ctx, r.link, user))) return notCarried(ctx, r, event, 'banned');
+  const message = r.found.messages.get(event.externalId)?.messageId;
+  return message ?? notCarried(ctx, r, event, 'unknown_message');
 }
 
 /**
@@ -117,7 +129,10 @@ async function role(ctx: RuntimeContext, r: Resolved, user: UserId, role: Role):
   const current = ctx.node.roleOf(channel, user);
   if (current === role) return;
   if (current === undefined && role !== 'banned') {
-    if (!(await ensureMember(ctx, r.link, user))) return;
+    if (!(await ensureMember(ctx, r.link, user))) {
+      ctx.drops.drop(r.network, 'role', 'banned', { direction: 'inbound', channel });
+      return;
+    }
     if (role === 'member') return; // joining made them one
   }
   const gateway = await ctx.node.ensureBridgedUser(GATEWAY_ORIGIN, { username: 'gateway' });
@@ -135,6 +150,7 @@ async function role(ctx: RuntimeContext, r: Resolved, user: UserId, role: Role):
       'role change not bridged: the gateway profile is not admin of this channel ' +
         '(only channels the gateway created for links take roles from networks)',
     );
+    ctx.drops.drop(r.network, 'role', 'not_admin', { direction: 'inbound', channel });
   }
 }
 

@@ -9,6 +9,7 @@ import type { Intent } from '../../core/types.js';
 import type { InboundMessage } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown } from './convert.js';
+import { notCarried } from './dropped.js';
 import { storeInboundFiles } from './media-in.js';
 import { mentionIds } from './mentions-in.js';
 import { ensureMember, ensureUser } from './people.js';
@@ -28,7 +29,7 @@ export async function handleMessage(
     sender,
     found.identities.get(sender.externalId) ?? null,
   );
-  if (!(await ensureMember(ctx, link, user.id))) return;
+  if (!(await ensureMember(ctx, link, user.id))) return notCarried(ctx, r, event, 'banned');
   const users = mentionedUsers(
     ctx,
     r,

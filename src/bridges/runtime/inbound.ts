@@ -37,6 +37,7 @@ export class InboundHandler {
             { err: describe(error), network, kind: event.kind },
             'inbound event not bridged',
           );
+          this.ctx.drops.drop(network, event.kind, 'failed', { direction: 'inbound' });
         });
       this.queues.set(queue, run);
       void run.then(() => {

@@ -2,11 +2,12 @@
  * Turns a stored delivery into the adapter's action at send time: current text converted to the
  * adapter's markup, the sender's current name and avatar, and the external ids the action refers
  * to, read from the message map (so they survive restarts). Returns a skip reason when there is
- * nothing to do any more (message gone, the original never reached this target).
+ * nothing to do any more (message gone, the original never reached this target), with the
+ * bounded reason the worker counts it under (runtime/dropped.ts).
  */
 import type { MessageId, MessageView, UserId } from '../../core/types.js';
 import type { Delivery, ExternalMessageId, Link } from '../../mapping/types.js';
-import type { BridgeAdapter, OutboundAction, SenderDisplay } from '../types.js';
+import type { BridgeAdapter, DropReason, OutboundAction, SenderDisplay } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { renderForNetwork } from './convert.js';
 import { outboundFiles } from './media-out.js';
@@ -14,7 +15,9 @@ import { withNativeSender } from './native-sender.js';
 import type { PlannedAction } from './plan.js';
 
 export type Resolved =
-  { readonly action: OutboundAction; readonly message?: MessageId } | { readonly skip: string };
+  | { readonly action: OutboundAction; readonly message?: MessageId }
+  /** `reason` absent: counted as `unsupported` (the target cannot take it for this sender). */
+  | { readonly skip: string; readonly reason?: DropReason };
 
 export async function resolveAction(
   ctx: RuntimeContext,
@@ -45,33 +48,36 @@ async function plainAction(
   };
   if (planned.kind === 'join' || planned.kind === 'leave') {
     const sender = senderOf(ctx, planned.user);
-    return sender ? { action: { ...base, kind: planned.kind, sender } } : { skip: 'user unknown' };
+    return sender
+      ? { action: { ...base, kind: planned.kind, sender } }
+      : { skip: 'user unknown', reason: 'unknown_user' };
   }
   if (planned.kind === 'role') {
     const sender = senderOf(ctx, planned.user);
-    if (!sender) return { skip: 'user unknown' };
+    if (!sender) return { skip: 'user unknown', reason: 'unknown_user' };
     return { action: { ...base, kind: 'role', sender, role: planned.role } };
   }
   const message = ctx.node.getMessage(planned.message);
-  if (!message) return { skip: 'message unknown' };
+  if (!message) return { skip: 'message unknown', reason: 'unknown_message' };
   const sender = senderOf(
     ctx,
     planned.kind === 'react' || planned.kind === 'unreact' ? planned.user : message.sender.id,
   );
-  if (!sender) return { skip: 'sender unknown' };
+  if (!sender) return { skip: 'sender unknown', reason: 'unknown_user' };
   const ids = await externalIds(ctx, link, message.id);
   switch (planned.kind) {
     case 'send': {
       if (message.deleted || message.text === null)
-        return { skip: 'message deleted before delivery' };
+        return { skip: 'message deleted before delivery', reason: 'message_gone' };
       return {
         action: { ...base, kind: 'send', sender, ...(await sendBody(ctx, adapter, link, message)) },
         message: message.id,
       };
     }
     case 'edit': {
-      if (ids.length === 0) return { skip: 'original not delivered to this target' };
-      if (message.text === null) return { skip: 'message deleted' };
+      if (ids.length === 0)
+        return { skip: 'original not delivered to this target', reason: 'unknown_message' };
+      if (message.text === null) return { skip: 'message deleted', reason: 'message_gone' };
       const body = await renderForNetwork(
         ctx,
         message.text,
@@ -82,12 +88,14 @@ async function plainAction(
       return { action: { ...base, kind: 'edit', sender, externalIds: ids, ...body } };
     }
     case 'delete':
-      if (ids.length === 0) return { skip: 'original not delivered to this target' };
+      if (ids.length === 0)
+        return { skip: 'original not delivered to this target', reason: 'unknown_message' };
       return { action: { ...base, kind: 'delete', sender, externalIds: ids } };
     case 'react':
     case 'unreact': {
       const first = ids[0];
-      if (first === undefined) return { skip: 'original not delivered to this target' };
+      if (first === undefined)
+        return { skip: 'original not delivered to this target', reason: 'unknown_message' };
       const action = {
         ...base,
         kind: planned.kind,

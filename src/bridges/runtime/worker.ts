@@ -133,7 +133,11 @@ export class DeliveryWorker {
     const resolved = await resolveAction(this.ctx, slot.adapter, link, delivery, planned);
     if ('skip' in resolved) {
       await store.outbox.markSent(delivery.id, []);
-      this.ctx.logger.debug({ delivery: delivery.id, reason: resolved.skip }, 'delivery skipped');
+      this.ctx.drops.drop(link.network, planned.kind, resolved.reason ?? 'unsupported', {
+        direction: 'outbound',
+        delivery: delivery.id,
+        detail: resolved.skip,
+      });
       return;
     }
     await slot.limiter.acquire();

@@ -60,7 +60,11 @@ export function boldName(net: Net, name: string): string {
 }
 
 export function mentionAdapter(net: Net, network: TestNetwork): AdapterBuilder {
-  const inner = createTestAdapter({ name: net, network, capabilities: { markup: MARKUP[net] } });
+  const inner = createTestAdapter({
+    name: net,
+    network, // Joins and roles are carried (recorded), so nothing is dropped as unsupported.
+    capabilities: { markup: MARKUP[net], membership: true, roles: true },
+  });
   const build = (components: AdapterComponents): TestAdapter => {
     const adapter = inner(components);
     if (net === 'matrix') {

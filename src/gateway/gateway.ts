@@ -120,6 +120,7 @@ async function startServices(
         logger: logger.child({ module: 'http' }),
         status,
         media: { maxBytes: config.media.maxBytes, links: mediaLinks, fetchWaitMs: 10_000 },
+        accounts: running.runtime.accounts,
       },
       {
         maxBodyBytes: config.http.maxBodyBytes,

@@ -205,7 +205,7 @@ describe('users', () => {
 
   it('GET /api/v1/users/:id and 404 for an unknown id', async () => {
     const res = await api.call('GET', `/api/v1/users/${bob.id}`, { token: alice.token });
-    expect(res.json).toEqual({ id: bob.id, username: 'bob', avatar: null });
+    expect(res.json).toEqual({ id: bob.id, username: 'bob', avatar: null, identities: [] });
     const unknown = await api.call('GET', '/api/v1/users/nobody', { token: alice.token });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBe('not_found');

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { AccountLinks } from '../../bridges/runtime/index.js';
 import type { MultichatNode, UserView } from '../../core/types.js';
 import type { MediaLinks } from '../media-links.js';
 import type { StatusProviders } from '../status.js';
@@ -24,7 +25,16 @@ export interface AppDeps {
   readonly status: StatusProviders;
   /** Files: limits and links (createApp fills defaults when absent). */
   readonly media?: MediaDeps;
+  /**
+   * Account linking (the bridge runtime's `AccountLinks`): identities of profiles, link codes,
+   * unlinking. Absent (an app built without the bridge runtime): profiles show no identities
+   * and the link routes answer 404.
+   */
+  readonly accounts?: AccountDeps;
 }
+
+/** What the users routes need of account linking. */
+export type AccountDeps = Pick<AccountLinks, 'issue' | 'unlink' | 'identitiesOf' | 'profileOf'>;
 
 /** What the media routes need. */
 export interface MediaDeps {

@@ -35,6 +35,15 @@ export class RouteNotFoundError extends HttpError {
   readonly code = 'not_found';
 }
 
+/** Account linking needs the bridge runtime, and this app was built without it. */
+export class AccountLinkingOffError extends HttpError {
+  readonly status = 404;
+  readonly code = 'not_found';
+  constructor() {
+    super('account linking is not available: this gateway runs without its bridge runtime');
+  }
+}
+
 /** The path exists but not with this method; `allow` lists the methods it takes. */
 export class MethodNotAllowedError extends HttpError {
   readonly status = 405;

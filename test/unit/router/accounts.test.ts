@@ -13,6 +13,7 @@ import type {
 } from '../../../src/bridges/types.js';
 import type { UserId } from '../../../src/core/types.js';
 import { createTestAdapter, TestNetwork } from '../../support/test-adapter.js';
+import { allowNativeSkips } from '../../support/native-skips.js';
 import { startHarness, type Harness } from './harness.js';
 
 const main = { channel: 'main' };
@@ -111,6 +112,7 @@ describe('account linking through the runtime', () => {
   it('a code issued in chat on one network and entered on another joins the two people', async () => {
     const actions: OutboundAction[] = [];
     const h = await startHarness([{ name: 'a' }, { name: 'b', build: recordingB(actions) }]);
+    allowNativeSkips(h, 'b');
     const onA = h.runtime.accounts.controlFor('a' as NetworkName);
     const onB = h.runtime.accounts.controlFor('b' as NetworkName);
     const dan = person('dan', 'Dan');

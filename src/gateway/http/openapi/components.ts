@@ -25,7 +25,7 @@ export const components: Json = {
     },
     User: {
       type: 'object',
-      required: ['id', 'username', 'avatar'],
+      required: ['id', 'username', 'avatar', 'identities'],
       properties: {
         id: { type: 'string' },
         username: { type: 'string' },
@@ -35,6 +35,21 @@ export const components: Json = {
           type: 'array',
           description: 'other users whose names look alike; absent when none',
           items: obj({ id: { type: 'string' }, username: { type: 'string' } }),
+        },
+        identities: {
+          type: 'array',
+          description:
+            'the profile on other networks: native = the person\u2019s own account (linkedAt: joined with a link code), ghost / puppet = a Matrix user or IRC nick the gateway speaks through for them',
+          items: {
+            type: 'object',
+            required: ['network', 'externalId', 'kind'],
+            properties: {
+              network: { type: 'string' },
+              externalId: { type: 'string' },
+              kind: { enum: ['native', 'ghost', 'puppet'] },
+              linkedAt: { type: 'string', format: 'date-time' },
+            },
+          },
         },
       },
     },

@@ -1,4 +1,5 @@
 import * as body from '../schemas.js';
+import { identityQuery } from '../routes/users.js';
 import { channelPaths } from './channel-paths.js';
 import { obj, ref } from './components.js';
 import type { Op } from './operation.js';
@@ -86,6 +87,13 @@ export function paths(): Record<string, Record<string, Op>> {
       },
     },
     '/api/v1/users': {
+      get: {
+        summary: 'The profile of an external identity (network and externalId, both required)',
+        auth: 'any',
+        query: identityQuery,
+        ok: [200, 'profile', ref('User')],
+        answers: { 404: 'no profile has that identity' },
+      },
       post: {
         summary: 'Create a native user (admin)',
         auth: 'admin',
@@ -108,6 +116,37 @@ export function paths(): Record<string, Record<string, Op>> {
         fields: { username },
         ok: [200, 'profile', ref('User')],
         answers: { 409: taken },
+      },
+    },
+    '/api/v1/users/me/link-codes': {
+      post: {
+        summary:
+          'A one-time code (10 minutes) that joins another network\u2019s account to the caller when entered there (/multichat link CODE, !multichat link CODE)',
+        auth: 'user',
+        ok: [
+          201,
+          'the code; show it only to the caller',
+          {
+            ...obj({
+              code: { type: 'string' },
+              expiresAt: { type: 'string', format: 'date-time' },
+            }),
+            required: ['code', 'expiresAt'],
+          },
+        ],
+        answers: { 404: 'account linking is not available (no bridge runtime)' },
+      },
+    },
+    '/api/v1/users/me/identities/{network}/{externalId}': {
+      delete: {
+        summary: 'Unlink an account joined with a link code; its next event gets its own profile',
+        auth: 'user',
+        params: ['network', 'externalId'],
+        ok: [204, 'unlinked'],
+        answers: {
+          404: 'the caller has no such identity',
+          409: 'not a linked account (the gateway\u2019s ghost or puppet)',
+        },
       },
     },
     '/api/v1/users/{id}': {

@@ -27,7 +27,8 @@ export interface BridgeRegistry {
   /**
    * Imports the adapter module of `name`.
    * @throws UnknownNetworkError for a name the registry does not know.
-   * @throws AdapterLoadError when the module is missing (not built yet) or fails to load.
+   * @throws AdapterLoadError when the module is missing (not built yet), fails to load, or
+   * exports something other than a schema as `targetSchema`.
    */
   load(name: string): Promise<BridgeModule>;
 }
@@ -53,6 +54,13 @@ export function createBridgeRegistry(
       const module = loaded as Partial<BridgeModule> | undefined;
       if (typeof module?.createAdapter !== 'function') {
         throw new AdapterLoadError(name, new Error('the module does not export createAdapter'));
+      }
+      // Optional, but when exported it must be a schema: tools call safeParse on it.
+      if (
+        module.targetSchema !== undefined &&
+        typeof module.targetSchema?.safeParse !== 'function'
+      ) {
+        throw new AdapterLoadError(name, new Error('its targetSchema is not a schema'));
       }
       return module as BridgeModule;
     },

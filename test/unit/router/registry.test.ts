@@ -6,6 +6,7 @@ import {
   loadBridge,
   UnknownNetworkError,
 } from '../../../src/bridges/index.js';
+import { InvalidLinkTargetError } from '../../../src/bridges/errors.js';
 import { supportsEdits, supportsReactions } from '../../../src/bridges/runtime/guards.js';
 import { backoffDelay } from '../../../src/bridges/runtime/backoff.js';
 import { RateLimiter } from '../../../src/bridges/runtime/rate-limiter.js';
@@ -37,6 +38,7 @@ describe('bridge registry', () => {
       },
       missing: () => import('./no-such-adapter.js' as string),
       empty: async () => ({}),
+      odd: async () => ({ createAdapter: () => undefined, targetSchema: { room: 'string' } }),
     });
     expect(loads).toBe(0);
     const module = await registry.load('good');
@@ -47,6 +49,24 @@ describe('bridge registry', () => {
       /the missing bridge adapter could not be loaded/,
     );
     await expect(registry.load('empty')).rejects.toThrow(/does not export createAdapter/);
+    await expect(registry.load('odd')).rejects.toThrow(/its targetSchema is not a schema/);
+  });
+
+  it('each built-in module declares its link target shape, refusing a target naming the field', async () => {
+    const examples: Record<string, [good: object, missing: string]> = {
+      irc: [{ network: 'libera', channel: '#proj' }, 'target.network'],
+      matrix: [{ room: '#proj:example.org' }, 'target.room'],
+      discord: [{ channel: '123456789012345678' }, 'target.channel'],
+      slack: [{ channel: '#general' }, 'target.channel'],
+    };
+    for (const network of bridgeRegistry.knownNetworks()) {
+      const schema = (await loadBridge(network)).targetSchema;
+      const [good, field] = examples[network] ?? [{}, ''];
+      expect(schema?.safeParse(good).success, network).toBe(true);
+      const bad = schema?.safeParse({});
+      expect(bad?.success, network).toBe(false);
+      expect(InvalidLinkTargetError.of(bad?.error?.issues ?? []).field, network).toBe(field);
+    }
   });
 });
 

@@ -33,6 +33,11 @@ interface Fanned {
   readonly key: string;
   /** Targets (or, with an empty target key, whole networks) that must not get it. */
   readonly exclude: readonly Excluded[];
+  /**
+   * The `member` role that comes with a join: where the network cannot set roles, the join
+   * carries it, so its absence there is no drop.
+   */
+  readonly withJoin?: true;
 }
 
 export class FanOut {
@@ -165,6 +170,7 @@ export class FanOut {
             action: { kind: 'role', user, role },
             key: `role:${user}:${role}:${unique}`,
             exclude: [this.userOrigin(user), note],
+            ...(role === 'member' && { withJoin: true as const }),
           });
         }
         return out;
@@ -214,6 +220,7 @@ export class FanOut {
         ? undefined
         : 'unsupported';
     if (reason === undefined) return true;
+    if (reason === 'unsupported' && f.withJoin) return false;
     this.ctx.drops.drop(link.network, f.action.kind, reason, {
       direction: 'outbound',
       targetKey: link.targetKey,

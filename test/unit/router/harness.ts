@@ -2,9 +2,16 @@
  * A router under test: a real core node and a real SQLite mapping store in a temp dir, test
  * adapters on shared fake networks, and a virtual clock that rate-limit waits move forward
  * (so tests check spacing in virtual time, never wall time).
+ *
+ * No silent drop goes unnoticed: after each test, every runtime it started must show no event
+ * not carried (`runtime.dropped()`), except what the test declared with `expectDrops` (tests
+ * that send an unsupported kind on purpose). With MC_DROP_REPORT=<file> set, every non-zero
+ * count is appended to that file as a JSON line (the suite-wide measurement).
  */
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, afterEach, expect } from 'vitest';
+import type { DropCount } from '../../../src/bridges/runtime/dropped.js';
 import { createBridgeRuntime, type BridgeRuntime } from '../../../src/bridges/runtime/index.js';
 import type { RuntimeOptions } from '../../../src/bridges/runtime/context.js';
 import type {
@@ -54,7 +61,38 @@ export interface Harness {
   settle(): Promise<void>;
   /** Advances the virtual clock, wakes the worker, waits. */
   tick(ms: number): Promise<void>;
+  /**
+   * Declares that this test makes the runtime drop events on purpose: counts `allow` accepts
+   * are not a failure at the end of the test (default: every count).
+   */
+  expectDrops(allow?: (count: DropCount) => boolean): void;
 }
+
+interface Watched {
+  readonly runtime: BridgeRuntime;
+  allow: (count: DropCount) => boolean;
+}
+
+const watched: Watched[] = [];
+afterEach((context) => {
+  const unexpected: DropCount[] = [];
+  for (const w of watched.splice(0)) {
+    const counts = w.runtime.dropped();
+    const report = process.env.MC_DROP_REPORT;
+    if (report && counts.length > 0) {
+      const test = context.task.name;
+      const file = context.task.file?.name ?? '';
+      for (const c of counts) {
+        appendFileSync(report, `${JSON.stringify({ file, test, ...c, allowed: w.allow(c) })}\n`);
+      }
+    }
+    unexpected.push(...counts.filter((c) => !w.allow(c)));
+  }
+  expect(
+    unexpected,
+    'events the runtime did not carry (dropped) in a test not expecting it',
+  ).toEqual([]);
+});
 
 const stores: MappingStore[] = [];
 const runtimes: BridgeRuntime[] = [];
@@ -107,7 +145,9 @@ export async function startHarness(
         createTestAdapter({
           name: s.name,
           network: networks.get(s.name) as TestNetwork,
-          ...(s.capabilities && { capabilities: s.capabilities }),
+          // Joins and leaves are carried unless a test says otherwise, so that a normal test
+          // drops nothing (the harness checks it after each test).
+          capabilities: { membership: true, ...s.capabilities },
           ...(s.echo && { echo: true }),
         }),
     ),
@@ -120,6 +160,8 @@ export async function startHarness(
     },
   });
   runtimes.push(runtime);
+  const watch: Watched = { runtime, allow: () => false };
+  watched.push(watch);
   await runtime.start();
   let alice = node.findUserByName('alice');
   if (!alice) alice = (await node.createLocalUser('alice')).user;
@@ -157,6 +199,9 @@ export async function startHarness(
       clock.advance(ms);
       runtime.kick();
       await settle();
+    },
+    expectDrops(allow = () => true) {
+      watch.allow = allow;
     },
   };
   return h;

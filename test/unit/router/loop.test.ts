@@ -70,10 +70,14 @@ describe('router loop prevention', () => {
 
   it('ignores events from targets that are not linked', async () => {
     const h = await startHarness([{ name: 'a' }, { name: 'b' }]);
+    h.expectDrops();
     await h.adapter('a').receive({ channel: 'elsewhere' }, 'bob', 'not linked');
     await h.settle();
     expect(h.node.listMessages(h.general)).toEqual([]);
     expect(h.networks.get('b')?.posts).toEqual([]);
+    expect(h.runtime.dropped()).toEqual([
+      { network: 'a', kind: 'message', reason: 'unlinked', count: 1 },
+    ]);
   });
 
   it('drops the echo of an edit it made to its own copy', async () => {

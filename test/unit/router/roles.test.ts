@@ -106,8 +106,13 @@ describe('router roles', () => {
     await h.settle();
     expect(rolesAt(h, 'a')).toEqual(['dave:member', 'dave:admin']);
     expect(rolesAt(h, 'b')).toEqual(['bob:member', 'dave:member', 'bob:moderator', 'dave:admin']);
-    // c declares no roles: nothing was queued for it, so no call reached it.
+    // c declares no roles: nothing was queued for it, so no call reached it; the two role
+    // changes (not the member roles that come with joins) are counted as dropped there.
+    h.expectDrops();
     expect(h.networks.get('c')?.calls.filter((c) => c.kind === 'role')).toEqual([]);
+    expect(h.runtime.dropped()).toEqual([
+      { network: 'c', kind: 'role', reason: 'unsupported', count: 2 },
+    ]);
     expect(h.adapter('a').roles[1]?.target).toEqual(main);
   });
 
@@ -117,9 +122,13 @@ describe('router roles', () => {
       { name: 'b', capabilities: withRoles },
     ]);
     // `general` was created by alice: the gateway profile has no rights there.
+    h.expectDrops();
     await roleEvent(h, 'a', main, 'bob', 'moderator');
     await h.settle();
     expect(h.node.roleOf(h.general, await userOf(h, 'a', 'bob'))).toBe('member');
     expect(rolesAt(h, 'b')).toEqual(['bob:member']);
+    expect(h.runtime.dropped()).toEqual([
+      { network: 'a', kind: 'role', reason: 'not_admin', count: 1 },
+    ]);
   });
 });

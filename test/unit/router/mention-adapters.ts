@@ -60,9 +60,10 @@ export function boldName(net: Net, name: string): string {
 }
 
 export function mentionAdapter(net: Net, network: TestNetwork): AdapterBuilder {
+  // Joins and roles are carried (recorded), so nothing is dropped as unsupported.
   const inner = createTestAdapter({
     name: net,
-    network, // Joins and roles are carried (recorded), so nothing is dropped as unsupported.
+    network,
     capabilities: { markup: MARKUP[net], membership: true, roles: true },
   });
   const build = (components: AdapterComponents): TestAdapter => {

@@ -5,7 +5,7 @@
  * becomes a new public channel created by the gateway's own bridged profile ("gateway", origin
  * `multichat/gateway`), so no native user has to exist before bridging starts.
  */
-import { AmbiguousNameError } from '../../core/errors.js';
+import { AmbiguousNameError, NameTakenError } from '../../core/errors.js';
 import type { ChannelView, UserView } from '../../core/types.js';
 import { LinkExistsError } from '../../mapping/index.js';
 import type { Link, LinkId, LinkTarget } from '../../mapping/types.js';
@@ -129,11 +129,20 @@ export class LinkManager {
     if (found) return found;
     if (!create) throw new InvalidLinkError('channel', `no channel has the id or name "${ref}"`);
     const owner = await this.gatewayUser();
-    const result = await node.submit(owner.id, {
-      kind: 'createChannel',
-      name: ref,
-      visibility: 'public',
-    });
+    let result;
+    try {
+      result = await node.submit(owner.id, {
+        kind: 'createChannel',
+        name: ref,
+        visibility: 'public',
+      });
+    } catch (error) {
+      // Two links to a new channel at once (one per network): the other request created it
+      // between our lookup and our submit, so link to that one. A lookalike name stays a 409.
+      const now = error instanceof NameTakenError ? await this.channelNamed(ref) : undefined;
+      if (now) return now;
+      throw error;
+    }
     if (!result.channel)
       throw new InvalidLinkError('channel', `channel "${ref}" could not be created`);
     return result.channel;

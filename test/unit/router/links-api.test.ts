@@ -87,6 +87,18 @@ describe('links API', () => {
     expect((await call('GET', '/links', undefined, user.token)).status).toBe(403);
   });
 
+  it('links to a new channel from several networks at once make one channel, not a 409', async () => {
+    const { h, call } = await api();
+    const made = await Promise.all(
+      ['a', 'b'].map((network) =>
+        call('POST', '/links', { channel: 'together', network, target: { channel: 't' } }),
+      ),
+    );
+    expect(made.map((r) => r.status)).toEqual([201, 201]);
+    expect(h.node.findChannelsByName('together')).toHaveLength(1);
+    expect(made[0]?.json.channel).toBe(made[1]?.json.channel);
+  });
+
   it('applies the links: config section, once', async () => {
     const { h } = await api();
     const requests = linkRequestsFromConfig([

@@ -27,11 +27,14 @@ import type {
   SendAction,
   TargetResolvingAdapter,
   TargetSchema,
+  TypingAdapter,
+  TypingUpdate,
 } from '../types.js';
 import { customEmoji, guildOf, inboundCache, TEXT_TYPES, textChannelsOf } from './cache.js';
 import { createClient } from './client.js';
 import type { DiscordConfig } from './config.js';
 import { DiscordTargetError } from './errors.js';
+import { DiscordEphemeral } from './ephemeral.js';
 import { FileNotes } from './file-notes.js';
 import { Inbound } from './inbound.js';
 import { OwnDeletes } from './own-deletes.js';
@@ -47,7 +50,7 @@ import { Webhooks } from './webhooks.js';
 import { discordTarget, discordTargetSchema } from './target.js';
 
 export class DiscordAdapter
-  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
+  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter, TypingAdapter
 {
   readonly capabilities: AdapterCapabilities;
   /** `{channel, thread?}` snowflakes (see ./target.ts). */
@@ -59,6 +62,8 @@ export class DiscordAdapter
   private readonly outbound: Outbound;
   private readonly modify: Modify;
   private readonly slash: SlashCommand;
+  /** Typing and presence (./ephemeral.ts). */
+  private readonly ephemeral: DiscordEphemeral;
   /** `channel/thread` pairs that are link targets themselves. */
   private readonly threadTargets = new Set<string>();
   /** Mapped Discord roles last seen per member, to report only changes. */
@@ -90,6 +95,15 @@ export class DiscordAdapter
       cache: inboundCache(client, this.threadTargets),
       media: { fetcher: new UrlFetcher(config.media), cdnUrl: config.cdnUrl },
       ownDeletes,
+    });
+    this.ephemeral = new DiscordEphemeral({
+      rest,
+      cache: inboundCache(client, this.threadTargets),
+      emit: components.emit,
+      ...(components.reportDrop && { reportDrop: components.reportDrop }),
+      targetOf: (id) => this.inbound.where(id).target,
+      senderOf: (user, nick) => this.inbound.sender(user, nick),
+      now: () => components.clock.now(),
     });
     this.outbound = new Outbound({
       rest,
@@ -163,6 +177,11 @@ export class DiscordAdapter
 
   react(action: ReactionAction): Promise<DeliveryResult> {
     return this.modify.react(action);
+  }
+
+  /** Degraded: shows the bot typing (Discord has no way to show another person typing). */
+  setTyping(update: TypingUpdate): Promise<void> {
+    return this.ephemeral.setTyping(update);
   }
 
   /** `{channel}` of a text channel, `{channel: parent, thread}` of a thread; refuses others. */
@@ -242,6 +261,10 @@ export class DiscordAdapter
         return this.roleUpdate(packet.d.guild_id, packet.d.user, packet.d.roles, packet.d.nick);
       case 'GUILD_MEMBER_REMOVE':
         return this.member(packet.d.guild_id, { user: packet.d.user }, false);
+      case 'TYPING_START':
+        return this.ephemeral.typingStart(packet.d);
+      case 'PRESENCE_UPDATE':
+        return this.ephemeral.presenceUpdate(packet.d);
       case 'GUILD_CREATE':
         // A guild joined (or back from an outage) after READY: (re-)register the command there.
         if (this.config.slashCommand && this.client.isReady()) {

@@ -13,7 +13,10 @@ export function discordCapabilities(config: DiscordConfig): AdapterCapabilities 
     reactions: true,
     threads: true,
     replies: true,
+    // Discord cannot show a bridged person's presence.
     presence: false,
+    // Degraded: the bot is shown typing (docs/discord.md); off with `typing: false`.
+    typing: config.typing,
     // Bridged people are webhook names, not members: they cannot join or leave visibly.
     membership: false,
     // Native uploads (multipart files[n]); a file that cannot be uploaded goes as a link.

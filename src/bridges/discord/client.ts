@@ -10,8 +10,9 @@ import { restOptions } from './rate-limit.js';
 
 /**
  * Intents: guilds (channels, threads, roles, emoji in GUILD_CREATE), guild messages, message
- * content (privileged: without it message text arrives empty), reactions, emoji updates, and
- * members (privileged) when member events are bridged.
+ * content (privileged: without it message text arrives empty), reactions, emoji updates,
+ * members (privileged) when member events are bridged, typing when typing is bridged, and
+ * presences (privileged) when presence is bridged.
  */
 export function intentsFor(config: DiscordConfig): GatewayIntentBits[] {
   return [
@@ -21,6 +22,8 @@ export function intentsFor(config: DiscordConfig): GatewayIntentBits[] {
     GatewayIntentBits.GuildMessageReactions,
     GatewayIntentBits.GuildExpressions,
     ...(config.memberEvents ? [GatewayIntentBits.GuildMembers] : []),
+    ...(config.typing ? [GatewayIntentBits.GuildMessageTyping] : []),
+    ...(config.presenceEvents ? [GatewayIntentBits.GuildPresences] : []),
   ];
 }
 

@@ -29,6 +29,13 @@ const fields = {
   useWebhooks: z.boolean().default(true),
   /** Bridge member join/leave (needs the privileged Server Members intent). */
   memberEvents: z.boolean().default(true),
+  /**
+   * Bridge typing (TYPING_START in; out, Discord has no way to show someone else typing, so the
+   * bot is shown typing while a bridged person types).
+   */
+  typing: z.boolean().default(true),
+  /** Bridge members' presence into Multichat (needs the privileged Presence intent). */
+  presenceEvents: z.boolean().default(false),
   /** Discord role id or name → Multichat role. */
   roles: z.record(z.string(), mappedRoleSchema).default({}),
   /**

@@ -207,7 +207,8 @@ export class Inbound {
     });
   }
 
-  private where(channelId: string): Where {
+  /** The target of an event in this channel or thread (also for ./ephemeral.ts). */
+  where(channelId: string): Where {
     const parent = this.deps.cache.parentOf(channelId);
     if (parent === undefined) return { target: { channel: channelId } };
     if (this.deps.cache.isThreadTarget(parent, channelId)) {
@@ -240,7 +241,11 @@ export class Inbound {
     return this.sender(author, 'member' in d ? d.member?.nick : undefined);
   }
 
-  private sender(user: APIUser, nick?: string | null): ExternalSender {
+  /** The sender an event names: nick, global name or username, and avatar (also ./ephemeral.ts). */
+  sender(
+    user: Pick<APIUser, 'id' | 'username'> & Partial<APIUser>,
+    nick?: string | null,
+  ): ExternalSender {
     const avatar = user.avatar
       ? { avatarUrl: `${this.deps.config.cdnUrl}/avatars/${user.id}/${user.avatar}.png` }
       : {};

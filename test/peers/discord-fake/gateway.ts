@@ -42,7 +42,9 @@ const MAX_KEPT = 2_000;
 /** Gateway intents (bit values from the docs) an event needs; the session gets it only then. */
 const GUILD_MEMBERS = 1 << 1;
 const GUILD_MESSAGES = 1 << 9;
+const GUILD_PRESENCES = 1 << 8;
 const GUILD_MESSAGE_REACTIONS = 1 << 10;
+const GUILD_MESSAGE_TYPING = 1 << 11;
 /** Privileged: without it, message content, embeds and attachments arrive empty. */
 const MESSAGE_CONTENT = 1 << 15;
 const INTENT_OF: Readonly<Record<string, number>> = {
@@ -55,6 +57,8 @@ const INTENT_OF: Readonly<Record<string, number>> = {
   GUILD_MEMBER_ADD: GUILD_MEMBERS,
   GUILD_MEMBER_REMOVE: GUILD_MEMBERS,
   GUILD_MEMBER_UPDATE: GUILD_MEMBERS,
+  TYPING_START: GUILD_MESSAGE_TYPING,
+  PRESENCE_UPDATE: GUILD_PRESENCES,
 };
 
 export class FakeGateway {

@@ -93,6 +93,13 @@ export interface DiscordFake {
   react(user: FakeUser, messageId: string, emoji: string, add?: boolean): void;
   startThread(channelId: string, messageId: string, name: string): FakeChannel;
   memberJoin(user: FakeUser): void;
+  /** TYPING_START of `user` in a channel (needs the GUILD_MESSAGE_TYPING intent). */
+  typing(channelId: string, user: FakeUser): void;
+  /**
+   * PRESENCE_UPDATE of `user` (needs the privileged GUILD_PRESENCES intent); `custom` is a
+   * custom status text (activity type 4). As the docs say, `user` carries only the id.
+   */
+  presence(user: FakeUser, status: 'online' | 'idle' | 'dnd' | 'offline', custom?: string): void;
   memberLeave(user: FakeUser): void;
   /** Runs `/multichat <sub> [channel]` as `user`; `permissions` is the member's bit set. */
   command(
@@ -100,7 +107,8 @@ export interface DiscordFake {
     user: FakeUser,
     sub: string,
     permissions: bigint,
-    channel?: string,
+    /** The `channel` option's value, or every option by name (`{code: '…'}`). */
+    channel?: string | Readonly<Record<string, string>>,
   ): string;
   storm(spec: StormSpec): void;
   stop(): Promise<void>;
@@ -210,13 +218,35 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
         guild_id: guild.id,
       });
     },
+    typing: (channelId, user) => {
+      const channel = chan(channelId);
+      gateway.dispatch('TYPING_START', {
+        channel_id: channel.id,
+        guild_id: guild.id,
+        user_id: user.id,
+        timestamp: Math.floor(Date.now() / 1000),
+        member: { ...messages.memberObject(guild.id, user.id), user },
+      });
+    },
+    presence: (user, status, custom) => {
+      const activities =
+        custom === undefined ? [] : [{ type: 4, name: 'Custom Status', state: custom }];
+      gateway.dispatch('PRESENCE_UPDATE', {
+        user: { id: user.id },
+        guild_id: guild.id,
+        status,
+        activities,
+        client_status: status === 'offline' ? {} : { desktop: status },
+      });
+    },
     memberLeave: (user) => {
       guild.members.delete(user.id);
       gateway.dispatch('GUILD_MEMBER_REMOVE', { user, guild_id: guild.id });
     },
     command: (channelId, user, sub, permissions, channel) => {
       const id = state.ids.next();
-      const options = channel === undefined ? [] : [{ name: 'channel', type: 3, value: channel }];
+      const given = typeof channel === 'string' ? { channel } : (channel ?? {});
+      const options = Object.entries(given).map(([name, value]) => ({ name, type: 3, value }));
       gateway.dispatch('INTERACTION_CREATE', {
         id,
         application_id: state.application.id,

@@ -242,6 +242,11 @@ export function buildRoutes(
     r('GET', '/channels/:id/messages/:id', true, ({ params }) =>
       ok(state.messageObject(message(params[0], params[1]))),
     ),
+    // Trigger Typing Indicator: the bot shows as typing for ~10 s (recorded, nothing stored).
+    r('POST', '/channels/:id/typing', true, ({ params }) => {
+      channel(params[0]);
+      return NO_CONTENT;
+    }),
     r('POST', '/channels/:id/messages', true, ({ params, body, files }) => {
       const target = channel(params[0]);
       const text = content(body, files.length > 0);

@@ -123,6 +123,9 @@ export class DiscordAdapter
     this.slash = new SlashCommand(rest, components.logger, (id) => this.targetOfChannel(id));
     // `/multichat link|unlink|links` manage links through the runtime's injected link control.
     this.slash.handler = components.links && linkCommandHandler(components.links, name);
+    // `/multichat link [code:]` links accounts through the runtime's injected control.
+    this.slash.accounts = components.accounts;
+    this.slash.cdnUrl = config.cdnUrl;
     this.listen();
   }
 

@@ -4,7 +4,12 @@
  */
 import type { DiscordAdapter } from '../../../src/bridges/discord/index.js';
 import { createDiscordAdapter } from '../../../src/bridges/discord/index.js';
-import type { InboundEvent, LinkControl, NetworkName } from '../../../src/bridges/types.js';
+import type {
+  AccountLinkControl,
+  InboundEvent,
+  LinkControl,
+  NetworkName,
+} from '../../../src/bridges/types.js';
 import { eventually } from '../../support/eventually.js';
 import { quietLogger } from '../../support/quiet-logger.js';
 import { startDiscordFake, type DiscordFake, type DiscordFakeOptions } from './index.js';
@@ -32,6 +37,8 @@ export async function startDiscordHarness(
     config?: Record<string, unknown>;
     /** The link control `/multichat` uses; absent, the command says linking is off. */
     links?: LinkControl;
+    /** The account linking `/multichat link [code:]` uses; absent, it says linking is off. */
+    accounts?: AccountLinkControl;
   } = {},
 ): Promise<DiscordHarness> {
   const fake = await startDiscordFake({ ...FAST_LIMITS, ...options.fake });
@@ -55,6 +62,7 @@ export async function startDiscordHarness(
       },
       reportHealth: () => undefined,
       ...(options.links && { links: options.links }),
+      ...(options.accounts && { accounts: options.accounts }),
     }) as DiscordAdapter;
     await adapter.start();
     if (adapter.health().state !== 'connected')

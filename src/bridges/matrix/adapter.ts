@@ -32,6 +32,8 @@ import type {
   SenderDisplay,
   TargetResolvingAdapter,
   TargetSchema,
+  TypingAdapter,
+  TypingUpdate,
 } from '../types.js';
 import { matrixTargetSchema } from './target.js';
 import { MatrixApi } from './api.js';
@@ -59,6 +61,8 @@ export const matrixCapabilities: AdapterCapabilities = {
   threads: true,
   replies: true,
   presence: true,
+  // Typing as the ghost (m.typing); in through the appservice's ephemeral events.
+  typing: true,
   membership: true,
   roles: true,
   attachments: true,
@@ -79,7 +83,8 @@ export class MatrixAdapter
     MembershipAdapter,
     PresenceAdapter,
     RoleAdapter,
-    TargetResolvingAdapter
+    TargetResolvingAdapter,
+    TypingAdapter
 {
   readonly capabilities = matrixCapabilities;
   /** `{room}`: a room id or alias (see ./target.ts). */
@@ -264,6 +269,11 @@ export class MatrixAdapter
     } catch (error) {
       this.components.logger.debug({ err: (error as Error).message }, 'matrix presence not set');
     }
+  }
+
+  /** Best effort: the ghost types in the room; a failure is the runtime's to count. */
+  setTyping(update: TypingUpdate): Promise<void> {
+    return this.run((s) => s.typing(update));
   }
 
   /** `{room: '#alias'}` → `{room: '!id'}` (creating a portal room for our own aliases); joins the bot. */

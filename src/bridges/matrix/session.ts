@@ -4,7 +4,13 @@
  * adapter's actions use once the bridge listens.
  */
 import type { Bridge, BridgeController } from 'matrix-appservice-bridge';
-import type { AdapterLogger, InboundEvent, NetworkName, PresenceUpdate } from '../types.js';
+import type {
+  AdapterLogger,
+  InboundEvent,
+  NetworkName,
+  PresenceUpdate,
+  TypingUpdate,
+} from '../types.js';
 import { isCommand, runCommand, type MatrixLinkControl } from './admin.js';
 import type { MatrixApi } from './api.js';
 import type { Ghosts } from './ghosts.js';
@@ -17,6 +23,7 @@ import type { RoleChangeEvent } from './power-levels.js';
 import { Profiles } from './profiles.js';
 import type { Rooms } from './rooms.js';
 import type { MatrixAdapterConfig } from './config.js';
+import { setGhostTyping, TypingIn } from './typing.js';
 
 const PRESENCE = { online: 'online', away: 'unavailable', offline: 'offline' } as const;
 
@@ -42,6 +49,7 @@ export interface SessionDeps {
 export class MatrixSession {
   readonly host: AppserviceHost;
   private readonly translator: InboundTranslator;
+  private readonly typingIn: TypingIn;
   private bridge: Bridge | undefined;
   private parts: { ghosts: Ghosts; rooms: Rooms; outbound: Outbound } | undefined;
   /** Inbound files that were not carried (encrypted, no usable URI), since the start. */
@@ -50,11 +58,18 @@ export class MatrixSession {
   constructor(private readonly deps: SessionDeps) {
     this.host = deps.host;
     const config = deps.adapter.config;
+    const profiles = new Profiles(deps.api, config.homeserverUrl);
+    this.typingIn = new TypingIn({
+      naming: config,
+      botUserId: deps.adapter.botUserId,
+      sender: (userId) => profiles.sender(userId),
+      emit: deps.emit,
+    });
     this.translator = new InboundTranslator({
       naming: config,
       homeserverUrl: config.homeserverUrl,
       botUserId: deps.adapter.botUserId,
-      profiles: new Profiles(deps.api, config.homeserverUrl),
+      profiles,
       emit: deps.emit,
       openMedia: (mxc) => deps.media.open(mxc),
       fileNotCarried: (reason, name, room) => {
@@ -98,8 +113,10 @@ export class MatrixSession {
         );
       },
       onEphemeralEvent: (request) => {
-        void this.translator
-          .ephemeral(request.getData() as unknown as RawEvent)
+        const event = request.getData() as unknown as RawEvent;
+        void this.typingIn
+          .handle(event)
+          .then((typing) => (typing ? undefined : this.translator.ephemeral(event)))
           .catch(() => undefined);
       },
       onAliasQuery: (alias: string) => this.portalQuery(alias),
@@ -188,6 +205,12 @@ export class MatrixSession {
       `/_matrix/client/v3/presence/${encodeURIComponent(userId)}/status`,
       { body, asUser: userId },
     );
+  }
+
+  /** Shows the ghost typing in the target's room (./typing.ts). */
+  typing(update: TypingUpdate): Promise<void> {
+    const { ghosts, rooms } = this.ready;
+    return setGhostTyping({ api: this.deps.api, ghosts, roomOf: (t) => rooms.roomOf(t) }, update);
   }
 
   async close(): Promise<void> {

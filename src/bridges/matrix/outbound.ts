@@ -15,6 +15,7 @@ import type {
   DeliveryResult,
   EditAction,
   ExternalMessageId,
+  LinkTarget,
   MembershipAction,
   OutboundAttachment,
   ReactionAction,
@@ -45,7 +46,7 @@ export interface OutboundDeps {
   /** Told when a file is sent as its link because it could not be read or uploaded. */
   readonly onFileAsLink?: (file: OutboundAttachment, error: unknown) => void;
   /** The room id of a target (aliases resolved). */
-  roomOf(target: Readonly<Record<string, string>>): Promise<string>;
+  roomOf(target: LinkTarget): Promise<string>;
 }
 
 const ids = (list: string[]): DeliveryResult => ({ externalIds: list as ExternalMessageId[] });

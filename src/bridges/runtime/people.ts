@@ -30,8 +30,12 @@ export async function ensureUser(
     username: sender.displayName,
     ...avatar,
   });
+  // A ghost or puppet id someone now posts from as themself (an IRC nick a parked puppet left)
+  // becomes that person's own identity: mentions of it are mentions of them from now on.
   if (
     !identity ||
+    identity.kind !== 'native' ||
+    identity.userId !== user.id ||
     identity.displayName !== sender.displayName ||
     identity.avatar !== (sender.avatarUrl ?? null)
   ) {
@@ -39,6 +43,7 @@ export async function ensureUser(
       network,
       externalId: sender.externalId,
       userId: user.id,
+      kind: 'native',
       displayName: sender.displayName,
       avatar: sender.avatarUrl ?? null,
     });

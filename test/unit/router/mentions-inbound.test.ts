@@ -16,12 +16,12 @@ const MAIN: LinkTarget = { channel: 'main' };
 let h: Harness;
 let seq = 0;
 
-async function speak(net: Net, id: string, text: string, mentions?: string[]) {
+async function speak(net: Net, id: string, text: string, mentions?: string[], name = id) {
   await h.adapter(net).inject({
     kind: 'message',
     target: MAIN,
     externalId: `in-${++seq}` as ExternalMessageId,
-    sender: { externalId: id as ExternalUserId, displayName: id },
+    sender: { externalId: id as ExternalUserId, displayName: name },
     text,
     ...(mentions && { mentions: mentions as ExternalUserId[] }),
   });
@@ -38,7 +38,7 @@ beforeAll(async () => {
     { networks },
   );
   await speak('irc', 'ivan', 'hello');
-  await speak('matrix', '@mia:hs', 'hello');
+  await speak('matrix', '@mia:hs', 'hello', undefined, 'Mia');
 });
 
 describe('inbound mentions the adapter reports', () => {
@@ -54,6 +54,24 @@ describe('inbound mentions the adapter reports', () => {
     const [message] = h.node.listMessages(h.general, { limit: 1 });
     expect(message?.text).toBe('hey everyone');
     expect(message?.mentions).toEqual([await userOf('matrix', '@mia:hs')]);
+  });
+});
+
+describe('a puppet nick someone else now uses', () => {
+  it("becomes that person's own identity, and mentions of it are of them", async () => {
+    const mia = await userOf('matrix', '@mia:hs');
+    expect(await h.store.identities.get('irc' as NetworkName, 'Mia[m]')).toMatchObject({
+      userId: mia,
+      kind: 'puppet',
+    });
+    // The puppet left; a real IRC person took the nick and speaks.
+    await speak('irc', 'Mia[m]', 'it is me now');
+    const taker = await h.store.identities.get('irc' as NetworkName, 'Mia[m]');
+    expect(taker?.kind).toBe('native');
+    expect(taker?.userId).not.toBe(mia);
+    await speak('irc', 'ivan', 'Mia[m]: hi');
+    const [message] = h.node.listMessages(h.general, { limit: 1 });
+    expect(message?.mentions).toEqual([taker?.userId]);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   type ReceiverMode,
   type SlackHarness,
 } from '../peers/slack-fake/harness.js';
+import { fakeAccountControl } from '../support/account-control.js';
 import { fakeLinkControl } from '../support/link-control.js';
 
 describe.each<ReceiverMode>(['socket', 'http'])('slack /multichat over %s', (mode) => {
@@ -19,9 +20,10 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack /multichat over %s', (mod
   let owner: FakeUser;
   let member: FakeUser;
   const links = fakeLinkControl();
+  const accounts = fakeAccountControl();
 
   beforeAll(async () => {
-    h = await startSlackHarness(mode, { links });
+    h = await startSlackHarness(mode, { links, accounts });
     general = h.fake.addChannel('general');
     admin = h.fake.addUser('admin', { admin: true });
     owner = h.fake.addUser('owner', { owner: true });
@@ -78,6 +80,19 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack /multichat over %s', (mod
     );
     expect(links.calls).toHaveLength(before);
     expect((await run(admin, 'frobnicate')).text).toContain('Usage: `/multichat link');
-    expect((await run(admin, 'link')).text).toContain('Usage');
+  });
+
+  it('links accounts for everyone: `link` answers a code, `link CODE` redeems it', async () => {
+    const issued = (await run(member, 'link')).text ?? '';
+    expect(issued).toMatch(/^Your link code is CODE1-00000 \(works once, until 12:10 UTC\)/);
+    expect(accounts.calls).toEqual([`issue ${member.id}`]);
+    expect((await run(admin, 'link code1-00000')).text).toBe(
+      'Linked: this account now belongs to member. Your messages here and there have one author.',
+    );
+    expect(accounts.linked.get(admin.id)).toBe('member');
+    expect((await run(owner, 'link CODE1-00000')).text).toBe(
+      'Not linked: That link code is not valid.',
+    );
+    expect(links.calls.filter((c) => c.startsWith('create'))).toEqual(['create town-square']);
   });
 });

@@ -94,6 +94,8 @@ export class SlackAdapter
     this.slash = new SlashCommand(this.users, components.logger);
     // `/multichat link|unlink|links` manage links through the runtime's injected link control.
     this.slash.handler = components.links && linkCommandHandler(components.links, name);
+    // `/multichat link [CODE]` links accounts through the runtime's injected control.
+    this.slash.accounts = components.accounts;
     this.order = new ArrivalOrder((error) => {
       components.logger.warn({ err: String(error) }, 'slack: event not handled');
     });

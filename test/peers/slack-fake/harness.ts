@@ -10,6 +10,7 @@ import type {
   AdapterLogger,
   InboundEvent,
   LinkControl,
+  AccountLinkControl,
   NetworkName,
 } from '../../../src/bridges/types.js';
 import { eventually } from '../../support/eventually.js';
@@ -43,6 +44,8 @@ export async function startSlackHarness(
     config?: Record<string, unknown>;
     /** The link control `/multichat` uses; absent, the command says linking is off. */
     links?: LinkControl;
+    /** The account linking `/multichat link [CODE]` uses; absent, it says linking is off. */
+    accounts?: AccountLinkControl;
     /** The adapter's logger (quiet by default), for tests that check what was logged. */
     logger?: AdapterLogger;
   } = {},
@@ -81,6 +84,7 @@ export async function startSlackHarness(
     },
     reportHealth: (health) => healths.push(health),
     ...(options.links && { links: options.links }),
+    ...(options.accounts && { accounts: options.accounts }),
   }) as SlackAdapter;
   await adapter.start();
   if (adapter.health().state !== 'connected')

@@ -104,6 +104,7 @@ async function startServices(
       bridges: config.bridges,
       links: config.links,
       media: config.media,
+      retention: config.retention,
       // IRC gets files as these signed links; the base is set once the listen URL is known.
       mediaLinks,
     });

@@ -34,6 +34,8 @@ export interface StartBridgesOptions {
    * uploads). Absent: relative `/api/v1/media/<hash>` paths.
    */
   readonly mediaLinks?: MediaLinks;
+  /** The `retention:` section: `deleteOriginals` (default false), see RuntimeOptions. */
+  readonly retention?: { readonly deleteOriginals?: boolean };
 }
 
 export interface RunningBridges {
@@ -76,6 +78,7 @@ export async function startBridges(options: StartBridgesOptions): Promise<Runnin
       options: {
         ...(typeof maxBytes === 'number' && { mediaMaxBytes: maxBytes }),
         ...(options.mediaLinks && { mediaLinks: options.mediaLinks }),
+        deleteOriginals: options.retention?.deleteOriginals ?? false,
       },
     });
     await runtime.start();

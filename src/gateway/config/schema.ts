@@ -86,6 +86,18 @@ export const logSectionSchema = z
   })
   .strict();
 
+/**
+ * `retention`: what expiry (a message's own or its channel's retention) does on networks. The
+ * copies the gateway posted are always deleted with the message; `deleteOriginals` also deletes
+ * a bridged message's original on the network it came from (off by default: a network keeps
+ * its own history unless the operator asks otherwise).
+ */
+export const retentionSectionSchema = z
+  .object({
+    deleteOriginals: z.boolean().default(false),
+  })
+  .strict();
+
 /** The whole gateway config (shared/API.md). Every key is optional; `{}` is the embedded default. */
 export const configSchema = z
   .object({
@@ -95,6 +107,7 @@ export const configSchema = z
     log: logSectionSchema.default(() => logSectionSchema.parse({})),
     bridges: bridgesSchema.default({}),
     media: mediaSectionSchema,
+    retention: retentionSectionSchema.default(() => retentionSectionSchema.parse({})),
     links: z.array(linkSchema).default([]),
   })
   .strict()

@@ -19,7 +19,7 @@ import type {
   AdapterCapabilities,
   AdapterLogger,
 } from '../../../src/bridges/types.js';
-import { silentLogger } from '../../../src/core/options.js';
+import { silentLogger, type NodeOptions } from '../../../src/core/options.js';
 import type { ChannelId, MultichatNode, UserView } from '../../../src/core/types.js';
 import { createMappingStore } from '../../../src/mapping/index.js';
 import type { MappingStore } from '../../../src/mapping/types.js';
@@ -114,6 +114,8 @@ export interface HarnessOptions {
   readonly logger?: AdapterLogger;
   /** More runtime options (media limits and links). */
   readonly runtimeOptions?: Partial<RuntimeOptions>;
+  /** More core node options (a sweep interval for expiry tests). */
+  readonly nodeOptions?: Partial<NodeOptions>;
 }
 
 export async function startHarness(
@@ -122,7 +124,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const dataDir = options.dataDir ?? tempDir('mc-router-');
   const clock = options.clock ?? new VirtualClock();
-  const node = await tempNode({ dataDir });
+  const node = await tempNode({ ...options.nodeOptions, dataDir });
   const store = await createMappingStore({
     kind: 'sqlite',
     path: join(dataDir, 'mapping.db'),

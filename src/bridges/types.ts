@@ -65,9 +65,20 @@ export interface AdapterCapabilities {
   readonly deletes: boolean;
   /** Reactions can be added and removed (`ReactingAdapter`). */
   readonly reactions: boolean;
+  /**
+   * Each bridged person's reaction shows as their own (Matrix ghosts react as themselves; IRC
+   * names the person in its reaction line), so every add and removal goes out. Absent means
+   * false: one reaction by the bot stands for every bridged reactor of an emoji (Discord,
+   * Slack), and the runtime sends its removal only when the last of them took theirs back.
+   */
+  readonly reactionsPerPerson?: boolean;
   /** `send` honours `threadRoot`; otherwise a thread reply goes out as a plain (reply) message. */
   readonly threads: boolean;
-  /** `send` honours `replyTo`. */
+  /**
+   * `send` honours `replyTo`. Without it the router passes `replyQuote` instead (the adapter
+   * writes it as a quote line), and a reply to a message inside a thread goes into that thread
+   * where `threads` is true.
+   */
   readonly replies: boolean;
   /** The network shows presence (`PresenceAdapter`). */
   readonly presence: boolean;
@@ -87,6 +98,13 @@ export interface AdapterCapabilities {
    * means false: role changes are then not sent there (inbound `role` events work regardless).
    */
   readonly roles?: boolean;
+  /**
+   * The channel topic can be set on the network (`TopicAdapter`: Matrix `m.room.topic` as the
+   * bot, Discord channel topic with Manage Channels, Slack `conversations.setTopic`, IRC `TOPIC`
+   * when the bot has ops or the channel is `-t`). Absent means false: topic changes are then
+   * not sent there (counted as dropped, `unsupported`); inbound `topic` events work regardless.
+   */
+  readonly topic?: boolean;
   /**
    * Bridged people's typing can be shown on the network (`TypingAdapter`). Absent means false:
    * typing is then not sent there (inbound `typing` events work regardless). Where the network
@@ -382,16 +400,47 @@ export interface SendAction extends OutboundBase {
   readonly rich: RichText;
   readonly isEmote?: boolean;
   readonly replyTo?: ExternalMessageId;
+  /**
+   * Set instead of `replyTo` for adapters without `capabilities.replies` when the message
+   * answers another one that is not carried as a thread reply: the adapter writes it as a quote
+   * line before the text (`> name: first line…`), so the reply is not lost.
+   */
+  readonly replyQuote?: ReplyQuote;
   readonly threadRoot?: ExternalMessageId;
   readonly attachments?: readonly OutboundAttachment[];
 }
 
+/** Who wrote the message a reply answers, and its first line (plain text, already shortened). */
+export interface ReplyQuote {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * An edit of a message the adapter sent. It carries what the send carried around the text
+ * (reply, emote, thread), so the edited message looks like the sent one: a reply line or quote
+ * stays, an emote stays an emote.
+ *
+ * Long edits (the rule every adapter follows, docs/architecture.md "Long messages"): the new
+ * text is split as a send would split it. Part i replaces the original's part i; parts the
+ * original had but the new text does not are deleted; parts beyond the original's count are
+ * posted as new messages after it (in its thread) and returned in `DeliveryResult.externalIds`,
+ * which the runtime adds to the message, so later edits and deletes reach them.
+ */
 export interface EditAction extends OutboundBase {
   readonly kind: 'edit';
   /** Every external id the original send created at this target, first one first. */
   readonly externalIds: readonly ExternalMessageId[];
   readonly text: string;
   readonly rich: RichText;
+  /** As on the send: the message answered (first external id at this target). */
+  readonly replyTo?: ExternalMessageId;
+  /** As on the send, for adapters without `capabilities.replies`. */
+  readonly replyQuote?: ReplyQuote;
+  /** As on the send: the thread the message is in (for parts posted after it). */
+  readonly threadRoot?: ExternalMessageId;
+  /** The message is an emote (`/me`); the edit keeps it one. */
+  readonly isEmote?: boolean;
 }
 
 export interface DeleteAction extends OutboundBase {
@@ -420,8 +469,26 @@ export interface RoleAction extends OutboundBase {
   readonly role: Role;
 }
 
+/**
+ * `capabilities.topic`: set the target's topic to `topic` (empty clears it), as the adapter's
+ * bot or app. `sender` is the gateway's own profile: the core event of a topic change does not
+ * say who made it. The adapter must not report its own change back as an inbound `topic`
+ * event where it can tell (the router also drops an inbound topic equal to the one it last
+ * set at that target, so an echo never loops).
+ */
+export interface TopicAction extends OutboundBase {
+  readonly kind: 'topic';
+  readonly topic: string;
+}
+
 export type OutboundAction =
-  SendAction | EditAction | DeleteAction | ReactionAction | MembershipAction | RoleAction;
+  | SendAction
+  | EditAction
+  | DeleteAction
+  | ReactionAction
+  | MembershipAction
+  | RoleAction
+  | TopicAction;
 
 export type OutboundKind = OutboundAction['kind'];
 
@@ -583,6 +650,15 @@ export interface TypingUpdate {
 /** `capabilities.typing`. Failures may throw; the router logs them and moves on. */
 export interface TypingAdapter extends BridgeAdapter {
   setTyping(update: TypingUpdate): Promise<void>;
+}
+
+/**
+ * `capabilities.topic`: sets the target's topic.
+ * @throws DeliveryError, `permanent` when the network refuses (no Manage Channels, no ops on a
+ * `+t` channel, missing scope): the runtime then logs it and counts the action as dropped.
+ */
+export interface TopicAdapter extends BridgeAdapter {
+  setTopic(action: TopicAction): Promise<DeliveryResult>;
 }
 
 /** `capabilities.presence`. */

@@ -32,6 +32,8 @@ import type {
   RoleAction,
   RoleAdapter,
   SendAction,
+  TopicAction,
+  TopicAdapter,
   TypingAdapter,
   TypingUpdate,
 } from '../../src/bridges/types.js';
@@ -102,7 +104,10 @@ export interface TestAdapterOptions {
   readonly name: string;
   readonly network: TestNetwork;
   readonly capabilities?: Partial<AdapterCapabilities>;
-  /** Emit every post back as an inbound message without any echo marker (worst case). */
+  /**
+   * Emit every post back as an inbound message without any echo marker (worst case), and every
+   * topic the adapter sets back as an inbound topic change by the bot (what networks do).
+   */
   readonly echo?: boolean;
 }
 
@@ -119,6 +124,7 @@ export interface TestAdapter
     MembershipAdapter,
     PresenceAdapter,
     RoleAdapter,
+    TopicAdapter,
     TypingAdapter {
   /** The next `times` actions fail (transient unless `permanent`). */
   failNext(times: number, permanent?: boolean): void;
@@ -140,6 +146,8 @@ export interface TestAdapter
   readonly roles: RoleAction[];
   /** Presence updates received (only when `capabilities.presence`). */
   readonly presences: PresenceUpdate[];
+  /** Topic actions received (only carried when `capabilities.topic`). */
+  readonly topics: TopicAction[];
   /** Typing updates received (only when `capabilities.typing`). */
   readonly typings: TypingUpdate[];
   setHealth(health: AdapterHealth): void;
@@ -171,6 +179,7 @@ export function createTestAdapter(options: TestAdapterOptions) {
     const roles: RoleAction[] = [];
     const presences: PresenceUpdate[] = [];
     const typings: TypingUpdate[] = [];
+    const topics: TopicAction[] = [];
     const capabilities = { ...baseCapabilities, ...options.capabilities };
 
     const setHealth = (h: AdapterHealth) => {
@@ -280,6 +289,20 @@ export function createTestAdapter(options: TestAdapterOptions) {
       async membership(action) {
         attempt(action.kind, action.target, action.idempotencyKey);
         memberships.push(action);
+        return { externalIds: [] };
+      },
+      topics,
+      async setTopic(action) {
+        attempt(action.kind, action.target, action.idempotencyKey);
+        topics.push(action);
+        if (options.echo) {
+          void components.emit({
+            kind: 'topic',
+            target: action.target,
+            sender: { externalId: 'bridge-bot' as ExternalUserId, displayName: 'bridge-bot' },
+            topic: action.topic,
+          });
+        }
         return { externalIds: [] };
       },
       async setRole(action) {

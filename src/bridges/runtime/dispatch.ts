@@ -10,6 +10,7 @@ import {
   supportsMembership,
   supportsReactions,
   supportsRoles,
+  supportsTopic,
 } from './guards.js';
 
 /** True when the adapter can carry actions of this kind at all (else they are not queued). */
@@ -29,6 +30,8 @@ export function canCarry(adapter: BridgeAdapter, kind: OutboundAction['kind']): 
       return supportsMembership(adapter);
     case 'role':
       return supportsRoles(adapter);
+    case 'topic':
+      return supportsTopic(adapter);
   }
 }
 
@@ -53,6 +56,9 @@ export function dispatch(adapter: BridgeAdapter, action: OutboundAction): Promis
       break;
     case 'role':
       if (supportsRoles(adapter)) return adapter.setRole(action);
+      break;
+    case 'topic':
+      if (supportsTopic(adapter)) return adapter.setTopic(action);
       break;
   }
   return Promise.reject(

@@ -1,5 +1,5 @@
 /**
- * Core event → outbox. Every message, edit, delete, reaction and membership change in a linked
+ * Core event → outbox. Every message, edit, delete, reaction, membership and topic change (runtime/topics.ts) in a linked
  * channel becomes one delivery per linked external target, except the target it came from
  * (loop prevention for our own inbound traffic). A membership change with a role also becomes a
  * `role` delivery for adapters that set roles (a plain join too, as `member`: the event does not
@@ -19,6 +19,7 @@ import { describe } from '../errors.js';
 import type { RuntimeContext } from './context.js';
 import { canCarry } from './dispatch.js';
 import { originTarget, type PlannedAction } from './plan.js';
+import { planTopic, watchTopics } from './topics.js';
 
 /** Cursors of the router itself live under this pseudo-network name. */
 const CURSOR_NETWORK = 'multichat-router' as NetworkName;
@@ -53,12 +54,14 @@ export class FanOut {
   /** Subscribes to the node; returns the unsubscriber. */
   attach(): () => void {
     const { node } = this.ctx;
+    watchTopics(this.ctx); // the topics before, so a channel event tells a topic change
     const offs = [
       node.on('message', (e) => this.push(e)),
       node.on('edit', (e) => this.push(e)),
       node.on('delete', (e) => this.push(e)),
       node.on('reaction', (e) => this.push(e)),
       node.on('membership', (e) => this.push(e)),
+      node.on('channel', (e) => this.push(e)),
     ];
     return () => offs.forEach((off) => off());
   }
@@ -175,6 +178,8 @@ export class FanOut {
         }
         return out;
       }
+      case 'channel':
+        return planTopic(this.ctx, event, unique);
       default:
         return [];
     }

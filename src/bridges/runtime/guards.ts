@@ -13,6 +13,7 @@ import type {
   ReactingAdapter,
   RoleAdapter,
   TargetResolvingAdapter,
+  TopicAdapter,
   TypingAdapter,
 } from '../types.js';
 
@@ -38,6 +39,10 @@ export function supportsMembership(a: BridgeAdapter): a is MembershipAdapter {
 
 export function supportsRoles(a: BridgeAdapter): a is RoleAdapter {
   return a.capabilities.roles === true && has(a, 'setRole');
+}
+
+export function supportsTopic(a: BridgeAdapter): a is TopicAdapter {
+  return a.capabilities.topic === true && has(a, 'setTopic');
 }
 
 export function supportsPresence(a: BridgeAdapter): a is PresenceAdapter {

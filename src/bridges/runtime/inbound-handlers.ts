@@ -13,6 +13,7 @@ import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown } from './convert.js';
 import { notCarried } from './dropped.js';
 import { handleMessage } from './inbound-message.js';
+import { handleTopic } from './inbound-topic.js';
 import { GATEWAY_ORIGIN } from './links.js';
 import type { ActionKey } from './origins.js';
 import { ensureMember, ensureUser } from './people.js';
@@ -28,8 +29,7 @@ export type HandlerTable = { readonly [K in TargetedEvent['kind']]: Handler<K> }
 
 export const handlers: HandlerTable = {
   message: handleMessage,
-  // The core has no topic intent yet.
-  topic: async (ctx, r, event) => notCarried(ctx, r, event, 'not_implemented'),
+  topic: handleTopic,
   join: async (ctx, r, event) => {
     if (!(await ensureMember(ctx, r.link, (await person(ctx, r, event)).id))) {
       notCarried(ctx, r, event, 'banned');
@@ -38,10 +38,11 @@ export const handlers: HandlerTable = {
   leave: async (ctx, r, event) => {
     const user = await person(ctx, r, event);
     const role = ctx.node.roleOf(r.link.channel, user.id);
-    if (role === 'member') {
+    // Every role's leave is carried: a moderator or admin who leaves the network's channel
+    // leaves the Multichat channel too (and loses the role there, as on IRC or Matrix). A
+    // banned person stays banned (leaving does not lift a ban); a non-member has nothing to do.
+    if (role !== undefined && role !== 'banned') {
       await ctx.node.submit(user.id, { kind: 'leaveChannel', channel: r.link.channel });
-    } else if (role === 'moderator' || role === 'admin') {
-      notCarried(ctx, r, event, 'role_kept');
     }
   },
   role: async (ctx, r, event) => role(ctx, r, (await person(ctx, r, event)).id, event.role),

@@ -1,6 +1,6 @@
 /**
  * Which target an inbound action came from, for actions whose core event does not say so
- * (edits, deletes, reactions and role changes carry no origin of their own). The inbound path notes the
+ * (edits, deletes, reactions, role and topic changes carry no origin of their own). The inbound path notes the
  * action before submitting it; the fan-out of the resulting core event takes the note and
  * skips that target, so a reaction made on Discord is not reflected back onto Discord.
  */
@@ -23,13 +23,22 @@ export interface RoleActionKey {
   readonly role: Role;
 }
 
-export type ActionKey = MessageActionKey | RoleActionKey;
+/** A channel's topic being set to `topic` (runtime/inbound-topic.ts). */
+export interface TopicActionKey {
+  readonly kind: 'topic';
+  readonly channel: ChannelId;
+  readonly topic: string;
+}
+
+export type ActionKey = MessageActionKey | RoleActionKey | TopicActionKey;
 
 function keyOf(k: ActionKey): string {
   const parts =
     k.kind === 'role'
       ? [k.kind, k.channel, k.user, k.role]
-      : [k.kind, k.message, k.user ?? '', k.emoji ?? ''];
+      : k.kind === 'topic'
+        ? [k.kind, k.channel, k.topic]
+        : [k.kind, k.message, k.user ?? '', k.emoji ?? ''];
   return parts.join('\u0000');
 }
 

@@ -13,6 +13,7 @@ import { renderForNetwork } from './convert.js';
 import { outboundFiles } from './media-out.js';
 import { withNativeSender } from './native-sender.js';
 import type { PlannedAction } from './plan.js';
+import { topicAction } from './topics.js';
 
 export type Resolved =
   | { readonly action: OutboundAction; readonly message?: MessageId }
@@ -52,6 +53,7 @@ async function plainAction(
       ? { action: { ...base, kind: planned.kind, sender } }
       : { skip: 'user unknown', reason: 'unknown_user' };
   }
+  if (planned.kind === 'topic') return topicAction(ctx, link, base, planned.topic);
   if (planned.kind === 'role') {
     const sender = senderOf(ctx, planned.user);
     if (!sender) return { skip: 'user unknown', reason: 'unknown_user' };

@@ -19,9 +19,13 @@ export type PlannedAction =
     }
   | { readonly kind: 'join'; readonly user: UserId }
   | { readonly kind: 'leave'; readonly user: UserId }
-  | { readonly kind: 'role'; readonly user: UserId; readonly role: Role };
+  | { readonly kind: 'role'; readonly user: UserId; readonly role: Role }
+  /** The topic itself, as the core had it when the change was fanned out. */
+  | { readonly kind: 'topic'; readonly topic: string };
 
-const KINDS = new Set(['send', 'edit', 'delete', 'react', 'unreact', 'join', 'leave', 'role']);
+const KINDS = new Set([
+  ...['send', 'edit', 'delete', 'react', 'unreact', 'join', 'leave', 'role', 'topic'],
+]);
 
 /** Reads an outbox row's action back; undefined for a row this version cannot interpret. */
 export function parsePlannedAction(value: unknown): PlannedAction | undefined {

@@ -107,8 +107,14 @@ export function decodeEnvelope(bytes: Uint8Array): EntryEnvelope {
   return { entry: sealed.entry, contents };
 }
 
-export function encodeSignedPresence(presence: SignedPresence): Uint8Array {
-  return encodeCanonical({ v: 1, ...presence });
+/**
+ * `nonce`, outside the signed part, makes two publishes of one announcement different bytes:
+ * gossipsub drops a message whose id (for presence, the hash of its bytes) it has seen, so a
+ * re-announce to a newly connected peer would otherwise never leave this node.
+ */
+export function encodeSignedPresence(presence: SignedPresence, nonce?: Uint8Array): Uint8Array {
+  const { author, presence: data, sig } = presence;
+  return encodeCanonical({ v: 1, author, presence: data, sig, ...(nonce && { n: nonce }) });
 }
 
 export function decodeSignedPresence(bytes: Uint8Array): SignedPresence {
@@ -125,5 +131,7 @@ export function decodeSignedPresence(bytes: Uint8Array): SignedPresence {
   ) {
     throw new MalformedWireError('presence lacks author, presence or sig');
   }
-  return value as unknown as SignedPresence;
+  // Only the signed announcement: the version and the nonce are not part of it.
+  const { author, presence, sig } = value as unknown as SignedPresence;
+  return { author, presence, sig };
 }

@@ -5,6 +5,7 @@
  * renewal. Each announcement carries its own expiry: a node that stops announcing (stopped,
  * partitioned) fades to offline elsewhere.
  */
+import { randomBytes } from 'node:crypto';
 import type { PeerId } from '@libp2p/interface';
 import type { CoreLogger } from '../options.js';
 import type { SignedPresence, Unsubscribe } from '../types.js';
@@ -63,9 +64,14 @@ export class PresenceGossip {
     this.pendingAnnounce.unref();
   }
 
+  /**
+   * Each publish carries a fresh nonce: the same announcement published again (the re-announce
+   * to a new peer, or a renewal while the clock stands still) would be the same bytes, hence
+   * the same gossipsub message id, and gossipsub drops a seen id without sending it.
+   */
   private publish(signed: SignedPresence): void {
     this.host.services.pubsub
-      .publish(PRESENCE_TOPIC, encodeSignedPresence(signed))
+      .publish(PRESENCE_TOPIC, encodeSignedPresence(signed, randomBytes(8)))
       .catch((err: Error) => this.log.debug({ err: err.message }, 'presence: publish failed'));
   }
 

@@ -95,9 +95,9 @@ describe('P2P with real core nodes', () => {
     const onB = () => b.node.listPresence().find((p) => p.user === alice.id);
     const left = (n: MultichatNode) =>
       Date.parse(n.listPresence().find((p) => p.user === alice.id)?.expiresAt ?? '1970') - now;
-    // The first announcement can go out before a has seen b subscribe, and re-publishing the
-    // same signed bytes is a gossipsub duplicate: move time to a's next renewal (never past the
-    // expiry) until one reaches b.
+    // The first announcement can go out before a has seen b subscribe; the re-announce to the
+    // new peer follows (presence-newcomer.test.ts). Moving time to a's next renewal (never past
+    // the expiry) only makes it come sooner.
     await waitFor('presence on b', () => {
       if (onB()) return true;
       now += Math.max(0, left(a.node) - ttl / 3);

@@ -22,7 +22,7 @@ import type {
 } from '../../src/bridges/types.js';
 import { main } from '../../src/gateway/cli/main.js';
 import { createApp } from '../../src/gateway/http/app.js';
-import { linkRoutes } from '../../src/gateway/http/routes/links.js';
+import { linkOpenApiPaths, linkRoutes } from '../../src/gateway/http/routes/links.js';
 import { tempDir } from '../support/core.js';
 import { createTestAdapter, TestNetwork } from '../support/test-adapter.js';
 import { startHarness, type Harness } from '../unit/router/harness.js';
@@ -146,6 +146,15 @@ describe('POST /api/v1/links with a bad target', () => {
     const res = await call({ channel: 'x', network: 'xmpp', target: { jid: 'a@b' } });
     expect(res.status).toBe(400);
     expect(res.json.error.message).toMatch(/configured: irc, matrix, discord, slack$/);
+  });
+
+  it('the OpenAPI document says the 400 names the target field', () => {
+    const post = (
+      linkOpenApiPaths['/api/v1/links'] as { post: { responses: Record<string, unknown> } }
+    ).post;
+    expect(JSON.stringify(post.responses['400'])).toMatch(
+      /names the field and why.*target\.channel/,
+    );
   });
 
   it('multichat link prints the reason and exits 1', async () => {

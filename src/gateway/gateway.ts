@@ -112,6 +112,7 @@ async function startServices(
     status.bridges = {
       health: () => running.health(),
       mediaFailures: () => running.runtime.mediaFailures(),
+      dropped: () => running.runtime.dropped(),
     };
     const routes = [...(options.routes ?? []), linkRoutes(running.runtime.links)];
     const { app, sse } = createApp(

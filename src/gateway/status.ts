@@ -28,6 +28,16 @@ export interface BridgeStatusProvider {
   health(): Readonly<Record<string, BridgeHealth>>;
   /** Files not carried as files, by network, direction and reason (shown by /metrics). */
   mediaFailures?(): readonly MediaFailure[];
+  /** Events not carried, by network, kind and reason (shown by /metrics). */
+  dropped?(): readonly DroppedEvents[];
+}
+
+/** One non-zero count of the bridge runtime's events not carried (bounded labels). */
+export interface DroppedEvents {
+  readonly network: string;
+  readonly kind: string;
+  readonly reason: string;
+  readonly count: number;
 }
 
 /** One non-zero count of the bridge runtime's media failures. */

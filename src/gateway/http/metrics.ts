@@ -1,5 +1,5 @@
 import type { NodeMetrics } from '../../core/types.js';
-import type { BridgeHealth, MediaFailure } from '../status.js';
+import type { BridgeHealth, DroppedEvents, MediaFailure } from '../status.js';
 
 /** Counts HTTP responses by method and status class for /metrics. */
 export class HttpCounters {
@@ -38,6 +38,8 @@ export interface MetricsInput {
   readonly sseClients: number;
   /** The bridge runtime's media failure counts (empty without bridges). */
   readonly mediaFailures?: readonly MediaFailure[];
+  /** The bridge runtime's counts of events not carried (empty without bridges). */
+  readonly dropped?: readonly DroppedEvents[];
 }
 
 /** Renders the Prometheus text exposition (version 0.0.4) of the gateway and its process. */
@@ -86,6 +88,15 @@ export function renderMetrics(input: MetricsInput): string {
       'Files not carried as files (sent as a link or a note instead), by network, direction and reason.',
       (input.mediaFailures ?? []).map(
         (f) => [{ network: f.network, direction: f.direction, reason: f.reason }, f.count] as const,
+      ),
+    ),
+    // Bounded too: configured networks, the contract's event kinds, the runtime's reasons.
+    family(
+      'multichat_bridge_dropped_total',
+      'counter',
+      'Events a bridge did not carry (no link, a kind the network cannot take, …), by network, kind and reason.',
+      (input.dropped ?? []).map(
+        (d) => [{ network: d.network, kind: d.kind, reason: d.reason }, d.count] as const,
       ),
     ),
     family('multichat_sse_clients', 'gauge', 'Open server-sent event streams.', [

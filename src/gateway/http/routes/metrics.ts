@@ -41,6 +41,7 @@ export function metricsRoutes(
       http,
       sseClients: hub.size,
       mediaFailures: deps.status.bridges?.mediaFailures?.() ?? [],
+      dropped: deps.status.bridges?.dropped?.() ?? [],
     });
     return c.body(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
   });

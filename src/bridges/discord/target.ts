@@ -9,11 +9,15 @@ import { InvalidLinkTargetError } from '../errors.js';
 import type { LinkTarget } from '../types.js';
 import { DiscordTargetError } from './errors.js';
 
+/** Absent: "is required"; another type (a number written unquoted in YAML): "must be text". */
+const textField = (what: string) => (issue: { readonly input?: unknown }) =>
+  `${issue.input === undefined ? 'is required' : 'must be text'}: ${what}`;
+
 const SNOWFLAKE = /^\d{15,20}$/;
 const SNOWFLAKE_RULE = 'must be a Discord channel id (a snowflake: 15 to 20 digits)';
 
 const snowflake = (what: string) =>
-  z.string({ error: `is required: ${what}` }).refine((id) => SNOWFLAKE.test(id), {
+  z.string({ error: textField(what) }).refine((id) => SNOWFLAKE.test(id), {
     error: (issue) => `${SNOWFLAKE_RULE}; got ${JSON.stringify(issue.input)}`,
   });
 

@@ -9,6 +9,10 @@ import { InvalidLinkTargetError } from '../errors.js';
 import type { LinkTarget } from '../types.js';
 import { InvalidIrcTargetError, UnknownIrcNetworkError } from './errors.js';
 
+/** Absent: "is required"; another type (a number written unquoted in YAML): "must be text". */
+const textField = (what: string) => (issue: { readonly input?: unknown }) =>
+  `${issue.input === undefined ? 'is required' : 'must be text'}: ${what}`;
+
 // eslint-disable-next-line no-control-regex
 const CHANNEL_NAME = /^[#&+!][^\s,\x07]+$/;
 
@@ -16,10 +20,10 @@ const CHANNEL_NAME = /^[#&+!][^\s,\x07]+$/;
 export const ircTargetShape = z
   .object({
     network: z
-      .string({ error: 'is required: the name of a network under bridges.irc.networks' })
+      .string({ error: textField('the name of a network under bridges.irc.networks') })
       .min(1, 'is required: the name of a network under bridges.irc.networks'),
     channel: z
-      .string({ error: 'is required: an IRC channel name like #chan' })
+      .string({ error: textField('an IRC channel name like #chan') })
       .regex(
         CHANNEL_NAME,
         'must be an IRC channel name: # or & then the name, without spaces or commas (like #chan)',

@@ -8,13 +8,17 @@ import { InvalidLinkTargetError } from '../errors.js';
 import type { LinkTarget } from '../types.js';
 import { MatrixTargetError } from './errors.js';
 
+/** Absent: "is required"; another type (a number written unquoted in YAML): "must be text". */
+const textField = (what: string) => (issue: { readonly input?: unknown }) =>
+  `${issue.input === undefined ? 'is required' : 'must be text'}: ${what}`;
+
 const ROOM_ID = /^![^\s:]+(?::\S+)?$/;
 const ALIAS = /^#[^\s:]+:\S+$/;
 
 export const matrixTargetSchema = z
   .object({
     room: z
-      .string({ error: 'is required: a Matrix room id (!id:server) or alias (#name:server)' })
+      .string({ error: textField('a Matrix room id (!id:server) or alias (#name:server)') })
       .refine((room) => ROOM_ID.test(room) || ALIAS.test(room), {
         error: (issue) =>
           `must be a Matrix room id (!id:server) or alias (#name:server); got ${JSON.stringify(issue.input)}`,

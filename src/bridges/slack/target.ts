@@ -9,6 +9,10 @@ import { InvalidLinkTargetError } from '../errors.js';
 import type { LinkTarget } from '../types.js';
 import { SlackTargetError } from './errors.js';
 
+/** Absent: "is required"; another type (a number written unquoted in YAML): "must be text". */
+const textField = (what: string) => (issue: { readonly input?: unknown }) =>
+  `${issue.input === undefined ? 'is required' : 'must be text'}: ${what}`;
+
 /** Conversation ids are upper-case letters and digits; names are lower-case (Slack's rule). */
 const ID = /^[CG][A-Z0-9]{6,}$/;
 const NAME = /^#?[\p{Ll}\p{Lo}\p{N}_.-]{1,80}$/u;
@@ -16,7 +20,7 @@ const NAME = /^#?[\p{Ll}\p{Lo}\p{N}_.-]{1,80}$/u;
 export const slackTargetSchema = z
   .object({
     channel: z
-      .string({ error: 'is required: a Slack channel id (C0123ABCD) or name (#general)' })
+      .string({ error: textField('a Slack channel id (C0123ABCD) or name (#general)') })
       .refine((channel) => ID.test(channel) || NAME.test(channel), {
         error: (issue) =>
           `must be a Slack channel id (C0123ABCD) or name (#general: lower-case letters, digits, - and _); got ${JSON.stringify(issue.input)}`,

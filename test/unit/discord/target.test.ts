@@ -26,6 +26,8 @@ describe('Discord link targets', () => {
       /^target\.thread: must be a Discord channel id/,
     );
     expect(refusal({ room: '#x' })).toMatch(/^target\.channel: is required/);
+    // A snowflake written unquoted in YAML arrives as a number (and has lost digits).
+    expect(refusal({ channel: 123456789012345680 })).toMatch(/^target\.channel: must be text: /);
   });
 
   it('a stored target that does not fit fails delivery permanently', () => {

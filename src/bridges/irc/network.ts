@@ -31,6 +31,7 @@ import {
   splitWrapped,
 } from './lines.js';
 import { ircLower, sanitizeNick } from './nick.js';
+import { IrcEphemeral } from './ephemeral.js';
 import { PuppetPool } from './puppets.js';
 import { type RoleChange, Roles } from './roles.js';
 
@@ -63,13 +64,21 @@ export class IrcNetwork {
       settings.mode === 'puppet'
         ? new PuppetPool(settings, deps.logger, () => this.nickLength(), deps.now)
         : undefined;
-    new InboundTranslator({
+    const inbound = new InboundTranslator({
       network: settings.name,
       emit: deps.emit,
       ids: deps.ids,
       roles: this.roles,
       isSelf: (nick) => this.isSelf(nick),
-    }).attach(this.bot);
+    });
+    inbound.attach(this.bot);
+    // AWAY (away-notify) and +typing TAGMSG, where the server offers them (./ephemeral.ts).
+    new IrcEphemeral({
+      network: settings.name,
+      emit: deps.emit,
+      isSelf: (nick) => this.isSelf(nick),
+      sender: (nick) => inbound.sender(nick),
+    }).attach(this.bot.client);
   }
 
   /** Connects the bot and joins the configured channels (joins finish in the background). */

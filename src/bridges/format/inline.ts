@@ -12,6 +12,23 @@ export const MAX_DEPTH = 32;
 export const MENTION_PATTERN =
   /(?<![\p{L}\p{N}_@.])@([\p{L}\p{N}_](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}_])?)/gu;
 
+/**
+ * MENTION_PATTERN, trying `names` first (longest first, so `@Ada Lovelace` is not read as
+ * `@Ada`); a listed name must not run on into a word.
+ */
+export function mentionPattern(names: readonly string[] = []): RegExp {
+  if (names.length === 0) return MENTION_PATTERN;
+  const escaped = [...new Set(names)]
+    .filter((n) => n !== '')
+    .sort((a, b) => b.length - a.length)
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const generic = MENTION_PATTERN.source.slice(MENTION_PATTERN.source.indexOf('@(') + 2, -1);
+  return new RegExp(
+    `(?<![\\p{L}\\p{N}_@.])@((?:${escaped.join('|')})(?![\\p{L}\\p{N}_])|${generic})`,
+    'gu',
+  );
+}
+
 export function isContainer(node: Inline): node is InlineContainer {
   return (
     node.type === 'bold' ||

@@ -14,6 +14,7 @@ import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import {
   MAX_DEPTH,
   linkMentions,
+  mentionPattern,
   trimBreaks,
   mapText,
   pairSpoilers,
@@ -55,12 +56,19 @@ export function parseMarkdown(markdown: string, options: FormatOptions = {}): Ri
   for (const node of root.children) {
     if (node.type === 'definition') definitions.set(node.identifier, node.url);
   }
-  const ctx: Ctx = { options, definitions, protect };
+  const ctx: Ctx = {
+    options,
+    definitions,
+    protect,
+    mentions: mentionPattern(options.mentionNames),
+  };
   return { blocks: blocksOf(root.children, ctx, 0) };
 }
 
 interface Ctx {
   readonly options: FormatOptions;
+  /** How `@name` mentions are found (./inline.ts mentionPattern). */
+  readonly mentions: RegExp;
   readonly definitions: ReadonlyMap<string, string>;
   readonly protect: boolean;
 }
@@ -142,7 +150,7 @@ function phrasing(nodes: readonly PhrasingContent[], ctx: Ctx, depth: number): I
 
 function phrasingOf(raw: Inline[], ctx: Ctx): Inline[] {
   const paired = pairSpoilers(raw);
-  const mentioned = linkMentions(paired, ctx.options.resolver);
+  const mentioned = linkMentions(paired, ctx.options.resolver, ctx.mentions);
   return tidy(ctx.protect ? mapText(mentioned, (t) => t.replaceAll(ESCAPED_PIPE, '|')) : mentioned);
 }
 

@@ -29,6 +29,12 @@ export interface FormatOptions {
    * it; other parsers ignore it (their mentions are marked up).
    */
   readonly mentionHints?: readonly string[];
+  /**
+   * Names that count whole after `@` when the Markdown parser reads mentions, spaces and
+   * punctuation included (`@Ada Lovelace`): the router passes the usernames of the people a
+   * message mentions by id. Other names still end at the first character a name cannot have.
+   */
+  readonly mentionNames?: readonly string[];
 }
 
 /** The markups this module converts between. */

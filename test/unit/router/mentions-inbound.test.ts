@@ -57,6 +57,20 @@ describe('inbound mentions the adapter reports', () => {
   });
 });
 
+describe('a name with a space', () => {
+  it('is one mention across networks, never cut at the space', async () => {
+    await speak('discord', '321', 'hello', undefined, 'Ada Lovelace');
+    const ada = await userOf('discord', '321');
+    await speak('discord', '7', '<@321> look');
+    const [message] = h.node.listMessages(h.general, { limit: 1 });
+    expect(message?.text).toBe('@Ada Lovelace look');
+    expect(message?.mentions).toEqual([ada]);
+    const last = (net: Net) => h.networks.get(net)?.posts.at(-1)?.text;
+    expect(last('slack')).toBe('*Ada Lovelace* look');
+    expect(last('irc')).toBe('@Ada Lovelace[m] look');
+  });
+});
+
 describe('a puppet nick someone else now uses', () => {
   it("becomes that person's own identity, and mentions of it are of them", async () => {
     const mia = await userOf('matrix', '@mia:hs');

@@ -29,7 +29,12 @@ export async function renderForNetwork(
   mentions?: readonly UserId[],
 ): Promise<{ text: string; rich: RichText }> {
   const reading = mentions ? byIds(deps.node, mentions) : byUniqueName(deps.node);
-  const parsed = converterFor('markdown').parse(markdown, { resolver: reading });
+  // Names of the people mentioned by id are read whole, spaces included (`@Ada Lovelace`).
+  const names = (mentions ?? []).flatMap((id) => deps.node.getUser(id)?.username ?? []);
+  const parsed = converterFor('markdown').parse(markdown, {
+    resolver: reading,
+    mentionNames: names,
+  });
   const ids = [...new Set(mentionsOf(parsed).map((u) => u.id as UserId))];
   const found = ids.length > 0 ? await deps.store.identities.listByUsers(ids, network) : [];
   const external = chooseIdentities(found);

@@ -12,6 +12,7 @@ import { reactionFromSlack, shortcodesToUnicode } from './emoji.js';
 import type { SlackMemberEvent, SlackMessage, SlackReactionEvent } from './events.js';
 import type { SlackFileReader } from './file-reader.js';
 import { messageId } from './ids.js';
+import { presenceEvents, type SlackPresenceEvent } from './presence.js';
 import { richTextToMrkdwn } from './rich-text.js';
 import { senderOf, type SlackUser, type Users } from './users.js';
 
@@ -114,6 +115,13 @@ export class Inbound {
     if (!user?.id) return;
     this.deps.users.update(user);
     await this.emit({ kind: 'profile', sender: senderOf(user) });
+  }
+
+  /** `presence_change`, where the workspace delivers it (./presence.ts). */
+  async presence(event: SlackPresenceEvent): Promise<void> {
+    const bot = this.deps.self().botUserId;
+    const sender = (id: string) => this.deps.users.sender(id);
+    for (const e of await presenceEvents(event, sender, bot)) await this.emit(e);
   }
 
   private async changed(channel: string, event: SlackMessage): Promise<void> {

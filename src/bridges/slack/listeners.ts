@@ -16,6 +16,7 @@ import type { SeenEvents } from './ids.js';
 import type { Inbound } from './inbound.js';
 import type { ArrivalOrder } from './order.js';
 import type { SlashCommand, SlashPayload } from './slash.js';
+import type { SlackPresenceEvent } from './presence.js';
 import type { SlackUser } from './users.js';
 
 /** The event types the adapter subscribes to (see the manifest in docs/slack.md). */
@@ -26,6 +27,7 @@ export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
   'member_joined_channel',
   'member_left_channel',
   'user_change',
+  'presence_change',
 ]);
 
 export interface ListenerDeps {
@@ -65,6 +67,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   }
   app.event('user_change', async ({ event, body, context }) => {
     queue(body, context, () => inbound.userChange(event.user as unknown as SlackUser));
+  });
+  // Only where the workspace delivers it (./presence.ts): the Events API itself has none.
+  app.event('presence_change', async ({ event, body, context }) => {
+    queue(body, context, () => inbound.presence(event as unknown as SlackPresenceEvent));
   });
   // Events of other types still arrive (a workspace may subscribe to more): their stamps are
   // filled here so they never hold the queue.

@@ -32,6 +32,8 @@ import type {
   SenderDisplay,
   TargetResolvingAdapter,
   TargetSchema,
+  TopicAction,
+  TopicAdapter,
   TypingAdapter,
   TypingUpdate,
 } from '../types.js';
@@ -65,6 +67,8 @@ export const matrixCapabilities: AdapterCapabilities = {
   typing: true,
   membership: true,
   roles: true,
+  // m.room.topic as the bot (it needs the state event's power level in the room).
+  topic: true,
   attachments: true,
   // Appservice users are exempt from rate limits (`rate_limited: false`); this only keeps a
   // burst from starving the homeserver.
@@ -84,6 +88,7 @@ export class MatrixAdapter
     PresenceAdapter,
     RoleAdapter,
     TargetResolvingAdapter,
+    TopicAdapter,
     TypingAdapter
 {
   readonly capabilities = matrixCapabilities;
@@ -158,6 +163,7 @@ export class MatrixAdapter
       emit: (event) => void this.components.emit(event),
       role: (event) => this.roleListeners.forEach((l) => l(event)),
       links: () => this.components.links,
+      accounts: () => this.components.accounts,
       logger: this.components.logger,
     });
     const bridge = new Bridge({
@@ -289,6 +295,17 @@ export class MatrixAdapter
   async setRole(action: RoleAction): Promise<DeliveryResult> {
     await this.setRoleOf(action.target, { personId: action.sender.id }, action.role);
     return { externalIds: [] };
+  }
+
+  /**
+   * The room's `m.room.topic` state event, sent as the bot. A bot without the power to send it
+   * gets 403 from the homeserver: a permanent DeliveryError (the runtime logs and counts it).
+   */
+  setTopic(action: TopicAction): Promise<DeliveryResult> {
+    return this.run(async (s) => {
+      await s.rooms.setTopic(action.target, action.topic);
+      return { externalIds: [] };
+    });
   }
 
   /**

@@ -113,4 +113,9 @@ export class Rooms {
     if (levels.users?.[userId] === levelOfRole(role)) return;
     await this.api.putState(room, 'm.room.power_levels', '', withRole(levels, userId, role));
   }
+
+  /** The room's `m.room.topic`, as the bot (an empty topic clears it). */
+  async setTopic(target: LinkTarget, topic: string): Promise<void> {
+    await this.api.putState(await this.roomOf(target), 'm.room.topic', '', { topic });
+  }
 }

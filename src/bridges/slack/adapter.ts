@@ -20,6 +20,8 @@ import type {
   SendAction,
   TargetResolvingAdapter,
   TargetSchema,
+  TopicAction,
+  TopicAdapter,
 } from '../types.js';
 import { linkCommandHandler } from '../link-commands.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
@@ -33,11 +35,12 @@ import { MAX_TEXT, Outbound } from './outbound.js';
 import { registerListeners } from './listeners.js';
 import { SlashCommand } from './slash.js';
 import { resolveChannel } from './targets.js';
+import { setSlackTopic } from './topic.js';
 import { slackTargetSchema } from './target.js';
 import { Users } from './users.js';
 
 export class SlackAdapter
-  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter
+  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter, TopicAdapter
 {
   /** `{channel}`: an id, or a name before resolving (see ./target.ts). */
   readonly targetSchema: TargetSchema = slackTargetSchema;
@@ -51,6 +54,8 @@ export class SlackAdapter
     replies: false,
     presence: false,
     membership: false,
+    // conversations.setTopic (channels:manage / groups:write); cut at 250 characters.
+    topic: true,
     attachments: true,
     // chat.postMessage allows about one message per second per channel with short bursts;
     // chat.update/delete and reactions.* are Tier 3 (50+/min). A 429 still pauses us (Retry-After).
@@ -183,6 +188,10 @@ export class SlackAdapter
 
   react(action: ReactionAction): Promise<DeliveryResult> {
     return this.outbound.react(action);
+  }
+
+  setTopic(action: TopicAction): Promise<DeliveryResult> {
+    return setSlackTopic(this.web, action);
   }
 
   /** `{channel: 'C…'}` or `{channel: '#name'}` → `{channel: 'C…'}`; the bot joins if it can. */

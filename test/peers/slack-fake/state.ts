@@ -21,6 +21,8 @@ export interface FakeChannel {
   readonly is_private: boolean;
   is_archived: boolean;
   readonly members: Set<string>;
+  /** conversations.setTopic's value (the conversation object's `topic.value`). */
+  topic?: string;
 }
 
 /**
@@ -197,6 +199,7 @@ export class SlackState {
       is_archived: channel.is_archived,
       is_member: channel.members.has(this.bot.id),
       num_members: channel.members.size,
+      topic: { value: channel.topic ?? '', creator: '', last_set: 0 },
     };
   }
 }

@@ -289,6 +289,29 @@ export const METHODS: Readonly<Record<string, Handler>> = {
     return { channel: host.state.conversation(channel) };
   },
   'conversations.list': list,
+  // As documented: the caller must be in the channel; topics are at most 250 characters;
+  // the channel sees a `channel_topic` message by the caller.
+  'conversations.setTopic': (args, host) => {
+    const channel = channelOf(host, args);
+    if (host.missingScopes.has('channels:manage')) throw new ApiFail('missing_scope');
+    member(host, channel);
+    const topic = str(args, 'topic') ?? '';
+    if ([...topic].length > 250) throw new ApiFail('too_long');
+    channel.topic = topic;
+    const ts = host.state.nextTs();
+    host.emit({
+      type: 'message',
+      subtype: 'channel_topic',
+      ts,
+      user: host.state.bot.id,
+      text: `<@${host.state.bot.id}> set the channel topic: ${topic}`,
+      topic,
+      channel: channel.id,
+      channel_type: 'channel',
+      event_ts: ts,
+    });
+    return { channel: host.state.conversation(channel) };
+  },
   'conversations.join': (args, host) => {
     const channel = channelOf(host, args);
     if (channel.is_private) throw new ApiFail('method_not_supported_for_channel_type');

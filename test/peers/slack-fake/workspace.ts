@@ -259,6 +259,7 @@ export abstract class Workspace {
   }
 
   setTopic(channel: FakeChannel, user: FakeUser, topic: string): void {
+    channel.topic = topic;
     const ts = this.state.nextTs();
     this.emitEvent({
       type: 'message',

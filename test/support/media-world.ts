@@ -36,6 +36,17 @@ export interface MediaWorldOptions {
   readonly slack?: boolean;
   readonly irc?: boolean;
   readonly logLevel?: string;
+  /**
+   * More Discord ⇄ Matrix links (`more1`, `more2`, …), each its own Discord channel and portal
+   * room: messages of one link go in order, so crossings at once need several links.
+   */
+  readonly moreLinks?: number;
+}
+
+/** One of the extra Discord ⇄ Matrix links. */
+export interface ExtraLink {
+  readonly discordChannel: string;
+  readonly room: string;
 }
 
 export interface MediaGateway {
@@ -62,6 +73,7 @@ export interface MediaWorld {
   readonly slack?: { readonly fake: SlackFake; readonly channel: FakeChannel };
   readonly irc?: { readonly server: NgircdPeer; readonly bob: RawIrcClient };
   readonly gateway: MediaGateway;
+  readonly more: readonly ExtraLink[];
   stop(): Promise<void>;
 }
 
@@ -124,13 +136,30 @@ export async function startMediaWorld(options: MediaWorldOptions = {}): Promise<
       };
       link['irc'] = { network: 'local', channel: '#proj' };
     }
-    const gateway = await spawnMediaGateway(bridges, [link], options, stops);
+    const extra = Array.from({ length: options.moreLinks ?? 0 }, (_, i) => ({
+      name: `more${i + 1}`,
+      discord: discord.addChannel(`more${i + 1}`).id,
+    }));
+    const links = [
+      link,
+      ...extra.map((e) => ({
+        channel: e.name,
+        discord: { channel: e.discord },
+        matrix: { room: `#mc_${e.name}:localhost` },
+      })),
+    ];
+    const gateway = await spawnMediaGateway(bridges, links, options, stops);
     if (irc) {
       await irc.bob.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcgw', 30_000);
     }
     const alice = await MatrixTestClient.register(matrix.synapse.url, 'alice');
     const room = await alice.join(PORTAL);
+    const more: ExtraLink[] = [];
+    for (const e of extra) {
+      more.push({ discordChannel: e.discord, room: await alice.join(`#mc_${e.name}:localhost`) });
+    }
     return {
+      more,
       discord,
       matrix,
       alice,

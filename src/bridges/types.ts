@@ -337,23 +337,21 @@ export type DropKind = InboundKind | OutboundAction['kind'] | 'typing' | 'other'
 /**
  * Why an event was not carried (a closed set: the metric's `reason` label). `unlinked`: at a
  * target no link covers. `unsupported`: the receiving network cannot take this kind.
- * `not_configured`: linked to a network this gateway runs no adapter for. `not_implemented`:
- * the runtime has no way to carry it yet. `unknown_message`: about a message never bridged (or never delivered to
- * that target). `unknown_user`: the person is unknown to the node. `message_gone`: deleted
- * before its delivery. `banned`: the sender is banned from the channel. `role_kept`: a leave of
- * a moderator or admin. `not_admin`: a role change in a channel the gateway does not administer.
- * `failed`: the core or the store refused it. `adapter`: the adapter could not carry it.
+ * `not_configured`: linked to a network this gateway runs no adapter for. `unknown_message`:
+ * about a message never bridged (or never delivered to that target). `unknown_user`: the
+ * person is unknown to the node. `message_gone`: deleted before its delivery. `banned`: the
+ * sender is banned from the channel. `not_admin`: a role or topic change that needs channel
+ * rights nobody involved has. `failed`: the core or the store refused it. `adapter`: the
+ * adapter could not carry it.
  */
 export type DropReason =
   | 'unlinked'
   | 'unsupported'
   | 'not_configured'
-  | 'not_implemented'
   | 'unknown_message'
   | 'unknown_user'
   | 'message_gone'
   | 'banned'
-  | 'role_kept'
   | 'not_admin'
   | 'failed'
   | 'adapter';

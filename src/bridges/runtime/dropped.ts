@@ -23,8 +23,8 @@ export const DROP_KINDS = [
   ...['presence', 'send', 'react', 'unreact', 'typing', 'other'],
 ] as const satisfies readonly DropKind[];
 export const DROP_REASONS = [
-  ...['unlinked', 'unsupported', 'not_configured', 'not_implemented', 'unknown_message'],
-  ...['unknown_user', 'message_gone', 'banned', 'role_kept', 'not_admin', 'failed', 'adapter'],
+  ...['unlinked', 'unsupported', 'not_configured', 'unknown_message', 'unknown_user'],
+  ...['message_gone', 'banned', 'not_admin', 'failed', 'adapter'],
 ] as const satisfies readonly DropReason[];
 // Compile-time: the lists name every member of the unions (an addition there fails here).
 type Missing =

@@ -26,6 +26,7 @@ import type { IrcSettings } from './config.js';
 import { MessageIds } from './ids.js';
 import { IrcNetwork } from './network.js';
 import { ircLower } from './nick.js';
+import { TEXT_BYTES } from './lines.js';
 import type { IrcRole, RoleChange } from './roles.js';
 import { ircTarget, ircTargetSchema, networkOf } from './target.js';
 
@@ -74,11 +75,14 @@ export class IrcAdapter
     const slowest = Math.max(1, ...nets.map((n) => n.floodDelayMs));
     this.capabilities = {
       markup: 'irc',
-      maxMessageLength: 400,
-      maxMessageBytes: 400,
+      // Parts are cut at TEXT_BYTES (./lines.ts), below the real line room: a true limit.
+      maxMessageLength: TEXT_BYTES,
+      maxMessageBytes: TEXT_BYTES,
       edits: true,
       deletes: false,
       reactions: nets.some((n) => n.reactions),
+      // Each reaction and its removal is a line naming the person.
+      reactionsPerPerson: true,
       threads: false,
       replies: true,
       presence: false,

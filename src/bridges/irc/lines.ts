@@ -23,8 +23,16 @@ export function cleanName(name: string): string {
 }
 
 /**
+ * The most UTF-8 bytes of text one IRC line carries (the adapter's declared maxMessageBytes).
+ * The real room is 512 bytes minus the source mask, command, channel and relay prefix (about
+ * 450 in practice): capping at 400 keeps the declared limit true on every connection.
+ */
+export const TEXT_BYTES = 400;
+
+/**
  * Splits `text` into payloads of at most `maxBytes`, each wrapped by `wrap` (whose own bytes are
- * measured first, so the wrapped payload still fits).
+ * measured first, so the wrapped payload still fits); the text of a payload is at most
+ * `TEXT_BYTES`.
  */
 export function splitWrapped(
   text: string,
@@ -32,7 +40,7 @@ export function splitWrapped(
   wrap: (part: string) => string,
 ): string[] {
   const overhead = measure(wrap(''));
-  const room = Math.max(16, maxBytes - overhead);
+  const room = Math.max(16, Math.min(TEXT_BYTES, maxBytes - overhead));
   return splitIrcLines(text, room).map(wrap);
 }
 
@@ -57,14 +65,22 @@ export function correction(settings: IrcNetworkSettings, text: string): string {
   return `${settings.editPrefix}${text}`;
 }
 
-/** The emote text of a reaction: `reacted 👍 to alice: "first words…"`. */
-export function reactionText(emoji: string, author: string, excerpt: string | undefined): string {
+/**
+ * The emote text of a reaction: `reacted 👍 to alice: "first words…"`; of its removal (`removed`)
+ * `took back 👍 from alice: "first words…"`.
+ */
+export function reactionText(
+  emoji: string,
+  author: string,
+  excerpt: string | undefined,
+  removed = false,
+): string {
   const who = author === '' ? 'a message' : author;
-  if (excerpt === undefined)
-    return `reacted ${emoji} to ${who === 'a message' ? who : `${who}'s message`}`;
+  const verb = removed ? `took back ${emoji} from` : `reacted ${emoji} to`;
+  if (excerpt === undefined) return `${verb} ${who === 'a message' ? who : `${who}'s message`}`;
   const plain = stripControls(excerpt).replace(/\s+/g, ' ').trim();
   const short = [...plain].length > 40 ? `${cutAtWord([...plain].slice(0, 40).join(''))}…` : plain;
-  return `reacted ${emoji} to ${who}: "${short}"`;
+  return `${verb} ${who}: "${short}"`;
 }
 
 /** Drops a trailing partial word (when there is an earlier space to cut at). */

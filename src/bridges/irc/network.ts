@@ -121,12 +121,13 @@ export class IrcNetwork {
   }
 
   async react(channel: string, action: ReactionAction): Promise<DeliveryResult> {
-    // Only additions are told; a removed reaction would be noise on IRC.
-    if (action.kind === 'unreact' || !this.settings.reactions) return { externalIds: [] };
+    if (!this.settings.reactions) return { externalIds: [] };
+    // IRC lines cannot be taken back: a removal is told as a line of its own.
     const text = reactionText(
       action.emoji,
       nickOf(action.externalId),
       this.deps.ids.textOf(action.externalId),
+      action.kind === 'unreact',
     );
     await this.post(action.sender, channel, text, true);
     return { externalIds: [] };

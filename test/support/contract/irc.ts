@@ -19,14 +19,6 @@ export const ircContract: ContractHarness = {
   title: 'IRC (ngircd, relay mode)',
   ...(findNgircd() === undefined &&
     process.env.CI !== 'true' && { unavailable: 'ngircd is not installed' }),
-  knownFailures: {
-    'part size':
-      'capability mismatch: the adapter splits at the real line limit (parts of ~450 characters ' +
-      'here) while capabilities.maxMessageLength/maxMessageBytes say 400 (src/bridges/irc/adapter.ts)',
-    unreact:
-      'documented gap: IRC shows a reaction as a line and does not tell its removal ' +
-      '(docs/irc.md), although capabilities.reactions promises add and remove',
-  },
   async start() {
     const peer = await startNgircd();
     const { events, healths, components } = recorder();
@@ -153,11 +145,16 @@ class IrcPerson implements ContractPerson {
         });
         continue;
       }
-      const reaction = /^\* \S+ reacted (\S+) to (\S+): "(.*?)…?"$/u.exec(plain(line.text));
+      // `* bob reacted 👍 to alice: "words…"`, and its removal `* bob took back 👍 from …`.
+      const reaction = /^\* \S+ (reacted|took back) (\S+) (?:to|from) (\S+): "(.*?)…?"$/u.exec(
+        plain(line.text),
+      );
       if (reaction) {
-        const [, emoji, nick, words] = reaction as unknown as [string, string, string, string];
-        const on = posts.findLast((p) => p.author === nick && p.text.startsWith(words));
-        on?.reactions.push(emoji);
+        const [, verb, emoji, nick, words] = reaction.map((x) => x ?? '');
+        const on = posts.findLast((p) => p.author === nick && p.text.startsWith(words ?? ''));
+        const at = on?.reactions.indexOf(emoji ?? '') ?? -1;
+        if (verb === 'reacted') on?.reactions.push(emoji ?? '');
+        else if (at >= 0) on?.reactions.splice(at, 1);
         continue;
       }
       posts.push(bridged(line.text, posts));

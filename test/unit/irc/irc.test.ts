@@ -11,6 +11,7 @@ import {
   reactionText,
   relayWrapper,
   splitWrapped,
+  TEXT_BYTES,
 } from '../../../src/bridges/irc/lines.js';
 import { ircLower, nextNick, noPing, sanitizeNick } from '../../../src/bridges/irc/nick.js';
 
@@ -46,6 +47,15 @@ describe('nicks', () => {
 });
 
 describe('payloads', () => {
+  it('never puts more than the declared TEXT_BYTES of text on one line', () => {
+    const text = 'word '.repeat(300).trim();
+    const parts = splitWrapped(text, 480, relayWrapper(settings, 'bob', false));
+    expect(parts.length).toBeGreaterThan(3);
+    for (const p of parts)
+      expect(Buffer.byteLength(p.slice('<b\u200bob> '.length))).toBeLessThanOrEqual(TEXT_BYTES);
+    expect(parts.map((p) => p.slice('<b\u200bob> '.length)).join(' ')).toBe(text);
+  });
+
   it('splits by UTF-8 bytes with the prefix on every part and no broken character', () => {
     const text = 'ä€🎉 '.repeat(100).trim();
     const parts = splitWrapped(text, 100, relayWrapper(settings, 'bob', false));
@@ -63,6 +73,9 @@ describe('payloads', () => {
       'reacted 👍 to carl: "a long message that goes on and on and…"',
     );
     expect(reactionText('👍', 'carl', undefined)).toBe("reacted 👍 to carl's message");
+    expect(reactionText('👍', 'carl', 'short one', true)).toBe(
+      'took back 👍 from carl: "short one"',
+    );
   });
 
   it('does not treat $ patterns in text as replacement patterns', () => {

@@ -123,6 +123,7 @@ async function startServices(
         status,
         media: { maxBytes: config.media.maxBytes, links: mediaLinks, fetchWaitMs: 10_000 },
         accounts: running.runtime.accounts,
+        typing: (listener) => running.runtime.onTyping(listener),
       },
       {
         maxBodyBytes: config.http.maxBodyBytes,

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNode } from '../../src/core/index.js';
 import type { MultichatNode } from '../../src/core/types.js';
-import { createApp, type AppOptions, type GatewayApp } from '../../src/gateway/http/index.js';
+import {
+  createApp,
+  type AppDeps,
+  type AppOptions,
+  type GatewayApp,
+} from '../../src/gateway/http/index.js';
 import type { StatusProviders } from '../../src/gateway/status.js';
 
 /** Parsed JSON of a response; tests index into it freely. */
@@ -27,12 +32,15 @@ export interface TestApi {
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A real node in a temp dir behind the hono app (no port: app.request). */
-export async function startApi(options: AppOptions = {}): Promise<TestApi> {
+export async function startApi(
+  options: AppOptions = {},
+  extra: Partial<Pick<AppDeps, 'typing'>> = {},
+): Promise<TestApi> {
   const dir = await mkdtemp(join(tmpdir(), 'mc-http-'));
   const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
   await node.start();
   const status: StatusProviders = {};
-  const gateway = createApp({ node, adminToken: ADMIN, logger: quiet, status }, options);
+  const gateway = createApp({ node, adminToken: ADMIN, logger: quiet, status, ...extra }, options);
   return {
     node,
     gateway,

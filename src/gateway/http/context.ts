@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AccountLinks } from '../../bridges/runtime/index.js';
+import type { AccountLinks, TypingNotice } from '../../bridges/runtime/index.js';
 import type { MultichatNode, UserView } from '../../core/types.js';
 import type { MediaLinks } from '../media-links.js';
 import type { StatusProviders } from '../status.js';
@@ -31,6 +31,11 @@ export interface AppDeps {
    * and the link routes answer 404.
    */
   readonly accounts?: AccountDeps;
+  /**
+   * Bridged people typing in linked channels (the bridge runtime's `onTyping`), streamed as
+   * `typing` events. Absent (no bridge runtime): no typing events.
+   */
+  readonly typing?: (listener: (notice: TypingNotice) => void) => () => void;
 }
 
 /** What the users routes need of account linking. */

@@ -17,6 +17,7 @@ const sseEvent = obj({
       'reaction',
       'presence',
       'notification',
+      'typing',
       'overflow',
     ],
   },
@@ -177,7 +178,7 @@ export function paths(): Record<string, Record<string, Op>> {
     '/api/v1/events': {
       get: {
         summary:
-          'Server-sent events: ready, message, edit, delete, reaction, presence, notification',
+          'Server-sent events: ready, message, edit, delete, reaction, presence, notification, typing',
         auth: 'user',
         ok: [200, 'an endless event stream; a slow reader gets `overflow` and is closed', sseEvent],
         media: 'text/event-stream',

@@ -18,7 +18,8 @@ const sseChunk = (event: string, data: unknown): string =>
 /**
  * `GET /api/v1/events`: server-sent events for one user. Channel events only for channels the
  * user can read (checked at send time, so a join or ban takes effect at once); notifications
- * only the user's own; presence for everyone. A token holds at most `maxStreamsPerToken`
+ * only the user's own; presence for everyone; `typing` ({channel, user, active}) of bridged people
+ * in channels the user can read. A token holds at most `maxStreamsPerToken`
  * streams (429 beyond). A stream whose unsent events pass `bufferBytes` gets a last event,
  * `overflow` with `{"reason":"slow reader","dropped":N}`, and is closed: the client reconnects
  * and reads the history it missed.
@@ -60,6 +61,13 @@ export function eventRoutes(deps: AppDeps, hub: SseHub): Hono<AppEnv> {
           if (payload !== undefined) outbox.push(sseChunk(event.type, payload));
         }),
       );
+      // Typing is ephemeral (not a node event): bridged people typing in channels one can read.
+      const offTyping = deps.typing?.((notice) => {
+        if (notice.user === me.id || !canRead(node, notice.channel, me.id)) return;
+        const { channel, user, active } = notice;
+        outbox.push(sseChunk('typing', { channel, user, active }));
+      });
+      if (offTyping) unsubscribe.push(offTyping);
       const keepalive = setInterval(() => outbox.push(': keepalive\n\n'), KEEPALIVE_MS);
       outbox.push(sseChunk('ready', { user: me.id }));
       try {

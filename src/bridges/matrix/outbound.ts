@@ -32,6 +32,7 @@ import {
 } from './content.js';
 import type { Ghosts } from './ghosts.js';
 import type { MediaUploader } from './media.js';
+import { filesFrom, namedContent, speaksThroughBot } from './relay.js';
 
 /** Longest text sent as one event; Matrix caps events at 64 KiB with HTML and body both inside. */
 export const MAX_CHARS = 16_000;
@@ -56,7 +57,8 @@ export class Outbound {
 
   async send(action: SendAction): Promise<DeliveryResult> {
     const room = await this.deps.roomOf(action.target);
-    const ghost = await this.deps.ghosts.ensure(action.sender, room);
+    const ghost = await this.speaker(action.sender, room);
+    const relayed = speaksThroughBot(action.sender);
     const key = action.idempotencyKey;
     // Transaction ids: the text's parts `key`, `key.1`…; the files `key.f0`, `key.f1`…
     const parts: Array<{ txn: string; content: () => Promise<Content> }> = [];
@@ -65,8 +67,12 @@ export class Outbound {
         action.text.length <= MAX_CHARS
           ? [textContent(action.text, action.rich, action.isEmote)]
           : splitText(renderMatrixBody(action.rich), MAX_CHARS, 'chars').map(plainContent);
+      // Through the bot (a linked account), the first part names the person.
+      if (relayed) texts[0] = namedContent(texts[0]!, action.sender.name);
       for (const [i, content] of texts.entries())
         parts.push({ txn: i === 0 ? key : `${key}.${i}`, content: async () => content });
+    } else if (relayed) {
+      parts.push({ txn: key, content: async () => filesFrom(action.sender.name) });
     }
     for (const [n, file] of (action.attachments ?? []).entries())
       parts.push({ txn: `${key}.f${n}`, content: () => this.filePart(file, ghost) });
@@ -100,8 +106,12 @@ export class Outbound {
     const first = action.externalIds[0];
     if (!first) return ids([]);
     const room = await this.deps.roomOf(action.target);
-    const ghost = await this.deps.ghosts.ensure(action.sender, room);
-    const content = editContent(first, textContent(action.text, action.rich));
+    const ghost = await this.speaker(action.sender, room);
+    const text = textContent(action.text, action.rich);
+    const content = editContent(
+      first,
+      speaksThroughBot(action.sender) ? namedContent(text, action.sender.name) : text,
+    );
     await this.deps.api.sendEvent(room, 'm.room.message', content, action.idempotencyKey, ghost);
     return ids([]);
   }
@@ -109,7 +119,7 @@ export class Outbound {
   /** Redacts every part, as the ghost; falls back to the bot for others' events (moderation). */
   async delete(action: DeleteAction): Promise<DeliveryResult> {
     const room = await this.deps.roomOf(action.target);
-    const ghost = await this.deps.ghosts.ensure(action.sender, room);
+    const ghost = await this.speaker(action.sender, room);
     for (const [i, eventId] of action.externalIds.entries()) {
       const txn = `${action.idempotencyKey}.${i}`;
       try {
@@ -144,6 +154,12 @@ export class Outbound {
     for (const [i, reaction] of mine.entries())
       await this.deps.api.redact(room, reaction.event_id, `${action.idempotencyKey}.${i}`, ghost);
     return ids([]);
+  }
+
+  /** Who posts for `sender`: their ghost, or the bot for a person whose account is linked. */
+  private async speaker(sender: SendAction['sender'], room: string): Promise<string> {
+    if (speaksThroughBot(sender)) return this.deps.botUserId;
+    return this.deps.ghosts.ensure(sender, room);
   }
 
   async membership(action: MembershipAction): Promise<DeliveryResult> {

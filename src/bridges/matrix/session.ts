@@ -5,17 +5,19 @@
  */
 import type { Bridge, BridgeController } from 'matrix-appservice-bridge';
 import type {
+  AccountLinkControl,
   AdapterLogger,
   InboundEvent,
   NetworkName,
   PresenceUpdate,
   TypingUpdate,
 } from '../types.js';
+import { isAccountCommand, runAccountCommand } from './account-command.js';
 import { isCommand, runCommand, type MatrixLinkControl } from './admin.js';
 import type { MatrixApi } from './api.js';
 import type { Ghosts } from './ghosts.js';
 import type { AppserviceHost, RawEvent } from './host.js';
-import { channelOfPortalAlias } from './ids.js';
+import { channelOfPortalAlias, personOfGhost } from './ids.js';
 import { InboundTranslator } from './inbound.js';
 import type { HomeserverMedia } from './media-download.js';
 import type { Outbound } from './outbound.js';
@@ -43,6 +45,8 @@ export interface SessionDeps {
   emit(event: InboundEvent): void;
   role(event: RoleChangeEvent): void;
   links(): MatrixLinkControl | undefined;
+  /** Account linking for `!multichat link CODE` (absent: the command says it is off). */
+  accounts?(): AccountLinkControl | undefined;
   readonly logger: AdapterLogger;
 }
 
@@ -50,6 +54,7 @@ export class MatrixSession {
   readonly host: AppserviceHost;
   private readonly translator: InboundTranslator;
   private readonly typingIn: TypingIn;
+  private readonly profiles: Profiles;
   private bridge: Bridge | undefined;
   private parts: { ghosts: Ghosts; rooms: Rooms; outbound: Outbound } | undefined;
   /** Inbound files that were not carried (encrypted, no usable URI), since the start. */
@@ -59,6 +64,7 @@ export class MatrixSession {
     this.host = deps.host;
     const config = deps.adapter.config;
     const profiles = new Profiles(deps.api, config.homeserverUrl);
+    this.profiles = profiles;
     this.typingIn = new TypingIn({
       naming: config,
       botUserId: deps.adapter.botUserId,
@@ -129,6 +135,17 @@ export class MatrixSession {
   private async handle(event: RawEvent): Promise<void> {
     const content = (event['content'] ?? {}) as Record<string, unknown>;
     const bot = this.deps.adapter.botUserId;
+    const sender = String(event.sender);
+    const ours = sender === bot || personOfGhost(this.deps.adapter.config, sender) !== undefined;
+    if (
+      event.type === 'm.room.message' &&
+      typeof content['body'] === 'string' &&
+      isAccountCommand(content['body']) &&
+      !ours // a ghost relays what someone typed elsewhere: never link it
+    ) {
+      await this.accountCommand(event, content['body']);
+      return;
+    }
     if (
       event.type === 'm.room.message' &&
       typeof content['body'] === 'string' &&
@@ -148,6 +165,20 @@ export class MatrixSession {
       return;
     }
     await this.translator.event(event);
+  }
+
+  /** `!multichat link CODE`: the reply is a notice from the bot in the same room. */
+  private async accountCommand(event: RawEvent, body: string): Promise<void> {
+    const roomId = String(event.room_id);
+    const person = await this.profiles.sender(String(event.sender));
+    const reply = await runAccountCommand(body, person, this.deps.accounts?.());
+    const txn = `acct-${String(event['event_id'])}`;
+    await this.deps.api.sendEvent(
+      roomId,
+      'm.room.message',
+      { msgtype: 'm.notice', body: reply },
+      txn,
+    );
   }
 
   private async command(event: RawEvent, body: string): Promise<void> {

@@ -25,7 +25,7 @@ export const components: Json = {
     },
     User: {
       type: 'object',
-      required: ['id', 'username', 'avatar', 'identities'],
+      required: ['id', 'username', 'avatar'],
       properties: {
         id: { type: 'string' },
         username: { type: 'string' },
@@ -39,7 +39,7 @@ export const components: Json = {
         identities: {
           type: 'array',
           description:
-            'the profile on other networks: native = the person\u2019s own account (linkedAt: joined with a link code), ghost / puppet = a Matrix user or IRC nick the gateway speaks through for them',
+            'present on /users answers: the profile on other networks: native = the person\u2019s own account (linkedAt: joined with a link code), ghost / puppet = a Matrix user or IRC nick the gateway speaks through for them',
           items: {
             type: 'object',
             required: ['network', 'externalId', 'kind'],
@@ -55,12 +55,29 @@ export const components: Json = {
     },
     Channel: {
       type: 'object',
-      required: ['id', 'name', 'topic', 'encrypted', 'visibility', 'creator', 'memberCount'],
+      required: [
+        'id',
+        'name',
+        'topic',
+        'encrypted',
+        'bridged',
+        'visibility',
+        'creator',
+        'memberCount',
+      ],
       properties: {
         id: { type: 'string' },
         name: { type: 'string' },
         topic: { type: ['string', 'null'] },
-        encrypted: { type: 'boolean' },
+        encrypted: {
+          type: 'boolean',
+          description: 'content is end-to-end encrypted: only members read it',
+        },
+        bridged: {
+          type: 'boolean',
+          description:
+            'a link of this gateway carries the channel to another network; with encrypted, the gateway is a member that decrypts it to deliver, so its operator can read it',
+        },
         retentionSeconds: { type: 'integer' },
         visibility: { enum: ['public', 'private', 'direct'] },
         creator: { type: 'string' },

@@ -58,7 +58,9 @@ export function operation(op: Op): Json {
     schema: op.paramSchemas?.[name] ?? { type: 'string', minLength: 1 },
   }));
   for (const [name, s] of Object.entries(op.query?.shape ?? {})) {
-    params.push({ name, in: 'query', required: false, schema: schemaOf(s as z.ZodType) });
+    // Required exactly when the schema refuses its absence (GET /users needs both its fields).
+    const required = !(s as z.ZodType).safeParse(undefined).success;
+    params.push({ name, in: 'query', required, schema: schemaOf(s as z.ZodType) });
   }
   if (params.length) out.parameters = params;
   if (op.body) {

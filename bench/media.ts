@@ -36,13 +36,16 @@ function image(): Buffer {
   return Buffer.concat([head, randomBytes(SIZE - head.length)]);
 }
 
-/** Resolves once the room holds an m.image named `name` whose download has `hash`. */
+/**
+ * Resolves once the room holds an m.image named `name` whose download has `hash`; answers how
+ * long that download took (part of both timings).
+ */
 async function readable(
   world: MediaWorld,
   name: string,
   hash: string,
   room = world.room,
-): Promise<void> {
+): Promise<number> {
   const event = await eventually(
     async () =>
       (await world.alice.timeline(room, 50)).find(
@@ -51,22 +54,32 @@ async function readable(
     { what: `the m.image ${name}`, timeoutMs: 120_000, intervalMs: 20 },
   );
   if (event.content['msgtype'] !== 'm.image') throw new Error(`${name} is not an m.image`);
+  const seen = performance.now();
   const got = await world.alice.download(event.content['url'] as string);
   if (sha256(got) !== hash) throw new Error(`${name}: the download differs`);
+  return performance.now() - seen;
 }
 
-async function throughGateway(world: MediaWorld, user: FakeUser, n: number): Promise<number> {
+interface Timing {
+  readonly total: number;
+  readonly download: number;
+  /** Direct path only: reading the CDN, then upload and post. */
+  readonly fetch?: number;
+  readonly upload?: number;
+}
+
+async function throughGateway(world: MediaWorld, user: FakeUser, n: number): Promise<Timing> {
   const data = image();
   const name = `gw-${n}.png`;
   const started = performance.now();
   world.discord.upload(world.discord.channel.id, user, [
     { filename: name, data, contentType: 'image/png' },
   ]);
-  await readable(world, name, sha256(data));
-  return performance.now() - started;
+  const download = await readable(world, name, sha256(data));
+  return { total: performance.now() - started, download };
 }
 
-async function direct(world: MediaWorld, n: number): Promise<number> {
+async function direct(world: MediaWorld, n: number): Promise<Timing> {
   const data = image();
   const name = `direct-${n}.png`;
   // Stored on the fake CDN without a dispatch: only this run's own code reads it.
@@ -78,6 +91,7 @@ async function direct(world: MediaWorld, n: number): Promise<number> {
   const started = performance.now();
   const res = await fetch(link.url);
   const bytes = new Uint8Array(await res.arrayBuffer());
+  const fetched = performance.now();
   const mxc = await world.alice.upload(bytes, 'image/png', name);
   await world.alice.send(world.room, {
     msgtype: 'm.image',
@@ -85,8 +99,14 @@ async function direct(world: MediaWorld, n: number): Promise<number> {
     url: mxc,
     info: { mimetype: 'image/png', size: bytes.length },
   });
-  await readable(world, name, sha256(data));
-  return performance.now() - started;
+  const posted = performance.now();
+  const download = await readable(world, name, sha256(data));
+  return {
+    total: performance.now() - started,
+    download,
+    fetch: fetched - started,
+    upload: posted - fetched,
+  };
 }
 
 const statusKb = (pid: number, field: string): number => {
@@ -169,22 +189,35 @@ async function main(): Promise<void> {
     // One untimed crossing each way, then the timed runs, alternating.
     await throughGateway(world, sender, 0);
     await direct(world, 0);
-    const gateway: number[] = [];
-    const directly: number[] = [];
+    const gateway: Timing[] = [];
+    const directly: Timing[] = [];
     for (let n = 1; n <= RUNS; n += 1) {
       gateway.push(await throughGateway(world, sender, n));
       directly.push(await direct(world, n));
     }
-    const ratio = median(gateway) / median(directly);
+    const total = (ts: Timing[]) => median(ts.map((t) => t.total));
+    const part = (ts: Timing[], key: 'download' | 'fetch' | 'upload') =>
+      round(median(ts.map((t) => t[key] ?? 0)));
+    const ratio = total(gateway) / total(directly);
     console.log(
       JSON.stringify({
         name: 'media',
         unit: 'ms',
-        value: round(median(gateway)),
+        value: round(total(gateway)),
         fileBytes: SIZE,
         runs: RUNS,
-        gatewayMs: { median: round(median(gateway)), samples: gateway.map(round) },
-        directMs: { median: round(median(directly)), samples: directly.map(round) },
+        gatewayMs: {
+          median: round(total(gateway)),
+          samples: gateway.map((t) => round(t.total)),
+          downloadMedian: part(gateway, 'download'),
+        },
+        directMs: {
+          median: round(total(directly)),
+          samples: directly.map((t) => round(t.total)),
+          fetchMedian: part(directly, 'fetch'),
+          uploadAndPostMedian: part(directly, 'upload'),
+          downloadMedian: part(directly, 'download'),
+        },
         ratio: Math.round(ratio * 100) / 100,
         memory: {
           maxBytes: MAX_BYTES,

@@ -20,6 +20,7 @@ import type {
   DeliveryResult,
   EditAction,
   EditingAdapter,
+  ExternalUserId,
   LinkTarget,
   NetworkName,
   ReactingAdapter,
@@ -27,6 +28,8 @@ import type {
   SendAction,
   TargetResolvingAdapter,
   TargetSchema,
+  TopicAction,
+  TopicAdapter,
   TypingAdapter,
   TypingUpdate,
 } from '../types.js';
@@ -48,9 +51,16 @@ import { UrlFetcher } from '../net/index.js';
 import { SlashCommand } from './slash.js';
 import { Webhooks } from './webhooks.js';
 import { discordTarget, discordTargetSchema } from './target.js';
+import { DiscordTopics } from './topic.js';
 
 export class DiscordAdapter
-  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter, TypingAdapter
+  implements
+    EditingAdapter,
+    DeletingAdapter,
+    ReactingAdapter,
+    TargetResolvingAdapter,
+    TopicAdapter,
+    TypingAdapter
 {
   readonly capabilities: AdapterCapabilities;
   /** `{channel, thread?}` snowflakes (see ./target.ts). */
@@ -64,6 +74,7 @@ export class DiscordAdapter
   private readonly slash: SlashCommand;
   /** Typing and presence (./ephemeral.ts). */
   private readonly ephemeral: DiscordEphemeral;
+  private readonly topics: DiscordTopics;
   /** `channel/thread` pairs that are link targets themselves. */
   private readonly threadTargets = new Set<string>();
   /** Mapped Discord roles last seen per member, to report only changes. */
@@ -95,6 +106,20 @@ export class DiscordAdapter
       cache: inboundCache(client, this.threadTargets),
       media: { fetcher: new UrlFetcher(config.media), cdnUrl: config.cdnUrl },
       ownDeletes,
+    });
+    this.topics = new DiscordTopics({
+      rest,
+      emit: components.emit,
+      bot: () => {
+        const user = client.user;
+        return user
+          ? { externalId: user.id as ExternalUserId, displayName: user.username }
+          : undefined;
+      },
+      cached: (id) => {
+        const channel = client.channels.cache.get(id);
+        return channel && 'topic' in channel ? (channel.topic ?? '') : undefined;
+      },
     });
     this.ephemeral = new DiscordEphemeral({
       rest,
@@ -182,6 +207,11 @@ export class DiscordAdapter
     return this.modify.react(action);
   }
 
+  /** PATCH the channel's topic (Manage Channels); see ./topic.ts. */
+  setTopic(action: TopicAction): Promise<DeliveryResult> {
+    return this.topics.set(action);
+  }
+
   /** Degraded: shows the bot typing (Discord has no way to show another person typing). */
   setTyping(update: TypingUpdate): Promise<void> {
     return this.ephemeral.setTyping(update);
@@ -213,6 +243,7 @@ export class DiscordAdapter
   private listen(): void {
     const c = this.client;
     c.on(Events.Raw, (packet: GatewayDispatchPayload) => {
+      if (packet.t === 'CHANNEL_UPDATE') this.topics.prime(packet.d.id);
       this.chain = this.chain
         .then(() => this.dispatch(packet))
         .catch((error: unknown) => {
@@ -264,6 +295,8 @@ export class DiscordAdapter
         return this.roleUpdate(packet.d.guild_id, packet.d.user, packet.d.roles, packet.d.nick);
       case 'GUILD_MEMBER_REMOVE':
         return this.member(packet.d.guild_id, { user: packet.d.user }, false);
+      case 'CHANNEL_UPDATE':
+        return this.topics.channelUpdate(packet.d);
       case 'TYPING_START':
         return this.ephemeral.typingStart(packet.d);
       case 'PRESENCE_UPDATE':

@@ -19,6 +19,8 @@ export function discordCapabilities(config: DiscordConfig): AdapterCapabilities 
     typing: config.typing,
     // Bridged people are webhook names, not members: they cannot join or leave visibly.
     membership: false,
+    // PATCH /channels/{id} topic: needs Manage Channels (a refusal is logged and counted).
+    topic: true,
     // Native uploads (multipart files[n]); a file that cannot be uploaded goes as a link.
     attachments: true,
     // The router's bucket stays under Discord's global limit; per-route buckets are

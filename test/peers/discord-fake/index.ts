@@ -95,6 +95,8 @@ export interface DiscordFake {
   memberJoin(user: FakeUser): void;
   /** TYPING_START of `user` in a channel (needs the GUILD_MESSAGE_TYPING intent). */
   typing(channelId: string, user: FakeUser): void;
+  /** Someone changes the channel's topic in the client: CHANNEL_UPDATE (no changer named). */
+  setTopic(channelId: string, topic: string): void;
   /**
    * PRESENCE_UPDATE of `user` (needs the privileged GUILD_PRESENCES intent); `custom` is a
    * custom status text (activity type 4). As the docs say, `user` carries only the id.
@@ -218,6 +220,7 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
         guild_id: guild.id,
       });
     },
+    setTopic: (channelId, topic) => messages.channelUpdate(chan(channelId), topic),
     typing: (channelId, user) => {
       const channel = chan(channelId);
       gateway.dispatch('TYPING_START', {

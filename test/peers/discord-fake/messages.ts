@@ -104,6 +104,12 @@ export class Messages {
     });
   }
 
+  /** A channel's settings changed (Modify Channel, or a person in the client): CHANNEL_UPDATE. */
+  channelUpdate(channel: FakeChannel, topic: string | null): void {
+    channel['topic'] = topic;
+    this.gateway.dispatch('CHANNEL_UPDATE', { ...channel });
+  }
+
   /** Adds (or removes) `user`'s reaction; answers false when nothing changed. */
   react(message: FakeMessage, user: FakeUser, emojiKey: string, add: boolean): boolean {
     let byEmoji = this.state.reactions.get(message.id);

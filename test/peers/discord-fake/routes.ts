@@ -170,6 +170,17 @@ export function buildRoutes(
     ),
     r('GET', '/users/@me', true, () => ok(state.bot)),
     r('GET', '/channels/:id', true, ({ params }) => ok(channel(params[0]))),
+    // Modify Channel: only `topic` is taken (0-1024 characters, Manage Channels needed).
+    r('PATCH', '/channels/:id', true, ({ params, body }) => {
+      const target = channel(params[0]);
+      if (state.manageChannelsDenied.has(target.id))
+        throw new ApiError(403, 50013, 'Missing Permissions');
+      const topic = body['topic'] === null ? null : String(body['topic'] ?? '');
+      if (topic !== null && [...topic].length > 1024)
+        throw new ApiError(400, 50035, 'Invalid Form Body', { topic: {} });
+      messages.channelUpdate(target, topic);
+      return ok(target);
+    }),
     r('GET', '/channels/:id/webhooks', true, ({ params }) => {
       const id = channel(params[0]).id;
       return ok([...state.webhooks.values()].filter((w) => w.channel_id === id).map(webhookView));

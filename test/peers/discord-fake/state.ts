@@ -88,6 +88,8 @@ export class FakeState {
   readonly reactions = new Map<string, Map<string, Set<string>>>();
   /** Nonces of messages created with `enforce_nonce`: `author nonce` → message id. */
   readonly nonces = new Map<string, string>();
+  /** Channels where the bot lacks Manage Channels (Modify Channel answers 403, 50013). */
+  readonly manageChannelsDenied = new Set<string>();
   /** Channels where the bot lacks Manage Webhooks (creating a webhook answers 403, 50013). */
   readonly webhooksDenied = new Set<string>();
   /** Bodies posted to interaction callbacks, in order. */

@@ -113,6 +113,8 @@ async function startServices(
       health: () => running.health(),
       mediaFailures: () => running.runtime.mediaFailures(),
       dropped: () => running.runtime.dropped(),
+      linkedChannels: async () =>
+        new Set((await running.runtime.links.list()).map((link) => link.channel)),
     };
     const routes = [...(options.routes ?? []), linkRoutes(running.runtime.links)];
     const { app, sse } = createApp(

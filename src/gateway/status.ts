@@ -30,6 +30,8 @@ export interface BridgeStatusProvider {
   mediaFailures?(): readonly MediaFailure[];
   /** Events not carried, by network, kind and reason (shown by /metrics). */
   dropped?(): readonly DroppedEvents[];
+  /** Ids of the channels with at least one link (shown as `bridged` on channels). */
+  linkedChannels?(): Promise<ReadonlySet<string>>;
 }
 
 /** One non-zero count of the bridge runtime's events not carried (bounded labels). */
@@ -52,6 +54,11 @@ export interface MediaFailure {
 export interface StatusProviders {
   p2p?: P2PStatusProvider;
   bridges?: BridgeStatusProvider;
+}
+
+/** Ids of the linked channels; empty when no bridge runtime is registered. */
+export async function linkedChannels(status: StatusProviders): Promise<ReadonlySet<string>> {
+  return (await status.bridges?.linkedChannels?.()) ?? new Set();
 }
 
 /** Every configured bridge's health; empty when no bridge runtime is registered. */

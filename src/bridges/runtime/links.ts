@@ -13,6 +13,7 @@ import { InvalidLinkError, NetworkNotConfiguredError } from '../errors.js';
 import type { NetworkName } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { supportsTargetResolution } from './guards.js';
+import { EncryptedChannelLinkError } from './link-errors.js';
 import { canonicalTarget, checkTarget } from './link-target.js';
 
 /** A link as the API shows it. */
@@ -23,6 +24,8 @@ export interface LinkView {
   readonly network: string;
   readonly target: LinkTarget;
   readonly createdAt: string;
+  /** The channel is end-to-end encrypted: this gateway is a member and decrypts it to deliver. */
+  readonly encrypted: boolean;
 }
 
 export interface LinkRequest {
@@ -32,6 +35,12 @@ export interface LinkRequest {
   readonly target: LinkTarget;
   /** Create the channel when no channel has this id or name (default true). */
   readonly createChannel?: boolean;
+  /**
+   * Consent to bridge an end-to-end encrypted channel (the gateway operator can read it). Asked
+   * at creation only and logged there; not stored on the link, because a link made is consent
+   * given, and the store's links stay one shape for every channel.
+   */
+  readonly allowEncrypted?: boolean;
 }
 
 /** The origin of the profile that owns channels the gateway creates for links. */
@@ -60,16 +69,25 @@ export class LinkManager {
     if (!slot) throw new NetworkNotConfiguredError(request.network, [...this.ctx.adapters.keys()]);
     const target = await canonicalTarget(slot.adapter, request.target);
     const channel = await this.channel(request.channel, request.createChannel ?? true);
+    if (channel.encrypted) await this.admitEncrypted(channel, request.allowEncrypted === true);
     const link = await this.ctx.store.links.create({
       channel: channel.id,
       // The slot lookup above threw unless this names a configured adapter.
       network: request.network as NetworkName,
       target,
     });
-    this.ctx.logger.info(
-      { link: link.id, channel: channel.name, network: link.network },
-      'link created',
-    );
+    if (channel.encrypted)
+      // The audit record of the operator's consent: who can read what follows from here.
+      this.ctx.logger.warn(
+        { link: link.id, channel: channel.name, network: link.network, allowEncrypted: true },
+        'link to an end-to-end encrypted channel created: the gateway decrypts it to deliver, ' +
+          'so the gateway operator can read it',
+      );
+    else
+      this.ctx.logger.info(
+        { link: link.id, channel: channel.name, network: link.network },
+        'link created',
+      );
     return this.view(link);
   }
 
@@ -176,12 +194,26 @@ export class LinkManager {
     );
   }
 
+  /**
+   * An encrypted channel is linked only with consent, and then the gateway's own profile joins
+   * it (unless a member already), so the sealed content's keys are shared with this gateway and
+   * the router can decrypt what it delivers. A private channel refuses the join unless the
+   * gateway was invited: that error reaches the caller and nothing is stored.
+   */
+  private async admitEncrypted(channel: ChannelView, allowed: boolean): Promise<void> {
+    if (!allowed) throw new EncryptedChannelLinkError(channel.name);
+    const gateway = await this.gatewayUser();
+    if (this.ctx.node.roleOf(channel.id, gateway.id) !== undefined) return;
+    await this.ctx.node.submit(gateway.id, { kind: 'joinChannel', channel: channel.id });
+  }
+
   private gatewayUser(): Promise<UserView> {
     return this.ctx.node.ensureBridgedUser(GATEWAY_ORIGIN, { username: 'gateway' });
   }
 
   private view(link: Link): LinkView {
-    const name = this.ctx.node.getChannel(link.channel)?.name;
+    const channel = this.ctx.node.getChannel(link.channel);
+    const name = channel?.name;
     return {
       id: link.id,
       channel: link.channel,
@@ -189,6 +221,7 @@ export class LinkManager {
       network: link.network,
       target: link.target,
       createdAt: new Date(link.createdAt).toISOString(),
+      encrypted: channel?.encrypted === true,
     };
   }
 }
@@ -203,7 +236,14 @@ export function linkRequestsFromConfig(
     if (typeof channel !== 'string') continue;
     for (const [network, target] of Object.entries(entry)) {
       if (network === 'channel' || typeof target !== 'object' || target === null) continue;
-      out.push({ channel, network: network as NetworkName, target: target as LinkTarget });
+      out.push({
+        channel,
+        network: network as NetworkName,
+        target: target as LinkTarget,
+        // `allowEncrypted: true` beside the networks: the config's consent to bridge an
+        // encrypted channel (a boolean, so the loop above never takes it for a network).
+        ...(entry['allowEncrypted'] === true && { allowEncrypted: true }),
+      });
     }
   }
   return out;

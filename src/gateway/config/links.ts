@@ -24,6 +24,11 @@ export const linkSchema = z
       .object({ room: z.string().min(1) })
       .strict()
       .optional(),
+    /**
+     * Consent to bridge an end-to-end encrypted channel: the gateway joins it and decrypts to
+     * deliver, so its operator can read it. Without it such a link is refused and logged.
+     */
+    allowEncrypted: z.boolean().optional(),
   })
   .strict()
   .superRefine((link, ctx) => {

@@ -94,34 +94,51 @@ interface LinkJson {
   channelName?: string;
   network: string;
   target: Record<string, string>;
+  encrypted?: boolean;
 }
+
+/** The marker of a bridged encrypted channel in `links` and `link` output. */
+const ENCRYPTED_MARK = '[encrypted: gateway decrypts]';
+
+/** Printed by `link --allow-encrypted-bridge`: what the operator just agreed to. */
+export const ENCRYPTED_BRIDGE_WARNING =
+  'warning: this channel is end-to-end encrypted; the gateway is now a member that decrypts ' +
+  'every message to deliver it, so whoever operates this gateway can read the channel';
 
 function line(link: LinkJson): string {
   const target = Object.entries(link.target)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  return `${link.id}  ${link.channelName ?? link.channel}  ${link.network}  ${target}`;
+  const mark = link.encrypted ? `  ${ENCRYPTED_MARK}` : '';
+  return `${link.id}  ${link.channelName ?? link.channel}  ${link.network}  ${target}${mark}`;
 }
 
 export const linkCommand: Command = {
   name: 'link',
   summary: 'link a channel to an external channel (e.g. link general irc libera "#proj")',
-  usage: 'link CHANNEL NETWORK TARGET... [--config FILE] [--url URL]',
+  usage: 'link CHANNEL NETWORK TARGET... [--allow-encrypted-bridge] [--config FILE] [--url URL]',
   help: [
     ...help,
     ['TARGET', 'irc: NETWORK CHANNEL; matrix: ROOM; discord/slack: CHANNEL; or key=value'],
+    [
+      '--allow-encrypted-bridge',
+      'link an end-to-end encrypted channel: the gateway decrypts it, so its operator can read it',
+    ],
   ],
-  options,
+  options: { ...options, 'allow-encrypted-bridge': { type: 'boolean' } },
   positionals: [3, 10],
   async run(args, io) {
     const [channel, network, ...rest] = args.positionals as [string, string, ...string[]];
     const target = parseTarget(network, rest);
+    const allowEncrypted = args.values['allow-encrypted-bridge'] === true;
     const link = (await admin(args, io, 'POST', '/links', {
       channel,
       network,
       target,
+      ...(allowEncrypted && { allowEncrypted: true }),
     })) as LinkJson;
     io.out(line(link));
+    if (link.encrypted) io.err(ENCRYPTED_BRIDGE_WARNING);
     return 0;
   },
 };
@@ -143,7 +160,7 @@ export const unlinkCommand: Command = {
 
 export const linksCommand: Command = {
   name: 'links',
-  summary: 'list links (id, channel, network, target)',
+  summary: 'list links (id, channel, network, target; encrypted channels marked)',
   usage: 'links [--config FILE] [--url URL]',
   help,
   options,

@@ -1,40 +1,50 @@
 import { Hono } from 'hono';
 import type { ChannelId, ChannelView, UserId } from '../../../core/types.js';
+import { linkedChannels } from '../../status.js';
 import { readBody } from '../body.js';
 import { requireUser, type AppDeps, type AppEnv } from '../context.js';
 import { createChannelBody, roleBody } from '../schemas.js';
 import { channelJson, userJson } from '../views.js';
 import { channelOr404, mayView } from './lookup.js';
 
-/** Channels and membership: create, list, join, leave, set a member's role. */
+/**
+ * Channels and membership: create, list, join, leave, set a member's role. A channel shows
+ * `bridged` (a link of this gateway carries it elsewhere): with `encrypted`, that says this
+ * gateway decrypts it to deliver, so its operator can read it.
+ */
 export function channelRoutes(deps: AppDeps): Hono<AppEnv> {
   const { node } = deps;
   const app = new Hono<AppEnv>();
+  const json = async (ch: ChannelView, role: string | null | undefined) =>
+    withRole(ch, role, (await linkedChannels(deps.status)).has(ch.id));
 
   app.post('/channels', async (c) => {
     const me = requireUser(c);
     const body = await readBody(c, createChannelBody);
     // A name this node knows already is refused (409 naming the channel): see local-names.ts.
     const result = await node.submit(me.id, { kind: 'createChannel', ...body });
-    return c.json(result.channel ? withRole(result.channel, 'admin') : {}, 201);
+    return c.json(result.channel ? await json(result.channel, 'admin') : {}, 201);
   });
 
   // Users see public channels and those they belong to; the admin token sees every channel.
-  app.get('/channels', (c) => {
+  app.get('/channels', async (c) => {
     const auth = c.get('auth');
     const channels = node.listChannels().filter((ch) => mayView(node, ch, auth));
     const me = auth.kind === 'user' ? auth.user.id : undefined;
+    const linked = await linkedChannels(deps.status);
     return c.json({
-      channels: channels.map((ch) => withRole(ch, me && (node.roleOf(ch.id, me) ?? null))),
+      channels: channels.map((ch) =>
+        withRole(ch, me && (node.roleOf(ch.id, me) ?? null), linked.has(ch.id)),
+      ),
     });
   });
 
   // Private channels are 404 to non-members (lookup.ts); the admin token reads any channel.
-  app.get('/channels/:id', (c) => {
+  app.get('/channels/:id', async (c) => {
     const auth = c.get('auth');
     const channel = channelOr404(node, c.req.param('id'), auth);
     const role = auth.kind === 'user' ? (node.roleOf(channel.id, auth.user.id) ?? null) : null;
-    return c.json(withRole(channel, role));
+    return c.json(await json(channel, role));
   });
 
   app.post('/channels/:id/join', async (c) => {
@@ -46,14 +56,16 @@ export function channelRoutes(deps: AppDeps): Hono<AppEnv> {
     }
     const channel = channelOr404(node, id, c.get('auth'));
     await node.submit(me.id, { kind: 'joinChannel', channel: channel.id });
-    return c.json(withRole(node.getChannel(channel.id) ?? channel, node.roleOf(channel.id, me.id)));
+    return c.json(
+      await json(node.getChannel(channel.id) ?? channel, node.roleOf(channel.id, me.id)),
+    );
   });
 
   app.post('/channels/:id/leave', async (c) => {
     const me = requireUser(c);
     const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     await node.submit(me.id, { kind: 'leaveChannel', channel: channel.id });
-    return c.json(withRole(node.getChannel(channel.id) ?? channel, null));
+    return c.json(await json(node.getChannel(channel.id) ?? channel, null));
   });
 
   app.get('/channels/:id/members', (c) => {
@@ -80,6 +92,11 @@ export function channelRoutes(deps: AppDeps): Hono<AppEnv> {
 }
 
 /** The channel plus the caller's role in it (null when not a member). */
-function withRole(channel: ChannelView, role: string | null | undefined): Record<string, unknown> {
-  return role === undefined ? channelJson(channel) : { ...channelJson(channel), role };
+function withRole(
+  channel: ChannelView,
+  role: string | null | undefined,
+  bridged: boolean,
+): Record<string, unknown> {
+  const out = { ...channelJson(channel), bridged };
+  return role === undefined ? out : { ...out, role };
 }

@@ -23,6 +23,7 @@ const createLinkBody = z
     network: z.string().min(1),
     target: z.record(z.string(), z.string().min(1)),
     createChannel: z.boolean().optional(),
+    allowEncrypted: z.boolean().optional(),
   })
   .strict();
 
@@ -79,8 +80,12 @@ const linkSchema: Json = {
     network: { type: 'string' },
     target: { type: 'object', additionalProperties: { type: 'string' } },
     createdAt: { type: 'string' },
+    encrypted: {
+      type: 'boolean',
+      description: 'the channel is end-to-end encrypted and this gateway decrypts it to deliver',
+    },
   },
-  required: ['id', 'channel', 'network', 'target', 'createdAt'],
+  required: ['id', 'channel', 'network', 'target', 'createdAt', 'encrypted'],
 };
 
 /** OpenAPI path items of these routes, for `startGateway`'s `openApiPaths`. */
@@ -106,6 +111,11 @@ export const linkOpenApiPaths: Readonly<Record<string, Json>> = {
             "bridges.irc.networks); matrix {room: '!id:server' | '#alias:server'}; discord " +
             "{channel: snowflake, thread?: snowflake}; slack {channel: 'C0123ABCD' | '#name'}",
         },
+        allowEncrypted: {
+          description:
+            'required (true) to link an end-to-end encrypted channel: the gateway then joins it ' +
+            'and decrypts every message to deliver it, so the gateway operator can read the channel',
+        },
       },
       ok: [201, 'the link', linkSchema],
       answers: {
@@ -113,7 +123,8 @@ export const linkOpenApiPaths: Readonly<Record<string, Json>> = {
           'bad body, a network not configured under bridges: (the message lists those that are), ' +
           "or a target its network refuses: the message names the field and why, e.g. 'target.channel: " +
           'must be an IRC channel name…\' or \'target.network: "x" is not a configured IRC network; ' +
-          "configured: libera'",
+          "configured: libera'; or an encrypted channel without allowEncrypted: true " +
+          '(the message starts \'channel "NAME" is end-to-end encrypted\' and names the flag)',
         409: 'the link exists, or the channel name is held by several channels',
       },
     }),

@@ -6,7 +6,12 @@
  * by the same converters the router uses, mentions of the person included.
  */
 import { DeliveryError } from '../../src/bridges/errors.js';
-import { converterFor, type MentionResolver } from '../../src/bridges/format/index.js';
+import {
+  converterFor,
+  idResolver,
+  mapMentions,
+  type MentionResolver,
+} from '../../src/bridges/format/index.js';
 import { RateLimiter } from '../../src/bridges/runtime/rate-limiter.js';
 import type {
   DeliveryResult,
@@ -48,12 +53,14 @@ export class Courier {
       toUser: (name) => (name === person.name ? person : undefined),
       toNetwork: () => undefined,
     };
-    const writing: MentionResolver = {
-      toUser: () => undefined,
-      toNetwork: (user) => (user.id === person.id ? this.person.id : undefined),
-    };
-    const rich = converterFor('markdown').parse(markdown, { resolver: reading });
-    const text = converterFor(this.adapter.capabilities.markup).render(rich, { resolver: writing });
+    // As the router does (runtime/mentions-out.ts): mentions in `rich` carry the network's id.
+    const parsed = converterFor('markdown').parse(markdown, { resolver: reading });
+    const rich = mapMentions(parsed, (n) =>
+      n.user.id === person.id ? { ...n, user: { ...n.user, id: this.person.id } } : n,
+    );
+    const text = converterFor(this.adapter.capabilities.markup).render(rich, {
+      resolver: idResolver,
+    });
     return { text, rich };
   }
 

@@ -10,6 +10,7 @@ import { DeliveryError } from '../../src/bridges/errors.js';
 import type {
   ExternalMessageId,
   LinkTarget,
+  RichText,
   SendAction,
   TargetKey,
 } from '../../src/bridges/types.js';
@@ -109,8 +110,74 @@ describe.each<ReceiverMode>(['socket', 'http'])('slack outbound (%s receiver)', 
     await react('👍', 'unreact');
     await react('👍', 'unreact');
     expect(m?.reactions.has('+1')).toBe(false);
-    const bad = await react('not an emoji').catch((e: unknown) => e);
-    expect((bad as DeliveryError).permanent).toBe(true);
+  });
+
+  it('a reaction Slack has no name for is a line in the message thread, deleted on removal', async () => {
+    const sent = await h.adapter.send(sendAction({ channel: general.id }, 'odd reaction here'));
+    const ts = id(sent.externalIds[0]);
+    const react = (kind: 'react' | 'unreact') =>
+      h.adapter.react({
+        kind,
+        ...base({ channel: general.id }),
+        externalId: ts,
+        emoji: 'not an emoji',
+      });
+    const thread = () => [...h.fake.state.messages.values()].filter((x) => x.thread_ts === ts);
+    await react('react');
+    expect(thread().map((x) => [x.text, x.username])).toEqual([
+      ['_reacted not an emoji_', 'alice'],
+    ]);
+    await react('unreact');
+    expect(thread()).toEqual([]);
+  });
+
+  it('a reply outside a thread carries a quote line; inside a thread it is a thread reply', async () => {
+    const quoted = await h.adapter.send(
+      sendAction({ channel: general.id }, 'sure', {
+        replyQuote: { name: 'bob <b>', text: 'shall we meet?' },
+      }),
+    );
+    expect(h.fake.state.message(general.id, quoted.externalIds[0] as string)?.text).toBe(
+      '> *bob &lt;b&gt;*: shall we meet?\nsure',
+    );
+    const root = await h.adapter.send(sendAction({ channel: general.id }, 'a root'));
+    const reply = await h.adapter.send(
+      sendAction({ channel: general.id }, 'in thread', { threadRoot: root.externalIds[0] }),
+    );
+    const stored = h.fake.state.message(general.id, reply.externalIds[0] as string);
+    expect(stored).toMatchObject({ text: 'in thread', thread_ts: root.externalIds[0] });
+  });
+
+  it('an edit keeps the quote line and the emote; a longer edit appends parts in the thread', async () => {
+    const quote = { name: 'bob', text: 'hello?' };
+    const sent = await h.adapter.send(
+      sendAction({ channel: general.id }, 'waves', { isEmote: true, replyQuote: quote }),
+    );
+    const edit = (text: string, rich: RichText = { blocks: [] }) =>
+      h.adapter.edit({
+        kind: 'edit',
+        ...base({ channel: general.id }),
+        externalIds: sent.externalIds,
+        text,
+        rich,
+        isEmote: true,
+        replyQuote: quote,
+      });
+    await edit('waves back');
+    const first = sent.externalIds[0] as string;
+    expect(h.fake.state.message(general.id, first)?.text).toBe('> *bob*: hello?\n_waves back_');
+    const paragraphs = Array.from({ length: 3 }, (_, i) => `${'p'.repeat(3_000)}${i}`);
+    const rich = {
+      blocks: paragraphs.map((text) => ({
+        type: 'paragraph' as const,
+        children: [{ type: 'text' as const, text }],
+      })),
+    };
+    const longer = await edit(paragraphs.join('\n\n'), rich);
+    expect(longer.externalIds).toHaveLength(2);
+    expect(h.fake.state.message(general.id, first)?.text).toBe(`> *bob*: hello?\n${paragraphs[0]}`);
+    const added = longer.externalIds.map((x) => h.fake.state.message(general.id, x)?.text);
+    expect(added).toEqual([paragraphs[1], paragraphs[2]]);
   });
 
   it('not_in_channel → conversations.join, then the post goes through', async () => {

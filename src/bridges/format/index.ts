@@ -26,6 +26,7 @@ export { type IrcOptions, parseIrc, renderIrc, stripControls } from './irc.js';
 export { renderPlain, type PlainOptions } from './plain.js';
 export { measure, splitIrcLines, splitText, type SplitUnit } from './split.js';
 export { splitRichText } from './split-rich.js';
+export { idResolver, planEdit, splitRendered, type EditPlan } from './outbound-parts.js';
 export { mapMentions, mentionsOf } from './mention-nodes.js';
 
 /** Every markup's converter. */

@@ -9,7 +9,7 @@
  */
 import type { MultichatNode, UserId } from '../../core/types.js';
 import type { Identity, MappingStore, NetworkName } from '../../mapping/types.js';
-import { converterFor, mapMentions, mentionsOf } from '../format/index.js';
+import { converterFor, idResolver, mapMentions, mentionsOf } from '../format/index.js';
 import type { Markup, MentionResolver, MentionUser, RichText } from '../format/index.js';
 
 interface Deps {
@@ -38,15 +38,16 @@ export async function renderForNetwork(
   const ids = [...new Set(mentionsOf(parsed).map((u) => u.id as UserId))];
   const found = ids.length > 0 ? await deps.store.identities.listByUsers(ids, network) : [];
   const external = chooseIdentities(found);
-  // Nobody of that id on the target: the documented fallback, the name in bold.
-  const rich = mapMentions(parsed, (n) =>
-    external.has(n.user.id) ? n : { type: 'bold', children: [{ type: 'text', text: n.user.name }] },
-  );
-  const writing: MentionResolver = {
-    toUser: () => undefined,
-    toNetwork: (u) => external.get(u.id),
-  };
-  return { text: converterFor(markup).render(rich, { resolver: writing }), rich };
+  // Nobody of that id on the target: the documented fallback, the name in bold. A mention
+  // kept carries the target's user id, so an adapter renders parts of `rich` itself (splitting
+  // with the rich splitter) with `idResolver` and gets what `text` says.
+  const rich = mapMentions(parsed, (n) => {
+    const id = external.get(n.user.id);
+    return id === undefined
+      ? { type: 'bold', children: [{ type: 'text', text: n.user.name }] }
+      : { ...n, user: { ...n.user, id } };
+  });
+  return { text: converterFor(markup).render(rich, { resolver: idResolver }), rich };
 }
 
 /** Per user: the native identity (oldest), else the newest ghost or puppet. */

@@ -11,14 +11,19 @@ import type { BridgeAdapter, DropReason, OutboundAction, SenderDisplay } from '.
 import type { RuntimeContext } from './context.js';
 import { renderForNetwork } from './convert.js';
 import { outboundFiles } from './media-out.js';
+import { bridgedReactorLeft } from './reactors.js';
+import { relationsFor } from './relations.js';
 import { withNativeSender } from './native-sender.js';
 import type { PlannedAction } from './plan.js';
 import { topicAction } from './topics.js';
 
 export type Resolved =
   | { readonly action: OutboundAction; readonly message?: MessageId }
-  /** `reason` absent: counted as `unsupported` (the target cannot take it for this sender). */
-  | { readonly skip: string; readonly reason?: DropReason };
+  /**
+   * `reason` absent: counted as `unsupported` (the target cannot take it for this sender).
+   * `done`: nothing to do by design (not a drop, not counted), e.g. a bot reaction that stays.
+   */
+  | { readonly skip: string; readonly reason?: DropReason; readonly done?: true };
 
 export async function resolveAction(
   ctx: RuntimeContext,
@@ -87,7 +92,13 @@ async function plainAction(
         link.network,
         message.mentions,
       );
-      return { action: { ...base, kind: 'edit', sender, externalIds: ids, ...body } };
+      // The edit keeps what the send carried around the text (reply line or quote, thread),
+      // and the parts a longer edit posts after the original join the message (types.ts).
+      const relations = await relationsFor(ctx, adapter.capabilities, link, message);
+      return {
+        action: { ...base, kind: 'edit', sender, externalIds: ids, ...body, ...relations },
+        message: message.id,
+      };
     }
     case 'delete':
       if (ids.length === 0)
@@ -98,6 +109,13 @@ async function plainAction(
       const first = ids[0];
       if (first === undefined)
         return { skip: 'original not delivered to this target', reason: 'unknown_message' };
+      // One bot reaction stands for every bridged reactor there: it stays until the last goes.
+      if (
+        planned.kind === 'unreact' &&
+        adapter.capabilities.reactionsPerPerson !== true &&
+        (await bridgedReactorLeft(ctx, link, message, planned.emoji))
+      )
+        return { skip: 'another bridged person still reacts with this emoji', done: true };
       const action = {
         ...base,
         kind: planned.kind,
@@ -144,17 +162,9 @@ async function sendBody(
   const files = await outboundFiles(ctx, adapter, link, message.attachments ?? []);
   const markdown = [message.text ?? '', ...files.lines].filter(Boolean).join('\n');
   const body = await renderForNetwork(ctx, markdown, caps.markup, link.network, message.mentions);
-  const first = async (id: MessageId | undefined) =>
-    id === undefined ? undefined : (await externalIds(ctx, link, id))[0];
-  const threadRoot = caps.threads ? await first(message.threadRoot) : undefined;
-  // A network without threads still shows the thread as a reply to its root.
-  const replyTo = caps.replies
-    ? await first(message.replyTo ?? (caps.threads ? undefined : message.threadRoot))
-    : undefined;
   return {
     ...body,
-    ...(replyTo !== undefined && { replyTo }),
-    ...(threadRoot !== undefined && { threadRoot }),
+    ...(await relationsFor(ctx, caps, link, message)),
     ...(files.attachments.length > 0 && { attachments: files.attachments }),
   };
 }

@@ -9,7 +9,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import { DeliveryError } from '../errors.js';
-import { splitText } from '../format/index.js';
+import { planEdit, splitText } from '../format/index.js';
 import type {
   AdapterLogger,
   DeleteAction,
@@ -25,6 +25,8 @@ import { slackError, toDeliveryError } from './failures.js';
 import { shareFiles, uploadAll } from './files.js';
 import { channelOf, fileIdOf, fileMessageId, isTs, messageId } from './ids.js';
 import { LinkLines, linkTo } from './links.js';
+import { slackParts } from './parts.js';
+import { ReactionLines, reactionLine } from './reaction-lines.js';
 
 /** Slack's clients attach at most 10 files to one message; larger sets go in several shares. */
 const FILES_PER_SHARE = 10;
@@ -43,6 +45,8 @@ interface Deps {
 export class Outbound {
   /** Link lines of files that went as links, by the `ts` holding them, so edits keep them. */
   private readonly linkLines = new LinkLines(MAX_TEXT);
+  /** Lines standing for reactions Slack cannot show, so their removal deletes them. */
+  private readonly reactionLines = new ReactionLines();
 
   constructor(private readonly deps: Deps) {}
 
@@ -74,15 +78,10 @@ export class Outbound {
       logger: this.deps.logger,
     });
     const links = failed.map(linkTo);
-    const text = [action.isEmote ? emote(action.text) : action.text, ...links]
-      .filter((line) => line !== '')
-      .join('\n');
     const posted: { ts: string; text: string }[] = [];
-    if (text !== '' || attachments.length === 0) {
-      for (const part of splitText(text, MAX_TEXT, 'chars')) {
-        const answer = await post(part);
-        if (answer.ts) posted.push({ ts: answer.ts, text: part });
-      }
+    for (const part of slackParts(action, MAX_TEXT, links)) {
+      const answer = await post(part);
+      if (answer.ts) posted.push({ ts: answer.ts, text: part });
     }
     const files: ExternalMessageId[] = [];
     if (uploaded.length > 0) {
@@ -113,20 +112,37 @@ export class Outbound {
     return { externalIds: [...posted.map((p) => messageId(p.ts)), ...files] };
   }
 
+  /**
+   * The long-edit rule (EditAction): the new text is split as a send splits it; part i replaces
+   * part i, originals left without text are deleted, and parts beyond the original's count are
+   * posted after it (in its thread) and returned, so the runtime adds them to the message. The
+   * link lines of files that could not be uploaded stay below the last original part.
+   */
   async edit(action: EditAction): Promise<DeliveryResult> {
     const channel = channelOf(action.target);
-    const pieces = splitText(action.text, MAX_TEXT, 'chars');
     const texts = action.externalIds.filter((id) => fileIdOf(id) === undefined);
-    const n = texts.length;
+    const plan = planEdit(slackParts(action, MAX_TEXT), texts.length);
     for (const [i, ts] of texts.entries()) {
-      // Keep the number of messages: overflow goes into the last one, cut at the limit, and
-      // the links of files that could not be uploaded stay below it.
-      const text =
-        i < n - 1 ? (pieces[i] ?? '') : this.linkLines.below(ts, pieces.slice(i).join(' '));
+      const part = plan.replace[i] ?? '';
+      const text = i === texts.length - 1 ? this.linkLines.below(ts, part) : part;
       if (text.trim() === '') await this.deleteOne(channel, ts);
       else await this.call('chat.update', () => this.deps.web().chat.update({ channel, ts, text }));
     }
-    return { externalIds: [] };
+    const added: ExternalMessageId[] = [];
+    const threadTs = isTs(action.threadRoot) ? action.threadRoot : undefined;
+    for (const text of plan.append) {
+      const answer = await this.call('chat.postMessage', () =>
+        this.deps.web().chat.postMessage({
+          channel,
+          text,
+          username: action.sender.name.slice(0, 80),
+          ...(action.sender.avatarUrl && { icon_url: action.sender.avatarUrl }),
+          ...(threadTs !== undefined && { thread_ts: threadTs }),
+        }),
+      );
+      if (answer.ts) added.push(messageId(answer.ts));
+    }
+    return { externalIds: added };
   }
 
   async delete(action: DeleteAction): Promise<DeliveryResult> {
@@ -149,19 +165,41 @@ export class Outbound {
       });
     }
     const name = reactionToSlack(action.emoji);
-    if (!name) throw new DeliveryError(`no Slack emoji for ${action.emoji}`, { permanent: true });
-    const args = { channel, timestamp: action.externalId, name };
     const adding = action.kind === 'react';
+    // No Slack name for it: a short line instead of a reaction (./reaction-lines.ts).
+    if (!name) return this.lineInstead(channel, action);
+    const args = { channel, timestamp: action.externalId, name };
     try {
       if (adding) await this.deps.web().reactions.add(args);
       else await this.deps.web().reactions.remove(args);
     } catch (error) {
       // Already there / already gone is the state asked for.
       const code = slackError(error);
+      if (code === 'invalid_name') return this.lineInstead(channel, action);
       if (code !== (adding ? 'already_reacted' : 'no_reaction')) {
         throw toDeliveryError(error, adding ? 'reactions.add' : 'reactions.remove');
       }
     }
+    return { externalIds: [] };
+  }
+
+  /** A reaction Slack cannot show: posted as a line in the message's thread, or that line deleted. */
+  private async lineInstead(channel: string, action: ReactionAction): Promise<DeliveryResult> {
+    if (action.kind === 'unreact') {
+      const ts = this.reactionLines.take(action);
+      if (ts !== undefined) await this.deleteOne(channel, ts);
+      return { externalIds: [] };
+    }
+    const answer = await this.inChannel(channel, 'chat.postMessage', () =>
+      this.deps.web().chat.postMessage({
+        channel,
+        text: reactionLine(action.emoji),
+        username: action.sender.name.slice(0, 80),
+        ...(action.sender.avatarUrl && { icon_url: action.sender.avatarUrl }),
+        thread_ts: action.externalId,
+      }),
+    );
+    if (answer.ts) this.reactionLines.remember(action, answer.ts);
     return { externalIds: [] };
   }
 
@@ -238,9 +276,4 @@ export class Outbound {
 
 function isPermanent(error: unknown): boolean {
   return error instanceof DeliveryError && error.permanent;
-}
-
-/** Slack shows `/me` lines in italics; without `chat.meMessage` (no custom name) italics it is. */
-function emote(text: string): string {
-  return text.includes('\n') || text.trim() === '' ? text : `_${text.trim()}_`;
 }

@@ -62,6 +62,7 @@ export class IrcAdapter
         emit: components.emit,
         now: () => components.clock.now(),
         ids,
+        accounts: () => components.accounts,
         onRoleChange: (change) => {
           for (const listener of this.roleListeners) listener({ ...change, network: net.name });
         },

@@ -12,6 +12,7 @@ import type {
   InboundEvent,
   LinkTarget,
 } from '../types.js';
+import { isAccountCommand } from './account-command.js';
 import type { IrcConnection } from './connection.js';
 import type {
   JoinEvent,
@@ -38,6 +39,11 @@ export interface InboundContext {
   readonly roles: Roles;
   /** True for the bot's and the puppets' nicks on this network. */
   readonly isSelf: (nick: string) => boolean;
+  /**
+   * `!multichat …` said to the bot (privately or in a channel) by someone not ours: handled
+   * here instead of being bridged (./account-command.ts). Absent: such lines are messages.
+   */
+  readonly accountCommand?: (sender: ExternalSender, text: string) => void;
 }
 
 const CHANNEL = /^[#&+!]/;
@@ -55,7 +61,7 @@ export class InboundTranslator {
   /** Subscribes to the connection's client. */
   attach(conn: IrcConnection): void {
     const c = conn.client;
-    c.on('privmsg', (e: MessageEvent) => this.message(e, false));
+    c.on('privmsg', (e: MessageEvent) => this.command(e) || this.message(e, false));
     c.on('notice', (e: MessageEvent) => this.message(e, false));
     c.on('action', (e: MessageEvent) => this.message(e, true));
     c.on('join', (e: JoinEvent) => this.join(e));
@@ -76,6 +82,15 @@ export class InboundTranslator {
 
   private target(channel: string): LinkTarget {
     return { network: this.ctx.network, channel: ircLower(channel) };
+  }
+
+  /** True when the line was an account command (answered, not bridged). */
+  private command(e: MessageEvent): boolean {
+    const run = this.ctx.accountCommand;
+    if (!run || e.from_server || !e.nick || this.ctx.isSelf(e.nick)) return false;
+    if (!isAccountCommand(e.message)) return false;
+    run(this.sender(e.nick), e.message);
+    return true;
   }
 
   private message(e: MessageEvent, emote: boolean): void {

@@ -5,10 +5,12 @@
  * this network.
  */
 import type {
+  AccountLinkControl,
   AdapterComponents,
   AdapterLogger,
   DeliveryResult,
   EditAction,
+  ExternalSender,
   ExternalUserId,
   MembershipAction,
   ReactionAction,
@@ -18,6 +20,7 @@ import type {
 } from '../types.js';
 import type { IrcNetworkSettings } from './config.js';
 import { DeliveryError } from '../errors.js';
+import { accountAnswer } from './account-command.js';
 import { IrcConnection } from './connection.js';
 import { IrcRoleError } from './errors.js';
 import { type MessageIds, nickOf } from './ids.js';
@@ -42,6 +45,8 @@ export interface NetworkDeps {
   readonly now: () => number;
   readonly onRoleChange: (change: RoleChange) => void;
   readonly ids: MessageIds;
+  /** Account linking for `!multichat link [CODE]` (./account-command.ts). */
+  readonly accounts?: () => AccountLinkControl | undefined;
 }
 
 export class IrcNetwork {
@@ -70,6 +75,7 @@ export class IrcNetwork {
       ids: deps.ids,
       roles: this.roles,
       isSelf: (nick) => this.isSelf(nick),
+      accountCommand: (sender, text) => void this.accountCommand(sender, text),
     });
     inbound.attach(this.bot);
     // AWAY (away-notify) and +typing TAGMSG, where the server offers them (./ephemeral.ts).
@@ -100,6 +106,22 @@ export class IrcNetwork {
         'IRC join failed',
       );
     });
+  }
+
+  /** Answers `!multichat link [CODE]` privately, by NOTICE to the sender's nick. */
+  private async accountCommand(sender: ExternalSender, text: string): Promise<void> {
+    const answer = await accountAnswer(text, sender, this.deps.accounts?.());
+    const nick = sender.displayName;
+    try {
+      const room = this.bot.payloadBytes('NOTICE', nick);
+      const lines = splitWrapped(answer, room, (p) => p);
+      await this.bot.write(lines.map((line) => `NOTICE ${nick} :${line}`));
+    } catch (error) {
+      this.deps.logger.warn(
+        { network: this.settings.name, nick, err: (error as Error).message },
+        'IRC: account command answer not sent',
+      );
+    }
   }
 
   isSelf(nick: string): boolean {
@@ -201,7 +223,9 @@ export class IrcNetwork {
     text: string,
     emote: boolean,
   ): Promise<DeliveryResult> {
-    const puppet = this.puppets ? await this.puppets.acquire(sender) : undefined;
+    // A person whose own nick here is linked gets no puppet: the bot relays, naming them.
+    const puppet =
+      this.puppets && sender.native === undefined ? await this.puppets.acquire(sender) : undefined;
     try {
       const conn = puppet ?? this.bot;
       await conn.join(channel);

@@ -21,7 +21,10 @@ import type {
   SendAction,
   TargetResolvingAdapter,
   TargetSchema,
+  TopicAction,
+  TopicAdapter,
 } from '../types.js';
+import { DeliveryError } from '../errors.js';
 import type { IrcSettings } from './config.js';
 import { MessageIds } from './ids.js';
 import { IrcNetwork } from './network.js';
@@ -29,6 +32,7 @@ import { ircLower } from './nick.js';
 import { TEXT_BYTES } from './lines.js';
 import type { IrcRole, RoleChange } from './roles.js';
 import { ircTarget, ircTargetSchema, networkOf } from './target.js';
+import { IrcTopics } from './topic.js';
 
 /** A role change on a network, for `onRoleChange` listeners. */
 export interface IrcRoleChange extends RoleChange {
@@ -36,12 +40,20 @@ export interface IrcRoleChange extends RoleChange {
 }
 
 export class IrcAdapter
-  implements EditingAdapter, ReactingAdapter, MembershipAdapter, RoleAdapter, TargetResolvingAdapter
+  implements
+    EditingAdapter,
+    ReactingAdapter,
+    MembershipAdapter,
+    RoleAdapter,
+    TargetResolvingAdapter,
+    TopicAdapter
 {
   readonly capabilities: AdapterCapabilities;
   /** `{network, channel}`, the network one of those configured (see ./target.ts). */
   readonly targetSchema: TargetSchema;
   private readonly networks = new Map<string, IrcNetwork>();
+  /** The bot's TOPIC per network (./topic.ts). */
+  private readonly topics = new Map<string, IrcTopics>();
   private readonly roleListeners = new Set<(change: IrcRoleChange) => void>();
   private stopped = false;
   private lastHealth: AdapterHealth = { state: 'connecting' };
@@ -68,6 +80,7 @@ export class IrcAdapter
         },
       });
       network.bot.onState(() => this.healthChanged());
+      this.topics.set(net.name, new IrcTopics(network.bot));
       this.networks.set(net.name, network);
     }
     const nets = settings.networks;
@@ -90,6 +103,8 @@ export class IrcAdapter
       membership: nets.some((n) => n.mode === 'puppet'),
       // Ops go to puppets: a relay-only bridge has no nick per person to op.
       roles: nets.some((n) => n.mode === 'puppet'),
+      // The bot's TOPIC: allowed when it is op or the channel is -t; a refusal is permanent.
+      topic: true,
       attachments: false,
       rateLimit: {
         messagesPerSecond: (Math.max(1, nets.length) * 1000) / slowest,
@@ -169,6 +184,14 @@ export class IrcAdapter
   async setRole(action: RoleAction): Promise<DeliveryResult> {
     const { network, channel } = this.resolve(action.target);
     return network.setRole(channel, action);
+  }
+
+  /** TOPIC as the bot; see ./topic.ts. */
+  async setTopic(action: TopicAction): Promise<DeliveryResult> {
+    const { network, channel } = this.resolve(action.target);
+    const topics = this.topics.get(network.settings.name);
+    if (!topics) throw new DeliveryError(`no IRC network ${network.settings.name}`);
+    return topics.set(channel, action.topic);
   }
 
   /** @throws UnknownIrcNetworkError / InvalidIrcTargetError (both permanent). */

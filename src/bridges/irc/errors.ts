@@ -54,3 +54,10 @@ export class IrcConfigError extends Error {
     this.name = 'IrcConfigError';
   }
 }
+
+/** The server refused the bot's TOPIC (the channel is +t and the bot is not op). */
+export class IrcTopicError extends DeliveryError {
+  constructor(channel: string, reason: string) {
+    super(`IRC topic of ${channel} not set: ${reason}`, { permanent: true });
+  }
+}

@@ -85,9 +85,12 @@ describe.skipIf(!synapseAvailable())('Discord typing and presence → Matrix gho
     });
     // dana speaks first: her profile joins the channel and her ghost the room.
     fake.say(fake.channel.id, dana, 'hello matrix');
-    const identity = await eventually(() => store.identities.get('discord', dana.id), {
-      what: "dana's bridged profile",
-    });
+    const identity = await eventually(
+      () => store.identities.get('discord' as NetworkName, dana.id),
+      {
+        what: "dana's bridged profile",
+      },
+    );
     ghost = ghostUserId(world.config, identity.userId);
     await alice.waitFor(room, (events) =>
       events.find((e) => e.sender === ghost && e.type === 'm.room.message'),

@@ -18,7 +18,11 @@ function setup() {
     },
     isSelf: (nick) => nick === 'mcbot' || nick === 'nina[m]',
     sender: (nick) => ({ externalId: `id-${nick}` as ExternalUserId, displayName: nick }),
-  }).attach(client);
+  }).attach({
+    // irc-framework's client is an EventEmitter; the module reads only `on`.
+    on: (event: string, listener: (e: never) => void) =>
+      client.on(event, listener as (e: unknown) => void),
+  });
   return { events, client };
 }
 

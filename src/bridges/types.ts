@@ -7,7 +7,8 @@
  * Shape, after mautrix bridgev2 and js-libp2p:
  * - `createXAdapter(config)(components)` builds an adapter without I/O; `start()` connects.
  * - A small required interface (`BridgeAdapter`: start, stop, send, capabilities, health) plus
- *   optional ones (edits, deletes, reactions, presence, membership, backfill, target resolution)
+ *   optional ones (edits, deletes, reactions, presence, typing, membership, backfill, target
+ *   resolution)
  *   detected at run time by the type guards in `./runtime/guards.ts`.
  * - Inbound traffic is one union tagged by `kind` (`InboundEvent`), handed to the injected
  *   `emit`; outbound work is one union tagged by `kind` (`OutboundAction`).

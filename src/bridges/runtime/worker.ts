@@ -173,6 +173,16 @@ export class DeliveryWorker {
     await this.identities.afterDelivery(slot.adapter, link.network, sender, result);
   }
 
+  /** A dead letter is an event not carried: counted as `failed` (runtime/dropped.ts). */
+  private deadLetter(delivery: Delivery, detail: string): void {
+    const kind = parsePlannedAction(delivery.action)?.kind ?? 'other';
+    this.ctx.drops.drop(delivery.network, kind, 'failed', {
+      direction: 'outbound',
+      delivery: delivery.id,
+      detail,
+    });
+  }
+
   private async failed(slot: AdapterSlot, delivery: Delivery, error: unknown): Promise<void> {
     const { store, options } = this.ctx;
     const attempts = delivery.attempts + 1;
@@ -180,10 +190,12 @@ export class DeliveryWorker {
     const typed = error instanceof DeliveryError ? error : undefined;
     if (typed?.permanent) {
       await store.outbox.markDead(delivery.id, `refused by ${delivery.network}: ${reason}`);
+      this.deadLetter(delivery, reason);
       return;
     }
     if (attempts >= options.maxAttempts) {
       await store.outbox.markDead(delivery.id, `gave up after ${attempts} attempts: ${reason}`);
+      this.deadLetter(delivery, reason);
       return;
     }
     let wait = backoffDelay(attempts, options.backoff, options.random);

@@ -96,6 +96,11 @@ describe('delivery worker', () => {
     expect(dead?.state).toBe('dead');
     expect(dead?.attempts).toBe(3);
     expect(dead?.lastError).toMatch(/gave up after 3 attempts: test failure/);
+    // A dead letter is an event not carried: counted, not silent.
+    h.expectDrops();
+    expect(h.runtime.dropped()).toEqual([
+      { network: 'a', kind: 'send', reason: 'failed', count: 1 },
+    ]);
     await h.say('next');
     expect(
       h.networks
@@ -112,6 +117,10 @@ describe('delivery worker', () => {
     const [dead] = await h.store.outbox.listDead();
     expect(dead?.attempts).toBe(1);
     expect(dead?.lastError).toMatch(/^refused by a: test failure/);
+    h.expectDrops();
+    expect(h.runtime.dropped()).toEqual([
+      { network: 'a', kind: 'send', reason: 'failed', count: 1 },
+    ]);
   });
 
   it('records every part of a split message and edits them all', async () => {

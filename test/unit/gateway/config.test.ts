@@ -61,6 +61,8 @@ describe('config defaults', () => {
       webhookName: 'Multichat',
       useWebhooks: true,
       memberEvents: true,
+      typing: true,
+      presenceEvents: false,
       roles: {},
       maxAttachmentBytes: 10 * 1024 * 1024,
       cdnUrl: 'https://cdn.discordapp.com',

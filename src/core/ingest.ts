@@ -17,6 +17,8 @@ import type { TxContext } from './logics/types.js';
 import type { NodeInternals } from './internals.js';
 import type { EventPublisher } from './publish.js';
 import { contentMatches, contentTextLength, resourceIdOf } from './resources.js';
+import { isSealedContent } from './e2ee/chain.js';
+import { sealedContentRefusal } from './e2ee/ingest-check.js';
 import type { Change } from './state/change.js';
 import type {
   Address,
@@ -302,7 +304,8 @@ export class Ingestor {
       if (!body) continue; // deleted at the source (expired or redacted): the tombstone suffices
       if (
         !contentMatches(r.data.contentHash, body) ||
-        contentTextLength(body) !== r.data.contentLength
+        // A sealed blob's length is the sender's claim: only members could check it.
+        (!isSealedContent(body) && contentTextLength(body) !== r.data.contentLength)
       ) {
         return {
           kind: 'reject',
@@ -335,6 +338,13 @@ export class Ingestor {
       };
     }
     if (refusal) return { kind: 'reject', rule: refusal.rule, reason: refusal.message };
+    const sealed = sealedContentRefusal(
+      this.q.e2ee,
+      tx,
+      p.contents,
+      (c) => this.q.state.channel(c)?.settings.encrypted === true,
+    );
+    if (sealed) return { kind: 'reject', ...sealed };
     // Last, so an entry that would be refused anyway is refused now rather than held.
     if (entry.hlc.wall > this.q.now() + MAX_SKEW_MS)
       return { kind: 'wait', due: FutureHolds.dueFor(entry.hlc.wall) };

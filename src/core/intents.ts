@@ -31,12 +31,44 @@ export interface Completion {
   readonly contents: Map<ContentHash, Uint8Array>;
   /** The resource the caller cares about (the message, the channel…). */
   readonly principal?: ResourceId;
+  /** Plaintext of sealed contents, by content hash, for the sender's own view of the message. */
+  readonly plain?: Map<ContentHash, Uint8Array>;
+  /** Runs inside the commit that appends the transaction (a sender chain moving on). */
+  readonly persist?: () => void;
 }
+
+/** Seals a plaintext content blob for an encrypted channel (src/core/e2ee). */
+export type ContentSealer = (
+  channel: ChannelId,
+  sender: UserId,
+  plain: Uint8Array,
+) => {
+  hash: ContentHash;
+  bytes: Uint8Array;
+  creates: readonly Resource[];
+  persist: () => void;
+};
 
 export interface SolverContext {
   readonly state: StateView;
   readonly limits: CoreLimits;
   readonly now: number;
+  readonly seal?: ContentSealer;
+}
+
+/**
+ * The content blob of a text: plaintext, or in an encrypted channel sealed by the sender's chain
+ * (the log then commits to the ciphertext), with the key shares a new chain needs.
+ */
+function contentFor(ctx: SolverContext, channel: ChannelId, sender: UserId, text: string) {
+  const content = makeContent(text);
+  if (!ctx.state.channel(channel)?.settings.encrypted) {
+    return { hash: content.hash, bytes: content.bytes, creates: [] as Resource[] };
+  }
+  if (!ctx.seal)
+    throw new ValidationError('channel', 'this node cannot seal for encrypted channels');
+  const sealed = ctx.seal(channel, sender, content.bytes);
+  return { ...sealed, creates: [...sealed.creates], plain: content.bytes };
 }
 
 function tx(
@@ -217,7 +249,7 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
       }
     }
     const n = uniqueNonce();
-    const content = makeContent(text);
+    const content = contentFor(ctx, intent.channel, actor, text);
     const message: Resource<'message'> = {
       kind: 'message',
       data: {
@@ -239,16 +271,17 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
       },
     };
     return {
-      tx: tx('sendMessage', actor, [message], [], intent.channel),
+      tx: tx('sendMessage', actor, [...content.creates, message], [], intent.channel),
       contents: new Map([[content.hash, content.bytes]]),
       principal: resourceIdOf(message),
+      ...sealedParts(content),
     };
   },
   editMessage(actor, intent, ctx) {
     const target = requireMessage(ctx, intent.message);
     const text = checkText(ctx, intent.text);
     const n = uniqueNonce();
-    const content = makeContent(text);
+    const content = contentFor(ctx, target.channel, actor, text);
     const edit: Resource = {
       kind: 'edit',
       data: {
@@ -263,9 +296,16 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     };
     const previous = liveOne(ctx, edit);
     return {
-      tx: tx('editMessage', actor, [edit], previous ? [previous] : [], target.channel),
+      tx: tx(
+        'editMessage',
+        actor,
+        [...content.creates, edit],
+        previous ? [previous] : [],
+        target.channel,
+      ),
       contents: new Map([[content.hash, content.bytes]]),
       principal: intent.message,
+      ...sealedParts(content),
     };
   },
   redactMessage(actor, intent, ctx) {
@@ -340,6 +380,11 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     throw new ValidationError('kind', 'presence is not a transaction; use the presence service');
   },
 };
+
+function sealedParts(content: ReturnType<typeof contentFor>) {
+  if (!('plain' in content)) return {};
+  return { plain: new Map([[content.hash, content.plain]]), persist: content.persist };
+}
 
 export function completeIntent(actor: UserId, intent: Intent, ctx: SolverContext): Completion {
   const solver = solvers[intent.kind] as Solver<Intent['kind']> | undefined;

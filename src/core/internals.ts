@@ -8,6 +8,7 @@ import type { HybridClock } from './hlc.js';
 import type { CoreLimits, CoreLogger } from './options.js';
 import type { CachedStateView } from './state/view.js';
 import type { Views } from './state/views.js';
+import type { E2ee } from './e2ee/e2ee.js';
 import type { Db, GroupCommit } from './store/database.js';
 import type { LogStore } from './store/log-store.js';
 import type { Projections } from './store/projections.js';
@@ -30,4 +31,6 @@ export interface NodeInternals {
   readonly logger: CoreLogger;
   readonly now: () => number;
   readonly counters: { transactions: Map<string, number>; rejections: Map<string, number> };
+  /** Encrypted channels: sealing, opening, and the checks of peers' sealed content. */
+  readonly e2ee: E2ee;
 }

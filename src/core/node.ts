@@ -42,6 +42,7 @@ import { BlobRows } from './blobs/blob-rows.js';
 import { CoreBlobStore } from './blobs/blob-store.js';
 import type {
   Address,
+  ChannelId,
   ContentHash,
   EntryEnvelope,
   EntryId,
@@ -68,6 +69,7 @@ import { membershipChallengeBytes } from './p2p/membership.js';
 import { verifyStoredLogs } from './store/verify-on-load.js';
 import { newestStoredClock } from './store/stored-clock.js';
 import { repairStoredClocks } from './store/clock-repair.js';
+import { E2ee } from './e2ee/e2ee.js';
 
 /** Opens (or creates) the node's store in `options.dataDir`. Call start() to run its timers. */
 export async function createNode(options: NodeOptions): Promise<MultichatNode> {
@@ -98,6 +100,9 @@ class CoreNode extends CoreQueries implements MultichatNode {
   private readonly sweeper: ExpirySweeper;
   private readonly presenceTtlMs: number;
   private readonly internals: NodeInternals;
+  private readonly e2ee: E2ee;
+  /** The box key of the node's own key: encrypted channels seal to it for bridged people. */
+  private readonly nodeBoxKey: string;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -118,7 +123,14 @@ class CoreNode extends CoreQueries implements MultichatNode {
     const now = options.clock ?? Date.now;
     const key = loadOrCreateNodeKey(options.dataDir);
     const state = createStateView(projections, resources);
-    const views = new Views(projections, log, state, (row: ProfileRow) => this.isLocalProfile(row));
+    const e2ee = new E2ee(db, projections, resources);
+    const views = new Views(
+      projections,
+      log,
+      state,
+      (row: ProfileRow) => this.isLocalProfile(row),
+      (row, body) => e2ee.readable(row.channel, row.sender, body),
+    );
     const signer = new BatchSigner();
     const blobRows = new BlobRows(db);
     const internals: NodeInternals = {
@@ -128,6 +140,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
         () => {
           state.clear();
           log.resetCache();
+          e2ee.sending.forget();
           signer.rollback((sealed) => log.has(sealed.id));
         },
         () => {
@@ -147,16 +160,20 @@ class CoreNode extends CoreQueries implements MultichatNode {
       logger: options.logger ?? silentLogger,
       now,
       counters: { transactions: new Map(), rejections: new Map() },
+      e2ee,
     };
     super(internals);
     this.internals = internals;
     this.key = key;
     this.address = key.address;
     this.keyring.set(key.address, key);
+    this.e2ee = e2ee;
+    this.nodeBoxKey = e2ee.addSeed(key.seed);
     this.local = new LocalStore(db);
     for (const seed of this.local.seeds()) {
       const pair = keyPairFromSeed(seed);
       this.keyring.set(pair.address, pair);
+      e2ee.addSeed(seed);
     }
     this.hub = new EventHub(internals.logger);
     this.publisher = new EventPublisher(internals, this.hub);
@@ -219,9 +236,10 @@ class CoreNode extends CoreQueries implements MultichatNode {
     username = checkNewUsername(this, username);
     const pair = generateKeyPair();
     const userId = pair.address as string as UserId;
+    const boxKey = this.e2ee.addSeed(pair.seed);
     const profile: Resource = {
       kind: 'userProfile',
-      data: { userId, username, publicKey: pair.address },
+      data: { userId, username, publicKey: pair.address, boxKey },
     };
     const token = randomBytes(32).toString('base64url');
     await this.appendLocal(
@@ -249,7 +267,12 @@ class CoreNode extends CoreQueries implements MultichatNode {
     const userId = bridgedUserId(this.address, origin);
     const username = sanitizeUsername(profile.username, `${origin.network}-${origin.externalId}`);
     const current = this.internals.state.profile(userId);
-    if (current && current.username === username && current.avatar === profile.avatar) {
+    if (
+      current &&
+      current.username === username &&
+      current.avatar === profile.avatar &&
+      this.e2ee.boxKeyOf(userId) === this.nodeBoxKey
+    ) {
       return this.getUser(userId) as UserView;
     }
     const data = {
@@ -258,6 +281,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
       controller: this.address,
       origin: { network: origin.network, externalId: origin.externalId },
       ...(profile.avatar !== undefined && { avatar: profile.avatar }),
+      // The people a gateway bridges read encrypted channels through it (the gateway's own key).
+      boxKey: this.nodeBoxKey,
       // A name set back to an earlier one must still be a new resource (see intents.ts).
       nonce: uniqueNonce(),
     };
@@ -285,16 +310,19 @@ class CoreNode extends CoreQueries implements MultichatNode {
     }
     const signer = this.signerFor(actor);
     checkLocalNames(this, actor, intent);
+    await this.ensureBoxKey(actor, intent);
     const completion = completeIntent(actor, intent, {
       state: this.internals.state,
       limits: this.internals.limits,
       // Never before the clock's newest wall: createdAt must lie near the entry's HLC.
       now: Math.max(this.internals.now(), this.internals.clock.latestWall()),
+      seal: (channel, sender, plain) => this.e2ee.seal(channel, sender, plain),
     });
     const { id: entry, changes } = await this.appendLocal(
       signer,
       completion.tx,
       completion.contents,
+      completion.persist,
     );
     const principal = completion.principal;
     const result: SubmitResult = { entry, ...(principal && { created: principal }) };
@@ -318,10 +346,50 @@ class CoreNode extends CoreQueries implements MultichatNode {
       return Object.defineProperty({ ...result }, 'message', {
         enumerable: true,
         get: () =>
-          (view ??= views.message(created.row, { fresh: true, contents: completion.contents })),
+          (view ??= views.message(created.row, {
+            fresh: true,
+            contents: completion.plain ?? completion.contents,
+          })),
       });
     }
     return result;
+  }
+
+  /**
+   * A local user whose profile predates encrypted channels publishes a box key before it joins,
+   * creates or writes in one, so members can share chain keys with it.
+   */
+  private async ensureBoxKey(actor: UserId, intent: Intent): Promise<void> {
+    const channel =
+      intent.kind === 'createChannel'
+        ? intent.encrypted
+        : 'channel' in intent && this.internals.state.channel(intent.channel)?.settings.encrypted;
+    if (!channel || this.e2ee.boxKeyOf(actor) !== undefined) return;
+    const profile = this.internals.state.profile(actor);
+    const pair = profile?.publicKey && this.keyring.get(profile.publicKey);
+    if (!profile || !pair) return;
+    const live = this.internals.state.live(`profile:${actor}`);
+    const current = this.internals.resources.get(live[0]!)?.resource;
+    if (current?.kind !== 'userProfile') return;
+    const data = { ...current.data, boxKey: this.e2ee.addSeed(pair.seed), nonce: uniqueNonce() };
+    await this.appendLocal(
+      pair,
+      {
+        intent: 'updateProfile',
+        actor,
+        creates: [{ kind: 'userProfile', data }],
+        consumes: [...live],
+      },
+      new Map(),
+    );
+  }
+
+  canRead(channel: ChannelId): boolean {
+    const data = this.internals.state.channel(channel);
+    if (!data) return false;
+    if (!data.settings.encrypted) return true;
+    const members = this.listMembers(channel).filter((m) => m.role !== 'banned');
+    return this.e2ee.holdsKeyOf(members.map((m) => m.user.id));
   }
 
   private signerFor(actor: UserId): KeyPair {

@@ -69,6 +69,8 @@ export function slotOf(resource: Resource): string {
       return `reaction:${resource.data.message}:${resource.data.user}:${resource.data.emoji}`;
     case 'presence':
       return `presence:${resource.data.user}`;
+    case 'keyShare':
+      return `keyShare:${resource.data.channel}:${resource.data.sender}:${resource.data.chain}`;
   }
 }
 

@@ -141,6 +141,12 @@ export interface UserProfileData {
   readonly origin?: Origin;
   readonly avatar?: string;
   /**
+   * X25519 public key (base64url, 32 bytes) that encrypted channels seal chain keys to: a native
+   * user's own, or for a bridged user the key of the gateway that bridges them. Optional: profiles
+   * written before encrypted channels lack it (docs/protocol.md, "Encrypted channels").
+   */
+  readonly boxKey?: string;
+  /**
    * Chosen by the author when it creates the resource, so that creating the same value again
    * (after it was replaced or consumed) yields a new resource id. Optional: older entries lack it.
    */
@@ -244,6 +250,19 @@ export interface PresenceData {
   readonly expiresAt: number;
 }
 
+/**
+ * A sender's chain key of an encrypted channel, sealed to each member's box key (one box each).
+ * A chain shared with many members is split over several resources (`part`), same chain.
+ */
+export interface KeyShareData {
+  readonly channel: ChannelId;
+  readonly sender: UserId;
+  /** Chain id: random, base64url. */
+  readonly chain: string;
+  readonly part: number;
+  readonly boxes: readonly { readonly to: string; readonly e: string; readonly c: string }[];
+}
+
 export interface ResourceDataByKind {
   userProfile: UserProfileData;
   channel: ChannelData;
@@ -254,6 +273,7 @@ export interface ResourceDataByKind {
   redaction: RedactionData;
   reaction: ReactionData;
   presence: PresenceData;
+  keyShare: KeyShareData;
 }
 export type ResourceKind = keyof ResourceDataByKind;
 
@@ -573,8 +593,13 @@ export interface MultichatNode {
   listMembers(channel: ChannelId): MemberView[];
   roleOf(channel: ChannelId, user: UserId): Role | undefined;
   getMessage(id: MessageId): MessageView | undefined;
-  /** Oldest first, in channel order. */
+  /** Oldest first, in channel order. In an encrypted channel, plaintext where this node holds the key. */
   listMessages(channel: ChannelId, query?: ListMessagesQuery): MessageView[];
+  /**
+   * Whether this node can read the channel's content: always for an unencrypted channel; for an
+   * encrypted one, when a user this node holds the key of, or bridges, is a current member.
+   */
+  canRead(channel: ChannelId): boolean;
   listPresence(): PresenceView[];
 
   /** Channels this node follows (has state for). */

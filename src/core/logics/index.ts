@@ -10,6 +10,7 @@ import { channelLogic } from './channel.js';
 import { editLogic, messageLogic, reactionLogic, redactionLogic } from './message.js';
 import { permissionsLogic, presenceLogic } from './permissions.js';
 import { userProfileLogic } from './profile.js';
+import { keyShareLogic } from '../e2ee/key-share-logic.js';
 import {
   refuse,
   type ResourceLogic,
@@ -28,6 +29,7 @@ const logics: { [K in ResourceKind]: ResourceLogic<K> } = {
   redaction: redactionLogic,
   reaction: reactionLogic,
   presence: presenceLogic,
+  keyShare: keyShareLogic,
 };
 
 function signerMayAct(ctx: TxContext, state: StateView): boolean {

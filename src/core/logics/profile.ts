@@ -3,6 +3,7 @@ import { bridgedUserId, profileSigner } from './authority.js';
 import { firstRefusal, refuse, type ResourceLogic } from './types.js';
 import { nameProblem, sanitizeExternalName } from '../names.js';
 import { slotOf } from '../resources.js';
+import { boxKeyProblem } from '../e2ee/key-share-logic.js';
 
 const MAX_USERNAME = 64;
 
@@ -28,6 +29,10 @@ export const userProfileLogic: ResourceLogic<'userProfile'> = {
           data.userId === bridgedUserId(data.controller, data.origin)
           ? undefined
           : refuse('profile.identity', 'a bridged profile needs a controller and an origin');
+      },
+      () => {
+        const issue = data.boxKey === undefined ? undefined : boxKeyProblem(data.boxKey);
+        return issue ? refuse('profile.boxKey', issue) : undefined;
       },
       () => {
         const issue = usernameProblem(data.username);

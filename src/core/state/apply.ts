@@ -136,6 +136,7 @@ export function applyEntry(
       case 'redaction':
       case 'permissions':
       case 'presence':
+      case 'keyShare':
         break;
     }
   }

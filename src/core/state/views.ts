@@ -26,6 +26,14 @@ export class Views {
     private readonly state: StateView,
     /** True when this node holds the key of, or controls, the profile. */
     private readonly isLocal: (profile: ProfileRow) => boolean,
+    /**
+     * The readable form of a content blob: itself when plaintext; opened when sealed (an
+     * encrypted channel) and this node holds its chain key; undefined otherwise (src/core/e2ee).
+     */
+    private readonly readable: (row: MessageRow, body: Uint8Array) => Uint8Array | undefined = (
+      _row,
+      body,
+    ) => body,
   ) {}
 
   user(row: ProfileRow): UserView {
@@ -68,8 +76,9 @@ export class Views {
   ): MessageView {
     const sender = this.state.profile(row.sender);
     const hash = (row.edit_hash ?? row.content_hash) as ContentHash;
-    const body =
+    const stored =
       row.deleted === 1 ? undefined : (fresh?.contents.get(hash) ?? this.log.content(hash));
+    const body = stored && this.readable(row, stored);
     const reactions: Record<string, UserId[]> = {};
     if (!fresh) {
       for (const r of this.projections.reactions.all(row.id) as ReactionRow[]) {

@@ -229,4 +229,18 @@ export const coreMigrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS blob_refs_message ON blob_refs (message);
   `,
+  /* 6: encrypted channels. The chain each local sender sends with per channel: its id, the chain
+     key of the next index, the next index, and a digest of the box keys it was shared with
+     (src/core/e2ee/send-chains.ts). Received chain keys are not stored: they stay sealed in the
+     keyShare resources of the log and are opened when read. */ `
+  CREATE TABLE IF NOT EXISTS e2ee_send (
+    channel TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    chain TEXT NOT NULL,
+    chain_key BLOB NOT NULL,
+    next_index INTEGER NOT NULL,
+    recipients TEXT NOT NULL,
+    PRIMARY KEY (channel, sender)
+  ) WITHOUT ROWID;
+  `,
 ];

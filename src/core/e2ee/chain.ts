@@ -1,0 +1,130 @@
+/**
+ * The sender-key chain: chain key k0 → (message key 0, k1) → (message key 1, k2) …, each step one
+ * HKDF-SHA256. A message is sealed with AES-256-GCM under its message key, a random IV, and the
+ * identifiers (channel, sender, chain, index) as associated data, so a ciphertext moved to
+ * another message or chain position fails to open. Message keys are never stored: a reader keeps
+ * the chain key it was given and derives forward, with a checkpoint every 64 steps so reading a
+ * long chain in any order stays linear.
+ */
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { decodeCanonical, encodeCanonical } from '../encoding.js';
+import { CiphertextTamperedError, SealedFormatError } from './errors.js';
+
+const STEP = 64;
+const INFO = Buffer.from('multichat/e2ee/1 chain');
+const EMPTY = Buffer.alloc(0);
+
+/** One ratchet step: the message key of this index and the chain key of the next. */
+export function ratchet(chainKey: Uint8Array): { messageKey: Buffer; next: Buffer } {
+  const out = Buffer.from(hkdfSync('sha256', chainKey, EMPTY, INFO, 64));
+  return { messageKey: out.subarray(0, 32), next: out.subarray(32) };
+}
+
+export class ChainReader {
+  private readonly checkpoints: Buffer[];
+
+  constructor(first: Uint8Array) {
+    this.checkpoints = [Buffer.from(first)];
+  }
+
+  messageKey(index: number): Buffer {
+    const slot = Math.floor(index / STEP);
+    let n = Math.min(slot, this.checkpoints.length - 1);
+    let key = this.checkpoints[n]!;
+    let at = n * STEP;
+    while (at < index) {
+      key = ratchet(key).next;
+      at += 1;
+      if (at % STEP === 0) {
+        n = at / STEP;
+        if (this.checkpoints.length === n) this.checkpoints.push(key);
+      }
+    }
+    return ratchet(key).messageKey;
+  }
+}
+
+/** The content blob of a message or edit in an encrypted channel (stored and hashed as is). */
+export interface SealedContent {
+  /** Chain id. */
+  readonly k: string;
+  /** Index in the chain. */
+  readonly i: number;
+  readonly iv: Uint8Array;
+  /** AES-256-GCM ciphertext of the plaintext content blob `{n, t}`, tag appended. */
+  readonly x: Uint8Array;
+}
+
+export interface SealIds {
+  readonly channel: string;
+  readonly sender: string;
+  readonly chain: string;
+  readonly index: number;
+}
+
+function aad(ids: SealIds): Buffer {
+  return Buffer.from(
+    encodeCanonical(['multichat/e2ee/1/message', ids.channel, ids.sender, ids.chain, ids.index]),
+  );
+}
+
+export function sealContent(plain: Uint8Array, messageKey: Buffer, ids: SealIds): Uint8Array {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', messageKey, iv);
+  cipher.setAAD(aad(ids));
+  const x = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  const sealed: SealedContent = { k: ids.chain, i: ids.index, iv, x };
+  return encodeCanonical({ e2ee: 1, ...sealed });
+}
+
+/** The sealed form of a content blob, or undefined when it is a plaintext `{n, t}` blob. */
+export function readSealed(bytes: Uint8Array): SealedContent | undefined {
+  // A sealed blob is a CBOR map of 5, a plaintext one `{n, t}` a map of 2: most reads stop here.
+  if (bytes[0] !== 0xa5) return undefined;
+  let value: Record<string, unknown>;
+  try {
+    value = decodeCanonical<Record<string, unknown>>(bytes);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object' || value.e2ee === undefined) return undefined;
+  const { e2ee, k, i, iv, x } = value;
+  if (
+    e2ee !== 1 ||
+    typeof k !== 'string' ||
+    k.length > 64 ||
+    !Number.isSafeInteger(i) ||
+    (i as number) < 0 ||
+    !(iv instanceof Uint8Array) ||
+    iv.length !== 12 ||
+    !(x instanceof Uint8Array) ||
+    x.length < 16 ||
+    Object.keys(value).length !== 5
+  ) {
+    throw new SealedFormatError('a sealed content blob is {e2ee: 1, k, i, iv, x}');
+  }
+  return { k, i: i as number, iv, x };
+}
+
+export function isSealedContent(bytes: Uint8Array): boolean {
+  try {
+    return readSealed(bytes) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+export function openContent(sealed: SealedContent, messageKey: Buffer, ids: SealIds): Uint8Array {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', messageKey, sealed.iv);
+    decipher.setAAD(aad(ids));
+    decipher.setAuthTag(sealed.x.subarray(sealed.x.length - 16));
+    const body = sealed.x.subarray(0, sealed.x.length - 16);
+    return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
+  } catch (error) {
+    throw new CiphertextTamperedError(
+      `ciphertext of chain ${ids.chain} index ${ids.index} does not open: changed or misplaced`,
+      { cause: error },
+    );
+  }
+}

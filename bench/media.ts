@@ -4,10 +4,10 @@
  * media.maxBytes), against the same crossing done directly in the same run: fetch the bytes
  * from the fake CDN, upload them to Synapse, post the m.image. Both are timed from the start
  * (the dispatch, or the direct fetch) until the m.image is in the room and its authenticated
- * download has the same sha256; runs alternate. Peak memory, measured first (before any file
+ * download has the same sha256; each run starts after a 1 s pause and the order alternates. Peak memory, measured first (before any file
  * crossed, after a text on every link): the gateway's resident set above idle (VmHWM after
  * clear_refs, and VmRSS sampled, against VmRSS just before) while 4 such files cross at once
- * on 4 links. Targets: time ratio ≤ 1.5, peak ≤ 2 × media.maxBytes. `BENCH_RUNS` (default 3) sets the
+ * on 4 links. Targets: time ratio ≤ 1.5, peak ≤ 2 × media.maxBytes. `BENCH_RUNS` (default 5) sets the
  * runs per path. Prints ONE JSON object.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -23,11 +23,12 @@ import { environment } from './environment.js';
 // The gateway runs src/ through tsx like in the tests, so no build (or stale dist/) is involved.
 process.env['MULTICHAT_FROM_SOURCE'] = '1';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const SIZE = 10 * 1024 * 1024;
 /** media.maxBytes's default (src/bridges/net/policy.ts); the memory target is twice it. */
 const MAX_BYTES = 25 * 1024 * 1024;
 const CONCURRENT = 4;
+const SETTLE_MS = 1_000;
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** A PNG signature and IHDR followed by random bytes: an image/png of `SIZE` bytes. */
@@ -191,9 +192,18 @@ async function main(): Promise<void> {
     await direct(world, 0);
     const gateway: Timing[] = [];
     const directly: Timing[] = [];
+    // Each run starts from a quiet gateway and homeserver (Synapse may still be working on the
+    // previous upload), and the order alternates so neither path always goes first.
+    const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
     for (let n = 1; n <= RUNS; n += 1) {
-      gateway.push(await throughGateway(world, sender, n));
-      directly.push(await direct(world, n));
+      const pair = [
+        async () => gateway.push(await throughGateway(world, sender, n)),
+        async () => directly.push(await direct(world, n)),
+      ];
+      for (const run of n % 2 ? pair : pair.reverse()) {
+        await settle();
+        await run();
+      }
     }
     const total = (ts: Timing[]) => median(ts.map((t) => t.total));
     const part = (ts: Timing[], key: 'download' | 'fetch' | 'upload') =>

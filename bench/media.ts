@@ -4,11 +4,11 @@
  * media.maxBytes), against the same crossing done directly in the same run: fetch the bytes
  * from the fake CDN, upload them to Synapse, post the m.image. Both are timed from the start
  * (the dispatch, or the direct fetch) until the m.image is in the room and its authenticated
- * download has the same sha256; each run starts after a 1 s pause and the order alternates. Peak memory, measured first (before any file
- * crossed, after a text on every link): the gateway's resident set above idle (VmHWM after
- * clear_refs, and VmRSS sampled, against VmRSS just before) while 4 such files cross at once
- * on 4 links. Targets: time ratio ≤ 1.5, peak ≤ 2 × media.maxBytes. `BENCH_RUNS` (default 5) sets the
- * runs per path. Prints ONE JSON object.
+ * download has the same sha256; each run starts after a 1 s pause and the order alternates.
+ * Peak memory, measured first (before any file crossed, after a text on every link): the
+ * gateway's resident set above idle (VmHWM after clear_refs, and VmRSS sampled, against VmRSS
+ * just before) while 4 such files cross at once on 4 links. Targets: time ratio ≤ 1.5, peak
+ * ≤ 2 × media.maxBytes. `BENCH_RUNS` (default 5) sets the runs per path. Prints ONE JSON object.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -96,8 +96,8 @@ const ROWS: readonly Row[] = [
             ? 'a `↪ <jump link>` first line (webhooks cannot reply); native in bot mode'
             : 'native reply'
         : c.threads
-          ? 'sent without the reply reference (a reply inside a thread stays in the thread)'
-          : 'sent without the reply reference',
+          ? 'into the thread when the replied message is in one; else a quote line `> name: first words` above the text'
+          : 'a quote line `> name: first words` above the text',
   ],
   [
     'threads',
@@ -115,9 +115,9 @@ const ROWS: readonly Row[] = [
         ? DROPPED
         : c.markup === 'irc'
           ? 'an emote line `* nick reacted 👍 to alice`; removals not told'
-          : c.membership
+          : c.reactionsPerPerson || c.membership
             ? 'native, by the person’s ghost'
-            : 'native, made by the bot once per emoji',
+            : 'native, by the bot once per emoji; removed when the last bridged reactor removes theirs',
   ],
   [
     'files',

@@ -17,8 +17,9 @@ export function discordCapabilities(config: DiscordConfig): AdapterCapabilities 
     presence: false,
     // Degraded: the bot is shown typing (docs/discord.md); off with `typing: false`.
     typing: config.typing,
-    // Bridged people are webhook names, not members: they cannot join or leave visibly.
-    membership: false,
+    // Bridged people are webhook names, not members: they cannot join or leave visibly; with
+    // `membershipNotices` the bot posts a notice line instead (./notices.ts).
+    membership: config.membershipNotices,
     // PATCH /channels/{id} topic: needs Manage Channels (a refusal is logged and counted).
     topic: true,
     // Native uploads (multipart files[n]); a file that cannot be uploaded goes as a link.

@@ -34,6 +34,11 @@ const fields = {
    * bot is shown typing while a bridged person types).
    */
   typing: z.boolean().default(true),
+  /**
+   * Show bridged people's joins and leaves as a notice line by the bot ("*alice* joined"):
+   * Discord has no way to show a bridged person joining. Off by default (noise).
+   */
+  membershipNotices: z.boolean().default(false),
   /** Bridge members' presence into Multichat (needs the privileged Presence intent). */
   presenceEvents: z.boolean().default(false),
   /** Discord role id or name → Multichat role. */

@@ -14,6 +14,8 @@ import type {
   EditAction,
   EditingAdapter,
   LinkTarget,
+  MembershipAction,
+  MembershipAdapter,
   NetworkName,
   ReactingAdapter,
   ReactionAction,
@@ -36,11 +38,18 @@ import { registerListeners } from './listeners.js';
 import { SlashCommand } from './slash.js';
 import { resolveChannel } from './targets.js';
 import { setSlackTopic } from './topic.js';
+import { postMembershipNotice } from './notices.js';
 import { slackTargetSchema } from './target.js';
 import { Users } from './users.js';
 
 export class SlackAdapter
-  implements EditingAdapter, DeletingAdapter, ReactingAdapter, TargetResolvingAdapter, TopicAdapter
+  implements
+    EditingAdapter,
+    DeletingAdapter,
+    ReactingAdapter,
+    TargetResolvingAdapter,
+    TopicAdapter,
+    MembershipAdapter
 {
   /** `{channel}`: an id, or a name before resolving (see ./target.ts). */
   readonly targetSchema: TargetSchema = slackTargetSchema;
@@ -53,6 +62,8 @@ export class SlackAdapter
     threads: true,
     replies: false,
     presence: false,
+    // A bridged person cannot join a Slack channel; with `membershipNotices` the app posts a
+    // notice line instead (./notices.ts).
     membership: false,
     // conversations.setTopic (channels:manage / groups:write); cut at 250 characters.
     topic: true,
@@ -96,6 +107,7 @@ export class SlackAdapter
       logger: components.logger,
     });
     this.outbound = new Outbound({ web: () => this.web, config, logger: components.logger });
+    this.capabilities = { ...this.capabilities, membership: config.membershipNotices };
     this.slash = new SlashCommand(this.users, components.logger);
     // `/multichat link|unlink|links` manage links through the runtime's injected link control.
     this.slash.handler = components.links && linkCommandHandler(components.links, name);
@@ -188,6 +200,11 @@ export class SlackAdapter
 
   react(action: ReactionAction): Promise<DeliveryResult> {
     return this.outbound.react(action);
+  }
+
+  /** `membershipNotices`: a notice line ("_alice_ joined"); see ./notices.ts. */
+  membership(action: MembershipAction): Promise<DeliveryResult> {
+    return postMembershipNotice(this.web, action);
   }
 
   setTopic(action: TopicAction): Promise<DeliveryResult> {

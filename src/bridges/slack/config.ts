@@ -38,6 +38,11 @@ const fields = {
    * attachments from loopback/private addresses too); prefer the top-level `media:` section.
    */
   allowPrivateAttachmentUrls: z.boolean().default(false),
+  /**
+   * Show bridged people's joins and leaves as a notice line by the app ("_alice_ joined"):
+   * Slack has no way to show a bridged person joining. Off by default (noise).
+   */
+  membershipNotices: z.boolean().default(false),
 };
 
 export type SlackMode = 'socket' | 'http';

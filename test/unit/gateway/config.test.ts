@@ -62,6 +62,7 @@ describe('config defaults', () => {
       useWebhooks: true,
       memberEvents: true,
       typing: true,
+      membershipNotices: false,
       presenceEvents: false,
       roles: {},
       maxAttachmentBytes: 10 * 1024 * 1024,

@@ -22,6 +22,8 @@ import type {
   EditingAdapter,
   ExternalUserId,
   LinkTarget,
+  MembershipAction,
+  MembershipAdapter,
   NetworkName,
   ReactingAdapter,
   ReactionAction,
@@ -52,6 +54,7 @@ import { SlashCommand } from './slash.js';
 import { Webhooks } from './webhooks.js';
 import { discordTarget, discordTargetSchema } from './target.js';
 import { DiscordTopics } from './topic.js';
+import { postMembershipNotice } from './notices.js';
 
 export class DiscordAdapter
   implements
@@ -60,7 +63,8 @@ export class DiscordAdapter
     ReactingAdapter,
     TargetResolvingAdapter,
     TopicAdapter,
-    TypingAdapter
+    TypingAdapter,
+    MembershipAdapter
 {
   readonly capabilities: AdapterCapabilities;
   /** `{channel, thread?}` snowflakes (see ./target.ts). */
@@ -205,6 +209,11 @@ export class DiscordAdapter
 
   react(action: ReactionAction): Promise<DeliveryResult> {
     return this.modify.react(action);
+  }
+
+  /** `membershipNotices`: a notice line by the bot ("*alice* joined"); see ./notices.ts. */
+  membership(action: MembershipAction): Promise<DeliveryResult> {
+    return postMembershipNotice(this.client.rest, action);
   }
 
   /** PATCH the channel's topic (Manage Channels); see ./topic.ts. */

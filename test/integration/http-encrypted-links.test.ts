@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkCommandHandler } from '../../src/bridges/link-commands.js';
-import { GATEWAY_ORIGIN } from '../../src/bridges/runtime/links.js';
+import { GATEWAY_ORIGIN, linkRequestsFromConfig } from '../../src/bridges/runtime/links.js';
 import type { NetworkName } from '../../src/bridges/types.js';
 import type { ChannelId } from '../../src/core/types.js';
 import { main } from '../../src/gateway/cli/main.js';
 import { ENCRYPTED_BRIDGE_WARNING } from '../../src/gateway/cli/commands/links.js';
+import { linkSchema } from '../../src/gateway/config/links.js';
 import { createApp } from '../../src/gateway/http/app.js';
 import { linkRoutes } from '../../src/gateway/http/routes/links.js';
 import { targetKeyOf } from '../../src/mapping/index.js';
@@ -215,5 +216,22 @@ describe('multichat link / links', () => {
     const marked = run.out.filter((l) => l.includes('[encrypted: gateway decrypts]'));
     expect(marked.map((l) => l.split('  ')[1])).toEqual(['secret', 'secret']);
     expect(run.out.find((l) => l.includes('  open  '))).not.toContain('[encrypted');
+  });
+});
+
+describe('links: config entries', () => {
+  it('link an encrypted channel only with allowEncrypted: true beside the networks', async () => {
+    const entries = [
+      { channel: 'secret', slack: { channel: 'from-config' }, allowEncrypted: true },
+      { channel: 'secret', slack: { channel: 'no-consent' } },
+    ];
+    for (const entry of entries) expect(linkSchema.safeParse(entry).success).toBe(true);
+    expect(linkSchema.safeParse({ ...entries[0], allowEncrypted: 'yes' }).success).toBe(false);
+    await h.runtime.links.applyConfig(linkRequestsFromConfig(entries));
+    const targets = (await h.runtime.links.list())
+      .filter((l) => l.channel === secret && l.network === 'slack')
+      .map((l) => l.target['channel']);
+    expect(targets).toContain('from-config');
+    expect(targets).not.toContain('no-consent');
   });
 });

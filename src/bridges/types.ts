@@ -665,6 +665,17 @@ export interface PresenceAdapter extends BridgeAdapter {
   setPresence(update: PresenceUpdate): Promise<void>;
 }
 
+/**
+ * Optional: a bridged person's name or avatar changed (an inbound `profile` event, or the person
+ * changed it in Multichat), told at once, best effort, never queued. The adapter updates what it
+ * keeps per person and already made: a Matrix ghost's display name and avatar, an IRC puppet's
+ * nick. It creates nothing new for it. Networks that name the sender on every message (Discord
+ * webhooks, Slack) need not implement it: the next message shows the new name and icon.
+ */
+export interface ProfileAdapter extends BridgeAdapter {
+  updateProfile(sender: SenderDisplay): Promise<void>;
+}
+
 /** History the network kept while the gateway was down, oldest first. */
 export interface BackfillPage {
   readonly events: readonly InboundEvent[];

@@ -2,7 +2,7 @@
  * Account linking on IRC against a real ngircd: `!multichat link` said to the bot (privately)
  * answers a code by NOTICE, `!multichat link CODE` in a channel redeems it and is answered
  * privately too; neither is bridged. A person whose own nick is linked gets no puppet: the bot
- * relays their messages with their name.
+ * relays their messages with their name. A live puppet follows its person's rename at once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IrcAdapter } from '../../src/bridges/irc/index.js';
@@ -41,6 +41,41 @@ describe.skipIf(!installed)('IRC account linking against ngircd', () => {
     cleanups.push(() => c.quit());
     return c;
   }
+
+  it('a live puppet takes the new nick at once when its person renames themselves', async () => {
+    const components: AdapterComponents = {
+      logger: silent,
+      clock: { now: () => Date.now() },
+      emit: async () => undefined,
+      reportHealth: () => undefined,
+    };
+    const settings = { host: '127.0.0.1', port: peer.port, tls: false, nick: 'mcbot2' };
+    const adapter = createAdapter(
+      { networks: { test: { ...settings, mode: 'puppet' } } },
+      'irc' as NetworkName,
+    )(components) as IrcAdapter;
+    await adapter.start();
+    cleanups.push(() => adapter.stop());
+    const lee = await client('lee');
+    await lee.join('#ren');
+    await adapter.resolveTarget({ network: 'test', channel: '#ren' });
+    const sent = await adapter.send({
+      kind: 'send',
+      target: { network: 'test', channel: '#ren' },
+      targetKey: 'irc?channel=#ren' as TargetKey,
+      idempotencyKey: 'r1',
+      sender: { id: 'user-kim', name: 'kim' },
+      text: 'hi from kim',
+      rich: { blocks: [] },
+    });
+    const old = sent.puppet as string;
+    expect(old).toMatch(/^kim/);
+    await lee.waitForMessages('#ren', 1);
+
+    await adapter.updateProfile({ id: 'user-kim', name: 'kimberly' });
+    const renamed = await lee.waitForLine((l) => l.command === 'NICK' && l.nick === old, 15_000);
+    expect(renamed.params[0]).toMatch(/^kimberly/);
+  });
 
   it('answers codes privately, redeems them, and never bridges the commands', async () => {
     const accounts = fakeAccountControl();

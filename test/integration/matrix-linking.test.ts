@@ -67,6 +67,32 @@ describe.skipIf(!synapseAvailable())('account linking with Matrix (real Synapse)
     });
   });
 
+  it('a profile change renames the ghost on Matrix at once, before any message', async () => {
+    const eve = { externalId: 'eve-1' as ExternalUserId, displayName: 'Eve' };
+    await discord.inject({
+      kind: 'message',
+      target: { channel: 'main' },
+      externalId: 'd-eve-1' as never,
+      sender: eve,
+      text: 'eve speaks',
+    });
+    const spoken = await until('Eve in the channel', () =>
+      list().find((m) => m.text === 'eve speaks'),
+    );
+    const ghost = ghostUserId(world.config, spoken.sender.id);
+    await mia.waitFor(room, (events) => events.find((e) => e.sender === ghost));
+    expect((await mia.profile(ghost)).displayname).toBe('Eve');
+    const before = list().length;
+
+    await discord.inject({ kind: 'profile', sender: { ...eve, displayName: 'Evelyn' } });
+    await eventually(async () => (await mia.profile(ghost)).displayname === 'Evelyn', {
+      what: "the ghost's new display name",
+      timeoutMs: 20_000,
+      intervalMs: 150,
+    });
+    expect(list()).toHaveLength(before);
+  });
+
   afterAll(async () => {
     await runtime?.stop(100);
     await store?.close();

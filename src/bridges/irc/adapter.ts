@@ -14,11 +14,13 @@ import type {
   MembershipAction,
   MembershipAdapter,
   NetworkName,
+  ProfileAdapter,
   ReactingAdapter,
   ReactionAction,
   RoleAction,
   RoleAdapter,
   SendAction,
+  SenderDisplay,
   TargetResolvingAdapter,
   TargetSchema,
   TopicAction,
@@ -44,6 +46,7 @@ export class IrcAdapter
     EditingAdapter,
     ReactingAdapter,
     MembershipAdapter,
+    ProfileAdapter,
     RoleAdapter,
     TargetResolvingAdapter,
     TopicAdapter
@@ -178,6 +181,11 @@ export class IrcAdapter
   async membership(action: MembershipAction): Promise<DeliveryResult> {
     const { network, channel } = this.resolve(action.target);
     return network.membership(channel, action);
+  }
+
+  /** Puppet mode: a live puppet of the person takes their new nick at once. */
+  async updateProfile(sender: SenderDisplay): Promise<void> {
+    for (const network of this.networks.values()) network.updateProfile(sender);
   }
 
   /** MODE +o/-o on the person's puppet; see `IrcNetwork.setRole`. */

@@ -155,6 +155,11 @@ export class IrcNetwork {
     return { externalIds: [] };
   }
 
+  /** Puppet mode: the person's live puppet (if any) follows a rename with NICK. */
+  updateProfile(sender: SenderDisplay): void {
+    this.puppets?.rename(sender);
+  }
+
   /** Puppet mode: the person's puppet joins or leaves. Relay mode has nobody to move. */
   async membership(channel: string, action: MembershipAction): Promise<DeliveryResult> {
     if (!this.puppets) return { externalIds: [] };

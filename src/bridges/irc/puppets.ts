@@ -52,13 +52,21 @@ export class PuppetPool {
     puppet.busy++;
     puppet.lastUsed = this.now();
     clearTimeout(puppet.idle);
-    if (puppet.name !== sender.name) {
-      // The person renamed themselves: follow with NICK.
-      puppet.name = sender.name;
-      void puppet.conn.write([`NICK ${this.nickFor(sender.name)}`]).catch(() => undefined);
-    }
+    this.rename(sender);
     await puppet.conn.start();
     return puppet.conn;
+  }
+
+  /**
+   * The person renamed themselves: their puppet, when one is open, follows with NICK (at once
+   * on a profile change, else before their next line). A parked puppet reconnects with the new
+   * name anyway.
+   */
+  rename(sender: SenderDisplay): void {
+    const puppet = this.puppets.get(sender.id);
+    if (!puppet || puppet.name === sender.name) return;
+    puppet.name = sender.name;
+    void puppet.conn.write([`NICK ${this.nickFor(sender.name)}`]).catch(() => undefined);
   }
 
   /** Ends one use of the puppet of `senderId`; it is parked once idle long enough. */

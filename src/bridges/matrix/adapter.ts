@@ -24,6 +24,7 @@ import type {
   NetworkName,
   PresenceAdapter,
   PresenceUpdate,
+  ProfileAdapter,
   ReactingAdapter,
   ReactionAction,
   RoleAction,
@@ -86,6 +87,7 @@ export class MatrixAdapter
     ReactingAdapter,
     MembershipAdapter,
     PresenceAdapter,
+    ProfileAdapter,
     RoleAdapter,
     TargetResolvingAdapter,
     TopicAdapter,
@@ -275,6 +277,11 @@ export class MatrixAdapter
     } catch (error) {
       this.components.logger.debug({ err: (error as Error).message }, 'matrix presence not set');
     }
+  }
+
+  /** The person's ghost shows their new name and avatar now (best effort, like presence). */
+  updateProfile(sender: SenderDisplay): Promise<void> {
+    return this.run((s) => s.updateProfile(sender));
   }
 
   /** Best effort: the ghost types in the room; a failure is the runtime's to count. */

@@ -63,6 +63,12 @@ export class Ghosts {
     return userId;
   }
 
+  /** Shows `sender`'s current name (and, in the background, avatar) on their ghost at once. */
+  async refresh(sender: SenderDisplay): Promise<void> {
+    const userId = this.userIdOf(sender);
+    await this.serial(userId, () => this.syncProfile(userId, sender));
+  }
+
   async syncProfile(userId: string, sender: SenderDisplay): Promise<void> {
     const intent = this.bridge.getIntent(userId);
     const known = this.profiles.get(userId) ?? {};

@@ -10,6 +10,7 @@ import type {
   InboundEvent,
   NetworkName,
   PresenceUpdate,
+  SenderDisplay,
   TypingUpdate,
 } from '../types.js';
 import { isAccountCommand, runAccountCommand } from './account-command.js';
@@ -221,6 +222,11 @@ export class MatrixSession {
     if (channel === undefined || !links) return;
     await links.create({ channel, network: this.deps.adapter.name, target: { room: roomId } });
     this.deps.logger.info({ alias, roomId, channel }, 'portal room created and linked');
+  }
+
+  /** A bridged person's new name or avatar, shown on their ghost right away. */
+  async updateProfile(sender: SenderDisplay): Promise<void> {
+    await this.ready.ghosts.refresh(sender);
   }
 
   async presence(update: PresenceUpdate): Promise<void> {

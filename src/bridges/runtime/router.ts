@@ -18,6 +18,7 @@ import { LinkManager } from './links.js';
 import { MediaStats, type MediaFailureCount } from './media-stats.js';
 import { InboundOrigins } from './origins.js';
 import { attachPresence } from './presence.js';
+import { attachProfiles } from './profiles.js';
 import { RateLimiter, type Sleep } from './rate-limiter.js';
 import { typingListeners, type TypingListener } from './typing.js';
 import { DeliveryWorker } from './worker.js';
@@ -149,9 +150,11 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
       if (!detach) {
         const offFanout = fanout.attach();
         const offPresence = attachPresence(ctx);
+        const offProfiles = attachProfiles(ctx);
         detach = () => {
           offFanout();
           offPresence();
+          offProfiles();
         };
       }
       await fanout.catchUp();

@@ -10,6 +10,7 @@ import type {
   ExternalMessageId,
   LinkTarget,
   ReactionAction,
+  RichText,
   SendAction,
   TargetKey,
 } from '../../src/bridges/types.js';
@@ -146,7 +147,7 @@ describe('discord outbound', () => {
     ).toBe(false);
   });
 
-  it('react/unreact → PUT/DELETE own reaction with the emoji URL-encoded; unknown custom emoji is permanent', async () => {
+  it('react/unreact → PUT/DELETE own reaction with the emoji URL-encoded; an unknown custom emoji is a line', async () => {
     const m = await h.adapter.send(send('react here'));
     const externalId = m.externalIds[0] as ExternalMessageId;
     h.fake.guild.emojis.push({ id: '222222222222222222', name: 'party', animated: false });
@@ -184,9 +185,49 @@ describe('discord outbound', () => {
     const reactions = h.fake.state.reactions.get(externalId);
     expect(reactions?.get('party:222222222222222222')?.size).toBe(1);
     expect(reactions?.get('👍')?.size).toBe(0);
-    await expect(h.adapter.react(act('react', ':nope:'))).rejects.toMatchObject({
-      permanent: true,
-    });
+    // A custom emoji this server lacks: a bot line replying to the message, deleted on removal.
+    const added = await during(() => h.adapter.react(act('react', ':nope:')));
+    const line = [...h.fake.state.messages.values()].find(
+      (x) => x.content === '**alice** reacted :nope:',
+    );
+    expect(added.map((r) => r.method)).toEqual(['POST']);
+    const reference = line?.['message_reference'] as { message_id?: string } | undefined;
+    expect(reference?.message_id).toBe(externalId);
+    await h.adapter.react(act('unreact', ':nope:'));
+    expect(h.fake.state.messages.has(String(line?.['id']))).toBe(false);
+  });
+
+  it('an edit keeps the reply line and the emote; a longer edit appends parts after it', async () => {
+    const root = await h.adapter.send(send('the question'));
+    const replyTo = root.externalIds[0] as ExternalMessageId;
+    const sent = await h.adapter.send(send('nods', { replyTo, isEmote: true }));
+    const first = sent.externalIds[0] as string;
+    const content = () => String(h.fake.state.messages.get(first)?.['content']);
+    expect(content()).toMatch(/^-# ↪ https:\/\/discord\.com\/channels\/.+\n_nods_$/);
+    const replyLine = content().split('\n')[0];
+    const edit = (text: string, rich: RichText = { blocks: [] }) =>
+      h.adapter.edit({
+        kind: 'edit',
+        ...base(),
+        externalIds: sent.externalIds,
+        text,
+        rich,
+        replyTo,
+        isEmote: true,
+      });
+    await edit('nods twice');
+    expect(content()).toBe(`${replyLine}\n_nods twice_`);
+    const paragraphs = ['a', 'b', 'c'].map((c) => c.repeat(1_500));
+    const rich: RichText = {
+      blocks: paragraphs.map((text) => ({ type: 'paragraph', children: [{ type: 'text', text }] })),
+    };
+    const longer = await edit(paragraphs.join('\n\n'), rich);
+    expect(content()).toBe(`${replyLine}\n${paragraphs[0]}`);
+    expect(longer.externalIds).toHaveLength(2);
+    expect(longer.externalIds.map((x) => h.fake.state.messages.get(x)?.['content'])).toEqual([
+      paragraphs[1],
+      paragraphs[2],
+    ]);
   });
 
   it('without Manage Webhooks in a channel, posts, edits and deletes go as the bot', async () => {

@@ -45,6 +45,7 @@ import { Inbound } from './inbound.js';
 import { OwnDeletes } from './own-deletes.js';
 import { discordCapabilities } from './capabilities.js';
 import { Modify } from './modify.js';
+import { appendParts } from './parts.js';
 import { Outbound } from './outbound.js';
 import { MemberRoles } from './roles.js';
 import { toDeliveryError } from './rate-limit.js';
@@ -148,6 +149,8 @@ export class DiscordAdapter
       files,
       ownDeletes,
       customEmoji: (id, name) => customEmoji(client, id, name),
+      guildOf: (id) => guildOf(client, id),
+      append: (action, texts) => appendParts((a) => this.outbound.send(a), action, texts),
     });
     this.slash = new SlashCommand(rest, components.logger, (id) => this.targetOfChannel(id));
     // `/multichat link|unlink|links` manage links through the runtime's injected link control.

@@ -5,7 +5,7 @@
  * (`PUT`/`DELETE /channels/:id/messages/:id/reactions/:emoji/@me`, emoji URL-encoded).
  */
 import { Routes, type REST } from 'discord.js';
-import { splitText } from '../format/index.js';
+import { planEdit } from '../format/index.js';
 import type {
   DeleteAction,
   DeliveryResult,
@@ -14,11 +14,15 @@ import type {
   ReactionAction,
 } from '../types.js';
 import { ALLOWED_MENTIONS, botPrefix, channelOf, MAX_CONTENT, truncate } from './content.js';
-import { UnknownEmojiError } from './errors.js';
 import type { FileNotes } from './file-notes.js';
 import type { OwnDeletes } from './own-deletes.js';
 import { decodeMessageId, type MessageRef } from './ids.js';
+import { discordParts, replyLine } from './parts.js';
 import { apiCode, toDeliveryError, UNKNOWN_MESSAGE } from './rate-limit.js';
+import { ReactionLines } from './reaction-lines.js';
+
+/** Discord's JSON error code for an emoji it does not know. */
+const UNKNOWN_EMOJI = 10014;
 import type { Webhooks } from './webhooks.js';
 
 export interface ModifyDeps {
@@ -30,31 +34,43 @@ export interface ModifyDeps {
   readonly ownDeletes: OwnDeletes;
   /** `name:id` of the guild's custom emoji called `name`, from the client's cache. */
   customEmoji(channelId: string, name: string): string | undefined;
+  /** The guild of a channel (for the reply line's jump link), from the client's cache. */
+  guildOf(channelId: string): string | undefined;
+  /** Posts the parts a longer edit adds after the original (as a send would); their ids. */
+  append(action: EditAction, texts: readonly string[]): Promise<ExternalMessageId[]>;
 }
 
 export class Modify {
-  constructor(private readonly deps: ModifyDeps) {}
+  private readonly lines: ReactionLines;
 
+  constructor(private readonly deps: ModifyDeps) {
+    this.lines = new ReactionLines(deps.rest, deps.ownDeletes);
+  }
+
+  /**
+   * The long-edit rule (EditAction): the new text is split as a send splits it; part i replaces
+   * part i, originals left without text are deleted (one holding uploaded files stays, empty),
+   * and parts beyond the original's count are posted after it and returned. The first part keeps
+   * the reply line a webhook message shows, an emote stays in italics, and the link lines of
+   * files that were not uploaded stay below the text.
+   */
   async edit(action: EditAction): Promise<DeliveryResult> {
     try {
       const channelId = channelOf(action.target);
       const n = action.externalIds.length;
       const files = this.deps.files.of(action.externalIds[n - 1]);
-      // Link lines of files that were not uploaded stay below the new text, as when sent.
-      const text = [action.text, ...(files?.links ?? [])].filter((l) => l !== '').join('\n');
-      const pieces = splitText(text, MAX_CONTENT, 'chars');
-      // Keep the number of messages: overflow goes into the last one, cut at Discord's limit.
-      const contents = action.externalIds.map((_, i) =>
-        i < n - 1 ? (pieces[i] ?? '') : truncate(pieces.slice(i).join(' ')),
-      );
+      const reply = replyLine(this.deps.guildOf(channelId), channelId, action.replyTo);
+      const parts = discordParts(action, MAX_CONTENT - reply.length, files?.links ?? []);
+      const plan = planEdit(parts, n);
       for (const [i, id] of action.externalIds.entries()) {
-        const content = contents[i] ?? '';
+        const content = plan.replace[i] ?? '';
         // A message holding uploaded files stays, with empty content, when its text goes.
         const holdsFiles = i === n - 1 && (files?.uploads ?? 0) > 0;
         if (content.trim() === '' && !holdsFiles) await this.deleteOne(channelId, id);
-        else await this.editOne(channelId, id, content, action.sender.name);
+        else await this.editOne(channelId, id, content, action.sender.name, i === 0 ? reply : '');
       }
-      return { externalIds: [] };
+      const added = plan.append.length > 0 ? await this.deps.append(action, plan.append) : [];
+      return { externalIds: added };
     } catch (error) {
       throw toDeliveryError(error);
     }
@@ -70,33 +86,50 @@ export class Modify {
     }
   }
 
-  /** The bot reacts (Discord has no per-person webhook reactions). */
+  /**
+   * The bot reacts (Discord has no per-person webhook reactions). An emoji Discord cannot show
+   * becomes a line instead (./reaction-lines.ts), never a dead letter.
+   */
   async react(action: ReactionAction): Promise<DeliveryResult> {
     try {
       const channelId = channelOf(action.target);
       const ref = decodeMessageId(action.externalId);
       const emoji = this.emojiParam(channelId, action.emoji);
+      if (emoji === undefined) {
+        await this.lines.apply(channelId, ref, action);
+        return { externalIds: [] };
+      }
       const route = Routes.channelMessageOwnReaction(
         ref.threadId ?? channelId,
         ref.messageId,
         emoji,
       );
-      if (action.kind === 'react') await this.deps.rest.put(route);
-      else await this.deps.rest.delete(route);
+      try {
+        if (action.kind === 'react') await this.deps.rest.put(route);
+        else await this.deps.rest.delete(route);
+      } catch (error) {
+        if (apiCode(error) !== UNKNOWN_EMOJI) throw error;
+        await this.lines.apply(channelId, ref, action);
+      }
       return { externalIds: [] };
     } catch (error) {
       throw toDeliveryError(error);
     }
   }
 
+  /** `hookPrefix`: the reply line, shown only by webhook messages (bot messages reply natively). */
   private async editOne(
     channelId: string,
     id: ExternalMessageId,
     content: string,
     name: string,
+    hookPrefix: string,
   ): Promise<void> {
     const ref = decodeMessageId(id);
-    const body = { content, allowed_mentions: ALLOWED_MENTIONS };
+    const body = {
+      content: truncate(`${hookPrefix}${content}`),
+      allowed_mentions: ALLOWED_MENTIONS,
+    };
     if (
       await this.viaWebhook(channelId, ref, (route, query) =>
         this.deps.rest.patch(route, { body, auth: false, ...query }),
@@ -105,7 +138,10 @@ export class Modify {
       return;
     // A bot message shows its author as a prefix: the edit keeps it.
     await this.deps.rest.patch(Routes.channelMessage(ref.threadId ?? channelId, ref.messageId), {
-      body: { ...body, content: truncate(`${botPrefix(name)}${content}`) },
+      body: {
+        content: truncate(`${botPrefix(name)}${content}`),
+        allowed_mentions: ALLOWED_MENTIONS,
+      },
     });
   }
 
@@ -158,12 +194,12 @@ export class Modify {
     }
   }
 
-  private emojiParam(channelId: string, emoji: string): string {
+  /** The emoji as the reaction route takes it; undefined for a custom one this guild lacks. */
+  private emojiParam(channelId: string, emoji: string): string | undefined {
     const custom = /^:([\w~-]+):$/.exec(emoji);
     // The docs ask for the emoji URL-encoded in the path: a character, or `name:id` when custom.
     if (!custom) return encodeURIComponent(emoji);
     const found = this.deps.customEmoji(channelId, custom[1] as string);
-    if (found === undefined) throw new UnknownEmojiError(emoji);
-    return encodeURIComponent(found);
+    return found === undefined ? undefined : encodeURIComponent(found);
   }
 }

@@ -11,7 +11,6 @@
  * part is posted again with the files as links.
  */
 import { Routes, type REST } from 'discord.js';
-import { splitText } from '../format/index.js';
 import type {
   AdapterLogger,
   DeliveryResult,
@@ -33,6 +32,7 @@ import {
 } from './uploads.js';
 import { apiCode, MISSING_PERMISSIONS, toDeliveryError } from './rate-limit.js';
 import { discordTarget } from './target.js';
+import { discordParts, replyLine } from './parts.js';
 import { Threads, type Place } from './threads.js';
 import { webhookUsername } from './usernames.js';
 import type { Webhooks } from './webhooks.js';
@@ -106,8 +106,8 @@ export class Outbound {
   }
 
   /**
-   * Posts the text (plus link lines) in parts, the uploads with the last one. Splitting is
-   * greedy from the start, so adding link lines at the end never moves an earlier part's end:
+   * Posts the text (plus link lines) in parts (./parts.ts), the uploads with the last one. The
+   * text's split does not depend on the link lines, so adding them never moves an earlier part:
    * a resend after a refused upload continues after the parts already posted.
    */
   private async postParts(
@@ -116,10 +116,10 @@ export class Outbound {
     useHook: boolean,
     files: PreparedFiles,
   ): Promise<DeliveryResult> {
-    const prefix = useHook ? this.replyLine(place, action.replyTo) : botPrefix(action.sender.name);
-    const body = action.isEmote && action.text !== '' ? `_${action.text}_` : action.text;
-    const text = [body, ...files.links].filter((l) => l !== '').join('\n');
-    const parts = splitText(text, MAX_CONTENT - prefix.length, 'chars');
+    const prefix = useHook
+      ? replyLine(this.deps.guildOf(place.channelId), place.channelId, action.replyTo)
+      : botPrefix(action.sender.name);
+    const parts = discordParts(action, MAX_CONTENT - prefix.length, files.links);
     // Files alone: one message whose content may be empty.
     if (parts.length === 0 && files.uploads.length > 0) parts.push('');
     const done = this.progress.get(action.idempotencyKey) ?? [];
@@ -203,14 +203,6 @@ export class Outbound {
       body,
       ...(uploads.length > 0 && { files: restFiles(uploads) }),
     })) as PostedMessage;
-  }
-
-  /** Webhooks cannot reply natively: a small jump link line stands in for the reply. */
-  private replyLine(place: Place, replyTo: ExternalMessageId | undefined): string {
-    if (replyTo === undefined) return '';
-    const ref = decodeMessageId(replyTo);
-    const guild = this.deps.guildOf(place.channelId) ?? '@me';
-    return `-# ↪ https://discord.com/channels/${guild}/${ref.threadId ?? place.channelId}/${ref.messageId}\n`;
   }
 
   private remember(key: string, ids: ExternalMessageId[]): void {

@@ -103,7 +103,8 @@ export class IrcAdapter
       threads: false,
       replies: true,
       presence: false,
-      membership: nets.some((n) => n.mode === 'puppet'),
+      // Puppets join and part as the person; relay mode only with `membershipNotices` (a line).
+      membership: nets.some((n) => n.mode === 'puppet' || n.membershipNotices),
       // Ops go to puppets: a relay-only bridge has no nick per person to op.
       roles: nets.some((n) => n.mode === 'puppet'),
       // The bot's TOPIC: allowed when it is op or the channel is -t; a refusal is permanent.

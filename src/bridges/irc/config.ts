@@ -61,6 +61,8 @@ export const ircNetworkSchema = z
     channels: z
       .array(z.string().regex(/^[#&+!]/, 'an IRC channel starts with #, &, + or !'))
       .default([]),
+    /** Relay mode: tell bridged people's joins and leaves as a line by the bot (./notices.ts). */
+    membershipNotices: z.boolean().default(false),
     /** Bridge reactions as a short line (false: drop them). */
     reactions: z.boolean().default(true),
     /** Put before the text of an edited message (edits arrive as a correction line). */

@@ -37,6 +37,7 @@ import { ircLower, sanitizeNick } from './nick.js';
 import { IrcEphemeral } from './ephemeral.js';
 import { PuppetPool } from './puppets.js';
 import { type RoleChange, Roles } from './roles.js';
+import { relayMembership } from './notices.js';
 
 export interface NetworkDeps {
   readonly logger: AdapterLogger;
@@ -160,9 +161,12 @@ export class IrcNetwork {
     this.puppets?.rename(sender);
   }
 
-  /** Puppet mode: the person's puppet joins or leaves. Relay mode has nobody to move. */
+  /**
+   * Puppet mode: the person's puppet joins or leaves. Relay mode has nobody to move: with
+   * `membershipNotices` the bot says so in a line (./notices.ts).
+   */
   async membership(channel: string, action: MembershipAction): Promise<DeliveryResult> {
-    if (!this.puppets) return { externalIds: [] };
+    if (!this.puppets) return relayMembership(this.bot, this.settings, channel, action);
     if (action.kind === 'join') {
       const conn = await this.puppets.acquire(action.sender);
       try {

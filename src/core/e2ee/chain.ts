@@ -22,24 +22,30 @@ export function ratchet(chainKey: Uint8Array): { messageKey: Buffer; next: Buffe
 
 export class ChainReader {
   private readonly checkpoints: Buffer[];
+  /** The furthest chain key derived so far: reading in order costs one step per message. */
+  private cursor: { index: number; key: Buffer };
 
   constructor(first: Uint8Array) {
     this.checkpoints = [Buffer.from(first)];
+    this.cursor = { index: 0, key: this.checkpoints[0]! };
   }
 
   messageKey(index: number): Buffer {
-    const slot = Math.floor(index / STEP);
-    let n = Math.min(slot, this.checkpoints.length - 1);
-    let key = this.checkpoints[n]!;
-    let at = n * STEP;
+    let at: number;
+    let key: Buffer;
+    if (index >= this.cursor.index) {
+      ({ index: at, key } = this.cursor);
+    } else {
+      const n = Math.min(Math.floor(index / STEP), this.checkpoints.length - 1);
+      at = n * STEP;
+      key = this.checkpoints[n]!;
+    }
     while (at < index) {
       key = ratchet(key).next;
       at += 1;
-      if (at % STEP === 0) {
-        n = at / STEP;
-        if (this.checkpoints.length === n) this.checkpoints.push(key);
-      }
+      if (at % STEP === 0 && this.checkpoints.length === at / STEP) this.checkpoints.push(key);
     }
+    if (index >= this.cursor.index) this.cursor = { index, key };
     return ratchet(key).messageKey;
   }
 }

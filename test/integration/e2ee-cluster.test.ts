@@ -165,16 +165,11 @@ describe('an encrypted channel relayed by a node with no member', () => {
     );
   });
 
-  // it.fails until the core seals content of encrypted channels (issue 19, src/core): today a
-  // relay stores every message's text as it stores a plaintext channel's.
-  it.fails(
-    'no file of C holds the encrypted marker or the reply (db, WAL, SHM, keys, logs)',
-    () => {
-      expect(filesUnder(relay.dataDir).some((f) => f.endsWith('-wal'))).toBe(true);
-      expect(filesHolding(relay.dataDir, secret)).toEqual([]);
-      expect(filesHolding(relay.dataDir, reply)).toEqual([]);
-    },
-  );
+  it('no file of C holds the encrypted marker or the reply (db, WAL, SHM, keys, logs)', () => {
+    expect(filesUnder(relay.dataDir).some((f) => f.endsWith('-wal'))).toBe(true);
+    expect(filesHolding(relay.dataDir, secret)).toEqual([]);
+    expect(filesHolding(relay.dataDir, reply)).toEqual([]);
+  });
 
   it('after a restart of every node both members read the whole history and keep talking', async () => {
     await Promise.all([a.gw, b.gw, relay].map((gw) => gw.stop()));
@@ -211,8 +206,7 @@ describe('an encrypted channel relayed by a node with no member', () => {
     expect(new Set(offline).size).toBe(N);
   }, 420_000);
 
-  // it.fails until the core seals content (see above).
-  it.fails('after restarts and catch-up C still holds no text of the encrypted channel', () => {
+  it('after restarts and catch-up C still holds no text of the encrypted channel', () => {
     for (const text of [secret, reply, `${reply}-after`, 'offline-0', `offline-${N - 1}`])
       expect(filesHolding(relay.dataDir, text), text).toEqual([]);
   });

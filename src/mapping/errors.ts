@@ -93,3 +93,11 @@ export class SchemaTooNewError extends MappingError {
 export class InvalidTargetError extends MappingError {
   readonly code = 'invalid_request';
 }
+
+/** An outbox page cursor (`after`) that no outbox page gave out. */
+export class OutboxCursorError extends MappingError {
+  readonly code = 'invalid_request';
+  constructor(readonly cursor: string) {
+    super(`outbox cursor "${cursor}" is not one a previous page returned`);
+  }
+}

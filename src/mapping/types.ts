@@ -350,6 +350,49 @@ export interface OutboxRepo {
   countByState(): Promise<Record<DeliveryState, number>>;
   /** Deletes 'sent' deliveries last updated before `before`; returns how many. */
   pruneSent(before: number): Promise<number>;
+  /** Undelivered deliveries for operators, oldest first, a page at a time (sql/outbox-admin.ts). */
+  list(query?: OutboxQuery): Promise<OutboxPage>;
+  /** Undelivered deliveries counted per link and state, each with its latest error. */
+  summary(): Promise<OutboxSummaryRow[]>;
+  /**
+   * An operator's retry: a 'dead' or 'pending' delivery becomes 'pending', due at once, with its
+   * attempts back to 0 (its sequence is kept, so it goes before later ones of its target).
+   * 'sending' and 'sent' throw DeliveryStateError.
+   */
+  requeue(id: DeliveryId): Promise<Delivery>;
+  /** An operator's discard: deletes a 'pending' or 'dead' delivery; others throw DeliveryStateError. */
+  discard(id: DeliveryId): Promise<void>;
+}
+
+/** The states an operator sees: everything not delivered yet or given up on. */
+export type UndeliveredState = Exclude<DeliveryState, 'sent'>;
+
+export interface OutboxQuery {
+  /** Default: every undelivered state. */
+  readonly states?: readonly UndeliveredState[];
+  readonly network?: NetworkName;
+  readonly linkId?: LinkId;
+  /** Default 50, at most 500. */
+  readonly limit?: number;
+  /** The `next` of the previous page. */
+  readonly after?: string;
+}
+
+export interface OutboxPage {
+  readonly items: Delivery[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  readonly next?: string;
+}
+
+export interface OutboxSummaryRow {
+  readonly linkId: LinkId;
+  readonly network: NetworkName;
+  readonly state: UndeliveredState;
+  readonly count: number;
+  /** When the oldest of them was queued. */
+  readonly oldestAt: number;
+  /** The most recent error recorded on one of them, if any. */
+  readonly lastError: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------

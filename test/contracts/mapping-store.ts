@@ -29,6 +29,7 @@ import type {
   TargetKey,
 } from '../../src/mapping/index.js';
 import { describeAccountRepos } from './mapping-accounts.js';
+import { describeOutboxAdmin } from './mapping-outbox-admin.js';
 
 /**
  * `makeStore` returns an uninitialised store over this test's database; calling it again in the
@@ -588,6 +589,7 @@ export function describeMappingStoreContract(
     });
 
     describeAccountRepos(store, reopen);
+    describeOutboxAdmin(store);
 
     describe('persistence', () => {
       it('keeps everything across close and reopen; a delivery left sending is due again', async () => {

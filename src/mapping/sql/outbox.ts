@@ -7,13 +7,22 @@ import type {
   DeliveryState,
   ExternalMessageId,
   MessageMappingInput,
+  OutboxPage,
+  OutboxQuery,
   OutboxRepo,
+  OutboxSummaryRow,
 } from '../types.js';
 import type { SqlDatabase, SqlExecutor, SqlParam } from './db.js';
 import { putMapping } from './messages.js';
 import { num, toDelivery } from './rows.js';
 import { selectDue } from './outbox-due.js';
 import { enqueueOne } from './outbox-enqueue.js';
+import {
+  discardDelivery,
+  listUndelivered,
+  requeueDelivery,
+  summarizeUndelivered,
+} from './outbox-admin.js';
 
 const OPEN = "state IN ('pending', 'sending')";
 
@@ -113,6 +122,22 @@ export class SqlOutboxRepo implements OutboxRepo {
 
   pruneSent(before: number): Promise<number> {
     return this.db().run(`DELETE FROM outbox WHERE state = 'sent' AND updated_at < ?`, [before]);
+  }
+
+  list(query?: OutboxQuery): Promise<OutboxPage> {
+    return listUndelivered(this.db(), query);
+  }
+
+  summary(): Promise<OutboxSummaryRow[]> {
+    return summarizeUndelivered(this.db());
+  }
+
+  requeue(id: DeliveryId): Promise<Delivery> {
+    return requeueDelivery(this.db(), id, this.now());
+  }
+
+  discard(id: DeliveryId): Promise<void> {
+    return discardDelivery(this.db(), id);
   }
 
   /**

@@ -683,9 +683,29 @@ export interface BackfillPage {
   readonly cursor?: string;
 }
 
+/** `bridges.<net>.backfill`: how far live backfill reaches back after a (re)connect. */
+export interface BackfillLimits {
+  readonly maxAgeHours: number;
+  /** Per link and reconnect; 0 turns live backfill off. */
+  readonly maxMessages: number;
+}
+
 export interface BackfillAdapter extends BridgeAdapter {
-  /** Events at `target` after `cursor` (from the start of what is kept when absent). */
-  backfill(target: LinkTarget, cursor: string | undefined, limit: number): Promise<BackfillPage>;
+  /** Live backfill limits from the adapter's config section (absent: 24 h, 1,000 messages). */
+  readonly backfillLimits?: BackfillLimits;
+  /**
+   * Events at `target` after `cursor` (from the start of what is kept when absent), oldest
+   * first. A cursor is the `externalId` of a message the adapter emitted (or a page's
+   * `cursor`); one it cannot read counts as absent. `since` (ms since epoch) skips anything
+   * older. Messages carry their final text.
+   * @throws DeliveryError with `permanent` when the token may not read the history.
+   */
+  backfill(
+    target: LinkTarget,
+    cursor: string | undefined,
+    limit: number,
+    since?: number,
+  ): Promise<BackfillPage>;
 }
 
 /**

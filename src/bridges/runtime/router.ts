@@ -9,7 +9,9 @@ import type { MappingStore, TargetKey } from '../../mapping/types.js';
 import { AdapterRegistrationError, describe } from '../errors.js';
 import type { AdapterBuilder, AdapterHealth, AdapterLogger, BridgeAdapter } from '../types.js';
 import { AccountLinks } from './accounts.js';
+import { BackfillGate } from './backfill.js';
 import { defaultBackoff } from './backoff.js';
+import { deliveryListeners, type DeliveryListener } from './delivery-events.js';
 import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
 import { DropStats, type DropCount } from './dropped.js';
 import { FanOut } from './fanout.js';
@@ -57,6 +59,8 @@ export interface BridgeRuntime {
   dropped(): DropCount[];
   /** Bridged people typing in linked channels (ephemeral; the `/api/v1/events` stream). */
   onTyping(listener: TypingListener): () => void;
+  /** Each delivery as it is sent or dead-lettered (the gateway's latency histogram). */
+  onDelivered(listener: DeliveryListener): () => void;
 }
 
 const defaults: RuntimeOptions = {
@@ -95,8 +99,10 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
   const fanout = new FanOut(ctx, () => worker.kick());
   const startFailures = new Map<string, string>();
 
+  const gates = new Map<string, BackfillGate>();
   const reportHealth = (name: string, health: AdapterHealth): void => {
     deps.logger.info({ bridge: name, state: health.state, detail: health.detail }, 'bridge health');
+    gates.get(name)?.health(health.state); // a (re)connect backfills what was missed
     if (health.state === 'connected') worker.kick(); // deliveries held while it was down
   };
 
@@ -106,9 +112,11 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     // The name comes with the builder, so emit and health are bound before the adapter exists.
     const name = build.network;
     if (slots.has(name)) throw new AdapterRegistrationError(`two adapters are named ${name}`);
+    const gate = new BackfillGate(ctx, name, inbound.emitterFor(name));
+    gates.set(name, gate);
     const adapter = build({
       logger: deps.logger.child?.({ bridge: 'adapter' }) ?? deps.logger,
-      emit: inbound.emitterFor(name),
+      emit: gate.emitter,
       reportHealth: (health) => reportHealth(name, health),
       clock: { now },
       links,
@@ -121,6 +129,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
         `the builder for ${name} made an adapter named ${adapter.name}`,
       );
     }
+    gate.attach(adapter);
     slots.set(name, {
       adapter,
       limiter: new RateLimiter(adapter.capabilities.rateLimit, now, sleep),
@@ -193,6 +202,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     mediaFailures: () => ctx.media.failures(),
     dropped: () => ctx.drops.list(),
     onTyping: (listener) => typingListeners(ctx).on(listener),
+    onDelivered: (listener) => deliveryListeners(ctx).on(listener),
     async settle() {
       await fanout.idle();
       await worker.drain();

@@ -1,0 +1,153 @@
+/**
+ * Live backfill (issue 20): when a backfill-capable adapter (re)connects, each of its linked
+ * targets is read from the last message seen there (a cursor per target in the mapping store's
+ * `cursors`) and fed through the normal inbound path, oldest first. Live events of a target are
+ * held until its backfill is done, so what was said while the gateway was down reads before
+ * what is said after. Messages already mapped (a backfill overlap) and our own echoes stop at
+ * the resolve step's loop guard, so each arrives once.
+ */
+import type { Link } from '../../mapping/types.js';
+import { targetKeyOf } from '../../mapping/index.js';
+import { describe } from '../errors.js';
+import type {
+  AdapterState,
+  BackfillAdapter,
+  BackfillLimits,
+  BridgeAdapter,
+  InboundEvent,
+  NetworkName,
+} from '../types.js';
+import type { RuntimeContext } from './context.js';
+import { supportsBackfill } from './guards.js';
+
+export const DEFAULT_BACKFILL: BackfillLimits = { maxAgeHours: 24, maxMessages: 1_000 };
+const PAGE = 100;
+const cursorKey = (targetKey: string) => `backfill:${targetKey}`;
+
+type Emit = (event: InboundEvent) => Promise<void>;
+
+/** One per network: wraps the runtime's emitter for that adapter. */
+export class BackfillGate {
+  private adapter: BackfillAdapter | undefined;
+  /** Target keys whose live events wait; `all` while not connected or before the pass lists links. */
+  private holding: Set<string> | 'all' | undefined;
+  private readonly held: { key: string; event: InboundEvent }[] = [];
+  private pass: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: RuntimeContext,
+    private readonly network: NetworkName,
+    private readonly emit: Emit,
+  ) {}
+
+  /** Binds the built adapter; without backfill (or with maxMessages 0) the gate lets all through. */
+  attach(adapter: BridgeAdapter): void {
+    if (!supportsBackfill(adapter)) return;
+    if ((adapter.backfillLimits ?? DEFAULT_BACKFILL).maxMessages <= 0) return;
+    this.adapter = adapter;
+    this.holding = 'all';
+  }
+
+  /** The `emit` handed to the adapter. */
+  readonly emitter: Emit = (event) => {
+    const key = 'target' in event ? targetKeyOf(this.network, event.target) : undefined;
+    if (key !== undefined && this.holds(key)) {
+      this.held.push({ key, event });
+      return Promise.resolve();
+    }
+    return this.forward(key, event);
+  };
+
+  /** Health changes of the adapter: a connect starts a pass, anything else holds again. */
+  health(state: AdapterState): void {
+    if (!this.adapter) return;
+    if (state === 'connected') {
+      if (this.holding !== 'all') return; // already backfilled since the last connect
+      this.pass = this.pass.then(() => this.run()).catch(() => undefined);
+    } else if (state !== 'stopped') {
+      this.holding = 'all';
+    }
+  }
+
+  /** Resolves when the current pass (if any) is done: for tests and orderly shutdown. */
+  idle(): Promise<void> {
+    return this.pass;
+  }
+
+  private holds(key: string): boolean {
+    return this.holding === 'all' || (this.holding?.has(key) ?? false);
+  }
+
+  private async forward(key: string | undefined, event: InboundEvent): Promise<void> {
+    await this.emit(event);
+    // The last message seen moves the target's cursor (live and backfilled alike).
+    if (key !== undefined && event.kind === 'message' && !event.self) {
+      await this.ctx.store.cursors
+        .set(this.network, cursorKey(key), event.externalId)
+        .catch((error: unknown) =>
+          this.ctx.logger.warn({ err: describe(error), network: this.network }, 'cursor not kept'),
+        );
+    }
+  }
+
+  private async run(): Promise<void> {
+    const adapter = this.adapter;
+    if (!adapter) return;
+    const links = (await this.ctx.store.links.list()).filter((l) => l.network === this.network);
+    const pending = new Set(links.map((l) => l.targetKey as string));
+    this.holding = pending;
+    await this.release((key) => !pending.has(key));
+    for (const link of links) {
+      try {
+        await this.backfillLink(adapter, link);
+      } catch (error) {
+        this.ctx.logger.warn(
+          { err: describe(error), network: this.network, target: link.targetKey },
+          'backfill failed; live events of this target go on',
+        );
+        this.ctx.drops.drop(this.network, 'message', 'failed', { direction: 'inbound' });
+      }
+      pending.delete(link.targetKey);
+      await this.release((key) => key === link.targetKey);
+    }
+  }
+
+  private async backfillLink(adapter: BackfillAdapter, link: Link): Promise<void> {
+    const limits = adapter.backfillLimits ?? DEFAULT_BACKFILL;
+    // History from before the link was made is an import's job, not a backfill's.
+    const since = Math.max(this.ctx.now() - limits.maxAgeHours * 3_600_000, link.createdAt);
+    let cursor = await this.ctx.store.cursors.get(this.network, cursorKey(link.targetKey));
+    let left = limits.maxMessages;
+    let count = 0;
+    while (left > 0) {
+      const page = await adapter.backfill(link.target, cursor, Math.min(PAGE, left), since);
+      for (const event of page.events) {
+        if (event.kind === 'message') left -= 1;
+        await this.forward(link.targetKey, event);
+        count += 1;
+      }
+      if (!page.cursor || page.events.length === 0) break;
+      cursor = page.cursor;
+    }
+    if (count > 0) {
+      this.ctx.logger.info(
+        { network: this.network, target: link.targetKey, events: count },
+        'backfilled what was said while disconnected',
+      );
+    }
+  }
+
+  /** Emits the held events that `match`, in the order they came. */
+  private async release(match: (key: string) => boolean): Promise<void> {
+    const out = [];
+    for (let i = 0; i < this.held.length;) {
+      const entry = this.held[i];
+      if (entry && match(entry.key)) {
+        out.push(entry);
+        this.held.splice(i, 1);
+      } else i += 1;
+    }
+    // Handed over in one go: the emitter queues them in this order, ahead of newer live events.
+    await Promise.all(out.map(({ key, event }) => this.forward(key, event)));
+  }
+}

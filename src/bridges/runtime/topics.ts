@@ -54,18 +54,20 @@ export class TopicMemory {
     this.shown.set(at(where.network, where.targetKey), { ...where, topic });
   }
 
-  /**
-   * A target reported `topic`: true when it is the echo of the gateway's own change (which is
-   * then forgotten, so the same topic set again by a person later is a change again).
-   */
+  /** A target reported `topic`: true when it is the echo of the gateway's own change. */
   reported(where: Where, topic: string): boolean {
     const key = at(where.network, where.targetKey);
     this.shown.set(key, { ...where, topic });
     const pending = this.sent.get(key) ?? [];
     const index = pending.indexOf(topic);
+    // A network reports one target's changes in order: an echo settles it and every older one
+    // still awaited (their echoes will not come: a network that never echoes, like Matrix for
+    // its own bot); a change that is not ours settles them all, so a later change back to a
+    // topic we once set is a person's again.
+    this.sent.delete(key);
     if (index < 0) return false;
-    pending.splice(index, 1);
-    if (pending.length === 0) this.sent.delete(key);
+    const newer = pending.slice(index + 1);
+    if (newer.length > 0) this.sent.set(key, newer);
     return true;
   }
 

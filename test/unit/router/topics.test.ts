@@ -113,6 +113,25 @@ describe('router topics', () => {
     expect(topicsAt(h, 'a')).toEqual([]);
   });
 
+  it('a person setting a topic the gateway once set (never echoed) is a change', async () => {
+    const h = await startHarness(
+      [
+        { name: 'a', capabilities: withTopic },
+        { name: 'b', capabilities: withTopic },
+      ],
+      { link: false },
+    );
+    const channel = await linkStaff(h, ['a', 'b']);
+    await topicEvent(h, 'a', staff, 'bob', 'first'); // b never echoes it
+    await h.settle();
+    await topicEvent(h, 'b', staff, 'carol', 'second');
+    await h.settle();
+    await topicEvent(h, 'b', staff, 'carol', 'first');
+    await h.settle();
+    expect(h.node.getChannel(channel)?.topic).toBe('first');
+    expect(topicsAt(h, 'a')).toEqual(['second', 'first']);
+  });
+
   it('sends a topic set in Multichat to every topic network, and an emptied topic too', async () => {
     const h = await startHarness([
       { name: 'a', capabilities: withTopic, echo: true },

@@ -94,3 +94,15 @@ export function firstIssue(error: z.ZodError): { key: string; message: string } 
   const issue = error.issues[0];
   return { key: issue?.path.join('.') ?? '', message: issue?.message ?? 'invalid' };
 }
+
+/**
+ * `bridges.<net>.backfill`: after a (re)connect, what was said in each linked target since the
+ * last message seen is fetched, up to this age and count per target (`maxMessages: 0` is off).
+ */
+export const backfillSchema = z
+  .object({
+    maxAgeHours: z.number().positive().default(24),
+    maxMessages: z.number().int().nonnegative().default(1_000),
+  })
+  .strict()
+  .default({ maxAgeHours: 24, maxMessages: 1_000 });

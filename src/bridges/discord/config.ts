@@ -4,7 +4,7 @@
  * `discordConfigSchema`, so defaults live here only.
  */
 import { z } from 'zod';
-import { firstIssue, httpUrlSchema, mediaOptionSchema } from '../config-schema.js';
+import { backfillSchema, firstIssue, httpUrlSchema, mediaOptionSchema } from '../config-schema.js';
 import { DiscordConfigError } from './errors.js';
 
 /** Multichat channel roles a Discord role can map to. */
@@ -39,6 +39,8 @@ const fields = {
    * Discord has no way to show a bridged person joining. Off by default (noise).
    */
   membershipNotices: z.boolean().default(false),
+  /** Live backfill after a (re)connect (docs: the network guide's Backfill section). */
+  backfill: backfillSchema,
   /** Bridge members' presence into Multichat (needs the privileged Presence intent). */
   presenceEvents: z.boolean().default(false),
   /** Discord role id or name → Multichat role. */

@@ -4,7 +4,13 @@
  * `matrixConfigSchema`, so defaults live here only.
  */
 import { z } from 'zod';
-import { firstIssue, httpUrlSchema, listenSchema, mediaOptionSchema } from '../config-schema.js';
+import {
+  backfillSchema,
+  firstIssue,
+  httpUrlSchema,
+  listenSchema,
+  mediaOptionSchema,
+} from '../config-schema.js';
 import { MatrixConfigError } from './errors.js';
 
 const fields = {
@@ -29,6 +35,8 @@ const fields = {
   url: httpUrlSchema.optional(),
   /** Matrix user ids allowed to run the `!mc` admin commands. */
   admins: z.array(z.string().regex(/^@[^:]+:.+$/)).default([]),
+  /** Live backfill after a (re)connect (docs: the network guide's Backfill section). */
+  backfill: backfillSchema,
 };
 
 /** The section as written in the gateway's YAML. */

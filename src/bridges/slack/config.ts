@@ -4,7 +4,13 @@
  * `slackConfigSchema`, so defaults and the per-mode rules live here only.
  */
 import { z } from 'zod';
-import { firstIssue, httpUrlSchema, listenSchema, mediaOptionSchema } from '../config-schema.js';
+import {
+  backfillSchema,
+  firstIssue,
+  httpUrlSchema,
+  listenSchema,
+  mediaOptionSchema,
+} from '../config-schema.js';
 import { SlackConfigError } from './errors.js';
 
 const fields = {
@@ -43,6 +49,8 @@ const fields = {
    * Slack has no way to show a bridged person joining. Off by default (noise).
    */
   membershipNotices: z.boolean().default(false),
+  /** Live backfill after a (re)connect (docs: the network guide's Backfill section). */
+  backfill: backfillSchema,
 };
 
 export type SlackMode = 'socket' | 'http';

@@ -63,6 +63,7 @@ describe('config defaults', () => {
       memberEvents: true,
       typing: true,
       membershipNotices: false,
+      backfill: { maxAgeHours: 24, maxMessages: 1_000 },
       presenceEvents: false,
       roles: {},
       maxAttachmentBytes: 10 * 1024 * 1024,

@@ -28,9 +28,11 @@ export async function handleTopic(
   const channel = r.link.channel;
   if (topicMemory(ctx).reported(where, event.topic)) return; // our own change, echoed
   if ((ctx.node.getChannel(channel)?.topic ?? '') === event.topic) return;
-  const known = r.found.identities.get(event.sender.externalId) ?? null;
-  const person = await ensureUser(ctx, r.network, event.sender, known);
-  const actor = await actorFor(ctx, channel, person.id);
+  // Someone the gateway never saw has no profile, so no role in the channel: no profile is
+  // made just for a topic change (Discord names no changer at all; see docs).
+  const known = r.found.identities.get(event.sender.externalId);
+  const person = known ? await ensureUser(ctx, r.network, event.sender, known) : undefined;
+  const actor = await actorFor(ctx, channel, person?.id);
   if (!actor) return notCarried(ctx, r, event, 'not_admin');
   const note = { kind: 'topic', channel, topic: event.topic } as const;
   const unnote = ctx.origins.note(note, where);
@@ -52,9 +54,9 @@ export async function handleTopic(
 async function actorFor(
   ctx: RuntimeContext,
   channel: Resolved['link']['channel'],
-  person: UserId,
+  person: UserId | undefined,
 ): Promise<UserId | undefined> {
-  if (ctx.node.roleOf(channel, person) === 'admin') return person;
+  if (person && ctx.node.roleOf(channel, person) === 'admin') return person;
   const gateway = await ctx.node.ensureBridgedUser(GATEWAY_ORIGIN, { username: 'gateway' });
   if (ctx.node.roleOf(channel, gateway.id) === 'admin') return gateway.id;
   ctx.logger.warn(

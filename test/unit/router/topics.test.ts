@@ -156,9 +156,14 @@ describe('router topics', () => {
     h.expectDrops((d) => d.kind === 'topic' && d.reason === 'not_admin');
     await topicEvent(h, 'a', { channel: 'main' }, 'bob', 'not allowed');
     await h.settle();
+    // Nobody the gateway never saw gets a profile just for a topic change.
+    expect(await h.store.identities.get('a' as never, 'bob')).toBeUndefined();
+    await h.adapter('a').receive({ channel: 'main' }, 'bob', 'hello');
+    await topicEvent(h, 'a', { channel: 'main' }, 'bob', 'not allowed');
+    await h.settle();
     expect(h.node.getChannel(h.general)?.topic).toBeUndefined();
     expect(h.runtime.dropped()).toEqual([
-      { network: 'a', kind: 'topic', reason: 'not_admin', count: 1 },
+      { network: 'a', kind: 'topic', reason: 'not_admin', count: 2 },
     ]);
     expect(topicsAt(h, 'b')).toEqual([]);
 

@@ -14,7 +14,7 @@ import {
   sign,
   type KeyPair,
 } from './identity.js';
-import { completeIntent } from './intents.js';
+import { completeIntent, type Completion } from './intents.js';
 import { createUnsignedEntry, type SealedEntry } from './log.js';
 import { BatchSigner, type LocalAppend } from './batch-signer.js';
 import { bridgedUserId, checkTransaction } from './logics/index.js';
@@ -141,6 +141,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
           state.clear();
           log.resetCache();
           e2ee.sending.forget();
+          e2ee.membersChanged();
           signer.rollback((sealed) => log.has(sealed.id));
         },
         () => {
@@ -310,14 +311,19 @@ class CoreNode extends CoreQueries implements MultichatNode {
     }
     const signer = this.signerFor(actor);
     checkLocalNames(this, actor, intent);
-    await this.ensureBoxKey(actor, intent);
-    const completion = completeIntent(actor, intent, {
-      state: this.internals.state,
-      limits: this.internals.limits,
-      // Never before the clock's newest wall: createdAt must lie near the entry's HLC.
-      now: Math.max(this.internals.now(), this.internals.clock.latestWall()),
-      seal: (channel, sender, plain) => this.e2ee.seal(channel, sender, plain),
-    });
+    // Awaited only when there is something to write: submit writes synchronously otherwise.
+    const boxKeyWrite = this.ensureBoxKey(actor, intent);
+    if (boxKeyWrite) await boxKeyWrite;
+    const completion = this.keepBoxKey(
+      actor,
+      completeIntent(actor, intent, {
+        state: this.internals.state,
+        limits: this.internals.limits,
+        // Never before the clock's newest wall: createdAt must lie near the entry's HLC.
+        now: Math.max(this.internals.now(), this.internals.clock.latestWall()),
+        seal: (channel, sender, plain) => this.e2ee.seal(channel, sender, plain),
+      }),
+    );
     const { id: entry, changes } = await this.appendLocal(
       signer,
       completion.tx,
@@ -359,20 +365,20 @@ class CoreNode extends CoreQueries implements MultichatNode {
    * A local user whose profile predates encrypted channels publishes a box key before it joins,
    * creates or writes in one, so members can share chain keys with it.
    */
-  private async ensureBoxKey(actor: UserId, intent: Intent): Promise<void> {
+  private ensureBoxKey(actor: UserId, intent: Intent): Promise<unknown> | undefined {
     const channel =
       intent.kind === 'createChannel'
         ? intent.encrypted
         : 'channel' in intent && this.internals.state.channel(intent.channel)?.settings.encrypted;
-    if (!channel || this.e2ee.boxKeyOf(actor) !== undefined) return;
+    if (!channel || this.e2ee.boxKeyOf(actor) !== undefined) return undefined;
     const profile = this.internals.state.profile(actor);
     const pair = profile?.publicKey && this.keyring.get(profile.publicKey);
-    if (!profile || !pair) return;
+    if (!profile || !pair) return undefined;
     const live = this.internals.state.live(`profile:${actor}`);
     const current = this.internals.resources.get(live[0]!)?.resource;
-    if (current?.kind !== 'userProfile') return;
+    if (current?.kind !== 'userProfile') return undefined;
     const data = { ...current.data, boxKey: this.e2ee.addSeed(pair.seed), nonce: uniqueNonce() };
-    await this.appendLocal(
+    return this.appendLocal(
       pair,
       {
         intent: 'updateProfile',
@@ -382,6 +388,21 @@ class CoreNode extends CoreQueries implements MultichatNode {
       },
       new Map(),
     );
+  }
+
+  /**
+   * The solver builds a profile update from the state view, which has no box key: put it back,
+   * or a rename would take the user out of every encrypted channel's next key shares.
+   */
+  private keepBoxKey(actor: UserId, completion: Completion): Completion {
+    const boxKey = completion.tx.intent === 'updateProfile' && this.e2ee.boxKeyOf(actor);
+    if (!boxKey) return completion;
+    const creates = completion.tx.creates.map((r) =>
+      r.kind === 'userProfile' && r.data.boxKey === undefined
+        ? { ...r, data: { ...r.data, boxKey } }
+        : r,
+    );
+    return { ...completion, tx: { ...completion.tx, creates } };
   }
 
   canRead(channel: ChannelId): boolean {
@@ -469,7 +490,11 @@ class CoreNode extends CoreQueries implements MultichatNode {
       entry.tx.intent,
       (counters.transactions.get(entry.tx.intent) ?? 0) + 1,
     );
-    return applyEntry(this.internals, id, entry, contents);
+    const changes = applyEntry(this.internals, id, entry, contents);
+    if (changes.some((c) => c.kind === 'membership' || c.kind === 'profile')) {
+      this.e2ee.membersChanged();
+    }
+    return changes;
   }
 
   async ingest(envelopes: readonly EntryEnvelope[], options?: IngestOptions) {

@@ -41,6 +41,8 @@ interface MemberRow {
 export class E2ee {
   private readonly keys = new Map<string, BoxKeyPair>();
   private readonly readers = new Map<string, ChainReader>();
+  /** Box keys of each channel's members, until a membership or profile changes. */
+  private readonly recipientCache = new Map<string, string[]>();
   readonly sending: SendChains;
 
   constructor(
@@ -68,15 +70,25 @@ export class E2ee {
     return this.profile(user)?.boxKey;
   }
 
+  /** Call when a membership or a profile changed (or a write rolled back). */
+  membersChanged(): void {
+    this.recipientCache.clear();
+  }
+
   /** Distinct box keys of the channel's current members, sorted. */
   recipients(channel: ChannelId): string[] {
+    const hit = this.recipientCache.get(channel);
+    if (hit) return hit;
     const keys = new Set<string>();
     for (const row of this.projections.members.all(channel) as MemberRow[]) {
       if (row.role === 'banned') continue;
       const key = this.profile(row.user_id)?.boxKey;
       if (key) keys.add(key);
     }
-    return [...keys].sort();
+    const sorted = [...keys].sort();
+    if (this.recipientCache.size > 1000) this.recipientCache.clear();
+    this.recipientCache.set(channel, sorted);
+    return sorted;
   }
 
   /**

@@ -95,6 +95,16 @@ describe('encrypted channels', () => {
     expect(texts(a, ch)).toEqual(['before', 'after']);
   });
 
+  it('a member who renames keeps its box key and reads on', async () => {
+    const { a, b, alice, bob, ch } = await world();
+    await b.submit(bob, { kind: 'updateProfile', username: 'robert' });
+    expect(await sync(b, a)).toEqual([]);
+    expect(a.getUser(bob)?.username).toBe('robert');
+    await a.submit(alice, { kind: 'sendMessage', channel: ch, text: 'still yours' });
+    expect(await sync(a, b)).toEqual([]);
+    expect(texts(b, ch)).toEqual(['still yours']);
+  });
+
   it('a member leaving is cut off the same way', async () => {
     const { a, b, alice, bob, ch } = await world();
     await b.submit(bob, { kind: 'leaveChannel', channel: ch });

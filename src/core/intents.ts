@@ -248,6 +248,7 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
         );
       }
     }
+    const createdAt = importedTime(intent, ctx.now);
     const n = uniqueNonce();
     const content = contentFor(ctx, intent.channel, actor, text);
     const message: Resource<'message'> = {
@@ -258,7 +259,7 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
         contentHash: content.hash,
         contentLength: utf8Length(text),
         format: 'markdown',
-        createdAt: ctx.now,
+        createdAt,
         ...(intent.expiresInSeconds !== undefined && {
           expiresAt: ctx.now + Math.round(intent.expiresInSeconds * 1000),
         }),
@@ -390,4 +391,23 @@ export function completeIntent(actor: UserId, intent: Intent, ctx: SolverContext
   const solver = solvers[intent.kind] as Solver<Intent['kind']> | undefined;
   if (!solver) throw new ValidationError('kind', `unknown intent ${String(intent.kind)}`);
   return solver(actor, intent as never, ctx);
+}
+
+/**
+ * The createdAt of a message: the clock's now, or for imported history (origin.imported) the
+ * original time the importer gives, which messageLogic bounds (docs/protocol.md, "Imported
+ * history"). An expiry is relative to now, so it does not go with a claimed time.
+ */
+function importedTime(intent: IntentOf<'sendMessage'>, now: number): number {
+  if (intent.createdAt === undefined) return now;
+  if (intent.origin?.imported !== true) {
+    throw new ValidationError('createdAt', 'only imported history (origin.imported) gives createdAt');
+  }
+  if (intent.expiresInSeconds !== undefined) {
+    throw new ValidationError('createdAt', 'imported history does not expire by expiresInSeconds');
+  }
+  if (!Number.isSafeInteger(intent.createdAt) || intent.createdAt < 0) {
+    throw new ValidationError('createdAt', 'createdAt is whole milliseconds since the epoch');
+  }
+  return intent.createdAt;
 }

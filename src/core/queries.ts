@@ -122,7 +122,7 @@ export abstract class CoreQueries {
     const anchorOf = (id: MessageId) => {
       const row = p.message.get(id) as MessageRow | undefined;
       if (!row || row.channel !== channel) return undefined;
-      return [row.hlc_wall, row.hlc_counter, row.entry] as const;
+      return [row.read_wall, row.hlc_wall, row.hlc_counter, row.entry] as const;
     };
     let rows: MessageRow[];
     if (query.after !== undefined) {
@@ -220,10 +220,12 @@ export abstract class CoreQueries {
   }
 }
 
-function compareRow(row: MessageRow, anchor: readonly [number, number, string]): number {
+/** Channel read order (docs/protocol.md, "Imported history"): read wall, HLC, entry id. */
+function compareRow(row: MessageRow, anchor: readonly [number, number, number, string]): number {
   return (
-    row.hlc_wall - anchor[0] ||
-    row.hlc_counter - anchor[1] ||
-    (row.entry < anchor[2] ? -1 : row.entry > anchor[2] ? 1 : 0)
+    row.read_wall - anchor[0] ||
+    row.hlc_wall - anchor[1] ||
+    row.hlc_counter - anchor[2] ||
+    (row.entry < anchor[3] ? -1 : row.entry > anchor[3] ? 1 : 0)
   );
 }

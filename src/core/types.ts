@@ -35,6 +35,13 @@ export type ChannelVisibility = 'public' | 'private' | 'direct';
 export interface Origin {
   readonly network: string;
   readonly externalId: string;
+  /**
+   * History imported from the network after the fact (a Slack export, a backfill by
+   * `multichat import`): the message's `createdAt` is then the original time, a claim of the
+   * importing node that may lie in the past (docs/protocol.md, "Imported history"), and the
+   * message reads among the channel's messages by that time. Absent on live messages.
+   */
+  readonly imported?: true;
 }
 
 /** Hybrid logical clock: wall milliseconds plus a counter for events in the same millisecond. */
@@ -390,6 +397,11 @@ export type Intent =
       attachments?: Attachment[];
       mentions?: UserId[];
       origin?: Origin;
+      /**
+       * The original time (ms) of an imported message: taken only with `origin.imported` by a
+       * bridged sender, never later than the entry's clock allows (messageLogic).
+       */
+      createdAt?: number;
     }
   | { kind: 'editMessage'; message: MessageId; text: string }
   | { kind: 'redactMessage'; message: MessageId; reason?: string }

@@ -117,6 +117,9 @@ export class FanOut {
     switch (event.type) {
       case 'message': {
         const m = event.message;
+        // Imported history is not re-posted: it would flood the linked networks (docs/import.md;
+        // `multichat import --replay-to` posts it on purpose, rate-limited).
+        if (m.origin?.imported) return [];
         const action: PlannedAction = { kind: 'send', message: m.id };
         return [
           { channel: m.channel, action, key: `send:${m.entry}`, exclude: [originTarget(m.origin)] },

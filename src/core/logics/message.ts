@@ -26,13 +26,34 @@ function mustBeMember(channel: ChannelId, user: UserId, state: StateView, rule: 
  * A time a message carries (createdAt, editedAt) is the author's clock when it wrote the entry,
  * so it lies within the skew window of the entry's HLC wall: nobody backdates a message to
  * 2000-01-01 or dates it in the future. Local writes take both from the same clock.
- * History imported from another network will keep its original time as a separate, marked claim
- * of the importing node (see the import issue), never through createdAt and never moving a clock.
+ * History imported from another network keeps its original time as the importing node's marked
+ * claim (origin.imported, mustBeImported below); the entry's clock stays honest.
  */
 function mustBeNow(time: unknown, ctx: TxContext, rule: string, field: string): Verdict {
   return Number.isSafeInteger(time) && Math.abs((time as number) - ctx.hlc.wall) <= MAX_SKEW_MS
     ? undefined
     : refuse(rule, `${field} must be within ${MAX_SKEW_MS} ms of the entry's clock`);
+}
+
+/**
+ * Imported history (origin.imported) keeps its original time: the importing node's marked claim,
+ * so it may lie in the past, but never ahead of the entry's clock by more than the skew window,
+ * and only for a bridged person the entry's author speaks for (no native user backdates).
+ */
+function mustBeImported(
+  time: unknown,
+  sender: UserId,
+  ctx: TxContext,
+  state: StateView,
+): Verdict {
+  if (!state.profile(sender)?.controller) {
+    return refuse('message.imported', 'only a bridged person’s message may be imported history');
+  }
+  return Number.isSafeInteger(time) &&
+    (time as number) >= 0 &&
+    (time as number) <= ctx.hlc.wall + MAX_SKEW_MS
+    ? undefined
+    : refuse('message.time', `an imported createdAt is not after the entry's clock`);
 }
 
 function mustExistIn(
@@ -60,7 +81,10 @@ export const messageLogic: ResourceLogic<'message'> = {
           ? undefined
           : refuse('message.channel', `channel ${data.channel} does not exist`),
       () => mustBeMember(data.channel, data.sender, state, 'message'),
-      () => mustBeNow(data.createdAt, ctx, 'message.time', 'createdAt'),
+      () =>
+        data.origin?.imported === true
+          ? mustBeImported(data.createdAt, data.sender, ctx, state)
+          : mustBeNow(data.createdAt, ctx, 'message.time', 'createdAt'),
       () => {
         const flags = state.permissions(data.sender);
         return flags && !flags.includes('sendMessage')

@@ -104,7 +104,11 @@ export class Views {
       ...(row.attachments !== null && { attachments: JSON.parse(row.attachments) as Attachment[] }),
       ...(row.mentions !== null && { mentions: JSON.parse(row.mentions) as UserId[] }),
       ...(row.origin_network !== null && {
-        origin: { network: row.origin_network, externalId: row.origin_external ?? '' },
+        origin: {
+          network: row.origin_network,
+          externalId: row.origin_external ?? '',
+          ...(row.imported === 1 && { imported: true as const }),
+        },
       }),
       entry: row.entry,
       author: row.author as Address,

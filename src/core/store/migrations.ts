@@ -243,4 +243,13 @@ export const coreMigrations: readonly string[] = [
     PRIMARY KEY (channel, sender)
   ) WITHOUT ROWID;
   `,
+  /* 7: imported history (docs/protocol.md, "Imported history"). A message reads by read_wall:
+     its HLC wall, or for imported history (origin.imported) its claimed original time; ties by
+     HLC and entry id as before, so live messages keep their order. */ `
+  ALTER TABLE messages ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN read_wall INTEGER;
+  UPDATE messages SET read_wall = hlc_wall;
+  DROP INDEX IF EXISTS messages_order;
+  CREATE INDEX messages_order ON messages (channel, read_wall, hlc_wall, hlc_counter, entry);
+  `,
 ];

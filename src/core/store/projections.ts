@@ -64,6 +64,10 @@ export interface MessageRow {
   attachments: string | null;
   /** JSON array of the user ids the message mentions, or null. */
   mentions: string | null;
+  /** 1 for imported history (origin.imported). */
+  imported: number;
+  /** What the channel reads by: the HLC wall, or an imported message's original time. */
+  read_wall: number;
 }
 
 export interface MemberRow {
@@ -81,7 +85,8 @@ const CHANNEL_COLUMNS = `c.channel_id, c.name, c.topic, c.creator, c.encrypted, 
 /** Every column of a message row but the id prefix, which only serves lookups. */
 const MESSAGE_COLUMNS = `id, channel, sender, author, entry, hlc_wall, hlc_counter, created_at,
   expires_at, reply_to, thread_root, content_hash, content_length, nonce, edit_hash, edit_resource,
-  edited_at, deleted, redacted_by, origin_network, origin_external, attachments, mentions`;
+  edited_at, deleted, redacted_by, origin_network, origin_external, attachments, mentions, imported,
+  read_wall`;
 
 /**
  * A prepared statement under a name of this module: the inferred one (`BetterSqlite3.Statement`,
@@ -223,8 +228,8 @@ export function prepareProjections(db: Db) {
       db,
       `INSERT INTO messages (id, idp, channel, sender, author, entry, hlc_wall, hlc_counter,
          created_at, expires_at, reply_to, thread_root, content_hash, content_length, nonce,
-         origin_network, origin_external, attachments, mentions)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         origin_network, origin_external, attachments, mentions, imported, read_wall)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     ...messageStatements(db),
     addEditContent: prepare(
@@ -234,21 +239,21 @@ export function prepareProjections(db: Db) {
     editContents: plucked(db, 'SELECT hash FROM edit_contents WHERE message = ?'),
     messagesFirst: prepare(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? ORDER BY read_wall, hlc_wall, hlc_counter, entry LIMIT ?`,
     ),
     messagesLast: prepare(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? ORDER BY read_wall DESC, hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
     ),
     messagesAfter: prepare(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) > (?, ?, ?)
-       ORDER BY hlc_wall, hlc_counter, entry LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? AND (read_wall, hlc_wall, hlc_counter, entry) > (?, ?, ?, ?)
+       ORDER BY read_wall, hlc_wall, hlc_counter, entry LIMIT ?`,
     ),
     messagesBefore: prepare(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? AND (hlc_wall, hlc_counter, entry) < (?, ?, ?)
-       ORDER BY hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = ? AND (read_wall, hlc_wall, hlc_counter, entry) < (?, ?, ?, ?)
+       ORDER BY read_wall DESC, hlc_wall DESC, hlc_counter DESC, entry DESC LIMIT ?`,
     ),
     expired: plucked(
       db,
@@ -337,6 +342,8 @@ export function newMessageRow(
     origin_external: data.origin?.externalId ?? null,
     attachments: data.attachments ? JSON.stringify(data.attachments) : null,
     mentions: data.mentions ? JSON.stringify(data.mentions) : null,
+    imported: data.origin?.imported === true ? 1 : 0,
+    read_wall: data.origin?.imported === true ? data.createdAt : hlc.wall,
   };
 }
 
@@ -363,5 +370,7 @@ export function insertMessageRow(projections: Projections, row: MessageRow): voi
     row.origin_external,
     row.attachments,
     row.mentions,
+    row.imported,
+    row.read_wall,
   );
 }

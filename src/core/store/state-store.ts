@@ -83,7 +83,12 @@ function messageResourceRow(row: MessageRow): ResourceRow {
     ...(row.attachments !== null && { attachments: JSON.parse(row.attachments) as Attachment[] }),
     ...(row.mentions !== null && { mentions: JSON.parse(row.mentions) as UserId[] }),
     ...(row.origin_network !== null && {
-      origin: { network: row.origin_network, externalId: row.origin_external ?? '' },
+      origin: {
+        network: row.origin_network,
+        externalId: row.origin_external ?? '',
+        // Part of the resource's content address: it must read back exactly as written.
+        ...(row.imported === 1 && { imported: true as const }),
+      },
     }),
     nonce: row.nonce,
   };

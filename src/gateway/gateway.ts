@@ -13,6 +13,8 @@ import { secureDataDir, withPrivateUmask } from './data-dir.js';
 import type { GatewayConfig } from './config/index.js';
 import { createApp, type RouteModule } from './http/app.js';
 import { linkOpenApiPaths, linkRoutes } from './http/routes/links.js';
+import { outboxRoutes } from './http/routes/outbox.js';
+import { outboxOpenApiPaths } from './http/openapi/outbox-paths.js';
 import type { StatusProviders } from './status.js';
 import { packageVersion } from './version.js';
 
@@ -113,10 +115,16 @@ async function startServices(
       health: () => running.health(),
       mediaFailures: () => running.runtime.mediaFailures(),
       dropped: () => running.runtime.dropped(),
+      outbox: () => running.store.outbox.summary(),
+      onDelivered: (listener) => running.runtime.onDelivered(listener),
       linkedChannels: async () =>
         new Set((await running.runtime.links.list()).map((link) => link.channel)),
     };
-    const routes = [...(options.routes ?? []), linkRoutes(running.runtime.links)];
+    const routes = [
+      ...(options.routes ?? []),
+      linkRoutes(running.runtime.links),
+      outboxRoutes({ outbox: running.store.outbox, kick: () => running.runtime.kick() }),
+    ];
     const { app, sse } = createApp(
       {
         node,
@@ -135,7 +143,7 @@ async function startServices(
         ...(config.http.metricsToken !== undefined && { metricsToken: config.http.metricsToken }),
         version: packageVersion(),
         routes,
-        openApiPaths: { ...linkOpenApiPaths, ...options.openApiPaths },
+        openApiPaths: { ...linkOpenApiPaths, ...outboxOpenApiPaths, ...options.openApiPaths },
       },
     );
     const listening = await listen(app.fetch, config.http.host, config.http.port);

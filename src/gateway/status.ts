@@ -32,6 +32,24 @@ export interface BridgeStatusProvider {
   dropped?(): readonly DroppedEvents[];
   /** Ids of the channels with at least one link (shown as `bridged` on channels). */
   linkedChannels?(): Promise<ReadonlySet<string>>;
+  /** Undelivered deliveries per link and state (the `multichat_outbox` gauge). */
+  outbox?(): Promise<readonly OutboxCount[]>;
+  /** Settled deliveries as they happen (the delivery latency histogram). */
+  onDelivered?(listener: (settled: DeliverySettled) => void): () => void;
+}
+
+/** Undelivered deliveries of one link in one state. */
+export interface OutboxCount {
+  readonly network: string;
+  readonly state: string;
+  readonly count: number;
+}
+
+/** One delivery sent or given up on, and how long after its enqueue. */
+export interface DeliverySettled {
+  readonly network: string;
+  readonly outcome: 'sent' | 'dead';
+  readonly latencyMs: number;
 }
 
 /** One non-zero count of the bridge runtime's events not carried (bounded labels). */

@@ -12,5 +12,6 @@ export { AccountLinks, type ProfileIdentity } from './accounts.js';
 export * from './account-errors.js';
 export type { MediaFailureCount } from './media-stats.js';
 export type { TypingListener, TypingNotice } from './typing.js';
+export type { DeliveryListener, DeliverySettled } from './delivery-events.js';
 export { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 export { RateLimiter } from './rate-limiter.js';

@@ -11,6 +11,7 @@ import { DeliveryError, describe } from '../errors.js';
 import type { DeliveryResult } from '../types.js';
 import { backoffDelay } from './backoff.js';
 import type { AdapterSlot, RuntimeContext } from './context.js';
+import { deliveryListeners } from './delivery-events.js';
 import { dispatch } from './dispatch.js';
 import { IdentityRecorder } from './identities.js';
 import { resolveAction } from './outbound.js';
@@ -168,13 +169,24 @@ export class DeliveryWorker {
           }))
         : [];
       await store.outbox.markSent(delivery.id, ids, mappings);
+      this.settled(delivery, 'sent');
     }
     const sender = resolved.action.sender;
     await this.identities.afterDelivery(slot.adapter, link.network, sender, result);
   }
 
+  /** Tells the runtime's delivery listeners (the latency histogram). */
+  private settled(delivery: Delivery, outcome: 'sent' | 'dead'): void {
+    deliveryListeners(this.ctx).notify({
+      network: delivery.network,
+      outcome,
+      latencyMs: Math.max(0, this.ctx.now() - delivery.createdAt),
+    });
+  }
+
   /** A dead letter is an event not carried: counted as `failed` (runtime/dropped.ts). */
   private deadLetter(delivery: Delivery, detail: string): void {
+    this.settled(delivery, 'dead');
     const kind = parsePlannedAction(delivery.action)?.kind ?? 'other';
     this.ctx.drops.drop(delivery.network, kind, 'failed', {
       direction: 'outbound',

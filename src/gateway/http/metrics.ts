@@ -1,5 +1,14 @@
-import type { NodeMetrics } from '../../core/types.js';
-import type { BridgeHealth, DroppedEvents, MediaFailure } from '../status.js';
+/**
+ * The gateway's Prometheus metrics, kept by prom-client. Most values are read from the node,
+ * the P2P host and the bridge runtime at scrape time (`collect`), so nothing is counted twice;
+ * the delivery latency histogram is fed as deliveries settle. Every label is bounded: intents,
+ * refusal rules, configured networks and bridges, the runtime's reasons, HTTP methods and
+ * status classes — never a person, a channel or a message.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AppDeps } from './context.js';
+import type { SseHub } from './sse-hub.js';
+import { bridgeHealth } from '../status.js';
 
 /** Counts HTTP responses by method and status class for /metrics. */
 export class HttpCounters {
@@ -11,114 +20,225 @@ export class HttpCounters {
   }
 }
 
-type Sample = readonly [labels: Readonly<Record<string, string>>, value: number];
-
-/** Escapes a label value per the Prometheus text exposition format. */
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
-function family(name: string, type: 'counter' | 'gauge', help: string, samples: Sample[]): string {
-  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
-  for (const [labels, value] of samples) {
-    const entries = Object.entries(labels);
-    const text = entries.length
-      ? `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`
-      : '';
-    lines.push(`${name}${text} ${Number.isFinite(value) ? value : 0}`);
+/** Process and Node.js runtime metrics (CPU, memory, event loop, GC): one set per process. */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
   }
-  return lines.join('\n');
+  return processRegistry;
 }
 
-export interface MetricsInput {
-  readonly node: NodeMetrics;
-  readonly peers: number;
-  readonly bridges: Readonly<Record<string, BridgeHealth>>;
-  readonly http: HttpCounters;
-  readonly sseClients: number;
-  /** The bridge runtime's media failure counts (empty without bridges). */
-  readonly mediaFailures?: readonly MediaFailure[];
-  /** The bridge runtime's counts of events not carried (empty without bridges). */
-  readonly dropped?: readonly DroppedEvents[];
+/** Seconds from enqueue to the network's answer: sub-second when up, hours after an outage. */
+const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200];
+
+/** Sets a counter to the totals of a snapshot (the owner keeps counting; we only show it). */
+function showTotals<L extends string>(
+  counter: Counter<L>,
+  rows: readonly (readonly [Partial<Record<L, string>>, number])[],
+): void {
+  counter.reset();
+  for (const [labels, value] of rows) if (value > 0) counter.inc(labels, value);
 }
 
-/** Renders the Prometheus text exposition (version 0.0.4) of the gateway and its process. */
-export function renderMetrics(input: MetricsInput): string {
-  const byLabel = (label: string, rec: Readonly<Record<string, number>>): Sample[] =>
-    Object.entries(rec).map(([k, v]) => [{ [label]: k }, v] as const);
-  const mem = process.memoryUsage();
-  const cpu = process.cpuUsage();
-  const parts = [
-    family(
-      'multichat_transactions_total',
-      'counter',
-      'Transactions applied, by intent.',
-      byLabel('intent', input.node.transactions),
-    ),
-    family(
-      'multichat_rejections_total',
-      'counter',
-      'Intents or entries refused, by reason.',
-      byLabel('reason', input.node.rejections),
-    ),
+/** The metrics of one app (one registry, so several gateways in one process never mix). */
+export class GatewayMetrics {
+  private readonly registry = new Registry();
+  private readonly latency: Histogram<'network'>;
+  private subscribed = false;
+
+  constructor(
+    private readonly deps: AppDeps,
+    http: HttpCounters,
+    hub: SseHub,
+  ) {
+    const registers = [this.registry];
+    const node = () => deps.node.metrics();
+    new Counter({
+      name: 'multichat_transactions_total',
+      help: 'Transactions applied, by intent.',
+      labelNames: ['intent'],
+      registers,
+      collect() {
+        showTotals(
+          this,
+          Object.entries(node().transactions).map(([intent, n]) => [{ intent }, n]),
+        );
+      },
+    });
+    new Counter({
+      name: 'multichat_rejections_total',
+      help: 'Intents or entries refused, by reason.',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        showTotals(
+          this,
+          Object.entries(node().rejections).map(([reason, n]) => [{ reason }, n]),
+        );
+      },
+    });
     // Totals only: a label per author would list every user's address and grow without bound.
-    family('multichat_author_logs', 'gauge', 'Author logs stored (one per writing identity).', [
-      [{}, Object.keys(input.node.logSizes).length],
-    ]),
-    family('multichat_author_log_entries_max', 'gauge', 'Entries in the largest author log.', [
-      [{}, Object.values(input.node.logSizes).reduce((a, b) => Math.max(a, b), 0)],
-    ]),
-    family('multichat_entries', 'gauge', 'Log entries stored in all.', [[{}, input.node.entries]]),
-    family('multichat_pending_entries', 'gauge', 'Entries held for missing dependencies.', [
-      [{}, input.node.pending],
-    ]),
-    family('multichat_peers', 'gauge', 'Connected P2P peers.', [[{}, input.peers]]),
-    family(
-      'multichat_bridge_up',
-      'gauge',
-      '1 when the bridge is connected.',
-      Object.entries(input.bridges).map(
-        ([name, h]) => [{ bridge: name, state: h.state }, h.state === 'connected' ? 1 : 0] as const,
-      ),
-    ),
+    new Gauge({
+      name: 'multichat_author_logs',
+      help: 'Author logs stored (one per writing identity).',
+      registers,
+      collect() {
+        this.set(Object.keys(node().logSizes).length);
+      },
+    });
+    new Gauge({
+      name: 'multichat_author_log_entries_max',
+      help: 'Entries in the largest author log.',
+      registers,
+      collect() {
+        this.set(Object.values(node().logSizes).reduce((a, b) => Math.max(a, b), 0));
+      },
+    });
+    new Gauge({
+      name: 'multichat_entries',
+      help: 'Log entries stored in all.',
+      registers,
+      collect() {
+        this.set(node().entries);
+      },
+    });
+    new Gauge({
+      name: 'multichat_pending_entries',
+      help: 'Entries held for missing dependencies.',
+      registers,
+      collect() {
+        this.set(node().pending);
+      },
+    });
+    new Gauge({
+      name: 'multichat_peers',
+      help: 'Connected P2P peers.',
+      registers,
+      collect() {
+        this.set(deps.status.p2p?.peers().length ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'multichat_bridge_up',
+      help: '1 when the bridge is connected.',
+      labelNames: ['bridge', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [bridge, h] of Object.entries(bridgeHealth(deps.status))) {
+          this.set({ bridge, state: h.state }, h.state === 'connected' ? 1 : 0);
+        }
+      },
+    });
     // Labels stay bounded: configured network names, two directions, the runtime's five reasons.
-    family(
-      'multichat_bridge_media_failures_total',
-      'counter',
-      'Files not carried as files (sent as a link or a note instead), by network, direction and reason.',
-      (input.mediaFailures ?? []).map(
-        (f) => [{ network: f.network, direction: f.direction, reason: f.reason }, f.count] as const,
-      ),
-    ),
+    new Counter({
+      name: 'multichat_bridge_media_failures_total',
+      help: 'Files not carried as files (sent as a link or a note instead), by network, direction and reason.',
+      labelNames: ['network', 'direction', 'reason'],
+      registers,
+      collect() {
+        const rows = deps.status.bridges?.mediaFailures?.() ?? [];
+        showTotals(
+          this,
+          rows.map((f) => [
+            { network: f.network, direction: f.direction, reason: f.reason },
+            f.count,
+          ]),
+        );
+      },
+    });
     // Bounded too: configured networks, the contract's event kinds, the runtime's reasons.
-    family(
-      'multichat_bridge_dropped_total',
-      'counter',
-      'Events a bridge did not carry (no link, a kind the network cannot take, …), by network, kind and reason.',
-      (input.dropped ?? []).map(
-        (d) => [{ network: d.network, kind: d.kind, reason: d.reason }, d.count] as const,
-      ),
-    ),
-    family('multichat_sse_clients', 'gauge', 'Open server-sent event streams.', [
-      [{}, input.sseClients],
-    ]),
-    family(
-      'multichat_http_responses_total',
-      'counter',
-      'HTTP responses, by method and status class.',
-      [...input.http.responses].map(([key, v]) => {
-        const [method = '', status = ''] = key.split('\u0000');
-        return [{ method, status }, v] as const;
-      }),
-    ),
-    family('process_cpu_seconds_total', 'counter', 'User and system CPU time.', [
-      [{}, (cpu.user + cpu.system) / 1e6],
-    ]),
-    family('process_resident_memory_bytes', 'gauge', 'Resident memory.', [[{}, mem.rss]]),
-    family('process_heap_used_bytes', 'gauge', 'V8 heap in use.', [[{}, mem.heapUsed]]),
-    family('process_start_time_seconds', 'gauge', 'Start time, seconds since epoch.', [
-      [{}, Math.round(Date.now() / 1000 - process.uptime())],
-    ]),
-  ];
-  return `${parts.join('\n')}\n`;
+    new Counter({
+      name: 'multichat_bridge_dropped_total',
+      help: 'Events a bridge did not carry (no link, a kind the network cannot take, …), by network, kind and reason.',
+      labelNames: ['network', 'kind', 'reason'],
+      registers,
+      collect() {
+        const rows = deps.status.bridges?.dropped?.() ?? [];
+        showTotals(
+          this,
+          rows.map((d) => [{ network: d.network, kind: d.kind, reason: d.reason }, d.count]),
+        );
+      },
+    });
+    new Gauge({
+      name: 'multichat_outbox',
+      help: 'Deliveries not delivered yet (pending, sending) or given up on (dead), by network and state.',
+      labelNames: ['network', 'state'],
+      registers,
+      async collect() {
+        this.reset();
+        // Every configured network shows all three states, 0 included, so alerts need no absent().
+        for (const network of Object.keys(deps.status.bridges?.health() ?? {})) {
+          for (const state of ['pending', 'sending', 'dead']) this.set({ network, state }, 0);
+        }
+        const rows = (await deps.status.bridges?.outbox?.().catch(() => undefined)) ?? [];
+        for (const r of rows) this.inc({ network: r.network, state: r.state }, r.count);
+      },
+    });
+    this.latency = new Histogram({
+      name: 'multichat_delivery_latency_seconds',
+      help: 'Time from a delivery’s enqueue to the network accepting it (waits for a down network and retries included), by network.',
+      labelNames: ['network'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    new Gauge({
+      name: 'multichat_sse_clients',
+      help: 'Open server-sent event streams.',
+      registers,
+      collect() {
+        this.set(hub.size);
+      },
+    });
+    new Counter({
+      name: 'multichat_http_responses_total',
+      help: 'HTTP responses, by method and status class.',
+      labelNames: ['method', 'status'],
+      registers,
+      collect() {
+        showTotals(
+          this,
+          [...http.responses].map(([key, n]) => {
+            const [method = '', status = ''] = key.split('\u0000');
+            return [{ method, status }, n];
+          }),
+        );
+      },
+    });
+    // Kept from the hand-written exposition; prom-client's own name is nodejs_heap_size_used_bytes.
+    new Gauge({
+      name: 'process_heap_used_bytes',
+      help: 'V8 heap in use.',
+      registers,
+      collect() {
+        this.set(process.memoryUsage().heapUsed);
+      },
+    });
+    this.subscribe();
+  }
+
+  /** Feeds the latency histogram once the bridge runtime is registered. */
+  private subscribe(): void {
+    const on = this.deps.status.bridges?.onDelivered;
+    if (this.subscribed || !on) return;
+    this.subscribed = true;
+    on((settled) => {
+      if (settled.outcome === 'sent') {
+        this.latency.observe({ network: settled.network }, settled.latencyMs / 1000);
+      }
+    });
+  }
+
+  readonly contentType = 'text/plain; version=0.0.4; charset=utf-8';
+
+  /** The text exposition of this app and of the process. */
+  async render(): Promise<string> {
+    this.subscribe();
+    const own = await this.registry.metrics();
+    const proc = await processMetrics().metrics();
+    return `${own.trimEnd()}\n${proc.trimEnd()}\n`;
+  }
 }

@@ -15,6 +15,9 @@ import type {
   AdapterCapabilities,
   AdapterComponents,
   AdapterHealth,
+  BackfillAdapter,
+  BackfillLimits,
+  BackfillPage,
   DeleteAction,
   DeletingAdapter,
   DeliveryResult,
@@ -35,6 +38,7 @@ import type {
   TypingAdapter,
   TypingUpdate,
 } from '../types.js';
+import { DiscordBackfill } from './backfill.js';
 import { customEmoji, guildOf, inboundCache, TEXT_TYPES, textChannelsOf } from './cache.js';
 import { createClient } from './client.js';
 import type { DiscordConfig } from './config.js';
@@ -65,7 +69,8 @@ export class DiscordAdapter
     TargetResolvingAdapter,
     TopicAdapter,
     TypingAdapter,
-    MembershipAdapter
+    MembershipAdapter,
+    BackfillAdapter
 {
   readonly capabilities: AdapterCapabilities;
   /** `{channel, thread?}` snowflakes (see ./target.ts). */
@@ -86,6 +91,9 @@ export class DiscordAdapter
   private readonly memberRoles: MemberRoles;
   /** Gateway events are handled one at a time, in gateway order. */
   private chain: Promise<void> = Promise.resolve();
+  readonly backfillLimits: BackfillLimits;
+  /** History pages for live backfill and import (./backfill.ts). */
+  private readonly history: DiscordBackfill;
 
   constructor(
     readonly name: NetworkName,
@@ -103,7 +111,7 @@ export class DiscordAdapter
     const client = this.client;
     const files = new FileNotes();
     const ownDeletes = new OwnDeletes();
-    this.inbound = new Inbound({
+    const inboundDeps = {
       emit: components.emit,
       webhooks: this.webhooks,
       config,
@@ -111,6 +119,16 @@ export class DiscordAdapter
       cache: inboundCache(client, this.threadTargets),
       media: { fetcher: new UrlFetcher(config.media), cdnUrl: config.cdnUrl },
       ownDeletes,
+    };
+    this.inbound = new Inbound(inboundDeps);
+    this.backfillLimits = config.backfill;
+    this.history = new DiscordBackfill({
+      rest,
+      inbound: (emit) => new Inbound({ ...inboundDeps, emit }),
+      guildOf: (id) => {
+        const channel = client.channels.cache.get(id);
+        return channel && 'guildId' in channel ? (channel.guildId ?? undefined) : undefined;
+      },
     });
     this.topics = new DiscordTopics({
       rest,
@@ -212,6 +230,15 @@ export class DiscordAdapter
 
   react(action: ReactionAction): Promise<DeliveryResult> {
     return this.modify.react(action);
+  }
+
+  backfill(
+    target: LinkTarget,
+    cursor: string | undefined,
+    limit: number,
+    since?: number,
+  ): Promise<BackfillPage> {
+    return this.history.page(target, cursor, limit, since);
   }
 
   /** `membershipNotices`: a notice line by the bot ("*alice* joined"); see ./notices.ts. */

@@ -90,3 +90,23 @@ export class DiscordFileReadError extends Error {
     this.name = 'DiscordFileReadError';
   }
 }
+
+/**
+ * The bot may not read a channel's history (no View Channel / Read Message History, 403), or
+ * the channel does not exist (404): backfill and import name the channel and stop.
+ */
+export class DiscordHistoryAccessError extends DeliveryError {
+  constructor(
+    readonly channel: string,
+    readonly status: number,
+    cause: unknown,
+  ) {
+    super(
+      status === 404
+        ? `Discord channel ${channel} does not exist or the bot is not in its server`
+        : `the Discord bot may not read the history of channel ${channel}: it needs View Channel and Read Message History there (${status})`,
+      { permanent: true, cause },
+    );
+    this.name = 'DiscordHistoryAccessError';
+  }
+}

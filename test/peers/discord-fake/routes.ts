@@ -253,6 +253,26 @@ export function buildRoutes(
     r('GET', '/channels/:id/messages/:id', true, ({ params }) =>
       ok(state.messageObject(message(params[0], params[1]))),
     ),
+    // Get Channel Messages: `before`, `after` or `around` a snowflake, `limit` 1-100 (default
+    // 50), newest first whichever is given; 403 50001 without Read Message History.
+    r('GET', '/channels/:id/messages', true, ({ params, query }) => {
+      const target = channel(params[0]);
+      if (state.historyDenied.has(target.id)) throw new ApiError(403, 50001, 'Missing Access');
+      const limit = Number(query.get('limit') ?? 50);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+        throw new ApiError(400, 50035, 'Invalid Form Body', { limit: {} });
+      const all = [...state.messages.values()]
+        .filter((m) => m.channel_id === target.id)
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      const after = query.get('after');
+      const before = query.get('before');
+      let page: FakeMessage[];
+      if (after !== null) page = all.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit);
+      else if (before !== null)
+        page = all.filter((m) => BigInt(m.id) < BigInt(before)).slice(-limit);
+      else page = all.slice(-limit);
+      return ok(page.reverse().map((m) => state.messageObject(m)));
+    }),
     // Trigger Typing Indicator: the bot shows as typing for ~10 s (recorded, nothing stored).
     r('POST', '/channels/:id/typing', true, ({ params }) => {
       channel(params[0]);

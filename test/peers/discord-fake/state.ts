@@ -90,6 +90,8 @@ export class FakeState {
   readonly nonces = new Map<string, string>();
   /** Channels where the bot lacks Manage Channels (Modify Channel answers 403, 50013). */
   readonly manageChannelsDenied = new Set<string>();
+  /** Channels where the bot lacks Read Message History (Get Channel Messages answers 403, 50001). */
+  readonly historyDenied = new Set<string>();
   /** Channels where the bot lacks Manage Webhooks (creating a webhook answers 403, 50013). */
   readonly webhooksDenied = new Set<string>();
   /** Bodies posted to interaction callbacks, in order. */

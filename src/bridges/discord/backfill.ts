@@ -1,0 +1,89 @@
+/**
+ * Discord history for live backfill and `multichat import discord`: `GET
+ * /channels/{id}/messages?after=&limit=100` pages, oldest first, each message made into the same
+ * InboundEvent a live MESSAGE_CREATE becomes (./inbound.ts with a collecting emit). discord.js's
+ * REST queue waits out 429s and route buckets, so a page is only slower under a rate limit.
+ * Messages carry their current (final) text; Discord's history gives reaction counts, not who
+ * reacted, so reactions are not backfilled (docs/discord.md says so).
+ */
+import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
+import type { BackfillPage, InboundEvent, LinkTarget } from '../types.js';
+import { DiscordHistoryAccessError } from './errors.js';
+import { decodeMessageId, isSnowflake } from './ids.js';
+import type { Inbound } from './inbound.js';
+import { toDeliveryError } from './rate-limit.js';
+import { discordTarget } from './target.js';
+
+/** Discord's epoch (2015-01-01T00:00:00Z): snowflakes count milliseconds from it. */
+const DISCORD_EPOCH = 1_420_070_400_000n;
+const MAX_PAGE = 100;
+
+export interface BackfillDeps {
+  readonly rest: REST;
+  /** An Inbound translator whose events go to `emit` instead of the router. */
+  inbound(emit: (event: InboundEvent) => Promise<void>): Inbound;
+  /** The guild of a cached channel (mentions of roles and channels are named from it). */
+  guildOf(channelId: string): string | undefined;
+}
+
+/** The smallest snowflake of a moment: `after` it means "posted at or after `ms`". */
+export function snowflakeAt(ms: number): string {
+  const t = BigInt(Math.max(0, Math.floor(ms))) - DISCORD_EPOCH;
+  return t <= 0n ? '0' : ((t << 22n) - 1n).toString();
+}
+
+const later = (a: string, b: string): string => (BigInt(a) >= BigInt(b) ? a : b);
+
+export class DiscordBackfill {
+  constructor(private readonly deps: BackfillDeps) {}
+
+  async page(
+    target: LinkTarget,
+    cursor: string | undefined,
+    limit: number,
+    since?: number,
+  ): Promise<BackfillPage> {
+    const { channel, thread } = discordTarget(target);
+    const place = thread ?? channel;
+    let after = this.cursorOf(cursor) ?? '0';
+    if (since !== undefined) after = later(after, snowflakeAt(since));
+    const size = Math.max(1, Math.min(MAX_PAGE, limit));
+    const messages = await this.fetch(place, after, size);
+    // Discord answers newest first even with `after`; the router wants the oldest first.
+    messages.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const events: InboundEvent[] = [];
+    const inbound = this.deps.inbound(async (event) => void events.push(event));
+    const guildId = this.deps.guildOf(place);
+    for (const message of messages) {
+      const d = { ...message, ...(guildId !== undefined && { guild_id: guildId }) };
+      await inbound.messageCreate(d as Parameters<Inbound['messageCreate']>[0]);
+    }
+    const last = messages.at(-1);
+    // A full page may have more after it; the last id read is where the next one starts.
+    return last && messages.length === size ? { events, cursor: last.id } : { events };
+  }
+
+  /** A stored cursor is an external message id (`id` or `id/thread`) or a bare snowflake. */
+  private cursorOf(cursor: string | undefined): string | undefined {
+    if (cursor === undefined) return undefined;
+    if (isSnowflake(cursor)) return cursor;
+    try {
+      const id = decodeMessageId(cursor).messageId;
+      return isSnowflake(id) ? id : undefined;
+    } catch {
+      return undefined; // not ours (another adapter's form): read from `since`
+    }
+  }
+
+  private async fetch(channel: string, after: string, limit: number): Promise<APIMessage[]> {
+    try {
+      const query = new URLSearchParams({ after, limit: String(limit) });
+      return (await this.deps.rest.get(Routes.channelMessages(channel), { query })) as APIMessage[];
+    } catch (error) {
+      if (error instanceof DiscordAPIError && [403, 404].includes(error.status)) {
+        throw new DiscordHistoryAccessError(channel, error.status, error);
+      }
+      throw toDeliveryError(error);
+    }
+  }
+}

@@ -27,7 +27,6 @@ import { applyEntry } from './state/apply.js';
 import type { Change } from './state/change.js';
 import type { NodeInternals } from './internals.js';
 import { createStateView } from './state/view.js';
-import { Views } from './state/views.js';
 import { uniqueNonce } from './resources.js';
 import { openCoreDatabase, GroupCommit } from './store/database.js';
 import { LocalStore } from './store/local-store.js';
@@ -49,6 +48,7 @@ import type {
   Hlc,
   IngestOptions,
   Intent,
+  IntentOf,
   MembershipChallenge,
   MembershipProof,
   MessageView,
@@ -70,6 +70,9 @@ import { verifyStoredLogs } from './store/verify-on-load.js';
 import { newestStoredClock } from './store/stored-clock.js';
 import { repairStoredClocks } from './store/clock-repair.js';
 import { E2ee } from './e2ee/e2ee.js';
+import { SealedViews } from './e2ee/sealed-views.js';
+import { attachmentsProblem } from './logics/attachments.js';
+import { withFileNames } from './e2ee/file-names.js';
 
 /** Opens (or creates) the node's store in `options.dataDir`. Call start() to run its timers. */
 export async function createNode(options: NodeOptions): Promise<MultichatNode> {
@@ -124,12 +127,12 @@ class CoreNode extends CoreQueries implements MultichatNode {
     const key = loadOrCreateNodeKey(options.dataDir);
     const state = createStateView(projections, resources);
     const e2ee = new E2ee(db, projections, resources);
-    const views = new Views(
+    const views = new SealedViews(
       projections,
       log,
       state,
       (row: ProfileRow) => this.isLocalProfile(row),
-      (row, body) => e2ee.readable(row.channel, row.sender, body),
+      e2ee,
     );
     const signer = new BatchSigner();
     const blobRows = new BlobRows(db);
@@ -314,16 +317,39 @@ class CoreNode extends CoreQueries implements MultichatNode {
     // Awaited only when there is something to write: submit writes synchronously otherwise.
     const boxKeyWrite = this.ensureBoxKey(actor, intent);
     if (boxKeyWrite) await boxKeyWrite;
-    const completion = this.keepBoxKey(
+    // In an encrypted channel file names travel sealed (e2ee/file-names.ts).
+    const names = this.sealedFileNames(intent);
+    if (names) {
+      intent = {
+        ...(intent as IntentOf<'sendMessage'>),
+        attachments: (intent as IntentOf<'sendMessage'>).attachments!.map((a) => ({
+          ...a,
+          name: '',
+        })),
+      };
+    }
+    let sealedPlain: Uint8Array | undefined;
+    let completion = this.keepBoxKey(
       actor,
       completeIntent(actor, intent, {
         state: this.internals.state,
         limits: this.internals.limits,
         // Never before the clock's newest wall: createdAt must lie near the entry's HLC.
         now: Math.max(this.internals.now(), this.internals.clock.latestWall()),
-        seal: (channel, sender, plain) => this.e2ee.seal(channel, sender, plain),
+        seal: (channel, sender, plain) => {
+          sealedPlain = names ? withFileNames(plain, names) : plain;
+          return this.e2ee.seal(channel, sender, sealedPlain);
+        },
       }),
     );
+    if (names && sealedPlain && completion.plain) {
+      // The sender's own view reads the names from the plaintext that was sealed.
+      const plain = sealedPlain;
+      completion = {
+        ...completion,
+        plain: new Map([...completion.plain.keys()].map((h) => [h, plain])),
+      };
+    }
     const { id: entry, changes } = await this.appendLocal(
       signer,
       completion.tx,
@@ -403,6 +429,14 @@ class CoreNode extends CoreQueries implements MultichatNode {
         : r,
     );
     return { ...completion, tx: { ...completion.tx, creates } };
+  }
+
+  private sealedFileNames(intent: Intent): string[] | undefined {
+    if (intent.kind !== 'sendMessage' || !intent.attachments?.length) return undefined;
+    // A bad list is left whole for the solver to refuse with its reason.
+    if (attachmentsProblem(intent.attachments)) return undefined;
+    if (!this.internals.state.channel(intent.channel)?.settings.encrypted) return undefined;
+    return intent.attachments.map((a) => (typeof a.name === 'string' ? a.name : ''));
   }
 
   canRead(channel: ChannelId): boolean {

@@ -162,3 +162,27 @@ describe('encrypted channels', () => {
     expect(texts(b, ch)).toEqual(['dave here']);
   });
 });
+
+describe('files in encrypted channels', () => {
+  it('file names travel sealed: the transaction holds none, members read them', async () => {
+    const { a, b, alice, ch } = await world();
+    const hash = 'ab'.repeat(32);
+    const name = `plans-${randomBytes(6).toString('hex')}.pdf`;
+    const sent = await a.submit(alice, {
+      kind: 'sendMessage',
+      channel: ch,
+      text: '',
+      attachments: [{ hash, name, mimeType: 'application/pdf', size: 10 }],
+    });
+    expect(sent.message?.attachments).toEqual([
+      { hash, name, mimeType: 'application/pdf', size: 10 },
+    ]);
+    expect(await sync(a, b)).toEqual([]);
+    expect(b.listMessages(ch)[0]?.attachments?.[0]?.name).toBe(name);
+    const relay = await tempNode();
+    expect(await sync(a, relay)).toEqual([]);
+    expect(relay.listMessages(ch)[0]?.attachments?.[0]).toMatchObject({ hash, name: '' });
+    const [entry] = relay.getEntries([sent.entry]);
+    expect(JSON.stringify(entry!.entry.tx)).not.toContain(name);
+  });
+});

@@ -103,6 +103,7 @@ export type ContractCase =
   | 'reply'
   | 'thread'
   | 'long message'
+  | 'long code'
   | 'part size'
   | 'mention'
   | 'attachment'

@@ -143,6 +143,35 @@ export function outboundCases(define: DefineCase): void {
   );
 
   define(
+    'long code',
+    'a long message with a code block arrives split with every code fence closed in its part',
+    {},
+    async (c, target) => {
+      const caps = c.world.adapter.capabilities;
+      const limit = caps.maxMessageBytes ?? caps.maxMessageLength;
+      const lines: string[] = [];
+      while (lines.join('\n').length < limit * 2.5) lines.push(`let v${lines.length} = 1;`);
+      const last = lines.at(-1) ?? '';
+      await c.courier.send(
+        target,
+        `before the code\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n\nafter`,
+      );
+      const posts = await c.seen(
+        target,
+        (p) =>
+          p.some((x) => x.text.includes(last)) && p.some((x) => /after$/.test(x.text))
+            ? p
+            : undefined,
+        'the last code line and the closing text',
+      );
+      expect(posts.length).toBeGreaterThanOrEqual(2);
+      for (const post of posts) expect((post.text.match(/```/g) ?? []).length % 2).toBe(0);
+      const all = posts.map((x) => x.text).join('\n');
+      for (const line of lines) expect(all).toContain(line);
+    },
+  );
+
+  define(
     'part size',
     'each part of a split text fits the declared maxMessageLength',
     {},

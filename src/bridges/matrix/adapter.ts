@@ -61,6 +61,8 @@ export const matrixCapabilities: AdapterCapabilities = {
   edits: true,
   deletes: true,
   reactions: true,
+  // Ghosts react as themselves: each person's reaction and its removal are their own.
+  reactionsPerPerson: true,
   threads: true,
   replies: true,
   presence: true,

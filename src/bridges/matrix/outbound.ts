@@ -9,7 +9,6 @@
  * never costs the message. Only an unreachable homeserver fails the send (the router retries
  * it, and the transaction ids make the parts already posted come back instead of repeating).
  */
-import { renderMatrixBody, splitText } from '../format/index.js';
 import type {
   DeleteAction,
   DeliveryResult,
@@ -32,10 +31,10 @@ import {
 } from './content.js';
 import type { Ghosts } from './ghosts.js';
 import type { MediaUploader } from './media.js';
+import { textParts } from './parts.js';
 import { filesFrom, namedContent, speaksThroughBot } from './relay.js';
 
-/** Longest text sent as one event; Matrix caps events at 64 KiB with HTML and body both inside. */
-export const MAX_CHARS = 16_000;
+export { MAX_CHARS } from './parts.js';
 
 type Content = Record<string, unknown>;
 
@@ -63,10 +62,8 @@ export class Outbound {
     // Transaction ids: the text's parts `key`, `key.1`…; the files `key.f0`, `key.f1`…
     const parts: Array<{ txn: string; content: () => Promise<Content> }> = [];
     if (action.text.trim() !== '') {
-      const texts =
-        action.text.length <= MAX_CHARS
-          ? [textContent(action.text, action.rich, action.isEmote)]
-          : splitText(renderMatrixBody(action.rich), MAX_CHARS, 'chars').map(plainContent);
+      // Over MAX_CHARS: several events, each keeping its formatting (./parts.ts).
+      const texts = textParts(action);
       // Through the bot (a linked account), the first part names the person.
       if (relayed) texts[0] = namedContent(texts[0]!, action.sender.name);
       for (const [i, content] of texts.entries())
@@ -107,13 +104,22 @@ export class Outbound {
     if (!first) return ids([]);
     const room = await this.deps.roomOf(action.target);
     const ghost = await this.speaker(action.sender, room);
-    const text = textContent(action.text, action.rich);
+    // The first event takes the first part (an emote stays one); a text grown past MAX_CHARS
+    // posts its further parts as new events after it (docs/matrix.md, "Long messages").
+    const [head, ...more] = textParts(action);
+    const text = head ?? textContent('', { blocks: [] });
     const content = editContent(
       first,
       speaksThroughBot(action.sender) ? namedContent(text, action.sender.name) : text,
     );
     await this.deps.api.sendEvent(room, 'm.room.message', content, action.idempotencyKey, ghost);
-    return ids([]);
+    const added: string[] = [];
+    for (const [i, part] of more.entries()) {
+      const event = withRelation(part, undefined, action.threadRoot);
+      const txn = `${action.idempotencyKey}.a${i}`;
+      added.push(await this.deps.api.sendEvent(room, 'm.room.message', event, txn, ghost));
+    }
+    return ids(added);
   }
 
   /** Redacts every part, as the ghost; falls back to the bot for others' events (moderation). */

@@ -25,7 +25,7 @@ import { slackError, toDeliveryError } from './failures.js';
 import { shareFiles, uploadAll } from './files.js';
 import { channelOf, fileIdOf, fileMessageId, isTs, messageId } from './ids.js';
 import { LinkLines, linkTo } from './links.js';
-import { slackParts } from './parts.js';
+import { SendProgress, slackParts } from './parts.js';
 import { ReactionLines, reactionLine } from './reaction-lines.js';
 
 /** Slack's clients attach at most 10 files to one message; larger sets go in several shares. */
@@ -45,6 +45,8 @@ interface Deps {
 export class Outbound {
   /** Link lines of files that went as links, by the `ts` holding them, so edits keep them. */
   private readonly linkLines = new LinkLines(MAX_TEXT);
+  /** Text parts posted by a send that failed before its last part, by idempotency key. */
+  private readonly progress = new SendProgress();
   /** Lines standing for reactions Slack cannot show, so their removal deletes them. */
   private readonly reactionLines = new ReactionLines();
 
@@ -78,9 +80,18 @@ export class Outbound {
       logger: this.deps.logger,
     });
     const links = failed.map(linkTo);
-    const posted: { ts: string; text: string }[] = [];
-    for (const part of slackParts(action, MAX_TEXT, links)) {
-      const answer = await post(part);
+    // Parts already posted by an earlier attempt of this send (a 429 between parts): go on
+    // after them instead of posting them twice.
+    const posted = this.progress.take(action.idempotencyKey);
+    const parts = slackParts(action, MAX_TEXT, links);
+    for (const part of parts.slice(posted.length)) {
+      let answer: { ts?: string };
+      try {
+        answer = await post(part);
+      } catch (error) {
+        if (posted.length > 0) this.progress.keep(action.idempotencyKey, posted);
+        throw error;
+      }
       if (answer.ts) posted.push({ ts: answer.ts, text: part });
     }
     const files: ExternalMessageId[] = [];

@@ -51,3 +51,26 @@ export function slackParts(
     return [...body.slice(0, -1), `${last}\n${list}`];
   return [...body, ...splitText(list, limit, 'chars')];
 }
+
+const PROGRESS_KEPT = 2_000;
+
+/** Parts of a split send posted before an attempt failed, so its retry posts only the rest. */
+export class SendProgress {
+  private readonly sends = new Map<string, { ts: string; text: string }[]>();
+
+  keep(key: string, posted: { ts: string; text: string }[]): void {
+    this.sends.delete(key);
+    this.sends.set(key, posted);
+    if (this.sends.size > PROGRESS_KEPT) {
+      const oldest = this.sends.keys().next().value;
+      if (oldest !== undefined) this.sends.delete(oldest);
+    }
+  }
+
+  /** What an earlier attempt posted (forgotten as it is returned), else nothing. */
+  take(key: string): { ts: string; text: string }[] {
+    const posted = this.sends.get(key) ?? [];
+    this.sends.delete(key);
+    return posted;
+  }
+}

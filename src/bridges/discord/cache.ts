@@ -22,6 +22,10 @@ export function inboundCache(client: Client, threadTargets: ReadonlySet<string>)
       return channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
     },
     isThreadTarget: (channel, thread) => threadTargets.has(`${channel}/${thread}`),
+    isForum: (id) => {
+      const type = channels.get(id)?.type;
+      return type === ChannelType.GuildForum || type === ChannelType.GuildMedia;
+    },
     user: (id) => {
       const user = client.users.cache.get(id);
       return user && apiUser(user);

@@ -27,6 +27,7 @@ import type { DiscordConfig } from './config.js';
 import { encodeMessageId } from './ids.js';
 import { carriedMedia, type MediaSource, type MessageMedia } from './inbound-media.js';
 import type { OwnDeletes } from './own-deletes.js';
+import { ThreadRoots } from './thread-roots.js';
 import { nameRoleAndChannelMentions, type NameLookup } from './mentions.js';
 import type { Webhooks } from './webhooks.js';
 
@@ -37,6 +38,8 @@ export interface InboundCache extends NameLookup {
   parentOf(channelId: string): string | undefined;
   /** True when a link target names this thread itself (`{channel, thread}`). */
   isThreadTarget(channelId: string, threadId: string): boolean;
+  /** True for a forum or media channel (its threads are posts). Absent: never. */
+  isForum?(channelId: string): boolean;
   /** A cached user's name and avatar (for events that carry only an id). */
   user(userId: string): APIUser | undefined;
 }
@@ -61,20 +64,31 @@ interface Where {
 
 /** Regular messages and replies; joins, pins, thread starters and the like are not chat. */
 const CHAT_TYPES = new Set([0, 19]);
+/** The notice in the parent channel of a thread started without a message. */
+const THREAD_CREATED = 18;
 const AUTHORS_KEPT = 50_000;
 
 export class Inbound {
   /** Message → author, so a delete (which names no author) is attributed to the right person. */
   private readonly authors = new Map<string, ExternalSender>();
   private readonly profiled = new Set<string>();
+  private readonly roots = new ThreadRoots();
 
   constructor(private readonly deps: InboundDeps) {}
 
   async messageCreate(d: GatewayMessageCreateDispatchData): Promise<void> {
+    // A thread started without a message: its first message will be its root.
+    if (d.type === THREAD_CREATED && d.message_reference?.channel_id !== undefined)
+      this.roots.startedWithoutMessage(d.message_reference.channel_id);
     if (!CHAT_TYPES.has(d.type)) return;
     const where = this.where(d.channel_id);
     const sender = this.senderOf(d);
     const externalId = encodeMessageId(d.id, where.threadId);
+    // In a thread carried as a thread (not a thread linked on its own): its root, if not this.
+    const threadRoot =
+      where.threadId !== undefined && where.target['thread'] === undefined
+        ? this.roots.forMessage(where.threadId, externalId, this.inForum(where.threadId))
+        : where.threadRoot;
     this.rememberAuthor(externalId, sender);
     const self = await this.isSelf(d);
     if (!self) await this.profileMentioned(d.mentions);
@@ -99,7 +113,7 @@ export class Inbound {
       externalId,
       text,
       ...(replyTo !== undefined && { replyTo }),
-      ...(where.threadRoot !== undefined && { threadRoot: where.threadRoot }),
+      ...(threadRoot !== undefined && { threadRoot }),
       ...(attachments.length > 0 && { attachments }),
       ...(self && { self }),
     });
@@ -214,12 +228,18 @@ export class Inbound {
     if (this.deps.cache.isThreadTarget(parent, channelId)) {
       return { target: { channel: parent, thread: channelId }, threadId: channelId };
     }
-    // A thread started from a message has that message's id: the thread root.
+    // The thread's root message (./thread-roots.ts): its starter, a forum post's first message.
+    const threadRoot = this.roots.rootOf(channelId, this.inForum(channelId));
     return {
       target: { channel: parent },
       threadId: channelId,
-      threadRoot: channelId as ExternalMessageId,
+      ...(threadRoot !== undefined && { threadRoot }),
     };
+  }
+
+  private inForum(threadId: string): boolean {
+    const parent = this.deps.cache.parentOf(threadId);
+    return parent !== undefined && this.deps.cache.isForum?.(parent) === true;
   }
 
   private async isSelf(d: { author?: APIUser; webhook_id?: string }): Promise<boolean> {

@@ -48,6 +48,8 @@ export interface Post {
   readonly idempotencyKey?: string;
   readonly replyTo?: ExternalMessageId;
   readonly threadRoot?: ExternalMessageId;
+  /** The quote a network without replies was asked to show (`SendAction.replyQuote`). */
+  readonly replyQuote?: { readonly name: string; readonly text: string };
   /** Virtual time of the post (the adapter's clock). */
   readonly at: number;
   deleted: boolean;
@@ -246,6 +248,7 @@ export function createTestAdapter(options: TestAdapterOptions) {
             at: components.clock.now(),
             ...(action.replyTo && { replyTo: action.replyTo }),
             ...(action.threadRoot && { threadRoot: action.threadRoot }),
+            ...(action.replyQuote && { replyQuote: action.replyQuote }),
           },
           parts,
         );

@@ -264,6 +264,36 @@ class CoreNode extends CoreQueries implements MultichatNode {
     return id ? this.getUser(id) : undefined;
   }
 
+  listLocalUsers(): UserView[] {
+    return this.local
+      .keyUsers()
+      .map((id) => this.getUser(id))
+      .filter((u): u is UserView => u !== undefined && u.local && !u.origin);
+  }
+
+  async reissueToken(user: UserId): Promise<string> {
+    this.requireNativeUser(user);
+    const token = randomBytes(32).toString('base64url');
+    // One write: the old tokens are gone in the same transaction the new one appears in.
+    await this.internals.commit.run(() => {
+      this.local.revokeTokens(user);
+      this.local.addToken(token, user, this.internals.now());
+    }).committed;
+    return token;
+  }
+
+  async revokeTokens(user: UserId): Promise<number> {
+    this.requireNativeUser(user);
+    const { value, committed } = this.internals.commit.run(() => this.local.revokeTokens(user));
+    await committed;
+    return value;
+  }
+
+  /** Tokens exist only for native users of this node (not bridged people, not peers' users). */
+  private requireNativeUser(user: UserId): void {
+    if (!this.listLocalUsers().some((u) => u.id === user)) throw new NotFoundError('user', user);
+  }
+
   async ensureBridgedUser(
     origin: Origin,
     profile: { username: string; avatar?: string },

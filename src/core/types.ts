@@ -571,6 +571,12 @@ export interface MultichatNode {
   createLocalUser(username: string): Promise<{ user: UserView; token: string }>;
   /** The user a bearer token belongs to, or undefined. */
   userForToken(token: string): UserView | undefined;
+  /** The native users this node holds the keys of (not bridged people), in creation order. */
+  listLocalUsers(): UserView[];
+  /** A new API token for a native user; every older token of theirs stops working at once. */
+  reissueToken(user: UserId): Promise<string>;
+  /** Deletes every API token of a native user; returns how many. NotFoundError for others. */
+  revokeTokens(user: UserId): Promise<number>;
   /**
    * Returns the profile this node controls for a person of another network, creating or
    * updating it (username, avatar) as needed.

@@ -12,6 +12,8 @@ export class LocalStore {
       keys: db.prepare('SELECT seed FROM local_keys').pluck(),
       addToken: db.prepare('INSERT INTO tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)'),
       token: db.prepare('SELECT user_id FROM tokens WHERE token_hash = ?').pluck(),
+      revoke: db.prepare('DELETE FROM tokens WHERE user_id = ?'),
+      keyUsers: db.prepare('SELECT DISTINCT user_id FROM local_keys').pluck(),
     };
   }
 
@@ -25,6 +27,16 @@ export class LocalStore {
 
   addToken(token: string, user: UserId, now: number): void {
     this.stmt.addToken.run(hashToken(token), user, now);
+  }
+
+  /** Deletes every token of `user`; returns how many there were. */
+  revokeTokens(user: UserId): number {
+    return this.stmt.revoke.run(user).changes;
+  }
+
+  /** The users whose keys this node holds (its native users and its own profile). */
+  keyUsers(): UserId[] {
+    return this.stmt.keyUsers.all() as UserId[];
   }
 
   userForToken(token: string): UserId | undefined {

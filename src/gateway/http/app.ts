@@ -19,6 +19,7 @@ import { openApiRoutes } from './routes/openapi.js';
 import { presenceRoutes } from './routes/presence.js';
 import { statusRoutes } from './routes/status.js';
 import { userRoutes } from './routes/users.js';
+import { adminUserRoutes } from './routes/admin-users.js';
 import { DEFAULT_SSE_LIMITS, SseHub } from './sse-hub.js';
 
 /** A module of authenticated `/api/v1` routes contributed from outside (e.g. links). */
@@ -110,6 +111,8 @@ export function createApp(given: AppDeps, options: AppOptions = {}): GatewayApp 
   app.use('/api/v1/*', bearerAuth(deps.node, deps.adminToken));
   for (const routes of [
     statusRoutes(deps),
+    // Before userRoutes: GET /users without an identity query is the admin's list.
+    adminUserRoutes(deps),
     userRoutes(deps),
     channelRoutes(deps),
     messageRoutes(deps),

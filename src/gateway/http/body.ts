@@ -3,12 +3,18 @@ import { ValidationError } from '../../core/errors.js';
 import type { AppContext } from './context.js';
 import { BadJsonError } from './errors.js';
 
-/** The first zod issue as the core's ValidationError, so the 400 names the field. */
+/**
+ * One zod issue as the core's ValidationError, so the 400 names the field. An unknown field
+ * wins over the others: `{"txt":"hi"}` is a typo of `text`, and "unknown field txt" says so
+ * where "text: required" would send the caller looking for the wrong mistake.
+ */
 export function toValidationError(issues: readonly z.core.$ZodIssue[]): ValidationError {
-  const issue = issues[0];
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (!issue) return new ValidationError('body', 'invalid request');
   if (issue.code === 'unrecognized_keys') {
-    return new ValidationError(issue.keys.join(', '), `unknown field ${issue.keys.join(', ')}`);
+    const prefix = issue.path.length > 0 ? `${issue.path.map(String).join('.')}.` : '';
+    const keys = issue.keys.map((k) => `${prefix}${k}`).join(', ');
+    return new ValidationError(keys, `unknown field ${keys}`);
   }
   const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
   return new ValidationError(field, `${field}: ${issue.message}`);

@@ -1,5 +1,5 @@
 import * as body from '../schemas.js';
-import { identityQuery } from '../routes/users.js';
+import { userListQuery } from '../routes/admin-users.js';
 import { channelPaths } from './channel-paths.js';
 import { obj, ref } from './components.js';
 import type { Op } from './operation.js';
@@ -23,6 +23,10 @@ const sseEvent = obj({
   },
   data: { type: 'string', contentMediaType: 'application/json' },
 });
+const tokenAnswer = {
+  ...obj({ id: { type: 'string' }, username: { type: 'string' }, token: { type: 'string' } }),
+  required: ['id', 'username', 'token'],
+};
 const taken = 'the username is taken, or looks like another user’s (the message names the user)';
 
 /** Every route of the API, by path and method (the links routes join with the bridge runtime). */
@@ -89,11 +93,24 @@ export function paths(): Record<string, Record<string, Op>> {
     },
     '/api/v1/users': {
       get: {
-        summary: 'The profile of an external identity (network and externalId, both required)',
+        summary:
+          'With network and externalId (both): the profile of an external identity (any token). Without them: the native users of this node, by id, in pages of `limit` after `after` (admin)',
         auth: 'any',
-        query: identityQuery,
-        ok: [200, 'profile', ref('User')],
-        answers: { 404: 'no profile has that identity' },
+        query: userListQuery,
+        ok: [
+          200,
+          'a profile, or a page of users with `next` when more follow',
+          {
+            oneOf: [
+              ref('User'),
+              {
+                ...obj({ users: { type: 'array', items: ref('User') }, next: { type: 'string' } }),
+                required: ['users'],
+              },
+            ],
+          },
+        ],
+        answers: { 403: 'a list needs the admin token', 404: 'no profile has that identity' },
       },
       post: {
         summary: 'Create a native user (admin)',
@@ -106,6 +123,34 @@ export function paths(): Record<string, Record<string, Op>> {
           obj({ id: { type: 'string' }, username: { type: 'string' }, token: { type: 'string' } }),
         ],
         answers: { 409: taken },
+      },
+    },
+    '/api/v1/users/me/token': {
+      post: {
+        summary: 'A new token for the caller; the old one answers 401 from now on',
+        auth: 'user',
+        ok: [201, 'the new token', tokenAnswer],
+      },
+      delete: {
+        summary: 'Revoke every token of the caller (this one too)',
+        auth: 'user',
+        ok: [204, 'revoked'],
+      },
+    },
+    '/api/v1/users/{id}/token': {
+      post: {
+        summary: 'A new token for a native user (id or username); older ones answer 401 (admin)',
+        auth: 'admin',
+        params: ['id'],
+        ok: [201, 'the new token', tokenAnswer],
+        answers: { 404: 'no native user of this node has that id or name' },
+      },
+      delete: {
+        summary: 'Revoke every token of a native user (id or username) (admin)',
+        auth: 'admin',
+        params: ['id'],
+        ok: [204, 'revoked'],
+        answers: { 404: 'no native user of this node has that id or name' },
       },
     },
     '/api/v1/users/me': {

@@ -4,6 +4,7 @@ import { packageVersion } from '../version.js';
 import { keygenCommand } from './commands/keygen.js';
 import { matrixRegistrationCommand } from './matrix-registration.js';
 import { linkCommands } from './commands/links.js';
+import { deadLettersCommand, outboxCommand } from './commands/outbox.js';
 import { pendingCommands } from './commands/pending.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -17,6 +18,8 @@ export const commands: readonly Command[] = [
   keygenCommand,
   matrixRegistrationCommand,
   ...linkCommands,
+  outboxCommand,
+  deadLettersCommand,
   ...pendingCommands.filter((c) => !linkCommands.some((l) => l.name === c.name)),
 ];
 

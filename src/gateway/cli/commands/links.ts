@@ -40,7 +40,7 @@ export function parseTarget(network: string, args: readonly string[]): Record<st
   return Object.fromEntries(fields.map((f, i) => [f, args[i] as string]));
 }
 
-async function admin(
+export async function admin(
   args: CommandArgs,
   io: CliIo,
   method: string,

@@ -8,6 +8,9 @@ import type {
   AdapterCapabilities,
   AdapterComponents,
   AdapterHealth,
+  BackfillAdapter,
+  BackfillLimits,
+  BackfillPage,
   DeleteAction,
   DeletingAdapter,
   DeliveryResult,
@@ -26,6 +29,7 @@ import type {
   TopicAdapter,
 } from '../types.js';
 import { linkCommandHandler } from '../link-commands.js';
+import { SlackBackfill } from './backfill.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
 import type { SlackConfig } from './config.js';
 import { toDeliveryError } from './failures.js';
@@ -49,7 +53,8 @@ export class SlackAdapter
     ReactingAdapter,
     TargetResolvingAdapter,
     TopicAdapter,
-    MembershipAdapter
+    MembershipAdapter,
+    BackfillAdapter
 {
   /** `{channel}`: an id, or a name before resolving (see ./target.ts). */
   readonly targetSchema: TargetSchema = slackTargetSchema;
@@ -85,6 +90,9 @@ export class SlackAdapter
   private readonly seen = new SeenEvents();
   /** Events are handled one at a time, in arrival order, after bolt acknowledged them. */
   private readonly order: ArrivalOrder;
+  readonly backfillLimits: BackfillLimits;
+  /** History for live backfill (./backfill.ts). */
+  private readonly history: SlackBackfill;
 
   constructor(
     readonly name: NetworkName,
@@ -95,7 +103,7 @@ export class SlackAdapter
     // Creating the client does no I/O.
     this.web = new webApi.WebClient(config.botToken, clientOptions(config, this.logger));
     this.users = new Users(() => this.web, components.logger);
-    this.inbound = new Inbound({
+    const inboundDeps = {
       emit: components.emit,
       users: this.users,
       files: new SlackFileReader({
@@ -105,6 +113,12 @@ export class SlackAdapter
       }),
       self: () => this.self,
       logger: components.logger,
+    };
+    this.inbound = new Inbound(inboundDeps);
+    this.backfillLimits = config.backfill;
+    this.history = new SlackBackfill({
+      web: () => this.web,
+      inbound: (emit) => new Inbound({ ...inboundDeps, emit }),
     });
     this.outbound = new Outbound({ web: () => this.web, config, logger: components.logger });
     this.capabilities = { ...this.capabilities, membership: config.membershipNotices };
@@ -212,6 +226,15 @@ export class SlackAdapter
   }
 
   /** `{channel: 'C…'}` or `{channel: '#name'}` → `{channel: 'C…'}`; the bot joins if it can. */
+  backfill(
+    target: LinkTarget,
+    cursor: string | undefined,
+    limit: number,
+    since?: number,
+  ): Promise<BackfillPage> {
+    return this.history.page(target, cursor, limit, since);
+  }
+
   resolveTarget(target: LinkTarget): Promise<LinkTarget> {
     return resolveChannel(this.web, target);
   }

@@ -120,3 +120,25 @@ export class SlackUploadError extends Error {
     this.name = 'SlackUploadError';
   }
 }
+
+/**
+ * The app may not read a channel's history: no `channels:history`/`groups:history` scope
+ * (`missing_scope`), not a member (`not_in_channel`), or no such channel.
+ */
+export class SlackHistoryAccessError extends DeliveryError {
+  constructor(
+    readonly channel: string,
+    readonly slackError: string,
+    cause: unknown,
+  ) {
+    super(
+      slackError === 'missing_scope'
+        ? `the Slack app may not read the history of ${channel}: add the channels:history and groups:history scopes and reinstall`
+        : slackError === 'not_in_channel'
+          ? `the Slack app is not in channel ${channel}: invite it to read the history`
+          : `Slack channel ${channel} does not exist or the app cannot see it (${slackError})`,
+      { permanent: true, cause },
+    );
+    this.name = 'SlackHistoryAccessError';
+  }
+}

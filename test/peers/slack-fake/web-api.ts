@@ -267,6 +267,79 @@ function deleteFile(args: Args, host: WebApiHost): Record<string, unknown> {
   return {};
 }
 
+/** A stored message as conversations.history/replies show it (reactions with their users). */
+function shown(host: WebApiHost, m: FakeMessage): Record<string, unknown> {
+  const replies = [...host.state.messages.values()].filter(
+    (r) => r.channel === m.channel && r.thread_ts === m.ts && r.ts !== m.ts,
+  );
+  const { reactions, channel: _channel, ...rest } = m;
+  return {
+    type: 'message',
+    ...rest,
+    ...(reactions.size > 0 && {
+      reactions: [...reactions].map(([name, users]) => ({
+        name,
+        users: [...users],
+        count: users.size,
+      })),
+    }),
+    ...(replies.length > 0 && {
+      reply_count: replies.length,
+      latest_reply: replies
+        .map((r) => r.ts)
+        .sort()
+        .at(-1),
+    }),
+  };
+}
+
+/** Cursor pagination as documented: `next_cursor` in `response_metadata`, `has_more`. */
+function paged(host: WebApiHost, args: Args, items: FakeMessage[], newestFirst: boolean) {
+  const limit = Math.min(Number(str(args, 'limit') ?? 100), 999);
+  const start = Number(str(args, 'cursor') ?? 0);
+  const ordered = newestFirst ? [...items].reverse() : items;
+  const page = ordered.slice(start, start + limit);
+  const more = start + limit < ordered.length;
+  return {
+    messages: page.map((m) => shown(host, m)),
+    has_more: more,
+    response_metadata: { next_cursor: more ? String(start + limit) : '' },
+  };
+}
+
+const within = (args: Args) => (m: FakeMessage) => {
+  const oldest = str(args, 'oldest');
+  const latest = str(args, 'latest');
+  return (!oldest || Number(m.ts) > Number(oldest)) && (!latest || Number(m.ts) < Number(latest));
+};
+
+// conversations.history: top-level messages (and thread broadcasts) newest first, between
+// `oldest` and `latest`; needs channels:history (missing_scope) and membership.
+const history: Handler = (args, host) => {
+  const channel = channelOf(host, args);
+  if (host.missingScopes.has('channels:history')) throw new ApiFail('missing_scope');
+  member(host, channel);
+  const top = host.state
+    .history(channel.id)
+    .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts)
+    .filter(within(args));
+  return paged(host, args, top, true);
+};
+
+// conversations.replies: the parent first, then its replies oldest first.
+const replies: Handler = (args, host) => {
+  const channel = channelOf(host, args);
+  if (host.missingScopes.has('channels:history')) throw new ApiFail('missing_scope');
+  const ts = need(args, 'ts', 'thread_not_found');
+  const parent = host.state.message(channel.id, ts);
+  if (!parent) throw new ApiFail('thread_not_found');
+  const thread = host.state
+    .history(channel.id)
+    .filter((m) => m.ts !== ts && m.thread_ts === ts)
+    .filter(within(args));
+  return paged(host, args, [parent, ...thread], false);
+};
+
 export const METHODS: Readonly<Record<string, Handler>> = {
   'auth.test': (_args, host) => ({
     url: `https://${host.state.team.domain}.slack.com/`,
@@ -289,6 +362,8 @@ export const METHODS: Readonly<Record<string, Handler>> = {
     return { channel: host.state.conversation(channel) };
   },
   'conversations.list': list,
+  'conversations.history': history,
+  'conversations.replies': replies,
   // As documented: the caller must be in the channel; topics are at most 250 characters;
   // the channel sees a `channel_topic` message by the caller.
   'conversations.setTopic': (args, host) => {

@@ -1,0 +1,111 @@
+/**
+ * Slack history for live backfill: `conversations.history` after the cursor's `ts` (cursor
+ * pagination), `conversations.replies` for each parent with replies in that window, merged
+ * oldest first. Each message becomes the InboundEvent a live `message` event becomes
+ * (./inbound.ts with a collecting emit), then its reactions (history lists who reacted).
+ * Messages carry their current (final) text. A reply to a parent older than the window is not
+ * seen (history lists parents by their own ts): docs/slack.md says so.
+ */
+import type { webApi } from '@slack/bolt';
+import type { BackfillPage, InboundEvent, LinkTarget } from '../types.js';
+import { SlackHistoryAccessError } from './errors.js';
+import type { SlackMessage } from './events.js';
+import { channelOf, isTs } from './ids.js';
+import type { Inbound } from './inbound.js';
+
+const PAGE = 200;
+
+interface HistoryMessage extends Omit<SlackMessage, 'channel'> {
+  readonly ts?: string;
+  readonly thread_ts?: string;
+  readonly reply_count?: number;
+  readonly latest_reply?: string;
+  readonly reactions?: readonly { readonly name: string; readonly users?: readonly string[] }[];
+}
+
+interface HistoryAnswer {
+  readonly messages?: HistoryMessage[];
+  readonly response_metadata?: { readonly next_cursor?: string };
+}
+
+export interface SlackBackfillDeps {
+  readonly web: () => webApi.WebClient;
+  inbound(emit: (event: InboundEvent) => Promise<void>): Inbound;
+}
+
+/** `ts` strings compare as numbers (seconds.micro). */
+const tsOrder = (a: string, b: string): number => Number(a) - Number(b) || a.localeCompare(b);
+
+export class SlackBackfill {
+  constructor(private readonly deps: SlackBackfillDeps) {}
+
+  async page(
+    target: LinkTarget,
+    cursor: string | undefined,
+    limit: number,
+    since?: number,
+  ): Promise<BackfillPage> {
+    const channel = channelOf(target);
+    let oldest = isTs(cursor) ? cursor : '0';
+    if (since !== undefined && Number(oldest) < since / 1000) oldest = (since / 1000).toFixed(6);
+    const top = await this.all('conversations.history', { channel, oldest });
+    const all = [...top];
+    for (const parent of top) {
+      if (!parent.reply_count || !parent.ts) continue;
+      if (parent.latest_reply !== undefined && tsOrder(parent.latest_reply, oldest) <= 0) continue;
+      const thread = await this.all('conversations.replies', { channel, ts: parent.ts, oldest });
+      all.push(...thread.filter((m) => m.ts !== parent.ts && m.thread_ts !== m.ts));
+    }
+    const fresh = all
+      .filter((m): m is HistoryMessage & { ts: string } => isTs(m.ts) && tsOrder(m.ts, oldest) > 0)
+      .sort((a, b) => tsOrder(a.ts, b.ts));
+    const taken = fresh.slice(0, Math.max(1, limit));
+    const events: InboundEvent[] = [];
+    const inbound = this.deps.inbound(async (event) => void events.push(event));
+    for (const m of taken) {
+      await inbound.message({ ...m, channel } as SlackMessage);
+      for (const r of m.reactions ?? []) {
+        for (const user of r.users ?? []) {
+          await inbound.reaction({
+            type: 'reaction_added',
+            user,
+            reaction: r.name,
+            item: { type: 'message', channel, ts: m.ts },
+          });
+        }
+      }
+    }
+    const last = taken.at(-1);
+    return last && fresh.length > taken.length ? { events, cursor: last.ts } : { events };
+  }
+
+  /** Every page of a cursor-paginated history method. */
+  private async all(
+    method: 'conversations.history' | 'conversations.replies',
+    args: Record<string, string>,
+  ): Promise<HistoryMessage[]> {
+    const out: HistoryMessage[] = [];
+    let next: string | undefined;
+    do {
+      let answer: HistoryAnswer;
+      try {
+        answer = (await this.deps
+          .web()
+          .apiCall(method, {
+            ...args,
+            limit: PAGE,
+            ...(next && { cursor: next }),
+          })) as HistoryAnswer;
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        if (code && ['missing_scope', 'not_in_channel', 'channel_not_found'].includes(code)) {
+          throw new SlackHistoryAccessError(args.channel ?? '', code, error);
+        }
+        throw error;
+      }
+      out.push(...(answer.messages ?? []));
+      next = answer.response_metadata?.next_cursor || undefined;
+    } while (next);
+    return out;
+  }
+}

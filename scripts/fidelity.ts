@@ -114,10 +114,10 @@ const ROWS: readonly Row[] = [
       !c.reactions
         ? DROPPED
         : c.markup === 'irc'
-          ? 'an emote line `* nick reacted 👍 to alice`; removals not told'
+          ? 'an emote line `* nick reacted 👍 to alice: "words…"`; a removal `* nick took back 👍 from alice: "words…"`'
           : c.reactionsPerPerson || c.membership
             ? 'native, by the person’s ghost'
-            : 'native, by the bot once per emoji; removed when the last bridged reactor removes theirs',
+            : 'native, by the bot once per emoji; removed when the last bridged reactor removes theirs; an emoji the network lacks becomes a short line `reacted :name:`, deleted on removal',
   ],
   [
     'files',
@@ -154,7 +154,7 @@ const ROWS: readonly Row[] = [
   [
     'long messages',
     (c) =>
-      `split into parts of at most ${c.maxMessageLength} ${c.maxMessageBytes ? 'bytes' : 'characters'}`,
+      `split into parts of at most ${c.maxMessageLength} ${c.maxMessageBytes ? 'bytes' : 'characters'}, between blocks (a long code block as several closed code blocks); a longer edit edits the parts and posts the rest after them`,
   ],
 ];
 

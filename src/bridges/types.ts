@@ -734,7 +734,12 @@ export interface LinkInfo {
  */
 export interface LinkControl {
   list(): Promise<readonly LinkInfo[]>;
-  /** `channel` is a Multichat channel id or name (created when missing). */
+  /**
+   * `channel` is a Multichat channel id or name (created when missing). An end-to-end encrypted
+   * channel is refused (InvalidLinkError on field `allowEncrypted`, a message to show as is):
+   * bridging it lets the gateway operator read it, a consent in-network commands never give;
+   * the operator links it through the API, the CLI or the config (README, "API notes").
+   */
   create(request: { channel: string; network: string; target: LinkTarget }): Promise<LinkInfo>;
   remove(id: string): Promise<void>;
 }

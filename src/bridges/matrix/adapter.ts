@@ -11,6 +11,9 @@ import type {
   AdapterCapabilities,
   AdapterComponents,
   AdapterHealth,
+  BackfillAdapter,
+  BackfillLimits,
+  BackfillPage,
   BridgeAdapter,
   DeleteAction,
   DeletingAdapter,
@@ -40,6 +43,9 @@ import type {
 } from '../types.js';
 import { matrixTargetSchema } from './target.js';
 import { MatrixApi } from './api.js';
+import { MatrixBackfill } from './backfill.js';
+import { InboundTranslator } from './inbound.js';
+import { Profiles } from './profiles.js';
 import type { MatrixAdapterConfig } from './config.js';
 import { isOutage, toDeliveryError } from './failures.js';
 import { Ghosts } from './ghosts.js';
@@ -93,13 +99,16 @@ export class MatrixAdapter
     RoleAdapter,
     TargetResolvingAdapter,
     TopicAdapter,
-    TypingAdapter
+    TypingAdapter,
+    BackfillAdapter
 {
   readonly capabilities = matrixCapabilities;
   /** `{room}`: a room id or alias (see ./target.ts). */
   readonly targetSchema: TargetSchema = matrixTargetSchema;
   private readonly roleListeners = new Set<(e: RoleChangeEvent) => void>();
   private session: MatrixSession | undefined;
+  /** History for live backfill and import (./backfill.ts); set by `start()`. */
+  private history: MatrixBackfill | undefined;
 
   private readonly healthMonitor: HealthMonitor;
 
@@ -109,7 +118,10 @@ export class MatrixAdapter
     private readonly components: AdapterComponents,
   ) {
     this.healthMonitor = new HealthMonitor(config.homeserverUrl, components.reportHealth);
+    this.backfillLimits = config.backfill;
   }
+
+  readonly backfillLimits: BackfillLimits;
 
   /** The ghost that speaks for `sender` (the runtime records it; see `BridgeAdapter`). */
   identityFor(sender: SenderDisplay): ExternalUserId | undefined {
@@ -159,11 +171,12 @@ export class MatrixAdapter
     const { homeserverUrl } = this.config;
     // One fetcher for everything the adapter reads: avatars (checked) and the homeserver's media.
     const fetcher = new UrlFetcher(this.config.media);
+    const homeserverMedia = new HomeserverMedia(homeserverUrl, registration.as_token, fetcher);
     const session = new MatrixSession({
       adapter: this,
       api,
       host,
-      media: new HomeserverMedia(homeserverUrl, registration.as_token, fetcher),
+      media: homeserverMedia,
       emit: (event) => void this.components.emit(event),
       role: (event) => this.roleListeners.forEach((l) => l(event)),
       links: () => this.components.links,
@@ -228,6 +241,25 @@ export class MatrixAdapter
         roomOf: (t) => rooms.roomOf(t),
       }),
     );
+    this.history = new MatrixBackfill({
+      api,
+      roomOf: (t) => rooms.roomOf(t),
+      // A translator of its own: history's roles and ghost leaves are not news to listeners.
+      translator: (emit) =>
+        new InboundTranslator({
+          naming: this.config,
+          homeserverUrl,
+          botUserId: this.botUserId,
+          profiles: new Profiles(api, homeserverUrl),
+          emit,
+          openMedia: (mxc) => homeserverMedia.open(mxc),
+          fileNotCarried: (reason, name, room) =>
+            logger.warn({ reason, name, room }, 'matrix: file not carried (backfill)'),
+          role: () => undefined,
+          ghostLeft: () => undefined,
+          warn: (obj, msg) => logger.warn(obj, msg),
+        }),
+    });
     this.session = session;
     await this.healthMonitor.start();
   }
@@ -250,6 +282,17 @@ export class MatrixAdapter
   onRoleChange(listener: (event: RoleChangeEvent) => void): () => void {
     this.roleListeners.add(listener);
     return () => this.roleListeners.delete(listener);
+  }
+
+  backfill(
+    target: LinkTarget,
+    cursor: string | undefined,
+    limit: number,
+    since?: number,
+  ): Promise<BackfillPage> {
+    const history = this.history;
+    if (!history) return Promise.reject(new DeliveryError('the Matrix adapter is not running'));
+    return history.page(target, cursor, limit, since);
   }
 
   send(action: SendAction): Promise<DeliveryResult> {

@@ -106,3 +106,20 @@ export class MatrixTargetError extends DeliveryError {
     this.name = 'MatrixTargetError';
   }
 }
+
+/** The bridge bot may not read a room's history (not joined, history hidden from it, no room). */
+export class MatrixHistoryAccessError extends DeliveryError {
+  constructor(
+    readonly room: string,
+    readonly status: number,
+    readonly errcode: string,
+  ) {
+    super(
+      status === 404
+        ? `Matrix room ${room} does not exist or the bridge bot cannot see it (${errcode})`
+        : `the Matrix bridge bot may not read the history of ${room}: invite it and let members see history (${status} ${errcode})`,
+      { permanent: true },
+    );
+    this.name = 'MatrixHistoryAccessError';
+  }
+}

@@ -235,6 +235,8 @@ export interface InboundEdit extends InboundBase {
   /** The edited message (its first external id). */
   readonly externalId: ExternalMessageId;
   readonly text: string;
+  /** The new text is an emote (Matrix `m.emote` in `m.new_content`): it stays one, as sent. */
+  readonly isEmote?: boolean;
   readonly self?: boolean;
 }
 

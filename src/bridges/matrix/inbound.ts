@@ -186,6 +186,7 @@ export class InboundTranslator {
           isMediaEvent(type, next) && !mediaMessage(type, next, noOpen).captioned
             ? ''
             : htmlOf(next, false),
+        ...(next['msgtype'] === 'm.emote' && { isEmote: true }),
       });
       return;
     }

@@ -54,7 +54,9 @@ export const handlers: HandlerTable = {
       externalId: event.sender.externalId,
       user: { id: user.id, name: user.username },
     });
-    const text = r.parsed ? networkTextToMarkdown(r.parsed, users) : event.text;
+    const plain = r.parsed ? networkTextToMarkdown(r.parsed, users) : event.text;
+    // An emote is stored as italics (as a new message is, runtime/inbound-message.ts).
+    const text = event.isEmote && plain !== '' ? `_${plain}_` : plain;
     await noted(ctx, { kind: 'edit', message, user: user.id }, r, user.id, {
       kind: 'editMessage',
       message,

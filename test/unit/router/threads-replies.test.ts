@@ -125,3 +125,36 @@ describe('reactions where one bot reaction stands for everyone', () => {
     expect(core?.reactions['👍'] ?? []).toEqual([]);
   });
 });
+
+describe('edits keep what the message was', () => {
+  it("an emote's edit stays an emote everywhere", async () => {
+    const h = await start();
+    const sender = { externalId: 'bob' as ExternalUserId, displayName: 'bob' };
+    await h.adapter('mx').inject({
+      kind: 'message',
+      target: main,
+      externalId: 'e1' as ExternalMessageId,
+      sender,
+      text: 'waves',
+      isEmote: true,
+    });
+    await h.settle();
+    await h.adapter('mx').inject({
+      kind: 'edit',
+      target: main,
+      externalId: 'e1' as ExternalMessageId,
+      sender,
+      text: 'waves back',
+      isEmote: true,
+    });
+    await h.settle();
+    const core = h.node.listMessages(h.general).find((m) => m.sender.username === 'bob');
+    expect(core?.text).toBe('_waves back_');
+    expect(
+      h.networks
+        .get('dc')
+        ?.at(at('dc'))
+        .map((p) => p.text),
+    ).toEqual(['_waves back_']);
+  });
+});

@@ -28,36 +28,38 @@ export function ratchet(chainKey: Uint8Array): { messageKey: Buffer; next: Buffe
   return { messageKey, next };
 }
 
+type Step = { messageKey: Buffer; next: Buffer };
+
 export class ChainReader {
   private readonly checkpoints: Buffer[];
-  /**
-   * The furthest step taken so far (the chain key of `index` and its ratchet output): reading
-   * in order costs one step per message.
-   */
-  private cursor: { index: number; step: { messageKey: Buffer; next: Buffer } };
+  /** The furthest step taken (ingest reads a chain to its end). */
+  private front: { index: number; step: Step };
+  /** The step read last: a page of history read in order walks on from it. */
+  private last: { index: number; step: Step };
 
   constructor(first: Uint8Array) {
     this.checkpoints = [Buffer.from(first)];
-    this.cursor = { index: 0, step: ratchet(first) };
+    this.front = { index: 0, step: ratchet(first) };
+    this.last = this.front;
   }
 
   messageKey(index: number): Buffer {
-    let at: number;
-    let step: { messageKey: Buffer; next: Buffer };
-    if (index >= this.cursor.index) {
-      ({ index: at, step } = this.cursor);
-    } else {
-      const n = Math.min(Math.floor(index / STEP), this.checkpoints.length - 1);
-      at = n * STEP;
-      step = ratchet(this.checkpoints[n]!);
+    // Start from the nearest known step at or before `index`.
+    const n = Math.min(Math.floor(index / STEP), this.checkpoints.length - 1);
+    let at = n * STEP;
+    let step: Step | undefined;
+    for (const known of [this.front, this.last]) {
+      if (known.index <= index && known.index >= at) ({ index: at, step } = known);
     }
+    step ??= ratchet(this.checkpoints[n]!);
     while (at < index) {
       const key = step.next;
       at += 1;
       if (at % STEP === 0 && this.checkpoints.length === at / STEP) this.checkpoints.push(key);
       step = ratchet(key);
     }
-    if (index >= this.cursor.index) this.cursor = { index, step };
+    this.last = { index, step };
+    if (index > this.front.index) this.front = this.last;
     return step.messageKey;
   }
 }

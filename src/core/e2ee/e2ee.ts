@@ -43,6 +43,7 @@ export class E2ee {
   private readonly readers = new Map<string, ChainReader>();
   /** Box keys of each channel's members, until a membership or profile changes. */
   private readonly recipientCache = new Map<string, string[]>();
+  private readonly profiles = new Map<UserId, UserProfileData | null>();
   readonly sending: SendChains;
 
   constructor(
@@ -60,10 +61,15 @@ export class E2ee {
     return pair.publicKey;
   }
 
-  /** The full profile data (the projection row has no box key). */
+  /** The full profile data (the projection row has no box key), cached until a change. */
   private profile(user: UserId): UserProfileData | undefined {
+    const hit = this.profiles.get(user);
+    if (hit !== undefined) return hit ?? undefined;
     const row = this.resources.live(`profile:${user}`)[0];
-    return row?.resource.kind === 'userProfile' ? row.resource.data : undefined;
+    const data = row?.resource.kind === 'userProfile' ? row.resource.data : undefined;
+    if (this.profiles.size > 50_000) this.profiles.clear();
+    this.profiles.set(user, data ?? null);
+    return data;
   }
 
   boxKeyOf(user: UserId): string | undefined {
@@ -73,6 +79,7 @@ export class E2ee {
   /** Call when a membership or a profile changed (or a write rolled back). */
   membersChanged(): void {
     this.recipientCache.clear();
+    this.profiles.clear();
   }
 
   /** Distinct box keys of the channel's current members, sorted. */

@@ -8,6 +8,7 @@ import { deadLettersCommand, outboxCommand } from './commands/outbox.js';
 import { pendingCommands } from './commands/pending.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
+import { userCommand } from './commands/users.js';
 import { CommandFailedError, NotAvailableError, UsageError } from './errors.js';
 import type { CliIo, Command } from './types.js';
 
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   keygenCommand,
   matrixRegistrationCommand,
   ...linkCommands,
+  userCommand,
   outboxCommand,
   deadLettersCommand,
   ...pendingCommands.filter((c) => !linkCommands.some((l) => l.name === c.name)),

@@ -2,11 +2,9 @@
  * `link`, `unlink`, `links`: talk to the running gateway's admin API (`/api/v1/links`) with the
  * admin token found through the config, like `status` does.
  */
-import { adminTokenPath, readToken } from '../../admin-token.js';
-import { loadConfig } from '../../config/index.js';
-import { CommandFailedError, UsageError } from '../errors.js';
+import { adminHelp, adminOptions, adminRequest } from '../admin-client.js';
+import { UsageError } from '../errors.js';
 import type { CommandArgs, Command, CliIo } from '../types.js';
-import { clientUrl } from './status.js';
 
 /** Field names of positional TARGET arguments per network; `key=value` works for any network. */
 const positionalFields: Readonly<Record<string, readonly string[]>> = {
@@ -16,11 +14,8 @@ const positionalFields: Readonly<Record<string, readonly string[]>> = {
   slack: ['channel'],
 };
 
-const options = { config: { type: 'string', short: 'c' }, url: { type: 'string' } } as const;
-const help = [
-  ['--config FILE', 'config of the running gateway (finds its port and admin token)'],
-  ['--url URL', 'base URL of the gateway (default: from the config)'],
-] as const;
+const options = adminOptions;
+const help = adminHelp;
 
 /** Builds a link target from `key=value` arguments or, for known networks, positional ones. */
 export function parseTarget(network: string, args: readonly string[]): Record<string, string> {
@@ -47,45 +42,7 @@ export async function admin(
   path: string,
   body?: unknown,
 ): Promise<unknown> {
-  const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
-  const { config } = await loadConfig(configPath, io.env);
-  const tokenFile = adminTokenPath(config.node.dataDir);
-  const token = config.http.adminToken ?? (await readToken(tokenFile));
-  if (token === undefined)
-    throw new CommandFailedError(
-      `no admin token: ${tokenFile} is missing (has the gateway started?)`,
-    );
-  const base =
-    typeof args.values.url === 'string'
-      ? args.values.url.replace(/\/$/, '')
-      : clientUrl(config.http.host, config.http.port);
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (err) {
-    throw new CommandFailedError(`gateway not reachable at ${base}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  const text = await res.text();
-  if (!res.ok) {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
-    } catch {
-      // not our JSON error shape: show the raw answer
-    }
-    throw new CommandFailedError(`gateway answered ${res.status}: ${message}`);
-  }
-  return text === '' ? undefined : JSON.parse(text);
+  return adminRequest(args, io, method, path, body);
 }
 
 interface LinkJson {
@@ -116,7 +73,8 @@ function line(link: LinkJson): string {
 export const linkCommand: Command = {
   name: 'link',
   summary: 'link a channel to an external channel (e.g. link general irc libera "#proj")',
-  usage: 'link CHANNEL NETWORK TARGET... [--allow-encrypted-bridge] [--config FILE] [--url URL]',
+  usage:
+    'link CHANNEL NETWORK TARGET... [--allow-encrypted-bridge] [--config FILE] [--url URL] [--token TOKEN]',
   help: [
     ...help,
     ['TARGET', 'irc: NETWORK CHANNEL; matrix: ROOM; discord/slack: CHANNEL; or key=value'],
@@ -146,7 +104,7 @@ export const linkCommand: Command = {
 export const unlinkCommand: Command = {
   name: 'unlink',
   summary: 'remove a link (pending deliveries to it are dropped)',
-  usage: 'unlink LINK_ID [--config FILE] [--url URL]',
+  usage: 'unlink LINK_ID [--config FILE] [--url URL] [--token TOKEN]',
   help,
   options,
   positionals: [1, 1],
@@ -161,7 +119,7 @@ export const unlinkCommand: Command = {
 export const linksCommand: Command = {
   name: 'links',
   summary: 'list links (id, channel, network, target; encrypted channels marked)',
-  usage: 'links [--config FILE] [--url URL]',
+  usage: 'links [--config FILE] [--url URL] [--token TOKEN]',
   help,
   options,
   positionals: [0, 0],

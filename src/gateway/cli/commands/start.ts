@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/index.js';
 import { createLogger } from '../../logging/logger.js';
 import { CommandFailedError } from '../errors.js';
 import type { CliIo, Command } from '../types.js';
+import { p2pBanner, p2pExposure } from '../../p2p-banner.js';
 
 /** Resolves on the first SIGINT or SIGTERM; later signals only log. */
 function waitForSignal(io: CliIo): Promise<NodeJS.Signals> {
@@ -56,6 +57,14 @@ export const startCommand: Command = {
     logger.info({ httpUrl: gateway.httpUrl, address: gateway.node.address }, 'gateway started');
     io.err(`Multichat gateway listening on ${gateway.httpUrl} (dashboard: ${gateway.httpUrl}/)`);
     io.err(`${tokenWhere} (send it as "Authorization: Bearer TOKEN")`);
+    // The P2P exposure, said every start (the defaults reach every interface and the LAN).
+    const p2p = p2pExposure(
+      config.node.listen,
+      gateway.status.p2p?.addresses?.() ?? [],
+      config.node.mdns,
+    );
+    logger.info(p2p, 'p2p exposure');
+    for (const line of p2pBanner(p2p)) io.err(line);
     io.err(`node address ${gateway.node.address}; stop with Ctrl-C`);
     const got = await signal;
     logger.info({ signal: got }, 'stopping gateway');

@@ -9,6 +9,7 @@ import { pendingCommands } from './commands/pending.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { userCommand } from './commands/users.js';
+import { configCommand } from './commands/config-check.js';
 import { CommandFailedError, NotAvailableError, UsageError } from './errors.js';
 import type { CliIo, Command } from './types.js';
 
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   matrixRegistrationCommand,
   ...linkCommands,
   userCommand,
+  configCommand,
   outboxCommand,
   deadLettersCommand,
   ...pendingCommands.filter((c) => !linkCommands.some((l) => l.name === c.name)),

@@ -12,21 +12,31 @@ export function expandEnv(
   value: unknown,
   env: Readonly<Record<string, string | undefined>>,
   path: readonly (string | number)[] = [],
+  onMissing?: (error: MissingEnvVarError) => void,
 ): unknown {
-  if (typeof value === 'string') return expandString(value, env, path);
-  if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, [...path, i]));
+  if (typeof value === 'string') return expandString(value, env, path, onMissing);
+  if (Array.isArray(value)) {
+    return value.map((v, i) => expandEnv(v, env, [...path, i], onMissing));
+  }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = expandEnv(v, env, [...path, k]);
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = expandEnv(v, env, [...path, k], onMissing);
+    }
     return out;
   }
   return value;
 }
 
+/**
+ * `onMissing`, when given, is told of every missing variable (which then expands to nothing)
+ * instead of the first one throwing: `config check` reports them all at once.
+ */
 function expandString(
   text: string,
   env: Readonly<Record<string, string | undefined>>,
   path: readonly (string | number)[],
+  onMissing?: (error: MissingEnvVarError) => void,
 ): string {
   return text.replace(
     PLACEHOLDER,
@@ -35,7 +45,10 @@ function expandString(
       const found = env[name];
       if (found !== undefined && found !== '') return found;
       if (fallback !== undefined) return fallback;
-      throw new MissingEnvVarError(formatPath(path), name);
+      const missing = new MissingEnvVarError(formatPath(path), name);
+      if (!onMissing) throw missing;
+      onMissing(missing);
+      return '';
     },
   );
 }

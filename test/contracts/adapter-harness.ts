@@ -100,6 +100,7 @@ export type ContractCase =
   | 'delete'
   | 'react'
   | 'unreact'
+  | 'unknown emoji'
   | 'reply'
   | 'thread'
   | 'long message'

@@ -106,6 +106,21 @@ export function outboundCases(define: DefineCase): void {
     },
   );
 
+  define(
+    'unknown emoji',
+    'a custom emoji the network lacks is carried (a reaction or a short line), never refused',
+    { capability: 'reactions' },
+    async (c, target) => {
+      const root = await c.world.person.post(target, c.token('odd emoji'));
+      // `courier.react` throws on a permanent refusal (what would be a dead letter).
+      await c.courier.react(target, root.id, ':mc_no_such_emoji:', true);
+      await c.courier.react(target, root.id, ':mc_no_such_emoji:', false);
+      const posts = await afterMarker(c, target);
+      // And taken back: nothing of it is left on the message.
+      expect(posts.find((x) => x.id === root.id)?.reactions).toEqual([]);
+    },
+  );
+
   for (const { name, title, capability, field } of RELATIONS) {
     define(name, title, { capability }, async (c, target) => {
       const root = await c.world.person.post(target, c.token('root'));

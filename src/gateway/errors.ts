@@ -41,3 +41,17 @@ export class AdminTokenTooShortError extends Error {
 export function octal(mode: number): string {
   return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 }
+
+/** Another running gateway (or import) holds the data dir (`<dataDir>/gateway.pid`). */
+export class DataDirLockedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly pid: number,
+  ) {
+    super(
+      `the data dir is in use by process ${pid} (${path}): stop the gateway first ` +
+        `(or remove the file if no such process runs)`,
+    );
+    this.name = 'DataDirLockedError';
+  }
+}

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { join } from 'node:path';
 import { startBridges, type RunningBridges } from '../bridges/runtime/start.js';
 import { createNode } from '../core/index.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { loadOrCreateNodeKey } from '../core/identity.js';
 import { createP2P, type P2P } from '../core/p2p/index.js';
 import type { MultichatNode } from '../core/types.js';
@@ -52,11 +53,20 @@ export async function startGateway(
   const dataDir = config.node.dataDir;
   // Before anything opens a file in it: SQLite gives a new -wal file the database's mode.
   secureDataDir(dataDir, logger);
+  // One process per data dir: `multichat import` refuses while the gateway runs, and vice versa.
+  const lock = lockDataDir(dataDir);
   return withPrivateUmask(async () => {
-    const gateway = await startServices(config, logger, options);
+    let gateway: RunningGateway;
+    try {
+      gateway = await startServices(config, logger, options);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
     // Files created during the start, and any an older version left behind.
     secureDataDir(dataDir, logger);
-    return gateway;
+    const stop = gateway.stop;
+    return { ...gateway, stop: () => stop().finally(() => lock.release()) };
   });
 }
 

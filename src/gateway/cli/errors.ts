@@ -25,3 +25,11 @@ export class CommandFailedError extends Error {
     this.name = 'CommandFailedError';
   }
 }
+
+/** Bad input to `multichat import` (an unknown channel, a map naming no exported channel). Exit 2. */
+export class ImportInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportInputError';
+  }
+}

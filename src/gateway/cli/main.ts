@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigFileError, ConfigValidationError, MissingEnvVarError } from '../config/index.js';
 import { packageVersion } from '../version.js';
+import { importCommand } from './commands/import.js';
 import { keygenCommand } from './commands/keygen.js';
 import { matrixRegistrationCommand } from './matrix-registration.js';
 import { linkCommands } from './commands/links.js';
@@ -25,6 +26,7 @@ export const commands: readonly Command[] = [
   outboxCommand,
   deadLettersCommand,
   ...pendingCommands.filter((c) => !linkCommands.some((l) => l.name === c.name)),
+  importCommand,
 ];
 
 const stdio: CliIo = {

@@ -186,3 +186,23 @@ describe('files in encrypted channels', () => {
     expect(JSON.stringify(entry!.entry.tx)).not.toContain(name);
   });
 });
+
+describe('a gateway in an encrypted channel', () => {
+  it('bridged people read and write through the gateway key', async () => {
+    const { a, alice, ch } = await world();
+    const gateway = await tempNode();
+    const person = await gateway.ensureBridgedUser(
+      { network: 'irc', externalId: 'nick' },
+      { username: 'nick' },
+    );
+    expect(await sync(a, gateway)).toEqual([]);
+    await gateway.submit(person.id, { kind: 'joinChannel', channel: ch });
+    expect(gateway.canRead(ch)).toBe(true);
+    await gateway.submit(person.id, { kind: 'sendMessage', channel: ch, text: 'from irc' });
+    expect(await sync(gateway, a)).toEqual([]);
+    await a.submit(alice, { kind: 'sendMessage', channel: ch, text: 'to irc' });
+    expect(await sync(a, gateway)).toEqual([]);
+    expect(texts(a, ch)).toEqual(['from irc', 'to irc']);
+    expect(texts(gateway, ch)).toEqual(['from irc', 'to irc']);
+  });
+});

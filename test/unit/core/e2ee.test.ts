@@ -206,3 +206,29 @@ describe('a gateway in an encrypted channel', () => {
     expect(texts(gateway, ch)).toEqual(['from irc', 'to irc']);
   });
 });
+
+describe('deleting in an encrypted channel', () => {
+  it('a redaction deletes the ciphertext on every node; the chain still verifies', async () => {
+    const { a, b, alice, ch } = await world();
+    const sent = await a.submit(alice, { kind: 'sendMessage', channel: ch, text: 'regret' });
+    await a.submit(alice, { kind: 'sendMessage', channel: ch, text: 'kept' });
+    expect(await sync(a, b)).toEqual([]);
+    expect(b.getEntries([sent.entry])[0]!.contents.size).toBe(1);
+    await a.submit(alice, { kind: 'redactMessage', message: sent.created as never });
+    expect(await sync(a, b)).toEqual([]);
+    for (const node of [a, b]) {
+      expect(node.getEntries([sent.entry])[0]!.contents.size).toBe(0);
+      expect(node.listMessages(ch).map((m) => [m.deleted, m.text])).toEqual([
+        [true, null],
+        [false, 'kept'],
+      ]);
+    }
+    // A fresh non-member replica takes the whole log, tombstone included: every chain verifies.
+    const replica = await tempNode();
+    expect(await sync(a, replica)).toEqual([]);
+    expect(replica.listMessages(ch).map((m) => [m.deleted, m.text])).toEqual([
+      [true, null],
+      [false, null],
+    ]);
+  });
+});

@@ -89,6 +89,11 @@ export class SocketModeServer {
   }
 
   /** Sends (or queues, while no app is connected) one envelope; resolves with its id. */
+  /** Forgets undelivered envelopes, as Slack does once its retries are spent (the app was down). */
+  dropPending(): void {
+    this.pending.clear();
+  }
+
   deliver(type: EnvelopeType, payload: Record<string, unknown>): string {
     const envelope: Envelope = {
       envelope_id: randomUUID(),

@@ -1,0 +1,123 @@
+/**
+ * Live backfill (issue 20) with the real router and the Slack fake (Socket Mode): while the
+ * gateway is stopped, 20 messages are posted on Slack, and Slack gives up redelivering them;
+ * after the restart they reach the other network once each, in order, and before a message
+ * posted after the restart. Our own message in the history is not brought back, nor is a
+ * message bridged before the stop; a reaction given while down comes with its message.
+ */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSlackAdapter } from '../../src/bridges/slack/index.js';
+import { createBridgeRuntime } from '../../src/bridges/runtime/index.js';
+import type { NetworkName } from '../../src/bridges/types.js';
+import { silentLogger } from '../../src/core/options.js';
+import type { ChannelId } from '../../src/core/types.js';
+import { createMappingStore, targetKeyOf } from '../../src/mapping/index.js';
+import { tempDir, tempNode } from '../support/core.js';
+import { createTestAdapter, TestNetwork } from '../support/test-adapter.js';
+import { LOOSE_LIMITS, until } from '../peers/slack-fake/harness.js';
+import { startSlackFake, type FakeChannel, type SlackFake } from '../peers/slack-fake/index.js';
+
+const main = { channel: 'main' };
+const atB = targetKeyOf('b' as NetworkName, main);
+const fakes: SlackFake[] = [];
+afterAll(async () => {
+  for (const f of fakes) await f.stop();
+});
+
+async function boot(
+  dataDir: string,
+  fake: SlackFake,
+  channel: FakeChannel,
+  netB: TestNetwork,
+  link: boolean,
+) {
+  const node = await tempNode({ dataDir });
+  const store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
+  await store.init();
+  const runtime = createBridgeRuntime({
+    node,
+    store,
+    logger: silentLogger,
+    adapters: [
+      createSlackAdapter(
+        { botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, mode: 'socket' },
+        'slack' as NetworkName,
+      ),
+      createTestAdapter({ name: 'b', network: netB }),
+    ],
+    options: { pollIntervalMs: 20 },
+  });
+  await runtime.start();
+  const alice = node.findUserByName('alice') ?? (await node.createLocalUser('alice')).user;
+  const general =
+    node.findChannelByName('general')?.id ??
+    ((await node.submit(alice.id, { kind: 'createChannel', name: 'general' })).channel
+      ?.id as ChannelId);
+  if (link) {
+    await runtime.links.create({
+      channel: 'general',
+      network: 'slack',
+      target: { channel: channel.id },
+    });
+    await runtime.links.create({ channel: 'general', network: 'b', target: main });
+  }
+  const stop = async () => {
+    await runtime.stop(1_000);
+    await node.stop();
+    await store.close();
+  };
+  return { node, store, runtime, alice, general, stop };
+}
+
+describe('slack live backfill', () => {
+  it('what was said while down arrives once, in order, before what is said after', async () => {
+    const dataDir = tempDir('mc-slack-backfill-');
+    // Loose limits: a restart opens a second Socket Mode connection within the minute Tier 1 allows.
+    const fake = await startSlackFake({ pingIntervalMs: 2_000, limits: LOOSE_LIMITS });
+    fakes.push(fake);
+    const general = fake.addChannel('general');
+    const netB = new TestNetwork('b-');
+    const dana = fake.addUser('dana');
+    const erin = fake.addUser('erin');
+    const texts = () => netB.at(atB).map((p) => p.text);
+
+    const first = await boot(dataDir, fake, general, netB, true);
+    fake.say(general, dana, 'before the stop');
+    await until(() => texts().includes('before the stop'), 'live message → b');
+    await first.node.submit(first.alice.id, {
+      kind: 'sendMessage',
+      channel: first.general,
+      text: 'native before the stop',
+    });
+    await first.runtime.settle();
+    await until(
+      () => fake.state.history(general.id).some((m) => m.text.includes('native before the stop')),
+      'native → slack',
+    );
+    await first.stop();
+
+    const missed = Array.from({ length: 20 }, (_, i) => `missed ${i + 1}`);
+    const posted = missed.map((text) => fake.say(general, dana, text));
+    fake.react(posted[4] as (typeof posted)[number], erin, 'tada');
+    fake.socket.dropPending(); // Slack's retries are spent: only history has them now
+
+    const second = await boot(dataDir, fake, general, netB, false);
+    fake.say(general, dana, 'after the restart');
+    await until(() => texts().includes('after the restart'), 'message after the restart → b');
+    await second.runtime.settle();
+
+    const seen = texts();
+    expect(seen.filter((t) => missed.includes(t))).toEqual(missed);
+    for (const t of [...missed, 'before the stop', 'native before the stop', 'after the restart'])
+      expect(
+        seen.filter((s) => s === t),
+        t,
+      ).toHaveLength(1);
+    expect(seen.indexOf('after the restart')).toBeGreaterThan(seen.indexOf('missed 20'));
+    expect(seen.indexOf('missed 1')).toBeGreaterThan(seen.indexOf('before the stop'));
+    const fifth = netB.at(atB).find((p) => p.text === 'missed 5');
+    await until(() => (fifth?.reactions.size ?? 0) > 0, 'reaction given while down → b');
+    await second.stop();
+  });
+});

@@ -283,11 +283,12 @@ if (!installed) {
       await h.adapter.react({ ...react, kind: 'unreact' });
       await h.adapter.send(sendAction('#ed', 'last'));
 
-      const got = await fay.waitForMessages('#ed', 4);
+      const got = await fay.waitForMessages('#ed', 5);
       expect(got.map((m) => m.text)).toEqual([
         '<a\u200bnna> helo',
         '<a\u200bnna> (edit) hello',
         '* a\u200bnna reacted 👍 to fay: "the original words of fay"',
+        '* a\u200bnna took back 👍 from fay: "the original words of fay"',
         '<a\u200bnna> last',
       ]);
     });

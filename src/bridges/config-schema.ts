@@ -19,8 +19,8 @@ export const portSchema = z.number().int().min(0).max(65535);
 export function listenSchema(defaultPort: number) {
   return z
     .object({
-      host: z.string().min(1).default('127.0.0.1'),
-      port: portSchema.default(defaultPort),
+      host: z.string().min(1).default('127.0.0.1').describe('Address the listener binds.'),
+      port: portSchema.default(defaultPort).describe('TCP port of the listener.'),
     })
     .strict();
 }
@@ -101,8 +101,17 @@ export function firstIssue(error: z.ZodError): { key: string; message: string } 
  */
 export const backfillSchema = z
   .object({
-    maxAgeHours: z.number().positive().default(24),
-    maxMessages: z.number().int().nonnegative().default(1_000),
+    maxAgeHours: z
+      .number()
+      .positive()
+      .default(24)
+      .describe('Fetch nothing older than this after a (re)connect.'),
+    maxMessages: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(1_000)
+      .describe('At most this many messages per linked target; 0 turns backfill off.'),
   })
   .strict()
   .default({ maxAgeHours: 24, maxMessages: 1_000 });

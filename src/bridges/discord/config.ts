@@ -12,6 +12,7 @@ export const mappedRoleSchema = z.enum(['member', 'moderator', 'admin']);
 export type MappedRole = z.infer<typeof mappedRoleSchema>;
 
 const fields = {
+  /** Bot token (Developer Portal → Bot); keep it in an environment variable. */
   token: z.string({ error: 'a bot token is required' }).min(1, 'a bot token is required'),
   /** REST base (a test fake or a proxy); the gateway URL comes from its /v10/gateway/bot. */
   apiUrl: httpUrlSchema.default('https://discord.com/api'),

@@ -12,25 +12,35 @@ const ms = z.number().int().min(0);
 /** One IRC network the gateway connects to (`bridges.irc.networks.<name>`). */
 export const ircNetworkSchema = z
   .object({
+    /** Server host name or address. */
     host: z.string().min(1),
     /** Default 6697 with TLS, 6667 without. */
     port: portSchema.optional(),
+    /** Connect with TLS. */
     tls: z.boolean().default(true),
     /** Check the server certificate; turn off only for a self-signed test server. */
     tlsVerify: z.boolean().default(true),
+    /** Nick of the gateway's bot (a suffix is added when it is taken). */
     nick: z.string().min(1).default('multichat'),
     /** Default: the nick's letters and digits, at most 10. */
     username: z.string().min(1).optional(),
+    /** Real name (GECOS) of the bot. */
     realname: z.string().min(1).default('Multichat gateway'),
     /** Server password (PASS), if the network wants one. */
     password: z.string().optional(),
     sasl: z
-      .object({ user: z.string().min(1), password: z.string().min(1) })
+      .object({
+        user: z.string().min(1).describe('SASL PLAIN account name.'),
+        password: z.string().min(1).describe('SASL PLAIN password.'),
+      })
       .strict()
       .optional(),
     /** `IDENTIFY <password>` to NickServ (or `service`) after connecting. */
     nickserv: z
-      .object({ password: z.string().min(1), service: z.string().min(1).default('NickServ') })
+      .object({
+        password: z.string().min(1).describe('Password sent with IDENTIFY.'),
+        service: z.string().min(1).default('NickServ').describe('Nick of the services bot.'),
+      })
       .strict()
       .optional(),
     /** relay: one bot with `<nick>` prefixes; puppet: one connection per bridged person. */
@@ -54,7 +64,10 @@ export const ircNetworkSchema = z
       .default({ suffix: '[m]', idleMs: 30 * 60_000, maxConnections: 50 }),
     /** Per connection: `burst` lines at once, then one per `delayMs`. */
     flood: z
-      .object({ burst: z.number().int().min(1).default(4), delayMs: ms.default(1000) })
+      .object({
+        burst: z.number().int().min(1).default(4).describe('Lines sent at once.'),
+        delayMs: ms.default(1000).describe('Then one line per this many ms.'),
+      })
       .strict()
       .default({ burst: 4, delayMs: 1000 }),
     /** Channels to join at start in addition to linked ones (links join on first use). */
@@ -67,8 +80,12 @@ export const ircNetworkSchema = z
     reactions: z.boolean().default(true),
     /** Put before the text of an edited message (edits arrive as a correction line). */
     editPrefix: z.string().default('(edit) '),
+    /** Backoff between reconnects: from `minMs`, doubling up to `maxMs`. */
     reconnect: z
-      .object({ minMs: ms.default(1000), maxMs: ms.default(60_000) })
+      .object({
+        minMs: ms.default(1000).describe('First wait before reconnecting.'),
+        maxMs: ms.default(60_000).describe('Longest wait between reconnects.'),
+      })
       .strict()
       .default({ minMs: 1000, maxMs: 60_000 }),
   })

@@ -20,6 +20,7 @@ const fields = {
   signingSecret: z.string().min(1).optional(),
   /** Socket Mode: `xapp-` app-level token with `connections:write`. */
   appToken: z.string().min(1).optional(),
+  /** socket: Socket Mode (needs appToken, no public URL); http: Events API (needs signingSecret). */
   mode: z.enum(['socket', 'http']).default('socket'),
   /** Web API base (bolt appends the method name, so the adapter ends it with `/`). */
   apiUrl: httpUrlSchema.default('https://slack.com/api/'),

@@ -9,19 +9,24 @@ export const linkSchema = z
      */
     channel: z.string().min(1),
     irc: z
-      .object({ network: z.string().min(1), channel: z.string().min(1) })
+      .object({
+        network: z.string().min(1).describe('A network name under bridges.irc.networks.'),
+        channel: z.string().min(1).describe('IRC channel, e.g. `#proj` (quote it in YAML).'),
+      })
       .strict()
       .optional(),
     discord: z
-      .object({ channel: z.string().min(1) })
+      .object({ channel: z.string().min(1).describe('Discord channel id (a snowflake, quoted).') })
       .strict()
       .optional(),
     slack: z
-      .object({ channel: z.string().min(1) })
+      .object({ channel: z.string().min(1).describe('Slack channel id, e.g. C0123ABCD.') })
       .strict()
       .optional(),
     matrix: z
-      .object({ room: z.string().min(1) })
+      .object({
+        room: z.string().min(1).describe('Matrix room id or alias, e.g. `#proj:example.org`.'),
+      })
       .strict()
       .optional(),
     /**

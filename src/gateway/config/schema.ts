@@ -17,15 +17,24 @@ export const nodeSectionSchema = z
     announce: z.array(z.string().startsWith('/')).default([]),
     /** Multiaddrs ending in /p2p/<peerId>. */
     bootstrap: z.array(z.string().includes('/p2p/')).default([]),
-    mdns: z.boolean().default(true),
+    mdns: z
+      .boolean()
+      .default(true)
+      .describe('Find and be found by peers on the local network (multicast DNS).'),
   })
   .strict();
 
 /** `http`: the API, metrics and dashboard listener. */
 export const httpSectionSchema = z
   .object({
-    host: z.string().min(1).default('127.0.0.1'),
-    port: portSchema.default(8080),
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe(
+        'Address the API, metrics and dashboard listen on; keep loopback unless a TLS proxy is in front.',
+      ),
+    port: portSchema.default(8080).describe('TCP port of the API, metrics and dashboard.'),
     /**
      * When unset, a random token is kept in `<dataDir>/admin-token` (mode 0600). At least 32
      * characters: it grants every right on the node.
@@ -53,8 +62,17 @@ export const httpSectionSchema = z
     /** Per-token token bucket: `burst` requests at once, refilled at `perSecond`. */
     rateLimit: z
       .object({
-        perSecond: z.number().positive().default(50),
-        burst: z.number().int().positive().default(200),
+        perSecond: z
+          .number()
+          .positive()
+          .default(50)
+          .describe('Requests per second refilled per token.'),
+        burst: z
+          .number()
+          .int()
+          .positive()
+          .default(200)
+          .describe('Requests a token may make at once; beyond the bucket: 429 with Retry-After.'),
       })
       .strict()
       .default({ perSecond: 50, burst: 200 }),
@@ -64,8 +82,15 @@ export const httpSectionSchema = z
 /** `store`: where the mapping store and outbox live. */
 export const storeSectionSchema = z
   .object({
-    kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
-    url: z.string().min(1).optional(),
+    kind: z
+      .enum(['sqlite', 'postgres'])
+      .default('sqlite')
+      .describe('Mapping store and outbox: SQLite in the data dir, or PostgreSQL at `url`.'),
+    url: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('PostgreSQL connection URL (postgres://user:pass@host/db); required for postgres.'),
   })
   .strict()
   .superRefine((store, ctx) => {
@@ -81,8 +106,14 @@ export const storeSectionSchema = z
 /** `log`. */
 export const logSectionSchema = z
   .object({
-    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-    format: z.enum(['json', 'pretty']).default('json'),
+    level: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+      .default('info')
+      .describe('Least severe level written.'),
+    format: z
+      .enum(['json', 'pretty'])
+      .default('json')
+      .describe('One JSON object per line (for collectors), or readable lines.'),
   })
   .strict();
 
@@ -94,7 +125,12 @@ export const logSectionSchema = z
  */
 export const retentionSectionSchema = z
   .object({
-    deleteOriginals: z.boolean().default(false),
+    deleteOriginals: z
+      .boolean()
+      .default(false)
+      .describe(
+        'On expiry also delete a bridged message’s original on its own network (copies are always deleted).',
+      ),
   })
   .strict();
 

@@ -60,6 +60,7 @@ import { Webhooks } from './webhooks.js';
 import { discordTarget, discordTargetSchema } from './target.js';
 import { DiscordTopics } from './topic.js';
 import { postMembershipNotice } from './notices.js';
+import { probeGateway, startFailure } from './start.js';
 
 export class DiscordAdapter
   implements
@@ -192,14 +193,22 @@ export class DiscordAdapter
       });
     });
     try {
+      // Asked first so an unreachable API is named as such (./start.ts).
+      await probeGateway(this.client.rest, this.config.token);
       await this.client.login(this.config.token);
       await ready;
       this.setHealth({ state: 'connected' });
     } catch (error) {
       ready.catch(() => undefined);
+      // Leaves the client as new, so the supervisor's next start() logs in again.
+      await this.client.destroy().catch(() => undefined);
+      // destroy() forgets the token; REST calls meanwhile (sends, link checks) then fail with
+      // the network's own error, which the outbox retries, instead of "Expected token".
+      this.client.rest.setToken(this.config.token);
+      const failure = startFailure(error);
       this.setHealth({
-        state: 'failed',
-        detail: error instanceof Error ? error.message : String(error),
+        state: failure.refused ? 'failed' : 'reconnecting',
+        detail: failure.detail,
       });
     }
   }

@@ -22,6 +22,7 @@ import { InboundOrigins } from './origins.js';
 import { attachPresence } from './presence.js';
 import { attachProfiles } from './profiles.js';
 import { RateLimiter, type Sleep } from './rate-limiter.js';
+import { AdapterSupervisor, type SupervisionOptions } from './supervisor.js';
 import { typingListeners, type TypingListener } from './typing.js';
 import { DeliveryWorker } from './worker.js';
 
@@ -37,13 +38,18 @@ export interface BridgeRuntimeDeps {
   /** Waits for rate limits; default a real timer. Tests pass one that moves a virtual clock. */
   readonly sleep?: Sleep;
   readonly options?: Partial<RuntimeOptions>;
+  /** Restart backoff and the down-too-long callback (./supervisor.ts). */
+  readonly supervision?: SupervisionOptions;
 }
 
 export interface BridgeRuntime {
   readonly links: LinkManager;
   /** Account linking: link codes, linked identities (the HTTP users routes use it too). */
   readonly accounts: AccountLinks;
-  /** Starts every adapter (failures become health states), then routing and delivery. */
+  /**
+   * Starts every adapter (failures become health states; a transient one is retried with
+   * backoff by ./supervisor.ts), then routing and delivery.
+   */
   start(): Promise<void>;
   /** Stops delivery (waiting `graceMs` for in-flight sends), routing, then the adapters. */
   stop(graceMs?: number): Promise<void>;
@@ -97,10 +103,11 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     worker.pending(network, key),
   );
   const fanout = new FanOut(ctx, () => worker.kick());
-  const startFailures = new Map<string, string>();
+  const supervisors = new Map<string, AdapterSupervisor>();
 
   const gates = new Map<string, BackfillGate>();
   const reportHealth = (name: string, health: AdapterHealth): void => {
+    supervisors.get(name)?.observe(health);
     deps.logger.info({ bridge: name, state: health.state, detail: health.detail }, 'bridge health');
     gates.get(name)?.health(health.state); // a (re)connect backfills what was missed
     if (health.state === 'connected') worker.kick(); // deliveries held while it was down
@@ -130,6 +137,17 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
       );
     }
     gate.attach(adapter);
+    supervisors.set(
+      name,
+      new AdapterSupervisor({
+        adapter,
+        logger: deps.logger,
+        now,
+        random: ctx.options.random,
+        report: (health) => reportHealth(name, health),
+        options: deps.supervision ?? {},
+      }),
+    );
     slots.set(name, {
       adapter,
       limiter: new RateLimiter(adapter.capabilities.rateLimit, now, sleep),
@@ -143,18 +161,8 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     accounts,
     async start() {
       await Promise.all(
-        [...slots.values()].map(async ({ adapter }) => {
-          try {
-            await adapter.start();
-          } catch (error) {
-            // A connection failure is a health state, not a reason to keep the gateway down.
-            startFailures.set(adapter.name, describe(error));
-            deps.logger.error(
-              { bridge: adapter.name, err: describe(error) },
-              'bridge failed to start',
-            );
-          }
-        }),
+        // A connection failure is a health state, not a reason to keep the gateway down.
+        [...supervisors.values()].map((supervisor) => supervisor.start()),
       );
       if (!detach) {
         const offFanout = fanout.attach();
@@ -183,18 +191,15 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
       detach = undefined;
       await fanout.idle();
       await worker.stop(graceMs);
+      await Promise.all([...supervisors.values()].map((supervisor) => supervisor.stop()));
       await Promise.all(
         [...slots.values()].map(({ adapter }) => adapter.stop().catch(() => undefined)),
       );
     },
     health() {
       const out: Record<string, AdapterHealth> = {};
-      for (const [name, { adapter }] of slots) {
-        const failure = startFailures.get(name);
-        const health = adapter.health();
-        out[name] =
-          failure && health.state !== 'connected' ? { state: 'failed', detail: failure } : health;
-      }
+      for (const [name, { adapter }] of slots)
+        out[name] = supervisors.get(name)?.health() ?? adapter.health();
       return out;
     },
     adapter: (network) => slots.get(network)?.adapter,

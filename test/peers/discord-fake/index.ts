@@ -37,6 +37,12 @@ export interface DiscordFakeOptions {
   readonly uploadLimitBytes?: number;
   /** How long signed CDN links work; default 24 h. */
   readonly cdnLinkTtlMs?: number;
+  /** Listen on this port (default any free one): a fake started late, where a test said. */
+  readonly port?: number;
+  /** The bot token it accepts (default a random one). */
+  readonly token?: string;
+  /** With `port`: do not listen until `listen()` (the API is unreachable until then). */
+  readonly deferListen?: boolean;
 }
 
 export interface RecordedRequest {
@@ -113,11 +119,13 @@ export interface DiscordFake {
     channel?: string | Readonly<Record<string, string>>,
   ): string;
   storm(spec: StormSpec): void;
+  /** Starts listening, for a fake made with `deferListen`. */
+  listen(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startDiscordFake(options: DiscordFakeOptions = {}): Promise<DiscordFake> {
-  const state = new FakeState();
+  const state = new FakeState(options.token);
   let port = 0;
   const base = () => `ws://127.0.0.1:${port}`;
   const gateway = new FakeGateway(
@@ -149,8 +157,12 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
   server.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => gateway.accept(ws));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  const listen = async () => {
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  };
+  if (options.deferListen && options.port !== undefined) port = options.port;
+  else await listen();
 
   const guild = state.addGuild('Test Guild');
   const general = state.addChannel(guild.id, 'general');
@@ -280,6 +292,7 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
       return id;
     },
     storm: (spec) => rateLimits.storm(spec),
+    listen,
     stop: async () => {
       gateway.close();
       wss.close();

@@ -69,7 +69,11 @@ export const ALL_PERMISSIONS = ((1n << 50n) - 1n).toString();
 
 export class FakeState {
   readonly ids = new Snowflakes();
-  readonly token = `fake-${randomBytes(12).toString('hex')}`;
+  /** A given token lets a test configure the adapter before the fake starts (a late peer). */
+  constructor(token = `fake-${randomBytes(12).toString('hex')}`) {
+    this.token = token;
+  }
+  readonly token: string;
   readonly application = { id: this.ids.next(), flags: 0 };
   readonly bot: FakeUser = {
     id: this.application.id,

@@ -31,7 +31,7 @@ describe('sender chain', () => {
 
   it('gives the same key for an index in any order of reading', () => {
     const first = randomBytes(32);
-    let key = first;
+    let key: Buffer = first;
     const keys: Buffer[] = [];
     for (let i = 0; i < 300; i += 1) {
       const step = ratchet(key);

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createNode, type MultichatNode } from '../../../src/core/index.js';
-import type { ChannelId, EntryEnvelope, UserId } from '../../../src/core/types.js';
+import type { BlobHash, ChannelId, EntryEnvelope, UserId } from '../../../src/core/types.js';
 import { allEnvelopes, tempDir, tempNode } from '../../support/core.js';
 
 /** Gives `to` every entry of `from` it lacks; returns what it refused. */
@@ -166,7 +166,7 @@ describe('encrypted channels', () => {
 describe('files in encrypted channels', () => {
   it('file names travel sealed: the transaction holds none, members read them', async () => {
     const { a, b, alice, ch } = await world();
-    const hash = 'ab'.repeat(32);
+    const hash = 'ab'.repeat(32) as BlobHash;
     const name = `plans-${randomBytes(6).toString('hex')}.pdf`;
     const sent = await a.submit(alice, {
       kind: 'sendMessage',

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
+import { crc32, deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,31 @@ async function signIn(page: Page, url: string, token: string): Promise<void> {
   await page.goto(url);
   await page.fill('#token', token);
   await page.click('#connect');
+}
+
+/** A `width`×`height` RGB PNG (stored, not compressed by zlib's choice: deflate level 0). */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const rows = Buffer.concat(
+    Array.from({ length: height }, () => Buffer.from([0, ...Array(width * 3).fill(200)])),
+  );
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows, { level: 0 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const shot = (page: Page, name: string) =>
@@ -247,6 +273,49 @@ describe.skipIf(!present && process.env['CI'] !== 'true')('operator console in C
     expect(await arrived.locator('.body b').count()).toBe(0);
     expect(await arrived.locator('.body').textContent()).toContain('<b>raw</b>');
     expect(await arrived.locator('.who').textContent()).toBe('alice');
+
+    // A reply with an image, and a reaction: bob sees the picture (fetched with his token), the
+    // replied-to line and the count, all by the stream.
+    const first = await gateway.ok<{ messages: { id: string; text: string }[] }>(
+      'GET',
+      `/api/v1/channels/${lobby}/messages`,
+      undefined,
+      alice.token,
+    );
+    const hello = first.messages.find((m) => m.text.startsWith('hello'));
+    const upload = await fetch(`${gateway.url}/api/v1/media?name=dot.png`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'image/png' },
+      body: png(3, 2),
+    });
+    expect(upload.status).toBe(201);
+    const { hash } = (await upload.json()) as { hash: string };
+    await gateway.ok(
+      'POST',
+      `/api/v1/channels/${lobby}/messages`,
+      { text: 'see _this_', replyTo: hello?.id, attachments: [{ hash, name: 'dot.png' }] },
+      alice.token,
+    );
+    await gateway.ok(
+      'PUT',
+      `/api/v1/channels/${lobby}/messages/${hello?.id}/reactions/${encodeURIComponent('👍')}`,
+      undefined,
+      bob.token,
+    );
+    const withImage = bobPage.locator('.msg', { hasText: 'see this' });
+    await withImage.locator('img[src^="blob:"]').waitFor();
+    await eventually(
+      async () =>
+        (await withImage
+          .locator('img')
+          .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)) === 3,
+      { what: 'the image decoded' },
+    );
+    expect(await withImage.locator('.reply').textContent()).toContain('alice: hello');
+    expect(await withImage.locator('em').textContent()).toBe('this');
+    const reacted = bobPage.locator(`.msg[data-id="${hello?.id}"] .reactions`);
+    await reacted.waitFor();
+    expect(await reacted.textContent()).toBe('👍 1');
     await shot(bobPage, '4-markdown-live');
     await shot(admin, '5-admin');
 

@@ -78,7 +78,7 @@
         { className: 'reply' },
         '↪ ' +
           (to
-            ? to.sender.username + ': ' + (to.text || '').slice(0, 80)
+            ? to.sender.username + ': ' + (to.text || '').replace(/[*_`~>]/g, '').slice(0, 80)
             : 'reply to an earlier message'),
       );
     }

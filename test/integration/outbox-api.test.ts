@@ -26,7 +26,14 @@ async function world(): Promise<{
   const h = await startHarness([{ name: 'a' }]);
   const status: StatusProviders = {
     bridges: {
-      health: () => h.runtime.health(),
+      // The gateway's vocabulary says `starting` where the runtime says `connecting`.
+      health: () =>
+        Object.fromEntries(
+          Object.entries(h.runtime.health()).map(([name, { state }]) => [
+            name,
+            { state: state === 'connecting' ? 'starting' : state },
+          ]),
+        ),
       outbox: () => h.store.outbox.summary(),
       onDelivered: (listener) => h.runtime.onDelivered(listener),
     },

@@ -1,6 +1,6 @@
 import { outboxQuery } from '../routes/outbox.js';
 import { obj, type Json } from './components.js';
-import { operation } from './operation.js';
+import { operation, type Op } from './operation.js';
 
 const nullableText: Json = { type: ['string', 'null'] };
 const time: Json = { type: 'string', format: 'date-time' };
@@ -38,19 +38,34 @@ const page: Json = {
   required: ['links', 'deliveries'],
 };
 
+const withId = (operationId: string, op: Op): Json => ({ ...operation(op), operationId });
+
+/** Adds an operationId, and response links to the operations taking a listed delivery's id. */
+function listOperation(): Json {
+  const op = operation({
+    summary:
+      'Undelivered deliveries (pending, sending, dead), oldest first, and counts per link with the last error (admin)',
+    auth: 'admin',
+    query: outboxQuery,
+    ok: [200, 'a page of deliveries and every link’s counts', page],
+  });
+  const responses = op.responses as Json;
+  const id = { id: '$response.body#/deliveries/0/id' };
+  responses['200'] = {
+    ...(responses['200'] as Json),
+    links: {
+      retry: { operationId: 'retryDelivery', parameters: id },
+      discard: { operationId: 'discardDelivery', parameters: id },
+    },
+  };
+  return { ...op, operationId: 'listOutbox' };
+}
+
 /** OpenAPI path items of routes/outbox.ts, for `startGateway`'s `openApiPaths`. */
 export const outboxOpenApiPaths: Readonly<Record<string, Json>> = {
-  '/api/v1/outbox': {
-    get: operation({
-      summary:
-        'Undelivered deliveries (pending, sending, dead), oldest first, and counts per link with the last error (admin)',
-      auth: 'admin',
-      query: outboxQuery,
-      ok: [200, 'a page of deliveries and every link’s counts', page],
-    }),
-  },
+  '/api/v1/outbox': { get: listOperation() },
   '/api/v1/outbox/{id}/retry': {
-    post: operation({
+    post: withId('retryDelivery', {
       summary: 'Deliver a dead or waiting delivery again now, with its attempts reset (admin)',
       auth: 'admin',
       params: ['id'],
@@ -59,7 +74,7 @@ export const outboxOpenApiPaths: Readonly<Record<string, Json>> = {
     }),
   },
   '/api/v1/outbox/{id}': {
-    delete: operation({
+    delete: withId('discardDelivery', {
       summary: 'Discard a dead or waiting delivery: it is never sent (admin)',
       auth: 'admin',
       params: ['id'],

@@ -36,7 +36,11 @@ export const outboxQuery = z.strictObject({
   network: z.string().min(1).max(64).optional(),
   link: z.string().min(1).max(128).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
-  after: z.string().min(1).max(200).optional(),
+  /** The `next` of the previous page: `<createdAt>~<id>` (the mapping store's cursor). */
+  after: z
+    .string()
+    .regex(/^\d{1,16}~[0-9a-f-]{1,64}$/)
+    .optional(),
 });
 
 /** One delivery as the API shows it. */

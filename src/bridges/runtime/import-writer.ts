@@ -38,8 +38,14 @@ export class HistoryWriter {
   private other = 0;
   private lastId: string | undefined;
   private readonly failures: { id: string; reason: string }[] = [];
-  /** origin.externalId (`<targetKey>#<id>`) → message, for what is in the channel already. */
-  private readonly ids = new Map<string, MessageId>();
+  /**
+   * origin.externalId (`<targetKey>#<id>`) → message, for what is in the channel already, or
+   * the promise of a message submitted in the batch still open.
+   */
+  private readonly ids = new Map<string, MessageId | Promise<MessageId | undefined>>();
+  /** Submits not yet committed: one group-commit transaction takes many (node.submit). */
+  private inflight: Promise<unknown>[] = [];
+  private reactions: InboundReaction[] = [];
   /** External user id → profile, joined to the channel. */
   private readonly users = new Map<string, UserView>();
   private readonly keys = new Map<string, TargetKey>();
@@ -76,7 +82,8 @@ export class HistoryWriter {
     const { event } = item;
     try {
       if (event.kind === 'message') await this.message(event, item.at);
-      else if (event.kind === 'reaction') await this.reaction(event);
+      // Reactions wait for the batch's messages to commit, so they never split a batch.
+      else if (event.kind === 'reaction') this.reactions.push(event);
       else if (event.kind === 'join') {
         await this.user(event.sender);
         this.other += 1;
@@ -87,7 +94,7 @@ export class HistoryWriter {
         throw error;
       this.fail(event.kind === 'message' ? event.externalId : event.kind, describe(error));
     }
-    if (this.pending.length >= this.batchSize) await this.flush();
+    if (this.inflight.length + this.reactions.length >= this.batchSize) await this.flush();
   }
 
   async finish(): Promise<ImportSummary> {
@@ -127,7 +134,7 @@ export class HistoryWriter {
   ): Promise<MessageId | undefined> {
     const key = encodeMessageOrigin(targetKey, externalId);
     const known = this.ids.get(key);
-    if (known) return known;
+    if (known) return await known;
     const mapped = await this.ctx.store.messages.getByExternal(
       this.options.network,
       targetKey,
@@ -185,18 +192,32 @@ export class HistoryWriter {
       ...(files && files.attachments.length > 0 && { attachments: files.attachments }),
       ...(mentions.length > 0 && { mentions }),
     };
-    const result = await this.ctx.node.submit(user.id, intent);
-    if (!result.created) return this.fail(event.externalId, 'the core created no message');
-    this.ids.set(origin, result.created);
-    this.pending.push({
-      network,
-      targetKey,
-      externalId: event.externalId,
-      messageId: result.created,
-      channel,
-      direction: 'inbound',
-    });
-    this.imported += 1;
+    // Not awaited: the core writes the message at once (in order) and commits it with the
+    // others of this turn; its id is awaited only by what names it (a reply, a reaction).
+    const created = this.ctx.node.submit(user.id, intent).then(
+      (result) => {
+        if (!result.created) {
+          this.fail(event.externalId, 'the core created no message');
+          return undefined;
+        }
+        this.pending.push({
+          network,
+          targetKey,
+          externalId: event.externalId,
+          messageId: result.created,
+          channel,
+          direction: 'inbound',
+        });
+        this.imported += 1;
+        return result.created;
+      },
+      (error: unknown) => {
+        this.fail(event.externalId, describe(error));
+        return undefined;
+      },
+    );
+    this.ids.set(origin, created);
+    this.inflight.push(created);
     this.lastId = event.externalId;
   }
 
@@ -220,8 +241,13 @@ export class HistoryWriter {
       return this.fail(event.externalId, `reaction ${event.emoji} to an unknown message`);
     const user = await this.user(event.sender);
     if (this.ctx.node.getMessage(message)?.reactions[event.emoji]?.includes(user.id)) return;
-    await this.ctx.node.submit(user.id, { kind: 'react', message, emoji: event.emoji });
-    this.other += 1;
+    const submitted = this.ctx.node
+      .submit(user.id, { kind: 'react', message, emoji: event.emoji })
+      .then(
+        () => (this.other += 1),
+        (error: unknown) => this.fail(event.externalId, describe(error)),
+      );
+    this.inflight.push(submitted);
   }
 
   /** Only when the channel has no topic: an old topic is history, not the channel's present. */
@@ -237,6 +263,26 @@ export class HistoryWriter {
   }
 
   private async flush(): Promise<void> {
+    const inflight = this.inflight;
+    this.inflight = [];
+    await Promise.all(inflight);
+    const reactions = this.reactions;
+    this.reactions = [];
+    for (const event of reactions) {
+      try {
+        await this.reaction(event);
+      } catch (error) {
+        this.fail(event.externalId, describe(error));
+      }
+    }
+    await Promise.all(this.inflight.splice(0));
+    for (const [key, value] of this.ids) {
+      if (value instanceof Promise) {
+        const id = await value;
+        if (id) this.ids.set(key, id);
+        else this.ids.delete(key);
+      }
+    }
     const batch = this.pending;
     this.pending = [];
     for (const mapping of batch) await this.ctx.store.messages.put(mapping);

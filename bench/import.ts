@@ -1,0 +1,106 @@
+/**
+ * `multichat import slack-export` of a generated export (test/support/slack-export.ts: threads,
+ * edited messages, reactions, files as links, joins) of BENCH_IMPORT_N (default 10,000) messages
+ * in 3 channels, into a fresh data dir with the 3 channels created. Each size runs in its own
+ * process (peak RSS is per process): N and N/4, so a flat peak RSS shows it does not grow with the
+ * export's size. Rate = messages imported / seconds of the command (reading the zip, counting,
+ * writing the log, the mapping store). Target ≥ 5,000 msg/s. Prints ONE JSON object.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createNode } from '../src/core/index.js';
+import { main } from '../src/gateway/cli/main.js';
+import { writeSlackExport } from '../test/support/slack-export.js';
+import { sourceNodeArgs } from '../test/peers/source-node.mjs';
+import { environment } from './environment.js';
+
+const N = Number(process.env['BENCH_IMPORT_N'] ?? 10_000);
+const CHANNELS = ['general', 'random', 'dev'];
+
+async function child(n: number): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'mc-bench-import-'));
+  try {
+    const dataDir = join(dir, 'data');
+    const node = await createNode({ dataDir, sweepIntervalMs: 0 });
+    await node.start();
+    const { user: owner } = await node.createLocalUser('owner');
+    for (const name of CHANNELS) await node.submit(owner.id, { kind: 'createChannel', name });
+    await node.stop();
+    const config = join(dir, 'gateway.yaml');
+    await writeFile(config, `node: { dataDir: ${dataDir}, mdns: false }\nlog: { level: error }\n`);
+    const zip = join(dir, 'export.zip');
+    await writeSlackExport(zip, {
+      channels: CHANNELS,
+      perChannel: Math.ceil(n / CHANNELS.length),
+      users: 20,
+      fileEvery: 100,
+    });
+    const rssBefore = process.memoryUsage().rss;
+    const lines: string[] = [];
+    const started = performance.now();
+    const code = await main(['import', 'slack-export', zip, '--config', config], {
+      out: (l) => lines.push(l),
+      err: () => undefined,
+      env: {},
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const imported = Number(/imported (\d+)/.exec(lines.join('\n'))?.[1] ?? 0);
+    const again: string[] = [];
+    await main(['import', 'slack-export', zip, '--config', config], {
+      out: (l) => again.push(l),
+      err: () => undefined,
+      env: {},
+    });
+    process.stdout.write(
+      `${JSON.stringify({
+        exit: code,
+        summary: lines.at(-1),
+        rerun: again.at(-1),
+        imported,
+        seconds: Math.round(seconds * 100) / 100,
+        messagesPerSecond: Math.round(imported / seconds),
+        exportBytes: (await stat(zip)).size,
+        rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      })}\n`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function run(n: number): Record<string, unknown> {
+  const script = fileURLToPath(import.meta.url);
+  const result = spawnSync(process.execPath, sourceNodeArgs(script), {
+    env: { ...process.env, BENCH_IMPORT_CHILD: String(n) },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const line = result.stdout.trim().split('\n').at(-1) ?? '';
+  if (result.status !== 0 || !line.startsWith('{')) {
+    throw new Error(`import bench child failed (${result.status}): ${result.stderr.slice(-2000)}`);
+  }
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+if (process.env['BENCH_IMPORT_CHILD']) {
+  await child(Number(process.env['BENCH_IMPORT_CHILD']));
+} else {
+  const large = run(N);
+  const small = run(Math.round(N / 4));
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'import',
+      messages: N,
+      channels: CHANNELS.length,
+      large,
+      small,
+      targetMessagesPerSecond: 5000,
+      environment: environment(),
+    })}\n`,
+  );
+}

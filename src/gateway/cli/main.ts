@@ -11,6 +11,7 @@ import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { userCommand } from './commands/users.js';
 import { configCommand } from './commands/config-check.js';
+import { doctorCommand } from './commands/doctor.js';
 import { CommandFailedError, NotAvailableError, UsageError } from './errors.js';
 import type { CliIo, Command } from './types.js';
 
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   ...linkCommands,
   userCommand,
   configCommand,
+  doctorCommand,
   outboxCommand,
   deadLettersCommand,
   ...pendingCommands.filter((c) => !linkCommands.some((l) => l.name === c.name)),

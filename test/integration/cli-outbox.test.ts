@@ -37,12 +37,19 @@ async function served() {
     const code = await main([...argv, '--config', config], io);
     return { code, out };
   };
-  return { h, run };
+  /** Without a config: the URL and the token from flags and the environment. */
+  const bare = async (argv: string[], env: Record<string, string> = {}) => {
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), env };
+    const code = await main([...argv, '--url', `http://127.0.0.1:${port}`], io);
+    return { code, out };
+  };
+  return { h, run, bare };
 }
 
 describe('multichat outbox / deadletters', () => {
   it('lists, retries and discards', async () => {
-    const { h, run } = await served();
+    const { h, run, bare } = await served();
     const a = h.adapter('a');
     a.setHealth({ state: 'reconnecting', detail: 'socket closed' });
     await h.say('held');
@@ -65,6 +72,9 @@ describe('multichat outbox / deadletters', () => {
     for (const l of lines)
       expect(l).toMatch(/attempts=1 {2}queued \S+ {2}refused by a: test failure$/);
     expect(dead.out.at(-1)).toBe('2 dead');
+    // The same list with --token, and with MULTICHAT_ADMIN_TOKEN, and no config at all.
+    expect((await bare(['deadletters', '--token', ADMIN])).out).toEqual(dead.out);
+    expect((await bare(['deadletters'], { MULTICHAT_ADMIN_TOKEN: ADMIN })).out).toEqual(dead.out);
     const [first, second] = lines.map((l) => l.split(' ')[0] as string);
 
     const retried = await run('deadletters', '--retry', first!);

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { CliIo, Command, CommandArgs } from '../types.js';
-import { admin } from './links.js';
+import { adminHelp, adminOptions, adminRequest as admin } from '../admin-client.js';
 
 interface DeliveryJson {
   id: string;
@@ -32,8 +32,7 @@ interface PageJson {
 }
 
 const options = {
-  config: { type: 'string', short: 'c' },
-  url: { type: 'string' },
+  ...adminOptions,
   network: { type: 'string' },
   link: { type: 'string' },
   retry: { type: 'string' },
@@ -45,8 +44,7 @@ const help = [
   ['--link ID', 'only deliveries of this link'],
   ['--retry ID', 'send this delivery again now (attempts start over)'],
   ['--discard ID', 'delete this delivery: it is never sent'],
-  ['--config FILE', 'config of the running gateway (finds its port and admin token)'],
-  ['--url URL', 'base URL of the gateway (default: from the config)'],
+  ...adminHelp,
 ] as const;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -97,7 +95,7 @@ export const outboxCommand: Command = {
   name: 'outbox',
   summary: 'deliveries waiting for a network (pending or in flight), per link with the last error',
   usage:
-    'outbox [--network NAME] [--link ID] [--retry ID | --discard ID] [--config FILE] [--url URL]',
+    'outbox [--network NAME] [--link ID] [--retry ID | --discard ID] [--config FILE] [--url URL] [--token TOKEN]',
   help,
   options,
   positionals: [0, 0],
@@ -124,7 +122,7 @@ export const deadLettersCommand: Command = {
   name: 'deadletters',
   summary: 'deliveries the bridges gave up on, with the reason; retry or discard them',
   usage:
-    'deadletters [--network NAME] [--link ID] [--retry ID | --discard ID] [--config FILE] [--url URL]',
+    'deadletters [--network NAME] [--link ID] [--retry ID | --discard ID] [--config FILE] [--url URL] [--token TOKEN]',
   help,
   options,
   positionals: [0, 0],

@@ -8,6 +8,7 @@ import { startDiscordFake, type DiscordFake } from '../peers/discord-fake/index.
 import { freePort } from '../peers/free-port.js';
 import { startNgircd, type NgircdPeer } from '../peers/ngircd.js';
 import { SlackFake } from '../peers/slack-fake/index.js';
+import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
 
 let dir: string;
 let discord: DiscordFake;
@@ -90,5 +91,37 @@ describe('multichat doctor (issue 21)', () => {
     expect(res.text).toContain('environment variable NOPE is not set');
     expect(res.text).toContain('http.port');
     expect(res.text).not.toContain('discord: token');
+  });
+});
+
+describe.skipIf(!synapseAvailable())('multichat doctor against Synapse (issue 21)', () => {
+  let world: MatrixWorld;
+  beforeAll(async () => {
+    world = await startMatrixWorld();
+  }, 180_000);
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  const matrixConfig = (registration: string): string =>
+    [
+      `node: { dataDir: ${join(dir, 'data')}, listen: [], mdns: false }`,
+      'bridges:',
+      `  matrix: { homeserverUrl: "${world.synapse.url}", domain: localhost, registration: "${registration}" }`,
+      '',
+    ].join('\n');
+
+  it('whoami as the appservice passes for the loaded registration, fails for an unknown one', async () => {
+    const good = await doctor(matrixConfig(world.config.registration));
+    expect(good.text).toMatch(/^ok {4}matrix: appservice accepted as @multichat:localhost$/m);
+    expect(good.code).toBe(0);
+    const other = join(dir, 'other-registration.yaml');
+    await writeFile(other, 'id: other\nas_token: not-a-token-synapse-knows\nhs_token: x\n');
+    const bad = await doctor(matrixConfig(other));
+    expect(bad.code).toBe(1);
+    expect(bad.text).toMatch(
+      /^FAIL {2}matrix: whoami as the appservice answered 401 M_UNKNOWN_TOKEN$/m,
+    );
+    expect(bad.text).toContain('app_service_config_files');
   });
 });

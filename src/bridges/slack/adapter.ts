@@ -32,7 +32,7 @@ import { linkCommandHandler } from '../link-commands.js';
 import { SlackBackfill } from './backfill.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
 import type { SlackConfig } from './config.js';
-import { toDeliveryError } from './failures.js';
+import { startFailure } from './start-failure.js';
 import { SlackFileReader } from './file-reader.js';
 import { SeenEvents } from './ids.js';
 import { Inbound, type SelfIds } from './inbound.js';
@@ -113,6 +113,7 @@ export class SlackAdapter
       }),
       self: () => this.self,
       logger: components.logger,
+      ...(components.reportDrop && { reportDrop: components.reportDrop }),
     };
     this.inbound = new Inbound(inboundDeps);
     this.backfillLimits = config.backfill;
@@ -139,9 +140,11 @@ export class SlackAdapter
       const auth = await this.web.auth.test();
       this.self = { botId: auth.bot_id ?? '', botUserId: auth.user_id ?? '' };
     } catch (error) {
+      // failed only when Slack refused the token; anything else the supervisor retries.
+      const failure = startFailure(error, 'auth.test');
       this.setHealth({
-        state: 'failed',
-        detail: `auth.test: ${toDeliveryError(error, 'auth.test').message}`,
+        state: failure.refused ? 'failed' : 'reconnecting',
+        detail: failure.detail,
       });
       return;
     }
@@ -177,9 +180,10 @@ export class SlackAdapter
       // Start from scratch on the next start() (the gateway may retry).
       this.built = undefined;
       await built.app.stop().catch(() => undefined);
+      const failure = startFailure(error, 'start');
       this.setHealth({
-        state: 'failed',
-        detail: error instanceof Error ? error.message : String(error),
+        state: failure.refused ? 'failed' : 'reconnecting',
+        detail: failure.detail,
       });
     } finally {
       clearTimeout(timer);

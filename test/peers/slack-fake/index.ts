@@ -23,6 +23,10 @@ export interface SlackFakeOptions {
   readonly limits?: Limits;
   readonly pingIntervalMs?: number;
   readonly missingScopes?: readonly string[];
+  /** Listen on this port (default any free one). */
+  readonly port?: number;
+  /** With `port`: do not listen until `listen()` (the API is unreachable until then). */
+  readonly deferListen?: boolean;
 }
 
 export interface ApiCall {
@@ -53,10 +57,12 @@ export class SlackFake extends Workspace {
   private readonly server: Server;
   private httpTurn: Promise<void> = Promise.resolve();
   private readonly host: WebApiHost;
+  private port: number;
 
   private constructor(options: SlackFakeOptions) {
     const state = new SlackState();
     super(state);
+    this.port = options.port ?? 0;
     this.limiter = new RateLimiter(options.limits ?? defaultLimits);
     this.fileHost = new FileHost(state, this.botToken);
     this.socket = new SocketModeServer(
@@ -80,13 +86,20 @@ export class SlackFake extends Workspace {
 
   static async start(options: SlackFakeOptions = {}): Promise<SlackFake> {
     const fake = new SlackFake(options);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.state.baseUrl = fake.url;
+    if (options.deferListen && options.port !== undefined) fake.state.baseUrl = fake.url;
+    else await fake.listen();
     return fake;
   }
 
+  /** Starts listening (once; `start` does it unless told `deferListen`). */
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    this.state.baseUrl = this.url;
+  }
+
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   /** The Web API base the adapter is configured with. */

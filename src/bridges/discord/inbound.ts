@@ -15,6 +15,7 @@ import type {
   GatewayMessageUpdateDispatchData,
 } from 'discord.js';
 import type {
+  AdapterComponents,
   AdapterLogger,
   ExternalMessageId,
   ExternalSender,
@@ -54,6 +55,8 @@ export interface InboundDeps {
   readonly media: MediaSource;
   /** Deletes this adapter made: their MESSAGE_DELETE is our own echo. */
   readonly ownDeletes: OwnDeletes;
+  /** Counts an event seen and not emitted (docs/discord.md "What is not carried"). */
+  readonly reportDrop?: AdapterComponents['reportDrop'];
 }
 
 interface Where {
@@ -66,6 +69,12 @@ interface Where {
 const CHAT_TYPES = new Set([0, 19]);
 /** The notice in the parent channel of a thread started without a message. */
 const THREAD_CREATED = 18;
+/**
+ * Not chat, yet not a drop: a thread's creation notice (the thread arrives with its first
+ * message) and a thread starter (the copy of a message already carried as the thread's root).
+ * Every other system type (pins, member joins, boosts, follows, command notices…) is counted.
+ */
+const CARRIED_OTHERWISE = new Set([THREAD_CREATED, 21]);
 const AUTHORS_KEPT = 50_000;
 
 export class Inbound {
@@ -73,6 +82,8 @@ export class Inbound {
   private readonly authors = new Map<string, ExternalSender>();
   private readonly profiled = new Set<string>();
   private readonly roots = new ThreadRoots();
+  /** Message → its attachments' ids, so an edit that changes them is counted (not carried). */
+  private readonly files = new Map<string, string>();
 
   constructor(private readonly deps: InboundDeps) {}
 
@@ -80,7 +91,11 @@ export class Inbound {
     // A thread started without a message: its first message will be its root.
     if (d.type === THREAD_CREATED && d.message_reference?.channel_id !== undefined)
       this.roots.startedWithoutMessage(d.message_reference.channel_id);
-    if (!CHAT_TYPES.has(d.type)) return;
+    if (!CHAT_TYPES.has(d.type)) {
+      if (!CARRIED_OTHERWISE.has(d.type))
+        this.deps.reportDrop?.('other', 'unsupported', `type ${d.type}`);
+      return;
+    }
     const where = this.where(d.channel_id);
     const sender = this.senderOf(d);
     const externalId = encodeMessageId(d.id, where.threadId);
@@ -90,6 +105,7 @@ export class Inbound {
         ? this.roots.forMessage(where.threadId, externalId, this.inForum(where.threadId))
         : where.threadRoot;
     this.rememberAuthor(externalId, sender);
+    this.rememberFiles(externalId, d.attachments);
     const self = await this.isSelf(d);
     if (!self) await this.profileMentioned(d.mentions);
     const { text, attachments } = this.content(d);
@@ -99,6 +115,7 @@ export class Inbound {
         { channel: d.channel_id, message: d.id },
         'discord: message with no text, file, sticker or embed not bridged',
       );
+      this.deps.reportDrop?.('message', 'unsupported', 'no text, file, sticker or embed');
       return;
     }
     const ref = d.message_reference;
@@ -126,6 +143,9 @@ export class Inbound {
     const sender = this.senderOf(d);
     const externalId = encodeMessageId(d.id, where.threadId);
     this.rememberAuthor(externalId, sender);
+    // The edit carries the text; a file added or removed by it is not carried (counted).
+    if (this.filesChanged(externalId, d.attachments))
+      this.deps.reportDrop?.('edit', 'unsupported', 'attachments changed');
     const self = await this.isSelf(d);
     const text = this.text(d);
     void this.deps.emit({
@@ -158,7 +178,10 @@ export class Inbound {
       : { externalId: d.user_id as ExternalUserId, displayName: d.user_id };
     // Custom emoji are shown by name elsewhere (`:name:`); Unicode ones as the character.
     const emoji = d.emoji.id ? `:${d.emoji.name ?? d.emoji.id}:` : (d.emoji.name ?? '');
-    if (emoji === '') return;
+    if (emoji === '') {
+      this.deps.reportDrop?.('reaction', 'unsupported', 'emoji without a name');
+      return;
+    }
     void this.deps.emit({
       kind: 'reaction',
       target: where.target,
@@ -294,6 +317,29 @@ export class Inbound {
 
   private text(d: { content?: string; guild_id?: string }): string {
     return nameRoleAndChannelMentions(d.content ?? '', d.guild_id, this.deps.cache);
+  }
+
+  private rememberFiles(
+    externalId: ExternalMessageId,
+    attachments: readonly { id: string }[] | undefined,
+  ): void {
+    this.files.set(externalId, (attachments ?? []).map((a) => a.id).join(','));
+    if (this.files.size > AUTHORS_KEPT) {
+      const oldest = this.files.keys().next().value;
+      if (oldest !== undefined) this.files.delete(oldest);
+    }
+  }
+
+  /** True when an update names other files than its message had (unknown message: no). */
+  private filesChanged(
+    externalId: ExternalMessageId,
+    attachments: readonly { id: string }[] | undefined,
+  ): boolean {
+    const before = this.files.get(externalId);
+    if (before === undefined || attachments === undefined) return false;
+    const now = attachments.map((a) => a.id).join(',');
+    this.files.set(externalId, now);
+    return now !== before;
   }
 
   private rememberAuthor(externalId: ExternalMessageId, sender: ExternalSender): void {

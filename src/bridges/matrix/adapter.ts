@@ -182,6 +182,7 @@ export class MatrixAdapter
       links: () => this.components.links,
       accounts: () => this.components.accounts,
       logger: this.components.logger,
+      ...(this.components.reportDrop && { reportDrop: this.components.reportDrop }),
     });
     const bridge = new Bridge({
       registration: AppServiceRegistration.fromObject(

@@ -7,7 +7,13 @@
  * since they are the router's own doing or concern a person of another network.
  * Files and stickers are read by `./inbound-media.ts`.
  */
-import type { ExternalMessageId, InboundEvent, MediaStream, PresenceStatus } from '../types.js';
+import type {
+  AdapterComponents,
+  ExternalMessageId,
+  InboundEvent,
+  MediaStream,
+  PresenceStatus,
+} from '../types.js';
 import type { RawEvent } from './host.js';
 import { personOfGhost, type GhostNaming } from './ids.js';
 import { isMediaEvent, mediaMessage, type NotCarried } from './inbound-media.js';
@@ -42,6 +48,8 @@ export interface InboundDeps {
   /** A ghost's membership ended (kicked, banned): forget the join cache. */
   ghostLeft(userId: string, roomId: string): void;
   warn(obj: object, msg: string): void;
+  /** Counts an event seen and not emitted (docs/matrix.md "What is not carried"). */
+  readonly reportDrop?: AdapterComponents['reportDrop'];
 }
 
 function obj(value: unknown): Content {
@@ -72,6 +80,22 @@ export function htmlOf(content: Content, isReply: boolean): string {
   return escapeHtml(body);
 }
 
+/**
+ * A message of a msgtype that is neither text nor a file, written out by rule (docs/matrix.md):
+ * a location as `[location: body]`, any other with a body as that body. Key verification
+ * requests and bodiless ones have nothing to show: undefined (counted as dropped).
+ */
+export function otherMsgtypeText(msgtype: string, content: Content): string | undefined {
+  if (msgtype.startsWith('m.key.verification.')) return undefined;
+  const body = typeof content['body'] === 'string' ? content['body'].trim() : '';
+  if (msgtype === 'm.location') {
+    const geo = typeof content['geo_uri'] === 'string' ? content['geo_uri'] : '';
+    const place = body !== '' && geo !== '' && !body.includes(geo) ? `${body} ${geo}` : body || geo;
+    return place === '' ? undefined : `[location: ${place}]`;
+  }
+  return body === '' ? undefined : body;
+}
+
 export class InboundTranslator {
   /** Reactions we saw, so their redaction can be reported as a removal. */
   private readonly reactions = new Map<
@@ -79,6 +103,8 @@ export class InboundTranslator {
     { room: string; target: string; key: string; sender: string }
   >();
   private readonly warnedRooms = new Set<string>();
+  /** File event → its mxc URI, so an edit that replaces the file is counted (not carried). */
+  private readonly fileUrls = new Map<string, string>();
 
   constructor(private readonly deps: InboundDeps) {}
 
@@ -113,8 +139,10 @@ export class InboundTranslator {
         rel['rel_type'] !== 'm.annotation' ||
         typeof rel['key'] !== 'string' ||
         typeof rel['event_id'] !== 'string'
-      )
+      ) {
+        this.deps.reportDrop?.('reaction', 'unsupported', 'not an annotation');
         return;
+      }
       this.reactions.set(id, { room, target: rel['event_id'], key: rel['key'], sender });
       if (this.reactions.size > 10_000)
         this.reactions.delete(this.reactions.keys().next().value as string);
@@ -176,6 +204,9 @@ export class InboundTranslator {
     const sender = await this.deps.profiles.sender(senderId);
     if (rel['rel_type'] === 'm.replace' && typeof rel['event_id'] === 'string') {
       const next = obj(content['m.new_content']);
+      // The edit carries the text; a replaced file is not carried (counted).
+      if (this.fileReplaced(rel['event_id'], next))
+        this.deps.reportDrop?.('edit', 'unsupported', 'attachment changed');
       this.deps.emit({
         kind: 'edit',
         target,
@@ -213,6 +244,7 @@ export class InboundTranslator {
         ...(mentions.length > 0 && { mentions }),
       });
     } else if (isMediaEvent(type, content)) {
+      if (typeof content['url'] === 'string') this.rememberFile(id, content['url']);
       const media = mediaMessage(type, content, (mxc) => this.deps.openMedia(mxc));
       if (media.notCarried)
         this.deps.fileNotCarried(
@@ -229,7 +261,29 @@ export class InboundTranslator {
         text: texts.join('<br>'),
         ...(media.attachments.length > 0 && { attachments: media.attachments }),
       });
+    } else {
+      const text = otherMsgtypeText(msgtype, content);
+      if (text === undefined)
+        this.deps.reportDrop?.('message', 'unsupported', `msgtype ${msgtype}`);
+      else this.deps.emit({ ...common, text: escapeHtml(text) });
     }
+  }
+
+  private rememberFile(id: string, url: string): void {
+    this.fileUrls.set(id, url);
+    if (this.fileUrls.size > 10_000)
+      this.fileUrls.delete(this.fileUrls.keys().next().value as string);
+  }
+
+  /** True when an edit names another file than its event had (an unknown event: no). */
+  private fileReplaced(id: string, next: Content): boolean {
+    const before = this.fileUrls.get(id);
+    if (before === undefined) return false;
+    const now = typeof next['url'] === 'string' ? next['url'] : undefined;
+    // A file edit without a URL names no new file; an edit into text removes it.
+    if (now === undefined) return !isMediaEvent('m.room.message', next);
+    this.fileUrls.set(id, now);
+    return now !== before;
   }
 
   private async member(event: RawEvent, target: MatrixTarget, content: Content): Promise<void> {

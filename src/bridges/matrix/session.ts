@@ -6,6 +6,7 @@
 import type { Bridge, BridgeController } from 'matrix-appservice-bridge';
 import type {
   AccountLinkControl,
+  AdapterComponents,
   AdapterLogger,
   InboundEvent,
   NetworkName,
@@ -49,6 +50,8 @@ export interface SessionDeps {
   /** Account linking for `!multichat link CODE` (absent: the command says it is off). */
   accounts?(): AccountLinkControl | undefined;
   readonly logger: AdapterLogger;
+  /** Counts inbound events not emitted (`AdapterComponents.reportDrop`). */
+  readonly reportDrop?: AdapterComponents['reportDrop'];
 }
 
 export class MatrixSession {
@@ -86,6 +89,7 @@ export class MatrixSession {
       role: deps.role,
       ghostLeft: (userId, roomId) => this.parts?.ghosts.forget(userId, roomId),
       warn: (obj, msg) => deps.logger.warn(obj, msg),
+      ...(deps.reportDrop && { reportDrop: deps.reportDrop }),
     });
   }
 

@@ -7,7 +7,13 @@
  * included, so every mentioned person is announced with a profile event first. Emoji
  * shortcodes in text become Unicode here, because no other network knows Slack's names.
  */
-import type { AdapterLogger, ExternalSender, ExternalUserId, InboundEvent } from '../types.js';
+import type {
+  AdapterComponents,
+  AdapterLogger,
+  ExternalSender,
+  ExternalUserId,
+  InboundEvent,
+} from '../types.js';
 import { reactionFromSlack, shortcodesToUnicode } from './emoji.js';
 import type { SlackMemberEvent, SlackMessage, SlackReactionEvent } from './events.js';
 import type { SlackFileReader } from './file-reader.js';
@@ -29,6 +35,8 @@ interface Deps {
   readonly files: SlackFileReader;
   readonly self: () => SelfIds;
   readonly logger: AdapterLogger;
+  /** Counts an event seen and not emitted (docs/slack.md "What is not carried"). */
+  readonly reportDrop?: AdapterComponents['reportDrop'];
 }
 
 /** Message subtypes that are a person's (or another bot's) message. */
@@ -39,7 +47,23 @@ const MESSAGE_SUBTYPES = new Set([
   'me_message',
   'bot_message',
 ]);
+/**
+ * Subtypes that are not a drop although not emitted here: joins and leaves arrive again as
+ * `member_joined_channel` / `member_left_channel` (carried as membership), `message_replied`
+ * is thread bookkeeping of a reply already carried.
+ */
+const CARRIED_OTHERWISE = new Set([
+  'channel_join',
+  'channel_leave',
+  'group_join',
+  'group_leave',
+  'message_replied',
+]);
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
+
+function fileIds(message: SlackMessage): string {
+  return (message.files ?? []).map((f) => f.id).join(',');
+}
 
 export class Inbound {
   private readonly announced = new Set<string>();
@@ -67,7 +91,11 @@ export class Inbound {
       default:
         break;
     }
-    if (!MESSAGE_SUBTYPES.has(event.subtype) || !event.ts) return;
+    if (!MESSAGE_SUBTYPES.has(event.subtype) || !event.ts) {
+      if (!CARRIED_OTHERWISE.has(event.subtype ?? ''))
+        this.deps.reportDrop?.('other', 'unsupported', `subtype ${event.subtype ?? 'none'}`);
+      return;
+    }
     const text = this.textOf(event);
     await this.announceMentions(text);
     const threadRoot =
@@ -90,7 +118,10 @@ export class Inbound {
 
   async reaction(event: SlackReactionEvent): Promise<void> {
     const { channel, ts } = event.item;
-    if (event.item.type !== 'message' || !channel || !ts) return;
+    if (event.item.type !== 'message' || !channel || !ts) {
+      this.deps.reportDrop?.('reaction', 'unsupported', `on a ${event.item.type}`);
+      return;
+    }
     await this.emit({
       kind: 'reaction',
       target: { channel },
@@ -128,8 +159,12 @@ export class Inbound {
     const message = event.message;
     if (!message?.ts) return;
     const text = this.textOf(message);
+    // The edit carries the text; files added or removed by it are not carried (counted).
+    const previous = event.previous_message;
+    if (previous && fileIds(previous) !== fileIds(message))
+      this.deps.reportDrop?.('edit', 'unsupported', 'attachments changed');
     // Unfurls and thread bookkeeping also arrive as message_changed, with the text unchanged.
-    if (event.previous_message && this.textOf(event.previous_message) === text) return;
+    if (previous && this.textOf(previous) === text) return;
     await this.announceMentions(text);
     await this.emit({
       kind: 'edit',

@@ -120,6 +120,7 @@ export class DiscordAdapter
       cache: inboundCache(client, this.threadTargets),
       media: { fetcher: new UrlFetcher(config.media), cdnUrl: config.cdnUrl },
       ownDeletes,
+      ...(components.reportDrop && { reportDrop: components.reportDrop }),
     };
     this.inbound = new Inbound(inboundDeps);
     this.backfillLimits = config.backfill;

@@ -1,6 +1,6 @@
 /* global window, fetch */
 /**
- * The admin panels: bridges (state, detail and the changes this page has seen), node and peers
+ * The admin panels: bridges (state, detail and recent changes), node and peers
  * with their sync state, deliveries per minute per network (an inline SVG drawn from the
  * delivery-latency histogram's counts on /metrics), links with add/remove, and the outbox with
  * retry and discard. Refreshed by console.js every 2 s.
@@ -201,7 +201,11 @@
 
   async function refresh() {
     const status = await mc.api('GET', '/status');
-    noteBridges(status.bridges);
+    // The gateway keeps each bridge's recent changes; without them the page keeps what it saw.
+    if (status.bridgeHistory) {
+      for (const [name, list] of Object.entries(status.bridgeHistory))
+        history.set(name, list.slice(0, HISTORY));
+    } else noteBridges(status.bridges);
     renderBridges(status.bridges);
     renderNode(status);
     // Links and the outbox exist only when bridges run: a 404 there just means "none".

@@ -87,6 +87,11 @@ export function paths(): Record<string, Record<string, Op>> {
             sync: {},
             channels: { type: 'integer' },
             bridges: { type: 'object' },
+            bridgeHistory: {
+              type: 'object',
+              description:
+                "each bridge's last 20 health changes {state, detail?, at}, newest first (sampled every second; memory only)",
+            },
           }),
         ],
       },

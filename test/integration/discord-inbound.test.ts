@@ -174,4 +174,23 @@ describe('discord inbound', () => {
       displayName: 'GitHub',
     });
   });
+
+  it('a pin notice (type 6) is not emitted and is reported as a drop', async () => {
+    const from = h.events.length;
+    const dropsBefore = h.drops.length;
+    const pinned = h.fake.say(h.fake.channel.id, bob, 'pin me');
+    const notice = {
+      ...(h.fake.state.messageObject(pinned) as Record<string, unknown>),
+      id: String(BigInt(pinned.id) + 1_000_000n),
+      type: 6,
+      content: '',
+      message_reference: { message_id: pinned.id, channel_id: h.fake.channel.id },
+      guild_id: h.fake.guild.id,
+    };
+    h.fake.gateway.dispatch('MESSAGE_CREATE', notice);
+    const after = h.fake.say(h.fake.channel.id, bob, 'after the pin');
+    const messages = await next(from, 'message', 2);
+    expect(messages.map((m) => m.externalId)).toEqual([pinned.id, after.id]);
+    expect(h.drops.slice(dropsBefore)).toEqual([['other', 'unsupported', 'type 6']]);
+  });
 });

@@ -18,6 +18,8 @@ export interface DiscordHarness {
   readonly fake: DiscordFake;
   readonly adapter: DiscordAdapter;
   readonly events: InboundEvent[];
+  /** What the adapter reported as not carried (`reportDrop`): [kind, reason, detail]. */
+  readonly drops: [string, string | undefined, string | undefined][];
   /** A new adapter on the same fake (a gateway restart); the old one must be stopped first. */
   restart(): Promise<DiscordAdapter>;
   stop(): Promise<void>;
@@ -43,6 +45,7 @@ export async function startDiscordHarness(
 ): Promise<DiscordHarness> {
   const fake = await startDiscordFake({ ...FAST_LIMITS, ...options.fake });
   const events: InboundEvent[] = [];
+  const drops: DiscordHarness['drops'] = [];
   const make = async (): Promise<DiscordAdapter> => {
     const build = createDiscordAdapter(
       {
@@ -61,6 +64,7 @@ export async function startDiscordHarness(
         events.push(event);
       },
       reportHealth: () => undefined,
+      reportDrop: (kind, reason, detail) => void drops.push([kind, reason, detail]),
       ...(options.links && { links: options.links }),
       ...(options.accounts && { accounts: options.accounts }),
     }) as DiscordAdapter;
@@ -73,6 +77,7 @@ export async function startDiscordHarness(
     fake,
     adapter: await make(),
     events,
+    drops,
     async restart() {
       const next = await make();
       (harness as { adapter: DiscordAdapter }).adapter = next;

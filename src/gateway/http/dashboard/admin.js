@@ -69,14 +69,35 @@
     row('listening on', (status.listen || []).join('\n') || '–');
     row('channels', String(status.channels));
     row('peers', String(status.peers));
+    const sync = status.sync && typeof status.sync === 'object' ? status.sync : {};
+    if ('completed' in sync) {
+      row(
+        'sync',
+        sync.completed +
+          ' done, ' +
+          sync.failed +
+          ' failed, ' +
+          sync.running +
+          ' running; ' +
+          sync.entriesReceived +
+          ' entries received, ' +
+          sync.pending +
+          ' waiting' +
+          (sync.lastSyncAt ? '; last ' + mc.when(sync.lastSyncAt) : ''),
+      );
+    }
     const body = $('peers').tBodies[0];
     body.textContent = '';
-    const sync = status.sync && typeof status.sync === 'object' ? status.sync : {};
     const perPeer = sync.peers && typeof sync.peers === 'object' ? sync.peers : {};
     for (const id of status.peerIds || []) {
       const state = perPeer[id];
       body.append(
-        el('tr', {}, el('td', {}, id), el('td', {}, state ? JSON.stringify(state) : 'connected')),
+        el(
+          'tr',
+          {},
+          el('td', {}, id),
+          el('td', {}, state ? 'last sync ' + mc.when(state) : 'not synced yet'),
+        ),
       );
     }
     if (!(status.peerIds || []).length)

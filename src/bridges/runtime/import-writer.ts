@@ -157,7 +157,11 @@ export class HistoryWriter {
   private async message(event: InboundMessage, at: number): Promise<void> {
     const { network, channel } = this.options;
     const targetKey = this.targetKey(event.target);
-    if (await this.find(targetKey, event.externalId)) {
+    // Mapped anywhere (even to another channel) counts as present: a source id maps once.
+    const present =
+      (await this.find(targetKey, event.externalId)) ??
+      (await this.ctx.store.messages.getByExternal(network, targetKey, event.externalId));
+    if (present) {
       this.skipped += 1;
       return;
     }
@@ -285,7 +289,17 @@ export class HistoryWriter {
     }
     const batch = this.pending;
     this.pending = [];
-    for (const mapping of batch) await this.ctx.store.messages.put(mapping);
+    for (const mapping of batch) {
+      try {
+        await this.ctx.store.messages.put(mapping);
+      } catch (error) {
+        // The message is written; its origin still finds it on the next run (start()).
+        this.ctx.logger.warn(
+          { network: mapping.network, id: mapping.externalId, err: describe(error) },
+          'imported message not mapped',
+        );
+      }
+    }
     const { cursorKey, network } = this.options;
     if (cursorKey !== undefined && this.lastId !== undefined) {
       await this.ctx.store.cursors.set(network, `import:${cursorKey}`, this.lastId);

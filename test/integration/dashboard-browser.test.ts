@@ -257,6 +257,11 @@ describe.skipIf(!present && process.env['CI'] !== 'true')('operator console in C
     );
     expect(delivered).toBe('dead on arrival');
     await admin.locator('#outbox tbody tr', { hasText: 'empty' }).waitFor();
+    // The delivery counts in the chart of deliveries per network.
+    await admin
+      .locator('#rates-legend', { hasText: /discord: [1-9]\d* in the last minute/ })
+      .waitFor();
+    expect(await admin.locator('#rates polyline[data-network="discord"]').count()).toBe(1);
 
     // Two users: bob watches lobby live; alice sends Markdown (with HTML that must stay text).
     const bobPage = await newPage();

@@ -13,9 +13,11 @@
   /** network → [{state, detail, at}], newest first, at most HISTORY entries. */
   const history = new Map();
   const HISTORY = 8;
-  /** network → [{at, total}] samples of delivered counts, at most SAMPLES. */
+  /** network → [{at, total}] samples of delivered counts, at most SAMPLES (2 min at 2 s). */
   const samples = new Map();
-  const SAMPLES = 60;
+  const SAMPLES = 61;
+  /** When /metrics was last read (0: never). */
+  let lastSampleAt = 0;
 
   function noteBridges(bridges) {
     for (const [name, b] of Object.entries(bridges)) {
@@ -112,49 +114,64 @@
     const now = Date.now();
     const re = /^multichat_delivery_latency_seconds_count\{network="([^"]+)"\} (\d+)/gm;
     for (let m; (m = re.exec(text));) {
-      const list = samples.get(m[1]) || [];
+      // A network's series appears with its first delivery: before it, it had sent none.
+      const list = samples.get(m[1]) || (lastSampleAt ? [{ at: lastSampleAt, total: 0 }] : []);
       list.push({ at: now, total: Number(m[2]) });
       if (list.length > SAMPLES) list.shift();
       samples.set(m[1], list);
     }
+    lastSampleAt = now;
     drawRates();
   }
 
   const COLORS = ['#2a6fdb', '#d9822b', '#2e9e57', '#b03a8a', '#666'];
+  /**
+   * One line per network over the last WINDOW ms: deliveries per minute, each point smoothed over
+   * the SMOOTH samples before it. The legend says how many went out in the last minute.
+   */
+  const WINDOW = 120000;
+  const SMOOTH = 5;
   function drawRates() {
     const svg = $('rates');
+    const now = Date.now();
+    const x = (at) => (300 - ((now - at) / WINDOW) * 300).toFixed(1);
     const series = [...samples.entries()].map(([net, list]) => ({
       net,
-      points: list.slice(1).map((s, i) => ({
-        at: s.at,
-        perMin: ((s.total - list[i].total) * 60000) / Math.max(1, s.at - list[i].at),
-      })),
+      points: list.slice(1).map((s, i) => {
+        const from = list[Math.max(0, i + 1 - SMOOTH)];
+        return { at: s.at, perMin: ((s.total - from.total) * 60000) / Math.max(1, s.at - from.at) };
+      }),
+      lastMinute: list.at(-1).total - (list.find((s) => s.at >= now - 60000) || list[0]).total,
     }));
     const max = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.perMin)));
     const ns = 'http://www.w3.org/2000/svg';
     svg.textContent = '';
-    $('rates-legend').textContent = '';
+    const legend = $('rates-legend');
+    legend.textContent = '';
     series.forEach((s, i) => {
       const color = COLORS[i % COLORS.length];
-      const pts = s.points.map(
-        (p, j) =>
-          ((j * 300) / Math.max(1, SAMPLES - 2)).toFixed(1) +
-          ',' +
-          (78 - (p.perMin / max) * 74).toFixed(1),
-      );
       const line = window.document.createElementNS(ns, 'polyline');
+      const pts = s.points.map((p) => x(p.at) + ',' + (76 - (p.perMin / max) * 70).toFixed(1));
       line.setAttribute('points', pts.join(' '));
       line.setAttribute('fill', 'none');
       line.setAttribute('stroke', color);
       line.setAttribute('stroke-width', '2');
+      line.setAttribute('vector-effect', 'non-scaling-stroke');
       line.setAttribute('data-network', s.net);
       svg.append(line);
-      const latest = s.points.at(-1)?.perMin ?? 0;
-      $('rates-legend').append(
-        el('span', { style: 'color:' + color }, s.net + ' ' + latest.toFixed(1) + '/min  '),
+      legend.append(
+        el(
+          'span',
+          { style: 'color:' + color },
+          s.net + ': ' + s.lastMinute + ' in the last minute  ',
+        ),
       );
     });
-    if (!series.length) $('rates-legend').textContent = 'no deliveries yet';
+    legend.append(
+      series.length
+        ? 'top of the chart ' + max.toFixed(0) + '/min, last 2 minutes'
+        : 'no deliveries yet',
+    );
   }
 
   function renderLinks(links) {

@@ -142,7 +142,6 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
       new AdapterSupervisor({
         adapter,
         logger: deps.logger,
-        now,
         random: ctx.options.random,
         report: (health) => reportHealth(name, health),
         options: deps.supervision ?? {},

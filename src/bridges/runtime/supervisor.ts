@@ -3,8 +3,7 @@
  * tried again after an exponential, jittered delay, and meanwhile the bridge reads
  * `reconnecting` with the real cause. `failed` is final: adapters report it only when the
  * network refused their credentials (or their config cannot work), so retrying would only be
- * refused again. It also measures how long the bridge has been down, so the gateway can exit
- * for its own supervisor (systemd, Docker) when `supervision.exitWhenDownMinutes` passes.
+ * refused again. (How long a bridge has been down is the gateway's business: bridge-watch.ts.)
  */
 import { describe } from '../errors.js';
 import type { AdapterHealth, AdapterLogger, BridgeAdapter } from '../types.js';
@@ -13,10 +12,6 @@ import { backoffDelay, type BackoffOptions } from './backoff.js';
 export interface SupervisionOptions {
   /** Restart delays; default 1 s doubling up to 1 min, ±20 %. */
   readonly backoff?: BackoffOptions;
-  /** Down (not `connected`) this long: `onDownTooLong` is called once. Absent: never. */
-  readonly exitWhenDownMs?: number;
-  /** Told when a bridge stayed down longer than `exitWhenDownMs` (the gateway exits). */
-  readonly onDownTooLong?: (network: string, downMs: number, detail: string | undefined) => void;
 }
 
 export const supervisionBackoff: BackoffOptions = { baseMs: 1_000, maxMs: 60_000, jitter: 0.2 };
@@ -24,7 +19,6 @@ export const supervisionBackoff: BackoffOptions = { baseMs: 1_000, maxMs: 60_000
 interface SupervisorDeps {
   readonly adapter: BridgeAdapter;
   readonly logger: AdapterLogger;
-  readonly now: () => number;
   readonly random: () => number;
   /** Publishes a health the supervisor decided (logged, and the worker woken on connected). */
   readonly report: (health: AdapterHealth) => void;
@@ -34,8 +28,6 @@ interface SupervisorDeps {
 export class AdapterSupervisor {
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private downTimer: NodeJS.Timeout | undefined;
-  private downSince: number | undefined;
   /** The supervisor's own `reconnecting` between attempts, until the adapter says otherwise. */
   private override: AdapterHealth | undefined;
   private attempt: Promise<void> | undefined;
@@ -46,7 +38,6 @@ export class AdapterSupervisor {
   /** The first attempt; later ones are scheduled by the supervisor itself. */
   start(): Promise<void> {
     this.stopped = false;
-    this.markDown();
     return this.tryStart();
   }
 
@@ -54,8 +45,7 @@ export class AdapterSupervisor {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    clearTimeout(this.downTimer);
-    this.retryTimer = this.downTimer = undefined;
+    this.retryTimer = undefined;
     await this.attempt?.catch(() => undefined);
   }
 
@@ -65,15 +55,12 @@ export class AdapterSupervisor {
 
   /** Every health the adapter reports passes here first (bound by the runtime). */
   observe(health: AdapterHealth): void {
-    if (health.state === 'connected') {
-      this.failures = 0;
-      this.override = undefined;
-      clearTimeout(this.retryTimer);
-      this.retryTimer = undefined;
-      this.markUp();
-    } else if (health.state !== 'stopped') {
-      this.markDown();
-    }
+    // Connected on its own (Socket Mode's background retries): no restart is due any more.
+    if (health.state !== 'connected') return;
+    this.failures = 0;
+    this.override = undefined;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   private tryStart(): Promise<void> {
@@ -119,29 +106,5 @@ export class AdapterSupervisor {
       if (!this.stopped) void this.tryStart();
     }, delay);
     this.retryTimer.unref();
-  }
-
-  private markDown(): void {
-    const limit = this.deps.options.exitWhenDownMs;
-    if (this.downSince !== undefined) return;
-    this.downSince = this.deps.now();
-    if (limit === undefined || this.stopped) return;
-    this.downTimer = setTimeout(() => {
-      this.downTimer = undefined;
-      if (this.stopped || this.downSince === undefined) return;
-      const detail = this.health().detail;
-      this.deps.options.onDownTooLong?.(
-        this.deps.adapter.name,
-        this.deps.now() - this.downSince,
-        detail,
-      );
-    }, limit);
-    this.downTimer.unref();
-  }
-
-  private markUp(): void {
-    this.downSince = undefined;
-    clearTimeout(this.downTimer);
-    this.downTimer = undefined;
   }
 }

@@ -134,6 +134,21 @@ export const retentionSectionSchema = z
   })
   .strict();
 
+/**
+ * `supervision`: the bridges retry on their own (backoff, `reconnecting` with the cause); this is
+ * for a process supervisor (systemd, Docker) that should restart the gateway when that is not
+ * enough.
+ */
+export const supervisionSectionSchema = z
+  .object({
+    /**
+     * Exit with status 1 when a configured bridge has not been connected for this many minutes
+     * (a `failed` bridge counts as down), so a supervisor restarts the gateway. Absent: never.
+     */
+    exitWhenDownMinutes: z.number().positive().optional(),
+  })
+  .strict();
+
 /** The whole gateway config (shared/API.md). Every key is optional; `{}` is the embedded default. */
 export const configSchema = z
   .object({
@@ -144,6 +159,7 @@ export const configSchema = z
     bridges: bridgesSchema.default({}),
     media: mediaSectionSchema,
     retention: retentionSectionSchema.default(() => retentionSectionSchema.parse({})),
+    supervision: supervisionSectionSchema.default(() => supervisionSectionSchema.parse({})),
     links: z.array(linkSchema).default([]),
   })
   .strict()

@@ -3,6 +3,17 @@ import { createLogger } from '../../logging/logger.js';
 import { CommandFailedError } from '../errors.js';
 import type { CliIo, Command } from '../types.js';
 import { p2pBanner, p2pExposure } from '../../p2p-banner.js';
+import { watchBridges, type BridgeDown } from '../../bridge-watch.js';
+
+/**
+ * `supervision.exitWhenDownMinutes` in ms. `MULTICHAT_TEST_EXIT_WHEN_DOWN_SECONDS` (for tests
+ * only: minutes are too long to wait for) overrides it in seconds.
+ */
+function downLimitMs(minutes: number | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const seconds = Number(env.MULTICHAT_TEST_EXIT_WHEN_DOWN_SECONDS);
+  if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
+  return minutes === undefined ? undefined : minutes * 60_000;
+}
 
 /** Resolves on the first SIGINT or SIGTERM; later signals only log. */
 function waitForSignal(io: CliIo): Promise<NodeJS.Signals> {
@@ -23,7 +34,8 @@ function waitForSignal(io: CliIo): Promise<NodeJS.Signals> {
 
 /**
  * `start`: runs the gateway until SIGINT/SIGTERM, then stops it cleanly (exit 0). A bad config
- * throws the config error (exit 2); a failure to start or stop is exit 1.
+ * throws the config error (exit 2); a failure to start or stop is exit 1, and so is a bridge
+ * down longer than `supervision.exitWhenDownMinutes` (the gateway is stopped cleanly first).
  */
 export const startCommand: Command = {
   name: 'start',
@@ -66,14 +78,29 @@ export const startCommand: Command = {
     logger.info(p2p, 'p2p exposure');
     for (const line of p2pBanner(p2p)) io.err(line);
     io.err(`node address ${gateway.node.address}; stop with Ctrl-C`);
-    const got = await signal;
-    logger.info({ signal: got }, 'stopping gateway');
+    const limitMs = downLimitMs(config.supervision.exitWhenDownMinutes, io.env);
+    const status = gateway.status;
+    const watch =
+      limitMs === undefined
+        ? undefined
+        : watchBridges({ limitMs, health: () => status.bridges?.health() ?? {} });
+    const got: NodeJS.Signals | BridgeDown = await (watch
+      ? Promise.race([signal, watch.down])
+      : signal);
+    watch?.stop();
+    if (typeof got === 'string') logger.info({ signal: got }, 'stopping gateway');
+    else {
+      const minutes = (got.downMs / 60_000).toFixed(1);
+      const line = `bridge ${got.network} down for ${minutes} min (${got.state}${got.detail ? `: ${got.detail}` : ''}), over supervision.exitWhenDownMinutes: exiting with status 1 so a supervisor restarts the gateway`;
+      logger.fatal({ ...got }, line);
+      io.err(line);
+    }
     try {
       await gateway.stop();
     } catch (err) {
       logger.error({ err }, 'gateway did not stop cleanly');
       return 1;
     }
-    return 0;
+    return typeof got === 'string' ? 0 : 1;
   },
 };

@@ -683,6 +683,8 @@ export interface BackfillPage {
   readonly events: readonly InboundEvent[];
   /** Resume point for the next call (stored by the router as a cursor); absent when done. */
   readonly cursor?: string;
+  /** The original time (ms since the epoch) of each event, where the network gives it. */
+  readonly times?: readonly (number | undefined)[];
 }
 
 /** `bridges.<net>.backfill`: how far live backfill reaches back after a (re)connect. */

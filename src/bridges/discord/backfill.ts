@@ -54,13 +54,18 @@ export class DiscordBackfill {
     const events: InboundEvent[] = [];
     const inbound = this.deps.inbound(async (event) => void events.push(event));
     const guildId = this.deps.guildOf(place);
+    const times: number[] = [];
     for (const message of messages) {
       const d = { ...message, ...(guildId !== undefined && { guild_id: guildId }) };
       await inbound.messageCreate(d as Parameters<Inbound['messageCreate']>[0]);
+      const at = Date.parse(message.timestamp);
+      while (times.length < events.length) times.push(at);
     }
     const last = messages.at(-1);
     // A full page may have more after it; the last id read is where the next one starts.
-    return last && messages.length === size ? { events, cursor: last.id } : { events };
+    return last && messages.length === size
+      ? { events, times, cursor: last.id }
+      : { events, times };
   }
 
   /** A stored cursor is an external message id (`id` or `id/thread`) or a bare snowflake. */

@@ -47,10 +47,14 @@ export class MatrixBackfill {
     const taken = fresh.slice(0, want);
     const events: InboundEvent[] = [];
     const translator = this.deps.translator((event) => void events.push(event));
-    for (const e of taken) await translator.event({ ...e, room_id: room });
+    const times: number[] = [];
+    for (const e of taken) {
+      await translator.event({ ...e, room_id: room });
+      while (times.length < events.length) times.push(tsOf(e));
+    }
     const last = taken.at(-1);
     const more = fresh.length > taken.length || (from !== undefined && raw.length >= want);
-    return last && more ? { events, cursor: String(last['event_id']) } : { events };
+    return last && more ? { events, times, cursor: String(last['event_id']) } : { events, times };
   }
 
   /** The pagination token just after `eventId`; undefined when the event is not found. */

@@ -169,6 +169,9 @@ export function buildRoutes(
       }),
     ),
     r('GET', '/users/@me', true, () => ok(state.bot)),
+    r('GET', '/oauth2/applications/@me', true, () =>
+      ok({ id: state.application.id, name: 'Multichat', bot: state.bot, flags: 0 }),
+    ),
     r('GET', '/channels/:id', true, ({ params }) => ok(channel(params[0]))),
     // Modify Channel: only `topic` is taken (0-1024 characters, Manage Channels needed).
     r('PATCH', '/channels/:id', true, ({ params, body }) => {

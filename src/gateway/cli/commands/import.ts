@@ -5,6 +5,8 @@
  */
 import { UsageError } from '../errors.js';
 import type { CliIo, Command, CommandArgs } from '../types.js';
+import { importDiscord } from './import-discord.js';
+import { importMatrix } from './import-matrix.js';
 import { importSlackExport } from './import-slack.js';
 
 export type ImportRunner = (args: CommandArgs, io: CliIo) => Promise<number>;
@@ -12,13 +14,17 @@ export type ImportRunner = (args: CommandArgs, io: CliIo) => Promise<number>;
 /** SOURCE → its runner (positionals after SOURCE are the runner's). */
 export const importSources: Record<string, ImportRunner> = {
   'slack-export': importSlackExport,
+  discord: importDiscord,
+  matrix: importMatrix,
 };
 
 export const importCommand: Command = {
   name: 'import',
   summary: 'import a network’s history into Multichat channels (the gateway must be stopped)',
   usage:
-    'import slack-export EXPORT.zip [--config FILE] [--channel-map slackname=channel,…] [--replay-to NETWORK]',
+    'import slack-export EXPORT.zip [--config FILE] [--channel-map slackname=channel,…] [--replay-to NETWORK]\n' +
+    '       import discord --channel ID [--into CHANNEL] [--config FILE]\n' +
+    '       import matrix --room ROOM [--into CHANNEL] [--config FILE]',
   help: [
     ['--config FILE', 'config of the gateway whose data dir receives the history'],
     ['--channel-map MAP', 'slackname=channel,…: where each Slack channel goes (only those)'],

@@ -1,0 +1,39 @@
+/**
+ * `import matrix --room ROOM [--into CHANNEL]`: a Matrix room's history read by the bridge bot
+ * (`bridges.matrix` and its registration), oldest first, resumable
+ * (commands/import-network.ts). The bot must be in the room and allowed to see its history.
+ */
+import type { CliIo, CommandArgs } from '../types.js';
+import { runNetworkImport } from './import-network.js';
+
+export async function importMatrix(args: CommandArgs, io: CliIo): Promise<number> {
+  const room = args.values.room;
+  if (typeof room !== 'string' || !/^[!#][^:]+:.+$/.test(room)) {
+    io.err('multichat import: give the Matrix room: import matrix --room !id:server (or #alias)');
+    return 2;
+  }
+  return runNetworkImport(
+    {
+      network: 'matrix',
+      markup: 'matrix-html',
+      target: { room },
+      key: room,
+      async open(section, logger) {
+        const { openMatrixHistory } = await import('../../../bridges/matrix/history.js');
+        const history = await openMatrixHistory(section, logger);
+        return {
+          page: (cursor, limit) => history.page({ room }, cursor, limit),
+          close: () => history.close(),
+        };
+      },
+      refusal: (error) =>
+        error instanceof Error && error.name === 'MatrixHistoryAccessError'
+          ? (error as Error & { status: number }).status === 404
+            ? 2
+            : 1
+          : undefined,
+    },
+    args,
+    io,
+  );
+}

@@ -44,7 +44,9 @@ const present = existsSync(CHROMIUM);
 interface Gateway {
   readonly url: string;
   readonly dir: string;
-  readonly spawned: SpawnedGateway;
+  spawned: SpawnedGateway;
+  /** Stops the process and starts it again on the same config, data and ports. */
+  restart(): Promise<void>;
   ok<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
 }
 
@@ -65,6 +67,11 @@ async function startGateway(fake: DiscordFake, apiUrl: string, probe: '/healthz'
     url,
     dir,
     spawned,
+    async restart() {
+      await stopGateway(gateway.spawned);
+      gateway.spawned = spawnGateway(dir, config);
+      await waitForProbe(gateway.spawned, url, '/healthz', 'gateway', dir);
+    },
     async ok<T>(method: string, path: string, body?: unknown, token = ADMIN) {
       const answer = await callApi<T>(url, token, method, path, body);
       if (answer.status >= 300)
@@ -328,6 +335,20 @@ describe.skipIf(!present && process.env['CI'] !== 'true')('operator console in C
     expect(await reacted.textContent()).toBe('👍 1');
     await shot(bobPage, '4-markdown-live');
     await shot(admin, '5-admin');
+
+    // The gateway restarts: bob's stream ends, the page says so, reopens it once the gateway is
+    // back and gets what is said next.
+    const restarting = gateway.restart();
+    await bobPage.locator('#live', { hasText: 'reconnecting' }).waitFor();
+    await restarting;
+    await bobPage.locator('#live', { hasText: /^live$/ }).waitFor({ timeout: 60_000 });
+    await gateway.ok(
+      'POST',
+      `/api/v1/channels/${lobby}/messages`,
+      { text: 'after the restart' },
+      alice.token,
+    );
+    await bobPage.locator('.msg', { hasText: 'after the restart' }).waitFor();
 
     // Phone width: everything fits 390 px, no sideways scrolling.
     const phone = await newPage(390, 844);

@@ -220,8 +220,8 @@ async function writeSlackExportless(path: string): Promise<void> {
   const { createWriteStream } = await import('node:fs');
   const zipFile = new yazl.ZipFile();
   zipFile.addBuffer(Buffer.from('[]'), 'channels.json');
-  const done = new Promise((resolve) =>
-    zipFile.outputStream.pipe(createWriteStream(path)).on('close', resolve),
+  const done = new Promise<void>((resolve) =>
+    zipFile.outputStream.pipe(createWriteStream(path)).on('close', () => resolve()),
   );
   zipFile.end();
   await done;

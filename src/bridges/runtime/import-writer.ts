@@ -19,7 +19,7 @@ import { describe } from '../errors.js';
 import type { InboundMessage, InboundReaction, InboundTopic, LinkTarget } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown, parseNetworkText } from './convert.js';
-import type { ImportEvent, ImportOptions, ImportSummary } from './import.js';
+import type { ImportEvent, ImportOptions, ImportSummary } from './import-types.js';
 import { ImportChannelError } from './import-errors.js';
 import { handleTopic } from './inbound-topic.js';
 import { storeInboundFiles } from './media-in.js';

@@ -20,6 +20,7 @@ import {
   exportFiles,
   type HistoryItem,
 } from '../../../src/bridges/slack/export/index.js';
+import type { InboundMessage } from '../../../src/bridges/types.js';
 import { writeSlackExport, type GeneratedExport } from '../../support/slack-export.js';
 
 let dir: string;
@@ -61,8 +62,8 @@ async function all(items: AsyncIterable<HistoryItem>): Promise<HistoryItem[]> {
 async function zipOf(path: string, files: Record<string, string>): Promise<void> {
   const z = new yazl.ZipFile();
   for (const [name, text] of Object.entries(files)) z.addBuffer(Buffer.from(text), name);
-  const done = new Promise((resolve) =>
-    z.outputStream.pipe(createWriteStream(path)).on('close', resolve),
+  const done = new Promise<void>((resolve) =>
+    z.outputStream.pipe(createWriteStream(path)).on('close', () => resolve()),
   );
   z.end();
   await done;
@@ -102,9 +103,7 @@ describe('SlackExport', () => {
       );
       expect(new Set(reactions.map((r) => r.emoji))).toEqual(new Set(['👍']));
       const file = messages.find((m) => (m.event as { attachments?: unknown[] }).attachments)!;
-      const attachment = (
-        file.event as { attachments: { url?: string; open(): Promise<unknown> }[] }
-      ).attachments[0]!;
+      const attachment = (file.event as InboundMessage).attachments![0]!;
       expect(attachment.url).toMatch(/^https:\/\/example\.slack\.com\/files\//);
       await expect(attachment.open()).rejects.toThrow(/bridges\.slack is not configured/);
     } finally {
@@ -121,11 +120,7 @@ describe('SlackExport', () => {
       );
       const items = await all(source.history(source.channels[0]!, files));
       const message = items.find((i) => i.event.kind === 'message' && i.event.attachments)!;
-      const [attachment] = (
-        message.event as {
-          attachments: { open(): Promise<{ body: AsyncIterable<Uint8Array> }> }[];
-        }
-      ).attachments;
+      const [attachment] = (message.event as InboundMessage).attachments!;
       const opened = await attachment!.open();
       const chunks: Buffer[] = [];
       for await (const chunk of opened.body) chunks.push(Buffer.from(chunk));

@@ -17,7 +17,21 @@ import type {
   LinkTarget,
 } from '../../types.js';
 import { reactionFromSlack, shortcodesToUnicode } from '../emoji.js';
-import type { RawFile } from './reader.js';
+
+/** How an exported file becomes an attachment (the Slack file reader when Slack is set up). */
+export type FileMapper = (file: RawFile) => InboundAttachment;
+
+export interface RawFile {
+  readonly id: string;
+  readonly name?: string;
+  readonly title?: string;
+  readonly mimetype?: string;
+  readonly size?: number;
+  readonly url_private?: string;
+  readonly url_private_download?: string;
+  readonly permalink?: string;
+  readonly mode?: string;
+}
 
 /** What the importer takes (runtime/import.ts `ImportEvent`, structurally). */
 export interface HistoryItem {

@@ -4,9 +4,11 @@
  * a time its folder of daily files (`<name>/YYYY-MM-DD.json`) in date order, one file in memory
  * at a time, each day's messages by `ts`. What each message becomes: export/messages.ts.
  */
-import type { ExternalSender, ExternalUserId, InboundAttachment } from '../../types.js';
+import type { ExternalSender, ExternalUserId } from '../../types.js';
 import { ExportFileError, NotSlackExportError } from './errors.js';
-import { historyOf, type HistoryItem, type RawMessage } from './messages.js';
+import { historyOf, type FileMapper, type HistoryItem, type RawMessage } from './messages.js';
+
+export type { FileMapper, RawFile } from './messages.js';
 import { ZipArchive } from './zip.js';
 
 export interface ExportChannel {
@@ -15,21 +17,6 @@ export interface ExportChannel {
   readonly topic?: string;
   /** Daily files of the channel, oldest first. */
   readonly days: readonly string[];
-}
-
-/** How an exported file becomes an attachment (the Slack file reader when Slack is set up). */
-export type FileMapper = (file: RawFile) => InboundAttachment;
-
-export interface RawFile {
-  readonly id: string;
-  readonly name?: string;
-  readonly title?: string;
-  readonly mimetype?: string;
-  readonly size?: number;
-  readonly url_private?: string;
-  readonly url_private_download?: string;
-  readonly permalink?: string;
-  readonly mode?: string;
 }
 
 interface RawUser {

@@ -8,8 +8,11 @@ import { runNetworkImport } from './import-network.js';
 
 export async function importMatrix(args: CommandArgs, io: CliIo): Promise<number> {
   const room = args.values.room;
-  if (typeof room !== 'string' || !/^[!#][^:]+:.+$/.test(room)) {
-    io.err('multichat import: give the Matrix room: import matrix --room !id:server (or #alias)');
+  // Room ids of room version 12 have no server part; aliases always do.
+  if (typeof room !== 'string' || !/^(![^\s]+|#[^:\s]+:\S+)$/.test(room)) {
+    io.err(
+      `multichat import: give the Matrix room: import matrix --room !id:server (or #alias); got ${JSON.stringify(room)}`,
+    );
     return 2;
   }
   return runNetworkImport(

@@ -396,7 +396,7 @@ if (!installed) {
       expect(quits).toHaveLength(2);
     });
 
-    it('sends the server password, and reports a refused connection as a health state', async () => {
+    it('sends the server password; a refused one is failed, naming the refusal', async () => {
       const locked = await startNgircd({ password: 'sesame' });
       cleanups.push(() => locked.stop());
       const events: InboundEvent[] = [];
@@ -428,7 +428,9 @@ if (!installed) {
       );
       await Promise.all([good.start(), bad.start()]);
       expect(good.health().state).toBe('connected');
-      expect(bad.health().state).not.toBe('connected');
+      // A refused password is final: failed (not retried), naming the refusal.
+      await eventually(() => bad.health().state === 'failed', { what: 'the bad password failed' });
+      expect(bad.health().detail).toContain('server password refused (Access denied: Bad password?)');
     });
 
     it('connects over TLS and identifies to NickServ after registering', async () => {

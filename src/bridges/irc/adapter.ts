@@ -140,9 +140,12 @@ export class IrcAdapter
     const detail = down
       .map((n) => `${n.settings.name}: ${n.bot.stateDetail ?? n.bot.connectionState}`)
       .join('; ');
+    // `failed` (credentials refused) only when nothing else is still trying.
     const state = down.some((n) => n.bot.connectionState === 'reconnecting')
       ? 'reconnecting'
-      : 'connecting';
+      : down.some((n) => n.bot.connectionState === 'failed')
+        ? 'failed'
+        : 'connecting';
     return { state, detail };
   }
 

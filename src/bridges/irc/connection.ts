@@ -31,7 +31,8 @@ const JOIN_ERRORS = new Set([
   'too_many_channels',
 ]);
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'stopped';
+/** `failed`: the server refused the password (464); reconnecting would be refused again. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
 export interface ConnectionInit {
   readonly settings: IrcNetworkSettings;
@@ -48,6 +49,8 @@ export class IrcConnection {
   private readonly lines: LineSender;
   private readonly joins: JoinTracker;
   private state: ConnectionState = 'connecting';
+  /** Set when the server refused our credentials: the next close is final. */
+  private refusal: string | undefined;
   private detail: string | undefined;
   private attempts = 0;
   private nickAttempt = 0;
@@ -182,6 +185,13 @@ export class IrcConnection {
       if (ircLower(e.new_nick) === ircLower(this.nick)) this.maskLength = undefined;
     });
     c.on('irc error', (e: IrcErrorEvent) => {
+      // 464, or an ERROR before registration about the password (ngircd: "Access denied: Bad
+      // password?"): the server refuses our credentials, a reconnect would be refused too.
+      if (
+        e.error === 'password_mismatch' ||
+        (e.error === 'irc' && !this.registered && /password/i.test(e.reason ?? ''))
+      )
+        this.refusal = `server password refused (${e.reason ?? '464'})`;
       if (e.channel && JOIN_ERRORS.has(e.error))
         this.joins.refused(e.channel, new IrcRefusedError(e.channel, e.reason ?? e.error));
     });
@@ -223,6 +233,15 @@ export class IrcConnection {
     this.registeredWaiters.clear();
     if (this.state === 'stopped') return;
     const s = this.init.settings;
+    if (this.refusal) {
+      this.detail = this.refusal;
+      this.setState('failed', this.refusal);
+      this.init.logger.error(
+        { network: s.name, nick: this.init.nick, detail: this.refusal },
+        'IRC server refused the credentials; not reconnecting',
+      );
+      return;
+    }
     const jittered = reconnectDelay(s, this.attempts);
     this.attempts++;
     this.setState('reconnecting', this.detail ?? 'connection closed');

@@ -98,7 +98,7 @@ export class AdapterSupervisor {
     );
     this.override = {
       state: 'reconnecting',
-      detail: `${cause} (attempt ${this.failures}; next in ${Math.ceil(delay / 1000)} s)`,
+      detail: `${cause} (attempt ${this.failures}; next in ${delay < 1_000 ? `${delay} ms` : `${Math.round(delay / 1_000)} s`})`,
     };
     this.deps.report(this.override);
     this.retryTimer = setTimeout(() => {

@@ -401,7 +401,10 @@ export function completeIntent(actor: UserId, intent: Intent, ctx: SolverContext
 function importedTime(intent: IntentOf<'sendMessage'>, now: number): number {
   if (intent.createdAt === undefined) return now;
   if (intent.origin?.imported !== true) {
-    throw new ValidationError('createdAt', 'only imported history (origin.imported) gives createdAt');
+    throw new ValidationError(
+      'createdAt',
+      'only imported history (origin.imported) gives createdAt',
+    );
   }
   if (intent.expiresInSeconds !== undefined) {
     throw new ValidationError('createdAt', 'imported history does not expire by expiresInSeconds');

@@ -430,7 +430,9 @@ if (!installed) {
       expect(good.health().state).toBe('connected');
       // A refused password is final: failed (not retried), naming the refusal.
       await eventually(() => bad.health().state === 'failed', { what: 'the bad password failed' });
-      expect(bad.health().detail).toContain('server password refused (Access denied: Bad password?)');
+      expect(bad.health().detail).toContain(
+        'server password refused (Access denied: Bad password?)',
+      );
     });
 
     it('connects over TLS and identifies to NickServ after registering', async () => {

@@ -11,8 +11,6 @@
  * into something else (a reply line, a link for a file).
  */
 import type { AdapterLogger, DropKind, DropReason } from '../types.js';
-import type { RuntimeContext } from './context.js';
-import type { Resolved, TargetedEvent } from './resolve.js';
 
 /** `adapter`: reported by an adapter (`AdapterComponents.reportDrop`), either way. */
 export type DropDirection = 'inbound' | 'outbound' | 'adapter';
@@ -78,19 +76,4 @@ export class DropStats {
     for (const c of this.counts.values()) sum += c.count;
     return sum;
   }
-}
-
-/** Counts and logs an inbound event at a linked target that the runtime does not carry. */
-export function notCarried(
-  ctx: RuntimeContext,
-  r: Pick<Resolved, 'network' | 'link'>,
-  event: TargetedEvent,
-  reason: DropReason,
-): undefined {
-  ctx.drops.drop(r.network, event.kind, reason, {
-    direction: 'inbound',
-    targetKey: r.link.targetKey,
-    ...('externalId' in event && { externalId: event.externalId }),
-  });
-  return undefined;
 }

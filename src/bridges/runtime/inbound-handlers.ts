@@ -11,7 +11,7 @@ import type { ExternalMessageId, TargetKey } from '../../mapping/types.js';
 import type { ExternalSender, InboundEvent } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown } from './convert.js';
-import { notCarried } from './dropped.js';
+import { notCarried } from './not-carried.js';
 import { handleMessage } from './inbound-message.js';
 import { handleTopic } from './inbound-topic.js';
 import { GATEWAY_ORIGIN } from './links.js';

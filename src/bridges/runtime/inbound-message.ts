@@ -9,7 +9,7 @@ import type { Intent } from '../../core/types.js';
 import type { InboundMessage } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown } from './convert.js';
-import { notCarried } from './dropped.js';
+import { notCarried } from './not-carried.js';
 import { storeInboundFiles } from './media-in.js';
 import { mentionIds } from './mentions-in.js';
 import { ensureMember, ensureUser } from './people.js';

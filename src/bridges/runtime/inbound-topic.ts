@@ -13,7 +13,7 @@ import { IntentRejectedError } from '../../core/errors.js';
 import type { UserId } from '../../core/types.js';
 import type { InboundTopic } from '../types.js';
 import type { RuntimeContext } from './context.js';
-import { notCarried } from './dropped.js';
+import { notCarried } from './not-carried.js';
 import { GATEWAY_ORIGIN } from './links.js';
 import { ensureUser } from './people.js';
 import type { Resolved } from './resolve.js';

@@ -11,7 +11,7 @@ import type { UserId } from '../../core/types.js';
 import type { NetworkName } from '../../mapping/types.js';
 import type { ExternalUserId, OutboundKind } from '../types.js';
 import type { RuntimeContext } from './context.js';
-import type { Resolved } from './outbound.js';
+import type { Resolved } from './resolved-action.js';
 import { isOwnOrigin } from './people.js';
 
 /** Kinds that only make sense as the person (or their ghost), never through the bot. */

@@ -7,23 +7,18 @@
  */
 import type { MessageId, MessageView, UserId } from '../../core/types.js';
 import type { Delivery, ExternalMessageId, Link } from '../../mapping/types.js';
-import type { BridgeAdapter, DropReason, OutboundAction, SenderDisplay } from '../types.js';
+import type { BridgeAdapter, SenderDisplay } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { renderForNetwork } from './convert.js';
 import { outboundFiles } from './media-out.js';
 import { bridgedReactorLeft } from './reactors.js';
 import { relationsFor } from './relations.js';
 import { withNativeSender } from './native-sender.js';
+import type { Resolved } from './resolved-action.js';
 import type { PlannedAction } from './plan.js';
 import { topicAction } from './topics.js';
 
-export type Resolved =
-  | { readonly action: OutboundAction; readonly message?: MessageId }
-  /**
-   * `reason` absent: counted as `unsupported` (the target cannot take it for this sender).
-   * `done`: nothing to do by design (not a drop, not counted), e.g. a bot reaction that stays.
-   */
-  | { readonly skip: string; readonly reason?: DropReason; readonly done?: true };
+export type { Resolved } from './resolved-action.js';
 
 export async function resolveAction(
   ctx: RuntimeContext,

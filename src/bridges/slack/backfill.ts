@@ -89,13 +89,11 @@ export class SlackBackfill {
     do {
       let answer: HistoryAnswer;
       try {
-        answer = (await this.deps
-          .web()
-          .apiCall(method, {
-            ...args,
-            limit: PAGE,
-            ...(next && { cursor: next }),
-          })) as HistoryAnswer;
+        answer = (await this.deps.web().apiCall(method, {
+          ...args,
+          limit: PAGE,
+          ...(next && { cursor: next }),
+        })) as HistoryAnswer;
       } catch (error) {
         const code = (error as { data?: { error?: string } }).data?.error;
         if (code && ['missing_scope', 'not_in_channel', 'channel_not_found'].includes(code)) {

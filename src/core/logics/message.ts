@@ -40,12 +40,7 @@ function mustBeNow(time: unknown, ctx: TxContext, rule: string, field: string): 
  * so it may lie in the past, but never ahead of the entry's clock by more than the skew window,
  * and only for a bridged person the entry's author speaks for (no native user backdates).
  */
-function mustBeImported(
-  time: unknown,
-  sender: UserId,
-  ctx: TxContext,
-  state: StateView,
-): Verdict {
+function mustBeImported(time: unknown, sender: UserId, ctx: TxContext, state: StateView): Verdict {
   if (!state.profile(sender)?.controller) {
     return refuse('message.imported', 'only a bridged person’s message may be imported history');
   }

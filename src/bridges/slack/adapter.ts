@@ -229,7 +229,6 @@ export class SlackAdapter
     return setSlackTopic(this.web, action);
   }
 
-  /** `{channel: 'C…'}` or `{channel: '#name'}` → `{channel: 'C…'}`; the bot joins if it can. */
   backfill(
     target: LinkTarget,
     cursor: string | undefined,
@@ -239,6 +238,7 @@ export class SlackAdapter
     return this.history.page(target, cursor, limit, since);
   }
 
+  /** `{channel: 'C…'}` or `{channel: '#name'}` → `{channel: 'C…'}`; the bot joins if it can. */
   resolveTarget(target: LinkTarget): Promise<LinkTarget> {
     return resolveChannel(this.web, target);
   }

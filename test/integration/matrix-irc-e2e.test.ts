@@ -4,74 +4,35 @@
  * creates at start. Without ngircd or Synapse the suite is skipped, except in CI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findNgircd, startNgircd, type NgircdPeer } from '../peers/ngircd.js';
-import { RawIrcClient } from '../support/irc-client.js';
-import { MatrixTestClient } from '../support/matrix-client.js';
+import type { RawIrcClient } from '../support/irc-client.js';
+import type { MatrixTestClient } from '../support/matrix-client.js';
 import {
-  startGatewayProcess,
-  startMatrixWorld,
-  synapseAvailable,
-  type GatewayProcess,
-  type MatrixWorld,
-} from './matrix-setup.js';
+  matrixIrcAvailable,
+  startMatrixIrcWorld,
+  stopMatrixIrcWorld,
+  type MatrixIrcWorld,
+} from '../support/matrix-irc-world.js';
 
-const ircInstalled = findNgircd() !== undefined;
-if (!ircInstalled && process.env.CI === 'true')
-  throw new Error('ngircd is missing in CI: run .ci/install-ngircd.sh first');
 const ZW = '\u200b';
 
-describe.skipIf(!ircInstalled || !synapseAvailable())('IRC ↔ Multichat ↔ Matrix end to end', () => {
-  let ngircd: NgircdPeer;
-  let world: MatrixWorld;
-  let gateway: GatewayProcess;
+describe.skipIf(!matrixIrcAvailable())('IRC ↔ Multichat ↔ Matrix end to end', () => {
+  let w: MatrixIrcWorld | undefined;
   let irc: RawIrcClient;
   let alice: MatrixTestClient;
   let room: string;
 
   beforeAll(async () => {
-    ngircd = await startNgircd();
-    world = await startMatrixWorld();
-    irc = await RawIrcClient.connect(ngircd.port, 'ircbob');
-    await irc.join('#proj');
-    const { homeserverUrl, domain, registration, listen, userPrefix } = world.config;
-    gateway = await startGatewayProcess({
-      bridges: {
-        irc: {
-          networks: {
-            local: {
-              host: '127.0.0.1',
-              port: ngircd.port,
-              tls: false,
-              nick: 'mcbridge',
-              flood: { burst: 10, delayMs: 100 },
-            },
-          },
-        },
-        matrix: { homeserverUrl, domain, registration, listen, userPrefix },
-      },
-      links: [
-        {
-          channel: 'general',
-          irc: { network: 'local', channel: '#proj' },
-          matrix: { room: '#mc_general:localhost' },
-        },
-      ],
+    w = await startMatrixIrcWorld({
+      channel: 'general',
+      ircChannel: '#proj',
+      alias: '#mc_general:localhost',
+      aliceDisplayName: 'alicem',
     });
-    await irc.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcbridge', 30_000);
-    alice = await MatrixTestClient.register(world.synapse.url, 'alice');
-    await alice.call(
-      'PUT',
-      `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`,
-      { displayname: 'alicem' },
-    );
-    room = await alice.join('#mc_general:localhost');
+    ({ irc, alice, room } = w);
   }, 180_000);
 
   afterAll(async () => {
-    await irc?.quit().catch(() => undefined);
-    await gateway?.stop();
-    await world?.stop();
-    await ngircd?.stop();
+    await stopMatrixIrcWorld(w);
   });
 
   it('carries IRC lines into the Matrix room from the IRC person’s ghost, in order', async () => {

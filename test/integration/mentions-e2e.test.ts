@@ -6,25 +6,17 @@
  * ngircd or Synapse, except in CI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findNgircd, startNgircd, type NgircdPeer } from '../peers/ngircd.js';
-import { RawIrcClient, type SeenMessage } from '../support/irc-client.js';
-import { MatrixTestClient, type MatrixEvent } from '../support/matrix-client.js';
+import type { RawIrcClient, SeenMessage } from '../support/irc-client.js';
+import type { MatrixEvent, MatrixTestClient } from '../support/matrix-client.js';
 import {
-  startGatewayProcess,
-  startMatrixWorld,
-  synapseAvailable,
-  type GatewayProcess,
-  type MatrixWorld,
-} from './matrix-setup.js';
+  matrixIrcAvailable,
+  startMatrixIrcWorld,
+  stopMatrixIrcWorld,
+  type MatrixIrcWorld,
+} from '../support/matrix-irc-world.js';
 
-const ircInstalled = findNgircd() !== undefined;
-if (!ircInstalled && process.env.CI === 'true')
-  throw new Error('ngircd is missing in CI: run .ci/install-ngircd.sh first');
-
-describe.skipIf(!ircInstalled || !synapseAvailable())('mentions across IRC and Matrix', () => {
-  let ngircd: NgircdPeer;
-  let world: MatrixWorld;
-  let gateway: GatewayProcess;
+describe.skipIf(!matrixIrcAvailable())('mentions across IRC and Matrix', () => {
+  let w: MatrixIrcWorld | undefined;
   let irc: RawIrcClient;
   let alice: MatrixTestClient;
   let room: string;
@@ -50,43 +42,14 @@ describe.skipIf(!ircInstalled || !synapseAvailable())('mentions across IRC and M
     );
 
   beforeAll(async () => {
-    ngircd = await startNgircd();
-    world = await startMatrixWorld();
-    irc = await RawIrcClient.connect(ngircd.port, 'ircbob');
-    await irc.join('#proj');
-    const { homeserverUrl, domain, registration, listen, userPrefix } = world.config;
-    gateway = await startGatewayProcess({
-      bridges: {
-        irc: {
-          networks: {
-            local: {
-              host: '127.0.0.1',
-              port: ngircd.port,
-              tls: false,
-              nick: 'mcbridge',
-              mode: 'puppet',
-              flood: { burst: 10, delayMs: 100 },
-            },
-          },
-        },
-        matrix: { homeserverUrl, domain, registration, listen, userPrefix },
-      },
-      links: [
-        {
-          channel: 'general',
-          irc: { network: 'local', channel: '#proj' },
-          matrix: { room: '#mc_general:localhost' },
-        },
-      ],
+    w = await startMatrixIrcWorld({
+      channel: 'general',
+      ircChannel: '#proj',
+      alias: '#mc_general:localhost',
+      mode: 'puppet',
+      aliceDisplayName: 'alicem',
     });
-    await irc.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcbridge', 30_000);
-    alice = await MatrixTestClient.register(world.synapse.url, 'alice');
-    await alice.call(
-      'PUT',
-      `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`,
-      { displayname: 'alicem' },
-    );
-    room = await alice.join('#mc_general:localhost');
+    ({ irc, alice, room } = w);
 
     // Each speaks once: the gateway makes ircbob's ghost on Matrix and alice's puppet on IRC.
     irc.say('#proj', 'hello from irc');
@@ -102,10 +65,7 @@ describe.skipIf(!ircInstalled || !synapseAvailable())('mentions across IRC and M
   }, 240_000);
 
   afterAll(async () => {
-    await irc?.quit().catch(() => undefined);
-    await gateway?.stop();
-    await world?.stop();
-    await ngircd?.stop();
+    await stopMatrixIrcWorld(w);
   });
 
   it('alice speaks on IRC through a puppet and ircbob on Matrix through a ghost', () => {

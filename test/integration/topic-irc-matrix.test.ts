@@ -6,26 +6,19 @@
  * Synapse, except in CI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findNgircd, startNgircd, type NgircdPeer } from '../peers/ngircd.js';
 import { eventually } from '../support/eventually.js';
-import { RawIrcClient } from '../support/irc-client.js';
-import { MatrixTestClient } from '../support/matrix-client.js';
+import type { RawIrcClient } from '../support/irc-client.js';
+import type { MatrixTestClient } from '../support/matrix-client.js';
 import {
-  startGatewayProcess,
-  startMatrixWorld,
-  synapseAvailable,
-  type GatewayProcess,
-  type MatrixWorld,
-} from './matrix-setup.js';
+  matrixIrcAvailable,
+  startMatrixIrcWorld,
+  stopMatrixIrcWorld,
+  type MatrixIrcWorld,
+} from '../support/matrix-irc-world.js';
 
-const ircInstalled = findNgircd() !== undefined;
-if (!ircInstalled && process.env.CI === 'true')
-  throw new Error('ngircd is missing in CI: run .ci/install-ngircd.sh first');
-
-describe.skipIf(!ircInstalled || !synapseAvailable())('topic IRC ↔ Matrix end to end', () => {
-  let ngircd: NgircdPeer;
-  let world: MatrixWorld;
-  let gateway: GatewayProcess;
+describe.skipIf(!matrixIrcAvailable())('topic IRC ↔ Matrix end to end', () => {
+  let w: MatrixIrcWorld | undefined;
+  let world: MatrixIrcWorld['world'];
   let irc: RawIrcClient;
   let alice: MatrixTestClient;
   let room: string;
@@ -39,38 +32,12 @@ describe.skipIf(!ircInstalled || !synapseAvailable())('topic IRC ↔ Matrix end 
   const topicLines = () => irc.lines.filter((l) => l.command === 'TOPIC');
 
   beforeAll(async () => {
-    ngircd = await startNgircd();
-    world = await startMatrixWorld();
-    // ircbob creates #topics, so ngircd makes it op there.
-    irc = await RawIrcClient.connect(ngircd.port, 'ircbob');
-    await irc.join('#topics');
-    const { homeserverUrl, domain, registration, listen, userPrefix } = world.config;
-    gateway = await startGatewayProcess({
-      bridges: {
-        irc: {
-          networks: {
-            local: {
-              host: '127.0.0.1',
-              port: ngircd.port,
-              tls: false,
-              nick: 'mcbridge',
-              flood: { burst: 10, delayMs: 100 },
-            },
-          },
-        },
-        matrix: { homeserverUrl, domain, registration, listen, userPrefix },
-      },
-      links: [
-        {
-          channel: 'topics',
-          irc: { network: 'local', channel: '#topics' },
-          matrix: { room: '#mc_topics:localhost' },
-        },
-      ],
+    w = await startMatrixIrcWorld({
+      channel: 'topics',
+      ircChannel: '#topics',
+      alias: '#mc_topics:localhost',
     });
-    await irc.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcbridge', 30_000);
-    alice = await MatrixTestClient.register(world.synapse.url, 'alice');
-    room = await alice.join('#mc_topics:localhost');
+    ({ world, irc, alice, room } = w);
     // The bot created the portal room; it lets alice change room state (as a room admin would).
     const path = `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/state/m.room.power_levels/`;
     const levels = await alice.call<{ users?: Record<string, number> }>('GET', path);
@@ -83,10 +50,7 @@ describe.skipIf(!ircInstalled || !synapseAvailable())('topic IRC ↔ Matrix end 
   }, 180_000);
 
   afterAll(async () => {
-    await irc?.quit().catch(() => undefined);
-    await gateway?.stop();
-    await world?.stop();
-    await ngircd?.stop();
+    await stopMatrixIrcWorld(w);
   });
 
   it("an IRC op's TOPIC becomes the Matrix room's topic, set by the bridge bot", async () => {

@@ -4,64 +4,17 @@
  * once each, in order, and before a message posted after the restart. Our own webhook message
  * in the channel's history is not brought back, nor is a message bridged before the stop.
  */
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDiscordAdapter } from '../../src/bridges/discord/index.js';
-import { createBridgeRuntime } from '../../src/bridges/runtime/index.js';
-import type { NetworkName } from '../../src/bridges/types.js';
-import { silentLogger } from '../../src/core/options.js';
-import type { ChannelId } from '../../src/core/types.js';
-import { createMappingStore, targetKeyOf } from '../../src/mapping/index.js';
-import { tempDir, tempNode } from '../support/core.js';
-import { createTestAdapter, TestNetwork } from '../support/test-adapter.js';
+import { tempDir } from '../support/core.js';
+import { AT_B, bootDiscordRouter } from '../support/fake-router-world.js';
+import { TestNetwork } from '../support/test-adapter.js';
 import { FAST_LIMITS, until } from '../peers/discord-fake/harness.js';
 import { startDiscordFake, type DiscordFake } from '../peers/discord-fake/index.js';
 
-const main = { channel: 'main' };
-const atB = targetKeyOf('b' as NetworkName, main);
 const fakes: DiscordFake[] = [];
 afterAll(async () => {
   for (const f of fakes) await f.stop();
 });
-
-async function boot(dataDir: string, fake: DiscordFake, netB: TestNetwork, link: boolean) {
-  const node = await tempNode({ dataDir });
-  const store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
-  await store.init();
-  const runtime = createBridgeRuntime({
-    node,
-    store,
-    logger: silentLogger,
-    adapters: [
-      createDiscordAdapter(
-        { token: fake.token, apiUrl: fake.apiUrl, slashCommand: false },
-        'discord' as NetworkName,
-      ),
-      createTestAdapter({ name: 'b', network: netB }),
-    ],
-    options: { pollIntervalMs: 20 },
-  });
-  await runtime.start();
-  const alice = node.findUserByName('alice') ?? (await node.createLocalUser('alice')).user;
-  const general =
-    node.findChannelByName('general')?.id ??
-    ((await node.submit(alice.id, { kind: 'createChannel', name: 'general' })).channel
-      ?.id as ChannelId);
-  if (link) {
-    await runtime.links.create({
-      channel: 'general',
-      network: 'discord',
-      target: { channel: fake.channel.id },
-    });
-    await runtime.links.create({ channel: 'general', network: 'b', target: main });
-  }
-  const stop = async () => {
-    await runtime.stop(1_000);
-    await node.stop();
-    await store.close();
-  };
-  return { node, store, runtime, alice, general, stop };
-}
 
 describe('discord live backfill', () => {
   it('what was said while down arrives once, in order, before what is said after', async () => {
@@ -70,12 +23,12 @@ describe('discord live backfill', () => {
     fakes.push(fake);
     const netB = new TestNetwork('b-');
     const bob = fake.addUser('bob');
-    const texts = () => netB.at(atB).map((p) => p.text);
+    const texts = () => netB.at(AT_B).map((p) => p.text);
 
-    const first = await boot(dataDir, fake, netB, true);
+    const first = await bootDiscordRouter(dataDir, fake, netB, true);
     fake.say(fake.channel.id, bob, 'before the stop');
     await until(() => texts().includes('before the stop'), 'live message → b');
-    await first.node.submit(first.alice.id, {
+    await first.node.submit(first.owner.id, {
       kind: 'sendMessage',
       channel: first.general,
       text: 'native before the stop',
@@ -90,7 +43,7 @@ describe('discord live backfill', () => {
     const missed = Array.from({ length: 20 }, (_, i) => `missed ${i + 1}`);
     for (const text of missed) fake.say(fake.channel.id, bob, text);
 
-    const second = await boot(dataDir, fake, netB, false);
+    const second = await bootDiscordRouter(dataDir, fake, netB, false);
     fake.say(fake.channel.id, bob, 'after the restart');
     await until(() => texts().includes('after the restart'), 'message after the restart → b');
     await second.runtime.settle();

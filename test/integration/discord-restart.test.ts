@@ -5,64 +5,18 @@
  * its webhook again — edits and deletes of messages from before the restart still reach the
  * right message on the other side, in both directions.
  */
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDiscordAdapter } from '../../src/bridges/discord/index.js';
-import { createBridgeRuntime } from '../../src/bridges/runtime/index.js';
-import type { NetworkName } from '../../src/bridges/types.js';
-import { silentLogger } from '../../src/core/options.js';
-import type { ChannelId, MessageId } from '../../src/core/types.js';
-import { createMappingStore, targetKeyOf } from '../../src/mapping/index.js';
-import { tempDir, tempNode } from '../support/core.js';
-import { createTestAdapter, TestNetwork } from '../support/test-adapter.js';
+import type { MessageId } from '../../src/core/types.js';
+import { tempDir } from '../support/core.js';
+import { AT_B, bootDiscordRouter } from '../support/fake-router-world.js';
+import { TestNetwork } from '../support/test-adapter.js';
 import { FAST_LIMITS, until } from '../peers/discord-fake/harness.js';
 import { startDiscordFake, type DiscordFake } from '../peers/discord-fake/index.js';
 
-const main = { channel: 'main' };
-const atB = targetKeyOf('b' as NetworkName, main);
 const fakes: DiscordFake[] = [];
 afterAll(async () => {
   for (const f of fakes) await f.stop();
 });
-
-async function boot(dataDir: string, fake: DiscordFake, netB: TestNetwork, link: boolean) {
-  const node = await tempNode({ dataDir });
-  const store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
-  await store.init();
-  const runtime = createBridgeRuntime({
-    node,
-    store,
-    logger: silentLogger,
-    adapters: [
-      createDiscordAdapter(
-        { token: fake.token, apiUrl: fake.apiUrl, slashCommand: false },
-        'discord' as NetworkName,
-      ),
-      createTestAdapter({ name: 'b', network: netB }),
-    ],
-    options: { pollIntervalMs: 20 },
-  });
-  await runtime.start();
-  const alice = node.findUserByName('alice') ?? (await node.createLocalUser('alice')).user;
-  const general =
-    node.findChannelByName('general')?.id ??
-    ((await node.submit(alice.id, { kind: 'createChannel', name: 'general' })).channel
-      ?.id as ChannelId);
-  if (link) {
-    await runtime.links.create({
-      channel: 'general',
-      network: 'discord',
-      target: { channel: fake.channel.id },
-    });
-    await runtime.links.create({ channel: 'general', network: 'b', target: main });
-  }
-  const stop = async () => {
-    await runtime.stop(1_000);
-    await node.stop();
-    await store.close();
-  };
-  return { node, store, runtime, alice, general, stop };
-}
 
 describe('discord across a gateway restart', () => {
   it('edits and deletes of messages from before the restart still map, both ways', async () => {
@@ -74,11 +28,11 @@ describe('discord across a gateway restart', () => {
     const carol = fake.addUser('carol');
 
     // --- first process ---
-    const first = await boot(dataDir, fake, netB, true);
+    const first = await bootDiscordRouter(dataDir, fake, netB, true);
     const fromDiscord = fake.say(fake.channel.id, bob, 'hello from discord');
-    await until(() => netB.at(atB).some((p) => p.text === 'hello from discord'), 'discord → b');
+    await until(() => netB.at(AT_B).some((p) => p.text === 'hello from discord'), 'discord → b');
     const native = (
-      await first.node.submit(first.alice.id, {
+      await first.node.submit(first.owner.id, {
         kind: 'sendMessage',
         channel: first.general,
         text: 'hello from multichat',
@@ -93,15 +47,18 @@ describe('discord across a gateway restart', () => {
     await first.stop();
 
     // --- second process: same data dir, new client and gateway session ---
-    const second = await boot(dataDir, fake, netB, false);
+    const second = await bootDiscordRouter(dataDir, fake, netB, false);
     expect(fake.gateway.stats.identifies).toBe(2);
 
     fake.edit(fromDiscord.id, 'edited on discord');
-    await until(() => netB.at(atB).some((p) => p.text === 'edited on discord'), 'discord edit → b');
+    await until(
+      () => netB.at(AT_B).some((p) => p.text === 'edited on discord'),
+      'discord edit → b',
+    );
     fake.react(carol, fromDiscord.id, '🎉');
-    await until(() => netB.at(atB).some((p) => p.reactions.size > 0), 'discord reaction → b');
+    await until(() => netB.at(AT_B).some((p) => p.reactions.size > 0), 'discord reaction → b');
 
-    await second.node.submit(second.alice.id, {
+    await second.node.submit(second.owner.id, {
       kind: 'editMessage',
       message: native,
       text: 'edited natively',
@@ -113,20 +70,20 @@ describe('discord across a gateway restart', () => {
     );
     expect(fake.state.webhooks.size).toBe(1); // the webhook of before the restart was found again
 
-    await second.node.submit(second.alice.id, { kind: 'redactMessage', message: native });
+    await second.node.submit(second.owner.id, { kind: 'redactMessage', message: native });
     await second.runtime.settle();
     await until(() => !fake.state.messages.has(nativeId), 'native delete → discord');
 
     const later = fake.say(fake.channel.id, carol, 'short-lived');
-    await until(() => netB.at(atB).some((p) => p.text === 'short-lived'), 'second message → b');
+    await until(() => netB.at(AT_B).some((p) => p.text === 'short-lived'), 'second message → b');
     fake.remove(later.id);
-    await until(() => !netB.at(atB).some((p) => p.text === 'short-lived'), 'discord delete → b');
+    await until(() => !netB.at(AT_B).some((p) => p.text === 'short-lived'), 'discord delete → b');
 
     // MESSAGE_DELETE names no author; this process never saw who wrote the message from before
     // the restart, so the router redacts it as the bridged person it maps to.
     fake.remove(fromDiscord.id);
     await until(
-      () => !netB.at(atB).some((p) => p.text === 'edited on discord'),
+      () => !netB.at(AT_B).some((p) => p.text === 'edited on discord'),
       'discord delete of a message from before the restart → b',
     );
     await second.stop();

@@ -4,54 +4,31 @@
  * the other network once each, in order, before a message posted after the restart. Synapse
  * also redelivers the queued transactions later: those are already mapped and not carried twice.
  */
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/bridges/matrix/index.js';
-import { createBridgeRuntime } from '../../src/bridges/runtime/index.js';
 import type { NetworkName } from '../../src/bridges/types.js';
-import { silentLogger } from '../../src/core/options.js';
-import { createMappingStore, targetKeyOf } from '../../src/mapping/index.js';
 import { eventually } from '../support/eventually.js';
-import { tempDir, tempNode } from '../support/core.js';
+import { tempDir } from '../support/core.js';
+import { AT_B, bootRouter } from '../support/fake-router-world.js';
 import { MatrixTestClient } from '../support/matrix-client.js';
-import { createTestAdapter, TestNetwork } from '../support/test-adapter.js';
+import { TestNetwork } from '../support/test-adapter.js';
 import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
 
-const main = { channel: 'main' };
-const atB = targetKeyOf('b' as NetworkName, main);
 const worlds: MatrixWorld[] = [];
 afterAll(async () => {
   for (const w of worlds) await w.stop();
 });
 
-async function boot(dataDir: string, world: MatrixWorld, netB: TestNetwork, room?: string) {
-  const node = await tempNode({ dataDir });
-  const store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
-  await store.init();
-  const runtime = createBridgeRuntime({
-    node,
-    store,
-    logger: silentLogger,
-    adapters: [
-      createAdapter(world.config, 'matrix' as NetworkName),
-      createTestAdapter({ name: 'b', network: netB }),
-    ],
-    options: { pollIntervalMs: 50 },
+/** The first boot (with the room) links general to it and to b; a restart finds them again. */
+const boot = (dataDir: string, world: MatrixWorld, netB: TestNetwork, room?: string) =>
+  bootRouter({
+    dataDir,
+    netB,
+    pollIntervalMs: 50,
+    owner: 'nina',
+    adapter: createAdapter(world.config, 'matrix' as NetworkName),
+    ...(room !== undefined && { link: { network: 'matrix', target: { room } } }),
   });
-  await runtime.start();
-  if (room !== undefined) {
-    const nina = (await node.createLocalUser('nina')).user;
-    await node.submit(nina.id, { kind: 'createChannel', name: 'general' });
-    await runtime.links.create({ channel: 'general', network: 'matrix', target: { room } });
-    await runtime.links.create({ channel: 'general', network: 'b', target: main });
-  }
-  const stop = async () => {
-    await runtime.stop(1_000);
-    await node.stop();
-    await store.close();
-  };
-  return { runtime, stop };
-}
 
 describe.skipIf(!synapseAvailable())('matrix live backfill', () => {
   it(
@@ -62,7 +39,7 @@ describe.skipIf(!synapseAvailable())('matrix live backfill', () => {
       worlds.push(world);
       const dataDir = tempDir('mc-matrix-backfill-');
       const netB = new TestNetwork('b-');
-      const texts = () => netB.at(atB).map((p) => p.text);
+      const texts = () => netB.at(AT_B).map((p) => p.text);
       const alice = await MatrixTestClient.register(world.synapse.url, 'alice');
       const room = await alice.createRoom({ name: 'general', preset: 'public_chat' });
 

@@ -5,70 +5,38 @@
  * posted after the restart. Our own message in the history is not brought back, nor is a
  * message bridged before the stop; a reaction given while down comes with its message.
  */
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../src/bridges/slack/index.js';
-import { createBridgeRuntime } from '../../src/bridges/runtime/index.js';
 import type { NetworkName } from '../../src/bridges/types.js';
-import { silentLogger } from '../../src/core/options.js';
-import type { ChannelId } from '../../src/core/types.js';
-import { createMappingStore, targetKeyOf } from '../../src/mapping/index.js';
-import { tempDir, tempNode } from '../support/core.js';
-import { createTestAdapter, TestNetwork } from '../support/test-adapter.js';
+import { tempDir } from '../support/core.js';
+import { AT_B, bootRouter } from '../support/fake-router-world.js';
+import { TestNetwork } from '../support/test-adapter.js';
 import { LOOSE_LIMITS, until } from '../peers/slack-fake/harness.js';
 import { startSlackFake, type FakeChannel, type SlackFake } from '../peers/slack-fake/index.js';
 
-const main = { channel: 'main' };
-const atB = targetKeyOf('b' as NetworkName, main);
 const fakes: SlackFake[] = [];
 afterAll(async () => {
   for (const f of fakes) await f.stop();
 });
 
-async function boot(
+const boot = (
   dataDir: string,
   fake: SlackFake,
   channel: FakeChannel,
   netB: TestNetwork,
   link: boolean,
-) {
-  const node = await tempNode({ dataDir });
-  const store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
-  await store.init();
-  const runtime = createBridgeRuntime({
-    node,
-    store,
-    logger: silentLogger,
-    adapters: [
-      createSlackAdapter(
-        { botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, mode: 'socket' },
-        'slack' as NetworkName,
-      ),
-      createTestAdapter({ name: 'b', network: netB }),
-    ],
-    options: { pollIntervalMs: 20 },
+) =>
+  bootRouter({
+    dataDir,
+    netB,
+    pollIntervalMs: 20,
+    owner: 'alice',
+    adapter: createSlackAdapter(
+      { botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, mode: 'socket' },
+      'slack' as NetworkName,
+    ),
+    ...(link && { link: { network: 'slack', target: { channel: channel.id } } }),
   });
-  await runtime.start();
-  const alice = node.findUserByName('alice') ?? (await node.createLocalUser('alice')).user;
-  const general =
-    node.findChannelByName('general')?.id ??
-    ((await node.submit(alice.id, { kind: 'createChannel', name: 'general' })).channel
-      ?.id as ChannelId);
-  if (link) {
-    await runtime.links.create({
-      channel: 'general',
-      network: 'slack',
-      target: { channel: channel.id },
-    });
-    await runtime.links.create({ channel: 'general', network: 'b', target: main });
-  }
-  const stop = async () => {
-    await runtime.stop(1_000);
-    await node.stop();
-    await store.close();
-  };
-  return { node, store, runtime, alice, general, stop };
-}
 
 describe('slack live backfill', () => {
   it('what was said while down arrives once, in order, before what is said after', async () => {
@@ -80,12 +48,12 @@ describe('slack live backfill', () => {
     const netB = new TestNetwork('b-');
     const dana = fake.addUser('dana');
     const erin = fake.addUser('erin');
-    const texts = () => netB.at(atB).map((p) => p.text);
+    const texts = () => netB.at(AT_B).map((p) => p.text);
 
     const first = await boot(dataDir, fake, general, netB, true);
     fake.say(general, dana, 'before the stop');
     await until(() => texts().includes('before the stop'), 'live message → b');
-    await first.node.submit(first.alice.id, {
+    await first.node.submit(first.owner.id, {
       kind: 'sendMessage',
       channel: first.general,
       text: 'native before the stop',
@@ -116,7 +84,7 @@ describe('slack live backfill', () => {
       ).toHaveLength(1);
     expect(seen.indexOf('after the restart')).toBeGreaterThan(seen.indexOf('missed 20'));
     expect(seen.indexOf('missed 1')).toBeGreaterThan(seen.indexOf('before the stop'));
-    const fifth = netB.at(atB).find((p) => p.text === 'missed 5');
+    const fifth = netB.at(AT_B).find((p) => p.text === 'missed 5');
     await until(() => (fifth?.reactions.size ?? 0) > 0, 'reaction given while down → b');
     await second.stop();
   });

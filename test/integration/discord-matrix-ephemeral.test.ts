@@ -5,31 +5,31 @@
  * typing in the room (`m.typing` in /sync) and reads the ghost's presence; and a real Matrix
  * user typing shows the bot typing on Discord (Discord's only typing API).
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../src/bridges/discord/index.js';
-import { createAdapter, ghostUserId } from '../../src/bridges/matrix/index.js';
-import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
+import { ghostUserId } from '../../src/bridges/matrix/index.js';
+import type { BridgeRuntime } from '../../src/bridges/runtime/index.js';
 import type { NetworkName } from '../../src/bridges/types.js';
-import { silentLogger } from '../../src/core/options.js';
-import type { MultichatNode } from '../../src/core/types.js';
-import { createMappingStore } from '../../src/mapping/index.js';
 import type { MappingStore } from '../../src/mapping/types.js';
 import { FAST_LIMITS } from '../peers/discord-fake/harness.js';
 import { startDiscordFake, type DiscordFake, type FakeUser } from '../peers/discord-fake/index.js';
-import { tempDir, tempNode } from '../support/core.js';
 import { eventually } from '../support/eventually.js';
-import { MatrixTestClient } from '../support/matrix-client.js';
-import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
+import type { MatrixTestClient } from '../support/matrix-client.js';
+import {
+  startMatrixAppservice,
+  stopMatrixAppservice,
+  type MatrixAppserviceWorld,
+} from '../support/matrix-appservice-world.js';
+import { synapseAvailable, type MatrixWorld } from './matrix-setup.js';
 
 interface SyncRoom {
   ephemeral?: { events?: Array<{ type: string; content: { user_ids?: string[] } }> };
 }
 
 describe.skipIf(!synapseAvailable())('Discord typing and presence → Matrix ghosts', () => {
+  let m: MatrixAppserviceWorld | undefined;
   let world: MatrixWorld;
   let fake: DiscordFake;
-  let node: MultichatNode;
   let store: MappingStore;
   let runtime: BridgeRuntime;
   let alice: MatrixTestClient;
@@ -52,32 +52,20 @@ describe.skipIf(!synapseAvailable())('Discord typing and presence → Matrix gho
   };
 
   beforeAll(async () => {
-    world = await startMatrixWorld();
     fake = await startDiscordFake(FAST_LIMITS);
     dana = fake.addUser('dana');
-    const dataDir = tempDir('mc-discord-matrix-');
-    node = await tempNode({ dataDir });
-    store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
-    await store.init();
-    runtime = createBridgeRuntime({
-      node,
-      store,
-      logger: silentLogger,
-      adapters: [
-        createAdapter(world.config, 'matrix' as NetworkName),
+    m = await startMatrixAppservice({
+      dataDirPrefix: 'mc-discord-matrix-',
+      owner: 'owner',
+      person: { name: 'alice' },
+      others: () => [
         createDiscordAdapter(
           { token: fake.token, apiUrl: fake.apiUrl, cdnUrl: fake.cdnUrl, presenceEvents: true },
           'discord' as NetworkName,
         ),
       ],
-      options: { pollIntervalMs: 50, backoff: { baseMs: 200, maxMs: 1_000, jitter: 0 } },
     });
-    await runtime.start();
-    const owner = (await node.createLocalUser('owner')).user;
-    await node.submit(owner.id, { kind: 'createChannel', name: 'general' });
-    alice = await MatrixTestClient.register(world.synapse.url, 'alice');
-    room = await alice.createRoom({ name: 'general' });
-    await runtime.links.create({ channel: 'general', network: 'matrix', target: { room } });
+    ({ world, store, runtime, person: alice, room } = m);
     await runtime.links.create({
       channel: 'general',
       network: 'discord',
@@ -98,10 +86,8 @@ describe.skipIf(!synapseAvailable())('Discord typing and presence → Matrix gho
   }, 120_000);
 
   afterAll(async () => {
-    await runtime?.stop(100);
-    await store?.close();
+    await stopMatrixAppservice(m);
     await fake?.stop();
-    await world?.stop();
   });
 
   it("shows a Discord person's typing as their ghost typing in the Matrix room", async () => {

@@ -6,28 +6,30 @@
  * bridge bot with their name (no ghost of them speaks); a mention of them is a pill to their own
  * Matrix account.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../src/bridges/discord/index.js';
-import { createAdapter, ghostUserId } from '../../src/bridges/matrix/index.js';
-import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
+import { ghostUserId } from '../../src/bridges/matrix/index.js';
+import type { BridgeRuntime } from '../../src/bridges/runtime/index.js';
 import type { NetworkName } from '../../src/bridges/types.js';
-import { silentLogger } from '../../src/core/options.js';
 import type { ChannelId, MessageView, MultichatNode, UserId } from '../../src/core/types.js';
-import { createMappingStore } from '../../src/mapping/index.js';
 import type { MappingStore } from '../../src/mapping/types.js';
 import { FAST_LIMITS } from '../peers/discord-fake/harness.js';
 import { startDiscordFake, type DiscordFake, type FakeUser } from '../peers/discord-fake/index.js';
-import { tempDir, tempNode } from '../support/core.js';
 import { eventually } from '../support/eventually.js';
-import { MatrixTestClient } from '../support/matrix-client.js';
-import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
+import type { MatrixTestClient } from '../support/matrix-client.js';
+import {
+  startMatrixAppservice,
+  stopMatrixAppservice,
+  type MatrixAppserviceWorld,
+} from '../support/matrix-appservice-world.js';
+import { synapseAvailable, type MatrixWorld } from './matrix-setup.js';
 
 const SEND_MESSAGES = 1n << 11n;
 const until = <T>(what: string, pick: () => T | undefined | false) =>
   eventually(pick, { what, timeoutMs: 20_000 });
 
 describe.skipIf(!synapseAvailable())('Discord ↔ Matrix account linking', () => {
+  let m: MatrixAppserviceWorld | undefined;
   let world: MatrixWorld;
   let fake: DiscordFake;
   let node: MultichatNode;
@@ -40,33 +42,20 @@ describe.skipIf(!synapseAvailable())('Discord ↔ Matrix account linking', () =>
   const list = (): MessageView[] => node.listMessages(general, { limit: 500 } as never);
 
   beforeAll(async () => {
-    world = await startMatrixWorld();
     fake = await startDiscordFake(FAST_LIMITS);
     dana = fake.addUser('dana');
-    const dataDir = tempDir('mc-discord-matrix-linking-');
-    node = await tempNode({ dataDir });
-    store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
-    await store.init();
-    runtime = createBridgeRuntime({
-      node,
-      store,
-      logger: silentLogger,
-      adapters: [
-        createAdapter(world.config, 'matrix' as NetworkName),
+    m = await startMatrixAppservice({
+      dataDirPrefix: 'mc-discord-matrix-linking-',
+      owner: 'olga',
+      person: { name: 'mia' },
+      others: () => [
         createDiscordAdapter(
           { token: fake.token, apiUrl: fake.apiUrl, cdnUrl: fake.cdnUrl },
           'discord' as NetworkName,
         ),
       ],
-      options: { pollIntervalMs: 50, backoff: { baseMs: 200, maxMs: 1_000, jitter: 0 } },
     });
-    await runtime.start();
-    const owner = (await node.createLocalUser('olga')).user;
-    general = (await node.submit(owner.id, { kind: 'createChannel', name: 'general' })).channel
-      ?.id as ChannelId;
-    mia = await MatrixTestClient.register(world.synapse.url, 'mia');
-    room = await mia.createRoom({ name: 'general' });
-    await runtime.links.create({ channel: 'general', network: 'matrix', target: { room } });
+    ({ world, node, store, runtime, general, person: mia, room } = m);
     await runtime.links.create({
       channel: 'general',
       network: 'discord',
@@ -75,10 +64,8 @@ describe.skipIf(!synapseAvailable())('Discord ↔ Matrix account linking', () =>
   }, 120_000);
 
   afterAll(async () => {
-    await runtime?.stop(100);
-    await store?.close();
+    await stopMatrixAppservice(m);
     await fake?.stop();
-    await world?.stop();
   });
 
   it('one author for both accounts, the bot speaks for Dana on Matrix, mentions pill her', async () => {

@@ -6,28 +6,28 @@
  * in front; the ghost their first, pre-link message made stays silent), and a mention of them
  * reaches Matrix as a pill to their own Matrix account.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdapter, ghostUserId } from '../../src/bridges/matrix/index.js';
-import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
+import { ghostUserId } from '../../src/bridges/matrix/index.js';
+import type { BridgeRuntime } from '../../src/bridges/runtime/index.js';
 import type { ExternalUserId, NetworkName } from '../../src/bridges/types.js';
-import { silentLogger } from '../../src/core/options.js';
 import type { ChannelId, MessageView, MultichatNode, UserId } from '../../src/core/types.js';
-import { createMappingStore } from '../../src/mapping/index.js';
-import type { MappingStore } from '../../src/mapping/types.js';
-import { tempDir, tempNode } from '../support/core.js';
 import { eventually } from '../support/eventually.js';
-import { MatrixTestClient } from '../support/matrix-client.js';
+import type { MatrixTestClient } from '../support/matrix-client.js';
 import { createTestAdapter, TestNetwork, type TestAdapter } from '../support/test-adapter.js';
-import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
+import {
+  startMatrixAppservice,
+  stopMatrixAppservice,
+  type MatrixAppserviceWorld,
+} from '../support/matrix-appservice-world.js';
+import { synapseAvailable, type MatrixWorld } from './matrix-setup.js';
 
 const until = <T>(what: string, pick: () => T | undefined | false) =>
   eventually(pick, { what, timeoutMs: 20_000 });
 
 describe.skipIf(!synapseAvailable())('account linking with Matrix (real Synapse)', () => {
+  let m: MatrixAppserviceWorld | undefined;
   let world: MatrixWorld;
   let node: MultichatNode;
-  let store: MappingStore;
   let runtime: BridgeRuntime;
   let discord: TestAdapter;
   let mia: MatrixTestClient;
@@ -37,29 +37,14 @@ describe.skipIf(!synapseAvailable())('account linking with Matrix (real Synapse)
   const list = (): MessageView[] => node.listMessages(general, { limit: 500 } as never);
 
   beforeAll(async () => {
-    world = await startMatrixWorld();
-    const dataDir = tempDir('mc-matrix-linking-');
-    node = await tempNode({ dataDir });
-    store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
-    await store.init();
-    runtime = createBridgeRuntime({
-      node,
-      store,
-      logger: silentLogger,
-      adapters: [
-        createAdapter(world.config, 'matrix' as NetworkName),
-        createTestAdapter({ name: 'discord', network: new TestNetwork('dc-') }),
-      ],
-      options: { pollIntervalMs: 50, backoff: { baseMs: 200, maxMs: 1_000, jitter: 0 } },
+    m = await startMatrixAppservice({
+      dataDirPrefix: 'mc-matrix-linking-',
+      owner: 'olga',
+      person: { name: 'mia' },
+      others: () => [createTestAdapter({ name: 'discord', network: new TestNetwork('dc-') })],
     });
-    await runtime.start();
+    ({ world, node, runtime, general, person: mia, room } = m);
     discord = runtime.adapter('discord') as TestAdapter;
-    const owner = (await node.createLocalUser('olga')).user;
-    general = (await node.submit(owner.id, { kind: 'createChannel', name: 'general' })).channel
-      ?.id as ChannelId;
-    mia = await MatrixTestClient.register(world.synapse.url, 'mia');
-    room = await mia.createRoom({ name: 'general' });
-    await runtime.links.create({ channel: 'general', network: 'matrix', target: { room } });
     await runtime.links.create({
       channel: 'general',
       network: 'discord',
@@ -94,9 +79,7 @@ describe.skipIf(!synapseAvailable())('account linking with Matrix (real Synapse)
   });
 
   afterAll(async () => {
-    await runtime?.stop(100);
-    await store?.close();
-    await world?.stop();
+    await stopMatrixAppservice(m);
   });
 
   it('joins a Discord person and their Matrix account into one author, without a ghost', async () => {

@@ -3,23 +3,25 @@
  * it is back, every message arrives in the room, in order, exactly once. The adapter reports the
  * outage as a health state, so the router holds deliveries instead of burning their attempts.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter, ghostUserId } from '../../src/bridges/matrix/index.js';
-import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
+import type { BridgeRuntime } from '../../src/bridges/runtime/index.js';
 import type { AdapterComponents, AdapterHealth, NetworkName } from '../../src/bridges/types.js';
-import { silentLogger } from '../../src/core/options.js';
 import type { ChannelId, MultichatNode, UserView } from '../../src/core/types.js';
-import { createMappingStore } from '../../src/mapping/index.js';
 import type { MappingStore } from '../../src/mapping/types.js';
-import { tempDir, tempNode } from '../support/core.js';
-import { MatrixTestClient } from '../support/matrix-client.js';
-import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
+import type { MatrixTestClient } from '../support/matrix-client.js';
+import {
+  startMatrixAppservice,
+  stopMatrixAppservice,
+  type MatrixAppserviceWorld,
+} from '../support/matrix-appservice-world.js';
+import { synapseAvailable, type MatrixWorld } from './matrix-setup.js';
 
 const OUTAGE_MS = 60_000;
 const POSTED = 12;
 
 describe.skipIf(!synapseAvailable())('Matrix: a 60 s homeserver outage', () => {
+  let m: MatrixAppserviceWorld | undefined;
   let world: MatrixWorld;
   let node: MultichatNode;
   let store: MappingStore;
@@ -32,22 +34,16 @@ describe.skipIf(!synapseAvailable())('Matrix: a 60 s homeserver outage', () => {
   const reported: AdapterHealth['state'][] = [];
 
   beforeAll(async () => {
-    world = await startMatrixWorld();
-    const dataDir = tempDir('mc-matrix-outage-');
-    node = await tempNode({ dataDir });
-    store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
-    await store.init();
-    // Production retry policy (default backoff and attempts); only the worker polls faster.
-    runtime = createBridgeRuntime({
-      node,
-      store,
-      logger: silentLogger,
+    m = await startMatrixAppservice({
+      dataDirPrefix: 'mc-matrix-outage-',
+      owner: 'nina',
+      person: { name: 'alice' },
       // The runtime's own `reportHealth` still gets every report (it wakes the worker).
-      adapters: [
+      matrix: (started) =>
         Object.assign(
           (components: AdapterComponents) =>
             createAdapter(
-              world.config,
+              started.config,
               'matrix' as NetworkName,
             )({
               ...components,
@@ -58,22 +54,14 @@ describe.skipIf(!synapseAvailable())('Matrix: a 60 s homeserver outage', () => {
             }),
           { network: 'matrix' as NetworkName },
         ),
-      ],
-      options: { pollIntervalMs: 200 },
+      // Production retry policy (default backoff and attempts); only the worker polls faster.
+      runtime: { pollIntervalMs: 200 },
     });
-    await runtime.start();
-    nina = (await node.createLocalUser('nina')).user;
-    general = (await node.submit(nina.id, { kind: 'createChannel', name: 'general' })).channel
-      ?.id as ChannelId;
-    alice = await MatrixTestClient.register(world.synapse.url, 'alice');
-    room = await alice.createRoom({ name: 'general' });
-    await runtime.links.create({ channel: 'general', network: 'matrix', target: { room } });
+    ({ world, node, store, runtime, owner: nina, general, person: alice, room } = m);
   });
 
   afterAll(async () => {
-    await runtime?.stop(100);
-    await store?.close();
-    await world?.stop();
+    await stopMatrixAppservice(m);
   });
 
   it(

@@ -2,21 +2,22 @@
  * Matrix ↔ a Multichat channel through the real bridge runtime: a real core node and SQLite
  * mapping store, the Matrix adapter, and a real Synapse with real clients.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdapter, ghostUserId } from '../../src/bridges/matrix/index.js';
+import { ghostUserId } from '../../src/bridges/matrix/index.js';
 import type { MatrixAdapter } from '../../src/bridges/matrix/index.js';
-import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
+import type { BridgeRuntime } from '../../src/bridges/runtime/index.js';
 import { GATEWAY_ORIGIN } from '../../src/bridges/runtime/links.js';
 import type { NetworkName } from '../../src/bridges/types.js';
-import { silentLogger } from '../../src/core/options.js';
 import type { ChannelId, MessageView, MultichatNode, UserView } from '../../src/core/types.js';
-import { createMappingStore } from '../../src/mapping/index.js';
 import type { MappingStore } from '../../src/mapping/types.js';
-import { tempDir, tempNode } from '../support/core.js';
 import { eventually } from '../support/eventually.js';
 import { MatrixTestClient } from '../support/matrix-client.js';
-import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
+import {
+  startMatrixAppservice,
+  stopMatrixAppservice,
+  type MatrixAppserviceWorld,
+} from '../support/matrix-appservice-world.js';
+import { synapseAvailable, type MatrixWorld } from './matrix-setup.js';
 
 const until = <T>(what: string, pick: () => T | undefined | false, ms = 20_000) =>
   eventually(pick, { what, timeoutMs: ms });
@@ -24,6 +25,7 @@ const untilAsync = <T>(what: string, pick: () => Promise<T | undefined>) =>
   eventually(pick, { what, timeoutMs: 20_000, intervalMs: 100 });
 
 describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge runtime', () => {
+  let m: MatrixAppserviceWorld | undefined;
   let world: MatrixWorld;
   let node: MultichatNode;
   let store: MappingStore;
@@ -36,37 +38,17 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
   const list = (): MessageView[] => node.listMessages(general, { limit: 500 } as never);
 
   beforeAll(async () => {
-    world = await startMatrixWorld();
-    const dataDir = tempDir('mc-matrix-router-');
-    node = await tempNode({ dataDir });
-    store = await createMappingStore({ kind: 'sqlite', path: join(dataDir, 'mapping.db') });
-    await store.init();
-    runtime = createBridgeRuntime({
-      node,
-      store,
-      logger: silentLogger,
-      adapters: [createAdapter(world.config, 'matrix' as NetworkName)],
-      options: { pollIntervalMs: 50, backoff: { baseMs: 200, maxMs: 1_000, jitter: 0 } },
+    m = await startMatrixAppservice({
+      dataDirPrefix: 'mc-matrix-router-',
+      owner: 'nina',
+      person: { name: 'alice', displayName: 'alice_m' },
     });
-    await runtime.start();
+    ({ world, node, store, runtime, owner: native, general, person: alice, room } = m);
     adapter = runtime.adapter('matrix') as MatrixAdapter;
-    native = (await node.createLocalUser('nina')).user;
-    general = (await node.submit(native.id, { kind: 'createChannel', name: 'general' })).channel
-      ?.id as ChannelId;
-    alice = await MatrixTestClient.register(world.synapse.url, 'alice');
-    await alice.call(
-      'PUT',
-      `/_matrix/client/v3/profile/${encodeURIComponent(alice.userId)}/displayname`,
-      { displayname: 'alice_m' },
-    );
-    room = await alice.createRoom({ name: 'general' });
-    await runtime.links.create({ channel: 'general', network: 'matrix', target: { room } });
   });
 
   afterAll(async () => {
-    await runtime?.stop(100);
-    await store?.close();
-    await world?.stop();
+    await stopMatrixAppservice(m);
   });
 
   it('brings a Matrix user’s messages into the channel in order, as their bridged profile', async () => {

@@ -4,28 +4,15 @@
  * the family without a bridge runtime. The counts themselves are tested in the router
  * (test/unit/router/drops.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startApi, type TestApi } from './http-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectFamilyWithoutSamples, useMetricsApi } from '../support/metrics-api.js';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
-
-const metrics = async (): Promise<string> => {
-  const res = await api.call('GET', '/metrics', { token: ADMIN });
-  expect(res.status).toBe(200);
-  return res.res.text();
-};
+const scrape = useMetricsApi();
+const { metrics } = scrape;
 
 describe('/metrics dropped events', () => {
   it('has the family but no sample while no bridge runtime runs', async () => {
-    const text = await metrics();
-    expect(text).toMatch(/^# TYPE multichat_bridge_dropped_total counter$/m);
-    expect(text).not.toMatch(/^multichat_bridge_dropped_total\{/m);
+    expectFamilyWithoutSamples(await metrics(), 'multichat_bridge_dropped_total');
   });
 
   it('renders every count of the runtime with its network, kind and reason', async () => {
@@ -33,7 +20,7 @@ describe('/metrics dropped events', () => {
       { network: 'slack', kind: 'join', reason: 'unsupported', count: 4 },
       { network: 'irc', kind: 'message', reason: 'unlinked', count: 1 },
     ];
-    api.status.bridges = { health: () => ({}), dropped: () => counts };
+    scrape.api.status.bridges = { health: () => ({}), dropped: () => counts };
     try {
       const first = await metrics();
       expect(first).toMatch(
@@ -47,7 +34,7 @@ describe('/metrics dropped events', () => {
       expect(second).toMatch(/kind="join",reason="unsupported"\} 5$/m);
       expect(second).not.toMatch(/reason="unlinked"/);
     } finally {
-      delete api.status.bridges;
+      delete scrape.api.status.bridges;
     }
   });
 });

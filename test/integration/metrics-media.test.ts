@@ -4,28 +4,15 @@
  * nothing of the family's samples without a bridge runtime. The end-to-end count from a real
  * failure is in media-e2e.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startApi, type TestApi } from './http-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectFamilyWithoutSamples, useMetricsApi } from '../support/metrics-api.js';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(async () => {
-  await api.close();
-});
-
-const metrics = async (): Promise<string> => {
-  const res = await api.call('GET', '/metrics', { token: ADMIN });
-  expect(res.status).toBe(200);
-  return res.res.text();
-};
+const scrape = useMetricsApi();
+const { metrics } = scrape;
 
 describe('/metrics media failures', () => {
   it('has the family but no sample while no bridge runtime runs', async () => {
-    const text = await metrics();
-    expect(text).toMatch(/^# TYPE multichat_bridge_media_failures_total counter$/m);
-    expect(text).not.toMatch(/^multichat_bridge_media_failures_total\{/m);
+    expectFamilyWithoutSamples(await metrics(), 'multichat_bridge_media_failures_total');
   });
 
   it('renders every count of the runtime with its network, direction and reason', async () => {
@@ -33,7 +20,7 @@ describe('/metrics media failures', () => {
       { network: 'discord', direction: 'inbound', reason: 'too_large', count: 2 },
       { network: 'irc', direction: 'outbound', reason: 'unavailable', count: 1 },
     ];
-    api.status.bridges = { health: () => ({}), mediaFailures: () => counts };
+    scrape.api.status.bridges = { health: () => ({}), mediaFailures: () => counts };
     try {
       const first = await metrics();
       expect(first).toMatch(
@@ -48,7 +35,7 @@ describe('/metrics media failures', () => {
       expect(second).toMatch(/reason="too_large"\} 3$/m);
       expect(second).not.toMatch(/reason="unavailable"/);
     } finally {
-      delete api.status.bridges;
+      delete scrape.api.status.bridges;
     }
   });
 });

@@ -5,8 +5,9 @@
  * on the webhook and the bot path, and a file that cannot be uploaded becomes a link — the
  * message is always posted.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { png as pngOf, sha256 } from '../support/media-bytes.js';
 import type {
   ExternalMessageId,
   InboundEvent,
@@ -19,20 +20,8 @@ import type {
 import { startDiscordHarness, until, type DiscordHarness } from '../peers/discord-fake/harness.js';
 import { STICKER_FORMAT, type FakeUser } from '../peers/discord-fake/index.js';
 
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-/** A PNG-shaped buffer (signature + IHDR with the given size) followed by random bytes. */
-function png(width: number, height: number, extra = 4_000): Buffer {
-  const ihdr = Buffer.alloc(8);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
-    Buffer.from('IHDR', 'latin1'),
-    ihdr,
-    randomBytes(extra),
-  ]);
-}
+/** A PNG-shaped buffer with the given size, 4_000 random bytes after its header unless told. */
+const png = (width: number, height: number, extra = 4_000) => pngOf(width, height, extra);
 
 async function readAll(stream: MediaStream): Promise<Buffer> {
   const chunks: Uint8Array[] = [];

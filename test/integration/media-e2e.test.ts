@@ -8,8 +8,9 @@
  * text with a link, are logged with their reason and counted in /metrics, and the internal
  * server sees no request. Without ngircd or Synapse the suite is skipped, except in CI.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { png as pngOf, sha256 } from '../support/media-bytes.js';
 import { findNgircd } from '../peers/ngircd.js';
 import { freePort } from '../peers/free-port.js';
 import { countingServer, type CountingServer } from '../support/counting-server.js';
@@ -23,20 +24,8 @@ if (!ircInstalled && process.env.CI === 'true')
   throw new Error('ngircd is missing in CI: run .ci/install-ngircd.sh first');
 
 const MAX_BYTES = 1024 * 1024;
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-/** A PNG-shaped buffer (signature + IHDR with the size) followed by random bytes. */
-function png(width: number, height: number, extra = 20_000): Buffer {
-  const ihdr = Buffer.alloc(8);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
-    Buffer.from('IHDR', 'latin1'),
-    ihdr,
-    randomBytes(extra),
-  ]);
-}
+/** A PNG-shaped buffer with the size, 20_000 random bytes after its header unless told. */
+const png = (width: number, height: number, extra = 20_000) => pngOf(width, height, extra);
 
 interface ApiAttachment {
   hash: string;

@@ -6,14 +6,12 @@
  * permissions named; a channel that does not exist is exit 2.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelId, MessageView } from '../../src/core/types.js';
+import type { ChannelId } from '../../src/core/types.js';
 import { main } from '../../src/gateway/cli/main.js';
-import type { CliIo } from '../../src/gateway/cli/types.js';
-import { tempNode } from '../support/core.js';
+import { allMessages, cliIo, prepareImport } from '../support/import-cli.js';
 import {
   startDiscordFake,
   type DiscordFake,
@@ -28,57 +26,16 @@ let fake: DiscordFake;
 let general: ChannelId;
 let posted: FakeMessage[];
 
-function io(): CliIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), env: {} };
-}
-
-async function allMessages(): Promise<MessageView[]> {
-  const node = await tempNode({ dataDir: join(dir, 'data') });
-  try {
-    // Without an anchor the newest page comes first: walk back to the start.
-    let page = node.listMessages(general, { limit: 500 });
-    const out = [...page];
-    while (page.length === 500) {
-      page = node.listMessages(general, { limit: 500, before: page[0]!.id });
-      out.unshift(...page);
-    }
-    return out;
-  } finally {
-    await node.stop();
-  }
-}
-
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mc-import-discord-'));
   // One page every 200 ms at most: the first run is still reading when it is killed.
   fake = await startDiscordFake({ limitFor: () => ({ limit: 1, windowMs: 200 }) });
   const users = ['ana', 'ben', 'cy'].map((n) => fake.addUser(n));
   posted = Array.from({ length: COUNT }, (_, i) =>
     fake.say(fake.channel.id, users[i % 3]!, `message ${i + 1}`),
   );
-  configPath = join(dir, 'gateway.yaml');
-  await writeFile(
-    configPath,
-    JSON.stringify({
-      node: { dataDir: join(dir, 'data'), listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false },
-      log: { level: 'error', format: 'json' },
-      bridges: {
-        discord: {
-          token: fake.token,
-          apiUrl: fake.apiUrl,
-          cdnUrl: fake.cdnUrl,
-          slashCommand: false,
-        },
-      },
-    }),
-  );
-  const node = await tempNode({ dataDir: join(dir, 'data') });
-  const owner = (await node.createLocalUser('owner')).user;
-  general = (await node.submit(owner.id, { kind: 'createChannel', name: 'general' })).channel
-    ?.id as ChannelId;
-  await node.stop();
+  ({ dir, configPath, general } = await prepareImport('mc-import-discord-', {
+    discord: { token: fake.token, apiUrl: fake.apiUrl, cdnUrl: fake.cdnUrl, slashCommand: false },
+  }));
 }, 60_000);
 
 afterAll(async () => {
@@ -115,11 +72,11 @@ describe('multichat import discord', () => {
         if (/importing: \d+ messages/.test(stderr)) child.kill('SIGKILL');
       });
       expect(await exited, stderr).toBe('SIGKILL');
-      const partial = (await allMessages()).length;
+      const partial = (await allMessages(dir, general)).length;
       expect(partial).toBeGreaterThan(0);
       expect(partial).toBeLessThan(COUNT);
 
-      const resumed = io();
+      const resumed = cliIo();
       expect(await main([...args, '--config', configPath], resumed)).toBe(0);
       expect(resumed.errors.join('\n')).toContain('resuming');
       const [summary] = resumed.lines;
@@ -127,7 +84,7 @@ describe('multichat import discord', () => {
       expect(Number(/imported (\d+)/.exec(summary ?? '')?.[1])).toBe(COUNT - partial);
       expect(fake.rateLimits.stats.stormed).toBe(1);
 
-      const got = await allMessages();
+      const got = await allMessages(dir, general);
       expect(got.map((m) => m.text)).toEqual(posted.map((m) => m.content));
       expect(got.map((m) => m.sender.username)).toEqual(posted.map((m) => m.author.username));
       expect(got.map((m) => m.createdAt)).toEqual(
@@ -135,24 +92,24 @@ describe('multichat import discord', () => {
       );
       expect(got.every((m) => m.origin?.network === 'discord' && m.origin.imported)).toBe(true);
 
-      const again = io();
+      const again = cliIo();
       expect(await main([...args, '--config', configPath], again)).toBe(0);
       expect(again.lines).toEqual(['imported 0, skipped 0, failed 0']);
-      expect((await allMessages()).length).toBe(COUNT);
+      expect((await allMessages(dir, general)).length).toBe(COUNT);
     },
   );
 
   it('a channel the bot may not read is exit 1 naming the permissions; an unknown one exit 2', async () => {
     const hidden = fake.addChannel('hidden');
     fake.state.historyDenied.add(hidden.id);
-    const denied = io();
+    const denied = cliIo();
     const code = await main(
       ['import', 'discord', '--channel', hidden.id, '--into', 'general', '--config', configPath],
       denied,
     );
     expect(code).toBe(1);
     expect(denied.errors.join('\n')).toContain('Read Message History');
-    const unknown = io();
+    const unknown = cliIo();
     expect(
       await main(
         [

@@ -4,14 +4,11 @@
  * with the edit's final text, their authors' names and original times, origin.imported; a re-run
  * imports nothing; a room the bot is not in is exit 1.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelId, MessageView } from '../../src/core/types.js';
+import type { ChannelId } from '../../src/core/types.js';
 import { main } from '../../src/gateway/cli/main.js';
-import type { CliIo } from '../../src/gateway/cli/types.js';
-import { tempNode } from '../support/core.js';
+import { allMessages, cliIo, prepareImport } from '../support/import-cli.js';
 import { MatrixTestClient } from '../support/matrix-client.js';
 import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
 
@@ -20,47 +17,18 @@ let configPath: string;
 let world: MatrixWorld;
 let general: ChannelId;
 
-function io(): CliIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), env: {} };
-}
-
-async function allMessages(): Promise<MessageView[]> {
-  const node = await tempNode({ dataDir: join(dir, 'data') });
-  try {
-    return node.listMessages(general, { limit: 500 });
-  } finally {
-    await node.stop();
-  }
-}
-
 describe.skipIf(!synapseAvailable())('multichat import matrix', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mc-import-matrix-'));
     world = await startMatrixWorld();
-    configPath = join(dir, 'gateway.yaml');
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        node: { dataDir: join(dir, 'data'), listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false },
-        log: { level: 'error', format: 'json' },
-        bridges: {
-          matrix: {
-            homeserverUrl: world.synapse.url,
-            domain: world.config.domain,
-            registration: world.config.registration,
-            listen: world.config.listen,
-            userPrefix: world.config.userPrefix,
-          },
-        },
-      }),
-    );
-    const node = await tempNode({ dataDir: join(dir, 'data') });
-    const owner = (await node.createLocalUser('owner')).user;
-    general = (await node.submit(owner.id, { kind: 'createChannel', name: 'general' })).channel
-      ?.id as ChannelId;
-    await node.stop();
+    ({ dir, configPath, general } = await prepareImport('mc-import-matrix-', {
+      matrix: {
+        homeserverUrl: world.synapse.url,
+        domain: world.config.domain,
+        registration: world.config.registration,
+        listen: world.config.listen,
+        userPrefix: world.config.userPrefix,
+      },
+    }));
   }, 120_000);
 
   afterAll(async () => {
@@ -98,7 +66,7 @@ describe.skipIf(!synapseAvailable())('multichat import matrix', () => {
         'm.relates_to': { rel_type: 'm.replace', event_id: ids[6] },
       });
 
-      const first = io();
+      const first = cliIo();
       const args = [
         'import',
         'matrix',
@@ -111,7 +79,7 @@ describe.skipIf(!synapseAvailable())('multichat import matrix', () => {
       ];
       expect(await main(args, first), first.errors.join('\n')).toBe(0);
       expect(first.lines).toEqual(['imported 30, skipped 0, failed 0']);
-      const got = await allMessages();
+      const got = await allMessages(dir, general);
       const expected = texts.map((t) => (t === 'history 7' ? 'history 7 (edited)' : t));
       expect(got.map((m) => m.text)).toEqual(expected);
       expect(got.every((m) => m.origin?.network === 'matrix' && m.origin.imported)).toBe(true);
@@ -119,17 +87,17 @@ describe.skipIf(!synapseAvailable())('multichat import matrix', () => {
       const times = got.map((m) => Date.parse(m.createdAt));
       expect([...times].sort((a, b) => a - b)).toEqual(times);
 
-      const again = io();
+      const again = cliIo();
       expect(await main(args, again)).toBe(0);
       expect(again.lines).toEqual(['imported 0, skipped 0, failed 0']);
-      expect((await allMessages()).length).toBe(30);
+      expect((await allMessages(dir, general)).length).toBe(30);
     },
   );
 
   it('a room the bot is not in is exit 1 naming the room', async () => {
     const bob = await MatrixTestClient.register(world.synapse.url, 'bob');
     const secret = await bob.createRoom({ name: 'secret', preset: 'private_chat' });
-    const denied = io();
+    const denied = cliIo();
     const code = await main(
       ['import', 'matrix', '--room', secret, '--into', 'general', '--config', configPath],
       denied,

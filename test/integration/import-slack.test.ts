@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/gateway/cli/main.js';
+import { cliIo } from '../support/import-cli.js';
 import { loadConfig } from '../../src/gateway/config/index.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/gateway.js';
-import type { CliIo } from '../../src/gateway/cli/types.js';
 import { writeSlackExport, type GeneratedExport } from '../support/slack-export.js';
 
 const silent = pino({ level: 'silent' });
@@ -23,12 +23,6 @@ let generated: GeneratedExport;
 let admin: string;
 let userToken: string;
 const channelIds = new Map<string, string>();
-
-function io(): CliIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), env: {} };
-}
 
 async function start(): Promise<RunningGateway> {
   const { config } = await loadConfig(configPath, {});
@@ -137,17 +131,17 @@ describe('multichat import slack-export', () => {
   it('refuses bad input with exit 2 and imports nothing', async () => {
     const notExport = join(dir, 'not-export.zip');
     await writeSlackExportless(notExport);
-    const a = io();
+    const a = cliIo();
     expect(await main(['import', 'slack-export', notExport, '--config', configPath], a)).toBe(2);
     expect(a.errors.join('\n')).toContain('not a Slack workspace export');
-    const b = io();
+    const b = cliIo();
     const code = await main(
       ['import', 'slack-export', zip, '--config', configPath, '--channel-map', 'general=nowhere'],
       b,
     );
     expect(code).toBe(2);
     expect(b.errors.join('\n')).toContain('channel "nowhere" does not exist');
-    const c = io();
+    const c = cliIo();
     expect(
       await main(['import', 'slack-export', join(dir, 'gateway.yaml'), '--config', configPath], c),
     ).toBe(2);
@@ -161,16 +155,16 @@ describe('multichat import slack-export', () => {
   }, 60_000);
 
   it('imports order, authors, original times, threads, reactions and files; a re-run adds 0', async () => {
-    const first = io();
+    const first = cliIo();
     expect(await main(['import', 'slack-export', zip, '--config', configPath], first)).toBe(0);
     expect(first.lines).toEqual(['imported 240, skipped 0, failed 0']);
-    const again = io();
+    const again = cliIo();
     expect(await main(['import', 'slack-export', zip, '--config', configPath], again)).toBe(0);
     expect(again.lines).toEqual(['imported 0, skipped 240, failed 0']);
 
     const gw = await start();
     try {
-      const busy = io();
+      const busy = cliIo();
       expect(await main(['import', 'slack-export', zip, '--config', configPath], busy)).toBe(1);
       expect(busy.errors.join('\n')).toContain('in use by process');
 

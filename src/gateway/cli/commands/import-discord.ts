@@ -5,6 +5,7 @@
  */
 import type { CliIo, CommandArgs } from '../types.js';
 import { runNetworkImport } from './import-network.js';
+import { readerImport } from './import-reader.js';
 
 const SNOWFLAKE = /^\d{15,20}$/;
 
@@ -15,26 +16,17 @@ export async function importDiscord(args: CommandArgs, io: CliIo): Promise<numbe
     return 2;
   }
   return runNetworkImport(
-    {
+    readerImport({
       network: 'discord',
       markup: 'discord',
       target: { channel },
       key: channel,
+      accessError: 'DiscordHistoryAccessError',
       async open(section, logger) {
         const { openDiscordHistory } = await import('../../../bridges/discord/history.js');
-        const history = await openDiscordHistory(section, logger);
-        return {
-          page: (cursor, limit) => history.page({ channel }, cursor, limit),
-          close: () => history.close(),
-        };
+        return openDiscordHistory(section, logger);
       },
-      refusal: (error) =>
-        error instanceof Error && error.name === 'DiscordHistoryAccessError'
-          ? (error as Error & { status: number }).status === 404
-            ? 2
-            : 1
-          : undefined,
-    },
+    }),
     args,
     io,
   );

@@ -5,6 +5,7 @@
  */
 import type { CliIo, CommandArgs } from '../types.js';
 import { runNetworkImport } from './import-network.js';
+import { readerImport } from './import-reader.js';
 
 export async function importMatrix(args: CommandArgs, io: CliIo): Promise<number> {
   const room = args.values.room;
@@ -16,26 +17,17 @@ export async function importMatrix(args: CommandArgs, io: CliIo): Promise<number
     return 2;
   }
   return runNetworkImport(
-    {
+    readerImport({
       network: 'matrix',
       markup: 'matrix-html',
       target: { room },
       key: room,
+      accessError: 'MatrixHistoryAccessError',
       async open(section, logger) {
         const { openMatrixHistory } = await import('../../../bridges/matrix/history.js');
-        const history = await openMatrixHistory(section, logger);
-        return {
-          page: (cursor, limit) => history.page({ room }, cursor, limit),
-          close: () => history.close(),
-        };
+        return openMatrixHistory(section, logger);
       },
-      refusal: (error) =>
-        error instanceof Error && error.name === 'MatrixHistoryAccessError'
-          ? (error as Error & { status: number }).status === 404
-            ? 2
-            : 1
-          : undefined,
-    },
+    }),
     args,
     io,
   );

@@ -6,7 +6,6 @@
  * already written is skipped as present anyway, so a run killed at any point loses nothing and
  * doubles nothing. Exit 0 done, 1 refused by the network or the data dir busy, 2 bad input.
  */
-import { join } from 'node:path';
 import type { ImportEvent } from '../../../bridges/runtime/import.js';
 import type {
   AdapterLogger,
@@ -18,11 +17,10 @@ import type { Markup } from '../../../bridges/format/index.js';
 import type { ChannelId, MultichatNode } from '../../../core/types.js';
 import type { MappingStore, NetworkName, TargetKey } from '../../../mapping/types.js';
 import { loadConfig } from '../../config/index.js';
-import { lockDataDir } from '../../data-dir-lock.js';
-import { DataDirLockedError } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
-import { CommandFailedError, ImportInputError } from '../errors.js';
+import { ImportInputError } from '../errors.js';
 import type { CliIo, CommandArgs } from '../types.js';
+import { lockForImport, openImportData } from './import-data.js';
 
 const PAGE = 100;
 
@@ -54,34 +52,15 @@ export async function runNetworkImport(
   const section = (config.bridges as Record<string, unknown>)[spec.network];
   if (section === undefined)
     return fail(io, 2, `bridges.${spec.network} is not configured in the gateway's config`);
-  const dataDir = config.node.dataDir;
-  let lock;
-  try {
-    lock = lockDataDir(dataDir);
-  } catch (error) {
-    if (error instanceof DataDirLockedError) throw new CommandFailedError(error.message);
-    throw error;
-  }
+  const lock = lockForImport(config.node.dataDir);
   const logger = createLogger({ ...config.log, level: 'warn' });
   const { importContext, importHistory } = await import('../../../bridges/runtime/import.js');
-  const { createNode } = await import('../../../core/index.js');
-  const { createMappingStore, targetKeyOf } = await import('../../../mapping/index.js');
+  const { targetKeyOf } = await import('../../../mapping/index.js');
   let node: MultichatNode | undefined;
   let store: MappingStore | undefined;
   let source: HistorySource | undefined;
   try {
-    node = await createNode({
-      dataDir,
-      logger: logger.child({ module: 'core' }),
-      limits: { maxBlobBytes: config.media.maxBytes },
-    });
-    await node.start();
-    store = await createMappingStore(
-      config.store.kind === 'postgres'
-        ? { kind: 'postgres', url: config.store.url ?? '' }
-        : { kind: 'sqlite', path: join(dataDir, 'mapping.db') },
-    );
-    await store.init();
+    ({ node, store } = await openImportData(config, logger));
     const network = spec.network as NetworkName;
     const into = await intoChannel(args, node, store, network, targetKeyOf(network, spec.target));
     source = await spec.open(section, logger.child({ module: spec.network }));

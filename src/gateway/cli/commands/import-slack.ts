@@ -5,17 +5,15 @@
  * a Slack export, every channel resolves, the data dir is free), so bad input imports nothing.
  * Runs with the gateway stopped: the data dir lock (`gateway.pid`) refuses otherwise.
  */
-import { join } from 'node:path';
 import type { ChannelId, MultichatNode } from '../../../core/types.js';
 import type { MappingStore } from '../../../mapping/types.js';
 import { loadConfig } from '../../config/index.js';
 import { createLogger } from '../../logging/logger.js';
-import { lockDataDir } from '../../data-dir-lock.js';
-import { DataDirLockedError } from '../../errors.js';
-import { CommandFailedError, ImportInputError } from '../errors.js';
+import { ImportInputError } from '../errors.js';
 import { progressFor } from '../progress.js';
 import type { CliIo, CommandArgs } from '../types.js';
 import { resolveChannels } from './import-channels.js';
+import { lockForImport, openImportData } from './import-data.js';
 
 export async function importSlackExport(args: CommandArgs, io: CliIo): Promise<number> {
   const [path] = args.positionals;
@@ -25,20 +23,11 @@ export async function importSlackExport(args: CommandArgs, io: CliIo): Promise<n
   }
   const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
   const { config } = await loadConfig(configPath, io.env);
-  const dataDir = config.node.dataDir;
-  let lock;
-  try {
-    lock = lockDataDir(dataDir);
-  } catch (error) {
-    if (error instanceof DataDirLockedError) throw new CommandFailedError(error.message);
-    throw error;
-  }
+  const lock = lockForImport(config.node.dataDir);
   const logger = createLogger({ ...config.log, level: 'warn' });
-  // Loaded here so --help never loads the node, the store and the zip reader.
+  // Loaded here so --help never loads the zip reader.
   const { SlackExport, exportFiles } = await import('../../../bridges/slack/export/index.js');
   const { importContext, importHistory } = await import('../../../bridges/runtime/import.js');
-  const { createNode } = await import('../../../core/index.js');
-  const { createMappingStore } = await import('../../../mapping/index.js');
   let source;
   try {
     source = await SlackExport.open(path);
@@ -49,18 +38,7 @@ export async function importSlackExport(args: CommandArgs, io: CliIo): Promise<n
   let node: MultichatNode | undefined;
   let store: MappingStore | undefined;
   try {
-    node = await createNode({
-      dataDir,
-      logger: logger.child({ module: 'core' }),
-      limits: { maxBlobBytes: config.media.maxBytes },
-    });
-    await node.start();
-    store = await createMappingStore(
-      config.store.kind === 'postgres'
-        ? { kind: 'postgres', url: config.store.url ?? '' }
-        : { kind: 'sqlite', path: join(dataDir, 'mapping.db') },
-    );
-    await store.init();
+    ({ node, store } = await openImportData(config, logger));
     const map = typeof args.values['channel-map'] === 'string' ? args.values['channel-map'] : '';
     const plan = await resolveChannels(source.channels, map, node, store);
     const files = exportFiles(

@@ -91,17 +91,29 @@ async function act(args: CommandArgs, io: CliIo): Promise<number | undefined> {
   return undefined;
 }
 
-export const outboxCommand: Command = {
-  name: 'outbox',
-  summary: 'deliveries waiting for a network (pending or in flight), per link with the last error',
-  usage:
-    'outbox [--network NAME] [--link ID] [--retry ID | --discard ID] [--config FILE] [--url URL] [--token TOKEN]',
-  help,
-  options,
-  positionals: [0, 0],
-  async run(args, io) {
-    const acted = await act(args, io);
-    if (acted !== undefined) return acted;
+/** A command of the outbox family: --retry or --discard acts on one delivery, else it lists. */
+function deliveriesCommand(
+  name: string,
+  summary: string,
+  list: (args: CommandArgs, io: CliIo) => Promise<number>,
+): Command {
+  return {
+    name,
+    summary,
+    usage: `${name} [--network NAME] [--link ID] [--retry ID | --discard ID] [--config FILE] [--url URL] [--token TOKEN]`,
+    help,
+    options,
+    positionals: [0, 0],
+    async run(args, io) {
+      return (await act(args, io)) ?? list(args, io);
+    },
+  };
+}
+
+export const outboxCommand = deliveriesCommand(
+  'outbox',
+  'deliveries waiting for a network (pending or in flight), per link with the last error',
+  async (args, io) => {
     const pending = await allOf(args, io, 'pending');
     const sending = await allOf(args, io, 'sending');
     const busy = pending.links.filter((l) => l.pending + l.sending > 0);
@@ -116,22 +128,15 @@ export const outboxCommand: Command = {
     io.out(`${rows.length} undelivered`);
     return 0;
   },
-};
+);
 
-export const deadLettersCommand: Command = {
-  name: 'deadletters',
-  summary: 'deliveries the bridges gave up on, with the reason; retry or discard them',
-  usage:
-    'deadletters [--network NAME] [--link ID] [--retry ID | --discard ID] [--config FILE] [--url URL] [--token TOKEN]',
-  help,
-  options,
-  positionals: [0, 0],
-  async run(args, io) {
-    const acted = await act(args, io);
-    if (acted !== undefined) return acted;
+export const deadLettersCommand = deliveriesCommand(
+  'deadletters',
+  'deliveries the bridges gave up on, with the reason; retry or discard them',
+  async (args, io) => {
     const dead = await allOf(args, io, 'dead');
     for (const d of dead.deliveries) io.out(deliveryLine(d));
     io.out(`${dead.deliveries.length} dead`);
     return 0;
   },
-};
+);

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../src/bridges/slack/index.js';
 import type { NetworkName } from '../../src/bridges/types.js';
 import { tempDir } from '../support/core.js';
-import { AT_B, bootRouter } from '../support/fake-router-world.js';
+import { AT_B, bootRouter, expectBackfilled } from '../support/fake-router-world.js';
 import { TestNetwork } from '../support/test-adapter.js';
 import { LOOSE_LIMITS, until } from '../peers/slack-fake/harness.js';
 import { startSlackFake, type FakeChannel, type SlackFake } from '../peers/slack-fake/index.js';
@@ -76,13 +76,11 @@ describe('slack live backfill', () => {
     await second.runtime.settle();
 
     const seen = texts();
-    expect(seen.filter((t) => missed.includes(t))).toEqual(missed);
-    for (const t of [...missed, 'before the stop', 'native before the stop', 'after the restart'])
-      expect(
-        seen.filter((s) => s === t),
-        t,
-      ).toHaveLength(1);
-    expect(seen.indexOf('after the restart')).toBeGreaterThan(seen.indexOf('missed 20'));
+    expectBackfilled(seen, missed, [
+      'before the stop',
+      'native before the stop',
+      'after the restart',
+    ]);
     expect(seen.indexOf('missed 1')).toBeGreaterThan(seen.indexOf('before the stop'));
     const fifth = netB.at(AT_B).find((p) => p.text === 'missed 5');
     await until(() => (fifth?.reactions.size ?? 0) > 0, 'reaction given while down → b');

@@ -6,6 +6,7 @@
  * only what it does across the restart.
  */
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { createDiscordAdapter } from '../../src/bridges/discord/index.js';
 import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
 import type { AdapterBuilder, LinkTarget, NetworkName } from '../../src/bridges/types.js';
@@ -100,4 +101,22 @@ export function bootDiscordRouter(
     ),
     ...(link && { link: { network: 'discord', target: { channel: fake.channel.id } } }),
   });
+}
+
+/**
+ * What the backfill suites check on b after the restart: the missed messages all arrived in
+ * order, each of them and of `once` exactly once, and 'after the restart' after the last one.
+ */
+export function expectBackfilled(
+  seen: readonly string[],
+  missed: readonly string[],
+  once: readonly string[],
+): void {
+  expect(seen.filter((t) => missed.includes(t))).toEqual(missed);
+  for (const t of [...missed, ...once])
+    expect(
+      seen.filter((s) => s === t),
+      t,
+    ).toHaveLength(1);
+  expect(seen.indexOf('after the restart')).toBeGreaterThan(seen.indexOf(missed.at(-1) ?? ''));
 }

@@ -35,6 +35,22 @@ describe.skipIf(!synapseAvailable())('account linking with Matrix (real Synapse)
   let general: ChannelId;
   const dan = { externalId: 'dan-1' as ExternalUserId, displayName: 'Dan' };
   const list = (): MessageView[] => node.listMessages(general, { limit: 500 } as never);
+  /** `sender` says `text` on "Discord"; resolves with the message once it is in the channel. */
+  const speak = async (
+    sender: { externalId: ExternalUserId; displayName: string },
+    externalId: string,
+    text: string,
+    what: string,
+  ): Promise<MessageView> => {
+    await discord.inject({
+      kind: 'message',
+      target: { channel: 'main' },
+      externalId: externalId as never,
+      sender,
+      text,
+    });
+    return until(what, () => list().find((m) => m.text === text));
+  };
 
   beforeAll(async () => {
     m = await startMatrixAppservice({
@@ -54,16 +70,7 @@ describe.skipIf(!synapseAvailable())('account linking with Matrix (real Synapse)
 
   it('a profile change renames the ghost on Matrix at once, before any message', async () => {
     const eve = { externalId: 'eve-1' as ExternalUserId, displayName: 'Eve' };
-    await discord.inject({
-      kind: 'message',
-      target: { channel: 'main' },
-      externalId: 'd-eve-1' as never,
-      sender: eve,
-      text: 'eve speaks',
-    });
-    const spoken = await until('Eve in the channel', () =>
-      list().find((m) => m.text === 'eve speaks'),
-    );
+    const spoken = await speak(eve, 'd-eve-1', 'eve speaks', 'Eve in the channel');
     const ghost = ghostUserId(world.config, spoken.sender.id);
     await mia.waitFor(room, (events) => events.find((e) => e.sender === ghost));
     expect((await mia.profile(ghost)).displayname).toBe('Eve');
@@ -84,16 +91,7 @@ describe.skipIf(!synapseAvailable())('account linking with Matrix (real Synapse)
 
   it('joins a Discord person and their Matrix account into one author, without a ghost', async () => {
     // Dan asks for a code on "Discord" (as `/multichat link` does) and enters it on Matrix.
-    await discord.inject({
-      kind: 'message',
-      target: { channel: 'main' },
-      externalId: 'd-1' as never,
-      sender: dan,
-      text: 'before linking',
-    });
-    const first = await until('the first Discord message', () =>
-      list().find((m) => m.text === 'before linking'),
-    );
+    const first = await speak(dan, 'd-1', 'before linking', 'the first Discord message');
     const danId = first.sender.id as UserId;
     await mia.waitFor(room, (events) => events.find((e) => e.content['body'] === 'before linking'));
     const { code } = await runtime.accounts.controlFor('discord' as NetworkName).issueCode(dan);
@@ -111,16 +109,7 @@ describe.skipIf(!synapseAvailable())('account linking with Matrix (real Synapse)
     const fromMatrix = await until('the Matrix message', () =>
       list().find((m) => m.text === 'hello from matrix'),
     );
-    await discord.inject({
-      kind: 'message',
-      target: { channel: 'main' },
-      externalId: 'd-2' as never,
-      sender: dan,
-      text: 'hello from discord',
-    });
-    const fromDiscord = await until('the Discord message', () =>
-      list().find((m) => m.text === 'hello from discord'),
-    );
+    const fromDiscord = await speak(dan, 'd-2', 'hello from discord', 'the Discord message');
     expect(fromMatrix.sender.id).toBe(danId);
     expect(fromDiscord.sender.id).toBe(danId);
 

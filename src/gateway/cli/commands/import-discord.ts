@@ -15,19 +15,5 @@ export async function importDiscord(args: CommandArgs, io: CliIo): Promise<numbe
     io.err('multichat import: give the Discord channel id: import discord --channel ID');
     return 2;
   }
-  return runNetworkImport(
-    readerImport({
-      network: 'discord',
-      markup: 'discord',
-      target: { channel },
-      key: channel,
-      accessError: 'DiscordHistoryAccessError',
-      async open(section, logger) {
-        const { openDiscordHistory } = await import('../../../bridges/discord/history.js');
-        return openDiscordHistory(section, logger);
-      },
-    }),
-    args,
-    io,
-  );
+  return runNetworkImport(readerImport('discord', { channel }, channel), args, io);
 }

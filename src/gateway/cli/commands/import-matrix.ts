@@ -16,19 +16,5 @@ export async function importMatrix(args: CommandArgs, io: CliIo): Promise<number
     );
     return 2;
   }
-  return runNetworkImport(
-    readerImport({
-      network: 'matrix',
-      markup: 'matrix-html',
-      target: { room },
-      key: room,
-      accessError: 'MatrixHistoryAccessError',
-      async open(section, logger) {
-        const { openMatrixHistory } = await import('../../../bridges/matrix/history.js');
-        return openMatrixHistory(section, logger);
-      },
-    }),
-    args,
-    io,
-  );
+  return runNetworkImport(readerImport('matrix', { room }, room), args, io);
 }

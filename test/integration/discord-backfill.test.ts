@@ -4,7 +4,7 @@
  * once each, in order, and before a message posted after the restart. Our own webhook message
  * in the channel's history is not brought back, nor is a message bridged before the stop.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { tempDir } from '../support/core.js';
 import { AT_B, bootDiscordRouter, expectBackfilled } from '../support/fake-router-world.js';
 import { TestNetwork } from '../support/test-adapter.js';
@@ -48,13 +48,11 @@ describe('discord live backfill', () => {
     await until(() => texts().includes('after the restart'), 'message after the restart → b');
     await second.runtime.settle();
 
-    const seen = texts();
-    expectBackfilled(seen, missed, [
+    expectBackfilled(texts(), missed, [
       'before the stop',
       'native before the stop',
       'after the restart',
     ]);
-    expect(seen.indexOf('missed 1')).toBeGreaterThan(seen.indexOf('before the stop'));
     await second.stop();
   });
 });

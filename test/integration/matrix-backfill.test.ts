@@ -62,8 +62,7 @@ describe.skipIf(!synapseAvailable())('matrix live backfill', () => {
       });
       await second.runtime.settle();
 
-      const seen = texts();
-      expectBackfilled(seen, missed, ['before the stop', 'after the restart']);
+      expectBackfilled(texts(), missed, ['before the stop', 'after the restart']);
       await second.stop();
     },
   );

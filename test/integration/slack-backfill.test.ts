@@ -5,7 +5,7 @@
  * posted after the restart. Our own message in the history is not brought back, nor is a
  * message bridged before the stop; a reaction given while down comes with its message.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { createSlackAdapter } from '../../src/bridges/slack/index.js';
 import type { NetworkName } from '../../src/bridges/types.js';
 import { tempDir } from '../support/core.js';
@@ -75,13 +75,11 @@ describe('slack live backfill', () => {
     await until(() => texts().includes('after the restart'), 'message after the restart → b');
     await second.runtime.settle();
 
-    const seen = texts();
-    expectBackfilled(seen, missed, [
+    expectBackfilled(texts(), missed, [
       'before the stop',
       'native before the stop',
       'after the restart',
     ]);
-    expect(seen.indexOf('missed 1')).toBeGreaterThan(seen.indexOf('before the stop'));
     const fifth = netB.at(AT_B).find((p) => p.text === 'missed 5');
     await until(() => (fifth?.reactions.size ?? 0) > 0, 'reaction given while down → b');
     await second.stop();

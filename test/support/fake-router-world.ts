@@ -105,7 +105,8 @@ export function bootDiscordRouter(
 
 /**
  * What the backfill suites check on b after the restart: the missed messages all arrived in
- * order, each of them and of `once` exactly once, and 'after the restart' after the last one.
+ * order after 'before the stop', each of them and of `once` exactly once, and 'after the
+ * restart' after the last one.
  */
 export function expectBackfilled(
   seen: readonly string[],
@@ -119,4 +120,5 @@ export function expectBackfilled(
       t,
     ).toHaveLength(1);
   expect(seen.indexOf('after the restart')).toBeGreaterThan(seen.indexOf(missed.at(-1) ?? ''));
+  expect(seen.indexOf(missed[0] ?? '')).toBeGreaterThan(seen.indexOf('before the stop'));
 }

@@ -9,16 +9,7 @@ import {
   loadConfig,
   parseConfig,
 } from '../../../src/gateway/config/index.js';
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigValidationError) return [...err.problems];
-    throw err;
-  }
-  throw new Error('expected the config to be refused');
-}
+import { problemsOf } from '../../support/config-problems.js';
 
 const configDirs: string[] = [];
 afterAll(async () => {

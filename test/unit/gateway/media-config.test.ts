@@ -4,17 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mediaOptionSchema } from '../../../src/bridges/config-schema.js';
-import { ConfigValidationError, parseConfig } from '../../../src/gateway/config/index.js';
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw, {});
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
-}
+import { parseConfig } from '../../../src/gateway/config/index.js';
+import { configProblems as problemsOf } from '../../support/config-problems.js';
 
 describe('media config', () => {
   it('defaults to 25 MiB, 30 s, 5 redirects, no private addresses, an empty allow-list and no publicUrl', () => {

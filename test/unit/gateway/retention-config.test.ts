@@ -3,17 +3,8 @@
  * on the network it came from (default no), and that the runtime is told.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigValidationError, parseConfig } from '../../../src/gateway/config/index.js';
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw, {});
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
-}
+import { parseConfig } from '../../../src/gateway/config/index.js';
+import { configProblems as problemsOf } from '../../support/config-problems.js';
 
 describe('retention config', () => {
   it('keeps originals by default', () => {

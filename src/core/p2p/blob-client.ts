@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PeerId } from '@libp2p/interface';
+import { BlobTooLargeError } from '../errors.js';
 import type { CoreLogger } from '../options.js';
 import type { BlobHash, BlobRemoteSource } from '../types.js';
 import type { HostedChannels } from './channel-access.js';
@@ -100,7 +101,7 @@ export class BlobFetcher {
       }
       const size = answer.size ?? 0;
       if (size > limits.maxBytes) {
-        stream.abort(new BlobStreamTimeoutError(`blob of ${size} bytes is over the limit`));
+        stream.abort(new BlobTooLargeError(limits.maxBytes, size));
         return undefined;
       }
       const chunks = await exchange.body(size);

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChannelId, MultichatNode } from '../../../src/core/types.js';
+import { eventually } from '../../support/eventually.js';
 import { waitFor } from '../p2p/harness.js';
 import { startRealNode, type RunningNode } from '../p2p/real-nodes.js';
 
@@ -40,16 +41,28 @@ describe('encrypted channel through a relay', () => {
     await relay.p2p.fetchChannel(ch);
     await b.p2p.fetchChannel(ch);
     await waitFor('b knows the channel', () => b.node.getChannel(ch) !== undefined);
+    // These nodes run no periodic sync (syncIntervalMs 0), and an entry gossiped before the
+    // mesh is grafted is never sent again: each wait below runs a sync round (relay first) when
+    // gossip has not carried it yet, as the periodic sync would in a running gateway.
+    const arrived = (what: string, check: () => boolean) =>
+      eventually(
+        async () => {
+          if (check()) return true;
+          for (const node of [relay, a, b]) await node.p2p.syncNow();
+          return check();
+        },
+        { what, timeoutMs: 30_000, intervalMs: 200 },
+      );
     await b.node.submit(bob.id, { kind: 'joinChannel', channel: ch });
-    await waitFor('a sees bob join', () => a.node.roleOf(ch, bob.id) === 'member');
+    await arrived('a sees bob join', () => a.node.roleOf(ch, bob.id) === 'member');
 
     const marker = `MARK-${randomBytes(12).toString('hex')}`;
     const reply = `REPLY-${randomBytes(12).toString('hex')}`;
     await a.node.submit(alice.id, { kind: 'sendMessage', channel: ch, text: marker });
-    await waitFor('bob reads the marker', () => texts(b.node, ch).includes(marker));
+    await arrived('bob reads the marker', () => texts(b.node, ch).includes(marker));
     await b.node.submit(bob.id, { kind: 'sendMessage', channel: ch, text: reply });
-    await waitFor('alice reads the reply', () => texts(a.node, ch).includes(reply));
-    await waitFor('the relay holds both messages', () => texts(relay.node, ch).length === 2);
+    await arrived('alice reads the reply', () => texts(a.node, ch).includes(reply));
+    await arrived('the relay holds both messages', () => texts(relay.node, ch).length === 2);
 
     expect(texts(a.node, ch)).toEqual([marker, reply]);
     expect(texts(b.node, ch)).toEqual([marker, reply]);

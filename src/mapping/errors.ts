@@ -101,3 +101,11 @@ export class OutboxCursorError extends MappingError {
     super(`outbox cursor "${cursor}" is not one a previous page returned`);
   }
 }
+
+/** A memo's kind, key or value holds a NUL character, which PostgreSQL text cannot store. */
+export class MemoTextError extends MappingError {
+  readonly code = 'invalid_request';
+  constructor(readonly kind: string) {
+    super(`a ${kind} memo may not contain a NUL character (PostgreSQL text cannot hold it)`);
+  }
+}

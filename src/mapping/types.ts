@@ -438,6 +438,18 @@ export interface CursorRepo {
 }
 
 /**
+ * Small facts an adapter keeps across restarts that the message map cannot hold (the root of a
+ * Discord thread started without a message, the id of a reaction line), by network, kind and
+ * key. A value is replaced by a later `set`; `delete` says whether there was one. Text holds no
+ * NUL character (`set` throws MemoTextError: PostgreSQL text cannot store it).
+ */
+export interface MemoRepo {
+  get(network: NetworkName, kind: string, key: string): Promise<string | undefined>;
+  set(network: NetworkName, kind: string, key: string, value: string): Promise<void>;
+  delete(network: NetworkName, kind: string, key: string): Promise<boolean>;
+}
+
+/**
  * The store. Construction does no I/O; `init()` opens the database and applies pending
  * migrations; any other call before `init()` or after `close()` throws StoreClosedError.
  * Methods are safe to call concurrently; writes that must be atomic are single transactions.
@@ -449,6 +461,8 @@ export interface MappingStore {
   readonly messages: MessageRepo;
   readonly outbox: OutboxRepo;
   readonly cursors: CursorRepo;
+  /** Adapters' small facts kept across restarts. */
+  readonly memos: MemoRepo;
   /** One-time account-link codes (stored hashed). */
   readonly linkCodes: LinkCodeRepo;
   /** Who linked which identity to which profile, and when. */

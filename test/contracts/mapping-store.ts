@@ -29,6 +29,7 @@ import type {
   TargetKey,
 } from '../../src/mapping/index.js';
 import { describeAccountRepos } from './mapping-accounts.js';
+import { describeMemos } from './mapping-memos.js';
 import { describeOutboxAdmin } from './mapping-outbox-admin.js';
 
 /**
@@ -590,6 +591,7 @@ export function describeMappingStoreContract(
 
     describeAccountRepos(store, reopen);
     describeOutboxAdmin(store);
+    describeMemos(store, reopen);
 
     describe('persistence', () => {
       it('keeps everything across close and reopen; a delivery left sending is due again', async () => {

@@ -5,6 +5,7 @@ import { SqlAccountAuditRepo, SqlLinkCodeRepo } from './accounts.js';
 import { SqlCursorRepo } from './cursors.js';
 import { SqlIdentityRepo } from './identities.js';
 import { SqlLinkRepo } from './links.js';
+import { SqlMemoRepo } from './memos.js';
 import { lookupInbound } from './lookup.js';
 import { SqlMessageRepo } from './messages.js';
 import { ensureSchema } from './migrate.js';
@@ -20,6 +21,7 @@ export class SqlMappingStore implements MappingStore {
   readonly messages: SqlMessageRepo;
   readonly outbox: SqlOutboxRepo;
   readonly cursors: SqlCursorRepo;
+  readonly memos: SqlMemoRepo;
   readonly linkCodes: SqlLinkCodeRepo;
   readonly accountAudit: SqlAccountAuditRepo;
   private database: SqlDatabase | undefined;
@@ -40,6 +42,7 @@ export class SqlMappingStore implements MappingStore {
     this.messages = new SqlMessageRepo(db, now);
     this.outbox = new SqlOutboxRepo(db, now);
     this.cursors = new SqlCursorRepo(db, now);
+    this.memos = new SqlMemoRepo(db, now);
     this.linkCodes = new SqlLinkCodeRepo(db, now);
     this.accountAudit = new SqlAccountAuditRepo(db, now);
   }

@@ -228,6 +228,12 @@ export interface InboundMessage extends InboundBase {
   readonly self?: boolean;
   /** The idempotency key the network echoes back with our own send (Matrix txnId, nonce). */
   readonly echoKey?: string;
+  /**
+   * Set by the router's live backfill, never by an adapter: the original time (ms since the
+   * epoch) the network gave this missed message. The message is then dated by it (marked
+   * `origin.imported`, docs/import.md "Backfilled messages") and still carried to the other links.
+   */
+  readonly historyTime?: number;
 }
 
 export interface InboundEdit extends InboundBase {

@@ -2,11 +2,17 @@
  * Live backfill (issue 20) with the real router and the Discord fake: while the gateway is
  * stopped, 20 messages are posted on Discord; after the restart they reach the other network
  * once each, in order, and before a message posted after the restart. Our own webhook message
- * in the channel's history is not brought back, nor is a message bridged before the stop.
+ * in the channel's history is not brought back, nor is a message bridged before the stop. The
+ * missed messages keep Discord's timestamps as their createdAt.
  */
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/core.js';
-import { AT_B, bootDiscordRouter, expectBackfilled } from '../support/fake-router-world.js';
+import {
+  AT_B,
+  bootDiscordRouter,
+  datedByText,
+  expectBackfilled,
+} from '../support/fake-router-world.js';
 import { TestNetwork } from '../support/test-adapter.js';
 import { FAST_LIMITS, until } from '../peers/discord-fake/harness.js';
 import { startDiscordFake, type DiscordFake } from '../peers/discord-fake/index.js';
@@ -41,7 +47,7 @@ describe('discord live backfill', () => {
     await first.stop();
 
     const missed = Array.from({ length: 20 }, (_, i) => `missed ${i + 1}`);
-    for (const text of missed) fake.say(fake.channel.id, bob, text);
+    const posted = missed.map((text) => fake.say(fake.channel.id, bob, text));
 
     const second = await bootDiscordRouter(dataDir, fake, netB, false);
     fake.say(fake.channel.id, bob, 'after the restart');
@@ -53,6 +59,13 @@ describe('discord live backfill', () => {
       'native before the stop',
       'after the restart',
     ]);
+    // Each missed message is dated by its Discord timestamp, not by when the gateway came back.
+    const dated = datedByText(second.node, second.general);
+    for (const m of posted)
+      expect(dated.get(m.content), m.content).toEqual({
+        at: Date.parse(m.timestamp),
+        imported: true,
+      });
     await second.stop();
   });
 });

@@ -3,13 +3,14 @@
  * posts 20 messages; after the restart the bridge bot reads them with /messages and they reach
  * the other network once each, in order, before a message posted after the restart. Synapse
  * also redelivers the queued transactions later: those are already mapped and not carried twice.
+ * The missed messages keep their origin_server_ts as their createdAt.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/bridges/matrix/index.js';
 import type { NetworkName } from '../../src/bridges/types.js';
 import { eventually } from '../support/eventually.js';
 import { tempDir } from '../support/core.js';
-import { AT_B, bootRouter, expectBackfilled } from '../support/fake-router-world.js';
+import { AT_B, bootRouter, datedByText, expectBackfilled } from '../support/fake-router-world.js';
 import { MatrixTestClient } from '../support/matrix-client.js';
 import { TestNetwork } from '../support/test-adapter.js';
 import { startMatrixWorld, synapseAvailable, type MatrixWorld } from './matrix-setup.js';
@@ -63,6 +64,16 @@ describe.skipIf(!synapseAvailable())('matrix live backfill', () => {
       await second.runtime.settle();
 
       expectBackfilled(texts(), missed, ['before the stop', 'after the restart']);
+      // Each missed message is dated by its origin_server_ts, not by when the gateway came back.
+      const sent = new Map(
+        (await alice.timeline(room)).map((e) => [
+          e.content['body'],
+          (e as unknown as { origin_server_ts: number }).origin_server_ts,
+        ]),
+      );
+      const dated = datedByText(second.node, second.general);
+      for (const text of missed)
+        expect(dated.get(text), text).toEqual({ at: sent.get(text), imported: true });
       await second.stop();
     },
   );

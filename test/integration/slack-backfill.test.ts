@@ -3,13 +3,14 @@
  * gateway is stopped, 20 messages are posted on Slack, and Slack gives up redelivering them;
  * after the restart they reach the other network once each, in order, and before a message
  * posted after the restart. Our own message in the history is not brought back, nor is a
- * message bridged before the stop; a reaction given while down comes with its message.
+ * message bridged before the stop; a reaction given while down comes with its message. The
+ * missed messages keep their Slack `ts` as their createdAt.
  */
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../src/bridges/slack/index.js';
 import type { NetworkName } from '../../src/bridges/types.js';
 import { tempDir } from '../support/core.js';
-import { AT_B, bootRouter, expectBackfilled } from '../support/fake-router-world.js';
+import { AT_B, bootRouter, datedByText, expectBackfilled } from '../support/fake-router-world.js';
 import { TestNetwork } from '../support/test-adapter.js';
 import { LOOSE_LIMITS, until } from '../peers/slack-fake/harness.js';
 import { startSlackFake, type FakeChannel, type SlackFake } from '../peers/slack-fake/index.js';
@@ -82,6 +83,13 @@ describe('slack live backfill', () => {
     ]);
     const fifth = netB.at(AT_B).find((p) => p.text === 'missed 5');
     await until(() => (fifth?.reactions.size ?? 0) > 0, 'reaction given while down → b');
+    // Each missed message is dated by its Slack ts (to the millisecond), not by its arrival.
+    const dated = datedByText(second.node, second.general);
+    for (const m of posted) {
+      const [sec, micro] = m.ts.split('.') as [string, string];
+      const at = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+      expect(dated.get(m.text), m.text).toEqual({ at, imported: true });
+    }
     await second.stop();
   });
 });

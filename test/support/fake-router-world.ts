@@ -104,6 +104,24 @@ export function bootDiscordRouter(
 }
 
 /**
+ * The backfilled messages of `channel` as the node reads them, by text: their createdAt (ms) and
+ * whether they are marked imported (dated by the network's original time).
+ */
+export function datedByText(
+  node: MultichatNode,
+  channel: ChannelId,
+): Map<string, { readonly at: number; readonly imported: boolean }> {
+  return new Map(
+    node
+      .listMessages(channel, { limit: 500 })
+      .map((m) => [
+        m.text ?? '',
+        { at: Date.parse(m.createdAt), imported: m.origin?.imported === true },
+      ]),
+  );
+}
+
+/**
  * What the backfill suites check on b after the restart: the missed messages all arrived in
  * order after 'before the stop', each of them and of `once` exactly once, and 'after the
  * restart' after the last one.

@@ -4,7 +4,8 @@
  * `cursors`) and fed through the normal inbound path, oldest first. Live events of a target are
  * held until its backfill is done, so what was said while the gateway was down reads before
  * what is said after. Messages already mapped (a backfill overlap) and our own echoes stop at
- * the resolve step's loop guard, so each arrives once.
+ * the resolve step's loop guard, so each arrives once. A missed message keeps the network's
+ * original time as its createdAt (as an import does) and is still carried to the other links.
  */
 import type { Link } from '../../mapping/types.js';
 import { targetKeyOf } from '../../mapping/index.js';
@@ -25,6 +26,15 @@ const PAGE = 100;
 const cursorKey = (targetKey: string) => `backfill:${targetKey}`;
 
 type Emit = (event: InboundEvent) => Promise<void>;
+
+/**
+ * A missed message carries the time the network gave it, so it is dated by it (the router marks
+ * it imported) rather than by when the gateway came back; without one it is dated on arrival.
+ */
+function dated(event: InboundEvent, at: number | undefined): InboundEvent {
+  if (event.kind !== 'message' || at === undefined || !Number.isFinite(at) || at <= 0) return event;
+  return { ...event, historyTime: at };
+}
 
 /** One per network: wraps the runtime's emitter for that adapter. */
 export class BackfillGate {
@@ -121,9 +131,9 @@ export class BackfillGate {
     let count = 0;
     while (left > 0) {
       const page = await adapter.backfill(link.target, cursor, Math.min(PAGE, left), since);
-      for (const event of page.events) {
+      for (const [i, event] of page.events.entries()) {
         if (event.kind === 'message') left -= 1;
-        await this.forward(link.targetKey, event);
+        await this.forward(link.targetKey, dated(event, page.times?.[i]));
         count += 1;
       }
       if (!page.cursor || page.events.length === 0) break;

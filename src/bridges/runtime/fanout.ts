@@ -118,8 +118,9 @@ export class FanOut {
       case 'message': {
         const m = event.message;
         // Imported history is not re-posted: it would flood the linked networks (docs/import.md;
-        // `multichat import --replay-to` posts it on purpose, rate-limited).
-        if (m.origin?.imported) return [];
+        // `multichat import --replay-to` posts it on purpose, rate-limited). Live backfill is
+        // dated like an import but is what the other links missed: it goes out.
+        if (m.origin?.imported && !origins.isBackfill(m.origin.externalId)) return [];
         const action: PlannedAction = { kind: 'send', message: m.id };
         return [
           { channel: m.channel, action, key: `send:${m.entry}`, exclude: [originTarget(m.origin)] },

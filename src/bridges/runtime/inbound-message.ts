@@ -47,17 +47,24 @@ export async function handleMessage(
   if (files && files.lines.length > 0) text = [text, ...files.lines].filter(Boolean).join('\n');
   const replyTo = event.replyTo && found.messages.get(event.replyTo)?.messageId;
   const threadRoot = event.threadRoot && found.messages.get(event.threadRoot)?.messageId;
+  const externalId = encodeMessageOrigin(link.targetKey, event.externalId);
+  // A backfilled message keeps its original time the way an import does (a marked claim, never
+  // after now); the fan-out is told it is backfill, so the other links still get it.
+  const at = event.historyTime;
+  const dated = at !== undefined && Number.isFinite(at);
   const intent: Intent = {
     kind: 'sendMessage',
     channel: link.channel,
     text,
-    origin: { network, externalId: encodeMessageOrigin(link.targetKey, event.externalId) },
+    origin: { network, externalId, ...(dated && { imported: true as const }) },
+    ...(dated && { createdAt: Math.min(Math.max(0, Math.floor(at)), ctx.now()) }),
     ...(replyTo && { replyTo }),
     ...(threadRoot && { threadRoot }),
     ...(files && files.attachments.length > 0 && { attachments: files.attachments }),
     ...(mentions.length > 0 && { mentions }),
   };
-  const result = await ctx.node.submit(user.id, intent);
+  const unnote = dated ? ctx.origins.noteBackfill(externalId) : undefined;
+  const result = await ctx.node.submit(user.id, intent).finally(() => unnote?.());
   if (!result.created) return;
   await ctx.store.messages.put({
     network,

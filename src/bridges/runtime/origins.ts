@@ -64,4 +64,20 @@ export class InboundOrigins {
   originOf(action: ActionKey): { network: string; targetKey: TargetKey } | undefined {
     return this.notes.get(keyOf(action))?.[0];
   }
+
+  /** Backfilled messages being submitted, by their origin's externalId. */
+  private readonly backfilled = new Set<string>();
+
+  /**
+   * Notes that the message of origin `externalId` is backfill (dated by its original time, so
+   * marked imported) that the fan-out still carries, unlike an import; returns the un-noter.
+   */
+  noteBackfill(externalId: string): () => void {
+    this.backfilled.add(externalId);
+    return () => void this.backfilled.delete(externalId);
+  }
+
+  isBackfill(externalId: string): boolean {
+    return this.backfilled.has(externalId);
+  }
 }

@@ -33,6 +33,12 @@ export interface SlackBackfillDeps {
   inbound(emit: (event: InboundEvent) => Promise<void>): Inbound;
 }
 
+/** A `ts` (seconds.micro) in whole ms, from its digits (a float would round some down). */
+const tsToMs = (ts: string): number => {
+  const [sec = '0', micro = ''] = ts.split('.');
+  return Number(sec) * 1000 + Math.floor(Number(micro.padEnd(6, '0').slice(0, 6)) / 1000);
+};
+
 /** `ts` strings compare as numbers (seconds.micro). */
 const tsOrder = (a: string, b: string): number => Number(a) - Number(b) || a.localeCompare(b);
 
@@ -62,6 +68,7 @@ export class SlackBackfill {
     const taken = fresh.slice(0, Math.max(1, limit));
     const events: InboundEvent[] = [];
     const inbound = this.deps.inbound(async (event) => void events.push(event));
+    const times: number[] = [];
     for (const m of taken) {
       await inbound.message({ ...m, channel } as SlackMessage);
       for (const r of m.reactions ?? []) {
@@ -74,9 +81,13 @@ export class SlackBackfill {
           });
         }
       }
+      // A message's ts is its original time (seconds.micro): what dates it in Multichat.
+      while (times.length < events.length) times.push(tsToMs(m.ts));
     }
     const last = taken.at(-1);
-    return last && fresh.length > taken.length ? { events, cursor: last.ts } : { events };
+    return last && fresh.length > taken.length
+      ? { events, times, cursor: last.ts }
+      : { events, times };
   }
 
   /** Every page of a cursor-paginated history method. */

@@ -72,7 +72,8 @@ import { repairStoredClocks } from './store/clock-repair.js';
 import { E2ee } from './e2ee/e2ee.js';
 import { SealedViews } from './e2ee/sealed-views.js';
 import { attachmentsProblem } from './logics/attachments.js';
-import { withFileNames } from './e2ee/file-names.js';
+import { FileSealer } from './e2ee/file-sealer.js';
+import { withSealedFiles, type SealedFile } from './e2ee/sealed-files.js';
 
 /** Opens (or creates) the node's store in `options.dataDir`. Call start() to run its timers. */
 export async function createNode(options: NodeOptions): Promise<MultichatNode> {
@@ -106,6 +107,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
   private readonly e2ee: E2ee;
   /** The box key of the node's own key: encrypted channels seal to it for bridged people. */
   private readonly nodeBoxKey: string;
+  private readonly fileSealer: FileSealer;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -192,6 +194,9 @@ class CoreNode extends CoreQueries implements MultichatNode {
       logger: internals.logger,
       maxBytes: internals.limits.maxBlobBytes,
     });
+    // A member reads a sealed file of an encrypted channel with the key its message carries.
+    this.fileSealer = new FileSealer(blobRows, projections, log, e2ee);
+    this.blobs.setSealedFiles((hash) => this.fileSealer.filesOf(hash));
     this.presenceTtlMs = options.presenceTtlMs ?? 90_000;
     if (newest) internals.clock.restore(newest);
   }
@@ -348,7 +353,16 @@ class CoreNode extends CoreQueries implements MultichatNode {
     const boxKeyWrite = this.ensureBoxKey(actor, intent);
     if (boxKeyWrite) await boxKeyWrite;
     // In an encrypted channel file names travel sealed (e2ee/file-names.ts).
-    const names = this.sealedFileNames(intent);
+    let names = this.sealedFileNames(intent);
+    let files: (SealedFile | null)[] = [];
+    if (names) {
+      // The bytes too: each file becomes a sealed blob whose key travels in the sealed content.
+      const send = intent as IntentOf<'sendMessage'>;
+      const sealed = await this.fileSealer.seal(this.blobs, actor, send.attachments!);
+      intent = { ...send, attachments: sealed.attachments };
+      files = sealed.files;
+      names = this.sealedFileNames(intent);
+    }
     if (names) {
       intent = {
         ...(intent as IntentOf<'sendMessage'>),
@@ -367,7 +381,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
         // Never before the clock's newest wall: createdAt must lie near the entry's HLC.
         now: Math.max(this.internals.now(), this.internals.clock.latestWall()),
         seal: (channel, sender, plain) => {
-          sealedPlain = names ? withFileNames(plain, names) : plain;
+          sealedPlain = names ? withSealedFiles(plain, names, files) : plain;
           return this.e2ee.seal(channel, sender, sealedPlain);
         },
       }),

@@ -112,8 +112,16 @@ export interface BlobStore {
   describe(hash: BlobHash): BlobInfo | undefined;
   /** True when `user` put these bytes here (the API lets an uploader read its own upload). */
   uploadedBy(hash: BlobHash, user: UserId): boolean;
-  /** The local bytes, streamed; undefined when this node does not hold them. */
+  /**
+   * The local bytes, streamed; undefined when this node does not hold them. A sealed blob of an
+   * encrypted channel is opened for a member (its plaintext; BlobTamperedError from the stream
+   * when it does not open), and is its ciphertext on a node that holds no key.
+   */
   open(hash: BlobHash): { readonly size: number; stream(): AsyncIterable<Uint8Array> } | undefined;
+  /** The bytes as stored (a sealed blob's ciphertext): what peers are served. */
+  openStored(
+    hash: BlobHash,
+  ): { readonly size: number; stream(): AsyncIterable<Uint8Array> } | undefined;
   /**
    * The bytes from this node, or else fetched from peers through the registered remote source
    * (verified by hash, then stored); undefined when nobody had them before `signal` aborted.

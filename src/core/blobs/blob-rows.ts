@@ -62,6 +62,7 @@ export class BlobRows {
       claim: db.prepare('UPDATE blobs SET pending_since = NULL WHERE hash = ?'),
       dropRefs: db.prepare('DELETE FROM blob_refs WHERE message = ? RETURNING hash').pluck(),
       referenced: db.prepare('SELECT 1 FROM blob_refs WHERE hash = ? LIMIT 1').pluck(),
+      messages: db.prepare('SELECT message FROM blob_refs WHERE hash = ? LIMIT 50').pluck(),
       channels: db
         .prepare(
           `SELECT DISTINCT channel FROM blob_refs
@@ -146,6 +147,11 @@ export class BlobRows {
 
   referenced(hash: BlobHash): boolean {
     return this.stmt.referenced.get(hash) !== undefined;
+  }
+
+  /** Messages that reference `hash` (at most 50: a file shared more often is read by the first). */
+  messagesReferencing(hash: BlobHash): MessageId[] {
+    return this.stmt.messages.all(hash) as MessageId[];
   }
 
   channelsReferencing(hash: BlobHash, now: number): ChannelId[] {

@@ -3,6 +3,9 @@
  * beside the log and deleted with the messages that reference them. A blob whose last live
  * reference went (redaction, expiry, retention) loses its bytes once that deletion has
  * committed; an upload no message ever referenced is removed after 24 hours by the sweeper.
+ * A blob of an encrypted channel is stored sealed (src/core/e2ee/blob-crypt.ts): `open`, `fetch`
+ * and `describe` give its plaintext face where this node holds its key (a member), the stored
+ * ciphertext otherwise; `openStored` always gives what is stored (what peers are served).
  */
 import { BlobHashMismatchError, ValidationError } from '../errors.js';
 import type { CoreLogger } from '../options.js';
@@ -18,6 +21,8 @@ import type {
 import type { BlobFiles } from './blob-files.js';
 import { isBlobHash } from './blob-hash.js';
 import type { BlobRow, BlobRows } from './blob-rows.js';
+import { openedBlob } from '../e2ee/blob-crypt.js';
+import type { SealedFile } from '../e2ee/sealed-files.js';
 import { imageSize } from './image-size.js';
 import { cleanMimeType } from './mime.js';
 
@@ -43,6 +48,8 @@ export class CoreBlobStore implements BlobStore {
   private lock: Promise<unknown> = Promise.resolve();
   private collectScheduled = false;
   private readonly fetching = new Map<BlobHash, Promise<Readable | undefined>>();
+  /** The sealed entries of messages this node can open that name a blob (e2ee/file-sealer.ts). */
+  private sealedFiles: (hash: BlobHash) => readonly SealedFile[] = () => [];
 
   constructor(private readonly deps: BlobStoreDeps) {
     deps.rows.onOrphans = () => this.collectSoon();
@@ -94,7 +101,18 @@ export class CoreBlobStore implements BlobStore {
 
   describe(hash: BlobHash): BlobInfo | undefined {
     const row = isBlobHash(hash) ? this.deps.rows.get(hash) : undefined;
-    return row && toInfo(row);
+    if (!row) return undefined;
+    const file = this.sealedFiles(hash)[0];
+    if (!file) return toInfo(row);
+    // A member sees the file as sent: its size, type and dimensions (sealed in the message).
+    return {
+      hash,
+      size: file.s,
+      mimeType: file.m ?? 'application/octet-stream',
+      ...(row.name !== null && { name: row.name }),
+      ...(file.w !== undefined && { width: file.w }),
+      ...(file.h !== undefined && { height: file.h }),
+    };
   }
 
   uploadedBy(hash: BlobHash, user: UserId): boolean {
@@ -102,10 +120,27 @@ export class CoreBlobStore implements BlobStore {
   }
 
   open(hash: BlobHash): Readable | undefined {
+    const stored = this.openStored(hash);
+    if (!stored) return undefined;
+    const files = this.sealedFiles(hash);
+    return files.length === 0
+      ? stored
+      : openedBlob(
+          stored,
+          files.map((f) => f.k),
+        );
+  }
+
+  openStored(hash: BlobHash): Readable | undefined {
     if (!this.has(hash)) return undefined;
     const size = this.deps.files.sizeOf(hash);
     if (size === undefined) return undefined;
     return { size, stream: () => this.deps.files.stream(hash) };
+  }
+
+  /** The node registers how to find the keys of sealed blobs (members' messages). */
+  setSealedFiles(lookup: (hash: BlobHash) => readonly SealedFile[]): void {
+    this.sealedFiles = lookup;
   }
 
   async fetch(hash: BlobHash, options: { signal?: AbortSignal } = {}) {

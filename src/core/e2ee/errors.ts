@@ -33,3 +33,11 @@ export class ChainKeyMissingError extends CoreError {
 export class NoBoxKeyError extends CoreError {
   readonly code = 'e2ee_no_box_key';
 }
+
+/**
+ * The bytes of a file of an encrypted channel do not open with the key its message carries:
+ * changed after sealing, cut off, or not the file the message names. Nothing of it is served.
+ */
+export class BlobTamperedError extends CoreError {
+  readonly code = 'e2ee_blob_tampered';
+}

@@ -1,6 +1,7 @@
 /**
- * Message views of encrypted channels: the core's Views, with the file names that travel sealed
- * (file-names.ts) put back from the opened content where this node can open it.
+ * Message views of encrypted channels: the core's Views, with the file names, types, sizes and
+ * dimensions that travel sealed (file-names.ts, sealed-files.ts) put back from the opened content
+ * where this node can open it.
  */
 import { Views } from '../state/views.js';
 import type { LogStore } from '../store/log-store.js';
@@ -9,6 +10,7 @@ import type { StateView } from '../logics/types.js';
 import type { ContentHash, MessageView } from '../types.js';
 import type { E2ee } from './e2ee.js';
 import { fileNamesOf, restoreFileNames } from './file-names.js';
+import { restoreSealedFiles, sealedFilesOf } from './sealed-files.js';
 
 export class SealedViews extends Views {
   constructor(
@@ -34,6 +36,7 @@ export class SealedViews extends Views {
     const stored = fresh?.contents.get(hash) ?? this.contentLog.content(hash);
     const plain = stored && this.e2ee.readable(row.channel, row.sender, stored);
     if (!plain) return view;
-    return { ...view, attachments: restoreFileNames(view.attachments, fileNamesOf(plain)) };
+    const named = restoreFileNames(view.attachments, fileNamesOf(plain));
+    return { ...view, attachments: restoreSealedFiles(named, sealedFilesOf(plain)) };
   }
 }

@@ -54,7 +54,7 @@ export interface BlobStream extends AsyncIterable<Chunk> {
 const HIGH_WATER_BYTES = 4 * BLOB_CHUNK_BYTES;
 
 /** What the server reads of the node's blob store. */
-export type BlobHolder = Pick<BlobStore, 'open' | 'channelsReferencing'>;
+export type BlobHolder = Pick<BlobStore, 'openStored' | 'channelsReferencing'>;
 
 /** Counts streams that are sending bytes, per peer and in all; a request past a bound is busy. */
 export class BlobSlots {
@@ -85,7 +85,7 @@ export class BlobSlots {
 }
 
 /** A blob as the store opens it. */
-type HeldBlob = NonNullable<ReturnType<BlobHolder['open']>>;
+type HeldBlob = NonNullable<ReturnType<BlobHolder['openStored']>>;
 
 /**
  * The status a request gets before slots are counted, and the blob when it is 'ok'. A blob held
@@ -98,7 +98,8 @@ export function blobDecision(
   may: ReadGate,
   maxBytes: number,
 ): { status: Exclude<BlobStatus, 'busy'>; held?: HeldBlob } {
-  const held = blobs.open(hash);
+  // As stored: a sealed blob goes out as ciphertext, which the asking peer checks by hash.
+  const held = blobs.openStored(hash);
   if (!held || held.size > maxBytes) return { status: 'not-found' };
   const channels = blobs.channelsReferencing(hash);
   if (channels.length === 0) return { status: 'not-found' };

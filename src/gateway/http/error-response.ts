@@ -5,6 +5,7 @@ import {
   PayloadTooLargeError,
   ValidationError,
 } from '../../core/errors.js';
+import { BlobTamperedError } from '../../core/e2ee/errors.js';
 import { HTTPException } from 'hono/http-exception';
 import { HttpError, MethodNotAllowedError, RateLimitedError } from './errors.js';
 
@@ -56,6 +57,8 @@ export function toErrorResponse(err: unknown): ErrorResponse {
     return plain(403, err.code, message);
   }
   if (err instanceof NotFoundError) return plain(404, err.code, err.message);
+  // Bytes from the network that do not open with their message's key: not the client's fault.
+  if (err instanceof BlobTamperedError) return plain(502, err.code, err.message);
   if (err instanceof ConflictError) return plain(409, err.code, err.message);
   if (err instanceof PayloadTooLargeError) return plain(413, err.code, err.message);
   // hono's own middleware signals client errors this way; keep their status, in our shape.

@@ -56,6 +56,26 @@ export function webStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uin
   });
 }
 
+/**
+ * `source` with its first chunk already read, so an error it throws at once (a sealed file that
+ * does not open: the core checks it whole first) becomes an error answer, not a cut-off body.
+ */
+export async function primed(
+  source: AsyncIterable<Uint8Array>,
+): Promise<AsyncIterable<Uint8Array>> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return;
+      yield first.value;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield next.value;
+      }
+    },
+  };
+}
+
 /** The request body as bytes, chunk by chunk (empty when there is none). */
 export async function* requestBytes(
   body: ReadableStream<Uint8Array> | null,

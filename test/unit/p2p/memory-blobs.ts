@@ -62,6 +62,11 @@ export class MemoryBlobs implements BlobStore {
     return false;
   }
 
+  /** Nothing here is sealed: the stored bytes are the only face. */
+  openStored(hash: BlobHash) {
+    return this.open(hash);
+  }
+
   open(hash: BlobHash): { readonly size: number; stream(): AsyncIterable<Uint8Array> } | undefined {
     const bytes = this.bytes.get(hash);
     if (!bytes) return undefined;

@@ -95,6 +95,9 @@ export function mediaPaths(): Record<string, Json> {
           '401': error('no token and no signed link'),
           '403': error('not allowed to read this file, or the signed link is wrong or expired'),
           '404': error('no such file here, and no peer delivered it'),
+          '502': error(
+            'a file of an encrypted channel whose bytes do not open with the key of its message (e2ee_blob_tampered)',
+          ),
         },
       },
     },

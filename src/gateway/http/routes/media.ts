@@ -11,7 +11,7 @@ import {
   type MediaDeps,
 } from '../context.js';
 import { ForbiddenError } from '../errors.js';
-import { mediaHeaders, requestBytes, webStream } from '../media-response.js';
+import { mediaHeaders, primed, requestBytes, webStream } from '../media-response.js';
 import { blobHash, mediaQuery, uploadQuery } from '../schemas.js';
 import { canRead } from './lookup.js';
 
@@ -64,7 +64,7 @@ async function serve(
   const mimeType = cleanMimeType(info?.mimeType) ?? OCTETS;
   const headers = mediaHeaders(mimeType, readable.size, name ?? info?.name ?? hash);
   if (c.req.method === 'HEAD') return c.body(null, 200, headers);
-  return c.body(webStream(readable.stream()), 200, headers);
+  return c.body(webStream(await primed(readable.stream())), 200, headers);
 }
 
 /**

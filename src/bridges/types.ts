@@ -571,6 +571,21 @@ export interface AdapterComponents {
    * degradation the adapter did perform (a file sent as a link).
    */
   readonly reportDrop?: (kind: DropKind, reason?: DropReason, detail?: string) => void;
+  /**
+   * Small facts the adapter must keep across restarts that the message map cannot hold (the
+   * root of a thread started without a message, the id of a reaction line), kept in the mapping
+   * store under the adapter's network. The runtime always passes it; when absent (an adapter
+   * built alone in a test) the adapter keeps them in memory only.
+   */
+  readonly memos?: AdapterMemos;
+}
+
+/** `AdapterComponents.memos`: text by kind and key (no NUL characters: PostgreSQL refuses them). */
+export interface AdapterMemos {
+  get(kind: string, key: string): Promise<string | undefined>;
+  set(kind: string, key: string, value: string): Promise<void>;
+  /** True when there was one. */
+  delete(kind: string, key: string): Promise<boolean>;
 }
 
 /** The required interface of every adapter. */

@@ -121,6 +121,7 @@ export class DiscordAdapter
       media: { fetcher: new UrlFetcher(config.media), cdnUrl: config.cdnUrl },
       ownDeletes,
       ...(components.reportDrop && { reportDrop: components.reportDrop }),
+      ...(components.memos && { memos: components.memos }),
     };
     this.inbound = new Inbound(inboundDeps);
     this.backfillLimits = config.backfill;
@@ -171,6 +172,8 @@ export class DiscordAdapter
       customEmoji: (id, name) => customEmoji(client, id, name),
       guildOf: (id) => guildOf(client, id),
       append: (action, texts) => appendParts((a) => this.outbound.send(a), action, texts),
+      ...(components.memos && { memos: components.memos }),
+      logger: components.logger,
     });
     this.slash = new SlashCommand(rest, components.logger, (id) => this.targetOfChannel(id));
     // `/multichat link|unlink|links` manage links through the runtime's injected link control.

@@ -57,12 +57,13 @@ export interface InboundDeps {
   readonly ownDeletes: OwnDeletes;
   /** Counts an event seen and not emitted (docs/discord.md "What is not carried"). */
   readonly reportDrop?: AdapterComponents['reportDrop'];
+  /** Where the roots of threads started without a message are kept across restarts. */
+  readonly memos?: AdapterComponents['memos'];
 }
 
 interface Where {
   readonly target: LinkTarget;
   readonly threadId?: string;
-  readonly threadRoot?: ExternalMessageId;
 }
 
 /** Regular messages and replies; joins, pins, thread starters and the like are not chat. */
@@ -81,16 +82,18 @@ export class Inbound {
   /** Message → author, so a delete (which names no author) is attributed to the right person. */
   private readonly authors = new Map<string, ExternalSender>();
   private readonly profiled = new Set<string>();
-  private readonly roots = new ThreadRoots();
+  private readonly roots: ThreadRoots;
   /** Message → its attachments' ids, so an edit that changes them is counted (not carried). */
   private readonly files = new Map<string, string>();
 
-  constructor(private readonly deps: InboundDeps) {}
+  constructor(private readonly deps: InboundDeps) {
+    this.roots = new ThreadRoots(deps.memos, deps.logger);
+  }
 
   async messageCreate(d: GatewayMessageCreateDispatchData): Promise<void> {
     // A thread started without a message: its first message will be its root.
     if (d.type === THREAD_CREATED && d.message_reference?.channel_id !== undefined)
-      this.roots.startedWithoutMessage(d.message_reference.channel_id);
+      await this.roots.startedWithoutMessage(d.message_reference.channel_id);
     if (!CHAT_TYPES.has(d.type)) {
       if (!CARRIED_OTHERWISE.has(d.type))
         this.deps.reportDrop?.('other', 'unsupported', `type ${d.type}`);
@@ -102,8 +105,8 @@ export class Inbound {
     // In a thread carried as a thread (not a thread linked on its own): its root, if not this.
     const threadRoot =
       where.threadId !== undefined && where.target['thread'] === undefined
-        ? this.roots.forMessage(where.threadId, externalId, this.inForum(where.threadId))
-        : where.threadRoot;
+        ? await this.roots.forMessage(where.threadId, externalId, this.inForum(where.threadId))
+        : undefined;
     this.rememberAuthor(externalId, sender);
     this.rememberFiles(externalId, d.attachments);
     const self = await this.isSelf(d);
@@ -251,13 +254,8 @@ export class Inbound {
     if (this.deps.cache.isThreadTarget(parent, channelId)) {
       return { target: { channel: parent, thread: channelId }, threadId: channelId };
     }
-    // The thread's root message (./thread-roots.ts): its starter, a forum post's first message.
-    const threadRoot = this.roots.rootOf(channelId, this.inForum(channelId));
-    return {
-      target: { channel: parent },
-      threadId: channelId,
-      ...(threadRoot !== undefined && { threadRoot }),
-    };
+    // Carried as a thread of the parent: a new message names its root (./thread-roots.ts).
+    return { target: { channel: parent }, threadId: channelId };
   }
 
   private inForum(threadId: string): boolean {

@@ -7,6 +7,8 @@
 import { Routes, type REST } from 'discord.js';
 import { planEdit } from '../format/index.js';
 import type {
+  AdapterLogger,
+  AdapterMemos,
   DeleteAction,
   DeliveryResult,
   EditAction,
@@ -38,13 +40,16 @@ export interface ModifyDeps {
   guildOf(channelId: string): string | undefined;
   /** Posts the parts a longer edit adds after the original (as a send would); their ids. */
   append(action: EditAction, texts: readonly string[]): Promise<ExternalMessageId[]>;
+  /** Where reaction lines' ids are kept across restarts (./reaction-lines.ts). */
+  readonly memos?: AdapterMemos;
+  readonly logger: AdapterLogger;
 }
 
 export class Modify {
   private readonly lines: ReactionLines;
 
   constructor(private readonly deps: ModifyDeps) {
-    this.lines = new ReactionLines(deps.rest, deps.ownDeletes);
+    this.lines = new ReactionLines(deps.rest, deps.ownDeletes, deps.memos, deps.logger);
   }
 
   /**

@@ -4,45 +4,67 @@
  * - a thread started from a message: that message (the thread has its id, in the parent);
  * - a forum or media post: its first message, whose id is the thread's (inside the thread);
  * - a thread started without a message (Discord then posts a THREAD_CREATED notice, type 18, in
- *   the parent): the first message seen in it, which becomes the root. Remembered in memory: after
- *   a restart, later messages of such a thread name the thread id, as for a started thread.
+ *   the parent): the first message seen in it, which becomes the root. Kept as a memo (the
+ *   mapping store), so after a restart later messages of such a thread still name that root.
+ *
+ * Calls run one after another in the order they were made (the gateway's order): the notice
+ * of a rootless thread is handled before its first message even while the store is slow.
  */
-import type { ExternalMessageId } from '../types.js';
+import type { AdapterLogger, AdapterMemos, ExternalMessageId } from '../types.js';
 import { encodeMessageId } from './ids.js';
+import { MemoMap } from './memo-map.js';
 
-const KEPT = 10_000;
+/** The memo of a rootless thread whose first message is not seen yet. */
+const NOT_YET = '';
 
 export class ThreadRoots {
-  /** Threads started without a message → their first message, once seen. */
-  private readonly rootless = new Map<string, ExternalMessageId | undefined>();
+  /** Threads started without a message → their first message ('' until seen). */
+  private readonly rootless: MemoMap;
+  private queue: Promise<unknown> = Promise.resolve();
 
-  /** A THREAD_CREATED notice named this thread: it has no starter message. */
-  startedWithoutMessage(threadId: string): void {
-    if (this.rootless.has(threadId)) return;
-    this.rootless.set(threadId, undefined);
-    if (this.rootless.size > KEPT) {
-      const oldest = this.rootless.keys().next().value;
-      if (oldest !== undefined) this.rootless.delete(oldest);
-    }
+  constructor(memos: AdapterMemos | undefined, logger: AdapterLogger) {
+    this.rootless = new MemoMap('thread-root', memos, logger);
   }
 
-  /** The root of thread `threadId`; undefined while a rootless thread has no message yet. */
-  rootOf(threadId: string, forum: boolean): ExternalMessageId | undefined {
-    if (forum) return encodeMessageId(threadId, threadId);
-    if (this.rootless.has(threadId)) return this.rootless.get(threadId);
-    return threadId as ExternalMessageId;
+  /** A THREAD_CREATED notice named this thread: it has no starter message. */
+  startedWithoutMessage(threadId: string): Promise<void> {
+    return this.inOrder(async () => {
+      // A repeated notice does not forget the root.
+      if ((await this.rootless.get(threadId)) === undefined)
+        await this.rootless.set(threadId, NOT_YET);
+    });
   }
 
   /**
    * The root to report for a new message `externalId` in the thread: none when the message is
    * the root itself (a forum post's first message, a rootless thread's first message).
    */
-  forMessage(threadId: string, externalId: ExternalMessageId, forum: boolean) {
-    const root = this.rootOf(threadId, forum);
-    if (root === undefined && this.rootless.has(threadId)) {
-      this.rootless.set(threadId, externalId);
-      return undefined;
-    }
-    return root === externalId ? undefined : root;
+  forMessage(
+    threadId: string,
+    externalId: ExternalMessageId,
+    forum: boolean,
+  ): Promise<ExternalMessageId | undefined> {
+    return this.inOrder(async () => {
+      const root = await this.rootOf(threadId, forum);
+      if (root === undefined) {
+        await this.rootless.set(threadId, externalId);
+        return undefined;
+      }
+      return root === externalId ? undefined : root;
+    });
+  }
+
+  /** The root of thread `threadId`; undefined while a rootless thread has no message yet. */
+  async rootOf(threadId: string, forum: boolean): Promise<ExternalMessageId | undefined> {
+    if (forum) return encodeMessageId(threadId, threadId);
+    const first = await this.rootless.get(threadId);
+    if (first === undefined) return threadId as ExternalMessageId;
+    return first === NOT_YET ? undefined : (first as ExternalMessageId);
+  }
+
+  private inOrder<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(step);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 }

@@ -130,6 +130,11 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
       accounts: accounts.controlFor(name),
       reportDrop: (kind, reason = 'adapter', detail) =>
         ctx.drops.drop(name, kind, reason, { direction: 'adapter', ...(detail && { detail }) }),
+      memos: {
+        get: (kind, key) => ctx.store.memos.get(name, kind, key),
+        set: (kind, key, value) => ctx.store.memos.set(name, kind, key, value),
+        delete: (kind, key) => ctx.store.memos.delete(name, kind, key),
+      },
     });
     if (adapter.name !== name) {
       throw new AdapterRegistrationError(

@@ -66,6 +66,17 @@ class Reader {
     if (this.pos + n > this.bytes.length) throw new CborDecodeError('input ends inside an item');
   }
 
+  /**
+   * Refuses a count of `n` items of at least `bytesEach` bytes that the rest of the input cannot
+   * hold (each item takes at least one byte, each map entry two). Without it an array head
+   * counting 2^32 or more items threw V8's RangeError instead of a CborDecodeError.
+   */
+  private needItems(n: number, bytesEach: number): void {
+    if (n * bytesEach > this.bytes.length - this.pos) {
+      throw new CborDecodeError(`${n} items cannot fit in the rest of the input`);
+    }
+  }
+
   /** The argument of a head whose additional info is `info`. */
   private argument(info: number): number {
     if (info < 24) return info;
@@ -137,12 +148,14 @@ class Reader {
       }
       case 4: {
         const n = this.argument(info);
+        this.needItems(n, 1);
         const out = new Array<unknown>(n);
         for (let i = 0; i < n; i += 1) out[i] = this.item(depth + 1);
         return out;
       }
       case 5: {
         const n = this.argument(info);
+        this.needItems(n, 2);
         const out: Record<string, unknown> = {};
         for (let i = 0; i < n; i += 1) {
           const key = this.item(depth + 1);

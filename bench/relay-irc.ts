@@ -15,10 +15,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { startNgircd } from '../test/peers/ngircd.js';
 import { RawIrcClient } from '../test/support/irc-client.js';
 import { IrcGateway } from '../test/support/irc-gateway.js';
 import { ensureMatterbridge, startMatterbridge } from './_matterbridge.js';
+import { breakdown, type SentLine } from './_spans.js';
 import { environment } from './environment.js';
 
 const FLOOD_DELAY_MS = Number(process.env['IRC_FLOOD_DELAY_MS'] ?? 500);
@@ -26,6 +28,8 @@ const GROUPS = 10;
 const SPACED = 15;
 const THROUGHPUT = 40;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Wall-clock ms with sub-ms decimals, the clock the receiving client stamps lines with. */
+const clock = () => performance.timeOrigin + performance.now();
 
 interface Phase {
   readonly n: number;
@@ -38,6 +42,8 @@ interface Phase {
 interface ToolResult {
   readonly conversation: Phase;
   readonly spaced: Phase;
+  /** Each spaced line's send and arrival times (for the pipeline breakdown). */
+  readonly spacedLines: readonly SentLine[];
   readonly throughput: {
     readonly messages: number;
     readonly delivered: number;
@@ -54,7 +60,7 @@ function percentile(sorted: readonly number[], q: number): number {
 
 function phase(samples: readonly (number | undefined)[]): Phase {
   const got = samples.filter((s): s is number => s !== undefined).sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 10) / 10;
+  const round = (n: number) => Math.round(n * 100) / 100;
   return {
     n: got.length,
     lost: samples.length - got.length,
@@ -87,7 +93,7 @@ async function measure(
   for (let i = 0; i < 2; i++) {
     const token = `${tool}-warm-${i}`;
     first.say('#a', token);
-    await arrival(receiver, token, Date.now());
+    await arrival(receiver, token, clock());
   }
   await sleep(2 * FLOOD_DELAY_MS);
 
@@ -97,7 +103,7 @@ async function measure(
     for (let k = 0; k < 3; k++) {
       const token = `${tool}-c${g}-${k}`;
       first.say('#a', token);
-      pending.push(arrival(receiver, token, Date.now()));
+      pending.push(arrival(receiver, token, clock()));
       await sleep(50);
     }
     conversation.push(...(await Promise.all(pending)));
@@ -105,15 +111,19 @@ async function measure(
   }
 
   const spaced: (number | undefined)[] = [];
+  const spacedLines: SentLine[] = [];
   for (let i = 0; i < SPACED; i++) {
     const token = `${tool}-s${i}`;
+    const sentAt = clock();
     first.say('#a', token);
-    spaced.push(await arrival(receiver, token, Date.now()));
+    const ms = await arrival(receiver, token, sentAt);
+    spaced.push(ms);
+    spacedLines.push({ sentAt, arrivedAt: ms === undefined ? undefined : sentAt + ms });
     await sleep(2 * FLOOD_DELAY_MS);
   }
 
   const tokens: string[][] = senders.map(() => []);
-  const start = Date.now();
+  const start = clock();
   for (let i = 0; i < THROUGHPUT; i++) {
     const s = i % senders.length;
     const token = `${tool}-t${s}-${i}`;
@@ -134,6 +144,7 @@ async function measure(
   return {
     conversation: phase(conversation),
     spaced: phase(spaced),
+    spacedLines,
     throughput: {
       messages: THROUGHPUT,
       delivered,
@@ -163,6 +174,9 @@ const work = mkdtempSync(join(tmpdir(), 'mc-bench-irc-'));
 const clients: RawIrcClient[] = [];
 let ours: ToolResult | undefined;
 let theirs: ToolResult | { skipped: string } | undefined;
+let stages: ReturnType<typeof breakdown> | undefined;
+// The gateway records its pipeline marks here (src/core/spans.ts); matterbridge has none.
+const spansFile = join(work, 'spans.log');
 try {
   const receiver = await RawIrcClient.connect(peer.port, 'reader');
   clients.push(receiver);
@@ -175,6 +189,7 @@ try {
   }
   clients.push(...senders);
 
+  process.env['MULTICHAT_SPANS'] = spansFile;
   const gateway = await IrcGateway.start({
     name: 'bench',
     logLevel: 'warn',
@@ -199,30 +214,35 @@ try {
     ours = await measure('mc', senders, receiver);
   } finally {
     await gateway.destroy();
+    delete process.env['MULTICHAT_SPANS'];
   }
+  if (ours) stages = breakdown(spansFile, ours.spacedLines);
 
-  try {
-    await ensureMatterbridge();
-    const mb = startMatterbridge(work, {
-      port: peer.port,
-      nick: 'mbbot',
-      channels: ['#a', '#b'],
-      messageDelayMs: FLOOD_DELAY_MS,
-    });
+  if (process.env['RELAY_SKIP_MATTERBRIDGE'] === '1') {
+    theirs = { skipped: 'RELAY_SKIP_MATTERBRIDGE=1 (only the gateway measured)' };
+  } else
     try {
-      await botJoined(senders[0] as RawIrcClient, receiver, 'mbbot');
-      await sleep(2_000); // matterbridge starts relaying once its gateway is up after the joins
-      theirs = await measure('mb', senders, receiver);
+      await ensureMatterbridge();
+      const mb = startMatterbridge(work, {
+        port: peer.port,
+        nick: 'mbbot',
+        channels: ['#a', '#b'],
+        messageDelayMs: FLOOD_DELAY_MS,
+      });
+      try {
+        await botJoined(senders[0] as RawIrcClient, receiver, 'mbbot');
+        await sleep(2_000); // matterbridge starts relaying once its gateway is up after the joins
+        theirs = await measure('mb', senders, receiver);
+      } catch (error) {
+        theirs = {
+          skipped: `matterbridge run failed: ${(error as Error).message}; output: ${mb.output().slice(-500)}`,
+        };
+      } finally {
+        await mb.stop();
+      }
     } catch (error) {
-      theirs = {
-        skipped: `matterbridge run failed: ${(error as Error).message}; output: ${mb.output().slice(-500)}`,
-      };
-    } finally {
-      await mb.stop();
+      theirs = { skipped: `matterbridge could not be built: ${(error as Error).message}` };
     }
-  } catch (error) {
-    theirs = { skipped: `matterbridge could not be built: ${(error as Error).message}` };
-  }
 } finally {
   for (const c of clients) await c.quit().catch(() => undefined);
   await peer.stop();
@@ -230,6 +250,11 @@ try {
 }
 
 const mb = theirs && 'conversation' in theirs ? theirs : undefined;
+const withoutLines = (r: ToolResult | { skipped: string } | undefined) => {
+  if (!r || !('spacedLines' in r)) return r ?? null;
+  const { spacedLines: _lines, ...rest } = r;
+  return rest;
+};
 const ratio = (a: number, b: number | undefined) =>
   b === undefined || !(b > 0) ? null : Math.round((a / b) * 1000) / 1000;
 console.log(
@@ -240,14 +265,17 @@ console.log(
     p50: ours?.conversation.p50 ?? null,
     p99: ours?.conversation.p99 ?? null,
     floodDelayMs: FLOOD_DELAY_MS,
-    multichat: ours ?? null,
-    matterbridge: theirs ?? null,
+    multichat: withoutLines(ours),
+    matterbridge: withoutLines(theirs),
+    // Where a spaced line's time goes, stage by stage (p50 over the spaced lines).
+    spacedBreakdown: stages ?? null,
     ratio:
       mb && ours
         ? {
             conversationP50: ratio(ours.conversation.p50, mb.conversation.p50),
             conversationP99: ratio(ours.conversation.p99, mb.conversation.p99),
             spacedP50: ratio(ours.spaced.p50, mb.spaced.p50),
+            spacedP99: ratio(ours.spaced.p99, mb.spaced.p99),
             throughput: ratio(ours.throughput.perSecond, mb.throughput.perSecond),
           }
         : null,

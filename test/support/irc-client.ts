@@ -4,6 +4,7 @@
  * records every line it receives, with PRIVMSG/NOTICE parsed. Answers PING. No reconnects.
  */
 import { connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 /** A PRIVMSG or NOTICE seen by the client. */
 export interface SeenMessage {
@@ -11,7 +12,7 @@ export interface SeenMessage {
   readonly nick: string;
   readonly target: string;
   readonly text: string;
-  /** `Date.now()` when the line arrived (benchmarks use it). */
+  /** Wall-clock ms when the line arrived, with sub-ms decimals (benchmarks use it). */
   readonly at: number;
 }
 
@@ -187,7 +188,7 @@ export class RawIrcClient {
           nick: line.nick,
           target: line.params[0] ?? '',
           text: line.params[1] ?? '',
-          at: Date.now(),
+          at: performance.timeOrigin + performance.now(),
         });
       }
       this.lines.push(line);

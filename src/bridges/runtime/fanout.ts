@@ -15,6 +15,7 @@
  */
 import type { ChannelId, MessageId, MessageView, NodeEvent, UserId } from '../../core/types.js';
 import type { DeliveryInput, Link, NetworkName, TargetKey } from '../../mapping/types.js';
+import { span } from '../../core/spans.js';
 import { describe } from '../errors.js';
 import type { RuntimeContext } from './context.js';
 import { canCarry } from './dispatch.js';
@@ -100,6 +101,7 @@ export class FanOut {
   }
 
   private push(event: NodeEvent): void {
+    span('fan.event');
     for (const fanned of this.plan(event)) {
       this.chain = this.chain
         .then(() => this.enqueue(fanned))
@@ -209,10 +211,12 @@ export class FanOut {
       }));
     if (inputs.length > 0) {
       await this.ctx.store.outbox.enqueue(inputs);
+      span('fan.enqueued');
       this.onEnqueued();
     }
     if (f.action.kind === 'send' && links.length > 0) {
       await this.ctx.store.cursors.set(CURSOR_NETWORK, cursorKey(f.channel), f.action.message);
+      span('fan.cursor');
     }
   }
 

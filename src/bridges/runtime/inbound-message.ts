@@ -6,6 +6,7 @@
  * external id is mapped to the new message (the second and last mapping-store round trip).
  */
 import type { Intent } from '../../core/types.js';
+import { span } from '../../core/spans.js';
 import type { InboundMessage } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown } from './convert.js';
@@ -63,8 +64,10 @@ export async function handleMessage(
     ...(files && files.attachments.length > 0 && { attachments: files.attachments }),
     ...(mentions.length > 0 && { mentions }),
   };
+  span('in.submit');
   const unnote = dated ? ctx.origins.noteBackfill(externalId) : undefined;
   const result = await ctx.node.submit(user.id, intent).finally(() => unnote?.());
+  span('in.submitted');
   if (!result.created) return;
   await ctx.store.messages.put({
     network,
@@ -74,4 +77,5 @@ export async function handleMessage(
     channel: link.channel,
     direction: 'inbound',
   });
+  span('in.mapped');
 }

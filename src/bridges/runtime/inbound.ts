@@ -7,6 +7,7 @@
  * target and go straight to the person's profile.
  */
 import type { TargetKey } from '../../mapping/types.js';
+import { span } from '../../core/spans.js';
 import { targetKeyOf } from '../../mapping/index.js';
 import { describe } from '../errors.js';
 import type { InboundEvent, NetworkName } from '../types.js';
@@ -27,6 +28,7 @@ export class InboundHandler {
   /** The `emit` given to the adapter of `network`: serial per target, never rejects. */
   emitterFor(network: NetworkName): (event: InboundEvent) => Promise<void> {
     return (event) => {
+      span('in.emit');
       const targetKey = 'target' in event ? targetKeyOf(network, event.target) : undefined;
       const queue =
         'target' in event ? `${network} ${targetKey}` : `${network} @${event.sender.externalId}`;
@@ -66,6 +68,7 @@ export class InboundHandler {
     if (event.kind === 'typing') return carryTyping(this.ctx, network, targetKey, event);
     const resolved = await resolveInbound(this.ctx, this.inFlight, network, targetKey, event);
     if (!resolved) return;
+    span('in.resolved');
     await dispatch(this.ctx, resolved, event);
   }
 }

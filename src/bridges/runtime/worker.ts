@@ -7,6 +7,7 @@
  * and the retry carries the same idempotency key.
  */
 import type { Delivery } from '../../mapping/types.js';
+import { span } from '../../core/spans.js';
 import { DeliveryError, describe } from '../errors.js';
 import type { DeliveryResult } from '../types.js';
 import { backoffDelay } from './backoff.js';
@@ -103,7 +104,9 @@ export class DeliveryWorker {
   }
 
   private async round(): Promise<void> {
+    span('w.round');
     const due = await this.ctx.store.outbox.nextDue(this.ctx.now());
+    span('w.due');
     for (const delivery of due) {
       const key = `${delivery.network} ${delivery.targetKey}`;
       if (this.inFlight.has(key)) continue;
@@ -127,11 +130,13 @@ export class DeliveryWorker {
     const { store } = this.ctx;
     const planned = parsePlannedAction(delivery.action);
     const link = await store.links.get(delivery.linkId);
+    span('w.link');
     if (!planned || !link) {
       await store.outbox.markDead(delivery.id, planned ? 'link deleted' : 'unreadable action');
       return;
     }
     const resolved = await resolveAction(this.ctx, slot.adapter, link, delivery, planned);
+    span('w.resolved');
     if ('skip' in resolved) {
       await store.outbox.markSent(delivery.id, []);
       if (resolved.done) {
@@ -147,9 +152,11 @@ export class DeliveryWorker {
     }
     await slot.limiter.acquire();
     await store.outbox.markSending(delivery.id);
+    span('w.marked');
     let result: DeliveryResult;
     try {
       result = await this.withTimeout(dispatch(slot.adapter, resolved.action));
+      span('w.sent');
     } catch (error) {
       if (!this.abandoned) await this.failed(slot, delivery, error);
       return;
@@ -169,6 +176,7 @@ export class DeliveryWorker {
           }))
         : [];
       await store.outbox.markSent(delivery.id, ids, mappings);
+      span('w.settled');
       this.settled(delivery, 'sent');
     }
     const sender = resolved.action.sender;

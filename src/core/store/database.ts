@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreBusyError, StoreFormatError } from '../errors.js';
+import { span } from '../spans.js';
 import { idPrefix } from './id-prefix.js';
 import { coreMigrations } from './migrations.js';
 
@@ -150,6 +151,7 @@ export class GroupCommit {
     onCommitted?: (value: T) => void,
     options: WriteOptions = {},
   ): { value: T; committed: Promise<void> } {
+    span('core.write');
     if (!this.open) {
       this.statements.beginTransaction.run();
       this.open = true;
@@ -202,8 +204,11 @@ export class GroupCommit {
     this.afterCommit = [];
     this.open = false;
     try {
+      span('core.commit');
       this.beforeCommit();
+      span('core.signed');
       this.statements.commitTransaction.run();
+      span('core.committed');
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.onRollback();
@@ -212,5 +217,6 @@ export class GroupCommit {
     }
     for (const waiter of waiters) waiter.resolve();
     for (const callback of after) callback();
+    span('core.published');
   }
 }

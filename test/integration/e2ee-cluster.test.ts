@@ -6,13 +6,14 @@
  * read as bytes). A plaintext channel C also relays is the control: its marker does show up in
  * C's files, so the scan can see what C stores. Then every node restarts and both members read
  * the whole history; then B, stopped, catches up E2EE_CATCHUP_N (default 500) encrypted messages
- * through C. The timing of catch-up against a plaintext channel is bench/e2ee-catchup.ts.
+ * through C. A file A shares in the channel reaches B through C with equal bytes, while C holds
+ * only its ciphertext; B refuses changed ciphertext with a typed error. The timing of catch-up against a plaintext channel is bench/e2ee-catchup.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayProcess, type MessageJson } from '../peers/gateway-process.js';
+import { ADMIN_TOKEN, GatewayProcess, type MessageJson } from '../peers/gateway-process.js';
 import { eventually } from '../support/eventually.js';
 
 interface Member {
@@ -35,6 +36,26 @@ const until = (what: string, check: () => Promise<boolean>, ms = 60_000) =>
   eventually(check, { what, timeoutMs: ms, intervalMs: 200 });
 
 const texts = (history: MessageJson[]) => history.map((m) => m.text);
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** A raw API request (files are not JSON): status, headers and body bytes. */
+async function raw(
+  gw: GatewayProcess,
+  method: string,
+  path: string,
+  token?: string,
+  body?: Buffer,
+) {
+  const res = await fetch(`${gw.httpUrl}${path}`, {
+    method,
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body && { 'content-type': 'application/pdf' }),
+    },
+    ...(body && { body }),
+  });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
 const peersOf = async (gw: GatewayProcess) => (await gw.status()).peers;
 
 /** Every regular file under `dir`, recursively. */
@@ -170,6 +191,52 @@ describe('an encrypted channel relayed by a node with no member', () => {
     expect(filesHolding(relay.dataDir, secret)).toEqual([]);
     expect(filesHolding(relay.dataDir, reply)).toEqual([]);
   });
+
+  it('a file A shares reaches B through C with equal bytes; C holds only its ciphertext', async () => {
+    const mark = `filemark-${randomBytes(12).toString('hex')}`;
+    const bytes = Buffer.concat([Buffer.from(mark), randomBytes(150_000), Buffer.from(mark)]);
+    const upload = await raw(a.gw, 'POST', '/api/v1/media?name=plan.pdf', a.token, bytes);
+    expect(upload.status).toBe(201);
+    const { hash: plainHash } = JSON.parse(upload.bytes.toString()) as { hash: string };
+    const sent = await a.gw.ok<{ id: string; attachments: { hash: string; name: string }[] }>(
+      'POST',
+      `/api/v1/channels/${sealed}/messages`,
+      { text: 'the plan', attachments: [{ hash: plainHash }] },
+      a.token,
+    );
+    const file = sent.attachments[0]!.hash;
+    expect(file).not.toBe(plainHash);
+    expect(sent.attachments[0]!.name).toBe('plan.pdf');
+    await until('B has the message', async () =>
+      (await b.gw.history(b.token, sealed)).some((m) => m.id === sent.id),
+    );
+    // C relays blobs it holds; here its operator reads the file (admin token), so C fetches
+    // it from A: what C gets and keeps is the ciphertext, which it checks by its hash.
+    const atC = await raw(relay, 'GET', `/api/v1/media/${file}`, ADMIN_TOKEN);
+    expect(atC.status).toBe(200);
+    expect(sha256(atC.bytes)).toBe(file);
+    expect(atC.bytes.includes(Buffer.from(mark))).toBe(false);
+    // B reaches A only through C: the bytes come from C, and open for the member.
+    const atB = await raw(b.gw, 'GET', `/api/v1/media/${file}`, b.token);
+    expect(atB.status).toBe(200);
+    expect(atB.headers.get('content-type')).toBe('application/pdf');
+    expect(sha256(atB.bytes)).toBe(sha256(bytes));
+    expect(filesUnder(relay.dataDir).some((f) => f.endsWith(file))).toBe(true);
+    expect(filesHolding(relay.dataDir, mark)).toEqual([]);
+
+    // One changed byte of B's stored copy: refused with the typed error, no bytes served.
+    const path = filesUnder(b.gw.dataDir).find((f) => f.endsWith(file))!;
+    const good = readFileSync(path);
+    const bad = Buffer.from(good);
+    bad[1000]! ^= 1;
+    writeFileSync(path, bad);
+    const refused = await raw(b.gw, 'GET', `/api/v1/media/${file}`, b.token);
+    writeFileSync(path, good);
+    expect(refused.status).toBe(502);
+    expect(JSON.parse(refused.bytes.toString())).toMatchObject({
+      error: { code: 'e2ee_blob_tampered' },
+    });
+  }, 120_000);
 
   it('after a restart of every node both members read the whole history and keep talking', async () => {
     await Promise.all([a.gw, b.gw, relay].map((gw) => gw.stop()));

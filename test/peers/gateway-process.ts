@@ -17,7 +17,7 @@ import {
 } from './gateway-spawn.js';
 
 export { freePort };
-const ADMIN_TOKEN = 'p2p-test-admin-token-0123456789abc';
+export const ADMIN_TOKEN = 'p2p-test-admin-token-0123456789abc';
 
 export interface ApiAnswer<T = unknown> {
   readonly status: number;

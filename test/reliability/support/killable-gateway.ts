@@ -1,0 +1,150 @@
+/**
+ * A `multichat start` process the reliability suites may SIGKILL, SIGSTOP and SIGCONT and start
+ * again on the same data dir, config and ports (so peers, the appservice registration and the
+ * IRC server see the same gateway come back). Built on test/peers/gateway-spawn.ts like the other
+ * launchers; they only stop gracefully.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { freePort } from '../../peers/free-port.js';
+import {
+  callApi,
+  readGatewayLog,
+  spawnGateway,
+  stopGateway,
+  waitForProbe,
+  writeGatewayConfig,
+  type SpawnedGateway,
+} from '../../peers/gateway-spawn.js';
+
+export const KILLABLE_ADMIN_TOKEN = 'reliability-admin-token-0123456789abcdef';
+
+export interface KillableOptions {
+  readonly name: string;
+  readonly bridges?: Record<string, unknown>;
+  readonly links?: readonly Record<string, unknown>[];
+  readonly bootstrap?: readonly string[];
+  /** Probe that says the process is up: `/readyz` waits for the bridges too. */
+  readonly probe?: '/healthz' | '/readyz';
+}
+
+export class KillableGateway {
+  private spawned: SpawnedGateway | undefined;
+  private config = '';
+  httpUrl = '';
+  peerId = '';
+  /** P2P multiaddr with /p2p/<peerId>. */
+  address = '';
+
+  private constructor(
+    readonly options: KillableOptions,
+    readonly dir: string,
+    readonly p2pPort: number,
+    readonly httpPort: number,
+  ) {}
+
+  static async start(options: KillableOptions): Promise<KillableGateway> {
+    const dir = mkdtempSync(join(tmpdir(), `mc-rel-${options.name}-`));
+    const gateway = new KillableGateway(options, dir, await freePort(), await freePort());
+    gateway.config = writeGatewayConfig(dir, {
+      httpPort: gateway.httpPort,
+      p2pPort: gateway.p2pPort,
+      adminToken: KILLABLE_ADMIN_TOKEN,
+      bootstrap: options.bootstrap ?? [],
+      ...(options.bridges && { bridges: options.bridges }),
+      ...(options.links && { links: options.links }),
+    });
+    gateway.httpUrl = `http://127.0.0.1:${gateway.httpPort}`;
+    await gateway.launch();
+    return gateway;
+  }
+
+  /** The process id, for signals. */
+  get pid(): number {
+    const pid = this.spawned?.child.pid;
+    if (pid === undefined) throw new Error(`${this.options.name} is not running`);
+    return pid;
+  }
+
+  /** Starts the process (again) on the same data dir; resolves with the seconds it took. */
+  async launch(): Promise<number> {
+    const started = performance.now();
+    this.spawned = spawnGateway(this.dir, this.config);
+    await waitForProbe(
+      this.spawned,
+      this.httpUrl,
+      this.options.probe ?? '/healthz',
+      this.options.name,
+      this.dir,
+    );
+    const status = await this.ok<{ peerId: string; listen: string[] }>('GET', '/api/v1/status');
+    this.peerId = status.peerId;
+    this.address = status.listen.find((a) => a.includes('/tcp/')) ?? '';
+    return (performance.now() - started) / 1000;
+  }
+
+  /** SIGKILL: no shutdown code runs. Resolves once the process is gone. */
+  async kill(): Promise<void> {
+    const spawned = this.spawned;
+    this.spawned = undefined;
+    if (!spawned) return;
+    spawned.child.kill('SIGKILL');
+    await spawned.exited;
+  }
+
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    process.kill(this.pid, signal);
+  }
+
+  log(): string {
+    return readGatewayLog(this.dir);
+  }
+
+  async api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = KILLABLE_ADMIN_TOKEN,
+  ) {
+    return callApi<T>(this.httpUrl, token, method, path, body);
+  }
+
+  /** Like api() but throws unless 2xx; returns the body. */
+  async ok<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+    const answer = await this.api<T>(method, path, body, token);
+    if (answer.status < 200 || answer.status > 299)
+      throw new Error(`${this.options.name} ${method} ${path} -> ${answer.status} ${answer.text}`);
+    return answer.body;
+  }
+
+  /** `PRAGMA integrity_check` of every SQLite file in the data dir: file name -> result. */
+  integrity(): Record<string, string> {
+    const data = join(this.dir, 'data');
+    const out: Record<string, string> = {};
+    for (const file of readdirSync(data).filter((f) => f.endsWith('.db'))) {
+      const db = new Database(join(data, file), { readonly: true });
+      try {
+        out[file] = db.pragma('integrity_check', { simple: true }) as string;
+      } finally {
+        db.close();
+      }
+    }
+    return out;
+  }
+
+  /** Stops gracefully (SIGCONT first, in case it is stopped) and deletes the data dir. */
+  async destroy(): Promise<void> {
+    if (this.spawned) {
+      try {
+        this.signal('SIGCONT');
+      } catch {
+        // already gone
+      }
+    }
+    await stopGateway(this.spawned);
+    this.spawned = undefined;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -65,7 +65,7 @@ const MARKUP: Readonly<Record<string, string>> = {
   'matrix-html': 'native (HTML `formatted_body`)',
   discord: 'native (Discord markdown)',
   slack: 'native (mrkdwn)',
-  irc: 'bold, italic, underline, colours as IRC control codes; code and links as plain text',
+  irc: 'bold, italic, strikethrough and code (monospace) as IRC control codes; underline as italic; links as `text (url)`',
   markdown: 'native (Markdown)',
   plain: 'plain text',
 };

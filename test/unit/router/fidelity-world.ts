@@ -1,0 +1,214 @@
+/**
+ * The world of the generated fidelity matrix (fidelity-matrix.test.ts): the table itself, read
+ * from docs/fidelity.md (which test/unit/docs/fidelity.test.ts keeps equal to what
+ * `npm run docs:fidelity` renders from the adapters' capabilities), and a router with two test
+ * adapters that declare exactly the real adapters' capabilities (`loadCapabilities`, the data the
+ * table is rendered from). The test adapters record every action the router hands them, so a
+ * case sees what arrived on the target as the router decided it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCapabilities, type Column } from '../../../scripts/fidelity.js';
+import { targetKeyOf } from '../../../src/mapping/index.js';
+import type { NetworkName } from '../../../src/mapping/types.js';
+import type {
+  AdapterCapabilities,
+  AdapterComponents,
+  ExternalMessageId,
+  ExternalUserId,
+  InboundMessage,
+  LinkTarget,
+  SendAction,
+  SenderDisplay,
+} from '../../../src/bridges/types.js';
+import type { ChannelId } from '../../../src/core/types.js';
+import {
+  createTestAdapter,
+  TestNetwork,
+  type Post,
+  type TestAdapter,
+} from '../../support/test-adapter.js';
+import { startHarness, type Harness } from './harness.js';
+import { ghostOf, puppetOf } from './mention-adapters.js';
+
+/** The four networks of the matrix, by the column of the table each one reads. */
+export const NETWORKS = ['matrix', 'discord', 'slack', 'irc'] as const;
+export type Net = (typeof NETWORKS)[number];
+
+/** Which table column a network's cells are read from (IRC: one matrix per mode). */
+export type IrcMode = 'IRC relay' | 'IRC puppet';
+export const columnOf = (net: Net, irc: IrcMode): string =>
+  ({ matrix: 'Matrix', discord: 'Discord', slack: 'Slack', irc })[net];
+
+/** The table as docs/fidelity.md has it: feature → column title → cell text (unescaped). */
+export interface Table {
+  readonly features: readonly string[];
+  cell(feature: string, column: string): string;
+}
+
+export function readTable(): Table {
+  const root = join(import.meta.dirname, '..', '..', '..');
+  const lines = readFileSync(join(root, 'docs', 'fidelity.md'), 'utf8').split('\n');
+  const split = (line: string) =>
+    line
+      .slice(2, -2)
+      .split(/(?<!\\) \| /)
+      .map((c) => c.replace(/\\\|/g, '|'));
+  const head = lines.find((l) => l.startsWith('| feature |'));
+  if (!head) throw new Error('docs/fidelity.md has no table');
+  const columns = split(head).slice(1);
+  const rows = new Map<string, string[]>();
+  for (const line of lines.filter((l) => l.startsWith('| ') && l !== head)) {
+    const [feature, ...cells] = split(line);
+    rows.set(feature ?? '', cells);
+  }
+  return {
+    features: [...rows.keys()],
+    cell(feature, column) {
+      const at = columns.indexOf(column);
+      const cell = rows.get(feature)?.[at];
+      if (at < 0 || cell === undefined) throw new Error(`no cell ${feature} × ${column}`);
+      return cell;
+    },
+  };
+}
+
+export interface PairWorld {
+  readonly h: Harness;
+  readonly from: Net;
+  readonly to: Net;
+  /** The target's declared capabilities (its column's data). */
+  readonly caps: AdapterCapabilities;
+  readonly channel: ChannelId;
+  readonly source: TestAdapter;
+  readonly target: TestAdapter;
+  readonly sent: SendAction[];
+  readonly sourceName: string;
+  readonly targetName: string;
+}
+
+export const TARGET: LinkTarget = { channel: 'main' };
+
+/** Builds a test adapter that declares `caps` and records sends; ghosts/puppets as the network. */
+function recordingAdapter(name: string, net: Net, caps: AdapterCapabilities, sent: SendAction[]) {
+  const network = new TestNetwork(`${name}-`);
+  const inner = createTestAdapter({ name, network, capabilities: caps });
+  const build = (components: AdapterComponents): TestAdapter => {
+    const adapter = inner(components);
+    const send = adapter.send.bind(adapter);
+    // Matrix names a ghost from the person alone; an IRC puppet reports its nick per send.
+    const puppet = net === 'irc' && caps.membership;
+    const identity =
+      net === 'matrix'
+        ? { identityFor: (s: SenderDisplay) => ghostOf(s.id) as ExternalUserId }
+        : {};
+    return Object.assign(adapter, identity, {
+      send: async (action: SendAction) => {
+        sent.push(action);
+        const result = await send(action);
+        return puppet
+          ? { ...result, puppet: puppetOf(action.sender.name) as ExternalUserId }
+          : result;
+      },
+    });
+  };
+  return { build: Object.assign(build, { network: inner.network }), network };
+}
+
+let columns: Promise<Column[]> | undefined;
+export async function capabilitiesOf(column: string): Promise<AdapterCapabilities> {
+  columns ??= loadCapabilities();
+  const found = (await columns).find((c) => c.title === column);
+  if (!found) throw new Error(`no capabilities for column ${column}`);
+  return found.caps;
+}
+
+export const urlFor = (hash: string, name: string) =>
+  `http://gw.test/api/v1/media/${hash}?name=${encodeURIComponent(name)}&sig=x`;
+
+/**
+ * A router with the source and the target network, both linked at `main` to a channel the
+ * gateway created (so the gateway is its admin: topics and roles from networks are carried).
+ * Adapter names are `s-<net>` and `t-<net>`: the router sees two networks, never their names.
+ */
+export async function startPair(source: Net, target: Net, irc: IrcMode): Promise<PairWorld> {
+  const sourceName = `s-${source}`;
+  const targetName = `t-${target}`;
+  const sent: SendAction[] = [];
+  const ignored: SendAction[] = [];
+  const s = recordingAdapter(
+    sourceName,
+    source,
+    await capabilitiesOf(columnOf(source, irc)),
+    ignored,
+  );
+  const t = recordingAdapter(targetName, target, await capabilitiesOf(columnOf(target, irc)), sent);
+  const networks = new Map([
+    [sourceName, s.network],
+    [targetName, t.network],
+  ]);
+  const h = await startHarness(
+    [
+      { name: sourceName, build: s.build },
+      { name: targetName, build: t.build },
+    ],
+    {
+      link: false,
+      networks,
+      runtimeOptions: { mediaMaxBytes: 1_000_000, blobWaitMs: 200, mediaLinks: { urlFor } },
+    },
+  );
+  let channel = '';
+  for (const network of [sourceName, targetName])
+    channel = (await h.runtime.links.create({ channel: 'staff', network, target: TARGET })).channel;
+  return {
+    h,
+    from: source,
+    to: target,
+    caps: await capabilitiesOf(columnOf(target, irc)),
+    channel: channel as ChannelId,
+    source: h.adapter(sourceName),
+    target: h.adapter(targetName),
+    sent,
+    sourceName,
+    targetName,
+  };
+}
+
+let seq = 0;
+
+/** `user` of the source network posts `text` at the linked target; resolves with its id. */
+export async function speak(
+  w: PairWorld,
+  user: string | { readonly id: string; readonly name: string },
+  text: string,
+  extra: Partial<Omit<InboundMessage, 'kind' | 'target' | 'sender' | 'text'>> = {},
+): Promise<ExternalMessageId> {
+  const externalId = `in-${++seq}` as ExternalMessageId;
+  await w.source.inject({
+    kind: 'message',
+    target: TARGET,
+    externalId,
+    sender: typeof user === 'string' ? senderOf(user) : senderOf(user.id, user.name),
+    text,
+    ...extra,
+  });
+  await w.h.settle();
+  return externalId;
+}
+
+export const senderOf = (user: string, name = user) => ({
+  externalId: user as ExternalUserId,
+  displayName: name,
+});
+
+/** The live posts on the target network, oldest first. */
+export const postsOf = (w: PairWorld): Post[] =>
+  w.h.networks.get(w.targetName)?.at(targetKeyOf(w.targetName as NetworkName, TARGET)) ?? [];
+
+/** The target's post whose text is `text` (its id there). */
+export function postOf(w: PairWorld, text: string): Post {
+  const post = postsOf(w).find((p) => p.text === text);
+  if (!post) throw new Error(`no post "${text}" on ${w.to}: ${postsOf(w).map((p) => p.text)}`);
+  return post;
+}

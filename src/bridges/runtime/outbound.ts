@@ -13,6 +13,7 @@ import { renderForNetwork } from './convert.js';
 import { outboundFiles } from './media-out.js';
 import { bridgedReactorLeft } from './reactors.js';
 import { relationsFor } from './relations.js';
+import { replayPrefix } from './replay.js';
 import { withNativeSender } from './native-sender.js';
 import type { Resolved } from './resolved-action.js';
 import type { PlannedAction } from './plan.js';
@@ -72,7 +73,12 @@ async function plainAction(
       if (message.deleted || message.text === null)
         return { skip: 'message deleted before delivery', reason: 'message_gone' };
       return {
-        action: { ...base, kind: 'send', sender, ...(await sendBody(ctx, adapter, link, message)) },
+        action: {
+          ...base,
+          kind: 'send',
+          sender,
+          ...(await sendBody(ctx, adapter, link, message, planned.replay === true)),
+        },
         message: message.id,
       };
     }
@@ -150,12 +156,15 @@ async function sendBody(
   adapter: BridgeAdapter,
   link: Link,
   message: MessageView,
+  replay = false,
 ) {
   const caps = adapter.capabilities;
   // Files go natively where the adapter can take them; the rest as `name: url` lines
   // (runtime/media-out.ts). The text may be empty when every file goes natively.
   const files = await outboundFiles(ctx, adapter, link, message.attachments ?? []);
-  const markdown = [message.text ?? '', ...files.lines].filter(Boolean).join('\n');
+  const lines = [message.text ?? '', ...files.lines].filter(Boolean).join('\n');
+  // Replayed history says when it was said: the network dates it by the replay.
+  const markdown = replay ? `${replayPrefix(message)}${lines}` : lines;
   const body = await renderForNetwork(ctx, markdown, caps.markup, link.network, message.mentions);
   return {
     ...body,

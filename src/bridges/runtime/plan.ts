@@ -8,7 +8,8 @@ import type { MessageId, Origin, Role, UserId } from '../../core/types.js';
 import type { TargetKey } from '../../mapping/types.js';
 
 export type PlannedAction =
-  | { readonly kind: 'send'; readonly message: MessageId }
+  /** `replay`: imported history posted by `import --replay-to`, its date in the text. */
+  | { readonly kind: 'send'; readonly message: MessageId; readonly replay?: true }
   | { readonly kind: 'edit'; readonly message: MessageId }
   | { readonly kind: 'delete'; readonly message: MessageId }
   | {

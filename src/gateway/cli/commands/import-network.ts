@@ -21,6 +21,7 @@ import { createLogger } from '../../logging/logger.js';
 import { ImportInputError } from '../errors.js';
 import type { CliIo, CommandArgs } from '../types.js';
 import { lockForImport, openImportData } from './import-data.js';
+import { prepareReplay, runReplay } from './replay-to.js';
 
 const PAGE = 100;
 
@@ -63,6 +64,7 @@ export async function runNetworkImport(
     ({ node, store } = await openImportData(config, logger));
     const network = spec.network as NetworkName;
     const into = await intoChannel(args, node, store, network, targetKeyOf(network, spec.target));
+    const replay = await prepareReplay(args, store, spec.network, [into]);
     source = await spec.open(section, logger.child({ module: spec.network }));
     const cursorKey = `${spec.network}:${spec.key}`;
     const resume = await store.cursors.get(network, `import:${cursorKey}`);
@@ -90,6 +92,7 @@ export async function runNetworkImport(
     if (notCarried.count > 0)
       io.err(`${notCarried.count} edits or deletes of messages of earlier pages not carried`);
     io.out(`imported ${result.imported}, skipped ${result.skipped}, failed ${result.failed}`);
+    await runReplay(replay, { node, store }, spec.network, io);
     return 0;
   } catch (error) {
     if (error instanceof ImportInputError) return fail(io, 2, error.message);

@@ -14,13 +14,11 @@ import { progressFor } from '../progress.js';
 import type { CliIo, CommandArgs } from '../types.js';
 import { resolveChannels } from './import-channels.js';
 import { lockForImport, openImportData } from './import-data.js';
+import { prepareReplay, runReplay } from './replay-to.js';
 
 export async function importSlackExport(args: CommandArgs, io: CliIo): Promise<number> {
   const [path] = args.positionals;
   if (path === undefined) return inputError(io, 'give the export: import slack-export EXPORT.zip');
-  if (typeof args.values['replay-to'] === 'string') {
-    return inputError(io, '--replay-to is not available yet: imported history is not re-posted');
-  }
   const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
   const { config } = await loadConfig(configPath, io.env);
   const lock = lockForImport(config.node.dataDir);
@@ -41,6 +39,12 @@ export async function importSlackExport(args: CommandArgs, io: CliIo): Promise<n
     ({ node, store } = await openImportData(config, logger));
     const map = typeof args.values['channel-map'] === 'string' ? args.values['channel-map'] : '';
     const plan = await resolveChannels(source.channels, map, node, store);
+    const replay = await prepareReplay(
+      args,
+      store,
+      'slack',
+      plan.map((p) => p.into),
+    );
     const files = exportFiles(
       (config.bridges as Record<string, unknown>).slack,
       config.media as unknown as Record<string, unknown>,
@@ -67,6 +71,7 @@ export async function importSlackExport(args: CommandArgs, io: CliIo): Promise<n
     progress.stop();
     for (const f of failures.slice(0, 20)) io.err(`failed: ${f.id}: ${f.reason}`);
     io.out(`imported ${sum.imported}, skipped ${sum.skipped}, failed ${sum.failed}`);
+    await runReplay(replay, { node, store }, 'slack', io);
     return 0;
   } catch (error) {
     if (error instanceof ImportInputError) return inputError(io, error.message);

@@ -23,8 +23,8 @@ export const importCommand: Command = {
   summary: 'import a network’s history into Multichat channels (the gateway must be stopped)',
   usage:
     'import slack-export EXPORT.zip [--config FILE] [--channel-map slackname=channel,…] [--replay-to NETWORK]\n' +
-    '       import discord --channel ID [--into CHANNEL] [--config FILE]\n' +
-    '       import matrix --room ROOM [--into CHANNEL] [--config FILE]',
+    '       import discord --channel ID [--into CHANNEL] [--config FILE] [--replay-to NETWORK]\n' +
+    '       import matrix --room ROOM [--into CHANNEL] [--config FILE] [--replay-to NETWORK]',
   help: [
     ['--config FILE', 'config of the gateway whose data dir receives the history'],
     ['--channel-map MAP', 'slackname=channel,…: where each Slack channel goes (only those)'],

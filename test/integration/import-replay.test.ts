@@ -1,0 +1,124 @@
+/**
+ * `multichat import slack-export … --replay-to discord` with the Discord fake: a small export is
+ * imported and queued for the Discord link of `general`; once the gateway runs, the messages
+ * reach Discord in the original order, each with its original date in front. A re-run imports
+ * and queues nothing, and the gateway then posts nothing more. A replay to the history's own
+ * network, or to a network the channel is not linked to, is exit 2 with nothing imported.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NetworkName } from '../../src/bridges/types.js';
+import type { ChannelId } from '../../src/core/types.js';
+import { main } from '../../src/gateway/cli/main.js';
+import { createMappingStore } from '../../src/mapping/index.js';
+import { bootDiscordRouter } from '../support/fake-router-world.js';
+import { allMessages, cliIo, prepareImport } from '../support/import-cli.js';
+import { writeSlackExport, type ExpectedMessage } from '../support/slack-export.js';
+import { TestNetwork } from '../support/test-adapter.js';
+import { FAST_LIMITS, until } from '../peers/discord-fake/harness.js';
+import { startDiscordFake, type DiscordFake } from '../peers/discord-fake/index.js';
+
+const COUNT = 12;
+let dir: string;
+let configPath: string;
+let general: ChannelId;
+let fake: DiscordFake;
+let zip: string;
+let expected: readonly ExpectedMessage[];
+
+beforeAll(async () => {
+  fake = await startDiscordFake(FAST_LIMITS);
+  ({ dir, configPath, general } = await prepareImport('mc-import-replay-', {
+    discord: { token: fake.token, apiUrl: fake.apiUrl, cdnUrl: fake.cdnUrl, slashCommand: false },
+  }));
+  zip = join(dir, 'export.zip');
+  const generated = await writeSlackExport(zip, {
+    channels: ['general'],
+    perChannel: COUNT,
+    users: 3,
+  });
+  expected = generated.messages.get('general') ?? [];
+}, 60_000);
+
+afterAll(async () => {
+  await fake?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const run = async (network: string) => {
+  const io = cliIo();
+  const args = ['import', 'slack-export', zip, '--config', configPath];
+  const code = await main(
+    [...args, '--channel-map', 'general=general', '--replay-to', network],
+    io,
+  );
+  return { code, io };
+};
+
+/**
+ * What the bot posted on Discord that starts with a date, in the order Discord took it, as a
+ * Discord client shows it (the markdown escapes `\[` `\]` show as the brackets).
+ */
+const replayed = () =>
+  [...fake.state.messages.values()]
+    .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+    .map((m) => m.content.replace(/\\([[\]])/g, '$1'))
+    .filter((text) => text.startsWith('['));
+
+const dated = (m: ExpectedMessage) => {
+  const at = new Date(m.at).toISOString();
+  return `[${at.slice(0, 10)} ${at.slice(11, 16)}] ${m.text}`;
+};
+
+describe('multichat import --replay-to', () => {
+  it('refuses a network the channel is not linked to, or the source itself', async () => {
+    const unlinked = await run('discord');
+    expect(unlinked.code).toBe(2);
+    expect(unlinked.io.errors.join('\n')).toMatch(/is not linked to discord/);
+    const itself = await run('slack');
+    expect(itself.code).toBe(2);
+    expect(itself.io.errors.join('\n')).toMatch(/comes from slack/);
+    expect(await allMessages(dir, general)).toHaveLength(0);
+  });
+
+  it('posts the imported lines in order with their dates, once', { timeout: 60_000 }, async () => {
+    const store = await createMappingStore({
+      kind: 'sqlite',
+      path: join(dir, 'data', 'mapping.db'),
+    });
+    await store.init();
+    await store.links.create({
+      channel: general,
+      network: 'discord' as NetworkName,
+      target: { channel: fake.channel.id },
+    });
+    await store.close();
+
+    const first = await run('discord');
+    expect(first.code, first.io.errors.join('\n')).toBe(0);
+    expect(first.io.lines).toEqual([
+      `imported ${COUNT}, skipped 0, failed 0`,
+      `replay to discord: queued ${COUNT}, already replayed 0`,
+    ]);
+    expect(replayed()).toEqual([]); // queued only: the gateway posts them
+
+    const dataDir = join(dir, 'data');
+    const gateway = await bootDiscordRouter(dataDir, fake, new TestNetwork('b-'), false);
+    await until(() => replayed().length >= COUNT, 'replayed history → discord');
+    await gateway.runtime.settle();
+    expect(replayed()).toEqual(expected.map(dated));
+    await gateway.stop();
+
+    const again = await run('discord');
+    expect(again.code).toBe(0);
+    expect(again.io.lines).toEqual([
+      `imported 0, skipped ${COUNT}, failed 0`,
+      `replay to discord: queued 0, already replayed ${COUNT}`,
+    ]);
+    const restarted = await bootDiscordRouter(dataDir, fake, new TestNetwork('b-'), false);
+    await restarted.runtime.settle();
+    expect(replayed()).toEqual(expected.map(dated));
+    await restarted.stop();
+  });
+});

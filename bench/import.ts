@@ -7,6 +7,7 @@
  * writing the log, the mapping store). Target ≥ 5,000 msg/s. Prints ONE JSON object.
  */
 import { spawnSync } from 'node:child_process';
+import { Session } from 'node:inspector';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,8 @@ async function prepare(n: number): Promise<{ dir: string; config: string; zip: s
 async function child(config: string, zip: string): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   const lines: string[] = [];
+  const profiler = await startProfile();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const code = await main(['import', 'slack-export', zip, '--config', config], {
     out: (l) => lines.push(l),
@@ -52,6 +55,10 @@ async function child(config: string, zip: string): Promise<void> {
     env: {},
   });
   const seconds = (performance.now() - started) / 1000;
+  // CPU seconds of this process: on a machine shared with other work, less noisy than the wall.
+  const cpu = process.cpuUsage(cpuBefore);
+  const memory = process.memoryUsage();
+  await profiler?.(`import-${Date.now()}.cpuprofile`);
   // Before the re-run, which scans the channels again in the same process.
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const imported = Number(/imported (\d+)/.exec(lines.join('\n'))?.[1] ?? 0);
@@ -69,12 +76,39 @@ async function child(config: string, zip: string): Promise<void> {
       imported,
       seconds: Math.round(seconds * 100) / 100,
       messagesPerSecond: Math.round(imported / seconds),
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
       exportBytes: (await stat(zip)).size,
       rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
       peakRssMiB: Math.round(peakRss / 2 ** 20),
+      // At the end of the import: what the peak may be made of.
+      heapUsedMiB: Math.round(memory.heapUsed / 2 ** 20),
+      heapTotalMiB: Math.round(memory.heapTotal / 2 ** 20),
+      externalMiB: Math.round(memory.external / 2 ** 20),
       peakRssWithRerunMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     })}\n`,
   );
+}
+
+/**
+ * BENCH_IMPORT_PROF=DIR: a CPU profile of the measured import only (not the re-run), written to
+ * DIR for Chrome DevTools or a script. Profiling slows the run; its rate is not the figure.
+ */
+async function startProfile(): Promise<((name: string) => Promise<void>) | undefined> {
+  const dir = process.env['BENCH_IMPORT_PROF'];
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async (name) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    await writeFile(join(dir, name), JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 async function run(n: number): Promise<Record<string, unknown>> {

@@ -58,6 +58,7 @@ import type {
   Origin,
   Resource,
   SignedPresence,
+  SubmitOptions,
   SubmitResult,
   Transaction,
   UserId,
@@ -110,6 +111,9 @@ class CoreNode extends CoreQueries implements MultichatNode {
   private readonly fileSealer: FileSealer;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The newest bulk write not yet committed, and the first failed commit of bulk writes. */
+  private bulkLast: Promise<void> | undefined;
+  private bulkFailure: { error: unknown } | undefined;
 
   constructor(private readonly options: NodeOptions) {
     const db = openCoreDatabase(options.dataDir);
@@ -341,7 +345,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
 
   // --- writes ------------------------------------------------------------------------------
 
-  async submit(actor: UserId, intent: Intent): Promise<SubmitResult> {
+  async submit(actor: UserId, intent: Intent, options?: SubmitOptions): Promise<SubmitResult> {
     if (this.stopped) throw new ConflictError('the node is stopping');
     if (intent.kind === 'setPresence') {
       this.announcePresence(actor, intent.status, intent.text);
@@ -399,6 +403,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
       completion.tx,
       completion.contents,
       completion.persist,
+      options?.bulk === true,
     );
     const principal = completion.principal;
     const result: SubmitResult = { entry, ...(principal && { created: principal }) };
@@ -510,6 +515,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
     partial: Omit<Transaction, 'deps'>,
     contents: Map<ContentHash, Uint8Array>,
     alsoWrite?: () => void,
+    bulk = false,
   ): Promise<{ id: EntryId; changes: Change[] }> {
     const { log, clock, limits, state, commit, counters } = this.internals;
     const deps = partial.channel ? log.channelHeads(partial.channel) : [];
@@ -545,9 +551,27 @@ class CoreNode extends CoreQueries implements MultichatNode {
       },
       // By now the batch signer has replaced `append.sealed` if it signed this entry.
       (changes) => this.publisher.publish(append.sealed, contents, changes, true),
+      bulk ? { bulk: 1 } : {},
     );
-    await committed;
+    if (!bulk) await committed;
+    else {
+      // One commit takes hundreds of bulk writes (one signature per author and batch, one WAL
+      // write of each index page); commitWrites() reports a failed one.
+      this.bulkLast = committed.catch((error: unknown) => {
+        this.bulkFailure ??= { error };
+      });
+    }
     return { id: sealed.id, changes };
+  }
+
+  async commitWrites(): Promise<void> {
+    const last = this.bulkLast;
+    this.bulkLast = undefined;
+    if (!this.stopped) this.internals.commit.commit();
+    await last;
+    const failure = this.bulkFailure;
+    this.bulkFailure = undefined;
+    if (failure) throw failure.error;
   }
 
   /** Inserts a validated entry and applies it. Runs inside a GroupCommit write. */

@@ -599,7 +599,13 @@ export interface MultichatNode {
    * resource logic, appends it and applies it. Throws IntentRejectedError (with `rule`) when a
    * logic refuses, NotFoundError when a referenced object does not exist.
    */
-  submit(actor: UserId, intent: Intent): Promise<SubmitResult>;
+  submit(actor: UserId, intent: Intent, options?: SubmitOptions): Promise<SubmitResult>;
+
+  /**
+   * Commits the writes of `submit(…, { bulk: true })` made so far, and throws the error of any
+   * of their commits that failed since the last call (their results named nothing durable).
+   */
+  commitWrites(): Promise<void>;
 
   /** Offers entries received from peers; verifies chain, signature and logics. */
   ingest(envelopes: readonly EntryEnvelope[], options?: IngestOptions): Promise<IngestResult>;
@@ -654,6 +660,16 @@ export interface MultichatNode {
 
   /** Counters for /metrics. */
   metrics(): NodeMetrics;
+}
+
+export interface SubmitOptions {
+  /**
+   * A bulk write (a history import): the promise settles once the entry is written into the
+   * open transaction, not once it is committed; the transaction commits after many such writes
+   * (or any other write), and `commitWrites()` commits it at once. For writers that make their
+   * own records durable only after `commitWrites()` resolves.
+   */
+  readonly bulk?: boolean;
 }
 
 export interface SubmitResult {

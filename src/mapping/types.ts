@@ -12,6 +12,7 @@
  * takes `now` explicitly.
  */
 import type { Brand, ChannelId, MessageId, UserId } from '../core/types.js';
+import type { MessageMappingConflictError } from './errors.js';
 
 /** A link's id, chosen by the store at creation (opaque text). */
 export type LinkId = Brand<string, 'LinkId'>;
@@ -242,6 +243,12 @@ export interface MessageRepo {
    * the same external id for a different message throws MessageMappingConflictError.
    */
   put(input: MessageMappingInput): Promise<MessageMapping>;
+  /**
+   * Records many mappings in one transaction (a history import's batch: one commit, not one
+   * each), each as `put` would, except that one conflicting with a stored mapping is left out
+   * and returned instead of thrown, so it does not undo the others.
+   */
+  putMany(inputs: readonly MessageMappingInput[]): Promise<MessageMappingConflictError[]>;
   getByExternal(
     network: NetworkName,
     targetKey: TargetKey,

@@ -304,6 +304,23 @@ export function describeMappingStoreContract(
         );
         expect((await s.messages.getByExternal(net('irc'), IRC, ext('x')))?.messageId).toBe('m1');
       });
+
+      it('putMany records a batch, keeps what is stored, and returns conflicts without undoing the rest', async () => {
+        const s = await store();
+        await s.messages.put(mapping(net('irc'), IRC, 'x', 'm1'));
+        const conflicts = await s.messages.putMany([
+          mapping(net('irc'), IRC, 'a', 'm2', 'inbound'),
+          mapping(net('irc'), IRC, 'x', 'm9'),
+          mapping(net('irc'), IRC, 'x', 'm1'),
+          mapping(net('irc'), IRC, 'b', 'm3', 'inbound'),
+        ]);
+        expect(conflicts).toHaveLength(1);
+        expect(conflicts[0]).toBeInstanceOf(MessageMappingConflictError);
+        expect((await s.messages.getByExternal(net('irc'), IRC, ext('a')))?.messageId).toBe('m2');
+        expect((await s.messages.getByExternal(net('irc'), IRC, ext('b')))?.messageId).toBe('m3');
+        expect((await s.messages.getByExternal(net('irc'), IRC, ext('x')))?.messageId).toBe('m1');
+        expect(await s.messages.putMany([])).toEqual([]);
+      });
     });
 
     describe('lookupInbound', () => {

@@ -2,7 +2,8 @@
  * `multichat import slack-export` against the data dir of a stopped gateway: a generated export
  * with threads, edits, reactions, files and joins is imported with its order, authors and
  * original times; the API shows createdAt originals and origin.imported; a re-run adds nothing;
- * the command refuses while the gateway runs, and bad input imports nothing (exit 2).
+ * the command refuses while the gateway runs, and bad input imports nothing (exit 2); a run
+ * killed between a batch's commit and its mappings is made whole by the next run.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -206,6 +207,39 @@ describe('multichat import slack-export', () => {
       await gw.stop();
     }
   }, 120_000);
+
+  it('a run killed after the core commit but before its mappings is made whole, not re-imported', async () => {
+    // What a kill -9 between a batch's commit and its mappings leaves: messages without mappings.
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(dir, 'data', 'mapping.db'));
+    const count = () =>
+      (
+        db.prepare("SELECT count(*) AS n FROM message_map WHERE network = 'slack'").get() as {
+          n: number;
+        }
+      ).n;
+    try {
+      expect(count()).toBe(240);
+      expect(db.prepare('DELETE FROM message_map WHERE rowid % 3 = 0').run().changes).toBe(80);
+      const rerun = cliIo();
+      expect(await main(['import', 'slack-export', zip, '--config', configPath], rerun)).toBe(0);
+      expect(rerun.lines).toEqual(['imported 0, skipped 240, failed 0']);
+      expect(count()).toBe(240);
+    } finally {
+      db.close();
+    }
+    const gw = await start();
+    try {
+      for (const [name, expected] of generated.messages) {
+        const imported = (await allMessages(gw, channelIds.get(name)!)).filter(
+          (m) => m.origin?.imported,
+        );
+        expect(imported.map((m) => m.text.split('\n')[0])).toEqual(expected.map((m) => m.text));
+      }
+    } finally {
+      await gw.stop();
+    }
+  }, 60_000);
 });
 
 /** A zip that is no Slack export: no users.json. */

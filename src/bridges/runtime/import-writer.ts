@@ -1,9 +1,11 @@
 /**
  * The writer behind importHistory (runtime/import.ts): one event after another, in the order
  * given, each as the live inbound path would carry it, marked imported and with its original
- * time. Mappings are written in batches after the core took the messages; a run killed between
- * the two is made whole on the next run by the channel scan of `start()`, which knows every
- * message of the channel that came from this network by its origin.
+ * time. The core takes a batch's messages as bulk writes (one commit, and one signature per
+ * author, for the batch: node.submit `bulk`); the batch's mappings are written once that commit
+ * succeeded. A run killed between the two is made whole on the next run by `start()`, which maps
+ * every message of the channel that came from this network by its origin (import-mappings.ts).
+ * Only the open batch's ids are held in memory; earlier ones are read from the mapping store.
  */
 import { CoreError } from '../../core/errors.js';
 import type { Intent, MessageId, UserView } from '../../core/types.js';
@@ -21,6 +23,7 @@ import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown, parseNetworkText } from './convert.js';
 import type { ImportEvent, ImportOptions, ImportSummary } from './import-types.js';
 import { ImportChannelError } from './import-errors.js';
+import { mapUnmapped, putMappings } from './import-mappings.js';
 import { handleTopic } from './inbound-topic.js';
 import { storeInboundFiles } from './media-in.js';
 import { mentionIds } from './mentions-in.js';
@@ -28,7 +31,6 @@ import { ensureMember, ensureUser } from './people.js';
 import { encodeMessageOrigin } from './plan.js';
 import type { Resolved } from './resolve.js';
 
-const SCAN_PAGE = 500;
 const MAX_FAILURES = 100;
 
 export class HistoryWriter {
@@ -38,13 +40,10 @@ export class HistoryWriter {
   private other = 0;
   private lastId: string | undefined;
   private readonly failures: { id: string; reason: string }[] = [];
-  /**
-   * origin.externalId (`<targetKey>#<id>`) → message, for what is in the channel already, or
-   * the promise of a message submitted in the batch still open.
-   */
-  private readonly ids = new Map<string, MessageId | Promise<MessageId | undefined>>();
-  /** Submits not yet committed: one group-commit transaction takes many (node.submit). */
-  private inflight: Promise<unknown>[] = [];
+  /** origin.externalId (`<targetKey>#<id>`) → message, for the messages of the open batch. */
+  private readonly ids = new Map<string, MessageId>();
+  /** `<message> <user> <emoji>` of the reactions added to the open batch's messages. */
+  private readonly reacted = new Set<string>();
   private reactions: InboundReaction[] = [];
   /** External user id → profile, joined to the channel. */
   private readonly users = new Map<string, UserView>();
@@ -59,23 +58,11 @@ export class HistoryWriter {
     this.batchSize = Math.max(1, options.batchSize ?? 500);
   }
 
-  /** Reads which messages of this network the channel holds (newest page first). */
+  /** Maps what a killed run left unmapped, so the mapping store knows every message present. */
   async start(): Promise<void> {
-    const { node } = this.ctx;
     const { channel, network } = this.options;
-    if (!node.getChannel(channel)) throw new ImportChannelError(channel);
-    let before: MessageId | undefined;
-    for (;;) {
-      const page = node.listMessages(channel, {
-        limit: SCAN_PAGE,
-        ...(before !== undefined && { before }),
-      });
-      for (const m of page)
-        if (m.origin?.network === network) this.ids.set(m.origin.externalId, m.id);
-      if (page.length < SCAN_PAGE) break;
-      before = page[0]!.id;
-    }
-    await Promise.resolve();
+    if (!this.ctx.node.getChannel(channel)) throw new ImportChannelError(channel);
+    await mapUnmapped(this.ctx, network, channel);
   }
 
   async write(item: ImportEvent): Promise<void> {
@@ -94,7 +81,7 @@ export class HistoryWriter {
         throw error;
       this.fail(event.kind === 'message' ? event.externalId : event.kind, describe(error));
     }
-    if (this.inflight.length + this.reactions.length >= this.batchSize) await this.flush();
+    if (this.pending.length + this.reactions.length >= this.batchSize) await this.flush();
   }
 
   async finish(): Promise<ImportSummary> {
@@ -127,21 +114,20 @@ export class HistoryWriter {
     return key;
   }
 
-  /** The message an external id names: written in this run, in the channel, or mapped. */
+  /**
+   * The message an external id names: written in the open batch, or mapped (to this channel,
+   * or to any when `anyChannel`: a source id maps once, so one mapped elsewhere is present).
+   */
   private async find(
     targetKey: TargetKey,
     externalId: ExternalMessageId,
+    anyChannel = false,
   ): Promise<MessageId | undefined> {
-    const key = encodeMessageOrigin(targetKey, externalId);
-    const known = this.ids.get(key);
-    if (known) return await known;
-    const mapped = await this.ctx.store.messages.getByExternal(
-      this.options.network,
-      targetKey,
-      externalId,
-    );
-    if (mapped && mapped.channel === this.options.channel) this.ids.set(key, mapped.messageId);
-    return mapped?.channel === this.options.channel ? mapped.messageId : undefined;
+    const written = this.ids.get(encodeMessageOrigin(targetKey, externalId));
+    if (written) return written;
+    const { network, channel } = this.options;
+    const mapped = await this.ctx.store.messages.getByExternal(network, targetKey, externalId);
+    return mapped && (anyChannel || mapped.channel === channel) ? mapped.messageId : undefined;
   }
 
   private async user(sender: InboundMessage['sender']): Promise<UserView> {
@@ -157,11 +143,7 @@ export class HistoryWriter {
   private async message(event: InboundMessage, at: number): Promise<void> {
     const { network, channel } = this.options;
     const targetKey = this.targetKey(event.target);
-    // Mapped anywhere (even to another channel) counts as present: a source id maps once.
-    const present =
-      (await this.find(targetKey, event.externalId)) ??
-      (await this.ctx.store.messages.getByExternal(network, targetKey, event.externalId));
-    if (present) {
+    if (await this.find(targetKey, event.externalId, true)) {
       this.skipped += 1;
       return;
     }
@@ -171,7 +153,6 @@ export class HistoryWriter {
     const people = await this.mentioned([...parsed.mentions, ...extra]);
     const mentions = mentionIds(this.ctx, parsed, people, extra);
     let text = networkTextToMarkdown(parsed, people);
-    if (event.isEmote) text = `_${text}_`;
     const files =
       event.attachments && event.attachments.length > 0
         ? await storeInboundFiles(this.ctx, { network, targetKey }, event.attachments)
@@ -188,6 +169,7 @@ export class HistoryWriter {
       kind: 'sendMessage',
       channel,
       text,
+      ...(event.isEmote && { emote: true }),
       origin: { network, externalId: origin, imported: true },
       // A source clock ahead of ours is clamped: nothing is dated after it was imported.
       createdAt: Math.min(Math.max(0, Math.floor(at)), this.ctx.now()),
@@ -196,32 +178,25 @@ export class HistoryWriter {
       ...(files && files.attachments.length > 0 && { attachments: files.attachments }),
       ...(mentions.length > 0 && { mentions }),
     };
-    // Not awaited: the core writes the message at once (in order) and commits it with the
-    // others of this turn; its id is awaited only by what names it (a reply, a reaction).
-    const created = this.ctx.node.submit(user.id, intent).then(
-      (result) => {
-        if (!result.created) {
-          this.fail(event.externalId, 'the core created no message');
-          return undefined;
-        }
-        this.pending.push({
-          network,
-          targetKey,
-          externalId: event.externalId,
-          messageId: result.created,
-          channel,
-          direction: 'inbound',
-        });
-        this.imported += 1;
-        return result.created;
-      },
-      (error: unknown) => {
-        this.fail(event.externalId, describe(error));
-        return undefined;
-      },
-    );
+    let created: MessageId | undefined;
+    try {
+      // Settles once written into the open transaction; flush() commits the batch.
+      const result = await this.ctx.node.submit(user.id, intent, { bulk: true });
+      created = result.created as MessageId | undefined;
+    } catch (error) {
+      return this.fail(event.externalId, describe(error));
+    }
+    if (!created) return this.fail(event.externalId, 'the core created no message');
+    this.pending.push({
+      network,
+      targetKey,
+      externalId: event.externalId,
+      messageId: created,
+      channel,
+      direction: 'inbound',
+    });
+    this.imported += 1;
     this.ids.set(origin, created);
-    this.inflight.push(created);
     this.lastId = event.externalId;
   }
 
@@ -240,18 +215,25 @@ export class HistoryWriter {
 
   private async reaction(event: InboundReaction): Promise<void> {
     if (!event.added) return;
-    const message = await this.find(this.targetKey(event.target), event.externalId);
+    const targetKey = this.targetKey(event.target);
+    const message = await this.find(targetKey, event.externalId);
     if (!message)
       return this.fail(event.externalId, `reaction ${event.emoji} to an unknown message`);
     const user = await this.user(event.sender);
-    if (this.ctx.node.getMessage(message)?.reactions[event.emoji]?.includes(user.id)) return;
-    const submitted = this.ctx.node
-      .submit(user.id, { kind: 'react', message, emoji: event.emoji })
-      .then(
-        () => (this.other += 1),
-        (error: unknown) => this.fail(event.externalId, describe(error)),
-      );
-    this.inflight.push(submitted);
+    // A message of this batch has only this batch's reactions: no need to build its view.
+    const fresh = this.ids.has(encodeMessageOrigin(targetKey, event.externalId));
+    const key = `${message} ${user.id} ${event.emoji}`;
+    const present = fresh
+      ? this.reacted.has(key)
+      : this.ctx.node.getMessage(message)?.reactions[event.emoji]?.includes(user.id);
+    if (present) return;
+    await this.ctx.node.submit(
+      user.id,
+      { kind: 'react', message, emoji: event.emoji },
+      { bulk: true },
+    );
+    if (fresh) this.reacted.add(key);
+    this.other += 1;
   }
 
   /** Only when the channel has no topic: an old topic is history, not the channel's present. */
@@ -267,9 +249,6 @@ export class HistoryWriter {
   }
 
   private async flush(): Promise<void> {
-    const inflight = this.inflight;
-    this.inflight = [];
-    await Promise.all(inflight);
     const reactions = this.reactions;
     this.reactions = [];
     for (const event of reactions) {
@@ -279,27 +258,14 @@ export class HistoryWriter {
         this.fail(event.externalId, describe(error));
       }
     }
-    await Promise.all(this.inflight.splice(0));
-    for (const [key, value] of this.ids) {
-      if (value instanceof Promise) {
-        const id = await value;
-        if (id) this.ids.set(key, id);
-        else this.ids.delete(key);
-      }
-    }
+    // A failed commit throws: the batch's messages are not there, so nothing may be mapped.
+    await this.ctx.node.commitWrites();
     const batch = this.pending;
     this.pending = [];
-    for (const mapping of batch) {
-      try {
-        await this.ctx.store.messages.put(mapping);
-      } catch (error) {
-        // The message is written; its origin still finds it on the next run (start()).
-        this.ctx.logger.warn(
-          { network: mapping.network, id: mapping.externalId, err: describe(error) },
-          'imported message not mapped',
-        );
-      }
-    }
+    await putMappings(this.ctx, batch);
+    // Mapped now: later events find these through the store.
+    this.ids.clear();
+    this.reacted.clear();
     const { cursorKey, network } = this.options;
     if (cursorKey !== undefined && this.lastId !== undefined) {
       await this.ctx.store.cursors.set(network, `import:${cursorKey}`, this.lastId);

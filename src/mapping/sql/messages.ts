@@ -8,7 +8,7 @@ import type {
   NetworkName,
   TargetKey,
 } from '../types.js';
-import type { SqlExecutor } from './db.js';
+import type { SqlDatabase, SqlExecutor } from './db.js';
 import { toMessageMapping } from './rows.js';
 
 /**
@@ -57,12 +57,29 @@ export async function putMapping(
 /** MessageRepo over SQL; `db()` throws StoreClosedError when the store is not open. */
 export class SqlMessageRepo implements MessageRepo {
   constructor(
-    private readonly db: () => SqlExecutor,
+    private readonly db: () => SqlDatabase,
     private readonly now: () => number,
   ) {}
 
   put(input: MessageMappingInput): Promise<MessageMapping> {
     return putMapping(this.db(), input, this.now());
+  }
+
+  async putMany(inputs: readonly MessageMappingInput[]): Promise<MessageMappingConflictError[]> {
+    if (inputs.length === 0) return [];
+    const now = this.now();
+    return this.db().transaction(async (tx) => {
+      const conflicts: MessageMappingConflictError[] = [];
+      for (const input of inputs) {
+        try {
+          await putMapping(tx, input, now);
+        } catch (error) {
+          if (!(error instanceof MessageMappingConflictError)) throw error;
+          conflicts.push(error);
+        }
+      }
+      return conflicts;
+    });
   }
 
   async getByExternal(

@@ -3,7 +3,8 @@
  * gateway is stopped, 20 messages are posted on Slack, and Slack gives up redelivering them;
  * after the restart they reach the other network once each, in order, and before a message
  * posted after the restart. Our own message in the history is not brought back, nor is a
- * message bridged before the stop; a reaction given while down comes with its message. The
+ * message bridged before the stop; a reaction given while down comes with its message, and a
+ * reply to the last message seen (a parent older than the window) comes in its thread. The
  * missed messages keep their Slack `ts` as their createdAt.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,7 +53,7 @@ describe('slack live backfill', () => {
     const texts = () => netB.at(AT_B).map((p) => p.text);
 
     const first = await boot(dataDir, fake, general, netB, true);
-    fake.say(general, dana, 'before the stop');
+    const parent = fake.say(general, dana, 'before the stop');
     await until(() => texts().includes('before the stop'), 'live message → b');
     await first.node.submit(first.owner.id, {
       kind: 'sendMessage',
@@ -69,6 +70,8 @@ describe('slack live backfill', () => {
     const missed = Array.from({ length: 20 }, (_, i) => `missed ${i + 1}`);
     const posted = missed.map((text) => fake.say(general, dana, text));
     fake.react(posted[4] as (typeof posted)[number], erin, 'tada');
+    // A reply to a thread whose parent is older than the window (the last message seen).
+    fake.say(general, erin, 'late reply', { threadTs: parent.ts });
     fake.socket.dropPending(); // Slack's retries are spent: only history has them now
 
     const second = await boot(dataDir, fake, general, netB, false);
@@ -90,6 +93,11 @@ describe('slack live backfill', () => {
       const at = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
       expect(dated.get(m.text), m.text).toEqual({ at, imported: true });
     }
+    // The late reply arrived once, in the thread of its parent bridged before the stop.
+    expect(texts().filter((t) => t === 'late reply')).toHaveLength(1);
+    const inChannel = second.node.listMessages(second.general, { limit: 100 });
+    const root = inChannel.find((m) => m.text === 'before the stop');
+    expect(inChannel.find((m) => m.text === 'late reply')?.threadRoot).toBe(root?.id);
     await second.stop();
   });
 });

@@ -3,8 +3,10 @@
  * pagination), `conversations.replies` for each parent with replies in that window, merged
  * oldest first. Each message becomes the InboundEvent a live `message` event becomes
  * (./inbound.ts with a collecting emit), then its reactions (history lists who reacted).
- * Messages carry their current (final) text. A reply to a parent older than the window is not
- * seen (history lists parents by their own ts): docs/slack.md says so.
+ * Messages carry their current (final) text. History lists a thread by its parent's ts, so a
+ * reply in the window to a parent older than it is found through the parents of the week before
+ * the window (at most PARENT_PAGES pages of them), by their `latest_reply`; a reply to a parent
+ * older than that is not seen (docs/slack.md says so).
  */
 import type { webApi } from '@slack/bolt';
 import type { BackfillPage, InboundEvent, LinkTarget } from '../types.js';
@@ -14,6 +16,10 @@ import { channelOf, isTs } from './ids.js';
 import type { Inbound } from './inbound.js';
 
 const PAGE = 200;
+/** How far before the window parents are looked at for replies in it. */
+const PARENT_LOOKBACK_S = 7 * 86_400;
+/** At most this many pages of those older parents (newest first). */
+const PARENT_PAGES = 5;
 
 interface HistoryMessage extends Omit<SlackMessage, 'channel'> {
   readonly ts?: string;
@@ -56,7 +62,7 @@ export class SlackBackfill {
     if (since !== undefined && Number(oldest) < since / 1000) oldest = (since / 1000).toFixed(6);
     const top = await this.all('conversations.history', { channel, oldest });
     const all = [...top];
-    for (const parent of top) {
+    for (const parent of [...(await this.olderParents(channel, oldest)), ...top]) {
       if (!parent.reply_count || !parent.ts) continue;
       if (parent.latest_reply !== undefined && tsOrder(parent.latest_reply, oldest) <= 0) continue;
       const thread = await this.all('conversations.replies', { channel, ts: parent.ts, oldest });
@@ -90,13 +96,29 @@ export class SlackBackfill {
       : { events, times };
   }
 
-  /** Every page of a cursor-paginated history method. */
+  /**
+   * Parents from the week before `oldest` (the window's start, included: the last message seen is
+   * often the parent) whose latest reply is in the window.
+   */
+  private async olderParents(channel: string, oldest: string): Promise<HistoryMessage[]> {
+    if (Number(oldest) <= 0) return [];
+    const from = Math.max(0, Number(oldest) - PARENT_LOOKBACK_S).toFixed(6);
+    const args = { channel, oldest: from, latest: oldest, inclusive: 'true' };
+    const listed = await this.all('conversations.history', args, PARENT_PAGES);
+    return listed.filter(
+      (m) => m.latest_reply !== undefined && isTs(m.ts) && tsOrder(m.latest_reply, oldest) > 0,
+    );
+  }
+
+  /** Every page (or the first `maxPages`) of a cursor-paginated history method. */
   private async all(
     method: 'conversations.history' | 'conversations.replies',
     args: Record<string, string>,
+    maxPages = Infinity,
   ): Promise<HistoryMessage[]> {
     const out: HistoryMessage[] = [];
     let next: string | undefined;
+    let pages = 0;
     do {
       let answer: HistoryAnswer;
       try {
@@ -114,7 +136,8 @@ export class SlackBackfill {
       }
       out.push(...(answer.messages ?? []));
       next = answer.response_metadata?.next_cursor || undefined;
-    } while (next);
+      pages += 1;
+    } while (next && pages < maxPages);
     return out;
   }
 }

@@ -307,10 +307,13 @@ function paged(host: WebApiHost, args: Args, items: FakeMessage[], newestFirst: 
   };
 }
 
+/** `oldest` and `latest` bound the range, the bounds themselves only with `inclusive`. */
 const within = (args: Args) => (m: FakeMessage) => {
   const oldest = str(args, 'oldest');
   const latest = str(args, 'latest');
-  return (!oldest || Number(m.ts) > Number(oldest)) && (!latest || Number(m.ts) < Number(latest));
+  const inclusive = String(str(args, 'inclusive')) === 'true';
+  const after = !oldest || Number(m.ts) > Number(oldest) || (inclusive && m.ts === oldest);
+  return after && (!latest || Number(m.ts) < Number(latest) || (inclusive && m.ts === latest));
 };
 
 // conversations.history: top-level messages (and thread broadcasts) newest first, between

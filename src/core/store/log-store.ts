@@ -66,13 +66,17 @@ export class LogStore {
       after: db.prepare(
         'SELECT id, body FROM entries WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
-      // The join follows messages_order (channel, hlc, entry): messages has no index on entry.
+      // The join follows messages_order (channel, read_wall, hlc, entry): messages has no index
+      // on entry. Without read_wall each entry scanned its channel's messages (quadratic sync
+      // serving); read_wall is the HLC wall but for imported history, whose entries miss the
+      // join and are decoded instead (wire-entries.ts).
       wireAfter: db.prepare(
         `SELECT e.id, e.seq, e.channel, e.hlc_wall, e.hlc_counter, e.body,
                 m.content_hash AS hash, c.body AS content
          FROM (SELECT id, seq, channel, hlc_wall, hlc_counter, body FROM entries
                WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?) AS e
-         LEFT JOIN messages m ON m.channel = e.channel AND m.hlc_wall = e.hlc_wall
+         LEFT JOIN messages m ON m.channel = e.channel AND m.read_wall = e.hlc_wall
+           AND m.hlc_wall = e.hlc_wall
            AND m.hlc_counter = e.hlc_counter AND m.entry = e.id
          LEFT JOIN content c ON c.hp = id_prefix(m.content_hash) AND c.hash = m.content_hash
          ORDER BY e.seq`,

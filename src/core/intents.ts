@@ -60,8 +60,14 @@ export interface SolverContext {
  * The content blob of a text: plaintext, or in an encrypted channel sealed by the sender's chain
  * (the log then commits to the ciphertext), with the key shares a new chain needs.
  */
-function contentFor(ctx: SolverContext, channel: ChannelId, sender: UserId, text: string) {
-  const content = makeContent(text);
+function contentFor(
+  ctx: SolverContext,
+  channel: ChannelId,
+  sender: UserId,
+  text: string,
+  emote = false,
+) {
+  const content = makeContent(text, emote);
   if (!ctx.state.channel(channel)?.settings.encrypted) {
     return { hash: content.hash, bytes: content.bytes, creates: [] as Resource[] };
   }
@@ -250,7 +256,7 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     }
     const createdAt = importedTime(intent, ctx.now);
     const n = uniqueNonce();
-    const content = contentFor(ctx, intent.channel, actor, text);
+    const content = contentFor(ctx, intent.channel, actor, text, intent.emote === true);
     const message: Resource<'message'> = {
       kind: 'message',
       data: {
@@ -282,7 +288,7 @@ const solvers: { [K in Intent['kind']]: Solver<K> } = {
     const target = requireMessage(ctx, intent.message);
     const text = checkText(ctx, intent.text);
     const n = uniqueNonce();
-    const content = contentFor(ctx, target.channel, actor, text);
+    const content = contentFor(ctx, target.channel, actor, text, intent.emote === true);
     const edit: Resource = {
       kind: 'edit',
       data: {

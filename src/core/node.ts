@@ -353,6 +353,9 @@ class CoreNode extends CoreQueries implements MultichatNode {
     }
     const signer = this.signerFor(actor);
     checkLocalNames(this, actor, intent);
+    // An edit that does not say keeps the message an emote (the flag is in each content blob).
+    if (intent.kind === 'editMessage' && intent.emote === undefined)
+      intent = { ...intent, emote: this.getMessage(intent.message)?.emote === true };
     // Awaited only when there is something to write: submit writes synchronously otherwise.
     const boxKeyWrite = this.ensureBoxKey(actor, intent);
     if (boxKeyWrite) await boxKeyWrite;

@@ -87,8 +87,14 @@ export const roleRank: Readonly<Record<Role, number>> = {
  * a guess of the text against the public hash. It also makes equal texts distinct blobs, so
  * deleting one message's content never deletes another's.
  */
-export function makeContent(text: string): { hash: ContentHash; bytes: Uint8Array } {
-  const bytes = encodeCanonical({ n: randomSalt(), t: text });
+/**
+ * The content blob of a text: `{n: salt, t: text}`, with `e: true` first for an emote (`/me`), so
+ * the flag travels with the text over P2P and, sealed, in encrypted channels; an edit's blob
+ * carries its own.
+ */
+export function makeContent(text: string, emote = false): { hash: ContentHash; bytes: Uint8Array } {
+  const salt = randomSalt();
+  const bytes = encodeCanonical(emote ? { e: true, n: salt, t: text } : { n: salt, t: text });
   return { hash: hashBytes(bytes) as ContentHash, bytes };
 }
 
@@ -121,19 +127,32 @@ export function contentText(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** True when a content blob is an emote's (`e: true`). */
+export function contentEmote(bytes: Uint8Array): boolean {
+  try {
+    return decodeCanonical<{ e?: unknown }>(bytes)?.e === true;
+  } catch {
+    return false;
+  }
+}
+
 export function contentMatches(hash: ContentHash, bytes: Uint8Array): boolean {
   return hashBytes(bytes) === hash;
 }
 
 /**
  * The UTF-8 byte length of a content blob's text, read from its header without decoding, or
- * undefined when the blob is not the canonical `{n: <bytes>, t: <text>}` with valid UTF-8 text.
- * Peers' content is checked this way against the length its message declares.
+ * undefined when the blob is not the canonical `{n: <bytes>, t: <text>}` (or an emote's
+ * `{e: true, n, t}`) with valid UTF-8 text. Peers' content is checked this way against the
+ * length its message declares.
  */
 export function contentTextLength(bytes: Uint8Array): number | undefined {
-  // map(2), "n" (0x61 0x6e), a byte string, "t" (0x61 0x74), a text string, nothing after.
-  if (bytes[0] !== 0xa2 || bytes[1] !== 0x61 || bytes[2] !== 0x6e) return undefined;
-  const salt = readMinimalHead(bytes, 3, 2);
+  // map(2), or map(3) with "e" (0x61 0x65) true (0xf5) first; then "n" (0x61 0x6e), a byte
+  // string, "t" (0x61 0x74), a text string, nothing after.
+  const emote = bytes[0] === 0xa3 && bytes[1] === 0x61 && bytes[2] === 0x65 && bytes[3] === 0xf5;
+  const n = emote ? 4 : 1;
+  if ((!emote && bytes[0] !== 0xa2) || bytes[n] !== 0x61 || bytes[n + 1] !== 0x6e) return undefined;
+  const salt = readMinimalHead(bytes, n + 2, 2);
   if (!salt) return undefined;
   const at = salt[1] + salt[0];
   if (bytes[at] !== 0x61 || bytes[at + 1] !== 0x74) return undefined;

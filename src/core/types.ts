@@ -399,6 +399,8 @@ export type Intent =
       channel: ChannelId;
       /** May be empty when the message has attachments. */
       text: string;
+      /** An emote (`/me waves`): the text is the action, shown with the sender's name. */
+      emote?: boolean;
       replyTo?: MessageId;
       threadRoot?: MessageId;
       expiresInSeconds?: number;
@@ -411,7 +413,8 @@ export type Intent =
        */
       createdAt?: number;
     }
-  | { kind: 'editMessage'; message: MessageId; text: string }
+  /** `emote` absent: the edit keeps the message's (the node fills it in). */
+  | { kind: 'editMessage'; message: MessageId; text: string; emote?: boolean }
   | { kind: 'redactMessage'; message: MessageId; reason?: string }
   | { kind: 'react'; message: MessageId; emoji: string }
   | { kind: 'unreact'; message: MessageId; emoji: string }
@@ -455,6 +458,8 @@ export interface MessageView {
   readonly sender: Pick<UserView, 'id' | 'username' | 'origin'>;
   /** Current text (after edits); null once expired or redacted. */
   readonly text: string | null;
+  /** The text is an emote (`/me`); absent otherwise. */
+  readonly emote?: true;
   readonly createdAt: string;
   readonly editedAt?: string;
   readonly replyTo?: MessageId;

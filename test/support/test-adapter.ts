@@ -44,6 +44,8 @@ export interface Post {
   /** The target key (`targetKeyOf(adapter name, target)`). */
   readonly target: string;
   text: string;
+  /** The last send or edit said the text is an emote (`isEmote`). */
+  isEmote?: boolean;
   readonly sender: string;
   readonly idempotencyKey?: string;
   readonly replyTo?: ExternalMessageId;
@@ -249,6 +251,7 @@ export function createTestAdapter(options: TestAdapterOptions) {
             ...(action.replyTo && { replyTo: action.replyTo }),
             ...(action.threadRoot && { threadRoot: action.threadRoot }),
             ...(action.replyQuote && { replyQuote: action.replyQuote }),
+            ...(action.isEmote && { isEmote: true }),
           },
           parts,
         );
@@ -272,6 +275,7 @@ export function createTestAdapter(options: TestAdapterOptions) {
       async edit(action) {
         return edit(action, (p) => {
           p.text = action.text;
+          p.isEmote = action.isEmote === true;
           p.edits += 1;
         });
       },

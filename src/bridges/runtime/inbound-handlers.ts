@@ -54,13 +54,14 @@ export const handlers: HandlerTable = {
       externalId: event.sender.externalId,
       user: { id: user.id, name: user.username },
     });
-    const plain = r.parsed ? networkTextToMarkdown(r.parsed, users) : event.text;
-    // An emote is stored as italics (as a new message is, runtime/inbound-message.ts).
-    const text = event.isEmote && plain !== '' ? `_${plain}_` : plain;
+    const text = r.parsed ? networkTextToMarkdown(r.parsed, users) : event.text;
     await noted(ctx, { kind: 'edit', message, user: user.id }, r, user.id, {
       kind: 'editMessage',
       message,
       text,
+      // The network says whether the new text is an emote (Matrix m.new_content); when it
+      // does not, the core keeps what the message was.
+      ...(event.isEmote !== undefined && { emote: event.isEmote }),
     });
   },
   delete: async (ctx, r, event) => {

@@ -39,7 +39,6 @@ export async function handleMessage(
   );
   const mentions = mentionIds(ctx, r.parsed, users, event.mentions);
   let text = r.parsed ? networkTextToMarkdown(r.parsed, users) : '';
-  if (event.isEmote) text = `_${text}_`;
   const files =
     event.attachments && event.attachments.length > 0
       ? await storeInboundFiles(ctx, { network, targetKey: link.targetKey }, event.attachments)
@@ -57,6 +56,8 @@ export async function handleMessage(
     kind: 'sendMessage',
     channel: link.channel,
     text,
+    // An emote stays one (the core's flag): each network shows it its own way.
+    ...(event.isEmote && { emote: true }),
     origin: { network, externalId, ...(dated && { imported: true as const }) },
     ...(dated && { createdAt: Math.min(Math.max(0, Math.floor(at)), ctx.now()) }),
     ...(replyTo && { replyTo }),

@@ -97,7 +97,15 @@ async function plainAction(
       // and the parts a longer edit posts after the original join the message (types.ts).
       const relations = await relationsFor(ctx, adapter.capabilities, link, message);
       return {
-        action: { ...base, kind: 'edit', sender, externalIds: ids, ...body, ...relations },
+        action: {
+          ...base,
+          kind: 'edit',
+          sender,
+          externalIds: ids,
+          ...body,
+          ...relations,
+          ...(message.emote && { isEmote: true }),
+        },
         message: message.id,
       };
     }
@@ -169,6 +177,7 @@ async function sendBody(
   return {
     ...body,
     ...(await relationsFor(ctx, caps, link, message)),
+    ...(message.emote && { isEmote: true }),
     ...(files.attachments.length > 0 && { attachments: files.attachments }),
   };
 }

@@ -8,8 +8,8 @@ import type { Attachment } from '../types.js';
 
 /** The plaintext blob with the names added (`plain` is the `{n, t}` blob makeContent wrote). */
 export function withFileNames(plain: Uint8Array, names: readonly string[]): Uint8Array {
-  const blob = decodeCanonical<{ n: Uint8Array; t: string }>(plain);
-  return encodeCanonical({ n: blob.n, t: blob.t, a: names });
+  const blob = decodeCanonical<{ e?: true; n: Uint8Array; t: string }>(plain);
+  return encodeCanonical({ ...(blob.e === true && { e: true }), n: blob.n, t: blob.t, a: names });
 }
 
 /** The names a plaintext blob carries, or undefined (none, or not a list of texts). */

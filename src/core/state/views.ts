@@ -1,5 +1,5 @@
 /** Builds the read models (UserView, ChannelView, MessageView) from projection rows. */
-import { contentText } from '../resources.js';
+import { contentEmote, contentText } from '../resources.js';
 import type { StateView } from '../logics/types.js';
 import type { LogStore } from '../store/log-store.js';
 import type { ChannelRow, MessageRow, ProfileRow, Projections } from '../store/projections.js';
@@ -94,6 +94,7 @@ export class Views {
         ...(sender?.origin && { origin: sender.origin }),
       },
       text: body ? (contentText(body) ?? null) : null,
+      ...(body && contentEmote(body) && { emote: true as const }),
       createdAt: new Date(row.created_at).toISOString(),
       ...(row.edited_at !== null && { editedAt: new Date(row.edited_at).toISOString() }),
       ...(row.reply_to !== null && { replyTo: row.reply_to }),

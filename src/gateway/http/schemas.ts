@@ -75,6 +75,8 @@ export const blobHash = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase
 export const sendMessageBody = z.strictObject({
   /** May be empty (or absent) when the message has attachments. */
   text: z.string().optional(),
+  /** An emote (`/me waves`): the text is the action. */
+  emote: z.boolean().optional(),
   /** Files uploaded with POST /media; the server fills their type, size and dimensions. */
   attachments: z
     .array(z.strictObject({ hash: blobHash, name: fileName.optional() }))
@@ -87,7 +89,11 @@ export const sendMessageBody = z.strictObject({
   expiresInSeconds: z.number().int().positive().max(defaultLimits.maxExpirySeconds).optional(),
 });
 
-export const editMessageBody = z.strictObject({ text: z.string().min(1) });
+/** `emote` absent: the message stays what it was (an emote or not). */
+export const editMessageBody = z.strictObject({
+  text: z.string().min(1),
+  emote: z.boolean().optional(),
+});
 
 export const presenceBody = z.strictObject({
   status: z.enum(['online', 'away', 'offline']),

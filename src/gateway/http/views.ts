@@ -12,6 +12,8 @@ export interface MessageJson {
   sender: { id: string; username: string; origin?: { network: string; externalId: string } };
   /** null once the message was deleted or expired; `deleted` is then true. */
   text: string | null;
+  /** The text is an emote (`/me`); absent otherwise. */
+  emote?: true;
   deleted: boolean;
   createdAt: string;
   editedAt?: string;
@@ -70,6 +72,7 @@ export function messageJson(m: MessageView, links?: MediaLinks): MessageJson {
     mentions: [...(m.mentions ?? [])],
   };
   if (m.sender.origin) out.sender.origin = { ...m.sender.origin };
+  if (m.emote && !m.deleted) out.emote = true;
   if (m.editedAt) out.editedAt = m.editedAt;
   if (m.replyTo) out.replyTo = m.replyTo;
   if (m.threadRoot) out.threadRoot = m.threadRoot;

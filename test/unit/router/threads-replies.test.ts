@@ -148,13 +148,15 @@ describe('edits keep what the message was', () => {
       isEmote: true,
     });
     await h.settle();
+    // The core keeps the flag (not italics in the text); each network is told it is an emote.
     const core = h.node.listMessages(h.general).find((m) => m.sender.username === 'bob');
-    expect(core?.text).toBe('_waves back_');
+    expect(core?.text).toBe('waves back');
+    expect(core?.emote).toBe(true);
     expect(
       h.networks
         .get('dc')
         ?.at(at('dc'))
-        .map((p) => p.text),
-    ).toEqual(['_waves back_']);
+        .map((p) => [p.text, p.isEmote]),
+    ).toEqual([['waves back', true]]);
   });
 });

@@ -110,6 +110,7 @@ export const components: Json = {
           properties: { id: { type: 'string' }, username: { type: 'string' }, origin },
         },
         text: { type: ['string', 'null'], description: 'Markdown; null when deleted' },
+        emote: { type: 'boolean', description: 'the text is an emote (/me); absent otherwise' },
         deleted: { type: 'boolean' },
         createdAt: { type: 'string', format: 'date-time' },
         editedAt: { type: 'string', format: 'date-time' },

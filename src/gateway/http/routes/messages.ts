@@ -76,6 +76,7 @@ export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
       kind: 'sendMessage',
       channel: channel.id,
       text: body.text ?? '',
+      ...(body.emote === true && { emote: true }),
       ...(attachments.length > 0 && { attachments }),
       ...(mentions.length > 0 && { mentions }),
       ...(body.replyTo ? { replyTo: body.replyTo as MessageId } : {}),
@@ -110,8 +111,13 @@ export function messageRoutes(deps: AppDeps): Hono<AppEnv> {
     const me = requireUser(c);
     const channel = channelOr404(node, c.req.param('id'), c.get('auth'));
     const message = messageOr404(node, channel, c.req.param('mid'));
-    const { text } = await readBody(c, editMessageBody);
-    const result = await node.submit(me.id, { kind: 'editMessage', message: message.id, text });
+    const { text, emote } = await readBody(c, editMessageBody);
+    const result = await node.submit(me.id, {
+      kind: 'editMessage',
+      message: message.id,
+      text,
+      ...(emote !== undefined && { emote }),
+    });
     return c.json(json(result.message ?? node.getMessage(message.id) ?? message));
   });
 

@@ -6,9 +6,11 @@
  * so the encrypted run pays for the larger store and the plaintext one for a cold JIT), the
  * source writes the backlog, and the time is taken from bob's redial until every message of
  * the backlog reads back with its text through the core (so decrypting is in it). Prints one
- * JSON object with both times and their ratio.
+ * JSON object with both times and their ratio. `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of
+ * each process (source and measuring node) into that directory.
  */
 import '../bin/polyfill.mjs';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +20,7 @@ import { createNode } from '../src/core/index.js';
 import { loadOrCreateNodeKey } from '../src/core/identity.js';
 import { createP2P } from '../src/core/p2p/index.js';
 import type { ChannelId, MessageId, MultichatNode } from '../src/core/types.js';
-import { spawnSource } from '../test/peers/gateway-spawn.js';
+import { ROOT, sourceNodeArgs } from '../test/peers/source-node.mjs';
 import { environment } from './environment.js';
 
 const total = Number(process.env.BENCH_E2EE_CATCHUP ?? 10_000);
@@ -94,9 +96,13 @@ function readable(node: MultichatNode, channel: ChannelId): number {
 }
 
 async function measure(): Promise<void> {
-  const child = spawnSource(process.argv[1] as string, ['--serve'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const profile = process.env['BENCH_CPU_PROF'];
+  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...flags, ...sourceNodeArgs(process.argv[1] as string, ['--serve'])],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const ask = async (command?: string) => {
     if (command) child.stdin!.write(`${command}\n`);

@@ -2,8 +2,9 @@
  * Live backfill (issue 20) with the real router and the Discord fake: while the gateway is
  * stopped, 20 messages are posted on Discord; after the restart they reach the other network
  * once each, in order, and before a message posted after the restart. Our own webhook message
- * in the channel's history is not brought back, nor is a message bridged before the stop. The
- * missed messages keep Discord's timestamps as their createdAt.
+ * in the channel's history is not brought back, nor is a message bridged before the stop. A
+ * reaction given while down comes with its message, a message in an active thread of the channel
+ * comes in its thread, and the missed messages keep Discord's timestamps as their createdAt.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/core.js';
@@ -32,8 +33,10 @@ describe('discord live backfill', () => {
     const texts = () => netB.at(AT_B).map((p) => p.text);
 
     const first = await bootDiscordRouter(dataDir, fake, netB, true);
-    fake.say(fake.channel.id, bob, 'before the stop');
+    const cy = fake.addUser('cy');
+    const parent = fake.say(fake.channel.id, bob, 'before the stop');
     await until(() => texts().includes('before the stop'), 'live message → b');
+    const thread = fake.startThread(fake.channel.id, parent.id, 'a thread');
     await first.node.submit(first.owner.id, {
       kind: 'sendMessage',
       channel: first.general,
@@ -48,6 +51,8 @@ describe('discord live backfill', () => {
 
     const missed = Array.from({ length: 20 }, (_, i) => `missed ${i + 1}`);
     const posted = missed.map((text) => fake.say(fake.channel.id, bob, text));
+    fake.react(cy, (posted[4] as (typeof posted)[number]).id, '🎉');
+    fake.say(thread.id, cy, 'in the thread while down');
 
     const second = await bootDiscordRouter(dataDir, fake, netB, false);
     fake.say(fake.channel.id, bob, 'after the restart');
@@ -59,6 +64,14 @@ describe('discord live backfill', () => {
       'native before the stop',
       'after the restart',
     ]);
+    // A reaction given while down comes with its message (its reactors read per emoji).
+    const fifth = netB.at(AT_B).find((p) => p.text === 'missed 5');
+    await until(() => (fifth?.reactions.size ?? 0) > 0, 'reaction given while down → b');
+    // A message in an active thread of the linked channel arrives once, in its thread.
+    expect(texts().filter((t) => t === 'in the thread while down')).toHaveLength(1);
+    const inChannel = second.node.listMessages(second.general, { limit: 100 });
+    const root = inChannel.find((m) => m.text === 'before the stop');
+    expect(inChannel.find((m) => m.text === 'in the thread while down')?.threadRoot).toBe(root?.id);
     // Each missed message is dated by its Discord timestamp, not by when the gateway came back.
     const dated = datedByText(second.node, second.general);
     for (const m of posted)

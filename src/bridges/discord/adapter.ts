@@ -128,6 +128,8 @@ export class DiscordAdapter
     this.history = new DiscordBackfill({
       rest,
       inbound: (emit) => new Inbound({ ...inboundDeps, emit }),
+      logger: components.logger,
+      ...(components.reportDrop && { reportDrop: components.reportDrop }),
       guildOf: (id) => {
         const channel = client.channels.cache.get(id);
         return channel && 'guildId' in channel ? (channel.guildId ?? undefined) : undefined;

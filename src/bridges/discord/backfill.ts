@@ -3,11 +3,26 @@
  * /channels/{id}/messages?after=&limit=100` pages, oldest first, each message made into the same
  * InboundEvent a live MESSAGE_CREATE becomes (./inbound.ts with a collecting emit). discord.js's
  * REST queue waits out 429s and route buckets, so a page is only slower under a rate limit.
- * Messages carry their current (final) text; Discord's history gives reaction counts, not who
- * reacted, so reactions are not backfilled (docs/discord.md says so).
+ * Messages carry their current (final) text, then their reactions, one per person (read per
+ * emoji: ./backfill-reactions.ts). For a linked channel (not a linked thread) whose guild is
+ * known (a gateway session: live backfill), the messages of its active threads since the cursor
+ * are read too and merged in by id: snowflakes are global time order, so one cursor serves all.
  */
-import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
-import type { BackfillPage, InboundEvent, LinkTarget } from '../types.js';
+import {
+  DiscordAPIError,
+  Routes,
+  type APIMessage,
+  type APIThreadChannel,
+  type REST,
+} from 'discord.js';
+import type {
+  AdapterComponents,
+  AdapterLogger,
+  BackfillPage,
+  InboundEvent,
+  LinkTarget,
+} from '../types.js';
+import { reactionsOf } from './backfill-reactions.js';
 import { DiscordHistoryAccessError } from './errors.js';
 import { decodeMessageId, isSnowflake } from './ids.js';
 import type { Inbound } from './inbound.js';
@@ -22,8 +37,14 @@ export interface BackfillDeps {
   readonly rest: REST;
   /** An Inbound translator whose events go to `emit` instead of the router. */
   inbound(emit: (event: InboundEvent) => Promise<void>): Inbound;
-  /** The guild of a cached channel (mentions of roles and channels are named from it). */
+  /**
+   * The guild of a cached channel (mentions of roles and channels are named from it). Without
+   * one (no gateway session: the import) the threads of a channel are not read.
+   */
   guildOf(channelId: string): string | undefined;
+  readonly logger?: AdapterLogger;
+  /** Counts reactions whose reactors could not be listed (./backfill-reactions.ts). */
+  readonly reportDrop?: AdapterComponents['reportDrop'];
 }
 
 /** The smallest snowflake of a moment: `after` it means "posted at or after `ms`". */
@@ -48,24 +69,44 @@ export class DiscordBackfill {
     let after = this.cursorOf(cursor) ?? '0';
     if (since !== undefined) after = later(after, snowflakeAt(since));
     const size = Math.max(1, Math.min(MAX_PAGE, limit));
-    const messages = await this.fetch(place, after, size);
+    const guildId = this.deps.guildOf(place);
+    const places = [place];
+    if (thread === undefined && guildId !== undefined)
+      places.push(...(await this.activeThreads(guildId, channel)));
+    let full = false;
+    const read: APIMessage[] = [];
+    for (const where of places) {
+      const got = await this.fetch(where, after, size);
+      full ||= got.length === size;
+      read.push(...got);
+    }
     // Discord answers newest first even with `after`; the router wants the oldest first.
-    messages.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    read.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const messages = read.slice(0, size);
     const events: InboundEvent[] = [];
     const inbound = this.deps.inbound(async (event) => void events.push(event));
-    const guildId = this.deps.guildOf(place);
     const times: number[] = [];
     for (const message of messages) {
       const d = { ...message, ...(guildId !== undefined && { guild_id: guildId }) };
       await inbound.messageCreate(d as Parameters<Inbound['messageCreate']>[0]);
+      for (const add of await reactionsOf(this.deps, message, guildId))
+        inbound.reaction(add as Parameters<Inbound['reaction']>[0], true);
       const at = Date.parse(message.timestamp);
       while (times.length < events.length) times.push(at);
     }
     const last = messages.at(-1);
-    // A full page may have more after it; the last id read is where the next one starts.
-    return last && messages.length === size
+    // A full page (of any place) may have more after it; the last id taken is the next start.
+    return last && (full || read.length > messages.length)
       ? { events, times, cursor: last.id }
       : { events, times };
+  }
+
+  /** The active threads under `channel` (archived ones are not read: docs/discord.md). */
+  private async activeThreads(guildId: string, channel: string): Promise<string[]> {
+    const answer = (await this.deps.rest.get(Routes.guildActiveThreads(guildId))) as {
+      threads?: APIThreadChannel[];
+    };
+    return (answer.threads ?? []).filter((t) => t.parent_id === channel).map((t) => t.id);
   }
 
   /** A stored cursor is an external message id (`id` or `id/thread`) or a bare snowflake. */

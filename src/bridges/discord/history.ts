@@ -68,6 +68,7 @@ export async function openDiscordHistory(
         ownDeletes: new OwnDeletes(),
       }),
     guildOf: () => undefined,
+    logger,
   });
   return {
     page: (target, cursor, limit) => history.page(target, cursor, limit),

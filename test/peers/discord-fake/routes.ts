@@ -61,6 +61,9 @@ export interface UploadRules {
   readonly limitBytes: number;
 }
 
+/** Forum (15) and media (16) channels: only posts, no plain messages. */
+const FORUMS = new Set([15, 16]);
+
 export function buildRoutes(
   state: FakeState,
   messages: Messages,
@@ -133,6 +136,8 @@ export function buildRoutes(
     const { token: _token, ...rest } = hook;
     return rest;
   };
+  const memberUser = (id: string) =>
+    [...state.guilds.values()].map((g) => g.members.get(id)?.user).find((u) => u !== undefined);
   const emojiKey = (encoded: string | undefined): string => {
     const key = decodeURIComponent(encoded ?? '');
     if (key === '') throw new ApiError(400, 10014, 'Unknown Emoji');
@@ -283,6 +288,8 @@ export function buildRoutes(
     }),
     r('POST', '/channels/:id/messages', true, ({ params, body, files }) => {
       const target = channel(params[0]);
+      if (FORUMS.has(target.type))
+        throw new ApiError(400, 50008, 'Cannot send messages in a non-text channel');
       const text = content(body, files.length > 0);
       const nonce = body['nonce'] === undefined ? undefined : String(body['nonce']);
       if (nonce !== undefined && nonce.length > 25)
@@ -319,9 +326,57 @@ export function buildRoutes(
       messages.react(message(params[0], params[1]), state.bot, emojiKey(params[2]), true);
       return NO_CONTENT;
     }),
+    // Get Reactions: the users who reacted with an emoji, by id, `after` a user, `limit` 1-100
+    // (default 25).
+    r('GET', '/channels/:id/messages/:id/reactions/:emoji', true, ({ params, query }) => {
+      const found = message(params[0], params[1]);
+      const ids = [...(state.reactions.get(found.id)?.get(emojiKey(params[2])) ?? [])];
+      const limit = Number(query.get('limit') ?? 25);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+        throw new ApiError(400, 50035, 'Invalid Form Body', { limit: {} });
+      const after = query.get('after');
+      const users = ids
+        .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
+        .filter((id) => after === null || BigInt(id) > BigInt(after))
+        .slice(0, limit)
+        .map((id) => (id === state.bot.id ? state.bot : memberUser(id)))
+        .filter((u) => u !== undefined);
+      return ok(users);
+    }),
+    // List Active Guild Threads: every thread of the guild that is not archived.
+    r('GET', '/guilds/:id/threads/active', true, ({ params }) => {
+      const threads = [...state.channels.values()].filter(
+        (c) =>
+          c.guild_id === params[0] &&
+          c.type === 11 &&
+          (c['thread_metadata'] as { archived?: boolean } | undefined)?.archived !== true,
+      );
+      return ok({ threads, members: [] });
+    }),
     r('DELETE', '/channels/:id/messages/:id/reactions/:emoji/@me', true, ({ params }) => {
       messages.react(message(params[0], params[1]), state.bot, emojiKey(params[2]), false);
       return NO_CONTENT;
+    }),
+    // Start Thread in Forum or Media Channel: the post and its first message (which has the
+    // post's id) in one call; the answer is the thread with `message`.
+    r('POST', '/channels/:id/threads', true, ({ params, body }) => {
+      const parent = channel(params[0]);
+      if (!FORUMS.has(parent.type))
+        throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
+      const first = (body['message'] ?? {}) as Json;
+      const thread = state.addChannel(
+        parent.guild_id,
+        String(body['name'] ?? '').slice(0, 100),
+        11,
+        parent.id,
+      );
+      messages.threadCreated(thread);
+      const created = messages.create(thread, {
+        id: thread.id,
+        author: state.bot,
+        content: content(first),
+      });
+      return { status: 201, body: { ...thread, message: state.messageObject(created) } };
     }),
     r('POST', '/channels/:id/messages/:id/threads', true, ({ params, body }) => {
       const parent = channel(params[0]);

@@ -3,7 +3,7 @@
  * raw clients post in #a, a raw client in #b measures when the relayed line arrives.
  *
  * - conversation: bursts of 3 lines 50 ms apart, a burst every 2 s (how people type);
- * - spaced: one line every 2 × flood delay (no flood wait for either tool);
+ * - spaced: 30 lines, one every 2 × flood delay (no flood wait for either tool);
  * - throughput: 40 lines from 4 senders at once; lines/s from first send to last arrival.
  *
  * Both tools get the same flood delay (`IRC_FLOOD_DELAY_MS`, default 500: our `flood.delayMs`,
@@ -25,7 +25,7 @@ import { environment } from './environment.js';
 
 const FLOOD_DELAY_MS = Number(process.env['IRC_FLOOD_DELAY_MS'] ?? 500);
 const GROUPS = 10;
-const SPACED = 15;
+const SPACED = 30;
 const THROUGHPUT = 40;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Wall-clock ms with sub-ms decimals, the clock the receiving client stamps lines with. */

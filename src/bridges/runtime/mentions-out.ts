@@ -11,6 +11,7 @@ import type { MultichatNode, UserId } from '../../core/types.js';
 import type { Identity, MappingStore, NetworkName } from '../../mapping/types.js';
 import { converterFor, idResolver, mapMentions, mentionsOf } from '../format/index.js';
 import type { Markup, MentionResolver, MentionUser, RichText } from '../format/index.js';
+import { plainMarkdown } from './plain-markdown.js';
 
 interface Deps {
   readonly node: MultichatNode;
@@ -28,6 +29,10 @@ export async function renderForNetwork(
   network: NetworkName,
   mentions?: readonly UserId[],
 ): Promise<{ text: string; rich: RichText }> {
+  // A plain line (no `@`, so no mention either) skips the parser (./plain-markdown.ts).
+  const plain = plainMarkdown(markdown);
+  if (plain)
+    return { text: converterFor(markup).render(plain, { resolver: idResolver }), rich: plain };
   const reading = mentions ? byIds(deps.node, mentions) : byUniqueName(deps.node);
   // Names of the people mentioned by id are read whole, spaces included (`@Ada Lovelace`).
   const names = (mentions ?? []).flatMap((id) => deps.node.getUser(id)?.username ?? []);

@@ -13,6 +13,7 @@ import type {
   EntryEnvelope,
   EntryId,
   Frontier,
+  Hlc,
   ListMessagesQuery,
   MemberView,
   MessageId,
@@ -181,6 +182,24 @@ export abstract class CoreQueries {
       if (keys.has(signer)) readable.add(channel);
     }
     return readable;
+  }
+
+  membershipSince(channel: ChannelId, keys: ReadonlySet<Address>): Hlc | undefined {
+    let since: Hlc | undefined;
+    for (const member of this.q.projections.members.all(channel) as MemberRow[]) {
+      if (member.role === 'banned') continue;
+      const profile = this.q.state.profile(member.user_id);
+      const signer = profile && profileSigner(profile);
+      if (!signer || !keys.has(signer)) continue;
+      const hlc = { wall: member.hlc_wall, counter: member.hlc_counter };
+      if (
+        !since ||
+        hlc.wall < since.wall ||
+        (hlc.wall === since.wall && hlc.counter < since.counter)
+      )
+        since = hlc;
+    }
+    return since;
   }
 
   /** Each non-public channel with the signing key of each of its current members. */

@@ -658,6 +658,12 @@ export interface MultichatNode {
   signMembershipChallenge(challenge: MembershipChallenge): MembershipProof[];
   /** Non-public channels in which a user that one of `keys` signs for is a current member. */
   channelsReadableBy(keys: ReadonlySet<Address>): Set<ChannelId>;
+  /**
+   * The HLC of the oldest current membership in `channel` (any role but banned) of a member whose
+   * signing key is among `keys`; undefined when there is none. In an encrypted channel nothing
+   * sent before it was shared with that member (a role change since moves it later).
+   */
+  membershipSince(channel: ChannelId, keys: ReadonlySet<Address>): Hlc | undefined;
   /** Current heads per channel (entries no later entry depends on). */
   channelHeads(channel: ChannelId): EntryId[];
 

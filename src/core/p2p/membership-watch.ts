@@ -2,10 +2,14 @@
  * Notices when this node starts hosting a member of a private channel (a local user invited,
  * or a node started with such members) and looks for the channel's messages it holds without
  * text: stored while it was only a relay, or when a fetch failed. Those are asked for at the next
- * sync exchanges, and one is started at once.
+ * sync exchanges, and one is started at once. A message without text whose content is here is
+ * not asked for (an encrypted channel's ciphertext this node cannot open), nor, in an encrypted
+ * channel, one sent before the membership of every member hosted here: it was sealed to chains
+ * never shared with them, so its content would not open (docs/protocol.md, "Encrypted channels").
  */
-import type { ChannelId, EntryId, Unsubscribe } from '../types.js';
-import type { HostedChannels } from './channel-access.js';
+import { seal } from '../log.js';
+import type { ChannelId, EntryId, Hlc, Unsubscribe } from '../types.js';
+import { lacksContent, type HostedChannels } from './channel-access.js';
 import type { ContentWanted } from './content-wanted.js';
 import { MAX_GET_IDS } from './sync-messages.js';
 import type { SyncNode } from './types.js';
@@ -22,7 +26,8 @@ export class MembershipWatch {
   private readonly offs: Unsubscribe[] = [];
 
   constructor(
-    private readonly node: Pick<SyncNode, 'on'> & Partial<Pick<SyncNode, 'listMessages'>>,
+    private readonly node: Pick<SyncNode, 'on' | 'getEntries' | 'getChannel'> &
+      Partial<Pick<SyncNode, 'listMessages' | 'memberKeys' | 'membershipSince'>>,
     private readonly hosted: HostedChannels,
     private readonly wanted: ContentWanted,
     private readonly onFound: () => void,
@@ -72,7 +77,27 @@ export class MembershipWatch {
       if (page.length < PAGE) break;
       before = page[0]!.id;
     }
-    this.wanted.note(missing, channel);
-    return missing.length > 0;
+    const wanted = this.worthAsking(channel, missing);
+    this.wanted.note(wanted, channel);
+    return wanted.length > 0;
+  }
+
+  /** The entries of `ids` whose content is absent here and could be read once it came. */
+  private worthAsking(channel: ChannelId, ids: readonly EntryId[]): EntryId[] {
+    if (ids.length === 0) return [];
+    let since: Hlc | undefined;
+    if (this.node.getChannel(channel)?.encrypted) {
+      since = this.node.membershipSince?.(channel, new Set(this.node.memberKeys?.() ?? []));
+    }
+    const before = (hlc: Hlc) =>
+      since !== undefined &&
+      (hlc.wall < since.wall || (hlc.wall === since.wall && hlc.counter < since.counter));
+    const wanted = new Set(
+      this.node
+        .getEntries(ids)
+        .filter((e) => lacksContent(e) && !before(e.entry.hlc))
+        .map((e) => seal(e.entry).id),
+    );
+    return ids.filter((id) => wanted.has(id));
   }
 }

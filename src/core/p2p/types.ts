@@ -18,6 +18,7 @@ export type SyncNode = Partial<
     | 'memberKeys'
     | 'signMembershipChallenge'
     | 'channelsReadableBy'
+    | 'membershipSince'
     | 'listMessages'
     | 'blobs'
   >

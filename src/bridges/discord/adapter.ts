@@ -39,7 +39,14 @@ import type {
   TypingUpdate,
 } from '../types.js';
 import { DiscordBackfill } from './backfill.js';
-import { customEmoji, guildOf, inboundCache, TEXT_TYPES, textChannelsOf } from './cache.js';
+import {
+  customEmoji,
+  FORUM_TYPES,
+  guildOf,
+  inboundCache,
+  TEXT_TYPES,
+  textChannelsOf,
+} from './cache.js';
 import { createClient } from './client.js';
 import type { DiscordConfig } from './config.js';
 import { DiscordTargetError } from './errors.js';
@@ -165,6 +172,7 @@ export class DiscordAdapter
       maxAttachmentBytes: config.maxAttachmentBytes,
       files,
       guildOf: (id) => guildOf(client, id),
+      isForum: (id) => inboundCache(client, this.threadTargets).isForum?.(id) === true,
     });
     this.modify = new Modify({
       rest,
@@ -289,8 +297,8 @@ export class DiscordAdapter
       this.noteTarget(resolved);
       return resolved;
     }
-    if (!channel || !TEXT_TYPES.has(channel.type))
-      throw new DiscordTargetError(`Discord channel ${id} is not a text channel`);
+    if (!channel || !(TEXT_TYPES.has(channel.type) || FORUM_TYPES.has(channel.type)))
+      throw new DiscordTargetError(`Discord channel ${id} is not a text or forum channel`);
     return { channel: channel.id };
   }
 

@@ -12,6 +12,12 @@ export const TEXT_TYPES: ReadonlySet<ChannelType> = new Set([
   ChannelType.GuildAnnouncement,
 ]);
 
+/** Forum and media channels: only posts (threads), no plain messages; linkable too (./forum.ts). */
+export const FORUM_TYPES: ReadonlySet<ChannelType> = new Set([
+  ChannelType.GuildForum,
+  ChannelType.GuildMedia,
+]);
+
 /** The cache view inbound handling needs; `threadTargets` holds `channel/thread` link targets. */
 export function inboundCache(client: Client, threadTargets: ReadonlySet<string>): InboundCache {
   const channels = client.channels.cache;
@@ -24,7 +30,7 @@ export function inboundCache(client: Client, threadTargets: ReadonlySet<string>)
     isThreadTarget: (channel, thread) => threadTargets.has(`${channel}/${thread}`),
     isForum: (id) => {
       const type = channels.get(id)?.type;
-      return type === ChannelType.GuildForum || type === ChannelType.GuildMedia;
+      return type !== undefined && FORUM_TYPES.has(type);
     },
     user: (id) => {
       const user = client.users.cache.get(id);

@@ -9,6 +9,7 @@
  * Files are uploaded natively (multipart `files[n]` + `payload_json`, see `./uploads.ts`) with
  * the last part of the text; when Discord refuses the upload as too large (413 / 40005), that
  * part is posted again with the files as links.
+ * A message with no thread to a forum or media channel starts a post of its own (./forum.ts).
  */
 import { Routes, type REST } from 'discord.js';
 import type {
@@ -20,6 +21,7 @@ import type {
 } from '../types.js';
 import { ALLOWED_MENTIONS, botPrefix, MAX_CONTENT } from './content.js';
 import type { FileNotes } from './file-notes.js';
+import { postName, startForumPost } from './forum.js';
 import { decodeMessageId, encodeMessageId, nonceFor } from './ids.js';
 import {
   attachmentsField,
@@ -49,6 +51,8 @@ export interface OutboundDeps {
   readonly files: FileNotes;
   /** The guild of a channel (for jump links), from the client's cache. */
   guildOf(channelId: string): string | undefined;
+  /** True for a forum or media channel (only posts, no plain messages), from the cache. */
+  isForum?(channelId: string): boolean;
 }
 
 interface PostedMessage {
@@ -66,6 +70,8 @@ export class Outbound {
   async send(action: SendAction): Promise<DeliveryResult> {
     try {
       const place = await this.place(action.target, action.threadRoot, action.text);
+      if (place.threadId === undefined && this.deps.isForum?.(place.channelId) === true)
+        return await this.sendForumPost(place.channelId, action);
       const useHook = this.deps.webhooks.usable(place.channelId);
       try {
         return await this.sendParts(place, action, useHook);
@@ -136,6 +142,33 @@ export class Outbound {
         this.deps.files.note(id, { links: files.links, uploads: uploads.length });
     }
     return { externalIds: [...done] };
+  }
+
+  /**
+   * A new post in forum `channelId` (./forum.ts) made by the bot, its message naming the person
+   * (a webhook cannot start a post with `POST /channels/{id}/threads`); parts after the first go
+   * into the post. The post's message is created with the post, so files go as links there.
+   */
+  private async sendForumPost(channelId: string, action: SendAction): Promise<DeliveryResult> {
+    const prepared = action.attachments?.length
+      ? await prepareFiles(action.attachments, this.deps.maxAttachmentBytes, this.deps.logger)
+      : NO_FILES;
+    const files = {
+      uploads: [],
+      links: [...prepared.links, ...prepared.uploads.map((u) => u.link)],
+    };
+    const prefix = botPrefix(action.sender.name);
+    const parts = discordParts(action, MAX_CONTENT - prefix.length, files.links);
+    const done = this.progress.get(action.idempotencyKey) ?? [];
+    let postId = done[0] === undefined ? undefined : decodeMessageId(done[0]).threadId;
+    if (postId === undefined) {
+      const name = postName(action.text);
+      postId = await startForumPost(this.deps.rest, channelId, name, `${prefix}${parts[0] ?? ''}`);
+      const root = encodeMessageId(postId, postId);
+      this.remember(action.idempotencyKey, [root]);
+      if (parts.length <= 1) this.deps.files.note(root, { links: files.links, uploads: 0 });
+    }
+    return this.postParts({ channelId, threadId: postId }, action, false, files);
   }
 
   private async place(

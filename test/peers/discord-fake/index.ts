@@ -70,7 +70,8 @@ export interface DiscordFake {
   readonly guild: FakeGuild;
   /** A text channel `#general` that exists from the start. */
   readonly channel: FakeChannel;
-  addChannel(name: string): FakeChannel;
+  /** A channel of the guild: text (0) unless told, e.g. 15 for a forum. */
+  addChannel(name: string, type?: number): FakeChannel;
   /** A guild member (dispatches nothing; use `memberJoin` for the event). */
   addUser(name: string, roles?: string[]): FakeUser;
   /** `author` posts `content` (through webhook `webhookId` when given). */
@@ -188,8 +189,8 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
     requests,
     guild,
     channel: general,
-    addChannel: (name) => {
-      const channel = state.addChannel(guild.id, name);
+    addChannel: (name, type = 0) => {
+      const channel = state.addChannel(guild.id, name, type);
       gateway.dispatch('CHANNEL_CREATE', { ...channel, permission_overwrites: [] });
       return channel;
     },

@@ -18,6 +18,8 @@ export interface NewMessage {
   readonly stickers?: readonly Json[];
   readonly embeds?: readonly Json[];
   readonly type?: number;
+  /** The message's id (a forum post's first message has its thread's); default a new one. */
+  readonly id?: string;
 }
 
 export class Messages {
@@ -27,7 +29,7 @@ export class Messages {
   ) {}
 
   create(channel: FakeChannel, input: NewMessage): FakeMessage {
-    const id = this.state.ids.next();
+    const id = input.id ?? this.state.ids.next();
     const mentions = [...input.content.matchAll(/<@!?(\d+)>/g)]
       .map((m) => this.findUser(channel.guild_id, m[1] as string))
       .filter((u): u is FakeUser => u !== undefined);

@@ -61,6 +61,9 @@ export interface UploadRules {
   readonly limitBytes: number;
 }
 
+/** Forum (15) and media (16) channels: only posts, no plain messages. */
+const FORUMS = new Set([15, 16]);
+
 export function buildRoutes(
   state: FakeState,
   messages: Messages,
@@ -86,6 +89,12 @@ export function buildRoutes(
   /** Where a webhook message goes: its channel, or the thread named by `thread_id`. */
   const webhookTarget = (hook: FakeWebhook, query: URLSearchParams): FakeChannel => {
     const threadId = query.get('thread_id');
+    if (threadId === null && FORUMS.has(channel(hook.channel_id).type))
+      throw new ApiError(
+        400,
+        220001,
+        'Webhooks posted to forum channels must have a thread_name or thread_id',
+      );
     if (threadId === null) return channel(hook.channel_id);
     const thread = channel(threadId);
     if (thread.parent_id !== hook.channel_id) throw new ApiError(400, 10003, 'Unknown Channel');
@@ -285,6 +294,8 @@ export function buildRoutes(
     }),
     r('POST', '/channels/:id/messages', true, ({ params, body, files }) => {
       const target = channel(params[0]);
+      if (FORUMS.has(target.type))
+        throw new ApiError(400, 50008, 'Cannot send messages in a non-text channel');
       const text = content(body, files.length > 0);
       const nonce = body['nonce'] === undefined ? undefined : String(body['nonce']);
       if (nonce !== undefined && nonce.length > 25)
@@ -351,6 +362,27 @@ export function buildRoutes(
     r('DELETE', '/channels/:id/messages/:id/reactions/:emoji/@me', true, ({ params }) => {
       messages.react(message(params[0], params[1]), state.bot, emojiKey(params[2]), false);
       return NO_CONTENT;
+    }),
+    // Start Thread in Forum or Media Channel: the post and its first message (which has the
+    // post's id) in one call; the answer is the thread with `message`.
+    r('POST', '/channels/:id/threads', true, ({ params, body }) => {
+      const parent = channel(params[0]);
+      if (!FORUMS.has(parent.type))
+        throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
+      const first = (body['message'] ?? {}) as Json;
+      const thread = state.addChannel(
+        parent.guild_id,
+        String(body['name'] ?? '').slice(0, 100),
+        11,
+        parent.id,
+      );
+      messages.threadCreated(thread);
+      const created = messages.create(thread, {
+        id: thread.id,
+        author: state.bot,
+        content: content(first),
+      });
+      return { status: 201, body: { ...thread, message: state.messageObject(created) } };
     }),
     r('POST', '/channels/:id/messages/:id/threads', true, ({ params, body }) => {
       const parent = channel(params[0]);

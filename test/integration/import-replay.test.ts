@@ -108,6 +108,8 @@ describe('multichat import --replay-to', () => {
     await until(() => replayed().length >= COUNT, 'replayed history → discord');
     await gateway.runtime.settle();
     expect(replayed()).toEqual(expected.map(dated));
+    // Nothing else went out: imported history reaches a network only through the replay.
+    expect(fake.state.messages.size).toBe(COUNT);
     await gateway.stop();
 
     const again = await run('discord');
@@ -119,6 +121,7 @@ describe('multichat import --replay-to', () => {
     const restarted = await bootDiscordRouter(dataDir, fake, new TestNetwork('b-'), false);
     await restarted.runtime.settle();
     expect(replayed()).toEqual(expected.map(dated));
+    expect(fake.state.messages.size).toBe(COUNT);
     await restarted.stop();
   });
 });

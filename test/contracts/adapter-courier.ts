@@ -108,6 +108,24 @@ export class Courier {
     return this.deliver(() => this.need('react')(action));
   }
 
+  /** The target's topic, set by the bridge (a channel admin's change in Multichat). */
+  setTopic(target: LinkTarget, topic: string) {
+    const action = { kind: 'topic' as const, ...this.base(target), topic };
+    return this.deliver(() => this.need('setTopic')(action));
+  }
+
+  /** The bridged person joins or leaves the target (a ghost or puppet, or a notice). */
+  membership(target: LinkTarget, kind: 'join' | 'leave') {
+    const action = { kind, ...this.base(target) };
+    return this.deliver(() => this.need('membership')(action));
+  }
+
+  /** The bridged person types (best effort, never queued nor retried: one call, as the router). */
+  async typing(target: LinkTarget, active: boolean): Promise<void> {
+    const { targetKey, sender } = this.base(target);
+    await this.need('setTyping')({ target, targetKey, sender, active });
+  }
+
   /** One action, as the worker carries it out: paced, held while down, retried when transient. */
   async deliver(run: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
     let last: unknown;
@@ -130,7 +148,9 @@ export class Courier {
     throw new Error(`gave up after ${ATTEMPTS} attempts`, { cause: last });
   }
 
-  private need<K extends 'edit' | 'delete' | 'react'>(method: K): NonNullable<ContractAdapter[K]> {
+  private need<K extends 'edit' | 'delete' | 'react' | 'setTopic' | 'membership' | 'setTyping'>(
+    method: K,
+  ): NonNullable<ContractAdapter[K]> {
     const fn = this.adapter[method];
     if (!fn) throw new Error(`the adapter declares the capability but has no ${method}()`);
     return fn.bind(this.adapter) as NonNullable<ContractAdapter[K]>;

@@ -8,17 +8,37 @@ import type {
   AdapterHealth,
   BridgeAdapter,
   DeletingAdapter,
+  DropKind,
+  DropReason,
   EditingAdapter,
   InboundEvent,
   LinkTarget,
+  MembershipAdapter,
   ReactingAdapter,
+  TopicAdapter,
+  TypingAdapter,
 } from '../../src/bridges/types.js';
 
 /** An adapter with whichever optional interfaces its capabilities promise. */
 export type ContractAdapter = BridgeAdapter &
   Partial<
-    Pick<EditingAdapter, 'edit'> & Pick<DeletingAdapter, 'delete'> & Pick<ReactingAdapter, 'react'>
+    Pick<EditingAdapter, 'edit'> &
+      Pick<DeletingAdapter, 'delete'> &
+      Pick<ReactingAdapter, 'react'> &
+      Pick<TopicAdapter, 'setTopic'> &
+      Pick<MembershipAdapter, 'membership'> &
+      Pick<TypingAdapter, 'setTyping'>
   >;
+
+/** One call of the adapter's `reportDrop`: something it saw or was asked and did not carry. */
+export interface ReportedDrop {
+  readonly kind: DropKind;
+  readonly reason?: DropReason;
+  readonly detail?: string;
+}
+
+/** How a client shows the bridge's own bot among the people typing (Discord's only way). */
+export const BRIDGE_BOT = 'the bridge bot';
 
 /** One post as the person's client shows it. */
 export interface SeenPost {
@@ -66,6 +86,21 @@ export interface ContractPerson {
   react?(target: LinkTarget, post: Posted, emoji: string, added: boolean): Promise<void>;
   /** Everything in `target` as the person's client shows it now, oldest first. */
   read(target: LinkTarget): Promise<readonly SeenPost[]>;
+  /** The person changes the target's topic (they have the right there: op, room admin…). */
+  setTopic?(target: LinkTarget, topic: string): Promise<void>;
+  /** The topic the person's client shows for the target. Needed where `capabilities.topic`. */
+  topic?(target: LinkTarget): Promise<string>;
+  /** The person leaves the target and then comes back: resolves once they are back in. */
+  leaveAndReturn?(target: LinkTarget): Promise<void>;
+  /** Names the person's client lists as members of the target. Needed where `membership`. */
+  members?(target: LinkTarget): Promise<readonly string[]>;
+  /** The person starts typing in the target (where the network tells others so). */
+  type?(target: LinkTarget): Promise<void>;
+  /**
+   * Names the person's client shows typing in the target now (`BRIDGE_BOT` for the bridge's
+   * bot). Needed where `capabilities.typing`.
+   */
+  typing?(target: LinkTarget): Promise<readonly string[]>;
 }
 
 /** One network's adapter and peer, started. */
@@ -75,7 +110,14 @@ export interface ContractWorld {
   readonly events: InboundEvent[];
   /** Every health the adapter reported through `reportHealth`, in order. */
   readonly healths: AdapterHealth[];
+  /** Every drop the adapter reported through `reportDrop`, in order (none is expected). */
+  readonly drops: ReportedDrop[];
   readonly person: ContractPerson;
+  /**
+   * Why the person lacks an optional ability here, by method name (`type`: the server offers no
+   * typing tags), shown as the skip reason of the cases that need it.
+   */
+  readonly personLimits?: Partial<Record<keyof ContractPerson, string>>;
   /** A fresh target both the adapter and the person are in; resolved as inbound events carry it. */
   openTarget(label: string): Promise<LinkTarget>;
   /**
@@ -114,7 +156,13 @@ export type ContractCase =
   | 'inbound message'
   | 'inbound edit'
   | 'inbound delete'
-  | 'inbound reaction';
+  | 'inbound reaction'
+  | 'topic'
+  | 'inbound topic'
+  | 'membership'
+  | 'inbound membership'
+  | 'typing'
+  | 'inbound typing';
 
 export interface ContractHarness {
   /** For the suite's title only: the suite never branches on it. */

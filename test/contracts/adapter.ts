@@ -2,15 +2,23 @@
  * The adapter contract: one set of behaviour cases every bridge adapter runs against its real peer
  * (ngircd, Synapse) or fake (Discord, Slack), through a `ContractHarness` (./adapter-harness.ts).
  * Outbound: send, edit, delete, react, unreact, reply, thread, long message, mention, attachment;
- * inbound: a person's message, edit, delete and reaction; then echo suppression, rate limit and
- * reconnect. A case runs or skips by what `adapter.capabilities` declares (and what the person's client can do),
+ * inbound: a person's message, edit, delete and reaction; the channel: topic, membership and
+ * typing, both ways; then echo suppression, rate limit and reconnect. No case may leave a drop
+ * reported by the adapter (`reportDrop`) behind. A case runs or skips by what `adapter.capabilities` declares (and what the person's client can do),
  * never by the network's name. Cases a harness lists in `knownFailures` run as `it.fails`.
  */
-import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { AdapterCapabilities, InboundEvent, LinkTarget } from '../../src/bridges/types.js';
 import { eventually } from '../support/eventually.js';
 import { Courier } from './adapter-courier.js';
-import type { ContractCase, ContractHarness, ContractWorld, SeenPost } from './adapter-harness.js';
+import type {
+  ContractCase,
+  ContractHarness,
+  ContractWorld,
+  ReportedDrop,
+  SeenPost,
+} from './adapter-harness.js';
+import { channelCases } from './adapter-channel.js';
 import { fileCases } from './adapter-files.js';
 import { inboundCases } from './adapter-inbound.js';
 import { outboundCases } from './adapter-outbound.js';
@@ -18,14 +26,22 @@ import { resilienceCases } from './adapter-resilience.js';
 
 export type { ContractHarness } from './adapter-harness.js';
 
+/** What a person may be able to do on a network (the optional methods of ContractPerson). */
+export type PersonAbility = 'edit' | 'remove' | 'react' | 'setTopic' | 'leaveAndReturn' | 'type';
+
 /** What a case needs before it can run; the reason it skips otherwise. */
 export interface Needs {
   /** A capability that must be true. */
   readonly capability?: keyof AdapterCapabilities;
   /** Something the person's client must be able to do on this network. */
-  readonly person?: 'edit' | 'remove' | 'react';
+  readonly person?: PersonAbility;
   /** The adapter keeps a connection to the network that can drop. */
   readonly connection?: true;
+  /**
+   * Drops the case causes on purpose (it sends what the network cannot take); any other drop
+   * the adapter reports during the case fails it.
+   */
+  readonly drops?: (drop: ReportedDrop) => boolean;
 }
 
 /** What every case gets: the started world, a router-like courier, and waiting helpers. */
@@ -101,7 +117,11 @@ export function runAdapterContract(harness: ContractHarness): void {
         async (test: TestContext) => {
           if (!context) throw new Error('the harness did not start');
           skipUnlessAble(test, context, needs);
+          const drops = context.world.drops.length;
           await body(context, await context.world.openTarget(name));
+          // Zero drops: a drop the adapter reported during the case fails it unless declared.
+          const unexpected = context.world.drops.slice(drops).filter((d) => !needs.drops?.(d));
+          expect(unexpected, 'drops the adapter reported').toEqual([]);
         },
         timeoutMs,
       );
@@ -110,6 +130,7 @@ export function runAdapterContract(harness: ContractHarness): void {
     outboundCases(define);
     fileCases(define);
     inboundCases(define);
+    channelCases(define);
     resilienceCases(define);
   });
 }
@@ -119,7 +140,7 @@ function skipUnlessAble(test: TestContext, c: ContractContext, needs: Needs): vo
   if (capability !== undefined && c.world.adapter.capabilities[capability] !== true)
     test.skip(`capabilities.${capability} is false`);
   if (person !== undefined && c.world.person[person] === undefined)
-    test.skip(`a person cannot ${person} on this network`);
+    test.skip(c.world.personLimits?.[person] ?? `a person cannot ${person} on this network`);
   if (connection && c.world.connection === undefined)
     test.skip('the adapter keeps no connection to the network here');
 }

@@ -6,6 +6,7 @@
 import type { SlackAdapter } from '../../../src/bridges/slack/index.js';
 import { createSlackAdapter } from '../../../src/bridges/slack/index.js';
 import type {
+  AdapterComponents,
   AdapterHealth,
   AdapterLogger,
   InboundEvent,
@@ -48,6 +49,8 @@ export async function startSlackHarness(
     accounts?: AccountLinkControl;
     /** The adapter's logger (quiet by default), for tests that check what was logged. */
     logger?: AdapterLogger;
+    /** Where the adapter reports what it does not carry (the contract suite records it). */
+    reportDrop?: AdapterComponents['reportDrop'];
   } = {},
 ): Promise<SlackHarness> {
   const fake = await startSlackFake({
@@ -83,6 +86,7 @@ export async function startSlackHarness(
       events.push(event);
     },
     reportHealth: (health) => healths.push(health),
+    ...(options.reportDrop && { reportDrop: options.reportDrop }),
     ...(options.links && { links: options.links }),
     ...(options.accounts && { accounts: options.accounts }),
   }) as SlackAdapter;

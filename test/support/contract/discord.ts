@@ -6,7 +6,12 @@
  */
 import { createDiscordAdapter } from '../../../src/bridges/discord/index.js';
 import type { LinkTarget, NetworkName } from '../../../src/bridges/types.js';
-import type { ContractHarness, ContractPerson, SeenPost } from '../../contracts/adapter-harness.js';
+import {
+  BRIDGE_BOT,
+  type ContractHarness,
+  type ContractPerson,
+  type SeenPost,
+} from '../../contracts/adapter-harness.js';
 import { FAST_LIMITS } from '../../peers/discord-fake/harness.js';
 import {
   startDiscordFake,
@@ -26,7 +31,7 @@ async function download(url: string): Promise<Uint8Array> {
 }
 
 /** More than the contract has cases. */
-const CHANNELS = 24;
+const CHANNELS = 32;
 
 const JUMP = /^-# ↪ https:\/\/discord\.com\/channels\/\d+\/\d+\/(\d+)\n/;
 
@@ -36,7 +41,7 @@ export const discordContract: ContractHarness = {
     const fake = await startDiscordFake(FAST_LIMITS);
     // Linked channels exist before the bridge starts (GUILD_CREATE carries them), as in real use.
     const channels = Array.from({ length: CHANNELS }, (_, i) => fake.addChannel(`contract-${i}`));
-    const { events, healths, components } = recorder();
+    const { events, healths, drops, components } = recorder();
     const adapter = createDiscordAdapter(
       { token: fake.token, apiUrl: fake.apiUrl, cdnUrl: fake.cdnUrl, readyTimeoutMs: 10_000 },
       'discord' as NetworkName,
@@ -48,6 +53,7 @@ export const discordContract: ContractHarness = {
       adapter,
       events,
       healths,
+      drops,
       person: discordPerson(fake, carol),
       openTarget: async (label) => {
         const channel = channels.shift();
@@ -83,6 +89,24 @@ function discordPerson(fake: DiscordFake, me: FakeUser): ContractPerson {
     edit: async (_target, post, text) => void fake.edit(post.id, text),
     remove: async (_target, post) => fake.remove(post.id),
     react: async (_target, post, emoji, added) => fake.react(me, post.id, emoji, added),
+    setTopic: async (target, topic) => fake.setTopic(channelOf(target), topic),
+    topic: async (target) => String(fake.state.channels.get(channelOf(target))?.['topic'] ?? ''),
+    // Discord membership is the guild's: leaving and coming back is leaving the server.
+    leaveAndReturn: async () => {
+      fake.memberLeave(me);
+      fake.memberJoin(me);
+    },
+    type: async (target) => fake.typing(channelOf(target), me),
+    // Discord shows only the bot typing (Trigger Typing Indicator), for about 10 s.
+    typing: async (target) =>
+      fake.requests.some(
+        (r) =>
+          r.template === '/channels/:id/typing' &&
+          r.status === 204 &&
+          r.path.includes(channelOf(target)),
+      )
+        ? [BRIDGE_BOT]
+        : [],
     read: async (target) => {
       const channel = channelOf(target);
       const posts: SeenPost[] = [];

@@ -21,7 +21,7 @@ export const ircContract: ContractHarness = {
     process.env.CI !== 'true' && { unavailable: 'ngircd is not installed' }),
   async start() {
     const peer = await startNgircd();
-    const { events, healths, components } = recorder();
+    const { events, healths, drops, components } = recorder();
     const adapter = createAdapter(
       {
         networks: {
@@ -45,7 +45,11 @@ export const ircContract: ContractHarness = {
       adapter,
       events,
       healths,
+      drops,
       person,
+      personLimits: {
+        type: 'ngircd offers no IRCv3 message-tags, so nobody sends +typing there',
+      },
       openTarget: async (label) => {
         const channel = name(label);
         await person.enter(channel);
@@ -54,6 +58,8 @@ export const ircContract: ContractHarness = {
         await person.client.waitForLine(
           (l, i) => i >= from && l.command === 'JOIN' && l.nick !== NICK && l.params[0] === channel,
         );
+        // The person (op, having made the channel) lets anyone set the topic, the bot included.
+        await person.allowTopics(channel);
         return target;
       },
       connection: {
@@ -97,6 +103,39 @@ class IrcPerson implements ContractPerson {
 
   async enter(channel: string): Promise<void> {
     this.channels.push(channel);
+    await this.client.join(channel);
+  }
+
+  async allowTopics(channel: string): Promise<void> {
+    const from = this.client.lines.length;
+    this.client.send(`MODE ${channel} -t`);
+    this.client.send(`MODE ${channel}`);
+    // RPL_CHANNELMODEIS answers the query, after the change (the server keeps the order).
+    await this.client.waitForLine((l, i) => i >= from && l.command === '324');
+  }
+
+  async setTopic(target: LinkTarget, topic: string): Promise<void> {
+    this.client.send(`TOPIC ${String(target['channel'])} :${topic}`);
+  }
+
+  /** The last TOPIC the person's client saw (or RPL_TOPIC on joining). */
+  async topic(target: LinkTarget): Promise<string> {
+    const channel = String(target['channel']).toLowerCase();
+    const last = this.client.lines.findLast(
+      (l) =>
+        (l.command === 'TOPIC' && l.params[0]?.toLowerCase() === channel) ||
+        (l.command === '332' && l.params[1]?.toLowerCase() === channel),
+    );
+    return last?.params.at(-1) ?? '';
+  }
+
+  async leaveAndReturn(target: LinkTarget): Promise<void> {
+    const channel = String(target['channel']);
+    const from = this.client.lines.length;
+    this.client.send(`PART ${channel}`);
+    await this.client.waitForLine(
+      (l, i) => i >= from && l.command === 'PART' && l.nick === NICK && l.params[0] === channel,
+    );
     await this.client.join(channel);
   }
 

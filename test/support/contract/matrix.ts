@@ -21,20 +21,26 @@ export const matrixContract: ContractHarness = {
   ...(!synapseAvailable() && { unavailable: 'Synapse is not installed' }),
   async start() {
     const world = await startMatrixWorld();
-    const { events, healths, components } = recorder();
+    const { events, healths, drops, components } = recorder();
     const adapter = createAdapter(
       world.config,
       'matrix' as NetworkName,
     )(components) as MatrixAdapter;
     await adapter.start();
     const client = await MatrixTestClient.register(world.synapse.url, 'carol');
+    const bot = `@${world.registration.sender_localpart}:localhost`;
     return {
       adapter,
       events,
       healths,
+      drops,
       person: matrixPerson(client),
       openTarget: async (label) => {
+        // The person made the room and made the bridge's bot an admin too (it sets topics).
         const room = await client.createRoom({ name: label });
+        const path = `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/state/m.room.power_levels/`;
+        const levels = await client.call<{ users?: Record<string, number> }>('GET', path);
+        await client.call('PUT', path, { ...levels, users: { ...levels.users, [bot]: 100 } });
         return adapter.resolveTarget({ room });
       },
       connection: {
@@ -74,7 +80,48 @@ function matrixPerson(client: MatrixTestClient): ContractPerson {
       else await client.redact(roomOf(target), reactions.get(key) ?? '');
     },
     read: async (target) => seen(client, await client.timeline(roomOf(target), 1_000)),
+    setTopic: (target, topic) => client.putState(roomOf(target), 'm.room.topic', { topic }),
+    topic: async (target) =>
+      (await client.state<{ topic?: string }>(roomOf(target), 'm.room.topic')).topic ?? '',
+    leaveAndReturn: async (target) => {
+      const room = roomOf(target);
+      await client.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/leave`, {});
+      await client.join(room);
+    },
+    members: async (target) => {
+      const { joined } = await client.call<{ joined: Record<string, { display_name?: string }> }>(
+        'GET',
+        `/_matrix/client/v3/rooms/${encodeURIComponent(roomOf(target))}/joined_members`,
+      );
+      return Object.entries(joined).map(([id, m]) => m.display_name ?? id);
+    },
+    type: async (target) => {
+      const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomOf(target))}/typing/`;
+      await client.call('PUT', path + encodeURIComponent(client.userId), {
+        typing: true,
+        timeout: 10_000,
+      });
+    },
+    typing: async (target) => typingIn(client, roomOf(target)),
   };
+}
+
+/** Who the room's `m.typing` says is typing now (a fresh /sync of that room), by display name. */
+async function typingIn(client: MatrixTestClient, room: string): Promise<string[]> {
+  const filter = JSON.stringify({ room: { rooms: [room], timeline: { limit: 1 } } });
+  const sync = await client.call<{
+    rooms?: {
+      join?: Record<
+        string,
+        { ephemeral?: { events?: { type: string; content: { user_ids?: string[] } }[] } }
+      >;
+    };
+  }>('GET', `/_matrix/client/v3/sync?filter=${encodeURIComponent(filter)}`);
+  const events = sync.rooms?.join?.[room]?.ephemeral?.events ?? [];
+  const ids = events.find((e) => e.type === 'm.typing')?.content.user_ids ?? [];
+  const names: string[] = [];
+  for (const id of ids) names.push((await client.profile(id)).displayname ?? id);
+  return names;
 }
 
 async function seen(

@@ -10,13 +10,14 @@ import type {
   ContractConnection,
   ContractHarness,
   ContractPerson,
+  ReportedDrop,
   SeenPost,
 } from '../../contracts/adapter-harness.js';
 import type { FakeMessage, FakeUser, SlackFake } from '../../peers/slack-fake/index.js';
 import { startSlackHarness, type ReceiverMode } from '../../peers/slack-fake/harness.js';
 import { defaultLimits, type Limits } from '../../peers/slack-fake/rate-limit.js';
 import { eventually } from '../eventually.js';
-import { namer } from './recorder.js';
+import { dropRecorder, namer } from './recorder.js';
 
 /** The Slack names of the emoji the contract uses. */
 const NAMES: Readonly<Record<string, string>> = { '👍': '+1' };
@@ -34,14 +35,22 @@ export function slackContract(mode: ReceiverMode): ContractHarness {
   return {
     title: `Slack (fake Slack, real bolt, ${mode === 'socket' ? 'Socket Mode' : 'HTTP Events API'})`,
     async start() {
-      const h = await startSlackHarness(mode, { fake: { limits } });
+      const drops: ReportedDrop[] = [];
+      const h = await startSlackHarness(mode, {
+        fake: { limits },
+        reportDrop: dropRecorder(drops),
+      });
       const bob = h.fake.addUser('bob');
       const name = namer('c-');
       return {
         adapter: h.adapter,
         events: h.events,
         healths: h.healths,
+        drops,
         person: slackPerson(h.fake, bob),
+        personLimits: {
+          type: 'Slack tells apps nobody typing (no typing event in the Events API)',
+        },
         openTarget: async (label) => ({ channel: h.fake.addChannel(name(label)).id }),
         ...(mode === 'socket' && { connection: socketConnection(h.fake) }),
         stop: () => h.stop(),
@@ -72,13 +81,20 @@ function slackPerson(fake: SlackFake, me: FakeUser): ContractPerson {
     if (!found) throw new Error(`fake slack: no message ${ts}`);
     return found;
   };
+  const channelAt = (target: LinkTarget) => {
+    const channel = fake.state.channels.get(channelOf(target));
+    if (!channel) throw new Error(`fake slack: no channel ${channelOf(target)}`);
+    return channel;
+  };
   return {
     id: me.id,
     name: me.name,
-    post: async (target, text) => {
-      const channel = fake.state.channels.get(channelOf(target));
-      if (!channel) throw new Error(`fake slack: no channel ${channelOf(target)}`);
-      return { id: fake.say(channel, me, text).ts };
+    post: async (target, text) => ({ id: fake.say(channelAt(target), me, text).ts }),
+    setTopic: async (target, topic) => fake.setTopic(channelAt(target), me, topic),
+    topic: async (target) => channelAt(target).topic ?? '',
+    leaveAndReturn: async (target) => {
+      fake.leave(channelAt(target), me);
+      fake.join(channelAt(target), me);
     },
     edit: async (target, post, text) => fake.edit(message(target, post.id), text),
     remove: async (target, post) => fake.remove(message(target, post.id)),

@@ -117,6 +117,9 @@ class CoreNode extends CoreQueries implements MultichatNode {
 
   constructor(private readonly options: NodeOptions) {
     const db = openCoreDatabase(options.dataDir);
+    if (options.cacheMiB !== undefined) {
+      db.pragma(`cache_size = -${Math.max(1, Math.round(options.cacheMiB * 1024))}`);
+    }
     let newest: Hlc | undefined;
     try {
       // First: a poisoned clock value gets its own error (and repair) before chain checks.
@@ -369,6 +372,15 @@ class CoreNode extends CoreQueries implements MultichatNode {
       intent = { ...send, attachments: sealed.attachments };
       files = sealed.files;
       names = this.sealedFileNames(intent);
+    } else if (
+      intent.kind === 'sendMessage' &&
+      intent.attachments?.length &&
+      !attachmentsProblem(intent.attachments) &&
+      !this.internals.state.channel(intent.channel)?.settings.encrypted
+    ) {
+      // A file re-shared from an encrypted channel goes to a plaintext one as plaintext.
+      const attachments = await this.fileSealer.unseal(this.blobs, actor, intent.attachments);
+      intent = { ...intent, attachments };
     }
     if (names) {
       intent = {

@@ -86,6 +86,34 @@ export class FileSealer {
   }
 
   /**
+   * For a message of a plaintext channel: a file re-shared from an encrypted channel is stored
+   * again as its plaintext (a new blob), or the channel's readers would get bytes that none of
+   * them can open. Sharing it there is the sender's choice, like copying its text.
+   */
+  async unseal(
+    blobs: SealerBlobs,
+    uploader: UserId,
+    attachments: readonly Attachment[],
+  ): Promise<Attachment[]> {
+    const out: Attachment[] = [];
+    for (const a of attachments) {
+      const file = a.hash !== undefined ? this.filesOf(a.hash)[0] : undefined;
+      const plain = file && blobs.open(a.hash!);
+      if (!file || !plain) {
+        out.push(a);
+        continue;
+      }
+      const mimeType = file.m ?? a.mimeType;
+      const info = await blobs.put(plain.stream(), {
+        uploader,
+        ...(mimeType !== undefined && { mimeType }),
+      });
+      out.push({ ...a, hash: info.hash, size: info.size });
+    }
+    return out;
+  }
+
+  /**
    * The sealed entries naming `hash` in live messages this node can open (none on a relay, or
    * for a plaintext blob). Looked up on each read, so a deleted message's key is gone with it.
    */

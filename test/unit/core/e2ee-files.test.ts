@@ -178,6 +178,34 @@ describe('file bytes in encrypted channels', () => {
     expect(chunks).toEqual([]);
   });
 
+  it('re-shared in a plaintext channel a file is plaintext again; in another encrypted one, sealed anew', async () => {
+    const { a, b, alice, bob, ch } = await world();
+    const bytes = markedFile('z');
+    const { sealed } = await sendFile(a, alice, ch, bytes);
+    expect(await sync(a, b)).toEqual([]);
+    blobsFrom(b, a);
+    await b.blobs.fetch(sealed);
+    const lobby = (await b.submit(bob, { kind: 'createChannel', name: 'lobby' })).channel!.id;
+    const vault = (await b.submit(bob, { kind: 'createChannel', name: 'vault2', encrypted: true }))
+      .channel!.id;
+    const reshare = async (channel: ChannelId) =>
+      (
+        await b.submit(bob, {
+          kind: 'sendMessage',
+          channel,
+          text: 'again',
+          attachments: [{ hash: sealed, name: 'map.png', mimeType: 'image/png' }],
+        })
+      ).message!.attachments![0]!;
+    const open = await reshare(lobby);
+    expect(open).toMatchObject({ hash: sha(bytes), mimeType: 'image/png', size: bytes.length });
+    expect(sha(await readAll(b.blobs.openStored(open.hash!)))).toBe(sha(bytes));
+    const again = await reshare(vault);
+    expect(again.hash).not.toBe(sealed);
+    expect(again.hash).not.toBe(sha(bytes));
+    expect(sha(await readAll(b.blobs.open(again.hash!)))).toBe(sha(bytes));
+  });
+
   it('a redaction deletes the sealed bytes', async () => {
     const { a, alice, ch } = await world();
     const { sent, sealed } = await sendFile(a, alice, ch, markedFile('y'));

@@ -25,6 +25,8 @@ import type {
   TargetSchema,
   TopicAction,
   TopicAdapter,
+  TypingAdapter,
+  TypingUpdate,
 } from '../types.js';
 import { DeliveryError } from '../errors.js';
 import type { IrcSettings } from './config.js';
@@ -49,7 +51,8 @@ export class IrcAdapter
     ProfileAdapter,
     RoleAdapter,
     TargetResolvingAdapter,
-    TopicAdapter
+    TopicAdapter,
+    TypingAdapter
 {
   readonly capabilities: AdapterCapabilities;
   /** `{network, channel}`, the network one of those configured (see ./target.ts). */
@@ -61,6 +64,7 @@ export class IrcAdapter
   private stopped = false;
   private lastHealth: AdapterHealth = { state: 'connecting' };
   private readonly reportHealth: (health: AdapterHealth) => void;
+  private readonly reportDrop: AdapterComponents['reportDrop'];
 
   constructor(
     readonly name: NetworkName,
@@ -68,6 +72,7 @@ export class IrcAdapter
     components: AdapterComponents,
   ) {
     this.reportHealth = components.reportHealth;
+    this.reportDrop = components.reportDrop;
     const ids = new MessageIds(() => components.clock.now());
     for (const net of settings.networks) {
       const network = new IrcNetwork(net, {
@@ -109,6 +114,8 @@ export class IrcAdapter
       roles: nets.some((n) => n.mode === 'puppet'),
       // The bot's TOPIC: allowed when it is op or the channel is -t; a refusal is permanent.
       topic: true,
+      // A puppet's `+typing` TAGMSG, where the server offers message-tags (else counted).
+      typing: nets.some((n) => n.mode === 'puppet'),
       attachments: false,
       rateLimit: {
         messagesPerSecond: (Math.max(1, nets.length) * 1000) / slowest,
@@ -204,6 +211,16 @@ export class IrcAdapter
     const topics = this.topics.get(network.settings.name);
     if (!topics) throw new DeliveryError(`no IRC network ${network.settings.name}`);
     return topics.set(channel, action.topic);
+  }
+
+  /**
+   * Typing from the person's puppet (`IrcNetwork.typing`); where it cannot be carried (relay
+   * mode, no open puppet in the channel, no message-tags) it is counted as not carried.
+   */
+  async setTyping(update: TypingUpdate): Promise<void> {
+    const { network, channel } = this.resolve(update.target);
+    const why = await network.typing(channel, update.sender, update.active);
+    if (why !== undefined) this.reportDrop?.('typing', 'unsupported', why);
   }
 
   /** @throws UnknownIrcNetworkError / InvalidIrcTargetError (both permanent). */

@@ -134,6 +134,11 @@ export class IrcConnection {
     return this.joins.isIn(channel);
   }
 
+  /** True when the server granted IRCv3 `message-tags` (client tags such as `+typing` pass). */
+  offersMessageTags(): boolean {
+    return this.client.network.cap.isEnabled('message-tags');
+  }
+
   /** UTF-8 bytes left for the text of `COMMAND target :text` once the server adds our prefix. */
   payloadBytes(command: string, target: string): number {
     const mask = this.maskLength ?? this.nick.length + 1 + 10 + 1 + 63;

@@ -7,8 +7,8 @@
  * - TAGMSG with the IRCv3 `+typing` client tag (`+draft/typing` on older clients) in a channel
  *   → `typing`: `active` starts it, `paused` and `done` stop it. Servers without message-tags
  *   (ngircd) never pass client tags, so typing is not heard there.
- * Typing is not sent to IRC: showing it would need each bridged person's puppet to send
- * TAGMSG, and the bot typing would name nobody (docs/irc.md).
+ * Typing towards IRC is the puppets' `+typing` TAGMSG, where the server offers message-tags
+ * (`IrcNetwork.typing`, docs/irc.md).
  */
 import type { AdapterComponents, ExternalSender, LinkTarget } from '../types.js';
 import { ircLower } from './nick.js';

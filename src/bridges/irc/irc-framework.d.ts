@@ -25,7 +25,12 @@ declare module 'irc-framework' {
     constructor(options?: ClientOptions);
     readonly connected: boolean;
     user: { nick: string; username: string; host: string };
-    network: { options: Record<string, unknown>; supports(name: string): unknown };
+    network: {
+      options: Record<string, unknown>;
+      supports(name: string): unknown;
+      /** IRCv3 capabilities negotiated on this connection. */
+      cap: { isEnabled(name: string): boolean };
+    };
     connection: { write(line: string, callback?: () => void): boolean };
     connect(options?: ClientOptions): void;
     quit(message?: string): void;

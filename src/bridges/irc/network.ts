@@ -157,6 +157,25 @@ export class IrcNetwork {
   }
 
   /** Puppet mode: the person's live puppet (if any) follows a rename with NICK. */
+  /**
+   * The person's typing as IRCv3 `@+typing=active|done TAGMSG` from their puppet. Only an open
+   * puppet already in the channel types (typing never opens a connection nor joins), and only
+   * where the server granted `message-tags` (ngircd does not). Returns why it was not carried.
+   */
+  async typing(
+    channel: string,
+    sender: SenderDisplay,
+    active: boolean,
+  ): Promise<string | undefined> {
+    if (!this.puppets) return 'relay mode';
+    if (sender.native !== undefined) return 'the person is on IRC themselves';
+    const puppet = this.puppets.openPuppet(sender.id);
+    if (!puppet || !puppet.isIn(channel)) return 'no puppet of the person in the channel';
+    if (!puppet.offersMessageTags()) return 'the server offers no message-tags';
+    await puppet.write([`@+typing=${active ? 'active' : 'done'} TAGMSG ${channel}`]);
+    return undefined;
+  }
+
   updateProfile(sender: SenderDisplay): void {
     this.puppets?.rename(sender);
   }

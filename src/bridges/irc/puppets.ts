@@ -57,6 +57,11 @@ export class PuppetPool {
     return puppet.conn;
   }
 
+  /** The open puppet of `senderId`, without opening one or marking it used (typing). */
+  openPuppet(senderId: string): IrcConnection | undefined {
+    return this.puppets.get(senderId)?.conn;
+  }
+
   /**
    * The person renamed themselves: their puppet, when one is open, follows with NICK (at once
    * on a profile change, else before their next line). A parked puppet reconnects with the new

@@ -36,6 +36,12 @@ export interface NodeOptions {
    * MULTICHAT_REPAIR_CLOCKS=1, else false (such a store is refused with a StoredClockError).
    */
   readonly repairStoredClocks?: boolean;
+  /**
+   * Largest SQLite page cache of the store, in MiB. Default 64: hash-keyed indexes take inserts
+   * all over, and live traffic and catch-ups gain from keeping them warm. A one-off writer (a
+   * history import) takes less, so its memory does not grow with the store's size.
+   */
+  readonly cacheMiB?: number;
 }
 
 export const defaultLimits: CoreLimits = {

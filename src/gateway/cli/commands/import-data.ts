@@ -12,6 +12,12 @@ import { DataDirLockedError } from '../../errors.js';
 import type { Logger } from '../../logging/logger.js';
 import { CommandFailedError } from '../errors.js';
 
+/**
+ * The node's SQLite page cache during an import. Measured with bench/import.ts: a 40,000 message
+ * import costs the same CPU with 16 MiB as with the default 64, and peaks ~45 MiB lower.
+ */
+const IMPORT_CACHE_MIB = 16;
+
 /** The data dir's lock; a gateway running on it is a command failure, not a crash. */
 export function lockForImport(dataDir: string): DataDirLock {
   try {
@@ -38,6 +44,8 @@ export async function openImportData(
     dataDir,
     logger: logger.child({ module: 'core' }),
     limits: { maxBlobBytes: config.media.maxBytes },
+    // Bounded: the import's peak memory must not grow with the size of the store it writes.
+    cacheMiB: IMPORT_CACHE_MIB,
   });
   await node.start();
   try {

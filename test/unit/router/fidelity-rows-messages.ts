@@ -5,13 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { ExternalMessageId, SendAction } from '../../../src/bridges/types.js';
+import { targetKeyOf } from '../../../src/mapping/index.js';
+import type { NetworkName } from '../../../src/mapping/types.js';
 import { feature, type Feature } from './fidelity-features.js';
 import {
   postOf,
   postsOf,
   senderOf,
   speak,
-  TARGET,
+  mine,
   urlFor,
   type Net,
   type PairWorld,
@@ -35,7 +37,7 @@ const formatting = feature<SendAction | undefined>({
   ownKinds: [],
   run: async (w) => {
     await speak(w, 'bob', FORMATTED[w.from]);
-    return w.sent.at(-1);
+    return mine(w, w.sent).at(-1);
   },
   cells: [
     ['native (HTML `formatted_body`)', '<strong>bold</strong>', '<em>it</em>', '<code>code</code>'],
@@ -77,7 +79,7 @@ const edits = feature<void>({
     const id = await speak(w, 'bob', 'draft');
     await w.source.inject({
       kind: 'edit',
-      target: TARGET,
+      target: w.at,
       externalId: id,
       sender: senderOf('bob'),
       text: 'final',
@@ -106,7 +108,7 @@ const deletes = feature<void>({
   ownKinds: ['delete'],
   run: async (w) => {
     const id = await speak(w, 'bob', 'doomed');
-    await w.source.inject({ kind: 'delete', target: TARGET, externalId: id });
+    await w.source.inject({ kind: 'delete', target: w.at, externalId: id });
     await w.h.settle();
   },
   cells: [
@@ -230,14 +232,18 @@ const reactions = feature<Steps>({
     ] as const) {
       await w.source.inject({
         kind: 'reaction',
-        target: TARGET,
+        target: w.at,
         externalId: id as ExternalMessageId,
         sender: senderOf(who),
         emoji: '👍',
         added,
       });
       await w.h.settle();
-      const calls = w.h.networks.get(w.targetName)?.calls.filter((c) => c.outcome === 'ok') ?? [];
+      const key = targetKeyOf(w.targetName as NetworkName, w.at);
+      const calls =
+        w.h.networks
+          .get(w.targetName)
+          ?.calls.filter((c) => c.outcome === 'ok' && c.target === key) ?? [];
       const count = (kind: string) => calls.filter((c) => c.kind === kind).length;
       steps.push([count('react'), count('unreact')]);
     }
@@ -286,7 +292,7 @@ const files = feature<SendAction | undefined>({
   ownKinds: [],
   run: async (w) => {
     await speak(w, 'bob', 'look', { attachments: [memoryFile('f.bin', BYTES)] });
-    return w.sent.at(-1);
+    return mine(w, w.sent).at(-1);
   },
   cells: [
     {

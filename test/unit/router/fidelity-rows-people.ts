@@ -15,7 +15,7 @@ import type { SendAction } from '../../../src/bridges/types.js';
 import type { NetworkName } from '../../../src/mapping/types.js';
 import { eventually } from '../../support/eventually.js';
 import { feature, type Feature } from './fidelity-features.js';
-import { senderOf, speak, TARGET, type Net } from './fidelity-world.js';
+import { mine, senderOf, speak, type Net } from './fidelity-world.js';
 import { boldName, ghostOf, nativeMention, puppetOf } from './mention-adapters.js';
 
 /** Pat has an account of their own on every network; Quinn only on the source. */
@@ -49,13 +49,13 @@ const mentions = feature<SendAction | undefined>({
     ];
     await w.source.inject({
       kind: 'message',
-      target: TARGET,
+      target: w.at,
       externalId: 'mentioning' as never,
       sender: senderOf('wil'),
       text: `${written.join(' ')} hi`,
     });
     await w.h.settle();
-    return w.sent.at(-1);
+    return mine(w, w.sent).at(-1);
   },
   cells: [
     {
@@ -81,13 +81,13 @@ const topic = feature<readonly string[]>({
   run: async (w) => {
     await w.source.inject({
       kind: 'topic',
-      target: TARGET,
+      target: w.at,
       sender: senderOf('bob'),
       topic: 'plans',
     });
     await w.h.settle();
     expect(w.h.node.getChannel(w.channel)?.topic).toBe('plans');
-    return w.target.topics.map((t) => t.topic);
+    return mine(w, w.target.topics).map((t) => t.topic);
   },
   cells: [
     {
@@ -95,7 +95,7 @@ const topic = feature<readonly string[]>({
       outcome: 'carried',
       check: (topics, w) => {
         expect(topics).toEqual(['plans']);
-        expect(w.target.topics[0]?.sender.name).toBe('gateway');
+        expect(mine(w, w.target.topics)[0]?.sender.name).toBe('gateway');
       },
     },
     { cell: 'not carried (dropped ¹)', outcome: 'dropped', check: (t) => expect(t).toEqual([]) },
@@ -107,10 +107,10 @@ const membership = feature<readonly string[]>({
   ownKinds: ['join', 'leave'],
   run: async (w) => {
     for (const kind of ['join', 'leave'] as const) {
-      await w.source.inject({ kind, target: TARGET, sender: senderOf('bob') });
+      await w.source.inject({ kind, target: w.at, sender: senderOf('bob') });
       await w.h.settle();
     }
-    return w.target.memberships.map((m) => `${m.kind}:${m.sender.name}`);
+    return mine(w, w.target.memberships).map((m) => `${m.kind}:${m.sender.name}`);
   },
   cells: [
     {
@@ -129,16 +129,18 @@ const typing = feature<readonly string[]>({
     await speak(w, 'bob', 'hi');
     await w.source.inject({
       kind: 'typing',
-      target: TARGET,
+      target: w.at,
       sender: senderOf('bob'),
       active: true,
     });
     // Typing is not queued: it went out (or was counted) when the inject returned.
     await eventually(
-      () => w.target.typings.length > 0 || w.h.runtime.dropped().some((d) => d.kind === 'typing'),
+      () =>
+        mine(w, w.target.typings).length > 0 ||
+        w.h.runtime.dropped().some((d) => d.kind === 'typing'),
       { what: 'typing shown or counted' },
     );
-    return w.target.typings.map((t) => `${t.sender.name}:${t.active}`);
+    return mine(w, w.target.typings).map((t) => `${t.sender.name}:${t.active}`);
   },
   cells: [
     // The Discord adapter shows its bot typing (docs/discord.md); Matrix the ghost.
@@ -194,14 +196,14 @@ const roles = feature<readonly string[]>({
   run: async (w) => {
     await w.source.inject({
       kind: 'role',
-      target: TARGET,
+      target: w.at,
       sender: senderOf('bob'),
       role: 'moderator',
     });
     await w.h.settle();
     const bob = (await w.h.store.identities.get(w.sourceName as NetworkName, 'bob'))?.userId;
     expect(w.h.node.roleOf(w.channel, bob as never)).toBe('moderator');
-    return w.target.roles.map((r) => `${r.sender.name}:${r.role}`);
+    return mine(w, w.target.roles).map((r) => `${r.sender.name}:${r.role}`);
   },
   cells: [
     {
@@ -233,7 +235,7 @@ const longMessages = feature<{ sent?: SendAction; words: string[] }>({
       resolver: { toUser: () => undefined, toNetwork: () => undefined },
     });
     await speak(w, 'bob', text);
-    return { sent: w.sent.at(-1), words };
+    return { sent: mine(w, w.sent).at(-1), words };
   },
   cells: [
     {

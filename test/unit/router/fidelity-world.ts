@@ -79,6 +79,8 @@ export interface PairWorld {
   readonly to: Net;
   /** The target's declared capabilities (its column's data). */
   readonly caps: AdapterCapabilities;
+  /** This row's target, on both networks. */
+  readonly at: LinkTarget;
   readonly channel: ChannelId;
   readonly source: TestAdapter;
   readonly target: TestAdapter;
@@ -86,8 +88,6 @@ export interface PairWorld {
   readonly sourceName: string;
   readonly targetName: string;
 }
-
-export const TARGET: LinkTarget = { channel: 'main' };
 
 /** Builds a test adapter that declares `caps` and records sends; ghosts/puppets as the network. */
 function recordingAdapter(name: string, net: Net, caps: AdapterCapabilities, sent: SendAction[]) {
@@ -126,23 +126,29 @@ export async function capabilitiesOf(column: string): Promise<AdapterCapabilitie
 export const urlFor = (hash: string, name: string) =>
   `http://gw.test/api/v1/media/${hash}?name=${encodeURIComponent(name)}&sig=x`;
 
+/** A router with a source and a target network (one per ordered pair, shared by its rows). */
+export interface Pair extends Omit<PairWorld, 'at' | 'channel'> {
+  /** Links a fresh channel, created by the gateway, at a fresh target of both networks. */
+  openRow(label: string): Promise<PairWorld>;
+}
+
 /**
- * A router with the source and the target network, both linked at `main` to a channel the
- * gateway created (so the gateway is its admin: topics and roles from networks are carried).
  * Adapter names are `s-<net>` and `t-<net>`: the router sees two networks, never their names.
+ * The gateway creates each row's channel, so it is its admin: topics and roles are carried.
  */
-export async function startPair(source: Net, target: Net, irc: IrcMode): Promise<PairWorld> {
+export async function startPair(source: Net, target: Net, irc: IrcMode): Promise<Pair> {
   const sourceName = `s-${source}`;
   const targetName = `t-${target}`;
   const sent: SendAction[] = [];
   const ignored: SendAction[] = [];
+  const caps = await capabilitiesOf(columnOf(target, irc));
   const s = recordingAdapter(
     sourceName,
     source,
     await capabilitiesOf(columnOf(source, irc)),
     ignored,
   );
-  const t = recordingAdapter(targetName, target, await capabilitiesOf(columnOf(target, irc)), sent);
+  const t = recordingAdapter(targetName, target, caps, sent);
   const networks = new Map([
     [sourceName, s.network],
     [targetName, t.network],
@@ -158,22 +164,34 @@ export async function startPair(source: Net, target: Net, irc: IrcMode): Promise
       runtimeOptions: { mediaMaxBytes: 1_000_000, blobWaitMs: 200, mediaLinks: { urlFor } },
     },
   );
-  let channel = '';
-  for (const network of [sourceName, targetName])
-    channel = (await h.runtime.links.create({ channel: 'staff', network, target: TARGET })).channel;
-  return {
+  const base = {
     h,
     from: source,
     to: target,
-    caps: await capabilitiesOf(columnOf(target, irc)),
-    channel: channel as ChannelId,
+    caps,
     source: h.adapter(sourceName),
     target: h.adapter(targetName),
     sent,
     sourceName,
     targetName,
   };
+  let rows = 0;
+  return {
+    ...base,
+    async openRow(label) {
+      const at = { channel: `row${++rows}-${label.replace(/[^a-z]/g, '')}` };
+      let channel = '';
+      for (const network of [sourceName, targetName])
+        channel = (await h.runtime.links.create({ channel: at.channel, network, target: at }))
+          .channel;
+      return { ...base, at, channel: channel as ChannelId };
+    },
+  };
 }
+
+/** The entries of `list` (actions the target got) at this row's target. */
+export const mine = <T extends { readonly target: LinkTarget }>(w: PairWorld, list: readonly T[]) =>
+  list.filter((x) => x.target['channel'] === w.at['channel']);
 
 let seq = 0;
 
@@ -187,7 +205,7 @@ export async function speak(
   const externalId = `in-${++seq}` as ExternalMessageId;
   await w.source.inject({
     kind: 'message',
-    target: TARGET,
+    target: w.at,
     externalId,
     sender: typeof user === 'string' ? senderOf(user) : senderOf(user.id, user.name),
     text,
@@ -204,7 +222,7 @@ export const senderOf = (user: string, name = user) => ({
 
 /** The live posts on the target network, oldest first. */
 export const postsOf = (w: PairWorld): Post[] =>
-  w.h.networks.get(w.targetName)?.at(targetKeyOf(w.targetName as NetworkName, TARGET)) ?? [];
+  w.h.networks.get(w.targetName)?.at(targetKeyOf(w.targetName as NetworkName, w.at)) ?? [];
 
 /** The target's post whose text is `text` (its id there). */
 export function postOf(w: PairWorld, text: string): Post {

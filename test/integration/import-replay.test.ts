@@ -4,6 +4,7 @@
  * reach Discord in the original order, each with its original date in front. A re-run imports
  * and queues nothing, and the gateway then posts nothing more. A replay to the history's own
  * network, or to a network the channel is not linked to, is exit 2 with nothing imported.
+ * `import discord --replay-to slack` queues that import's messages (not the Slack export's).
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -123,5 +124,31 @@ describe('multichat import --replay-to', () => {
     expect(replayed()).toEqual(expected.map(dated));
     expect(fake.state.messages.size).toBe(COUNT);
     await restarted.stop();
+  });
+
+  it('import discord --replay-to queues only that import’s history for the other link', async () => {
+    const other = fake.addChannel('other');
+    const ana = fake.addUser('ana');
+    for (const text of ['one', 'two', 'three']) fake.say(other.id, ana, text);
+    const store = await createMappingStore({
+      kind: 'sqlite',
+      path: join(dir, 'data', 'mapping.db'),
+    });
+    await store.init();
+    await store.links.create({
+      channel: general,
+      network: 'slack' as NetworkName,
+      target: { channel: 'C0000001' },
+    });
+    await store.close();
+    const io = cliIo();
+    const args = ['import', 'discord', '--channel', other.id, '--into', 'general'];
+    const code = await main([...args, '--config', configPath, '--replay-to', 'slack'], io);
+    expect(code, io.errors.join('\n')).toBe(0);
+    // The Slack-export history of the channel is Slack's own: not replayed to Slack.
+    expect(io.lines).toEqual([
+      'imported 3, skipped 0, failed 0',
+      'replay to slack: queued 3, already replayed 0',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { join } from 'node:path';
 import { startBridges, type RunningBridges } from '../bridges/runtime/start.js';
 import { createNode } from '../core/index.js';
+import { span } from '../core/spans.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { loadOrCreateNodeKey } from '../core/identity.js';
 import { createP2P, type P2P } from '../core/p2p/index.js';
@@ -76,6 +77,8 @@ async function startServices(
   options: StartOptions,
 ): Promise<RunningGateway> {
   const dataDir = config.node.dataDir;
+  // Start-up phases for bench/startup.ts (src/core/spans.ts: off unless MULTICHAT_SPANS is set).
+  span('start.node');
   const node = await createNode({
     dataDir,
     logger: logger.child({ module: 'core' }),
@@ -83,6 +86,7 @@ async function startServices(
     limits: { maxBlobBytes: config.media.maxBytes },
   });
   await node.start();
+  span('start.node-started');
   const status: StatusProviders = {};
   let server: ServerType | undefined;
   let p2p: P2P | undefined;
@@ -104,7 +108,9 @@ async function startServices(
       deniedPeersFile: join(dataDir, 'denied-peers'),
       blobMaxBytes: config.media.maxBytes,
     })({ node, logger: logger.child({ module: 'p2p' }) });
+    span('start.p2p');
     await p2p.start();
+    span('start.p2p-started');
     status.p2p = p2p;
     // Bridges: the bridge runtime starts here (config.bridges, config.links), sets
     // status.bridges and passes its links route module in `options.routes`.
@@ -121,6 +127,7 @@ async function startServices(
       mediaLinks,
     });
     bridges = running;
+    span('start.bridges-started');
     status.bridges = {
       health: () => running.health(),
       mediaFailures: () => running.runtime.mediaFailures(),
@@ -156,7 +163,9 @@ async function startServices(
         openApiPaths: { ...linkOpenApiPaths, ...outboxOpenApiPaths, ...options.openApiPaths },
       },
     );
+    span('start.http');
     const listening = await listen(app.fetch, config.http.host, config.http.port);
+    span('start.listening');
     server = listening.server;
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
     const httpUrl = `http://${host}:${listening.port}`;

@@ -14,6 +14,10 @@ import { configCommand } from './commands/config-check.js';
 import { doctorCommand } from './commands/doctor.js';
 import { CommandFailedError, NotAvailableError, UsageError } from './errors.js';
 import type { CliIo, Command } from './types.js';
+import { span } from '../../core/spans.js';
+
+// Every command module is loaded by now (bench/startup.ts shows how long that took).
+span('start.main-loaded');
 
 /** Every command, in `--help` order. */
 export const commands: readonly Command[] = [

@@ -1,3 +1,4 @@
+import { span } from '../../../core/spans.js';
 import { loadConfig } from '../../config/index.js';
 import { createLogger } from '../../logging/logger.js';
 import { CommandFailedError } from '../errors.js';
@@ -56,7 +57,9 @@ export const startCommand: Command = {
     let gateway;
     try {
       // Loaded only here so --help, keygen and friends never load the node and libp2p.
+      span('start.import');
       const { startGateway } = await import('../../gateway.js');
+      span('start.imported');
       gateway = await startGateway(config, logger);
     } catch (err) {
       logger.error({ err }, 'gateway failed to start');

@@ -4,7 +4,7 @@
  * IRC server see the same gateway come back). Built on test/peers/gateway-spawn.ts like the other
  * launchers; they only stop gracefully.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -28,6 +28,11 @@ export interface KillableOptions {
   readonly bootstrap?: readonly string[];
   /** Probe that says the process is up: `/readyz` waits for the bridges too. */
   readonly probe?: '/healthz' | '/readyz';
+  readonly logLevel?: string;
+  /** Keys merged into the `http` section (e.g. `metricsToken`). */
+  readonly http?: Record<string, unknown>;
+  /** Sections added to the config as they are (e.g. `store`). */
+  readonly sections?: Record<string, unknown>;
 }
 
 export class KillableGateway {
@@ -55,7 +60,13 @@ export class KillableGateway {
       bootstrap: options.bootstrap ?? [],
       ...(options.bridges && { bridges: options.bridges }),
       ...(options.links && { links: options.links }),
+      ...(options.logLevel && { logLevel: options.logLevel }),
     });
+    if (options.http || options.sections) {
+      const config = JSON.parse(readFileSync(gateway.config, 'utf8')) as Record<string, unknown>;
+      Object.assign(config['http'] as object, options.http);
+      writeFileSync(gateway.config, JSON.stringify({ ...config, ...options.sections }));
+    }
     gateway.httpUrl = `http://127.0.0.1:${gateway.httpPort}`;
     await gateway.launch();
     return gateway;
@@ -83,6 +94,12 @@ export class KillableGateway {
     this.peerId = status.peerId;
     this.address = status.listen.find((a) => a.includes('/tcp/')) ?? '';
     return (performance.now() - started) / 1000;
+  }
+
+  /** SIGTERM: the graceful stop; keeps the data dir. */
+  async stop(): Promise<void> {
+    await stopGateway(this.spawned);
+    this.spawned = undefined;
   }
 
   /** SIGKILL: no shutdown code runs. Resolves once the process is gone. */

@@ -47,12 +47,19 @@ describe('discord live backfill', () => {
       () => [...fake.state.messages.values()].some((m) => m.content === 'native before the stop'),
       'native → discord',
     );
+    // A thread the bot may not read: left out (logged), the rest is backfilled all the same.
+    const native = [...fake.state.messages.values()].find(
+      (m) => m.content === 'native before the stop',
+    );
+    const hidden = fake.startThread(fake.channel.id, native?.id ?? '', 'a hidden thread');
+    fake.state.historyDenied.add(hidden.id);
     await first.stop();
 
     const missed = Array.from({ length: 20 }, (_, i) => `missed ${i + 1}`);
     const posted = missed.map((text) => fake.say(fake.channel.id, bob, text));
     fake.react(cy, (posted[4] as (typeof posted)[number]).id, '🎉');
     fake.say(thread.id, cy, 'in the thread while down');
+    fake.say(hidden.id, cy, 'in the hidden thread');
 
     const second = await bootDiscordRouter(dataDir, fake, netB, false);
     fake.say(fake.channel.id, bob, 'after the restart');
@@ -72,6 +79,7 @@ describe('discord live backfill', () => {
     const inChannel = second.node.listMessages(second.general, { limit: 100 });
     const root = inChannel.find((m) => m.text === 'before the stop');
     expect(inChannel.find((m) => m.text === 'in the thread while down')?.threadRoot).toBe(root?.id);
+    expect(texts()).not.toContain('in the hidden thread');
     // Each missed message is dated by its Discord timestamp, not by when the gateway came back.
     const dated = datedByText(second.node, second.general);
     for (const m of posted)

@@ -22,6 +22,7 @@ import type {
   InboundEvent,
   LinkTarget,
 } from '../types.js';
+import { describe } from '../errors.js';
 import { reactionsOf } from './backfill-reactions.js';
 import { DiscordHistoryAccessError } from './errors.js';
 import { decodeMessageId, isSnowflake } from './ids.js';
@@ -76,7 +77,12 @@ export class DiscordBackfill {
     let full = false;
     const read: APIMessage[] = [];
     for (const where of places) {
-      const got = await this.fetch(where, after, size);
+      const got = await this.fetch(where, after, size).catch((error: unknown) => {
+        // The linked place itself must be readable; a thread under it that is not is left out.
+        if (where === place) throw error;
+        this.skipped(where, error);
+        return [];
+      });
       full ||= got.length === size;
       read.push(...got);
     }
@@ -101,12 +107,24 @@ export class DiscordBackfill {
       : { events, times };
   }
 
-  /** The active threads under `channel` (archived ones are not read: docs/discord.md). */
+  /**
+   * The active threads under `channel` (archived ones are not read: docs/discord.md); none,
+   * logged, when the list cannot be read.
+   */
   private async activeThreads(guildId: string, channel: string): Promise<string[]> {
-    const answer = (await this.deps.rest.get(Routes.guildActiveThreads(guildId))) as {
-      threads?: APIThreadChannel[];
-    };
-    return (answer.threads ?? []).filter((t) => t.parent_id === channel).map((t) => t.id);
+    try {
+      const answer = (await this.deps.rest.get(Routes.guildActiveThreads(guildId))) as {
+        threads?: APIThreadChannel[];
+      };
+      return (answer.threads ?? []).filter((t) => t.parent_id === channel).map((t) => t.id);
+    } catch (error) {
+      this.skipped(`the active threads of ${channel}`, error);
+      return [];
+    }
+  }
+
+  private skipped(what: string, error: unknown): void {
+    this.deps.logger?.warn({ err: describe(error), what }, 'backfill: threads not read');
   }
 
   /** A stored cursor is an external message id (`id` or `id/thread`) or a bare snowflake. */

@@ -116,6 +116,24 @@ export class MatrixApi {
     return res.event_id;
   }
 
+  /** GET /rooms/{room}/event/{id} as the bot: the event's type and content; undefined on 404. */
+  async getEvent(
+    roomId: string,
+    eventId: string,
+  ): Promise<{ type: string; content: Record<string, unknown> } | undefined> {
+    try {
+      const res = await this.request<{ type?: unknown; content?: unknown }>(
+        'GET',
+        `/_matrix/client/v3/rooms/${enc(roomId)}/event/${enc(eventId)}`,
+      );
+      const content = (res.content ?? {}) as Record<string, unknown>;
+      return { type: String(res.type ?? ''), content };
+    } catch (error) {
+      if (error instanceof MatrixHttpError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   async redact(roomId: string, eventId: string, txnId: string, asUser?: string): Promise<void> {
     const path = `/_matrix/client/v3/rooms/${enc(roomId)}/redact/${enc(eventId)}/${enc(txnId)}`;
     await this.request('PUT', path, { body: {}, ...(asUser && { asUser }) });

@@ -31,6 +31,7 @@ import {
 } from './content.js';
 import type { Ghosts } from './ghosts.js';
 import type { MediaUploader } from './media.js';
+import { laterTextEvents, redactPart } from './long-edit.js';
 import { textParts } from './parts.js';
 import { filesFrom, namedContent, speaksThroughBot } from './relay.js';
 
@@ -104,8 +105,9 @@ export class Outbound {
     if (!first) return ids([]);
     const room = await this.deps.roomOf(action.target);
     const ghost = await this.speaker(action.sender, room);
-    // The first event takes the first part (an emote stays one); a text grown past MAX_CHARS
-    // posts its further parts as new events after it (docs/matrix.md, "Long messages").
+    // The long-edit rule (./long-edit.ts): the first event takes the first part (an emote stays
+    // one), the original's later text events the further parts (leftovers are redacted), and
+    // parts beyond them are posted as new events after it (docs/matrix.md, "Long messages").
     const [head, ...more] = textParts(action);
     const text = head ?? textContent('', { blocks: [] });
     const content = editContent(
@@ -113,8 +115,25 @@ export class Outbound {
       speaksThroughBot(action.sender) ? namedContent(text, action.sender.name) : text,
     );
     await this.deps.api.sendEvent(room, 'm.room.message', content, action.idempotencyKey, ghost);
+    const key = action.idempotencyKey;
+    const later =
+      action.externalIds.length > 1
+        ? await laterTextEvents(this.deps.api, room, action.externalIds)
+        : [];
+    for (const [i, id] of later.entries()) {
+      const part = more[i];
+      if (part)
+        await this.deps.api.sendEvent(
+          room,
+          'm.room.message',
+          editContent(id, part),
+          `${key}.e${i}`,
+          ghost,
+        );
+      else await redactPart(this.deps.api, room, id, `${key}.r${i}`, ghost, this.deps.botUserId);
+    }
     const added: string[] = [];
-    for (const [i, part] of more.entries()) {
+    for (const [i, part] of more.slice(later.length).entries()) {
       const event = withRelation(part, undefined, action.threadRoot);
       const txn = `${action.idempotencyKey}.a${i}`;
       added.push(await this.deps.api.sendEvent(room, 'm.room.message', event, txn, ghost));

@@ -5,6 +5,7 @@
  * network: every difference lives in the harness, as data or behind these methods.
  */
 import type {
+  AdapterCapabilities,
   AdapterHealth,
   BridgeAdapter,
   DeletingAdapter,
@@ -118,6 +119,11 @@ export interface ContractWorld {
    * typing tags), shown as the skip reason of the cases that need it.
    */
   readonly personLimits?: Partial<Record<keyof ContractPerson, string>>;
+  /**
+   * Capabilities the adapter declares that this peer cannot honour (ngircd has no message-tags
+   * for IRC typing), with why: their cases skip with that reason.
+   */
+  readonly capabilityLimits?: Partial<Record<keyof AdapterCapabilities, string>>;
   /** A fresh target both the adapter and the person are in; resolved as inbound events carry it. */
   openTarget(label: string): Promise<LinkTarget>;
   /**

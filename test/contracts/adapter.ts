@@ -139,6 +139,8 @@ function skipUnlessAble(test: TestContext, c: ContractContext, needs: Needs): vo
   const { capability, person, connection } = needs;
   if (capability !== undefined && c.world.adapter.capabilities[capability] !== true)
     test.skip(`capabilities.${capability} is false`);
+  const limit = capability === undefined ? undefined : c.world.capabilityLimits?.[capability];
+  if (limit !== undefined) test.skip(`capabilities.${String(capability)}: ${limit}`);
   if (person !== undefined && c.world.person[person] === undefined)
     test.skip(c.world.personLimits?.[person] ?? `a person cannot ${person} on this network`);
   if (connection && c.world.connection === undefined)

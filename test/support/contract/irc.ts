@@ -1,13 +1,19 @@
 /**
- * The adapter contract's IRC harness: the adapter (relay mode) against a real ngircd; the person
- * is a raw IRC client. IRC lines have no ids, so the person's own lines carry the id the adapter
+ * The adapter contract's IRC harness: the adapter (relay or puppet mode) against a real ngircd;
+ * the person is a raw IRC client. A puppet's line is read as the relay line it stands for
+ * (`<name> text`, `* name action`), its nick without the puppet suffix being the name. IRC lines have no ids, so the person's own lines carry the id the adapter
  * reported for them, and the bridge's lines are read as an IRC user reads them: `<name> text`, a
  * leading `nick:` answers that person's last line, `* name reacted 👍 to nick: "words"` is a
  * reaction on the line it quotes, and a line naming the person's nick mentions them.
  */
 import { createAdapter, type IrcAdapter } from '../../../src/bridges/irc/index.js';
 import type { InboundEvent, LinkTarget, NetworkName } from '../../../src/bridges/types.js';
-import type { ContractHarness, ContractPerson, SeenPost } from '../../contracts/adapter-harness.js';
+import type {
+  ContractHarness,
+  ContractPerson,
+  ContractWorld,
+  SeenPost,
+} from '../../contracts/adapter-harness.js';
 import { findNgircd, startNgircd, type NgircdPeer } from '../../peers/ngircd.js';
 import { eventually } from '../eventually.js';
 import { RawIrcClient, type SeenMessage } from '../irc-client.js';
@@ -15,68 +21,79 @@ import { namer, recorder } from './recorder.js';
 
 const NICK = 'fay';
 
-export const ircContract: ContractHarness = {
-  title: 'IRC (ngircd, relay mode)',
-  ...(findNgircd() === undefined &&
-    process.env.CI !== 'true' && { unavailable: 'ngircd is not installed' }),
-  async start() {
-    const peer = await startNgircd();
-    const { events, healths, drops, components } = recorder();
-    const adapter = createAdapter(
-      {
-        networks: {
-          test: {
-            host: '127.0.0.1',
-            port: peer.port,
-            tls: false,
-            nick: 'mcbot',
-            flood: { burst: 10, delayMs: 200 },
-            // Fixed and long enough for the person to be back in the channels first.
-            reconnect: { minMs: 3_000, maxMs: 3_000 },
-          },
+const SUFFIX = '[m]';
+
+export function ircContract(mode: 'relay' | 'puppet'): ContractHarness {
+  return {
+    title: `IRC (ngircd, ${mode} mode)`,
+    ...(findNgircd() === undefined &&
+      process.env.CI !== 'true' && { unavailable: 'ngircd is not installed' }),
+    start: () => startIrc(mode),
+  };
+}
+
+async function startIrc(mode: 'relay' | 'puppet'): Promise<ContractWorld> {
+  const peer = await startNgircd();
+  const { events, healths, drops, components } = recorder();
+  const adapter = createAdapter(
+    {
+      networks: {
+        test: {
+          host: '127.0.0.1',
+          port: peer.port,
+          tls: false,
+          nick: 'mcbot',
+          mode,
+          puppet: { suffix: SUFFIX },
+          flood: { burst: 10, delayMs: 200 },
+          // Fixed and long enough for the person to be back in the channels first.
+          reconnect: { minMs: 3_000, maxMs: 3_000 },
         },
       },
-      'irc' as NetworkName,
-    )(components) as IrcAdapter;
-    await adapter.start();
-    const person = new IrcPerson(peer, events, await RawIrcClient.connect(peer.port, NICK));
-    const name = namer('#c');
-    return {
-      adapter,
-      events,
-      healths,
-      drops,
-      person,
-      personLimits: {
-        type: 'ngircd offers no IRCv3 message-tags, so nobody sends +typing there',
+    },
+    'irc' as NetworkName,
+  )(components) as IrcAdapter;
+  await adapter.start();
+  const person = new IrcPerson(peer, events, await RawIrcClient.connect(peer.port, NICK));
+  const name = namer('#c');
+  return {
+    adapter,
+    events,
+    healths,
+    drops,
+    person,
+    personLimits: {
+      type: 'ngircd offers no IRCv3 message-tags, so nobody sends +typing there',
+    },
+    capabilityLimits: {
+      typing: 'ngircd offers no IRCv3 message-tags: a puppet cannot send +typing there',
+    },
+    openTarget: async (label) => {
+      const channel = name(label);
+      await person.enter(channel);
+      const from = person.client.lines.length;
+      const target = await adapter.resolveTarget({ network: 'test', channel });
+      await person.client.waitForLine(
+        (l, i) => i >= from && l.command === 'JOIN' && l.nick !== NICK && l.params[0] === channel,
+      );
+      // The person (op, having made the channel) lets anyone set the topic, the bot included.
+      await person.allowTopics(channel);
+      return target;
+    },
+    connection: {
+      cut: () => peer.kill(),
+      restore: async () => {
+        await peer.restart();
+        await person.reconnect();
       },
-      openTarget: async (label) => {
-        const channel = name(label);
-        await person.enter(channel);
-        const from = person.client.lines.length;
-        const target = await adapter.resolveTarget({ network: 'test', channel });
-        await person.client.waitForLine(
-          (l, i) => i >= from && l.command === 'JOIN' && l.nick !== NICK && l.params[0] === channel,
-        );
-        // The person (op, having made the channel) lets anyone set the topic, the bot included.
-        await person.allowTopics(channel);
-        return target;
-      },
-      connection: {
-        cut: () => peer.kill(),
-        restore: async () => {
-          await peer.restart();
-          await person.reconnect();
-        },
-      },
-      async stop() {
-        await adapter.stop();
-        await person.client.quit();
-        await peer.stop();
-      },
-    };
-  },
-};
+    },
+    async stop() {
+      await adapter.stop();
+      await person.client.quit();
+      await peer.stop();
+    },
+  };
+}
 
 interface Line {
   readonly at: number;
@@ -139,6 +156,20 @@ class IrcPerson implements ContractPerson {
     await this.client.join(channel);
   }
 
+  /** Who the person's client saw join and not leave (puppets by their person's name). */
+  async members(target: LinkTarget): Promise<readonly string[]> {
+    const channel = String(target['channel']).toLowerCase();
+    const present = new Set<string>();
+    for (const l of this.client.lines) {
+      const here = l.params[0]?.toLowerCase() === channel;
+      if (l.command === 'JOIN' && here) present.add(l.nick);
+      else if ((l.command === 'PART' && here) || l.command === 'QUIT') present.delete(l.nick);
+    }
+    return [...present].map((nick) =>
+      nick.endsWith(SUFFIX) ? nick.slice(0, -SUFFIX.length) : nick,
+    );
+  }
+
   async reconnect(): Promise<void> {
     this.past.push(...this.client.messages);
     this.client = await RawIrcClient.connect(this.peer.port, NICK);
@@ -167,7 +198,7 @@ class IrcPerson implements ContractPerson {
     const channel = String(target['channel']).toLowerCase();
     const heard = [...this.past, ...this.client.messages]
       .filter((m) => m.target.toLowerCase() === channel && m.command === 'PRIVMSG')
-      .map((m): Line => ({ at: m.at, channel, nick: m.nick, text: m.text }));
+      .map((m): Line => ({ at: m.at, channel, nick: m.nick, text: asRelay(m.nick, m.text) }));
     const lines = [...this.own.filter((l) => l.channel === channel), ...heard].sort(
       (a, b) => a.at - b.at,
     );
@@ -200,6 +231,14 @@ class IrcPerson implements ContractPerson {
     }
     return posts;
   }
+}
+
+/** A puppet's line as the relay line it stands for: `<name> text` or `* name action`. */
+function asRelay(nick: string, text: string): string {
+  if (!nick.endsWith(SUFFIX)) return text;
+  const name = nick.slice(0, -SUFFIX.length);
+  const action = plain(text);
+  return action !== text ? `* ${name} ${action.slice(2)}` : `<${name}> ${text}`;
 }
 
 /** A CTCP ACTION (puppet mode) read as the `* name text` a relay line shows. */

@@ -25,7 +25,12 @@ import {
   waitForProbe,
   writeGatewayConfig,
 } from '../peers/gateway-spawn.js';
-import { startSynapse, synapseInstalled, type SynapsePeer } from '../peers/synapse.js';
+import {
+  startSynapse,
+  synapseInstalled,
+  type SynapseOptions,
+  type SynapsePeer,
+} from '../peers/synapse.js';
 
 /** True when the Matrix suites can run here (Synapse installed, or CI, where it must be). */
 export function synapseAvailable(): boolean {
@@ -46,7 +51,10 @@ export interface MatrixWorld {
 }
 
 /** Writes a registration for a free port, starts Synapse with it, returns the adapter config. */
-export async function startMatrixWorld(extra: Record<string, unknown> = {}): Promise<MatrixWorld> {
+export async function startMatrixWorld(
+  extra: Record<string, unknown> = {},
+  synapseOptions: Omit<SynapseOptions, 'appServices'> = {},
+): Promise<MatrixWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-matrix-'));
   const port = await freePort();
   const path = join(dir, 'registration.yaml');
@@ -62,7 +70,7 @@ export async function startMatrixWorld(extra: Record<string, unknown> = {}): Pro
   };
   const registration = buildRegistration(readMatrixConfig(base));
   writeFileSync(path, registrationYaml(registration));
-  const synapse = await startSynapse({ appServices: [path] });
+  const synapse = await startSynapse({ ...synapseOptions, appServices: [path] });
   const config = readMatrixConfig({ ...base, homeserverUrl: synapse.url });
   return {
     synapse,

@@ -25,6 +25,12 @@ export interface SynapseOptions {
   readonly appServices?: readonly string[];
   /** The server name (the part after `:` in user ids). Default `localhost`. */
   readonly serverName?: string;
+  /**
+   * Turns on the experimental options an encrypting appservice needs (docs/matrix.md,
+   * "Encrypted rooms"): to-device messages (MSC2409/MSC4203) and one-time-key counts and
+   * device lists (MSC3202) in transactions. Off by default, as in a stock Synapse.
+   */
+  readonly appserviceEncryption?: boolean;
 }
 
 export interface SynapsePeer {
@@ -32,6 +38,8 @@ export interface SynapsePeer {
   readonly url: string;
   readonly serverName: string;
   readonly port: number;
+  /** Its SQLite database file (to check what it stored). */
+  readonly databasePath: string;
   /** Stops the server (SIGTERM, then SIGKILL) and keeps its folder for `restart()`. */
   kill(): Promise<void>;
   /** Starts it again on the same port and waits until the client API answers. */
@@ -75,6 +83,7 @@ function configText(
   port: number,
   serverName: string,
   appServices: readonly string[],
+  appserviceEncryption: boolean,
 ): string {
   const lines = {
     server_name: serverName,
@@ -116,6 +125,12 @@ function configText(
     rc_room_creation: fast,
     rc_presence: { per_user: fast },
     rc_delayed_event_mgmt: fast,
+    ...(appserviceEncryption && {
+      experimental_features: {
+        msc2409_to_device_messages_enabled: true,
+        msc3202_transaction_extensions: true,
+      },
+    }),
   };
   // JSON is valid YAML, and needs no YAML library here.
   return JSON.stringify(lines, null, 2);
@@ -165,7 +180,16 @@ export async function startSynapse(options: SynapseOptions = {}): Promise<Synaps
   const dir = mkdtempSync(join(tmpdir(), 'mc-synapse-'));
   const port = await freePort();
   const conf = join(dir, 'homeserver.yaml');
-  writeFileSync(conf, configText(dir, port, serverName, options.appServices ?? []));
+  writeFileSync(
+    conf,
+    configText(
+      dir,
+      port,
+      serverName,
+      options.appServices ?? [],
+      options.appserviceEncryption ?? false,
+    ),
+  );
   writeFileSync(join(dir, 'log.yaml'), LOG_CONFIG);
   await run(PYTHON, ['-m', 'synapse.app.homeserver', '--config-path', conf, '--generate-keys'], {
     cwd: dir,
@@ -217,6 +241,7 @@ export async function startSynapse(options: SynapseOptions = {}): Promise<Synaps
     url,
     serverName,
     port,
+    databasePath: join(dir, 'homeserver.db'),
     kill,
     async restart() {
       await kill();

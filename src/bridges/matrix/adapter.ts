@@ -60,6 +60,7 @@ import type { RoleChangeEvent } from './power-levels.js';
 import { verifyRegistration, type Registration } from './registration.js';
 import { Rooms } from './rooms.js';
 import { MatrixSession } from './session.js';
+import { MatrixCrypto, type CryptoStats } from './crypto/index.js';
 
 export const matrixCapabilities: AdapterCapabilities = {
   markup: 'matrix-html',
@@ -107,6 +108,8 @@ export class MatrixAdapter
   readonly targetSchema: TargetSchema = matrixTargetSchema;
   private readonly roleListeners = new Set<(e: RoleChangeEvent) => void>();
   private session: MatrixSession | undefined;
+  /** The bot's end-to-end encryption, when `encryption.enabled` (./crypto/). */
+  private crypto: MatrixCrypto | undefined;
   /** History for live backfill and import (./backfill.ts); set by `start()`. */
   private history: MatrixBackfill | undefined;
 
@@ -143,6 +146,11 @@ export class MatrixAdapter
     return this.session?.filesNotCarried ?? 0;
   }
 
+  /** Encrypted events not decrypted on arrival, recovered, given up, waiting (encryption on). */
+  get encryptionStats(): CryptoStats | undefined {
+    return this.crypto?.stats;
+  }
+
   /** How many transactions were refused for a wrong `hs_token`. */
   get refusedTransactions(): number {
     return this.session?.host.refused ?? 0;
@@ -168,6 +176,8 @@ export class MatrixAdapter
     }
     const api = new MatrixApi(this.config.homeserverUrl, registration.as_token);
     const host = new AppserviceHost(registration.hs_token);
+    const crypto = await this.openCrypto(api);
+    if (crypto) host.on('transaction', (body: Record<string, unknown>) => crypto.receive(body));
     const { homeserverUrl } = this.config;
     // One fetcher for everything the adapter reads: avatars (checked) and the homeserver's media.
     const fetcher = new UrlFetcher(this.config.media);
@@ -183,6 +193,7 @@ export class MatrixAdapter
       accounts: () => this.components.accounts,
       logger: this.components.logger,
       ...(this.components.reportDrop && { reportDrop: this.components.reportDrop }),
+      ...(crypto && { decrypt: crypto.inbound.bind(crypto) }),
     });
     const bridge = new Bridge({
       registration: AppServiceRegistration.fromObject(
@@ -209,6 +220,7 @@ export class MatrixAdapter
       // e.g. the listen port is taken: release the library's timers, report why.
       await bridge.close().catch(() => undefined);
       await host.close();
+      await crypto?.close();
       this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });
       throw error;
     }
@@ -224,7 +236,9 @@ export class MatrixAdapter
         ),
     });
     const ghosts = new Ghosts(bridge, this.config, avatars);
-    const rooms = new Rooms(api, ghosts, this.config, this.botUserId);
+    const rooms = new Rooms(api, ghosts, this.config, this.botUserId, async (roomId) =>
+      crypto ? crypto.allows(roomId) : false,
+    );
     session.attach(
       bridge,
       ghosts,
@@ -240,6 +254,7 @@ export class MatrixAdapter
             'matrix: attachment sent as a link',
           ),
         roomOf: (t) => rooms.roomOf(t),
+        ...(crypto && { encryption: crypto }),
       }),
     );
     this.history = new MatrixBackfill({
@@ -270,6 +285,32 @@ export class MatrixAdapter
     this.session = undefined;
     this.healthMonitor.stop();
     if (session) await session.close();
+    const crypto = this.crypto;
+    this.crypto = undefined;
+    // After the session: no transaction feeds it any more; its last state is written.
+    await crypto?.close();
+  }
+
+  /**
+   * The bot's crypto (device, keys, store) when `encryption.enabled`; undefined otherwise.
+   * @throws CryptoStoreFileError, CryptoDeviceError (health `failed`: a config problem)
+   */
+  private async openCrypto(api: MatrixApi): Promise<MatrixCrypto | undefined> {
+    const { encryption } = this.config;
+    if (!encryption.enabled) return undefined;
+    try {
+      this.crypto = await MatrixCrypto.open({
+        api,
+        botUserId: this.botUserId,
+        storePath: encryption.store,
+        allow: encryption.allow,
+        logger: this.components.logger,
+      });
+    } catch (error) {
+      this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });
+      throw error;
+    }
+    return this.crypto;
   }
 
   health(): AdapterHealth {

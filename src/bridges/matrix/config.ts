@@ -37,6 +37,19 @@ const fields = {
   admins: z.array(z.string().regex(/^@[^:]+:.+$/)).default([]),
   /** Live backfill after a (re)connect (docs: the network guide's Backfill section). */
   backfill: backfillSchema,
+  /** End-to-end encrypted rooms (docs/matrix.md, "Encrypted rooms"). Off by default. */
+  encryption: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** The encrypted rooms the bridge may read and write: `all`, or room ids and aliases. */
+      allow: z
+        .union([z.literal('all'), z.array(z.string().regex(/^[!#][^:]+:.+$/))])
+        .default('all'),
+      /** The bot's crypto store file (mode 0600); put it in the gateway's data dir. */
+      store: z.string().min(1).default('./data/matrix-crypto.store'),
+    })
+    .strict()
+    .default({ enabled: false, allow: 'all', store: './data/matrix-crypto.store' }),
 };
 
 /** The section as written in the gateway's YAML. */

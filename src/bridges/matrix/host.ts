@@ -125,6 +125,9 @@ export class AppserviceHost extends EventEmitter {
     this.seen.add(txnId);
     if (this.seen.size > REMEMBERED) this.seen.delete(this.seen.values().next().value as string);
     send(res, 200, {});
+    // First the body as a whole (to-device keys for encryption), so a room key it carries is
+    // in before the encrypted events it opens.
+    this.emit('transaction', b);
     for (const event of list(b['events'])) this.emit('event', event);
     const ephemeral = b['ephemeral'] ?? b['de.sorunome.msc2409.ephemeral'];
     for (const event of list(ephemeral)) this.emit('ephemeral', event);

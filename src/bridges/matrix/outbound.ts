@@ -8,6 +8,10 @@
  * a text event `name: link` (the gateway's signed link) in its place and is logged, so a file
  * never costs the message. Only an unreachable homeserver fails the send (the router retries
  * it, and the transaction ids make the parts already posted come back instead of repeating).
+ *
+ * In an encrypted room (encryption on, ./crypto/) every event is encrypted and sent by the bot,
+ * the person's name in front as for a linked account: ghosts have no devices of their own
+ * (docs/matrix.md, "Encrypted rooms").
  */
 import type {
   DeleteAction,
@@ -48,6 +52,11 @@ export interface OutboundDeps {
   readonly onFileAsLink?: (file: OutboundAttachment, error: unknown) => void;
   /** The room id of a target (aliases resolved). */
   roomOf(target: LinkTarget): Promise<string>;
+  /** Encryption (absent: off). @throws EncryptedRoomRefusedError from `mustEncrypt` */
+  readonly encryption?: {
+    mustEncrypt(roomId: string): Promise<boolean>;
+    encrypt(roomId: string, type: string, content: Content): Promise<Content>;
+  };
 }
 
 const ids = (list: string[]): DeliveryResult => ({ externalIds: list as ExternalMessageId[] });
@@ -57,8 +66,9 @@ export class Outbound {
 
   async send(action: SendAction): Promise<DeliveryResult> {
     const room = await this.deps.roomOf(action.target);
-    const ghost = await this.speaker(action.sender, room);
-    const relayed = speaksThroughBot(action.sender);
+    const sealed = await this.sealed(room);
+    const ghost = await this.speaker(action.sender, room, sealed);
+    const relayed = sealed || speaksThroughBot(action.sender);
     const key = action.idempotencyKey;
     // Transaction ids: the text's parts `key`, `key.1`…; the files `key.f0`, `key.f1`…
     const parts: Array<{ txn: string; content: () => Promise<Content> }> = [];
@@ -82,7 +92,7 @@ export class Outbound {
         i === 0 ? action.replyTo : undefined,
         action.threadRoot,
       );
-      sent.push(await this.deps.api.sendEvent(room, 'm.room.message', content, part.txn, ghost));
+      sent.push(await this.post(room, 'm.room.message', content, part.txn, ghost, sealed));
     }
     return ids(sent);
   }
@@ -104,7 +114,8 @@ export class Outbound {
     const first = action.externalIds[0];
     if (!first) return ids([]);
     const room = await this.deps.roomOf(action.target);
-    const ghost = await this.speaker(action.sender, room);
+    const sealed = await this.sealed(room);
+    const ghost = await this.speaker(action.sender, room, sealed);
     // The long-edit rule (./long-edit.ts): the first event takes the first part (an emote stays
     // one), the original's later text events the further parts (leftovers are redacted), and
     // parts beyond them are posted as new events after it (docs/matrix.md, "Long messages").
@@ -112,9 +123,9 @@ export class Outbound {
     const text = head ?? textContent('', { blocks: [] });
     const content = editContent(
       first,
-      speaksThroughBot(action.sender) ? namedContent(text, action.sender.name) : text,
+      sealed || speaksThroughBot(action.sender) ? namedContent(text, action.sender.name) : text,
     );
-    await this.deps.api.sendEvent(room, 'm.room.message', content, action.idempotencyKey, ghost);
+    await this.post(room, 'm.room.message', content, action.idempotencyKey, ghost, sealed);
     const key = action.idempotencyKey;
     const later =
       action.externalIds.length > 1
@@ -123,12 +134,13 @@ export class Outbound {
     for (const [i, id] of later.entries()) {
       const part = more[i];
       if (part)
-        await this.deps.api.sendEvent(
+        await this.post(
           room,
           'm.room.message',
           editContent(id, part),
           `${key}.e${i}`,
           ghost,
+          sealed,
         );
       else await redactPart(this.deps.api, room, id, `${key}.r${i}`, ghost, this.deps.botUserId);
     }
@@ -136,7 +148,7 @@ export class Outbound {
     for (const [i, part] of more.slice(later.length).entries()) {
       const event = withRelation(part, undefined, action.threadRoot);
       const txn = `${action.idempotencyKey}.a${i}`;
-      added.push(await this.deps.api.sendEvent(room, 'm.room.message', event, txn, ghost));
+      added.push(await this.post(room, 'm.room.message', event, txn, ghost, sealed));
     }
     return ids(added);
   }
@@ -144,7 +156,7 @@ export class Outbound {
   /** Redacts every part, as the ghost; falls back to the bot for others' events (moderation). */
   async delete(action: DeleteAction): Promise<DeliveryResult> {
     const room = await this.deps.roomOf(action.target);
-    const ghost = await this.speaker(action.sender, room);
+    const ghost = await this.speaker(action.sender, room, await this.sealed(room));
     for (const [i, eventId] of action.externalIds.entries()) {
       const txn = `${action.idempotencyKey}.${i}`;
       try {
@@ -161,14 +173,17 @@ export class Outbound {
 
   async react(action: ReactionAction): Promise<DeliveryResult> {
     const room = await this.deps.roomOf(action.target);
-    const ghost = await this.deps.ghosts.ensure(action.sender, room);
+    const sealed = await this.sealed(room);
+    // In an encrypted room the bot reacts (ghosts have no devices); elsewhere the ghost.
+    const ghost = sealed ? this.deps.botUserId : await this.deps.ghosts.ensure(action.sender, room);
     if (action.kind === 'react') {
-      const id = await this.deps.api.sendEvent(
+      const id = await this.post(
         room,
         'm.reaction',
         reactionContent(action.externalId, action.emoji),
         action.idempotencyKey,
         ghost,
+        sealed,
       );
       return ids([id]);
     }
@@ -181,10 +196,37 @@ export class Outbound {
     return ids([]);
   }
 
-  /** Who posts for `sender`: their ghost, or the bot for a person whose account is linked. */
-  private async speaker(sender: SendAction['sender'], room: string): Promise<string> {
-    if (speaksThroughBot(sender)) return this.deps.botUserId;
+  /**
+   * Who posts for `sender`: their ghost, or the bot for a person whose account is linked and
+   * in an encrypted room (`sealed`).
+   */
+  private async speaker(
+    sender: SendAction['sender'],
+    room: string,
+    sealed = false,
+  ): Promise<string> {
+    if (sealed || speaksThroughBot(sender)) return this.deps.botUserId;
     return this.deps.ghosts.ensure(sender, room);
+  }
+
+  /** True when the room's events must be encrypted. @throws EncryptedRoomRefusedError */
+  private async sealed(room: string): Promise<boolean> {
+    return (await this.deps.encryption?.mustEncrypt(room)) ?? false;
+  }
+
+  /** Sends one event, encrypted first in an encrypted room. */
+  private async post(
+    room: string,
+    type: string,
+    content: Content,
+    txn: string,
+    sender: string,
+    sealed: boolean,
+  ): Promise<string> {
+    const encryption = this.deps.encryption;
+    if (!sealed || !encryption) return this.deps.api.sendEvent(room, type, content, txn, sender);
+    const encrypted = await encryption.encrypt(room, type, content);
+    return this.deps.api.sendEvent(room, 'm.room.encrypted', encrypted, txn, sender);
   }
 
   async membership(action: MembershipAction): Promise<DeliveryResult> {

@@ -24,6 +24,10 @@ export interface Registration {
   readonly sender_localpart: string;
   readonly rate_limited: boolean;
   readonly receive_ephemeral: boolean;
+  /** MSC3202: one-time-key counts and device lists in transactions (encryption only). */
+  readonly 'org.matrix.msc3202'?: boolean;
+  /** MSC4190: the appservice makes its users' devices (encryption only). */
+  readonly 'io.element.msc4190'?: boolean;
   readonly namespaces: {
     readonly users: readonly Namespace[];
     readonly aliases: readonly Namespace[];
@@ -65,6 +69,11 @@ export function buildRegistration(
     sender_localpart: config.senderLocalpart,
     rate_limited: false,
     receive_ephemeral: true,
+    // Encryption needs the bot's device fed by transactions (docs/matrix.md, "Encrypted rooms").
+    ...(config.encryption.enabled && {
+      'org.matrix.msc3202': true,
+      'io.element.msc4190': true,
+    }),
     namespaces: {
       users: [{ regex: userRegex(config), exclusive: true }],
       aliases: [{ regex: aliasRegex(config), exclusive: true }],
@@ -122,6 +131,8 @@ export function parseRegistration(text: string, path: string): Registration {
     sender_localpart: r['sender_localpart'] as string,
     rate_limited: r['rate_limited'] === true,
     receive_ephemeral: r['receive_ephemeral'] === true,
+    ...(r['org.matrix.msc3202'] === true && { 'org.matrix.msc3202': true }),
+    ...(r['io.element.msc4190'] === true && { 'io.element.msc4190': true }),
     namespaces: { users: list('users'), aliases: list('aliases'), rooms: list('rooms') },
   };
 }
@@ -143,7 +154,8 @@ export async function readRegistration(path: string): Promise<Registration> {
 
 /**
  * Checks that `registration` is what `config` implies: id, url, sender_localpart, rate_limited,
- * receive_ephemeral and the exclusive user and alias namespaces.
+ * receive_ephemeral, the encryption fields when encryption is on, and the exclusive user and alias
+ * namespaces.
  * @throws RegistrationMismatchError naming the first field that differs.
  */
 export function compareRegistration(
@@ -160,6 +172,9 @@ export function compareRegistration(
   check('sender_localpart', expected.sender_localpart, registration.sender_localpart);
   check('rate_limited', 'false', String(registration.rate_limited));
   check('receive_ephemeral', 'true', String(registration.receive_ephemeral));
+  if (config.encryption.enabled)
+    for (const field of ['org.matrix.msc3202', 'io.element.msc4190'] as const)
+      check(field, 'true', String(registration[field] === true));
   for (const kind of ['users', 'aliases'] as const) {
     const want = expected.namespaces[kind][0] as Namespace;
     const found = registration.namespaces[kind].find((n) => n.regex === want.regex);

@@ -18,6 +18,8 @@ export class Rooms {
     private readonly ghosts: Ghosts,
     private readonly naming: GhostNaming,
     private readonly botUserId: string,
+    /** True when an encrypted room may be linked (encryption on, the room allowed). */
+    private readonly acceptsEncrypted: (roomId: string) => Promise<boolean> = async () => false,
   ) {}
 
   /** The room id a target names (aliases looked up once). @throws DeliveryError */
@@ -59,10 +61,11 @@ export class Rooms {
         },
       );
     }
-    // E2EE rooms are not bridged yet (no crypto): refuse the link rather than bridge nothing.
-    if (await this.api.getState(id, 'm.room.encryption')) {
+    // Without encryption on (or the room allowed) the bridge could not read it: refuse the link
+    // rather than bridge nothing.
+    if ((await this.api.getState(id, 'm.room.encryption')) && !(await this.acceptsEncrypted(id))) {
       throw new DeliveryError(
-        `${room} is an end-to-end encrypted room; encrypted rooms are not bridged yet`,
+        `${room} is an end-to-end encrypted room; encrypted rooms are not bridged unless bridges.matrix.encryption is enabled and allows it`,
         {
           permanent: true,
         },

@@ -20,7 +20,7 @@ import type { MatrixApi } from './api.js';
 import type { Ghosts } from './ghosts.js';
 import type { AppserviceHost, RawEvent } from './host.js';
 import { channelOfPortalAlias, personOfGhost } from './ids.js';
-import { InboundTranslator } from './inbound.js';
+import { InboundTranslator, type InboundDeps } from './inbound.js';
 import type { HomeserverMedia } from './media-download.js';
 import type { Outbound } from './outbound.js';
 import type { RoleChangeEvent } from './power-levels.js';
@@ -52,6 +52,8 @@ export interface SessionDeps {
   readonly logger: AdapterLogger;
   /** Counts inbound events not emitted (`AdapterComponents.reportDrop`). */
   readonly reportDrop?: AdapterComponents['reportDrop'];
+  /** Decrypts `m.room.encrypted` events (encryption on; see `InboundDeps.decrypt`). */
+  readonly decrypt?: InboundDeps['decrypt'];
 }
 
 export class MatrixSession {
@@ -90,6 +92,7 @@ export class MatrixSession {
       ghostLeft: (userId, roomId) => this.parts?.ghosts.forget(userId, roomId),
       warn: (obj, msg) => deps.logger.warn(obj, msg),
       ...(deps.reportDrop && { reportDrop: deps.reportDrop }),
+      ...(deps.decrypt && { decrypt: deps.decrypt }),
     });
   }
 

@@ -1,0 +1,188 @@
+/**
+ * The bridge bot's end-to-end encryption: one Olm machine (the Rust crypto, in WebAssembly) on
+ * the bot's own device, its state in ./store.ts. It is fed by the appservice transactions
+ * (./transaction.ts), sends what it asks for through ./requests.ts, decrypts inbound
+ * `m.room.encrypted` events (keeping those without a key in ./pending.ts until the key comes)
+ * and encrypts outbound events for a room's joined members' devices (./room-keys.ts).
+ */
+import {
+  DecryptionSettings,
+  DeviceId,
+  DeviceLists,
+  initAsync,
+  LoggerLevel,
+  OlmMachine,
+  RoomId,
+  StoreHandle,
+  Tracing,
+  TrustRequirement,
+  UserId,
+} from '@matrix-org/matrix-sdk-crypto-wasm';
+import type { AdapterLogger } from '../../types.js';
+import type { MatrixApi } from '../api.js';
+import type { RawEvent } from '../host.js';
+import { CryptoDeviceError } from './errors.js';
+import { PendingDecryptions } from './pending.js';
+import { callAsDevice, RequestSender, type DeviceCaller } from './requests.js';
+import { shareAndEncrypt } from './room-keys.js';
+import { CryptoStore } from './store.js';
+import { deviceSyncChanges, isEmpty } from './transaction.js';
+
+export interface EngineOptions {
+  readonly api: MatrixApi;
+  readonly botUserId: string;
+  /** The store file (in the gateway's data dir). */
+  readonly storePath: string;
+  readonly logger: AdapterLogger;
+}
+
+export class CryptoEngine {
+  readonly pending: PendingDecryptions;
+  /** Transaction feeds and decryptions in order: a room key is in before the event it opens. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly sender: RequestSender;
+  private closed = false;
+
+  private constructor(
+    private readonly machine: OlmMachine,
+    private readonly store: CryptoStore,
+    private readonly caller: DeviceCaller,
+    private readonly logger: AdapterLogger,
+  ) {
+    this.sender = new RequestSender(machine, caller, (error) =>
+      logger.warn({ err: error.message }, 'matrix crypto: request not sent (retried later)'),
+    );
+    this.pending = new PendingDecryptions(undefined, undefined, undefined, (event) =>
+      logger.warn(
+        { eventId: event['event_id'], room: event.room_id },
+        'matrix crypto: encrypted event given up (no key arrived)',
+      ),
+    );
+  }
+
+  /**
+   * Opens the store, makes sure the bot's device exists on the homeserver and uploads its keys.
+   * @throws CryptoStoreFileError, CryptoDeviceError
+   */
+  static async open(options: EngineOptions): Promise<CryptoEngine> {
+    await initAsync();
+    // The crypto's own tracing writes debug lines to the console, into the gateway's JSON log.
+    if (Tracing.isAvailable()) new Tracing(LoggerLevel.Warn).turnOn();
+    const store = await CryptoStore.open(options.storePath);
+    store.install();
+    const handle = await StoreHandle.openWithKey(store.name, store.key);
+    const machine = (await OlmMachine.initFromStore(
+      new UserId(options.botUserId),
+      new DeviceId(store.deviceId),
+      handle,
+    )) as OlmMachine;
+    const caller = { api: options.api, userId: options.botUserId, deviceId: store.deviceId };
+    try {
+      // MSC4190: an appservice creates its users' devices (200 when it exists already).
+      await options.api.request('PUT', `/_matrix/client/v3/devices/${store.deviceId}`, {
+        body: { display_name: 'Multichat bridge' },
+        asUser: options.botUserId,
+      });
+    } catch (error) {
+      machine.close();
+      throw new CryptoDeviceError((error as Error).message, { cause: error });
+    }
+    const engine = new CryptoEngine(machine, store, caller, options.logger);
+    await engine.sender.drain();
+    await store.save();
+    options.logger.info(
+      { deviceId: store.deviceId, fresh: store.fresh },
+      'matrix crypto: bridge bot device ready',
+    );
+    return engine;
+  }
+
+  get deviceId(): string {
+    return this.caller.deviceId;
+  }
+
+  /** Feeds one transaction's to-device part to the machine, then retries waiting events. */
+  receive(body: Record<string, unknown>): Promise<void> {
+    const changes = deviceSyncChanges(body, this.caller.userId, this.caller.deviceId);
+    if (isEmpty(changes)) return Promise.resolve();
+    return this.serial(async () => {
+      await this.machine.receiveSyncChanges(
+        JSON.stringify(changes.toDevice),
+        new DeviceLists(
+          changes.changed.map((u) => new UserId(u)),
+          changes.left.map((u) => new UserId(u)),
+        ),
+        changes.oneTimeKeyCounts ?? new Map(),
+        changes.unusedFallbackKeys ?? null,
+      );
+      await this.sender.drain();
+      if (changes.toDevice.length > 0) await this.pending.retry((e) => this.tryDecrypt(e));
+      await this.store.save();
+    });
+  }
+
+  /**
+   * The decrypted form of `event` (same ids, the plaintext's type and content), or undefined
+   * when no key is there yet: then `deliver` gets it once a key arrives.
+   */
+  decrypt(event: RawEvent, deliver: (plain: RawEvent) => void): Promise<RawEvent | undefined> {
+    return this.serial(async () => {
+      const plain = await this.tryDecrypt(event);
+      if (plain) return plain;
+      this.pending.add(event, deliver);
+      this.logger.warn(
+        { eventId: event['event_id'], room: event.room_id, waiting: this.pending.size },
+        'matrix crypto: event not decrypted yet (waiting for its key)',
+      );
+      return undefined;
+    });
+  }
+
+  /** `content` of `type` encrypted for `roomId`'s joined members: what to send instead. */
+  encrypt(
+    roomId: string,
+    type: string,
+    content: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    return this.serial(async () => {
+      const encrypted = await shareAndEncrypt(this.machine, this.sender, this.caller, {
+        roomId,
+        type,
+        content,
+      });
+      await this.store.save();
+      return encrypted;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.chain.catch(() => undefined);
+    await this.store.save();
+    this.machine.close();
+  }
+
+  private async tryDecrypt(event: RawEvent): Promise<RawEvent | undefined> {
+    try {
+      const result = await this.machine.decryptRoomEvent(
+        JSON.stringify(event),
+        new RoomId(String(event.room_id)),
+        new DecryptionSettings(TrustRequirement.Untrusted),
+      );
+      const clear = JSON.parse(result.event) as Record<string, unknown>;
+      // The envelope's ids and times, the plaintext's type and content.
+      return { ...event, type: String(clear['type']), content: clear['content'] ?? {} };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export { callAsDevice };

@@ -21,6 +21,7 @@ import { RawIrcClient } from '../test/support/irc-client.js';
 import { IrcGateway } from '../test/support/irc-gateway.js';
 import { ensureMatterbridge, startMatterbridge } from './_matterbridge.js';
 import { breakdown, type SentLine } from './_spans.js';
+import { ensureBuilt } from './_built.js';
 import { environment } from './environment.js';
 
 const FLOOD_DELAY_MS = Number(process.env['IRC_FLOOD_DELAY_MS'] ?? 500);
@@ -169,6 +170,7 @@ async function botJoined(
   await Promise.all([joined(sender, '#a'), joined(receiver, '#b')]);
 }
 
+ensureBuilt();
 const peer = await startNgircd();
 const work = mkdtempSync(join(tmpdir(), 'mc-bench-irc-'));
 const clients: RawIrcClient[] = [];

@@ -83,13 +83,21 @@ export class KillableGateway {
   async launch(): Promise<number> {
     const started = performance.now();
     this.spawned = spawnGateway(this.dir, this.config);
-    await waitForProbe(
-      this.spawned,
-      this.httpUrl,
-      this.options.probe ?? '/healthz',
-      this.options.name,
-      this.dir,
-    );
+    try {
+      await waitForProbe(
+        this.spawned,
+        this.httpUrl,
+        this.options.probe ?? '/healthz',
+        this.options.name,
+        this.dir,
+      );
+    } catch (error) {
+      // The probe's own answer names the bridge that is not up; the log tail may not.
+      const answer = await fetch(`${this.httpUrl}/readyz`).then((r) => r.text(), String);
+      throw new Error(`${(error as Error).message.slice(0, 300)}\n/readyz: ${answer}`, {
+        cause: error,
+      });
+    }
     const status = await this.ok<{ peerId: string; listen: string[] }>('GET', '/api/v1/status');
     this.peerId = status.peerId;
     this.address = status.listen.find((a) => a.includes('/tcp/')) ?? '';
@@ -126,6 +134,14 @@ export class KillableGateway {
     token = KILLABLE_ADMIN_TOKEN,
   ) {
     return callApi<T>(this.httpUrl, token, method, path, body);
+  }
+
+  /** `GET /metrics` (Prometheus text, not JSON) with `token`: status and text. */
+  async metrics(token = KILLABLE_ADMIN_TOKEN): Promise<{ status: number; text: string }> {
+    const res = await fetch(`${this.httpUrl}/metrics`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return { status: res.status, text: await res.text() };
   }
 
   /** Like api() but throws unless 2xx; returns the body. */

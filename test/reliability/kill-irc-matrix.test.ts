@@ -26,6 +26,8 @@ import {
 /** Per direction: bounded in CI; `npm run soak` raises it. */
 const N = Number(process.env['RELIABILITY_BRIDGE_MESSAGES'] ?? 200);
 const FLOOD_BURST = 10;
+/** Waits grow with N: the bridge relays to IRC at 10 lines a second. */
+const WAIT_MS = 120_000 + N * 300;
 
 let w: IrcMatrixLoad | undefined;
 let channel = '';
@@ -54,105 +56,116 @@ const stored = async (prefix: string): Promise<string[]> =>
     .filter((t) => t.startsWith(prefix));
 
 describe.skipIf(!available)('a bridging gateway killed with SIGKILL mid-stream', () => {
-  it('IRC → Matrix: every message the gateway stored reaches Matrix exactly once', async () => {
-    const gw = w!.gateway;
-    const texts = numbered('i2m ', N);
-    // ircbob says everything at once (ngircd paces what it relays); the gateway is killed once
-    // it has stored 40%. What ngircd relays after that goes to a dead connection: IRC's loss.
-    for (const text of texts) w!.irc.say(IRC_CHANNEL, text);
-    await eventually(async () => (await stored('i2m ')).length >= N * 0.4, {
-      what: '40% stored',
-      timeoutMs: 120_000,
-      intervalMs: 100,
-    });
-    await gw.kill();
-    for (const result of Object.values(gw.integrity())) expect(result).toBe('ok');
-    const recovery = await gw.launch();
-    // ngircd handles ircbob's lines in order: its PONG means every PRIVMSG has been relayed.
-    w!.irc.send('PING :drained');
-    await w!.irc.waitForLine((l) => l.command === 'PONG' && l.params.includes('drained'), 120_000);
-
-    // Matrix first, then the store: whatever Matrix shows was stored before it was read.
-    let kept: string[] = [];
-    let seen: string[] = [];
-    await eventually(
-      async () => {
-        seen = await matrixBodies(w!.alice, w!.room);
-        kept = await stored('i2m ');
-        return tally(kept, seen, 'i2m ').lost.length === 0;
-      },
-      { what: 'every stored message on Matrix', timeoutMs: 120_000, intervalMs: 500 },
-    ).catch(() => undefined);
-    const result = tally(kept, seen, 'i2m ');
-    console.log(
-      JSON.stringify({
-        scenario: 'kill -9, IRC -> Matrix',
-        sentByIrc: N,
-        storedByGateway: kept.length,
-        lost: result.lost.length,
-        duplicated: result.duplicated.length,
-        recoverySeconds: Number(recovery.toFixed(2)),
-      }),
-    );
-    expect(result.lost).toEqual([]);
-    expect(result.duplicated).toEqual([]);
-    expect(result.extra).toBe(0);
-  }, 300_000);
-
-  it('Matrix → IRC: every message Synapse acknowledged reaches IRC, duplicates within the burst', async () => {
-    const gw = w!.gateway;
-    const texts = numbered('m2i ', N);
-    const acked: string[] = [];
-    const onIrc = () =>
-      w!.irc.messagesIn(IRC_CHANNEL).filter((m) => m.text.includes('m2i ')).length;
-    // alice sends everything (Synapse acknowledges each); the gateway relays at the flood rate
-    // and is killed once IRC has 40%; Synapse keeps the rest for the appservice.
-    for (const text of texts) {
-      await w!.alice.sendText(w!.room, text);
-      acked.push(text);
-    }
-    await w!.irc.waitUntil(() => (onIrc() >= N * 0.4 ? true : undefined), 120_000, '40% on IRC');
-    await gw.kill();
-    for (const result of Object.values(gw.integrity())) expect(result).toBe('ok');
-    const recovery = await gw.launch();
-    const ircTexts = () =>
-      w!.irc
-        .messagesIn(IRC_CHANNEL)
-        .map((m) => m.text.slice(m.text.indexOf('m2i ')))
-        .filter((t) => t.startsWith('m2i '));
-    await eventually(() => tally(acked, ircTexts(), 'm2i ').lost.length === 0, {
-      what: 'every acknowledged Matrix message on IRC',
-      timeoutMs: 180_000,
-      intervalMs: 500,
-    }).catch(() => undefined);
-    const result = tally(acked, ircTexts(), 'm2i ');
-    const storedNow = await stored('m2i ');
-    console.log(
-      JSON.stringify({
-        scenario: 'kill -9, Matrix -> IRC',
-        acknowledgedBySynapse: acked.length,
-        lost: result.lost.length,
-        lostTexts: result.lost.slice(0, 20),
-        lostButStored: result.lost.filter((t) => storedNow.includes(t)).length,
-        duplicated: result.duplicated.length,
-        recoverySeconds: Number(recovery.toFixed(2)),
-      }),
-    );
-    if (result.lost.length > 0) {
-      // What the gateway knows of the lost ones: its outbox and its log lines about them.
-      const outbox = await gw.api('GET', '/api/v1/outbox?limit=50');
-      const lines = gw.log().split('\n');
-      const about = lines.filter((l) => result.lost.some((t) => l.includes(t)));
-      console.log(JSON.stringify(outbox.body).slice(0, 4000));
-      console.log(about.slice(-30).join('\n'));
-      console.log(
-        lines
-          .filter((l) => /"level":(40|50)/.test(l))
-          .slice(-30)
-          .join('\n'),
+  it(
+    'IRC → Matrix: every message the gateway stored reaches Matrix exactly once',
+    async () => {
+      const gw = w!.gateway;
+      const texts = numbered('i2m ', N);
+      // ircbob says everything at once (ngircd paces what it relays); the gateway is killed once
+      // it has stored 40%. What ngircd relays after that goes to a dead connection: IRC's loss.
+      for (const text of texts) w!.irc.say(IRC_CHANNEL, text);
+      await eventually(async () => (await stored('i2m ')).length >= N * 0.4, {
+        what: '40% stored',
+        timeoutMs: WAIT_MS,
+        intervalMs: 100,
+      });
+      await gw.kill();
+      for (const result of Object.values(gw.integrity())) expect(result).toBe('ok');
+      const recovery = await gw.launch();
+      // ngircd handles ircbob's lines in order: its PONG means every PRIVMSG has been relayed.
+      w!.irc.send('PING :drained');
+      await w!.irc.waitForLine(
+        (l) => l.command === 'PONG' && l.params.includes('drained'),
+        120_000,
       );
-    }
-    expect(result.lost).toEqual([]);
-    expect(result.duplicated.length).toBeLessThanOrEqual(FLOOD_BURST);
-  }, 300_000);
+
+      // Matrix first, then the store: whatever Matrix shows was stored before it was read.
+      let kept: string[] = [];
+      let seen: string[] = [];
+      await eventually(
+        async () => {
+          seen = await matrixBodies(w!.alice, w!.room);
+          kept = await stored('i2m ');
+          return tally(kept, seen, 'i2m ').lost.length === 0;
+        },
+        { what: 'every stored message on Matrix', timeoutMs: WAIT_MS, intervalMs: 500 },
+      ).catch(() => undefined);
+      const result = tally(kept, seen, 'i2m ');
+      console.log(
+        JSON.stringify({
+          scenario: 'kill -9, IRC -> Matrix',
+          sentByIrc: N,
+          storedByGateway: kept.length,
+          lost: result.lost.length,
+          duplicated: result.duplicated.length,
+          recoverySeconds: Number(recovery.toFixed(2)),
+        }),
+      );
+      expect(result.lost).toEqual([]);
+      expect(result.duplicated).toEqual([]);
+      expect(result.extra).toBe(0);
+    },
+    3 * WAIT_MS,
+  );
+
+  it(
+    'Matrix → IRC: every message Synapse acknowledged reaches IRC, duplicates within the burst',
+    async () => {
+      const gw = w!.gateway;
+      const texts = numbered('m2i ', N);
+      const acked: string[] = [];
+      const onIrc = () =>
+        w!.irc.messagesIn(IRC_CHANNEL).filter((m) => m.text.includes('m2i ')).length;
+      // alice sends everything (Synapse acknowledges each); the gateway relays at the flood rate
+      // and is killed once IRC has 40%; Synapse keeps the rest for the appservice.
+      for (const text of texts) {
+        await w!.alice.sendText(w!.room, text);
+        acked.push(text);
+      }
+      await w!.irc.waitUntil(() => (onIrc() >= N * 0.4 ? true : undefined), WAIT_MS, '40% on IRC');
+      await gw.kill();
+      for (const result of Object.values(gw.integrity())) expect(result).toBe('ok');
+      const recovery = await gw.launch();
+      const ircTexts = () =>
+        w!.irc
+          .messagesIn(IRC_CHANNEL)
+          .map((m) => m.text.slice(m.text.indexOf('m2i ')))
+          .filter((t) => t.startsWith('m2i '));
+      await eventually(() => tally(acked, ircTexts(), 'm2i ').lost.length === 0, {
+        what: 'every acknowledged Matrix message on IRC',
+        timeoutMs: WAIT_MS,
+        intervalMs: 500,
+      }).catch(() => undefined);
+      const result = tally(acked, ircTexts(), 'm2i ');
+      const storedNow = await stored('m2i ');
+      console.log(
+        JSON.stringify({
+          scenario: 'kill -9, Matrix -> IRC',
+          acknowledgedBySynapse: acked.length,
+          lost: result.lost.length,
+          lostTexts: result.lost.slice(0, 20),
+          lostButStored: result.lost.filter((t) => storedNow.includes(t)).length,
+          duplicated: result.duplicated.length,
+          recoverySeconds: Number(recovery.toFixed(2)),
+        }),
+      );
+      if (result.lost.length > 0) {
+        // What the gateway knows of the lost ones: its outbox and its log lines about them.
+        const outbox = await gw.api('GET', '/api/v1/outbox?limit=50');
+        const lines = gw.log().split('\n');
+        const about = lines.filter((l) => result.lost.some((t) => l.includes(t)));
+        console.log(JSON.stringify(outbox.body).slice(0, 4000));
+        console.log(about.slice(-30).join('\n'));
+        console.log(
+          lines
+            .filter((l) => /"level":(40|50)/.test(l))
+            .slice(-30)
+            .join('\n'),
+        );
+      }
+      expect(result.lost).toEqual([]);
+      expect(result.duplicated.length).toBeLessThanOrEqual(FLOOD_BURST);
+    },
+    3 * WAIT_MS,
+  );
 });

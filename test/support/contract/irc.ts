@@ -1,10 +1,10 @@
 /**
  * The adapter contract's IRC harness: the adapter (relay or puppet mode) against a real ngircd;
- * the person is a raw IRC client. A puppet's line is read as the relay line it stands for
- * (`<name> text`, `* name action`), its nick without the puppet suffix being the name. IRC lines have no ids, so the person's own lines carry the id the adapter
- * reported for them, and the bridge's lines are read as an IRC user reads them: `<name> text`, a
- * leading `nick:` answers that person's last line, `* name reacted 👍 to nick: "words"` is a
- * reaction on the line it quotes, and a line naming the person's nick mentions them.
+ * the person is a raw IRC client. IRC lines have no ids, so the person's own lines carry the id
+ * the adapter reported for them, and the bridge's lines are read as an IRC user reads them
+ * (./irc-lines.ts): `<name> text` (a puppet's line as the relay line it stands for), a leading
+ * `nick:` answers that person's last line, `* name reacted 👍 to nick: "words"` is a reaction on
+ * the line it quotes, and a line naming the person's nick mentions them.
  */
 import { createAdapter, type IrcAdapter } from '../../../src/bridges/irc/index.js';
 import type { InboundEvent, LinkTarget, NetworkName } from '../../../src/bridges/types.js';
@@ -17,11 +17,8 @@ import type {
 import { findNgircd, startNgircd, type NgircdPeer } from '../../peers/ngircd.js';
 import { eventually } from '../eventually.js';
 import { RawIrcClient, type SeenMessage } from '../irc-client.js';
+import { asRelay, bridged, membersOf, NICK, plain, SUFFIX, topicOf } from './irc-lines.js';
 import { namer, recorder } from './recorder.js';
-
-const NICK = 'fay';
-
-const SUFFIX = '[m]';
 
 export function ircContract(mode: 'relay' | 'puppet'): ContractHarness {
   return {
@@ -135,15 +132,8 @@ class IrcPerson implements ContractPerson {
     this.client.send(`TOPIC ${String(target['channel'])} :${topic}`);
   }
 
-  /** The last TOPIC the person's client saw (or RPL_TOPIC on joining). */
   async topic(target: LinkTarget): Promise<string> {
-    const channel = String(target['channel']).toLowerCase();
-    const last = this.client.lines.findLast(
-      (l) =>
-        (l.command === 'TOPIC' && l.params[0]?.toLowerCase() === channel) ||
-        (l.command === '332' && l.params[1]?.toLowerCase() === channel),
-    );
-    return last?.params.at(-1) ?? '';
+    return topicOf(this.client.lines, String(target['channel']));
   }
 
   async leaveAndReturn(target: LinkTarget): Promise<void> {
@@ -156,18 +146,8 @@ class IrcPerson implements ContractPerson {
     await this.client.join(channel);
   }
 
-  /** Who the person's client saw join and not leave (puppets by their person's name). */
   async members(target: LinkTarget): Promise<readonly string[]> {
-    const channel = String(target['channel']).toLowerCase();
-    const present = new Set<string>();
-    for (const l of this.client.lines) {
-      const here = l.params[0]?.toLowerCase() === channel;
-      if (l.command === 'JOIN' && here) present.add(l.nick);
-      else if ((l.command === 'PART' && here) || l.command === 'QUIT') present.delete(l.nick);
-    }
-    return [...present].map((nick) =>
-      nick.endsWith(SUFFIX) ? nick.slice(0, -SUFFIX.length) : nick,
-    );
+    return membersOf(this.client.lines, String(target['channel']));
   }
 
   async reconnect(): Promise<void> {
@@ -231,39 +211,4 @@ class IrcPerson implements ContractPerson {
     }
     return posts;
   }
-}
-
-/** A puppet's line as the relay line it stands for: `<name> text` or `* name action`. */
-function asRelay(nick: string, text: string): string {
-  if (!nick.endsWith(SUFFIX)) return text;
-  const name = nick.slice(0, -SUFFIX.length);
-  const action = plain(text);
-  return action !== text ? `* ${name} ${action.slice(2)}` : `<${name}> ${text}`;
-}
-
-/** A CTCP ACTION (puppet mode) read as the `* name text` a relay line shows. */
-function plain(line: string): string {
-  const action = '\x01ACTION ';
-  if (!line.startsWith(action)) return line;
-  const body = line.slice(action.length);
-  return `* ${body.endsWith('\x01') ? body.slice(0, -1) : body}`;
-}
-
-/** A line of the bridge: `<name> text` (or an emote), maybe addressed to someone. */
-function bridged(raw: string, before: readonly SeenPost[]): SeenPost & { reactions: string[] } {
-  const relay = /^<([^>]+)> (.*)$/su.exec(raw);
-  const emote = /^\* (\S+) (.*)$/su.exec(plain(raw));
-  const author = (relay?.[1] ?? emote?.[1] ?? '').replace(/\u200b/g, '');
-  const body = relay?.[2] ?? emote?.[2] ?? raw;
-  const mentions = new RegExp(`(^|\\W)${NICK}(\\W|$)`).test(body) ? [NICK] : [];
-  const address = /^(\S+): (.*)$/su.exec(body);
-  const answered = address && before.findLast((p) => p.author === address[1] && p.id !== undefined);
-  return {
-    author,
-    text: answered && address ? (address[2] as string) : body,
-    ...(answered && { replyTo: answered.id }),
-    reactions: [],
-    mentions,
-    files: [],
-  };
 }

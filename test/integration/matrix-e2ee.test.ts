@@ -159,6 +159,8 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
 
   it('keeps its crypto store in a 0600 file and still works both ways after a restart', async () => {
     expect(statSync(store).mode & 0o777).toBe(0o600);
+    const devices = await alice!.knowDevicesOf('@multichat:localhost');
+    expect(devices).toHaveLength(1);
     await gateway!.stop();
     gateway = undefined;
     gateway = await startGateway();
@@ -175,5 +177,7 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
     );
     expect(back.wireType).toBe('m.room.encrypted');
     expect(back.content['body']).toBe('ircbob: after the restart, from irc');
+    // The same device, keys read back from the store: no second device appeared.
+    expect(await alice!.knowDevicesOf('@multichat:localhost')).toEqual(devices);
   }, 120_000);
 });

@@ -305,6 +305,7 @@ export class MatrixAdapter
         storePath: encryption.store,
         allow: encryption.allow,
         logger: this.components.logger,
+        ...(this.components.reportDrop && { reportDrop: this.components.reportDrop }),
       });
     } catch (error) {
       this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });

@@ -40,6 +40,7 @@ const fields = {
   /** End-to-end encrypted rooms (docs/matrix.md, "Encrypted rooms"). Off by default. */
   encryption: z
     .object({
+      /** Bridge encrypted rooms: the bot gets a device and decrypts and encrypts. */
       enabled: z.boolean().default(false),
       /** The encrypted rooms the bridge may read and write: `all`, or room ids and aliases. */
       allow: z

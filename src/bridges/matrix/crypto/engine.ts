@@ -18,7 +18,7 @@ import {
   TrustRequirement,
   UserId,
 } from '@matrix-org/matrix-sdk-crypto-wasm';
-import type { AdapterLogger } from '../../types.js';
+import type { AdapterComponents, AdapterLogger } from '../../types.js';
 import type { MatrixApi } from '../api.js';
 import type { RawEvent } from '../host.js';
 import { CryptoDeviceError } from './errors.js';
@@ -34,6 +34,8 @@ export interface EngineOptions {
   /** The store file (in the gateway's data dir). */
   readonly storePath: string;
   readonly logger: AdapterLogger;
+  /** Counts an encrypted event given up (no key ever came) as not carried. */
+  readonly reportDrop?: AdapterComponents['reportDrop'];
 }
 
 export class CryptoEngine {
@@ -48,16 +50,18 @@ export class CryptoEngine {
     private readonly store: CryptoStore,
     private readonly caller: DeviceCaller,
     private readonly logger: AdapterLogger,
+    reportDrop?: AdapterComponents['reportDrop'],
   ) {
     this.sender = new RequestSender(machine, caller, (error) =>
       logger.warn({ err: error.message }, 'matrix crypto: request not sent (retried later)'),
     );
-    this.pending = new PendingDecryptions(undefined, undefined, undefined, (event) =>
+    this.pending = new PendingDecryptions(undefined, undefined, undefined, (event) => {
       logger.warn(
         { eventId: event['event_id'], room: event.room_id },
         'matrix crypto: encrypted event given up (no key arrived)',
-      ),
-    );
+      );
+      reportDrop?.('message', 'failed', 'encrypted event: no key arrived');
+    });
   }
 
   /**
@@ -87,7 +91,7 @@ export class CryptoEngine {
       machine.close();
       throw new CryptoDeviceError((error as Error).message, { cause: error });
     }
-    const engine = new CryptoEngine(machine, store, caller, options.logger);
+    const engine = new CryptoEngine(machine, store, caller, options.logger, options.reportDrop);
     await engine.sender.drain();
     await store.save();
     options.logger.info(
@@ -171,8 +175,14 @@ export class CryptoEngine {
         new DecryptionSettings(TrustRequirement.Untrusted),
       );
       const clear = JSON.parse(result.event) as Record<string, unknown>;
+      const content = { ...(clear['content'] as Record<string, unknown> | undefined) };
+      // Relations (edits, replies, reactions) ride outside the ciphertext, so the server can
+      // aggregate them: put them back where the inbound path reads them.
+      const relation = (event['content'] as Record<string, unknown> | undefined)?.['m.relates_to'];
+      if (relation !== undefined && content['m.relates_to'] === undefined)
+        content['m.relates_to'] = relation;
       // The envelope's ids and times, the plaintext's type and content.
-      return { ...event, type: String(clear['type']), content: clear['content'] ?? {} };
+      return { ...event, type: String(clear['type']), content };
     } catch {
       return undefined;
     }

@@ -4,7 +4,7 @@
  * Off unless `bridges.matrix.encryption.enabled`; then the registration must carry the MSC2409,
  * MSC3202 and MSC4190 fields and the homeserver the matching experimental options.
  */
-import type { AdapterLogger } from '../../types.js';
+import type { AdapterComponents, AdapterLogger } from '../../types.js';
 import type { MatrixApi } from '../api.js';
 import type { RawEvent } from '../host.js';
 import { CryptoEngine } from './engine.js';
@@ -20,6 +20,8 @@ export interface MatrixCryptoOptions {
   readonly storePath: string;
   readonly allow: AllowList;
   readonly logger: AdapterLogger;
+  /** Counts encrypted events not carried (given up, or of a room not allowed). */
+  readonly reportDrop?: AdapterComponents['reportDrop'];
 }
 
 export interface CryptoStats extends PendingCounts {
@@ -36,12 +38,18 @@ export class MatrixCrypto {
     private readonly engine: CryptoEngine,
     private readonly rooms: EncryptedRooms,
     private readonly logger: AdapterLogger,
+    private readonly reportDrop: AdapterComponents['reportDrop'],
   ) {}
 
   /** @throws CryptoStoreFileError, CryptoDeviceError */
   static async open(options: MatrixCryptoOptions): Promise<MatrixCrypto> {
     const engine = await CryptoEngine.open(options);
-    return new MatrixCrypto(engine, new EncryptedRooms(options.api, options.allow), options.logger);
+    return new MatrixCrypto(
+      engine,
+      new EncryptedRooms(options.api, options.allow),
+      options.logger,
+      options.reportDrop,
+    );
   }
 
   get deviceId(): string {
@@ -78,6 +86,7 @@ export class MatrixCrypto {
     if (!(await this.rooms.allowed(roomId))) {
       this.refused++;
       this.logger.warn({ room: roomId }, 'matrix crypto: encrypted room not in encryption.allow');
+      this.reportDrop?.('message', 'unsupported', 'encrypted room not in encryption.allow');
       return undefined;
     }
     return this.engine.decrypt(event, deliver);

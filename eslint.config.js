@@ -26,7 +26,7 @@ const adapterBlocks = adapters.map((net) => ({
           {
             regex: `^(\\.\\./)+(bridges/)?(${adapters.filter((n) => n !== net).join('|')})(/|$)`,
             message:
-              'an adapter never imports another adapter; share code through src/bridges/{types,errors,format,net}',
+              'an adapter never imports another adapter; share code through src/bridges/{types,errors,format,net,memo}',
           },
           {
             // The runtime calls adapters through AdapterComponents; adapters never reach back.

@@ -8,7 +8,7 @@
 import { Routes, type REST } from 'discord.js';
 import type { AdapterLogger, AdapterMemos, ReactionAction } from '../types.js';
 import type { MessageRef } from './ids.js';
-import { MemoMap } from './memo-map.js';
+import { MemoMap } from '../memo/index.js';
 import type { OwnDeletes } from './own-deletes.js';
 import { apiCode, UNKNOWN_MESSAGE } from './rate-limit.js';
 import { webhookUsername } from './usernames.js';
@@ -28,7 +28,7 @@ export class ReactionLines {
     memos: AdapterMemos | undefined,
     logger: AdapterLogger,
   ) {
-    this.lines = new MemoMap('reaction-line', memos, logger, 2_000);
+    this.lines = new MemoMap('discord', 'reaction-line', memos, logger, 2_000);
   }
 
   /** Posts the line (add) or deletes the one posted for this reaction (remove). */

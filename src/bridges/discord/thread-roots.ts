@@ -12,7 +12,7 @@
  */
 import type { AdapterLogger, AdapterMemos, ExternalMessageId } from '../types.js';
 import { encodeMessageId } from './ids.js';
-import { MemoMap } from './memo-map.js';
+import { MemoMap } from '../memo/index.js';
 
 /** The memo of a rootless thread whose first message is not seen yet. */
 const NOT_YET = '';
@@ -23,7 +23,7 @@ export class ThreadRoots {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(memos: AdapterMemos | undefined, logger: AdapterLogger) {
-    this.rootless = new MemoMap('thread-root', memos, logger);
+    this.rootless = new MemoMap('discord', 'thread-root', memos, logger);
   }
 
   /** A THREAD_CREATED notice named this thread: it has no starter message. */

@@ -121,7 +121,12 @@ export class SlackAdapter
       web: () => this.web,
       inbound: (emit) => new Inbound({ ...inboundDeps, emit }),
     });
-    this.outbound = new Outbound({ web: () => this.web, config, logger: components.logger });
+    this.outbound = new Outbound({
+      web: () => this.web,
+      config,
+      logger: components.logger,
+      ...(components.memos && { memos: components.memos }),
+    });
     this.capabilities = { ...this.capabilities, membership: config.membershipNotices };
     this.slash = new SlashCommand(this.users, components.logger);
     // `/multichat link|unlink|links` manage links through the runtime's injected link control.

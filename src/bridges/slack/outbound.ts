@@ -12,6 +12,7 @@ import { DeliveryError } from '../errors.js';
 import { planEdit, splitText } from '../format/index.js';
 import type {
   AdapterLogger,
+  AdapterMemos,
   DeleteAction,
   DeliveryResult,
   EditAction,
@@ -40,6 +41,8 @@ interface Deps {
   readonly web: () => webApi.WebClient;
   readonly config: SlackConfig;
   readonly logger: AdapterLogger;
+  /** Where the reaction lines' ids outlive a restart (none: memory only). */
+  readonly memos?: AdapterMemos;
 }
 
 export class Outbound {
@@ -48,9 +51,11 @@ export class Outbound {
   /** Text parts posted by a send that failed before its last part, by idempotency key. */
   private readonly progress = new SendProgress();
   /** Lines standing for reactions Slack cannot show, so their removal deletes them. */
-  private readonly reactionLines = new ReactionLines();
+  private readonly reactionLines: ReactionLines;
 
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: Deps) {
+    this.reactionLines = new ReactionLines(deps.memos, deps.logger);
+  }
 
   /**
    * Files first (uploaded, still private), then the text under the person's name with a link
@@ -197,7 +202,7 @@ export class Outbound {
   /** A reaction Slack cannot show: posted as a line in the message's thread, or that line deleted. */
   private async lineInstead(channel: string, action: ReactionAction): Promise<DeliveryResult> {
     if (action.kind === 'unreact') {
-      const ts = this.reactionLines.take(action);
+      const ts = await this.reactionLines.take(action);
       if (ts !== undefined) await this.deleteOne(channel, ts);
       return { externalIds: [] };
     }
@@ -210,7 +215,7 @@ export class Outbound {
         thread_ts: action.externalId,
       }),
     );
-    if (answer.ts) this.reactionLines.remember(action, answer.ts);
+    if (answer.ts) await this.reactionLines.remember(action, answer.ts);
     return { externalIds: [] };
   }
 

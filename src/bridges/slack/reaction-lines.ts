@@ -1,10 +1,11 @@
 /**
  * Reactions Slack cannot show (an emoji Slack has no name for, or a custom emoji this workspace
  * does not have: `invalid_name`) become a short line as the person, in the reacted message's
- * thread: `_reacted :name:_`. The line's `ts` is remembered (in memory) so taking the reaction
- * back deletes it; after a restart the line stays (docs/slack.md, "Reactions").
+ * thread: `_reacted :name:_`. The line's `ts` is kept as a memo (the mapping store), so taking
+ * the reaction back deletes it, also after a restart (docs/slack.md, "Reactions").
  */
-import type { ReactionAction } from '../types.js';
+import { MemoMap } from '../memo/index.js';
+import type { AdapterLogger, AdapterMemos, ReactionAction } from '../types.js';
 
 const KEPT = 2_000;
 
@@ -14,25 +15,27 @@ export function reactionLine(emoji: string): string {
 }
 
 export class ReactionLines {
-  private readonly lines = new Map<string, string>();
+  /** The line's `ts` per reaction and person. */
+  private readonly lines: MemoMap;
 
-  private key(action: ReactionAction): string {
-    return `${action.externalId}\u0000${action.emoji}\u0000${action.sender.id}`;
+  constructor(memos: AdapterMemos | undefined, logger: AdapterLogger) {
+    this.lines = new MemoMap('slack', 'reaction-line', memos, logger, KEPT);
   }
 
-  remember(action: ReactionAction, ts: string): void {
-    this.lines.set(this.key(action), ts);
-    if (this.lines.size > KEPT) {
-      const oldest = this.lines.keys().next().value;
-      if (oldest !== undefined) this.lines.delete(oldest);
-    }
+  /** JSON rather than a separator: memo keys may hold no NUL (PostgreSQL refuses them). */
+  private key(action: ReactionAction): string {
+    return JSON.stringify([action.externalId, action.emoji, action.sender.id]);
+  }
+
+  async remember(action: ReactionAction, ts: string): Promise<void> {
+    await this.lines.set(this.key(action), ts);
   }
 
   /** The line posted for this reaction, forgotten as it is returned. */
-  take(action: ReactionAction): string | undefined {
+  async take(action: ReactionAction): Promise<string | undefined> {
     const key = this.key(action);
-    const ts = this.lines.get(key);
-    this.lines.delete(key);
+    const ts = await this.lines.get(key);
+    if (ts !== undefined) await this.lines.delete(key);
     return ts;
   }
 }

@@ -59,6 +59,7 @@ describe('layering lint rules', () => {
     ['src/bridges/discord/x.ts', "import { DeliveryError } from '../errors.js';"],
     ['src/bridges/slack/x.ts', "import { UrlFetcher } from '../net/index.js';"],
     ['src/bridges/irc/x.ts', "import { renderText } from '../format/index.js';"],
+    ['src/bridges/slack/x.ts', "import { MemoMap } from '../memo/index.js';"],
     ['src/bridges/matrix/x.ts', "import { Rooms } from './rooms.js';"],
     ['src/bridges/slack/x.ts', "import { App } from '@slack/bolt';"],
     ['src/bridges/discord/x.ts', "import { d } from '../discord/index.js';"],

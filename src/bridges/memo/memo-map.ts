@@ -1,6 +1,6 @@
 /**
- * A small map of facts the adapter keeps across restarts (AdapterComponents.memos), with the
- * recent ones cached in memory. Without memos (an adapter built alone in a test) it is the
+ * A small map of facts an adapter keeps across restarts (AdapterComponents.memos), with the
+ * recent ones cached in memory. Shared by the adapters (they may not import each other). Without memos (an adapter built alone in a test) it is the
  * memory cache only, as before. A store failure is logged and the fact kept in memory, so an
  * outage of the mapping store never stops a message: only a restart during it forgets.
  */
@@ -13,6 +13,8 @@ export class MemoMap {
   private readonly cache = new Map<string, string | typeof NONE>();
 
   constructor(
+    /** The adapter's network, named in the log line of a store failure. */
+    private readonly network: string,
     private readonly kind: string,
     private readonly memos: AdapterMemos | undefined,
     private readonly logger: AdapterLogger,
@@ -57,7 +59,7 @@ export class MemoMap {
   private failed(what: string, error: unknown): void {
     this.logger.warn(
       { kind: this.kind, err: error instanceof Error ? error.message : String(error) },
-      `discord: could not ${what} a ${this.kind} memo; kept in memory only`,
+      `${this.network}: could not ${what} a ${this.kind} memo; kept in memory only`,
     );
   }
 }

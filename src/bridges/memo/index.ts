@@ -1,0 +1,2 @@
+/** Facts an adapter keeps across restarts through AdapterComponents.memos. */
+export { MemoMap } from './memo-map.js';

@@ -86,6 +86,9 @@ describe('multichat outbox / deadletters', () => {
     expect(h.networks.get('a')?.posts.map((p) => p.text)).toEqual(['held']);
     expect((await run('deadletters')).out).toEqual(['0 dead']);
     expect((await run('outbox')).out).toEqual(['0 undelivered']);
+    // outbox takes the same token flag (same admin client as every admin command).
+    expect((await bare(['outbox', '--token', ADMIN])).out).toEqual(['0 undelivered']);
+    expect((await bare(['outbox', '--token', 'wrong'])).code).not.toBe(0);
 
     const unknown = await run('outbox', '--discard', second!);
     expect(unknown.code).toBe(1);

@@ -31,6 +31,8 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
   let alice: CryptoTestClient | undefined;
   let room: string;
   let store: string;
+  /** Alice's first message, which the relation cases edit, react to and reply to. */
+  let first = '';
 
   const startGateway = async (): Promise<GatewayProcess> => {
     const { homeserverUrl, domain, registration, listen, userPrefix } = world!.config;
@@ -128,10 +130,41 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
 
   it('carries an encrypted Matrix message to IRC as its text', async () => {
     const before = irc.messagesIn('#secret').length;
-    await alice!.send(room, 'the vault code is 4711');
+    first = await alice!.send(room, 'the vault code is 4711');
     const [got] = (await irc.waitForMessages('#secret', before + 1, 60_000)).slice(before);
     expect(got?.text.replaceAll(ZW, '')).toBe('<alice> the vault code is 4711');
     expect(got?.nick).toBe('mcbridge');
+  }, 90_000);
+
+  it('carries an edit, a reaction and a reply made in the encrypted room to IRC', async () => {
+    const before = irc.messagesIn('#secret').length;
+    const relates = (rel: Record<string, unknown>) => ({ 'm.relates_to': rel });
+    await alice!.sendEvent(room, 'm.room.message', {
+      msgtype: 'm.text',
+      body: '* the vault code is 4712',
+      'm.new_content': { msgtype: 'm.text', body: 'the vault code is 4712' },
+      ...relates({ rel_type: 'm.replace', event_id: first }),
+    });
+    await alice!.sendEvent(
+      room,
+      'm.reaction',
+      relates({ rel_type: 'm.annotation', event_id: first, key: '👍' }),
+    );
+    await alice!.sendEvent(room, 'm.room.message', {
+      msgtype: 'm.text',
+      body: 'and change it monthly',
+      ...relates({ 'm.in_reply_to': { event_id: first } }),
+    });
+    const got = (await irc.waitForMessages('#secret', before + 3, 60_000))
+      .slice(before)
+      .map((m) => m.text.replaceAll(ZW, ''));
+    // IRC cannot change a line: the edit is a correction line; a reaction is an action naming
+    // the message; a reply names whom it answers. Each needs the relation the decryption kept.
+    expect(got).toEqual([
+      '<alice> (edit) the vault code is 4712',
+      '* alice reacted 👍 to alice: "the vault code is 4711"',
+      '<alice> alice: and change it monthly',
+    ]);
   }, 90_000);
 
   it('carries an IRC line into the encrypted room as an event alice decrypts', async () => {

@@ -127,6 +127,12 @@ export class CryptoTestClient {
     return res.event_id;
   }
 
+  /** Any event (an edit, a reaction, a reply), encrypted by the SDK in an encrypted room. */
+  async sendEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<string> {
+    const res = await this.client.sendEvent(roomId, type as never, content as never);
+    return res.event_id;
+  }
+
   stop(): void {
     this.client.stopClient();
   }

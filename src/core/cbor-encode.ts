@@ -10,6 +10,7 @@
 
 import { encode } from 'cborg';
 import { decodeCbor } from './cbor-decode.js';
+import { cborHeadLength, writeCborHead } from './cbor-head.js';
 
 const encoder = new TextEncoder();
 
@@ -37,8 +38,12 @@ export function canonicalizeForCborg(value: unknown): unknown {
   return out;
 }
 
+/**
+ * One growing scratch buffer for every encoding (encoding is synchronous and never nested), so
+ * an encode allocates only its result; a buffer grown for a large value is dropped after it.
+ */
 class Writer {
-  private buf = Buffer.allocUnsafe(1024);
+  private buf = Buffer.allocUnsafe(SCRATCH_BYTES);
   private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   length = 0;
 
@@ -81,6 +86,29 @@ class Writer {
   }
 
   text(value: string): void {
+    const n = value.length;
+    // Ids, keys and names are short ASCII: copied by hand, without measuring the UTF-8 first.
+    if (n < SHORT_TEXT) {
+      this.ensure(n + 2);
+      const buf = this.buf;
+      const start = this.length;
+      const at = n < 24 ? start + 1 : start + 2;
+      let i = 0;
+      for (; i < n; i += 1) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+      }
+      if (i === n) {
+        if (n < 24) buf[start] = 0x60 | n;
+        else {
+          buf[start] = 0x60 | 24;
+          buf[start + 1] = n;
+        }
+        this.length = at + n;
+        return;
+      }
+    }
     const size = Buffer.byteLength(value, 'utf8');
     this.head(3, size);
     this.ensure(size);
@@ -88,26 +116,57 @@ class Writer {
     this.length += size;
   }
 
-  result(): Uint8Array {
-    return new Uint8Array(this.buf.subarray(0, this.length));
+  /** A copy of what was written, and the writer emptied for the next value. */
+  take(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    out.set(this.buf.subarray(0, this.length));
+    this.length = 0;
+    if (this.buf.length > SCRATCH_BYTES) this.reset();
+    return out;
+  }
+
+  reset(): void {
+    this.length = 0;
+    if (this.buf.length === SCRATCH_BYTES) return;
+    this.buf = Buffer.allocUnsafe(SCRATCH_BYTES);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 }
 
+const SCRATCH_BYTES = 16 * 1024;
+/** Texts shorter than this (in UTF-16 units) are tried as ASCII; the head then fits 2 bytes. */
+const SHORT_TEXT = 128;
+
 /**
- * Map keys in canonical order, cached per sequence of keys (objects of one kind share a shape).
+ * Map keys in canonical order, cached per sequence of keys (objects of one kind share a shape),
+ * each with its encoded bytes (head and text), which are the same every time.
  * The cache is a trie over the keys as Object.keys lists them: walking it costs a few Map
  * lookups, where building a string key for a flat cache cost more than the sort it saves.
  */
 interface KeyTrie {
-  order?: string[];
+  order?: readonly OrderedKey[];
   readonly next: Map<string, KeyTrie>;
+}
+interface OrderedKey {
+  readonly key: string;
+  readonly encoded: Uint8Array;
 }
 const shapes: KeyTrie = { next: new Map() };
 let shapeCount = 0;
 
-function canonicalKeyOrder(keys: string[]): string[] {
+function encodedKey(key: string): OrderedKey {
+  const text = encoder.encode(key);
+  const encoded = new Uint8Array(cborHeadLength(text.length) + text.length);
+  encoded.set(text, writeCborHead(encoded, 0, 3, text.length));
+  return { key, encoded };
+}
+
+/** The present (not undefined) keys of `record` in canonical order. */
+function canonicalKeyOrder(record: Record<string, unknown>): readonly OrderedKey[] {
   let node = shapes;
+  const keys = Object.keys(record);
   for (const key of keys) {
+    if (record[key] === undefined) continue;
     let child = node.next.get(key);
     if (!child) {
       if (shapeCount > 10_000) {
@@ -120,7 +179,13 @@ function canonicalKeyOrder(keys: string[]): string[] {
     }
     node = child;
   }
-  node.order ??= [...keys].sort((a, b) => compareKeys(encoder.encode(a), encoder.encode(b)));
+  if (node.order) return node.order;
+  // Encoded keys sort as their texts do: length first (a longer text never has a shorter
+  // head), then bytewise.
+  node.order = keys
+    .filter((key) => record[key] !== undefined)
+    .map(encodedKey)
+    .sort((a, b) => compareKeys(a.encoded, b.encoded));
   return node.order;
 }
 
@@ -148,10 +213,10 @@ function write(w: Writer, value: unknown): void {
         return;
       }
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).filter((key) => record[key] !== undefined);
-      w.head(5, keys.length);
-      for (const key of canonicalKeyOrder(keys)) {
-        w.text(key);
+      const order = canonicalKeyOrder(record);
+      w.head(5, order.length);
+      for (const { key, encoded } of order) {
+        w.bytes(encoded);
         write(w, record[key]);
       }
       return;
@@ -175,12 +240,14 @@ class NotFastPath extends Error {}
 
 /** Canonical CBOR of `value`; `undefined` members of maps are left out. */
 export function encodeCbor(value: unknown): Uint8Array {
-  const w = new Writer();
   try {
-    write(w, value);
+    write(scratch, value);
   } catch (error) {
+    scratch.reset();
     if (error instanceof NotFastPath) return encode(canonicalizeForCborg(value));
     throw error;
   }
-  return w.result();
+  return scratch.take();
 }
+
+const scratch = new Writer();

@@ -62,7 +62,9 @@ export function applyEntry(
     }
     if (resource.kind === 'message') {
       deleteMessageContent(deps, consumedId);
-      if (projections.markDeleted.run(consumedId).changes > 0) {
+      const deleted = projections.markDeleted.run(consumedId).changes > 0;
+      deps.state.forgetMessage(consumedId);
+      if (deleted) {
         changes.push({
           kind: 'delete',
           channel: resource.data.channel,
@@ -97,6 +99,8 @@ export function applyEntry(
         if (body) log.putContent(hash, body);
         const row = newMessageRow(rid, resource.data, entry.author, id, entry.hlc);
         insertMessageRow(projections, row);
+        // What the solver and the logics read next (a reply, a reaction): no lookup for it.
+        deps.state.rememberMessage(rid, resource.data);
         deps.blobRows.addReferences(
           rid,
           resource.data.channel,
@@ -206,6 +210,8 @@ function resolveMembership(
  * those no live message references once this commits.
  */
 export function deleteMessageContent(deps: ApplyDeps, message: MessageId): void {
+  // It is marked deleted next, and its file names and mentions go now: read it again after.
+  deps.state.forgetMessage(message);
   const row = deps.projections.message.get(message) as { content_hash: ContentHash } | undefined;
   if (!row) return;
   deps.log.deleteContent(row.content_hash);

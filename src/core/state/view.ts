@@ -1,7 +1,7 @@
 /** The StateView the logics read, backed by the projections and the resource table. */
 import type { StateView } from '../logics/types.js';
-import type { Projections, ProfileRow } from '../store/projections.js';
-import type { ResourceStore } from '../store/state-store.js';
+import type { MessageRow, Projections, ProfileRow } from '../store/projections.js';
+import { messageResourceRow, type ResourceStore } from '../store/state-store.js';
 import type {
   Address,
   ChannelData,
@@ -45,27 +45,51 @@ export function channelFromRow(row: ChannelRow): ChannelData {
   };
 }
 
+/** What StateView.message answers. */
+export type MessageState = { data: MessageData; deleted: boolean };
+
 /**
  * A StateView with write-through invalidation: channels, profiles and roles are read on every
  * transaction but change rarely, so they are cached; applyEntry forgets what it changes, and a
  * rolled-back write clears everything (a read inside it may have cached unsaved state).
+ * Messages are cached too: replies, thread replies and reactions name recent messages, and a
+ * bulk import asks for each one several times (solver, logics). applyEntry puts a message it
+ * creates (`rememberMessage`) and forgets one whose content it deletes (redaction, expiry):
+ * the only changes to what this view answers of a message (its data and deleted flag).
  */
 export interface CachedStateView extends StateView {
   forgetProfile(user: UserId): void;
   forgetChannel(channel: ChannelId): void;
   forgetRole(channel: ChannelId, user: UserId): void;
+  rememberMessage(id: MessageId, data: MessageData): void;
+  forgetMessage(id: MessageId): void;
   clear(): void;
 }
 
 const CACHE_LIMIT = 50_000;
+/** Messages are many and each is asked for soon after it is written: a smaller window. */
+const MESSAGE_CACHE_LIMIT = 10_000;
 
-function cached<K, V>(map: Map<K, V | null>, key: K, load: () => V | undefined): V | undefined {
+function cached<K, V>(
+  map: Map<K, V | null>,
+  key: K,
+  load: () => V | undefined,
+  limit = CACHE_LIMIT,
+): V | undefined {
   const hit = map.get(key);
   if (hit !== undefined) return hit ?? undefined;
   const value = load();
-  if (map.size >= CACHE_LIMIT) map.clear();
+  if (map.size >= limit) map.clear();
   map.set(key, value ?? null);
   return value;
+}
+
+/** One lookup: the projection row holds the message's data and its deleted flag. */
+function loadMessage(projections: Projections, id: MessageId): MessageState | undefined {
+  const row = projections.message.get(id) as MessageRow | undefined;
+  if (!row) return undefined;
+  const { resource } = messageResourceRow(row);
+  return { data: resource.data as MessageData, deleted: row.deleted === 1 };
 }
 
 export function createStateView(
@@ -75,6 +99,7 @@ export function createStateView(
   const profiles = new Map<UserId, UserProfileData | null>();
   const channels = new Map<ChannelId, ChannelData | null>();
   const roles = new Map<string, Role | null>();
+  const messages = new Map<MessageId, MessageState | null>();
   return {
     profile(user: UserId) {
       return cached(profiles, user, () => {
@@ -95,11 +120,7 @@ export function createStateView(
       });
     },
     message(id: MessageId) {
-      const row = projections.message.get(id) as { deleted: number } | undefined;
-      if (!row) return undefined;
-      const resource = resources.get(id);
-      if (resource?.resource.kind !== 'message') return undefined;
-      return { data: resource.resource.data as MessageData, deleted: row.deleted === 1 };
+      return cached(messages, id, () => loadMessage(projections, id), MESSAGE_CACHE_LIMIT);
     },
     permissions(user: UserId) {
       const live = resources.live(`permissions:${user}`)[0];
@@ -111,18 +132,24 @@ export function createStateView(
       return resources.live(slot).map((row) => row.id as ResourceId);
     },
     exists(id: ResourceId, kind: ResourceKind) {
+      if (kind !== 'message') return resources.get(id) !== undefined;
       // Messages live only in their projection (see ResourceStore.get): one lookup for them.
-      return kind === 'message'
-        ? projections.messageExists.get(id)
-        : resources.get(id) !== undefined;
+      const hit = messages.get(id);
+      return hit ? true : projections.messageExists.get(id);
     },
     forgetProfile: (user) => profiles.delete(user),
     forgetChannel: (channel) => channels.delete(channel),
     forgetRole: (channel, user) => roles.delete(`${channel} ${user}`),
+    rememberMessage(id, data) {
+      if (messages.size >= MESSAGE_CACHE_LIMIT) messages.clear();
+      messages.set(id, { data, deleted: false });
+    },
+    forgetMessage: (id) => messages.delete(id),
     clear() {
       profiles.clear();
       channels.clear();
       roles.clear();
+      messages.clear();
     },
   };
 }

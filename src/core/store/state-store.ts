@@ -69,7 +69,7 @@ export class ResourceStore {
  * Messages are the bulk of all resources and never live in a slot with others, so they are not
  * copied into the generic table: the projection row holds every field of their data.
  */
-function messageResourceRow(row: MessageRow): ResourceRow {
+export function messageResourceRow(row: MessageRow): ResourceRow {
   const data: MessageData = {
     channel: row.channel,
     sender: row.sender,

@@ -232,7 +232,8 @@ export class InboundTranslator {
           isMediaEvent(type, next) && !mediaMessage(type, next, noOpen).captioned
             ? ''
             : htmlOf(next, false),
-        ...(next['msgtype'] === 'm.emote' && { isEmote: true }),
+        // A text edit names its msgtype: m.text after m.emote ends the emote (and back).
+        ...(TEXT.has(String(next['msgtype'])) && { isEmote: next['msgtype'] === 'm.emote' }),
       });
       return;
     }

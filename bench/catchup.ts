@@ -5,6 +5,8 @@
  * Reports entries/s, the time for all of them, and the catching-up process's peak RSS (sampled)
  * against its RSS before the sync, to show that memory stays flat whatever the backlog, and the
  * CPU time each side spent per entry (both sides share the machine's cores).
+ * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of the catch-up on each side (client.cpuprofile,
+ * server.cpuprofile), set-up excluded.
  */
 import '../bin/polyfill.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { loadOrCreateNodeKey } from '../src/core/identity.js';
 import { createP2P } from '../src/core/p2p/index.js';
 import type { ChannelId } from '../src/core/types.js';
 import { spawnSource } from '../test/peers/gateway-spawn.js';
+import { profilePhase } from './_cpu-profile.js';
 import { environment } from './environment.js';
 
 const total = Number(process.env.BENCH_CATCHUP ?? 100_000);
@@ -62,6 +65,7 @@ async function serve(): Promise<void> {
   const buildMs = performance.now() - built;
   await p2p.start();
   const entries = node.metrics().entries;
+  const profile = await profilePhase('server');
   const cpuAtStart = process.cpuUsage();
   process.stdout.write(
     `${JSON.stringify({ address: p2p.addresses()[0], channel: channel!.id, entries, buildMs })}\n`,
@@ -69,6 +73,7 @@ async function serve(): Promise<void> {
   process.stdin.resume();
   await new Promise((done) => process.stdin.once('end', done));
   const cpu = process.cpuUsage(cpuAtStart);
+  await profile.stop();
   process.stdout.write(`${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
   await p2p.stop();
   await node.stop();
@@ -94,24 +99,29 @@ async function measure(): Promise<void> {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
+  // Where the peak's memory was: V8's heap or buffers (the rest is SQLite's cache and code).
+  let atPeak = process.memoryUsage();
   // RSS when each tenth of the backlog has arrived: flat memory means these level off.
   const rssByTenth: number[] = [];
   let ticks = 0;
   const sampler = setInterval(() => {
-    const rss = process.memoryUsage().rss;
-    peakRss = Math.max(peakRss, rss);
+    const usage = process.memoryUsage();
+    const { rss } = usage;
+    if (rss > peakRss) [peakRss, atPeak] = [rss, usage];
     // metrics() counts the store's entries (a scan): only every tenth tick, to keep it cheap.
     if (++ticks % 10 !== 0) return;
     const tenth = Math.floor((node.metrics().entries / source.entries) * 10);
     while (rssByTenth.length < tenth) rssByTenth.push(rss);
   }, 25);
 
+  const profile = await profilePhase('client');
   const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   await p2p.dial(source.address);
   await p2p.fetchChannel(source.channel);
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuAtStart);
+  await profile.stop();
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
@@ -145,6 +155,11 @@ async function measure(): Promise<void> {
       rssBeforeMb: mb(rssBefore),
       peakRssMb: mb(peakRss),
       rssGrowthMb: mb(peakRss - rssBefore),
+      atPeakMb: {
+        heapTotal: mb(atPeak.heapTotal),
+        heapUsed: mb(atPeak.heapUsed),
+        arrayBuffers: mb(atPeak.arrayBuffers),
+      },
       rssMbAtEachTenth: rssByTenth.map(mb),
       sourceBuildSeconds: Math.round(source.buildMs) / 1000,
       loadAverage1m: { atStart: loadAtStart, atEnd: Math.round(loadavg()[0]! * 100) / 100 },

@@ -84,7 +84,11 @@ export function buildRegistration(
 
 /** YAML text of a registration, with a header saying where it came from. */
 export function registrationYaml(registration: Registration): string {
-  return `# Matrix appservice registration written by \`multichat matrix-registration\`.\n# Give this file to the homeserver (Synapse: app_service_config_files) and keep it secret.\n${stringify(registration)}`;
+  // Encryption needs more than this file: say what the homeserver must turn on.
+  const encryption = registration['org.matrix.msc3202']
+    ? '# Encryption is on: Synapse also needs experimental_features msc2409_to_device_messages_enabled\n# and msc3202_transaction_extensions set to true (docs/matrix.md, "Encrypted rooms").\n'
+    : '';
+  return `# Matrix appservice registration written by \`multichat matrix-registration\`.\n# Give this file to the homeserver (Synapse: app_service_config_files) and keep it secret.\n${encryption}${stringify(registration)}`;
 }
 
 function isNamespaceList(value: unknown): value is Namespace[] {

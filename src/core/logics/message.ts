@@ -6,10 +6,12 @@ import { reactionKeyProblem } from '../names.js';
 import { MAX_SKEW_MS } from '../hlc.js';
 import { roleRank } from '../resources.js';
 import { attachmentsProblem, mentionsProblem } from './attachments.js';
-import type { ChannelId, MessageId, UserId } from '../types.js';
+import type { ChannelId, MessageData, MessageId, UserId } from '../types.js';
 import {
   firstRefusal,
+  firstRefusalOf,
   refuse,
+  type Check,
   type ResourceLogic,
   type StateView,
   type TxContext,
@@ -64,52 +66,55 @@ function mustExistIn(
     : refuse(rule, `message ${id} is not in this channel`);
 }
 
+/** messageLogic's checks of a new message, in order (every message sent runs them). */
+const messageChecks: readonly Check<MessageData>[] = [
+  (data, ctx) =>
+    data.sender === ctx.tx.actor
+      ? undefined
+      : refuse('message.sender', 'the sender of a message is the acting user'),
+  (data, _ctx, state) =>
+    state.channel(data.channel)
+      ? undefined
+      : refuse('message.channel', `channel ${data.channel} does not exist`),
+  (data, _ctx, state) => mustBeMember(data.channel, data.sender, state, 'message'),
+  (data, ctx, state) =>
+    data.origin?.imported === true
+      ? mustBeImported(data.createdAt, data.sender, ctx, state)
+      : mustBeNow(data.createdAt, ctx, 'message.time', 'createdAt'),
+  (data, _ctx, state) => {
+    const flags = state.permissions(data.sender);
+    return flags && !flags.includes('sendMessage')
+      ? refuse('permissions.sendMessage', 'this user may not send messages')
+      : undefined;
+  },
+  (data, ctx) =>
+    data.contentLength <= ctx.limits.maxMessageBytes
+      ? undefined
+      : refuse('message.size', `a message has at most ${ctx.limits.maxMessageBytes} bytes`),
+  (data, ctx) => {
+    if (data.expiresAt === undefined) return undefined;
+    const ok =
+      data.expiresAt > data.createdAt &&
+      data.expiresAt - data.createdAt <= ctx.limits.maxExpirySeconds * 1000;
+    return ok
+      ? undefined
+      : refuse('message.expiry', 'expiry must be after sending and within the maximum');
+  },
+  (data, _ctx, state) => mustExistIn(data.channel, data.replyTo, state, 'message.reply'),
+  (data, _ctx, state) => mustExistIn(data.channel, data.threadRoot, state, 'message.thread'),
+  (data) => {
+    const problem = attachmentsProblem(data.attachments);
+    return problem ? refuse('message.attachments', problem) : undefined;
+  },
+  (data) => {
+    const problem = mentionsProblem(data.mentions);
+    return problem ? refuse('message.mentions', problem) : undefined;
+  },
+];
+
 export const messageLogic: ResourceLogic<'message'> = {
   onCreate(data, ctx, state) {
-    return firstRefusal(
-      () =>
-        data.sender === ctx.tx.actor
-          ? undefined
-          : refuse('message.sender', 'the sender of a message is the acting user'),
-      () =>
-        state.channel(data.channel)
-          ? undefined
-          : refuse('message.channel', `channel ${data.channel} does not exist`),
-      () => mustBeMember(data.channel, data.sender, state, 'message'),
-      () =>
-        data.origin?.imported === true
-          ? mustBeImported(data.createdAt, data.sender, ctx, state)
-          : mustBeNow(data.createdAt, ctx, 'message.time', 'createdAt'),
-      () => {
-        const flags = state.permissions(data.sender);
-        return flags && !flags.includes('sendMessage')
-          ? refuse('permissions.sendMessage', 'this user may not send messages')
-          : undefined;
-      },
-      () =>
-        data.contentLength <= ctx.limits.maxMessageBytes
-          ? undefined
-          : refuse('message.size', `a message has at most ${ctx.limits.maxMessageBytes} bytes`),
-      () => {
-        if (data.expiresAt === undefined) return undefined;
-        const ok =
-          data.expiresAt > data.createdAt &&
-          data.expiresAt - data.createdAt <= ctx.limits.maxExpirySeconds * 1000;
-        return ok
-          ? undefined
-          : refuse('message.expiry', 'expiry must be after sending and within the maximum');
-      },
-      () => mustExistIn(data.channel, data.replyTo, state, 'message.reply'),
-      () => mustExistIn(data.channel, data.threadRoot, state, 'message.thread'),
-      () => {
-        const problem = attachmentsProblem(data.attachments);
-        return problem ? refuse('message.attachments', problem) : undefined;
-      },
-      () => {
-        const problem = mentionsProblem(data.mentions);
-        return problem ? refuse('message.mentions', problem) : undefined;
-      },
-    );
+    return firstRefusalOf(messageChecks, data, ctx, state);
   },
   onConsume(data, ctx, state) {
     // The sender deletes their own message only while a member: a banned user cannot wipe what

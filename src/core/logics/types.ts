@@ -66,3 +66,20 @@ export function firstRefusal(...verdicts: Array<() => Verdict>): Verdict {
   }
   return undefined;
 }
+
+/** A check of created data, defined once: no closures to allocate per transaction. */
+export type Check<D> = (data: D, ctx: TxContext, state: StateView) => Verdict;
+
+/** The first refusal of `checks` on `data`, or undefined when all accept (hot paths). */
+export function firstRefusalOf<D>(
+  checks: readonly Check<D>[],
+  data: D,
+  ctx: TxContext,
+  state: StateView,
+): Verdict {
+  for (const check of checks) {
+    const verdict = check(data, ctx, state);
+    if (verdict) return verdict;
+  }
+  return undefined;
+}

@@ -56,6 +56,7 @@ export function applyEntry(
     if (resource.kind === 'channelAccess') {
       (accessSlots ??= new Map()).set(slotOf(resource), resource.data);
     }
+    if (resource.kind === 'permissions') deps.state.forgetPermissions(resource.data.user);
     if (resource.kind === 'reaction') {
       projections.dropReaction.run(resource.data.message, resource.data.user, resource.data.emoji);
       changes.push(reactionChange(resource.data, false));
@@ -137,8 +138,10 @@ export function applyEntry(
         );
         changes.push(reactionChange(resource.data, true));
         break;
-      case 'redaction':
       case 'permissions':
+        deps.state.forgetPermissions(resource.data.user);
+        break;
+      case 'redaction':
       case 'presence':
       case 'keyShare':
         break;

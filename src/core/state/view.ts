@@ -52,7 +52,8 @@ export type MessageState = { data: MessageData; deleted: boolean };
  * A StateView with write-through invalidation: channels, profiles and roles are read on every
  * transaction but change rarely, so they are cached; applyEntry forgets what it changes, and a
  * rolled-back write clears everything (a read inside it may have cached unsaved state).
- * Messages are cached too: replies, thread replies and reactions name recent messages, and a
+ * Permissions are cached the same way (applyEntry forgets a user's when it creates or consumes
+ * one). Messages are cached too: replies, thread replies and reactions name recent messages, and a
  * bulk import asks for each one several times (solver, logics). applyEntry puts a message it
  * creates (`rememberMessage`) and forgets one whose content it deletes (redaction, expiry):
  * the only changes to what this view answers of a message (its data and deleted flag).
@@ -61,6 +62,7 @@ export interface CachedStateView extends StateView {
   forgetProfile(user: UserId): void;
   forgetChannel(channel: ChannelId): void;
   forgetRole(channel: ChannelId, user: UserId): void;
+  forgetPermissions(user: UserId): void;
   rememberMessage(id: MessageId, data: MessageData): void;
   forgetMessage(id: MessageId): void;
   clear(): void;
@@ -100,6 +102,7 @@ export function createStateView(
   const channels = new Map<ChannelId, ChannelData | null>();
   const roles = new Map<string, Role | null>();
   const messages = new Map<MessageId, MessageState | null>();
+  const permissions = new Map<UserId, readonly PermissionFlag[] | null>();
   return {
     profile(user: UserId) {
       return cached(profiles, user, () => {
@@ -123,10 +126,13 @@ export function createStateView(
       return cached(messages, id, () => loadMessage(projections, id), MESSAGE_CACHE_LIMIT);
     },
     permissions(user: UserId) {
-      const live = resources.live(`permissions:${user}`)[0];
-      return live?.resource.kind === 'permissions'
-        ? (live.resource.data.flags as readonly PermissionFlag[])
-        : undefined;
+      // Asked for every message sent; set for few users (an admin's restriction) and seldom.
+      return cached(permissions, user, () => {
+        const live = resources.live(`permissions:${user}`)[0];
+        return live?.resource.kind === 'permissions'
+          ? (live.resource.data.flags as readonly PermissionFlag[])
+          : undefined;
+      });
     },
     live(slot: string) {
       return resources.live(slot).map((row) => row.id as ResourceId);
@@ -140,6 +146,7 @@ export function createStateView(
     forgetProfile: (user) => profiles.delete(user),
     forgetChannel: (channel) => channels.delete(channel),
     forgetRole: (channel, user) => roles.delete(`${channel} ${user}`),
+    forgetPermissions: (user) => permissions.delete(user),
     rememberMessage(id, data) {
       if (messages.size >= MESSAGE_CACHE_LIMIT) messages.clear();
       messages.set(id, { data, deleted: false });
@@ -150,6 +157,7 @@ export function createStateView(
       channels.clear();
       roles.clear();
       messages.clear();
+      permissions.clear();
     },
   };
 }

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { GatewayConfig } from '../config/index.js';
+import { checkPostgres } from './postgres.js';
 import { fail, ok, warn, type CheckResult } from './types.js';
 
 /** The data dir is writable (or creatable), each SQLite store passes integrity_check. */
@@ -49,14 +50,8 @@ export async function checkStore(config: GatewayConfig): Promise<CheckResult[]> 
       results.push(fail(file, `cannot open: ${(err as Error).message}`, `check ${path}`));
     }
   }
-  if (config.store.kind === 'postgres') {
-    results.push(
-      warn(
-        'store',
-        'PostgreSQL is not checked by doctor',
-        'run `psql "$URL" -c "select 1"` with store.url',
-      ),
-    );
+  if (config.store.kind === 'postgres' && config.store.url !== undefined) {
+    results.push(await checkPostgres(config.store.url));
   }
   return results;
 }

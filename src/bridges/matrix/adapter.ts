@@ -50,7 +50,7 @@ import type { MatrixAdapterConfig } from './config.js';
 import { isOutage, toDeliveryError } from './failures.js';
 import { Ghosts } from './ghosts.js';
 import { HealthMonitor } from './health.js';
-import { AppserviceHost } from './host.js';
+import { AppserviceHost, type RawEvent } from './host.js';
 import { AvatarSync } from './avatars.js';
 import { MediaUploader } from './media.js';
 import { ghostIdentity } from './mentions.js';
@@ -177,7 +177,11 @@ export class MatrixAdapter
     const api = new MatrixApi(this.config.homeserverUrl, registration.as_token);
     const host = new AppserviceHost(registration.hs_token);
     const crypto = await this.openCrypto(api);
-    if (crypto) host.on('transaction', (body: Record<string, unknown>) => crypto.receive(body));
+    if (crypto) {
+      host.on('transaction', (body: Record<string, unknown>) => crypto.receive(body));
+      // A room turning encryption on is known before the bridge's next send there.
+      host.on('event', (e: RawEvent) => crypto.learn(String(e.room_id), String(e.type)));
+    }
     const { homeserverUrl } = this.config;
     // One fetcher for everything the adapter reads: avatars (checked) and the homeserver's media.
     const fetcher = new UrlFetcher(this.config.media);

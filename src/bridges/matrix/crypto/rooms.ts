@@ -8,24 +8,35 @@ import { MatrixHttpError } from '../api.js';
 
 export type AllowList = 'all' | readonly string[];
 
+/**
+ * How long "not encrypted" is believed without asking again. Rooms that turn encryption on are
+ * learnt from their `m.room.encryption` event as it arrives; this bounds the time a missed one
+ * (the gateway was down) could let events go out in clear.
+ */
+const PLAIN_FOR_MS = 10 * 60_000;
+
 export class EncryptedRooms {
-  private readonly known = new Map<string, boolean>();
+  /** Encrypted rooms, and when plain ones were last found plain. */
+  private readonly encrypted = new Set<string>();
+  private readonly plainSince = new Map<string, number>();
   private allowedIds: Set<string> | undefined;
 
   constructor(
     private readonly api: MatrixApi,
     private readonly allow: AllowList,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Told by an event of the room: `m.room.encryption` or an encrypted event means encrypted. */
   learn(roomId: string, type: string): void {
-    if (type === 'm.room.encryption' || type === 'm.room.encrypted') this.known.set(roomId, true);
+    if (type === 'm.room.encryption' || type === 'm.room.encrypted') this.encrypted.add(roomId);
   }
 
-  /** True when the room has `m.room.encryption` state (asked once, then remembered). */
+  /** True when the room has `m.room.encryption` state (encrypted: remembered for good). */
   async isEncrypted(roomId: string): Promise<boolean> {
-    const known = this.known.get(roomId);
-    if (known !== undefined) return known;
+    if (this.encrypted.has(roomId)) return true;
+    const plain = this.plainSince.get(roomId);
+    if (plain !== undefined && this.now() - plain < PLAIN_FOR_MS) return false;
     let encrypted: boolean;
     try {
       await this.api.request(
@@ -38,7 +49,10 @@ export class EncryptedRooms {
       encrypted = false;
     }
     // Only "encrypted" is final; a plain room may turn encrypted later (learnt from its events).
-    if (encrypted) this.known.set(roomId, true);
+    if (encrypted) {
+      this.encrypted.add(roomId);
+      this.plainSince.delete(roomId);
+    } else this.plainSince.set(roomId, this.now());
     return encrypted;
   }
 

@@ -70,7 +70,7 @@ export interface CachedStateView extends StateView {
 
 const CACHE_LIMIT = 50_000;
 /** Messages are many and each is asked for soon after it is written: a smaller window. */
-const MESSAGE_CACHE_LIMIT = 10_000;
+const MESSAGE_CACHE_LIMIT = 2_000;
 
 function cached<K, V>(
   map: Map<K, V | null>,

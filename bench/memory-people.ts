@@ -6,8 +6,8 @@
  * turns into a bridged person (profile + membership), a message, and a delivery to `dst`. Then
  * traffic goes on for `BENCH_MEMORY_TRAFFIC_S` seconds (default 60) from the same people, to show
  * whether memory stays flat. RSS and heap are read after a full GC: at start, after warm-up and
- * at the end of the traffic. Runs from source (tsx is loaded: its share is in the start figure,
- * not in the per-person one). Prints ONE JSON object.
+ * at the end of the traffic. The gateway code runs compiled (see FROM below); the bench itself runs
+ * through tsx, whose share is in the start figure, not in the per-person one. Prints ONE JSON object.
  */
 import '../bin/polyfill.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,15 +16,35 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createBridgeRuntime } from '../src/bridges/runtime/index.js';
+import type * as RuntimeModule from '../src/bridges/runtime/index.js';
 import type { ExternalMessageId, ExternalUserId } from '../src/bridges/types.js';
-import { createNode } from '../src/core/index.js';
-import { loadOrCreateNodeKey } from '../src/core/identity.js';
-import { silentLogger } from '../src/core/options.js';
-import { createP2P } from '../src/core/p2p/index.js';
-import { createMappingStore } from '../src/mapping/index.js';
+import type * as IdentityModule from '../src/core/identity.js';
+import type * as CoreModule from '../src/core/index.js';
+import type * as OptionsModule from '../src/core/options.js';
+import type * as P2pModule from '../src/core/p2p/index.js';
+import type * as MappingModule from '../src/mapping/index.js';
 import { createBenchAdapter } from './_bench-adapter.js';
+import { ensureBuilt } from './_built.js';
 import { environment } from './environment.js';
+
+/**
+ * The gateway's code is loaded from the compiled dist/, as `multichat start` runs it: sources
+ * through tsx would add tsx's own memory (about 65 MB here) to every figure.
+ * `BENCH_MEMORY_FROM=src` loads src/ instead.
+ */
+const FROM = process.env['BENCH_MEMORY_FROM'] === 'src' ? 'src' : 'dist';
+if (FROM === 'dist') ensureBuilt();
+const load = <T>(path: string): Promise<T> =>
+  import(
+    new URL(`../${FROM}/${FROM === 'dist' ? path : path.replace(/\.js$/, '.ts')}`, import.meta.url)
+      .href
+  ) as Promise<T>;
+const { createBridgeRuntime } = await load<typeof RuntimeModule>('bridges/runtime/index.js');
+const { createNode } = await load<typeof CoreModule>('core/index.js');
+const { loadOrCreateNodeKey } = await load<typeof IdentityModule>('core/identity.js');
+const { silentLogger } = await load<typeof OptionsModule>('core/options.js');
+const { createP2P } = await load<typeof P2pModule>('core/p2p/index.js');
+const { createMappingStore } = await load<typeof MappingModule>('mapping/index.js');
 
 const CHANNELS = Number(process.env['BENCH_MEMORY_CHANNELS'] ?? 1_000);
 const PEOPLE = Number(process.env['BENCH_MEMORY_PEOPLE'] ?? 10_000);
@@ -165,6 +185,7 @@ console.log(
       traffic: TRAFFIC_S,
     },
     target: { rssMb: 200, met: afterWarmUp.rssMb <= 200 && afterTraffic.rssMb <= 200 },
+    gatewayCode: FROM,
     environment: environment(),
   }),
 );

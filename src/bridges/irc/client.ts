@@ -27,6 +27,8 @@ export function createIrcClient(
     ...(s.password !== undefined && { password: s.password }),
     // An empty account keeps irc-framework from reusing the server password for SASL.
     account: authenticate && s.sasl ? { account: s.sasl.user, password: s.sasl.password } : {},
+    // A refused SASL login disconnects instead of registering unauthenticated (./sasl.ts).
+    sasl_disconnect_on_fail: true,
     auto_reconnect: false,
     version: 'Multichat gateway',
   });

@@ -20,6 +20,7 @@ import type {
 import { JoinTracker } from './joins.js';
 import { LineSender } from './line-sender.js';
 import { ircLower, nextNick } from './nick.js';
+import { saslRefusal, type SaslFailedEvent } from './sasl.js';
 
 /** irc-framework's names of the numerics that refuse a JOIN. */
 const JOIN_ERRORS = new Set([
@@ -31,7 +32,10 @@ const JOIN_ERRORS = new Set([
   'too_many_channels',
 ]);
 
-/** `failed`: the server refused the password (464); reconnecting would be refused again. */
+/**
+ * `failed`: the server refused the password (464) or the SASL login; reconnecting would be
+ * refused again.
+ */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
 export interface ConnectionInit {
@@ -160,10 +164,11 @@ export class IrcConnection {
     c.on('registered', () => this.onRegistered());
     c.on('close', () => this.onClose());
     c.on('socket error', (err: Error) => (this.detail = err.message));
-    c.on(
-      'sasl failed',
-      (e: { reason?: string }) => (this.detail = `SASL failed: ${e.reason ?? 'unknown'}`),
-    );
+    // Final, like a refused password: the client ends the socket (sasl_disconnect_on_fail).
+    c.on('sasl failed', (e: SaslFailedEvent) => {
+      this.refusal = saslRefusal(e);
+      this.detail = this.refusal;
+    });
     c.on('nick in use', () => this.retryNick());
     c.on('nick invalid', () => this.retryNick(true));
     c.on('pong', (e: PongEvent) => {
@@ -214,6 +219,12 @@ export class IrcConnection {
   }
 
   private onRegistered(): void {
+    // Registered although SASL was refused (the server went on regardless): never run
+    // unauthenticated; the close that follows makes the state `failed`.
+    if (this.refusal) {
+      this.client.quit('SASL refused');
+      return;
+    }
     this.registered = true;
     this.attempts = 0;
     this.nickAttempt = 0;

@@ -13,6 +13,8 @@ declare module 'irc-framework' {
     gecos?: string;
     password?: string;
     account?: { account?: string; password?: string };
+    /** End the connection when SASL fails during CAP negotiation (default false). */
+    sasl_disconnect_on_fail?: boolean;
     auto_reconnect?: boolean;
     ping_interval?: number;
     ping_timeout?: number;

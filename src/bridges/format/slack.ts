@@ -14,6 +14,24 @@ export { renderSlack };
 
 /** Parses Slack message `text` (entities `&amp;`, `&lt;`, `&gt;` included). Never throws. */
 export function parseSlack(text: string, options: FormatOptions = {}): RichText {
+  return plainParagraph(text) ?? parseSlackMarkup(text, options);
+}
+
+/**
+ * One line with no character any Slack rule starts on (entities, `<…>`, `*`, `_`, `~`, code,
+ * quote, list marker) parses to itself as one paragraph: most chat lines, in a history import
+ * by the thousand, skip the scanner. `parseSlackMarkup` is the full parse it must equal.
+ */
+const MARKUP_FREE = /^[^\n\r<>&*_~`•◦▪]*$/;
+const ORDERED_ITEM = /^\s*\d{1,9}\. /;
+
+function plainParagraph(text: string): RichText | undefined {
+  if (!MARKUP_FREE.test(text) || text.trim() === '' || ORDERED_ITEM.test(text)) return undefined;
+  return { blocks: [{ type: 'paragraph', children: [{ type: 'text', text }] }] };
+}
+
+/** The full parse of Slack `text` (see parseSlack). */
+export function parseSlackMarkup(text: string, options: FormatOptions = {}): RichText {
   const rules = slackRules(options.resolver);
   const inline = (t: string): Inline[] =>
     mapText(scanInlines(t, rules), decodeEntities).map((n) =>

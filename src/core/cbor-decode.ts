@@ -97,11 +97,14 @@ class Reader {
       return v;
     }
     if (info === 27) {
+      // Every entry carries 64-bit times (hlc.wall, createdAt): two 32-bit halves cost no
+      // DataView and no BigInt per read.
       this.need(8);
-      const v = this.view.getBigUint64(this.pos);
+      const high = readUint32(this.bytes, this.pos);
+      const low = readUint32(this.bytes, this.pos + 4);
       this.pos += 8;
-      if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CborDecodeError('integer beyond 2^53');
-      return Number(v);
+      if (high >= 2 ** 21) throw new CborDecodeError('integer beyond 2^53');
+      return high * 2 ** 32 + low;
     }
     throw new CborDecodeError(
       `unsupported length encoding ${info} (indefinite lengths are refused)`,

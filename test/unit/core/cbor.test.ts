@@ -74,6 +74,22 @@ describe('canonical CBOR encoder', () => {
     expect(Object.keys(decoded)).toEqual(['__proto__']);
   });
 
+  it('reads 64-bit integers up to 2^53 - 1 and refuses larger ones', () => {
+    const int64 = (high: number, low: number, major = 0) => {
+      const bytes = new Uint8Array(9);
+      bytes[0] = (major << 5) | 27;
+      new DataView(bytes.buffer).setUint32(1, high);
+      new DataView(bytes.buffer).setUint32(5, low);
+      return bytes;
+    };
+    expect(decodeCbor(int64(0x1f_ffff, 0xffff_ffff))).toBe(Number.MAX_SAFE_INTEGER);
+    expect(decodeCbor(int64(0x1f_ffff, 0xffff_fffe, 1))).toBe(-Number.MAX_SAFE_INTEGER);
+    expect(decodeCbor(int64(0x1a2, 0x3a9c_2f76))).toBe(0x1a2 * 2 ** 32 + 0x3a9c_2f76);
+    expect(decodeCbor(encodeCbor(1_796_642_172_534))).toBe(1_796_642_172_534);
+    expect(() => decodeCbor(int64(0x20_0000, 0))).toThrow(CborDecodeError);
+    expect(() => decodeCbor(int64(0xffff_ffff, 0xffff_ffff))).toThrow(CborDecodeError);
+  });
+
   it('refuses indefinite lengths, tags, non-text keys, duplicate keys and trailing bytes', () => {
     const refused = [
       [0x5f, 0x41, 0x61, 0xff], // indefinite byte string

@@ -135,10 +135,12 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
       const sent = said + posted - failed;
       let onSlack = 0;
       let onA = 0;
+      let textsOnA: string[] = [];
       await eventually(
         async () => {
           onSlack = slack!.state.history(general.id).length;
-          onA = (await historyOf(a, reader.token, channel)).length;
+          textsOnA = (await historyOf(a, reader.token, channel)).map((m) => m.text ?? '');
+          onA = textsOnA.length;
           return onA >= sent;
         },
         { what: 'everything stored on A', timeoutMs: 300_000, intervalMs: 2000 },
@@ -153,6 +155,9 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
           postedOnB: posted - failed,
           apiFailures: failed,
           storedOnA: onA,
+          fromDiscordOnA: textsOnA.filter((t) => t.startsWith('soak d')).length,
+          fromBOnA: textsOnA.filter((t) => t.startsWith('soak b')).length,
+          storedOnB: (await historyOf(b, user.token, channel)).length,
           onSlack,
           rssStartMb: Number(samples[0]!.rssMb.toFixed(1)),
           rssEndMb: Number(samples.at(-1)!.rssMb.toFixed(1)),

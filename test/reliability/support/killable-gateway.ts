@@ -94,6 +94,9 @@ export class KillableGateway {
     } catch (error) {
       // The probe's own answer names the bridge that is not up; the log tail may not.
       const answer = await fetch(`${this.httpUrl}/readyz`).then((r) => r.text(), String);
+      // Nobody holds this gateway yet: stop it, or it outlives the test.
+      await stopGateway(this.spawned);
+      this.spawned = undefined;
       throw new Error(`${(error as Error).message.slice(0, 300)}\n/readyz: ${answer}`, {
         cause: error,
       });

@@ -179,6 +179,22 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
     expect(got.content['body']).toBe('ircbob: meet at the north gate');
   });
 
+  it('runs a !mc command typed in the encrypted room and answers it encrypted', async () => {
+    const before = irc.messagesIn('#secret').length;
+    await alice!.send(room, '!mc links');
+    const answer = await alice!.waitFor((seen) =>
+      fromBridge(seen).find(
+        (e) => e.type === 'm.room.message' && e.content['msgtype'] === 'm.notice',
+      ),
+    );
+    expect(answer.wireType).toBe('m.room.encrypted');
+    expect(answer.content['body']).toBe('Sorry, @alice:localhost is not a bridge admin.');
+    // A later message is the barrier: the command itself never reached IRC.
+    await alice!.send(room, 'after the command');
+    const got = (await irc.waitForMessages('#secret', before + 1, 60_000)).slice(before);
+    expect(got.map((m) => m.text.replaceAll(ZW, ''))).toEqual(['<alice> after the command']);
+  }, 90_000);
+
   it('keeps both texts out of Synapse’s database', () => {
     const db = world!.synapse.databasePath;
     const bytes = Buffer.concat(

@@ -197,7 +197,13 @@ export class MatrixAdapter
       accounts: () => this.components.accounts,
       logger: this.components.logger,
       ...(this.components.reportDrop && { reportDrop: this.components.reportDrop }),
-      ...(crypto && { decrypt: crypto.inbound.bind(crypto) }),
+      ...(crypto && {
+        crypto: {
+          inbound: crypto.inbound.bind(crypto),
+          mustEncrypt: (roomId: string) => crypto.mustEncrypt(roomId),
+          encrypt: crypto.encrypt.bind(crypto),
+        },
+      }),
     });
     const bridge = new Bridge({
       registration: AppServiceRegistration.fromObject(

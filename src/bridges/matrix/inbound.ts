@@ -1,10 +1,11 @@
 /**
  * Matrix events → the contract's inbound events. Runs inside the library's per-room queue, so
  * events of one room reach `emit` in the homeserver's order. Ghost echoes never get here (the
- * library drops events our namespace sent); encrypted events are decrypted when encryption is
- * on (`decrypt`, ./crypto/), else logged and dropped. Role changes of real users (power levels, bans) are emitted as `role`
- * events and also handed to `role` listeners; those of ghosts and the bot only to the listeners,
- * since they are the router's own doing or concern a person of another network.
+ * library drops events our namespace sent); with encryption on, encrypted events come here as
+ * their plaintext (./session.ts, ./crypto/); with it off they are logged and dropped. Role
+ * changes of real users (power levels, bans) are emitted as `role` events and also handed to
+ * `role` listeners; those of ghosts and the bot only to the listeners, since they are the
+ * router's own doing or concern a person of another network.
  * Files and stickers are read by `./inbound-media.ts`.
  */
 import type {
@@ -50,11 +51,6 @@ export interface InboundDeps {
   warn(obj: object, msg: string): void;
   /** Counts an event seen and not emitted (docs/matrix.md "What is not carried"). */
   readonly reportDrop?: AdapterComponents['reportDrop'];
-  /**
-   * The plaintext of an `m.room.encrypted` event (encryption on), or undefined when it cannot
-   * be had now; `later` then gets it once its key arrives. Absent: encrypted events are dropped.
-   */
-  decrypt?(event: RawEvent, later: (plain: RawEvent) => void): Promise<RawEvent | undefined>;
 }
 
 function obj(value: unknown): Content {
@@ -126,22 +122,12 @@ export class InboundTranslator {
         return this.member(event, target, content);
       case 'm.room.power_levels':
         return await this.powerLevels(event, target, content, sender);
-      case 'm.room.encrypted': {
-        if (this.deps.decrypt) {
-          const later = (plain: RawEvent): void => {
-            this.event(plain).catch((error: unknown) =>
-              this.deps.warn({ err: (error as Error).message }, 'matrix event not bridged'),
-            );
-          };
-          const plain = await this.deps.decrypt(event, later);
-          return plain ? this.event(plain) : undefined;
-        }
+      case 'm.room.encrypted':
         if (!this.warnedRooms.has(room)) {
           this.warnedRooms.add(room);
           this.deps.warn({ room }, 'encrypted Matrix room: encryption is off in the config');
         }
         return;
-      }
     }
     if (sender === this.deps.botUserId || personOfGhost(this.deps.naming, sender) !== undefined)
       return;

@@ -20,7 +20,7 @@ import type { MatrixApi } from './api.js';
 import type { Ghosts } from './ghosts.js';
 import type { AppserviceHost, RawEvent } from './host.js';
 import { channelOfPortalAlias, personOfGhost } from './ids.js';
-import { InboundTranslator, type InboundDeps } from './inbound.js';
+import { InboundTranslator } from './inbound.js';
 import type { HomeserverMedia } from './media-download.js';
 import type { Outbound } from './outbound.js';
 import type { RoleChangeEvent } from './power-levels.js';
@@ -52,8 +52,20 @@ export interface SessionDeps {
   readonly logger: AdapterLogger;
   /** Counts inbound events not emitted (`AdapterComponents.reportDrop`). */
   readonly reportDrop?: AdapterComponents['reportDrop'];
-  /** Decrypts `m.room.encrypted` events (encryption on; see `InboundDeps.decrypt`). */
-  readonly decrypt?: InboundDeps['decrypt'];
+  /**
+   * Encryption (on): `inbound` decrypts `m.room.encrypted` events before the commands are
+   * looked for; the bot's answers in an encrypted room are encrypted.
+   */
+  readonly crypto?: {
+    /** The plaintext, or undefined: not allowed, or no key yet (then `later` gets it). */
+    inbound(event: RawEvent, later: (plain: RawEvent) => void): Promise<RawEvent | undefined>;
+    mustEncrypt(roomId: string): Promise<boolean>;
+    encrypt(
+      roomId: string,
+      type: string,
+      content: Record<string, unknown>,
+    ): Promise<Record<string, unknown>>;
+  };
 }
 
 export class MatrixSession {
@@ -92,7 +104,6 @@ export class MatrixSession {
       ghostLeft: (userId, roomId) => this.parts?.ghosts.forget(userId, roomId),
       warn: (obj, msg) => deps.logger.warn(obj, msg),
       ...(deps.reportDrop && { reportDrop: deps.reportDrop }),
-      ...(deps.decrypt && { decrypt: deps.decrypt }),
     });
   }
 
@@ -140,7 +151,18 @@ export class MatrixSession {
     };
   }
 
-  private async handle(event: RawEvent): Promise<void> {
+  private async handle(received: RawEvent): Promise<void> {
+    let event = received;
+    if (event.type === 'm.room.encrypted' && this.deps.crypto) {
+      // Decrypted first, so a command typed in an encrypted room runs instead of being relayed.
+      const plain = await this.deps.crypto.inbound(event, (late) => {
+        this.handle(late).catch((error: unknown) =>
+          this.deps.logger.warn({ err: (error as Error).message }, 'matrix event not bridged'),
+        );
+      });
+      if (!plain) return;
+      event = plain;
+    }
     const content = (event['content'] ?? {}) as Record<string, unknown>;
     const bot = this.deps.adapter.botUserId;
     const sender = String(event.sender);
@@ -180,13 +202,7 @@ export class MatrixSession {
     const roomId = String(event.room_id);
     const person = await this.profiles.sender(String(event.sender));
     const reply = await runAccountCommand(body, person, this.deps.accounts?.());
-    const txn = `acct-${String(event['event_id'])}`;
-    await this.deps.api.sendEvent(
-      roomId,
-      'm.room.message',
-      { msgtype: 'm.notice', body: reply },
-      txn,
-    );
+    await this.notice(roomId, reply, `acct-${String(event['event_id'])}`);
   }
 
   private async command(event: RawEvent, body: string): Promise<void> {
@@ -199,13 +215,17 @@ export class MatrixSession {
       links: this.deps.links(),
       resolve: (room) => this.rooms.resolve({ room }),
     });
-    const txn = `cmd-${String(event['event_id'])}`;
-    await this.deps.api.sendEvent(
-      roomId,
-      'm.room.message',
-      { msgtype: 'm.notice', body: reply },
-      txn,
-    );
+    await this.notice(roomId, reply, `cmd-${String(event['event_id'])}`);
+  }
+
+  /** The bot's answer in the room: encrypted in an encrypted room, never in clear there. */
+  private async notice(roomId: string, body: string, txn: string): Promise<void> {
+    const content = { msgtype: 'm.notice', body };
+    const crypto = this.deps.crypto;
+    if (crypto && (await crypto.mustEncrypt(roomId))) {
+      const sealed = await crypto.encrypt(roomId, 'm.room.message', content);
+      await this.deps.api.sendEvent(roomId, 'm.room.encrypted', sealed, txn);
+    } else await this.deps.api.sendEvent(roomId, 'm.room.message', content, txn);
   }
 
   /** A Matrix user asked for `#<prefix>channel:domain`: create the portal room if links can be made. */

@@ -1,10 +1,8 @@
 /**
  * An adapter for benchmarks that holds nothing: `inject` hands the runtime inbound events as if
- * a network had sent them, and every outbound send is counted (with its latency from the
- * inbound event of the same text, when there was one) and forgotten. Its own memory therefore
+ * a network had sent them, and every outbound send is counted and forgotten. Its own memory therefore
  * stays flat, so a process's RSS is the gateway's. The leading `_` keeps run-all from running it.
  */
-import { performance } from 'node:perf_hooks';
 import type {
   AdapterComponents,
   BridgeAdapter,
@@ -20,10 +18,6 @@ export interface BenchNetwork {
   inject(event: InboundEvent): Promise<void>;
   /** Sends carried to this network so far. */
   sent(): number;
-  /** Called with each send (target channel, text, ms since its `mark`, if marked). */
-  onSend?: (channel: string, text: string, latencyMs: number | undefined) => void;
-  /** Notes when a text entered the gateway, for the latency of its sends. */
-  mark(text: string): void;
 }
 
 export function createBenchAdapter(
@@ -36,14 +30,12 @@ export function createBenchAdapter(
   let emit: AdapterComponents['emit'] | undefined;
   let sent = 0;
   let seq = 0;
-  const marks = new Map<string, number>();
   const net: BenchNetwork = {
     inject: (event) => {
       if (!emit) throw new Error(`${name} is not started`);
       return emit(event);
     },
     sent: () => sent,
-    mark: (text) => marks.set(text, performance.now()),
   };
   const build = (components: AdapterComponents): BridgeAdapter => {
     emit = components.emit;
@@ -71,12 +63,9 @@ export function createBenchAdapter(
         state = 'stopped';
       },
       health: () => ({ state }),
-      async send(action: SendAction): Promise<DeliveryResult> {
+      async send(_action: SendAction): Promise<DeliveryResult> {
         if (options.sendDelayMs) await new Promise((r) => setTimeout(r, options.sendDelayMs));
         sent += 1;
-        const at = marks.get(action.text);
-        const channel = (action.target as { channel?: string }).channel ?? '';
-        net.onSend?.(channel, action.text, at === undefined ? undefined : performance.now() - at);
         return { externalIds: [`${name}-${++seq}` as ExternalMessageId] };
       },
     };

@@ -17,17 +17,31 @@ import { createInterface } from 'node:readline';
 import { createNode } from '../src/core/index.js';
 import { loadOrCreateNodeKey } from '../src/core/identity.js';
 import { createP2P } from '../src/core/p2p/index.js';
+import { DEFAULT_BATCH } from '../src/core/p2p/sync-server.js';
 import type { ChannelId } from '../src/core/types.js';
 import { spawnSource } from '../test/peers/gateway-spawn.js';
 import { profilePhase } from './_cpu-profile.js';
 import { environment } from './environment.js';
 
 const total = Number(process.env.BENCH_CATCHUP ?? 100_000);
+/** Entries per sync batch of the serving side (`BENCH_CATCHUP_BATCH`), else the default. */
+const batchEntries = process.env.BENCH_CATCHUP_BATCH
+  ? Number(process.env.BENCH_CATCHUP_BATCH)
+  : undefined;
 /** Other work on the machine skews the rate: reported with the result. */
 const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
 
-async function startNodeWithP2P(dir: string) {
-  const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+/** SQLite page cache of the catching-up node in MiB (`BENCH_CATCHUP_CACHE_MIB`), else the default. */
+const cacheMiB = process.env.BENCH_CATCHUP_CACHE_MIB
+  ? Number(process.env.BENCH_CATCHUP_CACHE_MIB)
+  : undefined;
+
+async function startNodeWithP2P(dir: string, cache?: number) {
+  const node = await createNode({
+    dataDir: dir,
+    sweepIntervalMs: 0,
+    ...(cache !== undefined && { cacheMiB: cache }),
+  });
   await node.start();
   const p2p = createP2P({
     seed: loadOrCreateNodeKey(dir).seed,
@@ -35,6 +49,7 @@ async function startNodeWithP2P(dir: string) {
     mdns: false,
     syncIntervalMs: 0,
     redialIntervalMs: 0,
+    ...(batchEntries !== undefined && { batchEntries }),
   })({ node });
   return { node, p2p };
 }
@@ -94,7 +109,7 @@ async function measure(): Promise<void> {
   };
 
   const dir = mkdtempSync(join(tmpdir(), 'mc-bench-catchup-dst-'));
-  const { node, p2p } = await startNodeWithP2P(dir);
+  const { node, p2p } = await startNodeWithP2P(dir, cacheMiB);
   await p2p.start();
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
@@ -146,6 +161,8 @@ async function measure(): Promise<void> {
       entries: received,
       expectedEntries: source.entries,
       complete,
+      batchEntries: batchEntries ?? DEFAULT_BATCH.entries,
+      cacheMiB: cacheMiB ?? null,
       seconds: Math.round(elapsedMs) / 1000,
       cpuUsPerEntry: {
         client: perEntry((cpu.user + cpu.system) / 1000),

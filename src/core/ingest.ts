@@ -42,7 +42,7 @@ interface Call {
 
 /**
  * Entries applied per commit: bounds the time the event loop is held and the open transaction.
- * As large as a sync batch (2,048), so a batch commits once.
+ * At least as large as a sync batch (1,024), so a batch is applied in one write.
  */
 const CHUNK = 2048;
 

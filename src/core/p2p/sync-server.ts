@@ -20,9 +20,12 @@ export interface BatchLimits {
  * A receiver ingests each batch as one run (its bulk commits gather several batches). 2048
  * entries cost the receiver ~10 µs less per entry than 1024 did when each batch was still its own
  * commit; since bulk commits and prefix-keyed indexes the size matters less (512 measured the
- * same within this machine's noise).
+ * same within this machine's noise). 1024 halves what each stream holds in flight (the receiver
+ * keeps up to three batches decoded or arriving): on a 100k catch-up (bench/catchup.ts, one
+ * paired run) the receiver's peak RSS was 339 MB against 352 MB at 2048, CPU per entry the same
+ * within the noise of this loaded machine.
  */
-export const DEFAULT_BATCH: BatchLimits = { entries: 2048, bytes: 2 * 1024 * 1024 };
+export const DEFAULT_BATCH: BatchLimits = { entries: 1024, bytes: 2 * 1024 * 1024 };
 
 /** A bidirectional stream as the server needs it. */
 export type SyncStream = FrameSink & AsyncIterable<Chunk> & { close(): Promise<void> };

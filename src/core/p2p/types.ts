@@ -58,7 +58,7 @@ export interface P2POptions {
   readonly syncIntervalMs?: number;
   /** How often unconnected bootstrap and known peers are redialled. Default 5 s; 0 disables. */
   readonly redialIntervalMs?: number;
-  /** Most entries per sync batch. Default 2048. */
+  /** Most entries per sync batch. Default 1024. */
   readonly batchEntries?: number;
   /** Most encoded bytes per sync batch (a single larger entry still travels alone). Default 2 MiB. */
   readonly batchBytes?: number;

@@ -318,7 +318,14 @@ export class MatrixAdapter
         ...(this.components.reportDrop && { reportDrop: this.components.reportDrop }),
       });
     } catch (error) {
-      this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });
+      // The homeserver down or failing (5xx) while the device is made is an outage: the
+      // runtime's supervisor retries the start. A refusal (4xx) or a bad store file is final.
+      const cause = (error as Error).cause;
+      const outage = cause instanceof DeliveryError && !cause.permanent;
+      this.healthMonitor.set({
+        state: outage ? 'reconnecting' : 'failed',
+        detail: (error as Error).message,
+      });
       throw error;
     }
     return this.crypto;

@@ -89,6 +89,9 @@ export class CryptoEngine {
       });
     } catch (error) {
       machine.close();
+      // Kept so a retried start (homeserver down) opens the same device with the same key:
+      // the in-memory IndexedDB already holds this machine's data, pickled with that key.
+      await store.save();
       throw new CryptoDeviceError((error as Error).message, { cause: error });
     }
     const engine = new CryptoEngine(machine, store, caller, options.logger, options.reportDrop);

@@ -133,6 +133,7 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
         }
       }
       const sent = said + posted - failed;
+      const drainFrom = Date.now();
       let onSlack = 0;
       let onA = 0;
       let textsOnA: string[] = [];
@@ -145,6 +146,7 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
         },
         { what: 'everything stored on A', timeoutMs: 300_000, intervalMs: 2000 },
       ).catch(() => undefined);
+      const drainSeconds = Math.round((Date.now() - drainFrom) / 1000);
       const warm = samples.filter((s) => s.minute >= WARM_UP_MINUTES);
       console.log(
         JSON.stringify({
@@ -159,6 +161,7 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
           fromBOnA: textsOnA.filter((t) => t.startsWith('soak b')).length,
           storedOnB: (await historyOf(b, user.token, channel)).length,
           onSlack,
+          drainSeconds,
           rssStartMb: Number(samples[0]!.rssMb.toFixed(1)),
           rssEndMb: Number(samples.at(-1)!.rssMb.toFixed(1)),
           rssSlopeMbPerMinAfterWarmUp: Number(

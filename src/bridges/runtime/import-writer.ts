@@ -32,6 +32,7 @@ import { encodeMessageOrigin } from './plan.js';
 import type { Resolved } from './resolve.js';
 
 const MAX_FAILURES = 100;
+const NO_PEOPLE: ReadonlyMap<string, MentionUser> = new Map();
 
 export class HistoryWriter {
   private imported = 0;
@@ -147,10 +148,12 @@ export class HistoryWriter {
       this.skipped += 1;
       return;
     }
-    const user = await this.user(event.sender);
+    // Known people and texts without mentions (most of a history) need no store call: no await.
+    const user = this.users.get(event.sender.externalId) ?? (await this.user(event.sender));
     const extra = event.mentions ?? [];
     const parsed = parseNetworkText(event.text, this.options.markup, extra);
-    const people = await this.mentioned([...parsed.mentions, ...extra]);
+    const named = [...parsed.mentions, ...extra];
+    const people = named.length > 0 ? await this.mentioned(named) : NO_PEOPLE;
     const mentions = mentionIds(this.ctx, parsed, people, extra);
     let text = networkTextToMarkdown(parsed, people);
     const files =
@@ -219,7 +222,7 @@ export class HistoryWriter {
     const message = await this.find(targetKey, event.externalId);
     if (!message)
       return this.fail(event.externalId, `reaction ${event.emoji} to an unknown message`);
-    const user = await this.user(event.sender);
+    const user = this.users.get(event.sender.externalId) ?? (await this.user(event.sender));
     // A message of this batch has only this batch's reactions: no need to build its view.
     const fresh = this.ids.has(encodeMessageOrigin(targetKey, event.externalId));
     const key = `${message} ${user.id} ${event.emoji}`;

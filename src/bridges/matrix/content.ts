@@ -4,6 +4,7 @@
  * (`m.annotation`), files (`m.image` / `m.video` / `m.audio` / `m.file`), and `m.mentions` for the pills in a text.
  */
 import { renderMatrixBody, type RichText } from '../format/index.js';
+import type { EncryptedFile } from './crypto/attachment.js';
 
 type Content = Record<string, unknown>;
 
@@ -83,13 +84,16 @@ export interface FileFacts {
   readonly height?: number;
 }
 
-/** `m.image` / `m.video` / `m.audio` / `m.file` of an uploaded file, with its `info`. */
-export function fileContent(uri: string, file: FileFacts): Content {
+/**
+ * `m.image` / `m.video` / `m.audio` / `m.file` of an uploaded file, with its `info`: `url` for
+ * an mxc URI, `file` for an encrypted upload (an encrypted room).
+ */
+export function fileContent(uri: string | EncryptedFile, file: FileFacts): Content {
   return {
     msgtype: fileMsgtype(file.mimeType),
     body: file.name,
     filename: file.name,
-    url: uri,
+    ...(typeof uri === 'string' ? { url: uri } : { file: uri }),
     info: {
       mimetype: file.mimeType,
       size: file.size,

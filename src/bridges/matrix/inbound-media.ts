@@ -4,9 +4,13 @@
  * authenticated media with the appservice token (`HomeserverMedia`) and has no `url`, since an
  * mxc link opens nowhere outside Matrix. A caption is the `body` when it differs from `filename`
  * (MSC2530); otherwise the body is the file's name and the message's text is empty.
- * Encrypted files (`file` instead of `url`) cannot be read yet: they become a note in the text.
+ * An encrypted file (`file` instead of `url`, an encrypted room) is read the same way and
+ * decrypted while it streams, its SHA-256 checked (./crypto/attachment.ts); a `file` that cannot
+ * be decrypted as given becomes a note in the text, counted.
  */
 import type { InboundAttachment, MediaStream } from '../types.js';
+import { openFile, readEncryptedFile } from './crypto/attachment.js';
+import { EncryptedFileInvalidError } from './crypto/errors.js';
 import { BadMxcUriError } from './errors.js';
 import { parseMxc } from './media-download.js';
 
@@ -54,15 +58,23 @@ export function mediaMessage(
   const name = filename ?? body ?? (sticker ? 'sticker' : 'file');
   // A sticker's body describes the picture; it is its name, never a caption.
   const captioned = !sticker && filename !== undefined && body !== undefined && body !== filename;
-  const url = content['url'];
-  if (typeof url !== 'string') {
-    if (typeof content['file'] === 'object' && content['file'] !== null)
+  let url = content['url'];
+  let sealed: ReturnType<typeof readEncryptedFile> | undefined;
+  if (typeof url !== 'string' && typeof content['file'] === 'object' && content['file'] !== null) {
+    try {
+      sealed = readEncryptedFile(content['file']);
+      url = sealed.url;
+    } catch (error) {
+      if (!(error instanceof EncryptedFileInvalidError)) throw error;
       return {
         captioned,
         attachments: [],
         notes: [`[encrypted file not carried: ${name}]`],
         notCarried: 'encrypted',
       };
+    }
+  }
+  if (typeof url !== 'string') {
     // A sticker without an image is written out by rule; any other file is a loss to count.
     if (sticker) return { captioned, attachments: [], notes: [`[sticker: ${name}]`] };
     return {
@@ -97,7 +109,21 @@ export function mediaMessage(
     ...(size !== undefined && { size }),
     ...(width !== undefined && { width }),
     ...(height !== undefined && { height }),
-    open: () => open(url),
+    open: sealed ? () => openSealed(open, sealed) : () => open(url),
   };
   return { captioned, attachments: [attachment], notes: [] };
+}
+
+/** The plaintext stream of an encrypted file (the size is the same: AES-CTR). */
+async function openSealed(
+  open: (mxc: string) => Promise<MediaStream>,
+  file: ReturnType<typeof readEncryptedFile>,
+): Promise<MediaStream> {
+  const stream = await open(file.url);
+  return {
+    ...stream,
+    // The repository's type is the opaque upload's; the event's `info.mimetype` names the file.
+    contentType: 'application/octet-stream',
+    body: openFile(stream.body, file),
+  };
 }

@@ -8,6 +8,7 @@
  */
 import { UrlFetchError, type UrlFetcher } from '../net/index.js';
 import type { OutboundAttachment } from '../types.js';
+import { sealFile, type EncryptedFile } from './crypto/attachment.js';
 import { MediaFetchError } from './errors.js';
 import { uploadMedia } from './media-upload.js';
 
@@ -43,6 +44,29 @@ export class MediaUploader {
         asUser,
       );
     });
+  }
+
+  /**
+   * The `file` of an attachment for an encrypted room: encrypted under a fresh key while it
+   * streams to the homeserver. Not remembered by hash: each encrypted room gets its own key.
+   * @throws what `open()` or the upload throws (see `uploadMedia`).
+   */
+  async encryptedAttachment(file: OutboundAttachment, asUser: string): Promise<EncryptedFile> {
+    const stream = await file.open();
+    const sealing = sealFile(stream.body);
+    const uri = await uploadMedia(
+      this.homeserverUrl,
+      this.asToken,
+      {
+        body: sealing.body,
+        // AES-CTR keeps the length; the repository sees only opaque bytes.
+        size: file.size,
+        contentType: 'application/octet-stream',
+        filename: 'encrypted',
+      },
+      asUser,
+    );
+    return sealing.file(uri);
   }
 
   /**

@@ -83,7 +83,7 @@ export class Outbound {
       parts.push({ txn: key, content: async () => filesFrom(action.sender.name) });
     }
     for (const [n, file] of (action.attachments ?? []).entries())
-      parts.push({ txn: `${key}.f${n}`, content: () => this.filePart(file, ghost) });
+      parts.push({ txn: `${key}.f${n}`, content: () => this.filePart(file, ghost, sealed) });
     const sent: string[] = [];
     for (const [i, part] of parts.entries()) {
       // Upload just before its event, so the text is out before any file is read.
@@ -98,8 +98,14 @@ export class Outbound {
   }
 
   /** The event of one file: the uploaded file, or its link when it cannot be had. */
-  private async filePart(file: OutboundAttachment, ghost: string): Promise<Content> {
+  private async filePart(
+    file: OutboundAttachment,
+    ghost: string,
+    sealed: boolean,
+  ): Promise<Content> {
     try {
+      // In an encrypted room the bytes go up encrypted and the event names them in `file`.
+      if (sealed) return fileContent(await this.deps.media.encryptedAttachment(file, ghost), file);
       const uri = await this.deps.media.attachment(file, ghost);
       return fileContent(uri, file);
     } catch (error) {

@@ -37,3 +37,19 @@ export class EncryptedRoomRefusedError extends DeliveryError {
     this.name = 'EncryptedRoomRefusedError';
   }
 }
+
+/** An encrypted file's `file` cannot be decrypted as given (no hash, not an AES-256-CTR key…). */
+export class EncryptedFileInvalidError extends Error {
+  constructor(detail: string) {
+    super(`encrypted Matrix file cannot be decrypted: ${detail}`);
+    this.name = 'EncryptedFileInvalidError';
+  }
+}
+
+/** The downloaded ciphertext's SHA-256 is not the one the event names (altered or truncated). */
+export class EncryptedFileHashError extends Error {
+  constructor(readonly url: string) {
+    super(`encrypted Matrix file ${url}: its SHA-256 is not the one the event names`);
+    this.name = 'EncryptedFileHashError';
+  }
+}

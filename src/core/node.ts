@@ -68,6 +68,7 @@ import type { TxContext } from './logics/types.js';
 import { CoreQueries } from './queries.js';
 import { membershipChallengeBytes } from './p2p/membership.js';
 import { verifyStoredLogs } from './store/verify-on-load.js';
+import { verifyStoreInBackground } from './store/background-verify.js';
 import { newestStoredClock } from './store/stored-clock.js';
 import { repairStoredClocks } from './store/clock-repair.js';
 import { E2ee } from './e2ee/e2ee.js';
@@ -111,6 +112,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
   private readonly fileSealer: FileSealer;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The background check of the whole store, once started. */
+  private checking: Promise<void> | undefined;
   /** The newest bulk write not yet committed, and the first failed commit of bulk writes. */
   private bulkLast: Promise<void> | undefined;
   private bulkFailure: { error: unknown } | undefined;
@@ -216,6 +219,27 @@ class CoreNode extends CoreQueries implements MultichatNode {
       this.timer = setInterval(() => this.tick(), interval);
       this.timer.unref();
     }
+    if (this.options.verifyOnLoad !== false && !this.checking) this.checkStoreInBackground();
+  }
+
+  /**
+   * The open verified only each log's newest entries (store/verify-on-load.ts): the rest of the
+   * store is verified now, without holding up requests. A store edited behind the node's back is
+   * refused as at open: the typed error is logged and handed to onStoreRefused, and the node stops.
+   */
+  private checkStoreInBackground(): void {
+    const { logger } = this.internals;
+    this.checking = verifyStoreInBackground(this.internals.db, () => this.stopped).then(
+      (done) => {
+        if (done) logger.info(done, 'store: every stored log verified');
+      },
+      async (error: unknown) => {
+        if (this.stopped) return;
+        logger.error({ err: error }, 'store: a stored log does not verify; the node stops');
+        await this.stop();
+        this.options.onStoreRefused?.(error as Error);
+      },
+    );
   }
 
   /** Periodic work: expiry, unclaimed uploads, presence expiry and renewal. */

@@ -28,8 +28,16 @@ export interface NodeOptions {
   /** How long a presence announcement is believed. Default 90 s. */
   readonly presenceTtlMs?: number;
   readonly limits?: Partial<CoreLimits>;
-  /** Verify every stored log's chain and newest signature on open. Default true. */
+  /**
+   * Verify every stored log's chain and newest signature: each log's newest entries on open, the
+   * whole store in the background after start(). Default true.
+   */
   readonly verifyOnLoad?: boolean;
+  /**
+   * Called when the background check finds a stored log that does not verify (ChainError or
+   * SignatureError); the node has logged it and stopped by then.
+   */
+  readonly onStoreRefused?: (error: Error) => void;
   /**
    * Rebuild a store that holds poisoned clock values (written before clocks were bounded) before
    * opening it; see store/clock-repair.ts. Default: the environment variable

@@ -252,4 +252,9 @@ export const coreMigrations: readonly string[] = [
   DROP INDEX IF EXISTS messages_order;
   CREATE INDEX messages_order ON messages (channel, read_wall, hlc_wall, hlc_counter, entry);
   `,
+  /* 8: the verified checkpoint of each log (store/verified-heads.ts): opening verifies only the
+     entries after it, and the background check of the whole store moves it on. */ `
+  CREATE TABLE IF NOT EXISTS verified_heads (author TEXT PRIMARY KEY, seq INTEGER NOT NULL,
+    id TEXT NOT NULL) WITHOUT ROWID;
+  `,
 ];

@@ -4,6 +4,11 @@
  * INTEGER column, a float such as 1e300, a counter at 2^53): adopting it would break every later
  * write, so such a store is refused with a StoredClockError naming the entries, and
  * `repairStoredClocks` (clock-repair.ts) is the way out.
+ *
+ * The check reads only the rows added since the last open: the row id checked up to and the
+ * newest clock found are recorded in `meta` ('clock_checked'). This version never stores a value
+ * out of range, so rows once found clean stay clean; only the bound moves, with the machine clock,
+ * and when the newest recorded value is beyond it the whole table is scanned again.
  */
 import { StoredClockError } from '../errors.js';
 import { showValue, MAX_COUNTER, MAX_HOLD_MS } from '../hlc.js';
@@ -21,27 +26,64 @@ export interface PoisonedRow {
   readonly counter: unknown;
 }
 
-/** Rows whose clock columns are not integers in range (`now` + the hold bound at most). */
-export function findPoisonedClocks(db: Db, now: number, limit = -1): PoisonedRow[] {
+/**
+ * Rows whose clock columns are not integers in range (`now` + the hold bound at most), among
+ * those with a row id above `afterRowid`.
+ */
+export function findPoisonedClocks(db: Db, now: number, limit = -1, afterRowid = 0): PoisonedRow[] {
   return db
     .prepare(
       `SELECT id, author, seq, hlc_wall AS wall, hlc_counter AS counter FROM entries
-       WHERE typeof(hlc_wall) != 'integer' OR typeof(hlc_counter) != 'integer'
-         OR hlc_wall < 0 OR hlc_wall > ? OR hlc_counter < 0 OR hlc_counter > ?
+       WHERE rowid > ? AND (typeof(hlc_wall) != 'integer' OR typeof(hlc_counter) != 'integer'
+         OR hlc_wall < 0 OR hlc_wall > ? OR hlc_counter < 0 OR hlc_counter > ?)
        ORDER BY author, seq LIMIT ?`,
     )
-    .all(now + MAX_HOLD_MS, MAX_COUNTER, limit) as PoisonedRow[];
+    .all(afterRowid, now + MAX_HOLD_MS, MAX_COUNTER, limit) as PoisonedRow[];
 }
 
 /** The newest stored clock value; throws StoredClockError when any stored value is poisoned. */
 export function newestStoredClock(db: Db, now: number): Hlc | undefined {
-  const poisoned = findPoisonedClocks(db, now);
+  const mark = readMark(db);
+  // A recorded value beyond the bound (the machine clock went back): every row is checked again.
+  const after =
+    mark && mark.wall <= now + MAX_HOLD_MS && mark.counter <= MAX_COUNTER ? mark.rowid : 0;
+  const poisoned = findPoisonedClocks(db, now, -1, after);
   if (poisoned.length > 0) throw poisonedError(poisoned);
-  return db
+  const added = db
     .prepare(
-      'SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1',
+      `SELECT hlc_wall AS wall, hlc_counter AS counter FROM entries WHERE rowid > ?
+       ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1`,
     )
-    .get() as Hlc | undefined;
+    .get(after) as Hlc | undefined;
+  const newest = after > 0 && mark && (!added || later(mark, added)) ? mark : added;
+  const rowid = db.prepare('SELECT MAX(rowid) FROM entries').pluck().get() as number | null;
+  if (newest && rowid !== null) {
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_checked', ?)").run(
+      JSON.stringify({ rowid, wall: newest.wall, counter: newest.counter }),
+    );
+  }
+  return newest && { wall: newest.wall, counter: newest.counter };
+}
+
+interface ClockMark extends Hlc {
+  readonly rowid: number;
+}
+
+const later = (a: Hlc, b: Hlc) => a.wall > b.wall || (a.wall === b.wall && a.counter > b.counter);
+
+/** The recorded check, or undefined when none or not in the form written here. */
+function readMark(db: Db): ClockMark | undefined {
+  const value = db.prepare("SELECT value FROM meta WHERE key = 'clock_checked'").pluck().get();
+  if (typeof value !== 'string') return undefined;
+  try {
+    const mark = JSON.parse(value) as Partial<ClockMark>;
+    const ok = [mark.rowid, mark.wall, mark.counter].every(
+      (n) => Number.isSafeInteger(n) && (n as number) >= 0,
+    );
+    return ok ? (mark as ClockMark) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function poisonedError(rows: readonly PoisonedRow[]): StoredClockError {

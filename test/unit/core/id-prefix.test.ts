@@ -72,7 +72,7 @@ describe('schema migration 4', () => {
     await reopened.stop();
 
     const db = new Database(join(dir, 'multichat.db'));
-    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
     for (const [table, column] of [
       ['entries', 'id'],
       ['messages', 'id'],

@@ -43,7 +43,7 @@ import type {
 } from '../types.js';
 import { matrixTargetSchema } from './target.js';
 import { MatrixApi } from './api.js';
-import { MatrixBackfill } from './backfill.js';
+import { MatrixBackfill, UNDECRYPTED_WHY } from './backfill.js';
 import { InboundTranslator } from './inbound.js';
 import { Profiles } from './profiles.js';
 import type { MatrixAdapterConfig } from './config.js';
@@ -270,6 +270,16 @@ export class MatrixAdapter
     this.history = new MatrixBackfill({
       api,
       roomOf: (t) => rooms.roomOf(t),
+      ...(crypto && { decrypt: (event: RawEvent) => crypto.historyEvent(event) }),
+      undecrypted: (room, reason, count) => {
+        logger.warn({ room, reason, count }, UNDECRYPTED_WHY[reason]);
+        for (let i = 0; i < count; i++)
+          this.components.reportDrop?.(
+            'message',
+            reason === 'no-key' ? 'failed' : 'unsupported',
+            UNDECRYPTED_WHY[reason],
+          );
+      },
       // A translator of its own: history's roles and ghost leaves are not news to listeners.
       translator: (emit) =>
         new InboundTranslator({

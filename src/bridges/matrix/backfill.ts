@@ -6,6 +6,8 @@
  * transaction's event becomes (./inbound.ts with a collecting emit): messages with their files,
  * reactions, redactions; our own ghosts' and the bot's events are skipped there. An edit
  * (`m.replace`) arrives as an edit after its message, so the message reads with its final text.
+ * An encrypted event (`m.room.encrypted`) is decrypted when encryption is on and its room key is
+ * known; otherwise it is counted and logged with the reason (docs/matrix.md, "Encrypted rooms").
  */
 import type { BackfillPage, InboundEvent, LinkTarget } from '../types.js';
 import { MatrixHttpError, type MatrixApi } from './api.js';
@@ -24,7 +26,28 @@ export interface MatrixBackfillDeps {
   readonly api: MatrixApi;
   roomOf(target: LinkTarget): Promise<string>;
   translator(emit: (event: InboundEvent) => void): InboundTranslator;
+  /**
+   * Encryption on: the plaintext of an encrypted history event, or why it cannot be had.
+   * Absent: encryption is off, and encrypted events are counted as such.
+   */
+  decrypt?(event: RawEvent): Promise<RawEvent | 'not-allowed' | 'no-key'>;
+  /** Without `decrypt`: why (default `encryption-off`; the import says `no-store`). */
+  readonly withoutDecrypt?: UndecryptedReason;
+  /** Encrypted history events not carried, by reason, once per page. */
+  undecrypted?(room: string, reason: UndecryptedReason, count: number): void;
 }
+
+/** Why an encrypted history event was not carried. */
+export type UndecryptedReason = 'encryption-off' | 'not-allowed' | 'no-key' | 'no-store';
+
+/** The words logged for each reason, so the log says what to change. */
+export const UNDECRYPTED_WHY: Record<UndecryptedReason, string> = {
+  'encryption-off': 'encrypted events in history not carried: encryption is off in the config',
+  'not-allowed': 'encrypted events in history not carried: room not in encryption.allow',
+  'no-key': 'encrypted events in history not carried: the bridge has no key for them',
+  'no-store':
+    'encrypted events in history not carried: import does not open the crypto store (live backfill decrypts)',
+};
 
 const tsOf = (e: RawEvent): number =>
   typeof e['origin_server_ts'] === 'number' ? e['origin_server_ts'] : 0;
@@ -48,13 +71,24 @@ export class MatrixBackfill {
     const events: InboundEvent[] = [];
     const translator = this.deps.translator((event) => void events.push(event));
     const times: number[] = [];
+    const missed = new Map<UndecryptedReason, number>();
     for (const e of taken) {
-      await translator.event({ ...e, room_id: room });
+      const plain = await this.plain({ ...e, room_id: room });
+      if (typeof plain === 'string') missed.set(plain, (missed.get(plain) ?? 0) + 1);
+      else await translator.event(plain);
       while (times.length < events.length) times.push(tsOf(e));
     }
+    for (const [reason, count] of missed) this.deps.undecrypted?.(room, reason, count);
     const last = taken.at(-1);
     const more = fresh.length > taken.length || (from !== undefined && raw.length >= want);
     return last && more ? { events, times, cursor: String(last['event_id']) } : { events, times };
+  }
+
+  /** The event as the translator takes it: decrypted, or why an encrypted one cannot be. */
+  private async plain(event: RawEvent): Promise<RawEvent | UndecryptedReason> {
+    if (event.type !== 'm.room.encrypted') return event;
+    if (!this.deps.decrypt) return this.deps.withoutDecrypt ?? 'encryption-off';
+    return this.deps.decrypt(event);
   }
 
   /** The pagination token just after `eventId`; undefined when the event is not found. */

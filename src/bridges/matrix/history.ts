@@ -7,7 +7,7 @@
 import type { AdapterLogger, BackfillPage, LinkTarget } from '../types.js';
 import { UrlFetcher } from '../net/index.js';
 import { MatrixApi } from './api.js';
-import { MatrixBackfill } from './backfill.js';
+import { MatrixBackfill, UNDECRYPTED_WHY } from './backfill.js';
 import { readMatrixConfig } from './config.js';
 import { MatrixHistoryAccessError } from './errors.js';
 import { InboundTranslator } from './inbound.js';
@@ -38,6 +38,10 @@ export async function openMatrixHistory(
   const botUserId = `@${config.senderLocalpart}:${config.domain}`;
   const history = new MatrixBackfill({
     api,
+    // The running gateway owns the crypto store; the import never opens it.
+    withoutDecrypt: config.encryption.enabled ? 'no-store' : 'encryption-off',
+    undecrypted: (room, reason, count) =>
+      logger.warn({ room, reason, count }, UNDECRYPTED_WHY[reason]),
     async roomOf(target) {
       const { room } = matrixTarget(target);
       if (room.startsWith('!')) return room;

@@ -145,6 +145,14 @@ export class CryptoEngine {
     });
   }
 
+  /**
+   * The decrypted form of a history event, or undefined when its key is not known: history is
+   * read once, so nothing waits for a later key (the caller counts it).
+   */
+  decryptNow(event: RawEvent): Promise<RawEvent | undefined> {
+    return this.serial(() => this.tryDecrypt(event));
+  }
+
   /** `content` of `type` encrypted for `roomId`'s joined members: what to send instead. */
   encrypt(
     roomId: string,

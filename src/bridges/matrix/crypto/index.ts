@@ -92,6 +92,16 @@ export class MatrixCrypto {
     return this.engine.decrypt(event, deliver);
   }
 
+  /**
+   * An encrypted event read from history (backfill, import): its plaintext when the room is
+   * allowed and the key is known, else why not (the caller counts and logs it).
+   */
+  async historyEvent(event: RawEvent): Promise<RawEvent | 'not-allowed' | 'no-key'> {
+    const roomId = String(event.room_id);
+    if (!(await this.rooms.allowed(roomId))) return 'not-allowed';
+    return (await this.engine.decryptNow(event)) ?? 'no-key';
+  }
+
   /** True when `encryption.allow` covers the room (linking an encrypted room needs it). */
   allows(roomId: string): Promise<boolean> {
     return this.rooms.allowed(roomId);

@@ -1,0 +1,181 @@
+/**
+ * Issue 24 / issue 15: opening a large store verifies only each log's newest entries (after its
+ * verified checkpoint), and the whole store is verified in the background after start. A store
+ * edited behind the node's back is still refused: at open when the edit is in what comes after
+ * the checkpoint, else by the background check, which logs the typed error and stops the node.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
+import { ChainError, StoredClockError } from '../../../src/core/errors.js';
+import { createNode, type NodeOptions } from '../../../src/core/index.js';
+import { tempDir } from '../../support/core.js';
+
+/** A store with `posts` messages of alice, closed. */
+async function storeWith(dir: string, posts: number, options: Partial<NodeOptions> = {}) {
+  const node = await createNode({ dataDir: dir, sweepIntervalMs: 0, ...options });
+  const { user } = await node.createLocalUser('alice');
+  const { channel } = await node.submit(user.id, { kind: 'createChannel', name: 'general' });
+  for (let i = 0; i < posts; i++)
+    await node.submit(user.id, { kind: 'sendMessage', channel: channel!.id, text: `post ${i}` });
+  await node.stop();
+  return { user, channel: channel! };
+}
+
+/** Flips one byte near the end of the body of entry `seq` of the longest log; returns its id. */
+function editEntry(dir: string, seq: number): string {
+  const db = new Database(join(dir, 'multichat.db'));
+  try {
+    const row = db
+      .prepare(
+        `SELECT id, body FROM entries WHERE seq = ?
+         AND author = (SELECT author FROM entries ORDER BY seq DESC LIMIT 1)`,
+      )
+      .get(seq) as {
+      id: string;
+      body: Buffer;
+    };
+    const body = Buffer.from(row.body);
+    body[body.length - 3] = (body[body.length - 3] ?? 0) ^ 0xff;
+    db.prepare('UPDATE entries SET body = ? WHERE id = ?').run(body, row.id);
+    return row.id;
+  } finally {
+    db.close();
+  }
+}
+
+function checkpoints(dir: string): { author: string; seq: number }[] {
+  const db = new Database(join(dir, 'multichat.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT author, seq FROM verified_heads ORDER BY author').all() as {
+      author: string;
+      seq: number;
+    }[];
+  } finally {
+    db.close();
+  }
+}
+
+const newestSeq = (dir: string) => {
+  const db = new Database(join(dir, 'multichat.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT MAX(seq) FROM entries').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+};
+
+describe('verifying a stored log on open and in the background', () => {
+  it('moves the checkpoint to each log head, and an intact store keeps serving', async () => {
+    const dir = tempDir();
+    const { channel } = await storeWith(dir, 3);
+    const infos: string[] = [];
+    const logger = {
+      debug() {},
+      warn() {},
+      error() {},
+      info: (_: unknown, m: string) => infos.push(m),
+    };
+    const refused = vi.fn();
+    const node = await createNode({
+      dataDir: dir,
+      sweepIntervalMs: 0,
+      logger,
+      onStoreRefused: refused,
+    });
+    await node.start();
+    await vi.waitFor(() => expect(infos).toContain('store: every stored log verified'));
+    expect(refused).not.toHaveBeenCalled();
+    expect(node.listMessages(channel.id).map((m) => m.text)).toEqual([
+      'post 0',
+      'post 1',
+      'post 2',
+    ]);
+    await node.stop();
+    // The node's own log (the local user's profile and posts live in their own logs, each checked).
+    const heads = checkpoints(dir);
+    expect(heads.length).toBeGreaterThan(0);
+    expect(Math.max(...heads.map((h) => h.seq))).toBe(newestSeq(dir));
+  });
+
+  it('refuses at open an edit after the checkpoint', async () => {
+    const dir = tempDir();
+    const { user, channel } = await storeWith(dir, 1);
+    // Reopen: the checkpoint is now at the head; then five more posts come after it.
+    const before = newestSeq(dir);
+    const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+    for (let i = 0; i < 5; i++)
+      await node.submit(user.id, { kind: 'sendMessage', channel: channel.id, text: `late ${i}` });
+    await node.stop();
+    expect(checkpoints(dir).some((h) => h.seq === before)).toBe(true);
+    editEntry(dir, before + 2);
+    await expect(createNode({ dataDir: dir, sweepIntervalMs: 0 })).rejects.toBeInstanceOf(
+      ChainError,
+    );
+  });
+
+  it('opens a store edited below the checkpoint, then the background check refuses it and stops the node', async () => {
+    const dir = tempDir();
+    const { user, channel } = await storeWith(dir, 4);
+    // A first open checks the whole (small) store and records the checkpoints at the heads.
+    await (await createNode({ dataDir: dir, sweepIntervalMs: 0 })).stop();
+    const edited = editEntry(dir, 2);
+    const errors: { err: unknown; msg: string }[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (o: { err: unknown }, msg: string) => errors.push({ err: o.err, msg }),
+    };
+    let refusedWith: Error | undefined;
+    const node = await createNode({
+      dataDir: dir,
+      sweepIntervalMs: 0,
+      logger,
+      onStoreRefused: (e) => (refusedWith = e),
+    });
+    await node.start();
+    await vi.waitFor(() => expect(refusedWith).toBeDefined());
+    expect(refusedWith).toBeInstanceOf(ChainError);
+    expect(refusedWith!.message).toContain(edited);
+    expect(errors.map((e) => e.msg)).toContain(
+      'store: a stored log does not verify; the node stops',
+    );
+    // Nothing more is served or written.
+    await expect(
+      node.submit(user.id, { kind: 'sendMessage', channel: channel.id, text: 'after' }),
+    ).rejects.toThrow('stopping');
+    // And the next open that reaches the edit refuses too: with no checkpoints left, at open.
+    const db = new Database(join(dir, 'multichat.db'));
+    db.prepare('DELETE FROM verified_heads').run();
+    db.close();
+    await expect(createNode({ dataDir: dir, sweepIntervalMs: 0 })).rejects.toBeInstanceOf(
+      ChainError,
+    );
+  });
+
+  it('still refuses far-ahead clocks after the machine clock went back, though they were checked before', async () => {
+    const dir = tempDir();
+    const day = 86_400_000; // the hold bound (MAX_HOLD_MS) is one day
+    const t0 = Date.UTC(2026, 0, 10);
+    await storeWith(dir, 2, { clock: () => t0 });
+    // Opened once at t0: the rows are recorded as checked, their clocks in range.
+    await (await createNode({ dataDir: dir, sweepIntervalMs: 0, clock: () => t0 })).stop();
+    const error = await createNode({
+      dataDir: dir,
+      sweepIntervalMs: 0,
+      clock: () => t0 - 2 * day,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoredClockError);
+    expect((error as StoredClockError).entries.length).toBe(newestCount(dir));
+  });
+});
+
+function newestCount(dir: string): number {
+  const db = new Database(join(dir, 'multichat.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT COUNT(*) FROM entries').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}

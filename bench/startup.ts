@@ -36,7 +36,7 @@ async function startToHealthz(
 ): Promise<{ ms: number; rebuilt: boolean; phases: Record<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-bench-start-'));
   const spans = join(dir, 'spans.log');
-  // A large store takes far longer to open (its logs are verified on load).
+  // A large store may take longer to open (its first open after an upgrade scans every clock).
   const limitMs = dataDir ? 600_000 : 60_000;
   const port = await freePort();
   const config = join(dir, 'gateway.yaml');

@@ -77,6 +77,9 @@ import { attachmentsProblem } from './logics/attachments.js';
 import { FileSealer } from './e2ee/file-sealer.js';
 import { withSealedFiles, type SealedFile } from './e2ee/sealed-files.js';
 
+/** How long after start() the background check of the whole store begins. */
+const BACKGROUND_CHECK_DELAY_MS = 2000;
+
 /** Opens (or creates) the node's store in `options.dataDir`. Call start() to run its timers. */
 export async function createNode(options: NodeOptions): Promise<MultichatNode> {
   if (options.repairStoredClocks ?? process.env.MULTICHAT_REPAIR_CLOCKS === '1') {
@@ -112,7 +115,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
   private readonly fileSealer: FileSealer;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** The background check of the whole store, once started. */
+  /** The background check of the whole store: its timer, and the check once started. */
+  private checkTimer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   /** The newest bulk write not yet committed, and the first failed commit of bulk writes. */
   private bulkLast: Promise<void> | undefined;
@@ -219,7 +223,12 @@ class CoreNode extends CoreQueries implements MultichatNode {
       this.timer = setInterval(() => this.tick(), interval);
       this.timer.unref();
     }
-    if (this.options.verifyOnLoad !== false && !this.checking) this.checkStoreInBackground();
+    if (this.options.verifyOnLoad !== false && !this.checkTimer && !this.checking) {
+      // Once the gateway around the node has started: its start-up awaits would otherwise each
+      // wait for a page of the check.
+      this.checkTimer = setTimeout(() => this.checkStoreInBackground(), BACKGROUND_CHECK_DELAY_MS);
+      this.checkTimer.unref();
+    }
   }
 
   /**
@@ -264,6 +273,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.checkTimer) clearTimeout(this.checkTimer);
     this.ingestor.stop();
     this.internals.commit.commit();
     this.internals.db.close();

@@ -10,8 +10,8 @@ import { unseal, verifyRun, type LogHead, type SealedEntry } from '../log.js';
 import type { Address, EntryId } from '../types.js';
 import type { Db } from './database.js';
 
-/** Entries decoded per page (about 15 ms of work on this machine). */
-export const PAGE = 2000;
+/** Entries decoded per page (a few ms of work: what a request may wait in the background check). */
+export const PAGE = 500;
 
 interface StoredRow {
   readonly id: EntryId;

@@ -28,7 +28,8 @@ export interface PoisonedRow {
 
 /**
  * Rows whose clock columns are not integers in range (`now` + the hold bound at most), among
- * those with a row id above `afterRowid`.
+ * those with a row id above `afterRowid`. (`+author`: sorting by the (author, seq) index would
+ * walk the whole index instead of the new rows.)
  */
 export function findPoisonedClocks(db: Db, now: number, limit = -1, afterRowid = 0): PoisonedRow[] {
   return db
@@ -36,7 +37,7 @@ export function findPoisonedClocks(db: Db, now: number, limit = -1, afterRowid =
       `SELECT id, author, seq, hlc_wall AS wall, hlc_counter AS counter FROM entries
        WHERE rowid > ? AND (typeof(hlc_wall) != 'integer' OR typeof(hlc_counter) != 'integer'
          OR hlc_wall < 0 OR hlc_wall > ? OR hlc_counter < 0 OR hlc_counter > ?)
-       ORDER BY author, seq LIMIT ?`,
+       ORDER BY +author, +seq LIMIT ?`,
     )
     .all(afterRowid, now + MAX_HOLD_MS, MAX_COUNTER, limit) as PoisonedRow[];
 }

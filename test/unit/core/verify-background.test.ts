@@ -84,7 +84,9 @@ describe('verifying a stored log on open and in the background', () => {
       onStoreRefused: refused,
     });
     await node.start();
-    await vi.waitFor(() => expect(infos).toContain('store: every stored log verified'));
+    await vi.waitFor(() => expect(infos).toContain('store: every stored log verified'), {
+      timeout: 15_000,
+    });
     expect(refused).not.toHaveBeenCalled();
     expect(node.listMessages(channel.id).map((m) => m.text)).toEqual([
       'post 0',
@@ -135,7 +137,7 @@ describe('verifying a stored log on open and in the background', () => {
       onStoreRefused: (e) => (refusedWith = e),
     });
     await node.start();
-    await vi.waitFor(() => expect(refusedWith).toBeDefined());
+    await vi.waitFor(() => expect(refusedWith).toBeDefined(), { timeout: 15_000 });
     expect(refusedWith).toBeInstanceOf(ChainError);
     expect(refusedWith!.message).toContain(edited);
     expect(errors.map((e) => e.msg)).toContain(

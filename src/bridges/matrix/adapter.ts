@@ -234,8 +234,23 @@ export class MatrixAdapter
       this.healthMonitor.set({ state: 'failed', detail: (error as Error).message });
       throw error;
     }
-    const media = new MediaUploader(homeserverUrl, registration.as_token, fetcher);
     const { logger } = this.components;
+    // Making the bot's device (above, before we listened) sends us a transaction that fails,
+    // so Synapse marks the appservice down and drops to-device messages (room keys) until its
+    // backoff retries. A ping (MSC2659) makes it retry now and mark us up.
+    if (crypto)
+      await api
+        .request(
+          'POST',
+          `/_matrix/client/v1/appservice/${encodeURIComponent(registration.id)}/ping`,
+          {
+            body: {},
+          },
+        )
+        .catch((error: unknown) =>
+          logger.warn({ err: (error as Error).message }, 'matrix: appservice ping failed'),
+        );
+    const media = new MediaUploader(homeserverUrl, registration.as_token, fetcher);
     const avatars = new AvatarSync({
       upload: (url, userId) => media.avatar(url, userId),
       set: (userId, mxc) => bridge.getIntent(userId).setAvatarUrl(mxc),

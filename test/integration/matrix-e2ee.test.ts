@@ -3,15 +3,20 @@
  * docs/matrix.md names, a real ngircd, `multichat start` as its own process, and alice on a
  * matrix-js-sdk client with the Rust crypto (as in Element). Alice's room is encrypted and
  * linked to an IRC channel: her text reaches IRC, an IRC line reaches her as an encrypted event
- * her client decrypts, and neither text is in Synapse's database. A gateway restart keeps the
+ * her client decrypts, and neither text is in Synapse's database. Her text is readable in the
+ * HTTP API; her redaction deletes it there (IRC: not carried, counted); files go both ways
+ * encrypted (checked with the Rust crypto's own attachment code). A gateway restart keeps the
  * bot's device and keys (its crypto store file). Without ngircd or Synapse: skipped (not in CI).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Attachment, EncryptedAttachment, initAsync } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNgircd, type NgircdPeer } from '../peers/ngircd.js';
 import { RawIrcClient } from '../support/irc-client.js';
 import { CryptoTestClient, type SeenEvent } from '../support/matrix-crypto-client.js';
+import { eventually } from '../support/eventually.js';
 import { matrixIrcAvailable } from '../support/matrix-irc-world.js';
 import {
   startGatewayProcess,
@@ -77,6 +82,41 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
       createChannel: false,
     });
 
+  /** A Multichat user who reads channel `secret` through the HTTP API (the native API). */
+  let readerToken = '';
+  interface NativeMessage {
+    id: string;
+    text: string | null;
+    deleted?: boolean;
+    attachments?: Array<{ name: string; hash: string; url: string }>;
+    sender: { username: string; origin?: { network: string } };
+  }
+  const nativeMessages = async (): Promise<NativeMessage[]> => {
+    if (!readerToken) {
+      const user = await gateway!.api<{ token: string }>('POST', '/api/v1/users', {
+        username: 'reader',
+      });
+      readerToken = user.token;
+      await gateway!.api('POST', '/api/v1/channels/secret/join', undefined, readerToken);
+    }
+    const got = await gateway!.api<{ messages: NativeMessage[] }>(
+      'GET',
+      '/api/v1/channels/secret/messages?limit=200',
+      undefined,
+      readerToken,
+    );
+    return got.messages;
+  };
+  const dropped = async (labels: string): Promise<number> => {
+    const res = await fetch(`${gateway!.httpUrl}/metrics`, {
+      headers: { authorization: `Bearer ${gateway!.token}` },
+    });
+    const line = (await res.text())
+      .split('\n')
+      .find((l) => l.startsWith('multichat_bridge_dropped_total{') && l.includes(labels));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  };
+
   /** Alice's view of the bridge's encrypted messages in the room. */
   const fromBridge = (seen: readonly SeenEvent[]): SeenEvent[] =>
     seen.filter((e) => e.roomId === room && e.sender === '@multichat:localhost');
@@ -134,6 +174,12 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
     const [got] = (await irc.waitForMessages('#secret', before + 1, 60_000)).slice(before);
     expect(got?.text.replaceAll(ZW, '')).toBe('<alice> the vault code is 4711');
     expect(got?.nick).toBe('mcbridge');
+    // The issue's must-show: the decrypted text is in the channel the HTTP API serves.
+    const native = await eventually(
+      async () => (await nativeMessages()).find((x) => x.text === 'the vault code is 4711'),
+      { what: 'the text in the native API', intervalMs: 250 },
+    );
+    expect(native.sender.origin?.network).toBe('matrix');
   }, 90_000);
 
   it('carries an edit, a reaction and a reply made in the encrypted room to IRC', async () => {
@@ -194,6 +240,100 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
     const got = (await irc.waitForMessages('#secret', before + 1, 60_000)).slice(before);
     expect(got.map((m) => m.text.replaceAll(ZW, ''))).toEqual(['<alice> after the command']);
   }, 90_000);
+
+  it('carries a redaction made in the encrypted room: deleted in the API, IRC’s delete rule', async () => {
+    const id = await alice!.send(room, 'delete me soon');
+    const listed = await eventually(
+      async () => (await nativeMessages()).find((x) => x.text === 'delete me soon'),
+      { what: 'the message in the native API', intervalMs: 250 },
+    );
+    const droppedBefore = await dropped('network="irc",kind="delete",reason="unsupported"');
+    const before = irc.messagesIn('#secret').length;
+    await alice!.client.redactEvent(room, id);
+    const gone = await eventually(
+      async () => (await nativeMessages()).find((x) => x.id === listed.id && x.deleted),
+      { what: 'the message deleted in the native API', intervalMs: 250 },
+    );
+    expect(gone.text).toBeNull();
+    // IRC cannot delete a line (docs/fidelity.md): not carried, counted as unsupported.
+    await eventually(
+      async () =>
+        (await dropped('network="irc",kind="delete",reason="unsupported"')) === droppedBefore + 1,
+      { what: 'the delete counted as not carried to IRC', intervalMs: 250 },
+    );
+    await alice!.send(room, 'after the redaction');
+    const got = (await irc.waitForMessages('#secret', before + 1, 60_000)).slice(before);
+    expect(got.map((m) => m.text.replaceAll(ZW, ''))).toEqual(['<alice> after the redaction']);
+  }, 90_000);
+
+  it('carries files both ways encrypted: the bytes Synapse holds are ciphertext, sha256 intact', async () => {
+    await initAsync();
+    const base = world!.synapse.url;
+    const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+    // Outbound: a Multichat member posts a file; alice's client gets `file`, not `url`.
+    const plan = Buffer.from(Array.from({ length: 30_000 }, (_, i) => (i * 7 + (i >> 8)) % 256));
+    await nativeMessages();
+    const up = await fetch(`${gateway!.httpUrl}/api/v1/media?name=plan.bin`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${readerToken}`, 'content-type': 'application/x-plan' },
+      body: plan,
+    });
+    expect(up.status).toBe(201);
+    const { hash } = (await up.json()) as { hash: string };
+    await gateway!.api(
+      'POST',
+      '/api/v1/channels/secret/messages',
+      { attachments: [{ hash }] },
+      readerToken,
+    );
+    const got = await alice!.waitFor((seen) =>
+      fromBridge(seen).find((e) => e.content['msgtype'] === 'm.file'),
+    );
+    expect(got.wireType).toBe('m.room.encrypted');
+    expect(got.content['url']).toBeUndefined();
+    const file = got.content['file'] as { url: string };
+    const [, server, media] = /^mxc:\/\/([^/]+)\/(.+)$/.exec(file.url)!;
+    const stored = Buffer.from(
+      await (
+        await fetch(`${base}/_matrix/client/v1/media/download/${server}/${media}`, {
+          headers: { authorization: `Bearer ${alice!.accessToken}` },
+        })
+      ).arrayBuffer(),
+    );
+    expect(stored.length).toBe(plan.length);
+    expect(sha(stored)).not.toBe(sha(plan));
+    // Decrypted by the Rust crypto's own attachment code (not ours) to the same bytes.
+    const opened = Attachment.decrypt(new EncryptedAttachment(stored, JSON.stringify(file)));
+    expect(sha(opened)).toBe(sha(plan));
+
+    // Inbound: alice sends an encrypted file; the channel gets the plaintext bytes.
+    const photo = Buffer.from(Array.from({ length: 20_000 }, (_, i) => (i * 13) % 251));
+    const sealed = Attachment.encrypt(photo);
+    const info = JSON.parse(sealed.mediaEncryptionInfo!) as Record<string, unknown>;
+    const mxc = (
+      await alice!.client.uploadContent(Buffer.from(sealed.encryptedData), {
+        type: 'application/octet-stream',
+        name: 'encrypted',
+      })
+    ).content_uri;
+    await alice!.sendEvent(room, 'm.room.message', {
+      msgtype: 'm.file',
+      body: 'photo.bin',
+      info: { mimetype: 'application/x-photo', size: photo.length },
+      file: { ...info, url: mxc },
+    });
+    const listed = await eventually(
+      async () =>
+        (await nativeMessages()).find((m) => m.attachments?.some((a) => a.name === 'photo.bin')),
+      { what: 'the encrypted file in the native API', intervalMs: 250, timeoutMs: 60_000 },
+    );
+    const attachment = listed.attachments!.find((a) => a.name === 'photo.bin')!;
+    expect(attachment.hash).toBe(sha(photo));
+    const bytes = await fetch(new URL(attachment.url, gateway!.httpUrl), {
+      headers: { authorization: `Bearer ${readerToken}` },
+    });
+    expect(sha(new Uint8Array(await bytes.arrayBuffer()))).toBe(sha(photo));
+  }, 120_000);
 
   it('keeps both texts out of Synapse’s database', () => {
     const db = world!.synapse.databasePath;

@@ -156,6 +156,42 @@ describe('verifying a stored log on open and in the background', () => {
     );
   });
 
+  it('checks only the newest 1,024 entries of a longer log without a checkpoint, the rest after start', async () => {
+    const dir = tempDir();
+    const node = await createNode({ dataDir: dir, sweepIntervalMs: 0, verifyOnLoad: false });
+    const { user } = await node.createLocalUser('alice');
+    const { channel } = await node.submit(user.id, { kind: 'createChannel', name: 'general' });
+    const posts = Array.from({ length: 1100 }, (_, i) =>
+      node.submit(
+        user.id,
+        { kind: 'sendMessage', channel: channel!.id, text: `p${i}` },
+        { bulk: true },
+      ),
+    );
+    await Promise.all(posts);
+    await node.commitWrites();
+    await node.stop();
+    // As a store written before checkpoints existed: none recorded.
+    const db = new Database(join(dir, 'multichat.db'));
+    db.prepare('DELETE FROM verified_heads').run();
+    db.close();
+    const edited = editEntry(dir, 5);
+    // An open checks the newest part of the long log only: it opens, and records no checkpoint
+    // for that log (the short ones are checked whole and get theirs).
+    await (await createNode({ dataDir: dir, sweepIntervalMs: 0 })).stop();
+    expect(checkpoints(dir).filter((h) => h.seq > 1000)).toEqual([]);
+    let refusedWith: Error | undefined;
+    const reopened = await createNode({
+      dataDir: dir,
+      sweepIntervalMs: 0,
+      onStoreRefused: (e) => (refusedWith = e),
+    });
+    await reopened.start();
+    await vi.waitFor(() => expect(refusedWith).toBeDefined(), { timeout: 15_000 });
+    expect(refusedWith).toBeInstanceOf(ChainError);
+    expect(refusedWith!.message).toContain(edited);
+  });
+
   it('still refuses far-ahead clocks after the machine clock went back, though they were checked before', async () => {
     const dir = tempDir();
     const day = 86_400_000; // the hold bound (MAX_HOLD_MS) is one day

@@ -164,21 +164,21 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     links,
     accounts,
     async start() {
+      // The fan-out listens (and catches up on what a crash left unqueued) before any adapter
+      // starts: an adapter that connects backfills at once, and a backfilled message committed
+      // before the fan-out listened was never queued (catch-up skips it: it is dated as an
+      // import), while the network's own retry of it then stopped at the loop guard (issue 23).
+      const first = !detach;
+      if (first) detach = fanout.attach();
+      await fanout.catchUp();
       await Promise.all(
         // A connection failure is a health state, not a reason to keep the gateway down.
         [...supervisors.values()].map((supervisor) => supervisor.start()),
       );
-      if (!detach) {
-        const offFanout = fanout.attach();
-        const offPresence = attachPresence(ctx);
-        const offProfiles = attachProfiles(ctx);
-        detach = () => {
-          offFanout();
-          offPresence();
-          offProfiles();
-        };
+      if (first && detach) {
+        const offs = [detach, attachPresence(ctx), attachProfiles(ctx)];
+        detach = () => offs.forEach((off) => off());
       }
-      await fanout.catchUp();
       worker.start();
       const prune = () =>
         void deps.store.outbox.pruneSent(now() - ctx.options.keepSentMs).catch((error: unknown) => {

@@ -20,6 +20,10 @@ export interface PostgresPeer {
   readonly port: number;
   /** Creates another empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (`-m immediate`: connections cut as by a crash) and keeps its data. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port and data. */
+  resume(): Promise<void>;
   /** Stops the server and deletes its folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -81,11 +85,14 @@ export async function startPostgres(): Promise<PostgresPeer> {
 
   let port = 0;
   let lastError: unknown;
+  const options = (p: number) =>
+    `-k ${dir} -p ${p} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const pgStart = (p: number) =>
+    tool(bin, 'pg_ctl', ['-D', data, '-o', options(p), '-l', join(dir, 'log'), '-w', 'start']);
   for (let attempt = 0; attempt < 3 && port === 0; attempt++) {
     const candidate = await freePort();
-    const opts = `-k ${dir} -p ${candidate} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     try {
-      await tool(bin, 'pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
+      await pgStart(candidate);
       port = candidate;
     } catch (err) {
       lastError = err; // most likely the port was taken meanwhile: try another
@@ -120,6 +127,12 @@ export async function startPostgres(): Promise<PostgresPeer> {
     url,
     port,
     createDatabase,
+    async halt() {
+      await tool(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    async resume() {
+      await pgStart(port);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

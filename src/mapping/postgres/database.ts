@@ -77,6 +77,13 @@ export class PostgresDatabase implements SqlDatabase {
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    // pg-pool listens for a client's 'error' only while it is idle: a connection that dies
+    // between two statements of a checked-out client would crash the process (PostgreSQL
+    // restarted under load). The statement in progress fails on its own; drop the client.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(new PgExecutor(client));
@@ -91,6 +98,7 @@ export class PostgresDatabase implements SqlDatabase {
       }
       throw err;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

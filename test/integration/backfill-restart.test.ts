@@ -17,7 +17,7 @@ import type {
   NetworkName,
 } from '../../src/bridges/types.js';
 import { silentLogger } from '../../src/core/options.js';
-import type { ChannelId, MultichatNode } from '../../src/core/types.js';
+import type { ChannelId, MessageId, MultichatNode } from '../../src/core/types.js';
 import { createMappingStore } from '../../src/mapping/index.js';
 import type { ExternalMessageId } from '../../src/mapping/types.js';
 import { tempDir, tempNode } from '../support/core.js';
@@ -151,5 +151,73 @@ describe('a restart that backfills while another adapter is still starting', () 
     // Stored once each in the core too (the backfill reads from its cursor).
     expect(texts(second.node, general).filter((t) => missed.includes(t))).toEqual(missed);
     await second.stop();
+  });
+
+  it('queues a backfilled message whose enqueue failed after it was stored when it is read again', async () => {
+    const dataDir = tempDir('mc-backfill-enqueue-');
+    const netA = new TestNetwork('a-');
+    const netB = new TestNetwork('b-');
+    const history: History = { said: [] };
+    const adapters = () => [backfillingA(netA, history), slowB(netB, Promise.resolve())];
+
+    const first = await boot(dataDir, adapters());
+    await first.runtime.start();
+    const owner = (await first.node.createLocalUser('owner')).user;
+    const general = (await first.node.submit(owner.id, { kind: 'createChannel', name: 'general' }))
+      .channel?.id as ChannelId;
+    await first.runtime.links.create({ channel: 'general', network: 'a', target: MAIN_ON_A });
+    await first.runtime.links.create({ channel: 'general', network: 'b', target: MAIN_ON_B });
+    history.said.push({ id: '1', text: 'before the stop', at: Date.now() });
+    const live = first.runtime.adapter('a') as unknown as {
+      inject(e: InboundEvent): Promise<void>;
+    };
+    await live.inject(messageOf('1', 'before the stop'));
+    await first.runtime.settle();
+    await first.stop();
+
+    const missed = ['missed 1', 'missed 2', 'missed 3'];
+    for (const [i, text] of missed.entries())
+      history.said.push({ id: String(i + 2), text, at: Date.now() });
+
+    // Second process: 'missed 2' is stored, then the outbox refuses its deliveries (what a
+    // kill between the core's commit and the enqueue leaves behind).
+    const second = await boot(dataDir, adapters());
+    const enqueue = second.store.outbox.enqueue.bind(second.store.outbox);
+    let refused = 0;
+    second.store.outbox.enqueue = async (inputs) => {
+      const sends = inputs.map((d) => d.action as { kind: string; message?: MessageId });
+      if (
+        sends.some(
+          (a) => a.kind === 'send' && second.node.getMessage(a.message!)?.text === 'missed 2',
+        )
+      ) {
+        refused += 1;
+        throw new Error('the outbox is gone (a kill)');
+      }
+      return enqueue(inputs);
+    };
+    await second.runtime.start();
+    await eventually(() => texts(second.node, general).includes('missed 2') && refused > 0, {
+      what: "'missed 2' stored and its enqueue refused",
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
+    await second.runtime.settle();
+    await second.stop();
+    expect(netB.at(AT_B).map((p) => p.text)).not.toContain('missed 2');
+
+    // Third process, nothing refused: what the second one stored but did not queue goes out.
+    const third = await boot(dataDir, adapters());
+    await third.runtime.start();
+    await eventually(
+      async () => {
+        await third.runtime.settle();
+        return netB.at(AT_B).length >= 1 + missed.length;
+      },
+      { what: 'the missed messages on b', timeoutMs: 10_000, intervalMs: 20 },
+    ).catch(() => undefined);
+    expect(netB.at(AT_B).map((p) => p.text)).toEqual(['before the stop', ...missed]);
+    expect(texts(third.node, general).filter((t) => missed.includes(t))).toEqual(missed);
+    await third.stop();
   });
 });

@@ -7,7 +7,8 @@
  * the resolve step's loop guard, so each arrives once. A missed message keeps the network's
  * original time as its createdAt (as an import does) and is still carried to the other links.
  */
-import type { Link } from '../../mapping/types.js';
+import type { MessageView } from '../../core/types.js';
+import type { ExternalMessageId, Link, TargetKey } from '../../mapping/types.js';
 import { targetKeyOf } from '../../mapping/index.js';
 import { describe } from '../errors.js';
 import type {
@@ -26,6 +27,8 @@ const PAGE = 100;
 const cursorKey = (targetKey: string) => `backfill:${targetKey}`;
 
 type Emit = (event: InboundEvent) => Promise<void>;
+/** Queues a stored message's deliveries to the other links (FanOut.carry). */
+type Carry = (message: MessageView) => Promise<void>;
 
 /**
  * A missed message carries the time the network gave it, so it is dated by it (the router marks
@@ -48,6 +51,7 @@ export class BackfillGate {
     private readonly ctx: RuntimeContext,
     private readonly network: NetworkName,
     private readonly emit: Emit,
+    private readonly carried?: Carry,
   ) {}
 
   /** Binds the built adapter; without backfill (or with maxMessages 0) the gate lets all through. */
@@ -88,10 +92,16 @@ export class BackfillGate {
     return this.holding === 'all' || (this.holding?.has(key) ?? false);
   }
 
-  private async forward(key: string | undefined, event: InboundEvent): Promise<void> {
+  private async forward(
+    key: string | undefined,
+    event: InboundEvent,
+    backfilled = false,
+  ): Promise<void> {
     await this.emit(event);
     // The last message seen moves the target's cursor (live and backfilled alike).
     if (key !== undefined && event.kind === 'message' && !event.self) {
+      // Not before a backfilled message's deliveries are queued (a throw keeps the cursor).
+      if (backfilled) await this.carry(key, event.externalId);
       await this.ctx.store.cursors
         .set(this.network, cursorKey(key), event.externalId)
         .catch((error: unknown) =>
@@ -133,7 +143,7 @@ export class BackfillGate {
       const page = await adapter.backfill(link.target, cursor, Math.min(PAGE, left), since);
       for (const [i, event] of page.events.entries()) {
         if (event.kind === 'message') left -= 1;
-        await this.forward(link.targetKey, dated(event, page.times?.[i]));
+        await this.forward(link.targetKey, dated(event, page.times?.[i]), true);
         count += 1;
       }
       if (!page.cursor || page.events.length === 0) break;
@@ -145,6 +155,22 @@ export class BackfillGate {
         'backfilled what was said while disconnected',
       );
     }
+  }
+
+  /**
+   * A backfilled message that is stored has its deliveries queued, found there when the live
+   * fan-out did it. One stored before a crash or a store error cut off its enqueue is read
+   * again from the unmoved cursor and stops at the loop guard; the restart's catch-up skips
+   * it (dated as an import) and may not list it (its time is older than the catch-up cursor's
+   * message): only this queues it (issue 23).
+   */
+  private async carry(key: string, externalId: ExternalMessageId): Promise<void> {
+    if (!this.carried) return;
+    const { store, node } = this.ctx;
+    const mapped = await store.messages.getByExternal(this.network, key as TargetKey, externalId);
+    if (mapped?.direction !== 'inbound') return; // our own copy, or not stored (counted drop)
+    const message = node.getMessage(mapped.messageId);
+    if (message && !message.deleted) await this.carried(message);
   }
 
   /** Emits the held events that `match`, in the order they came. */

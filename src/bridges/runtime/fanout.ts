@@ -100,9 +100,29 @@ export class FanOut {
     await this.chain;
   }
 
+  /**
+   * Queues a message's deliveries as live backfill does, even when it is dated as an import,
+   * and resolves once they are in the outbox (or found there: the keys are the live path's).
+   * The backfill gate calls it before it moves its cursor past a message, so a message whose
+   * live enqueue a crash or a store error cut off is queued when the gate reads it again.
+   */
+  carry(message: MessageView): Promise<void> {
+    const fanned = this.planSend(message);
+    // In the chain (the outbox order stays the core's), but a failure reaches the caller.
+    const done = this.chain.then(() => this.enqueue(fanned));
+    this.chain = done.catch((error: unknown) => {
+      this.ctx.logger.error({ err: describe(error), key: fanned.key }, 'fan-out failed');
+    });
+    return done;
+  }
+
   private push(event: NodeEvent): void {
     span('fan.event');
-    for (const fanned of this.plan(event)) {
+    this.queue(this.plan(event));
+  }
+
+  private queue(planned: readonly Fanned[]): void {
+    for (const fanned of planned) {
       this.chain = this.chain
         .then(() => this.enqueue(fanned))
         .catch((error: unknown) => {
@@ -123,10 +143,7 @@ export class FanOut {
         // `multichat import --replay-to` posts it on purpose, rate-limited). Live backfill is
         // dated like an import but is what the other links missed: it goes out.
         if (m.origin?.imported && !origins.isBackfill(m.origin.externalId)) return [];
-        const action: PlannedAction = { kind: 'send', message: m.id };
-        return [
-          { channel: m.channel, action, key: `send:${m.entry}`, exclude: [originTarget(m.origin)] },
-        ];
+        return [this.planSend(m)];
       }
       case 'edit': {
         const m = event.message;
@@ -189,6 +206,16 @@ export class FanOut {
       default:
         return [];
     }
+  }
+
+  private planSend(m: MessageView): Fanned {
+    const action: PlannedAction = { kind: 'send', message: m.id };
+    return {
+      channel: m.channel,
+      action,
+      key: `send:${m.entry}`,
+      exclude: [originTarget(m.origin)],
+    };
   }
 
   /** A bridged person's own network target is where their join already happened. */

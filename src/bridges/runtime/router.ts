@@ -119,7 +119,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     // The name comes with the builder, so emit and health are bound before the adapter exists.
     const name = build.network;
     if (slots.has(name)) throw new AdapterRegistrationError(`two adapters are named ${name}`);
-    const gate = new BackfillGate(ctx, name, inbound.emitterFor(name));
+    const gate = new BackfillGate(ctx, name, inbound.emitterFor(name), (m) => fanout.carry(m));
     gates.set(name, gate);
     const adapter = build({
       logger: deps.logger.child?.({ bridge: 'adapter' }) ?? deps.logger,

@@ -21,6 +21,7 @@ import {
 import type { AdapterComponents, AdapterLogger } from '../../types.js';
 import type { MatrixApi } from '../api.js';
 import type { RawEvent } from '../host.js';
+import { ensureCrossSigning } from './cross-signing.js';
 import { CryptoDeviceError } from './errors.js';
 import { PendingDecryptions } from './pending.js';
 import { callAsDevice, RequestSender, type DeviceCaller } from './requests.js';
@@ -44,6 +45,9 @@ export class CryptoEngine {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly sender: RequestSender;
   private closed = false;
+  private keyRequestTimer: NodeJS.Timeout | undefined;
+  /** How long a missing key may take to arrive before the bot asks for it. */
+  keyRequestDelayMs = 3_000;
 
   private constructor(
     private readonly machine: OlmMachine,
@@ -94,11 +98,23 @@ export class CryptoEngine {
       await store.save();
       throw new CryptoDeviceError((error as Error).message, { cause: error });
     }
+    // Ask the sender's other devices for a room key that did not come (m.room_key_request,
+    // sent by the machine when a decryption misses its key); docs/matrix.md says who answers.
+    machine.roomKeyRequestsEnabled = true;
     const engine = new CryptoEngine(machine, store, caller, options.logger, options.reportDrop);
     await engine.sender.drain();
+    const identity = await ensureCrossSigning(machine, caller).catch((error: Error) => {
+      // Not fatal: messages still go both ways; the next start uploads the same identity.
+      options.logger.warn({ err: error.message }, 'matrix crypto: cross-signing not set up');
+      return undefined;
+    });
     await store.save();
     options.logger.info(
-      { deviceId: store.deviceId, fresh: store.fresh },
+      {
+        deviceId: store.deviceId,
+        fresh: store.fresh,
+        ...(identity && { masterKey: identity.masterKey, identityCreated: identity.created }),
+      },
       'matrix crypto: bridge bot device ready',
     );
     return engine;
@@ -137,6 +153,7 @@ export class CryptoEngine {
       const plain = await this.tryDecrypt(event);
       if (plain) return plain;
       this.pending.add(event, deliver);
+      this.requestKeySoon();
       this.logger.warn(
         { eventId: event['event_id'], room: event.room_id, waiting: this.pending.size },
         'matrix crypto: event not decrypted yet (waiting for its key)',
@@ -170,9 +187,25 @@ export class CryptoEngine {
     });
   }
 
+  /**
+   * The failed decryption queued an `m.room_key_request` in the machine. It goes out after a
+   * short wait: the key is often in the next transaction, and a key that arrives first takes
+   * the request back out of the queue (no needless request to the sender's devices).
+   */
+  private requestKeySoon(): void {
+    if (this.keyRequestTimer) return;
+    this.keyRequestTimer = setTimeout(() => {
+      this.keyRequestTimer = undefined;
+      if (this.closed) return;
+      void this.serial(() => this.sender.drain());
+    }, this.keyRequestDelayMs);
+    this.keyRequestTimer.unref();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.keyRequestTimer) clearTimeout(this.keyRequestTimer);
     await this.chain.catch(() => undefined);
     await this.store.save();
     this.machine.close();

@@ -53,3 +53,14 @@ export class EncryptedFileHashError extends Error {
     this.name = 'EncryptedFileHashError';
   }
 }
+
+/**
+ * The bot's cross-signing identity (kept in the crypto store) could not be uploaded: its device
+ * then shows as not signed by its owner until a later start uploads it (docs/matrix.md).
+ */
+export class CrossSigningUploadError extends Error {
+  constructor(detail: string, options?: ErrorOptions) {
+    super(`the Matrix bridge bot's cross-signing keys were not uploaded: ${detail}`, options);
+    this.name = 'CrossSigningUploadError';
+  }
+}

@@ -32,6 +32,11 @@ export interface RunningGateway {
   readonly status: StatusProviders;
   /** Stops accepting requests, drains them, closes SSE streams, stops the node. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Settles when the node's background check after start finds a stored entry edited behind its
+   * back (the node has stopped writing by then): the caller must stop the gateway and exit non-zero.
+   */
+  readonly storeRefused: Promise<Error>;
 }
 
 export interface StartOptions {
@@ -79,9 +84,12 @@ async function startServices(
   const dataDir = config.node.dataDir;
   // Start-up phases for bench/startup.ts (src/core/spans.ts: off unless MULTICHAT_SPANS is set).
   span('start.node');
+  let onRefused: (error: Error) => void = () => undefined;
+  const storeRefused = new Promise<Error>((resolve) => (onRefused = resolve));
   const node = await createNode({
     dataDir,
     logger: logger.child({ module: 'core' }),
+    onStoreRefused: (error) => onRefused(error),
     // Blobs fetched from peers obey the same limit as uploads.
     limits: { maxBlobBytes: config.media.maxBytes },
   });
@@ -188,7 +196,7 @@ async function startServices(
         await node.stop();
         logger.info('gateway stopped');
       })());
-    return { httpUrl, node, adminToken: admin.source, status, stop };
+    return { httpUrl, node, adminToken: admin.source, status, stop, storeRefused };
   } catch (err) {
     server?.close();
     await bridges?.stop().catch(() => undefined);

@@ -87,12 +87,20 @@ export const startCommand: Command = {
       limitMs === undefined
         ? undefined
         : watchBridges({ limitMs, health: () => status.bridges?.health() ?? {} });
-    const got: NodeJS.Signals | BridgeDown = await (watch
-      ? Promise.race([signal, watch.down])
-      : signal);
+    const got: NodeJS.Signals | BridgeDown | Error = await Promise.race([
+      signal,
+      gateway.storeRefused,
+      ...(watch ? [watch.down] : []),
+    ]);
     watch?.stop();
     if (typeof got === 'string') logger.info({ signal: got }, 'stopping gateway');
-    else {
+    else if (got instanceof Error) {
+      // The background check after start found the store edited behind the node's back: serving
+      // it would hand out history that no longer verifies, so stop and let a supervisor see it.
+      const line = `the data dir's store failed verification (${got.message}): exiting with status 1`;
+      logger.fatal({ err: got }, line);
+      io.err(line);
+    } else {
       const minutes = (got.downMs / 60_000).toFixed(1);
       const line = `bridge ${got.network} down for ${minutes} min (${got.state}${got.detail ? `: ${got.detail}` : ''}), over supervision.exitWhenDownMinutes: exiting with status 1 so a supervisor restarts the gateway`;
       logger.fatal({ ...got }, line);

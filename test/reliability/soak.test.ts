@@ -1,5 +1,5 @@
 /**
- * Issue 23, soak (`npm run soak`; skipped unless SOAK=1, so never in CI): gateway A bridges the
+ * Issue 23, soak (`npm run soak`; collected only with SOAK=1 (vitest.config.ts), so never in CI): gateway A bridges the
  * Discord and Slack fakes, gateway B is its P2P peer. For SOAK_MINUTES (default 10) 50 messages
  * a second flow: half said on Discord, half posted through B's API. Every 10 s A's /metrics is
  * sampled: resident memory, event-loop lag p99 (prom-client's monitorEventLoopDelay), open

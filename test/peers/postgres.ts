@@ -20,8 +20,12 @@ export interface PostgresPeer {
   readonly port: number;
   /** Creates another empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
-  /** Stops the server (`-m immediate`: connections cut as by a crash) and keeps its data. */
-  halt(): Promise<void>;
+  /**
+   * Stops the server and keeps its data. `fast` (default) ends every connection and flushes;
+   * `immediate` is a crash, and with this test cluster's `synchronous_commit=off` it may lose
+   * the last commits.
+   */
+  halt(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Starts a halted server again on the same port and data. */
   resume(): Promise<void>;
   /** Stops the server and deletes its folder. Idempotent. */
@@ -127,8 +131,8 @@ export async function startPostgres(): Promise<PostgresPeer> {
     url,
     port,
     createDatabase,
-    async halt() {
-      await tool(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    async halt(mode = 'fast') {
+      await tool(bin, 'pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
     },
     async resume() {
       await pgStart(port);

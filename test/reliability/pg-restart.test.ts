@@ -1,6 +1,7 @@
 /**
  * Issue 23, peer restarts under load: the mapping store on PostgreSQL goes down (`pg_ctl stop -m
- * immediate`: every connection cut, as by a crash) and comes back while messages flow both ways
+ * fast`: every connection terminated, as in an operator's restart; `-m immediate` on this
+ * non-durable test cluster would also lose commits) and comes back while messages flow both ways
  * between the HTTP API and IRC (ngircd) through one gateway. The gateway must live through it
  * (an unhandled pg 'error' killed it), take every API write, keep order both ways and deliver
  * everything sent after PostgreSQL is back exactly once. What the outage itself cost is counted
@@ -70,105 +71,126 @@ function account(wanted: readonly string[], seen: readonly string[]) {
 }
 
 describe.skipIf(!available)('PostgreSQL (mapping store) restarted while messages flow', () => {
-  it('survives it, keeps order, and delivers everything sent after it is back once; counts what the outage cost', async () => {
-    const gw = gateway!;
-    const bob = irc!;
-    const user = await gw.ok<{ token: string }>('POST', '/api/v1/users', { username: 'ann' });
-    const channel = (
-      await gw.ok<{ channels: { id: string; name: string }[] }>('GET', '/api/v1/channels')
-    ).channels.find((c) => c.name === 'load')?.id;
-    expect(channel).toBeDefined();
-    await gw.ok('POST', `/api/v1/channels/${channel}/join`, {}, user.token);
+  it(
+    'survives it, keeps order, and delivers everything sent after it is back once; counts what the outage cost',
+    async () => {
+      const gw = gateway!;
+      const bob = irc!;
+      const user = await gw.ok<{ token: string }>('POST', '/api/v1/users', { username: 'ann' });
+      const channel = (
+        await gw.ok<{ channels: { id: string; name: string }[] }>('GET', '/api/v1/channels')
+      ).channels.find((c) => c.name === 'load')?.id;
+      expect(channel).toBeDefined();
+      await gw.ok('POST', `/api/v1/channels/${channel}/join`, {}, user.token);
 
-    const apiTexts: string[] = [];
-    const ircTexts: string[] = [];
-    const acked: string[] = [];
-    const third = Math.ceil(EACH_WAY / 3);
-    // One message each way per step, posted in order (the API one awaited: its 201 is the ack).
-    const step = async (i: number, phase: string) => {
-      const api = `api ${phase} ${i}`;
-      const line = `irc ${phase} ${i}`;
-      apiTexts.push(api);
-      ircTexts.push(line);
-      bob.say('#load', line);
-      const answer = await gw.api(
-        'POST',
-        `/api/v1/channels/${channel}/messages`,
-        { text: api },
-        user.token,
-      );
-      if (answer.status === 201) acked.push(api);
-    };
-    let i = 0;
-    for (; i < third; i++) await step(i, 'before');
-    const down = performance.now();
-    await postgres!.halt();
-    for (; i < 2 * third; i++) await step(i, 'during');
-    await postgres!.resume();
-    const downSeconds = (performance.now() - down) / 1000;
-    const back = performance.now();
-    for (; i < EACH_WAY; i++) await step(i, 'after');
+      const apiTexts: string[] = [];
+      const ircTexts: string[] = [];
+      const acked: string[] = [];
+      const third = Math.ceil(EACH_WAY / 3);
+      // One message each way per step, posted in order (the API one awaited: its 201 is the ack).
+      const step = async (i: number, phase: string) => {
+        const api = `api ${phase} ${i}`;
+        const line = `irc ${phase} ${i}`;
+        apiTexts.push(api);
+        ircTexts.push(line);
+        bob.say('#load', line);
+        const answer = await gw.api(
+          'POST',
+          `/api/v1/channels/${channel}/messages`,
+          { text: api },
+          user.token,
+        );
+        if (answer.status === 201) acked.push(api);
+      };
+      let i = 0;
+      for (; i < third; i++) await step(i, 'before');
+      const down = performance.now();
+      await postgres!.halt();
+      for (; i < 2 * third; i++) await step(i, 'during');
+      await postgres!.resume();
+      const downSeconds = (performance.now() - down) / 1000;
+      const back = performance.now();
+      for (; i < EACH_WAY; i++) await step(i, 'after');
 
-    // Owed without exception: everything posted after PostgreSQL is back, both ways.
-    const onIrc = () => bob.messagesIn('#load').map((m) => m.text.slice(m.text.indexOf('api ')));
-    const inChannel = async () =>
-      (await historyOf(gw, user.token, channel!)).map((m) =>
-        (m.text ?? '').slice((m.text ?? '').indexOf('irc ')),
-      );
-    const afterApi = acked.filter((t) => t.startsWith('api after'));
-    const afterIrc = ircTexts.filter((t) => t.startsWith('irc after'));
-    await eventually(() => afterApi.every((t) => onIrc().includes(t)) || undefined, {
-      what: 'every API message posted after the restart on IRC',
-      timeoutMs: 30_000,
-    });
-    await eventually(
-      async () => {
-        const seen = await inChannel();
-        return afterIrc.every((t) => seen.includes(t)) || undefined;
-      },
-      { what: 'every IRC line sent after the restart in the channel', timeoutMs: 30_000 },
-    );
-    const settledSeconds = (performance.now() - back) / 1000;
-
-    const toIrc = account(acked, onIrc());
-    const fromIrc = account(ircTexts, await inChannel());
-    const fanOutFailures = gw
-      .log()
-      .split('\n')
-      .filter((l) => l.includes('"fan-out failed"'));
-    console.log(
-      JSON.stringify({
-        scenario: 'PostgreSQL mapping store restarted under load',
-        eachWay: EACH_WAY,
-        downSeconds: Number(downSeconds.toFixed(2)),
-        apiAcknowledged: acked.length,
-        apiRefused: apiTexts.length - acked.length,
-        toIrc: {
-          lost: toIrc.lost.length,
-          duplicated: toIrc.duplicated.length,
-          inOrder: toIrc.inOrder,
+      // Owed without exception: everything posted after PostgreSQL is back, both ways.
+      const onIrc = () => bob.messagesIn('#load').map((m) => m.text.slice(m.text.indexOf('api ')));
+      const inChannel = async () =>
+        (await historyOf(gw, user.token, channel!)).map((m) =>
+          (m.text ?? '').slice((m.text ?? '').indexOf('irc ')),
+        );
+      const afterApi = acked.filter((t) => t.startsWith('api after'));
+      const afterIrc = ircTexts.filter((t) => t.startsWith('irc after'));
+      await eventually(() => afterApi.every((t) => onIrc().includes(t)) || undefined, {
+        what: 'every API message posted after the restart on IRC',
+        timeoutMs: 30_000 + EACH_WAY * 150,
+      });
+      await eventually(
+        async () => {
+          const seen = await inChannel();
+          return afterIrc.every((t) => seen.includes(t)) || undefined;
         },
-        fromIrc: {
-          lost: fromIrc.lost.length,
-          duplicated: fromIrc.duplicated.length,
-          inOrder: fromIrc.inOrder,
+        {
+          what: 'every IRC line sent after the restart in the channel',
+          timeoutMs: 30_000 + EACH_WAY * 150,
         },
-        fanOutFailuresLogged: fanOutFailures.length,
-        settledSeconds: Number(settledSeconds.toFixed(2)),
-      }),
-    );
-    // The gateway lived through it (it crashed on an unhandled pg 'error' before) and took
-    // every API write during the outage: the core's store is SQLite, not PostgreSQL.
-    expect(acked).toEqual(apiTexts);
-    expect((await gw.api('GET', '/healthz')).status).toBe(200);
-    // Order is kept and delivery to IRC is at-least-once: a send whose 'sent' mark hit the
-    // outage goes again (docs/irc.md), at most one per failed mark.
-    expect(toIrc.inOrder).toBe(true);
-    expect(fromIrc.inOrder).toBe(true);
-    expect(fromIrc.duplicated).toEqual([]);
-    expect(toIrc.duplicated.length).toBeLessThanOrEqual(2);
-    // KNOWN GAP (docs/reliability.md): an event whose fan-out hit the outage is logged
-    // ("fan-out failed") and not retried until the next start; none is lost silently.
-    expect(toIrc.lost.length).toBeLessThanOrEqual(fanOutFailures.length);
-  }, 120_000);
+      );
+      const settledSeconds = (performance.now() - back) / 1000;
+
+      const toIrc = account(acked, onIrc());
+      const fromIrc = account(ircTexts, await inChannel());
+      const logged = (msg: string) =>
+        gw
+          .log()
+          .split('\n')
+          .filter((l) => l.includes(`"msg":"${msg}"`)).length;
+      const fanOutFailures = logged('fan-out failed');
+      const deliveryFailures = logged('delivery failed');
+      // IRC lines the runtime could not handle during the outage are counted drops.
+      const failedInbound = Number(
+        /^multichat_bridge_dropped_total\{network="irc",kind="message",reason="failed"\} (\d+)$/m.exec(
+          (await gw.metrics()).text,
+        )?.[1] ?? 0,
+      );
+      console.log(
+        JSON.stringify({
+          scenario: 'PostgreSQL mapping store restarted under load',
+          eachWay: EACH_WAY,
+          downSeconds: Number(downSeconds.toFixed(2)),
+          apiAcknowledged: acked.length,
+          apiRefused: apiTexts.length - acked.length,
+          toIrc: {
+            lost: toIrc.lost.length,
+            duplicated: toIrc.duplicated.length,
+            duplicates: toIrc.duplicated,
+            inOrder: toIrc.inOrder,
+          },
+          fromIrc: {
+            lost: fromIrc.lost.length,
+            duplicated: fromIrc.duplicated.length,
+            inOrder: fromIrc.inOrder,
+          },
+          fanOutFailuresLogged: fanOutFailures,
+          deliveryFailuresLogged: deliveryFailures,
+          ircMessagesDroppedFailed: failedInbound,
+          settledSeconds: Number(settledSeconds.toFixed(2)),
+        }),
+      );
+      // The gateway lived through it (it crashed on an unhandled pg 'error' before) and took
+      // every API write during the outage: the core's store is SQLite, not PostgreSQL.
+      expect(acked).toEqual(apiTexts);
+      expect((await gw.api('GET', '/healthz')).status).toBe(200);
+      // Order is kept and delivery to IRC is at-least-once: a send whose 'sent' mark hit the
+      // outage goes again (docs/irc.md), at most once per failed delivery attempt.
+      expect(toIrc.inOrder).toBe(true);
+      expect(fromIrc.inOrder).toBe(true);
+      expect(fromIrc.duplicated).toEqual([]);
+      expect(toIrc.duplicated.length).toBeLessThanOrEqual(deliveryFailures);
+      // KNOWN GAP (docs/reliability.md): an event whose fan-out hit the outage is logged
+      // ("fan-out failed") and not retried until the next start; an IRC line the runtime could
+      // not handle is a counted drop. None is lost silently.
+      expect(toIrc.lost.length).toBeLessThanOrEqual(fanOutFailures);
+      expect(fromIrc.lost.length).toBeLessThanOrEqual(failedInbound);
+    },
+    120_000 + EACH_WAY * 300,
+  );
 });

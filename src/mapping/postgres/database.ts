@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SqlDatabase, SqlExecutor, SqlParam, SqlRow } from '../sql/db.js';
+import { connectRidingOut, isConnectionLoss } from './ride-out.js';
 
 const placeholders = new Map<string, string>();
 
@@ -17,10 +18,8 @@ export function toPgPlaceholders(sql: string): string {
   return out;
 }
 
-type Queryable = pg.Pool | pg.PoolClient;
-
 class PgExecutor implements SqlExecutor {
-  constructor(private readonly q: Queryable) {}
+  constructor(private readonly q: pg.PoolClient) {}
 
   async all(sql: string, params: readonly SqlParam[] = []): Promise<SqlRow[]> {
     const res = await this.q.query<SqlRow>(toPgPlaceholders(sql), [...params]);
@@ -38,14 +37,14 @@ class PgExecutor implements SqlExecutor {
   }
 }
 
-/** A pg Pool behind SqlDatabase: plain calls take any pooled connection, a transaction one. */
+/**
+ * A pg Pool behind SqlDatabase: every call takes a pooled connection (waiting out a PostgreSQL
+ * restart, ./ride-out.ts), a transaction keeps one for its statements.
+ */
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = 'postgres';
-  private readonly pooled: PgExecutor;
 
-  constructor(private readonly pool: pg.Pool) {
-    this.pooled = new PgExecutor(pool);
-  }
+  constructor(private readonly pool: pg.Pool) {}
 
   /** Connects once so a wrong URL fails at init(), not at the first delivery. */
   static async open(url: string, poolSize = 10): Promise<PostgresDatabase> {
@@ -63,39 +62,49 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   all(sql: string, params?: readonly SqlParam[]): Promise<SqlRow[]> {
-    return this.pooled.all(sql, params);
+    return this.withClient((q) => q.all(sql, params));
   }
 
   run(sql: string, params?: readonly SqlParam[]): Promise<number> {
-    return this.pooled.run(sql, params);
+    return this.withClient((q) => q.run(sql, params));
   }
 
   exec(sql: string): Promise<void> {
-    return this.pooled.exec(sql);
+    return this.withClient((q) => q.exec(sql));
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.withClient(async (q, client, drop) => {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(q);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        // A failed ROLLBACK means the connection is gone: do not reuse it.
+        await client.query('ROLLBACK').catch(drop);
+        throw err;
+      }
+    });
+  }
+
+  /** Runs `fn` on one checked-out connection; a connection that failed is not reused. */
+  private async withClient<T>(
+    fn: (q: PgExecutor, client: pg.PoolClient, drop: () => void) => Promise<T>,
+  ): Promise<T> {
+    const client = await connectRidingOut(this.pool);
     let broken = false;
     // pg-pool listens for a client's 'error' only while it is idle: a connection that dies
-    // between two statements of a checked-out client would crash the process (PostgreSQL
-    // restarted under load). The statement in progress fails on its own; drop the client.
+    // while checked out would crash the process (PostgreSQL restarted under load). The
+    // statement in progress fails on its own; the client is dropped.
     const onError = (): void => {
       broken = true;
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      const result = await fn(new PgExecutor(client));
-      await client.query('COMMIT');
-      return result;
+      return await fn(new PgExecutor(client), client, onError);
     } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        // The connection itself failed: drop it from the pool instead of reusing it.
-        broken = true;
-      }
+      if (isConnectionLoss(err)) broken = true;
       throw err;
     } finally {
       client.removeListener('error', onError);

@@ -1,0 +1,53 @@
+/**
+ * Getting a connection while PostgreSQL restarts. A connect that fails never sent a statement,
+ * so trying again cannot apply anything twice: for a bounded window the store waits for the
+ * server instead of failing the call (the router would otherwise log and skip an event whose
+ * fan-out hit a short restart, issue 23's pg-restart). Only failures a restart causes are
+ * waited out; a wrong password or database fails at once.
+ */
+import type pg from 'pg';
+
+/** How long a call waits for PostgreSQL to come back before it fails as before. */
+export const RIDE_OUT_MS = 30_000;
+
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+]);
+
+/** True for a failure a server restart causes (not a refusal of who we are). */
+export function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return TRANSIENT_CODES.has(code);
+  return error instanceof Error && /Connection terminated/i.test(error.message);
+}
+
+/** True when the client's connection may be dead: release it destroyed, not back to the pool. */
+export function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  // A statement the server refused carries its SQLSTATE; classes 08 and 57 end the connection.
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
+    return code.startsWith('08') || code.startsWith('57');
+  return true;
+}
+
+/** `pool.connect()`, retried with backoff on transient failures for up to `windowMs`. */
+export async function connectRidingOut(
+  pool: pg.Pool,
+  windowMs = RIDE_OUT_MS,
+): Promise<pg.PoolClient> {
+  const deadline = Date.now() + windowMs;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      if (!isTransient(error) || Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}

@@ -15,6 +15,7 @@
  */
 import type { ChannelId, MessageId, MessageView, NodeEvent, UserId } from '../../core/types.js';
 import type { DeliveryInput, Link, NetworkName, TargetKey } from '../../mapping/types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { span } from '../../core/spans.js';
 import { describe } from '../errors.js';
 import type { RuntimeContext } from './context.js';
@@ -25,6 +26,8 @@ import { planTopic, watchTopics } from './topics.js';
 /** Cursors of the router itself live under this pseudo-network name. */
 const CURSOR_NETWORK = 'multichat-router' as NetworkName;
 const cursorKey = (channel: ChannelId) => `fanout:${channel}`;
+/** Waits before each retry of a failed enqueue (the PostgreSQL store rides out a restart). */
+const ENQUEUE_RETRY_MS = [250, 1_000, 3_000];
 
 type Excluded = { network: string; targetKey: TargetKey } | undefined;
 
@@ -124,7 +127,7 @@ export class FanOut {
   private queue(planned: readonly Fanned[]): void {
     for (const fanned of planned) {
       this.chain = this.chain
-        .then(() => this.enqueue(fanned))
+        .then(() => this.enqueueRetrying(fanned))
         .catch((error: unknown) => {
           this.ctx.logger.error({ err: describe(error), key: fanned.key }, 'fan-out failed');
         });
@@ -222,6 +225,26 @@ export class FanOut {
   private userOrigin(user: UserId): Excluded {
     const origin = this.ctx.node.getUser(user)?.origin;
     return origin ? { network: origin.network, targetKey: '' as TargetKey } : undefined;
+  }
+
+  /**
+   * A store that drops a statement mid-flight (a PostgreSQL restart) must not lose the event:
+   * the enqueue is retried a few times, in the chain so later events wait behind it. Safe to
+   * repeat, as each delivery's idempotency key is fixed. After the last try the error goes to
+   * the caller; the start's catch-up (`catchUp`) plans the message again.
+   */
+  private async enqueueRetrying(f: Fanned): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.enqueue(f);
+        return;
+      } catch (error) {
+        const wait = ENQUEUE_RETRY_MS[attempt];
+        if (wait === undefined) throw error;
+        this.ctx.logger.warn({ err: describe(error), key: f.key, wait }, 'fan-out retrying');
+        await sleep(wait);
+      }
+    }
   }
 
   private async enqueue(f: Fanned): Promise<void> {

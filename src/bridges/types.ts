@@ -619,6 +619,23 @@ export interface BridgeAdapter {
    * `InvalidLinkTargetError` naming the field. Absent (test fakes): any non-empty string fields.
    */
   readonly targetSchema?: TargetSchema;
+  /**
+   * Optional, data only: encrypted events not decryptable when they arrived (Matrix with
+   * encryption on), for /metrics. Absent or undefined: the adapter decrypts nothing.
+   */
+  undecryptable?(): UndecryptableCounts | undefined;
+}
+
+/** `BridgeAdapter.undecryptable`: counts since start, and the events waiting for a key now. */
+export interface UndecryptableCounts {
+  /** Events that could not be decrypted on arrival. */
+  readonly seen: number;
+  /** Of those, decrypted later (their key came) and bridged. */
+  readonly decryptedLater: number;
+  /** Of those, given up (too old, or too many waiting); also counted as dropped. */
+  readonly givenUp: number;
+  /** Waiting for their key now. */
+  readonly waiting: number;
 }
 
 /**

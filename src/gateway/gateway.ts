@@ -140,6 +140,11 @@ async function startServices(
       health: () => running.health(),
       mediaFailures: () => running.runtime.mediaFailures(),
       dropped: () => running.runtime.dropped(),
+      undecryptable: () =>
+        Object.keys(running.health()).flatMap((network) => {
+          const counts = running.runtime.adapter(network)?.undecryptable?.();
+          return counts ? [{ network, ...counts }] : [];
+        }),
       outbox: () => running.store.outbox.summary(),
       onDelivered: (listener) => running.runtime.onDelivered(listener),
       linkedChannels: async () =>

@@ -30,6 +30,8 @@ export interface BridgeStatusProvider {
   mediaFailures?(): readonly MediaFailure[];
   /** Events not carried, by network, kind and reason (shown by /metrics). */
   dropped?(): readonly DroppedEvents[];
+  /** Encrypted events not decryptable on arrival, per network that decrypts (shown by /metrics). */
+  undecryptable?(): readonly UndecryptableEvents[];
   /** Ids of the channels with at least one link (shown as `bridged` on channels). */
   linkedChannels?(): Promise<ReadonlySet<string>>;
   /** Undelivered deliveries per link and state (the `multichat_outbox` gauge). */
@@ -58,6 +60,15 @@ export interface DroppedEvents {
   readonly kind: string;
   readonly reason: string;
   readonly count: number;
+}
+
+/** One network's encrypted events not decryptable on arrival (`BridgeAdapter.undecryptable`). */
+export interface UndecryptableEvents {
+  readonly network: string;
+  readonly seen: number;
+  readonly decryptedLater: number;
+  readonly givenUp: number;
+  readonly waiting: number;
 }
 
 /** One non-zero count of the bridge runtime's media failures. */

@@ -163,6 +163,36 @@ export class GatewayMetrics {
         );
       },
     });
+    // Bounded: configured networks that decrypt (Matrix with encryption on), three outcomes.
+    new Counter({
+      name: 'multichat_matrix_undecryptable_total',
+      help: 'Encrypted events not decryptable on arrival (outcome "seen"), of those decrypted later or given up (also counted as dropped), by network.',
+      labelNames: ['network', 'outcome'],
+      registers,
+      collect() {
+        const rows = deps.status.bridges?.undecryptable?.() ?? [];
+        showTotals(
+          this,
+          rows.flatMap((u) => [
+            [{ network: u.network, outcome: 'seen' }, u.seen] as const,
+            [{ network: u.network, outcome: 'decrypted_later' }, u.decryptedLater] as const,
+            [{ network: u.network, outcome: 'given_up' }, u.givenUp] as const,
+          ]),
+        );
+      },
+    });
+    new Gauge({
+      name: 'multichat_matrix_undecryptable_waiting',
+      help: 'Encrypted events waiting for their room key now, by network.',
+      labelNames: ['network'],
+      registers,
+      collect() {
+        this.reset();
+        for (const u of deps.status.bridges?.undecryptable?.() ?? []) {
+          this.set({ network: u.network }, u.waiting);
+        }
+      },
+    });
     new Gauge({
       name: 'multichat_outbox',
       help: 'Deliveries not delivered yet (pending, sending) or given up on (dead), by network and state.',

@@ -40,6 +40,7 @@ import type {
   TopicAdapter,
   TypingAdapter,
   TypingUpdate,
+  UndecryptableCounts,
 } from '../types.js';
 import { matrixTargetSchema } from './target.js';
 import { MatrixApi } from './api.js';
@@ -60,6 +61,7 @@ import type { RoleChangeEvent } from './power-levels.js';
 import { verifyRegistration, type Registration } from './registration.js';
 import { Rooms } from './rooms.js';
 import { MatrixSession } from './session.js';
+import { SealedReactions } from './sealed-reactions.js';
 import { MatrixCrypto, type CryptoStats } from './crypto/index.js';
 
 export const matrixCapabilities: AdapterCapabilities = {
@@ -149,6 +151,14 @@ export class MatrixAdapter
   /** Encrypted events not decrypted on arrival, recovered, given up, waiting (encryption on). */
   get encryptionStats(): CryptoStats | undefined {
     return this.crypto?.stats;
+  }
+
+  /** The same counts for /metrics (`multichat_matrix_undecryptable_*`); undefined: encryption off. */
+  undecryptable(): UndecryptableCounts | undefined {
+    const stats = this.crypto?.stats;
+    if (!stats) return undefined;
+    const { undecryptable: seen, recovered: decryptedLater, abandoned: givenUp, waiting } = stats;
+    return { seen, decryptedLater, givenUp, waiting };
   }
 
   /** How many transactions were refused for a wrong `hs_token`. */
@@ -279,7 +289,10 @@ export class MatrixAdapter
             'matrix: attachment sent as a link',
           ),
         roomOf: (t) => rooms.roomOf(t),
-        ...(crypto && { encryption: crypto }),
+        ...(crypto && {
+          encryption: crypto,
+          sealedReactions: new SealedReactions(this.components.memos, logger),
+        }),
       }),
     );
     this.history = new MatrixBackfill({

@@ -38,6 +38,7 @@ import type { MediaUploader } from './media.js';
 import { laterTextEvents, redactPart } from './long-edit.js';
 import { textParts } from './parts.js';
 import { filesFrom, namedContent, speaksThroughBot } from './relay.js';
+import type { SealedReactions } from './sealed-reactions.js';
 
 export { MAX_CHARS } from './parts.js';
 
@@ -52,6 +53,8 @@ export interface OutboundDeps {
   readonly onFileAsLink?: (file: OutboundAttachment, error: unknown) => void;
   /** The room id of a target (aliases resolved). */
   roomOf(target: LinkTarget): Promise<string>;
+  /** The bot's reactions in encrypted rooms, so a removal finds them (absent: not carried). */
+  readonly sealedReactions?: SealedReactions;
   /** Encryption (absent: off). @throws EncryptedRoomRefusedError from `mustEncrypt` */
   readonly encryption?: {
     mustEncrypt(roomId: string): Promise<boolean>;
@@ -191,7 +194,15 @@ export class Outbound {
         ghost,
         sealed,
       );
+      if (sealed)
+        await this.deps.sealedReactions?.remember(room, action.externalId, action.emoji, id);
       return ids([id]);
+    }
+    if (sealed) {
+      // Its key is encrypted: the annotations cannot show it (./sealed-reactions.ts).
+      const id = await this.deps.sealedReactions?.take(room, action.externalId, action.emoji);
+      if (id) await this.deps.api.redact(room, id, `${action.idempotencyKey}.0`, ghost);
+      return ids([]);
     }
     // The reaction's own id is not in the contract: find it among the event's annotations.
     const mine = (await this.deps.api.reactions(room, action.externalId)).filter(

@@ -207,6 +207,7 @@ export class MatrixAdapter
       accounts: () => this.components.accounts,
       logger: this.components.logger,
       ...(this.components.reportDrop && { reportDrop: this.components.reportDrop }),
+      ...(this.components.memos && { memos: this.components.memos }),
       ...(crypto && {
         crypto: {
           inbound: crypto.inbound.bind(crypto),

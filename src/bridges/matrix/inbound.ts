@@ -15,6 +15,7 @@ import type {
   MediaStream,
   PresenceStatus,
 } from '../types.js';
+import { MemoMap } from '../memo/index.js';
 import type { RawEvent } from './host.js';
 import { personOfGhost, type GhostNaming } from './ids.js';
 import { isMediaEvent, mediaMessage, type NotCarried } from './inbound-media.js';
@@ -51,7 +52,28 @@ export interface InboundDeps {
   warn(obj: object, msg: string): void;
   /** Counts an event seen and not emitted (docs/matrix.md "What is not carried"). */
   readonly reportDrop?: AdapterComponents['reportDrop'];
+  /**
+   * Where reactions seen are remembered (the adapter memos, so a redaction after a restart is
+   * still a removal: in an encrypted room the redacted reaction's key cannot be read again).
+   * Absent: in memory only.
+   */
+  readonly reactions?: MemoMap;
 }
+
+/** What a reaction was, so its redaction can be carried as the removal. */
+interface SeenReaction {
+  readonly room: string;
+  readonly target: string;
+  readonly key: string;
+  readonly sender: string;
+}
+
+const quiet = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 function obj(value: unknown): Content {
   return typeof value === 'object' && value !== null ? (value as Content) : {};
@@ -99,15 +121,14 @@ export function otherMsgtypeText(msgtype: string, content: Content): string | un
 
 export class InboundTranslator {
   /** Reactions we saw, so their redaction can be reported as a removal. */
-  private readonly reactions = new Map<
-    string,
-    { room: string; target: string; key: string; sender: string }
-  >();
+  private readonly reactions: MemoMap;
   private readonly warnedRooms = new Set<string>();
   /** File event → its mxc URI, so an edit that replaces the file is counted (not carried). */
   private readonly fileUrls = new Map<string, string>();
 
-  constructor(private readonly deps: InboundDeps) {}
+  constructor(private readonly deps: InboundDeps) {
+    this.reactions = deps.reactions ?? new MemoMap('matrix', 'reaction', undefined, quiet);
+  }
 
   /** Handles one room or state event. Blocks only on a profile lookup the first time a user speaks. */
   async event(event: RawEvent): Promise<void> {
@@ -144,9 +165,8 @@ export class InboundTranslator {
         this.deps.reportDrop?.('reaction', 'unsupported', 'not an annotation');
         return;
       }
-      this.reactions.set(id, { room, target: rel['event_id'], key: rel['key'], sender });
-      if (this.reactions.size > 10_000)
-        this.reactions.delete(this.reactions.keys().next().value as string);
+      const seen: SeenReaction = { room, target: rel['event_id'], key: rel['key'], sender };
+      await this.reactions.set(id, JSON.stringify(seen));
       const from = await this.deps.profiles.sender(sender);
       this.deps.emit({
         kind: 'reaction',
@@ -162,9 +182,10 @@ export class InboundTranslator {
       const redacts = (event['redacts'] ?? content['redacts']) as string | undefined;
       if (typeof redacts !== 'string') return;
       const from = await this.deps.profiles.sender(sender);
-      const reaction = this.reactions.get(redacts);
+      const memo = await this.reactions.get(redacts);
+      const reaction = memo === undefined ? undefined : (JSON.parse(memo) as SeenReaction);
       if (reaction) {
-        this.reactions.delete(redacts);
+        await this.reactions.delete(redacts);
         const reactor = await this.deps.profiles.sender(reaction.sender);
         this.deps.emit({
           kind: 'reaction',

@@ -8,6 +8,7 @@ import type {
   AccountLinkControl,
   AdapterComponents,
   AdapterLogger,
+  AdapterMemos,
   InboundEvent,
   NetworkName,
   PresenceUpdate,
@@ -20,6 +21,7 @@ import type { MatrixApi } from './api.js';
 import type { Ghosts } from './ghosts.js';
 import type { AppserviceHost, RawEvent } from './host.js';
 import { channelOfPortalAlias, personOfGhost } from './ids.js';
+import { MemoMap } from '../memo/index.js';
 import { InboundTranslator } from './inbound.js';
 import type { HomeserverMedia } from './media-download.js';
 import type { Outbound } from './outbound.js';
@@ -52,6 +54,8 @@ export interface SessionDeps {
   readonly logger: AdapterLogger;
   /** Counts inbound events not emitted (`AdapterComponents.reportDrop`). */
   readonly reportDrop?: AdapterComponents['reportDrop'];
+  /** Reactions seen, kept across restarts (`AdapterComponents.memos`; absent: memory only). */
+  readonly memos?: AdapterMemos;
   /**
    * Encryption (on): `inbound` decrypts `m.room.encrypted` events before the commands are
    * looked for; the bot's answers in an encrypted room are encrypted.
@@ -104,6 +108,7 @@ export class MatrixSession {
       ghostLeft: (userId, roomId) => this.parts?.ghosts.forget(userId, roomId),
       warn: (obj, msg) => deps.logger.warn(obj, msg),
       ...(deps.reportDrop && { reportDrop: deps.reportDrop }),
+      reactions: new MemoMap('matrix', 'reaction', deps.memos, deps.logger),
     });
   }
 

@@ -107,15 +107,18 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
     );
     return got.messages;
   };
-  const dropped = async (labels: string): Promise<number> => {
+  /** One sample of /metrics; undefined when the series is not shown. */
+  const sample = async (name: string, labels: string): Promise<number | undefined> => {
     const res = await fetch(`${gateway!.httpUrl}/metrics`, {
       headers: { authorization: `Bearer ${gateway!.token}` },
     });
     const line = (await res.text())
       .split('\n')
-      .find((l) => l.startsWith('multichat_bridge_dropped_total{') && l.includes(labels));
-    return line ? Number(line.split(' ').at(-1)) : 0;
+      .find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+    return line ? Number(line.split(' ').at(-1)) : undefined;
   };
+  const dropped = async (labels: string): Promise<number> =>
+    (await sample('multichat_bridge_dropped_total', labels)) ?? 0;
 
   /** Alice's view of the bridge's encrypted messages in the room. */
   const fromBridge = (seen: readonly SeenEvent[]): SeenEvent[] =>
@@ -213,6 +216,35 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
     ]);
   }, 90_000);
 
+  it('carries a reaction made in Multichat into the encrypted room, and its removal', async () => {
+    await nativeMessages();
+    const message = await gateway!.api<{ id: string }>(
+      'POST',
+      '/api/v1/channels/secret/messages',
+      { text: 'react to this' },
+      readerToken,
+    );
+    const target = await alice!.waitFor((seen) =>
+      fromBridge(seen).find((e) => e.content['body'] === 'reader: react to this'),
+    );
+    const path = `/api/v1/channels/secret/messages/${message.id}/reactions/${encodeURIComponent('🎉')}`;
+    await gateway!.api('PUT', path, undefined, readerToken);
+    const event = (id: string) => alice!.client.getRoom(room)?.findEventById(id);
+    const reaction = await alice!.waitFor((seen) =>
+      fromBridge(seen).find(
+        (e) => e.type === 'm.reaction' && event(e.eventId)?.getRelation()?.key === '🎉',
+      ),
+    );
+    expect(reaction.wireType).toBe('m.room.encrypted');
+    expect(event(reaction.eventId)?.getRelation()?.event_id).toBe(target.eventId);
+    // Its key is encrypted, so the bridge redacts the reaction it remembered sending.
+    await gateway!.api('DELETE', path, undefined, readerToken);
+    await eventually(() => event(reaction.eventId)?.isRedacted(), {
+      what: 'the bot’s reaction redacted',
+      intervalMs: 250,
+    });
+  }, 90_000);
+
   it('carries an IRC line into the encrypted room as an event alice decrypts', async () => {
     irc.say('#secret', 'meet at the north gate');
     const got = await alice!.waitFor((seen) =>
@@ -224,6 +256,43 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
     // Through the bot, the IRC person's name in front (ghosts have no devices).
     expect(got.content['body']).toBe('ircbob: meet at the north gate');
   });
+
+  it('carries an edit made in Multichat into the encrypted room as an m.replace alice decrypts', async () => {
+    await nativeMessages();
+    const posted = await gateway!.api<{ id: string }>(
+      'POST',
+      '/api/v1/channels/secret/messages',
+      { text: 'the meeting is at noon' },
+      readerToken,
+    );
+    const original = await alice!.waitFor((seen) =>
+      fromBridge(seen).find((e) => e.content['body'] === 'reader: the meeting is at noon'),
+    );
+    await gateway!.api(
+      'PATCH',
+      `/api/v1/channels/secret/messages/${posted.id}`,
+      { text: 'the meeting is at one' },
+      readerToken,
+    );
+    const edit = await alice!.waitFor((seen) =>
+      fromBridge(seen).find((e) => e.content['m.new_content'] !== undefined),
+    );
+    expect(edit.wireType).toBe('m.room.encrypted');
+    expect(edit.failure).toBeUndefined();
+    expect(edit.content['m.new_content']).toMatchObject({ body: 'reader: the meeting is at one' });
+    const relation = alice!.client.getRoom(room)?.findEventById(edit.eventId)?.getRelation();
+    expect(relation).toMatchObject({ rel_type: 'm.replace', event_id: original.eventId });
+    // The decrypting bridge shows its undecryptable counts; every one seen is accounted for.
+    const count = (outcome: string) =>
+      sample('multichat_matrix_undecryptable_total', `network="matrix",outcome="${outcome}"`);
+    const waiting = await sample('multichat_matrix_undecryptable_waiting', 'network="matrix"');
+    expect(waiting).toBeDefined();
+    expect(await sample('multichat_matrix_undecryptable_waiting', 'network="irc"')).toBeUndefined();
+    const [seen, later, givenUp] = await Promise.all(
+      ['seen', 'decrypted_later', 'given_up'].map(async (o) => (await count(o)) ?? 0),
+    );
+    expect(waiting).toBe(seen! - later! - givenUp!);
+  }, 90_000);
 
   it('runs a !mc command typed in the encrypted room and answers it encrypted', async () => {
     const before = irc.messagesIn('#secret').length;

@@ -70,10 +70,9 @@ export async function handleMessage(
   const result = await ctx.node.submit(user.id, intent).finally(() => unnote?.());
   span('in.submitted');
   if (!result.created) return;
-  // Relaying the line does not need this mapping (edits and replies of it come later, and this
-  // target's next event waits for it): it is written on the next turn, so the outbox enqueue and
-  // the send to the other targets do not queue behind it in the store (bench/relay-irc.ts).
-  await new Promise((resolve) => setImmediate(resolve));
+  // Written at once, not deferred to a later turn: a stop (or a kill) between the send and a
+  // deferred write left the message unmapped, and the restart's backfill then stored it again
+  // (matrix-backfill saw 'before the stop' twice). The relay pays one store trip for it.
   await ctx.store.messages.put({
     network,
     targetKey: link.targetKey,

@@ -161,7 +161,28 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
     );
     // Alice's client shares the room key only with devices it knows: let its key query answer.
     await alice.knowDevicesOf('@multichat:localhost');
+    await untilKeysReachTheBridge();
   }, 240_000);
+
+  /**
+   * Synapse drops to-device messages (room keys) for an appservice it still counts as down from
+   * its start (docs/matrix.md, Encrypted rooms: the limit written there). Until a warm-up line
+   * crosses, alice discards her room key and sends again under a new one, so the cases below
+   * start from a bridge that Synapse delivers keys to. Bounded: six tries.
+   */
+  async function untilKeysReachTheBridge(): Promise<void> {
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      const before = irc.messagesIn('#secret').length;
+      await alice!.send(room, `warm-up ${attempt}`);
+      const crossed = await irc
+        .waitForMessages('#secret', before + 1, 10_000)
+        .then(() => true)
+        .catch(() => false);
+      if (crossed) return;
+      await alice!.client.getCrypto()!.forceDiscardSession(room);
+    }
+    throw new Error('no warm-up line reached IRC: Synapse delivered no room key to the bridge');
+  }
 
   afterAll(async () => {
     alice?.stop();

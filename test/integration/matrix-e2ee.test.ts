@@ -313,6 +313,13 @@ describe.skipIf(!matrixIrcAvailable())('Matrix encrypted rooms ↔ IRC', () => {
       ['seen', 'decrypted_later', 'given_up'].map(async (o) => (await count(o)) ?? 0),
     );
     expect(waiting).toBe(seen! - later! - givenUp!);
+    // The post and its edit also go to IRC: wait for them there, so no line of this case lands in
+    // the next case's window (it counts what reaches IRC after its own command).
+    await irc.waitUntil(
+      () => irc.messagesIn('#secret').find((m) => m.text.includes('the meeting is at one')),
+      60_000,
+      'the API edit on IRC',
+    );
   }, 90_000);
 
   it('runs a !mc command typed in the encrypted room and answers it encrypted', async () => {

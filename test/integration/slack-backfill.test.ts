@@ -8,37 +8,21 @@
  * missed messages keep their Slack `ts` as their createdAt.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSlackAdapter } from '../../src/bridges/slack/index.js';
-import type { NetworkName } from '../../src/bridges/types.js';
 import { tempDir } from '../support/core.js';
-import { AT_B, bootRouter, datedByText, expectBackfilled } from '../support/fake-router-world.js';
+import {
+  AT_B,
+  bootSlackRouter,
+  datedByText,
+  expectBackfilled,
+} from '../support/fake-router-world.js';
 import { TestNetwork } from '../support/test-adapter.js';
 import { LOOSE_LIMITS, until } from '../peers/slack-fake/harness.js';
-import { startSlackFake, type FakeChannel, type SlackFake } from '../peers/slack-fake/index.js';
+import { startSlackFake, type SlackFake } from '../peers/slack-fake/index.js';
 
 const fakes: SlackFake[] = [];
 afterAll(async () => {
   for (const f of fakes) await f.stop();
 });
-
-const boot = (
-  dataDir: string,
-  fake: SlackFake,
-  channel: FakeChannel,
-  netB: TestNetwork,
-  link: boolean,
-) =>
-  bootRouter({
-    dataDir,
-    netB,
-    pollIntervalMs: 20,
-    owner: 'alice',
-    adapter: createSlackAdapter(
-      { botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, mode: 'socket' },
-      'slack' as NetworkName,
-    ),
-    ...(link && { link: { network: 'slack', target: { channel: channel.id } } }),
-  });
 
 describe('slack live backfill', () => {
   it('what was said while down arrives once, in order, before what is said after', async () => {
@@ -52,7 +36,7 @@ describe('slack live backfill', () => {
     const erin = fake.addUser('erin');
     const texts = () => netB.at(AT_B).map((p) => p.text);
 
-    const first = await boot(dataDir, fake, general, netB, true);
+    const first = await bootSlackRouter(dataDir, fake, general, netB, true);
     const parent = fake.say(general, dana, 'before the stop');
     await until(() => texts().includes('before the stop'), 'live message → b');
     await first.node.submit(first.owner.id, {
@@ -74,7 +58,7 @@ describe('slack live backfill', () => {
     fake.say(general, erin, 'late reply', { threadTs: parent.ts });
     fake.socket.dropPending(); // Slack's retries are spent: only history has them now
 
-    const second = await boot(dataDir, fake, general, netB, false);
+    const second = await bootSlackRouter(dataDir, fake, general, netB, false);
     fake.say(general, dana, 'after the restart');
     await until(() => texts().includes('after the restart'), 'message after the restart → b');
     await second.runtime.settle();

@@ -4,14 +4,12 @@
  * `ts` is an adapter memo in the mapping store, not only in memory.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSlackAdapter } from '../../src/bridges/slack/index.js';
-import type { NetworkName } from '../../src/bridges/types.js';
 import type { MessageId } from '../../src/core/types.js';
 import { tempDir } from '../support/core.js';
-import { AT_B, bootRouter, type RouterProcess } from '../support/fake-router-world.js';
+import { AT_B, bootSlackRouter, type RouterProcess } from '../support/fake-router-world.js';
 import { TestNetwork } from '../support/test-adapter.js';
 import { LOOSE_LIMITS, until } from '../peers/slack-fake/harness.js';
-import { startSlackFake, type FakeChannel, type SlackFake } from '../peers/slack-fake/index.js';
+import { startSlackFake, type SlackFake } from '../peers/slack-fake/index.js';
 
 const fakes: SlackFake[] = [];
 afterAll(async () => {
@@ -20,25 +18,6 @@ afterAll(async () => {
 
 /** A shortcode no Slack emoji name matches (Slack names are lower case). */
 const ODD = ':NoSuchEmoji:';
-
-const boot = (
-  dataDir: string,
-  fake: SlackFake,
-  channel: FakeChannel,
-  netB: TestNetwork,
-  link: boolean,
-) =>
-  bootRouter({
-    dataDir,
-    netB,
-    pollIntervalMs: 20,
-    owner: 'alice',
-    adapter: createSlackAdapter(
-      { botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, mode: 'socket' },
-      'slack' as NetworkName,
-    ),
-    ...(link && { link: { network: 'slack', target: { channel: channel.id } } }),
-  });
 
 describe('slack reaction lines across a gateway restart', () => {
   it('the line posted before the restart is deleted when its reaction is taken back after it', async () => {
@@ -50,7 +29,7 @@ describe('slack reaction lines across a gateway restart', () => {
     const netB = new TestNetwork('b-');
     const dana = fake.addUser('dana');
 
-    const first = await boot(dataDir, fake, general, netB, true);
+    const first = await bootSlackRouter(dataDir, fake, general, netB, true);
     const again = fake.say(general, dana, 'react here');
     await until(() => netB.at(AT_B).some((p) => p.text === 'react here'), 'slack → b');
     const message = first.node.listMessages(first.general).find((m) => m.text === 'react here')
@@ -69,7 +48,7 @@ describe('slack reaction lines across a gateway restart', () => {
     expect(odd()[0]?.username).toBe('alice');
     await first.stop();
 
-    const second = await boot(dataDir, fake, general, netB, false);
+    const second = await bootSlackRouter(dataDir, fake, general, netB, false);
     await react(second, false);
     await until(() => odd().length === 0, 'reaction line deleted after the restart');
     // Only the line went: the message it hung off is still there.

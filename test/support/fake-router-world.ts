@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { createDiscordAdapter } from '../../src/bridges/discord/index.js';
+import { createSlackAdapter } from '../../src/bridges/slack/index.js';
 import { createBridgeRuntime, type BridgeRuntime } from '../../src/bridges/runtime/index.js';
 import type { AdapterBuilder, LinkTarget, NetworkName } from '../../src/bridges/types.js';
 import { silentLogger } from '../../src/core/options.js';
@@ -15,6 +16,7 @@ import type { ChannelId, MultichatNode, UserView } from '../../src/core/types.js
 import { createMappingStore, targetKeyOf } from '../../src/mapping/index.js';
 import type { MappingStore } from '../../src/mapping/types.js';
 import type { DiscordFake } from '../peers/discord-fake/index.js';
+import type { FakeChannel, SlackFake } from '../peers/slack-fake/index.js';
 import { tempNode } from './core.js';
 import { createTestAdapter, type TestNetwork } from './test-adapter.js';
 
@@ -100,6 +102,27 @@ export function bootDiscordRouter(
       'discord' as NetworkName,
     ),
     ...(link && { link: { network: 'discord', target: { channel: fake.channel.id } } }),
+  });
+}
+
+/** bootRouter with the real Slack adapter (Socket Mode) on the Slack fake, as `alice`. */
+export function bootSlackRouter(
+  dataDir: string,
+  fake: SlackFake,
+  channel: FakeChannel,
+  netB: TestNetwork,
+  link: boolean,
+): Promise<RouterProcess> {
+  return bootRouter({
+    dataDir,
+    netB,
+    pollIntervalMs: 20,
+    owner: 'alice',
+    adapter: createSlackAdapter(
+      { botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, mode: 'socket' },
+      'slack' as NetworkName,
+    ),
+    ...(link && { link: { network: 'slack', target: { channel: channel.id } } }),
   });
 }
 

@@ -254,6 +254,15 @@ export interface MessageRepo {
     targetKey: TargetKey,
     externalId: ExternalMessageId,
   ): Promise<MessageMapping | undefined>;
+  /**
+   * The mappings of many external ids of one target at once (a history import's chunk: one
+   * query, not one per id). Ids not mapped are absent from the map; duplicates are read once.
+   */
+  getManyByExternal(
+    network: NetworkName,
+    targetKey: TargetKey,
+    externalIds: readonly ExternalMessageId[],
+  ): Promise<Map<ExternalMessageId, MessageMapping>>;
   /** Every external copy of a message, oldest first; only one target's when given. */
   listByMessage(
     messageId: MessageId,

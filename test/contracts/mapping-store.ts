@@ -321,6 +321,28 @@ export function describeMappingStoreContract(
         expect((await s.messages.getByExternal(net('irc'), IRC, ext('x')))?.messageId).toBe('m1');
         expect(await s.messages.putMany([])).toEqual([]);
       });
+
+      it('getManyByExternal reads many ids of one target in one call, only that target', async () => {
+        const s = await store();
+        const ids = Array.from({ length: 300 }, (_, i) => `e${i}`);
+        await s.messages.putMany(
+          ids.map((id, i) => mapping(net('irc'), IRC, id, `m${i}`, 'inbound')),
+        );
+        await s.messages.put(mapping(net('irc'), DC, 'e1', 'other'));
+        await s.messages.put(mapping(net('matrix'), IRC, 'e2', 'elsewhere'));
+        // 300 ids read in two statements, with an unmapped id and a duplicate among them.
+        const wanted = [...ids, 'nope', 'e7'].map(ext);
+        const found = await s.messages.getManyByExternal(net('irc'), IRC, wanted);
+        expect(found.size).toBe(300);
+        expect(found.get(ext('e0'))?.messageId).toBe('m0');
+        expect(found.get(ext('e1'))?.messageId).toBe('m1');
+        expect(found.get(ext('e2'))?.messageId).toBe('m2');
+        expect(found.get(ext('e299'))).toMatchObject({ messageId: 'm299', direction: 'inbound' });
+        expect(found.has(ext('nope'))).toBe(false);
+        const few = await s.messages.getManyByExternal(net('irc'), DC, [ext('e1'), ext('e3')]);
+        expect([...few.values()].map((m) => m.messageId)).toEqual(['other']);
+        expect((await s.messages.getManyByExternal(net('irc'), IRC, [])).size).toBe(0);
+      });
     });
 
     describe('lookupInbound', () => {

@@ -8,8 +8,11 @@ import type {
   NetworkName,
   TargetKey,
 } from '../types.js';
-import type { SqlDatabase, SqlExecutor } from './db.js';
+import type { SqlDatabase, SqlExecutor, SqlParam } from './db.js';
 import { toMessageMapping } from './rows.js';
+
+/** Ids per statement of getManyByExternal: well under both databases' parameter limits. */
+const MAX_IDS_PER_QUERY = 256;
 
 /**
  * Inserts one mapping or returns the stored one; throws when the external id is already mapped
@@ -92,6 +95,33 @@ export class SqlMessageRepo implements MessageRepo {
       [network, targetKey, externalId],
     );
     return rows[0] ? toMessageMapping(rows[0]) : undefined;
+  }
+
+  async getManyByExternal(
+    network: NetworkName,
+    targetKey: TargetKey,
+    externalIds: readonly ExternalMessageId[],
+  ): Promise<Map<ExternalMessageId, MessageMapping>> {
+    const found = new Map<ExternalMessageId, MessageMapping>();
+    const ids = [...new Set(externalIds)];
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_QUERY) {
+      const part = ids.slice(start, start + MAX_IDS_PER_QUERY);
+      // Padded to a power of two (repeating the last id, which IN ignores), so a handful of
+      // statement texts serve every size and the prepared-statement cache stays small.
+      const width = 2 ** Math.ceil(Math.log2(part.length));
+      const params: SqlParam[] = [network, targetKey, ...part];
+      while (params.length < width + 2) params.push(part[part.length - 1]!);
+      const rows = await this.db().all(
+        `SELECT * FROM message_map WHERE network = ? AND target_key = ?
+         AND external_id IN (${Array.from({ length: width }, () => '?').join(', ')})`,
+        params,
+      );
+      for (const row of rows) {
+        const mapping = toMessageMapping(row);
+        found.set(mapping.externalId, mapping);
+      }
+    }
+    return found;
   }
 
   async listByMessage(

@@ -75,6 +75,7 @@ export class SlackAdapter
     attachments: true,
     // chat.postMessage allows about one message per second per channel with short bursts;
     // chat.update/delete and reactions.* are Tier 3 (50+/min). A 429 still pauses us (Retry-After).
+    // The constructor puts `rateLimit` of the config here (the same by default).
     rateLimit: { messagesPerSecond: 1, burst: 4 },
     idempotentSends: false,
   };
@@ -127,7 +128,11 @@ export class SlackAdapter
       logger: components.logger,
       ...(components.memos && { memos: components.memos }),
     });
-    this.capabilities = { ...this.capabilities, membership: config.membershipNotices };
+    this.capabilities = {
+      ...this.capabilities,
+      membership: config.membershipNotices,
+      rateLimit: config.rateLimit,
+    };
     this.slash = new SlashCommand(this.users, components.logger);
     // `/multichat link|unlink|links` manage links through the runtime's injected link control.
     this.slash.handler = components.links && linkCommandHandler(components.links, name);

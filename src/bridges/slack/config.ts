@@ -52,6 +52,20 @@ const fields = {
   membershipNotices: z.boolean().default(false),
   /** Live backfill after a (re)connect (docs: the network guide's Backfill section). */
   backfill: backfillSchema,
+  /**
+   * The pace the router keeps for this bridge's actions. Slack allows about one chat.postMessage
+   * a second per channel with short bursts, so keep the default there; raise it only for a
+   * server that allows more (the reliability suite's fake does, to run in CI time).
+   */
+  rateLimit: z
+    .object({
+      /** Actions a second the router sends to Slack (Slack: about 1 chat.postMessage a second per channel; raise only for a server that allows more). */
+      messagesPerSecond: z.number().positive().default(1),
+      /** Actions that may go out at once before that pace applies. */
+      burst: z.number().int().positive().default(4),
+    })
+    .strict()
+    .default({ messagesPerSecond: 1, burst: 4 }),
 };
 
 export type SlackMode = 'socket' | 'http';

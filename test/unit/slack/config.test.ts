@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../../src/bridges/slack/config.js';
 import { SlackConfigError } from '../../../src/bridges/slack/errors.js';
+import { createSlackAdapter } from '../../../src/bridges/slack/index.js';
+import type { NetworkName } from '../../../src/bridges/types.js';
+import { quietLogger } from '../../support/quiet-logger.js';
 
 describe('slack config', () => {
   it('fills defaults and ends the API base with a slash', () => {
@@ -15,6 +18,24 @@ describe('slack config', () => {
       slashCommand: '/multichat',
       listen: { host: '127.0.0.1', port: 3000 },
     });
+  });
+
+  it("keeps Slack's chat.postMessage pace unless told, and the adapter declares the configured one", () => {
+    const base = { botToken: 'x', appToken: 'y' };
+    expect(readConfig(base).rateLimit).toEqual({ messagesPerSecond: 1, burst: 4 });
+    const raised = { messagesPerSecond: 500, burst: 50 };
+    expect(readConfig({ ...base, rateLimit: raised }).rateLimit).toEqual(raised);
+    const build = createSlackAdapter({ ...base, rateLimit: raised }, 'slack' as NetworkName);
+    const adapter = build({
+      logger: quietLogger,
+      clock: { now: Date.now },
+      emit: async () => undefined,
+      reportHealth: () => undefined,
+    });
+    expect(adapter.capabilities.rateLimit).toEqual(raised);
+    expect(() => readConfig({ ...base, rateLimit: { messagesPerSecond: 0 } })).toThrow(
+      /rateLimit\.messagesPerSecond/,
+    );
   });
 
   it('names the missing key for each mode', () => {

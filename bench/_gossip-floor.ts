@@ -1,7 +1,7 @@
 /**
  * The floor under bench/gossip.ts: what the same network costs when each node does only the
  * work no implementation can skip. Same hosts (our libp2p stack: TCP, noise, yamux, gossipsub
- * with the tuned wrappers), same sparse topology of 10 nodes, same rate and warm-up. Instead
+ * with the tuned wrappers), same sparse topology and node count, same rate and warm-up. Instead
  * of a Multichat node, each receiver's topic validator:
  *
  * - verifies one Ed25519 signature over the payload (every node must check what it stores);
@@ -12,8 +12,8 @@
  * real one-message gossip run (~700 bytes). Latency runs from just before signing on the sender
  * to the end of the receiver's commit. `FLOOR_WORK` picks the work: `verify+store` (default),
  * `verify`, `store`, or `none` (the stack alone). Not run by `npm run bench` (the leading
- * underscore): it answers a question about the target, not about the product. Prints one JSON
- * object.
+ * underscore): bench/gossip.ts runs it (`runFloor`) in the same process right after the real
+ * nodes and prints the ratio; run alone, it prints one JSON object of its own.
  */
 import '../bin/polyfill.mjs';
 import Database from 'better-sqlite3';
@@ -23,24 +23,32 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { createHost } from '../src/core/p2p/host.js';
 import { cpuSplit, currentThreadId, threadCpuMs } from './_threads.js';
 import { environment } from './environment.js';
 import { nextMessage, percentile, sparsePeers, startWorker } from './_workers.js';
 
-const NODES = Number(process.env.BENCH_GOSSIP_NODES ?? 10);
-const MESSAGES = Number(process.env.BENCH_GOSSIP_MESSAGES ?? 2000);
-const RATE = Number(process.env.BENCH_GOSSIP_RATE ?? 200);
-// As in bench/gossip.ts: long enough for V8's compiler threads to go quiet.
-const WARMUP = Number(process.env.BENCH_GOSSIP_WARMUP ?? 6000);
-const WORKS = ['verify+store', 'verify', 'store', 'none'];
-const WORK = process.env.FLOOR_WORK ?? 'verify+store';
-if (!WORKS.includes(WORK)) {
-  throw new Error(`FLOOR_WORK must be one of ${WORKS.join(', ')}; got "${WORK}"`);
+const WORKS = ['verify+store', 'verify', 'store', 'none'] as const;
+export type FloorWork = (typeof WORKS)[number];
+
+export interface FloorParams {
+  readonly nodes: number;
+  readonly messages: number;
+  readonly rate: number;
+  /** As in bench/gossip.ts: long enough for V8's compiler threads to go quiet. */
+  readonly warmup: number;
+  readonly work: FloorWork;
 }
-const VERIFY = WORK.includes('verify');
-const STORE = WORK.includes('store');
+
+/** The work named by `FLOOR_WORK` (default verify+store); throws on an unknown name. */
+export function floorWork(name = process.env.FLOOR_WORK ?? 'verify+store'): FloorWork {
+  if (!(WORKS as readonly string[]).includes(name)) {
+    throw new Error(`FLOOR_WORK must be one of ${WORKS.join(', ')}; got "${name}"`);
+  }
+  return name as FloorWork;
+}
 const PAYLOAD_BYTES = 700;
 const TOPIC = `/multichat/2/channel/${'f'.repeat(43)}`;
 const now = () => performance.timeOrigin + performance.now();
@@ -70,12 +78,19 @@ function openStore(dir: string) {
   };
 }
 
+interface FloorWorkerData {
+  role: 'floor';
+  index: number;
+  peers: string[];
+  senderKey?: string;
+  work: FloorWork;
+  rate: number;
+}
+
 async function worker(): Promise<void> {
-  const { index, peers, senderKey } = workerData as {
-    index: number;
-    peers: string[];
-    senderKey?: string;
-  };
+  const { index, peers, senderKey, work, rate: RATE } = workerData as FloorWorkerData;
+  const VERIFY = work.includes('verify');
+  const STORE = work.includes('store');
   const port = parentPort!;
   const post = (m: FromWorker) => port.postMessage(m);
   const dir = mkdtempSync(join(tmpdir(), `mc-bench-floor-${index}-`));
@@ -144,7 +159,9 @@ async function worker(): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
+/** Runs the floor network once and returns its figures (one JSON-able object). */
+export async function runFloor(params: FloorParams): Promise<Record<string, unknown>> {
+  const { nodes: NODES, messages: MESSAGES, warmup: WARMUP, rate, work } = params;
   const workers: Worker[] = [];
   const addresses: string[] = [];
   const nodeThreads: string[] = [];
@@ -153,7 +170,8 @@ async function main(): Promise<void> {
   let senderKey: string | undefined;
   for (let i = 0; i < NODES; i += 1) {
     const peers = sparsePeers(addresses, i);
-    const w = startWorker(import.meta.url, { index: i, peers, senderKey });
+    const data: FloorWorkerData = { role: 'floor', index: i, peers, senderKey, work, rate };
+    const w = startWorker(import.meta.url, data);
     const started = await next(w, 'started');
     addresses.push(started.address);
     if (started.thread) nodeThreads.push(started.thread);
@@ -190,31 +208,40 @@ async function main(): Promise<void> {
   latencies.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   const p99 = round(percentile(latencies, 99));
-  console.log(
-    JSON.stringify({
-      name: 'gossip_floor_latency',
-      unit: 'ms',
-      value: p99,
-      work: WORK,
-      p50: round(percentile(latencies, 50)),
-      p90: round(percentile(latencies, 90)),
-      p99,
-      max: round(latencies.at(-1) ?? NaN),
-      nodes: NODES,
-      ratePerSecond: RATE,
-      deliveredFraction: round(latencies.length / (MESSAGES * (NODES - 1))),
-      cpuMsPerMessageAllNodes: round((cpu.user + cpu.system) / 1000 / MESSAGES),
-      cpuMsPerMessageByThread:
-        cpuSplit(
-          threadsBefore,
-          threadsAfter,
-          { main: currentThreadId(), nodes: nodeThreads },
-          MESSAGES,
-        ) ?? null,
-      environment: environment(),
-    }),
-  );
+  return {
+    name: 'gossip_floor_latency',
+    unit: 'ms',
+    value: p99,
+    work,
+    p50: round(percentile(latencies, 50)),
+    p90: round(percentile(latencies, 90)),
+    p99,
+    max: round(latencies.at(-1) ?? NaN),
+    nodes: NODES,
+    ratePerSecond: rate,
+    deliveredFraction: round(latencies.length / (MESSAGES * (NODES - 1))),
+    cpuMsPerMessageAllNodes: round((cpu.user + cpu.system) / 1000 / MESSAGES),
+    cpuMsPerMessageByThread:
+      cpuSplit(
+        threadsBefore,
+        threadsAfter,
+        { main: currentThreadId(), nodes: nodeThreads },
+        MESSAGES,
+      ) ?? null,
+    environment: environment(),
+  };
 }
 
-if (isMainThread) await main();
-else await worker();
+const isEntry =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (!isMainThread && (workerData as { role?: string } | null)?.role === 'floor') await worker();
+else if (isMainThread && isEntry) {
+  const figures = await runFloor({
+    nodes: Number(process.env.BENCH_GOSSIP_NODES ?? 5),
+    messages: Number(process.env.BENCH_GOSSIP_MESSAGES ?? 2000),
+    rate: Number(process.env.BENCH_GOSSIP_RATE ?? 200),
+    warmup: Number(process.env.BENCH_GOSSIP_WARMUP ?? 6000),
+    work: floorWork(),
+  });
+  console.log(JSON.stringify(figures));
+}

@@ -1,12 +1,17 @@
 /**
- * Gossip propagation latency: 10 nodes (core + P2P, one worker thread each, loopback TCP, a
- * sparse topology so most messages cross more than one hop) follow one channel; one node posts
- * at 200 msg/s and every other node records when the message is applied locally. Latency runs
- * from just before `submit` on the sender to the `message` event on a receiver (sign, store,
- * gossip, validate, ingest), stamped on the receiver when the event fires and handed to the main
- * thread in batches. Prints one JSON object with p50/p99. `BENCH_GOSSIP_MESSAGES`,
- * `BENCH_GOSSIP_NODES`, `BENCH_GOSSIP_RATE` and `BENCH_GOSSIP_WARMUP` override the defaults
- * (2000, 10, 200, 6000); warm-up messages are sent first and neither timed nor counted in CPU.
+ * Gossip propagation latency and CPU against the stack floor: 5 nodes (core + P2P, one worker
+ * thread each, loopback TCP, a sparse topology so most messages cross more than one hop) follow
+ * one channel; one node posts at 200 msg/s and every other node records when the message is
+ * applied locally. Latency runs from just before `submit` on the sender to the `message` event
+ * on a receiver (sign, store, gossip, validate, ingest), stamped on the receiver when the event
+ * fires and handed to the main thread in batches. Then, in the same process, the floor of
+ * bench/_gossip-floor.ts (the same libp2p + gossipsub stack and topology doing the same
+ * publishes, with only a signature check and one SQLite row per message; `FLOOR_WORK` picks
+ * other work) runs with the same figures. Prints one JSON object: p50/p99 of the nodes and the
+ * ratio of a node's CPU per message to the floor's (target <= 1.10, p99 < 50 ms).
+ * `BENCH_GOSSIP_MESSAGES`, `BENCH_GOSSIP_NODES`, `BENCH_GOSSIP_RATE` and `BENCH_GOSSIP_WARMUP`
+ * override the defaults (2000, 5, 200, 6000); warm-up messages are sent first and neither
+ * timed nor counted in CPU. `BENCH_GOSSIP_SIGNATURE_WORKER=1` checks signatures in a worker.
  */
 import '../bin/polyfill.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,11 +23,12 @@ import { createNode } from '../src/core/index.js';
 import { loadOrCreateNodeKey } from '../src/core/identity.js';
 import type { ChannelId } from '../src/core/types.js';
 import { createP2P } from '../src/core/p2p/index.js';
+import { floorWork, runFloor } from './_gossip-floor.js';
 import { cpuSplit, currentThreadId, threadCpuMs } from './_threads.js';
 import { environment } from './environment.js';
 import { nextMessage, percentile, sparsePeers, startWorker } from './_workers.js';
 
-const NODES = Number(process.env.BENCH_GOSSIP_NODES ?? 10);
+const NODES = Number(process.env.BENCH_GOSSIP_NODES ?? 5);
 const MESSAGES = Number(process.env.BENCH_GOSSIP_MESSAGES ?? 2000);
 const RATE = Number(process.env.BENCH_GOSSIP_RATE ?? 200);
 /**
@@ -63,8 +69,14 @@ type FromWorker =
   | { kind: 'done' }
   | { kind: 'stopped' };
 
+interface NodeWorkerData {
+  role: 'node';
+  index: number;
+  peers: string[];
+}
+
 async function worker(): Promise<void> {
-  const { index, peers } = workerData as { index: number; peers: string[] };
+  const { index, peers } = workerData as NodeWorkerData;
   const port = parentPort!;
   const post = (m: FromWorker) => port.postMessage(m);
   const dir = mkdtempSync(join(tmpdir(), `mc-bench-gossip-${index}-`));
@@ -145,7 +157,8 @@ async function worker(): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
+/** Runs the real nodes once; their figures, and whether every delivery arrived. */
+async function runNodes(): Promise<{ figures: Record<string, unknown>; complete: boolean }> {
   const workers: Worker[] = [];
   const addresses: string[] = [];
   const nodeThreads: string[] = [];
@@ -158,7 +171,11 @@ async function main(): Promise<void> {
   let channel = '';
   for (let i = 0; i < NODES; i += 1) {
     const peers = sparsePeers(addresses, i);
-    const w = startWorker(import.meta.url, { index: i, peers });
+    const w = startWorker(import.meta.url, {
+      role: 'node',
+      index: i,
+      peers,
+    } satisfies NodeWorkerData);
     w.on('message', (m: FromWorker) => {
       if (m.kind === 'sent') m.ids.forEach((id, k) => sentAt.set(id, m.at[k]!));
       if (m.kind === 'received') {
@@ -210,19 +227,13 @@ async function main(): Promise<void> {
     await w.terminate();
   }
   const round = (x: number) => Math.round(x * 100) / 100;
-  const p99 = round(percentile(latencies, 99));
-  console.log(
-    JSON.stringify({
-      name: 'gossip_propagation_latency',
-      unit: 'ms',
-      value: p99,
+  return {
+    complete: latencies.length >= expected,
+    figures: {
       p50: round(percentile(latencies, 50)),
       p90: round(percentile(latencies, 90)),
-      p99,
+      p99: round(percentile(latencies, 99)),
       max: round(latencies[latencies.length - 1] ?? NaN),
-      target: { p99: 50 },
-      nodes: NODES,
-      ratePerSecond: RATE,
       messages: ordered.length,
       deliveries: latencies.length,
       deliveredFraction: round(latencies.length / expected),
@@ -232,13 +243,51 @@ async function main(): Promise<void> {
       // The same CPU by thread: the node workers, the main thread (timing only) and the rest,
       // mostly V8's shared helper threads that compile hot code and help the collector.
       cpuMsPerMessageByThread: byThread ?? null,
+    },
+  };
+}
+
+/** CPU ms per message of one node (the node threads' CPU shared out), from a run's split. */
+function perNode(figures: Record<string, unknown>): number {
+  const split = figures.cpuMsPerMessageByThread as { nodes: number } | null;
+  return split ? split.nodes / NODES : NaN;
+}
+
+async function main(): Promise<void> {
+  const nodes = await runNodes();
+  const floor = await runFloor({
+    nodes: NODES,
+    messages: MESSAGES,
+    rate: RATE,
+    warmup: WARMUP,
+    work: floorWork(),
+  });
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const nodeCpu = perNode(nodes.figures);
+  const floorCpu = perNode(floor);
+  const ratio = Math.round((nodeCpu / floorCpu) * 100) / 100;
+  const { environment: floorEnvironment, ...floorFigures } = floor;
+  void floorEnvironment;
+  console.log(
+    JSON.stringify({
+      name: 'gossip_propagation',
+      unit: 'ratio',
+      value: ratio,
+      // (a) a node's CPU per message over the floor's; (b) p99 delivery latency of the nodes.
+      target: { cpuRatio: 1.1, p99Ms: 50 },
+      cpuPerMessagePerNodeMs: { node: round(nodeCpu), floor: round(floorCpu), ratio },
+      nodes: NODES,
+      ratePerSecond: RATE,
+      signatureWorker: process.env.BENCH_GOSSIP_SIGNATURE_WORKER === '1',
+      latencyMs: nodes.figures,
+      floor: floorFigures,
       note: 'all nodes are worker threads of one process; peak RSS is for all of them',
       loadAverage1m: { atStart: loadAtStart, atEnd: Math.round(loadavg()[0]! * 100) / 100 },
       environment: environment(),
     }),
   );
-  if (latencies.length < expected) process.exitCode = 1;
+  if (!nodes.complete) process.exitCode = 1;
 }
 
 if (isMainThread) await main();
-else await worker();
+else if ((workerData as { role?: string } | null)?.role === 'node') await worker();

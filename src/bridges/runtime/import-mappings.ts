@@ -7,12 +7,14 @@
 import type { ChannelId, MessageId } from '../../core/types.js';
 import type {
   ExternalMessageId,
+  MessageMapping,
   MessageMappingInput,
   NetworkName,
   TargetKey,
 } from '../../mapping/types.js';
 import { describe } from '../errors.js';
 import type { RuntimeContext } from './context.js';
+import { encodeMessageOrigin } from './plan.js';
 
 const SCAN_PAGE = 500;
 
@@ -34,6 +36,24 @@ export async function putMappings(
 }
 
 /**
+ * The stored mappings of every source id a chunk of events names (a message's own id, its reply
+ * and thread root, a reaction's message), keyed by origin (`<targetKey>#<id>`): one query per
+ * target per chunk instead of one per id. `ids` holds, per target key, the ids to read.
+ */
+export async function lookupChunk(
+  ctx: RuntimeContext,
+  network: NetworkName,
+  ids: ReadonlyMap<TargetKey, readonly ExternalMessageId[]>,
+): Promise<Map<string, MessageMapping>> {
+  const known = new Map<string, MessageMapping>();
+  for (const [targetKey, list] of ids) {
+    const found = await ctx.store.messages.getManyByExternal(network, targetKey, list);
+    for (const [id, mapping] of found) known.set(encodeMessageOrigin(targetKey, id), mapping);
+  }
+  return known;
+}
+
+/**
  * Maps every message of `channel` that came from `network` and has no mapping: a run killed
  * after the core committed a batch and before its mappings were written. Reads the channel a
  * page at a time (newest first); returns how many were mapped.
@@ -50,7 +70,8 @@ export async function mapUnmapped(
       limit: SCAN_PAGE,
       ...(before !== undefined && { before }),
     });
-    const missing: MessageMappingInput[] = [];
+    const candidates: MessageMappingInput[] = [];
+    const ids = new Map<TargetKey, ExternalMessageId[]>();
     for (const message of page) {
       const origin = message.origin;
       if (origin?.network !== network) continue;
@@ -59,8 +80,8 @@ export async function mapUnmapped(
       if (cut <= 0) continue;
       const targetKey = origin.externalId.slice(0, cut) as TargetKey;
       const externalId = origin.externalId.slice(cut + 1) as ExternalMessageId;
-      if (await ctx.store.messages.getByExternal(network, targetKey, externalId)) continue;
-      missing.push({
+      (ids.get(targetKey) ?? ids.set(targetKey, []).get(targetKey)!).push(externalId);
+      candidates.push({
         network,
         targetKey,
         externalId,
@@ -69,6 +90,11 @@ export async function mapUnmapped(
         direction: 'inbound',
       });
     }
+    // One read per target for the page, not one per message (a re-run scans every message).
+    const known = await lookupChunk(ctx, network, ids);
+    const missing = candidates.filter(
+      (c) => !known.has(encodeMessageOrigin(c.targetKey, c.externalId)),
+    );
     await putMappings(ctx, missing);
     mapped += missing.length;
     if (page.length < SCAN_PAGE) return mapped;

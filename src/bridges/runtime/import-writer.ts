@@ -5,7 +5,9 @@
  * author, for the batch: node.submit `bulk`); the batch's mappings are written once that commit
  * succeeded. A run killed between the two is made whole on the next run by `start()`, which maps
  * every message of the channel that came from this network by its origin (import-mappings.ts).
- * Only the open batch's ids are held in memory; earlier ones are read from the mapping store.
+ * Events are taken a chunk (one batch) at a time: the source ids the chunk names are read from
+ * the mapping store in one query before it is written, not one query per event. Only the open
+ * chunk's events and ids are held in memory, so memory does not grow with the history.
  */
 import { CoreError } from '../../core/errors.js';
 import type { Intent, MessageId, UserView } from '../../core/types.js';
@@ -13,6 +15,7 @@ import { targetKeyOf } from '../../mapping/index.js';
 import type {
   ExternalMessageId,
   Link,
+  MessageMapping,
   MessageMappingInput,
   TargetKey,
 } from '../../mapping/types.js';
@@ -23,7 +26,7 @@ import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown, parseNetworkText } from './convert.js';
 import type { ImportEvent, ImportOptions, ImportSummary } from './import-types.js';
 import { ImportChannelError } from './import-errors.js';
-import { mapUnmapped, putMappings } from './import-mappings.js';
+import { lookupChunk, mapUnmapped, putMappings } from './import-mappings.js';
 import { handleTopic } from './inbound-topic.js';
 import { storeInboundFiles } from './media-in.js';
 import { mentionIds } from './mentions-in.js';
@@ -50,6 +53,10 @@ export class HistoryWriter {
   private readonly users = new Map<string, UserView>();
   private readonly keys = new Map<string, TargetKey>();
   private pending: MessageMappingInput[] = [];
+  /** The events waiting to be written as the next chunk. */
+  private chunk: ImportEvent[] = [];
+  /** Origin → stored mapping, of the ids the chunk being written names (lookupChunk). */
+  private known = new Map<string, MessageMapping>();
   private readonly batchSize: number;
 
   constructor(
@@ -66,7 +73,45 @@ export class HistoryWriter {
     await mapUnmapped(this.ctx, network, channel);
   }
 
+  /** Takes one event; the chunk is written once it holds a batch. */
   async write(item: ImportEvent): Promise<void> {
+    this.chunk.push(item);
+    if (this.chunk.length >= this.batchSize) await this.writeChunk();
+  }
+
+  async finish(): Promise<ImportSummary> {
+    await this.writeChunk();
+    return {
+      ...this.counts(),
+      failures: this.failures,
+      ...(this.lastId !== undefined && { lastId: this.lastId }),
+    };
+  }
+
+  /** Reads the chunk's ids in one query per target, writes its events in order, commits. */
+  private async writeChunk(): Promise<void> {
+    const chunk = this.chunk;
+    this.chunk = [];
+    const ids = new Map<TargetKey, ExternalMessageId[]>();
+    const want = (target: LinkTarget, id: ExternalMessageId | undefined) => {
+      if (id === undefined) return;
+      const key = this.targetKey(target);
+      (ids.get(key) ?? ids.set(key, []).get(key)!).push(id);
+    };
+    for (const { event } of chunk) {
+      if (event.kind === 'message') {
+        want(event.target, event.externalId);
+        want(event.target, event.replyTo);
+        want(event.target, event.threadRoot);
+      } else if (event.kind === 'reaction') want(event.target, event.externalId);
+    }
+    this.known = await lookupChunk(this.ctx, this.options.network, ids);
+    for (const item of chunk) await this.one(item);
+    await this.flush();
+    this.known.clear();
+  }
+
+  private async one(item: ImportEvent): Promise<void> {
     const { event } = item;
     try {
       if (event.kind === 'message') await this.message(event, item.at);
@@ -82,16 +127,6 @@ export class HistoryWriter {
         throw error;
       this.fail(event.kind === 'message' ? event.externalId : event.kind, describe(error));
     }
-    if (this.pending.length + this.reactions.length >= this.batchSize) await this.flush();
-  }
-
-  async finish(): Promise<ImportSummary> {
-    await this.flush();
-    return {
-      ...this.counts(),
-      failures: this.failures,
-      ...(this.lastId !== undefined && { lastId: this.lastId }),
-    };
   }
 
   private counts() {
@@ -118,17 +153,20 @@ export class HistoryWriter {
   /**
    * The message an external id names: written in the open batch, or mapped (to this channel,
    * or to any when `anyChannel`: a source id maps once, so one mapped elsewhere is present).
+   * Every id an event of the chunk names was read before the chunk (writeChunk): no store call.
    */
-  private async find(
+  private find(
     targetKey: TargetKey,
     externalId: ExternalMessageId,
     anyChannel = false,
-  ): Promise<MessageId | undefined> {
-    const written = this.ids.get(encodeMessageOrigin(targetKey, externalId));
+  ): MessageId | undefined {
+    const origin = encodeMessageOrigin(targetKey, externalId);
+    const written = this.ids.get(origin);
     if (written) return written;
-    const { network, channel } = this.options;
-    const mapped = await this.ctx.store.messages.getByExternal(network, targetKey, externalId);
-    return mapped && (anyChannel || mapped.channel === channel) ? mapped.messageId : undefined;
+    const mapped = this.known.get(origin);
+    return mapped && (anyChannel || mapped.channel === this.options.channel)
+      ? mapped.messageId
+      : undefined;
   }
 
   private async user(sender: InboundMessage['sender']): Promise<UserView> {
@@ -144,7 +182,7 @@ export class HistoryWriter {
   private async message(event: InboundMessage, at: number): Promise<void> {
     const { network, channel } = this.options;
     const targetKey = this.targetKey(event.target);
-    if (await this.find(targetKey, event.externalId, true)) {
+    if (this.find(targetKey, event.externalId, true)) {
       this.skipped += 1;
       return;
     }
@@ -165,8 +203,8 @@ export class HistoryWriter {
       this.fail(event.externalId, 'empty message (no text, no file)');
       return;
     }
-    const replyTo = event.replyTo && (await this.find(targetKey, event.replyTo));
-    const threadRoot = event.threadRoot && (await this.find(targetKey, event.threadRoot));
+    const replyTo = event.replyTo && this.find(targetKey, event.replyTo);
+    const threadRoot = event.threadRoot && this.find(targetKey, event.threadRoot);
     const origin = encodeMessageOrigin(targetKey, event.externalId);
     const intent: Intent = {
       kind: 'sendMessage',
@@ -219,7 +257,7 @@ export class HistoryWriter {
   private async reaction(event: InboundReaction): Promise<void> {
     if (!event.added) return;
     const targetKey = this.targetKey(event.target);
-    const message = await this.find(targetKey, event.externalId);
+    const message = this.find(targetKey, event.externalId);
     if (!message)
       return this.fail(event.externalId, `reaction ${event.emoji} to an unknown message`);
     const user = this.users.get(event.sender.externalId) ?? (await this.user(event.sender));

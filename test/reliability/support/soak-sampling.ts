@@ -1,0 +1,60 @@
+/**
+ * What the soak reads from a gateway's /metrics every few seconds, and the figures it reports
+ * from those samples (least-squares slope, median).
+ */
+import type { KillableGateway } from './killable-gateway.js';
+
+export interface Sample {
+  readonly minute: number;
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+  readonly lagP99Ms: number;
+  readonly handles: number;
+  /** Outbox rows not delivered yet (pending + sending, every network). */
+  readonly outbox: number;
+  /** Log entries the core has stored. */
+  readonly entries: number;
+}
+
+export async function sample(gw: KillableGateway, started: number): Promise<Sample> {
+  const { text } = await gw.metrics();
+  const value = (name: string): number =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const outbox = [
+    ...text.matchAll(/^multichat_outbox\{[^}]*state="(?:pending|sending)"[^}]*\} (\d+)$/gm),
+  ];
+  return {
+    minute: (Date.now() - started) / 60_000,
+    rssMb: value('process_resident_memory_bytes') / 1e6,
+    heapUsedMb: value('nodejs_heap_size_used_bytes') / 1e6,
+    lagP99Ms: value('nodejs_eventloop_lag_p99_seconds') * 1000,
+    handles: value('nodejs_active_handles_total'),
+    outbox: outbox.reduce((sum, m) => sum + Number(m[1]), 0),
+    entries: value('multichat_entries'),
+  };
+}
+
+export function median(values: readonly number[]): number {
+  return [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? NaN;
+}
+
+/** Least-squares slope of y over x. */
+export function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const num = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const den = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+/** Slope per minute of `pick` over the samples from `from` to `to` minutes, 2 decimals. */
+export function slopeOf(
+  samples: readonly Sample[],
+  pick: (s: Sample) => number,
+  from: number,
+  to: number,
+): number {
+  const window = samples.filter((s) => s.minute >= from && s.minute <= to);
+  return Number(slope(window.map((s) => [s.minute, pick(s)])).toFixed(2));
+}

@@ -4,7 +4,8 @@
  * once each, in order, and before a message posted after the restart. Our own webhook message
  * in the channel's history is not brought back, nor is a message bridged before the stop. A
  * reaction given while down comes with its message, a message in an active thread of the channel
- * comes in its thread, and the missed messages keep Discord's timestamps as their createdAt.
+ * comes in its thread, so does one in a thread archived while down (in its place in the order),
+ * and the missed messages keep Discord's timestamps as their createdAt.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/core.js';
@@ -37,6 +38,9 @@ describe('discord live backfill', () => {
     const parent = fake.say(fake.channel.id, bob, 'before the stop');
     await until(() => texts().includes('before the stop'), 'live message → b');
     const thread = fake.startThread(fake.channel.id, parent.id, 'a thread');
+    const other = fake.say(fake.channel.id, bob, 'another before the stop');
+    await until(() => texts().includes('another before the stop'), 'second live message → b');
+    const toArchive = fake.startThread(fake.channel.id, other.id, 'archived while down');
     await first.node.submit(first.owner.id, {
       kind: 'sendMessage',
       channel: first.general,
@@ -56,7 +60,14 @@ describe('discord live backfill', () => {
     await first.stop();
 
     const missed = Array.from({ length: 20 }, (_, i) => `missed ${i + 1}`);
-    const posted = missed.map((text) => fake.say(fake.channel.id, bob, text));
+    const say = (text: string) => fake.say(fake.channel.id, bob, text);
+    const posted = missed.slice(0, 10).map(say);
+    // Between "missed 10" and "missed 11" by time; then the thread is archived (inactivity):
+    // no longer in the active list, nor in the restarted client's cache.
+    const inArchived = 'in the thread archived while down';
+    const archivedSaid = fake.say(toArchive.id, cy, inArchived);
+    posted.push(...missed.slice(10).map(say));
+    fake.archiveThread(toArchive.id);
     fake.react(cy, (posted[4] as (typeof posted)[number]).id, '🎉');
     fake.say(thread.id, cy, 'in the thread while down');
     fake.say(hidden.id, cy, 'in the hidden thread');
@@ -66,8 +77,10 @@ describe('discord live backfill', () => {
     await until(() => texts().includes('after the restart'), 'message after the restart → b');
     await second.runtime.settle();
 
-    expectBackfilled(texts(), missed, [
+    const order = [...missed.slice(0, 10), inArchived, ...missed.slice(10)];
+    expectBackfilled(texts(), order, [
       'before the stop',
+      'another before the stop',
       'native before the stop',
       'after the restart',
     ]);
@@ -80,6 +93,12 @@ describe('discord live backfill', () => {
     const root = inChannel.find((m) => m.text === 'before the stop');
     expect(inChannel.find((m) => m.text === 'in the thread while down')?.threadRoot).toBe(root?.id);
     expect(texts()).not.toContain('in the hidden thread');
+    // The thread archived while down: its message is in that thread too.
+    const otherRoot = inChannel.find((m) => m.text === 'another before the stop');
+    expect(inChannel.find((m) => m.text === inArchived)?.threadRoot).toBe(otherRoot?.id);
+    expect(datedByText(second.node, second.general).get(inArchived)?.at).toBe(
+      Date.parse(archivedSaid.timestamp),
+    );
     // Each missed message is dated by its Discord timestamp, not by when the gateway came back.
     const dated = datedByText(second.node, second.general);
     for (const m of posted)

@@ -39,6 +39,7 @@ import type {
   TypingUpdate,
 } from '../types.js';
 import { DiscordBackfill } from './backfill.js';
+import { withParents } from './backfill-threads.js';
 import {
   customEmoji,
   FORUM_TYPES,
@@ -134,7 +135,8 @@ export class DiscordAdapter
     this.backfillLimits = config.backfill;
     this.history = new DiscordBackfill({
       rest,
-      inbound: (emit) => new Inbound({ ...inboundDeps, emit }),
+      inbound: (emit, parents) =>
+        new Inbound({ ...inboundDeps, emit, cache: withParents(inboundDeps.cache, parents) }),
       logger: components.logger,
       ...(components.reportDrop && { reportDrop: components.reportDrop }),
       guildOf: (id) => {

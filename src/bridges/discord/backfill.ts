@@ -5,16 +5,11 @@
  * REST queue waits out 429s and route buckets, so a page is only slower under a rate limit.
  * Messages carry their current (final) text, then their reactions, one per person (read per
  * emoji: ./backfill-reactions.ts). For a linked channel (not a linked thread) whose guild is
- * known (a gateway session: live backfill), the messages of its active threads since the cursor
- * are read too and merged in by id: snowflakes are global time order, so one cursor serves all.
+ * known (a gateway session: live backfill), the messages of its active threads, and of its public
+ * threads archived since the cursor (./backfill-threads.ts), are read too and merged in by id:
+ * snowflakes are global time order, so one cursor serves all.
  */
-import {
-  DiscordAPIError,
-  Routes,
-  type APIMessage,
-  type APIThreadChannel,
-  type REST,
-} from 'discord.js';
+import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
 import type {
   AdapterComponents,
   AdapterLogger,
@@ -24,6 +19,7 @@ import type {
 } from '../types.js';
 import { describe } from '../errors.js';
 import { reactionsOf } from './backfill-reactions.js';
+import { threadsToRead } from './backfill-threads.js';
 import { DiscordHistoryAccessError } from './errors.js';
 import { decodeMessageId, isSnowflake } from './ids.js';
 import type { Inbound } from './inbound.js';
@@ -36,8 +32,14 @@ const MAX_PAGE = 100;
 
 export interface BackfillDeps {
   readonly rest: REST;
-  /** An Inbound translator whose events go to `emit` instead of the router. */
-  inbound(emit: (event: InboundEvent) => Promise<void>): Inbound;
+  /**
+   * An Inbound translator whose events go to `emit` instead of the router; `parents` names the
+   * parent of threads missing from the cache (archived ones), so their messages are placed.
+   */
+  inbound(
+    emit: (event: InboundEvent) => Promise<void>,
+    parents: ReadonlyMap<string, string>,
+  ): Inbound;
   /**
    * The guild of a cached channel (mentions of roles and channels are named from it). Without
    * one (no gateway session: the import) the threads of a channel are not read.
@@ -56,6 +58,9 @@ export function snowflakeAt(ms: number): string {
 
 const later = (a: string, b: string): string => (BigInt(a) >= BigInt(b) ? a : b);
 
+/** The moment of a snowflake (its top bits), in ms since 1970. */
+const timeOf = (snowflake: string): number => Number((BigInt(snowflake) >> 22n) + DISCORD_EPOCH);
+
 export class DiscordBackfill {
   constructor(private readonly deps: BackfillDeps) {}
 
@@ -72,8 +77,20 @@ export class DiscordBackfill {
     const size = Math.max(1, Math.min(MAX_PAGE, limit));
     const guildId = this.deps.guildOf(place);
     const places = [place];
-    if (thread === undefined && guildId !== undefined)
-      places.push(...(await this.activeThreads(guildId, channel)));
+    const parents = new Map<string, string>();
+    if (thread === undefined && guildId !== undefined) {
+      const skipped = (what: string, error: unknown): void => this.skipped(what, error);
+      for (const t of await threadsToRead(
+        this.deps.rest,
+        guildId,
+        channel,
+        timeOf(after),
+        skipped,
+      )) {
+        places.push(t.id);
+        parents.set(t.id, t.parent);
+      }
+    }
     let full = false;
     const read: APIMessage[] = [];
     for (const where of places) {
@@ -90,7 +107,7 @@ export class DiscordBackfill {
     read.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     const messages = read.slice(0, size);
     const events: InboundEvent[] = [];
-    const inbound = this.deps.inbound(async (event) => void events.push(event));
+    const inbound = this.deps.inbound(async (event) => void events.push(event), parents);
     const times: number[] = [];
     for (const message of messages) {
       const d = { ...message, ...(guildId !== undefined && { guild_id: guildId }) };
@@ -105,22 +122,6 @@ export class DiscordBackfill {
     return last && (full || read.length > messages.length)
       ? { events, times, cursor: last.id }
       : { events, times };
-  }
-
-  /**
-   * The active threads under `channel` (archived ones are not read: docs/discord.md); none,
-   * logged, when the list cannot be read.
-   */
-  private async activeThreads(guildId: string, channel: string): Promise<string[]> {
-    try {
-      const answer = (await this.deps.rest.get(Routes.guildActiveThreads(guildId))) as {
-        threads?: APIThreadChannel[];
-      };
-      return (answer.threads ?? []).filter((t) => t.parent_id === channel).map((t) => t.id);
-    } catch (error) {
-      this.skipped(`the active threads of ${channel}`, error);
-      return [];
-    }
   }
 
   private skipped(what: string, error: unknown): void {

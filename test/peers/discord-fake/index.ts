@@ -99,6 +99,8 @@ export interface DiscordFake {
   bulkDelete(channelId: string, ids: readonly string[]): void;
   react(user: FakeUser, messageId: string, emoji: string, add?: boolean): void;
   startThread(channelId: string, messageId: string, name: string): FakeChannel;
+  /** The thread is archived now (as after its inactivity period): THREAD_UPDATE. */
+  archiveThread(threadId: string): void;
   memberJoin(user: FakeUser): void;
   /** TYPING_START of `user` in a channel (needs the GUILD_MESSAGE_TYPING intent). */
   typing(channelId: string, user: FakeUser): void;
@@ -225,6 +227,15 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
       const thread = state.addChannel(guild.id, name, 11, chan(channelId).id, msg(messageId).id);
       messages.threadCreated(thread);
       return thread;
+    },
+    archiveThread: (threadId) => {
+      const thread = chan(threadId);
+      thread['thread_metadata'] = {
+        ...(thread['thread_metadata'] as Json),
+        archived: true,
+        archive_timestamp: new Date().toISOString(),
+      };
+      gateway.dispatch('THREAD_UPDATE', { ...thread });
     },
     memberJoin: (user) => {
       state.addMember(guild.id, user, []);

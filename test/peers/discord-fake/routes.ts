@@ -1,7 +1,7 @@
 /**
  * The REST routes of the fake (under `/api/v10`), each written from the public docs: gateway
  * discovery, channels, channel messages (with `nonce` + `enforce_nonce`), reactions with a
- * URL-encoded emoji, threads from a message, webhooks (create, list, execute with `?wait=true`
+ * URL-encoded emoji, threads from a message, active and public archived threads, webhooks (create, list, execute with `?wait=true`
  * and `thread_id`, edit and delete webhook messages), application commands and interaction
  * callbacks. Webhook executes and channel messages also take files (multipart, `./multipart.ts`),
  * stored on the fake CDN; a file over the upload limit answers 413 with code 40005. Errors use
@@ -358,6 +358,24 @@ export function buildRoutes(
           (c['thread_metadata'] as { archived?: boolean } | undefined)?.archived !== true,
       );
       return ok({ threads, members: [] });
+    }),
+    // List Public Archived Threads: the channel's archived threads, latest archived first,
+    // archived `before` an ISO8601 timestamp, `limit` 2-100 (default 50), with `has_more`.
+    r('GET', '/channels/:id/threads/archived/public', true, ({ params, query }) => {
+      const parent = channel(params[0]);
+      if (state.historyDenied.has(parent.id)) throw new ApiError(403, 50001, 'Missing Access');
+      const limit = Number(query.get('limit') ?? 50);
+      if (!Number.isInteger(limit) || limit < 2 || limit > 100)
+        throw new ApiError(400, 50035, 'Invalid Form Body', { limit: {} });
+      const before = Date.parse(query.get('before') ?? '') || Infinity;
+      const archivedAt = (c: FakeChannel): number => {
+        const meta = c['thread_metadata'] as { archived?: boolean; archive_timestamp?: string };
+        return meta.archived === true ? Date.parse(meta.archive_timestamp ?? '') : NaN;
+      };
+      const all = [...state.channels.values()]
+        .filter((c) => c.parent_id === parent.id && c.type === 11 && archivedAt(c) < before)
+        .sort((a, b) => archivedAt(b) - archivedAt(a));
+      return ok({ threads: all.slice(0, limit), members: [], has_more: all.length > limit });
     }),
     r('DELETE', '/channels/:id/messages/:id/reactions/:emoji/@me', true, ({ params }) => {
       messages.react(message(params[0], params[1]), state.bot, emojiKey(params[2]), false);

@@ -220,7 +220,12 @@ export class FakeState {
       channels: channels
         .filter((c) => c.type !== 11)
         .map(({ guild_id: _g, ...c }) => ({ ...c, permission_overwrites: [] })),
-      threads: channels.filter((c) => c.type === 11),
+      // Only active threads: an archived one is listed by the archived-threads route.
+      threads: channels.filter(
+        (c) =>
+          c.type === 11 &&
+          (c['thread_metadata'] as { archived?: boolean } | undefined)?.archived !== true,
+      ),
       presences: [],
       voice_states: [],
       stage_instances: [],

@@ -636,6 +636,9 @@ export interface UndecryptableCounts {
   readonly givenUp: number;
   /** Waiting for their key now. */
   readonly waiting: number;
+  /** Senders asked to re-share a lost room key; and lost keys that could not be asked for. */
+  readonly reshareAsked?: number;
+  readonly reshareNotPossible?: number;
 }
 
 /**

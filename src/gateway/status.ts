@@ -69,6 +69,8 @@ export interface UndecryptableEvents {
   readonly decryptedLater: number;
   readonly givenUp: number;
   readonly waiting: number;
+  readonly reshareAsked?: number;
+  readonly reshareNotPossible?: number;
 }
 
 /** One non-zero count of the bridge runtime's media failures. */

@@ -43,6 +43,8 @@ const quiet: Logger = {
 
 export class CryptoTestClient {
   private readonly events: MatrixEvent[] = [];
+  /** To-device events after the SDK decrypted them: type and sender. */
+  readonly toDevice: Array<{ type: string; sender: string }> = [];
 
   private constructor(
     readonly client: MatrixClient,
@@ -76,6 +78,9 @@ export class CryptoTestClient {
     const me = new CryptoTestClient(client, String(body['user_id']), String(body['access_token']));
     client.on(RoomEvent.Timeline, (event) => {
       me.events.push(event);
+    });
+    client.on(ClientEvent.ToDeviceEvent, (event) => {
+      me.toDevice.push({ type: event.getType(), sender: event.getSender() ?? '' });
     });
     const synced = new Promise<void>((resolve) =>
       client.on(ClientEvent.Sync, (state) => state === 'PREPARED' && resolve()),
@@ -120,6 +125,16 @@ export class CryptoTestClient {
       },
       { what: `the devices of ${userId}`, timeoutMs: ms },
     );
+  }
+
+  /** Waits until this client decrypted `count` to-device events of `type` from `sender`. */
+  waitForToDevice(type: string, sender: string, count = 1, ms = 60_000): Promise<void> {
+    const seen = (): number =>
+      this.toDevice.filter((e) => e.type === type && e.sender === sender).length;
+    return eventually(() => (seen() >= count ? true : undefined), {
+      what: `${count} to-device ${type} from ${sender} (seen: ${seen()})`,
+      timeoutMs: ms,
+    }).then(() => undefined);
   }
 
   async send(roomId: string, body: string): Promise<string> {

@@ -158,7 +158,8 @@ export class MatrixAdapter
     const stats = this.crypto?.stats;
     if (!stats) return undefined;
     const { undecryptable: seen, recovered: decryptedLater, abandoned: givenUp, waiting } = stats;
-    return { seen, decryptedLater, givenUp, waiting };
+    const { reshareAsked, reshareNotPossible } = stats;
+    return { seen, decryptedLater, givenUp, waiting, reshareAsked, reshareNotPossible };
   }
 
   /** How many transactions were refused for a wrong `hs_token`. */

@@ -181,6 +181,22 @@ export class GatewayMetrics {
         );
       },
     });
+    new Counter({
+      name: 'multichat_matrix_key_reshare_requests_total',
+      help: 'Lost room keys: senders asked to re-share (outcome "sent": a new Olm session and an m.dummy) or not askable ("not_possible": an Olm session existed already), by network.',
+      labelNames: ['network', 'outcome'],
+      registers,
+      collect() {
+        const rows = deps.status.bridges?.undecryptable?.() ?? [];
+        showTotals(
+          this,
+          rows.flatMap((u) => [
+            [{ network: u.network, outcome: 'sent' }, u.reshareAsked ?? 0] as const,
+            [{ network: u.network, outcome: 'not_possible' }, u.reshareNotPossible ?? 0] as const,
+          ]),
+        );
+      },
+    });
     new Gauge({
       name: 'multichat_matrix_undecryptable_waiting',
       help: 'Encrypted events waiting for their room key now, by network.',

@@ -23,6 +23,7 @@ import type { MatrixApi } from '../api.js';
 import type { RawEvent } from '../host.js';
 import { ensureCrossSigning } from './cross-signing.js';
 import { CryptoDeviceError } from './errors.js';
+import { KeyRecovery, missingKeyOf } from './key-recovery.js';
 import { PendingDecryptions } from './pending.js';
 import { callAsDevice, RequestSender, type DeviceCaller } from './requests.js';
 import { shareAndEncrypt } from './room-keys.js';
@@ -41,6 +42,8 @@ export interface EngineOptions {
 
 export class CryptoEngine {
   readonly pending: PendingDecryptions;
+  /** Asks the sender of an event whose key never came to re-share it (./key-recovery.ts). */
+  readonly recovery: KeyRecovery;
   /** Transaction feeds and decryptions in order: a room key is in before the event it opens. */
   private chain: Promise<unknown> = Promise.resolve();
   private readonly sender: RequestSender;
@@ -65,6 +68,14 @@ export class CryptoEngine {
         'matrix crypto: encrypted event given up (no key arrived)',
       );
       reportDrop?.('message', 'failed', 'encrypted event: no key arrived');
+    });
+    this.recovery = new KeyRecovery({
+      machine,
+      caller,
+      sender: this.sender,
+      logger,
+      serial: (work) => this.serial(work),
+      waiting: (key) => this.pending.waitsFrom(key.userId, key.deviceId),
     });
   }
 
@@ -154,6 +165,8 @@ export class CryptoEngine {
       if (plain) return plain;
       this.pending.add(event, deliver);
       this.requestKeySoon();
+      const missing = missingKeyOf(event);
+      if (missing) this.recovery.want(missing);
       this.logger.warn(
         { eventId: event['event_id'], room: event.room_id, waiting: this.pending.size },
         'matrix crypto: event not decrypted yet (waiting for its key)',
@@ -206,6 +219,7 @@ export class CryptoEngine {
     if (this.closed) return;
     this.closed = true;
     if (this.keyRequestTimer) clearTimeout(this.keyRequestTimer);
+    this.recovery.close();
     await this.chain.catch(() => undefined);
     await this.store.save();
     this.machine.close();

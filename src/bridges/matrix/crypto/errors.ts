@@ -64,3 +64,15 @@ export class CrossSigningUploadError extends Error {
     this.name = 'CrossSigningUploadError';
   }
 }
+
+/** A lost room key's re-share could not be asked of its sender's device (./key-recovery.ts). */
+export class KeyRecoveryError extends Error {
+  constructor(
+    readonly userId: string,
+    readonly deviceId: string,
+    detail: string,
+  ) {
+    super(`cannot ask ${userId}'s device ${deviceId} to re-share its room key: ${detail}`);
+    this.name = 'KeyRecoveryError';
+  }
+}

@@ -25,6 +25,10 @@ export interface MatrixCryptoOptions {
 }
 
 export interface CryptoStats extends PendingCounts {
+  /** Senders asked to re-share a lost room key (a new Olm session and an `m.dummy`). */
+  reshareAsked: number;
+  /** Lost keys whose sender's device already had an Olm session with the bot: not asked. */
+  reshareNotPossible: number;
   /** Encrypted events waiting for their key now. */
   waiting: number;
   /** Encrypted events of rooms `encryption.allow` does not cover (not decrypted). */
@@ -59,6 +63,8 @@ export class MatrixCrypto {
   get stats(): CryptoStats {
     return {
       ...this.engine.pending.counts,
+      reshareAsked: this.engine.recovery.counts.sent,
+      reshareNotPossible: this.engine.recovery.counts.notPossible,
       waiting: this.engine.pending.size,
       refused: this.refused,
     };

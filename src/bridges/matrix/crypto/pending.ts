@@ -36,6 +36,15 @@ export class PendingDecryptions {
     return this.waiting.size;
   }
 
+  /** True while an event sent from `deviceId` of `userId` waits. */
+  waitsFrom(userId: string, deviceId: string): boolean {
+    for (const { event } of this.waiting.values()) {
+      const content = event['content'] as Record<string, unknown> | undefined;
+      if (event.sender === userId && content?.['device_id'] === deviceId) return true;
+    }
+    return false;
+  }
+
   add(event: RawEvent, deliver: (plain: RawEvent) => void): void {
     const id = String(event['event_id']);
     if (this.waiting.has(id)) return;

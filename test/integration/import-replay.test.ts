@@ -1,7 +1,8 @@
 /**
  * `multichat import slack-export … --replay-to discord` with the Discord fake: a small export is
  * imported and queued for the Discord link of `general`; once the gateway runs, the messages
- * reach Discord in the original order, each with its original date in front. A re-run imports
+ * reach Discord in the original order, each with its original date in front, with their
+ * reactions (one bot reaction per emoji, as live reactions reach Discord). A re-run imports
  * and queues nothing, and the gateway then posts nothing more. A replay to the history's own
  * network, or to a network the channel is not linked to, is exit 2 with nothing imported.
  * `import discord --replay-to slack` queues that import's messages (not the Slack export's).
@@ -21,6 +22,9 @@ import { FAST_LIMITS, until } from '../peers/discord-fake/harness.js';
 import { startDiscordFake, type DiscordFake } from '../peers/discord-fake/index.js';
 
 const COUNT = 12;
+/** Reactions (person × emoji) in the generated export's first COUNT messages. */
+const reactionCount = () =>
+  expected.reduce((n, m) => n + m.reactions.reduce((k, r) => k + r.users.length, 0), 0);
 let dir: string;
 let configPath: string;
 let general: ChannelId;
@@ -67,6 +71,18 @@ const replayed = () =>
     .map((m) => m.content.replace(/\\([[\]])/g, '$1'))
     .filter((text) => text.startsWith('['));
 
+/** `text emoji…` of each Discord message the bot reacted to, in message order. */
+const reacted = () =>
+  [...fake.state.messages.values()]
+    .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+    .map((m) => {
+      const keys = [...(fake.state.reactions.get(m.id) ?? new Map<string, Set<string>>())]
+        .filter(([, users]) => users.has(fake.state.bot.id))
+        .map(([key]) => key);
+      return keys.length > 0 ? `${m.content.replace(/\\([[\]])/g, '$1')} ${keys.join(' ')}` : '';
+    })
+    .filter(Boolean);
+
 const dated = (m: ExpectedMessage) => {
   const at = new Date(m.at).toISOString();
   return `[${at.slice(0, 10)} ${at.slice(11, 16)}] ${m.text}`;
@@ -100,7 +116,7 @@ describe('multichat import --replay-to', () => {
     expect(first.code, first.io.errors.join('\n')).toBe(0);
     expect(first.io.lines).toEqual([
       `imported ${COUNT}, skipped 0, failed 0`,
-      `replay to discord: queued ${COUNT}, already replayed 0`,
+      `replay to discord: queued ${COUNT}, already replayed 0, reactions ${reactionCount()}`,
     ]);
     expect(replayed()).toEqual([]); // queued only: the gateway posts them
 
@@ -111,18 +127,24 @@ describe('multichat import --replay-to', () => {
     expect(replayed()).toEqual(expected.map(dated));
     // Nothing else went out: imported history reaches a network only through the replay.
     expect(fake.state.messages.size).toBe(COUNT);
+    // The reactions followed their messages: the bot's 👍 on each message that had one.
+    await until(() => reacted().length === 2, 'replayed reactions → discord');
+    expect(reacted()).toEqual(
+      expected.filter((m) => m.reactions.length > 0).map((m) => `${dated(m)} 👍`),
+    );
     await gateway.stop();
 
     const again = await run('discord');
     expect(again.code).toBe(0);
     expect(again.io.lines).toEqual([
       `imported 0, skipped ${COUNT}, failed 0`,
-      `replay to discord: queued 0, already replayed ${COUNT}`,
+      `replay to discord: queued 0, already replayed ${COUNT}, reactions 0`,
     ]);
     const restarted = await bootDiscordRouter(dataDir, fake, new TestNetwork('b-'), false);
     await restarted.runtime.settle();
     expect(replayed()).toEqual(expected.map(dated));
     expect(fake.state.messages.size).toBe(COUNT);
+    expect(reacted()).toHaveLength(2);
     await restarted.stop();
   });
 
@@ -148,7 +170,7 @@ describe('multichat import --replay-to', () => {
     // The Slack-export history of the channel is Slack's own: not replayed to Slack.
     expect(io.lines).toEqual([
       'imported 3, skipped 0, failed 0',
-      'replay to slack: queued 3, already replayed 0',
+      'replay to slack: queued 3, already replayed 0, reactions 0',
     ]);
   });
 });

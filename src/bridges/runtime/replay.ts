@@ -4,14 +4,16 @@
  * message becomes an ordinary outbox delivery (`send` marked `replay`), so it is durable, goes out
  * in the channel's order at the pace of the adapter's rate limiter once the gateway runs, and
  * carries its original date in the text (`[2024-03-01 14:02] `, UTC; runtime/outbound.ts).
+ * Its reactions follow it, one `react` delivery per person and emoji (./replay-reactions.ts).
  *
  * Idempotent through the mapping store: a message that already has a copy on the target (the
  * replay was delivered, or it came from there) or a delivery under its replay key (queued, sent
- * or dead) is not queued again, so a re-run posts nothing.
+ * or dead) is not queued again, so a re-run posts nothing; so is a reaction under its key.
  */
 import type { ChannelId, MessageId, MessageView, MultichatNode } from '../../core/types.js';
 import type { DeliveryInput, Link, MappingStore, NetworkName } from '../../mapping/types.js';
 import { ReplayTargetError } from './replay-errors.js';
+import { reactionDeliveries } from './replay-reactions.js';
 import type { PlannedAction } from './plan.js';
 
 const PAGE = 500;
@@ -28,6 +30,8 @@ export interface ReplaySummary {
   readonly queued: number;
   /** Messages × links replayed (or present there) before. */
   readonly already: number;
+  /** Reaction deliveries (one per person, emoji and link) queued by this run. */
+  readonly reactions: number;
 }
 
 /**
@@ -72,6 +76,7 @@ export async function replayHistory(
   const { store } = deps;
   let queued = 0;
   let already = 0;
+  let reactions = 0;
   let batch: DeliveryInput[] = [];
   const flush = async () => {
     if (batch.length > 0) await store.outbox.enqueue(batch);
@@ -81,27 +86,31 @@ export async function replayHistory(
     for (const link of plan.links) {
       const key = replayKey(message.id, link);
       const target = { network: link.network, targetKey: link.targetKey };
-      if (
-        (await store.outbox.getByKey(key)) ||
-        (await store.messages.listByMessage(message.id, target)).length > 0
-      ) {
+      const replayed = (await store.outbox.getByKey(key)) !== undefined;
+      if (replayed || (await store.messages.listByMessage(message.id, target)).length > 0) {
         already += 1;
-        continue;
+        // A copy that did not come from a replay carried its reactions its own way.
+        if (!replayed) continue;
+      } else {
+        const action: PlannedAction = { kind: 'send', message: message.id, replay: true };
+        batch.push({
+          idempotencyKey: key,
+          linkId: link.id,
+          ...target,
+          channel: plan.channel,
+          action,
+        });
+        queued += 1;
       }
-      const action: PlannedAction = { kind: 'send', message: message.id, replay: true };
-      batch.push({
-        idempotencyKey: key,
-        linkId: link.id,
-        ...target,
-        channel: plan.channel,
-        action,
-      });
-      queued += 1;
+      // Queued after the send (in the same or a later batch), so they go out after it.
+      const reacts = await reactionDeliveries(store, message, link);
+      batch.push(...reacts);
+      reactions += reacts.length;
       if (batch.length >= BATCH) await flush();
     }
   }
   await flush();
-  return { queued, already };
+  return { queued, already, reactions };
 }
 
 /** The channel's imported messages from `source` that still have content, oldest first. */

@@ -32,7 +32,10 @@ export async function prepareReplay(
   }
 }
 
-/** Queues the replay and prints `replay to NETWORK: queued N, already replayed M`. */
+/**
+ * Queues the replay and prints `replay to NETWORK: queued N, already replayed M, reactions R`
+ * (R: reaction deliveries queued by this run).
+ */
 export async function runReplay(
   plans: readonly ReplayPlan[] | undefined,
   deps: { readonly node: MultichatNode; readonly store: MappingStore },
@@ -43,11 +46,15 @@ export async function runReplay(
   const { replayHistory } = await import('../../../bridges/runtime/replay.js');
   let queued = 0;
   let already = 0;
+  let reactions = 0;
   for (const plan of plans) {
     const sum = await replayHistory(deps, plan, source as NetworkName);
     queued += sum.queued;
     already += sum.already;
+    reactions += sum.reactions;
   }
   const network = plans[0]?.links[0]?.network ?? '';
-  io.out(`replay to ${network}: queued ${queued}, already replayed ${already}`);
+  io.out(
+    `replay to ${network}: queued ${queued}, already replayed ${already}, reactions ${reactions}`,
+  );
 }

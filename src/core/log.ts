@@ -200,7 +200,20 @@ export function hasValidSignature(entry: LogEntry): boolean {
   return sealedSignatureValid(seal(entry));
 }
 
+/**
+ * Sealed entries whose signature was already found valid off the main thread (the gossip
+ * signature worker, p2p/signature-checks.ts). Keyed by the object: a sealed entry is immutable
+ * and its signature, author and signed bytes are the ones that were checked.
+ */
+const signatureChecked = new WeakSet<SealedEntry>();
+
+/** Records that `sealed`'s signature verified elsewhere, so the next check is a lookup. */
+export function markSignatureValid(sealed: SealedEntry): void {
+  signatureChecked.add(sealed);
+}
+
 export function sealedSignatureValid(sealed: SealedEntry): boolean {
+  if (signatureChecked.has(sealed)) return true;
   const { sig, author } = sealed.entry;
   return sig !== undefined && verify(author, sealed.signed, sig);
 }

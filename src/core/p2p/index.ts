@@ -40,6 +40,8 @@ class P2PHost implements P2P {
   private blobs: BlobExchange | undefined;
   private keeper: ConnectionKeeper | undefined;
   private access: { visibility: ChannelVisibility; hosted: HostedChannels } | undefined;
+  /** Ends the gossip signature thread (P2P option `signatureWorker`). */
+  private closeValidation: (() => Promise<void>) | undefined;
   private readonly penalties = new Penalties();
   private readonly denyList: DenyList;
   private readonly log;
@@ -65,13 +67,18 @@ class P2PHost implements P2P {
   async start(): Promise<void> {
     if (this.host) return;
     const { node } = this.components;
-    const validation = createEntryValidation(node, {
-      onPending: (peer) => this.sync?.requestRepair(peer),
-      onRejected: (peer, reason) => {
-        this.penalties.penalize(peer.toString());
-        this.log.warn({ peer: peer.toString(), reason }, 'gossip: refused an entry');
+    const validation = createEntryValidation(
+      node,
+      {
+        onPending: (peer) => this.sync?.requestRepair(peer),
+        onRejected: (peer, reason) => {
+          this.penalties.penalize(peer.toString());
+          this.log.warn({ peer: peer.toString(), reason }, 'gossip: refused an entry');
+        },
       },
-    });
+      { signatureWorker: this.options.signatureWorker ?? false, log: this.log },
+    );
+    this.closeValidation = validation.close;
     this.denyList.start();
     const host = await createHost({
       seed: this.options.seed,
@@ -148,6 +155,8 @@ class P2PHost implements P2P {
     this.blobs = undefined;
     await this.sync?.stop();
     await host.stop();
+    await this.closeValidation?.();
+    this.closeValidation = undefined;
     await this.sync?.settled();
     this.access?.visibility.stop();
     this.access?.hosted.stop();

@@ -74,6 +74,11 @@ export interface P2POptions {
   readonly blobStallMs?: number;
   /** Fetching: longest wait for one peer's answer or next chunk before asking the next. Default 5 s. */
   readonly blobPeerTimeoutMs?: number;
+  /**
+   * Check the signatures of gossip entries on a worker thread (p2p/signature-checks.ts).
+   * Default false: bench/gossip-api.ts measures whether it pays.
+   */
+  readonly signatureWorker?: boolean;
 }
 
 /** Injected components: only what the P2P layer needs. */

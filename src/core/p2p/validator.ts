@@ -9,13 +9,18 @@
  * Entries held back for missing dependencies, or because their clock is a little ahead of ours
  * (held until due, see hlc.ts), cost the sender nothing: they are forwarded when their
  * signature holds, and trigger a fetch from the peer that sent them if still waiting later.
+ * With `signatureWorker`, the signatures of a message are checked on a worker thread first
+ * (signature-checks.ts): a bad one refuses the message before it reaches the node, and a good
+ * one is not checked again on the main thread.
  */
 import type { PeerId } from '@libp2p/interface';
 import type { EntryEnvelope, EntryId } from '../types.js';
 import { hashBytes } from '../encoding.js';
-import { hasValidSignature } from '../log.js';
+import { hasValidSignature, seal } from '../log.js';
+import type { CoreLogger } from '../options.js';
 import { decodeEntryRun } from '../wire.js';
 import { IngestQueue } from './ingest-queue.js';
+import { SignatureChecks } from './signature-checks.js';
 import { LOG_TOPIC, topicOfEntry } from './topics.js';
 import type { SyncNode } from './types.js';
 
@@ -41,6 +46,12 @@ export interface EntryValidatorHooks {
   onAccepted?(): void;
 }
 
+export interface EntryValidationOptions {
+  /** Check signatures on a worker thread (P2P option `signatureWorker`). Default false. */
+  readonly signatureWorker?: boolean;
+  readonly log?: CoreLogger;
+}
+
 /** How far ahead of an author's stored head a held-back entry is still forwarded. */
 const FORWARD_AHEAD = 256;
 
@@ -48,9 +59,18 @@ const FORWARD_AHEAD = 256;
 export function createEntryValidation(
   node: Pick<SyncNode, 'ingest' | 'on' | 'getEntries' | 'entriesAfter'>,
   hooks: EntryValidatorHooks,
+  options: EntryValidationOptions = {},
 ) {
   const decoded = new WeakMap<Uint8Array, Decoded | string>();
   const queue = new IngestQueue(node);
+  const signatures = options.signatureWorker ? new SignatureChecks(options.log) : undefined;
+
+  /** The first signed entry of the run whose signature the worker finds bad, if any. */
+  async function badSignature(run: Decoded['run']): Promise<EntryId | undefined> {
+    const signed = run.map((r) => seal(r.envelope.entry)).filter((s) => s.entry.sig !== undefined);
+    const valid = await Promise.all(signed.map((s) => signatures!.check(s)));
+    return signed.find((_, i) => !valid[i])?.id;
+  }
 
   /** The decoded run, or why it cannot be decoded (kept for the refusal's reason). */
   function decode(data: Uint8Array): Decoded | string {
@@ -100,6 +120,11 @@ export function createEntryValidation(
       // the start of that log. The log arrives with the first followed channel they write in.
       return 'ignore';
     }
+    const forged = signatures ? await badSignature(value.run) : undefined;
+    if (forged !== undefined) {
+      hooks.onRejected(peer, `bad_signature: entry ${forged} of its author has a bad signature`);
+      return 'reject';
+    }
     const fates: Fate[] = await Promise.all(value.run.map((r) => queue.offer(r.id, r.envelope)));
     const refused = fates.find((f) => f.kind === 'rejected');
     if (refused) {
@@ -124,7 +149,10 @@ export function createEntryValidation(
     return 'ignore';
   }
 
-  return { messageId, validate };
+  /** Ends the signature thread, if any. */
+  const close = async (): Promise<void> => signatures?.close();
+
+  return { messageId, validate, close };
 }
 
 /** A run is one author's entries with consecutive seqs. */

@@ -118,6 +118,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
   /** The background check of the whole store: its timer, and the check once started. */
   private checkTimer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
+  /** Each log's newest seq at open: the background check stops there (ingest verified the rest). */
+  private logsAtOpen: ReadonlyMap<Address, number> | undefined;
   /** The newest bulk write not yet committed, and the first failed commit of bulk writes. */
   private bulkLast: Promise<void> | undefined;
   private bulkFailure: { error: unknown } | undefined;
@@ -128,10 +130,11 @@ class CoreNode extends CoreQueries implements MultichatNode {
       db.pragma(`cache_size = -${Math.max(1, Math.round(options.cacheMiB * 1024))}`);
     }
     let newest: Hlc | undefined;
+    let logsAtOpen: ReadonlyMap<Address, number> | undefined;
     try {
       // First: a poisoned clock value gets its own error (and repair) before chain checks.
       newest = newestStoredClock(db, (options.clock ?? Date.now)());
-      if (options.verifyOnLoad !== false) verifyStoredLogs(db);
+      if (options.verifyOnLoad !== false) logsAtOpen = verifyStoredLogs(db).logs;
     } catch (error) {
       db.close();
       throw error;
@@ -184,6 +187,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
     };
     super(internals);
     this.internals = internals;
+    this.logsAtOpen = logsAtOpen;
     this.key = key;
     this.address = key.address;
     this.keyring.set(key.address, key);
@@ -238,7 +242,8 @@ class CoreNode extends CoreQueries implements MultichatNode {
    */
   private checkStoreInBackground(): void {
     const { logger } = this.internals;
-    this.checking = verifyStoreInBackground(this.internals.db, () => this.stopped).then(
+    const stopped = () => this.stopped;
+    this.checking = verifyStoreInBackground(this.internals.db, stopped, this.logsAtOpen).then(
       (done) => {
         if (done) logger.info(done, 'store: every stored log verified');
       },

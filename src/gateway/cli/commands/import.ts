@@ -5,17 +5,19 @@
  */
 import { UsageError } from '../errors.js';
 import type { CliIo, Command, CommandArgs } from '../types.js';
-import { importDiscord } from './import-discord.js';
-import { importMatrix } from './import-matrix.js';
-import { importSlackExport } from './import-slack.js';
 
 export type ImportRunner = (args: CommandArgs, io: CliIo) => Promise<number>;
 
-/** SOURCE → its runner (positionals after SOURCE are the runner's). */
+/**
+ * SOURCE → its runner (positionals after SOURCE are the runner's). Each runner module is imported
+ * only when its source is asked for: every command module loads on each `multichat start`, and
+ * the import stack (mapping store, replay, readers) would be a tenth of that start's modules.
+ */
 export const importSources: Record<string, ImportRunner> = {
-  'slack-export': importSlackExport,
-  discord: importDiscord,
-  matrix: importMatrix,
+  'slack-export': async (args, io) =>
+    (await import('./import-slack.js')).importSlackExport(args, io),
+  discord: async (args, io) => (await import('./import-discord.js')).importDiscord(args, io),
+  matrix: async (args, io) => (await import('./import-matrix.js')).importMatrix(args, io),
 };
 
 export const importCommand: Command = {

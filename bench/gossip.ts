@@ -88,6 +88,7 @@ async function worker(): Promise<void> {
     mdns: false,
     syncIntervalMs: 0,
     redialIntervalMs: 0,
+    signatureWorker: process.env.BENCH_GOSSIP_SIGNATURE_WORKER === '1',
   })({ node });
   await p2p.start();
   for (const peer of peers) await p2p.dial(peer);

@@ -55,6 +55,25 @@ describe('multichat_matrix_undecryptable_* metrics', () => {
     );
   });
 
+  it('shows the re-share requests for lost room keys, sent and not possible', async () => {
+    const rows = [
+      {
+        network: 'matrix',
+        seen: 3,
+        decryptedLater: 0,
+        givenUp: 0,
+        waiting: 3,
+        reshareAsked: 2,
+        reshareNotPossible: 1,
+      },
+    ];
+    const text = await metricsWith(rows).render();
+    expect(samples(text, 'multichat_matrix_key_reshare_requests_total').sort()).toEqual([
+      'multichat_matrix_key_reshare_requests_total{network="matrix",outcome="not_possible"} 1',
+      'multichat_matrix_key_reshare_requests_total{network="matrix",outcome="sent"} 2',
+    ]);
+  });
+
   it('shows no samples when no network decrypts', async () => {
     const text = await metricsWith(undefined).render();
     expect(samples(text, 'multichat_matrix_undecryptable_total')).toEqual([]);

@@ -45,6 +45,13 @@ export class BackfillGate {
   /** Target keys whose live events wait; `all` while not connected or before the pass lists links. */
   private holding: Set<string> | 'all' | undefined;
   private readonly held: { key: string; event: InboundEvent }[] = [];
+  /**
+   * Live messages held or handed to the emitter and not through it yet, by `targetKey id`. While
+   * the inbound path is behind, the cursor lags what was received, and a pass re-reads these:
+   * they must not use up maxMessages, or the pass stops before the messages really missed
+   * (a soak lost thousands that way: issue 23).
+   */
+  private readonly known = new Map<string, number>();
   private pass: Promise<void> = Promise.resolve();
 
   constructor(
@@ -65,12 +72,21 @@ export class BackfillGate {
   /** The `emit` handed to the adapter. */
   readonly emitter: Emit = (event) => {
     const key = 'target' in event ? targetKeyOf(this.network, event.target) : undefined;
+    this.mark(key, event, 1);
     if (key !== undefined && this.holds(key)) {
       this.held.push({ key, event });
       return Promise.resolve();
     }
-    return this.forward(key, event);
+    return this.forward(key, event).finally(() => this.mark(key, event, -1));
   };
+
+  private mark(key: string | undefined, event: InboundEvent, by: 1 | -1): void {
+    if (key === undefined || event.kind !== 'message') return;
+    const id = `${key} ${event.externalId}`;
+    const count = (this.known.get(id) ?? 0) + by;
+    if (count > 0) this.known.set(id, count);
+    else this.known.delete(id);
+  }
 
   /** Health changes of the adapter: a connect starts a pass, anything else holds again. */
   health(state: AdapterState): void {
@@ -136,13 +152,16 @@ export class BackfillGate {
     const limits = adapter.backfillLimits ?? DEFAULT_BACKFILL;
     // History from before the link was made is an import's job, not a backfill's.
     const since = Math.max(this.ctx.now() - limits.maxAgeHours * 3_600_000, link.createdAt);
+    // Received live and still queued now: older than the cursor will be once the queue drains.
+    const prefix = `${link.targetKey} `;
+    const received = new Set([...this.known.keys()].filter((id) => id.startsWith(prefix)));
     let cursor = await this.ctx.store.cursors.get(this.network, cursorKey(link.targetKey));
     let left = limits.maxMessages;
     let count = 0;
     while (left > 0) {
       const page = await adapter.backfill(link.target, cursor, Math.min(PAGE, left), since);
       for (const [i, event] of page.events.entries()) {
-        if (event.kind === 'message') left -= 1;
+        if (event.kind === 'message' && !received.has(`${prefix}${event.externalId}`)) left -= 1;
         await this.forward(link.targetKey, dated(event, page.times?.[i]), true);
         count += 1;
       }
@@ -184,6 +203,10 @@ export class BackfillGate {
       } else i += 1;
     }
     // Handed over in one go: the emitter queues them in this order, ahead of newer live events.
-    await Promise.all(out.map(({ key, event }) => this.forward(key, event)));
+    await Promise.all(
+      out.map(({ key, event }) =>
+        this.forward(key, event).finally(() => this.mark(key, event, -1)),
+      ),
+    );
   }
 }

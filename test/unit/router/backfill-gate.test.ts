@@ -117,4 +117,46 @@ describe('live backfill gate', () => {
     await gate.emitter(msg('b', 5));
     expect(seen.at(-1)).toBe('b:m5');
   });
+
+  it('does not spend maxMessages on live messages still queued: the missed ones after them arrive', async () => {
+    // The soak's loss (issue 23): the inbound path is 1,500 messages behind, so the cursor is
+    // too; the adapter reconnects having missed 1501..1600. A pass counting the re-read queued
+    // messages stopped at 1,000 and never read 1501..1600.
+    const history = new Map<string, number>();
+    const calls: string[] = [];
+    const seen = new Set<string>();
+    let open: () => void = () => undefined;
+    const opened = new Promise<void>((r) => (open = r));
+    let chain: Promise<void> = Promise.resolve();
+    const gate = new BackfillGate(context(), NET, (e) => {
+      // Serial like the runtime's emitter, and stuck until the backfill starts reading.
+      chain = chain.then(async () => {
+        await opened;
+        if (e.kind === 'message') seen.add(e.text ?? '');
+      });
+      return chain;
+    });
+    const adapter = historyAdapter(history, calls);
+    const read = adapter.backfill.bind(adapter);
+    // The first pass (targets a and b, nothing said yet) reads; the second one lets the queue go.
+    adapter.backfill = async (...args) => {
+      if (calls.length >= 2) open();
+      return read(...args);
+    };
+    gate.attach(adapter);
+    gate.health('connected');
+    await gate.idle();
+    history.set('a', 1_500);
+    const live = Array.from({ length: 1_500 }, (_, i) => gate.emitter(msg('a', i + 1)));
+
+    gate.health('reconnecting');
+    history.set('a', 1_600);
+    gate.health('connected');
+    await gate.idle();
+    await Promise.all(live);
+    const missing = Array.from({ length: 1_600 }, (_, i) => `m${i + 1}`).filter(
+      (t) => !seen.has(t),
+    );
+    expect(missing).toEqual([]);
+  });
 });

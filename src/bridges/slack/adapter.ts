@@ -16,6 +16,7 @@ import type {
   DeliveryResult,
   EditAction,
   EditingAdapter,
+  InboundEvent,
   LinkTarget,
   MembershipAction,
   MembershipAdapter,
@@ -30,6 +31,7 @@ import type {
 } from '../types.js';
 import { linkCommandHandler } from '../link-commands.js';
 import { SlackBackfill } from './backfill.js';
+import { ThreadParents } from './backfill-parents.js';
 import { boltLogger, buildApp, clientOptions, type BuiltApp } from './app.js';
 import type { SlackConfig } from './config.js';
 import { startFailure } from './start-failure.js';
@@ -104,8 +106,13 @@ export class SlackAdapter
     // Creating the client does no I/O.
     this.web = new webApi.WebClient(config.botToken, clientOptions(config, this.logger));
     this.users = new Users(() => this.web, components.logger);
+    // Thread parents with replies seen live, for the backfill of replies to old threads.
+    const parents = new ThreadParents(components.memos, components.logger);
     const inboundDeps = {
-      emit: components.emit,
+      emit: async (event: InboundEvent) => {
+        await parents.noteEvent(event);
+        await components.emit(event);
+      },
       users: this.users,
       files: new SlackFileReader({
         botToken: config.botToken,
@@ -121,6 +128,7 @@ export class SlackAdapter
     this.history = new SlackBackfill({
       web: () => this.web,
       inbound: (emit) => new Inbound({ ...inboundDeps, emit }),
+      parents,
     });
     this.outbound = new Outbound({
       web: () => this.web,

@@ -5,14 +5,16 @@
  * (./inbound.ts with a collecting emit), then its reactions (history lists who reacted).
  * Messages carry their current (final) text. History lists a thread by its parent's ts, so a
  * reply in the window to a parent older than it is found through the parents of the week before
- * the window (at most PARENT_PAGES pages of them), by their `latest_reply`; a reply to a parent
- * older than that is not seen (docs/slack.md says so).
+ * the window (at most PARENT_PAGES pages of them), by their `latest_reply`, and through the
+ * parents whose replies the gateway saw before (./backfill-parents.ts); a reply to a parent
+ * older than that week that had no reply the gateway saw is not seen (docs/slack.md says so).
  */
 import type { webApi } from '@slack/bolt';
 import type { BackfillPage, InboundEvent, LinkTarget } from '../types.js';
 import { SlackHistoryAccessError } from './errors.js';
 import type { SlackMessage } from './events.js';
 import { channelOf, isTs } from './ids.js';
+import type { ThreadParents } from './backfill-parents.js';
 import type { Inbound } from './inbound.js';
 
 const PAGE = 200;
@@ -37,6 +39,8 @@ interface HistoryAnswer {
 export interface SlackBackfillDeps {
   readonly web: () => webApi.WebClient;
   inbound(emit: (event: InboundEvent) => Promise<void>): Inbound;
+  /** Thread parents seen before; absent: only the history's own parents are read. */
+  readonly parents?: ThreadParents;
 }
 
 /** A `ts` (seconds.micro) in whole ms, from its digits (a float would round some down). */
@@ -62,18 +66,29 @@ export class SlackBackfill {
     if (since !== undefined && Number(oldest) < since / 1000) oldest = (since / 1000).toFixed(6);
     const top = await this.all('conversations.history', { channel, oldest });
     const all = [...top];
+    const read = new Set<string>();
+    const replies = async (ts: string) => {
+      read.add(ts);
+      const thread = await this.all('conversations.replies', { channel, ts, oldest });
+      all.push(...thread.filter((m) => m.ts !== ts && m.thread_ts !== m.ts));
+    };
     for (const parent of [...(await this.olderParents(channel, oldest)), ...top]) {
-      if (!parent.reply_count || !parent.ts) continue;
+      if (!parent.reply_count || !parent.ts || read.has(parent.ts)) continue;
       if (parent.latest_reply !== undefined && tsOrder(parent.latest_reply, oldest) <= 0) continue;
-      const thread = await this.all('conversations.replies', { channel, ts: parent.ts, oldest });
-      all.push(...thread.filter((m) => m.ts !== parent.ts && m.thread_ts !== m.ts));
+      await replies(parent.ts);
     }
+    // Parents older than the look-back whose threads had replies the gateway saw.
+    for (const ts of (await this.deps.parents?.parents(channel)) ?? [])
+      if (!read.has(ts) && tsOrder(ts, oldest) < 0) await this.orMissing(() => replies(ts));
     const fresh = all
       .filter((m): m is HistoryMessage & { ts: string } => isTs(m.ts) && tsOrder(m.ts, oldest) > 0)
       .sort((a, b) => tsOrder(a.ts, b.ts));
     const taken = fresh.slice(0, Math.max(1, limit));
     const events: InboundEvent[] = [];
-    const inbound = this.deps.inbound(async (event) => void events.push(event));
+    const inbound = this.deps.inbound(async (event) => {
+      events.push(event);
+      await this.deps.parents?.noteEvent(event);
+    });
     const times: number[] = [];
     for (const m of taken) {
       await inbound.message({ ...m, channel } as SlackMessage);
@@ -108,6 +123,15 @@ export class SlackBackfill {
     return listed.filter(
       (m) => m.latest_reply !== undefined && isTs(m.ts) && tsOrder(m.latest_reply, oldest) > 0,
     );
+  }
+
+  /** A remembered parent deleted since (`thread_not_found`) has no replies to read. */
+  private async orMissing(read: () => Promise<void>): Promise<void> {
+    try {
+      await read();
+    } catch (error) {
+      if ((error as { data?: { error?: string } }).data?.error !== 'thread_not_found') throw error;
+    }
   }
 
   /** Every page (or the first `maxPages`) of a cursor-paginated history method. */

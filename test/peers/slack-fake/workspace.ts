@@ -13,6 +13,8 @@ export interface SayOptions {
   readonly blocks?: readonly unknown[];
   readonly files?: FakeMessage['files'];
   readonly subtype?: 'me_message';
+  /** Posted at this time (ms) instead of now: a message from further back in the history. */
+  readonly at?: number;
 }
 
 export abstract class Workspace {
@@ -70,7 +72,7 @@ export abstract class Workspace {
   say(channel: FakeChannel, user: FakeUser, text: string, options: SayOptions = {}): FakeMessage {
     const m = this.state.store({
       channel: channel.id,
-      ts: this.state.nextTs(),
+      ts: options.at === undefined ? this.state.nextTs() : `${(options.at / 1000).toFixed(6)}`,
       user: user.id,
       text,
       ...(options.threadTs !== undefined && { thread_ts: options.threadTs }),

@@ -32,7 +32,7 @@ const N = LOAD_MESSAGES;
 const SAID_PER_SECOND = 50;
 /** One send in flight per target (the router's worker) is the whole crash window per kill. */
 const SLACK_CRASH_WINDOW = 1;
-const WAIT_MS = 90_000 + N * 20;
+const WAIT_MS = 90_000 + N * 60;
 
 let w: DiscordSlackLoad | undefined;
 /** Token of pia, who posts through the API. */

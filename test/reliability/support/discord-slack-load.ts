@@ -10,7 +10,7 @@
  *   (`bridges.slack.rateLimit`): at Slack's one message a second per channel a stream of 1,500
  *   takes 25 minutes.
  * - apps.connections.open (Tier 1, one a minute): a restart seconds after the start waits for
- *   `Retry-After` (28-44 s measured) before Socket Mode connects, as it would on Slack.
+ *   `Retry-After` (back in 36-44 s in two runs) before Socket Mode connects, as it would on Slack.
  */
 import { FAST_LIMITS } from '../../peers/discord-fake/harness.js';
 import {

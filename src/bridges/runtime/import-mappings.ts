@@ -13,7 +13,9 @@ import type {
   TargetKey,
 } from '../../mapping/types.js';
 import { describe } from '../errors.js';
+import type { LinkTarget } from '../types.js';
 import type { RuntimeContext } from './context.js';
+import type { ImportEvent } from './import-types.js';
 import { encodeMessageOrigin } from './plan.js';
 
 const SCAN_PAGE = 500;
@@ -33,6 +35,27 @@ export async function putMappings(
       'imported message not mapped',
     );
   }
+}
+
+/** Per target key, the source ids the chunk's events name (for lookupChunk). */
+export function idsNamed(
+  chunk: readonly ImportEvent[],
+  keyOf: (target: LinkTarget) => TargetKey,
+): Map<TargetKey, ExternalMessageId[]> {
+  const ids = new Map<TargetKey, ExternalMessageId[]>();
+  const want = (target: LinkTarget, id: ExternalMessageId | undefined) => {
+    if (id === undefined) return;
+    const key = keyOf(target);
+    (ids.get(key) ?? ids.set(key, []).get(key)!).push(id);
+  };
+  for (const { event } of chunk) {
+    if (event.kind === 'message') {
+      want(event.target, event.externalId);
+      want(event.target, event.replyTo);
+      want(event.target, event.threadRoot);
+    } else if (event.kind === 'reaction') want(event.target, event.externalId);
+  }
+  return ids;
 }
 
 /**

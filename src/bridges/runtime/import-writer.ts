@@ -26,7 +26,7 @@ import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown, parseNetworkText } from './convert.js';
 import type { ImportEvent, ImportOptions, ImportSummary } from './import-types.js';
 import { ImportChannelError } from './import-errors.js';
-import { lookupChunk, mapUnmapped, putMappings } from './import-mappings.js';
+import { idsNamed, lookupChunk, mapUnmapped, putMappings } from './import-mappings.js';
 import { handleTopic } from './inbound-topic.js';
 import { storeInboundFiles } from './media-in.js';
 import { mentionIds } from './mentions-in.js';
@@ -92,19 +92,7 @@ export class HistoryWriter {
   private async writeChunk(): Promise<void> {
     const chunk = this.chunk;
     this.chunk = [];
-    const ids = new Map<TargetKey, ExternalMessageId[]>();
-    const want = (target: LinkTarget, id: ExternalMessageId | undefined) => {
-      if (id === undefined) return;
-      const key = this.targetKey(target);
-      (ids.get(key) ?? ids.set(key, []).get(key)!).push(id);
-    };
-    for (const { event } of chunk) {
-      if (event.kind === 'message') {
-        want(event.target, event.externalId);
-        want(event.target, event.replyTo);
-        want(event.target, event.threadRoot);
-      } else if (event.kind === 'reaction') want(event.target, event.externalId);
-    }
+    const ids = idsNamed(chunk, (target) => this.targetKey(target));
     this.known = await lookupChunk(this.ctx, this.options.network, ids);
     for (const item of chunk) await this.one(item);
     await this.flush();
@@ -143,7 +131,17 @@ export class HistoryWriter {
     );
   }
 
+  /** The last target asked for: a source hands the same object for a whole channel. */
+  private lastTarget: { target: LinkTarget; key: TargetKey } | undefined;
+
   private targetKey(target: LinkTarget): TargetKey {
+    if (this.lastTarget?.target === target) return this.lastTarget.key;
+    const key = this.targetKeyOf(target);
+    this.lastTarget = { target, key };
+    return key;
+  }
+
+  private targetKeyOf(target: LinkTarget): TargetKey {
     const text = JSON.stringify(target);
     let key = this.keys.get(text);
     if (!key) this.keys.set(text, (key = targetKeyOf(this.options.network, target)));

@@ -86,6 +86,10 @@ async function child(config: string, zip: string): Promise<void> {
   // Before the re-run, which scans the channels again in the same process.
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const imported = Number(/imported (\d+)/.exec(lines.join('\n'))?.[1] ?? 0);
+  // With NODE_OPTIONS=--expose-gc: what the import left live, apart from garbage not yet collected.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapLive = gc ? process.memoryUsage().heapUsed : undefined;
   const again: string[] = [];
   await main(['import', 'slack-export', zip, '--config', config], {
     out: (l) => again.push(l),
@@ -110,6 +114,7 @@ async function child(config: string, zip: string): Promise<void> {
       heapUsedMiB: Math.round(memory.heapUsed / 2 ** 20),
       heapTotalMiB: Math.round(memory.heapTotal / 2 ** 20),
       externalMiB: Math.round(memory.external / 2 ** 20),
+      ...(heapLive !== undefined && { heapLiveMiB: Math.round(heapLive / 2 ** 20) }),
       peakRssWithRerunMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     })}\n`,
   );

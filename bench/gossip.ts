@@ -282,6 +282,9 @@ async function main(): Promise<void> {
       target: { cpuRatio: 1.1, p99Ms: 50 },
       cpuPerMessagePerNodeMs: { node: round(nodeCpu), floor: round(floorCpu), ratio },
       processCpuRatio: processRatio,
+      // A ratio holds only when both networks carried every message: a floor that fell behind
+      // (an overloaded machine) spent less CPU in the window than its messages cost.
+      comparable: nodes.complete && floor.deliveredFraction === 1,
       nodes: NODES,
       ratePerSecond: RATE,
       signatureWorker: process.env.BENCH_GOSSIP_SIGNATURE_WORKER === '1',

@@ -2,7 +2,8 @@
  * The bridge bot's end-to-end encryption: one Olm machine (the Rust crypto, in WebAssembly) on
  * the bot's own device, its state in ./store.ts. It is fed by the appservice transactions
  * (./transaction.ts), sends what it asks for through ./requests.ts, decrypts inbound
- * `m.room.encrypted` events (keeping those without a key in ./pending.ts until the key comes)
+ * `m.room.encrypted` events (keeping those without a key in ./pending.ts until the key comes,
+ * asking their sender to re-share a key that was lost: ./key-recovery.ts)
  * and encrypts outbound events for a room's joined members' devices (./room-keys.ts).
  */
 import {

@@ -322,6 +322,26 @@ export function describeMappingStoreContract(
         expect(await s.messages.putMany([])).toEqual([]);
       });
 
+      it('putMany of a large batch keeps the first of two rows with one key and returns the second as a conflict', async () => {
+        const s = await store();
+        const rows = Array.from({ length: 300 }, (_, i) =>
+          mapping(net('irc'), IRC, `k${i}`, `m${i}`),
+        );
+        // Row 299 repeats row 5's key for another message; row 298 repeats row 7 exactly.
+        rows[299] = mapping(net('irc'), IRC, 'k5', 'other');
+        rows[298] = mapping(net('irc'), IRC, 'k7', 'm7');
+        const conflicts = await s.messages.putMany(rows);
+        expect(conflicts.map((c) => c.externalId)).toEqual(['k5']);
+        const found = await s.messages.getManyByExternal(
+          net('irc'),
+          IRC,
+          rows.map((r) => r.externalId),
+        );
+        expect(found.size).toBe(298);
+        expect(found.get(ext('k5'))?.messageId).toBe('m5');
+        expect(found.get(ext('k297'))?.messageId).toBe('m297');
+      });
+
       it('getManyByExternal reads many ids of one target in one call, only that target', async () => {
         const s = await store();
         const ids = Array.from({ length: 300 }, (_, i) => `e${i}`);

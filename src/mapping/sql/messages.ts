@@ -57,6 +57,41 @@ export async function putMapping(
   return existing;
 }
 
+/** Rows per multi-row INSERT of putMany (7 parameters each). */
+const MAX_ROWS_PER_INSERT = 128;
+
+const rowKey = (network: string, targetKey: string, externalId: string): string =>
+  `${network}\n${targetKey}\n${externalId}`;
+
+/**
+ * Inserts `rows` in one statement, leaving out those whose key is stored; returns the keys
+ * (rowKey) of the rows it inserted.
+ */
+async function insertRows(
+  tx: SqlExecutor,
+  rows: readonly MessageMappingInput[],
+  now: number,
+): Promise<Set<string>> {
+  const params: SqlParam[] = [];
+  for (const r of rows) {
+    params.push(r.network, r.targetKey, r.externalId, r.messageId, r.channel, r.direction, now);
+  }
+  const values = Array.from({ length: rows.length }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const inserted = await tx.all(
+    `INSERT INTO message_map
+       (network, target_key, external_id, message_id, channel, direction, created_at)
+     VALUES ${values}
+     ON CONFLICT (network, target_key, external_id) DO NOTHING
+     RETURNING network, target_key, external_id`,
+    params,
+  );
+  return new Set(
+    inserted.map((row) =>
+      rowKey(String(row.network), String(row.target_key), String(row.external_id)),
+    ),
+  );
+}
+
 /** MessageRepo over SQL; `db()` throws StoreClosedError when the store is not open. */
 export class SqlMessageRepo implements MessageRepo {
   constructor(
@@ -73,12 +108,24 @@ export class SqlMessageRepo implements MessageRepo {
     const now = this.now();
     return this.db().transaction(async (tx) => {
       const conflicts: MessageMappingConflictError[] = [];
-      for (const input of inputs) {
-        try {
-          await putMapping(tx, input, now);
-        } catch (error) {
-          if (!(error instanceof MessageMappingConflictError)) throw error;
-          conflicts.push(error);
+      let start = 0;
+      while (start < inputs.length) {
+        // Pieces of a power of two rows (500 = 256 + 128 + 64 + …, at most MAX_ROWS_PER_INSERT):
+        // a handful of statement texts serve every batch size.
+        const rest = Math.min(inputs.length - start, MAX_ROWS_PER_INSERT);
+        const part = inputs.slice(start, start + 2 ** Math.floor(Math.log2(rest)));
+        start += part.length;
+        const inserted = await insertRows(tx, part, now);
+        for (const input of part) {
+          // Deleted once seen, so a second row with the same key is checked like a stored one.
+          if (inserted.delete(rowKey(input.network, input.targetKey, input.externalId))) continue;
+          // Stored before (or twice in the batch): the same message is a no-op, another a conflict.
+          try {
+            await putMapping(tx, input, now);
+          } catch (error) {
+            if (!(error instanceof MessageMappingConflictError)) throw error;
+            conflicts.push(error);
+          }
         }
       }
       return conflicts;

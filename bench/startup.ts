@@ -152,6 +152,38 @@ const compiled = await variant(() => ({}));
 const large = LARGE > 0 ? await largeDataDir(LARGE) : undefined;
 const compiledLarge = large ? await variant(() => ({}), large.dir) : undefined;
 
+/**
+ * Modules one compiled start loads until /healthz answers (bench/_module-count.mjs hooks the
+ * loader), by where they come from: the gateway's own code, packages, and node's built-ins.
+ */
+async function moduleCount() {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-bench-modules-'));
+  const file = join(dir, 'modules.txt');
+  try {
+    await startToHealthz({
+      NODE_OPTIONS: `--import ${join(import.meta.dirname, '_module-count.mjs')}`,
+      MC_MODULE_COUNT_FILE: file,
+    });
+    const urls = [...new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean))];
+    const packages = urls.filter((u) => u.includes('/node_modules/'));
+    const builtins = urls.filter((u) => u.startsWith('node:'));
+    const named = (u: string) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1] ?? '';
+    const perPackage = new Map<string, number>();
+    for (const u of packages) perPackage.set(named(u), (perPackage.get(named(u)) ?? 0) + 1);
+    return {
+      total: urls.length,
+      own: urls.length - packages.length - builtins.length,
+      packages: packages.length,
+      builtins: builtins.length,
+      libp2p: packages.filter((u) => /libp2p|multiformats|chainsafe|@noble|uint8/.test(u)).length,
+      largestPackages: Object.fromEntries([...perPackage].sort((a, b) => b[1] - a[1]).slice(0, 8)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const modules = await moduleCount();
+
 /** The floor on this machine right now: spawning a bare node that does nothing. */
 function nodeFloor(): number {
   const samples: number[] = [];
@@ -181,6 +213,8 @@ console.log(
     compiledLarge: compiledLarge
       ? { entries: LARGE, dataDirBuildMs: large?.buildMs ?? 'cached', ...compiledLarge }
       : null,
+    // ESM modules loaded by one compiled start until /healthz (CommonJS requires not counted).
+    modulesLoaded: modules,
     nodeSpawnFloorMs: floorMs,
     ratioToFloor: Math.round((compiled.medianMs / floorMs) * 100) / 100,
     speedupColdCache: Math.round((tsxCold.medianMs / compiled.medianMs) * 100) / 100,

@@ -1,0 +1,165 @@
+// The measured process of bench/memory-people.ts: plain node running the compiled gateway code
+// (dist/), as `multichat start` runs it, so no TypeScript loader's memory is in the figures. The
+// parent passes the bench adapter compiled to JavaScript (MC_BENCH_ADAPTER, a file URL) and the
+// code to load (MC_BENCH_CODE: a folder URL ending in /). Prints ONE JSON object (no environment:
+// the parent adds it). The leading `_` keeps run-all from running this file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+const CODE = process.env['MC_BENCH_CODE'] ?? '';
+const EXT = process.env['MC_BENCH_EXT'] ?? '.js';
+const load = (path) => import(new URL(path.replace(/\.js$/, EXT), CODE).href);
+const { createBenchAdapter } = await import(process.env['MC_BENCH_ADAPTER'] ?? '');
+const { createBridgeRuntime } = await load('bridges/runtime/index.js');
+const { createNode } = await load('core/index.js');
+const { loadOrCreateNodeKey } = await load('core/identity.js');
+const { silentLogger } = await load('core/options.js');
+const { createP2P } = await load('core/p2p/index.js');
+const { createMappingStore } = await load('mapping/index.js');
+
+const CHANNELS = Number(process.env['BENCH_MEMORY_CHANNELS'] ?? 1_000);
+const PEOPLE = Number(process.env['BENCH_MEMORY_PEOPLE'] ?? 10_000);
+const TRAFFIC_S = Number(process.env['BENCH_MEMORY_TRAFFIC_S'] ?? 60);
+/** Lines per second during the traffic phase. */
+const RATE = 50;
+/** Inbound events in flight at once during warm-up (events of one room stay in order anyway). */
+const PARALLEL = 64;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
+function settledMemory() {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  // RSS beyond the V8 heap is native memory: SQLite page caches, code, malloc arenas.
+  return {
+    rssMb: mb(m.rss),
+    heapUsedMb: mb(m.heapUsed),
+    heapTotalMb: mb(m.heapTotal),
+    externalMb: mb(m.external),
+    outsideHeapMb: mb(m.rss - m.heapTotal),
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mc-bench-memory-'));
+const src = createBenchAdapter('src');
+const dst = createBenchAdapter('dst');
+// The node's defaults (page cache included) are what a gateway runs with.
+const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+await node.start();
+const p2p = createP2P({
+  seed: loadOrCreateNodeKey(dir).seed,
+  listen: ['/ip4/127.0.0.1/tcp/0'],
+  mdns: false,
+})({ node });
+await p2p.start();
+const store = await createMappingStore({ kind: 'sqlite', path: join(dir, 'mapping.db') });
+await store.init();
+const runtime = createBridgeRuntime({
+  node,
+  store,
+  logger: silentLogger,
+  adapters: [src.build, dst.build],
+  options: { pollIntervalMs: 200 },
+});
+await runtime.start();
+const atStart = settledMemory();
+
+const setupStarted = performance.now();
+const { user: owner } = await node.createLocalUser('owner');
+for (let c = 0; c < CHANNELS; c++) {
+  await node.submit(owner.id, { kind: 'createChannel', name: `room-${c}` });
+  await runtime.links.create({
+    channel: `room-${c}`,
+    network: 'src',
+    target: { channel: `r${c}` },
+  });
+  await runtime.links.create({
+    channel: `room-${c}`,
+    network: 'dst',
+    target: { channel: `r${c}` },
+  });
+}
+const afterLinks = settledMemory();
+const setupSeconds = (performance.now() - setupStarted) / 1000;
+
+let line = 0;
+/** Person `p` says a line in their room (person p lives in room p % CHANNELS). */
+function say(p) {
+  const n = ++line;
+  return src.net.inject({
+    kind: 'message',
+    target: { channel: `r${p % CHANNELS}` },
+    sender: { externalId: `u${p}`, displayName: `person ${p}` },
+    externalId: `m${n}`,
+    text: `line ${n} from person ${p}`,
+  });
+}
+
+const warmStarted = performance.now();
+for (let p = 0; p < PEOPLE; p += PARALLEL) {
+  const batch = [];
+  for (let k = p; k < Math.min(PEOPLE, p + PARALLEL); k++) batch.push(say(k));
+  await Promise.all(batch);
+}
+await runtime.settle();
+const warmSeconds = (performance.now() - warmStarted) / 1000;
+const afterWarmUp = settledMemory();
+const coreEntries = node.metrics().entries;
+
+// Traffic: RATE lines a second from random people; RSS sampled every 10 s.
+const rssEvery10s = [];
+const trafficStarted = performance.now();
+let next = trafficStarted;
+let traffic = 0;
+while (performance.now() - trafficStarted < TRAFFIC_S * 1000) {
+  void say(Math.floor(Math.random() * PEOPLE));
+  traffic += 1;
+  next += 1000 / RATE;
+  const wait = next - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  if (traffic % (RATE * 10) === 0) rssEvery10s.push(mb(process.memoryUsage().rss));
+}
+await runtime.settle();
+const afterTraffic = settledMemory();
+const delivered = dst.net.sent();
+
+await runtime.stop();
+await p2p.stop();
+await node.stop();
+await store.close();
+rmSync(dir, { recursive: true, force: true });
+
+const perThousand = (to, from) =>
+  Math.round(((to.rssMb - from.rssMb) / (PEOPLE / 1000)) * 100) / 100;
+console.log(
+  JSON.stringify({
+    name: 'memory-people',
+    unit: 'MB',
+    value: afterWarmUp.rssMb,
+    people: PEOPLE,
+    channels: CHANNELS,
+    coreEntriesAfterWarmUp: coreEntries,
+    linesWarmUp: PEOPLE,
+    linesTraffic: traffic,
+    deliveredToDst: delivered,
+    expectedDelivered: PEOPLE + traffic,
+    memory: { atStart, afterLinks, afterWarmUp, afterTraffic },
+    mbPer1000People: perThousand(afterWarmUp, afterLinks),
+    mbPer1000PeopleAfterTraffic: perThousand(afterTraffic, afterLinks),
+    mbPer100ChannelsLinked:
+      Math.round(((afterLinks.rssMb - atStart.rssMb) / (CHANNELS / 100)) * 100) / 100,
+    rssMbEvery10sOfTraffic: rssEvery10s,
+    seconds: {
+      setup: Math.round(setupSeconds * 10) / 10,
+      warmUp: Math.round(warmSeconds * 10) / 10,
+      traffic: TRAFFIC_S,
+    },
+    target: { rssMb: 200, met: afterWarmUp.rssMb <= 200 && afterTraffic.rssMb <= 200 },
+  }),
+);

@@ -152,16 +152,25 @@ export class BackfillGate {
     const limits = adapter.backfillLimits ?? DEFAULT_BACKFILL;
     // History from before the link was made is an import's job, not a backfill's.
     const since = Math.max(this.ctx.now() - limits.maxAgeHours * 3_600_000, link.createdAt);
-    // Received live and still queued now: older than the cursor will be once the queue drains.
+    // Received live and not stored yet: the cursor lags them while the inbound path is behind.
+    // Those already handed to the emitter are queued ahead of anything this pass emits, so they
+    // are not emitted twice; held ones are (in the network's order, before the ones missed).
     const prefix = `${link.targetKey} `;
     const received = new Set([...this.known.keys()].filter((id) => id.startsWith(prefix)));
+    const held = new Set(
+      this.held.flatMap(({ key, event }) =>
+        key === link.targetKey && event.kind === 'message' ? [`${prefix}${event.externalId}`] : [],
+      ),
+    );
     let cursor = await this.ctx.store.cursors.get(this.network, cursorKey(link.targetKey));
     let left = limits.maxMessages;
     let count = 0;
     while (left > 0) {
       const page = await adapter.backfill(link.target, cursor, Math.min(PAGE, left), since);
       for (const [i, event] of page.events.entries()) {
-        if (event.kind === 'message' && !received.has(`${prefix}${event.externalId}`)) left -= 1;
+        const id = event.kind === 'message' ? `${prefix}${event.externalId}` : undefined;
+        if (id !== undefined && received.has(id) && !held.has(id)) continue;
+        if (id !== undefined && !received.has(id)) left -= 1;
         await this.forward(link.targetKey, dated(event, page.times?.[i]), true);
         count += 1;
       }

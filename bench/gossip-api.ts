@@ -14,7 +14,7 @@ import { serve } from '@hono/node-server';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { createNode } from '../src/core/index.js';
 import { loadOrCreateNodeKey } from '../src/core/identity.js';
@@ -152,8 +152,12 @@ async function run(signatureWorker: boolean): Promise<Record<string, unknown>> {
   const main = currentThreadId();
   const cpuBefore = threadCpuMs().get(main ?? '') ?? NaN;
   const ingestedBefore = ingested;
+  // How long the main thread's event loop was held: what a request waits before it is read.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   send.postMessage({ cmd: 'send', count: MESSAGES });
   await next(send, 'done');
+  loopDelay.disable();
   const busy = await report('stop');
   await new Promise((r) => setTimeout(r, 2000)); // stragglers
   const mainCpu = (threadCpuMs().get(main ?? '') ?? NaN) - cpuBefore;
@@ -183,6 +187,12 @@ async function run(signatureWorker: boolean): Promise<Record<string, unknown>> {
     ingestingMs: figures(busy.values, busy.failed),
     delivered,
     mainThreadCpuMsPerMessage: round(mainCpu / MESSAGES),
+    // Event-loop delay while ingesting, beyond the 5 ms sampling interval (ms).
+    loopDelayMs: {
+      p50: round(loopDelay.percentile(50) / 1e6),
+      p99: round(loopDelay.percentile(99) / 1e6),
+      max: round(loopDelay.max / 1e6),
+    },
   };
 }
 

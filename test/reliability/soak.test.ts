@@ -17,7 +17,7 @@ import { defaultLimits } from '../peers/slack-fake/rate-limit.js';
 import { eventually } from '../support/eventually.js';
 import { KillableGateway } from './support/killable-gateway.js';
 import { historyOf, tally } from './support/load.js';
-import { median, sample, slopeOf, type Sample } from './support/soak-sampling.js';
+import { floorSlopeOf, median, sample, slopeOf, type Sample } from './support/soak-sampling.js';
 
 const SOAK = process.env['SOAK'] === '1';
 const MINUTES = Number(process.env['SOAK_MINUTES'] ?? 10);
@@ -194,6 +194,12 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
           heapUsedStartMb: Number(first.heapUsedMb.toFixed(1)),
           heapUsedEndMb: Number(last.heapUsedMb.toFixed(1)),
           heapUsedSlopeMbPerMinAfterWarmUp: slope((s) => s.heapUsedMb),
+          heapLowsSlopeMbPerMinAfterWarmUp: floorSlopeOf(
+            samples,
+            (s) => s.heapUsedMb,
+            WARM_UP_MINUTES,
+            MINUTES,
+          ),
           outboxMax: Math.max(...samples.map((s) => s.outbox)),
           lagP99MsMax: Number(Math.max(...samples.map((s) => s.lagP99Ms)).toFixed(1)),
           lagP99MsMedian: Number(median(samples.map((s) => s.lagP99Ms)).toFixed(1)),

@@ -58,3 +58,22 @@ export function slopeOf(
   const window = samples.filter((s) => s.minute >= from && s.minute <= to);
   return Number(slope(window.map((s) => [s.minute, pick(s)])).toFixed(2));
 }
+
+/**
+ * Slope per minute of the lowest `pick` of each whole minute from `from` to `to`: heap in use is
+ * a saw (V8 collects only near its limit), so its lows, what survived a collection, show growth.
+ */
+export function floorSlopeOf(
+  samples: readonly Sample[],
+  pick: (s: Sample) => number,
+  from: number,
+  to: number,
+): number {
+  const lows = new Map<number, number>();
+  for (const s of samples) {
+    if (s.minute < from || s.minute > to) continue;
+    const minute = Math.floor(s.minute);
+    lows.set(minute, Math.min(lows.get(minute) ?? Infinity, pick(s)));
+  }
+  return Number(slope([...lows].map(([m, y]) => [m + 0.5, y])).toFixed(2));
+}

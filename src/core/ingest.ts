@@ -10,7 +10,7 @@
  */
 import { FutureHolds } from './future-holds.js';
 import { compareHlc, MAX_HOLD_MS, MAX_SKEW_MS } from './hlc.js';
-import { entryShapeProblem, seal, verifyRun, type SealedEntry } from './log.js';
+import { entryShapeProblem, seal, type SealedEntry } from './log.js';
 import { PendingLogs, type Pending } from './pending-logs.js';
 import { checkTransaction } from './logics/index.js';
 import type { TxContext } from './logics/types.js';
@@ -92,8 +92,6 @@ export class Ingestor {
     const rejected: { entry: EntryId; reason: string }[] = [];
     const touched = new Set<Address>();
     const held: SealedEntry[] = [];
-    /** New entries per author, in arrival order: applied at once when they continue the log. */
-    const incoming = new Map<Address, Pending[]>();
     this.lastWrite = write;
     // Logs whose future entry has fallen due are retried with this call.
     for (const author of this.future.takeDue()) touched.add(author);
@@ -127,23 +125,13 @@ export class Ingestor {
           });
         continue;
       }
-      const list = incoming.get(entry.author);
-      if (list) list.push({ sealed, contents: envelope.contents });
-      else incoming.set(entry.author, [{ sealed, contents: envelope.contents }]);
+      this.pending.hold({ sealed, contents: envelope.contents });
       held.push(sealed);
+      touched.add(entry.author);
     }
     const bulk = options.bulk === true;
     const applied: EntryId[] = [];
-    const call = { write, rejected, bulk, applied };
-    let accepted = 0;
-    const waiting = new Set(this.pending.authors());
-    for (const [author, list] of incoming) {
-      const { direct, held: rest } = await this.applyArrivals(author, list, waiting, call);
-      accepted += direct;
-      if (direct > 0) for (const other of waiting) touched.add(other);
-      if (rest) touched.add(author);
-    }
-    accepted += await this.drain(touched, call);
+    const accepted = await this.drain(touched, { write, rejected, bulk, applied });
     const stillPending = held.filter((s) => this.pending.has(s.entry.author, s.id)).length;
     for (const r of rejected) this.count(r.reason.split(':')[0] ?? 'rejected');
     return { accepted, duplicates, pending: stillPending, rejected, applied };
@@ -187,91 +175,6 @@ export class Ingestor {
     }
   }
 
-  /**
-   * One author's new entries. When entries of the log already wait (the unsigned tail of the
-   * previous batch), the new ones up to the first signed entry join them and the pending logs
-   * apply what that signature authenticates; the rest, once nothing waits, goes through
-   * applyContinuation. Returns how many were applied and whether any of the log still waits.
-   */
-  private async applyArrivals(
-    author: Address,
-    list: Pending[],
-    waiting: ReadonlySet<Address>,
-    call: Call,
-  ): Promise<{ direct: number; held: boolean }> {
-    let direct = 0;
-    let rest = list;
-    if (waiting.has(author)) {
-      const signed = list.findIndex((p) => p.sealed.entry.sig !== undefined);
-      const cut = signed < 0 ? list.length : signed + 1;
-      for (const p of list.slice(0, cut)) this.pending.hold(p);
-      rest = list.slice(cut);
-      direct = await this.drainAuthor(author, call);
-      if (this.pending.authors().includes(author)) {
-        for (const p of rest) this.pending.hold(p);
-        return { direct, held: true };
-      }
-    }
-    if (rest.length === 0) return { direct, held: false };
-    const count = await this.applyContinuation(author, rest, call);
-    return { direct: direct + count, held: count < rest.length };
-  }
-
-  /**
-   * The common case of a catch-up: `list` (one author's new entries, as they arrived) continues
-   * the stored log, so it is checked as a run (seq, prev links, and every signature it carries,
-   * as authenticatedRun would) and applied without passing through the pending logs. Whatever
-   * cannot be applied yet (an unsigned tail, an entry that must wait) is held there as usual;
-   * what follows a refused entry is not, as the log cannot continue past it. Anything unusual
-   * (a gap, a fork, a repeat, a bad signature) leaves the whole list to the pending logs, which
-   * sort it out and name the refusal. Returns how many entries were applied.
-   */
-  private async applyContinuation(
-    author: Address,
-    arrived: Pending[],
-    call: Call,
-  ): Promise<number> {
-    const head = this.q.log.head(author);
-    // Another ingest call may have stored some of them while this one waited for a commit.
-    const list = head ? this.notStored(arrived, head.seq, call) : arrived;
-    let authenticated: number;
-    try {
-      authenticated = verifyRun(
-        list.map((p) => p.sealed),
-        head,
-        (seq) => this.q.log.idAt(author, seq),
-        'each',
-      );
-    } catch {
-      authenticated = 0;
-    }
-    let count = 0;
-    let forgotten = false;
-    for (let at = 0; at < authenticated && !forgotten;) {
-      const run = list.slice(at, Math.min(authenticated, at + CHUNK));
-      const outcome = await this.applyRun(run, call);
-      count += outcome.count;
-      at += outcome.count;
-      forgotten = outcome.forgotten;
-      if (outcome.stop || outcome.count === 0) break;
-    }
-    if (!forgotten) for (const p of list.slice(count)) this.pending.hold(p);
-    return count;
-  }
-
-  /** The entries of `list` after `headSeq`; one stored since under another id is a fork. */
-  private notStored(list: Pending[], headSeq: number, call: Call): Pending[] {
-    return list.filter(({ sealed: { entry, id } }) => {
-      if (entry.seq > headSeq) return true;
-      const existing = this.q.log.idAt(entry.author, entry.seq);
-      if (existing !== id) {
-        const reason = `log fork: seq ${entry.seq} of ${entry.author} is already ${existing}`;
-        call.rejected.push({ entry: id, reason });
-      }
-      return false;
-    });
-  }
-
   /** Applies whatever has become applicable, until nothing moves. */
   private async drain(touched: Set<Address>, call: Call) {
     let accepted = 0;
@@ -305,26 +208,17 @@ export class Ingestor {
     return applied;
   }
 
-  /**
-   * Applies `run` in one write, up to the first entry that must wait or is refused. `forgotten`:
-   * the entries after that point were let go (a refusal, or a future entry no room was left to
-   * hold), so nothing of the run may be held.
-   */
-  private async applyRun(
-    run: Pending[],
-    call: Call,
-  ): Promise<{ count: number; stop: boolean; forgotten: boolean }> {
+  private async applyRun(run: Pending[], call: Call): Promise<{ count: number; stop: boolean }> {
     const { write, rejected } = call;
     let count = 0;
     let stop = false;
-    let forgotten = false;
     const { committed } = this.q.commit.run(
       () => {
         const published: { p: Pending; changes: Change[] }[] = [];
         for (const p of run) {
           const outcome = this.check(p);
           if (outcome.kind === 'wait') {
-            if (outcome.due !== undefined) forgotten = !this.holdUntilDue(p, outcome.due);
+            if (outcome.due !== undefined) this.holdUntilDue(p, outcome.due);
             stop = true;
             break;
           }
@@ -334,7 +228,6 @@ export class Ingestor {
             this.pending.forgetFrom(author, seq);
             rejected.push({ entry: p.sealed.id, reason: `${outcome.rule}: ${outcome.reason}` });
             stop = true;
-            forgotten = true;
             break;
           }
           this.q.clock.observe(p.sealed.entry.hlc);
@@ -357,19 +250,18 @@ export class Ingestor {
         this.q.logger.warn({ err: (error as Error).message }, 'ingest: bulk commit failed'),
       );
     } else await committed;
-    return { count, stop, forgotten };
+    return { count, stop };
   }
 
   /**
    * An entry ahead of our clock waits in its log until it is due. When too many authors wait so,
    * this one is dropped without a refusal: its sender did nothing wrong, and sync brings it again.
    */
-  private holdUntilDue(p: Pending, due: number): boolean {
+  private holdUntilDue(p: Pending, due: number): void {
     const { author, seq } = p.sealed.entry;
-    if (this.future.hold(author, due)) return true;
+    if (this.future.hold(author, due)) return;
     this.pending.forgetFrom(author, seq);
     this.q.logger.debug({ author, seq }, 'ingest: too many future entries held; dropped one');
-    return false;
   }
 
   /** Whether an entry whose chain holds may be applied now, must wait, or is refused. */

@@ -124,7 +124,9 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
           }
         }
         if (Date.now() >= nextSample) {
-          samples.push(await sample(a, started));
+          // A sample A does not answer (a heap snapshot stalls it for seconds) is left out.
+          const taken = await sample(a, started).catch(() => undefined);
+          if (taken) samples.push(taken);
           nextSample += 10_000;
         }
       }

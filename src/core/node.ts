@@ -229,9 +229,16 @@ class CoreNode extends CoreQueries implements MultichatNode {
     }
     if (this.options.verifyOnLoad !== false && !this.checkTimer && !this.checking) {
       // Once the gateway around the node has started: its start-up awaits would otherwise each
-      // wait for a page of the check.
-      this.checkTimer = setTimeout(() => this.checkStoreInBackground(), BACKGROUND_CHECK_DELAY_MS);
-      this.checkTimer.unref();
+      // wait for a page of the check, and a refused store closes the database under them.
+      const schedule = (): void => {
+        if (this.stopped || this.checkTimer || this.checking) return;
+        this.checkTimer = setTimeout(
+          () => this.checkStoreInBackground(),
+          BACKGROUND_CHECK_DELAY_MS,
+        );
+        this.checkTimer.unref();
+      };
+      void (this.options.storeCheckAfter ?? Promise.resolve()).then(schedule, schedule);
     }
   }
 

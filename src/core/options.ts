@@ -39,6 +39,12 @@ export interface NodeOptions {
    */
   readonly onStoreRefused?: (error: Error) => void;
   /**
+   * The background check begins 2 s after this settles (and after start()): the gateway passes
+   * the end of its whole start, so the check never closes a refused store mid-start. Default: at
+   * start().
+   */
+  readonly storeCheckAfter?: Promise<unknown>;
+  /**
    * Rebuild a store that holds poisoned clock values (written before clocks were bounded) before
    * opening it; see store/clock-repair.ts. Default: the environment variable
    * MULTICHAT_REPAIR_CLOCKS=1, else false (such a store is refused with a StoredClockError).

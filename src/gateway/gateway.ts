@@ -1,14 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { join } from 'node:path';
 import { startBridges, type RunningBridges } from '../bridges/runtime/start.js';
 import { createNode } from '../core/index.js';
 import { span } from '../core/spans.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { loadOrCreateNodeKey } from '../core/identity.js';
 import type { P2P } from '../core/p2p/index.js';
 import type { MultichatNode } from '../core/types.js';
+import { startP2PHost } from './start-p2p.js';
 import { ensureAdminToken, type AdminTokenSource } from './admin-token.js';
 import { MediaLinks } from './media-links.js';
 import { secureDataDir, withPrivateUmask } from './data-dir.js';
@@ -47,7 +46,8 @@ export interface StartOptions {
 }
 
 /**
- * Starts the gateway: the Multichat node, then the HTTP API. Blocks until both listen. On a
+ * Starts the gateway: the Multichat node, the bridges, the HTTP API, then P2P (so /healthz
+ * answers while libp2p loads). Blocks until the HTTP API and P2P both listen. On a
  * failure after the node started, the node is stopped before the error is rethrown. The data
  * dir is made 0700 and its database and key files 0600 first (a warning per fixed mode).
  */
@@ -83,25 +83,26 @@ async function startServices(
 ): Promise<RunningGateway> {
   const dataDir = config.node.dataDir;
   // Start-up phases for bench/startup.ts (src/core/spans.ts: off unless MULTICHAT_SPANS is set).
-  // libp2p and its protocols are about half of the modules a start loads: their import is begun
-  // here so that reading those files overlaps with opening the stores, and awaited only where the
-  // host is built (the type above is erased, so nothing else pulls them in).
-  const p2pModule = import('../core/p2p/index.js');
-  // Unhandled until awaited below; a failed import rejects there and fails the start.
-  p2pModule.catch(() => undefined);
   span('start.node');
   let onRefused: (error: Error) => void = () => undefined;
   const storeRefused = new Promise<Error>((resolve) => (onRefused = resolve));
+  // The node's background check of the whole store waits for the whole start: started earlier,
+  // it could refuse the store (and close it) while P2P is still loading, failing the start with
+  // a closed database instead of naming the edited entry.
+  let onStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (onStarted = resolve));
   const node = await createNode({
     dataDir,
     logger: logger.child({ module: 'core' }),
     onStoreRefused: (error) => onRefused(error),
+    storeCheckAfter: started,
     // Blobs fetched from peers obey the same limit as uploads.
     limits: { maxBlobBytes: config.media.maxBytes },
   });
   await node.start();
   span('start.node-started');
-  const status: StatusProviders = {};
+  // /readyz answers 503 until P2P has started (/healthz, liveness, answers as soon as HTTP does).
+  const status: StatusProviders = { p2pStarting: true };
   let server: ServerType | undefined;
   let p2p: P2P | undefined;
   let bridges: RunningBridges | undefined;
@@ -111,22 +112,6 @@ async function startServices(
     // media.publicUrl when configured, else the HTTP listen URL once it is known.
     const publicUrl = config.media.publicUrl;
     const mediaLinks = await MediaLinks.open(dataDir, publicUrl ?? '');
-    // P2P: the libp2p host starts here (config.node.listen/announce/bootstrap/mdns) and sets
-    // status.p2p.
-    const { createP2P } = await p2pModule;
-    p2p = createP2P({
-      seed: loadOrCreateNodeKey(dataDir).seed,
-      listen: config.node.listen,
-      announce: config.node.announce,
-      bootstrap: config.node.bootstrap,
-      mdns: config.node.mdns,
-      deniedPeersFile: join(dataDir, 'denied-peers'),
-      blobMaxBytes: config.media.maxBytes,
-    })({ node, logger: logger.child({ module: 'p2p' }) });
-    span('start.p2p');
-    await p2p.start();
-    span('start.p2p-started');
-    status.p2p = p2p;
     // Bridges: the bridge runtime starts here (config.bridges, config.links), sets
     // status.bridges and passes its links route module in `options.routes`.
     const running = await startBridges({
@@ -190,6 +175,13 @@ async function startServices(
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
     const httpUrl = `http://${host}:${listening.port}`;
     if (!publicUrl) mediaLinks.setBase(httpUrl);
+    // P2P starts once the HTTP API listens: libp2p is about half of the modules a start loads,
+    // so /healthz answers about twice as soon. Until status.p2p is set the API reports no peer
+    // and no listen address; the start still fails (and stops everything) if P2P cannot start.
+    p2p = await startP2PHost(config, node, logger);
+    status.p2p = p2p;
+    status.p2pStarting = false;
+    onStarted();
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
@@ -210,7 +202,9 @@ async function startServices(
       })());
     return { httpUrl, node, adminToken: admin.source, status, stop, storeRefused };
   } catch (err) {
+    // Requests may have been served by now (/healthz answers before P2P starts): cut them too.
     server?.close();
+    if (server && 'closeAllConnections' in server) server.closeAllConnections();
     await bridges?.stop().catch(() => undefined);
     await p2p?.stop().catch(() => undefined);
     await node.stop().catch(() => undefined);

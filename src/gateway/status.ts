@@ -85,6 +85,8 @@ export interface MediaFailure {
 export interface StatusProviders {
   p2p?: P2PStatusProvider;
   bridges?: BridgeStatusProvider;
+  /** True while the gateway's P2P host is still starting (HTTP listens first): /readyz is 503. */
+  p2pStarting?: boolean;
 }
 
 /** Ids of the linked channels; empty when no bridge runtime is registered. */

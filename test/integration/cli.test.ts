@@ -48,14 +48,17 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Polls /healthz until it answers, the process dies, or 60 s pass. */
+/**
+ * Polls /healthz until it answers and the command says it listens (P2P starts after /healthz
+ * answers; that line comes once the whole start is done), the process dies, or 60 s pass.
+ */
 async function waitHealthy(base: string, run: Run): Promise<void> {
   let dead = false;
   void run.exited.then(() => (dead = true));
   for (let i = 0; i < 300 && !dead; i++) {
     try {
       const res = await fetch(`${base}/healthz`);
-      if (res.ok) return;
+      if (res.ok && run.output().includes('Multichat gateway listening on')) return;
     } catch {
       // not listening yet
     }

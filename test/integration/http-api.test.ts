@@ -55,6 +55,18 @@ describe('probes, metrics, openapi', () => {
     expect(ready.json).toEqual({ ready: true, bridges: {} });
   });
 
+  it('/readyz is 503 while P2P is still starting, /healthz 200 meanwhile', async () => {
+    api.status.p2pStarting = true;
+    try {
+      const res = await api.call('GET', '/readyz');
+      expect(res.status).toBe(503);
+      expect(res.json).toEqual({ ready: false, bridges: {}, p2p: 'starting' });
+      expect((await api.call('GET', '/healthz')).status).toBe(200);
+    } finally {
+      delete api.status.p2pStarting;
+    }
+  });
+
   it('/readyz is 503 while a configured bridge is not connected', async () => {
     api.status.bridges = {
       health: () => ({ irc: { state: 'reconnecting' }, discord: { state: 'connected' } }),

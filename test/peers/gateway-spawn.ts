@@ -66,6 +66,8 @@ export interface SpawnedGateway {
   readonly child: ChildProcess;
   /** Resolves with the exit code when the process ends. */
   readonly exited: Promise<number | null>;
+  /** Length of `<dir>/gateway.log` before this process wrote to it (a restart appends). */
+  readonly logFrom?: number;
 }
 
 /**
@@ -77,6 +79,7 @@ export function spawnGateway(
   config: string,
   env: Readonly<Record<string, string>> = {},
 ): SpawnedGateway {
+  const logFrom = readGatewayLog(dir).length;
   const log = createWriteStream(join(dir, 'gateway.log'), { flags: 'a' });
   const child = spawn(process.execPath, ['bin/multichat.mjs', 'start', '--config', config], {
     cwd: ROOT,
@@ -85,7 +88,8 @@ export function spawnGateway(
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  return { child, exited: new Promise((done) => child.once('exit', (code) => done(code))) };
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, exited, logFrom };
 }
 
 export function readGatewayLog(dir: string): string {
@@ -97,8 +101,9 @@ export function readGatewayLog(dir: string): string {
 }
 
 /**
- * Polls `probe` (`/healthz`, or `/readyz` to wait for the bridges) until it answers 2xx, for at
- * most 60 s; fails at once with the log's tail if the process exits first.
+ * Polls `probe` (`/healthz`, or `/readyz` to wait for the bridges) until it answers 2xx and the
+ * start is complete (the command's "listening on" line), for at most 60 s; fails at once with the
+ * log's tail if the process exits first.
  */
 export async function waitForProbe(
   spawned: SpawnedGateway,
@@ -108,6 +113,11 @@ export async function waitForProbe(
   dir: string,
 ): Promise<void> {
   const until = Date.now() + 60_000;
+  // Only this process's "listening on" line counts (a restart appends to the same log).
+  const started = () =>
+    readGatewayLog(dir)
+      .slice(spawned.logFrom ?? 0)
+      .includes('Multichat gateway listening on');
   let exitCode: number | null | undefined;
   void spawned.exited.then((code) => (exitCode = code));
   while (Date.now() < until) {
@@ -116,7 +126,9 @@ export async function waitForProbe(
     }
     try {
       const res = await fetch(`${httpUrl}${probe}`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
+      // The probe answers once HTTP listens, and P2P starts after that: the start is complete
+      // (peer id and listen addresses in /api/v1/status) when the command says it listens.
+      if (res.ok && started()) return;
     } catch {
       // not listening yet
     }

@@ -180,6 +180,38 @@ describe('verifying a stored log on open and in the background', () => {
     );
   });
 
+  it('with storeCheckAfter, begins the background check only once that settles (the gateway passes the end of its start)', async () => {
+    const dir = tempDir();
+    const { user, channel } = await storeWith(dir, 4);
+    await (await createNode({ dataDir: dir, sweepIntervalMs: 0 })).stop();
+    editEntry(dir, 2);
+    let startDone: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (startDone = resolve));
+    let refusedWith: Error | undefined;
+    // Only setTimeout is faked: the check's own pages still yield with setImmediate.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const node = await createNode({
+        dataDir: dir,
+        sweepIntervalMs: 0,
+        storeCheckAfter: started,
+        onStoreRefused: (e) => (refusedWith = e),
+      });
+      await node.start();
+      // Long past the delay after start(), and as many turns as a check of this store takes
+      // (it yields on setImmediate between pages): no check yet, the node still writes.
+      await vi.advanceTimersByTimeAsync(10_000);
+      for (let turn = 0; turn < 100; turn++) await new Promise((r) => setImmediate(r));
+      expect(refusedWith).toBeUndefined();
+      await node.submit(user.id, { kind: 'sendMessage', channel: channel.id, text: 'mid-start' });
+      startDone();
+      await vi.advanceTimersByTimeAsync(2_000);
+    } finally {
+      vi.useRealTimers();
+    }
+    await vi.waitFor(() => expect(refusedWith).toBeInstanceOf(ChainError), { timeout: 15_000 });
+  });
+
   it('checks only the newest 1,024 entries of a longer log without a checkpoint, the rest after start', async () => {
     const dir = tempDir();
     const node = await createNode({ dataDir: dir, sweepIntervalMs: 0, verifyOnLoad: false });

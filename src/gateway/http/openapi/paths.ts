@@ -5,7 +5,12 @@ import { obj, ref } from './components.js';
 import type { Op } from './operation.js';
 import { textPatterns } from './text-patterns.js';
 
-const readiness = obj({ ready: { type: 'boolean' }, bridges: { type: 'object' } });
+const readiness = obj({
+  ready: { type: 'boolean' },
+  bridges: { type: 'object' },
+  // Only while the P2P host is still starting (the HTTP API listens first).
+  p2p: { enum: ['starting'] },
+});
 /** One server-sent event as schemathesis and other clients read it: a name, one line of JSON. */
 const sseEvent = obj({
   event: {
@@ -54,10 +59,11 @@ export function paths(): Record<string, Record<string, Op>> {
     },
     '/readyz': {
       get: {
-        summary: 'Readiness: 200 when every configured bridge is connected, else 503',
+        summary:
+          'Readiness: 200 once P2P has started and every configured bridge is connected, else 503',
         auth: 'none',
         ok: [200, 'ready', readiness],
-        answers: { 503: ['a bridge is not connected', readiness] },
+        answers: { 503: ['P2P still starting, or a bridge not connected', readiness] },
       },
     },
     '/metrics': {

@@ -2,8 +2,9 @@
  * Issue 24 (start-up): `multichat start` with no network configured must not load any network's
  * SDK, the PostgreSQL client (only the doctor and a postgres store use it) or the import
  * runners: loading modules is most of a start's time. The process's module loads are recorded
- * by a loader hook (bench/_module-count.mjs, the one bench/startup.ts counts with) up to the
- * first 200 from /healthz.
+ * by a loader hook (bench/_module-count.mjs, the one bench/startup.ts counts with) up to the end
+ * of the start (waitForProbe waits for the "listening on" line: libp2p loads after /healthz
+ * answers, so P2P has started by then).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -111,6 +111,7 @@ async function run(signatureWorker: boolean): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-bench-api-'));
   const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
   await node.start();
+  const ingestCalls = watchIngest(node);
   const p2p = createP2P({
     seed: loadOrCreateNodeKey(dir).seed,
     listen: ['/ip4/127.0.0.1/tcp/0'],
@@ -155,9 +156,11 @@ async function run(signatureWorker: boolean): Promise<Record<string, unknown>> {
   // How long the main thread's event loop was held: what a request waits before it is read.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  ingestCalls.length = 0;
   send.postMessage({ cmd: 'send', count: MESSAGES });
   await next(send, 'done');
   loopDelay.disable();
+  const calls = [...ingestCalls];
   const busy = await report('stop');
   await new Promise((r) => setTimeout(r, 2000)); // stragglers
   const mainCpu = (threadCpuMs().get(main ?? '') ?? NaN) - cpuBefore;
@@ -193,6 +196,47 @@ async function run(signatureWorker: boolean): Promise<Record<string, unknown>> {
       p99: round(loopDelay.percentile(99) / 1e6),
       max: round(loopDelay.max / 1e6),
     },
+    ingestCalls: ingestFigures(calls),
+  };
+}
+
+/** One `node.ingest` call: wall time from call to settle, and how many entries it carried. */
+interface IngestCall {
+  ms: number;
+  entries: number;
+}
+
+/**
+ * Records every `node.ingest` call (the P2P ingest queue's batches): a call is one SQLite
+ * transaction plus the state apply, most of it synchronous, so its length is how long a
+ * request can wait behind it.
+ */
+function watchIngest(node: { ingest: (...args: never[]) => Promise<unknown> }): IngestCall[] {
+  const calls: IngestCall[] = [];
+  const original = node.ingest.bind(node) as (...args: unknown[]) => Promise<unknown>;
+  (node as { ingest: unknown }).ingest = async (...args: unknown[]) => {
+    const at = performance.now();
+    try {
+      return await original(...args);
+    } finally {
+      calls.push({ ms: performance.now() - at, entries: (args[0] as unknown[]).length });
+    }
+  };
+  return calls;
+}
+
+function ingestFigures(calls: readonly IngestCall[]): Record<string, number> {
+  const ms = calls.map((c) => c.ms).sort((a, b) => a - b);
+  const sizes = calls.map((c) => c.entries).sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    calls: calls.length,
+    p50Ms: round(percentile(ms, 50)),
+    p99Ms: round(percentile(ms, 99)),
+    maxMs: round(ms.at(-1) ?? NaN),
+    over10Ms: ms.filter((x) => x > 10).length,
+    entriesP50: percentile(sizes, 50),
+    entriesMax: sizes.at(-1) ?? 0,
   };
 }
 

@@ -77,6 +77,8 @@ export class MatrixSession {
   private readonly translator: InboundTranslator;
   private readonly typingIn: TypingIn;
   private readonly profiles: Profiles;
+  /** Per room, the handling of its last event (events of a room are handled one at a time). */
+  private readonly roomTurns = new Map<string, Promise<void>>();
   private bridge: Bridge | undefined;
   private parts: { ghosts: Ghosts; rooms: Rooms; outbound: Outbound } | undefined;
   /** Inbound files that were not carried (encrypted, no usable URI), since the start. */
@@ -133,14 +135,24 @@ export class MatrixSession {
   controller(): BridgeController {
     return {
       onEvent: (request) => {
-        // perRequest queue: the room's next event waits until this one is handed to emit.
-        this.handle(request.getData() as unknown as RawEvent).then(
-          () => request.resolve(undefined),
-          (error: unknown) => {
-            this.deps.logger.warn({ err: (error as Error).message }, 'matrix event not bridged');
-            request.resolve(undefined);
-          },
-        );
+        const event = request.getData() as unknown as RawEvent;
+        const room = String(event.room_id);
+        // The library's perRequest waits only for the previous event's context, not for its
+        // request: a clear m.reaction would overtake an encrypted edit still being decrypted.
+        // So a room's next event waits here until this one is handed to emit.
+        const run = (this.roomTurns.get(room) ?? Promise.resolve())
+          .then(() => this.handle(event))
+          .then(
+            () => request.resolve(undefined),
+            (error: unknown) => {
+              this.deps.logger.warn({ err: (error as Error).message }, 'matrix event not bridged');
+              request.resolve(undefined);
+            },
+          );
+        this.roomTurns.set(room, run);
+        void run.then(() => {
+          if (this.roomTurns.get(room) === run) this.roomTurns.delete(room);
+        });
       },
       onEphemeralEvent: (request) => {
         const event = request.getData() as unknown as RawEvent;

@@ -40,16 +40,31 @@ export class GatewayProcess {
   private constructor(
     readonly name: string,
     readonly dataDir: string,
-    readonly p2pPort: number,
+    private p2pPortNow: number,
     private bootstrap: string[],
   ) {}
 
-  /** Starts a new gateway in a fresh temp data dir. */
+  get p2pPort(): number {
+    return this.p2pPortNow;
+  }
+
+  /**
+   * Starts a new gateway in a fresh temp data dir. A port another process took between our probe
+   * and the gateway's bind (EADDRINUSE) is retried with new ports; nothing else is.
+   */
   static async start(name: string, bootstrap: string[] = []): Promise<GatewayProcess> {
     const dir = mkdtempSync(join(tmpdir(), `mc-${name}-`));
     const gateway = new GatewayProcess(name, dir, await freePort(), bootstrap);
-    await gateway.launch();
-    return gateway;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await gateway.launch();
+        return gateway;
+      } catch (err) {
+        if (attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
+        await gateway.stop().catch(() => undefined);
+        gateway.p2pPortNow = await freePort();
+      }
+    }
   }
 
   /** Starts the process again on the same data dir and P2P port (after stop()). */

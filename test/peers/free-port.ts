@@ -16,7 +16,9 @@ const LOWEST = 10000;
 
 function ephemeralLow(): number {
   try {
-    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/);
     const value = Number(low);
     return Number.isInteger(value) && value > LOWEST + 1000 ? value : FALLBACK_EPHEMERAL_LOW;
   } catch {

@@ -68,6 +68,20 @@ export class MessageMappingConflictError extends MappingError {
   }
 }
 
+/**
+ * The store's server could not be reached or dropped the connection mid-statement (a
+ * PostgreSQL restart): the call may be tried again once it is back. A statement the server
+ * refused (a constraint, a syntax error) is never this error. A write that failed this way may
+ * or may not have been applied, so only idempotent calls are repeated on it.
+ */
+export class StoreUnavailableError extends MappingError {
+  readonly code = 'unavailable';
+  constructor(cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`mapping store unavailable: ${reason}`, { cause });
+  }
+}
+
 /** The store was used before init() or after close(). */
 export class StoreClosedError extends MappingError {
   readonly code = 'unavailable';

@@ -64,4 +64,9 @@ export interface RuntimeContext {
   readonly media: MediaStats;
   /** Events not carried, counted and logged (runtime/dropped.ts; the gateway's metrics). */
   readonly drops: DropStats;
+  /**
+   * True once the runtime is stopping: work waiting for an unavailable mapping store gives up
+   * then (runtime/store-wait.ts) instead of holding the stop. Absent: never stopping.
+   */
+  readonly stopping?: () => boolean;
 }

@@ -17,16 +17,18 @@ import type { ChannelId, MessageId, MessageView, NodeEvent, UserId } from '../..
 import type { DeliveryInput, Link, NetworkName, TargetKey } from '../../mapping/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { span } from '../../core/spans.js';
+import { StoreUnavailableError } from '../../mapping/index.js';
 import { describe } from '../errors.js';
 import type { RuntimeContext } from './context.js';
 import { canCarry } from './dispatch.js';
 import { originTarget, type PlannedAction } from './plan.js';
+import { untilStored } from './store-wait.js';
 import { planTopic, watchTopics } from './topics.js';
 
 /** Cursors of the router itself live under this pseudo-network name. */
 const CURSOR_NETWORK = 'multichat-router' as NetworkName;
 const cursorKey = (channel: ChannelId) => `fanout:${channel}`;
-/** Waits before each retry of a failed enqueue (the PostgreSQL store rides out a restart). */
+/** Waits before each retry of an enqueue the store refused for another reason than an outage. */
 const ENQUEUE_RETRY_MS = [250, 1_000, 3_000];
 
 type Excluded = { network: string; targetKey: TargetKey } | undefined;
@@ -228,27 +230,36 @@ export class FanOut {
   }
 
   /**
-   * A store that drops a statement mid-flight (a PostgreSQL restart) must not lose the event:
-   * the enqueue is retried a few times, in the chain so later events wait behind it. Safe to
-   * repeat, as each delivery's idempotency key is fixed. After the last try the error goes to
-   * the caller; the start's catch-up (`catchUp`) plans the message again.
+   * A store that is down or drops a statement mid-flight (a PostgreSQL restart) must not lose
+   * the event: the enqueue waits for it as long as the outage lasts (runtime/store-wait.ts),
+   * in the chain so later events wait behind it. Safe to repeat, as each delivery's idempotency
+   * key is fixed. Any other failure is tried a few times; after the last try (or at a stop)
+   * the error goes to the caller and the start's catch-up (`catchUp`) plans a message again.
    */
   private async enqueueRetrying(f: Fanned): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.enqueue(f);
+        await this.enqueue(f, true);
         return;
       } catch (error) {
         const wait = ENQUEUE_RETRY_MS[attempt];
-        if (wait === undefined) throw error;
+        // An outage reaches here only when the runtime stops: give up at once then.
+        if (wait === undefined || error instanceof StoreUnavailableError) throw error;
         this.ctx.logger.warn({ err: describe(error), key: f.key, wait }, 'fan-out retrying');
         await sleep(wait);
       }
     }
   }
 
-  private async enqueue(f: Fanned): Promise<void> {
-    const links = await this.ctx.store.links.listByChannel(f.channel);
+  /**
+   * `patient`: each store call waits out an outage (runtime/store-wait.ts) — one by one, so
+   * the drops `wanted` counts are counted once. `carry` is not patient: its caller, the
+   * backfill gate, keeps its cursor on a failure and reads the message again.
+   */
+  private async enqueue(f: Fanned, patient = false): Promise<void> {
+    const store = <T>(what: string, call: () => Promise<T>): Promise<T> =>
+      patient ? untilStored(this.ctx, what, call) : call();
+    const links = await store('fan-out links', () => this.ctx.store.links.listByChannel(f.channel));
     const inputs: DeliveryInput[] = links
       .filter((link) => this.wanted(link, f))
       .map((link) => ({
@@ -260,12 +271,15 @@ export class FanOut {
         action: f.action,
       }));
     if (inputs.length > 0) {
-      await this.ctx.store.outbox.enqueue(inputs);
+      await store('fan-out enqueue', () => this.ctx.store.outbox.enqueue(inputs));
       span('fan.enqueued');
       this.onEnqueued();
     }
     if (f.action.kind === 'send' && links.length > 0) {
-      await this.ctx.store.cursors.set(CURSOR_NETWORK, cursorKey(f.channel), f.action.message);
+      const at = f.action.message;
+      await store('fan-out cursor', () =>
+        this.ctx.store.cursors.set(CURSOR_NETWORK, cursorKey(f.channel), at),
+      );
       span('fan.cursor');
     }
   }

@@ -16,6 +16,7 @@ import { mentionIds } from './mentions-in.js';
 import { ensureMember, ensureUser } from './people.js';
 import { encodeMessageOrigin } from './plan.js';
 import { mentionedUsers, type Resolved } from './resolve.js';
+import { untilStored } from './store-wait.js';
 
 export async function handleMessage(
   ctx: RuntimeContext,
@@ -73,13 +74,16 @@ export async function handleMessage(
   // Written at once, not deferred to a later turn: a stop (or a kill) between the send and a
   // deferred write left the message unmapped, and the restart's backfill then stored it again
   // (matrix-backfill saw 'before the stop' twice). The relay pays one store trip for it.
-  await ctx.store.messages.put({
+  // The core has the message now: only this write is tried again while the store is down
+  // (the same mapping twice is a no-op), never the submit, and the target's later events wait.
+  const mapping = {
     network,
     targetKey: link.targetKey,
     externalId: event.externalId,
     messageId: result.created,
     channel: link.channel,
-    direction: 'inbound',
-  });
+    direction: 'inbound' as const,
+  };
+  await untilStored(ctx, 'inbound mapping', () => ctx.store.messages.put(mapping));
   span('in.mapped');
 }

@@ -9,6 +9,7 @@ import type { UserId, UserView } from '../../core/types.js';
 import type { Identity, Link, NetworkName } from '../../mapping/types.js';
 import type { ExternalSender } from '../types.js';
 import type { RuntimeContext } from './context.js';
+import { untilStored } from './store-wait.js';
 
 /**
  * The profile the gateway controls for this person, created or renamed as needed. `known` is
@@ -21,7 +22,11 @@ export async function ensureUser(
   known?: Identity | null,
 ): Promise<UserView> {
   const identity =
-    known === undefined ? await ctx.store.identities.get(network, sender.externalId) : known;
+    known === undefined
+      ? await untilStored(ctx, 'identity', () =>
+          ctx.store.identities.get(network, sender.externalId),
+        )
+      : known;
   const linked = linkedProfile(ctx, identity);
   if (linked) return linked;
   const origin = { network, externalId: sender.externalId };
@@ -39,14 +44,15 @@ export async function ensureUser(
     identity.displayName !== sender.displayName ||
     identity.avatar !== (sender.avatarUrl ?? null)
   ) {
-    await ctx.store.identities.upsert({
+    const upsert = {
       network,
       externalId: sender.externalId,
       userId: user.id,
-      kind: 'native',
+      kind: 'native' as const,
       displayName: sender.displayName,
       avatar: sender.avatarUrl ?? null,
-    });
+    };
+    await untilStored(ctx, 'identity', () => ctx.store.identities.upsert(upsert));
   }
   return user;
 }

@@ -21,6 +21,7 @@ import type { InboundEvent } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { parseNetworkText, type ParsedText } from './convert.js';
 import { lookupVerdict, selfVerdict, type Verdict } from './loop-guard.js';
+import { untilStored } from './store-wait.js';
 
 /**
  * The events that happen at a target and go into the log (all but profile and presence, and
@@ -68,7 +69,10 @@ export async function resolveInbound(
     ...(event.kind === 'message' &&
       event.echoKey !== undefined && { idempotencyKey: event.echoKey }),
   };
-  const found = await lookup(ctx, query, event.kind === 'message' ? inFlight : undefined);
+  // A read: tried again while the store is down, so the event waits instead of being lost.
+  const found = await untilStored(ctx, 'inbound lookup', () =>
+    lookup(ctx, query, event.kind === 'message' ? inFlight : undefined),
+  );
   if (!found.link) {
     ctx.drops.drop(network, event.kind, 'unlinked', { direction: 'inbound', targetKey });
     return undefined;

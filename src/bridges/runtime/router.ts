@@ -86,6 +86,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
   const now = deps.now ?? Date.now;
   const sleep: Sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   const slots = new Map<string, AdapterSlot>();
+  let stopping = false;
   const ctx: RuntimeContext = {
     node: deps.node,
     store: deps.store,
@@ -97,6 +98,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     options: { ...defaults, ...deps.options },
     media: new MediaStats(),
     drops: new DropStats(deps.logger),
+    stopping: () => stopping,
   };
   const worker = new DeliveryWorker(ctx);
   const inbound = new InboundHandler(ctx, (network: string, key: TargetKey) =>
@@ -164,6 +166,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     links,
     accounts,
     async start() {
+      stopping = false;
       // The fan-out listens (and catches up on what a crash left unqueued) before any adapter
       // starts: an adapter that connects backfills at once, and a backfilled message committed
       // before the fan-out listened was never queued (catch-up skips it: it is dated as an
@@ -189,6 +192,9 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
       pruneTimer.unref();
     },
     async stop(graceMs) {
+      // Work waiting for a down mapping store gives up now (runtime/store-wait.ts): the
+      // fan-out's catch-up plans a message again at the next start.
+      stopping = true;
       clearInterval(pruneTimer);
       pruneTimer = undefined;
       detach?.();

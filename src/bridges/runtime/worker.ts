@@ -6,6 +6,7 @@
  * `markRetry`/`markDead`), so a crash loses at most the knowledge of one send per target —
  * and the retry carries the same idempotency key.
  */
+import { DeliveryStateError } from '../../mapping/index.js';
 import type { Delivery } from '../../mapping/types.js';
 import { span } from '../../core/spans.js';
 import { DeliveryError, describe } from '../errors.js';
@@ -17,6 +18,7 @@ import { dispatch } from './dispatch.js';
 import { IdentityRecorder } from './identities.js';
 import { resolveAction } from './outbound.js';
 import { parsePlannedAction } from './plan.js';
+import { untilStored } from './store-wait.js';
 
 export class DeliveryWorker {
   /** Targets (`network targetKey`) with a delivery in flight, and its promise. */
@@ -175,7 +177,12 @@ export class DeliveryWorker {
             direction: 'outbound' as const,
           }))
         : [];
-      await store.outbox.markSent(delivery.id, ids, mappings);
+      // The line is out: a store outage now must not make it go again (the row would stay
+      // 'sending' and be sent a second time), so the settlement waits for the store. A try
+      // whose commit went through but whose answer was lost finds the row sent: done.
+      await untilStored(this.ctx, 'delivery settlement', () =>
+        store.outbox.markSent(delivery.id, ids, mappings).catch(settledBefore),
+      );
       span('w.settled');
       this.settled(delivery, 'sent');
     }
@@ -242,4 +249,10 @@ export class DeliveryWorker {
       if (timer) this.timers.delete(timer);
     });
   }
+}
+
+/** markSent's refusal of a row already sent (by the same settlement's earlier try): not a failure. */
+function settledBefore(error: unknown): void {
+  if (error instanceof DeliveryStateError && error.state === 'sent') return;
+  throw error;
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { SqlDatabase, SqlExecutor, SqlParam, SqlRow } from '../sql/db.js';
-import { connectRidingOut, isConnectionLoss } from './ride-out.js';
+import { classified, connectRidingOut, isConnectionLoss } from './ride-out.js';
 
 const placeholders = new Map<string, string>();
 
@@ -88,11 +88,20 @@ export class PostgresDatabase implements SqlDatabase {
     });
   }
 
-  /** Runs `fn` on one checked-out connection; a connection that failed is not reused. */
+  /**
+   * Runs `fn` on one checked-out connection; a connection that failed is not reused. A failure
+   * a restart causes reaches the caller as StoreUnavailableError (../errors.ts), so callers
+   * that must not lose work can tell it from a refused statement and try again.
+   */
   private async withClient<T>(
     fn: (q: PgExecutor, client: pg.PoolClient, drop: () => void) => Promise<T>,
   ): Promise<T> {
-    const client = await connectRidingOut(this.pool);
+    let client: pg.PoolClient;
+    try {
+      client = await connectRidingOut(this.pool);
+    } catch (err) {
+      throw classified(err);
+    }
     let broken = false;
     // pg-pool listens for a client's 'error' only while it is idle: a connection that dies
     // while checked out would crash the process (PostgreSQL restarted under load). The
@@ -105,7 +114,7 @@ export class PostgresDatabase implements SqlDatabase {
       return await fn(new PgExecutor(client), client, onError);
     } catch (err) {
       if (isConnectionLoss(err)) broken = true;
-      throw err;
+      throw classified(err);
     } finally {
       client.removeListener('error', onError);
       client.release(broken);

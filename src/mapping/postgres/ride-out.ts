@@ -6,6 +6,7 @@
  * waited out; a wrong password or database fails at once.
  */
 import type pg from 'pg';
+import { StoreUnavailableError } from '../errors.js';
 
 /** How long a call waits for PostgreSQL to come back before it fails as before. */
 export const RIDE_OUT_MS = 30_000;
@@ -18,13 +19,30 @@ const TRANSIENT_CODES = new Set([
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up or shutting down
+  '08000', // connection_exception
+  '08003', // connection_does_not_exist
+  '08006', // connection_failure
 ]);
 
-/** True for a failure a server restart causes (not a refusal of who we are). */
+/**
+ * pg's own messages for a connection that died under a statement (no code): the socket closed
+ * ("Connection terminated unexpectedly") or the client saw an error on it earlier.
+ */
+const TRANSIENT_MESSAGES = /Connection terminated|encountered a connection error/i;
+
+/**
+ * True for a failure a server restart or a lost connection causes, not a refusal of who we are
+ * or of the statement (a constraint violation, a syntax error: those carry other SQLSTATEs).
+ */
 export function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string') return TRANSIENT_CODES.has(code);
-  return error instanceof Error && /Connection terminated/i.test(error.message);
+  return error instanceof Error && TRANSIENT_MESSAGES.test(error.message);
+}
+
+/** The error a caller sees: a transient failure as StoreUnavailableError, others unchanged. */
+export function classified(error: unknown): unknown {
+  return isTransient(error) ? new StoreUnavailableError(error) : error;
 }
 
 /** True when the client's connection may be dead: release it destroyed, not back to the pool. */

@@ -1,34 +1,23 @@
 /**
  * The bridge bot's end-to-end encryption: one Olm machine (the Rust crypto, in WebAssembly) on
- * the bot's own device, its state in ./store.ts. It is fed by the appservice transactions
- * (./transaction.ts), sends what it asks for through ./requests.ts, decrypts inbound
- * `m.room.encrypted` events (keeping those without a key in ./pending.ts until the key comes,
+ * the bot's own device (started by ./device.ts), its state in ./store.ts. It is fed by the
+ * appservice transactions (./transaction.ts), sends what it asks for through ./requests.ts,
+ * decrypts inbound `m.room.encrypted` events in order (./decrypt-event.ts; keeping those
+ * without a key in ./pending.ts until the key comes,
  * asking their sender to re-share a key that was lost: ./key-recovery.ts)
  * and encrypts outbound events for a room's joined members' devices (./room-keys.ts).
  */
-import {
-  DecryptionSettings,
-  DeviceId,
-  DeviceLists,
-  initAsync,
-  LoggerLevel,
-  OlmMachine,
-  RoomId,
-  StoreHandle,
-  Tracing,
-  TrustRequirement,
-  UserId,
-} from '@matrix-org/matrix-sdk-crypto-wasm';
+import { DeviceLists, UserId, type OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { AdapterComponents, AdapterLogger } from '../../types.js';
 import type { MatrixApi } from '../api.js';
 import type { RawEvent } from '../host.js';
-import { ensureCrossSigning } from './cross-signing.js';
-import { CryptoDeviceError } from './errors.js';
+import { decryptEvent } from './decrypt-event.js';
+import { deviceReady, openDevice } from './device.js';
 import { KeyRecovery, missingKeyOf } from './key-recovery.js';
 import { PendingDecryptions } from './pending.js';
 import { callAsDevice, RequestSender, type DeviceCaller } from './requests.js';
 import { shareAndEncrypt } from './room-keys.js';
-import { CryptoStore } from './store.js';
+import type { CryptoStore } from './store.js';
 import { deviceSyncChanges, isEmpty } from './transaction.js';
 
 export interface EngineOptions {
@@ -81,54 +70,17 @@ export class CryptoEngine {
   }
 
   /**
-   * Opens the store, makes sure the bot's device exists on the homeserver and uploads its keys.
+   * Opens the store, makes sure the bot's device exists on the homeserver (./device.ts) and
+   * uploads its keys.
    * @throws CryptoStoreFileError, CryptoDeviceError
    */
   static async open(options: EngineOptions): Promise<CryptoEngine> {
-    await initAsync();
-    // The crypto's own tracing writes debug lines to the console, into the gateway's JSON log.
-    if (Tracing.isAvailable()) new Tracing(LoggerLevel.Warn).turnOn();
-    const store = await CryptoStore.open(options.storePath);
-    store.install();
-    const handle = await StoreHandle.openWithKey(store.name, store.key);
-    const machine = (await OlmMachine.initFromStore(
-      new UserId(options.botUserId),
-      new DeviceId(store.deviceId),
-      handle,
-    )) as OlmMachine;
-    const caller = { api: options.api, userId: options.botUserId, deviceId: store.deviceId };
-    try {
-      // MSC4190: an appservice creates its users' devices (200 when it exists already).
-      await options.api.request('PUT', `/_matrix/client/v3/devices/${store.deviceId}`, {
-        body: { display_name: 'Multichat bridge' },
-        asUser: options.botUserId,
-      });
-    } catch (error) {
-      machine.close();
-      // Kept so a retried start (homeserver down) opens the same device with the same key:
-      // the in-memory IndexedDB already holds this machine's data, pickled with that key.
-      await store.save();
-      throw new CryptoDeviceError((error as Error).message, { cause: error });
-    }
-    // Ask the sender's other devices for a room key that did not come (m.room_key_request,
-    // sent by the machine when a decryption misses its key); docs/matrix.md says who answers.
-    machine.roomKeyRequestsEnabled = true;
+    const device = await openDevice(options);
+    const { machine, store, caller } = device;
     const engine = new CryptoEngine(machine, store, caller, options.logger, options.reportDrop);
+    // The device keys go up before cross-signing, which signs the uploaded device.
     await engine.sender.drain();
-    const identity = await ensureCrossSigning(machine, caller).catch((error: Error) => {
-      // Not fatal: messages still go both ways; the next start uploads the same identity.
-      options.logger.warn({ err: error.message }, 'matrix crypto: cross-signing not set up');
-      return undefined;
-    });
-    await store.save();
-    options.logger.info(
-      {
-        deviceId: store.deviceId,
-        fresh: store.fresh,
-        ...(identity && { masterKey: identity.masterKey, identityCreated: identity.created }),
-      },
-      'matrix crypto: bridge bot device ready',
-    );
+    await deviceReady(device, options.logger);
     return engine;
   }
 
@@ -226,25 +178,8 @@ export class CryptoEngine {
     this.machine.close();
   }
 
-  private async tryDecrypt(event: RawEvent): Promise<RawEvent | undefined> {
-    try {
-      const result = await this.machine.decryptRoomEvent(
-        JSON.stringify(event),
-        new RoomId(String(event.room_id)),
-        new DecryptionSettings(TrustRequirement.Untrusted),
-      );
-      const clear = JSON.parse(result.event) as Record<string, unknown>;
-      const content = { ...(clear['content'] as Record<string, unknown> | undefined) };
-      // Relations (edits, replies, reactions) ride outside the ciphertext, so the server can
-      // aggregate them: put them back where the inbound path reads them.
-      const relation = (event['content'] as Record<string, unknown> | undefined)?.['m.relates_to'];
-      if (relation !== undefined && content['m.relates_to'] === undefined)
-        content['m.relates_to'] = relation;
-      // The envelope's ids and times, the plaintext's type and content.
-      return { ...event, type: String(clear['type']), content };
-    } catch {
-      return undefined;
-    }
+  private tryDecrypt(event: RawEvent): Promise<RawEvent | undefined> {
+    return decryptEvent(this.machine, event);
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

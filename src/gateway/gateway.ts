@@ -13,6 +13,7 @@ import { MediaLinks } from './media-links.js';
 import { secureDataDir, withPrivateUmask } from './data-dir.js';
 import type { GatewayConfig } from './config/index.js';
 import { createApp, type RouteModule } from './http/app.js';
+import { closeOnlyIdleConnections, type TimeoutEmitter } from './http/keep-alive.js';
 import { linkOpenApiPaths, linkRoutes } from './http/routes/links.js';
 import { outboxRoutes } from './http/routes/outbox.js';
 import { outboxOpenApiPaths } from './http/openapi/outbox-paths.js';
@@ -223,6 +224,8 @@ function listen(
       server.off('error', reject);
       resolve({ server, port: info.port });
     });
+    // A request read after a long pause is served, not reset with its connection (keep-alive.ts).
+    closeOnlyIdleConnections(server as TimeoutEmitter);
     server.once('error', reject);
   });
 }

@@ -19,6 +19,7 @@ import type {
   InboundEvent,
   NetworkName,
 } from '../types.js';
+import { HeldEvents, messageKey } from './backfill-held.js';
 import type { RuntimeContext } from './context.js';
 import { supportsBackfill } from './guards.js';
 
@@ -44,14 +45,8 @@ export class BackfillGate {
   private adapter: BackfillAdapter | undefined;
   /** Target keys whose live events wait; `all` while not connected or before the pass lists links. */
   private holding: Set<string> | 'all' | undefined;
-  private readonly held: { key: string; event: InboundEvent }[] = [];
-  /**
-   * Live messages held or handed to the emitter and not through it yet, by `targetKey id`. While
-   * the inbound path is behind, the cursor lags what was received, and a pass re-reads these:
-   * they must not use up maxMessages, or the pass stops before the messages really missed
-   * (a soak lost thousands that way: issue 23).
-   */
-  private readonly known = new Map<string, number>();
+  /** Live events held, and live messages not through the inbound path yet (./backfill-held.ts). */
+  private readonly live = new HeldEvents();
   private pass: Promise<void> = Promise.resolve();
 
   constructor(
@@ -72,21 +67,13 @@ export class BackfillGate {
   /** The `emit` handed to the adapter. */
   readonly emitter: Emit = (event) => {
     const key = 'target' in event ? targetKeyOf(this.network, event.target) : undefined;
-    this.mark(key, event, 1);
+    this.live.mark(key, event, 1);
     if (key !== undefined && this.holds(key)) {
-      this.held.push({ key, event });
+      this.live.hold(key, event);
       return Promise.resolve();
     }
-    return this.forward(key, event).finally(() => this.mark(key, event, -1));
+    return this.forward(key, event).finally(() => this.live.mark(key, event, -1));
   };
-
-  private mark(key: string | undefined, event: InboundEvent, by: 1 | -1): void {
-    if (key === undefined || event.kind !== 'message') return;
-    const id = `${key} ${event.externalId}`;
-    const count = (this.known.get(id) ?? 0) + by;
-    if (count > 0) this.known.set(id, count);
-    else this.known.delete(id);
-  }
 
   /** Health changes of the adapter: a connect starts a pass, anything else holds again. */
   health(state: AdapterState): void {
@@ -155,20 +142,15 @@ export class BackfillGate {
     // Received live and not stored yet: the cursor lags them while the inbound path is behind.
     // Those already handed to the emitter are queued ahead of anything this pass emits, so they
     // are not emitted twice; held ones are (in the network's order, before the ones missed).
-    const prefix = `${link.targetKey} `;
-    const received = new Set([...this.known.keys()].filter((id) => id.startsWith(prefix)));
-    const held = new Set(
-      this.held.flatMap(({ key, event }) =>
-        key === link.targetKey && event.kind === 'message' ? [`${prefix}${event.externalId}`] : [],
-      ),
-    );
+    const { received, held } = this.live.seen(link.targetKey);
     let cursor = await this.ctx.store.cursors.get(this.network, cursorKey(link.targetKey));
     let left = limits.maxMessages;
     let count = 0;
     while (left > 0) {
       const page = await adapter.backfill(link.target, cursor, Math.min(PAGE, left), since);
       for (const [i, event] of page.events.entries()) {
-        const id = event.kind === 'message' ? `${prefix}${event.externalId}` : undefined;
+        const id =
+          event.kind === 'message' ? messageKey(link.targetKey, event.externalId) : undefined;
         if (id !== undefined && received.has(id) && !held.has(id)) continue;
         if (id !== undefined && !received.has(id)) left -= 1;
         await this.forward(link.targetKey, dated(event, page.times?.[i]), true);
@@ -203,18 +185,11 @@ export class BackfillGate {
 
   /** Emits the held events that `match`, in the order they came. */
   private async release(match: (key: string) => boolean): Promise<void> {
-    const out = [];
-    for (let i = 0; i < this.held.length;) {
-      const entry = this.held[i];
-      if (entry && match(entry.key)) {
-        out.push(entry);
-        this.held.splice(i, 1);
-      } else i += 1;
-    }
+    const out = this.live.take(match);
     // Handed over in one go: the emitter queues them in this order, ahead of newer live events.
     await Promise.all(
       out.map(({ key, event }) =>
-        this.forward(key, event).finally(() => this.mark(key, event, -1)),
+        this.forward(key, event).finally(() => this.live.mark(key, event, -1)),
       ),
     );
   }

@@ -127,6 +127,19 @@ export function contentText(bytes: Uint8Array): string | undefined {
   }
 }
 
+/**
+ * The text and emote flag of a content blob from one decode: a message view needs both, and
+ * every message read or applied builds one (a page of 50 decoded each blob twice).
+ */
+export function contentParts(bytes: Uint8Array): { text: string | undefined; emote: boolean } {
+  try {
+    const value = decodeCanonical<{ t?: unknown; e?: unknown }>(bytes);
+    return { text: typeof value?.t === 'string' ? value.t : undefined, emote: value?.e === true };
+  } catch {
+    return { text: undefined, emote: false };
+  }
+}
+
 /** True when a content blob is an emote's (`e: true`). */
 export function contentEmote(bytes: Uint8Array): boolean {
   try {

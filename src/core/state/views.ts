@@ -1,5 +1,5 @@
 /** Builds the read models (UserView, ChannelView, MessageView) from projection rows. */
-import { contentEmote, contentText } from '../resources.js';
+import { contentParts } from '../resources.js';
 import type { StateView } from '../logics/types.js';
 import type { LogStore } from '../store/log-store.js';
 import type { ChannelRow, MessageRow, ProfileRow, Projections } from '../store/projections.js';
@@ -79,6 +79,7 @@ export class Views {
     const stored =
       row.deleted === 1 ? undefined : (fresh?.contents.get(hash) ?? this.log.content(hash));
     const body = stored && this.readable(row, stored);
+    const content = body ? contentParts(body) : undefined;
     const reactions: Record<string, UserId[]> = {};
     if (!fresh) {
       for (const r of this.projections.reactions.all(row.id) as ReactionRow[]) {
@@ -93,8 +94,8 @@ export class Views {
         username: sender?.username ?? row.sender,
         ...(sender?.origin && { origin: sender.origin }),
       },
-      text: body ? (contentText(body) ?? null) : null,
-      ...(body && contentEmote(body) && { emote: true as const }),
+      text: content?.text ?? null,
+      ...(content?.emote === true && { emote: true as const }),
       createdAt: new Date(row.created_at).toISOString(),
       ...(row.edited_at !== null && { editedAt: new Date(row.edited_at).toISOString() }),
       ...(row.reply_to !== null && { replyTo: row.reply_to }),

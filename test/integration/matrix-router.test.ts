@@ -116,6 +116,39 @@ describe.skipIf(!synapseAvailable())('Matrix ↔ Multichat through the bridge ru
     expect(gone.text).toBeNull();
   });
 
+  it('refuses a Matrix edit of someone else’s message, counted as a failed edit', async () => {
+    // The library's own edit-sender check is off (it fetched the original before queuing the
+    // edit): the core's rule that only the sender edits is what refuses it.
+    const bob = await MatrixTestClient.register(world.synapse.url, 'bob_edits');
+    await alice.invite(room, bob.userId);
+    await bob.join(room);
+    const failedEdits = () =>
+      runtime
+        .dropped()
+        .filter((d) => d.network === 'matrix' && d.kind === 'edit' && d.reason === 'failed')
+        .reduce((sum, d) => sum + d.count, 0);
+    const before = failedEdits();
+    const id = await alice.sendText(room, 'alice wrote this');
+    const original = await until('original', () =>
+      list().find((m) => m.text === 'alice wrote this'),
+    );
+    await bob.send(room, {
+      msgtype: 'm.text',
+      body: '* bob rewrote it',
+      'm.new_content': { msgtype: 'm.text', body: 'bob rewrote it' },
+      'm.relates_to': { rel_type: 'm.replace', event_id: id },
+    });
+    await bob.sendText(room, 'bob after the edit');
+    const after = await until('bob’s next message', () =>
+      list().find((m) => m.text === 'bob after the edit'),
+    );
+    await until('the refused edit counted', () => failedEdits() === before + 1);
+    const kept = list().find((m) => m.id === original.id);
+    expect(kept?.text).toBe('alice wrote this');
+    expect(kept?.editedAt).toBeUndefined();
+    expect(after.sender.origin).toEqual({ network: 'matrix', externalId: bob.userId });
+  });
+
   it('carries edits, deletions, replies, reactions and files from the channel into Matrix', async () => {
     const ghost = ghostUserId(world.config, native.id);
     const root = await alice.sendText(room, 'matrix root');

@@ -54,6 +54,7 @@ import { DiscordTargetError } from './errors.js';
 import { DiscordEphemeral } from './ephemeral.js';
 import { FileNotes } from './file-notes.js';
 import { Inbound } from './inbound.js';
+import { InboundBacklog } from './inbound-backlog.js';
 import { OwnDeletes } from './own-deletes.js';
 import { discordCapabilities } from './capabilities.js';
 import { Modify } from './modify.js';
@@ -100,6 +101,8 @@ export class DiscordAdapter
   private readonly memberRoles: MemberRoles;
   /** Gateway events are handled one at a time, in gateway order. */
   private chain: Promise<void> = Promise.resolve();
+  /** Bounds what waits in `chain` and in the runtime (./inbound-backlog.ts). */
+  private readonly backlog: InboundBacklog;
   readonly backfillLimits: BackfillLimits;
   /** History pages for live backfill and import (./backfill.ts). */
   private readonly history: DiscordBackfill;
@@ -120,8 +123,14 @@ export class DiscordAdapter
     const client = this.client;
     const files = new FileNotes();
     const ownDeletes = new OwnDeletes();
+    this.backlog = new InboundBacklog({
+      limit: config.maxInboundBacklog,
+      logger: components.logger,
+      catchUp: () => this.catchUp(),
+      ...(components.reportDrop && { reportDrop: components.reportDrop }),
+    });
     const inboundDeps = {
-      emit: components.emit,
+      emit: this.backlog.emitter(components.emit),
       webhooks: this.webhooks,
       config,
       logger: components.logger,
@@ -307,9 +316,12 @@ export class DiscordAdapter
   private listen(): void {
     const c = this.client;
     c.on(Events.Raw, (packet: GatewayDispatchPayload) => {
+      // Over the bound the event is counted as dropped here, before any work is spent on it.
+      if (!this.backlog.admit(packet.t)) return;
       if (packet.t === 'CHANNEL_UPDATE') this.topics.prime(packet.d.id);
-      this.chain = this.chain
-        .then(() => this.dispatch(packet))
+      const run = this.chain.then(() => this.dispatch(packet));
+      this.chain = this.backlog
+        .track(() => run)
         .catch((error: unknown) => {
           this.components.logger.warn(
             { err: String(error), t: packet.t },
@@ -405,6 +417,17 @@ export class DiscordAdapter
   ): void {
     if (!member.user) return;
     this.inbound.membership(member.user, textChannelsOf(this.client, guildId), joined, member.nick);
+  }
+
+  /**
+   * After an overflow: the runtime's backfill reads every linked channel again from its cursor
+   * (which no shed message was passed by), as after a reconnect. A real reconnect under way
+   * backfills when it connects, so nothing is asked then.
+   */
+  private catchUp(): void {
+    if (this.state.state !== 'connected') return;
+    this.setHealth({ state: 'reconnecting', detail: 'inbound backlog overflowed; reading back' });
+    this.setHealth({ state: 'connected' });
   }
 
   private targetOfChannel(id: string): LinkTarget {

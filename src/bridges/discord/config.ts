@@ -70,7 +70,15 @@ export const discordSectionSchema = z.object(fields).strict();
 
 /** What the adapter runs with: the section, defaults filled, plus the runtime's `media`. */
 export const discordConfigSchema = z
-  .object({ ...fields, media: mediaOptionSchema })
+  .object({
+    ...fields,
+    media: mediaOptionSchema,
+    /**
+     * How many inbound events may wait for the core before new ones are shed, counted and read
+     * back by backfill (./inbound-backlog.ts). Not in the YAML: tests shorten it.
+     */
+    maxInboundBacklog: z.number().int().min(2).default(10_000),
+  })
   .strict()
   .transform((c) => ({
     ...c,

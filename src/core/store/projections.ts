@@ -112,13 +112,13 @@ export interface RowReader {
  */
 function rowReader(db: Db, sql: string): RowReader {
   const statement = db.prepare(sql).raw();
-  const keys = statement.columns().map((column) => column.name);
-  const toRow = (values: unknown[]) => {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i += 1) row[keys[i] as string] = values[i];
-    return row;
+  const keys = statement.columns().map((column) => JSON.stringify(column.name));
+  // One object literal with the columns as fixed keys: V8 builds every row with one shape,
+  // where adding the keys one by one in a loop took half the time saved (profile).
+  const toRow = new Function('v', `return {${keys.map((k, i) => `${k}: v[${i}]`).join(', ')}};`);
+  return {
+    all: (...params) => (statement.all(...params) as unknown[][]).map((v) => toRow(v) as unknown),
   };
-  return { all: (...params) => (statement.all(...params) as unknown[][]).map(toRow) };
 }
 
 /** A statement that returns the first column only. */

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { memoryMap } from './_memory-map.mjs';
 
 const CODE = process.env['MC_BENCH_CODE'] ?? '';
 const EXT = process.env['MC_BENCH_EXT'] ?? '.js';
@@ -32,17 +33,28 @@ const PARALLEL = 64;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
-function settledMemory() {
+async function settledMemory() {
   gc();
   gc();
+  // V8 hands freed heap pages back on a background thread: read RSS once that is done.
+  await new Promise((r) => setTimeout(r, 2000));
   const m = process.memoryUsage();
-  // RSS beyond the V8 heap is native memory: SQLite page caches, code, malloc arenas.
+  // RSS beyond the V8 heap is native memory: SQLite page caches, code, malloc arenas; `map`
+  // says which (from /proc/self/smaps).
   return {
     rssMb: mb(m.rss),
     heapUsedMb: mb(m.heapUsed),
     heapTotalMb: mb(m.heapTotal),
     externalMb: mb(m.external),
+    arrayBuffersMb: mb(m.arrayBuffers),
     outsideHeapMb: mb(m.rss - m.heapTotal),
+    map: memoryMap(),
+    // The young generation's committed size is part of heapTotal even right after a collection.
+    newSpaceMb: mb(
+      getHeapSpaceStatistics()
+        .filter((s) => s.space_name.startsWith('new_'))
+        .reduce((sum, s) => sum + s.space_size, 0),
+    ),
   };
 }
 
@@ -68,7 +80,7 @@ const runtime = createBridgeRuntime({
   options: { pollIntervalMs: 200 },
 });
 await runtime.start();
-const atStart = settledMemory();
+const atStart = await settledMemory();
 
 const setupStarted = performance.now();
 const { user: owner } = await node.createLocalUser('owner');
@@ -85,7 +97,7 @@ for (let c = 0; c < CHANNELS; c++) {
     target: { channel: `r${c}` },
   });
 }
-const afterLinks = settledMemory();
+const afterLinks = await settledMemory();
 const setupSeconds = (performance.now() - setupStarted) / 1000;
 
 let line = 0;
@@ -109,7 +121,7 @@ for (let p = 0; p < PEOPLE; p += PARALLEL) {
 }
 await runtime.settle();
 const warmSeconds = (performance.now() - warmStarted) / 1000;
-const afterWarmUp = settledMemory();
+const afterWarmUp = await settledMemory();
 const coreEntries = node.metrics().entries;
 
 // Traffic: RATE lines a second from random people; RSS sampled every 10 s.
@@ -126,7 +138,7 @@ while (performance.now() - trafficStarted < TRAFFIC_S * 1000) {
   if (traffic % (RATE * 10) === 0) rssEvery10s.push(mb(process.memoryUsage().rss));
 }
 await runtime.settle();
-const afterTraffic = settledMemory();
+const afterTraffic = await settledMemory();
 const delivered = dst.net.sent();
 
 await runtime.stop();
@@ -159,6 +171,12 @@ console.log(
       setup: Math.round(setupSeconds * 10) / 10,
       warmUp: Math.round(warmSeconds * 10) / 10,
       traffic: TRAFFIC_S,
+    },
+    // What the process ran with: node flags and the malloc arena limit change these figures.
+    settings: {
+      execArgv: process.execArgv.filter((a) => !a.includes('polyfill') && a !== '--import'),
+      nodeOptions: process.env['NODE_OPTIONS'] ?? '',
+      mallocArenaMax: process.env['MALLOC_ARENA_MAX'] ?? '',
     },
     target: { rssMb: 200, met: afterWarmUp.rssMb <= 200 && afterTraffic.rssMb <= 200 },
   }),

@@ -5,7 +5,12 @@
  * through B's API. Every 10 s A's /metrics is sampled: resident memory, V8 heap in use, event-loop
  * lag p99 (prom-client's monitorEventLoopDelay), open handles, outbox backlog. Prints ONE JSON: the
  * RSS and heap slopes after the warm-up (MB/min, least squares), the worst p99 lag, handles at
- * start and end, and what arrived where (lost and duplicated by origin).
+ * start and end, and what arrived where (lost and duplicated by origin). Where A's RSS is (V8 heap,
+ * malloc's main arena and thread arenas, mapped files) comes from /proc/<pid>/smaps at each sample:
+ * `memory` gives it after the warm-up and at the end, with each part's slope. A run of 20 minutes
+ * or more also gives the RSS slope of its last 10 minutes (does RSS level off?).
+ * SOAK_FROM=dist runs the gateways on the compiled dist/ under plain node, as `multichat start`
+ * does outside the test suite (the suite runs src/ through tsx, whose loader adds its own memory).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +23,7 @@ import { eventually } from '../support/eventually.js';
 import { KillableGateway } from './support/killable-gateway.js';
 import { historyOf, tally } from './support/load.js';
 import { floorSlopeOf, median, sample, slopeOf, type Sample } from './support/soak-sampling.js';
+import { memoryReport } from './support/soak-memory.js';
 
 const SOAK = process.env['SOAK'] === '1';
 const MINUTES = Number(process.env['SOAK_MINUTES'] ?? 10);
@@ -26,6 +32,8 @@ const RATE = Number(process.env['SOAK_RATE'] ?? 50);
 const WARM_UP_MINUTES = Math.min(2, MINUTES / 5);
 /** How long A may take to store and deliver the backlog after the load (a loaded machine is slow). */
 const DRAIN_MINUTES = Number(process.env['SOAK_DRAIN_MINUTES'] ?? 15);
+// vitest.config.ts sets MULTICHAT_FROM_SOURCE=1 for every child; the gateways inherit this.
+if (SOAK && process.env['SOAK_FROM'] === 'dist') process.env['MULTICHAT_FROM_SOURCE'] = '0';
 
 let discord: DiscordFake | undefined;
 let slack: SlackFake | undefined;
@@ -208,6 +216,8 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
           handlesStart: first.handles,
           handlesEnd: last.handles,
           samples: samples.length,
+          gatewayCode: process.env['MULTICHAT_FROM_SOURCE'] === '1' ? 'src' : 'dist',
+          memory: memoryReport(samples, WARM_UP_MINUTES, MINUTES),
         }),
       );
       if (process.env['SOAK_SAMPLES'] === '1') console.log(JSON.stringify(samples));

@@ -1,13 +1,19 @@
 /**
  * What the soak reads from a gateway's /metrics every few seconds, and the figures it reports
- * from those samples (least-squares slope, median).
+ * from those samples (least-squares slope, median). Each sample also says where the gateway's
+ * resident memory is (/proc/<pid>/smaps, bench/_memory-map.mjs): the V8 heap is only part of RSS.
  */
+import { memoryMap, type MemoryMap } from '../../../bench/_memory-map.mjs';
 import type { KillableGateway } from './killable-gateway.js';
 
 export interface Sample {
   readonly minute: number;
   readonly rssMb: number;
   readonly heapUsedMb: number;
+  /** V8 heap reserved (used + free + young generation). */
+  readonly heapTotalMb: number;
+  /** RSS by kind; absent where /proc is not readable. */
+  readonly map?: MemoryMap;
   readonly lagP99Ms: number;
   readonly handles: number;
   /** Outbox rows not delivered yet (pending + sending, every network). */
@@ -27,6 +33,8 @@ export async function sample(gw: KillableGateway, started: number): Promise<Samp
     minute: (Date.now() - started) / 60_000,
     rssMb: value('process_resident_memory_bytes') / 1e6,
     heapUsedMb: value('nodejs_heap_size_used_bytes') / 1e6,
+    heapTotalMb: value('nodejs_heap_size_total_bytes') / 1e6,
+    map: memoryMap(gw.pid),
     lagP99Ms: value('nodejs_eventloop_lag_p99_seconds') * 1000,
     handles: value('nodejs_active_handles_total'),
     outbox: outbox.reduce((sum, m) => sum + Number(m[1]), 0),

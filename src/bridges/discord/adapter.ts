@@ -55,6 +55,7 @@ import { DiscordEphemeral } from './ephemeral.js';
 import { FileNotes } from './file-notes.js';
 import { Inbound } from './inbound.js';
 import { InboundBacklog } from './inbound-backlog.js';
+import { DropCause } from './drop-cause.js';
 import { OwnDeletes } from './own-deletes.js';
 import { discordCapabilities } from './capabilities.js';
 import { Modify } from './modify.js';
@@ -103,6 +104,8 @@ export class DiscordAdapter
   private chain: Promise<void> = Promise.resolve();
   /** Bounds what waits in `chain` and in the runtime (./inbound-backlog.ts). */
   private readonly backlog: InboundBacklog;
+  /** Why the gateway connection last closed (./drop-cause.ts). */
+  private readonly dropCause = new DropCause();
   readonly backfillLimits: BackfillLimits;
   /** History pages for live backfill and import (./backfill.ts). */
   private readonly history: DiscordBackfill;
@@ -337,7 +340,12 @@ export class DiscordAdapter
     c.on(Events.ShardDisconnect, () =>
       this.setHealth({ state: 'reconnecting', detail: 'gateway disconnected' }),
     );
-    c.on(Events.ShardReconnecting, () => this.setHealth({ state: 'reconnecting' }));
+    c.on(Events.Debug, (line) => this.dropCause.debug(line));
+    c.on(Events.ShardReconnecting, () => {
+      const cause = this.dropCause.take();
+      if (cause) this.components.logger.warn({ cause }, 'discord: gateway connection lost');
+      this.setHealth({ state: 'reconnecting', ...(cause && { detail: cause }) });
+    });
     c.on(Events.ShardResume, () => this.setHealth({ state: 'connected' }));
     c.on(Events.ShardReady, () => {
       if (this.state.state !== 'connecting') this.setHealth({ state: 'connected' });

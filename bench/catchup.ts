@@ -7,21 +7,32 @@
  * CPU time each side spent per entry (both sides share the machine's cores).
  * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of the catch-up on each side (client.cpuprofile,
  * server.cpuprofile), set-up excluded.
+ *
+ * The catching-up node runs in its own process (_catchup-client.mjs) under plain node on the
+ * compiled dist/, as `multichat start` runs it: in this file's process, which runs through tsx,
+ * tsx's loader thread (about 65 MB) would count in its RSS. `BENCH_CATCHUP_FROM=src` runs it on
+ * src/ through tsx instead (the figures before this split).
  */
 import '../bin/polyfill.mjs';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { createNode } from '../src/core/index.js';
 import { loadOrCreateNodeKey } from '../src/core/identity.js';
 import { createP2P } from '../src/core/p2p/index.js';
 import { DEFAULT_BATCH } from '../src/core/p2p/sync-server.js';
-import type { ChannelId } from '../src/core/types.js';
 import { spawnSource } from '../test/peers/gateway-spawn.js';
+import { ensureBuilt } from './_built.js';
 import { profilePhase } from './_cpu-profile.js';
 import { environment } from './environment.js';
+
+const ROOT = join(import.meta.dirname, '..');
+/** What the catching-up process runs: the compiled dist/ (default) or src/ through tsx. */
+const FROM = process.env['BENCH_CATCHUP_FROM'] === 'src' ? 'src' : 'dist';
 
 const total = Number(process.env.BENCH_CATCHUP ?? 100_000);
 /** Entries per sync batch of the serving side (`BENCH_CATCHUP_BATCH`), else the default. */
@@ -36,12 +47,9 @@ const cacheMiB = process.env.BENCH_CATCHUP_CACHE_MIB
   ? Number(process.env.BENCH_CATCHUP_CACHE_MIB)
   : undefined;
 
-async function startNodeWithP2P(dir: string, cache?: number) {
-  const node = await createNode({
-    dataDir: dir,
-    sweepIntervalMs: 0,
-    ...(cache !== undefined && { cacheMiB: cache }),
-  });
+/** The serving side's node (the catching-up one is built by _catchup-client.mjs). */
+async function startNodeWithP2P(dir: string) {
+  const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
   await node.start();
   const p2p = createP2P({
     seed: loadOrCreateNodeKey(dir).seed,
@@ -95,7 +103,47 @@ async function serve(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Runs the catching-up process (_catchup-client.mjs) and returns what it measured. */
+async function catchUp(source: object): Promise<ClientResult> {
+  const client = spawn(
+    process.execPath,
+    [
+      '--import',
+      join(ROOT, 'bin/polyfill.mjs'),
+      ...(FROM === 'src' ? ['--import', 'tsx'] : []),
+      join(import.meta.dirname, '_catchup-client.mjs'),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        MC_CATCHUP_SOURCE: JSON.stringify(source),
+        MC_BENCH_CODE: pathToFileURL(join(ROOT, FROM) + '/').href,
+        MC_BENCH_EXT: FROM === 'src' ? '.ts' : '.js',
+      },
+    },
+  );
+  let out = '';
+  client.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise((done) => client.once('exit', done));
+  if (code !== 0) throw new Error(`the catching-up process exited ${String(code)}`);
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ClientResult;
+}
+
+interface ClientResult {
+  received: number;
+  complete: boolean;
+  elapsedMs: number;
+  cpuMs: number;
+  rssBefore: number;
+  peakRss: number;
+  atPeak: NodeJS.MemoryUsage;
+  rssByTenth: number[];
+}
+
 async function measure(): Promise<void> {
+  if (FROM === 'dist') ensureBuilt();
   const child = spawnSource(process.argv[1] as string, ['--serve'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -107,50 +155,13 @@ async function measure(): Promise<void> {
     entries: number;
     buildMs: number;
   };
-
-  const dir = mkdtempSync(join(tmpdir(), 'mc-bench-catchup-dst-'));
-  const { node, p2p } = await startNodeWithP2P(dir, cacheMiB);
-  await p2p.start();
-  global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
-  let peakRss = rssBefore;
-  // Where the peak's memory was: V8's heap or buffers (the rest is SQLite's cache and code).
-  let atPeak = process.memoryUsage();
-  // RSS when each tenth of the backlog has arrived: flat memory means these level off.
-  const rssByTenth: number[] = [];
-  let ticks = 0;
-  const sampler = setInterval(() => {
-    const usage = process.memoryUsage();
-    const { rss } = usage;
-    if (rss > peakRss) [peakRss, atPeak] = [rss, usage];
-    // metrics() counts the store's entries (a scan): only every tenth tick, to keep it cheap.
-    if (++ticks % 10 !== 0) return;
-    const tenth = Math.floor((node.metrics().entries / source.entries) * 10);
-    while (rssByTenth.length < tenth) rssByTenth.push(rss);
-  }, 25);
-
-  const profile = await profilePhase('client');
-  const cpuAtStart = process.cpuUsage();
-  const started = performance.now();
-  await p2p.dial(source.address);
-  await p2p.fetchChannel(source.channel);
-  const elapsedMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuAtStart);
-  await profile.stop();
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-
-  const received = node.metrics().entries;
-  const messages = node.listMessages(source.channel as ChannelId, { limit: 1 }).length;
-  const complete = received === source.entries && node.metrics().pending === 0 && messages === 1;
+  const result = await catchUp(source);
   const exited = new Promise((done) => child.once('exit', done));
   child.stdin!.end();
   const server = JSON.parse(await nextLine()) as { cpuMs?: number };
   await exited;
-  await p2p.stop();
-  await node.stop();
-  rmSync(dir, { recursive: true, force: true });
 
+  const { received, elapsedMs, rssBefore, peakRss, atPeak } = result;
   const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
   const perEntry = (ms: number) => Math.round((ms * 10_000) / Math.max(1, received)) / 10;
   console.log(
@@ -160,15 +171,16 @@ async function measure(): Promise<void> {
       value: Math.round(received / (elapsedMs / 1000)),
       entries: received,
       expectedEntries: source.entries,
-      complete,
+      complete: result.complete,
+      clientCode: FROM,
       batchEntries: batchEntries ?? DEFAULT_BATCH.entries,
       cacheMiB: cacheMiB ?? null,
       seconds: Math.round(elapsedMs) / 1000,
       cpuUsPerEntry: {
-        client: perEntry((cpu.user + cpu.system) / 1000),
+        client: perEntry(result.cpuMs),
         server: server.cpuMs === undefined ? null : perEntry(server.cpuMs),
       },
-      targets: { entriesPerSecond: 20_000, seconds: 10 },
+      targets: { entriesPerSecond: 50_000, peakRssMb: 250 },
       rssBeforeMb: mb(rssBefore),
       peakRssMb: mb(peakRss),
       rssGrowthMb: mb(peakRss - rssBefore),
@@ -177,13 +189,13 @@ async function measure(): Promise<void> {
         heapUsed: mb(atPeak.heapUsed),
         arrayBuffers: mb(atPeak.arrayBuffers),
       },
-      rssMbAtEachTenth: rssByTenth.map(mb),
+      rssMbAtEachTenth: result.rssByTenth.map(mb),
       sourceBuildSeconds: Math.round(source.buildMs) / 1000,
       loadAverage1m: { atStart: loadAtStart, atEnd: Math.round(loadavg()[0]! * 100) / 100 },
       environment: environment(),
     }),
   );
-  if (!complete) process.exitCode = 1;
+  if (!result.complete) process.exitCode = 1;
 }
 
 if (process.argv.includes('--serve')) await serve();

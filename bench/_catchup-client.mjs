@@ -1,0 +1,113 @@
+// The catching-up process of bench/catchup.ts: plain node on the compiled dist/, as
+// `multichat start` runs it, so its RSS holds no TypeScript loader (tsx's loader thread is about
+// 65 MB, bench/memory-people.ts). It fetches one channel's whole log from the source peer whose
+// address the parent passes (MC_CATCHUP_SOURCE, JSON {address, channel, entries}) and prints ONE
+// JSON object of what it measured. MC_BENCH_CODE is the code folder's URL (ending in /), and
+// MC_BENCH_EXT its modules' extension. BENCH_CPU_PROF=<dir> writes client.cpuprofile of the
+// catch-up. The leading `_` keeps run-all from running this file.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+const CODE = process.env['MC_BENCH_CODE'] ?? '';
+const EXT = process.env['MC_BENCH_EXT'] ?? '.js';
+const load = (path) => import(new URL(path.replace(/\.js$/, EXT), CODE).href);
+const { createNode } = await load('core/index.js');
+const { loadOrCreateNodeKey } = await load('core/identity.js');
+const { createP2P } = await load('core/p2p/index.js');
+
+const source = JSON.parse(process.env['MC_CATCHUP_SOURCE'] ?? '{}');
+const batchEntries = process.env.BENCH_CATCHUP_BATCH
+  ? Number(process.env.BENCH_CATCHUP_BATCH)
+  : undefined;
+const cacheMiB = process.env.BENCH_CATCHUP_CACHE_MIB
+  ? Number(process.env.BENCH_CATCHUP_CACHE_MIB)
+  : undefined;
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+
+/** A V8 CPU profile of the catch-up only (as bench/_cpu-profile.ts, which plain node cannot load). */
+async function profilePhase(name) {
+  const dir = process.env['BENCH_CPU_PROF'];
+  if (!dir) return { stop: async () => undefined };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mc-bench-catchup-dst-'));
+const node = await createNode({
+  dataDir: dir,
+  sweepIntervalMs: 0,
+  ...(cacheMiB !== undefined && { cacheMiB }),
+});
+await node.start();
+const p2p = createP2P({
+  seed: loadOrCreateNodeKey(dir).seed,
+  listen: ['/ip4/127.0.0.1/tcp/0'],
+  mdns: false,
+  syncIntervalMs: 0,
+  redialIntervalMs: 0,
+  ...(batchEntries !== undefined && { batchEntries }),
+})({ node });
+await p2p.start();
+gc();
+const rssBefore = process.memoryUsage().rss;
+let peakRss = rssBefore;
+// Where the peak's memory was: V8's heap or buffers (the rest is SQLite's cache and code).
+let atPeak = process.memoryUsage();
+// RSS when each tenth of the backlog has arrived: flat memory means these level off.
+const rssByTenth = [];
+let ticks = 0;
+const sampler = setInterval(() => {
+  const usage = process.memoryUsage();
+  const { rss } = usage;
+  if (rss > peakRss) [peakRss, atPeak] = [rss, usage];
+  // metrics() counts the store's entries (a scan): only every tenth tick, to keep it cheap.
+  if (++ticks % 10 !== 0) return;
+  const tenth = Math.floor((node.metrics().entries / source.entries) * 10);
+  while (rssByTenth.length < tenth) rssByTenth.push(rss);
+}, 25);
+
+const profile = await profilePhase('client');
+const cpuAtStart = process.cpuUsage();
+const started = performance.now();
+await p2p.dial(source.address);
+await p2p.fetchChannel(source.channel);
+const elapsedMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuAtStart);
+await profile.stop();
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+const received = node.metrics().entries;
+const messages = node.listMessages(source.channel, { limit: 1 }).length;
+const complete = received === source.entries && node.metrics().pending === 0 && messages === 1;
+await p2p.stop();
+await node.stop();
+rmSync(dir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    received,
+    complete,
+    elapsedMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    rssBefore,
+    peakRss,
+    atPeak,
+    rssByTenth,
+  }),
+);

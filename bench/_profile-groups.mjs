@@ -25,6 +25,8 @@ const GROUPS = [
 
 function groupOf(url) {
   if (!url) return undefined;
+  // A profile of the compiled code (dist/, bench/catchup.ts's client) groups as src/ does.
+  if (!url.includes('node_modules')) url = url.replace('/dist/', '/src/');
   for (const [name, re] of GROUPS) if (re.test(url)) return name;
   return 'otherModules';
 }

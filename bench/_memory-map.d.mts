@@ -10,3 +10,5 @@ export interface MemoryMap {
 }
 
 export function memoryMap(pid?: number | 'self'): MemoryMap | undefined;
+
+export function memoryMapOf(smaps: string, status: string): MemoryMap;

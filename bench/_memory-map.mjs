@@ -42,14 +42,18 @@ function mappings(text) {
  * and the number of thread arenas. `undefined` where /proc is not available.
  */
 export function memoryMap(pid = 'self') {
-  let text;
-  let status;
   try {
-    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return memoryMapOf(
+      readFileSync(`/proc/${pid}/smaps`, 'utf8'),
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
   } catch {
     return undefined;
   }
+}
+
+/** memoryMap() of the text of a smaps file and of a status file. */
+export function memoryMapOf(text, status) {
   const list = mappings(text);
   const kb = { mallocMain: 0, mallocArenas: 0, files: 0, otherAnon: 0, total: 0 };
   let arenas = 0;

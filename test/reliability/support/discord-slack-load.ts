@@ -38,10 +38,19 @@ export interface DiscordSlackLoad {
 }
 
 /** `backfillMessages`: how many messages a restart reads back from Discord (said while down). */
-export async function startDiscordSlackLoad(backfillMessages: number): Promise<DiscordSlackLoad> {
+export async function startDiscordSlackLoad(
+  backfillMessages: number,
+  readyTimeoutMs?: number,
+): Promise<DiscordSlackLoad> {
   const w: { -readonly [K in keyof DiscordSlackLoad]?: DiscordSlackLoad[K] } = {};
   try {
-    const discord = (w.discord = await startDiscordFake(FAST_LIMITS));
+    // Discord's own heartbeat interval, not the harness's 1 s: discord.js reconnects when an ACK
+    // misses one beat, so on a loaded machine a 1 s beat made the restarted gateway's Discord
+    // connection flap and /readyz never settled (a 10,000-message run).
+    const discord = (w.discord = await startDiscordFake({
+      ...FAST_LIMITS,
+      heartbeatIntervalMs: 41_250,
+    }));
     const slack = (w.slack = await startSlackFake({
       limits: (method) =>
         method === 'chat.postMessage'
@@ -57,6 +66,7 @@ export async function startDiscordSlackLoad(backfillMessages: number): Promise<D
     const gateway = (w.gateway = await KillableGateway.start({
       name: 'discord-slack',
       probe: '/readyz',
+      ...(readyTimeoutMs !== undefined && { readyTimeoutMs }),
       bridges: {
         // Bot mode: sends carry Discord's nonce with enforce_nonce (exactly once across a crash).
         discord: {
@@ -74,7 +84,11 @@ export async function startDiscordSlackLoad(backfillMessages: number): Promise<D
           appToken: slack.appToken,
           apiUrl: slack.apiUrl,
           rateLimit: { messagesPerSecond: SLACK_POSTS_PER_SECOND, burst: 50 },
-          backfill,
+          // Off: nobody speaks on Slack here, so its backfill would only re-read the gateway's own
+          // posts, and at 10,000 of them that starved the in-process fakes (the fake's history
+          // answer is quadratic, and each Socket Mode reconnect re-read the whole window: one
+          // Slack post every ~10 s, /readyz flapping). Slack backfill has its own suites.
+          backfill: { ...backfill, maxMessages: 0 },
         },
       },
       links: [
@@ -113,9 +127,15 @@ export async function stopDiscordSlackLoad(
 const from = (prefix: string) => (texts: readonly string[]) =>
   texts.filter((t) => t.includes(prefix)).map((t) => t.slice(t.indexOf(prefix)));
 
-/** Texts in the Slack channel containing `prefix`, oldest first. */
+/**
+ * Texts in the Slack channel containing `prefix`, in no particular order (the counts need none,
+ * so the fake's sorted `history()` is not needed while the test polls).
+ */
 export function slackTexts(w: DiscordSlackLoad, prefix: string): string[] {
-  return from(prefix)(w.slack.state.history(w.slackChannel).map((m) => m.text ?? ''));
+  const texts: string[] = [];
+  for (const m of w.slack.state.messages.values())
+    if (m.channel === w.slackChannel) texts.push(m.text ?? '');
+  return from(prefix)(texts);
 }
 
 /** Texts the bridge's bot posted into Discord's #general containing `prefix`. */

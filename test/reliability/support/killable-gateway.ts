@@ -28,6 +28,11 @@ export interface KillableOptions {
   readonly bootstrap?: readonly string[];
   /** Probe that says the process is up: `/readyz` waits for the bridges too. */
   readonly probe?: '/healthz' | '/readyz';
+  /**
+   * How long `/readyz` may take after `/healthz` answered (default 60 s). A restart that backfills
+   * thousands of messages on a loaded machine can take longer for its bridges to settle.
+   */
+  readonly readyTimeoutMs?: number;
   readonly logLevel?: string;
   /** Keys merged into the `http` section (e.g. `metricsToken`). */
   readonly http?: Record<string, unknown>;
@@ -84,13 +89,17 @@ export class KillableGateway {
     const started = performance.now();
     this.spawned = spawnGateway(this.dir, this.config);
     try {
+      const probe = this.options.probe ?? '/healthz';
+      const longer = probe === '/readyz' && this.options.readyTimeoutMs !== undefined;
+      // waitForProbe gives a probe 60 s; a longer ready wait starts once the process is live.
       await waitForProbe(
         this.spawned,
         this.httpUrl,
-        this.options.probe ?? '/healthz',
+        longer ? '/healthz' : probe,
         this.options.name,
         this.dir,
       );
+      if (longer) await this.waitReady(this.options.readyTimeoutMs ?? 0);
     } catch (error) {
       // The probe's own answer names the bridge that is not up; the log tail may not.
       const answer = await fetch(`${this.httpUrl}/readyz`).then((r) => r.text(), String);
@@ -105,6 +114,21 @@ export class KillableGateway {
     this.peerId = status.peerId;
     this.address = status.listen.find((a) => a.includes('/tcp/')) ?? '';
     return (performance.now() - started) / 1000;
+  }
+
+  /** Polls `/readyz` until it answers 2xx, for at most `ms`. */
+  private async waitReady(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      const ok = await fetch(`${this.httpUrl}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return;
+      // Polling a probe, not a check: the next look at /readyz.
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${this.options.name}: /readyz not ready within ${ms} ms`);
   }
 
   /** SIGTERM: the graceful stop; keeps the data dir. */

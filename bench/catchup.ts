@@ -33,6 +33,8 @@ import { environment } from './environment.js';
 const ROOT = join(import.meta.dirname, '..');
 /** What the catching-up process runs: the compiled dist/ (default) or src/ through tsx. */
 const FROM = process.env['BENCH_CATCHUP_FROM'] === 'src' ? 'src' : 'dist';
+/** Node flags of the catching-up process only (`BENCH_CATCHUP_NODE_FLAGS`, space-separated). */
+const nodeFlags = (process.env['BENCH_CATCHUP_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 
 const total = Number(process.env.BENCH_CATCHUP ?? 100_000);
 /** Entries per sync batch of the serving side (`BENCH_CATCHUP_BATCH`), else the default. */
@@ -108,6 +110,7 @@ async function catchUp(source: object): Promise<ClientResult> {
   const client = spawn(
     process.execPath,
     [
+      ...nodeFlags,
       '--import',
       join(ROOT, 'bin/polyfill.mjs'),
       ...(FROM === 'src' ? ['--import', 'tsx'] : []),
@@ -173,6 +176,7 @@ async function measure(): Promise<void> {
       expectedEntries: source.entries,
       complete: result.complete,
       clientCode: FROM,
+      clientNodeFlags: nodeFlags,
       batchEntries: batchEntries ?? DEFAULT_BATCH.entries,
       cacheMiB: cacheMiB ?? null,
       seconds: Math.round(elapsedMs) / 1000,

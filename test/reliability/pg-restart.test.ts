@@ -167,8 +167,8 @@ describe.skipIf(!available)('PostgreSQL (mapping store) restarted while messages
       // Statements in flight when the server goes down (the case that lost a line before): a
       // lock the test holds keeps the gateway's next inbound lookup, and a statement of its next
       // delivery to IRC, waiting on the server, and the shutdown ends them; the rest of the
-      // phase finds it down. Nothing is in flight to IRC first (an
-      // inbound line waits for a send to its target to settle before its lookup).
+      // phase finds it down. Nothing is in flight to IRC first (an inbound line waits for a send
+      // to its target to settle before its lookup).
       await arrived('before the outage');
       const blocker = await holdMessageMap(postgres!.url);
       await eventually(async () => (await blocker.openDeliveries()) === 0 || undefined, {
@@ -259,6 +259,8 @@ describe.skipIf(!available)('PostgreSQL (mapping store) restarted while messages
       expect(fromIrc.lost).toEqual([]);
       expect(failedInbound).toBe(0);
       expect(fanOutFailures).toBe(0);
+      // The case happened: at least the inbound lookup failed under the shutdown and waited.
+      expect(storeWaits).toBeGreaterThanOrEqual(1);
     },
     120_000 + EACH_WAY * 300,
   );

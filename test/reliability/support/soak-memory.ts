@@ -4,7 +4,7 @@
  * figure that falls towards 0 says RSS levels off; one that stays says it grows).
  */
 import type { MemoryMap } from '../../../bench/_memory-map.mjs';
-import { slopeOf, type Sample } from './soak-sampling.js';
+import { floorSlopeOf, slopeOf, type Sample } from './soak-sampling.js';
 
 type Part = 'mallocMainMb' | 'mallocArenasMb' | 'filesMb' | 'otherAnonMb';
 const PARTS: readonly Part[] = ['mallocMainMb', 'mallocArenasMb', 'filesMb', 'otherAnonMb'];
@@ -44,6 +44,14 @@ export function memoryReport(samples: readonly Sample[], warmUp: number, minutes
     afterWarmUp: snapshot(atWarmUp, atWarmUp.map),
     atEnd: snapshot(last, last.map),
     peakRssMb: Math.max(...mapped.map((s) => s.map.rssMb)),
+    // RSS is a saw that follows the heap: the least-squares slope of a 10-minute window depends
+    // on where the teeth fall. Its per-minute lows say whether the floor rises.
+    rssLowsSlopeMbPerMinAfterWarmUp: floorSlopeOf(
+      mapped,
+      (s) => s.map?.rssMb ?? NaN,
+      warmUp,
+      minutes,
+    ),
     slopeMbPerMinAfterWarmUp: slopes,
     ...(minutes >= 20 && {
       rssSlopeMbPerMinLast10: slopeOf(mapped, (s) => s.map?.rssMb ?? NaN, minutes - 10, minutes),

@@ -4,7 +4,7 @@
  *
  * IRC → Matrix: IRC acknowledges nothing, so what the gateway owes is what it stored: every
  * message in the gateway's history reaches the Matrix room exactly once (Matrix transaction ids
- * make resends idempotent). Lines ircbob sent just before the kill that the gateway never read
+ * make resends idempotent). Lines the IRC senders sent around the kill that the gateway never read
  * are the documented crash window (docs/irc.md) and are counted, not asserted.
  *
  * Matrix → IRC: every message Synapse acknowledged to alice reaches IRC; delivery to IRC is
@@ -61,22 +61,31 @@ describe.skipIf(!available)('a bridging gateway killed with SIGKILL mid-stream',
     async () => {
       const gw = w!.gateway;
       const texts = numbered('i2m ', N);
-      // ircbob says everything at once (ngircd paces what it relays); the gateway is killed once
-      // it has stored 40%. What ngircd relays after that goes to a dead connection: IRC's loss.
-      for (const text of texts) w!.irc.say(IRC_CHANNEL, text);
+      // The senders say everything at once (ngircd paces each of them); the gateway is killed
+      // once it has stored 40%. What ngircd relays after that goes to a dead connection: IRC's loss.
+      const { senders } = w!;
+      for (const [i, text] of texts.entries()) senders[i % senders.length]!.say(IRC_CHANNEL, text);
       await eventually(async () => (await stored('i2m ')).length >= N * 0.4, {
         what: '40% stored',
         timeoutMs: WAIT_MS,
-        intervalMs: 100,
+        // Each look reads the whole history (N/500 pages): not so often that it loads the gateway.
+        intervalMs: 500,
       });
       await gw.kill();
-      for (const result of Object.values(gw.integrity())) expect(result).toBe('ok');
+      const integrity = gw.integrity();
+      for (const result of Object.values(integrity)) expect(result).toBe('ok');
+      const restarted = performance.now();
       const recovery = await gw.launch();
-      // ngircd handles ircbob's lines in order: its PONG means every PRIVMSG has been relayed.
-      w!.irc.send('PING :drained');
-      await w!.irc.waitForLine(
-        (l) => l.command === 'PONG' && l.params.includes('drained'),
-        120_000,
+      // ngircd handles a client's lines in order: its PONG means every PRIVMSG it sent has been
+      // relayed (at ngircd's pace for the lines still queued, hence WAIT_MS).
+      await Promise.all(
+        senders.map(async (sender) => {
+          sender.send('PING :drained');
+          await sender.waitForLine(
+            (l) => l.command === 'PONG' && l.params.includes('drained'),
+            WAIT_MS,
+          );
+        }),
       );
 
       // Matrix first, then the store: whatever Matrix shows was stored before it was read.
@@ -90,17 +99,26 @@ describe.skipIf(!available)('a bridging gateway killed with SIGKILL mid-stream',
         },
         { what: 'every stored message on Matrix', timeoutMs: WAIT_MS, intervalMs: 500 },
       ).catch(() => undefined);
+      const drained = (performance.now() - restarted) / 1000;
       const result = tally(kept, seen, 'i2m ');
+      // IRC's side: lines relayed to the dead gateway are IRC's crash window (counted), but a line
+      // stored twice would be the gateway's own duplicate (IRC has no resend to excuse it).
+      const inStore = tally(texts, kept, 'i2m ');
       console.log(
         JSON.stringify({
           scenario: 'kill -9, IRC -> Matrix',
           sentByIrc: N,
           storedByGateway: kept.length,
+          notStoredCrashWindow: inStore.lost.length,
+          storedDuplicated: inStore.duplicated.length,
           lost: result.lost.length,
           duplicated: result.duplicated.length,
           recoverySeconds: Number(recovery.toFixed(2)),
+          drainedSeconds: Number(drained.toFixed(1)),
+          integrity,
         }),
       );
+      expect(inStore.duplicated).toEqual([]);
       expect(result.lost).toEqual([]);
       expect(result.duplicated).toEqual([]);
       expect(result.extra).toBe(0);
@@ -124,7 +142,9 @@ describe.skipIf(!available)('a bridging gateway killed with SIGKILL mid-stream',
       }
       await w!.irc.waitUntil(() => (onIrc() >= N * 0.4 ? true : undefined), WAIT_MS, '40% on IRC');
       await gw.kill();
-      for (const result of Object.values(gw.integrity())) expect(result).toBe('ok');
+      const integrity = gw.integrity();
+      for (const result of Object.values(integrity)) expect(result).toBe('ok');
+      const restarted = performance.now();
       const recovery = await gw.launch();
       const ircTexts = () =>
         w!.irc
@@ -136,8 +156,10 @@ describe.skipIf(!available)('a bridging gateway killed with SIGKILL mid-stream',
         timeoutMs: WAIT_MS,
         intervalMs: 500,
       }).catch(() => undefined);
+      const drained = (performance.now() - restarted) / 1000;
       const result = tally(acked, ircTexts(), 'm2i ');
       const storedNow = await stored('m2i ');
+      const inStore = tally(acked, storedNow, 'm2i ');
       console.log(
         JSON.stringify({
           scenario: 'kill -9, Matrix -> IRC',
@@ -146,7 +168,11 @@ describe.skipIf(!available)('a bridging gateway killed with SIGKILL mid-stream',
           lostTexts: result.lost.slice(0, 20),
           lostButStored: result.lost.filter((t) => storedNow.includes(t)).length,
           duplicated: result.duplicated.length,
+          storedLost: inStore.lost.length,
+          storedDuplicated: inStore.duplicated.length,
           recoverySeconds: Number(recovery.toFixed(2)),
+          drainedSeconds: Number(drained.toFixed(1)),
+          integrity,
         }),
       );
       if (result.lost.length > 0) {

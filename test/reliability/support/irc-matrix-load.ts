@@ -11,6 +11,12 @@ import { MatrixTestClient } from '../../support/matrix-client.js';
 import { KillableGateway } from './killable-gateway.js';
 
 export const IRC_CHANNEL = '#load';
+/**
+ * IRC clients that share the IRC → Matrix stream. ngircd handles about 3 lines a second from one
+ * client (measured: 60 lines took 19 s), so one sender needs 11 minutes for 2,000 lines; spread
+ * over 8 the stream runs at the gateway's pace instead of the server's per-client throttle.
+ */
+export const IRC_SENDERS = 8;
 export const ALIAS = '#mc_load:localhost';
 
 export interface IrcMatrixLoad {
@@ -18,6 +24,8 @@ export interface IrcMatrixLoad {
   readonly world: MatrixWorld;
   readonly gateway: KillableGateway;
   readonly irc: RawIrcClient;
+  /** ircbob1..ircbobN in #load: they say the IRC → Matrix stream between them. */
+  readonly senders: readonly RawIrcClient[];
   readonly alice: MatrixTestClient;
   readonly room: string;
 }
@@ -29,6 +37,11 @@ export async function startIrcMatrixLoad(): Promise<IrcMatrixLoad> {
     const world = (w.world = await startMatrixWorld());
     const irc = (w.irc = await RawIrcClient.connect(ngircd.port, 'ircbob'));
     await irc.join(IRC_CHANNEL);
+    const senders: RawIrcClient[] = (w.senders = []);
+    for (let i = 1; i <= IRC_SENDERS; i++) {
+      senders.push(await RawIrcClient.connect(ngircd.port, `ircbob${i}`));
+      await senders[senders.length - 1]!.join(IRC_CHANNEL);
+    }
     const { homeserverUrl, domain, registration, listen, userPrefix } = world.config;
     const gateway = (w.gateway = await KillableGateway.start({
       name: 'irc-matrix',
@@ -58,7 +71,7 @@ export async function startIrcMatrixLoad(): Promise<IrcMatrixLoad> {
     await irc.waitForLine((l) => l.command === 'JOIN' && l.nick === 'mcbridge', 30_000);
     const alice = (w.alice = await MatrixTestClient.register(world.synapse.url, 'alice'));
     const room = await alice.join(ALIAS);
-    return { ngircd, world, gateway, irc, alice, room };
+    return { ngircd, world, gateway, irc, senders, alice, room };
   } catch (error) {
     await stopIrcMatrixLoad(w);
     throw error;
@@ -66,7 +79,7 @@ export async function startIrcMatrixLoad(): Promise<IrcMatrixLoad> {
 }
 
 export async function stopIrcMatrixLoad(w: Partial<IrcMatrixLoad> | undefined): Promise<void> {
-  await w?.irc?.quit().catch(() => undefined);
+  await Promise.all([w?.irc, ...(w?.senders ?? [])].map((c) => c?.quit().catch(() => undefined)));
   await w?.gateway?.destroy();
   await w?.world?.stop();
   await w?.ngircd?.stop();

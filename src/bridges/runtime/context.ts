@@ -10,6 +10,7 @@ import type { DropStats } from './dropped.js';
 import type { MediaStats } from './media-stats.js';
 import type { InboundOrigins } from './origins.js';
 import type { RateLimiter, Sleep } from './rate-limiter.js';
+import type { UnmappedTail } from './unmapped-tail.js';
 
 export interface AdapterSlot {
   readonly adapter: BridgeAdapter;
@@ -69,4 +70,9 @@ export interface RuntimeContext {
    * then (runtime/store-wait.ts) instead of holding the stop. Absent: never stopping.
    */
   readonly stopping?: () => boolean;
+  /**
+   * Inbound messages the core stored whose mapping a crash kept from being written, found when
+   * backfill reads them again (runtime/unmapped-tail.ts). Absent: not looked for (imports).
+   */
+  readonly unmappedTail?: UnmappedTail;
 }

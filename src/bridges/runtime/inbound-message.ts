@@ -5,7 +5,7 @@
  * resolve step's single lookup; the text was parsed once there. After the core took it, the
  * external id is mapped to the new message (the second and last mapping-store round trip).
  */
-import type { Intent } from '../../core/types.js';
+import type { Intent, MessageId } from '../../core/types.js';
 import { span } from '../../core/spans.js';
 import type { InboundMessage } from '../types.js';
 import type { RuntimeContext } from './context.js';
@@ -24,6 +24,11 @@ export async function handleMessage(
   event: InboundMessage,
 ): Promise<void> {
   const { network, link, found } = r;
+  // A backfilled message keeps its original time the way an import does (a marked claim, never
+  // after now); the fan-out is told it is backfill, so the other links still get it.
+  const at = event.historyTime;
+  const dated = at !== undefined && Number.isFinite(at);
+  if (dated && (await remapStoredBeforeCrash(ctx, r, event))) return;
   const sender = event.sender;
   const user = await ensureUser(
     ctx,
@@ -49,10 +54,6 @@ export async function handleMessage(
   const replyTo = event.replyTo && found.messages.get(event.replyTo)?.messageId;
   const threadRoot = event.threadRoot && found.messages.get(event.threadRoot)?.messageId;
   const externalId = encodeMessageOrigin(link.targetKey, event.externalId);
-  // A backfilled message keeps its original time the way an import does (a marked claim, never
-  // after now); the fan-out is told it is backfill, so the other links still get it.
-  const at = event.historyTime;
-  const dated = at !== undefined && Number.isFinite(at);
   const intent: Intent = {
     kind: 'sendMessage',
     channel: link.channel,
@@ -76,14 +77,43 @@ export async function handleMessage(
   // (matrix-backfill saw 'before the stop' twice). The relay pays one store trip for it.
   // The core has the message now: only this write is tried again while the store is down
   // (the same mapping twice is a no-op), never the submit, and the target's later events wait.
+  await putInboundMapping(ctx, r, event, result.created);
+  span('in.mapped');
+}
+
+function putInboundMapping(
+  ctx: RuntimeContext,
+  { network, link }: Resolved,
+  event: InboundMessage,
+  messageId: MessageId,
+): Promise<unknown> {
   const mapping = {
     network,
     targetKey: link.targetKey,
     externalId: event.externalId,
-    messageId: result.created,
+    messageId,
     channel: link.channel,
     direction: 'inbound' as const,
   };
-  await untilStored(ctx, 'inbound mapping', () => ctx.store.messages.put(mapping));
-  span('in.mapped');
+  return untilStored(ctx, 'inbound mapping', () => ctx.store.messages.put(mapping));
+}
+
+/**
+ * A re-read message the core already has (stored just before a crash, its mapping never
+ * written: runtime/unmapped-tail.ts) gets its mapping back instead of a second copy.
+ */
+async function remapStoredBeforeCrash(
+  ctx: RuntimeContext,
+  r: Resolved,
+  event: InboundMessage,
+): Promise<boolean> {
+  const { network, link } = r;
+  const stored = ctx.unmappedTail?.find(link.channel, network, link.targetKey, event.externalId);
+  if (!stored) return false;
+  await putInboundMapping(ctx, r, event, stored);
+  ctx.logger.warn(
+    { network, target: link.targetKey, externalId: event.externalId, message: stored },
+    'a re-read message was stored before a crash without its mapping: mapping restored, not stored again',
+  );
+  return true;
 }

@@ -25,6 +25,7 @@ import { RateLimiter, type Sleep } from './rate-limiter.js';
 import { AdapterSupervisor, type SupervisionOptions } from './supervisor.js';
 import { typingListeners, type TypingListener } from './typing.js';
 import { DeliveryWorker } from './worker.js';
+import { UnmappedTail } from './unmapped-tail.js';
 
 export interface BridgeRuntimeDeps {
   readonly node: MultichatNode;
@@ -99,6 +100,7 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     media: new MediaStats(),
     drops: new DropStats(deps.logger),
     stopping: () => stopping,
+    unmappedTail: new UnmappedTail(deps.node),
   };
   const worker = new DeliveryWorker(ctx);
   const inbound = new InboundHandler(ctx, (network: string, key: TargetKey) =>

@@ -101,8 +101,11 @@ export class BackfillGate {
     backfilled = false,
   ): Promise<void> {
     await this.emit(event);
-    // The last message seen moves the target's cursor (live and backfilled alike).
-    if (key !== undefined && event.kind === 'message' && !event.self) {
+    // The last message seen moves the target's cursor (live and backfilled alike). Our own
+    // posts move it only when read back by a pass, which goes in the network's order: live, their
+    // echo can come before others' messages still queued. Without that, a pass that read only our
+    // own posts left the cursor behind them and every reconnect read them all again.
+    if (key !== undefined && event.kind === 'message' && (!event.self || backfilled)) {
       // Not before a backfilled message's deliveries are queued (a throw keeps the cursor).
       if (backfilled) await this.carry(key, event.externalId);
       await this.ctx.store.cursors

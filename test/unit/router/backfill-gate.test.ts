@@ -118,6 +118,38 @@ describe('live backfill gate', () => {
     expect(seen.at(-1)).toBe('b:m5');
   });
 
+  it('moves the cursor past our own posts read back, so the next pass does not read them again', async () => {
+    // A target where only the gateway itself posted (a busy bridged channel whose own network is
+    // quiet): a pass reads our posts back; the next reconnect starts after them.
+    const history = new Map([['a', 3]]);
+    const calls: string[] = [];
+    const seen: string[] = [];
+    const gate = new BackfillGate(context(), NET, async (e) => {
+      if (e.kind === 'message' && !e.self) seen.push(e.text ?? '');
+    });
+    const adapter = historyAdapter(history, calls);
+    const read = adapter.backfill.bind(adapter);
+    adapter.backfill = async (...args) => {
+      const page = await read(...args);
+      const events = page.events.map((e) =>
+        e.kind === 'message' && Number(e.externalId) <= 3 ? { ...e, self: true } : e,
+      );
+      return { ...page, events };
+    };
+    gate.attach(adapter);
+    gate.health('connected');
+    await gate.idle();
+    expect(calls).toEqual(['a@-', 'b@-']);
+
+    gate.health('reconnecting');
+    history.set('a', 4);
+    calls.length = 0;
+    gate.health('connected');
+    await gate.idle();
+    expect(calls).toEqual(['a@3', 'b@-']);
+    expect(seen).toEqual(['m4']);
+  });
+
   it('does not spend maxMessages on live messages still queued: the missed ones after them arrive', async () => {
     // The soak's loss (issue 23): the inbound path is 1,500 messages behind, so the cursor is
     // too; the adapter reconnects having missed 1501..1600. A pass counting the re-read queued

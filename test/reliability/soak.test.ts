@@ -52,7 +52,9 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
   it(
     `holds memory and event-loop lag for ${MINUTES} minutes`,
     async () => {
-      discord = await startDiscordFake(FAST_LIMITS);
+      // Discord's real heartbeat (41.25 s): the fake's 1 s one made the connection flap whenever
+      // the loaded gateway's event loop lagged a second (docs/discord.md, Overload).
+      discord = await startDiscordFake({ ...FAST_LIMITS, heartbeatIntervalMs: 41_250 });
       // The sinks must absorb 50 msg/s or the memory figure measures a growing outbox, not the
       // gateway (the first runs: ~48 rows a second piled up behind Slack's one chat.postMessage a
       // second per channel). The load is spread over CHANNELS links (the worker sends one delivery

@@ -22,9 +22,9 @@ const texts = (h: Harness) =>
 const posted = (h: Harness, name: string) =>
   (h.networks.get(name)?.at(at(name)) ?? []).map((p) => p.text).sort();
 
-const reRead = (h: Harness, externalId: string, text: string): InboundEvent => ({
+const reRead = (h: Harness, externalId: string, text: string, target = main): InboundEvent => ({
   kind: 'message',
-  target: main,
+  target,
   externalId: externalId as ExternalMessageId,
   sender: { externalId: 'bob' as ExternalUserId, displayName: 'bob' },
   text,
@@ -69,7 +69,7 @@ describe('crash window between the core commit and the mapping write', () => {
     const other = { channel: 'elsewhere' };
     await h.runtime.links.create({ channel: h.general, network: 'a', target: other });
     const id = await a.receive(main, 'bob', 'said in main');
-    await a.inject({ ...reRead(h, id, 'said elsewhere'), target: other });
+    await a.inject(reRead(h, id, 'said elsewhere', other));
     await h.settle();
     expect(texts(h)).toEqual(['said elsewhere', 'said in main']);
   });

@@ -5,13 +5,13 @@
 // JSON object of what it measured. MC_BENCH_CODE is the code folder's URL (ending in /), and
 // MC_BENCH_EXT its modules' extension. BENCH_CPU_PROF=<dir> writes client.cpuprofile of the
 // catch-up. The leading `_` keeps run-all from running this file.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { profilePhase } from './_cpu-profile.mjs';
 
 const CODE = process.env['MC_BENCH_CODE'] ?? '';
 const EXT = process.env['MC_BENCH_EXT'] ?? '.js';
@@ -29,24 +29,6 @@ const cacheMiB = process.env.BENCH_CATCHUP_CACHE_MIB
   : undefined;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
-
-/** A V8 CPU profile of the catch-up only (as bench/_cpu-profile.ts, which plain node cannot load). */
-async function profilePhase(name) {
-  const dir = process.env['BENCH_CPU_PROF'];
-  if (!dir) return { stop: async () => undefined };
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 250 });
-  await session.post('Profiler.start');
-  return {
-    stop: async () => {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-    },
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'mc-bench-catchup-dst-'));
 const node = await createNode({

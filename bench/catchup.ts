@@ -27,7 +27,7 @@ import { createP2P } from '../src/core/p2p/index.js';
 import { DEFAULT_BATCH } from '../src/core/p2p/sync-server.js';
 import { spawnSource } from '../test/peers/gateway-spawn.js';
 import { ensureBuilt } from './_built.js';
-import { profilePhase } from './_cpu-profile.js';
+import { profilePhase } from './_cpu-profile.mjs';
 import { environment } from './environment.js';
 
 const ROOT = join(import.meta.dirname, '..');

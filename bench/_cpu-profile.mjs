@@ -1,18 +1,14 @@
 /**
  * A V8 CPU profile of one phase of a bench process (`BENCH_CPU_PROF=<dir>`): started and stopped
  * in-process through the inspector, so a child's set-up (building a log) stays out of it, which
- * `node --cpu-prof` cannot do. Without the variable both calls cost nothing.
+ * `node --cpu-prof` cannot do. Without the variable both calls cost nothing. Plain JavaScript so
+ * that children running the compiled dist/ under plain node (_catchup-client.mjs) load it too.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 
-export interface PhaseProfile {
-  /** Stops the profile and writes `<dir>/<name>.cpuprofile`; returns the path. */
-  stop(): Promise<string | undefined>;
-}
-
-export async function profilePhase(name: string): Promise<PhaseProfile> {
+export async function profilePhase(name) {
   const dir = process.env['BENCH_CPU_PROF'];
   if (!dir) return { stop: async () => undefined };
   const session = new Session();

@@ -22,6 +22,7 @@ import type {
 import { HeldEvents, messageKey } from './backfill-held.js';
 import type { RuntimeContext } from './context.js';
 import { supportsBackfill } from './guards.js';
+import { untilStored } from './store-wait.js';
 
 export const DEFAULT_BACKFILL: BackfillLimits = { maxAgeHours: 24, maxMessages: 1_000 };
 const PAGE = 100;
@@ -66,14 +67,34 @@ export class BackfillGate {
 
   /** The `emit` handed to the adapter. */
   readonly emitter: Emit = (event) => {
+    // Shed (counted) while the store is down and the inbound hold is full: runtime/inbound-hold.ts.
+    if (this.ctx.hold?.enter(this.network, event.kind) === false) return Promise.resolve();
     const key = 'target' in event ? targetKeyOf(this.network, event.target) : undefined;
     this.live.mark(key, event, 1);
     if (key !== undefined && this.holds(key)) {
       this.live.hold(key, event);
       return Promise.resolve();
     }
-    return this.forward(key, event).finally(() => this.live.mark(key, event, -1));
+    return this.forward(key, event).finally(() => this.through(key, event));
   };
+
+  /**
+   * After the inbound hold shed events: every linked target is read again from its cursor
+   * (no shed message moved it), live events held meanwhile. False: no history to read.
+   */
+  reread(): boolean {
+    if (!this.adapter) return false;
+    // 'all' already: a pass is queued or a connect will run one.
+    if (this.holding === 'all') return true;
+    this.holding = 'all';
+    this.pass = this.pass.then(() => this.run()).catch(() => undefined);
+    return true;
+  }
+
+  private through(key: string | undefined, event: InboundEvent): void {
+    this.live.mark(key, event, -1);
+    this.ctx.hold?.leave();
+  }
 
   /** Health changes of the adapter: a connect starts a pass, anything else holds again. */
   health(state: AdapterState): void {
@@ -119,7 +140,9 @@ export class BackfillGate {
   private async run(): Promise<void> {
     const adapter = this.adapter;
     if (!adapter) return;
-    const links = (await this.ctx.store.links.list()).filter((l) => l.network === this.network);
+    // Waits out a store outage: a pass that failed here held live events until the next connect.
+    const all = await untilStored(this.ctx, 'backfill links', () => this.ctx.store.links.list());
+    const links = all.filter((l) => l.network === this.network);
     const pending = new Set(links.map((l) => l.targetKey as string));
     this.holding = pending;
     await this.release((key) => !pending.has(key));
@@ -146,7 +169,9 @@ export class BackfillGate {
     // Those already handed to the emitter are queued ahead of anything this pass emits, so they
     // are not emitted twice; held ones are (in the network's order, before the ones missed).
     const { received, held } = this.live.seen(link.targetKey);
-    let cursor = await this.ctx.store.cursors.get(this.network, cursorKey(link.targetKey));
+    let cursor = await untilStored(this.ctx, 'backfill cursor', () =>
+      this.ctx.store.cursors.get(this.network, cursorKey(link.targetKey)),
+    );
     let left = limits.maxMessages;
     let count = 0;
     while (left > 0) {
@@ -191,9 +216,7 @@ export class BackfillGate {
     const out = this.live.take(match);
     // Handed over in one go: the emitter queues them in this order, ahead of newer live events.
     await Promise.all(
-      out.map(({ key, event }) =>
-        this.forward(key, event).finally(() => this.live.mark(key, event, -1)),
-      ),
+      out.map(({ key, event }) => this.forward(key, event).finally(() => this.through(key, event))),
     );
   }
 }

@@ -7,6 +7,7 @@ import type { MappingStore } from '../../mapping/types.js';
 import type { AdapterLogger, BridgeAdapter } from '../types.js';
 import type { BackoffOptions } from './backoff.js';
 import type { DropStats } from './dropped.js';
+import type { InboundHold } from './inbound-hold.js';
 import type { MediaStats } from './media-stats.js';
 import type { InboundOrigins } from './origins.js';
 import type { RateLimiter, Sleep } from './rate-limiter.js';
@@ -44,6 +45,11 @@ export interface RuntimeOptions {
    * network it came from. Default false: expiry deletes only the copies the gateway posted.
    */
   readonly deleteOriginals: boolean;
+  /**
+   * `store.maxHeldInbound`: inbound events held in memory while the mapping store is down;
+   * past it new ones are shed, counted (runtime/inbound-hold.ts). Default 10,000.
+   */
+  readonly maxHeldInbound: number;
 }
 
 export interface MediaLinks {
@@ -75,4 +81,9 @@ export interface RuntimeContext {
    * backfill reads them again (runtime/unmapped-tail.ts). Absent: not looked for (imports).
    */
   readonly unmappedTail?: UnmappedTail;
+  /**
+   * The bound on inbound events held while the store is down (runtime/inbound-hold.ts); the
+   * store waits tell it when the store fails and answers again. Absent: no bound (imports).
+   */
+  readonly hold?: InboundHold;
 }

@@ -10,6 +10,7 @@ import type { AdapterLogger } from '../types.js';
 import { defaultBackoff } from './backoff.js';
 import type { RuntimeContext } from './context.js';
 import { DropStats } from './dropped.js';
+import { DEFAULT_MAX_HELD_INBOUND } from './inbound-hold.js';
 import { MediaStats } from './media-stats.js';
 import { InboundOrigins } from './origins.js';
 
@@ -42,6 +43,7 @@ export function importContext(deps: ImportContextDeps): RuntimeContext {
       blobWaitMs: 15_000,
       mediaLinks: { urlFor: (hash) => `/api/v1/media/${hash}` },
       deleteOriginals: false,
+      maxHeldInbound: DEFAULT_MAX_HELD_INBOUND,
     },
     media: new MediaStats(),
     drops: new DropStats(deps.logger),

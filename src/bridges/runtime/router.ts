@@ -16,6 +16,7 @@ import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
 import { DropStats, type DropCount } from './dropped.js';
 import { FanOut } from './fanout.js';
 import { InboundHandler } from './inbound.js';
+import { DEFAULT_MAX_HELD_INBOUND, InboundHold } from './inbound-hold.js';
 import { LinkManager } from './links.js';
 import { MediaStats, type MediaFailureCount } from './media-stats.js';
 import { InboundOrigins } from './origins.js';
@@ -81,6 +82,7 @@ const defaults: RuntimeOptions = {
   blobWaitMs: 15_000,
   mediaLinks: { urlFor: (hash) => `/api/v1/media/${hash}` },
   deleteOriginals: false,
+  maxHeldInbound: DEFAULT_MAX_HELD_INBOUND,
 };
 
 export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
@@ -88,6 +90,16 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
   const sleep: Sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   const slots = new Map<string, AdapterSlot>();
   let stopping = false;
+  const options = { ...defaults, ...deps.options };
+  const drops = new DropStats(deps.logger);
+  const gates = new Map<string, BackfillGate>();
+  const hold = new InboundHold({
+    limit: options.maxHeldInbound,
+    logger: deps.logger,
+    drops,
+    // Networks that keep history read back what was shed (runtime/inbound-hold.ts).
+    readBack: (shed) => [...shed.keys()].filter((name) => gates.get(name)?.reread() === true),
+  });
   const ctx: RuntimeContext = {
     node: deps.node,
     store: deps.store,
@@ -96,11 +108,12 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
     now,
     sleep,
     origins: new InboundOrigins(),
-    options: { ...defaults, ...deps.options },
+    options,
     media: new MediaStats(),
-    drops: new DropStats(deps.logger),
+    drops,
     stopping: () => stopping,
     unmappedTail: new UnmappedTail(deps.node),
+    hold,
   };
   const worker = new DeliveryWorker(ctx);
   const inbound = new InboundHandler(ctx, (network: string, key: TargetKey) =>
@@ -109,7 +122,6 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
   const fanout = new FanOut(ctx, () => worker.kick());
   const supervisors = new Map<string, AdapterSupervisor>();
 
-  const gates = new Map<string, BackfillGate>();
   const reportHealth = (name: string, health: AdapterHealth): void => {
     supervisors.get(name)?.observe(health);
     deps.logger.info({ bridge: name, state: health.state, detail: health.detail }, 'bridge health');

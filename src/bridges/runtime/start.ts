@@ -19,7 +19,12 @@ export interface StartBridgesOptions {
   readonly logger: AdapterLogger & { child(bindings: object): AdapterLogger };
   /** The SQLite mapping store lives at `<dataDir>/mapping.db`. */
   readonly dataDir: string;
-  readonly store: { readonly kind: 'sqlite' | 'postgres'; readonly url?: string | undefined };
+  readonly store: {
+    readonly kind: 'sqlite' | 'postgres';
+    readonly url?: string | undefined;
+    /** `store.maxHeldInbound` (runtime/inbound-hold.ts); default 10,000. */
+    readonly maxHeldInbound?: number | undefined;
+  };
   /** The `bridges:` section: network name → its validated config; absent networks are off. */
   readonly bridges: Readonly<Record<string, unknown>>;
   /** The `links:` section as validated. */
@@ -79,6 +84,9 @@ export async function startBridges(options: StartBridgesOptions): Promise<Runnin
         ...(typeof maxBytes === 'number' && { mediaMaxBytes: maxBytes }),
         ...(options.mediaLinks && { mediaLinks: options.mediaLinks }),
         deleteOriginals: options.retention?.deleteOriginals ?? false,
+        ...(options.store.maxHeldInbound !== undefined && {
+          maxHeldInbound: options.store.maxHeldInbound,
+        }),
       },
     });
     await runtime.start();

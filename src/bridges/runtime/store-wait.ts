@@ -26,15 +26,19 @@ const WARN_EVERY = 15;
  * only when the runtime stops, so a stop is not held by an outage.
  */
 export async function untilStored<T>(
-  ctx: Pick<RuntimeContext, 'logger' | 'options' | 'stopping'>,
+  ctx: Pick<RuntimeContext, 'logger' | 'options' | 'stopping' | 'hold'>,
   what: string,
   call: () => Promise<T>,
 ): Promise<T> {
   for (let failures = 1; ; failures++) {
     try {
-      return await call();
+      const result = await call();
+      // Only after a failure: the normal path pays nothing for the inbound bound.
+      if (failures > 1) ctx.hold?.storeAnswered();
+      return result;
     } catch (error) {
       if (!(error instanceof StoreUnavailableError) || ctx.stopping?.() === true) throw error;
+      ctx.hold?.storeFailed(); // the inbound bound applies while the store is down
       const wait = backoffDelay(failures, STORE_BACKOFF, ctx.options.random);
       if (failures % WARN_EVERY === 1) {
         ctx.logger.warn(

@@ -91,6 +91,14 @@ export const storeSectionSchema = z
       .min(1)
       .optional()
       .describe('PostgreSQL connection URL (postgres://user:pass@host/db); required for postgres.'),
+    maxHeldInbound: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe(
+        'Inbound events held in memory while the mapping store is down; past it new ones are dropped and counted (reason store_unavailable), then read back by backfill where the network keeps history (docs/reliability.md).',
+      ),
   })
   .strict()
   .superRefine((store, ctx) => {

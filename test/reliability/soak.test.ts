@@ -9,6 +9,7 @@
  * malloc's main arena and thread arenas, mapped files) comes from /proc/<pid>/smaps at each sample:
  * `memory` gives it after the warm-up and at the end, with each part's slope. A run of 20 minutes
  * or more also gives the RSS slope of its last 10 minutes (does RSS level off?).
+ * SOAK_HEAP_SNAPSHOTS=3,15,drained has A write heap snapshots then (support/soak-snapshots.ts).
  * SOAK_FROM=dist runs the gateways on the compiled dist/ under plain node, as `multichat start`
  * does outside the test suite (the suite runs src/ through tsx, whose loader adds its own memory).
  */
@@ -24,6 +25,7 @@ import { KillableGateway } from './support/killable-gateway.js';
 import { historyOf, tally } from './support/load.js';
 import { floorSlopeOf, median, sample, slopeOf, type Sample } from './support/soak-sampling.js';
 import { memoryReport } from './support/soak-memory.js';
+import { snapshotPlan, takeSnapshot, type TakenSnapshot } from './support/soak-snapshots.js';
 
 const SOAK = process.env['SOAK'] === '1';
 const MINUTES = Number(process.env['SOAK_MINUTES'] ?? 10);
@@ -69,9 +71,11 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
       const slackChannels = names.map((n) => slack!.addChannel(n, { botMember: false }));
       const discordChannels = names.map((n) => discord!.addChannel(n));
       const dana = discord.addUser('dana');
+      const plan = snapshotPlan();
       const a = await KillableGateway.start({
         name: 'soak-a',
         probe: '/readyz',
+        ...(plan && { env: plan.env }),
         bridges: {
           discord: { token: discord.token, apiUrl: discord.apiUrl },
           slack: {
@@ -115,6 +119,8 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
       const acked: string[] = [];
       const end = started + MINUTES * 60_000;
       let nextSample = started + 10_000;
+      const snapshotsDue = [...(plan?.minutes ?? [])];
+      const snapshots: Promise<TakenSnapshot>[] = [];
       for (let tick = 0, n = 0; Date.now() < end; tick += 1) {
         // 50 per second in ticks of 100 ms: 5 per tick, alternating Discord and the API, each
         // message to the next channel in turn.
@@ -133,6 +139,11 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
               );
           }
         }
+        if (plan && snapshotsDue.length > 0 && Date.now() >= started + snapshotsDue[0]! * 60_000) {
+          snapshotsDue.shift();
+          // Not awaited: the load goes on while A writes (A catches up after it).
+          snapshots.push(takeSnapshot(a, plan, started));
+        }
         if (Date.now() >= nextSample) {
           // A sample A does not answer (a heap snapshot stalls it for seconds) is left out.
           const taken = await sample(a, started).catch(() => undefined);
@@ -140,6 +151,7 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
           nextSample += 10_000;
         }
       }
+      const heapSnapshots = await Promise.all(snapshots);
       const drainFrom = Date.now();
       const atLoadEnd = await sample(a, started);
       samples.push(atLoadEnd);
@@ -166,6 +178,7 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
       ).catch(() => undefined);
       const drainSeconds = Math.round((Date.now() - drainFrom) / 1000);
       samples.push(await sample(a, started));
+      if (plan?.drained) heapSnapshots.push(await takeSnapshot(a, plan, started));
       const textsOnA = await texts(a, reader.token);
       const textsOnB = await texts(b, user.token).catch((): string[] => []);
       const fromDiscord = Array.from({ length: said }, (_, i) => `soak d${i}`);
@@ -220,6 +233,7 @@ describe.skipIf(!SOAK)('soak: two linked networks and a P2P peer at 50 msg/s', (
           samples: samples.length,
           gatewayCode: process.env['MULTICHAT_FROM_SOURCE'] === '1' ? 'src' : 'dist',
           memory: memoryReport(samples, WARM_UP_MINUTES, MINUTES),
+          ...(plan && { heapSnapshots }),
         }),
       );
       if (process.env['SOAK_SAMPLES'] === '1') console.log(JSON.stringify(samples));

@@ -38,6 +38,8 @@ export interface KillableOptions {
   readonly http?: Record<string, unknown>;
   /** Sections added to the config as they are (e.g. `store`). */
   readonly sections?: Record<string, unknown>;
+  /** Variables added to the process's environment (e.g. `NODE_OPTIONS` for heap snapshots). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export class KillableGateway {
@@ -87,7 +89,7 @@ export class KillableGateway {
   /** Starts the process (again) on the same data dir; resolves with the seconds it took. */
   async launch(): Promise<number> {
     const started = performance.now();
-    this.spawned = spawnGateway(this.dir, this.config);
+    this.spawned = spawnGateway(this.dir, this.config, this.options.env);
     try {
       const probe = this.options.probe ?? '/healthz';
       const longer = probe === '/readyz' && this.options.readyTimeoutMs !== undefined;

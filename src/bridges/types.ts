@@ -351,8 +351,8 @@ export type DropKind = InboundKind | OutboundAction['kind'] | 'typing' | 'other'
  * person is unknown to the node. `message_gone`: deleted before its delivery. `banned`: the
  * sender is banned from the channel. `not_admin`: a role or topic change that needs channel
  * rights nobody involved has. `failed`: the core or the store refused it. `adapter`: the
- * adapter could not carry it. `store_unavailable`: shed while the mapping store was down and
- * the inbound hold full (runtime/inbound-hold.ts).
+ * adapter could not carry it. `overload`: shed because the inbound hold was full (the mapping
+ * store down or the core behind: runtime/inbound-hold.ts).
  */
 export type DropReason =
   | 'unlinked'
@@ -365,7 +365,7 @@ export type DropReason =
   | 'not_admin'
   | 'failed'
   | 'adapter'
-  | 'store_unavailable';
+  | 'overload';
 
 // ---------------------------------------------------------------------------------------------
 // Outbound: what the router asks an adapter to do

@@ -46,8 +46,8 @@ export interface RuntimeOptions {
    */
   readonly deleteOriginals: boolean;
   /**
-   * `store.maxHeldInbound`: inbound events held in memory while the mapping store is down;
-   * past it new ones are shed, counted (runtime/inbound-hold.ts). Default 10,000.
+   * `store.maxHeldInbound`: inbound events held in memory (waiting for the mapping store or
+   * the core); past it new ones are shed, counted (runtime/inbound-hold.ts). Default 10,000.
    */
   readonly maxHeldInbound: number;
 }
@@ -81,9 +81,6 @@ export interface RuntimeContext {
    * backfill reads them again (runtime/unmapped-tail.ts). Absent: not looked for (imports).
    */
   readonly unmappedTail?: UnmappedTail;
-  /**
-   * The bound on inbound events held while the store is down (runtime/inbound-hold.ts); the
-   * store waits tell it when the store fails and answers again. Absent: no bound (imports).
-   */
+  /** The bound on inbound events held in memory (runtime/inbound-hold.ts). Absent: none. */
   readonly hold?: InboundHold;
 }

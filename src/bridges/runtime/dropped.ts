@@ -22,7 +22,7 @@ export const DROP_KINDS = [
 ] as const satisfies readonly DropKind[];
 export const DROP_REASONS = [
   ...['unlinked', 'unsupported', 'not_configured', 'unknown_message', 'unknown_user'],
-  ...['message_gone', 'banned', 'not_admin', 'failed', 'adapter', 'store_unavailable'],
+  ...['message_gone', 'banned', 'not_admin', 'failed', 'adapter', 'overload'],
 ] as const satisfies readonly DropReason[];
 // Compile-time: the lists name every member of the unions (an addition there fails here).
 type Missing =

@@ -1,21 +1,24 @@
 /**
- * The bound on inbound events held while the mapping store is unavailable (issue 23).
+ * The bound on inbound events held in memory (issue 23), above all during a mapping store
+ * outage.
  *
  * An inbound event needs the store before the core can take it (the resolve step reads the
- * link, the loop guard's mappings and the sender's identity: runtime/resolve.ts), so during an
- * outage every event waits in memory, in its target's queue, until the store is back
- * (runtime/store-wait.ts). Without a bound a long outage under traffic grew the process
- * without limit.
+ * link, the loop guard's mappings and the sender's identity: runtime/resolve.ts), so while the
+ * store is down every event waits in memory, in its target's queue, until it is back
+ * (runtime/store-wait.ts; a PostgreSQL connect alone waits up to 30 s before it even fails).
+ * Without a bound a long outage under traffic grew the process without limit.
  *
  * The rule (docs/reliability.md, "Mapping store outage"): at most `limit` events are held
- * (`store.maxHeldInbound`). When that many are held while the store is unavailable, each new
- * event is shed: counted as `multichat_bridge_dropped_total{reason="store_unavailable"}` and
- * the episode logged once when it starts and once when it ends. Shedding ends once the held
- * events are down to half (the store is back and the queue drained). Then each network that
- * keeps history (backfill: Matrix, Discord, Slack) reads its linked targets again from their
- * cursors, which no shed message passed, and the shed messages come back in order (within the
- * backfill limits). IRC keeps no history: its shed lines are lost, and only counted. Edits,
- * deletions, reactions and typing shed are not read back (backfill brings messages).
+ * (`store.maxHeldInbound`), from the adapter's emit until the core took them (or they were
+ * dropped). When that many are held, each new event is shed: counted as
+ * `multichat_bridge_dropped_total{reason="overload"}`, the episode logged once when it starts
+ * and once when it ends. Shedding ends once the held events are down to half. Then each
+ * network that keeps history (backfill: Matrix, Discord, Slack) reads its linked targets again
+ * from their cursors, which no shed message passed, and the shed messages come back in order
+ * (within the backfill limits). IRC keeps no history: its shed lines are lost, and only
+ * counted. Edits, deletions, reactions, typing and presence shed are not read back (backfill
+ * brings messages). The bound does not look at why events wait: a core far behind its
+ * networks is shed by the same rule.
  */
 import type { AdapterLogger } from '../types.js';
 import type { DropStats } from './dropped.js';
@@ -23,7 +26,7 @@ import type { DropStats } from './dropped.js';
 export const DEFAULT_MAX_HELD_INBOUND = 10_000;
 
 export interface InboundHoldDeps {
-  /** Events held at most while the store is unavailable; shedding ends at half. */
+  /** Events held at most; shedding ends at half. */
   readonly limit: number;
   readonly logger: AdapterLogger;
   readonly drops: DropStats;
@@ -36,7 +39,6 @@ export interface InboundHoldDeps {
 
 export class InboundHold {
   private held = 0;
-  private storeDown = false;
   /** Events shed by network in the current episode; undefined while not shedding. */
   private shed: Map<string, number> | undefined;
 
@@ -47,28 +49,18 @@ export class InboundHold {
     return this.held;
   }
 
-  /** A store call failed as unavailable (runtime/store-wait.ts). */
-  storeFailed(): void {
-    this.storeDown = true;
-  }
-
-  /** A store call that had failed went through: the store is back. */
-  storeAnswered(): void {
-    this.storeDown = false;
-  }
-
   /**
    * Whether an event of `kind` from `network` may enter; true counts it as held until `leave`.
    * A refused one is counted as dropped here.
    */
   enter(network: string, kind: string): boolean {
-    if (!this.shed && this.storeDown && this.held >= this.deps.limit) this.startShedding();
+    if (!this.shed && this.held >= this.deps.limit) this.startShedding();
     if (!this.shed) {
       this.held += 1;
       return true;
     }
     this.shed.set(network, (this.shed.get(network) ?? 0) + 1);
-    this.deps.drops.drop(network, kind, 'store_unavailable', { direction: 'inbound' });
+    this.deps.drops.drop(network, kind, 'overload', { direction: 'inbound' });
     return false;
   }
 
@@ -82,7 +74,7 @@ export class InboundHold {
     this.shed = new Map();
     this.deps.logger.warn(
       { held: this.held, limit: this.deps.limit },
-      'mapping store unavailable and the inbound hold is full (store.maxHeldInbound): new events are dropped and counted until it is down to half',
+      'inbound hold full (store.maxHeldInbound; the mapping store down or the core behind): new events are dropped and counted until it is down to half',
     );
   }
 

@@ -26,19 +26,15 @@ const WARN_EVERY = 15;
  * only when the runtime stops, so a stop is not held by an outage.
  */
 export async function untilStored<T>(
-  ctx: Pick<RuntimeContext, 'logger' | 'options' | 'stopping' | 'hold'>,
+  ctx: Pick<RuntimeContext, 'logger' | 'options' | 'stopping'>,
   what: string,
   call: () => Promise<T>,
 ): Promise<T> {
   for (let failures = 1; ; failures++) {
     try {
-      const result = await call();
-      // Only after a failure: the normal path pays nothing for the inbound bound.
-      if (failures > 1) ctx.hold?.storeAnswered();
-      return result;
+      return await call();
     } catch (error) {
       if (!(error instanceof StoreUnavailableError) || ctx.stopping?.() === true) throw error;
-      ctx.hold?.storeFailed(); // the inbound bound applies while the store is down
       const wait = backoffDelay(failures, STORE_BACKOFF, ctx.options.random);
       if (failures % WARN_EVERY === 1) {
         ctx.logger.warn(

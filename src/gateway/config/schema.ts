@@ -97,7 +97,7 @@ export const storeSectionSchema = z
       .positive()
       .default(10_000)
       .describe(
-        'Inbound events held in memory while the mapping store is down; past it new ones are dropped and counted (reason store_unavailable), then read back by backfill where the network keeps history (docs/reliability.md).',
+        'Inbound events held in memory (waiting for the mapping store, e.g. while it is down, or the core); past it new ones are dropped and counted (reason overload), then read back by backfill where the network keeps history (docs/reliability.md).',
       ),
   })
   .strict()

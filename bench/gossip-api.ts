@@ -8,10 +8,12 @@
  * (not measured), then times the API idle, then while ingesting. Also reports the main thread's
  * CPU per ingested message. Prints one JSON object (target: p99 < 20 ms while ingesting).
  * `BENCH_API_MESSAGES`, `BENCH_API_RATE`, `BENCH_API_WARMUP` override 2000, 200, 4000.
- * `BENCH_API_WAL_AUTOCHECKPOINT=<pages>` sets the receiving node's `wal_autocheckpoint` (0: no
- * checkpoint during the run; the WAL grows ~100 KB per message) to see what SQLite's checkpoints
- * cost the API: one runs inside a commit, on the main thread, every ~4,000 WAL pages (~1.7 s at
- * 200 msg/s), and writes and syncs ~32 MiB.
+ * The store's WAL checkpoints run on their own thread (the default); with
+ * `MULTICHAT_WAL_CHECKPOINTS=inline` SQLite runs one inside a commit, on the main thread, every
+ * ~4,000 WAL pages (~1.7 s at 200 msg/s), writing and syncing ~32 MiB: the JSON says which ran
+ * (`walCheckpoints`) and what the thread did (`checkpointThread`).
+ * `BENCH_API_WAL_AUTOCHECKPOINT=<pages>` sets the receiving node's `wal_autocheckpoint` with
+ * inline checkpoints (0: none during the run; the WAL grows ~100 KB per message).
  */
 import '../bin/polyfill.mjs';
 import { serve } from '@hono/node-server';
@@ -116,9 +118,9 @@ async function run(signatureWorker: boolean): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-bench-api-'));
   const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
   await node.start();
+  // The store's connection is internal to the node: reached here for these figures only.
+  const { db } = (node as unknown as { q: { db: StoreHandle } }).q;
   if (WAL_AUTOCHECKPOINT !== undefined) {
-    // The store's connection is internal to the node: reached here for this experiment only.
-    const { db } = (node as unknown as { q: { db: { pragma(sql: string): unknown } } }).q;
     db.pragma(`wal_autocheckpoint = ${Number(WAL_AUTOCHECKPOINT)}`);
   }
   const ingestCalls = watchIngest(node);
@@ -171,6 +173,7 @@ async function run(signatureWorker: boolean): Promise<Record<string, unknown>> {
   await next(send, 'done');
   loopDelay.disable();
   const calls = [...ingestCalls];
+  const checkpointThread = db.checkpointStats();
   const busy = await report('stop');
   await new Promise((r) => setTimeout(r, 2000)); // stragglers
   const mainCpu = (threadCpuMs().get(main ?? '') ?? NaN) - cpuBefore;
@@ -207,7 +210,15 @@ async function run(signatureWorker: boolean): Promise<Record<string, unknown>> {
       max: round(loopDelay.max / 1e6),
     },
     ingestCalls: ingestFigures(calls),
+    // Totals since the node opened (warm-up included); undefined with inline checkpoints.
+    checkpointThread,
   };
+}
+
+/** What this bench reads of the node's store connection (src/core/store/database.ts). */
+interface StoreHandle {
+  pragma(sql: string): unknown;
+  checkpointStats(): Record<string, unknown> | undefined;
 }
 
 /** One `node.ingest` call: wall time from call to settle, and how many entries it carried. */
@@ -263,6 +274,7 @@ async function main(): Promise<void> {
       ratePerSecond: RATE,
       messages: MESSAGES,
       requestsPerSecond: REQUESTS_PER_SECOND,
+      walCheckpoints: process.env.MULTICHAT_WAL_CHECKPOINTS === 'inline' ? 'inline' : 'thread',
       ...(WAL_AUTOCHECKPOINT !== undefined && { walAutocheckpoint: Number(WAL_AUTOCHECKPOINT) }),
       signaturesOnMainThread: inline,
       signaturesOnWorker: worker,

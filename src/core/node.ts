@@ -125,7 +125,10 @@ class CoreNode extends CoreQueries implements MultichatNode {
   private bulkFailure: { error: unknown } | undefined;
 
   constructor(private readonly options: NodeOptions) {
-    const db = openCoreDatabase(options.dataDir);
+    const db = openCoreDatabase(options.dataDir, {
+      checkpoints: options.walCheckpoints,
+      logger: options.logger,
+    });
     if (options.cacheMiB !== undefined) {
       db.pragma(`cache_size = -${Math.max(1, Math.round(options.cacheMiB * 1024))}`);
     }

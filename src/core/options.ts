@@ -56,6 +56,12 @@ export interface NodeOptions {
    * history import) takes less, so its memory does not grow with the store's size.
    */
   readonly cacheMiB?: number;
+  /**
+   * Where the store's WAL checkpoints run: 'thread' (a worker thread, so that their disk writes
+   * and fsync never hold the main thread) or 'inline' (inside a commit, SQLite's default).
+   * Default: the environment variable MULTICHAT_WAL_CHECKPOINTS=inline, else 'thread'.
+   */
+  readonly walCheckpoints?: 'thread' | 'inline';
 }
 
 export const defaultLimits: CoreLimits = {

@@ -9,9 +9,17 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreBusyError, StoreFormatError } from '../errors.js';
+import type { CoreLogger } from '../options.js';
 import { span } from '../spans.js';
+import {
+  INLINE_AUTOCHECKPOINT,
+  WalCheckpointer,
+  type CheckpointOptions,
+  type CheckpointStats,
+} from './checkpointer.js';
 import { idPrefix } from './id-prefix.js';
 import { coreMigrations } from './migrations.js';
+import { lockStore, type StoreLock } from './store-lock.js';
 
 /**
  * Version of the stored log form. 2: an entry's id is the hash of its signed bytes and only
@@ -22,18 +30,69 @@ const LOG_FORMAT = '2';
 
 export type Db = Database.Database;
 
-export function openCoreDatabase(dataDir: string): Db {
+/** Where the store's WAL checkpoints run. */
+export type CheckpointMode = 'thread' | 'inline';
+
+export interface CoreDatabaseOptions {
+  /**
+   * 'thread': on a worker thread with its own connection (checkpointer.ts). 'inline': SQLite's
+   * automatic checkpoint inside a commit, with exclusive locking (what 0.3 did). Default: the
+   * environment variable MULTICHAT_WAL_CHECKPOINTS=inline, else 'thread'.
+   */
+  readonly checkpoints?: CheckpointMode;
+  readonly checkpointOptions?: CheckpointOptions;
+  readonly logger?: CoreLogger;
+}
+
+/** The store's connection: closing it ends the checkpoint thread, then releases the lock. */
+export class CoreDatabase extends Database {
+  checkpointer: WalCheckpointer | undefined;
+
+  constructor(
+    file: string,
+    private readonly lock: StoreLock,
+  ) {
+    super(file, { timeout: 1000 });
+  }
+
+  /** What the checkpoint thread did; undefined with inline checkpoints. */
+  checkpointStats(): CheckpointStats | undefined {
+    return this.checkpointer?.stats();
+  }
+
+  override close(): this {
+    this.checkpointer?.stop();
+    super.close();
+    this.lock.release();
+    return this;
+  }
+}
+
+export function openCoreDatabase(dataDir: string, options: CoreDatabaseOptions = {}): CoreDatabase {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'multichat.db'), { timeout: 1000 });
+  const mode =
+    options.checkpoints ??
+    (process.env['MULTICHAT_WAL_CHECKPOINTS'] === 'inline' ? 'inline' : 'thread');
+  const file = join(dataDir, 'multichat.db');
+  // One process owns a data directory: the node caches log heads and state in memory, so a
+  // second writer would corrupt it (store-lock.ts).
+  const lock = lockStore(dataDir);
+  let db: CoreDatabase;
+  try {
+    db = new CoreDatabase(file, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   try {
     // Ids are hashes, so a batch of inserts dirties pages all over three indexes, and a commit
     // writes each dirty page to the WAL with its own write call. 8 KiB pages halve the calls
     // of a 500-entry commit against 4 KiB (16 KiB saves a little more there, but makes the
     // one-entry commits of live traffic dearer). Only takes effect on a new database.
     db.pragma('page_size = 8192');
-    // One process owns a data directory: the node caches log heads and state in memory, so a
-    // second writer would corrupt it. Exclusive locking also spares two file locks per commit.
-    db.pragma('locking_mode = EXCLUSIVE');
+    // Exclusive locking spares two file locks per commit, but allows no second connection:
+    // only when checkpoints run inline. It also refuses a version that predates the lock file.
+    if (mode === 'inline') db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
   } catch (error) {
     db.close();
@@ -45,10 +104,11 @@ export function openCoreDatabase(dataDir: string): Db {
     throw error;
   }
   db.pragma('synchronous = NORMAL');
-  // Checkpoint every 32 MiB of WAL instead of 8 MiB: index pages rewritten by many commits are
-  // copied into the database once instead of several times (a catch-up writes ~30% less), and
-  // the WAL file is cut back to that size afterwards.
-  db.pragma('wal_autocheckpoint = 4000');
+  // Inline (and until the checkpoint thread runs): checkpoint every 32 MiB of WAL instead of
+  // 8 MiB: index pages rewritten by many commits are copied into the database once instead of
+  // several times (a catch-up writes ~30% less), and the WAL file is cut back to that size
+  // afterwards (journal_size_limit; also after the thread's checkpoints).
+  db.pragma(`wal_autocheckpoint = ${INLINE_AUTOCHECKPOINT}`);
   db.pragma('journal_size_limit = 33554432');
   // Deleted message content must be gone from the file, not only unlinked from the b-tree.
   db.pragma('secure_delete = ON');
@@ -64,12 +124,15 @@ export function openCoreDatabase(dataDir: string): Db {
   db.function('id_prefix', { deterministic: true }, (id: unknown) =>
     typeof id === 'string' ? idPrefix(id) : null,
   );
-  ensureSchema(db);
   try {
+    ensureSchema(db);
     checkLogFormat(db, dataDir);
   } catch (error) {
     db.close();
     throw error;
+  }
+  if (mode === 'thread') {
+    db.checkpointer = new WalCheckpointer(db, file, options.checkpointOptions, options.logger);
   }
   return db;
 }

@@ -1,0 +1,76 @@
+/**
+ * Body of the store's checkpoint thread (started by checkpointer.ts): copies the WAL's pages
+ * into the database file with its own connection, so that the writes and the fsync of a
+ * checkpoint (25-60 ms each on a loaded disk) never hold the node's main thread.
+ *
+ * It talks to the main thread through shared memory only (checkpoint-shared.ts): it sleeps in
+ * Atomics.wait between checkpoints, which a stop request wakes at once, and the main thread can
+ * wait for it to close its connection synchronously (the store's close() is synchronous).
+ */
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Phase, Slot, type CheckpointWorkerData } from './checkpoint-shared.js';
+
+interface Result {
+  readonly busy: number;
+  readonly log: number;
+  readonly checkpointed: number;
+}
+
+function main(data: CheckpointWorkerData): void {
+  const state = new Int32Array(data.shared);
+  // The main thread may have closed the store before this thread got here.
+  if (Atomics.compareExchange(state, Slot.phase, Phase.starting, Phase.open) !== Phase.starting) {
+    return;
+  }
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(data.file, { timeout: data.busyTimeoutMs, fileMustExist: true });
+    // A checkpoint syncs the WAL before and the database file after copying (NORMAL or FULL):
+    // that sync is what makes it safe for the writer to start the WAL over.
+    db.pragma('synchronous = NORMAL');
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const checkpoint = (mode: 'PASSIVE' | 'RESTART') =>
+      (db!.pragma(`wal_checkpoint(${mode})`) as Result[])[0]!;
+    parentPort?.postMessage('ready');
+    let previous: Result = { busy: 0, log: 0, checkpointed: 0 };
+    while (Atomics.load(state, Slot.control) === 0) {
+      Atomics.wait(state, Slot.control, 0, data.intervalMs);
+      if (Atomics.load(state, Slot.control) !== 0) break;
+      let result = checkpoint('PASSIVE');
+      // SQLite answers the WAL's frames and how many of them are in the database file: fewer
+      // frames than last time means the writer started the WAL over in between.
+      const restarted = result.log < previous.log;
+      if (restarted) Atomics.add(state, Slot.walRestarts, 1);
+      if (result.checkpointed > (restarted ? 0 : previous.checkpointed)) {
+        Atomics.add(state, Slot.checkpoints, 1);
+      }
+      // The writer starts the WAL over only when its transaction begins with every frame
+      // copied; frames committed during the first pass are few, so a second pass is short.
+      for (let pass = 0; pass < 3; pass += 1) {
+        if (result.log <= result.checkpointed || result.log * pageSize < data.restartBytes) break;
+        result = checkpoint('PASSIVE');
+      }
+      // Past the limit and still growing: the writer never began a transaction while the WAL was
+      // fully copied (steady writes). A RESTART checkpoint holds the write lock while it copies
+      // the last frames (the main thread's next write waits that long, once per limit's worth
+      // of WAL), so the writer's next transaction finds everything copied and starts over.
+      if (result.log > previous.log && result.log * pageSize >= data.limitBytes) {
+        Atomics.add(state, Slot.forced, 1);
+        result = checkpoint('RESTART');
+      }
+      if (result.busy !== 0) Atomics.add(state, Slot.busy, 1);
+      previous = result;
+      Atomics.store(state, Slot.walFrames, result.log);
+      if (result.log > Atomics.load(state, Slot.maxWalFrames)) {
+        Atomics.store(state, Slot.maxWalFrames, result.log);
+      }
+    }
+  } finally {
+    db?.close();
+    Atomics.store(state, Slot.phase, Phase.closed);
+    Atomics.notify(state, Slot.phase);
+  }
+}
+
+main(workerData as CheckpointWorkerData);

@@ -3,20 +3,21 @@
  * sender, its files stored as blobs first (runtime/media-in.ts), the people it mentions listed
  * by id (runtime/mentions-in.ts). Reply and thread ids, the sender's identity and the mentioned people come from the
  * resolve step's single lookup; the text was parsed once there. After the core took it, the
- * external id is mapped to the new message (the second and last mapping-store round trip).
+ * external id is mapped to the new message (the second and last mapping-store round trip, on
+ * the next turn: runtime/inbound-mapping.ts).
  */
-import type { Intent, MessageId } from '../../core/types.js';
+import type { Intent } from '../../core/types.js';
 import { span } from '../../core/spans.js';
 import type { InboundMessage } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { networkTextToMarkdown } from './convert.js';
 import { notCarried } from './not-carried.js';
+import { putInboundMapping, putInboundMappingNextTurn } from './inbound-mapping.js';
 import { storeInboundFiles } from './media-in.js';
 import { mentionIds } from './mentions-in.js';
 import { ensureMember, ensureUser } from './people.js';
 import { encodeMessageOrigin } from './plan.js';
 import { mentionedUsers, type Resolved } from './resolve.js';
-import { untilStored } from './store-wait.js';
 
 export async function handleMessage(
   ctx: RuntimeContext,
@@ -72,30 +73,12 @@ export async function handleMessage(
   const result = await ctx.node.submit(user.id, intent).finally(() => unnote?.());
   span('in.submitted');
   if (!result.created) return;
-  // Written at once, not deferred to a later turn: a stop (or a kill) between the send and a
-  // deferred write left the message unmapped, and the restart's backfill then stored it again
-  // (matrix-backfill saw 'before the stop' twice). The relay pays one store trip for it.
-  // The core has the message now: only this write is tried again while the store is down
-  // (the same mapping twice is a no-op), never the submit, and the target's later events wait.
-  await putInboundMapping(ctx, r, event, result.created);
+  // Written on the next turn, after the relay's send (runtime/inbound-mapping.ts says why that
+  // loses nothing). The core has the message now: only this write is tried again while the
+  // store is down (the same mapping twice is a no-op), never the submit, and the target's
+  // later events wait for it.
+  await putInboundMappingNextTurn(ctx, r, event, result.created);
   span('in.mapped');
-}
-
-function putInboundMapping(
-  ctx: RuntimeContext,
-  { network, link }: Resolved,
-  event: InboundMessage,
-  messageId: MessageId,
-): Promise<unknown> {
-  const mapping = {
-    network,
-    targetKey: link.targetKey,
-    externalId: event.externalId,
-    messageId,
-    channel: link.channel,
-    direction: 'inbound' as const,
-  };
-  return untilStored(ctx, 'inbound mapping', () => ctx.store.messages.put(mapping));
 }
 
 /**

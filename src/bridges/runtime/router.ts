@@ -16,6 +16,7 @@ import type { AdapterSlot, RuntimeContext, RuntimeOptions } from './context.js';
 import { DropStats, type DropCount } from './dropped.js';
 import { FanOut } from './fanout.js';
 import { InboundHandler } from './inbound.js';
+import { mappingWrites } from './inbound-mapping.js';
 import { DEFAULT_MAX_HELD_INBOUND, InboundHold } from './inbound-hold.js';
 import { LinkManager } from './links.js';
 import { MediaStats, type MediaFailureCount } from './media-stats.js';
@@ -213,6 +214,8 @@ export function createBridgeRuntime(deps: BridgeRuntimeDeps): BridgeRuntime {
       pruneTimer = undefined;
       detach?.();
       detach = undefined;
+      // Inbound mappings are written a turn after their message (runtime/inbound-mapping.ts).
+      await mappingWrites(ctx);
       await fanout.idle();
       await worker.stop(graceMs);
       await Promise.all([...supervisors.values()].map((supervisor) => supervisor.stop()));

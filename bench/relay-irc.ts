@@ -12,7 +12,7 @@
  * to one Multichat channel, so each line goes IRC → core (signed, stored) → outbox → IRC.
  * Prints ONE JSON object.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -219,6 +219,9 @@ try {
     delete process.env['MULTICHAT_SPANS'];
   }
   if (ours) stages = breakdown(spansFile, ours.spacedLines);
+  // Keeps the raw marks for a closer look (e.g. beside a CPU profile of the gateway).
+  const keep = process.env['RELAY_KEEP_SPANS'];
+  if (keep) copyFileSync(spansFile, keep);
 
   if (process.env['RELAY_SKIP_MATTERBRIDGE'] === '1') {
     theirs = { skipped: 'RELAY_SKIP_MATTERBRIDGE=1 (only the gateway measured)' };

@@ -11,7 +11,8 @@
  * The catching-up node runs in its own process (_catchup-client.mjs) under plain node on the
  * compiled dist/, as `multichat start` runs it: in this file's process, which runs through tsx,
  * tsx's loader thread (about 65 MB) would count in its RSS. `BENCH_CATCHUP_FROM=src` runs it on
- * src/ through tsx instead (the figures before this split).
+ * src/ through tsx instead (the figures before this split). `BENCH_CATCHUP_CODE=<folder>` runs it on
+ * another compiled tree (an A/B of two builds in one sitting; the folder needs node_modules above it).
  */
 import '../bin/polyfill.mjs';
 import { spawn } from 'node:child_process';
@@ -35,6 +36,8 @@ const ROOT = join(import.meta.dirname, '..');
 const FROM = process.env['BENCH_CATCHUP_FROM'] === 'src' ? 'src' : 'dist';
 /** Node flags of the catching-up process only (`BENCH_CATCHUP_NODE_FLAGS`, space-separated). */
 const nodeFlags = (process.env['BENCH_CATCHUP_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+/** A compiled tree the catching-up process runs instead of dist/ (`BENCH_CATCHUP_CODE`). */
+const codeDir = process.env['BENCH_CATCHUP_CODE'];
 
 const total = Number(process.env.BENCH_CATCHUP ?? 100_000);
 /** Entries per sync batch of the serving side (`BENCH_CATCHUP_BATCH`), else the default. */
@@ -122,7 +125,7 @@ async function catchUp(source: object): Promise<ClientResult> {
       env: {
         ...process.env,
         MC_CATCHUP_SOURCE: JSON.stringify(source),
-        MC_BENCH_CODE: pathToFileURL(join(ROOT, FROM) + '/').href,
+        MC_BENCH_CODE: pathToFileURL((codeDir ?? join(ROOT, FROM)) + '/').href,
         MC_BENCH_EXT: FROM === 'src' ? '.ts' : '.js',
       },
     },
@@ -146,7 +149,7 @@ interface ClientResult {
 }
 
 async function measure(): Promise<void> {
-  if (FROM === 'dist') ensureBuilt();
+  if (FROM === 'dist' && codeDir === undefined) ensureBuilt();
   const child = spawnSource(process.argv[1] as string, ['--serve'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -175,7 +178,7 @@ async function measure(): Promise<void> {
       entries: received,
       expectedEntries: source.entries,
       complete: result.complete,
-      clientCode: FROM,
+      clientCode: codeDir ?? FROM,
       clientNodeFlags: nodeFlags,
       batchEntries: batchEntries ?? DEFAULT_BATCH.entries,
       cacheMiB: cacheMiB ?? null,

@@ -8,6 +8,7 @@ import type { Address, ChannelId, ContentHash, EntryId, Hlc } from '../types.js'
 import type { Db } from './database.js';
 import { ChannelHeads } from './channel-heads.js';
 import { idPrefix } from './id-prefix.js';
+import { KnownAbsent } from './known-absent.js';
 
 export interface StoredEntryRow {
   readonly id: EntryId;
@@ -40,15 +41,19 @@ export class LogStore {
    * `channel author` pairs known to be in channel_authors, so most appends skip that write.
    * Cleared on rollback, as the rolled-back write may have been the one that added a pair.
    */
-  private readonly knownChannelAuthors = new Set<string>();
+  private readonly knownChannelAuthors = new Map<ChannelId, Set<Address>>();
+  private knownPairs = 0;
   /** Authors with entries in the open transaction whose `log_heads` row is not updated yet. */
   private readonly dirtyHeads = new Set<Address>();
   /** Clocks of recent entries: every new entry asks for those of its deps and its prev. */
   private readonly recentHlc = new Map<string, Hlc>();
   private readonly stmt;
+  /** Content hashes a bulk write found absent in one query (see KnownAbsent). */
+  readonly absentContent: KnownAbsent;
 
   constructor(private readonly db: Db) {
     this.channelHeadSet = new ChannelHeads(db);
+    this.absentContent = new KnownAbsent(db, 'content', 'hash', 'hp');
     this.stmt = {
       // The entries table, not log_heads, answers inside an open transaction (see flushHeads).
       head: db.prepare('SELECT seq, id FROM entries WHERE author = ? ORDER BY seq DESC LIMIT 1'),
@@ -134,13 +139,17 @@ export class LogStore {
       hlc.counter,
       body,
     );
-    if (channel !== undefined) {
-      const key = `${channel} ${author}`;
-      if (!this.knownChannelAuthors.has(key)) {
-        this.stmt.addChannelAuthor.run(channel, author);
-        if (this.knownChannelAuthors.size >= 100_000) this.knownChannelAuthors.clear();
-        this.knownChannelAuthors.add(key);
+    if (channel !== undefined && !this.knownChannelAuthors.get(channel)?.has(author)) {
+      // Per channel, not one `channel author` string: no key built and hashed per entry.
+      this.stmt.addChannelAuthor.run(channel, author);
+      if (this.knownPairs >= 100_000) {
+        this.knownChannelAuthors.clear();
+        this.knownPairs = 0;
       }
+      const authors = this.knownChannelAuthors.get(channel);
+      if (authors) authors.add(author);
+      else this.knownChannelAuthors.set(channel, new Set([author]));
+      this.knownPairs += 1;
     }
     this.dirtyHeads.add(author);
     this.heads.set(author, { seq, id });
@@ -167,7 +176,9 @@ export class LogStore {
   resetCache(): void {
     this.heads.clear();
     this.knownChannelAuthors.clear();
+    this.knownPairs = 0;
     this.recentHlc.clear();
+    this.absentContent.clear();
     this.channelHeadSet.rollback((entry) => this.has(entry));
   }
 
@@ -218,7 +229,7 @@ export class LogStore {
     // or another entry naming it) is stored once. A separate lookup: an INSERT ... SELECT that
     // reads the table it writes goes through a temporary table.
     const prefix = idPrefix(hash);
-    if (this.stmt.hasContent.get(prefix, hash) === undefined) {
+    if (this.absentContent.take(hash) || this.stmt.hasContent.get(prefix, hash) === undefined) {
       this.stmt.putContent.run(hash, prefix, body);
     }
   }

@@ -81,6 +81,12 @@ const AUTHORS_KEPT = 50_000;
 export class Inbound {
   /** Message → author, so a delete (which names no author) is attributed to the right person. */
   private readonly authors = new Map<string, ExternalSender>();
+  /**
+   * Person → their sender as last seen, shared by every message of theirs in `authors`: a copy
+   * per message (and a new `webhook/name` string for each webhook post) was ~120 of the ~250
+   * bytes each of the 50,000 entries kept (issue 23's soak heap snapshots).
+   */
+  private readonly people = new Map<string, ExternalSender>();
   private readonly profiled = new Set<string>();
   private readonly roots: ThreadRoots;
   /** Message → its attachments' ids, so an edit that changes them is counted (not carried). */
@@ -342,10 +348,25 @@ export class Inbound {
 
   private rememberAuthor(externalId: ExternalMessageId, sender: ExternalSender): void {
     this.authors.delete(externalId);
-    this.authors.set(externalId, sender);
+    this.authors.set(externalId, this.shared(sender));
     if (this.authors.size > AUTHORS_KEPT) {
       const oldest = this.authors.keys().next().value;
       if (oldest !== undefined) this.authors.delete(oldest);
     }
+  }
+
+  /** The kept sender equal to `sender` (same id, name and avatar), or `sender`, now kept. */
+  private shared(sender: ExternalSender): ExternalSender {
+    const known = this.people.get(sender.externalId);
+    if (known?.displayName === sender.displayName && known.avatarUrl === sender.avatarUrl)
+      return known;
+    // A renamed person gets a new entry; messages from before the rename keep the old one.
+    this.people.delete(sender.externalId);
+    this.people.set(sender.externalId, sender);
+    if (this.people.size > AUTHORS_KEPT) {
+      const oldest = this.people.keys().next().value;
+      if (oldest !== undefined) this.people.delete(oldest);
+    }
+    return sender;
   }
 }

@@ -8,6 +8,8 @@
 //
 //   node bench/_heap-diff.mjs first.heapsnapshot second.heapsnapshot [--top 15]
 //   node bench/_heap-diff.mjs second.heapsnapshot --retainers Kind [--depth 5] [--top 15]
+//     [--collapse] [--since first.heapsnapshot] [--by-self]
+//   (--since: only objects allocated after the first; Kind `*`: every kind)
 import { readFileSync } from 'node:fs';
 
 /** A snapshot's node and edge arrays with the field offsets named. */
@@ -55,6 +57,33 @@ export function aggregate(s) {
     byKind.set(kind, row);
   }
   return byKind;
+}
+
+// Node's own (embedder) nodes: their ids are not V8's running count (they look like addresses).
+const OUTSIDE_V8 = new Set(['native', 'synthetic']);
+
+/** The highest object id of a snapshot: a later snapshot of the same process numbers on. */
+export function maxId(s) {
+  let max = 0;
+  for (let node = 0; node < s.nodes.length; node += s.nodeSize)
+    if (!OUTSIDE_V8.has(s.nodeTypes[s.nodes[node + s.at.type]]))
+      max = Math.max(max, s.nodes[node + s.at.id]);
+  return max;
+}
+
+/** kind -> { count, self } of the objects in `s` allocated after `newerThan`, most bytes first. */
+export function newObjects(s, newerThan, top) {
+  const byKind = new Map();
+  for (let node = 0; node < s.nodes.length; node += s.nodeSize) {
+    if (s.nodes[node + s.at.id] <= newerThan) continue;
+    if (OUTSIDE_V8.has(s.nodeTypes[s.nodes[node + s.at.type]])) continue;
+    const kind = kindOf(s, node);
+    const row = byKind.get(kind) ?? { count: 0, self: 0 };
+    row.count += 1;
+    row.self += s.nodes[node + s.at.self_size];
+    byKind.set(kind, row);
+  }
+  return [...byKind].sort((p, q) => q[1].self - p[1].self).slice(0, top);
 }
 
 /** Rows of the kinds that grew most in self size (ties and shrinkage after). */
@@ -108,7 +137,32 @@ function retainersOf(s) {
     from[slot] = node;
     via[slot] = edge;
   });
-  return { start: count, from, via };
+  return { start: count, from, via, distance: distancesFromRoot(s, weak) };
+}
+
+/** Strong edges from the root (node 0) to each node, by breadth-first search; ~0 if unreachable. */
+function distancesFromRoot(s, weak) {
+  const nodeCount = s.nodes.length / s.nodeSize;
+  const firstEdge = new Uint32Array(nodeCount + 1);
+  for (let i = 0; i < nodeCount; i += 1)
+    firstEdge[i + 1] = firstEdge[i] + s.nodes[i * s.nodeSize + s.at.edge_count] * s.edgeSize;
+  const distance = new Uint32Array(nodeCount).fill(0xffffffff);
+  const queue = new Uint32Array(nodeCount);
+  let head = 0;
+  let tail = 0;
+  distance[0] = 0;
+  queue[tail++] = 0;
+  while (head < tail) {
+    const i = queue[head++];
+    for (let edge = firstEdge[i]; edge < firstEdge[i + 1]; edge += s.edgeSize) {
+      if (s.edges[edge + s.edgeAt.type] === weak) continue;
+      const to = s.edges[edge + s.edgeAt.to_node] / s.nodeSize;
+      if (distance[to] !== 0xffffffff) continue;
+      distance[to] = distance[i] + 1;
+      queue[tail++] = to;
+    }
+  }
+  return distance;
 }
 
 /** The name of an edge: a property's name, or `[]` for any index (so chains group). */
@@ -119,37 +173,83 @@ function edgeName(s, edge) {
   return /^\d+$/.test(name) ? '[]' : name;
 }
 
+/** What awaiting builds: a queue of awaits is a chain of these thousands long. */
+const ASYNC_MACHINERY = new Set([
+  'Promise',
+  '(hidden) system / PromiseReaction',
+  'system / Context',
+  '(closure)',
+  'Generator',
+]);
+
 /**
- * The most common retainer chains of `kind`'s nodes, `depth` holders up: each chain follows the
- * first strong retainer that is not the node itself, as "Kind.edge <- Holder.edge <- …".
+ * The most common retainer chains of `kind`'s nodes (`*`: every kind), with how many and their self
+ * size (most first, or most bytes first with `bySelf`), `depth` holders up: each chain follows the
+ * first strong retainer that is not the node itself, as "Kind.edge <- Holder.edge <- …". With
+ * `collapse`, runs of promises, reactions, closures and contexts count as one hop ("(async ×n)"),
+ * so a chain of awaits leads to what holds its head.
  */
-export function retainerPaths(s, kind, depth, top) {
+export function retainerPaths(
+  s,
+  kind,
+  depth,
+  top,
+  collapse = false,
+  newerThan = -1,
+  bySelf = false,
+) {
   const r = retainersOf(s);
   const paths = new Map();
   for (let node = 0; node < s.nodes.length; node += s.nodeSize) {
-    if (kindOf(s, node) !== kind) continue;
-    const chain = [kind];
+    if (kind !== '*' && kindOf(s, node) !== kind) continue;
+    if (newerThan >= 0 && s.nodes[node + s.at.id] <= newerThan) continue;
+    const chain = [kindOf(s, node)];
     let at = node;
     const seen = new Set([at]);
-    for (let d = 0; d < depth; d += 1) {
+    let run = 0;
+    for (let d = 0; d < depth;) {
       const i = at / s.nodeSize;
-      let slot = r.start[i];
-      while (slot < r.start[i + 1] && seen.has(r.from[slot])) slot += 1;
-      if (slot >= r.start[i + 1]) break;
+      // The retainer nearest the root: the path DevTools shows first, and one that ends there.
+      let slot = -1;
+      for (let k = r.start[i]; k < r.start[i + 1]; k += 1) {
+        const d = r.distance[r.from[k] / s.nodeSize];
+        if (seen.has(r.from[k]) || d === 0xffffffff) continue;
+        if (slot < 0 || d < r.distance[r.from[slot] / s.nodeSize]) slot = k;
+      }
+      if (slot < 0) break;
       at = r.from[slot];
       seen.add(at);
-      chain.push(`${kindOf(s, at)}.${edgeName(s, r.via[slot])}`);
+      const holder = kindOf(s, at);
+      if (collapse && ASYNC_MACHINERY.has(holder)) {
+        run += 1;
+        continue;
+      }
+      if (run > 0) chain.push(asyncRun(run));
+      run = 0;
+      chain.push(`${holder}.${edgeName(s, r.via[slot])}`);
+      d += 1;
     }
+    if (run > 0) chain.push(asyncRun(run));
     const key = chain.join(' <- ');
-    paths.set(key, (paths.get(key) ?? 0) + 1);
+    const row = paths.get(key) ?? { count: 0, self: 0 };
+    row.count += 1;
+    row.self += s.nodes[node + s.at.self_size];
+    paths.set(key, row);
   }
-  return [...paths].sort((p, q) => q[1] - p[1]).slice(0, top);
+  const order = bySelf ? (p, q) => q[1].self - p[1].self : (p, q) => q[1].count - p[1].count;
+  return [...paths].sort(order).slice(0, top);
 }
+
+// Grouped by order of magnitude, or every chain length would be its own path.
+const asyncRun = (n) => `(async ×${n < 10 ? n : `${10 ** Math.floor(Math.log10(n))}+`})`;
 
 function option(args, name, fallback) {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : fallback;
 }
+
+const fmt = (v) => (typeof v === 'number' ? v.toLocaleString('en-US') : v);
+const line = (cells) => console.log(cells.map(fmt).join('\t'));
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
@@ -158,29 +258,25 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (kind !== undefined) {
     const s = loadSnapshot(args[0]);
     const depth = Number(option(args, '--depth', 5));
-    for (const [path, n] of retainerPaths(s, kind, depth, top)) console.log(`${n}\t${path}`);
+    const since = option(args, '--since', undefined);
+    const newerThan = since === undefined ? -1 : maxId(loadSnapshot(since));
+    const collapse = args.includes('--collapse');
+    line(['count', 'self', 'path']);
+    const bySelf = args.includes('--by-self');
+    for (const [path, r] of retainerPaths(s, kind, depth, top, collapse, newerThan, bySelf))
+      line([r.count, r.self, path]);
   } else {
-    const { rows, totalA, totalB } = diff(loadSnapshot(args[0]), loadSnapshot(args[1]), top);
-    const fmt = (n) => n.toLocaleString('en-US');
-    console.log(['kind', 'countA', 'countB', 'Δcount', 'selfA', 'selfB', 'Δself'].join('\t'));
-    for (const row of rows)
-      console.log(
-        [row.kind, row.countA, row.countB, row.countDelta, row.selfA, row.selfB, row.selfDelta]
-          .map((v) => (typeof v === 'number' ? fmt(v) : v))
-          .join('\t'),
-      );
-    console.log(
-      [
-        '(total)',
-        totalA.count,
-        totalB.count,
-        totalB.count - totalA.count,
-        totalA.self,
-        totalB.self,
-        totalB.self - totalA.self,
-      ]
-        .map((v) => (typeof v === 'number' ? fmt(v) : v))
-        .join('\t'),
-    );
+    const first = loadSnapshot(args[0]);
+    const second = loadSnapshot(args[1]);
+    const { rows, totalA, totalB } = diff(first, second, top);
+    line(['kind', 'countA', 'countB', 'Δcount', 'selfA', 'selfB', 'Δself']);
+    for (const r of rows)
+      line([r.kind, r.countA, r.countB, r.countDelta, r.selfA, r.selfB, r.selfDelta]);
+    const [a, b] = [totalA, totalB];
+    line(['(total)', a.count, b.count, b.count - a.count, a.self, b.self, b.self - a.self]);
+    // What the second holds that did not exist at the first: the kept part of the growth.
+    console.log('\nallocated after the first snapshot and alive at the second');
+    line(['kind', 'count', 'self']);
+    for (const [k, r] of newObjects(second, maxId(first), top)) line([k, r.count, r.self]);
   }
 }

@@ -49,10 +49,24 @@ export function ircTargetSchema(networks: readonly string[]) {
  * @throws InvalidIrcTargetError (permanent) naming the field.
  */
 export function ircTarget(target: LinkTarget): IrcTarget {
+  // Every send reads its stored target: the well-formed case is checked by hand (what the
+  // schema checks), and the schema runs only to name what is wrong (bench/relay-irc.ts).
+  const plain = wellFormed(target);
+  if (plain) return plain;
   const parsed = ircTargetShape.safeParse(target);
   if (!parsed.success)
     throw new InvalidIrcTargetError(InvalidLinkTargetError.of(parsed.error.issues).message);
   return parsed.data;
+}
+
+/** Exactly `network` (non-empty) and `channel` (a channel name), as `ircTargetShape` wants. */
+function wellFormed(target: LinkTarget): IrcTarget | undefined {
+  if (typeof target !== 'object' || target === null) return undefined;
+  const { network, channel } = target as Record<string, unknown>;
+  if (Object.keys(target).length !== 2) return undefined;
+  if (typeof network !== 'string' || network.length === 0) return undefined;
+  if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) return undefined;
+  return { network, channel };
 }
 
 /** @throws UnknownIrcNetworkError (permanent) when `target.network` is not configured. */

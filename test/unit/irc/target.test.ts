@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryError, InvalidLinkTargetError } from '../../../src/bridges/errors.js';
 import { createAdapter, targetSchema } from '../../../src/bridges/irc/index.js';
-import { ircTarget, ircTargetSchema } from '../../../src/bridges/irc/target.js';
+import { ircTarget, ircTargetSchema, ircTargetShape } from '../../../src/bridges/irc/target.js';
 import type { AdapterComponents, NetworkName, TargetSchema } from '../../../src/bridges/types.js';
 
 /** The message a refused target gets, as the link manager words it. */
@@ -83,5 +83,44 @@ describe('IRC link targets', () => {
       permanent: true,
       message: expect.stringMatching(/configured: libera/),
     });
+  });
+
+  it('reading a stored target agrees with the schema on every shape (the send path checks by hand)', () => {
+    const stored: unknown[] = [
+      { network: 'libera', channel: '#p' },
+      { network: 'libera', channel: '&local' },
+      { network: 'libera', channel: '+x' },
+      { channel: '!y', network: 'oftc' },
+      { network: '', channel: '#p' },
+      { network: 'libera', channel: 'p' },
+      { network: 'libera', channel: '#a b' },
+      { network: 'libera', channel: '#a,b' },
+      { network: 'libera', channel: '#a\x07' },
+      { network: 'libera', channel: '#p', room: 'x' },
+      { network: 'libera' },
+      { network: 1, channel: '#p' },
+      { network: 'libera', channel: ['#p'] },
+      { a: 'libera', b: '#p' },
+      ['libera', '#p'],
+      'libera #proj',
+      'ab',
+      null,
+    ];
+    for (const target of stored) {
+      const expected = ircTargetShape.safeParse(target);
+      let read: unknown;
+      try {
+        read = ircTarget(target as never);
+      } catch (error) {
+        read = error;
+      }
+      if (expected.success) expect(read, JSON.stringify(target)).toEqual(expected.data);
+      else {
+        expect(read, JSON.stringify(target)).toBeInstanceOf(DeliveryError);
+        expect((read as Error).message).toBe(
+          `invalid IRC link target: ${InvalidLinkTargetError.of(expected.error.issues).message}`,
+        );
+      }
+    }
   });
 });

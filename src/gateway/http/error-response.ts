@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from '../../core/errors.js';
 import { BlobTamperedError } from '../../core/e2ee/errors.js';
+import { StoreUnavailableError } from '../../mapping/index.js';
 import { HTTPException } from 'hono/http-exception';
 import { HttpError, MethodNotAllowedError, RateLimitedError } from './errors.js';
 
@@ -21,6 +22,11 @@ export interface ErrorResponse {
   /** True for failures the client did not cause (logged as errors, message hidden). */
   readonly internal: boolean;
 }
+
+/** Seconds a client waits before it tries a route of the mapping store again. */
+export const STORE_RETRY_AFTER_S = 5;
+const STORE_UNAVAILABLE_MESSAGE =
+  'the mapping store (links, outbox, identities) is unavailable; retry after the seconds in Retry-After';
 
 function body(code: string, message: string): ErrorBody {
   return { error: { code, message } };
@@ -41,6 +47,14 @@ export function toErrorResponse(err: unknown): ErrorResponse {
     return {
       ...plain(429, err.code, err.message),
       headers: { 'Retry-After': String(err.retryAfterSeconds) },
+    };
+  }
+  // The mapping store (links, outbox, identities) is down or restarting: the request is fine
+  // and will work once it is back. The store's own message stays in the log (it names the host).
+  if (err instanceof StoreUnavailableError) {
+    return {
+      ...plain(503, 'store_unavailable', STORE_UNAVAILABLE_MESSAGE),
+      headers: { 'Retry-After': String(STORE_RETRY_AFTER_S) },
     };
   }
   if (err instanceof MethodNotAllowedError) {

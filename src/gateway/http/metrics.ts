@@ -10,6 +10,22 @@ import type { AppDeps } from './context.js';
 import type { SseHub } from './sse-hub.js';
 import { bridgeHealth } from '../status.js';
 
+/** How long a scrape waits for the outbox counts from the mapping store. */
+const OUTBOX_READ_MS = 2_000;
+
+/** `work`'s value, or undefined when it fails or takes longer than `ms`. */
+async function withinMs<T>(ms: number, work: Promise<T> | T): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve(work).catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Counts HTTP responses by method and status class for /metrics. */
 export class HttpCounters {
   readonly responses = new Map<string, number>();
@@ -216,11 +232,15 @@ export class GatewayMetrics {
       registers,
       async collect() {
         this.reset();
+        // The outbox is in the mapping store: while it is down (a PostgreSQL connect waits 30 s
+        // before it fails) a scrape would wait with it and time out. Past a short wait the
+        // gauge is left out of this scrape (absent, not a false 0).
+        const rows = await withinMs(OUTBOX_READ_MS, deps.status.bridges?.outbox?.() ?? []);
+        if (!rows) return;
         // Every configured network shows all three states, 0 included, so alerts need no absent().
         for (const network of Object.keys(deps.status.bridges?.health() ?? {})) {
           for (const state of ['pending', 'sending', 'dead']) this.set({ network, state }, 0);
         }
-        const rows = (await deps.status.bridges?.outbox?.().catch(() => undefined)) ?? [];
         for (const r of rows) this.inc({ network: r.network, state: r.state }, r.count);
       },
     });

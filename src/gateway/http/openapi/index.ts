@@ -10,6 +10,38 @@ const rateLimited: Json = {
   content: { 'application/json': { schema: ref('Error') } },
 };
 
+/** The answer of a route that needs the mapping store while it is down (error-response.ts). */
+const storeUnavailable: Json = {
+  description:
+    'the mapping store is unavailable (e.g. PostgreSQL restarting); retry after Retry-After',
+  headers: { 'Retry-After': { required: true, schema: { type: 'integer', minimum: 1 } } },
+  content: { 'application/json': { schema: ref('Error') } },
+};
+
+/** Paths whose routes read or write the mapping store: links, outbox, a user's identities. */
+const STORE_PREFIXES = ['/api/v1/links', '/api/v1/outbox'];
+const STORE_PATHS = new Set([
+  '/api/v1/users/me',
+  '/api/v1/users/{id}',
+  '/api/v1/users/me/link-codes',
+  '/api/v1/users/me/identities/{network}/{externalId}',
+]);
+
+/** Adds the 503 answer to every operation of the paths that need the mapping store. */
+function withStore(path: string, ops: Json): Json {
+  const store = STORE_PATHS.has(path) || STORE_PREFIXES.some((p) => path.startsWith(p));
+  if (!store) return ops;
+  const out: Json = {};
+  for (const [method, op] of Object.entries(ops)) {
+    const o = op as Json;
+    out[method] = {
+      ...o,
+      responses: { ...((o.responses ?? {}) as Json), '503': storeUnavailable },
+    };
+  }
+  return out;
+}
+
 /** Adds the 429 answer to every operation of the rate-limited paths. */
 function withRateLimit(path: string, ops: Json): Json {
   if (!path.startsWith('/api/v1/')) return ops;
@@ -47,7 +79,8 @@ export function openApiDocument(
   // Path items of route modules added from outside (the links routes of the bridge runtime).
   Object.assign(all, extraPaths);
   const out: Json = {};
-  for (const [path, ops] of Object.entries(all)) out[path] = withRateLimit(path, ops as Json);
+  for (const [path, ops] of Object.entries(all))
+    out[path] = withStore(path, withRateLimit(path, ops as Json));
   return {
     openapi: '3.1.0',
     info: {

@@ -59,7 +59,12 @@ export function putInboundMappingNextTurn(
   return write;
 }
 
-/** Resolves when every mapping write begun so far has settled (the runtime's stop). */
+/**
+ * Resolves when every mapping write begun so far has settled (the runtime's stop). It looks a
+ * turn later: a stop called from within a commit's announcement comes before the handler of
+ * that message has scheduled its write.
+ */
 export async function mappingWrites(ctx: RuntimeContext): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
   await Promise.allSettled([...(pendingOf.get(ctx) ?? [])]);
 }

@@ -273,10 +273,12 @@ describe('data dir modes (issue 15)', () => {
   /** Every private file of a running gateway: 0600; the dir: 0700. */
   async function expectPrivate(dataDir: string): Promise<void> {
     expect(await modeOf(dataDir)).toBe(0o700);
-    // The core database keeps no -shm (exclusive locking); the mapping database has both.
+    // Both databases have a WAL and a shared-memory file (the core's checkpoint thread opens a
+    // second connection, so it gave up exclusive locking).
     for (const name of [
       'multichat.db',
       'multichat.db-wal',
+      'multichat.db-shm',
       'mapping.db',
       'mapping.db-wal',
       'mapping.db-shm',

@@ -8,7 +8,10 @@ export const Slot = {
   phase: 1,
   /** Passive checkpoints that found frames to copy. */
   checkpoints: 2,
-  /** Times the WAL started over from its beginning (the writer does it, after a full copy). */
+  /**
+   * Times the writer started the WAL over from its beginning after passive checkpoints copied
+   * all of it (those a RESTART forced are not counted).
+   */
   walRestarts: 3,
   /** Forced (RESTART) checkpoints: the WAL reached the limit. */
   forced: 4,
@@ -26,7 +29,7 @@ export interface CheckpointWorkerData {
   readonly file: string;
   readonly shared: SharedArrayBuffer;
   readonly intervalMs: number;
-  /** From this WAL size on, a checkpoint that left frames behind runs again at once (up to 3 passes). */
+  /** From this WAL size on, a checkpoint that left frames behind runs again at once (a few passes). */
   readonly restartBytes: number;
   /** From this WAL size on, a RESTART checkpoint makes the writer start the WAL over. */
   readonly limitBytes: number;

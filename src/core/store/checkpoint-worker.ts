@@ -11,6 +11,9 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Phase, Slot, type CheckpointWorkerData } from './checkpoint-shared.js';
 
+/** Most extra passes per round to copy the frames committed during the previous one. */
+const CATCH_UP_PASSES = 4;
+
 interface Result {
   readonly busy: number;
   readonly log: number;
@@ -34,6 +37,7 @@ function main(data: CheckpointWorkerData): void {
       (db!.pragma(`wal_checkpoint(${mode})`) as Result[])[0]!;
     parentPort?.postMessage('ready');
     let previous: Result = { busy: 0, log: 0, checkpointed: 0 };
+    let forced = false;
     while (Atomics.load(state, Slot.control) === 0) {
       Atomics.wait(state, Slot.control, 0, data.intervalMs);
       if (Atomics.load(state, Slot.control) !== 0) break;
@@ -41,15 +45,21 @@ function main(data: CheckpointWorkerData): void {
       // SQLite answers the WAL's frames and how many of them are in the database file: fewer
       // frames than last time means the writer started the WAL over in between.
       const restarted = result.log < previous.log;
-      if (restarted) Atomics.add(state, Slot.walRestarts, 1);
+      if (restarted && !forced) Atomics.add(state, Slot.walRestarts, 1);
+      forced = false;
       if (result.checkpointed > (restarted ? 0 : previous.checkpointed)) {
         Atomics.add(state, Slot.checkpoints, 1);
       }
       // The writer starts the WAL over only when its transaction begins with every frame
-      // copied; frames committed during the first pass are few, so a second pass is short.
-      for (let pass = 0; pass < 3; pass += 1) {
-        if (result.log <= result.checkpointed || result.log * pageSize < data.restartBytes) break;
+      // copied. A pass copies the frames committed before it began (its `log`), so the WAL is
+      // all copied once a pass finds no frame newer than the previous pass did: that needs a
+      // pass during which nothing was committed. Later passes copy only what was committed
+      // during the one before (their fsyncs are most of their time).
+      for (let pass = 0; pass < CATCH_UP_PASSES; pass += 1) {
+        if (result.log * pageSize < data.restartBytes) break;
+        const before = result.log;
         result = checkpoint('PASSIVE');
+        if (result.log === before) break;
       }
       // Past the limit and still growing: the writer never began a transaction while the WAL was
       // fully copied (steady writes). A RESTART checkpoint holds the write lock while it copies
@@ -57,6 +67,7 @@ function main(data: CheckpointWorkerData): void {
       // of WAL), so the writer's next transaction finds everything copied and starts over.
       if (result.log > previous.log && result.log * pageSize >= data.limitBytes) {
         Atomics.add(state, Slot.forced, 1);
+        forced = true;
         result = checkpoint('RESTART');
       }
       if (result.busy !== 0) Atomics.add(state, Slot.busy, 1);

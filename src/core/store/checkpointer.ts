@@ -25,7 +25,7 @@ export interface CheckpointOptions {
   readonly intervalMs?: number;
   /** WAL size from which a checkpoint that left frames behind is repeated. Default 32 MiB. */
   readonly restartBytes?: number;
-  /** WAL size from which a RESTART checkpoint makes the writer start it over. Default 64 MiB. */
+  /** WAL size from which a RESTART checkpoint makes the writer start it over. Default 128 MiB. */
   readonly limitBytes?: number;
 }
 
@@ -117,7 +117,7 @@ export class WalCheckpointer {
       shared: this.state.buffer as SharedArrayBuffer,
       intervalMs: this.options.intervalMs ?? 1000,
       restartBytes: this.options.restartBytes ?? 32 * MiB,
-      limitBytes: this.options.limitBytes ?? 64 * MiB,
+      limitBytes: this.options.limitBytes ?? 128 * MiB,
       busyTimeoutMs: 2000,
     };
     const worker = startThread(data);

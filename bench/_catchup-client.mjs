@@ -30,14 +30,21 @@ const cacheMiB = process.env.BENCH_CATCHUP_CACHE_MIB
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 
+// Warnings go to stderr: a sync exchange or a bulk commit that fails midway leaves the catch-up
+// incomplete, and the bench should say why rather than only report `complete: false`.
+const warn = (fields, message) =>
+  process.stderr.write(`catchup client: ${message ?? ''} ${JSON.stringify(fields)}\n`);
+const logger = { debug() {}, info() {}, warn, error: warn };
 const dir = mkdtempSync(join(tmpdir(), 'mc-bench-catchup-dst-'));
 const node = await createNode({
+  logger,
   dataDir: dir,
   sweepIntervalMs: 0,
   ...(cacheMiB !== undefined && { cacheMiB }),
 });
 await node.start();
 const p2p = createP2P({
+  logger,
   seed: loadOrCreateNodeKey(dir).seed,
   listen: ['/ip4/127.0.0.1/tcp/0'],
   mdns: false,
@@ -69,6 +76,9 @@ const cpuAtStart = process.cpuUsage();
 const started = performance.now();
 await p2p.dial(source.address);
 await p2p.fetchChannel(source.channel);
+// The dial starts a full exchange of its own; when it has brought the channel's first entries,
+// fetchChannel returns at once while that exchange is still under way. syncNow waits for it.
+await p2p.syncNow();
 const elapsedMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuAtStart);
 await profile.stop();

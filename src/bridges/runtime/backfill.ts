@@ -145,7 +145,8 @@ export class BackfillGate {
     const links = all.filter((l) => l.network === this.network);
     const pending = new Set(links.map((l) => l.targetKey as string));
     this.holding = pending;
-    await this.release((key) => !pending.has(key));
+    // Not what a re-read asked to hold meanwhile (`reread`): the next pass releases that.
+    await this.release((key) => !this.holds(key));
     for (const link of links) {
       try {
         await this.backfillLink(adapter, link);
@@ -157,7 +158,7 @@ export class BackfillGate {
         this.ctx.drops.drop(this.network, 'message', 'failed', { direction: 'inbound' });
       }
       pending.delete(link.targetKey);
-      await this.release((key) => key === link.targetKey);
+      await this.release((key) => !this.holds(key));
     }
   }
 

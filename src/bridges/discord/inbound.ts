@@ -89,7 +89,11 @@ export class Inbound {
   private readonly people = new Map<string, ExternalSender>();
   private readonly profiled = new Set<string>();
   private readonly roots: ThreadRoots;
-  /** Message → its attachments' ids, so an edit that changes them is counted (not carried). */
+  /**
+   * Message → its attachments' ids, so an edit that changes them is counted (not carried). Only
+   * messages with files, and only ones `authors` keeps: a message there without an entry here
+   * had none (an entry per message cost ~35 bytes of 50,000 for nothing).
+   */
   private readonly files = new Map<string, string>();
 
   constructor(private readonly deps: InboundDeps) {
@@ -114,7 +118,7 @@ export class Inbound {
         ? await this.roots.forMessage(where.threadId, externalId, this.inForum(where.threadId))
         : undefined;
     this.rememberAuthor(externalId, sender);
-    this.rememberFiles(externalId, d.attachments);
+    this.rememberFiles(externalId, fileIds(d.attachments));
     const self = await this.isSelf(d);
     if (!self) await this.profileMentioned(d.mentions);
     const { text, attachments } = this.content(d);
@@ -151,9 +155,10 @@ export class Inbound {
     const where = this.where(d.channel_id);
     const sender = this.senderOf(d);
     const externalId = encodeMessageId(d.id, where.threadId);
+    const known = this.authors.has(externalId);
     this.rememberAuthor(externalId, sender);
     // The edit carries the text; a file added or removed by it is not carried (counted).
-    if (this.filesChanged(externalId, d.attachments))
+    if (this.filesChanged(externalId, known, d.attachments))
       this.deps.reportDrop?.('edit', 'unsupported', 'attachments changed');
     const self = await this.isSelf(d);
     const text = this.text(d);
@@ -243,6 +248,7 @@ export class Inbound {
     // otherwise (a message from before a restart) the router redacts as the mapped sender.
     const sender = this.authors.get(externalId);
     this.authors.delete(externalId);
+    this.files.delete(externalId);
     const self = this.deps.ownDeletes.consume(messageId);
     void this.deps.emit({
       kind: 'delete',
@@ -323,27 +329,29 @@ export class Inbound {
     return nameRoleAndChannelMentions(d.content ?? '', d.guild_id, this.deps.cache);
   }
 
-  private rememberFiles(
-    externalId: ExternalMessageId,
-    attachments: readonly { id: string }[] | undefined,
-  ): void {
-    this.files.set(externalId, (attachments ?? []).map((a) => a.id).join(','));
-    if (this.files.size > AUTHORS_KEPT) {
-      const oldest = this.files.keys().next().value;
-      if (oldest !== undefined) this.files.delete(oldest);
-    }
+  /** Bounded by `authors`, which drops a message's files with it. */
+  private rememberFiles(externalId: ExternalMessageId, ids: string): void {
+    if (ids === '') this.files.delete(externalId);
+    else this.files.set(externalId, ids);
   }
 
-  /** True when an update names other files than its message had (unknown message: no). */
+  /**
+   * True when an update names other files than its message had. A message `authors` did not
+   * keep (`known` false) has no files on record: its update only records them.
+   */
   private filesChanged(
     externalId: ExternalMessageId,
+    known: boolean,
     attachments: readonly { id: string }[] | undefined,
   ): boolean {
-    const before = this.files.get(externalId);
-    if (before === undefined || attachments === undefined) return false;
-    const now = attachments.map((a) => a.id).join(',');
-    this.files.set(externalId, now);
-    return now !== before;
+    if (attachments === undefined) {
+      if (!known) this.files.set(externalId, FILES_UNKNOWN);
+      return false;
+    }
+    const before = known ? (this.files.get(externalId) ?? '') : FILES_UNKNOWN;
+    const now = fileIds(attachments);
+    this.rememberFiles(externalId, now);
+    return before !== FILES_UNKNOWN && now !== before;
   }
 
   private rememberAuthor(externalId: ExternalMessageId, sender: ExternalSender): void {
@@ -351,7 +359,10 @@ export class Inbound {
     this.authors.set(externalId, this.shared(sender));
     if (this.authors.size > AUTHORS_KEPT) {
       const oldest = this.authors.keys().next().value;
-      if (oldest !== undefined) this.authors.delete(oldest);
+      if (oldest !== undefined) {
+        this.authors.delete(oldest);
+        this.files.delete(oldest);
+      }
     }
   }
 
@@ -370,3 +381,10 @@ export class Inbound {
     return sender;
   }
 }
+
+/** Kept for a message whose files are not known yet (ids are digits: no id list is this). */
+const FILES_UNKNOWN = '?';
+
+/** A message's attachment ids as one string ('' for none). */
+const fileIds = (attachments: readonly { id: string }[] | undefined): string =>
+  (attachments ?? []).map((a) => a.id).join(',');

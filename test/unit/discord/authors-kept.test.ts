@@ -6,6 +6,7 @@
 import type {
   GatewayMessageCreateDispatchData,
   GatewayMessageDeleteDispatchData,
+  GatewayMessageUpdateDispatchData,
 } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { Inbound, type InboundDeps } from '../../../src/bridges/discord/inbound.js';
@@ -16,6 +17,7 @@ const KEPT = 50_000;
 
 function setup() {
   const emitted: InboundEvent[] = [];
+  const drops: string[] = [];
   const deps = {
     emit: (event: InboundEvent) => {
       emitted.push(event);
@@ -34,7 +36,8 @@ function setup() {
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     media: { fetcher: {}, cdnUrl: 'http://127.0.0.1:1' },
     ownDeletes: new OwnDeletes(),
-    reportDrop: () => undefined,
+    reportDrop: (kind: string, _reason?: string, detail?: string) =>
+      void drops.push(`${kind} ${detail}`),
   } as unknown as InboundDeps;
   const inbound = new Inbound(deps);
   /** The sender the delete of message `id` names (undefined when the adapter forgot it). */
@@ -44,9 +47,13 @@ function setup() {
     if (event?.kind !== 'delete') throw new Error('no delete emitted');
     return event.sender;
   };
-  const kept = (): Map<string, ExternalSender> =>
-    (inbound as unknown as { authors: Map<string, ExternalSender> }).authors;
-  return { inbound, emitted, deleteSender, kept };
+  const inside = inbound as unknown as {
+    authors: Map<string, ExternalSender>;
+    files: Map<string, string>;
+  };
+  const kept = (): Map<string, ExternalSender> => inside.authors;
+  const files = (): Map<string, string> => inside.files;
+  return { inbound, emitted, drops, deleteSender, kept, files };
 }
 
 function message(id: number, author: object, extra: object = {}): GatewayMessageCreateDispatchData {
@@ -109,5 +116,42 @@ describe('discord inbound: authors kept for deletes', () => {
       displayName: 'alice',
       avatarUrl: 'http://127.0.0.1:1/avatars/111/abc.png',
     });
+  });
+
+  it('keeps files only for messages with files, bounded with the authors; counts every file change', async () => {
+    const { inbound, drops, files } = setup();
+    const bob = { id: '112', username: 'bob' };
+    const file = (id: string) => ({
+      id,
+      filename: `${id}.png`,
+      url: 'http://127.0.0.1:1/f',
+      size: 3,
+    });
+    const edit = (id: number, attachments: object[] | undefined) =>
+      inbound.messageUpdate({
+        ...message(id, bob, { content: `edited ${id}`, attachments }),
+        edited_timestamp: '2026-12-07T09:00:00.000Z',
+      } as unknown as GatewayMessageUpdateDispatchData);
+    await inbound.messageCreate(message(1, bob, { attachments: [file('901')] }));
+    await inbound.messageCreate(message(2, bob));
+    expect([...files().keys()]).toEqual(['1']);
+    await edit(2, [file('902')]); // adds a file to a message that had none
+    await edit(1, []); // removes the only file
+    await edit(1, []); // text only
+    expect(drops).toEqual(['edit attachments changed', 'edit attachments changed']);
+    // A message this process never saw: its first edit only records its files, the next counts.
+    await edit(3, [file('903')]);
+    await edit(4, undefined);
+    await edit(4, [file('904')]);
+    expect(drops).toHaveLength(2);
+    await edit(3, [file('903'), file('905')]);
+    expect(drops).toHaveLength(3);
+    inbound.messageDelete({ id: '2', channel_id: '42' } as GatewayMessageDeleteDispatchData);
+    expect([...files().keys()].sort()).toEqual(['3', '4']);
+    for (let i = 0; i < KEPT + 10; i += 1)
+      await inbound.messageCreate(message(100 + i, bob, { attachments: [file(String(i))] }));
+    expect(files().size).toBe(KEPT);
+    expect(files().has('3')).toBe(false);
+    expect(files().get(String(100 + KEPT + 9))).toBe(String(KEPT + 9));
   });
 });

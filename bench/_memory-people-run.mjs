@@ -114,6 +114,8 @@ function say(p) {
 }
 
 const warmStarted = performance.now();
+// CPU seconds of this process, not wall time: a cache-size A/B compares them on a busy machine.
+const warmCpu = process.cpuUsage();
 for (let p = 0; p < PEOPLE; p += PARALLEL) {
   const batch = [];
   for (let k = p; k < Math.min(PEOPLE, p + PARALLEL); k++) batch.push(say(k));
@@ -121,12 +123,14 @@ for (let p = 0; p < PEOPLE; p += PARALLEL) {
 }
 await runtime.settle();
 const warmSeconds = (performance.now() - warmStarted) / 1000;
+const warmUpCpu = process.cpuUsage(warmCpu);
 const afterWarmUp = await settledMemory();
 const coreEntries = node.metrics().entries;
 
 // Traffic: RATE lines a second from random people; RSS sampled every 10 s.
 const rssEvery10s = [];
 const trafficStarted = performance.now();
+const trafficCpu = process.cpuUsage();
 let next = trafficStarted;
 let traffic = 0;
 while (performance.now() - trafficStarted < TRAFFIC_S * 1000) {
@@ -138,6 +142,7 @@ while (performance.now() - trafficStarted < TRAFFIC_S * 1000) {
   if (traffic % (RATE * 10) === 0) rssEvery10s.push(mb(process.memoryUsage().rss));
 }
 await runtime.settle();
+const trafficUsedCpu = process.cpuUsage(trafficCpu);
 const afterTraffic = await settledMemory();
 const delivered = dst.net.sent();
 
@@ -147,6 +152,7 @@ await node.stop();
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 
+const cpuSeconds = (used) => Math.round((used.user + used.system) / 1e4) / 100;
 const perThousand = (to, from) =>
   Math.round(((to.rssMb - from.rssMb) / (PEOPLE / 1000)) * 100) / 100;
 console.log(
@@ -172,6 +178,7 @@ console.log(
       warmUp: Math.round(warmSeconds * 10) / 10,
       traffic: TRAFFIC_S,
     },
+    cpuSeconds: { warmUp: cpuSeconds(warmUpCpu), traffic: cpuSeconds(trafficUsedCpu) },
     // What the process ran with: node flags and the malloc arena limit change these figures.
     settings: {
       execArgv: process.execArgv.filter((a) => !a.includes('polyfill') && a !== '--import'),

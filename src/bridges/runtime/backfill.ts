@@ -7,8 +7,7 @@
  * the resolve step's loop guard, so each arrives once. A missed message keeps the network's
  * original time as its createdAt (as an import does) and is still carried to the other links.
  */
-import type { MessageView } from '../../core/types.js';
-import type { ExternalMessageId, Link, TargetKey } from '../../mapping/types.js';
+import type { Link } from '../../mapping/types.js';
 import { targetKeyOf } from '../../mapping/index.js';
 import { describe } from '../errors.js';
 import type {
@@ -19,6 +18,7 @@ import type {
   InboundEvent,
   NetworkName,
 } from '../types.js';
+import { carryBackfilled, dated, type Carry } from './backfill-carry.js';
 import { HeldEvents, messageKey } from './backfill-held.js';
 import type { RuntimeContext } from './context.js';
 import { supportsBackfill } from './guards.js';
@@ -29,17 +29,6 @@ const PAGE = 100;
 const cursorKey = (targetKey: string) => `backfill:${targetKey}`;
 
 type Emit = (event: InboundEvent) => Promise<void>;
-/** Queues a stored message's deliveries to the other links (FanOut.carry). */
-type Carry = (message: MessageView) => Promise<void>;
-
-/**
- * A missed message carries the time the network gave it, so it is dated by it (the router marks
- * it imported) rather than by when the gateway came back; without one it is dated on arrival.
- */
-function dated(event: InboundEvent, at: number | undefined): InboundEvent {
-  if (event.kind !== 'message' || at === undefined || !Number.isFinite(at) || at <= 0) return event;
-  return { ...event, historyTime: at };
-}
 
 /** One per network: wraps the runtime's emitter for that adapter. */
 export class BackfillGate {
@@ -128,7 +117,7 @@ export class BackfillGate {
     // own posts left the cursor behind them and every reconnect read them all again.
     if (key !== undefined && event.kind === 'message' && (!event.self || backfilled)) {
       // Not before a backfilled message's deliveries are queued (a throw keeps the cursor).
-      if (backfilled) await this.carry(key, event.externalId);
+      if (backfilled) await carryBackfilled(this.ctx, this.network, this.carried, key, event);
       await this.ctx.store.cursors
         .set(this.network, cursorKey(key), event.externalId)
         .catch((error: unknown) =>
@@ -194,22 +183,6 @@ export class BackfillGate {
         'backfilled what was said while disconnected',
       );
     }
-  }
-
-  /**
-   * A backfilled message that is stored has its deliveries queued, found there when the live
-   * fan-out did it. One stored before a crash or a store error cut off its enqueue is read
-   * again from the unmoved cursor and stops at the loop guard; the restart's catch-up skips
-   * it (dated as an import) and may not list it (its time is older than the catch-up cursor's
-   * message): only this queues it (issue 23).
-   */
-  private async carry(key: string, externalId: ExternalMessageId): Promise<void> {
-    if (!this.carried) return;
-    const { store, node } = this.ctx;
-    const mapped = await store.messages.getByExternal(this.network, key as TargetKey, externalId);
-    if (mapped?.direction !== 'inbound') return; // our own copy, or not stored (counted drop)
-    const message = node.getMessage(mapped.messageId);
-    if (message && !message.deleted) await this.carried(message);
   }
 
   /** Emits the held events that `match`, in the order they came. */

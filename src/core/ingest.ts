@@ -9,7 +9,6 @@
  * wrong.
  */
 import { FutureHolds } from './future-holds.js';
-import { forgetAbsence, MIN_RUN, noteAbsence } from './run-absence.js';
 import { compareHlc, MAX_HOLD_MS, MAX_SKEW_MS } from './hlc.js';
 import { entryShapeProblem, seal, type SealedEntry } from './log.js';
 import { PendingLogs, type Pending } from './pending-logs.js';
@@ -210,17 +209,34 @@ export class Ingestor {
   }
 
   private async applyRun(run: Pending[], call: Call): Promise<{ count: number; stop: boolean }> {
+    const { write, rejected } = call;
+    let count = 0;
     let stop = false;
-    // A catch-up's run: which of its messages and contents are new, in one query each.
-    const prefetch = call.bulk && run.length >= MIN_RUN;
-    const { value, committed } = this.q.commit.run(
+    const { committed } = this.q.commit.run(
       () => {
-        if (prefetch) noteAbsence(this.q, run);
-        try {
-          return this.applyEach(run, call, () => (stop = true));
-        } finally {
-          if (prefetch) forgetAbsence(this.q);
+        const published: { p: Pending; changes: Change[] }[] = [];
+        for (const p of run) {
+          const outcome = this.check(p);
+          if (outcome.kind === 'wait') {
+            if (outcome.due !== undefined) this.holdUntilDue(p, outcome.due);
+            stop = true;
+            break;
+          }
+          if (outcome.kind === 'reject') {
+            // The log cannot continue past a refused entry: forget what waits behind it.
+            const { author, seq } = p.sealed.entry;
+            this.pending.forgetFrom(author, seq);
+            rejected.push({ entry: p.sealed.id, reason: `${outcome.rule}: ${outcome.reason}` });
+            stop = true;
+            break;
+          }
+          this.q.clock.observe(p.sealed.entry.hlc);
+          published.push({ p, changes: write(p.sealed, p.contents) });
+          call.applied.push(p.sealed.id);
+          this.pending.settle(p.sealed.entry.author, p.sealed.entry.seq);
+          count += 1;
         }
+        return published;
       },
       (published) => {
         for (const { p, changes } of published)
@@ -234,33 +250,7 @@ export class Ingestor {
         this.q.logger.warn({ err: (error as Error).message }, 'ingest: bulk commit failed'),
       );
     } else await committed;
-    return { count: value.length, stop };
-  }
-
-  /** Applies a run's entries in order until one must wait or is refused (then `onStop`). */
-  private applyEach(run: Pending[], call: Call, onStop: () => void) {
-    const published: { p: Pending; changes: Change[] }[] = [];
-    for (const p of run) {
-      const outcome = this.check(p);
-      if (outcome.kind === 'wait') {
-        if (outcome.due !== undefined) this.holdUntilDue(p, outcome.due);
-        onStop();
-        break;
-      }
-      if (outcome.kind === 'reject') {
-        // The log cannot continue past a refused entry: forget what waits behind it.
-        const { author, seq } = p.sealed.entry;
-        this.pending.forgetFrom(author, seq);
-        call.rejected.push({ entry: p.sealed.id, reason: `${outcome.rule}: ${outcome.reason}` });
-        onStop();
-        break;
-      }
-      this.q.clock.observe(p.sealed.entry.hlc);
-      published.push({ p, changes: call.write(p.sealed, p.contents) });
-      call.applied.push(p.sealed.id);
-      this.pending.settle(p.sealed.entry.author, p.sealed.entry.seq);
-    }
-    return published;
+    return { count, stop };
   }
 
   /**

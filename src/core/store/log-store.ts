@@ -8,7 +8,6 @@ import type { Address, ChannelId, ContentHash, EntryId, Hlc } from '../types.js'
 import type { Db } from './database.js';
 import { ChannelHeads } from './channel-heads.js';
 import { idPrefix } from './id-prefix.js';
-import { KnownAbsent } from './known-absent.js';
 
 export interface StoredEntryRow {
   readonly id: EntryId;
@@ -48,12 +47,9 @@ export class LogStore {
   /** Clocks of recent entries: every new entry asks for those of its deps and its prev. */
   private readonly recentHlc = new Map<string, Hlc>();
   private readonly stmt;
-  /** Content hashes a bulk write found absent in one query (see KnownAbsent). */
-  readonly absentContent: KnownAbsent;
 
   constructor(private readonly db: Db) {
     this.channelHeadSet = new ChannelHeads(db);
-    this.absentContent = new KnownAbsent(db, 'content', 'hash', 'hp');
     this.stmt = {
       // The entries table, not log_heads, answers inside an open transaction (see flushHeads).
       head: db.prepare('SELECT seq, id FROM entries WHERE author = ? ORDER BY seq DESC LIMIT 1'),
@@ -178,7 +174,6 @@ export class LogStore {
     this.knownChannelAuthors.clear();
     this.knownPairs = 0;
     this.recentHlc.clear();
-    this.absentContent.clear();
     this.channelHeadSet.rollback((entry) => this.has(entry));
   }
 
@@ -229,7 +224,7 @@ export class LogStore {
     // or another entry naming it) is stored once. A separate lookup: an INSERT ... SELECT that
     // reads the table it writes goes through a temporary table.
     const prefix = idPrefix(hash);
-    if (this.absentContent.take(hash) || this.stmt.hasContent.get(prefix, hash) === undefined) {
+    if (this.stmt.hasContent.get(prefix, hash) === undefined) {
       this.stmt.putContent.run(hash, prefix, body);
     }
   }

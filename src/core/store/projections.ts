@@ -17,7 +17,6 @@ import type {
 import type Database from 'better-sqlite3';
 import type { Db } from './database.js';
 import { idPrefix } from './id-prefix.js';
-import { KnownAbsent } from './known-absent.js';
 
 export interface ProfileRow {
   user_id: UserId;
@@ -137,8 +136,6 @@ function messageStatements(db: Db) {
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE idp = ? AND id = ?`,
   );
   const messageExistsStatement = plucked(db, 'SELECT 1 FROM messages WHERE idp = ? AND id = ?');
-  /** Message ids a bulk write found absent in one query (see KnownAbsent). */
-  const absentMessages = new KnownAbsent(db, 'messages', 'id', 'idp');
   const setEditStatement = prepare(
     db,
     'UPDATE messages SET edit_hash = ?, edit_resource = ?, edited_at = ? WHERE idp = ? AND id = ?',
@@ -159,10 +156,9 @@ function messageStatements(db: Db) {
     message: {
       get: (id: MessageId | string): unknown => messageStatement.get(idPrefix(id), id),
     },
-    absentMessages,
     messageExists: {
       get: (id: MessageId | string): boolean =>
-        !absentMessages.has(id) && messageExistsStatement.get(idPrefix(id), id) !== undefined,
+        messageExistsStatement.get(idPrefix(id), id) !== undefined,
     },
     setEdit: {
       run: (hash: string, resource: string, editedAt: number, id: MessageId | string) =>
@@ -374,7 +370,6 @@ export function newMessageRow(
 
 /** Inserts a new message row (positional binding: cheaper than named parameters per write). */
 export function insertMessageRow(projections: Projections, row: MessageRow): void {
-  projections.absentMessages.take(row.id);
   const prefix = idPrefix(row.id);
   projections.insertMessage.run(
     row.id,

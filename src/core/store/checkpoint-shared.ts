@@ -20,8 +20,10 @@ export const Slot = {
   maxWalFrames: 6,
   /** Checkpoints that SQLite answered busy (left for the next round). */
   busy: 7,
+  /** Rounds the thread woke for, copying or not. */
+  rounds: 8,
 } as const;
-export const SLOTS = 8;
+export const SLOTS = 9;
 
 export const Phase = { starting: 0, open: 1, closed: 2, cancelled: 3 } as const;
 
@@ -29,6 +31,12 @@ export interface CheckpointWorkerData {
   readonly file: string;
   readonly shared: SharedArrayBuffer;
   readonly intervalMs: number;
+  /**
+   * A round copies nothing until the WAL holds this much. Each complete copy lets the writer
+   * start the WAL over, and that start syncs the WAL's header on the main thread (1-5 ms): a
+   * copy after every commit would put that sync into every commit of a quiet relay.
+   */
+  readonly fromBytes: number;
   /** From this WAL size on, a checkpoint that left frames behind runs again at once (a few passes). */
   readonly restartBytes: number;
   /** From this WAL size on, a RESTART checkpoint makes the writer start the WAL over. */

@@ -8,11 +8,35 @@
  * wait for it to close its connection synchronously (the store's close() is synchronous).
  */
 import Database from 'better-sqlite3';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Phase, Slot, type CheckpointWorkerData } from './checkpoint-shared.js';
 
 /** Most extra passes per round to copy the frames committed during the previous one. */
 const CATCH_UP_PASSES = 4;
+
+/**
+ * The WAL's committed frames, read from the wal-index header at the start of the `-shm` file
+ * (SQLite's documented WAL format: `mxFrame`, a 32-bit integer in the machine's byte order at
+ * byte 16). Read without SQLite's locks: a torn value only moves one round's decision.
+ */
+function framesReader(file: string): () => number {
+  let fd: number | undefined;
+  const word = Buffer.alloc(4);
+  return () => {
+    try {
+      fd ??= openSync(`${file}-shm`, 'r');
+      if (readSync(fd, word, 0, 4, 16) < 4) return 0;
+      return endianness() === 'LE' ? word.readUInt32LE(0) : word.readUInt32BE(0);
+    } catch {
+      // No -shm yet (or gone): let the round run as it did before the threshold.
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      return Number.MAX_SAFE_INTEGER;
+    }
+  };
+}
 
 interface Result {
   readonly busy: number;
@@ -35,12 +59,15 @@ function main(data: CheckpointWorkerData): void {
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     const checkpoint = (mode: 'PASSIVE' | 'RESTART') =>
       (db!.pragma(`wal_checkpoint(${mode})`) as Result[])[0]!;
+    const frames = framesReader(data.file);
     parentPort?.postMessage('ready');
     let previous: Result = { busy: 0, log: 0, checkpointed: 0 };
     let forced = false;
     while (Atomics.load(state, Slot.control) === 0) {
       Atomics.wait(state, Slot.control, 0, data.intervalMs);
       if (Atomics.load(state, Slot.control) !== 0) break;
+      Atomics.add(state, Slot.rounds, 1);
+      if (frames() * pageSize < data.fromBytes) continue;
       let result = checkpoint('PASSIVE');
       // SQLite answers the WAL's frames and how many of them are in the database file: fewer
       // frames than last time means the writer started the WAL over in between.

@@ -21,6 +21,8 @@ export const INLINE_AUTOCHECKPOINT = 4000;
 export interface CheckpointOptions {
   /** WAL file size from which the thread runs. Default 4 MiB. */
   readonly startAtBytes?: number;
+  /** WAL size below which the thread copies nothing (checkpoint-shared.ts). Default 4,000 pages, as inline. */
+  readonly fromBytes?: number;
   /** Time between two checkpoints of the thread. Default 1000 ms. */
   readonly intervalMs?: number;
   /** WAL size from which a checkpoint that left frames behind is repeated. Default 32 MiB. */
@@ -36,6 +38,7 @@ export interface CheckpointStats {
   readonly walRestarts: number;
   readonly forced: number;
   readonly busy: number;
+  readonly rounds: number;
   readonly walBytes: number;
   readonly maxWalBytes: number;
 }
@@ -73,6 +76,7 @@ export class WalCheckpointer {
       walRestarts: at(Slot.walRestarts),
       forced: at(Slot.forced),
       busy: at(Slot.busy),
+      rounds: at(Slot.rounds),
       walBytes: at(Slot.walFrames) * this.pageSize,
       maxWalBytes: at(Slot.maxWalFrames) * this.pageSize,
     };
@@ -116,6 +120,7 @@ export class WalCheckpointer {
       file: this.file,
       shared: this.state.buffer as SharedArrayBuffer,
       intervalMs: this.options.intervalMs ?? 1000,
+      fromBytes: this.options.fromBytes ?? INLINE_AUTOCHECKPOINT * this.pageSize,
       restartBytes: this.options.restartBytes ?? 32 * MiB,
       limitBytes: this.options.limitBytes ?? 128 * MiB,
       busyTimeoutMs: 2000,

@@ -21,7 +21,13 @@ import { tempDir } from '../../support/core.js';
 import { eventually } from '../../support/eventually.js';
 import { storeWriterRow } from '../../support/store-writer-rows.js';
 
-const small = { startAtBytes: 0, intervalMs: 10, restartBytes: 256 * 1024, limitBytes: 1 << 20 };
+const small = {
+  startAtBytes: 0,
+  fromBytes: 64 * 1024,
+  intervalMs: 10,
+  restartBytes: 256 * 1024,
+  limitBytes: 1 << 20,
+};
 
 /** sha256 over the rows of `db` in key order, and their count. */
 function digest(db: CoreDatabase): { rows: number; sha256: string } {
@@ -71,6 +77,32 @@ describe('WAL checkpoints on a thread', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
     const again = openCoreDatabase(dir, { checkpoints: 'inline' });
     expect(digest(again)).toEqual(expectedDigest(written));
+    again.close();
+  });
+
+  it('copies nothing while the WAL is under fromBytes (each full copy costs the next commit a sync)', async () => {
+    const dir = tempDir();
+    const db = openCoreDatabase(dir, {
+      checkpoints: 'thread',
+      checkpointOptions: { ...small, fromBytes: 4 << 20 },
+    });
+    await eventually(() => db.checkpointStats()?.running, { what: 'the checkpoint thread' });
+    const file = join(dir, 'multichat.db');
+    const sizeAtStart = statSync(file).size;
+    const commit = new GroupCommit(db);
+    const insert = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    for (let i = 0; i < 50; i += 1) {
+      const row = storeWriterRow(i);
+      await commit.run(() => insert.run(row.key, row.value)).committed;
+      // Commits spaced by thread rounds: the quiet relay's pattern.
+      const rounds = db.checkpointStats()?.rounds ?? 0;
+      await eventually(() => (db.checkpointStats()?.rounds ?? 0) > rounds, { what: 'a round' });
+    }
+    expect(db.checkpointStats()).toMatchObject({ checkpoints: 0, walRestarts: 0, forced: 0 });
+    expect(statSync(file).size).toBe(sizeAtStart);
+    db.close();
+    const again = openCoreDatabase(dir, { checkpoints: 'inline' });
+    expect(digest(again)).toEqual(expectedDigest(50));
     again.close();
   });
 

@@ -35,7 +35,7 @@ describe('config defaults', () => {
     expect(config.http.host).toBe('127.0.0.1');
     expect(config.http.port).toBe(8080);
     expect(config.http.adminToken).toBeUndefined();
-    expect(config.store).toEqual({ kind: 'sqlite' });
+    expect(config.store).toEqual({ kind: 'sqlite', maxHeldInbound: 10_000 });
     expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.bridges).toEqual({});
     expect(config.links).toEqual([]);

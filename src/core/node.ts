@@ -3,7 +3,6 @@
  * MultichatNode facade. Local intents and remote entries go through the same validation and the
  * same applyEntry, so a node never holds state its peers would refuse.
  */
-import { randomBytes } from 'node:crypto';
 import { ConflictError, IntentRejectedError, NotFoundError, ValidationError } from './errors.js';
 import { EventHub } from './events.js';
 import { HybridClock } from './hlc.js';
@@ -28,6 +27,7 @@ import type { Change } from './state/change.js';
 import type { NodeInternals } from './internals.js';
 import { createStateView } from './state/view.js';
 import { uniqueNonce } from './resources.js';
+import { newSecretToken } from './secret-token.js';
 import { openCoreDatabase, GroupCommit } from './store/database.js';
 import { LocalStore } from './store/local-store.js';
 import { LogStore } from './store/log-store.js';
@@ -306,7 +306,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
       kind: 'userProfile',
       data: { userId, username, publicKey: pair.address, boxKey },
     };
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecretToken();
     await this.appendLocal(
       pair,
       { intent: 'updateProfile', actor: userId, creates: [profile], consumes: [] },
@@ -334,7 +334,7 @@ class CoreNode extends CoreQueries implements MultichatNode {
 
   async reissueToken(user: UserId): Promise<string> {
     this.requireNativeUser(user);
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecretToken();
     // One write: the old tokens are gone in the same transaction the new one appears in.
     await this.internals.commit.run(() => {
       this.local.revokeTokens(user);

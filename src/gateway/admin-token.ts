@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { newSecretToken } from '../core/secret-token.js';
 import { AdminTokenTooShortError } from './errors.js';
 
 /** Shortest admin token accepted, from the config or the file (a generated one has 43). */
@@ -31,7 +31,7 @@ export async function ensureAdminToken(
     return { token: existing, source: { kind: 'file', path, created: false } };
   }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const token = randomBytes(32).toString('base64url');
+  const token = newSecretToken();
   try {
     await writeFile(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {

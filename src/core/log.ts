@@ -92,11 +92,8 @@ export function unseal(bytes: Uint8Array): SealedEntry {
     throw new ChainError('entry bytes are not the canonical map {s?: signature, u: bytes}');
   let entry: LogEntry;
   try {
-    // The decoder made this object for this call alone: the signature goes onto it, not onto a
-    // copy. Anything but an object is left for entryShapeProblem to name.
-    entry = decodeCanonical<UnsignedEntry>(parts.u) as LogEntry;
-    if (parts.s && typeof entry === 'object' && entry !== null)
-      (entry as { sig?: Uint8Array }).sig = parts.s;
+    const body = decodeCanonical<UnsignedEntry>(parts.u);
+    entry = parts.s ? { ...body, sig: parts.s } : body;
   } catch (cause) {
     throw new ChainError(`entry bytes are malformed: ${(cause as Error).message}`, { cause });
   }

@@ -57,12 +57,7 @@ export function decodeSealedEnvelope(bytes: Uint8Array): {
     throw new MalformedWireError('envelope lacks version 1 or entry bytes');
   }
   const contents = new Map<ContentHash, Uint8Array>();
-  // for…in over the decoder's own plain object (no pairs array per envelope); an own-key check
-  // keeps anything inherited out, as Object.entries did.
-  const c = wire.c ?? {};
-  for (const hash in c) {
-    if (!Object.prototype.hasOwnProperty.call(c, hash)) continue;
-    const body = c[hash];
+  for (const [hash, body] of Object.entries(wire.c ?? {})) {
     if (!(body instanceof Uint8Array)) throw new MalformedWireError(`content ${hash} is not bytes`);
     contents.set(hash as ContentHash, body);
   }

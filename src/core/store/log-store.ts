@@ -40,8 +40,7 @@ export class LogStore {
    * `channel author` pairs known to be in channel_authors, so most appends skip that write.
    * Cleared on rollback, as the rolled-back write may have been the one that added a pair.
    */
-  private readonly knownChannelAuthors = new Map<ChannelId, Set<Address>>();
-  private knownPairs = 0;
+  private readonly knownChannelAuthors = new Set<string>();
   /** Authors with entries in the open transaction whose `log_heads` row is not updated yet. */
   private readonly dirtyHeads = new Set<Address>();
   /** Clocks of recent entries: every new entry asks for those of its deps and its prev. */
@@ -135,17 +134,13 @@ export class LogStore {
       hlc.counter,
       body,
     );
-    if (channel !== undefined && !this.knownChannelAuthors.get(channel)?.has(author)) {
-      // Per channel, not one `channel author` string: no key built and hashed per entry.
-      this.stmt.addChannelAuthor.run(channel, author);
-      if (this.knownPairs >= 100_000) {
-        this.knownChannelAuthors.clear();
-        this.knownPairs = 0;
+    if (channel !== undefined) {
+      const key = `${channel} ${author}`;
+      if (!this.knownChannelAuthors.has(key)) {
+        this.stmt.addChannelAuthor.run(channel, author);
+        if (this.knownChannelAuthors.size >= 100_000) this.knownChannelAuthors.clear();
+        this.knownChannelAuthors.add(key);
       }
-      const authors = this.knownChannelAuthors.get(channel);
-      if (authors) authors.add(author);
-      else this.knownChannelAuthors.set(channel, new Set([author]));
-      this.knownPairs += 1;
     }
     this.dirtyHeads.add(author);
     this.heads.set(author, { seq, id });
@@ -172,7 +167,6 @@ export class LogStore {
   resetCache(): void {
     this.heads.clear();
     this.knownChannelAuthors.clear();
-    this.knownPairs = 0;
     this.recentHlc.clear();
     this.channelHeadSet.rollback((entry) => this.has(entry));
   }

@@ -189,7 +189,7 @@ describe('multichat import slack-export', () => {
           expect(Object.values(message.reactions).flat().length).toBe(reactors);
           if (m.reactions.length > 0) expect(Object.keys(message.reactions)).toEqual(['👍']);
           // Slack is not configured here: files stay links to their page.
-          if (m.file) expect(message.text).toContain(`${m.file.name}: ${m.file.permalink}`);
+          if (m.file) expect(message.text).toContain(`${m.file.name}: <${m.file.permalink}>`);
         });
       }
       const live = (await api(

@@ -242,7 +242,7 @@ describe.skipIf(!ircInstalled || !synapseAvailable())('files end to end (issue 1
       const cdnLink = (sent.attachments as { url: string }[])[0]!.url;
       const message = await apiMessage((m) => m.text.startsWith('the big one'));
       expect(message.attachments).toEqual([]);
-      expect(message.text).toBe(`the big one\nbig.bin: ${cdnLink}`);
+      expect(message.text).toBe(`the big one\nbig.bin: <${cdnLink}>`);
       const onMatrix = await matrixMessage((e) =>
         String(e.content['body']).startsWith('the big one'),
       );
@@ -261,7 +261,7 @@ describe.skipIf(!ircInstalled || !synapseAvailable())('files end to end (issue 1
       });
       const message = await apiMessage((m) => m.text.startsWith('the gone one'));
       expect(message.attachments).toEqual([]);
-      expect(message.text).toBe(`the gone one\ngone.png: ${url}`);
+      expect(message.text).toBe(`the gone one\ngone.png: <${url}>`);
       // IRC gets the text and the link as the network gave it.
       const line = await ircLine('gone.png');
       expect(line.text).toContain(url);
@@ -281,7 +281,7 @@ describe.skipIf(!ircInstalled || !synapseAvailable())('files end to end (issue 1
       });
       const message = await apiMessage((m) => m.text.startsWith('the inside one'));
       expect(message.attachments).toEqual([]);
-      expect(message.text).toBe(`the inside one\nsecret.png: ${url}`);
+      expect(message.text).toBe(`the inside one\nsecret.png: <${url}>`);
       const log = await warned('secret.png');
       expect(log['reason']).toBe('fetch');
       expect(String(log['err'])).toMatch(/127\.0\.0\.1|loopback/);

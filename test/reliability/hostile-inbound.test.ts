@@ -175,7 +175,9 @@ describe('attachment URLs the gateway must not fetch or cannot get', () => {
         ],
       });
     }
-    const wanted = Object.entries(cases).map(([f, url]) => `media ${f}\n${f}: ${url}`);
+    // An http(s) link is kept as a Markdown autolink; other schemes stay text.
+    const linked = (url: string) => (/^https?:/.test(url) ? `<${url}>` : url);
+    const wanted = Object.entries(cases).map(([f, url]) => `media ${f}\n${f}: ${linked(url)}`);
     await eventually(async () => (await texts('media ')).length >= wanted.length || undefined, {
       what: 'every media message in the channel',
       timeoutMs: 30_000 + 4 * TIMEOUT_MS,

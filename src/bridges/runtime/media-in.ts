@@ -15,6 +15,7 @@ import { describe } from '../errors.js';
 import { TooLargeError, UrlFetchError } from '../net/index.js';
 import type { InboundAttachment, MediaStream, NetworkName } from '../types.js';
 import type { RuntimeContext } from './context.js';
+import { fileLine } from './file-line.js';
 import { AttachmentTooLargeError, TooManyFilesError } from './errors.js';
 import type { MediaFailureReason } from './media-stats.js';
 
@@ -62,7 +63,7 @@ export async function storeInboundFiles(
     );
     lines.push(
       file.url !== undefined
-        ? `${file.name}: ${file.url}`
+        ? fileLine(file.name, file.url)
         : `[file not carried: ${file.name} — ${NOTE[outcome.reason]}]`,
     );
   });

@@ -13,6 +13,7 @@ import type { Link } from '../../mapping/types.js';
 import type { BridgeAdapter, MediaStream, OutboundAttachment } from '../types.js';
 import type { RuntimeContext } from './context.js';
 import { BlobUnavailableError } from './errors.js';
+import { fileLine } from './file-line.js';
 
 export interface OutboundFiles {
   readonly attachments: OutboundAttachment[];
@@ -30,12 +31,12 @@ export async function outboundFiles(
   const lines: string[] = [];
   for (const file of files) {
     if (file.hash === undefined) {
-      if (file.url !== undefined) lines.push(`${file.name}: ${file.url}`);
+      if (file.url !== undefined) lines.push(fileLine(file.name, file.url));
       continue;
     }
     const url = ctx.options.mediaLinks.urlFor(file.hash, file.name);
     if (!adapter.capabilities.attachments) {
-      lines.push(`${file.name}: ${url}`);
+      lines.push(fileLine(file.name, url));
       continue;
     }
     const held = await available(ctx, file.hash);
@@ -51,7 +52,7 @@ export async function outboundFiles(
         },
         'outbound file sent as a link: its blob is on no reachable node',
       );
-      lines.push(`${file.name}: ${url}`);
+      lines.push(fileLine(file.name, url));
       continue;
     }
     attachments.push(toOutbound(ctx, file, file.hash, held.size, url));

@@ -37,9 +37,10 @@ describe('files as signed links', () => {
     expect(irc.sent).toHaveLength(1);
     const [caption, line] = irc.sent[0]?.text.split('\n') ?? [];
     expect(caption).toBe('see');
-    const match = /^plan\.pdf: (http:\/\/gw\.test\/api\/v1\/media\/([0-9a-f]{64})\?\S+)$/.exec(
-      line ?? '',
-    );
+    const match =
+      /^plan\.pdf: <(http:\/\/gw\.test\/api\/v1\/media\/([0-9a-f]{64})\?[^\s>]+)>$/.exec(
+        line ?? '',
+      );
     expect(match?.[2]).toBe(sha256(bytes));
 
     const res = await app.request(match?.[1] ?? '');

@@ -98,7 +98,7 @@ describe('files through the router', () => {
     expect(mx.sent[0]?.files[0]?.sha256).toBe(hash);
     expect(mx.sent[0]?.files[0]?.url).toBe(urlFor(hash, 'cat.png'));
     // IRC-like: no native files, the gateway's link as a line of the text.
-    expect(irc.sent.map((s) => s.text)).toEqual([`look\ncat.png: ${urlFor(hash, 'cat.png')}`]);
+    expect(irc.sent.map((s) => s.text)).toEqual([`look\ncat.png: <${urlFor(hash, 'cat.png')}>`]);
     expect(irc.sent[0]?.files).toEqual([]);
   });
 
@@ -114,7 +114,7 @@ describe('files through the router', () => {
     expect(mx.sent).toMatchObject([
       { text: '', files: [{ sha256: hash, mimeType: 'application/octet-stream' }] },
     ]);
-    expect(irc.sent.map((s) => s.text)).toEqual([`notes.bin: ${urlFor(hash, 'notes.bin')}`]);
+    expect(irc.sent.map((s) => s.text)).toEqual([`notes.bin: <${urlFor(hash, 'notes.bin')}>`]);
   });
 
   it('a file that cannot be fetched or is too large degrades to its link or a note, counted', async () => {
@@ -130,7 +130,7 @@ describe('files through the router', () => {
 
     const all = h.node.listMessages(h.general);
     expect(all.map((m) => m.text)).toEqual([
-      'three files\nreport.pdf: https://files.example/report.pdf\n[file not carried: big.iso — too large]',
+      'three files\nreport.pdf: <https://files.example/report.pdf>\n[file not carried: big.iso — too large]',
       '[file not carried: secret.doc — download failed]',
       'declared\n[file not carried: huge.bin — too large]',
     ]);
@@ -160,7 +160,7 @@ describe('files through the router', () => {
     expect(message.attachments).toHaveLength(10);
     expect(message.attachments?.[0]?.name).toBe('n'.repeat(255));
     expect(message.text).toBe(
-      'many\n[file not carried: f10.bin — more than 10 files]\ng.bin: https://cdn.example/g.bin',
+      'many\n[file not carried: f10.bin — more than 10 files]\ng.bin: <https://cdn.example/g.bin>',
     );
     expect(mx.sent[0]?.files).toHaveLength(10);
     expect(h.runtime.mediaFailures()).toEqual([
@@ -183,7 +183,7 @@ describe('files through the router', () => {
       { text: '', files: [{ name: 'a.txt', mimeType: 'text/plain', size: 3_000 }] },
     ]);
     expect(mx.sent[0]?.files[0]?.sha256).toBe(info.hash);
-    expect(irc.sent.map((s) => s.text)).toEqual([`a.txt: ${urlFor(info.hash, 'a.txt')}`]);
+    expect(irc.sent.map((s) => s.text)).toEqual([`a.txt: <${urlFor(info.hash, 'a.txt')}>`]);
 
     // A blob nobody holds (no peer serves it): a link line for everyone, logged and counted.
     const missing = 'ab'.repeat(32) as BlobHash;
@@ -197,12 +197,12 @@ describe('files through the router', () => {
       ],
     });
     await h.settle();
-    const line = `lost.png: ${urlFor(missing, 'lost.png')}`;
+    const line = `lost.png: <${urlFor(missing, 'lost.png')}>`;
     expect(mx.sent[1]).toEqual({
-      text: `gone\n${line}\nold.png: https://old.example/x.png`,
+      text: `gone\n${line}\nold.png: <https://old.example/x.png>`,
       files: [],
     });
-    expect(irc.sent[1]?.text).toBe(`gone\n${line}\nold.png: https://old.example/x.png`);
+    expect(irc.sent[1]?.text).toBe(`gone\n${line}\nold.png: <https://old.example/x.png>`);
     expect(h.runtime.mediaFailures()).toContainEqual({
       network: 'mx',
       direction: 'outbound',

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { memoryMap } from './_memory-map.mjs';
 
@@ -33,9 +33,13 @@ const PARALLEL = 64;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
+/** `BENCH_MEMORY_SNAPSHOTS=<dir>`: a heap snapshot at each reading (compare with _heap-diff.mjs). */
+const SNAPSHOTS = process.env['BENCH_MEMORY_SNAPSHOTS'];
+let readings = 0;
 async function settledMemory() {
   gc();
   gc();
+  if (SNAPSHOTS) writeHeapSnapshot(join(SNAPSHOTS, `reading-${++readings}.heapsnapshot`));
   // V8 hands freed heap pages back on a background thread: read RSS once that is done.
   await new Promise((r) => setTimeout(r, 2000));
   const m = process.memoryUsage();
@@ -62,7 +66,13 @@ const dir = mkdtempSync(join(tmpdir(), 'mc-bench-memory-'));
 const src = createBenchAdapter('src');
 const dst = createBenchAdapter('dst');
 // The node's defaults (page cache included) are what a gateway runs with.
-const node = await createNode({ dataDir: dir, sweepIntervalMs: 0 });
+/** The core's SQLite page cache in MiB (`BENCH_MEMORY_CORE_CACHE_MIB`), else the default. */
+const coreCache = process.env['BENCH_MEMORY_CORE_CACHE_MIB'];
+const node = await createNode({
+  dataDir: dir,
+  sweepIntervalMs: 0,
+  ...(coreCache && { cacheMiB: Number(coreCache) }),
+});
 await node.start();
 const p2p = createP2P({
   seed: loadOrCreateNodeKey(dir).seed,

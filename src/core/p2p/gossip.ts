@@ -16,6 +16,8 @@ import type { Verdict } from './validator.js';
 import type { PeerId } from '@libp2p/interface';
 
 export type EntryValidate = (peer: PeerId, topic: string, data: Uint8Array) => Promise<Verdict>;
+/** Tells the message-id function the run behind bytes about to be published (validator.ts). */
+export type NotePublished = (data: Uint8Array, run: readonly SealedEnvelope[]) => void;
 
 export class Gossip {
   private readonly subscribed = new Set<string>();
@@ -42,6 +44,7 @@ export class Gossip {
     validate: EntryValidate,
     private readonly log: CoreLogger,
     privacy: PrivateGossipDeps,
+    private readonly notePublished: NotePublished = () => {},
   ) {
     this.left = new LeftChannels(node);
     this.privacy = new PrivateGossip(validate, privacy);
@@ -130,7 +133,9 @@ export class Gossip {
       return;
     }
     this.unsignedRuns.delete(key);
-    this.publish(topic, wanted, encodeEntryRun(run));
+    const data = encodeEntryRun(run);
+    this.notePublished(data, run);
+    this.publish(topic, wanted, data);
   }
 
   /**

@@ -114,11 +114,18 @@ class P2PHost implements P2P {
       },
     );
     this.sync = sync;
-    this.gossip = new Gossip(host, node, validation.validate, this.log, {
-      ...access,
-      fetch: (peer, ids) => sync.fetchWithProof(peer, ids),
-      noteContentless: (ids, channel) => sync.noteContentless(ids, channel),
-    });
+    this.gossip = new Gossip(
+      host,
+      node,
+      validation.validate,
+      this.log,
+      {
+        ...access,
+        fetch: (peer, ids) => sync.fetchWithProof(peer, ids),
+        noteContentless: (ids, channel) => sync.noteContentless(ids, channel),
+      },
+      validation.published,
+    );
     this.presence = new PresenceGossip(host, node, this.log, (peer) =>
       this.penalties.penalize(peer.toString()),
     );

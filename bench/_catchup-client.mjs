@@ -4,14 +4,17 @@
 // address the parent passes (MC_CATCHUP_SOURCE, JSON {address, channel, entries}) and prints ONE
 // JSON object of what it measured. MC_BENCH_CODE is the code folder's URL (ending in /), and
 // MC_BENCH_EXT its modules' extension. BENCH_CPU_PROF=<dir> writes client.cpuprofile of the
-// catch-up. The leading `_` keeps run-all from running this file.
-import { mkdtempSync, rmSync } from 'node:fs';
+// catch-up. BENCH_CATCHUP_TRACE=<file> writes one JSON line every 100 ms of where the memory is
+// (V8 spaces, ArrayBuffers, malloc arenas from /proc/self/smaps): what sets the peak RSS.
+// The leading `_` keeps run-all from running this file.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { profilePhase } from './_cpu-profile.mjs';
+import { memoryMap } from './_memory-map.mjs';
 
 const CODE = process.env['MC_BENCH_CODE'] ?? '';
 const EXT = process.env['MC_BENCH_EXT'] ?? '.js';
@@ -71,6 +74,40 @@ const sampler = setInterval(() => {
   while (rssByTenth.length < tenth) rssByTenth.push(rss);
 }, 25);
 
+const traceFile = process.env['BENCH_CATCHUP_TRACE'];
+const trace = [];
+const mib = (bytes) => Math.round(bytes / 2 ** 20);
+const tracer = traceFile
+  ? setInterval(() => {
+      const { rss, heapUsed, heapTotal, arrayBuffers } = process.memoryUsage();
+      const space = (name) =>
+        mib(getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_used_size ?? 0);
+      const map = memoryMap();
+      trace.push({
+        t: Math.round(performance.now()),
+        entries: node.metrics().entries,
+        rss: mib(rss),
+        heapUsed: mib(heapUsed),
+        heapTotal: mib(heapTotal),
+        arrayBuffers: mib(arrayBuffers),
+        newSpace: space('new_space'),
+        oldSpace: space('old_space'),
+        mallocMain: map?.mallocMainMb,
+        mallocArenas: map?.mallocArenasMb,
+        files: map?.filesMb,
+        otherAnon: map?.otherAnonMb,
+      });
+    }, 100)
+  : undefined;
+/** Bytes this process handed to write() so far (WAL, checkpoints): /proc/self/io, Linux only. */
+const writtenBytes = () => {
+  try {
+    return Number(/^wchar: (\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+};
+const writtenAtStart = writtenBytes();
 const profile = await profilePhase('client');
 const cpuAtStart = process.cpuUsage();
 const started = performance.now();
@@ -81,8 +118,13 @@ await p2p.fetchChannel(source.channel);
 await p2p.syncNow();
 const elapsedMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuAtStart);
+const written = writtenBytes() - writtenAtStart;
 await profile.stop();
 clearInterval(sampler);
+if (tracer) {
+  clearInterval(tracer);
+  writeFileSync(traceFile, trace.map((r) => JSON.stringify(r)).join('\n'));
+}
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
 const received = node.metrics().entries;
@@ -97,6 +139,7 @@ console.log(
     complete,
     elapsedMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    written,
     rssBefore,
     peakRss,
     atPeak,

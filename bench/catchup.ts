@@ -142,6 +142,8 @@ interface ClientResult {
   complete: boolean;
   elapsedMs: number;
   cpuMs: number;
+  /** Bytes the catching-up process handed to write() during the catch-up (NaN off Linux). */
+  written: number;
   rssBefore: number;
   peakRss: number;
   atPeak: NodeJS.MemoryUsage;
@@ -187,6 +189,10 @@ async function measure(): Promise<void> {
         client: perEntry(result.cpuMs),
         server: server.cpuMs === undefined ? null : perEntry(server.cpuMs),
       },
+      // The WAL (each commit rewrites the index pages it touched) and the checkpoints' copies.
+      writtenBytesPerEntry: Number.isFinite(result.written)
+        ? Math.round(result.written / Math.max(1, received))
+        : null,
       targets: { entriesPerSecond: 50_000, peakRssMb: 250 },
       rssBeforeMb: mb(rssBefore),
       peakRssMb: mb(peakRss),

@@ -62,6 +62,8 @@ export function createEntryValidation(
   options: EntryValidationOptions = {},
 ) {
   const decoded = new WeakMap<Uint8Array, Decoded | string>();
+  /** Ids of runs this node publishes, until gossipsub asks for them (see published()). */
+  const ownIds = new WeakMap<Uint8Array, string>();
   const queue = new IngestQueue(node);
   const signatures = options.signatureWorker ? new SignatureChecks(options.log) : undefined;
 
@@ -94,22 +96,21 @@ export function createEntryValidation(
   /**
    * A run this node is about to publish, with the bytes it goes out as: gossipsub asks the id
    * of every message it publishes, and decoding our own bytes back (CBOR, then hashing each
-   * entry again) cost 8-11 µs a message on the sender, for an id the run already has. The
-   * entry is kept as long as gossipsub keeps the bytes (the cache is weak).
+   * entry again) cost 8-11 µs a message on the sender, for an id the run already has.
    */
   function published(data: Uint8Array, run: readonly SealedEnvelope[]): void {
-    if (run.length === 0) return;
-    decoded.set(data, {
-      id: run.at(-1)!.sealed.id,
-      run: run.map((r) => ({
-        id: r.sealed.id,
-        envelope: { entry: r.sealed.entry, contents: r.contents },
-      })),
-    });
+    const newest = run.at(-1);
+    if (newest) ownIds.set(data, newest.sealed.id);
   }
 
   /** Message id: the entry id; undecodable bytes get a distinct id so they reach the validator. */
   function messageId(data: Uint8Array): Uint8Array {
+    const own = ownIds.get(data);
+    if (own !== undefined) {
+      // Asked once per publish; gossipsub keeps the bytes for a few heartbeats after that.
+      ownIds.delete(data);
+      return new TextEncoder().encode(own);
+    }
     const value = decode(data);
     const text = typeof value === 'string' ? `malformed:${hashBytes(data)}` : value.id;
     return new TextEncoder().encode(text);
@@ -117,6 +118,9 @@ export function createEntryValidation(
 
   async function validate(peer: PeerId, topic: string, data: Uint8Array): Promise<Verdict> {
     const value = decode(data);
+    // Validated once: gossipsub keeps the bytes for a few heartbeats (to answer IWANT), which
+    // would keep the decoded entries alive with them (a few MB at a thousand messages a second).
+    decoded.delete(data);
     if (typeof value === 'string') {
       hooks.onRejected(peer, `malformed envelope: ${value}`);
       return 'reject';

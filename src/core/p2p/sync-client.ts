@@ -50,6 +50,8 @@ const CREDIT = 2;
 /** Rounds of dependency fetching after the main exchange. */
 const REPAIR_ROUNDS = 4;
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function emptyOutcome(): SyncOutcome {
   return { received: 0, accepted: 0, duplicates: 0, pending: 0, rejected: 0, invalid: 0 };
 }
@@ -94,6 +96,11 @@ export class SyncSession {
       if (answer.t !== 'batch') throw new SyncProtocolError(`unexpected ${answer.t} during want`);
       await writeFrame(this.stream, { t: 'credit', n: 1 });
       await this.ingest(decodeAll(answer.entries));
+      // A bulk commit the store scheduled while this batch was applied runs before the next
+      // batch is decoded: with the next frames already buffered, reading them takes no turn of
+      // the event loop, and the transaction (whose entries stay in memory until it commits)
+      // would grow past the store's bound by every buffered batch.
+      await nextTurn();
     }
   }
 

@@ -164,10 +164,16 @@ function ensureSchema(db: Db): void {
  * How long a transaction that holds only bulk writes (a catch-up) may stay open, and how many
  * entries it may hold. Each commit rewrites every index page its inserts touched, and with
  * hash-keyed indexes a large batch touches most of them: the more entries a commit holds, the
- * fewer bytes it writes per entry (the gap grows with the size of the store).
+ * fewer bytes it writes per entry (the gap grows with the size of the store). But every entry
+ * of the open transaction stays decoded in memory until the commit (its events follow the
+ * commit), and V8 sizes its next heap limit on what is live, so this count sets the catching-up
+ * process's peak RSS. bench/catchup.ts, 100k entries (A/B, one sitting, machine loaded):
+ * 8,192 entries per commit peaked at 281-322 MB and wrote 2.9-3.3 KB per entry; 2,048 at
+ * 254-266 MB, 3.7-4.2 KB; 1,024 at 244-248 MB, 4.4-4.7 KB; client CPU per entry the same
+ * within the noise. On a 300k catch-up the bytes were 4.4 / 7.2 / 8.1 KB per entry.
  */
 const BULK_COMMIT_MS = 500;
-const BULK_COMMIT_ENTRIES = 8192;
+export const BULK_COMMIT_ENTRIES = 1024;
 
 /** Options of one write. */
 export interface WriteOptions {
@@ -182,6 +188,7 @@ export interface WriteOptions {
 export class GroupCommit {
   private open = false;
   private bulkEntries = 0;
+  private mostBulkEntries = 0;
   private bulkTimer: NodeJS.Timeout | undefined;
   private immediate = false;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -229,6 +236,7 @@ export class GroupCommit {
     if (options.bulk === undefined) this.commitSoon();
     else {
       this.bulkEntries += options.bulk;
+      this.mostBulkEntries = Math.max(this.mostBulkEntries, this.bulkEntries);
       if (this.bulkEntries >= BULK_COMMIT_ENTRIES) this.commitSoon();
     }
     this.statements.begin.run();
@@ -247,6 +255,14 @@ export class GroupCommit {
       this.waiters.push({ resolve, reject }),
     );
     return { value, committed };
+  }
+
+  /**
+   * The most bulk entries one transaction has held uncommitted (decoded in memory until it
+   * commits): at most BULK_COMMIT_ENTRIES plus what the writer added in the same turn.
+   */
+  get mostHeldBulkEntries(): number {
+    return this.mostBulkEntries;
   }
 
   /** Commits on the next turn of the event loop. */

@@ -1,6 +1,10 @@
 /** GroupCommit: one transaction per event-loop turn, longer only while every write is bulk. */
 import { describe, expect, it } from 'vitest';
-import { GroupCommit, openCoreDatabase } from '../../../src/core/store/database.js';
+import {
+  BULK_COMMIT_ENTRIES,
+  GroupCommit,
+  openCoreDatabase,
+} from '../../../src/core/store/database.js';
 import { tempDir } from '../../support/core.js';
 
 function setup() {
@@ -60,15 +64,18 @@ describe('group commit', () => {
     db.close();
   });
 
-  it('commits a bulk transaction once it holds 8,192 entries', async () => {
+  it('commits a bulk transaction once it holds BULK_COMMIT_ENTRIES entries, and counts them', async () => {
     const { db, commit, put } = setup();
-    const first = commit.run(() => put('x'), undefined, { bulk: 4096 });
+    const half = BULK_COMMIT_ENTRIES / 2;
+    const first = commit.run(() => put('x'), undefined, { bulk: half });
     await turn();
     expect(db.inTransaction).toBe(true);
-    commit.run(() => put('y'), undefined, { bulk: 4096 });
+    commit.run(() => put('y'), undefined, { bulk: half });
     await turn();
     expect(db.inTransaction).toBe(false);
     await first.committed;
+    // The gauge of what one transaction held uncommitted (the catch-up's memory bound).
+    expect(commit.mostHeldBulkEntries).toBe(BULK_COMMIT_ENTRIES);
     db.close();
   });
 });

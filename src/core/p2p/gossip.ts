@@ -5,7 +5,7 @@
  * gossipsub forwards it.
  */
 import type { CoreLogger } from '../options.js';
-import type { EntryEnvelope, Unsubscribe } from '../types.js';
+import type { EntryEnvelope, EntryId, Unsubscribe } from '../types.js';
 import { seal } from '../log.js';
 import { encodeEntryRun, type SealedEnvelope } from '../wire.js';
 import type { Host } from './host.js';
@@ -16,8 +16,8 @@ import type { Verdict } from './validator.js';
 import type { PeerId } from '@libp2p/interface';
 
 export type EntryValidate = (peer: PeerId, topic: string, data: Uint8Array) => Promise<Verdict>;
-/** Tells the message-id function the run behind bytes about to be published (validator.ts). */
-export type NotePublished = (data: Uint8Array, run: readonly SealedEnvelope[]) => void;
+/** Tells the message-id function the id of bytes about to be published (validator.ts). */
+export type NotePublished = (data: Uint8Array, id: EntryId) => void;
 
 export class Gossip {
   private readonly subscribed = new Set<string>();
@@ -134,7 +134,8 @@ export class Gossip {
     }
     this.unsignedRuns.delete(key);
     const data = encodeEntryRun(run);
-    this.notePublished(data, run);
+    // The run ends with the entry just signed: its id is the message's.
+    this.notePublished(data, run.at(-1)!.sealed.id);
     this.publish(topic, wanted, data);
   }
 
